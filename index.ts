@@ -1,0 +1,9 @@
+// The Pulumi program: read the stack's config, build the pipeline, export what users need.
+import { readStackConfig } from "./infra/config";
+import { definePipeline, pipelineOutputs } from "./infra/pipeline";
+
+const outputs = pipelineOutputs(definePipeline(readStackConfig()));
+
+export const streamName = outputs.streamName;
+export const streamArn = outputs.streamArn;
+export const streamKeyArn = outputs.streamKeyArn;

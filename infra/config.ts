@@ -1,0 +1,123 @@
+/**
+ * Reads and validates the whole stack config in one place. A bad stack fails the preview
+ * with ONE error that lists every bad key, its value and what is allowed, so a user fixes
+ * everything in one round instead of one key per `pulumi preview`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { StreamMode } from "../runtime/kinesis/limits";
+import { CONFIG_KEYS, ConfigKey, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
+
+export interface StreamConfig {
+  mode: StreamMode;
+  /** Set for PROVISIONED streams only. */
+  shardCount?: number;
+  retentionHours: number;
+  /** An existing key to encrypt with; unset means the stack creates one. */
+  kmsKeyArn?: string;
+}
+
+export interface PipelineConfig {
+  stream: StreamConfig;
+  tags: Record<string, string>;
+}
+
+export type ConfigResult = { ok: true; config: PipelineConfig } | { ok: false; problems: string[] };
+
+/** Shows a raw value the way a user typed it: bare when it is a plain word or number. */
+function shown(raw: string): string {
+  if (/^[\w.:/-]+$/.test(raw)) return raw;
+  return raw.includes('"') && !raw.includes("'") ? `'${raw}'` : JSON.stringify(raw);
+}
+
+/** Edit distance, to suggest the key a typo meant. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+function closest(name: string, known: string[]): string | undefined {
+  const [best] = [...known].sort((x, y) => distance(name.toLowerCase(), x.toLowerCase()) - distance(name.toLowerCase(), y.toLowerCase()));
+  return distance(name.toLowerCase(), best.toLowerCase()) <= 3 ? best : undefined;
+}
+
+/**
+ * Validates raw config values (keys without the project namespace, values as strings, as
+ * Pulumi hands them over). Pure: every rule here is tested by a table.
+ */
+export function validateConfig(raw: Record<string, string | undefined>): ConfigResult {
+  const problems: string[] = [];
+  const known = Object.keys(CONFIG_KEYS);
+
+  for (const name of Object.keys(raw)) {
+    if (!known.includes(name)) {
+      const hint = closest(name, known);
+      problems.push(
+        `${name} is not a config key of this project${hint ? ` (did you mean ${hint}?)` : ""}; known keys: ${known.join(", ")}`,
+      );
+    }
+  }
+
+  function read<T>(key: ConfigKey<T>): T | undefined {
+    const value = raw[key.name] ?? (key.default === undefined ? undefined : String(key.default));
+    if (value === undefined || (key.optional && value === "")) return undefined;
+    const parsed = key.parse(value);
+    if (parsed.ok) return parsed.value;
+    problems.push(`${key.name} must be ${parsed.allowed}, got ${shown(value)}`);
+    return undefined;
+  }
+
+  const mode = read(CONFIG_KEYS.streamMode);
+  const shardCount = read(CONFIG_KEYS.shardCount);
+  const retentionHours = read(CONFIG_KEYS.retentionHours);
+  const kmsKeyArn = read(CONFIG_KEYS.kmsKeyArn);
+  const tags = read(CONFIG_KEYS.tags);
+
+  if (mode === "ON_DEMAND" && raw.shardCount !== undefined && raw.shardCount !== "") {
+    problems.push(
+      `shardCount must not be set when streamMode is ON_DEMAND (AWS sizes on-demand streams), got ${shown(raw.shardCount)}: run \`pulumi config rm shardCount\` or set streamMode to PROVISIONED`,
+    );
+  }
+
+  if (problems.length > 0 || mode === undefined || retentionHours === undefined || tags === undefined) {
+    return { ok: false, problems };
+  }
+  return {
+    ok: true,
+    config: {
+      stream: {
+        mode,
+        shardCount: mode === "PROVISIONED" ? (shardCount ?? DEFAULT_PROVISIONED_SHARDS) : undefined,
+        retentionHours,
+        kmsKeyArn,
+      },
+      tags,
+    },
+  };
+}
+
+/** The one error a bad stack config produces. */
+export function configError(problems: string[], stack: string): pulumi.RunError {
+  return new pulumi.RunError(
+    `Invalid config for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+      problems.map((p) => `  - ${p}`).join("\n"),
+  );
+}
+
+/** Reads this project's keys from the running stack's config and validates them. */
+export function readStackConfig(): PipelineConfig {
+  const prefix = `${pulumi.getProject()}:`;
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
+  }
+  const result = validateConfig(raw);
+  if (!result.ok) throw configError(result.problems, pulumi.getStack());
+  return result.config;
+}

@@ -1,0 +1,159 @@
+/**
+ * Pulumi mocks that stand in for AWS: they record every resource the program registers
+ * (type, name, parent, inputs, options) and answer with the outputs a real deployment
+ * would have (ARNs, ids, names), deterministically, so plans and tests are stable.
+ * The offline plan and the infra tests run the program under these same mocks.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT = "123456789012";
+
+export interface PlannedResource {
+  type: string;
+  name: string;
+  /** Logical name of the parent resource, when it is not the stack. */
+  parent?: string;
+  parentType?: string;
+  parentUrn?: string;
+  urn: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+  /** Outputs the mocks answered with (inputs plus computed values). */
+  state: Record<string, unknown>;
+  ignoreChanges: string[];
+  protect: boolean;
+}
+
+export interface PlannedCall {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
+/** A stable fake id: the same resource always gets the same one. */
+function stableId(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("/")).digest("hex");
+}
+
+function uuidFrom(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** What AWS would answer for a resource of this type: ARNs, ids and generated names. */
+export type OutputRule = (name: string, inputs: Record<string, any>, region: string) => Record<string, unknown>;
+
+function physicalName(name: string, inputs: Record<string, any>): string {
+  return inputs.name ?? `${name}-${stableId(name).slice(0, 7)}`;
+}
+
+export const OUTPUT_RULES: Record<string, OutputRule> = {
+  "aws:kinesis/stream:Stream": (name, inputs, region) => {
+    const streamName = physicalName(name, inputs);
+    return { name: streamName, arn: `arn:aws:kinesis:${region}:${MOCK_ACCOUNT}:stream/${streamName}` };
+  },
+  "aws:kms/key:Key": (name, _inputs, region) => {
+    const keyId = uuidFrom(stableId("kms", name));
+    return { keyId, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/${keyId}` };
+  },
+  "aws:kms/alias:Alias": (_name, inputs, region) => ({
+    arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT}:${inputs.name}`,
+  }),
+  "aws:iam/role:Role": (name, inputs) => {
+    const roleName = physicalName(name, inputs);
+    return { name: roleName, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${roleName}`, uniqueId: stableId(name).slice(0, 21) };
+  },
+  "aws:iam/rolePolicy:RolePolicy": (name, inputs) => ({ name: physicalName(name, inputs) }),
+};
+
+const CALL_RULES: Record<string, (inputs: Record<string, any>, region: string) => Record<string, unknown>> = {
+  "aws:index/getRegion:getRegion": (_i, region) => ({ name: region, region, id: region }),
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: MOCK_ACCOUNT,
+    arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/plan`,
+    userId: "PLAN",
+  }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_i, region) => ({
+    names: [`${region}a`, `${region}b`, `${region}c`],
+    zoneIds: ["use1-az1", "use1-az2", "use1-az3"],
+  }),
+};
+
+export class PlanMocks implements pulumi.runtime.Mocks {
+  readonly resources: PlannedResource[] = [];
+  readonly calls: PlannedCall[] = [];
+  /** Set by the monitor hook just before each newResource call (see `recordOptions`). */
+  private pending?: { parentUrn: string; ignoreChanges: string[]; protect: boolean };
+
+  constructor(
+    readonly region: string,
+    private readonly extraRules: Record<string, OutputRule> = {},
+  ) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    const pending = this.pending;
+    this.pending = undefined;
+    const parent = pending?.parentUrn ? this.resources.find((r) => r.urn === pending.parentUrn) : undefined;
+    const rule = this.extraRules[args.type] ?? OUTPUT_RULES[args.type];
+    const computed = rule ? rule(args.name, args.inputs, this.region) : {};
+    const id = args.custom === false ? undefined : `${args.name}-${stableId(args.type, args.name).slice(0, 8)}`;
+    const state = { arn: defaultArn(args.type, args.name, this.region), ...args.inputs, ...computed };
+    const urn = mockUrn(pending?.parentUrn, args.type, args.name);
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      parent: parent?.name,
+      parentType: parent?.type,
+      parentUrn: parent?.urn,
+      urn,
+      custom: args.custom !== false,
+      inputs: args.inputs,
+      state,
+      ignoreChanges: pending?.ignoreChanges ?? [],
+      protect: pending?.protect ?? false,
+    });
+    return { id, state };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    this.calls.push({ token: args.token, inputs: args.inputs });
+    const rule = CALL_RULES[args.token];
+    if (!rule) throw new Error(`the plan mocks do not know the function ${args.token}: add it to CALL_RULES`);
+    return rule(args.inputs, this.region);
+  }
+
+  /**
+   * The mocks API does not pass a resource's parent or options to `newResource`. Wrap the
+   * mock monitor once so the request that carries them is seen first: the SDK calls
+   * `newResource` synchronously inside `registerResource`.
+   */
+  recordOptions(monitor: any): void {
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+      this.pending = {
+        parentUrn: req.getParent(),
+        ignoreChanges: req.getIgnorechangesList?.() ?? [],
+        protect: req.getProtect?.() ?? false,
+      };
+      return register(req, callback);
+    };
+  }
+
+  /** Recorded resources of a type, optionally with a given logical name. */
+  find(type: string, name?: string): PlannedResource[] {
+    return this.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+  }
+}
+
+/** Most AWS resources have an ARN; a plausible one keeps programs that read `.arn` working. */
+function defaultArn(type: string, name: string, region: string): string {
+  const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+  return `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${name}`;
+}
+
+/** The URN the mock monitor hands out, so parents can be matched to recorded resources. */
+function mockUrn(parentUrn: string | undefined, type: string, name: string): string {
+  const parentType = parentUrn ? parentUrn.split("::")[2].split("$").pop() : undefined;
+  const qualified = parentType ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}

@@ -1,0 +1,133 @@
+/**
+ * Stream storage: the Kinesis Data Stream every other part writes to or reads from,
+ * encrypted with a customer-managed KMS key, and the grants other parts use on it.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SHARD_LEVEL_METRICS } from "../runtime/kinesis/limits";
+import { StreamConfig } from "./config";
+import { grant, Statement } from "./grants";
+import { Metric, MetricOptions, streamMetric } from "./metrics";
+
+/** What a producer calls: write records, and find the shard map to aggregate per shard. */
+export const STREAM_WRITE_ACTIONS = [
+  "kinesis:PutRecord",
+  "kinesis:PutRecords",
+  "kinesis:ListShards",
+  "kinesis:DescribeStreamSummary",
+] as const;
+
+/** What a polling consumer calls on the stream (fan-out adds actions on its consumer). */
+export const STREAM_READ_ACTIONS = [
+  "kinesis:GetRecords",
+  "kinesis:GetShardIterator",
+  "kinesis:ListShards",
+  "kinesis:DescribeStreamSummary",
+] as const;
+
+/**
+ * KMS actions Kinesis performs on a caller's behalf with a customer-managed key:
+ * https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
+ */
+export const KEY_WRITE_ACTIONS = ["kms:GenerateDataKey"] as const;
+export const KEY_READ_ACTIONS = ["kms:Decrypt"] as const;
+
+/** Deletion waits this long so a destroyed stack's key can still be recovered. */
+export const KEY_DELETION_WINDOW_DAYS = 30;
+
+export interface StreamStorageArgs extends StreamConfig {
+  /** Tags for the stream and the key it creates. */
+  tags: Record<string, string>;
+}
+
+export class StreamStorage extends pulumi.ComponentResource {
+  readonly stream: aws.kinesis.Stream;
+  /** The key the stack created, when no `kmsKeyArn` was configured. */
+  readonly key?: aws.kms.Key;
+  readonly name: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+  readonly keyArn: pulumi.Output<string>;
+
+  constructor(
+    private readonly resourceName: string,
+    args: StreamStorageArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("kinesis-pipeline:stream:StreamStorage", resourceName, {}, opts);
+    if (args.mode === "ON_DEMAND" && args.shardCount !== undefined) {
+      throw new Error("shardCount must not be set when mode is ON_DEMAND: AWS sizes on-demand streams");
+    }
+    if (args.mode === "PROVISIONED" && args.shardCount === undefined) {
+      throw new Error("shardCount is required when mode is PROVISIONED");
+    }
+
+    if (args.kmsKeyArn) {
+      this.keyArn = pulumi.output(args.kmsKeyArn);
+    } else {
+      this.key = new aws.kms.Key(
+        `${resourceName}-key`,
+        {
+          description: `Encrypts the Kinesis stream of ${pulumi.getProject()}/${pulumi.getStack()}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      new aws.kms.Alias(
+        `${resourceName}-key-alias`,
+        { name: `alias/${pulumi.getProject()}/${pulumi.getStack()}/${resourceName}`, targetKeyId: this.key.keyId },
+        { parent: this },
+      );
+      this.keyArn = this.key.arn;
+    }
+
+    this.stream = new aws.kinesis.Stream(
+      resourceName,
+      {
+        streamModeDetails: { streamMode: args.mode },
+        shardCount: args.shardCount,
+        retentionPeriod: args.retentionHours,
+        encryptionType: "KMS",
+        kmsKeyId: this.keyArn,
+        shardLevelMetrics: [...SHARD_LEVEL_METRICS],
+        // Registered consumers (enhanced fan-out) must not block `pulumi destroy`.
+        enforceConsumerDeletion: true,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    this.name = this.stream.name;
+    this.arn = this.stream.arn;
+
+    this.registerOutputs({ name: this.name, arn: this.arn, keyArn: this.keyArn });
+  }
+
+  /** Lets `role` put records (and list shards to aggregate per shard). `grantee` names it. */
+  grantWrite(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+    return grant(`${this.resourceName}-write-${grantee}`, role, this.statements("Write", STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS), this);
+  }
+
+  /** Lets `role` read records by polling. `grantee` names it. */
+  grantRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+    return grant(`${this.resourceName}-read-${grantee}`, role, this.statements("Read", STREAM_READ_ACTIONS, KEY_READ_ACTIONS), this);
+  }
+
+  /** A CloudWatch metric of this stream, e.g. `metric("IncomingBytes")`. */
+  metric(name: string, opts?: MetricOptions): Metric {
+    return streamMetric(this.name, name, opts);
+  }
+
+  private statements(verb: string, streamActions: readonly string[], keyActions: readonly string[]): Statement[] {
+    return [
+      { sid: `Stream${verb}`, actions: streamActions, resources: [this.arn] },
+      {
+        sid: `StreamKey${verb}`,
+        actions: keyActions,
+        resources: [this.keyArn],
+        // Only while Kinesis uses the key for this stream, not for anything else it encrypts.
+        condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": this.arn } },
+      },
+    ];
+  }
+}

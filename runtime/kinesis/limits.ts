@@ -1,0 +1,49 @@
+/**
+ * Kinesis Data Streams limits that this project depends on, in one place.
+ *
+ * Infra validates config against these and the runtime sizes its batches by them, so a
+ * limit is written down once, next to where AWS documents it.
+ */
+
+/** Kinesis Data Streams quotas and limits: https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html */
+export const STREAM_LIMITS = {
+  /** Retention can be set from 24 hours (the default) up to 8760 hours (365 days). */
+  minRetentionHours: 24,
+  maxRetentionHours: 8760,
+  /** UpdateShardCount cannot scale a stream above 10,000 shards. */
+  minShardCount: 1,
+  maxShardCount: 10_000,
+  /** A partition key is a Unicode string of 1 to 256 characters (PutRecords API reference). */
+  maxPartitionKeyLength: 256,
+  /** Data blob plus partition key of one record: at most 1 MiB. */
+  maxRecordBytes: 1024 * 1024,
+  /** One PutRecords call: at most 500 records and 5 MiB in all. */
+  maxRecordsPerPutRecords: 500,
+  maxBytesPerPutRecords: 5 * 1024 * 1024,
+  /** Per shard: 1 MiB/s or 1,000 records/s in, 2 MiB/s out, 5 GetRecords calls/s. */
+  shardIngestBytesPerSecond: 1024 * 1024,
+  shardIngestRecordsPerSecond: 1000,
+  shardEgressBytesPerSecond: 2 * 1024 * 1024,
+  shardGetRecordsCallsPerSecond: 5,
+} as const;
+
+/**
+ * The stream-level metrics that `StreamStorage` switches on as enhanced (shard-level)
+ * metrics. The names are the ones EnableEnhancedMonitoring accepts:
+ * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_EnableEnhancedMonitoring.html
+ */
+export const SHARD_LEVEL_METRICS = [
+  "IncomingBytes",
+  "IncomingRecords",
+  "OutgoingBytes",
+  "OutgoingRecords",
+  "IteratorAgeMilliseconds",
+  "WriteProvisionedThroughputExceeded",
+  "ReadProvisionedThroughputExceeded",
+] as const;
+
+export type ShardLevelMetric = (typeof SHARD_LEVEL_METRICS)[number];
+
+/** Capacity modes of a stream: https://docs.aws.amazon.com/streams/latest/dev/how-do-i-size-a-stream.html */
+export const STREAM_MODES = ["PROVISIONED", "ON_DEMAND"] as const;
+export type StreamMode = (typeof STREAM_MODES)[number];
