@@ -34,17 +34,13 @@ const no = <T>(allowed: string): Parsed<T> => ({ ok: false, allowed });
 export function integerIn(min: number, max: number) {
   return (raw: string): Parsed<number> => {
     const value = Number(raw.trim());
-    return /^-?\d+$/.test(raw.trim()) && value >= min && value <= max
-      ? ok(value)
-      : no(`an integer ${min}..${max}`);
+    return /^-?\d+$/.test(raw.trim()) && value >= min && value <= max ? ok(value) : no(`an integer ${min}..${max}`);
   };
 }
 
 export function oneOf<T extends string>(values: readonly T[]) {
   return (raw: string): Parsed<T> =>
-    (values as readonly string[]).includes(raw)
-      ? ok(raw as T)
-      : no(`one of ${values.join(", ")}`);
+    (values as readonly string[]).includes(raw) ? ok(raw as T) : no(`one of ${values.join(", ")}`);
 }
 
 /** A customer-managed KMS key ARN; aliases are refused because IAM grants need the key ARN. */

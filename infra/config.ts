@@ -43,7 +43,9 @@ function distance(a: string, b: string): number {
 }
 
 function closest(name: string, known: string[]): string | undefined {
-  const [best] = [...known].sort((x, y) => distance(name.toLowerCase(), x.toLowerCase()) - distance(name.toLowerCase(), y.toLowerCase()));
+  const [best] = [...known].sort(
+    (x, y) => distance(name.toLowerCase(), x.toLowerCase()) - distance(name.toLowerCase(), y.toLowerCase()),
+  );
   return distance(name.toLowerCase(), best.toLowerCase()) <= 3 ? best : undefined;
 }
 

@@ -63,11 +63,7 @@ export interface Metric {
   period: number;
 }
 
-export function streamMetric(
-  streamName: pulumi.Input<string>,
-  metricName: string,
-  opts: MetricOptions = {},
-): Metric {
+export function streamMetric(streamName: pulumi.Input<string>, metricName: string, opts: MetricOptions = {}): Metric {
   if (!(metricName in STREAM_METRICS)) {
     throw new Error(
       `metric must be a Kinesis stream metric (${Object.keys(STREAM_METRICS).join(", ")}), got ${JSON.stringify(metricName)}`,
@@ -83,7 +79,9 @@ export function streamMetric(
     metricName: name,
     dimensions: pulumi
       .output(streamName)
-      .apply((s): Record<string, string> => (opts.shardId ? { StreamName: s, ShardId: opts.shardId } : { StreamName: s })),
+      .apply((s): Record<string, string> =>
+        opts.shardId ? { StreamName: s, ShardId: opts.shardId } : { StreamName: s },
+      ),
     statistic: opts.statistic ?? STREAM_METRICS[name],
     period,
   };

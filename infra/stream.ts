@@ -105,12 +105,22 @@ export class StreamStorage extends pulumi.ComponentResource {
 
   /** Lets `role` put records (and list shards to aggregate per shard). `grantee` names it. */
   grantWrite(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
-    return grant(`${this.resourceName}-write-${grantee}`, role, this.statements("Write", STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS), this);
+    return grant(
+      `${this.resourceName}-write-${grantee}`,
+      role,
+      this.statements("Write", STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS),
+      this,
+    );
   }
 
   /** Lets `role` read records by polling. `grantee` names it. */
   grantRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
-    return grant(`${this.resourceName}-read-${grantee}`, role, this.statements("Read", STREAM_READ_ACTIONS, KEY_READ_ACTIONS), this);
+    return grant(
+      `${this.resourceName}-read-${grantee}`,
+      role,
+      this.statements("Read", STREAM_READ_ACTIONS, KEY_READ_ACTIONS),
+      this,
+    );
   }
 
   /** A CloudWatch metric of this stream, e.g. `metric("IncomingBytes")`. */

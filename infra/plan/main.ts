@@ -13,10 +13,16 @@ const USAGE = "usage: npm run plan -- [--stack <name>] [--json]";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { stack: { type: "string", default: "dev" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
+    options: {
+      stack: { type: "string", default: "dev" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help) {
-    console.log(`${USAGE}\n\n  --stack <name>  read Pulumi.<name>.yaml (default dev)\n  --json          one JSON document with every resource's type, name, parent and inputs`);
+    console.log(
+      `${USAGE}\n\n  --stack <name>  read Pulumi.<name>.yaml (default dev)\n  --json          one JSON document with every resource's type, name, parent and inputs`,
+    );
     return;
   }
   const root = resolve(__dirname, "..", "..");
@@ -28,9 +34,19 @@ async function main(): Promise<void> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       return { ...require(program) } as Record<string, unknown>;
     },
-    { project: stack.project, stack: stack.stack, region: stack.region, config: stack.config, secretKeys: stack.secretKeys },
+    {
+      project: stack.project,
+      stack: stack.stack,
+      region: stack.region,
+      config: stack.config,
+      secretKeys: stack.secretKeys,
+    },
   );
-  const doc = planDocument({ project: stack.project, stack: stack.stack, region: stack.region }, mocks.resources, outputs);
+  const doc = await planDocument(
+    { project: stack.project, stack: stack.stack, region: stack.region },
+    mocks.resources,
+    outputs,
+  );
   console.log(values.json ? JSON.stringify(doc, null, 2) : renderText(doc));
 }
 

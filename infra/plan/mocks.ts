@@ -60,9 +60,36 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
   }),
   "aws:iam/role:Role": (name, inputs) => {
     const roleName = physicalName(name, inputs);
-    return { name: roleName, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${roleName}`, uniqueId: stableId(name).slice(0, 21) };
+    return {
+      name: roleName,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${roleName}`,
+      uniqueId: stableId(name).slice(0, 21),
+    };
   },
   "aws:iam/rolePolicy:RolePolicy": (name, inputs) => ({ name: physicalName(name, inputs) }),
+
+  // awsx components are remote: under mocks their children never run, so the mocks answer
+  // with the outputs this program reads from them.
+  "awsx:ec2:Vpc": (name) => ({
+    vpcId: `vpc-${stableId(name).slice(0, 17)}`,
+    privateSubnetIds: ["a", "b"].map((az) => `subnet-private-${az}-${stableId(name).slice(0, 8)}`),
+    publicSubnetIds: ["a", "b"].map((az) => `subnet-public-${az}-${stableId(name).slice(0, 8)}`),
+    isolatedSubnetIds: [],
+  }),
+  "awsx:lb:ApplicationLoadBalancer": (name, _inputs, region) => ({
+    loadBalancer: {
+      arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:loadbalancer/app/${name}/${stableId(name).slice(0, 16)}`,
+      arnSuffix: `app/${name}/${stableId(name).slice(0, 16)}`,
+      dnsName: `${name}-${stableId(name).slice(0, 8)}.${region}.elb.amazonaws.com`,
+    },
+    defaultTargetGroup: {
+      arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:targetgroup/${name}/${stableId(name).slice(0, 16)}`,
+      arnSuffix: `targetgroup/${name}/${stableId(name).slice(0, 16)}`,
+    },
+  }),
+  "awsx:ecs:FargateService": (name) => ({
+    service: { name: physicalName(name, {}), id: `service-${stableId(name).slice(0, 8)}` },
+  }),
 };
 
 const CALL_RULES: Record<string, (inputs: Record<string, any>, region: string) => Record<string, unknown>> = {

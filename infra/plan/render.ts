@@ -11,28 +11,26 @@ const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Replaces secrets by a placeholder and assets by a description, recursively. */
-export function masked(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(masked);
+export async function masked(value: unknown): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map(masked));
   if (value && typeof value === "object") {
     const v = value as Record<string, unknown>;
     if (v[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
-    if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return describeAsset(value);
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(([k]) => k !== "__defaults")
-        .map(([k, x]) => [k, masked(x)]),
-    );
+    if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return describeAsset(v);
+    const entries = Object.entries(v).filter(([k]) => k !== "__defaults");
+    return Object.fromEntries(await Promise.all(entries.map(async ([k, x]) => [k, await masked(x)])));
   }
   return value;
 }
 
-function describeAsset(value: unknown): string {
-  const a = value as Record<string, unknown>;
-  for (const kind of ["path", "uri", "text"] as const) {
-    if (a[kind] !== undefined) return `<${value!.constructor.name} ${kind === "text" ? "inline" : kind}: ${kind === "text" ? `${String(a.text).length} chars` : a[kind]}>`;
-  }
-  if (a.assets) return `<AssetArchive of ${Object.keys(a.assets as object).length} entries>`;
-  return `<${value!.constructor.name}>`;
+/** Assets hold their source as promises: show where the code comes from, not its bytes. */
+async function describeAsset(a: Record<string, unknown>): Promise<string> {
+  const kind = a.constructor.name;
+  if (a.path !== undefined) return `<${kind} path: ${await a.path}>`;
+  if (a.uri !== undefined) return `<${kind} uri: ${await a.uri}>`;
+  if (a.text !== undefined) return `<${kind} inline: ${String(await a.text).length} chars>`;
+  if (a.assets !== undefined) return `<${kind} of ${Object.keys((await a.assets) as object).length} entries>`;
+  return `<${kind}>`;
 }
 
 /** Resources a reviewer cares about: not the default providers Pulumi adds implicitly. */
@@ -57,24 +55,28 @@ export interface PlanDocument {
   outputs: unknown;
 }
 
-export function planDocument(
+export async function planDocument(
   meta: { project: string; stack: string; region: string },
   resources: PlannedResource[],
   outputs: unknown,
-): PlanDocument {
+): Promise<PlanDocument> {
   return {
     ...meta,
-    resources: reviewable(resources).map((r) => ({
-      type: r.type,
-      name: r.name,
-      parent: r.parent ?? null,
-      parentType: r.parentType ?? null,
-      urn: r.urn,
-      parentUrn: r.parentUrn ?? null,
-      inputs: masked(r.inputs),
-      ...(r.ignoreChanges.length || r.protect ? { options: { ignoreChanges: r.ignoreChanges, protect: r.protect } } : {}),
-    })),
-    outputs: masked(outputs),
+    resources: await Promise.all(
+      reviewable(resources).map(async (r) => ({
+        type: r.type,
+        name: r.name,
+        parent: r.parent ?? null,
+        parentType: r.parentType ?? null,
+        urn: r.urn,
+        parentUrn: r.parentUrn ?? null,
+        inputs: await masked(r.inputs),
+        ...(r.ignoreChanges.length || r.protect
+          ? { options: { ignoreChanges: r.ignoreChanges, protect: r.protect } }
+          : {}),
+      })),
+    ),
+    outputs: await masked(outputs),
   };
 }
 

@@ -37,7 +37,9 @@ export function readStackConfigFile(dir: string, stack: string): StackConfig {
   const project = readProjectFile(dir);
   const file = join(dir, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) {
-    throw new Error(`no stack file ${file}: create it with \`pulumi stack init ${stack}\` or pass --stack <name> of an existing Pulumi.<name>.yaml`);
+    throw new Error(
+      `no stack file ${file}: create it with \`pulumi stack init ${stack}\` or pass --stack <name> of an existing Pulumi.<name>.yaml`,
+    );
   }
   const values = (parse(readFileSync(file, "utf8"))?.config ?? {}) as Record<string, unknown>;
   const config: Record<string, string> = {};

@@ -1,0 +1,68 @@
+/**
+ * Test harness for the Pulumi program: runs it under the plan mocks with a given stack
+ * config and offers look-ups by resource type, with every output unwrapped.
+ */
+import { readStackConfig } from "../../infra/config";
+import { definePipeline, pipelineOutputs } from "../../infra/pipeline";
+import { PlannedResource } from "../../infra/plan/mocks";
+import { runProgram, RunOptions } from "../../infra/plan/run";
+
+export const PROJECT = "kinesis-pipeline";
+
+/** Stack config with this project's keys unqualified: `{ shardCount: "2" }`. */
+export function stackConfig(
+  values: Record<string, string>,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v])),
+    ...extra,
+  };
+}
+
+export class Recorded {
+  constructor(readonly resources: PlannedResource[]) {}
+
+  all(type: string): PlannedResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  /** The single resource of a type (and name): fails loudly when there are none or several. */
+  one(type: string, name?: string): PlannedResource {
+    const found = this.all(type).filter((r) => name === undefined || r.name === name);
+    if (found.length !== 1) {
+      throw new Error(
+        `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`,
+      );
+    }
+    return found[0];
+  }
+}
+
+/** Runs any program under the mocks. */
+export async function run<T>(program: () => T, opts: RunOptions = {}) {
+  const { mocks, outputs } = await runProgram(program, { project: PROJECT, ...opts });
+  return { recorded: new Recorded(mocks.resources), outputs };
+}
+
+/** Runs the real pipeline with this stack config, as `pulumi up` would. */
+export async function runPipeline(values: Record<string, string> = {}, opts: RunOptions = {}) {
+  return run(() => pipelineOutputs(definePipeline(readStackConfig())), {
+    ...opts,
+    config: stackConfig(values, opts.config),
+  });
+}
+
+/** A policy document's statements, from a RolePolicy's recorded `policy` input. */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: string;
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+export function statementsOf(policy: PlannedResource): PolicyStatement[] {
+  const document = JSON.parse(policy.inputs.policy as string) as { Version: string; Statement: PolicyStatement[] };
+  return document.Statement;
+}

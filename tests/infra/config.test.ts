@@ -1,0 +1,128 @@
+import { expect } from "chai";
+import { validateConfig } from "../../infra/config";
+import { runPipeline } from "../harness/pulumi";
+
+const ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+describe("stack config", () => {
+  describe("defaults", () => {
+    it("gives a 4-shard provisioned stream, 24 h retention, a stack-created key and no tags", () => {
+      const result = validateConfig({});
+      expect(result).to.deep.equal({
+        ok: true,
+        config: {
+          stream: { mode: "PROVISIONED", shardCount: 4, retentionHours: 24, kmsKeyArn: undefined },
+          tags: {},
+        },
+      });
+    });
+
+    it("treats the empty defaults Pulumi.yaml declares as unset", () => {
+      const result = validateConfig({
+        shardCount: "",
+        kmsKeyArn: "",
+        tags: "{}",
+        streamMode: "PROVISIONED",
+        retentionHours: "24",
+      });
+      expect(result.ok && result.config.stream).to.deep.equal({
+        mode: "PROVISIONED",
+        shardCount: 4,
+        retentionHours: 24,
+        kmsKeyArn: undefined,
+      });
+    });
+  });
+
+  describe("valid values", () => {
+    const table: [Record<string, string>, object][] = [
+      [{ shardCount: "1" }, { shardCount: 1 }],
+      [{ shardCount: "10000" }, { shardCount: 10000 }],
+      [{ streamMode: "ON_DEMAND" }, { mode: "ON_DEMAND", shardCount: undefined }],
+      [{ retentionHours: "8760" }, { retentionHours: 8760 }],
+      [{ kmsKeyArn: ARN }, { kmsKeyArn: ARN }],
+      [
+        { kmsKeyArn: "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab" },
+        { kmsKeyArn: "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab" },
+      ],
+    ];
+    for (const [raw, expected] of table) {
+      it(`accepts ${JSON.stringify(raw)}`, () => {
+        const result = validateConfig(raw);
+        if (!result.ok) throw new Error(result.problems.join("\n"));
+        expect(result.config.stream).to.include(expected);
+      });
+    }
+
+    it("accepts tags as a JSON object of strings", () => {
+      const result = validateConfig({ tags: '{"team":"data","cost-center":"42 / east"}' });
+      expect(result.ok && result.config.tags).to.deep.equal({ team: "data", "cost-center": "42 / east" });
+    });
+  });
+
+  describe("every bad value is named with what is allowed", () => {
+    const table: [Record<string, string>, string][] = [
+      [{ shardCount: "0" }, "shardCount must be an integer 1..10000, got 0"],
+      [{ shardCount: "10001" }, "shardCount must be an integer 1..10000, got 10001"],
+      [{ shardCount: "2.5" }, "shardCount must be an integer 1..10000, got 2.5"],
+      [{ shardCount: "four" }, "shardCount must be an integer 1..10000, got four"],
+      [{ streamMode: "on-demand" }, "streamMode must be one of PROVISIONED, ON_DEMAND, got on-demand"],
+      [{ retentionHours: "23" }, "retentionHours must be an integer 24..8760, got 23"],
+      [{ retentionHours: "8761" }, "retentionHours must be an integer 24..8760, got 8761"],
+      [
+        { kmsKeyArn: "alias/my-key" },
+        "kmsKeyArn must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id> (not an alias: grants need the key ARN), got alias/my-key",
+      ],
+      [{ tags: "team=data" }, "tags must be a JSON object of string values"],
+      [{ tags: '["a"]' }, "got '[\"a\"]'"],
+      [{ tags: '{"aws:owner":"x"}' }, 'keys not starting with "aws:"'],
+      [{ tags: '{"n":1}' }, "tags must be a JSON object of string values"],
+      [{ tags: JSON.stringify({ ["k".repeat(129)]: "v" }) }, "keys 1..128"],
+      [
+        { tags: JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]))) },
+        "at most 50 tags",
+      ],
+      [{ tags: '{"team":"data<script>"}' }, "tags must be"],
+      [
+        { streamMode: "ON_DEMAND", shardCount: "8" },
+        "shardCount must not be set when streamMode is ON_DEMAND (AWS sizes on-demand streams), got 8: run `pulumi config rm shardCount` or set streamMode to PROVISIONED",
+      ],
+      [{ shardCnt: "3" }, "shardCnt is not a config key of this project (did you mean shardCount?)"],
+    ];
+    for (const [raw, message] of table) {
+      it(`refuses ${JSON.stringify(raw).slice(0, 80)}`, () => {
+        const result = validateConfig(raw);
+        expect(result.ok, "should be refused").to.equal(false);
+        if (result.ok) return;
+        expect(result.problems).to.have.lengthOf(1);
+        expect(result.problems[0]).to.contain(message);
+      });
+    }
+  });
+
+  it("fails the preview with ONE error listing every bad key", async () => {
+    let error: Error | undefined;
+    try {
+      await runPipeline({
+        shardCount: "0",
+        retentionHours: "1",
+        streamMode: "SOMETIMES",
+        kmsKeyArn: "nope",
+        tags: "x",
+      });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error, "the program should refuse this config").to.be.instanceOf(Error);
+    const lines = error!.message.split("\n");
+    expect(lines[0]).to.equal('Invalid config for stack "test" (5 problems):');
+    expect(lines.slice(1)).to.have.members([
+      "  - streamMode must be one of PROVISIONED, ON_DEMAND, got SOMETIMES",
+      "  - shardCount must be an integer 1..10000, got 0",
+      "  - retentionHours must be an integer 24..8760, got 1",
+      "  - kmsKeyArn must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id> (not an alias: grants need the key ARN), got nope",
+      lines.find((l) => l.startsWith("  - tags must be"))!,
+    ]);
+    expect(lines.find((l) => l.startsWith("  - tags must be"))).to.match(/, got x$/);
+  });
+});
