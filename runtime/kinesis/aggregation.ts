@@ -1,0 +1,184 @@
+/**
+ * The Kinesis Producer Library's aggregated record format, shared by our producer (which
+ * packs user records into one Kinesis record) and our consumer (which unpacks them).
+ *
+ * A Kinesis record's data is an aggregate when it is: the magic bytes F3 89 9A C2, a
+ * protobuf `AggregatedRecord`, then the MD5 of that protobuf. Anything else is a plain
+ * record. Format: https://github.com/awslabs/amazon-kinesis-producer/blob/master/aggregation-format.md
+ */
+import { createHash } from "node:crypto";
+import * as protobuf from "protobufjs";
+
+export const KPL_MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
+const MD5_BYTES = 16;
+
+const SCHEMA = protobuf.parse(`
+  syntax = "proto2";
+  message AggregatedRecord {
+    repeated string partition_key_table = 1;
+    repeated string explicit_hash_key_table = 2;
+    repeated Record records = 3;
+  }
+  message Tag {
+    required string key = 1;
+    optional string value = 2;
+  }
+  message Record {
+    required uint64 partition_key_index = 1;
+    optional uint64 explicit_hash_key_index = 2;
+    required bytes data = 3;
+    repeated Tag tags = 4;
+  }
+`).root;
+const AggregatedRecord = SCHEMA.lookupType("AggregatedRecord");
+
+/** A record as the user sent it: what a consumer gets back after de-aggregation. */
+export interface UserRecord {
+  partitionKey: string;
+  /** A decimal 128-bit hash key that overrides the MD5 of the partition key for routing. */
+  explicitHashKey?: string;
+  data: Buffer;
+}
+
+export class AggregationError extends Error {}
+
+interface Decoded {
+  partitionKeyTable: string[];
+  explicitHashKeyTable: string[];
+  records: {
+    partitionKeyIndex: number | { toNumber(): number };
+    explicitHashKeyIndex?: number | { toNumber(): number };
+    data: Uint8Array;
+  }[];
+}
+
+/** Bytes a protobuf varint takes. */
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    size++;
+  }
+  return size;
+}
+
+/** A length-delimited field: tag byte, length, bytes. Every field number here is < 16. */
+function fieldSize(length: number): number {
+  return 1 + varintSize(length) + length;
+}
+
+/**
+ * Packs user records into one aggregate and knows its exact size before adding each
+ * record, so an aggregate never grows past the limit the caller enforces.
+ */
+export class AggregateBuilder {
+  private readonly partitionKeys = new Map<string, number>();
+  private readonly hashKeys = new Map<string, number>();
+  private readonly records: UserRecord[] = [];
+  private bodyBytes = 0;
+
+  get count(): number {
+    return this.records.length;
+  }
+
+  /** Size of the Kinesis record data this aggregate encodes to (magic + protobuf + MD5). */
+  get size(): number {
+    return KPL_MAGIC.length + this.bodyBytes + MD5_BYTES;
+  }
+
+  /** Size the aggregate would have with `record` added. */
+  sizeWith(record: UserRecord): number {
+    return this.size + this.growth(record);
+  }
+
+  add(record: UserRecord): void {
+    this.bodyBytes += this.growth(record);
+    if (!this.partitionKeys.has(record.partitionKey)) {
+      this.partitionKeys.set(record.partitionKey, this.partitionKeys.size);
+    }
+    if (record.explicitHashKey !== undefined && !this.hashKeys.has(record.explicitHashKey)) {
+      this.hashKeys.set(record.explicitHashKey, this.hashKeys.size);
+    }
+    this.records.push(record);
+  }
+
+  encode(): Buffer {
+    const body = AggregatedRecord.encode(
+      AggregatedRecord.fromObject({
+        partitionKeyTable: [...this.partitionKeys.keys()],
+        explicitHashKeyTable: [...this.hashKeys.keys()],
+        records: this.records.map((r) => ({
+          partitionKeyIndex: this.partitionKeys.get(r.partitionKey)!,
+          ...(r.explicitHashKey !== undefined ? { explicitHashKeyIndex: this.hashKeys.get(r.explicitHashKey)! } : {}),
+          data: r.data,
+        })),
+      }),
+    ).finish();
+    return Buffer.concat([KPL_MAGIC, body, createHash("md5").update(body).digest()]);
+  }
+
+  private growth(record: UserRecord): number {
+    let bytes = 0;
+    let pkIndex = this.partitionKeys.get(record.partitionKey);
+    if (pkIndex === undefined) {
+      pkIndex = this.partitionKeys.size;
+      bytes += fieldSize(Buffer.byteLength(record.partitionKey));
+    }
+    let inner = 1 + varintSize(pkIndex) + fieldSize(record.data.length);
+    if (record.explicitHashKey !== undefined) {
+      let ehkIndex = this.hashKeys.get(record.explicitHashKey);
+      if (ehkIndex === undefined) {
+        ehkIndex = this.hashKeys.size;
+        bytes += fieldSize(Buffer.byteLength(record.explicitHashKey));
+      }
+      inner += 1 + varintSize(ehkIndex);
+    }
+    return bytes + fieldSize(inner);
+  }
+}
+
+/** Encodes user records as one aggregate (see AggregateBuilder to stay within a size). */
+export function aggregate(records: UserRecord[]): Buffer {
+  const builder = new AggregateBuilder();
+  for (const r of records) builder.add(r);
+  return builder.encode();
+}
+
+export function isAggregate(data: Uint8Array): boolean {
+  return data.length >= KPL_MAGIC.length + MD5_BYTES && Buffer.from(data.buffer, data.byteOffset, 4).equals(KPL_MAGIC);
+}
+
+/**
+ * The user records inside a Kinesis record: the sub-records of an aggregate, or the record
+ * itself when it is plain. Throws AggregationError when the magic is there but the MD5 or
+ * the protobuf is not right: such a record is corrupt, not plain.
+ */
+export function deaggregate(kinesisRecord: {
+  partitionKey: string;
+  explicitHashKey?: string;
+  data: Uint8Array;
+}): UserRecord[] {
+  const data = Buffer.from(kinesisRecord.data.buffer, kinesisRecord.data.byteOffset, kinesisRecord.data.length);
+  if (!isAggregate(data)) {
+    return [{ partitionKey: kinesisRecord.partitionKey, explicitHashKey: kinesisRecord.explicitHashKey, data }];
+  }
+  const body = data.subarray(KPL_MAGIC.length, data.length - MD5_BYTES);
+  const digest = data.subarray(data.length - MD5_BYTES);
+  if (!createHash("md5").update(body).digest().equals(digest)) {
+    throw new AggregationError("aggregated record has a bad MD5 checksum");
+  }
+  let decoded: Decoded;
+  try {
+    decoded = AggregatedRecord.toObject(AggregatedRecord.decode(body), { arrays: true }) as unknown as Decoded;
+  } catch (e) {
+    throw new AggregationError(`aggregated record is not a valid AggregatedRecord: ${(e as Error).message}`);
+  }
+  const index = (i: number | { toNumber(): number }) => (typeof i === "number" ? i : i.toNumber());
+  return decoded.records.map((r) => {
+    const partitionKey = decoded.partitionKeyTable[index(r.partitionKeyIndex)];
+    if (partitionKey === undefined) throw new AggregationError("sub-record points past the partition key table");
+    const ehk =
+      r.explicitHashKeyIndex === undefined ? undefined : decoded.explicitHashKeyTable[index(r.explicitHashKeyIndex)];
+    return { partitionKey, ...(ehk !== undefined ? { explicitHashKey: ehk } : {}), data: Buffer.from(r.data) };
+  });
+}

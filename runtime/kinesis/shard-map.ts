@@ -1,0 +1,59 @@
+/**
+ * The open shards of a stream and their hash key ranges, to tell which shard a record
+ * will land on. The producer aggregates per destination shard with it, so that every
+ * sub-record's hash key lies inside the shard its aggregate is stored on (KCL 2.x drops
+ * sub-records that do not).
+ */
+import { Shard } from "@aws-sdk/client-kinesis";
+
+export interface ShardRange {
+  shardId: string;
+  start: bigint;
+  end: bigint;
+}
+
+export class ShardMap {
+  /** Open shards sorted by the start of their range. */
+  readonly shards: readonly ShardRange[];
+
+  constructor(shards: ShardRange[]) {
+    this.shards = [...shards].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  }
+
+  /** The open shards from a ListShards answer (a closed shard has an ending sequence number). */
+  static fromListShards(shards: Shard[]): ShardMap {
+    return new ShardMap(
+      shards
+        .filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined)
+        .map((s) => ({
+          shardId: s.ShardId!,
+          start: BigInt(s.HashKeyRange!.StartingHashKey!),
+          end: BigInt(s.HashKeyRange!.EndingHashKey!),
+        })),
+    );
+  }
+
+  /** The shard whose range holds `hashKey`, or undefined while the map has a gap (resharding). */
+  shardFor(hashKey: bigint): ShardRange | undefined {
+    let lo = 0;
+    let hi = this.shards.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = this.shards[mid];
+      if (hashKey < s.start) hi = mid - 1;
+      else if (hashKey > s.end) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  }
+
+  has(shardId: string): boolean {
+    return this.shards.some((s) => s.shardId === shardId);
+  }
+
+  /** True when `shardId` is open in this map and its range holds `hashKey`. */
+  holds(shardId: string, hashKey: bigint): boolean {
+    const s = this.shardFor(hashKey);
+    return s !== undefined && s.shardId === shardId;
+  }
+}
