@@ -1,0 +1,405 @@
+/**
+ * The producer: takes user records, aggregates them per destination shard, batches
+ * aggregates into PutRecords calls, retries what Kinesis did not take, and settles each
+ * record's promise only once Kinesis has stored it (or its time to live has run out).
+ *
+ * Memory is bounded by the pending limit: a record over it is refused at once
+ * (BackpressureError) instead of being queued.
+ */
+import { UserRecord } from "../kinesis/aggregation";
+import { routingKeyOf } from "../kinesis/hash-key";
+import { ShardMap } from "../kinesis/shard-map";
+import { backoffDelay } from "./backoff";
+import { BackpressureError, ProducerClosedError, RecordExpiredError } from "./errors";
+import { KinesisPort, PutResult } from "./kinesis-port";
+import { Ack, Entry, Pending, ShardBuffers } from "./shard-buffers";
+
+export interface ProducerOptions {
+  aggregation: boolean;
+  aggregationMaxSize: number;
+  recordMaxBufferedTimeMs: number;
+  collectionMaxCount: number;
+  collectionMaxSize: number;
+  recordTtlMs: number;
+  maxConnections: number;
+  pendingLimitRecords: number;
+  pendingLimitBytes: number;
+  shardMapRefreshMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+/** Counters a metrics reporter reads and resets; see metrics.ts. */
+export interface ProducerStats {
+  userRecordsAccepted: number;
+  kinesisRecordsPut: number;
+  putRecordsCalls: number;
+  retries: number;
+  wrongShard: number;
+  expired: number;
+  /** Acceptance to acknowledgement of the records acknowledged since the last reset, in ms. */
+  bufferedMsSum: number;
+  bufferedMsMax: number;
+}
+
+export function emptyStats(): ProducerStats {
+  return {
+    userRecordsAccepted: 0,
+    kinesisRecordsPut: 0,
+    putRecordsCalls: 0,
+    retries: 0,
+    wrongShard: 0,
+    expired: 0,
+    bufferedMsSum: 0,
+    bufferedMsMax: 0,
+  };
+}
+
+export class KinesisProducer {
+  readonly stats = emptyStats();
+  private readonly buffers: ShardBuffers;
+  private shardMap?: ShardMap;
+  private refreshing?: Promise<void>;
+  /** Records that wait for a shard map that covers their hash key. */
+  private unrouted: Pending[] = [];
+  /** Sealed entries that wait for a PutRecords call. */
+  private ready: Entry[] = [];
+  private readyBytes = 0;
+  private inFlight = 0;
+  private pendingRecords = 0;
+  private pendingBytes = 0;
+  private flushTimer?: NodeJS.Timeout;
+  /** Set when buffered records are due: send everything, not only full batches. */
+  private flushDue = false;
+  /** Records waiting out a backoff before they are sent again. */
+  private readonly retrying = new Map<NodeJS.Timeout, Pending>();
+  private refreshTimer?: NodeJS.Timeout;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly port: KinesisPort,
+    private readonly options: ProducerOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.buffers = new ShardBuffers(options);
+  }
+
+  /** Loads the shard map and starts the periodic refresh. */
+  async start(): Promise<void> {
+    await this.refreshShardMap();
+    this.refreshTimer = setInterval(
+      () => void this.refreshShardMap().catch(() => undefined),
+      this.options.shardMapRefreshMs,
+    );
+    this.refreshTimer.unref();
+  }
+
+  get pending(): { records: number; bytes: number } {
+    return { records: this.pendingRecords, bytes: this.pendingBytes };
+  }
+
+  /**
+   * Takes a user record. Throws at once when the producer is closed or the pending limit
+   * is reached; otherwise resolves once Kinesis has stored the record.
+   */
+  put(record: UserRecord): Promise<Ack> {
+    if (this.closed) throw new ProducerClosedError();
+    this.reserve(1, record.data.length + Buffer.byteLength(record.partitionKey));
+    return this.accept(record);
+  }
+
+  /** Takes several records all or nothing: either every one is accepted or none is. */
+  putAll(records: UserRecord[]): Promise<Ack>[] {
+    if (this.closed) throw new ProducerClosedError();
+    const bytes = records.reduce((n, r) => n + r.data.length + Buffer.byteLength(r.partitionKey), 0);
+    this.reserve(records.length, bytes);
+    return records.map((r) => this.accept(r));
+  }
+
+  /** Sends everything buffered now and resolves when nothing is pending. */
+  flush(): Promise<void> {
+    this.sealAndSend();
+    return this.idle();
+  }
+
+  /**
+   * Stops taking records, sends everything, and resolves when all accepted records are
+   * written or `timeoutMs` has passed (then what is left is rejected, and counted).
+   */
+  async close(timeoutMs: number): Promise<{ unsent: number }> {
+    this.closed = true;
+    clearInterval(this.refreshTimer);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+    const outcome = await Promise.race([this.flush().then(() => "idle" as const), timedOut]);
+    clearTimeout(timer);
+    const unsent = outcome === "timeout" ? this.pendingRecords : 0;
+    if (unsent > 0) this.abandonAll(new Error(`shutdown: not written within the ${timeoutMs} ms drain timeout`));
+    return { unsent };
+  }
+
+  private reserve(records: number, bytes: number): void {
+    if (this.pendingRecords + records > this.options.pendingLimitRecords) {
+      throw new BackpressureError("records", this.pendingRecords, this.options.pendingLimitRecords);
+    }
+    if (this.pendingBytes + bytes > this.options.pendingLimitBytes) {
+      throw new BackpressureError("bytes", this.pendingBytes, this.options.pendingLimitBytes);
+    }
+  }
+
+  private accept(record: UserRecord): Promise<Ack> {
+    return new Promise<Ack>((resolve, reject) => {
+      const acceptedAt = this.now();
+      const bytes = record.data.length + Buffer.byteLength(record.partitionKey);
+      const p: Pending = {
+        record,
+        hashKey: routingKeyOf(record),
+        bytes,
+        acceptedAt,
+        deadline: acceptedAt + this.options.recordTtlMs,
+        retries: 0,
+        resolve: (ack) => this.settle(p, () => resolve(ack)),
+        reject: (error) => this.settle(p, () => reject(error)),
+      };
+      this.pendingRecords++;
+      this.pendingBytes += bytes;
+      this.stats.userRecordsAccepted++;
+      this.route(p);
+    });
+  }
+
+  private settle(p: Pending, done: () => void): void {
+    this.pendingRecords--;
+    this.pendingBytes -= p.bytes;
+    done();
+    if (this.pendingRecords === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
+    }
+  }
+
+  private idle(): Promise<void> {
+    return this.pendingRecords === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Puts a record into the aggregate of the shard it maps to, or parks it until the map covers it. */
+  private route(p: Pending): void {
+    const shard = this.shardMap?.shardFor(p.hashKey);
+    if (!shard) {
+      this.unrouted.push(p);
+      void this.refreshShardMap().catch(() => this.retryUnroutedLater());
+      return;
+    }
+    for (const entry of this.buffers.add(p, shard.shardId)) this.enqueue(entry);
+    this.scheduleFlush();
+  }
+
+  private enqueue(entry: Entry): void {
+    this.ready.push(entry);
+    this.readyBytes += entry.bytes;
+    this.send();
+  }
+
+  /** RecordMaxBufferedTime: whatever is buffered goes out at most this long after it came. */
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.sealAndSend();
+    }, this.options.recordMaxBufferedTimeMs);
+  }
+
+  private sealAndSend(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const waiting = [...this.ready, ...this.buffers.sealAll()];
+    this.ready = [];
+    this.readyBytes = 0;
+    const expired = this.now();
+    for (const entry of waiting) {
+      if (entry.records.every((p) => p.deadline > expired)) {
+        this.ready.push(entry);
+        this.readyBytes += entry.bytes;
+        continue;
+      }
+      // Waited out its time to live for a free connection (a slow stream): fail the expired
+      // records rather than acknowledge them late, and aggregate the others afresh.
+      for (const p of entry.records) {
+        if (p.deadline <= expired) this.expire(p);
+        else this.route(p);
+      }
+    }
+    this.flushDue = true;
+    this.send();
+  }
+
+  /** Starts PutRecords calls while connections are free: full batches always, the rest when due. */
+  private send(): void {
+    while (this.ready.length > 0 && this.inFlight < this.options.maxConnections) {
+      const full =
+        this.ready.length >= this.options.collectionMaxCount || this.readyBytes >= this.options.collectionMaxSize;
+      if (!full && !this.flushDue) return;
+      void this.putBatch(this.takeBatch());
+    }
+    if (this.ready.length === 0) this.flushDue = false;
+  }
+
+  private takeBatch(): Entry[] {
+    const batch: Entry[] = [];
+    let bytes = 0;
+    while (
+      this.ready.length > 0 &&
+      batch.length < this.options.collectionMaxCount &&
+      bytes + this.ready[0].bytes <= this.options.collectionMaxSize
+    ) {
+      const entry = this.ready.shift()!;
+      bytes += entry.bytes;
+      batch.push(entry);
+    }
+    this.readyBytes -= bytes;
+    return batch;
+  }
+
+  private async putBatch(batch: Entry[]): Promise<void> {
+    this.inFlight++;
+    this.stats.putRecordsCalls++;
+    let results: PutResult[] | undefined;
+    let callError: string | undefined;
+    try {
+      results = await this.port.putRecords(batch.map((e) => e.put));
+      if (results.length !== batch.length)
+        throw new Error(`PutRecords answered ${results.length} of ${batch.length} records`);
+    } catch (e) {
+      callError = (e as Error).name && (e as Error).name !== "Error" ? (e as Error).name : (e as Error).message;
+      results = undefined;
+    }
+    this.inFlight--;
+    if (!results) {
+      batch.forEach((entry) => this.retry(entry.records, callError!));
+    } else {
+      await Promise.all(batch.map((entry, i) => this.settleEntry(entry, results![i])));
+    }
+    this.send();
+  }
+
+  private async settleEntry(entry: Entry, result: PutResult): Promise<void> {
+    if (!result.ok) {
+      this.retry(entry.records, result.errorCode);
+      return;
+    }
+    this.stats.kinesisRecordsPut++;
+    const aggregated = entry.records.length > 1;
+    if (aggregated && result.shardId !== entry.shardId) {
+      await this.settleWrongShard(entry, result);
+      return;
+    }
+    entry.records.forEach((p, i) =>
+      this.acknowledge(p, {
+        shardId: result.shardId,
+        sequenceNumber: result.sequenceNumber,
+        ...(aggregated ? { subSequenceNumber: i } : {}),
+      }),
+    );
+  }
+
+  /**
+   * The stream was resharded since the map was read: the aggregate landed on another shard
+   * than planned. Sub-records whose hash key that shard holds are stored where KCL 2.x
+   * readers expect them; the others are sent again under a fresh map (the misplaced copies
+   * stay in the stream, where KCL 2.x skips them and our consumer may see them twice).
+   */
+  private async settleWrongShard(entry: Entry, result: { shardId: string; sequenceNumber: string }): Promise<void> {
+    try {
+      await this.refreshShardMap();
+    } catch {
+      this.retry(entry.records, "ShardMapRefreshFailed");
+      return;
+    }
+    entry.records.forEach((p, i) => {
+      if (this.shardMap!.holds(result.shardId, p.hashKey)) {
+        this.acknowledge(p, { shardId: result.shardId, sequenceNumber: result.sequenceNumber, subSequenceNumber: i });
+      } else {
+        this.stats.wrongShard++;
+        this.retry([p], "WrongShard");
+      }
+    });
+  }
+
+  private acknowledge(p: Pending, ack: Ack): void {
+    const waited = this.now() - p.acceptedAt;
+    this.stats.bufferedMsSum += waited;
+    this.stats.bufferedMsMax = Math.max(this.stats.bufferedMsMax, waited);
+    p.resolve(ack);
+  }
+
+  /** Sends records again after a backoff, unless their time to live is over. */
+  private retry(records: Pending[], reason: string): void {
+    for (const p of records) {
+      p.retries++;
+      p.lastError = reason;
+      this.stats.retries++;
+      const delay = backoffDelay(p.retries, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
+      if (this.now() + delay >= p.deadline) {
+        this.expire(p);
+        continue;
+      }
+      const timer = setTimeout(() => {
+        this.retrying.delete(timer);
+        this.route(p);
+        this.sealAndSendIfClosing();
+      }, delay);
+      this.retrying.set(timer, p);
+    }
+  }
+
+  /** While draining, retried records must not wait for the buffered-time timer. */
+  private sealAndSendIfClosing(): void {
+    if (this.closed) this.sealAndSend();
+  }
+
+  private expire(p: Pending): void {
+    p.lastError ??= "waited for a free PutRecords call (the stream is slower than the load)";
+    this.stats.expired++;
+    p.reject(new RecordExpiredError(this.options.recordTtlMs, p.lastError ?? "none"));
+  }
+
+  private refreshShardMap(): Promise<void> {
+    this.refreshing ??= this.port
+      .shardMap()
+      .then((map) => {
+        this.shardMap = map;
+        const parked = this.unrouted;
+        this.unrouted = [];
+        parked.forEach((p) => this.route(p));
+        this.sealAndSendIfClosing();
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  /** ListShards failed: try again later, and give up on parked records whose time is up. */
+  private retryUnroutedLater(): void {
+    const parked = this.unrouted;
+    this.unrouted = [];
+    this.retry(parked, "ListShardsFailed");
+  }
+
+  private abandonAll(error: Error): void {
+    this.retrying.forEach((_, t) => clearTimeout(t));
+    const stranded = [
+      ...this.retrying.values(),
+      ...this.unrouted,
+      ...this.ready.flatMap((e) => e.records),
+      ...this.buffers.sealAll().flatMap((e) => e.records),
+    ];
+    this.retrying.clear();
+    this.unrouted = [];
+    this.ready = [];
+    this.readyBytes = 0;
+    stranded.forEach((p) => p.reject(error));
+  }
+}
