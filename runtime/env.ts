@@ -21,7 +21,10 @@ export interface EnvVar<T> {
 }
 
 export type EnvSpec = Record<string, EnvVar<unknown>>;
-export type EnvValues<S extends EnvSpec> = { [K in keyof S]: S[K] extends EnvVar<infer T> ? T : never };
+/** Parsed values; a variable whose default is "" is undefined when unset. */
+export type EnvValues<S extends EnvSpec> = {
+  [K in keyof S]: S[K] extends EnvVar<infer T> ? (S[K] extends { default: "" } ? T | undefined : T) : never;
+};
 
 export function integer(min: number, max: number): Pick<EnvVar<number>, "allowed" | "parse"> {
   return {
@@ -68,6 +71,11 @@ export function readEnv<S extends EnvSpec>(spec: S, env: Readonly<Record<string,
     const text = raw === undefined || raw === "" ? variable.default : raw;
     if (text === undefined) {
       problems.push(`${name} is required (allowed: ${variable.allowed})`);
+      continue;
+    }
+    if (text === "") {
+      // An optional variable whose default is empty: unset.
+      values[name] = undefined;
       continue;
     }
     const value = variable.parse(text);

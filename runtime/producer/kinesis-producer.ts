@@ -32,6 +32,7 @@ export interface ProducerOptions {
 /** Counters a metrics reporter reads and resets; see metrics.ts. */
 export interface ProducerStats {
   userRecordsAccepted: number;
+  userRecordsAcknowledged: number;
   kinesisRecordsPut: number;
   putRecordsCalls: number;
   retries: number;
@@ -45,6 +46,7 @@ export interface ProducerStats {
 export function emptyStats(): ProducerStats {
   return {
     userRecordsAccepted: 0,
+    userRecordsAcknowledged: 0,
     kinesisRecordsPut: 0,
     putRecordsCalls: 0,
     retries: 0,
@@ -56,7 +58,7 @@ export function emptyStats(): ProducerStats {
 }
 
 export class KinesisProducer {
-  readonly stats = emptyStats();
+  private counters = emptyStats();
   private readonly buffers: ShardBuffers;
   private shardMap?: ShardMap;
   private refreshing?: Promise<void>;
@@ -93,6 +95,18 @@ export class KinesisProducer {
       this.options.shardMapRefreshMs,
     );
     this.refreshTimer.unref();
+  }
+
+  /** Counters since the last `takeStats()`. */
+  get stats(): Readonly<ProducerStats> {
+    return this.counters;
+  }
+
+  /** Returns the counters and starts new ones: a metrics reporter calls this each interval. */
+  takeStats(): ProducerStats {
+    const taken = this.counters;
+    this.counters = emptyStats();
+    return taken;
   }
 
   get pending(): { records: number; bytes: number } {
@@ -164,7 +178,7 @@ export class KinesisProducer {
       };
       this.pendingRecords++;
       this.pendingBytes += bytes;
-      this.stats.userRecordsAccepted++;
+      this.counters.userRecordsAccepted++;
       this.route(p);
     });
   }
@@ -264,7 +278,7 @@ export class KinesisProducer {
 
   private async putBatch(batch: Entry[]): Promise<void> {
     this.inFlight++;
-    this.stats.putRecordsCalls++;
+    this.counters.putRecordsCalls++;
     let results: PutResult[] | undefined;
     let callError: string | undefined;
     try {
@@ -289,7 +303,7 @@ export class KinesisProducer {
       this.retry(entry.records, result.errorCode);
       return;
     }
-    this.stats.kinesisRecordsPut++;
+    this.counters.kinesisRecordsPut++;
     const aggregated = entry.records.length > 1;
     if (aggregated && result.shardId !== entry.shardId) {
       await this.settleWrongShard(entry, result);
@@ -321,7 +335,7 @@ export class KinesisProducer {
       if (this.shardMap!.holds(result.shardId, p.hashKey)) {
         this.acknowledge(p, { shardId: result.shardId, sequenceNumber: result.sequenceNumber, subSequenceNumber: i });
       } else {
-        this.stats.wrongShard++;
+        this.counters.wrongShard++;
         this.retry([p], "WrongShard");
       }
     });
@@ -329,8 +343,9 @@ export class KinesisProducer {
 
   private acknowledge(p: Pending, ack: Ack): void {
     const waited = this.now() - p.acceptedAt;
-    this.stats.bufferedMsSum += waited;
-    this.stats.bufferedMsMax = Math.max(this.stats.bufferedMsMax, waited);
+    this.counters.userRecordsAcknowledged++;
+    this.counters.bufferedMsSum += waited;
+    this.counters.bufferedMsMax = Math.max(this.counters.bufferedMsMax, waited);
     p.resolve(ack);
   }
 
@@ -339,7 +354,7 @@ export class KinesisProducer {
     for (const p of records) {
       p.retries++;
       p.lastError = reason;
-      this.stats.retries++;
+      this.counters.retries++;
       const delay = backoffDelay(p.retries, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
       if (this.now() + delay >= p.deadline) {
         this.expire(p);
@@ -361,7 +376,7 @@ export class KinesisProducer {
 
   private expire(p: Pending): void {
     p.lastError ??= "waited for a free PutRecords call (the stream is slower than the load)";
-    this.stats.expired++;
+    this.counters.expired++;
     p.reject(new RecordExpiredError(this.options.recordTtlMs, p.lastError ?? "none"));
   }
 

@@ -1,0 +1,162 @@
+/**
+ * The ingest HTTP API (fastify): `POST /`, `POST /batch`, `GET /healthcheck`. In `durable`
+ * ack mode a request is answered once its records are stored in Kinesis; in `buffered`
+ * mode at once with 202 (faster, but a record can still fail after the client was told
+ * it was accepted: it is then logged and counted, never silently dropped).
+ */
+import Fastify, { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { Logger } from "pino";
+import { UserRecord } from "../kinesis/aggregation";
+import { BackpressureError, ProducerClosedError, RecordExpiredError } from "./errors";
+import { ApiError, parseBatch, parseRecord } from "./ingest-request";
+import { KinesisProducer } from "./kinesis-producer";
+import { IngestMetrics } from "./metrics";
+import { Ack } from "./shard-buffers";
+
+export type AckMode = "durable" | "buffered";
+
+export interface IngestApiOptions {
+  producer: KinesisProducer;
+  metrics: IngestMetrics;
+  log: Logger;
+  ackMode: AckMode;
+  maxBodyBytes: number;
+}
+
+/** Seconds a client should wait before retrying a 503. */
+const RETRY_AFTER_SECONDS = 1;
+
+const ROUTES = "POST /, POST /batch, GET /healthcheck";
+
+export function ingestApi(options: IngestApiOptions): FastifyInstance {
+  const { producer, metrics, log, ackMode } = options;
+  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false, return503OnClosing: true });
+  // JSON only: fastify also parses text/plain by default, which would turn a 415 into a 400.
+  app.removeContentTypeParser("text/plain");
+
+  const refuse = (reply: FastifyReply, e: ApiError, records = 1) => {
+    metrics.reject(e.error, records);
+    if (e.status === 503) reply.header("Retry-After", String(RETRY_AFTER_SECONDS));
+    const { status, ...body } = e;
+    return reply.code(status).send(body);
+  };
+
+  /** The producer's refusals and failures as HTTP answers; anything else is a bug (500). */
+  const failure = (e: unknown): ApiError => {
+    if (e instanceof BackpressureError) return { status: 503, error: "backpressure", message: e.message };
+    if (e instanceof ProducerClosedError) return { status: 503, error: "shutting_down", message: e.message };
+    if (e instanceof RecordExpiredError) return { status: 503, error: "not_written", message: e.message };
+    log.error({ err: e }, "unexpected producer error");
+    return { status: 500, error: "internal", message: "internal error; the record may not have been stored" };
+  };
+
+  const accept = (records: UserRecord[]): Promise<Ack>[] => {
+    const acks = records.length === 1 ? [producer.put(records[0])] : producer.putAll(records);
+    if (ackMode === "buffered") {
+      acks.forEach((a) =>
+        a.catch((e: Error) => {
+          metrics.reject(failure(e).error);
+          log.error({ err: e.message }, "record accepted with 202 was not written");
+        }),
+      );
+    }
+    return acks;
+  };
+
+  app.post("/", async (request, reply) => {
+    const parsed = parseRecord(request.body);
+    if (!parsed.ok) return refuse(reply, parsed.error);
+    let acks: Promise<Ack>[];
+    try {
+      acks = accept([parsed.value]);
+    } catch (e) {
+      return refuse(reply, failure(e));
+    }
+    if (ackMode === "buffered") return reply.code(202).send({ accepted: 1 });
+    try {
+      return reply.code(200).send(await acks[0]);
+    } catch (e) {
+      return refuse(reply, failure(e));
+    }
+  });
+
+  app.post("/batch", async (request, reply) => {
+    const parsed = parseBatch(request.body);
+    if (!parsed.ok) {
+      const count = Array.isArray((request.body as { records?: unknown })?.records)
+        ? (request.body as { records: unknown[] }).records.length
+        : 1;
+      return refuse(reply, parsed.error, count);
+    }
+    let acks: Promise<Ack>[];
+    try {
+      acks = accept(parsed.value);
+    } catch (e) {
+      return refuse(reply, failure(e), parsed.value.length);
+    }
+    if (ackMode === "buffered") return reply.code(202).send({ accepted: acks.length });
+    const settled = await Promise.allSettled(acks);
+    const results = settled.map((s) =>
+      s.status === "fulfilled" ? s.value : (({ status, ...rest }) => rest)(failure(s.reason)),
+    );
+    const failed = settled.filter((s) => s.status === "rejected").length;
+    if (failed === 0) return reply.code(200).send({ records: results });
+    metrics.reject("not_written", failed);
+    reply.header("Retry-After", String(RETRY_AFTER_SECONDS));
+    return reply.code(503).send({
+      error: "partially_written",
+      message: `${failed} of ${acks.length} records were not stored; the others were (see records)`,
+      records: results,
+    });
+  });
+
+  app.get("/healthcheck", async (_request, reply) => reply.code(200).send({ status: "ok", pending: producer.pending }));
+
+  app.setNotFoundHandler((request, reply) =>
+    refuse(reply, {
+      status: 404,
+      error: "not_found",
+      message: `no route ${request.method} ${request.url} (routes: ${ROUTES})`,
+    }),
+  );
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    switch (error.code) {
+      case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+        return refuse(reply, {
+          status: 415,
+          error: "unsupported_media_type",
+          message: `Content-Type must be application/json, got ${JSON.stringify(_request.headers["content-type"] ?? "none")}`,
+          field: "Content-Type",
+          allowed: "application/json",
+        });
+      case "FST_ERR_CTP_BODY_TOO_LARGE":
+        return refuse(reply, {
+          status: 413,
+          error: "body_too_large",
+          message: `the request body is over ${options.maxBodyBytes} bytes`,
+          allowed: `at most ${options.maxBodyBytes} bytes (MAX_BODY_BYTES)`,
+        });
+      case "FST_ERR_CTP_EMPTY_JSON_BODY":
+        return refuse(reply, {
+          status: 400,
+          error: "invalid_json",
+          message: "the body is empty",
+          allowed: "a JSON object",
+        });
+      default:
+        if (error.statusCode === 400 || error instanceof SyntaxError) {
+          return refuse(reply, {
+            status: 400,
+            error: "invalid_json",
+            message: `the body is not valid JSON: ${error.message}`,
+            allowed: "a JSON object",
+          });
+        }
+        log.error({ err: error }, "unhandled request error");
+        return refuse(reply, { status: 500, error: "internal", message: "internal error" });
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,68 @@
+/**
+ * The ingest service: `node dist/runtime/producer/main.js` in the container, and the same
+ * file under ts-node for `npm start` and the tests. Reads its settings from the
+ * environment (see --help), serves the ingest API, and on SIGTERM stops taking requests,
+ * writes everything it accepted, and exits within the ECS stop timeout.
+ */
+import pino from "pino";
+import { createKinesisClient } from "../aws/kinesis-client";
+import { envHelp, SettingsError } from "../env";
+import { stdoutSink } from "../metrics/emf";
+import { INGEST_DEFAULTS } from "./defaults";
+import { ingestApi } from "./ingest-api";
+import { KinesisProducer } from "./kinesis-producer";
+import { kinesisPort } from "./kinesis-port";
+import { IngestMetrics } from "./metrics";
+import { INGEST_VARIABLES, readIngestSettings } from "./settings";
+
+async function main(): Promise<void> {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log(
+      ["Usage: ingest service (settings are environment variables)", "", ...envHelp(INGEST_VARIABLES), ""].join("\n"),
+    );
+    return;
+  }
+  const settings = readIngestSettings(process.env);
+  const log = pino({ level: settings.logLevel, base: { service: "ingest", stream: settings.streamName } });
+  const client = createKinesisClient({
+    region: settings.region,
+    endpoint: settings.kinesisEndpoint,
+    http: "1.1",
+    // The producer retries with its own backoff and time to live; SDK retries would stack on top.
+    maxAttempts: 1,
+  });
+  const producer = new KinesisProducer(kinesisPort(client, settings.streamName), settings.producer);
+  await producer.start();
+  const metrics = new IngestMetrics(producer, stdoutSink, settings.streamName);
+  metrics.start(settings.metricsIntervalMs);
+  const app = ingestApi({ producer, metrics, log, ackMode: settings.ackMode, maxBodyBytes: settings.maxBodyBytes });
+  const address = await app.listen({ port: settings.port, host: settings.host });
+  log.info({ address, ackMode: settings.ackMode, aggregation: settings.producer.aggregation }, "ingest listening");
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, pending: producer.pending }, "draining: no new requests, writing everything accepted");
+    const closing = app.close();
+    const { unsent } = await producer.close(INGEST_DEFAULTS.drainTimeoutMs);
+    await closing;
+    await metrics.stop();
+    client.destroy();
+    log.info({ unsent }, unsent === 0 ? "stopped, every accepted record written" : "stopped with records not written");
+    process.exit(unsent === 0 ? 0 : 1);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof SettingsError) {
+    console.error(`ingest: ${e.message}`);
+    process.exit(2);
+  }
+  console.error(
+    JSON.stringify({ level: 60, service: "ingest", msg: "failed to start", err: String((e as Error)?.stack ?? e) }),
+  );
+  process.exit(1);
+});

@@ -1,0 +1,134 @@
+/**
+ * The ingest service's settings: environment variables, validated at start. The infra
+ * component sets them on the container; `npm start` sets them for the local producer.
+ */
+import { STREAM_LIMITS } from "../kinesis/limits";
+import { EnvValues, httpUrl, integer, matching, oneOf, readEnv } from "../env";
+import { INGEST_DEFAULTS, KPL_DEFAULTS } from "./defaults";
+import { ProducerOptions } from "./kinesis-producer";
+import { AckMode } from "./ingest-api";
+
+const MiB = 1024 * 1024;
+
+export const INGEST_VARIABLES = {
+  STREAM_NAME: {
+    ...matching(/^[a-zA-Z0-9_.-]{1,128}$/, "a stream name: 1 to 128 of a-z A-Z 0-9 _ . -"),
+    purpose: "the Kinesis stream to write to",
+  },
+  AWS_REGION: {
+    ...matching(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1"),
+    purpose: "region of the stream (Fargate sets it)",
+  },
+  PORT: { ...integer(1, 65535), default: String(INGEST_DEFAULTS.port), purpose: "HTTP port" },
+  HOST: {
+    ...matching(/^[0-9a-fA-F:.]+$|^localhost$/, "an IP address to listen on"),
+    default: "0.0.0.0",
+    purpose: "address to listen on",
+  },
+  KINESIS_ENDPOINT: {
+    ...httpUrl,
+    default: "" as const,
+    purpose: "Kinesis endpoint for local emulators; unset means AWS",
+  },
+  ACK_MODE: {
+    ...oneOf<AckMode>("durable", "buffered"),
+    default: "durable",
+    purpose: "durable: answer 200 once stored in Kinesis; buffered: answer 202 at once",
+  },
+  AGGREGATION: { ...oneOf("on", "off"), default: "on", purpose: "pack records into KPL aggregates per shard" },
+  AGGREGATION_MAX_BYTES: {
+    ...integer(1024, STREAM_LIMITS.maxRecordBytes - 4 * STREAM_LIMITS.maxPartitionKeyLength),
+    default: String(KPL_DEFAULTS.aggregationMaxSize),
+    purpose: "largest aggregated record (KPL AggregationMaxSize)",
+  },
+  RECORD_MAX_BUFFERED_MS: {
+    ...integer(1, 60_000),
+    default: String(KPL_DEFAULTS.recordMaxBufferedTimeMs),
+    purpose: "longest a record waits before it is sent (KPL RecordMaxBufferedTime)",
+  },
+  RECORD_TTL_MS: {
+    ...integer(100, 600_000),
+    default: String(KPL_DEFAULTS.recordTtlMs),
+    purpose: "a record not stored by then fails with 503 (KPL RecordTtl)",
+  },
+  MAX_CONNECTIONS: {
+    ...integer(1, 256),
+    default: String(KPL_DEFAULTS.maxConnections),
+    purpose: "concurrent PutRecords calls (KPL MaxConnections)",
+  },
+  PENDING_LIMIT_RECORDS: {
+    ...integer(1, 10_000_000),
+    default: String(INGEST_DEFAULTS.pendingLimitRecords),
+    purpose: "records accepted but not yet stored; past it: 503 + Retry-After",
+  },
+  PENDING_LIMIT_BYTES: {
+    ...integer(MiB, 4096 * MiB),
+    default: String(INGEST_DEFAULTS.pendingLimitBytes),
+    purpose: "the same limit in bytes of data and partition keys",
+  },
+  MAX_BODY_BYTES: {
+    ...integer(1024, 64 * MiB),
+    default: String(INGEST_DEFAULTS.maxBodyBytes),
+    purpose: "largest request body; larger: 413",
+  },
+  SHARD_MAP_REFRESH_MS: {
+    ...integer(1000, 3_600_000),
+    default: String(INGEST_DEFAULTS.shardMapRefreshMs),
+    purpose: "how often ListShards is read without a sign of resharding",
+  },
+  METRICS_INTERVAL_MS: {
+    ...integer(1000, 3_600_000),
+    default: "60000",
+    purpose: "how often EMF metrics are written to stdout",
+  },
+  LOG_LEVEL: {
+    ...oneOf("fatal", "error", "warn", "info", "debug", "trace", "silent"),
+    default: "info",
+    purpose: "JSON log level",
+  },
+};
+
+export type IngestEnv = EnvValues<typeof INGEST_VARIABLES>;
+
+export interface IngestSettings {
+  streamName: string;
+  region: string;
+  port: number;
+  host: string;
+  kinesisEndpoint?: string;
+  ackMode: AckMode;
+  maxBodyBytes: number;
+  metricsIntervalMs: number;
+  logLevel: string;
+  producer: ProducerOptions;
+}
+
+/** Reads and checks every variable; throws one SettingsError listing all that are wrong. */
+export function readIngestSettings(env: Readonly<Record<string, string | undefined>>): IngestSettings {
+  const v = readEnv(INGEST_VARIABLES, env);
+  return {
+    streamName: v.STREAM_NAME,
+    region: v.AWS_REGION,
+    port: v.PORT,
+    host: v.HOST,
+    kinesisEndpoint: v.KINESIS_ENDPOINT || undefined,
+    ackMode: v.ACK_MODE,
+    maxBodyBytes: v.MAX_BODY_BYTES,
+    metricsIntervalMs: v.METRICS_INTERVAL_MS,
+    logLevel: v.LOG_LEVEL,
+    producer: {
+      aggregation: v.AGGREGATION === "on",
+      aggregationMaxSize: v.AGGREGATION_MAX_BYTES,
+      recordMaxBufferedTimeMs: v.RECORD_MAX_BUFFERED_MS,
+      collectionMaxCount: KPL_DEFAULTS.collectionMaxCount,
+      collectionMaxSize: KPL_DEFAULTS.collectionMaxSize,
+      recordTtlMs: v.RECORD_TTL_MS,
+      maxConnections: v.MAX_CONNECTIONS,
+      pendingLimitRecords: v.PENDING_LIMIT_RECORDS,
+      pendingLimitBytes: v.PENDING_LIMIT_BYTES,
+      shardMapRefreshMs: v.SHARD_MAP_REFRESH_MS,
+      retryBaseMs: INGEST_DEFAULTS.retryBaseMs,
+      retryMaxMs: INGEST_DEFAULTS.retryMaxMs,
+    },
+  };
+}
