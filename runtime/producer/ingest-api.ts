@@ -37,8 +37,7 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
   const refuse = (reply: FastifyReply, e: ApiError, records = 1) => {
     metrics.reject(e.error, records);
     if (e.status === 503) reply.header("Retry-After", String(RETRY_AFTER_SECONDS));
-    const { status, ...body } = e;
-    return reply.code(status).send(body);
+    return reply.code(e.status).send(withoutStatus(e));
   };
 
   /** The producer's refusals and failures as HTTP answers; anything else is a bug (500). */
@@ -96,9 +95,7 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
     }
     if (ackMode === "buffered") return reply.code(202).send({ accepted: acks.length });
     const settled = await Promise.allSettled(acks);
-    const results = settled.map((s) =>
-      s.status === "fulfilled" ? s.value : (({ status, ...rest }) => rest)(failure(s.reason)),
-    );
+    const results = settled.map((s) => (s.status === "fulfilled" ? s.value : withoutStatus(failure(s.reason))));
     const failed = settled.filter((s) => s.status === "rejected").length;
     if (failed === 0) return reply.code(200).send({ records: results });
     metrics.reject("not_written", failed);
@@ -159,4 +156,10 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
   });
 
   return app;
+}
+
+/** An error as the client sees it: the status is the HTTP status, not part of the body. */
+function withoutStatus(e: ApiError): Omit<ApiError, "status"> {
+  const { status: _status, ...body } = e;
+  return body;
 }
