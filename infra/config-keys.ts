@@ -4,20 +4,21 @@
  * holds them equal) and the README's config reference is checked against `Pulumi.yaml`.
  */
 import { STREAM_LIMITS, STREAM_MODES, StreamMode } from "../runtime/kinesis/limits";
-
-/** A parsed value, or a phrase saying what is allowed ("an integer 1..10000"). */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; allowed: string };
+import { acmCertificateArn, cidrList, integerFrom, integerIn, kmsKeyArn, oneOf, Parsed, tags } from "./config-parsers";
+import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "./fargate";
 
 export interface ConfigKey<T> {
   /** The key without the project namespace, as in `pulumi config set <name>`. */
   name: string;
   /** The type declared in Pulumi.yaml (Pulumi's project config knows no object type). */
-  type: "string" | "integer" | "boolean";
+  type: "string" | "integer" | "boolean" | "array";
+  /** For arrays: the type of their items. */
+  items?: { type: "string" };
   /**
    * Declared in Pulumi.yaml in this form, so the Pulumi CLI applies it before the program
-   * runs; the program parses it like any value a user sets.
+   * runs; the program parses it like any value a user sets (arrays arrive as JSON).
    */
-  default?: string | number;
+  default?: string | number | readonly string[];
   /**
    * Optional keys declare `default: ""` and treat the empty string as unset: the Pulumi CLI
    * refuses to run a stack that lacks a declared key without a default (pulumi/pulumi#11321
@@ -26,64 +27,6 @@ export interface ConfigKey<T> {
   optional?: true;
   description: string;
   parse(raw: string): Parsed<T>;
-}
-
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const no = <T>(allowed: string): Parsed<T> => ({ ok: false, allowed });
-
-export function integerIn(min: number, max: number) {
-  return (raw: string): Parsed<number> => {
-    const value = Number(raw.trim());
-    return /^-?\d+$/.test(raw.trim()) && value >= min && value <= max ? ok(value) : no(`an integer ${min}..${max}`);
-  };
-}
-
-export function oneOf<T extends string>(values: readonly T[]) {
-  return (raw: string): Parsed<T> =>
-    (values as readonly string[]).includes(raw) ? ok(raw as T) : no(`one of ${values.join(", ")}`);
-}
-
-/** A customer-managed KMS key ARN; aliases are refused because IAM grants need the key ARN. */
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})$/;
-
-export function kmsKeyArn(raw: string): Parsed<string> {
-  return KMS_KEY_ARN.test(raw)
-    ? ok(raw)
-    : no(
-        "a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id> (not an alias: grants need the key ARN)",
-      );
-}
-
-/** AWS tagging rules: https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html */
-export const TAG_LIMITS = { maxTags: 50, maxKeyLength: 128, maxValueLength: 256 } as const;
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
-export function tags(raw: string): Parsed<Record<string, string>> {
-  const allowed =
-    `a JSON object of string values, e.g. '{"team":"data"}': at most ${TAG_LIMITS.maxTags} tags, ` +
-    `keys 1..${TAG_LIMITS.maxKeyLength} and values 0..${TAG_LIMITS.maxValueLength} characters ` +
-    `of letters, digits, spaces and _ . : / = + - @, keys not starting with "aws:"`;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return no(allowed);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return no(allowed);
-  const entries = Object.entries(value as Record<string, unknown>);
-  const valid =
-    entries.length <= TAG_LIMITS.maxTags &&
-    entries.every(
-      ([k, v]) =>
-        typeof v === "string" &&
-        k.length >= 1 &&
-        k.length <= TAG_LIMITS.maxKeyLength &&
-        v.length <= TAG_LIMITS.maxValueLength &&
-        TAG_TEXT.test(k) &&
-        TAG_TEXT.test(v) &&
-        !k.toLowerCase().startsWith("aws:"),
-    );
-  return valid ? ok(value as Record<string, string>) : no(allowed);
 }
 
 export const DEFAULT_PROVISIONED_SHARDS = 4;
@@ -130,6 +73,90 @@ export const CONFIG_KEYS = {
     description: `Tags for every resource, as a JSON object string: pulumi config set tags '{"team":"data"}'.`,
     parse: tags,
   } satisfies ConfigKey<Record<string, string>>,
+  natGateways: {
+    name: "natGateways",
+    type: "integer",
+    default: 1,
+    description:
+      "NAT gateways of the VPC, through which tasks in private subnets reach AWS: 1 (one shared, cheaper) or 2 (one per availability zone, survives a zone outage).",
+    parse: integerIn(1, 2),
+  } satisfies ConfigKey<number>,
+  ingestAllowedCidrs: {
+    name: "ingestAllowedCidrs",
+    type: "array",
+    items: { type: "string" },
+    default: ["0.0.0.0/0"],
+    description:
+      "IPv4 CIDR blocks allowed to reach the ingest load balancer. Open to the internet by default, as in the reference architecture: restrict it with pulumi config set --path 'ingestAllowedCidrs[0]' 203.0.113.0/24.",
+    parse: cidrList,
+  } satisfies ConfigKey<string[]>,
+  certificateArn: {
+    name: "certificateArn",
+    type: "string",
+    default: "",
+    optional: true,
+    description:
+      "ACM certificate for the ingest load balancer. Set: HTTPS on 443 (TLS 1.2+) and port 80 redirects to it. Unset: HTTP on 80.",
+    parse: acmCertificateArn,
+  } satisfies ConfigKey<string>,
+  ingestAckMode: {
+    name: "ingestAckMode",
+    type: "string",
+    default: "durable",
+    description:
+      "durable: the ingest API answers 200 once a record is stored in Kinesis. buffered: it answers 202 at once (lower latency; a record that then fails is logged and counted, but the client was already told yes).",
+    parse: oneOf(["durable", "buffered"] as const),
+  } satisfies ConfigKey<"durable" | "buffered">,
+  ingestCpu: {
+    name: "ingestCpu",
+    type: "integer",
+    default: 512,
+    description: `CPU units of an ingest task (${FARGATE_CPUS.join(", ")}); must fit ingestMemory as Fargate allows.`,
+    parse: integerFrom(FARGATE_CPUS),
+  } satisfies ConfigKey<number>,
+  ingestMemory: {
+    name: "ingestMemory",
+    type: "integer",
+    default: 1024,
+    description: "Memory of an ingest task in MiB, a size Fargate allows with ingestCpu.",
+    parse: integerIn(512, 122880),
+  } satisfies ConfigKey<number>,
+  ingestMinTasks: {
+    name: "ingestMinTasks",
+    type: "integer",
+    default: 2,
+    description: "Fewest ingest tasks (the CPU target tracking never goes below it): 1..100.",
+    parse: integerIn(1, 100),
+  } satisfies ConfigKey<number>,
+  ingestMaxTasks: {
+    name: "ingestMaxTasks",
+    type: "integer",
+    default: 10,
+    description: "Most ingest tasks: 1..100, at least ingestMinTasks.",
+    parse: integerIn(1, 100),
+  } satisfies ConfigKey<number>,
+  scaleOutCooldownSeconds: {
+    name: "scaleOutCooldownSeconds",
+    type: "integer",
+    default: 60,
+    description: "Seconds after a scale-out before the services' CPU target tracking scales out again: 0..3600.",
+    parse: integerIn(0, 3600),
+  } satisfies ConfigKey<number>,
+  scaleInCooldownSeconds: {
+    name: "scaleInCooldownSeconds",
+    type: "integer",
+    default: 300,
+    description: "Seconds after a scale-in before the services scale in again: 0..3600.",
+    parse: integerIn(0, 3600),
+  } satisfies ConfigKey<number>,
+  logRetentionDays: {
+    name: "logRetentionDays",
+    type: "integer",
+    default: 30,
+    description:
+      "Days the services' CloudWatch log groups keep logs (a period CloudWatch Logs accepts, e.g. 7, 30, 90, 365).",
+    parse: integerFrom(LOG_RETENTION_DAYS),
+  } satisfies ConfigKey<number>,
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StreamMode } from "../runtime/kinesis/limits";
 import { CONFIG_KEYS, ConfigKey, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
+import { fargateSizeProblem } from "./fargate";
 
 export interface StreamConfig {
   mode: StreamMode;
@@ -16,8 +17,33 @@ export interface StreamConfig {
   kmsKeyArn?: string;
 }
 
+export interface NetworkConfig {
+  /** 1: one NAT gateway shared by both zones; 2: one per zone. */
+  natGateways: number;
+}
+
+/** What every Fargate service of the pipeline shares. */
+export interface ServicesConfig {
+  scaleOutCooldownSeconds: number;
+  scaleInCooldownSeconds: number;
+  logRetentionDays: number;
+}
+
+export interface IngestConfig {
+  allowedCidrs: string[];
+  certificateArn?: string;
+  ackMode: "durable" | "buffered";
+  cpu: number;
+  memory: number;
+  minTasks: number;
+  maxTasks: number;
+}
+
 export interface PipelineConfig {
   stream: StreamConfig;
+  network: NetworkConfig;
+  services: ServicesConfig;
+  ingest: IngestConfig;
   tags: Record<string, string>;
 }
 
@@ -67,7 +93,8 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   }
 
   function read<T>(key: ConfigKey<T>): T | undefined {
-    const value = raw[key.name] ?? (key.default === undefined ? undefined : String(key.default));
+    const declared = Array.isArray(key.default) ? JSON.stringify(key.default) : key.default;
+    const value = raw[key.name] ?? (declared === undefined ? undefined : String(declared));
     if (value === undefined || (key.optional && value === "")) return undefined;
     const parsed = key.parse(value);
     if (parsed.ok) return parsed.value;
@@ -87,19 +114,54 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     );
   }
 
-  if (problems.length > 0 || mode === undefined || retentionHours === undefined || tags === undefined) {
-    return { ok: false, problems };
+  const natGateways = read(CONFIG_KEYS.natGateways);
+  const allowedCidrs = read(CONFIG_KEYS.ingestAllowedCidrs);
+  const certificateArn = read(CONFIG_KEYS.certificateArn);
+  const ackMode = read(CONFIG_KEYS.ingestAckMode);
+  const cpu = read(CONFIG_KEYS.ingestCpu);
+  const memory = read(CONFIG_KEYS.ingestMemory);
+  const minTasks = read(CONFIG_KEYS.ingestMinTasks);
+  const maxTasks = read(CONFIG_KEYS.ingestMaxTasks);
+  const scaleOutCooldownSeconds = read(CONFIG_KEYS.scaleOutCooldownSeconds);
+  const scaleInCooldownSeconds = read(CONFIG_KEYS.scaleInCooldownSeconds);
+  const logRetentionDays = read(CONFIG_KEYS.logRetentionDays);
+
+  if (cpu !== undefined && memory !== undefined) {
+    const sizeProblem = fargateSizeProblem(cpu, memory);
+    if (sizeProblem) problems.push(`ingestMemory must suit ingestCpu: ${sizeProblem}`);
   }
+  if (minTasks !== undefined && maxTasks !== undefined && minTasks > maxTasks) {
+    problems.push(`ingestMaxTasks must be at least ingestMinTasks (${minTasks}), got ${maxTasks}`);
+  }
+
+  if (problems.length > 0) return { ok: false, problems };
+  // Without problems every key with a default has a value: only optional keys can be unset.
+  const required = <T>(value: T | undefined): T => value as T;
   return {
     ok: true,
     config: {
       stream: {
-        mode,
+        mode: required(mode),
         shardCount: mode === "PROVISIONED" ? (shardCount ?? DEFAULT_PROVISIONED_SHARDS) : undefined,
-        retentionHours,
+        retentionHours: required(retentionHours),
         kmsKeyArn,
       },
-      tags,
+      network: { natGateways: required(natGateways) },
+      services: {
+        scaleOutCooldownSeconds: required(scaleOutCooldownSeconds),
+        scaleInCooldownSeconds: required(scaleInCooldownSeconds),
+        logRetentionDays: required(logRetentionDays),
+      },
+      ingest: {
+        allowedCidrs: required(allowedCidrs),
+        certificateArn,
+        ackMode: required(ackMode),
+        cpu: required(cpu),
+        memory: required(memory),
+        minTasks: required(minTasks),
+        maxTasks: required(maxTasks),
+      },
+      tags: required(tags),
     },
   };
 }

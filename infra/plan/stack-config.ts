@@ -29,7 +29,7 @@ export function readProjectFile(dir: string): ProjectFile {
 }
 
 /** Pulumi passes every config value as a string; structured values as JSON. */
-function asConfigString(value: unknown): string {
+export function asConfigString(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 

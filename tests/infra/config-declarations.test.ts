@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_KEYS } from "../../infra/config-keys";
 import { validateConfig } from "../../infra/config";
-import { readProjectFile } from "../../infra/plan/stack-config";
+import { asConfigString, readProjectFile } from "../../infra/plan/stack-config";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -39,6 +39,7 @@ function readmeRows(): Row[] {
 
 /** How the README shows a default: the value, or "(unset)" for an empty string. */
 function shownDefault(value: unknown): string {
+  if (Array.isArray(value)) return JSON.stringify(value);
   return value === "" ? "(unset)" : String(value);
 }
 
@@ -49,14 +50,21 @@ describe("config declarations", () => {
     const declared = Object.fromEntries(
       Object.values(CONFIG_KEYS).map((k) => [
         k.name,
-        { type: k.type, ...("default" in k ? { default: k.default } : {}), description: k.description },
+        {
+          type: k.type,
+          ...("items" in k ? { items: k.items } : {}),
+          ...("default" in k ? { default: k.default } : {}),
+          description: k.description,
+        },
       ]),
     );
     expect(project.config).to.deep.equal(declared);
   });
 
   it("every default in Pulumi.yaml is itself a valid value", () => {
-    const defaults = Object.fromEntries(Object.entries(project.config).map(([k, d]) => [k, String(d.default ?? "")]));
+    const defaults = Object.fromEntries(
+      Object.entries(project.config).map(([k, d]) => [k, asConfigString(d.default ?? "")]),
+    );
     const result = validateConfig(defaults);
     expect(result.ok ? [] : result.problems).to.deep.equal([]);
   });

@@ -8,12 +8,31 @@ describe("stack config", () => {
   describe("defaults", () => {
     it("gives a 4-shard provisioned stream, 24 h retention, a stack-created key and no tags", () => {
       const result = validateConfig({});
-      expect(result).to.deep.equal({
-        ok: true,
-        config: {
-          stream: { mode: "PROVISIONED", shardCount: 4, retentionHours: 24, kmsKeyArn: undefined },
-          tags: {},
-        },
+      expect(result.ok && result.config.stream).to.deep.equal({
+        mode: "PROVISIONED",
+        shardCount: 4,
+        retentionHours: 24,
+        kmsKeyArn: undefined,
+      });
+      expect(result.ok && result.config.tags).to.deep.equal({});
+    });
+
+    it("gives one NAT gateway, an open HTTP ingest of 2..10 half-vCPU tasks, and 30-day logs", () => {
+      const result = validateConfig({});
+      expect(result.ok && result.config.network).to.deep.equal({ natGateways: 1 });
+      expect(result.ok && result.config.ingest).to.deep.equal({
+        allowedCidrs: ["0.0.0.0/0"],
+        certificateArn: undefined,
+        ackMode: "durable",
+        cpu: 512,
+        memory: 1024,
+        minTasks: 2,
+        maxTasks: 10,
+      });
+      expect(result.ok && result.config.services).to.deep.equal({
+        scaleOutCooldownSeconds: 60,
+        scaleInCooldownSeconds: 300,
+        logRetentionDays: 30,
       });
     });
 
@@ -54,6 +73,22 @@ describe("stack config", () => {
       });
     }
 
+    it("accepts ingest settings: CIDR lists, a certificate, sizes Fargate offers", () => {
+      const result = validateConfig({
+        ingestAllowedCidrs: '["203.0.113.0/24","10.0.0.0/8"]',
+        certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012",
+        ingestCpu: "256",
+        ingestMemory: "2048",
+        ingestMinTasks: "3",
+        ingestMaxTasks: "3",
+        natGateways: "2",
+      });
+      if (!result.ok) throw new Error(result.problems.join("\n"));
+      expect(result.config.ingest).to.include({ cpu: 256, memory: 2048, minTasks: 3, maxTasks: 3 });
+      expect(result.config.ingest.allowedCidrs).to.deep.equal(["203.0.113.0/24", "10.0.0.0/8"]);
+      expect(result.config.network.natGateways).to.equal(2);
+    });
+
     it("accepts tags as a JSON object of strings", () => {
       const result = validateConfig({ tags: '{"team":"data","cost-center":"42 / east"}' });
       expect(result.ok && result.config.tags).to.deep.equal({ team: "data", "cost-center": "42 / east" });
@@ -88,6 +123,31 @@ describe("stack config", () => {
         "shardCount must not be set when streamMode is ON_DEMAND (AWS sizes on-demand streams), got 8: run `pulumi config rm shardCount` or set streamMode to PROVISIONED",
       ],
       [{ shardCnt: "3" }, "shardCnt is not a config key of this project (did you mean shardCount?)"],
+      [{ natGateways: "0" }, "natGateways must be an integer 1..2, got 0"],
+      [{ ingestAllowedCidrs: '["10.0.0.0/33"]' }, "ingestAllowedCidrs must be a list of 1..60 IPv4 CIDR blocks"],
+      [
+        { ingestAllowedCidrs: "10.0.0.0/8" },
+        'ingestAllowedCidrs must be a list of 1..60 IPv4 CIDR blocks, e.g. ["203.0.113.0/24"], got 10.0.0.0/8',
+      ],
+      [{ ingestAllowedCidrs: "[]" }, "ingestAllowedCidrs must be a list of 1..60"],
+      [
+        { certificateArn: "arn:aws:iam::123456789012:server-certificate/x" },
+        "certificateArn must be an ACM certificate ARN",
+      ],
+      [{ ingestAckMode: "fast" }, "ingestAckMode must be one of durable, buffered, got fast"],
+      [{ ingestCpu: "300" }, "ingestCpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384, got 300"],
+      [
+        { ingestCpu: "256", ingestMemory: "4096" },
+        "ingestMemory must suit ingestCpu: with CPU 256, memory must be 512, 1024, 2048 MiB, got 4096",
+      ],
+      [
+        { ingestCpu: "1024", ingestMemory: "1024" },
+        "with CPU 1024, memory must be 2048..8192 in steps of 1024 MiB, got 1024",
+      ],
+      [{ ingestMinTasks: "5", ingestMaxTasks: "3" }, "ingestMaxTasks must be at least ingestMinTasks (5), got 3"],
+      [{ ingestMinTasks: "0" }, "ingestMinTasks must be an integer 1..100, got 0"],
+      [{ scaleInCooldownSeconds: "-1" }, "scaleInCooldownSeconds must be an integer 0..3600, got -1"],
+      [{ logRetentionDays: "10" }, "logRetentionDays must be one of 1, 3, 5, 7, 14, 30"],
     ];
     for (const [raw, message] of table) {
       it(`refuses ${JSON.stringify(raw).slice(0, 80)}`, () => {

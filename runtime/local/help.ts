@@ -1,0 +1,39 @@
+import { LOCAL_VARIABLES } from "./local-env";
+import { UsageError } from "./usage-error";
+
+/** `npm start` takes no options besides --help: everything else is an environment variable. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const unknown = argv.filter((arg) => arg !== "--help" && arg !== "-h");
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown argument ${JSON.stringify(unknown[0])} (settings are environment variables; see npm start -- --help)`,
+    );
+  }
+  return argv.length > 0;
+}
+
+export function helpText(): string {
+  const width = Math.max(...LOCAL_VARIABLES.map((variable) => variable.name.length));
+  const variables = LOCAL_VARIABLES.flatMap((variable) => [
+    `  ${variable.name.padEnd(width)}  ${variable.purpose}`,
+    `  ${"".padEnd(width)}  default ${variable.fallback}; allowed: ${variable.allowed}`,
+  ]);
+  return [
+    "Usage: npm start [-- --help]",
+    "",
+    "Runs the pipeline locally: a Kinesis emulator (kinesis-local) and a DynamoDB emulator",
+    "(dynalite), with one stream created, until Ctrl-C (SIGINT) or SIGTERM.",
+    "When everything is ready it writes <LOCAL_STATE_DIR>/stack.json with the endpoints, the",
+    "stream and the process ids, and removes it again when it stops.",
+    "",
+    "Options:",
+    "  -h, --help  print this help and exit",
+    "",
+    "Environment variables (an empty value counts as unset):",
+    ...variables,
+    "",
+    "The region is always us-east-1, and no AWS credentials are needed.",
+    "Exit codes: 0 stopped by a signal, 1 a failure (an emulator died), 2 a bad setting or a port in use.",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,93 @@
+import { resolveStateDir } from "./stack-file";
+import { UsageError } from "./usage-error";
+
+/** Everything `npm start` can be told, after validation. */
+export interface LocalConfig {
+  kinesisPort: number;
+  dynamodbPort: number;
+  shardCount: number;
+  streamName: string;
+  stateDir: string;
+}
+
+/** kinesis-local refuses more than its SHARD_LIMIT (50) shards per account. */
+export const MAX_LOCAL_SHARDS = 50;
+
+/** The environment variables `npm start` reads; `--help` prints this table. */
+export const LOCAL_VARIABLES = [
+  {
+    name: "LOCAL_KINESIS_PORT",
+    fallback: "4568",
+    allowed: "a port from 1 to 65535",
+    purpose: "port of the Kinesis emulator (which listens on all interfaces)",
+  },
+  {
+    name: "LOCAL_DYNAMODB_PORT",
+    fallback: "4569",
+    allowed: "a port from 1 to 65535",
+    purpose: "port of the DynamoDB emulator (on 127.0.0.1)",
+  },
+  {
+    name: "LOCAL_SHARDS",
+    fallback: "4",
+    allowed: `an integer from 1 to ${MAX_LOCAL_SHARDS}`,
+    purpose: "shards of the local stream",
+  },
+  {
+    name: "LOCAL_STREAM_NAME",
+    fallback: "kinesis-pipeline-local",
+    allowed: "1 to 128 characters of a-z A-Z 0-9 _ . -",
+    purpose: "name of the local stream",
+  },
+  {
+    name: "LOCAL_STATE_DIR",
+    fallback: "<repo>/.local",
+    allowed: "a directory path",
+    purpose: "where stack.json is written",
+  },
+] as const;
+
+type Variable = (typeof LOCAL_VARIABLES)[number];
+type VariableName = Variable["name"];
+
+const BY_NAME = Object.fromEntries(LOCAL_VARIABLES.map((variable) => [variable.name, variable])) as Record<
+  VariableName,
+  Variable
+>;
+
+/**
+ * Validates the environment. Pure: the same input always gives the same result, so a table
+ * of cases tests it. Every bad variable is reported, in one UsageError, each with its value
+ * and what is allowed. An empty value counts as unset.
+ */
+export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>, cwd: string): LocalConfig {
+  const problems: string[] = [];
+  const read = (name: VariableName): string => {
+    const value = env[name];
+    return value === undefined || value === "" ? BY_NAME[name].fallback : value;
+  };
+  const reject = (name: VariableName, value: string, why = `allowed: ${BY_NAME[name].allowed}`): void => {
+    problems.push(`${name}=${JSON.stringify(value)} is not valid (${why})`);
+  };
+  const integer = (name: VariableName, min: number, max: number): number => {
+    const text = read(name);
+    const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+    if (!(value >= min && value <= max)) reject(name, text);
+    return value;
+  };
+
+  const kinesisPort = integer("LOCAL_KINESIS_PORT", 1, 65535);
+  const dynamodbPort = integer("LOCAL_DYNAMODB_PORT", 1, 65535);
+  if (kinesisPort === dynamodbPort) {
+    reject("LOCAL_DYNAMODB_PORT", read("LOCAL_DYNAMODB_PORT"), "it must differ from LOCAL_KINESIS_PORT");
+  }
+  const shardCount = integer("LOCAL_SHARDS", 1, MAX_LOCAL_SHARDS);
+  const streamName = read("LOCAL_STREAM_NAME");
+  if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(streamName)) reject("LOCAL_STREAM_NAME", streamName);
+  const stateDir = resolveStateDir(env.LOCAL_STATE_DIR, cwd);
+
+  if (problems.length > 0) {
+    throw new UsageError(problems.length === 1 ? problems[0] : `invalid environment:\n  ${problems.join("\n  ")}`);
+  }
+  return { kinesisPort, dynamodbPort, shardCount, streamName, stateDir };
+}

@@ -1,0 +1,149 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { createKinesisClient } from "../aws/kinesis-client";
+import { LOCAL_REGION, startEmulators } from "./emulators";
+import { ChildExit, GuardedChild } from "./guarded-child";
+import { LocalConfig } from "./local-env";
+import { assertPortFree } from "./ports";
+import { readStackFile, removeStackFile, stackFilePath, writeStackFile } from "./stack-file";
+import { createLocalStream } from "./stream-setup";
+import { UsageError } from "./usage-error";
+
+export interface LocalStackOptions {
+  config: LocalConfig;
+  /** Aborted on SIGINT/SIGTERM, also in the middle of starting. */
+  stopSignal: AbortSignal;
+  log: { info(line: string): void; error(line: string): void };
+}
+
+type Ending = { kind: "stop requested" } | { kind: "child died"; child: GuardedChild; exit: ChildExit };
+
+/**
+ * The local stack's lifecycle: start the children (emulators today; producer and consumers
+ * later, through `adopt`), run until a stop signal or until a child dies, then stop all of
+ * them. Whatever happens, `run` returns only once no child is left running.
+ */
+export class LocalStack {
+  private readonly children: GuardedChild[] = [];
+  private stopping = false;
+  private wroteStackFile = false;
+  private endWith: (ending: Ending) => void = () => undefined;
+  private readonly ended = new Promise<Ending>((resolve) => (this.endWith = resolve));
+
+  constructor(private readonly options: LocalStackOptions) {
+    const signal = options.stopSignal;
+    if (signal.aborted) this.endWith({ kind: "stop requested" });
+    signal.addEventListener("abort", () => this.endWith({ kind: "stop requested" }), { once: true });
+  }
+
+  /** Resolves to the exit code: 0 when stopped by a signal, 1 when a child died. */
+  async run(): Promise<number> {
+    try {
+      await this.start();
+    } catch (error) {
+      // A child that died mid-start explains the failure better than the error it caused
+      // (often just ECONNREFUSED), and its exit event may trail that error by a moment.
+      const ending = await Promise.race([this.ended, sleep(250).then(() => undefined)]);
+      if (ending?.kind === "child died") this.reportDeath(ending);
+      await this.stop();
+      if (ending === undefined) throw error;
+      return ending.kind === "child died" ? 1 : 0;
+    }
+    const ending = await this.ended;
+    if (ending.kind === "child died") this.reportDeath(ending);
+    await this.stop();
+    return ending.kind === "child died" ? 1 : 0;
+  }
+
+  private async start(): Promise<void> {
+    const { config, stopSignal: signal, log } = this.options;
+    const startedAt = new Date();
+    await this.refuseSecondStack();
+    await assertPortFree(config.kinesisPort, "LOCAL_KINESIS_PORT");
+    await assertPortFree(config.dynamodbPort, "LOCAL_DYNAMODB_PORT");
+
+    log.info("Starting the Kinesis and DynamoDB emulators...");
+    const { kinesis, dynamodb } = await startEmulators({
+      kinesisPort: config.kinesisPort,
+      dynamodbPort: config.dynamodbPort,
+      signal,
+    });
+    this.adopt(kinesis);
+    this.adopt(dynamodb);
+
+    const client = createKinesisClient({ region: LOCAL_REGION, endpoint: kinesis.endpoint, http: "1.1" });
+    const stream = await createLocalStream(client, config.streamName, config.shardCount, { signal }).finally(() =>
+      client.destroy(),
+    );
+
+    await writeStackFile(config.stateDir, {
+      kinesisEndpoint: kinesis.endpoint,
+      dynamodbEndpoint: dynamodb.endpoint,
+      region: LOCAL_REGION,
+      ...stream,
+      stackPid: process.pid,
+      pids: Object.fromEntries(this.children.map((child) => [child.name, child.pid])),
+      startedAt: startedAt.toISOString(),
+    });
+    this.wroteStackFile = true;
+
+    const rows: [string, string][] = [
+      ["Kinesis endpoint", `${kinesis.endpoint}  (pid ${kinesis.pid})`],
+      ["DynamoDB endpoint", `${dynamodb.endpoint}  (pid ${dynamodb.pid})`],
+      ["Region", LOCAL_REGION],
+      ["Stream", `${stream.streamName} (${stream.shardCount} shard${stream.shardCount === 1 ? "" : "s"})`],
+      ["Stack file", stackFilePath(config.stateDir)],
+    ];
+    const width = Math.max(...rows.map(([label]) => label.length));
+    log.info(`Local stack is up (started in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)} s):`);
+    for (const [label, value] of rows) log.info(`  ${label.padEnd(width)}  ${value}`);
+    log.info("Ctrl-C to stop.");
+  }
+
+  /** Makes `child` part of the stack: stopped with it, and its death ends the stack. */
+  private adopt(child: GuardedChild): void {
+    this.children.push(child);
+    void child.exited.then((exit) => {
+      if (!this.stopping) this.endWith({ kind: "child died", child, exit });
+    });
+  }
+
+  private async stop(): Promise<void> {
+    this.stopping = true;
+    // The emulators do not depend on each other, so they stop in parallel (about 2 s at
+    // worst). Clients added later (producer, consumers) should stop before the emulators.
+    await Promise.all(this.children.map((child) => child.stop()));
+    if (this.wroteStackFile) await removeStackFile(this.options.config.stateDir);
+  }
+
+  private reportDeath({ child, exit }: Extract<Ending, { kind: "child died" }>): void {
+    const how = exit.signal === null ? `exit code ${exit.code}` : `killed by ${exit.signal}`;
+    const output = child.recentOutput().trim();
+    this.options.log.error(
+      `${child.name} (pid ${child.pid}) died unexpectedly (${how}); stopping the rest of the local stack.`,
+    );
+    if (output !== "") this.options.log.error(`--- last output of ${child.name} ---\n${output}`);
+  }
+
+  /** Two stacks sharing one state directory would overwrite each other's stack file. */
+  private async refuseSecondStack(): Promise<void> {
+    const stateDir = this.options.config.stateDir;
+    const existing = await readStackFile(stateDir).catch(() => undefined);
+    if (existing !== undefined && existing.stackPid !== process.pid && isRunning(existing.stackPid)) {
+      throw new UsageError(
+        `another local stack (pid ${existing.stackPid}) is running with ${stackFilePath(stateDir)}; ` +
+          "stop it first, or set LOCAL_STATE_DIR to another directory",
+      );
+    }
+  }
+}
+
+function isRunning(pid: unknown): boolean {
+  if (typeof pid !== "number") return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

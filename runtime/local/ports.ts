@@ -1,0 +1,46 @@
+import net from "node:net";
+
+import { UsageError } from "./usage-error";
+
+/** A port the OS says is free right now. Another process may still take it before we bind it. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Thrown when a configured port is taken; names the variable so the fix is obvious. */
+export class PortInUseError extends UsageError {
+  constructor(
+    readonly port: number,
+    readonly variable: string,
+  ) {
+    super(`port ${port} is already in use (set ${variable} to another port)`);
+  }
+}
+
+/**
+ * Fails with PortInUseError when something listens on `port`. We probe the wildcard address
+ * (all interfaces) because kinesis-local binds there and has no host option: a listener on
+ * any interface would make it fail, and failing here gives a clearer message than its own
+ * stack trace.
+ */
+export function assertPortFree(port: number, variable: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") reject(new PortInUseError(port, variable));
+      else if (error.code === "EACCES")
+        reject(new UsageError(`port ${port} needs privileges this user lacks (set ${variable} to a port above 1023)`));
+      else reject(error);
+    });
+    server.listen(port, () => server.close(() => resolve()));
+  });
+}

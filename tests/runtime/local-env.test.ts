@@ -1,0 +1,85 @@
+import path from "node:path";
+
+import { expect } from "chai";
+
+import { parseLocalEnv } from "../../runtime/local/local-env";
+import { UsageError } from "../../runtime/local/usage-error";
+
+const CWD = "/home/dev/kinesis-pipeline";
+const REPO_LOCAL = path.resolve(__dirname, "..", "..", ".local");
+
+describe("parseLocalEnv (npm start settings)", () => {
+  const valid: [string, Record<string, string>, Partial<ReturnType<typeof parseLocalEnv>>][] = [
+    [
+      "defaults when nothing is set",
+      {},
+      {
+        kinesisPort: 4568,
+        dynamodbPort: 4569,
+        shardCount: 4,
+        streamName: "kinesis-pipeline-local",
+        stateDir: REPO_LOCAL,
+      },
+    ],
+    ["empty values count as unset", { LOCAL_SHARDS: "", LOCAL_STATE_DIR: "" }, { shardCount: 4, stateDir: REPO_LOCAL }],
+    [
+      "custom ports",
+      { LOCAL_KINESIS_PORT: "14568", LOCAL_DYNAMODB_PORT: "1" },
+      { kinesisPort: 14568, dynamodbPort: 1 },
+    ],
+    ["highest port", { LOCAL_KINESIS_PORT: "65535" }, { kinesisPort: 65535 }],
+    ["one shard", { LOCAL_SHARDS: "1" }, { shardCount: 1 }],
+    ["kinesis-local's shard limit", { LOCAL_SHARDS: "50" }, { shardCount: 50 }],
+    ["stream name with every allowed character", { LOCAL_STREAM_NAME: "a-Z_0.9" }, { streamName: "a-Z_0.9" }],
+    ["128-character stream name", { LOCAL_STREAM_NAME: "s".repeat(128) }, { streamName: "s".repeat(128) }],
+    ["relative state dir is resolved against cwd", { LOCAL_STATE_DIR: "tmp/state" }, { stateDir: `${CWD}/tmp/state` }],
+    ["absolute state dir", { LOCAL_STATE_DIR: "/var/tmp/stack" }, { stateDir: "/var/tmp/stack" }],
+    ["unrelated variables are ignored", { LOCAL_SHARD: "abc", PORT: "x" }, { shardCount: 4 }],
+  ];
+  for (const [title, env, expected] of valid) {
+    it(`accepts: ${title}`, () => {
+      expect(parseLocalEnv(env, CWD)).to.include(expected);
+    });
+  }
+
+  const invalid: [string, Record<string, string>, RegExp][] = [
+    ["non-numeric port", { LOCAL_KINESIS_PORT: "abc" }, /LOCAL_KINESIS_PORT="abc" .*port from 1 to 65535/],
+    ["port 0", { LOCAL_KINESIS_PORT: "0" }, /LOCAL_KINESIS_PORT="0" .*port from 1 to 65535/],
+    ["port above 65535", { LOCAL_DYNAMODB_PORT: "65536" }, /LOCAL_DYNAMODB_PORT="65536" .*port from 1 to 65535/],
+    ["negative port", { LOCAL_DYNAMODB_PORT: "-1" }, /LOCAL_DYNAMODB_PORT="-1"/],
+    ["port with trailing text", { LOCAL_KINESIS_PORT: "4568x" }, /LOCAL_KINESIS_PORT="4568x"/],
+    ["port with spaces", { LOCAL_KINESIS_PORT: " 4568" }, /LOCAL_KINESIS_PORT=" 4568"/],
+    ["port in exponent notation", { LOCAL_KINESIS_PORT: "4e3" }, /LOCAL_KINESIS_PORT="4e3"/],
+    ["fractional port", { LOCAL_KINESIS_PORT: "4568.5" }, /LOCAL_KINESIS_PORT="4568.5"/],
+    [
+      "same port twice",
+      { LOCAL_KINESIS_PORT: "5000", LOCAL_DYNAMODB_PORT: "5000" },
+      /LOCAL_DYNAMODB_PORT="5000" .*must differ from LOCAL_KINESIS_PORT/,
+    ],
+    ["default port reused", { LOCAL_DYNAMODB_PORT: "4568" }, /LOCAL_DYNAMODB_PORT="4568" .*must differ/],
+    ["zero shards", { LOCAL_SHARDS: "0" }, /LOCAL_SHARDS="0" .*integer from 1 to 50/],
+    ["too many shards", { LOCAL_SHARDS: "51" }, /LOCAL_SHARDS="51" .*integer from 1 to 50/],
+    ["non-numeric shards", { LOCAL_SHARDS: "four" }, /LOCAL_SHARDS="four" .*integer from 1 to 50/],
+    ["stream name with a slash", { LOCAL_STREAM_NAME: "a/b" }, /LOCAL_STREAM_NAME="a\/b" .*1 to 128 characters/],
+    ["stream name with a space", { LOCAL_STREAM_NAME: "my stream" }, /LOCAL_STREAM_NAME="my stream"/],
+    [
+      "stream name too long",
+      { LOCAL_STREAM_NAME: "s".repeat(129) },
+      /LOCAL_STREAM_NAME="s{129}" .*1 to 128 characters/,
+    ],
+  ];
+  for (const [title, env, message] of invalid) {
+    it(`rejects: ${title}`, () => {
+      expect(() => parseLocalEnv(env, CWD)).to.throw(UsageError, message);
+    });
+  }
+
+  it("reports every bad variable in one error", () => {
+    expect(() => parseLocalEnv({ LOCAL_KINESIS_PORT: "x", LOCAL_SHARDS: "99", LOCAL_STREAM_NAME: "a b" }, CWD))
+      .to.throw(UsageError)
+      .with.property("message")
+      .that.matches(/LOCAL_KINESIS_PORT="x"/)
+      .and.matches(/LOCAL_SHARDS="99"/)
+      .and.matches(/LOCAL_STREAM_NAME="a b"/);
+  });
+});
