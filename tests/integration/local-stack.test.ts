@@ -17,7 +17,7 @@ import { LocalStackFile, readStackFile, stackFilePath } from "../../runtime/loca
 import { isRunning, killIfRunning, waitUntilGone } from "./process-checks";
 import { StackProcess } from "./stack-process";
 
-/** Start takes 2-4 s here (ts-node plus kinesis-local); the bound leaves room for a busy machine. */
+/** Start takes 2-4 s here (mostly kinesis-local); the bound leaves room for a busy machine. */
 const START_TIMEOUT_MS = 40_000;
 
 describe("npm start (the local stack)", function () {

@@ -1,7 +1,5 @@
 import { ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
-
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { builtEntrypoint, REPO_ROOT } from "../harness/built";
 
 /** `npm start` as a child process of the test (the same command, without npm in between). */
 export class StackProcess {
@@ -11,7 +9,7 @@ export class StackProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(env: Record<string, string>, args: string[] = []) {
-    this.child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "runtime/local/main.ts", ...args], {
+    this.child = spawn(process.execPath, [builtEntrypoint("local"), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],

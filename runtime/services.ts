@@ -1,0 +1,17 @@
+/**
+ * How each service of the pipeline starts. The container's command, `npm start` and the
+ * integration tests all start a service with `serviceCommand`, so what the tests prove is
+ * what runs on Fargate. Paths are relative to the repository (or image) root, after
+ * `npm run build` has compiled runtime/ to dist/.
+ */
+export const SERVICE_ENTRYPOINTS = {
+  ingest: "dist/runtime/producer/main.js",
+  local: "dist/runtime/local/main.js",
+} as const;
+
+export type ServiceName = keyof typeof SERVICE_ENTRYPOINTS;
+
+/** The command line, as the ECS container definition and the Dockerfile's CMD take it. */
+export function serviceCommand(service: ServiceName): [string, string] {
+  return ["node", SERVICE_ENTRYPOINTS[service]];
+}
