@@ -7,3 +7,4 @@ const outputs = pipelineOutputs(definePipeline(readStackConfig()));
 export const streamName = outputs.streamName;
 export const streamArn = outputs.streamArn;
 export const streamKeyArn = outputs.streamKeyArn;
+export const ingestUrl = outputs.ingestUrl;

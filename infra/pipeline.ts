@@ -2,26 +2,54 @@
  * The whole pipeline from a validated config: the components and how they connect.
  * `index.ts` calls this with the stack's config; tests call it with any config.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PipelineConfig } from "./config";
+import { IngestService } from "./ingest";
+import { Network } from "./network";
+import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 
 export interface Pipeline {
   stream: StreamStorage;
+  network: Network;
+  ingest: IngestService;
 }
 
 export interface PipelineOutputs {
   streamName: pulumi.Output<string>;
   streamArn: pulumi.Output<string>;
   streamKeyArn: pulumi.Output<string>;
+  ingestUrl: pulumi.Output<string>;
 }
 
 export function definePipeline(config: PipelineConfig): Pipeline {
-  const stream = new StreamStorage("stream", { ...config.stream, tags: config.tags });
-  return { stream };
+  const { tags } = config;
+  const stream = new StreamStorage("stream", { ...config.stream, tags });
+  const network = new Network("network", { ...config.network, tags });
+  const cluster = new aws.ecs.Cluster("cluster", {
+    settings: [{ name: "containerInsights", value: "enabled" }],
+    tags,
+  });
+  const image = new ServiceImage("services", { tags });
+  const ingest = new IngestService("ingest", {
+    network,
+    cluster,
+    image,
+    stream,
+    ingest: config.ingest,
+    services: config.services,
+    tags,
+  });
+  return { stream, network, ingest };
 }
 
 /** The stack outputs a user (and later parts) read with `pulumi stack output`. */
 export function pipelineOutputs(p: Pipeline): PipelineOutputs {
-  return { streamName: p.stream.name, streamArn: p.stream.arn, streamKeyArn: p.stream.keyArn };
+  return {
+    streamName: p.stream.name,
+    streamArn: p.stream.arn,
+    streamKeyArn: p.stream.keyArn,
+    ingestUrl: p.ingest.url,
+  };
 }

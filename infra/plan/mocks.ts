@@ -87,9 +87,31 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
       arnSuffix: `targetgroup/${name}/${stableId(name).slice(0, 16)}`,
     },
   }),
-  "awsx:ecs:FargateService": (name) => ({
-    service: { name: physicalName(name, {}), id: `service-${stableId(name).slice(0, 8)}` },
+  "awsx:ecr:Image": (name, inputs) => ({
+    imageUri: `${inputs.repositoryUrl}@sha256:${stableId("image", name)}`,
   }),
+  "aws:ecr/repository:Repository": (name, inputs, region) => {
+    const repoName = physicalName(name, inputs);
+    return {
+      name: repoName,
+      arn: `arn:aws:ecr:${region}:${MOCK_ACCOUNT}:repository/${repoName}`,
+      repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${repoName}`,
+    };
+  },
+  "aws:cloudwatch/logGroup:LogGroup": (name, inputs, region) => {
+    const groupName = physicalName(name, inputs);
+    return { name: groupName, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT}:log-group:${groupName}` };
+  },
+  "aws:ecs/cluster:Cluster": (name, inputs, region) => {
+    const clusterName = physicalName(name, inputs);
+    return { name: clusterName, arn: `arn:aws:ecs:${region}:${MOCK_ACCOUNT}:cluster/${clusterName}` };
+  },
+  "aws:ecs/service:Service": (name, inputs) => ({ name: physicalName(name, inputs) }),
+  "aws:ecs/taskDefinition:TaskDefinition": (name, inputs, region) => ({
+    arn: `arn:aws:ecs:${region}:${MOCK_ACCOUNT}:task-definition/${inputs.family ?? name}:1`,
+    revision: 1,
+  }),
+  "aws:ec2/securityGroup:SecurityGroup": (name) => ({ id: `sg-${stableId(name).slice(0, 17)}` }),
 };
 
 const CALL_RULES: Record<string, (inputs: Record<string, any>, region: string) => Record<string, unknown>> = {
@@ -123,7 +145,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     const parent = pending?.parentUrn ? this.resources.find((r) => r.urn === pending.parentUrn) : undefined;
     const rule = this.extraRules[args.type] ?? OUTPUT_RULES[args.type];
     const computed = rule ? rule(args.name, args.inputs, this.region) : {};
-    const id = args.custom === false ? undefined : `${args.name}-${stableId(args.type, args.name).slice(0, 8)}`;
+    const id =
+      args.custom === false
+        ? undefined
+        : typeof computed.id === "string"
+          ? computed.id
+          : `${args.name}-${stableId(args.type, args.name).slice(0, 8)}`;
     const state = { arn: defaultArn(args.type, args.name, this.region), ...args.inputs, ...computed };
     const urn = mockUrn(pending?.parentUrn, args.type, args.name);
     this.resources.push({

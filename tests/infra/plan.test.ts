@@ -36,7 +36,7 @@ describe("offline plan (npm run plan)", () => {
     expect(stream.inputs.tags).to.deep.equal({ environment: "dev", project: "kinesis-pipeline" });
     expect(key.inputs).to.include({ enableKeyRotation: true });
     expect(stream.inputs.kmsKeyId).to.equal(doc.outputs.streamKeyArn);
-    expect(Object.keys(doc.outputs)).to.have.members(["streamName", "streamArn", "streamKeyArn"]);
+    expect(Object.keys(doc.outputs)).to.have.members(["streamName", "streamArn", "streamKeyArn", "ingestUrl"]);
   });
 
   it("prints a tree a reviewer can read, children under their component", async () => {

@@ -1,0 +1,186 @@
+/**
+ * Ingest: the pipeline's front door. An internet-facing Application Load Balancer in the
+ * public subnets sends `POST /` and `POST /batch` to Fargate tasks in the private subnets,
+ * which aggregate records the way the KPL does and write them to the stream
+ * (runtime/producer/). Tasks can put records to the stream and nothing else.
+ */
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceCommand } from "../runtime/services";
+import { INGEST_DEFAULTS } from "../runtime/producer/defaults";
+import { IngestConfig, ServicesConfig } from "./config";
+import { Network } from "./network";
+import { PipelineService } from "./pipeline-service";
+import { ServiceImage } from "./service-image";
+import { StreamStorage } from "./stream";
+
+/** TLS 1.2 and 1.3 only: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+export const CONTAINER_PORT = INGEST_DEFAULTS.port;
+/** Tasks reach Kinesis, ECR and CloudWatch Logs over HTTPS through the NAT gateways only. */
+const HTTPS = 443;
+
+export interface IngestServiceArgs {
+  network: Network;
+  cluster: aws.ecs.Cluster;
+  image: ServiceImage;
+  stream: StreamStorage;
+  ingest: IngestConfig;
+  services: ServicesConfig;
+  tags: Record<string, string>;
+}
+
+export class IngestService extends pulumi.ComponentResource {
+  /** http(s)://<load balancer DNS name>: where clients POST records. */
+  readonly url: pulumi.Output<string>;
+  readonly service: PipelineService;
+  readonly loadBalancerSecurityGroup: aws.ec2.SecurityGroup;
+  readonly taskSecurityGroup: aws.ec2.SecurityGroup;
+
+  constructor(name: string, args: IngestServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kinesis-pipeline:ingest:IngestService", name, {}, opts);
+    const parent = { parent: this };
+    const https = args.ingest.certificateArn !== undefined;
+    const listenerPorts = https ? [80, 443] : [80];
+
+    this.loadBalancerSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-lb`,
+      { vpcId: args.network.vpcId, description: "ingest load balancer: clients in, tasks out", tags: args.tags },
+      parent,
+    );
+    this.taskSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-tasks`,
+      { vpcId: args.network.vpcId, description: "ingest tasks: load balancer in, AWS APIs out", tags: args.tags },
+      parent,
+    );
+    args.ingest.allowedCidrs.forEach((cidr, i) =>
+      listenerPorts.forEach(
+        (port) =>
+          new aws.vpc.SecurityGroupIngressRule(
+            `${name}-lb-in-${port}-${i}`,
+            {
+              securityGroupId: this.loadBalancerSecurityGroup.id,
+              cidrIpv4: cidr,
+              ipProtocol: "tcp",
+              fromPort: port,
+              toPort: port,
+              description: `clients on ${port}`,
+            },
+            parent,
+          ),
+      ),
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-lb-to-tasks`,
+      {
+        securityGroupId: this.loadBalancerSecurityGroup.id,
+        referencedSecurityGroupId: this.taskSecurityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: CONTAINER_PORT,
+        toPort: CONTAINER_PORT,
+        description: "requests and health checks to tasks",
+      },
+      parent,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-tasks-from-lb`,
+      {
+        securityGroupId: this.taskSecurityGroup.id,
+        referencedSecurityGroupId: this.loadBalancerSecurityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: CONTAINER_PORT,
+        toPort: CONTAINER_PORT,
+        description: "from the load balancer",
+      },
+      parent,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-tasks-to-aws`,
+      {
+        securityGroupId: this.taskSecurityGroup.id,
+        cidrIpv4: "0.0.0.0/0",
+        ipProtocol: "tcp",
+        fromPort: HTTPS,
+        toPort: HTTPS,
+        description: "Kinesis, ECR and CloudWatch Logs APIs over HTTPS",
+      },
+      parent,
+    );
+
+    const alb = new awsx.lb.ApplicationLoadBalancer(
+      name,
+      {
+        subnetIds: args.network.publicSubnetIds,
+        securityGroups: [this.loadBalancerSecurityGroup.id],
+        defaultSecurityGroup: { skip: true },
+        dropInvalidHeaderFields: true,
+        defaultTargetGroup: {
+          vpcId: args.network.vpcId,
+          port: CONTAINER_PORT,
+          protocol: "HTTP",
+          targetType: "ip",
+          // Tasks drain within the ECS stop timeout; the load balancer stops sending first.
+          deregistrationDelay: 30,
+          healthCheck: {
+            path: "/healthcheck",
+            matcher: "200",
+            interval: 10,
+            timeout: 5,
+            healthyThreshold: 2,
+            unhealthyThreshold: 3,
+          },
+          tags: args.tags,
+        },
+        listeners: https
+          ? [
+              // A listener without actions forwards to the default target group.
+              { port: 443, protocol: "HTTPS", certificateArn: args.ingest.certificateArn, sslPolicy: TLS_POLICY },
+              {
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [
+                  { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } },
+                ],
+              },
+            ]
+          : [{ port: 80, protocol: "HTTP" }],
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    this.service = new PipelineService(
+      name,
+      {
+        cluster: args.cluster,
+        image: args.image,
+        command: serviceCommand("ingest"),
+        environment: {
+          STREAM_NAME: args.stream.name,
+          AWS_REGION: aws.getRegionOutput({}, parent).region,
+          PORT: String(CONTAINER_PORT),
+          ACK_MODE: args.ingest.ackMode,
+          // EMF to stdout: the awslogs driver ships it and CloudWatch extracts the metrics.
+          METRICS_INTERVAL_MS: "60000",
+          LOG_LEVEL: "info",
+        },
+        cpu: args.ingest.cpu,
+        memory: args.ingest.memory,
+        minTasks: args.ingest.minTasks,
+        maxTasks: args.ingest.maxTasks,
+        subnetIds: args.network.privateSubnetIds,
+        securityGroupIds: [this.taskSecurityGroup.id],
+        loadBalancer: { targetGroupArn: alb.defaultTargetGroup.arn, containerPort: CONTAINER_PORT, dependsOn: [alb] },
+        healthCheck: serviceCommand("healthcheck"),
+        services: args.services,
+        tags: args.tags,
+      },
+      parent,
+    );
+    args.stream.grantWrite(this.service.taskRole, name);
+
+    this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.loadBalancer.dnsName}`;
+    this.registerOutputs({ url: this.url });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The network every service runs in: a VPC over two availability zones, public subnets for
+ * load balancers and NAT, private subnets for tasks (no public IPs), and NAT gateways to
+ * reach AWS APIs from them.
+ */
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { NetworkConfig } from "./config";
+
+export const AVAILABILITY_ZONES = 2;
+
+export interface NetworkArgs extends NetworkConfig {
+  tags: Record<string, string>;
+}
+
+export class Network extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly publicSubnetIds: pulumi.Output<string[]>;
+  readonly privateSubnetIds: pulumi.Output<string[]>;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kinesis-pipeline:network:Network", name, {}, opts);
+    const vpc = new awsx.ec2.Vpc(
+      name,
+      {
+        numberOfAvailabilityZones: AVAILABILITY_ZONES,
+        // One NAT gateway is the cheap default for dev; one per zone keeps tasks online
+        // when a zone fails.
+        natGateways: { strategy: args.natGateways === AVAILABILITY_ZONES ? "OnePerAz" : "Single" },
+        subnetStrategy: "Auto",
+        subnetSpecs: [
+          { type: "Public", cidrMask: 24 },
+          { type: "Private", cidrMask: 19 },
+        ],
+        enableDnsHostnames: true,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    this.vpcId = vpc.vpcId;
+    this.publicSubnetIds = vpc.publicSubnetIds;
+    this.privateSubnetIds = vpc.privateSubnetIds;
+    this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
+  }
+}

@@ -1,0 +1,267 @@
+import { expect } from "chai";
+import { serviceCommand } from "../../runtime/services";
+import { MOCK_ACCOUNT } from "../../infra/plan/mocks";
+import { Recorded, runPipeline, statementsOf } from "../harness/pulumi";
+
+const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+function sgId(recorded: Recorded, name: string): string {
+  // The mocks answer a security group's id from its name (see infra/plan/mocks.ts).
+  const sg = recorded.one("aws:ec2/securityGroup:SecurityGroup", name);
+  return sg.state.id as string;
+}
+
+function containerOf(recorded: Recorded) {
+  const td = recorded.one("aws:ecs/taskDefinition:TaskDefinition", "ingest");
+  const [container] = JSON.parse(td.inputs.containerDefinitions as string);
+  return { td, container };
+}
+
+describe("IngestService", () => {
+  describe("with default config", () => {
+    let run: Awaited<ReturnType<typeof runPipeline>>;
+    before(async () => {
+      run = await runPipeline();
+    });
+
+    it("gives the task role exactly stream.grantWrite and nothing else", () => {
+      const taskRole = run.recorded.one("aws:iam/role:Role", "ingest-task");
+      const policies = run.recorded.all(ROLE_POLICY).filter((p) => p.inputs.role === taskRole.state.name);
+      expect(policies.map((p) => p.name)).to.deep.equal(["stream-write-ingest"]);
+      const [write, key] = statementsOf(policies[0]);
+      expect(write.Action).to.deep.equal([
+        "kinesis:PutRecord",
+        "kinesis:PutRecords",
+        "kinesis:ListShards",
+        "kinesis:DescribeStreamSummary",
+      ]);
+      expect(write.Resource).to.deep.equal([run.outputs.streamArn]);
+      expect(key.Action).to.deep.equal(["kms:GenerateDataKey"]);
+      expect(key.Resource).to.deep.equal([run.outputs.streamKeyArn]);
+      expect(run.recorded.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.have.lengthOf(0);
+    });
+
+    it("lets the execution role pull the image from its repository and write its log group, nothing more", () => {
+      const role = run.recorded.one("aws:iam/role:Role", "ingest-execution");
+      const policies = run.recorded.all(ROLE_POLICY).filter((p) => p.inputs.role === role.state.name);
+      const repo = run.recorded.one("aws:ecr/repository:Repository");
+      const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "ingest");
+      const statements = policies.flatMap(statementsOf).map(({ Sid, Action, Resource }) => ({ Sid, Action, Resource }));
+      expect(statements).to.have.deep.members([
+        { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+        {
+          Sid: "ImagePull",
+          Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+          Resource: [repo.state.arn],
+        },
+        {
+          Sid: "ContainerLogs",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [`${logGroup.state.arn}:*`],
+        },
+      ]);
+    });
+
+    it("lets only ECS tasks of this account assume the roles", () => {
+      for (const name of ["ingest-task", "ingest-execution"]) {
+        const trust = JSON.parse(run.recorded.one("aws:iam/role:Role", name).inputs.assumeRolePolicy as string);
+        expect(trust.Statement).to.deep.equal([
+          {
+            Effect: "Allow",
+            Principal: { Service: "ecs-tasks.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } },
+          },
+        ]);
+      }
+    });
+
+    it("opens the load balancer to the configured CIDRs on 80 only, and tasks to the load balancer only", () => {
+      const lb = sgId(run.recorded, "ingest-lb");
+      const tasks = sgId(run.recorded, "ingest-tasks");
+      const rule = (r: { inputs: Record<string, unknown> }) => {
+        const { securityGroupId, cidrIpv4, referencedSecurityGroupId, fromPort, toPort, ipProtocol } = r.inputs;
+        return { securityGroupId, cidrIpv4, referencedSecurityGroupId, fromPort, toPort, ipProtocol };
+      };
+      expect(run.recorded.all(INGRESS).map(rule)).to.have.deep.members([
+        {
+          securityGroupId: lb,
+          cidrIpv4: "0.0.0.0/0",
+          referencedSecurityGroupId: undefined,
+          fromPort: 80,
+          toPort: 80,
+          ipProtocol: "tcp",
+        },
+        {
+          securityGroupId: tasks,
+          cidrIpv4: undefined,
+          referencedSecurityGroupId: lb,
+          fromPort: 8080,
+          toPort: 8080,
+          ipProtocol: "tcp",
+        },
+      ]);
+      expect(run.recorded.all(EGRESS).map(rule)).to.have.deep.members([
+        {
+          securityGroupId: lb,
+          cidrIpv4: undefined,
+          referencedSecurityGroupId: tasks,
+          fromPort: 8080,
+          toPort: 8080,
+          ipProtocol: "tcp",
+        },
+        {
+          securityGroupId: tasks,
+          cidrIpv4: "0.0.0.0/0",
+          referencedSecurityGroupId: undefined,
+          fromPort: 443,
+          toPort: 443,
+          ipProtocol: "tcp",
+        },
+      ]);
+    });
+
+    it("puts an internet-facing load balancer in the public subnets, health-checking /healthcheck on the tasks' port", () => {
+      const alb = run.recorded.one("awsx:lb:ApplicationLoadBalancer");
+      const vpc = run.recorded.one("awsx:ec2:Vpc");
+      expect(alb.inputs.subnetIds).to.deep.equal(vpc.state.publicSubnetIds);
+      expect(alb.inputs.internal).to.equal(undefined);
+      expect(alb.inputs.securityGroups).to.deep.equal([sgId(run.recorded, "ingest-lb")]);
+      expect(alb.inputs.defaultSecurityGroup).to.deep.equal({ skip: true });
+      expect(alb.inputs.defaultTargetGroup).to.deep.include({ port: 8080, protocol: "HTTP", targetType: "ip" });
+      expect((alb.inputs.defaultTargetGroup as { healthCheck: object }).healthCheck).to.deep.include({
+        path: "/healthcheck",
+        matcher: "200",
+      });
+      expect(alb.inputs.listeners).to.deep.equal([{ port: 80, protocol: "HTTP" }]);
+      expect(run.outputs.ingestUrl).to.match(/^http:\/\/ingest-[0-9a-f]{8}\.us-east-1\.elb\.amazonaws\.com$/);
+    });
+
+    it("runs tasks in the private subnets without public IPs, behind the load balancer", () => {
+      const service = run.recorded.one("aws:ecs/service:Service", "ingest");
+      const vpc = run.recorded.one("awsx:ec2:Vpc");
+      expect(service.inputs.networkConfiguration).to.deep.equal({
+        subnets: vpc.state.privateSubnetIds,
+        securityGroups: [sgId(run.recorded, "ingest-tasks")],
+        assignPublicIp: false,
+      });
+      expect(service.inputs.launchType).to.equal("FARGATE");
+      expect(service.inputs.desiredCount).to.equal(2);
+      expect(service.ignoreChanges, "autoscaling owns the count after creation").to.deep.equal(["desiredCount"]);
+      const alb = run.recorded.one("awsx:lb:ApplicationLoadBalancer");
+      expect(service.inputs.loadBalancers).to.deep.equal([
+        {
+          targetGroupArn: (alb.state.defaultTargetGroup as { arn: string }).arn,
+          containerName: "ingest",
+          containerPort: 8080,
+        },
+      ]);
+      expect(service.inputs.deploymentCircuitBreaker).to.deep.equal({ enable: true, rollback: true });
+    });
+
+    it("hands the container its command, image, settings and logs", () => {
+      const { td, container } = containerOf(run.recorded);
+      const image = run.recorded.one("awsx:ecr:Image");
+      expect(td.inputs).to.include({ cpu: "512", memory: "1024", networkMode: "awsvpc" });
+      expect(container.image).to.equal(image.state.imageUri);
+      expect(container.command).to.deep.equal(serviceCommand("ingest"));
+      expect(
+        Object.fromEntries(container.environment.map((e: { name: string; value: string }) => [e.name, e.value])),
+      ).to.deep.equal({
+        STREAM_NAME: run.outputs.streamName,
+        AWS_REGION: "us-east-1",
+        PORT: "8080",
+        ACK_MODE: "durable",
+        METRICS_INTERVAL_MS: "60000",
+        LOG_LEVEL: "info",
+      });
+      expect(container.portMappings).to.deep.equal([{ containerPort: 8080, protocol: "tcp" }]);
+      expect(container.healthCheck.command).to.deep.equal(["CMD", ...serviceCommand("healthcheck")]);
+      expect(container.stopTimeout).to.equal(30);
+      expect(container.logConfiguration.options["awslogs-group"]).to.equal(
+        run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "ingest").state.name,
+      );
+      expect(run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "ingest").inputs.retentionInDays).to.equal(30);
+    });
+
+    it("tracks 65% average CPU between the configured task counts", () => {
+      const target = run.recorded.one("aws:appautoscaling/target:Target", "ingest");
+      expect(target.inputs).to.include({
+        minCapacity: 2,
+        maxCapacity: 10,
+        scalableDimension: "ecs:service:DesiredCount",
+      });
+      const policy = run.recorded.one("aws:appautoscaling/policy:Policy", "ingest-cpu");
+      expect(policy.inputs.targetTrackingScalingPolicyConfiguration).to.deep.equal({
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        targetValue: 65,
+        scaleOutCooldown: 60,
+        scaleInCooldown: 300,
+      });
+    });
+
+    it("uses one NAT gateway across two zones", () => {
+      expect(run.recorded.one("awsx:ec2:Vpc").inputs).to.deep.include({
+        numberOfAvailabilityZones: 2,
+        natGateways: { strategy: "Single" },
+      });
+    });
+  });
+
+  it("with a certificate: HTTPS on 443 with TLS 1.2+, port 80 redirecting, both open to the CIDRs", async () => {
+    const { recorded, outputs } = await runPipeline({
+      certificateArn: CERT,
+      ingestAllowedCidrs: '["203.0.113.0/24","198.51.100.0/24"]',
+    });
+    const alb = recorded.one("awsx:lb:ApplicationLoadBalancer");
+    expect(alb.inputs.listeners).to.deep.equal([
+      { port: 443, protocol: "HTTPS", certificateArn: CERT, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
+      {
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }],
+      },
+    ]);
+    const clientRules = recorded
+      .all(INGRESS)
+      .filter((r) => r.inputs.cidrIpv4)
+      .map((r) => `${r.inputs.cidrIpv4}:${r.inputs.fromPort}`);
+    expect(clientRules).to.have.members([
+      "203.0.113.0/24:80",
+      "203.0.113.0/24:443",
+      "198.51.100.0/24:80",
+      "198.51.100.0/24:443",
+    ]);
+    expect(outputs.ingestUrl).to.match(/^https:\/\//);
+  });
+
+  it("takes sizes, counts, cooldowns, ack mode, log retention and NAT gateways from config", async () => {
+    const { recorded } = await runPipeline({
+      ingestCpu: "1024",
+      ingestMemory: "4096",
+      ingestMinTasks: "3",
+      ingestMaxTasks: "7",
+      scaleOutCooldownSeconds: "30",
+      scaleInCooldownSeconds: "600",
+      ingestAckMode: "buffered",
+      logRetentionDays: "90",
+      natGateways: "2",
+    });
+    const { td, container } = containerOf(recorded);
+    expect(td.inputs).to.include({ cpu: "1024", memory: "4096" });
+    expect(container.environment).to.deep.include({ name: "ACK_MODE", value: "buffered" });
+    expect(recorded.one("aws:appautoscaling/target:Target").inputs).to.include({ minCapacity: 3, maxCapacity: 7 });
+    expect(recorded.one("aws:appautoscaling/policy:Policy").inputs.targetTrackingScalingPolicyConfiguration).to.include(
+      {
+        scaleOutCooldown: 30,
+        scaleInCooldown: 600,
+      },
+    );
+    expect(recorded.one("aws:ecs/service:Service").inputs.desiredCount).to.equal(3);
+    expect(recorded.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays).to.equal(90);
+    expect(recorded.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
+  });
+});
