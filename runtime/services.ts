@@ -6,6 +6,7 @@
  */
 export const SERVICE_ENTRYPOINTS = {
   ingest: "dist/runtime/producer/main.js",
+  processing: "dist/runtime/consumer/main.js",
   /** The container health check of the HTTP services (ECS ignores the image's HEALTHCHECK). */
   healthcheck: "dist/runtime/healthcheck.js",
   local: "dist/runtime/local/main.js",

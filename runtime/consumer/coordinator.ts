@@ -1,0 +1,218 @@
+/**
+ * The worker's scheduler, as the KCL's: keeps the lease table in step with the stream's
+ * shards, renews the leases it holds, takes and steals leases (see lease-taker.ts), and
+ * runs one ShardConsumer per held lease whose parent shards are finished, so records of
+ * one partition key are processed in order across a reshard. The protocol is written out
+ * in leases/LEASES.md.
+ */
+import { KinesisClient, ListShardsCommand, Shard } from "@aws-sdk/client-kinesis";
+import { HeldLease } from "./leases/held-lease";
+import { Checkpoint, Lease, TRIM_HORIZON } from "./leases/lease";
+import { LeaseTable } from "./leases/lease-table";
+import { observe, planTakes, Sighting } from "./leases/lease-taker";
+import { RecordProcessorFactory } from "./record-processor";
+import { ShardReader } from "./retrieval/shard-reader";
+import { ShardConsumer, ShardConsumerEvents, ShardConsumerOptions } from "./shard-consumer";
+
+export interface CoordinatorOptions extends ShardConsumerOptions {
+  workerId: string;
+  streamName: string;
+  /** A lease whose counter stands still this long is taken over. */
+  failoverMs: number;
+  /** Where a shard without parents starts before its first checkpoint. */
+  initialPosition: Checkpoint;
+  shardSyncIntervalMs: number;
+}
+
+export interface CoordinatorEvents extends ShardConsumerEvents {
+  leasesHeld(count: number): void;
+  leaseTaken(shardId: string, stolen: boolean): void;
+}
+
+export type ReaderFactory = (shardId: string, start: Checkpoint) => ShardReader;
+
+export class Coordinator {
+  private sightings = new Map<string, Sighting>();
+  private readonly held = new Map<string, HeldLease>();
+  private readonly consumers = new Map<string, ShardConsumer>();
+  private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+  private cycle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly kinesis: KinesisClient,
+    private readonly table: LeaseTable,
+    private readonly readers: ReaderFactory,
+    private readonly processors: RecordProcessorFactory,
+    private readonly options: CoordinatorOptions,
+    private readonly events: CoordinatorEvents,
+  ) {}
+
+  /** Renewals and take cycles run at a third of the failover time: a dead peer's shards move within failover + one period. */
+  get renewIntervalMs(): number {
+    return Math.max(100, Math.floor(this.options.failoverMs / 3));
+  }
+
+  async start(): Promise<void> {
+    await this.syncShards();
+    await this.takeLeases();
+    this.every(this.renewIntervalMs, () => this.renewLeases());
+    this.every(this.renewIntervalMs, () => this.takeLeases());
+    this.every(this.options.shardSyncIntervalMs, () => this.syncShards());
+  }
+
+  /** Shards this worker holds now. */
+  heldShards(): string[] {
+    return [...this.held.keys()].sort();
+  }
+
+  /**
+   * Stops fetching, lets every shard finish its batch and checkpoint (shutdownRequested),
+   * and releases the leases so peers take them at once. Resolves within `timeoutMs`.
+   */
+  async shutdown(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    this.timers.forEach(clearInterval);
+    await this.cycle.catch(() => undefined);
+    const ended = Promise.all([...this.consumers.values()].map((c) => c.shutdown().catch(() => undefined)));
+    const idle = [...this.held.values()].filter((h) => !this.consumers.has(h.shardId));
+    await Promise.race([
+      Promise.all([ended, ...idle.map((h) => h.release().catch(() => undefined))]),
+      new Promise((r) => setTimeout(r, timeoutMs)),
+    ]);
+  }
+
+  /** Runs `task` every `ms`, one cycle at a time, errors logged and not fatal. */
+  private every(ms: number, task: () => Promise<void>): void {
+    const timer = setInterval(() => {
+      if (this.stopping) return;
+      this.cycle = this.cycle
+        .then(task)
+        .catch((e) => this.events.log("warn", "coordinator cycle failed; next cycle retries", { err: String(e) }));
+    }, ms);
+    this.timers.push(timer);
+  }
+
+  /** Creates a lease for every shard that has none: roots at the initial position, children at their start. */
+  private async syncShards(): Promise<void> {
+    const shards: Shard[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.kinesis.send(
+        new ListShardsCommand(token ? { NextToken: token } : { StreamName: this.options.streamName }),
+      );
+      shards.push(...(page.Shards ?? []));
+      token = page.NextToken;
+    } while (token);
+    const known = new Set((await this.table.list()).map((l) => l.leaseKey));
+    const listed = new Set(shards.map((s) => s.ShardId!));
+    for (const shard of shards) {
+      if (known.has(shard.ShardId!)) continue;
+      // A parent that is no longer listed was trimmed: nothing of it is left to wait for.
+      const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+        (p): p is string => p !== undefined && listed.has(p),
+      );
+      await this.table.createIfAbsent({
+        leaseKey: shard.ShardId!,
+        counter: 0,
+        checkpoint: parents.length > 0 ? TRIM_HORIZON : this.options.initialPosition,
+        parentShardIds: parents,
+        ownerSwitchesSinceCheckpoint: 0,
+      });
+    }
+  }
+
+  private async renewLeases(): Promise<void> {
+    await Promise.all(
+      [...this.held.values()].map(async (h) => {
+        if (!(await h.renew())) this.drop(h.shardId, "lost at renewal");
+      }),
+    );
+  }
+
+  private async takeLeases(): Promise<void> {
+    if (this.stopping) return;
+    const leases = await this.table.list();
+    this.sightings = observe(this.sightings, leases, Date.now());
+    // What the table says is no longer ours (a peer stole it): stop before the renewal notices.
+    for (const lease of leases) {
+      if (this.held.has(lease.leaseKey) && lease.owner !== this.options.workerId)
+        this.drop(lease.leaseKey, "taken by a peer");
+    }
+    const plan = planTakes({
+      workerId: this.options.workerId,
+      leases,
+      sightings: this.sightings,
+      now: Date.now(),
+      failoverMs: this.options.failoverMs,
+    });
+    for (const lease of plan.take) await this.takeOne(lease, false);
+    if (plan.steal) await this.takeOne(plan.steal, true);
+    this.startReadyConsumers(await this.table.list());
+    this.events.leasesHeld(this.held.size);
+  }
+
+  private async takeOne(lease: Lease, stolen: boolean): Promise<void> {
+    if (this.held.has(lease.leaseKey) && lease.owner === this.options.workerId) return;
+    const taken = await this.table.take(lease, this.options.workerId);
+    if (!taken) return; // a peer was faster
+    this.held.get(lease.leaseKey)?.markLost();
+    this.held.set(lease.leaseKey, new HeldLease(this.table, taken));
+    this.events.leaseTaken(lease.leaseKey, stolen);
+    this.events.log("info", stolen ? "stole a lease" : "took a lease", { shardId: lease.leaseKey, from: lease.owner });
+  }
+
+  /** Starts a consumer for each held lease whose parents are all finished (SHARD_END or gone). */
+  private startReadyConsumers(leases: Lease[]): void {
+    const byKey = new Map(leases.map((l) => [l.leaseKey, l]));
+    for (const [shardId, held] of this.held) {
+      if (this.consumers.has(shardId) || held.lost) continue;
+      const waiting = held.lease.parentShardIds.filter((p) => {
+        const parent = byKey.get(p);
+        return parent !== undefined && parent.checkpoint.kind !== "SHARD_END";
+      });
+      if (waiting.length > 0) continue;
+      if (held.lease.checkpoint.kind === "SHARD_END") {
+        void held.release();
+        this.held.delete(shardId);
+        continue;
+      }
+      const consumer = new ShardConsumer(
+        held,
+        this.readers(shardId, held.lease.checkpoint),
+        this.processors(shardId),
+        this.options,
+        this.events,
+      );
+      this.consumers.set(shardId, consumer);
+      void consumer.done.then(
+        (ending) => this.finished(shardId, consumer, ending),
+        (e) => {
+          this.events.log("error", "shard consumer failed", { shardId, err: String(e) });
+          this.finished(shardId, consumer, "lease-lost");
+        },
+      );
+    }
+  }
+
+  private finished(shardId: string, consumer: ShardConsumer, ending: string): void {
+    if (this.consumers.get(shardId) === consumer) this.consumers.delete(shardId);
+    if (ending !== "shutdown") this.held.delete(shardId);
+    this.events.log("info", `shard consumer ended: ${ending}`, { shardId });
+    // A finished parent unblocks its children: look for them now rather than next cycle.
+    if (ending === "shard-ended" && !this.stopping) {
+      this.cycle = this.cycle
+        .then(() => this.syncShards())
+        .then(() => this.takeLeases())
+        .catch(() => undefined);
+    }
+  }
+
+  private drop(shardId: string, why: string): void {
+    const held = this.held.get(shardId);
+    if (!held) return;
+    held.markLost();
+    this.held.delete(shardId);
+    this.events.log("warn", `lease ${why}`, { shardId });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The processing service (a KCL-style worker): `node dist/runtime/consumer/main.js`.
+ * Settings from the environment (see --help). On SIGTERM it stops fetching, finishes the
+ * batch in hand, checkpoints, releases its leases for peers, and exits within 30 s.
+ */
+import path from "node:path";
+import pino from "pino";
+import { createDynamoDbClient } from "../aws/dynamodb-client";
+import { createKinesisClient } from "../aws/kinesis-client";
+import { envHelp, SettingsError } from "../env";
+import { stdoutSink } from "../metrics/emf";
+import { Coordinator } from "./coordinator";
+import { LeaseTable } from "./leases/lease-table";
+import loggingProcessor, { ProcessorModule } from "./logging-processor";
+import { ConsumerMetrics } from "./metrics";
+import { FanoutReader } from "./retrieval/fanout-reader";
+import { PollingReader } from "./retrieval/polling-reader";
+import { CONSUMER_DEFAULTS, CONSUMER_VARIABLES, readConsumerSettings } from "./settings";
+
+function loadProcessor(modulePath: string | undefined): ProcessorModule {
+  if (!modulePath) return loggingProcessor;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(path.resolve(modulePath));
+  const factory = loaded.default ?? loaded;
+  if (typeof factory !== "function") {
+    throw new SettingsError(
+      `PROCESSOR_MODULE=${JSON.stringify(modulePath)} does not export a processor factory function`,
+    );
+  }
+  return factory as ProcessorModule;
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log(
+      ["Usage: processing worker (settings are environment variables)", "", ...envHelp(CONSUMER_VARIABLES), ""].join(
+        "\n",
+      ),
+    );
+    return;
+  }
+  const s = readConsumerSettings(process.env);
+  const log = pino({ level: s.logLevel, base: { service: "processing", stream: s.streamName, worker: s.workerId } });
+  const processors = loadProcessor(s.processorModule)({
+    workerId: s.workerId,
+    log,
+    processedFile: s.processedFile,
+    checkpointIntervalMs: s.checkpointIntervalMs,
+  });
+  const kinesis = createKinesisClient({ region: s.region, endpoint: s.kinesisEndpoint, http: s.kinesisHttp });
+  const dynamo = createDynamoDbClient({ region: s.region, endpoint: s.dynamodbEndpoint });
+  const table = new LeaseTable(dynamo, s.applicationName);
+  if (s.createLeaseTable) await table.ensureExists();
+  const metrics = new ConsumerMetrics(stdoutSink, s.streamName, log);
+  metrics.start(s.metricsIntervalMs);
+  const retrieval = s.retrieval;
+  const coordinator = new Coordinator(
+    kinesis,
+    table,
+    (shardId, start) =>
+      retrieval.mode === "fanout"
+        ? new FanoutReader(kinesis, retrieval.consumerArn, shardId, start)
+        : new PollingReader(kinesis, s.streamName, shardId, start, { idleMs: s.pollIdleMs, maxRecords: s.maxRecords }),
+    processors,
+    {
+      workerId: s.workerId,
+      streamName: s.streamName,
+      failoverMs: s.failoverMs,
+      initialPosition: s.initialPosition,
+      shardSyncIntervalMs: s.shardSyncIntervalMs,
+      processorMaxAttempts: s.processorMaxAttempts,
+      retryBaseMs: 200,
+      retryMaxMs: 10_000,
+    },
+    metrics,
+  );
+  await coordinator.start();
+  log.info({ retrieval: retrieval.mode, failoverMs: s.failoverMs }, "worker started");
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(
+      { signal, shards: coordinator.heldShards() },
+      "shutting down: finishing batches, checkpointing, releasing leases",
+    );
+    await coordinator.shutdown(CONSUMER_DEFAULTS.drainTimeoutMs);
+    await metrics.stop();
+    kinesis.destroy();
+    dynamo.destroy();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof SettingsError) {
+    console.error(`processing: ${e.message}`);
+    process.exit(2);
+  }
+  console.error(
+    JSON.stringify({ level: 60, service: "processing", msg: "failed to start", err: String((e as Error)?.stack ?? e) }),
+  );
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+/**
+ * The record processor contract, as the KCL's: one processor per shard lease, told when it
+ * starts, handed records with a checkpointer, and told how its lease ends. Processors are
+ * pluggable: PROCESSOR_MODULE names a module whose default export is a RecordProcessorFactory.
+ */
+import { Checkpoint } from "./leases/lease";
+
+/** A user record as a processor sees it: de-aggregated, with its place in the shard. */
+export interface ConsumerRecord {
+  shardId: string;
+  partitionKey: string;
+  explicitHashKey?: string;
+  data: Buffer;
+  sequenceNumber: string;
+  /** Set for a sub-record of a KPL aggregate: its index in the aggregate. */
+  subSequenceNumber?: number;
+  approximateArrivalTimestamp?: Date;
+}
+
+export interface Checkpointer {
+  /** Records progress up to and including the last record handed to the processor. */
+  checkpoint(): Promise<void>;
+  /** Records progress up to and including this record. */
+  checkpointAt(record: Pick<ConsumerRecord, "sequenceNumber" | "subSequenceNumber">): Promise<void>;
+}
+
+export interface ShardEndCheckpointer {
+  /** Marks the shard done (SHARD_END), so its children may start. shardEnded must call it. */
+  checkpoint(): Promise<void>;
+}
+
+export interface RecordProcessor {
+  initialize(input: { shardId: string; checkpoint: Checkpoint }): Promise<void> | void;
+  processRecords(input: {
+    shardId: string;
+    records: ConsumerRecord[];
+    millisBehindLatest?: number;
+    checkpointer: Checkpointer;
+  }): Promise<void> | void;
+  /** Another worker holds the lease now: stop, do not checkpoint (it would fail anyway). */
+  leaseLost(input: { shardId: string }): Promise<void> | void;
+  /** Every record of the shard was processed: checkpoint so the children can start. */
+  shardEnded(input: { shardId: string; checkpointer: ShardEndCheckpointer }): Promise<void> | void;
+  /** The worker is shutting down: checkpoint what was processed; the lease is released after. */
+  shutdownRequested(input: { shardId: string; checkpointer: Checkpointer }): Promise<void> | void;
+}
+
+export type RecordProcessorFactory = (shardId: string) => RecordProcessor;
