@@ -157,6 +157,94 @@ export const CONFIG_KEYS = {
       "Days the services' CloudWatch log groups keep logs (a period CloudWatch Logs accepts, e.g. 7, 30, 90, 365).",
     parse: integerFrom(LOG_RETENTION_DAYS),
   } satisfies ConfigKey<number>,
+  processingMode: {
+    name: "processingMode",
+    type: "string",
+    default: "fargate",
+    description:
+      "fargate: KCL-style workers on Fargate (leases in DynamoDB, enhanced fan-out). lambda: the same record processor in a Lambda behind an event source mapping.",
+    parse: oneOf(["fargate", "lambda"] as const),
+  } satisfies ConfigKey<"fargate" | "lambda">,
+  processingRetrieval: {
+    name: "processingRetrieval",
+    type: "string",
+    default: "fanout",
+    description:
+      "How Fargate workers read: fanout (enhanced fan-out, 2 MiB/s per shard for this consumer alone) or polling (GetRecords, sharing the shard's 2 MiB/s and 5 calls/s).",
+    parse: oneOf(["fanout", "polling"] as const),
+  } satisfies ConfigKey<"fanout" | "polling">,
+  processingInitialPosition: {
+    name: "processingInitialPosition",
+    type: "string",
+    default: "TRIM_HORIZON",
+    description:
+      "Where processing starts on a shard without checkpoint: TRIM_HORIZON (oldest retained record) or LATEST.",
+    parse: oneOf(["TRIM_HORIZON", "LATEST"] as const),
+  } satisfies ConfigKey<"TRIM_HORIZON" | "LATEST">,
+  processingCpu: {
+    name: "processingCpu",
+    type: "integer",
+    default: 512,
+    description: `CPU units of a processing task (${FARGATE_CPUS.join(", ")}); must fit processingMemory.`,
+    parse: integerFrom(FARGATE_CPUS),
+  } satisfies ConfigKey<number>,
+  processingMemory: {
+    name: "processingMemory",
+    type: "integer",
+    default: 1024,
+    description: "Memory of a processing task in MiB, a size Fargate allows with processingCpu.",
+    parse: integerIn(512, 122880),
+  } satisfies ConfigKey<number>,
+  processingMinTasks: {
+    name: "processingMinTasks",
+    type: "integer",
+    default: 2,
+    description: "Fewest processing workers: 1..100. Two keep processing going while one restarts.",
+    parse: integerIn(1, 100),
+  } satisfies ConfigKey<number>,
+  processingMaxTasks: {
+    name: "processingMaxTasks",
+    type: "integer",
+    default: 4,
+    description:
+      "Most processing workers: 1..100, at least processingMinTasks. Workers beyond the shard count hold no lease.",
+    parse: integerIn(1, 100),
+  } satisfies ConfigKey<number>,
+  lambdaBatchSize: {
+    name: "lambdaBatchSize",
+    type: "integer",
+    default: 100,
+    description: "lambda mode: most Kinesis records per invocation, 1..10000.",
+    parse: integerIn(1, 10_000),
+  } satisfies ConfigKey<number>,
+  lambdaBatchingWindowSeconds: {
+    name: "lambdaBatchingWindowSeconds",
+    type: "integer",
+    default: 1,
+    description: "lambda mode: seconds to gather records before invoking, 0..300.",
+    parse: integerIn(0, 300),
+  } satisfies ConfigKey<number>,
+  lambdaMaxRetryAttempts: {
+    name: "lambdaMaxRetryAttempts",
+    type: "integer",
+    default: 3,
+    description: "lambda mode: retries of a failing batch before it goes to the on-failure queue, 0..10000.",
+    parse: integerIn(0, 10_000),
+  } satisfies ConfigKey<number>,
+  lambdaMaxRecordAgeSeconds: {
+    name: "lambdaMaxRecordAgeSeconds",
+    type: "integer",
+    default: 3600,
+    description: "lambda mode: records older than this go to the on-failure queue, 60..604800.",
+    parse: integerIn(60, 604_800),
+  } satisfies ConfigKey<number>,
+  lambdaParallelizationFactor: {
+    name: "lambdaParallelizationFactor",
+    type: "integer",
+    default: 1,
+    description: "lambda mode: concurrent batches per shard, 1..10 (order is kept per partition key).",
+    parse: integerIn(1, 10),
+  } satisfies ConfigKey<number>,
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

@@ -39,8 +39,26 @@ export interface IngestConfig {
   maxTasks: number;
 }
 
+export interface ProcessingConfig {
+  mode: "fargate" | "lambda";
+  retrieval: "fanout" | "polling";
+  initialPosition: "TRIM_HORIZON" | "LATEST";
+  cpu: number;
+  memory: number;
+  minTasks: number;
+  maxTasks: number;
+  lambda: {
+    batchSize: number;
+    batchingWindowSeconds: number;
+    maxRetryAttempts: number;
+    maxRecordAgeSeconds: number;
+    parallelizationFactor: number;
+  };
+}
+
 export interface PipelineConfig {
   stream: StreamConfig;
+  processing: ProcessingConfig;
   network: NetworkConfig;
   services: ServicesConfig;
   ingest: IngestConfig;
@@ -126,12 +144,30 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const scaleInCooldownSeconds = read(CONFIG_KEYS.scaleInCooldownSeconds);
   const logRetentionDays = read(CONFIG_KEYS.logRetentionDays);
 
-  if (cpu !== undefined && memory !== undefined) {
-    const sizeProblem = fargateSizeProblem(cpu, memory);
-    if (sizeProblem) problems.push(`ingestMemory must suit ingestCpu: ${sizeProblem}`);
-  }
-  if (minTasks !== undefined && maxTasks !== undefined && minTasks > maxTasks) {
-    problems.push(`ingestMaxTasks must be at least ingestMinTasks (${minTasks}), got ${maxTasks}`);
+  const processingMode = read(CONFIG_KEYS.processingMode);
+  const processingRetrieval = read(CONFIG_KEYS.processingRetrieval);
+  const processingInitialPosition = read(CONFIG_KEYS.processingInitialPosition);
+  const processingCpu = read(CONFIG_KEYS.processingCpu);
+  const processingMemory = read(CONFIG_KEYS.processingMemory);
+  const processingMinTasks = read(CONFIG_KEYS.processingMinTasks);
+  const processingMaxTasks = read(CONFIG_KEYS.processingMaxTasks);
+  const lambdaBatchSize = read(CONFIG_KEYS.lambdaBatchSize);
+  const lambdaBatchingWindowSeconds = read(CONFIG_KEYS.lambdaBatchingWindowSeconds);
+  const lambdaMaxRetryAttempts = read(CONFIG_KEYS.lambdaMaxRetryAttempts);
+  const lambdaMaxRecordAgeSeconds = read(CONFIG_KEYS.lambdaMaxRecordAgeSeconds);
+  const lambdaParallelizationFactor = read(CONFIG_KEYS.lambdaParallelizationFactor);
+
+  for (const [prefix, c, m, min, max] of [
+    ["ingest", cpu, memory, minTasks, maxTasks],
+    ["processing", processingCpu, processingMemory, processingMinTasks, processingMaxTasks],
+  ] as const) {
+    if (c !== undefined && m !== undefined) {
+      const sizeProblem = fargateSizeProblem(c, m);
+      if (sizeProblem) problems.push(`${prefix}Memory must suit ${prefix}Cpu: ${sizeProblem}`);
+    }
+    if (min !== undefined && max !== undefined && min > max) {
+      problems.push(`${prefix}MaxTasks must be at least ${prefix}MinTasks (${min}), got ${max}`);
+    }
   }
 
   if (problems.length > 0) return { ok: false, problems };
@@ -160,6 +196,22 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         memory: required(memory),
         minTasks: required(minTasks),
         maxTasks: required(maxTasks),
+      },
+      processing: {
+        mode: required(processingMode),
+        retrieval: required(processingRetrieval),
+        initialPosition: required(processingInitialPosition),
+        cpu: required(processingCpu),
+        memory: required(processingMemory),
+        minTasks: required(processingMinTasks),
+        maxTasks: required(processingMaxTasks),
+        lambda: {
+          batchSize: required(lambdaBatchSize),
+          batchingWindowSeconds: required(lambdaBatchingWindowSeconds),
+          maxRetryAttempts: required(lambdaMaxRetryAttempts),
+          maxRecordAgeSeconds: required(lambdaMaxRecordAgeSeconds),
+          parallelizationFactor: required(lambdaParallelizationFactor),
+        },
       },
       tags: required(tags),
     },

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PipelineConfig } from "./config";
 import { IngestService } from "./ingest";
 import { Network } from "./network";
+import { ProcessingService } from "./processing";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 
@@ -14,6 +15,7 @@ export interface Pipeline {
   stream: StreamStorage;
   network: Network;
   ingest: IngestService;
+  processing: ProcessingService;
 }
 
 export interface PipelineOutputs {
@@ -41,7 +43,16 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     services: config.services,
     tags,
   });
-  return { stream, network, ingest };
+  const processing = new ProcessingService("processing", {
+    network,
+    cluster,
+    image,
+    stream,
+    processing: config.processing,
+    services: config.services,
+    tags,
+  });
+  return { stream, network, ingest, processing };
 }
 
 /** The stack outputs a user (and later parts) read with `pulumi stack output`. */

@@ -7,6 +7,8 @@
 export const SERVICE_ENTRYPOINTS = {
   ingest: "dist/runtime/producer/main.js",
   processing: "dist/runtime/consumer/main.js",
+  /** Not a command: the module the processing Lambda requires (see infra/processing-lambda.ts). */
+  processingLambda: "dist/runtime/consumer/lambda-entry.js",
   /** The container health check of the HTTP services (ECS ignores the image's HEALTHCHECK). */
   healthcheck: "dist/runtime/healthcheck.js",
   local: "dist/runtime/local/main.js",

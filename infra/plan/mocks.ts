@@ -112,6 +112,25 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
     revision: 1,
   }),
   "aws:ec2/securityGroup:SecurityGroup": (name) => ({ id: `sg-${stableId(name).slice(0, 17)}` }),
+  "aws:kinesis/streamConsumer:StreamConsumer": (name, inputs) => ({
+    arn: `${inputs.streamArn}/consumer/${inputs.name ?? name}:1700000000`,
+  }),
+  "aws:dynamodb/table:Table": (name, inputs, region) => {
+    const tableName = physicalName(name, inputs);
+    return { name: tableName, arn: `arn:aws:dynamodb:${region}:${MOCK_ACCOUNT}:table/${tableName}` };
+  },
+  "aws:sqs/queue:Queue": (name, inputs, region) => {
+    const queueName = physicalName(name, inputs);
+    return {
+      name: queueName,
+      arn: `arn:aws:sqs:${region}:${MOCK_ACCOUNT}:${queueName}`,
+      url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT}/${queueName}`,
+    };
+  },
+  "aws:lambda/function:Function": (name, inputs, region) => {
+    const functionName = physicalName(name, inputs);
+    return { name: functionName, arn: `arn:aws:lambda:${region}:${MOCK_ACCOUNT}:function:${functionName}` };
+  },
 };
 
 const CALL_RULES: Record<string, (inputs: Record<string, any>, region: string) => Record<string, unknown>> = {

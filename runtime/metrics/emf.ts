@@ -7,11 +7,9 @@
 import { MetricsLogger, Unit } from "aws-embedded-metrics";
 import { MetricsContext } from "aws-embedded-metrics/lib/logger/MetricsContext";
 import { LogSerializer } from "aws-embedded-metrics/lib/serializers/LogSerializer";
+import { METRICS_NAMESPACE } from "./namespace";
 
 export { Unit };
-
-/** The namespace every metric of this pipeline is published in (IAM PutMetricData is scoped to it). */
-export const METRICS_NAMESPACE = "KinesisPipeline";
 
 export type LineSink = (line: string) => void;
 

@@ -86,7 +86,8 @@ describe("IngestService", () => {
         const { securityGroupId, cidrIpv4, referencedSecurityGroupId, fromPort, toPort, ipProtocol } = r.inputs;
         return { securityGroupId, cidrIpv4, referencedSecurityGroupId, fromPort, toPort, ipProtocol };
       };
-      expect(run.recorded.all(INGRESS).map(rule)).to.have.deep.members([
+      const ours = (r: { inputs: Record<string, unknown> }) => [lb, tasks].includes(r.inputs.securityGroupId as string);
+      expect(run.recorded.all(INGRESS).filter(ours).map(rule)).to.have.deep.members([
         {
           securityGroupId: lb,
           cidrIpv4: "0.0.0.0/0",
@@ -104,7 +105,7 @@ describe("IngestService", () => {
           ipProtocol: "tcp",
         },
       ]);
-      expect(run.recorded.all(EGRESS).map(rule)).to.have.deep.members([
+      expect(run.recorded.all(EGRESS).filter(ours).map(rule)).to.have.deep.members([
         {
           securityGroupId: lb,
           cidrIpv4: undefined,
@@ -253,15 +254,18 @@ describe("IngestService", () => {
     const { td, container } = containerOf(recorded);
     expect(td.inputs).to.include({ cpu: "1024", memory: "4096" });
     expect(container.environment).to.deep.include({ name: "ACK_MODE", value: "buffered" });
-    expect(recorded.one("aws:appautoscaling/target:Target").inputs).to.include({ minCapacity: 3, maxCapacity: 7 });
-    expect(recorded.one("aws:appautoscaling/policy:Policy").inputs.targetTrackingScalingPolicyConfiguration).to.include(
-      {
-        scaleOutCooldown: 30,
-        scaleInCooldown: 600,
-      },
-    );
-    expect(recorded.one("aws:ecs/service:Service").inputs.desiredCount).to.equal(3);
-    expect(recorded.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays).to.equal(90);
+    expect(recorded.one("aws:appautoscaling/target:Target", "ingest").inputs).to.include({
+      minCapacity: 3,
+      maxCapacity: 7,
+    });
+    expect(
+      recorded.one("aws:appautoscaling/policy:Policy", "ingest-cpu").inputs.targetTrackingScalingPolicyConfiguration,
+    ).to.include({
+      scaleOutCooldown: 30,
+      scaleInCooldown: 600,
+    });
+    expect(recorded.one("aws:ecs/service:Service", "ingest").inputs.desiredCount).to.equal(3);
+    expect(recorded.one("aws:cloudwatch/logGroup:LogGroup", "ingest").inputs.retentionInDays).to.equal(90);
     expect(recorded.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
   });
 });

@@ -19,7 +19,9 @@ function plan(...args: string[]) {
   });
 }
 
-describe("offline plan (npm run plan)", () => {
+describe("offline plan (npm run plan)", function () {
+  // Each case starts a process that loads Pulumi and the AWS provider: seconds, not ms.
+  this.timeout(60_000);
   it("--stack dev --json lists the stream and its key with their inputs and parent", async () => {
     const { stdout } = await plan("--stack", "dev", "--json");
     const doc = JSON.parse(stdout);

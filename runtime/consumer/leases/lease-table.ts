@@ -19,9 +19,7 @@ import {
   ScanCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { Checkpoint, Lease } from "./lease";
-
-export const LEASE_KEY = "leaseKey";
+import { Checkpoint, Lease, LEASE_KEY } from "./lease";
 
 const SENTINELS = ["TRIM_HORIZON", "LATEST", "SHARD_END"] as const;
 

@@ -4,6 +4,9 @@
  * it, so two workers can never both hold a shard: the second write fails its condition.
  */
 
+/** The lease table's hash key: one item per shard id. */
+export const LEASE_KEY = "leaseKey";
+
 /** Where processing of a shard resumes. Sentinels before the first checkpoint; SHARD_END after the last. */
 export type Checkpoint =
   | { kind: "TRIM_HORIZON" }

@@ -1,0 +1,41 @@
+/**
+ * The processing workers' lease table (see runtime/consumer/leases/LEASES.md): one item per
+ * shard, on-demand billing, point-in-time recovery, encrypted. Its name is the consumer
+ * application's name (APPLICATION_NAME).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LEASE_KEY } from "../runtime/consumer/leases/lease";
+import { grant } from "./grants";
+
+/** The item actions runtime/consumer/leases/lease-table.ts performs; it never creates the table on AWS. */
+export const LEASE_TABLE_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
+
+export function leaseTable(name: string, tags: Record<string, string>, parent: pulumi.Resource): aws.dynamodb.Table {
+  return new aws.dynamodb.Table(
+    name,
+    {
+      hashKey: LEASE_KEY,
+      attributes: [{ name: LEASE_KEY, type: "S" }],
+      billingMode: "PAY_PER_REQUEST",
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      tags,
+    },
+    { parent },
+  );
+}
+
+export function grantLeaseTable(
+  table: aws.dynamodb.Table,
+  role: aws.iam.Role,
+  grantee: string,
+  parent: pulumi.Resource,
+) {
+  return grant(
+    `${grantee}-leases`,
+    role,
+    [{ sid: "Leases", actions: LEASE_TABLE_ACTIONS, resources: [table.arn] }],
+    parent,
+  );
+}

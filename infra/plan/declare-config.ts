@@ -1,0 +1,26 @@
+/**
+ * `npm run config:declare`: writes the `config:` section of Pulumi.yaml from
+ * infra/config-keys.ts, the one source of the keys (tests/infra/config-declarations.test.ts
+ * fails when the two differ). Everything above `config:` in Pulumi.yaml is kept.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { stringify } from "yaml";
+import { CONFIG_KEYS } from "../config-keys";
+
+const file = path.resolve(__dirname, "..", "..", "Pulumi.yaml");
+const text = readFileSync(file, "utf8");
+const head = text.slice(0, text.indexOf("\nconfig:") + 1);
+const config = Object.fromEntries(
+  Object.values(CONFIG_KEYS).map((k) => [
+    k.name,
+    {
+      type: k.type,
+      ...("items" in k ? { items: k.items } : {}),
+      ...("default" in k ? { default: k.default } : {}),
+      description: k.description,
+    },
+  ]),
+);
+writeFileSync(file, head + stringify({ config }, { lineWidth: 0 }));
+console.log(`wrote ${Object.keys(config).length} keys to ${file}`);

@@ -1,0 +1,127 @@
+/**
+ * Processing: the consumer group of the reference architecture. In `fargate` mode, KCL-style
+ * workers on Fargate (runtime/consumer/) share the shards through a lease table in DynamoDB
+ * and read by enhanced fan-out through a registered stream consumer (or by polling). In
+ * `lambda` mode the same record processor runs in a Lambda (see processing-lambda.ts).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CONSUMER_DEFAULTS } from "../runtime/consumer/settings";
+import { METRICS_NAMESPACE } from "../runtime/metrics/namespace";
+import { serviceCommand } from "../runtime/services";
+import { ProcessingConfig, ServicesConfig } from "./config";
+import { grant } from "./grants";
+import { grantLeaseTable, leaseTable } from "./lease-table";
+import { Network } from "./network";
+import { PipelineService } from "./pipeline-service";
+import { ProcessingLambda } from "./processing-lambda";
+import { ServiceImage } from "./service-image";
+import { StreamStorage } from "./stream";
+import { StreamConsumer } from "./stream-consumer";
+
+/** Workers reach Kinesis, DynamoDB, ECR and CloudWatch Logs over HTTPS only. */
+const HTTPS = 443;
+
+export interface ProcessingServiceArgs {
+  network: Network;
+  cluster: aws.ecs.Cluster;
+  image: ServiceImage;
+  stream: StreamStorage;
+  processing: ProcessingConfig;
+  services: ServicesConfig;
+  tags: Record<string, string>;
+}
+
+export class ProcessingService extends pulumi.ComponentResource {
+  readonly consumer?: StreamConsumer;
+  readonly leaseTable?: aws.dynamodb.Table;
+  readonly service?: PipelineService;
+  readonly lambda?: ProcessingLambda;
+
+  constructor(name: string, args: ProcessingServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kinesis-pipeline:processing:ProcessingService", name, {}, opts);
+    const parent = { parent: this };
+    if (args.processing.mode === "lambda") {
+      this.lambda = new ProcessingLambda(
+        name,
+        { stream: args.stream, processing: args.processing, tags: args.tags },
+        parent,
+      );
+      this.registerOutputs({});
+      return;
+    }
+
+    const fanout = args.processing.retrieval === "fanout";
+    if (fanout) this.consumer = new StreamConsumer(name, args.stream, parent);
+    this.leaseTable = leaseTable(`${name}-leases`, args.tags, this);
+
+    const tasks = new aws.ec2.SecurityGroup(
+      `${name}-tasks`,
+      { vpcId: args.network.vpcId, description: "processing workers: nothing in, AWS APIs out", tags: args.tags },
+      parent,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-tasks-to-aws`,
+      {
+        securityGroupId: tasks.id,
+        cidrIpv4: "0.0.0.0/0",
+        ipProtocol: "tcp",
+        fromPort: HTTPS,
+        toPort: HTTPS,
+        description: "Kinesis, DynamoDB, ECR and CloudWatch Logs APIs over HTTPS",
+      },
+      parent,
+    );
+
+    this.service = new PipelineService(
+      name,
+      {
+        cluster: args.cluster,
+        image: args.image,
+        command: serviceCommand("processing"),
+        environment: {
+          STREAM_NAME: args.stream.name,
+          AWS_REGION: aws.getRegionOutput({}, parent).region,
+          APPLICATION_NAME: this.leaseTable.name,
+          RETRIEVAL_MODE: args.processing.retrieval,
+          ...(this.consumer ? { CONSUMER_ARN: this.consumer.arn } : {}),
+          INITIAL_POSITION: args.processing.initialPosition,
+          FAILOVER_MS: String(CONSUMER_DEFAULTS.failoverMs),
+          CHECKPOINT_INTERVAL_MS: String(CONSUMER_DEFAULTS.checkpointIntervalMs),
+          // The stack owns the table; the task role may not create or describe it.
+          CREATE_LEASE_TABLE: "false",
+          METRICS_INTERVAL_MS: "60000",
+          LOG_LEVEL: "info",
+        },
+        cpu: args.processing.cpu,
+        memory: args.processing.memory,
+        minTasks: args.processing.minTasks,
+        maxTasks: args.processing.maxTasks,
+        subnetIds: args.network.privateSubnetIds,
+        securityGroupIds: [tasks.id],
+        services: args.services,
+        tags: args.tags,
+      },
+      parent,
+    );
+    const role = this.service.taskRole;
+    if (this.consumer) this.consumer.grantRead(role, name);
+    else args.stream.grantRead(role, name);
+    grantLeaseTable(this.leaseTable, role, name, this);
+    // For processors that publish metrics of their own (PROCESSOR_MODULE), in our namespace only.
+    grant(
+      `${name}-metrics`,
+      role,
+      [
+        {
+          sid: "PipelineMetrics",
+          actions: ["cloudwatch:PutMetricData"],
+          resources: ["*"],
+          condition: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE } },
+        },
+      ],
+      this,
+    );
+    this.registerOutputs({ leaseTable: this.leaseTable.name });
+  }
+}

@@ -1,0 +1,263 @@
+import { expect } from "chai";
+import { statSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { serviceCommand } from "../../runtime/services";
+import { PlannedResource } from "../../infra/plan/mocks";
+import { Recorded, runPipeline, statementsOf } from "../harness/pulumi";
+
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function policiesOf(recorded: Recorded, roleName: string) {
+  const role = recorded.one("aws:iam/role:Role", roleName);
+  return recorded.all(ROLE_POLICY).filter((p) => p.inputs.role === role.state.name);
+}
+
+function statements(recorded: Recorded, roleName: string) {
+  return policiesOf(recorded, roleName)
+    .flatMap(statementsOf)
+    .map(({ Sid, Action, Resource, Condition }) => ({ Sid, Action, Resource, ...(Condition ? { Condition } : {}) }));
+}
+
+function environmentOf(recorded: Recorded, family: string): Record<string, string> {
+  const td = recorded.one("aws:ecs/taskDefinition:TaskDefinition", family);
+  const [container] = JSON.parse(td.inputs.containerDefinitions as string);
+  return Object.fromEntries(container.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
+}
+
+describe("ProcessingService", () => {
+  describe("fargate mode with enhanced fan-out (default)", () => {
+    let run: Awaited<ReturnType<typeof runPipeline>>;
+    before(async () => {
+      run = await runPipeline();
+    });
+
+    it("registers a stream consumer on the stream", () => {
+      const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer");
+      expect(consumer.inputs.streamArn).to.equal(run.outputs.streamArn);
+      expect(consumer.inputs.name).to.equal("kinesis-pipeline-test-processing");
+    });
+
+    it("keeps leases in an on-demand, point-in-time-recovered, encrypted table keyed by shard", () => {
+      const table = run.recorded.one("aws:dynamodb/table:Table");
+      expect(table.inputs).to.deep.include({
+        hashKey: "leaseKey",
+        attributes: [{ name: "leaseKey", type: "S" }],
+        billingMode: "PAY_PER_REQUEST",
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true },
+      });
+    });
+
+    it("gives the task role exactly: fan-out on the consumer, polling reads on the stream, KMS decrypt, the lease table's item actions, metrics in our namespace", () => {
+      const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer");
+      const table = run.recorded.one("aws:dynamodb/table:Table");
+      expect(statements(run.recorded, "processing-task")).to.have.deep.members([
+        {
+          Sid: "FanOut",
+          Action: ["kinesis:SubscribeToShard", "kinesis:DescribeStreamConsumer"],
+          Resource: [consumer.state.arn],
+        },
+        {
+          Sid: "StreamRead",
+          Action: [
+            "kinesis:GetRecords",
+            "kinesis:GetShardIterator",
+            "kinesis:ListShards",
+            "kinesis:DescribeStreamSummary",
+          ],
+          Resource: [run.outputs.streamArn],
+        },
+        {
+          Sid: "StreamKeyRead",
+          Action: ["kms:Decrypt"],
+          Resource: [run.outputs.streamKeyArn],
+          Condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": run.outputs.streamArn } },
+        },
+        {
+          Sid: "Leases",
+          Action: ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          Resource: [table.state.arn],
+        },
+        {
+          Sid: "PipelineMetrics",
+          Action: ["cloudwatch:PutMetricData"],
+          Resource: ["*"],
+          Condition: { StringEquals: { "cloudwatch:namespace": "KinesisPipeline" } },
+        },
+      ]);
+    });
+
+    it("runs workers in private subnets with no load balancer, no inbound rule, and HTTPS out only", () => {
+      const service = run.recorded.one("aws:ecs/service:Service", "processing");
+      const sg = run.recorded.one("aws:ec2/securityGroup:SecurityGroup", "processing-tasks");
+      expect(service.inputs.loadBalancers).to.deep.equal([]);
+      expect(service.inputs.networkConfiguration).to.deep.include({
+        assignPublicIp: false,
+        securityGroups: [sg.state.id],
+      });
+      const rules = [
+        ...run.recorded.all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
+        ...run.recorded.all("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"),
+      ].filter((r) => r.inputs.securityGroupId === sg.state.id);
+      expect(
+        rules.map((r) => [r.type.split(":").pop(), r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]),
+      ).to.deep.equal([["SecurityGroupEgressRule", "0.0.0.0/0", 443, 443]]);
+    });
+
+    it("hands the worker its stream, lease table, consumer and settings, and never lets it create the table", () => {
+      const env = environmentOf(run.recorded, "processing");
+      expect(env).to.deep.equal({
+        STREAM_NAME: run.outputs.streamName,
+        AWS_REGION: "us-east-1",
+        APPLICATION_NAME: run.recorded.one("aws:dynamodb/table:Table").state.name,
+        RETRIEVAL_MODE: "fanout",
+        CONSUMER_ARN: run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer").state.arn,
+        INITIAL_POSITION: "TRIM_HORIZON",
+        FAILOVER_MS: "10000",
+        CHECKPOINT_INTERVAL_MS: "10000",
+        CREATE_LEASE_TABLE: "false",
+        METRICS_INTERVAL_MS: "60000",
+        LOG_LEVEL: "info",
+      });
+      const [container] = JSON.parse(
+        run.recorded.one("aws:ecs/taskDefinition:TaskDefinition", "processing").inputs.containerDefinitions as string,
+      );
+      expect(container.command).to.deep.equal(serviceCommand("processing"));
+    });
+
+    it("tracks 65% CPU between processingMinTasks and processingMaxTasks", () => {
+      expect(run.recorded.one("aws:appautoscaling/target:Target", "processing").inputs).to.include({
+        minCapacity: 2,
+        maxCapacity: 4,
+      });
+      expect(
+        run.recorded.one("aws:appautoscaling/policy:Policy", "processing-cpu").inputs
+          .targetTrackingScalingPolicyConfiguration,
+      ).to.include({ targetValue: 65 });
+    });
+  });
+
+  it("polling mode registers no consumer and grants the stream's polling reads only", async () => {
+    const { recorded, outputs } = await runPipeline({
+      processingRetrieval: "polling",
+      processingMinTasks: "1",
+      processingMaxTasks: "3",
+    });
+    expect(recorded.all("aws:kinesis/streamConsumer:StreamConsumer")).to.have.lengthOf(0);
+    expect(statements(recorded, "processing-task").map((s) => s.Sid)).to.have.members([
+      "StreamRead",
+      "StreamKeyRead",
+      "Leases",
+      "PipelineMetrics",
+    ]);
+    const env = environmentOf(recorded, "processing");
+    expect(env.RETRIEVAL_MODE).to.equal("polling");
+    expect(env).not.to.have.property("CONSUMER_ARN");
+    expect(recorded.one("aws:appautoscaling/target:Target", "processing").inputs).to.include({
+      minCapacity: 1,
+      maxCapacity: 3,
+    });
+    void outputs;
+  });
+
+  describe("lambda mode", () => {
+    let run: Awaited<ReturnType<typeof runPipeline>>;
+    before(async () => {
+      run = await runPipeline({
+        processingMode: "lambda",
+        processingInitialPosition: "LATEST",
+        lambdaBatchSize: "500",
+        lambdaBatchingWindowSeconds: "5",
+        lambdaMaxRetryAttempts: "2",
+        lambdaMaxRecordAgeSeconds: "600",
+        lambdaParallelizationFactor: "4",
+      });
+    });
+
+    it("runs no processing workers and no lease table", () => {
+      expect(run.recorded.all("aws:ecs/service:Service").map((s) => s.name)).to.deep.equal(["ingest"]);
+      expect(run.recorded.all("aws:dynamodb/table:Table")).to.have.lengthOf(0);
+    });
+
+    it("maps the stream to the function with partial batch failures, bisect, limits and an SQS on-failure destination", () => {
+      const mapping = run.recorded.one("aws:lambda/eventSourceMapping:EventSourceMapping");
+      const queue = run.recorded.one("aws:sqs/queue:Queue");
+      expect(mapping.inputs).to.deep.equal({
+        eventSourceArn: run.outputs.streamArn,
+        functionName: run.recorded.one("aws:lambda/function:Function").state.arn,
+        startingPosition: "LATEST",
+        batchSize: 500,
+        maximumBatchingWindowInSeconds: 5,
+        bisectBatchOnFunctionError: true,
+        maximumRetryAttempts: 2,
+        maximumRecordAgeInSeconds: 600,
+        parallelizationFactor: 4,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        destinationConfig: { onFailure: { destinationArn: queue.state.arn } },
+      });
+      expect(queue.inputs).to.include({ sqsManagedSseEnabled: true });
+    });
+
+    it("gives the function exactly: the stream's reads and DescribeStream, the queue, its log group", () => {
+      const queue = run.recorded.one("aws:sqs/queue:Queue");
+      const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "processing-function");
+      const s = statements(run.recorded, "processing-function");
+      expect(s.map((x) => [x.Sid, x.Action.join(","), x.Resource.join(",")])).to.have.deep.members([
+        [
+          "StreamRead",
+          "kinesis:GetRecords,kinesis:GetShardIterator,kinesis:ListShards,kinesis:DescribeStreamSummary",
+          run.outputs.streamArn,
+        ],
+        ["StreamKeyRead", "kms:Decrypt", run.outputs.streamKeyArn],
+        ["EventSourceMapping", "kinesis:DescribeStream", run.outputs.streamArn],
+        ["OnFailure", "sqs:SendMessage", queue.state.arn],
+        ["Logs", "logs:CreateLogStream,logs:PutLogEvents", `${logGroup.state.arn}:*`],
+      ]);
+      expect(
+        run.recorded.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
+        "no managed policies",
+      ).to.have.lengthOf(0);
+    });
+
+    it("ships the compiled processor and only the packages it loads, far within Lambda's size limits", async () => {
+      const fn = run.recorded.one("aws:lambda/function:Function");
+      expect(fn.inputs).to.include({ runtime: "nodejs22.x", handler: "__index.handler" });
+      const assets = await archiveEntries(fn);
+      const names = Object.keys(assets);
+      expect(names).to.include.members(["__index.js", "dist/runtime", "node_modules/pino", "node_modules/protobufjs"]);
+      const packages = names.filter((n) => n.startsWith("node_modules/"));
+      for (const forbidden of [
+        "@pulumi",
+        "@aws-sdk",
+        "fastify",
+        "typescript",
+        "mocha",
+        "ts-node",
+        "kinesis-local",
+        "dynalite",
+        "aws-embedded-metrics",
+      ]) {
+        expect(
+          packages.filter((p) => p.includes(forbidden)),
+          `no ${forbidden} in the archive`,
+        ).to.deep.equal([]);
+      }
+      const index = await (assets["__index.js"] as { text: Promise<string> }).text;
+      expect(index).to.contain('require("./dist/runtime/consumer/lambda-entry")');
+      const bytes = names.filter((n) => n !== "__index.js").reduce((sum, n) => sum + sizeOnDisk(path.join(ROOT, n)), 0);
+      // Lambda: 50 MB zipped upload, 250 MB unzipped. Unzipped is the stricter check here.
+      expect(bytes).to.be.below(20 * 1024 * 1024);
+    });
+  });
+});
+
+async function archiveEntries(fn: PlannedResource): Promise<Record<string, unknown>> {
+  return (await (fn.inputs.code as { assets: Promise<Record<string, unknown>> }).assets) ?? {};
+}
+
+function sizeOnDisk(p: string): number {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(p).reduce((sum, child) => sum + sizeOnDisk(path.join(p, child)), 0);
+}
