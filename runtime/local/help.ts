@@ -22,9 +22,10 @@ export function helpText(): string {
     "Usage: npm start [-- --help]",
     "",
     "Runs the pipeline locally: a Kinesis emulator (kinesis-local) and a DynamoDB emulator",
-    "(dynalite), with one stream created, until Ctrl-C (SIGINT) or SIGTERM.",
+    "(dynalite), with one stream created, and the ingest service (the built dist/ entry point)",
+    "writing to it, until Ctrl-C (SIGINT) or SIGTERM. On stop the ingest service drains first.",
     "When everything is ready it writes <LOCAL_STATE_DIR>/stack.json with the endpoints, the",
-    "stream and the process ids, and removes it again when it stops.",
+    "stream, the ingest URL and the process ids, and removes it again when it stops.",
     "",
     "Options:",
     "  -h, --help  print this help and exit",
@@ -33,7 +34,7 @@ export function helpText(): string {
     ...variables,
     "",
     "The region is always us-east-1, and no AWS credentials are needed.",
-    "Exit codes: 0 stopped by a signal, 1 a failure (an emulator died), 2 a bad setting or a port in use.",
+    "Exit codes: 0 stopped by a signal, 1 a failure (a child process died), 2 a bad setting or a port in use.",
     "",
   ].join("\n");
 }

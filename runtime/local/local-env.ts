@@ -5,6 +5,7 @@ import { UsageError } from "./usage-error";
 export interface LocalConfig {
   kinesisPort: number;
   dynamodbPort: number;
+  ingestPort: number;
   shardCount: number;
   streamName: string;
   stateDir: string;
@@ -26,6 +27,12 @@ export const LOCAL_VARIABLES = [
     fallback: "4569",
     allowed: "a port from 1 to 65535",
     purpose: "port of the DynamoDB emulator (on 127.0.0.1)",
+  },
+  {
+    name: "LOCAL_INGEST_PORT",
+    fallback: "8080",
+    allowed: "a port from 1 to 65535",
+    purpose: "port of the ingest API (on 127.0.0.1), which writes to the stream",
   },
   {
     name: "LOCAL_SHARDS",
@@ -78,8 +85,13 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
 
   const kinesisPort = integer("LOCAL_KINESIS_PORT", 1, 65535);
   const dynamodbPort = integer("LOCAL_DYNAMODB_PORT", 1, 65535);
+  const ingestPort = integer("LOCAL_INGEST_PORT", 1, 65535);
   if (kinesisPort === dynamodbPort) {
     reject("LOCAL_DYNAMODB_PORT", read("LOCAL_DYNAMODB_PORT"), "it must differ from LOCAL_KINESIS_PORT");
+  }
+  if (ingestPort === kinesisPort || ingestPort === dynamodbPort) {
+    const other = ingestPort === kinesisPort ? "LOCAL_KINESIS_PORT" : "LOCAL_DYNAMODB_PORT";
+    reject("LOCAL_INGEST_PORT", read("LOCAL_INGEST_PORT"), `it must differ from ${other}`);
   }
   const shardCount = integer("LOCAL_SHARDS", 1, MAX_LOCAL_SHARDS);
   const streamName = read("LOCAL_STREAM_NAME");
@@ -89,5 +101,5 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
   if (problems.length > 0) {
     throw new UsageError(problems.length === 1 ? problems[0] : `invalid environment:\n  ${problems.join("\n  ")}`);
   }
-  return { kinesisPort, dynamodbPort, shardCount, streamName, stateDir };
+  return { kinesisPort, dynamodbPort, ingestPort, shardCount, streamName, stateDir };
 }

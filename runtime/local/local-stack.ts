@@ -3,9 +3,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createKinesisClient } from "../aws/kinesis-client";
 import { LOCAL_REGION, startEmulators } from "./emulators";
 import { ChildExit, GuardedChild } from "./guarded-child";
+import { startIngest } from "./ingest-child";
 import { LocalConfig } from "./local-env";
 import { assertPortFree } from "./ports";
 import { readStackFile, removeStackFile, stackFilePath, writeStackFile } from "./stack-file";
+import { Layer, StackChild, stopInOrder } from "./stop-order";
 import { createLocalStream } from "./stream-setup";
 import { UsageError } from "./usage-error";
 
@@ -19,12 +21,12 @@ export interface LocalStackOptions {
 type Ending = { kind: "stop requested" } | { kind: "child died"; child: GuardedChild; exit: ChildExit };
 
 /**
- * The local stack's lifecycle: start the children (emulators today; producer and consumers
- * later, through `adopt`), run until a stop signal or until a child dies, then stop all of
- * them. Whatever happens, `run` returns only once no child is left running.
+ * The local stack's lifecycle: start the children (the emulators, then the ingest service;
+ * consumers later, through `adopt`), run until a stop signal or until a child dies, then
+ * stop all of them. Whatever happens, `run` returns only once no child is left running.
  */
 export class LocalStack {
-  private readonly children: GuardedChild[] = [];
+  private readonly children: StackChild[] = [];
   private stopping = false;
   private wroteStackFile = false;
   private endWith: (ending: Ending) => void = () => undefined;
@@ -61,6 +63,7 @@ export class LocalStack {
     await this.refuseSecondStack();
     await assertPortFree(config.kinesisPort, "LOCAL_KINESIS_PORT");
     await assertPortFree(config.dynamodbPort, "LOCAL_DYNAMODB_PORT");
+    await assertPortFree(config.ingestPort, "LOCAL_INGEST_PORT");
 
     log.info("Starting the Kinesis and DynamoDB emulators...");
     const { kinesis, dynamodb } = await startEmulators({
@@ -68,21 +71,31 @@ export class LocalStack {
       dynamodbPort: config.dynamodbPort,
       signal,
     });
-    this.adopt(kinesis);
-    this.adopt(dynamodb);
+    this.adopt(kinesis, "emulator");
+    this.adopt(dynamodb, "emulator");
 
     const client = createKinesisClient({ region: LOCAL_REGION, endpoint: kinesis.endpoint, http: "1.1" });
     const stream = await createLocalStream(client, config.streamName, config.shardCount, { signal }).finally(() =>
       client.destroy(),
     );
 
+    log.info("Starting the ingest service...");
+    const ingest = await startIngest({
+      port: config.ingestPort,
+      kinesisEndpoint: kinesis.endpoint,
+      streamName: stream.streamName,
+      signal,
+    });
+    this.adopt(ingest, "service");
+
     await writeStackFile(config.stateDir, {
       kinesisEndpoint: kinesis.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       region: LOCAL_REGION,
       ...stream,
+      ingestUrl: ingest.url,
       stackPid: process.pid,
-      pids: Object.fromEntries(this.children.map((child) => [child.name, child.pid])),
+      pids: Object.fromEntries(this.children.map(({ child }) => [child.name, child.pid])),
       startedAt: startedAt.toISOString(),
     });
     this.wroteStackFile = true;
@@ -92,6 +105,7 @@ export class LocalStack {
       ["DynamoDB endpoint", `${dynamodb.endpoint}  (pid ${dynamodb.pid})`],
       ["Region", LOCAL_REGION],
       ["Stream", `${stream.streamName} (${stream.shardCount} shard${stream.shardCount === 1 ? "" : "s"})`],
+      ["Ingest API", `${ingest.url}  (pid ${ingest.pid}; POST / {"data": ...})`],
       ["Stack file", stackFilePath(config.stateDir)],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));
@@ -101,8 +115,8 @@ export class LocalStack {
   }
 
   /** Makes `child` part of the stack: stopped with it, and its death ends the stack. */
-  private adopt(child: GuardedChild): void {
-    this.children.push(child);
+  private adopt(child: GuardedChild, layer: Layer): void {
+    this.children.push({ child, layer });
     void child.exited.then((exit) => {
       if (!this.stopping) this.endWith({ kind: "child died", child, exit });
     });
@@ -110,9 +124,8 @@ export class LocalStack {
 
   private async stop(): Promise<void> {
     this.stopping = true;
-    // The emulators do not depend on each other, so they stop in parallel (about 2 s at
-    // worst). Clients added later (producer, consumers) should stop before the emulators.
-    await Promise.all(this.children.map((child) => child.stop()));
+    // Services first, so they can drain into the emulators (about 2 s at worst in all).
+    await stopInOrder(this.children);
     if (this.wroteStackFile) await removeStackFile(this.options.config.stateDir);
   }
 

@@ -1,6 +1,8 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
+import { REPO_ROOT } from "../repo-root";
+
 /**
  * `.local/stack.json`: what the running local stack serves where. Its existence means the
  * stack is up and ready; it is removed when the stack stops. Tools and later parts of the
@@ -23,8 +25,6 @@ export interface LocalStackFile {
 }
 
 export const STACK_FILE_NAME = "stack.json";
-
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** LOCAL_STATE_DIR (relative to `cwd`) or `<repo>/.local`, which git ignores. */
 export function resolveStateDir(value: string | undefined, cwd: string = process.cwd()): string {

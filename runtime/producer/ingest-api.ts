@@ -30,7 +30,9 @@ const ROUTES = "POST /, POST /batch, GET /healthcheck";
 
 export function ingestApi(options: IngestApiOptions): FastifyInstance {
   const { producer, metrics, log, ackMode } = options;
-  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false, return503OnClosing: true });
+  // While draining, fastify's own 503 (return503OnClosing) would answer with a body of its
+  // own and no Retry-After; the onRequest hook below answers in the API's words instead.
+  const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false, return503OnClosing: false });
   // JSON only: fastify also parses text/plain by default, which would turn a 415 into a 400.
   app.removeContentTypeParser("text/plain");
 
@@ -61,6 +63,16 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
     }
     return acks;
   };
+
+  // Set as app.close() begins: from then on every request, /healthcheck too, gets 503 (and
+  // fastify adds Connection: close, so keep-alive clients go elsewhere).
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onRequest", async (_request, reply) => {
+    if (closing) return refuse(reply, failure(new ProducerClosedError()));
+  });
 
   app.post("/", async (request, reply) => {
     const parsed = parseRecord(request.body);

@@ -73,18 +73,28 @@ export function parseRecord(body: unknown, at = ""): Parsed<UserRecord> {
     if (typeof partitionKey !== "string") {
       return invalid(`${at}partitionKey`, `must be a string, got ${kindOf(partitionKey)}`, KEY_ALLOWED);
     }
-    const length = [...partitionKey].length;
+    // Kinesis counts UTF-16 code units, not characters: kinesis-local refuses a key of 129
+    // emoji (258 units) with InvalidArgumentException, which fails the whole PutRecords call.
+    const length = partitionKey.length;
     if (length < 1 || length > STREAM_LIMITS.maxPartitionKeyLength) {
-      return invalid(
-        `${at}partitionKey`,
-        `must not be ${length === 0 ? "empty" : `${length} characters long`}`,
-        KEY_ALLOWED,
-      );
+      const characters = [...partitionKey].length;
+      const size =
+        characters === length
+          ? `${length} characters long`
+          : `${length} UTF-16 code units long (${characters} characters; those outside the BMP count twice)`;
+      return invalid(`${at}partitionKey`, `must not be ${length === 0 ? "empty" : size}`, KEY_ALLOWED);
     }
   }
   // No key: a random one spreads records evenly over the shards, as the reference producer does.
   const key = (partitionKey as string | undefined) ?? randomUUID();
-  const bytes = Buffer.from(typeof data === "string" ? data : JSON.stringify(data), "utf8");
+  let text: string;
+  try {
+    text = typeof data === "string" ? data : JSON.stringify(data);
+  } catch {
+    // JSON.stringify recurses: data nested some thousands deep overflows the stack (RangeError).
+    return invalid(`${at}data`, "is nested too deeply to store", `${DATA_ALLOWED}, nested less deeply`);
+  }
+  const bytes = Buffer.from(text, "utf8");
   const size = bytes.length + Buffer.byteLength(key);
   if (size > STREAM_LIMITS.maxRecordBytes) {
     return invalid(

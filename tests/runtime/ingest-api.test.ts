@@ -145,6 +145,21 @@ describe("ingest API", () => {
         message: /must not be 257 characters long/,
       },
       {
+        name: "a key of 129 emoji (258 UTF-16 code units, as Kinesis counts)",
+        body: { data: "x", partitionKey: "😀".repeat(129) },
+        status: 400,
+        error: "invalid_field",
+        message: /must not be 258 UTF-16 code units long \(129 characters; /,
+      },
+      {
+        name: "data nested too deeply to serialize",
+        // Arrays, to stay within this setup's 64 KiB body limit.
+        body: `{"data":{"a":${"[".repeat(30_000)}${"]".repeat(30_000)}}}`,
+        status: 400,
+        error: "invalid_field",
+        message: /^data is nested too deeply to store/,
+      },
+      {
         name: "a numeric key",
         body: { data: "x", partitionKey: 7 },
         status: 400,

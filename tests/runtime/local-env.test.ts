@@ -16,6 +16,7 @@ describe("parseLocalEnv (npm start settings)", () => {
       {
         kinesisPort: 4568,
         dynamodbPort: 4569,
+        ingestPort: 8080,
         shardCount: 4,
         streamName: "kinesis-pipeline-local",
         stateDir: REPO_LOCAL,
@@ -28,6 +29,8 @@ describe("parseLocalEnv (npm start settings)", () => {
       { kinesisPort: 14568, dynamodbPort: 1 },
     ],
     ["highest port", { LOCAL_KINESIS_PORT: "65535" }, { kinesisPort: 65535 }],
+    ["custom ingest port", { LOCAL_INGEST_PORT: "18080" }, { ingestPort: 18080 }],
+    ["empty ingest port counts as unset", { LOCAL_INGEST_PORT: "" }, { ingestPort: 8080 }],
     ["one shard", { LOCAL_SHARDS: "1" }, { shardCount: 1 }],
     ["kinesis-local's shard limit", { LOCAL_SHARDS: "50" }, { shardCount: 50 }],
     ["stream name with every allowed character", { LOCAL_STREAM_NAME: "a-Z_0.9" }, { streamName: "a-Z_0.9" }],
@@ -57,6 +60,19 @@ describe("parseLocalEnv (npm start settings)", () => {
       /LOCAL_DYNAMODB_PORT="5000" .*must differ from LOCAL_KINESIS_PORT/,
     ],
     ["default port reused", { LOCAL_DYNAMODB_PORT: "4568" }, /LOCAL_DYNAMODB_PORT="4568" .*must differ/],
+    ["non-numeric ingest port", { LOCAL_INGEST_PORT: "http" }, /LOCAL_INGEST_PORT="http" .*port from 1 to 65535/],
+    ["ingest port 0", { LOCAL_INGEST_PORT: "0" }, /LOCAL_INGEST_PORT="0" .*port from 1 to 65535/],
+    ["ingest port above 65535", { LOCAL_INGEST_PORT: "80800" }, /LOCAL_INGEST_PORT="80800" .*port from 1 to 65535/],
+    [
+      "ingest port the same as Kinesis",
+      { LOCAL_KINESIS_PORT: "9000", LOCAL_INGEST_PORT: "9000" },
+      /LOCAL_INGEST_PORT="9000" .*must differ from LOCAL_KINESIS_PORT/,
+    ],
+    [
+      "ingest port the default DynamoDB port",
+      { LOCAL_INGEST_PORT: "4569" },
+      /LOCAL_INGEST_PORT="4569" .*must differ from LOCAL_DYNAMODB_PORT/,
+    ],
     ["zero shards", { LOCAL_SHARDS: "0" }, /LOCAL_SHARDS="0" .*integer from 1 to 50/],
     ["too many shards", { LOCAL_SHARDS: "51" }, /LOCAL_SHARDS="51" .*integer from 1 to 50/],
     ["non-numeric shards", { LOCAL_SHARDS: "four" }, /LOCAL_SHARDS="four" .*integer from 1 to 50/],
@@ -75,10 +91,16 @@ describe("parseLocalEnv (npm start settings)", () => {
   }
 
   it("reports every bad variable in one error", () => {
-    expect(() => parseLocalEnv({ LOCAL_KINESIS_PORT: "x", LOCAL_SHARDS: "99", LOCAL_STREAM_NAME: "a b" }, CWD))
+    expect(() =>
+      parseLocalEnv(
+        { LOCAL_KINESIS_PORT: "x", LOCAL_INGEST_PORT: "-8080", LOCAL_SHARDS: "99", LOCAL_STREAM_NAME: "a b" },
+        CWD,
+      ),
+    )
       .to.throw(UsageError)
       .with.property("message")
       .that.matches(/LOCAL_KINESIS_PORT="x"/)
+      .and.matches(/LOCAL_INGEST_PORT="-8080"/)
       .and.matches(/LOCAL_SHARDS="99"/)
       .and.matches(/LOCAL_STREAM_NAME="a b"/);
   });

@@ -1,0 +1,87 @@
+/**
+ * The ingest service as part of the local stack: the compiled entry point the container
+ * runs (runtime/services.ts), as a guarded child writing to the local stream, ready once
+ * GET /healthcheck answers.
+ */
+import { existsSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+
+import { REPO_ROOT } from "../repo-root";
+import { SERVICE_ENTRYPOINTS } from "../services";
+import { LOCAL_REGION } from "./emulators";
+import { GuardedChild, spawnGuarded } from "./guarded-child";
+import { pollUntil } from "./poll-until";
+
+export interface IngestChild extends GuardedChild {
+  url: string;
+}
+
+export interface IngestChildOptions {
+  port: number;
+  kinesisEndpoint: string;
+  streamName: string;
+  /** Aborting (Ctrl-C during start) stops the half-started service and throws. */
+  signal?: AbortSignal;
+  readyTimeoutMs?: number;
+}
+
+/** Its drain takes milliseconds against the emulator; the bound is for a stuck one. */
+const STOP_GRACE_MS = 5_000;
+const READY_TIMEOUT_MS = 20_000;
+
+export async function startIngest(options: IngestChildOptions): Promise<IngestChild> {
+  const script = path.join(REPO_ROOT, SERVICE_ENTRYPOINTS.ingest);
+  if (!existsSync(script)) {
+    throw new Error(`${script} does not exist: run \`npm run build\` (npm start builds first)`);
+  }
+  const child = spawnGuarded({
+    name: "ingest",
+    script,
+    cwd: REPO_ROOT,
+    // Its own settings and PATH only, as on Fargate: a developer's shell may set PORT,
+    // LOG_LEVEL or AWS_* for other reasons, and NODE_OPTIONS could preload ts-node.
+    env: {
+      PATH: process.env.PATH,
+      STREAM_NAME: options.streamName,
+      AWS_REGION: LOCAL_REGION,
+      KINESIS_ENDPOINT: options.kinesisEndpoint,
+      PORT: String(options.port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+    },
+    stopGraceMs: STOP_GRACE_MS,
+  });
+  const ingest: IngestChild = { ...child, url: `http://127.0.0.1:${options.port}` };
+  let exit: string | undefined;
+  void child.exited.then(
+    ({ code, signal }) => (exit = signal === null ? `it exited with code ${code}` : `it was killed by ${signal}`),
+  );
+  try {
+    await pollUntil((signal) => healthcheck(ingest.url, signal), {
+      what: `the ingest service (pid ${child.pid}) to answer GET /healthcheck at ${ingest.url}`,
+      timeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
+      signal: options.signal,
+      hopeless: () => exit,
+    });
+  } catch (error) {
+    await child.stop();
+    if (options.signal?.aborted) throw error;
+    const output = child.recentOutput().trim();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(output === "" ? message : `${message}\n--- last output of ingest ---\n${output}`, { cause: error });
+  }
+  return ingest;
+}
+
+/** Resolves when GET /healthcheck answers 200, on a connection of its own. */
+function healthcheck(url: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(`${url}/healthcheck`, { agent: false, signal }, (response) => {
+      response.resume();
+      if (response.statusCode === 200) resolve();
+      else reject(new Error(`GET /healthcheck answered ${response.statusCode}`));
+    });
+    request.on("error", reject);
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Everything a stream holds, read back as a consumer would: every shard ListShards knows
+ * (closed parents of a reshard too) from TRIM_HORIZON to its end, each Kinesis record
+ * de-aggregated into the user records it carries, each with where it is stored.
+ */
+import {
+  GetRecordsCommand,
+  GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+  Shard,
+} from "@aws-sdk/client-kinesis";
+
+import { deaggregate, isAggregate } from "../../runtime/kinesis/aggregation";
+import { routingKeyOf } from "../../runtime/kinesis/hash-key";
+import { ShardRange } from "../../runtime/kinesis/shard-map";
+
+export interface StoredShard extends ShardRange {
+  parentShardId?: string;
+  /** A parent of a reshard: it takes no more writes. */
+  closed: boolean;
+}
+
+/** A user record as stored: `subSequenceNumber` is its index when its Kinesis record is an aggregate. */
+export interface StoredRecord {
+  shardId: string;
+  sequenceNumber: string;
+  subSequenceNumber?: number;
+  partitionKey: string;
+  data: Buffer;
+  /** Where Kinesis routes its key: the shard holding it is where it belongs. */
+  hashKey: bigint;
+}
+
+export interface StreamContents {
+  shards: StoredShard[];
+  records: StoredRecord[];
+  /** Kinesis records read, before de-aggregation. */
+  kinesisRecords: number;
+}
+
+/** A location as the ingest API acknowledges it, as one comparable string. */
+export function locationOf(at: { shardId: string; sequenceNumber: string; subSequenceNumber?: number }): string {
+  return `${at.shardId}/${at.sequenceNumber}/${at.subSequenceNumber ?? "plain"}`;
+}
+
+export function holds(shard: ShardRange, hashKey: bigint): boolean {
+  return shard.start <= hashKey && hashKey <= shard.end;
+}
+
+/** Pages per shard at most: a bound, so a reader that never sees the end fails instead of looping. */
+const MAX_PAGES_PER_SHARD = 1000;
+
+export async function readStream(
+  client: KinesisClient,
+  streamName: string,
+  options: { timeoutMs?: number } = {},
+): Promise<StreamContents> {
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 30_000);
+  const shards = await listAllShards(client, streamName, signal);
+  const records: StoredRecord[] = [];
+  let kinesisRecords = 0;
+  for (const shard of shards) {
+    let { ShardIterator: iterator } = await client.send(
+      new GetShardIteratorCommand({
+        StreamName: streamName,
+        ShardId: shard.shardId,
+        ShardIteratorType: "TRIM_HORIZON",
+      }),
+      { abortSignal: signal },
+    );
+    for (let page = 0; iterator !== undefined; page++) {
+      if (page >= MAX_PAGES_PER_SHARD) throw new Error(`${shard.shardId}: no end after ${page} GetRecords pages`);
+      const out: GetRecordsCommandOutput = await client.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
+        {
+          abortSignal: signal,
+        },
+      );
+      for (const record of out.Records ?? []) {
+        kinesisRecords++;
+        const data = record.Data!;
+        const aggregated = isAggregate(data);
+        deaggregate({ partitionKey: record.PartitionKey!, data }).forEach((user, index) =>
+          records.push({
+            shardId: shard.shardId,
+            sequenceNumber: record.SequenceNumber!,
+            ...(aggregated ? { subSequenceNumber: index } : {}),
+            partitionKey: user.partitionKey,
+            data: user.data,
+            hashKey: routingKeyOf(user),
+          }),
+        );
+      }
+      // A closed shard ends with no next iterator; an open one when a page is empty and at the tip.
+      const atTip = (out.Records ?? []).length === 0 && out.MillisBehindLatest === 0;
+      iterator = atTip ? undefined : out.NextShardIterator;
+    }
+  }
+  return { shards, records, kinesisRecords };
+}
+
+async function listAllShards(client: KinesisClient, streamName: string, signal: AbortSignal): Promise<StoredShard[]> {
+  const shards: Shard[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListShardsCommand(token ? { NextToken: token } : { StreamName: streamName }), {
+      abortSignal: signal,
+    });
+    shards.push(...(page.Shards ?? []));
+    token = page.NextToken;
+  } while (token);
+  return shards.map((s) => ({
+    shardId: s.ShardId!,
+    start: BigInt(s.HashKeyRange!.StartingHashKey!),
+    end: BigInt(s.HashKeyRange!.EndingHashKey!),
+    ...(s.ParentShardId ? { parentShardId: s.ParentShardId } : {}),
+    closed: s.SequenceNumberRange?.EndingSequenceNumber !== undefined,
+  }));
+}
