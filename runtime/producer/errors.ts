@@ -30,3 +30,11 @@ export class RecordExpiredError extends Error {
     super(`the record was not written to Kinesis within ${ttlMs} ms (last error: ${lastError}); it was not stored`);
   }
 }
+
+/** Kinesis refused the record for a reason no retry can cure (503): it was NOT stored. */
+export class RecordRefusedError extends Error {
+  override name = "RecordRefusedError";
+  constructor(readonly errorCode: string) {
+    super(`Kinesis refused the record with ${errorCode}, which retrying cannot cure; it was not stored`);
+  }
+}

@@ -7,7 +7,7 @@
 import Fastify, { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { Logger } from "pino";
 import { UserRecord } from "../kinesis/aggregation";
-import { BackpressureError, ProducerClosedError, RecordExpiredError } from "./errors";
+import { BackpressureError, ProducerClosedError, RecordExpiredError, RecordRefusedError } from "./errors";
 import { ApiError, parseBatch, parseRecord } from "./ingest-request";
 import { KinesisProducer } from "./kinesis-producer";
 import { IngestMetrics } from "./metrics";
@@ -35,6 +35,18 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false, return503OnClosing: false });
   // JSON only: fastify also parses text/plain by default, which would turn a 415 into a 400.
   app.removeContentTypeParser("text/plain");
+  // Plain JSON.parse: it only creates own properties, so a "__proto__" key is data like any
+  // other and is stored as sent (fastify's default parser would refuse the whole body).
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = body as string;
+    if (text.trim() === "") return done(Object.assign(new Error("the body is empty"), { code: "EMPTY_BODY" }));
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      done(Object.assign(new Error(`the body is not valid JSON: ${(e as Error).message}`), { code: "INVALID_JSON" }));
+    }
+  });
 
   const refuse = (reply: FastifyReply, e: ApiError, records = 1) => {
     metrics.reject(e.error, records);
@@ -46,7 +58,9 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
   const failure = (e: unknown): ApiError => {
     if (e instanceof BackpressureError) return { status: 503, error: "backpressure", message: e.message };
     if (e instanceof ProducerClosedError) return { status: 503, error: "shutting_down", message: e.message };
-    if (e instanceof RecordExpiredError) return { status: 503, error: "not_written", message: e.message };
+    if (e instanceof RecordExpiredError || e instanceof RecordRefusedError) {
+      return { status: 503, error: "not_written", message: e.message };
+    }
     log.error({ err: e }, "unexpected producer error");
     return { status: 500, error: "internal", message: "internal error; the record may not have been stored" };
   };
@@ -146,6 +160,9 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
           message: `the request body is over ${options.maxBodyBytes} bytes`,
           allowed: `at most ${options.maxBodyBytes} bytes (MAX_BODY_BYTES)`,
         });
+      case "INVALID_JSON":
+        return refuse(reply, { status: 400, error: "invalid_json", message: error.message, allowed: "a JSON object" });
+      case "EMPTY_BODY":
       case "FST_ERR_CTP_EMPTY_JSON_BODY":
         return refuse(reply, {
           status: 400,

@@ -21,6 +21,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 const RECORD_FIELDS = ["data", "partitionKey"];
 const DATA_ALLOWED = "a string or a JSON object";
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const KEY_ALLOWED = `a string of 1 to ${STREAM_LIMITS.maxPartitionKeyLength} characters`;
 
 /** "a number", "an array", "null": what a client sent, in words. */
@@ -83,6 +84,10 @@ export function parseRecord(body: unknown, at = ""): Parsed<UserRecord> {
           ? `${length} characters long`
           : `${length} UTF-16 code units long (${characters} characters; those outside the BMP count twice)`;
       return invalid(`${at}partitionKey`, `must not be ${length === 0 ? "empty" : size}`, KEY_ALLOWED);
+    }
+    // A lone surrogate is not Unicode: Kinesis would store another key than the one sent.
+    if (LONE_SURROGATE.test(partitionKey)) {
+      return invalid(`${at}partitionKey`, "must be well-formed Unicode (it holds a lone surrogate)", KEY_ALLOWED);
     }
   }
   // No key: a random one spreads records evenly over the shards, as the reference producer does.

@@ -10,9 +10,26 @@ import { UserRecord } from "../kinesis/aggregation";
 import { routingKeyOf } from "../kinesis/hash-key";
 import { ShardMap } from "../kinesis/shard-map";
 import { backoffDelay } from "./backoff";
-import { BackpressureError, ProducerClosedError, RecordExpiredError } from "./errors";
+import { BackpressureError, ProducerClosedError, RecordExpiredError, RecordRefusedError } from "./errors";
 import { KinesisPort, PutResult } from "./kinesis-port";
 import { Ack, Entry, Pending, ShardBuffers } from "./shard-buffers";
+
+/**
+ * Errors no retry can cure (a missing stream, missing permissions, a disabled key, a bad
+ * request): the records fail at once instead of waiting out their time to live.
+ */
+export const NON_RETRYABLE_ERRORS: ReadonlySet<string> = new Set([
+  "AccessDeniedException",
+  "ResourceNotFoundException",
+  "InvalidArgumentException",
+  "ValidationException",
+  "UnrecognizedClientException",
+  "KMSAccessDeniedException",
+  "KMSDisabledException",
+  "KMSNotFoundException",
+  "KMSInvalidStateException",
+  "KMSOptInRequired",
+]);
 
 export interface ProducerOptions {
   aggregation: boolean;
@@ -351,6 +368,11 @@ export class KinesisProducer {
 
   /** Sends records again after a backoff, unless their time to live is over. */
   private retry(records: Pending[], reason: string): void {
+    if (NON_RETRYABLE_ERRORS.has(reason)) {
+      this.counters.expired += records.length;
+      records.forEach((p) => p.reject(new RecordRefusedError(reason)));
+      return;
+    }
     for (const p of records) {
       p.retries++;
       p.lastError = reason;

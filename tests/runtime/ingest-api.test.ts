@@ -256,6 +256,20 @@ describe("ingest API", () => {
       });
     }
 
+    it("a partition key with a lone surrogate: 400 (Kinesis would store another key)", async () => {
+      const res = await post(s.app, "/", '{"data":"x","partitionKey":"a\\ud800b"}');
+      expect(res.statusCode).to.equal(400);
+      expect(res.json().message).to.contain("must be well-formed Unicode");
+      expect(s.kinesis.stored).to.have.lengthOf(0);
+    });
+
+    it("a __proto__ key is data like any other: stored as sent, no prototype touched", async () => {
+      const res = await post(s.app, "/", '{"data":{"__proto__":{"polluted":1},"a":2}}');
+      expect(res.statusCode).to.equal(200);
+      expect(s.kinesis.userRecords()[0].data.toString()).to.equal('{"__proto__":{"polluted":1},"a":2}');
+      expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+    });
+
     it("a record over the 1 MiB Kinesis limit (data plus key): 413", async () => {
       const big = await setup("durable", {}, 4 * MiB);
       try {

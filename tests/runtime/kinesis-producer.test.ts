@@ -2,7 +2,12 @@ import { expect } from "chai";
 import { UserRecord } from "../../runtime/kinesis/aggregation";
 import { routingKeyOf } from "../../runtime/kinesis/hash-key";
 import { KPL_DEFAULTS, INGEST_DEFAULTS } from "../../runtime/producer/defaults";
-import { BackpressureError, ProducerClosedError, RecordExpiredError } from "../../runtime/producer/errors";
+import {
+  BackpressureError,
+  ProducerClosedError,
+  RecordExpiredError,
+  RecordRefusedError,
+} from "../../runtime/producer/errors";
 import { KinesisProducer, ProducerOptions } from "../../runtime/producer/kinesis-producer";
 import { Ack } from "../../runtime/producer/shard-buffers";
 import { FakeKinesis } from "../harness/fake-kinesis";
@@ -127,6 +132,19 @@ describe("KinesisProducer", () => {
     expect(Date.now() - t0).to.be.within(50, 1000);
     expect(producer.pending.records).to.equal(0);
     expect(producer.stats.expired).to.equal(1);
+  });
+
+  it("fails at once what no retry can cure (a missing stream), instead of waiting out the time to live", async () => {
+    const kinesis = new FakeKinesis(1);
+    kinesis.failCall = () => Object.assign(new Error("Stream not found"), { name: "ResourceNotFoundException" });
+    const producer = await started(kinesis, { recordTtlMs: 30_000 });
+    const t0 = Date.now();
+    let error: unknown;
+    await producer.put(record(1)).catch((e) => (error = e));
+    expect(error).to.be.instanceOf(RecordRefusedError);
+    expect((error as Error).message).to.contain("ResourceNotFoundException");
+    expect(Date.now() - t0).to.be.below(1000);
+    expect(kinesis.calls).to.have.lengthOf(1);
   });
 
   it("refuses records past the pending limit instead of queueing them (records and bytes)", async () => {
