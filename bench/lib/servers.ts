@@ -1,0 +1,69 @@
+/**
+ * The servers the throughput benchmark loads, each started as its own plain-node process
+ * on a random free port: the bare baselines, the ingest service over the in-memory
+ * Kinesis, and the real service process (dist/runtime/producer/main.js) over an emulator.
+ * The ingest ones get the environment the container gets; every setting not named here is
+ * the service's default.
+ */
+import path from "node:path";
+import { freePort } from "../../runtime/local/ports";
+import { SERVICE_ENTRYPOINTS } from "../../runtime/services";
+import { ServerChild, startServerChild } from "./child";
+
+export type AckMode = "buffered" | "durable";
+
+function serviceEnv(ackMode: AckMode, port: number): Record<string, string> {
+  return {
+    STREAM_NAME: "bench",
+    AWS_REGION: "us-east-1",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ACK_MODE: ackMode,
+    LOG_LEVEL: "warn",
+    // One EMF document, at shutdown: no periodic output competing for the CPU mid-run.
+    METRICS_INTERVAL_MS: "3600000",
+  };
+}
+
+export async function startBare(kind: "http" | "fastify"): Promise<ServerChild> {
+  const port = await freePort();
+  return startServerChild({
+    name: kind === "http" ? "bare node:http" : "bare fastify",
+    script: path.join(__dirname, "bare-server.mjs"),
+    port,
+    env: { PORT: String(port), BENCH_BARE: kind },
+    readyPath: "/healthcheck",
+  });
+}
+
+/** ingestApi + KinesisProducer over LatencyKinesis (PutRecords in `latencyMs`), in one process. */
+export async function startInMemoryService(
+  ackMode: AckMode,
+  shards: number,
+  latencyMs: [number, number],
+): Promise<ServerChild> {
+  const port = await freePort();
+  return startServerChild({
+    name: `ingest (${ackMode}), in-memory Kinesis`,
+    script: path.join(__dirname, "ingest-server.mjs"),
+    port,
+    env: { ...serviceEnv(ackMode, port), BENCH_SHARDS: String(shards), BENCH_PUT_LATENCY_MS: latencyMs.join("-") },
+    readyPath: "/healthcheck",
+  });
+}
+
+/** The service exactly as the container runs it, writing to `kinesisEndpoint`. */
+export async function startRealService(
+  ackMode: AckMode,
+  kinesisEndpoint: string,
+  streamName: string,
+): Promise<ServerChild> {
+  const port = await freePort();
+  return startServerChild({
+    name: `ingest (${ackMode}), real service process`,
+    script: path.resolve(__dirname, "..", "..", SERVICE_ENTRYPOINTS.ingest),
+    port,
+    env: { ...serviceEnv(ackMode, port), KINESIS_ENDPOINT: kinesisEndpoint, STREAM_NAME: streamName },
+    readyPath: "/healthcheck",
+  });
+}
