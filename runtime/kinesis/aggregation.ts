@@ -32,6 +32,18 @@ const SCHEMA = protobuf.parse(`
 `).root;
 const AggregatedRecord = SCHEMA.lookupType("AggregatedRecord");
 
+/** Field keys (field number << 3 | wire type) of the messages above, for the direct encoder. */
+const LENGTH_DELIMITED = 2;
+const VARINT = 0;
+const FIELD = {
+  partitionKeyTable: (1 << 3) | LENGTH_DELIMITED,
+  explicitHashKeyTable: (2 << 3) | LENGTH_DELIMITED,
+  records: (3 << 3) | LENGTH_DELIMITED,
+  partitionKeyIndex: (1 << 3) | VARINT,
+  explicitHashKeyIndex: (2 << 3) | VARINT,
+  data: (3 << 3) | LENGTH_DELIMITED,
+} as const;
+
 /** A record as the user sent it: what a consumer gets back after de-aggregation. */
 export interface UserRecord {
   partitionKey: string;
@@ -102,18 +114,23 @@ export class AggregateBuilder {
     this.records.push(record);
   }
 
+  /**
+   * Writes the AggregatedRecord field by field with protobufjs's Writer: the builder already
+   * holds the tables, so there is no message object to build (fromObject copies every record).
+   */
   encode(): Buffer {
-    const body = AggregatedRecord.encode(
-      AggregatedRecord.fromObject({
-        partitionKeyTable: [...this.partitionKeys.keys()],
-        explicitHashKeyTable: [...this.hashKeys.keys()],
-        records: this.records.map((r) => ({
-          partitionKeyIndex: this.partitionKeys.get(r.partitionKey)!,
-          ...(r.explicitHashKey !== undefined ? { explicitHashKeyIndex: this.hashKeys.get(r.explicitHashKey)! } : {}),
-          data: r.data,
-        })),
-      }),
-    ).finish();
+    const w = protobuf.Writer.create();
+    for (const key of this.partitionKeys.keys()) w.uint32(FIELD.partitionKeyTable).string(key);
+    for (const key of this.hashKeys.keys()) w.uint32(FIELD.explicitHashKeyTable).string(key);
+    for (const r of this.records) {
+      w.uint32(FIELD.records).fork();
+      w.uint32(FIELD.partitionKeyIndex).uint64(this.partitionKeys.get(r.partitionKey)!);
+      if (r.explicitHashKey !== undefined)
+        w.uint32(FIELD.explicitHashKeyIndex).uint64(this.hashKeys.get(r.explicitHashKey)!);
+      w.uint32(FIELD.data).bytes(r.data);
+      w.ldelim();
+    }
+    const body = w.finish();
     return Buffer.concat([KPL_MAGIC, body, createHash("md5").update(body).digest()]);
   }
 
