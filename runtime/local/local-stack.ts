@@ -1,9 +1,12 @@
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { createKinesisClient } from "../aws/kinesis-client";
 import { LOCAL_REGION, startEmulators } from "./emulators";
 import { ChildExit, GuardedChild } from "./guarded-child";
 import { startIngest } from "./ingest-child";
+import { LOCAL_APPLICATION, startProcessing } from "./processing-children";
 import { LocalConfig } from "./local-env";
 import { assertPortFree } from "./ports";
 import { readStackFile, removeStackFile, stackFilePath, writeStackFile } from "./stack-file";
@@ -88,12 +91,28 @@ export class LocalStack {
     });
     this.adopt(ingest, "service");
 
+    log.info("Starting the processing workers...");
+    const processedFile = path.join(config.stateDir, "processed.jsonl");
+    await mkdir(config.stateDir, { recursive: true });
+    await rm(processedFile, { force: true });
+    const workers = await startProcessing({
+      kinesisEndpoint: kinesis.endpoint,
+      dynamodbEndpoint: dynamodb.endpoint,
+      streamName: stream.streamName,
+      shardCount: stream.shardCount,
+      processedFile,
+      signal,
+    });
+    workers.forEach((w) => this.adopt(w, "service"));
+
     await writeStackFile(config.stateDir, {
       kinesisEndpoint: kinesis.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       region: LOCAL_REGION,
       ...stream,
       ingestUrl: ingest.url,
+      processedFile,
+      leaseTable: LOCAL_APPLICATION,
       stackPid: process.pid,
       pids: Object.fromEntries(this.children.map(({ child }) => [child.name, child.pid])),
       startedAt: startedAt.toISOString(),
@@ -106,6 +125,11 @@ export class LocalStack {
       ["Region", LOCAL_REGION],
       ["Stream", `${stream.streamName} (${stream.shardCount} shard${stream.shardCount === 1 ? "" : "s"})`],
       ["Ingest API", `${ingest.url}  (pid ${ingest.pid}; POST / {"data": ...})`],
+      [
+        "Processing",
+        `${workers.length} workers (pids ${workers.map((w) => w.pid).join(", ")}), leases in ${LOCAL_APPLICATION}`,
+      ],
+      ["Processed file", `${processedFile}  (one JSON line per record)`],
       ["Stack file", stackFilePath(config.stateDir)],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { promises as fs } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -42,6 +43,8 @@ describe("npm start (the local stack)", function () {
     // Even after a failed assertion, nothing this test started may keep running.
     stack?.kill();
     killIfRunning(stackFile?.pids.ingest);
+    killIfRunning(stackFile?.pids["processing-1"]);
+    killIfRunning(stackFile?.pids["processing-2"]);
     killIfRunning(stackFile?.pids.kinesis);
     killIfRunning(stackFile?.pids.dynamodb);
     await fs.rm(stateDir, { recursive: true, force: true });
@@ -60,7 +63,7 @@ describe("npm start (the local stack)", function () {
     return stackFile;
   }
 
-  it("starts the emulators, a stream and the ingest service, round-trips records, and stops cleanly on SIGINT", async () => {
+  it("starts the emulators, a stream, the ingest service and two workers, round-trips and processes records, stops cleanly on SIGINT", async () => {
     const file = await startStack();
     expect(file).to.include({
       kinesisEndpoint: `http://127.0.0.1:${env.LOCAL_KINESIS_PORT}`,
@@ -71,7 +74,8 @@ describe("npm start (the local stack)", function () {
       shardCount: 2,
       stackPid: stack!.child.pid,
     });
-    expect(file.pids).to.have.keys("kinesis", "dynamodb", "ingest");
+    expect(file.pids).to.have.keys("kinesis", "dynamodb", "ingest", "processing-1", "processing-2");
+    expect(file.processedFile).to.equal(path.join(stateDir, "processed.jsonl"));
     expect(stack!.stdout)
       .to.include(file.kinesisEndpoint)
       .and.include(file.dynamodbEndpoint)
@@ -101,6 +105,21 @@ describe("npm start (the local stack)", function () {
       const viaIngest = contents.records.find((r) => r.partitionKey === "i")!;
       expect(locationOf(viaIngest), "where the ingest API said it stored the record").to.equal(locationOf(posted.body));
 
+      // The two processing workers share the shards and process every record, once each here.
+      const processed = await stack!.waitFor(
+        "every record in the processed file",
+        async () => {
+          const lines = (await readFile(file.processedFile as string, "utf8").catch(() => ""))
+            .split("\n")
+            .filter((l) => l !== "")
+            .map((l) => JSON.parse(l) as { partitionKey: string; data: string; workerId: string });
+          return lines.length >= 9 ? lines : undefined;
+        },
+        30_000,
+      );
+      expect(processed.map((r) => r.partitionKey).sort()).to.deep.equal(["a", "b", "c", "d", "e", "f", "g", "h", "i"]);
+      expect(processed.find((r) => r.partitionKey === "i")!.data).to.equal('{"via":"ingest"}');
+
       // SIGINT while a record is accepted but still buffered (the service waits up to 100 ms
       // to aggregate): the stack stops the ingest service with a signal it drains on, so the
       // request is answered 200. (That it stops before the emulators is in stop-order.test.ts:
@@ -117,7 +136,7 @@ describe("npm start (the local stack)", function () {
     const exit = await stack!.exitWithin(10_000);
     expect(exit, stack!.output()).to.deep.equal({ code: 0, signal: null });
     expect(await readStackFile(stateDir), "stack file left behind").to.equal(undefined);
-    for (const name of ["ingest", "kinesis", "dynamodb"]) {
+    for (const name of ["ingest", "processing-1", "processing-2", "kinesis", "dynamodb"]) {
       expect(isRunning(file.pids[name]!), `${name} still running`).to.equal(false);
     }
   });

@@ -1,0 +1,84 @@
+/**
+ * The processing workers as part of the local stack: the compiled entry point the
+ * container runs (runtime/services.ts), as guarded children sharing the local stream's
+ * shards through a lease table in the local DynamoDB, each appending what it processed to
+ * one JSON-lines file. Ready once the lease table holds a lease for every shard.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { createDynamoDbClient } from "../aws/dynamodb-client";
+import { LeaseTable } from "../consumer/leases/lease-table";
+import { REPO_ROOT } from "../repo-root";
+import { SERVICE_ENTRYPOINTS } from "../services";
+import { LOCAL_REGION } from "./emulators";
+import { GuardedChild, spawnGuarded } from "./guarded-child";
+import { pollUntil } from "./poll-until";
+
+/** The consumer group of the local stack: also the name of its lease table. */
+export const LOCAL_APPLICATION = "kinesis-pipeline-local";
+export const LOCAL_WORKERS = 2;
+
+export interface ProcessingOptions {
+  kinesisEndpoint: string;
+  dynamodbEndpoint: string;
+  streamName: string;
+  shardCount: number;
+  processedFile: string;
+  signal?: AbortSignal;
+  readyTimeoutMs?: number;
+}
+
+const STOP_GRACE_MS = 10_000;
+const READY_TIMEOUT_MS = 30_000;
+
+export async function startProcessing(options: ProcessingOptions): Promise<GuardedChild[]> {
+  const script = path.join(REPO_ROOT, SERVICE_ENTRYPOINTS.processing);
+  if (!existsSync(script)) throw new Error(`${script} does not exist: run \`npm run build\` (npm start builds first)`);
+  const workers = Array.from({ length: LOCAL_WORKERS }, (_, i) =>
+    spawnGuarded({
+      name: `processing-${i + 1}`,
+      script,
+      cwd: REPO_ROOT,
+      // Its own settings and PATH only, as on Fargate.
+      env: {
+        PATH: process.env.PATH,
+        STREAM_NAME: options.streamName,
+        AWS_REGION: LOCAL_REGION,
+        APPLICATION_NAME: LOCAL_APPLICATION,
+        WORKER_ID: `local-worker-${i + 1}`,
+        KINESIS_ENDPOINT: options.kinesisEndpoint,
+        DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+        PROCESSED_FILE: options.processedFile,
+        CHECKPOINT_INTERVAL_MS: "2000",
+        POLL_IDLE_MS: "500",
+        LOG_LEVEL: "warn",
+      },
+      stopGraceMs: STOP_GRACE_MS,
+    }),
+  );
+  const dynamo = createDynamoDbClient({ region: LOCAL_REGION, endpoint: options.dynamodbEndpoint, maxAttempts: 1 });
+  try {
+    const table = new LeaseTable(dynamo, LOCAL_APPLICATION);
+    await pollUntil(
+      async () => {
+        const leases = await table.list();
+        if (leases.length < options.shardCount) throw new Error(`${leases.length} of ${options.shardCount} leases`);
+      },
+      {
+        what: `the processing workers to create a lease per shard in ${LOCAL_APPLICATION}`,
+        timeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
+        signal: options.signal,
+      },
+    );
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.stop()));
+    const output = workers.map((w) => w.recentOutput().trim()).filter((o) => o !== "");
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(output.length ? `${message}\n--- last output ---\n${output.join("\n")}` : message, {
+      cause: error,
+    });
+  } finally {
+    dynamo.destroy();
+  }
+  return workers;
+}
