@@ -8,3 +8,5 @@ export const streamName = outputs.streamName;
 export const streamArn = outputs.streamArn;
 export const streamKeyArn = outputs.streamKeyArn;
 export const ingestUrl = outputs.ingestUrl;
+export const schemaRegistryArn = outputs.schemaRegistryArn;
+export const schemaArns = outputs.schemaArns;

@@ -6,6 +6,7 @@
 import { STREAM_LIMITS, STREAM_MODES, StreamMode } from "../runtime/kinesis/limits";
 import { acmCertificateArn, cidrList, integerFrom, integerIn, kmsKeyArn, oneOf, Parsed, tags } from "./config-parsers";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "./fargate";
+import { Compatibility, COMPATIBILITY_MODES } from "../runtime/schema/compatibility-mode";
 
 export interface ConfigKey<T> {
   /** The key without the project namespace, as in `pulumi config set <name>`. */
@@ -245,6 +246,21 @@ export const CONFIG_KEYS = {
     description: "lambda mode: concurrent batches per shard, 1..10 (order is kept per partition key).",
     parse: integerIn(1, 10),
   } satisfies ConfigKey<number>,
+  schemaCompatibility: {
+    name: "schemaCompatibility",
+    type: "string",
+    default: "BACKWARD",
+    description: `Compatibility mode of every schema in the Glue Schema Registry: ${COMPATIBILITY_MODES.join(", ")}. BACKWARD: consumers on a new version can read data written with the previous one.`,
+    parse: oneOf(COMPATIBILITY_MODES),
+  } satisfies ConfigKey<Compatibility>,
+  schemaAutoRegistration: {
+    name: "schemaAutoRegistration",
+    type: "string",
+    default: "off",
+    description:
+      "on: the ingest service may register new schema versions (checked by Glue under schemaCompatibility). off: only `pulumi up` registers versions, from schemas/.",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

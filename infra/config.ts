@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StreamMode } from "../runtime/kinesis/limits";
+import { Compatibility } from "../runtime/schema/compatibility-mode";
 import { CONFIG_KEYS, ConfigKey, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
 import { fargateSizeProblem } from "./fargate";
 
@@ -56,8 +57,14 @@ export interface ProcessingConfig {
   };
 }
 
+export interface SchemaConfig {
+  compatibility: Compatibility;
+  autoRegistration: boolean;
+}
+
 export interface PipelineConfig {
   stream: StreamConfig;
+  schemas: SchemaConfig;
   processing: ProcessingConfig;
   network: NetworkConfig;
   services: ServicesConfig;
@@ -156,6 +163,8 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const lambdaMaxRetryAttempts = read(CONFIG_KEYS.lambdaMaxRetryAttempts);
   const lambdaMaxRecordAgeSeconds = read(CONFIG_KEYS.lambdaMaxRecordAgeSeconds);
   const lambdaParallelizationFactor = read(CONFIG_KEYS.lambdaParallelizationFactor);
+  const schemaCompatibility = read(CONFIG_KEYS.schemaCompatibility);
+  const schemaAutoRegistration = read(CONFIG_KEYS.schemaAutoRegistration);
 
   for (const [prefix, c, m, min, max] of [
     ["ingest", cpu, memory, minTasks, maxTasks],
@@ -212,6 +221,10 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
           maxRecordAgeSeconds: required(lambdaMaxRecordAgeSeconds),
           parallelizationFactor: required(lambdaParallelizationFactor),
         },
+      },
+      schemas: {
+        compatibility: required(schemaCompatibility),
+        autoRegistration: schemaAutoRegistration === "on",
       },
       tags: required(tags),
     },

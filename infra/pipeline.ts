@@ -8,6 +8,7 @@ import { PipelineConfig } from "./config";
 import { IngestService } from "./ingest";
 import { Network } from "./network";
 import { ProcessingService } from "./processing";
+import { SchemaRegistry } from "./schema-registry";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 
@@ -16,6 +17,7 @@ export interface Pipeline {
   network: Network;
   ingest: IngestService;
   processing: ProcessingService;
+  schemas: SchemaRegistry;
 }
 
 export interface PipelineOutputs {
@@ -23,11 +25,14 @@ export interface PipelineOutputs {
   streamArn: pulumi.Output<string>;
   streamKeyArn: pulumi.Output<string>;
   ingestUrl: pulumi.Output<string>;
+  schemaRegistryArn: pulumi.Output<string>;
+  schemaArns: Record<string, pulumi.Output<string>>;
 }
 
 export function definePipeline(config: PipelineConfig): Pipeline {
   const { tags } = config;
   const stream = new StreamStorage("stream", { ...config.stream, tags });
+  const schemas = new SchemaRegistry("schemas", { ...config.schemas, tags });
   const network = new Network("network", { ...config.network, tags });
   const cluster = new aws.ecs.Cluster("cluster", {
     settings: [{ name: "containerInsights", value: "enabled" }],
@@ -52,7 +57,9 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     services: config.services,
     tags,
   });
-  return { stream, network, ingest, processing };
+  schemas.grantProduce(ingest.service.taskRole, "ingest");
+  schemas.grantRead(processing.role, "processing");
+  return { stream, network, ingest, processing, schemas };
 }
 
 /** The stack outputs a user (and later parts) read with `pulumi stack output`. */
@@ -62,5 +69,7 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     streamArn: p.stream.arn,
     streamKeyArn: p.stream.keyArn,
     ingestUrl: p.ingest.url,
+    schemaRegistryArn: p.schemas.arn,
+    schemaArns: p.schemas.schemaArns(),
   };
 }

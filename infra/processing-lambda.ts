@@ -43,6 +43,8 @@ export class ProcessingLambda extends pulumi.ComponentResource {
   readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
   readonly deadLetters: aws.sqs.Queue;
   readonly mapping: aws.lambda.EventSourceMapping;
+  /** The function's role: what reads the stream (and, for schemas, the registry). */
+  readonly role: aws.iam.Role;
 
   constructor(name: string, args: ProcessingLambdaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:processing:ProcessingLambda", name, {}, opts);
@@ -54,7 +56,7 @@ export class ProcessingLambda extends pulumi.ComponentResource {
     }
     const parent = { parent: this };
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
-    const role = new aws.iam.Role(
+    const role = (this.role = new aws.iam.Role(
       `${name}-function`,
       {
         assumeRolePolicy: pulumi.jsonStringify({
@@ -71,7 +73,7 @@ export class ProcessingLambda extends pulumi.ComponentResource {
         tags: args.tags,
       },
       parent,
-    );
+    ));
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-function`, { retentionInDays: 30, tags: args.tags }, parent);
     this.deadLetters = new aws.sqs.Queue(
       `${name}-failed`,

@@ -37,6 +37,8 @@ export class ProcessingService extends pulumi.ComponentResource {
   readonly leaseTable?: aws.dynamodb.Table;
   readonly service?: PipelineService;
   readonly lambda?: ProcessingLambda;
+  /** The role that reads records, in either mode. */
+  readonly role: aws.iam.Role;
 
   constructor(name: string, args: ProcessingServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:processing:ProcessingService", name, {}, opts);
@@ -47,6 +49,7 @@ export class ProcessingService extends pulumi.ComponentResource {
         { stream: args.stream, processing: args.processing, tags: args.tags },
         parent,
       );
+      this.role = this.lambda.role;
       this.registerOutputs({});
       return;
     }
@@ -104,7 +107,7 @@ export class ProcessingService extends pulumi.ComponentResource {
       },
       parent,
     );
-    const role = this.service.taskRole;
+    const role = (this.role = this.service.taskRole);
     if (this.consumer) this.consumer.grantRead(role, name);
     else args.stream.grantRead(role, name);
     grantLeaseTable(this.leaseTable, role, name, this);

@@ -127,6 +127,14 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
       url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT}/${queueName}`,
     };
   },
+  "aws:glue/registry:Registry": (_name, inputs, region) => ({
+    arn: `arn:aws:glue:${region}:${MOCK_ACCOUNT}:registry/${inputs.registryName}`,
+  }),
+  "aws:glue/schema:Schema": (_name, inputs, region) => ({
+    arn: `arn:aws:glue:${region}:${MOCK_ACCOUNT}:schema/${String(inputs.registryArn).split("/").pop()}/${inputs.schemaName}`,
+    latestSchemaVersion: 1,
+    schemaCheckpoint: 1,
+  }),
   "aws:lambda/function:Function": (name, inputs, region) => {
     const functionName = physicalName(name, inputs);
     return { name: functionName, arn: `arn:aws:lambda:${region}:${MOCK_ACCOUNT}:function:${functionName}` };

@@ -27,10 +27,14 @@ describe("IngestService", () => {
       run = await runPipeline();
     });
 
-    it("gives the task role exactly stream.grantWrite and nothing else", () => {
+    it("gives the task role exactly stream.grantWrite and reading schema versions, nothing else", () => {
       const taskRole = run.recorded.one("aws:iam/role:Role", "ingest-task");
       const policies = run.recorded.all(ROLE_POLICY).filter((p) => p.inputs.role === taskRole.state.name);
-      expect(policies.map((p) => p.name)).to.deep.equal(["stream-write-ingest"]);
+      expect(policies.map((p) => p.name)).to.have.members(["stream-write-ingest", "schemas-produce-ingest"]);
+      expect(
+        statementsOf(policies.find((p) => p.name === "schemas-produce-ingest")!).map((x) => x.Action),
+      ).to.deep.equal([["glue:GetSchemaVersion"]]);
+      policies.sort((a, b) => (a.name === "stream-write-ingest" ? -1 : b.name === "stream-write-ingest" ? 1 : 0));
       const [write, key] = statementsOf(policies[0]);
       expect(write.Action).to.deep.equal([
         "kinesis:PutRecord",

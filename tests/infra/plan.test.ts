@@ -38,7 +38,14 @@ describe("offline plan (npm run plan)", function () {
     expect(stream.inputs.tags).to.deep.equal({ environment: "dev", project: "kinesis-pipeline" });
     expect(key.inputs).to.include({ enableKeyRotation: true });
     expect(stream.inputs.kmsKeyId).to.equal(doc.outputs.streamKeyArn);
-    expect(Object.keys(doc.outputs)).to.have.members(["streamName", "streamArn", "streamKeyArn", "ingestUrl"]);
+    expect(Object.keys(doc.outputs)).to.have.members([
+      "streamName",
+      "streamArn",
+      "streamKeyArn",
+      "ingestUrl",
+      "schemaRegistryArn",
+      "schemaArns",
+    ]);
   });
 
   it("prints a tree a reviewer can read, children under their component", async () => {

@@ -85,6 +85,7 @@ describe("ProcessingService", () => {
           Resource: ["*"],
           Condition: { StringEquals: { "cloudwatch:namespace": "KinesisPipeline" } },
         },
+        { Sid: "SchemaRead", Action: ["glue:GetSchemaVersion"], Resource: schemaResources(run.recorded) },
       ]);
     });
 
@@ -150,6 +151,7 @@ describe("ProcessingService", () => {
       "StreamKeyRead",
       "Leases",
       "PipelineMetrics",
+      "SchemaRead",
     ]);
     const env = environmentOf(recorded, "processing");
     expect(env.RETRIEVAL_MODE).to.equal("polling");
@@ -213,6 +215,7 @@ describe("ProcessingService", () => {
         ["EventSourceMapping", "kinesis:DescribeStream", run.outputs.streamArn],
         ["OnFailure", "sqs:SendMessage", queue.state.arn],
         ["Logs", "logs:CreateLogStream,logs:PutLogEvents", `${logGroup.state.arn}:*`],
+        ["SchemaRead", "glue:GetSchemaVersion", schemaResources(run.recorded).join(",")],
       ]);
       expect(
         run.recorded.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
@@ -251,6 +254,14 @@ describe("ProcessingService", () => {
     });
   });
 });
+
+/** The registry and its schemas: what schema grants are scoped to. */
+function schemaResources(recorded: Recorded): string[] {
+  return [
+    recorded.one("aws:glue/registry:Registry").state.arn as string,
+    ...recorded.all("aws:glue/schema:Schema").map((s) => s.state.arn as string),
+  ];
+}
 
 async function archiveEntries(fn: PlannedResource): Promise<Record<string, unknown>> {
   return (await (fn.inputs.code as { assets: Promise<Record<string, unknown>> }).assets) ?? {};

@@ -1,0 +1,123 @@
+/**
+ * Schema governance: a Glue Schema Registry with one JSON Schema (draft-07) per file in
+ * schemas/, under the configured compatibility mode. Glue checks each new version against
+ * the mode when `pulumi up` changes a file (and `npm run schema:check` checks the same
+ * before). Producers and consumers get read grants; registering is granted only with
+ * schemaAutoRegistration on.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { SchemaConfig } from "./config";
+import { grant } from "./grants";
+
+export const SCHEMAS_DIR = path.resolve(__dirname, "..", "schemas");
+
+/** What a reader calls: the latest version of a schema, or a version by its id. */
+export const SCHEMA_READ_ACTIONS = ["glue:GetSchemaVersion"] as const;
+/** What auto-registration calls: find a version by definition, register a new one. */
+export const SCHEMA_REGISTER_ACTIONS = ["glue:GetSchemaByDefinition", "glue:RegisterSchemaVersion"] as const;
+
+export interface ShippedSchema {
+  /** The file name without .json: the schema's name in the registry. */
+  name: string;
+  definition: string;
+  description: string;
+}
+
+/** The schemas in schemas/, by file name. */
+export function shippedSchemas(dir = SCHEMAS_DIR): ShippedSchema[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((file) => {
+      const definition = readFileSync(path.join(dir, file), "utf8");
+      const parsed = JSON.parse(definition) as { description?: string; title?: string };
+      return { name: file.replace(/\.json$/, ""), definition, description: parsed.description ?? parsed.title ?? file };
+    });
+}
+
+export interface SchemaRegistryArgs extends SchemaConfig {
+  tags: Record<string, string>;
+}
+
+export class SchemaRegistry extends pulumi.ComponentResource {
+  readonly registry: aws.glue.Registry;
+  readonly schemas: Record<string, aws.glue.Schema>;
+  readonly arn: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+
+  constructor(
+    private readonly resourceName: string,
+    private readonly args: SchemaRegistryArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("kinesis-pipeline:schema:SchemaRegistry", resourceName, {}, opts);
+    const parent = { parent: this };
+    this.registry = new aws.glue.Registry(
+      resourceName,
+      {
+        registryName: `${pulumi.getProject()}-${pulumi.getStack()}`,
+        description: `Schemas of the ${pulumi.getProject()} pipeline (${pulumi.getStack()})`,
+        tags: args.tags,
+      },
+      parent,
+    );
+    this.arn = this.registry.arn;
+    this.name = this.registry.registryName;
+    this.schemas = Object.fromEntries(
+      shippedSchemas().map((s) => [
+        s.name,
+        new aws.glue.Schema(
+          `${resourceName}-${s.name}`,
+          {
+            schemaName: s.name,
+            registryArn: this.registry.arn,
+            dataFormat: "JSON",
+            compatibility: args.compatibility,
+            schemaDefinition: s.definition,
+            description: s.description.slice(0, 2048),
+            tags: args.tags,
+          },
+          parent,
+        ),
+      ]),
+    );
+    this.registerOutputs({ arn: this.arn, schemaArns: this.schemaArns() });
+  }
+
+  schemaArns(): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(Object.entries(this.schemas).map(([name, s]) => [name, s.arn]));
+  }
+
+  /** The registry and every schema in it: what the grants are scoped to. */
+  private resources(): pulumi.Input<string>[] {
+    return [this.registry.arn, ...Object.values(this.schemas).map((s) => s.arn)];
+  }
+
+  /** Lets a consumer fetch schema versions to decode records. */
+  grantRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+    return grant(
+      `${this.resourceName}-read-${grantee}`,
+      role,
+      [{ sid: "SchemaRead", actions: SCHEMA_READ_ACTIONS, resources: this.resources() }],
+      this,
+    );
+  }
+
+  /** Lets a producer fetch schema versions, and register new ones only with auto-registration on. */
+  grantProduce(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+    return grant(
+      `${this.resourceName}-produce-${grantee}`,
+      role,
+      [
+        { sid: "SchemaRead", actions: SCHEMA_READ_ACTIONS, resources: this.resources() },
+        ...(this.args.autoRegistration
+          ? [{ sid: "SchemaRegister", actions: SCHEMA_REGISTER_ACTIONS, resources: this.resources() }]
+          : []),
+      ],
+      this,
+    );
+  }
+}
