@@ -71,7 +71,7 @@ describe("SchemaRegistry", () => {
 
     it("producers and consumers may read schema versions; nobody may register without auto-registration", async () => {
       const { recorded, outputs } = await granted(false);
-      const scope = [outputs.registry, ...Object.values(outputs.schemas as Record<string, string>)];
+      const scope = [outputs.registry, ...Object.values(outputs.schemas as unknown as Record<string, string>)];
       for (const name of ["schemas-produce-producer", "schemas-read-consumer"]) {
         expect(statementsOf(recorded.one("aws:iam/rolePolicy:RolePolicy", name))).to.deep.equal([
           { Sid: "SchemaRead", Effect: "Allow", Action: ["glue:GetSchemaVersion"], Resource: scope },
@@ -81,7 +81,7 @@ describe("SchemaRegistry", () => {
 
     it("with auto-registration on, the producer (only) may also register versions", async () => {
       const { recorded, outputs } = await granted(true);
-      const scope = [outputs.registry, ...Object.values(outputs.schemas as Record<string, string>)];
+      const scope = [outputs.registry, ...Object.values(outputs.schemas as unknown as Record<string, string>)];
       expect(statementsOf(recorded.one("aws:iam/rolePolicy:RolePolicy", "schemas-produce-producer"))).to.deep.equal([
         { Sid: "SchemaRead", Effect: "Allow", Action: ["glue:GetSchemaVersion"], Resource: scope },
         {
