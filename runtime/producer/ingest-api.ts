@@ -9,6 +9,7 @@ import { Logger } from "pino";
 import { UserRecord } from "../kinesis/aggregation";
 import { BackpressureError, ProducerClosedError, RecordExpiredError, RecordRefusedError } from "./errors";
 import { ApiError, parseBatch, parseRecord } from "./ingest-request";
+import { IngestSchema } from "./ingest-schema";
 import { KinesisProducer } from "./kinesis-producer";
 import { IngestMetrics } from "./metrics";
 import { Ack } from "./shard-buffers";
@@ -21,6 +22,8 @@ export interface IngestApiOptions {
   log: Logger;
   ackMode: AckMode;
   maxBodyBytes: number;
+  /** When set, every record's data must be valid under it, and is stored in its wire format. */
+  schema?: IngestSchema;
 }
 
 /** Seconds a client should wait before retrying a 503. */
@@ -89,7 +92,7 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
   });
 
   app.post("/", async (request, reply) => {
-    const parsed = parseRecord(request.body);
+    const parsed = parseRecord(request.body, "", options.schema);
     if (!parsed.ok) return refuse(reply, parsed.error);
     let acks: Promise<Ack>[];
     try {
@@ -106,7 +109,7 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
   });
 
   app.post("/batch", async (request, reply) => {
-    const parsed = parseBatch(request.body);
+    const parsed = parseBatch(request.body, options.schema);
     if (!parsed.ok) {
       const count = Array.isArray((request.body as { records?: unknown })?.records)
         ? (request.body as { records: unknown[] }).records.length

@@ -7,6 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { UserRecord } from "../kinesis/aggregation";
 import { STREAM_LIMITS } from "../kinesis/limits";
+import { Violation } from "../schema/json-validation";
+import { IngestSchema } from "./ingest-schema";
 
 export interface ApiError {
   status: number;
@@ -15,6 +17,8 @@ export interface ApiError {
   message: string;
   field?: string;
   allowed?: string;
+  /** With a 422: every way the data breaks the schema. */
+  violations?: Violation[];
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -47,7 +51,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** One record of a request; `at` prefixes field names inside a batch ("records[3]."). */
-export function parseRecord(body: unknown, at = ""): Parsed<UserRecord> {
+export function parseRecord(body: unknown, at = "", schema?: IngestSchema): Parsed<UserRecord> {
   if (!isPlainObject(body)) {
     return invalid(
       at ? at.slice(0, -1) : "body",
@@ -99,7 +103,24 @@ export function parseRecord(body: unknown, at = ""): Parsed<UserRecord> {
     // JSON.stringify recurses: data nested some thousands deep overflows the stack (RangeError).
     return invalid(`${at}data`, "is nested too deeply to store", `${DATA_ALLOWED}, nested less deeply`);
   }
-  const bytes = Buffer.from(text, "utf8");
+  if (schema) {
+    const violations = schema.check(data);
+    if (violations.length > 0) {
+      return {
+        ok: false,
+        error: {
+          status: 422,
+          error: "schema_violation",
+          message: `${at}data does not match schema ${schema.label} (${violations.length} violation${violations.length === 1 ? "" : "s"})`,
+          field: `${at}data`,
+          allowed: `data valid under ${schema.label}`,
+          violations,
+        },
+      };
+    }
+  }
+  const json = Buffer.from(text, "utf8");
+  const bytes = schema ? schema.encode(json) : json;
   const size = bytes.length + Buffer.byteLength(key);
   if (size > STREAM_LIMITS.maxRecordBytes) {
     return invalid(
@@ -114,7 +135,7 @@ export function parseRecord(body: unknown, at = ""): Parsed<UserRecord> {
 }
 
 /** A `/batch` request: 1 to 500 records, all valid, or the first problem found. */
-export function parseBatch(body: unknown): Parsed<UserRecord[]> {
+export function parseBatch(body: unknown, schema?: IngestSchema): Parsed<UserRecord[]> {
   const allowed = `{"records": [...]} with 1 to ${STREAM_LIMITS.maxRecordsPerPutRecords} records`;
   if (!isPlainObject(body)) return invalid("body", `must be a JSON object, got ${kindOf(body)}`, allowed);
   const unknown = Object.keys(body).find((k) => k !== "records");
@@ -127,7 +148,7 @@ export function parseBatch(body: unknown): Parsed<UserRecord[]> {
   }
   const parsed: UserRecord[] = [];
   for (let i = 0; i < records.length; i++) {
-    const one = parseRecord(records[i], `records[${i}].`);
+    const one = parseRecord(records[i], `records[${i}].`, schema);
     if (!one.ok) return one;
     parsed.push(one.value);
   }

@@ -14,6 +14,11 @@ import { KinesisProducer } from "./kinesis-producer";
 import { kinesisPort } from "./kinesis-port";
 import { IngestMetrics } from "./metrics";
 import { INGEST_VARIABLES, readIngestSettings } from "./settings";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { REPO_ROOT } from "../repo-root";
+import { openSchemaSource } from "../schema/open-schema-source";
+import { IngestSchema } from "./ingest-schema";
 
 async function main(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
@@ -35,7 +40,24 @@ async function main(): Promise<void> {
   await producer.start();
   const metrics = new IngestMetrics(producer, stdoutSink, settings.streamName);
   metrics.start(settings.metricsIntervalMs);
-  const app = ingestApi({ producer, metrics, log, ackMode: settings.ackMode, maxBodyBytes: settings.maxBodyBytes });
+  let schema: IngestSchema | undefined;
+  if (settings.schema) {
+    const { name, registry, compression, autoRegister } = settings.schema;
+    const definition = autoRegister ? readFileSync(path.join(REPO_ROOT, "schemas", `${name}.json`), "utf8") : undefined;
+    schema = await IngestSchema.load(openSchemaSource(registry, settings.region), name, compression, definition);
+    log.info(
+      { schema: schema.label, schemaVersionId: schema.version.schemaVersionId, compression },
+      "enforcing schema",
+    );
+  }
+  const app = ingestApi({
+    producer,
+    metrics,
+    log,
+    ackMode: settings.ackMode,
+    maxBodyBytes: settings.maxBodyBytes,
+    schema,
+  });
   const address = await app.listen({ port: settings.port, host: settings.host });
   log.info({ address, ackMode: settings.ackMode, aggregation: settings.producer.aggregation }, "ingest listening");
 

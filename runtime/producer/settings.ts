@@ -3,7 +3,8 @@
  * component sets them on the container; `npm start` sets them for the local producer.
  */
 import { STREAM_LIMITS } from "../kinesis/limits";
-import { EnvValues, httpUrl, integer, matching, oneOf, readEnv } from "../env";
+import { EnvValues, httpUrl, integer, matching, oneOf, readEnv, SettingsError } from "../env";
+import { Compression } from "../schema/wire-format";
 import { INGEST_DEFAULTS, KPL_DEFAULTS } from "./defaults";
 import { ProducerOptions } from "./kinesis-producer";
 import { AckMode } from "./ingest-api";
@@ -76,6 +77,31 @@ export const INGEST_VARIABLES = {
     default: String(INGEST_DEFAULTS.shardMapRefreshMs),
     purpose: "how often ListShards is read without a sign of resharding",
   },
+  SCHEMA_NAME: {
+    ...matching(/^[a-zA-Z0-9\-_$#.]{1,255}$/, "a schema name in the registry"),
+    default: "" as const,
+    purpose: "validate every record's data against this schema (422 when invalid) and write the Glue wire format",
+  },
+  SCHEMA_REGISTRY_NAME: {
+    ...matching(/^[a-zA-Z0-9\-_$#.]{1,255}$/, "a Glue registry name"),
+    default: "" as const,
+    purpose: "the Glue Schema Registry holding SCHEMA_NAME (on AWS)",
+  },
+  SCHEMA_REGISTRY_FILE: {
+    ...matching(/^\S+$/, "a file path"),
+    default: "" as const,
+    purpose: "the local registry file holding SCHEMA_NAME (local stack)",
+  },
+  SCHEMA_COMPRESSION: {
+    ...oneOf<Compression>("none", "zlib"),
+    default: "none",
+    purpose: "compress schema-encoded records with zlib, as the AWS serializer can",
+  },
+  SCHEMA_AUTO_REGISTER: {
+    ...oneOf("on", "off"),
+    default: "off",
+    purpose: "on: register schemas/<SCHEMA_NAME>.json as the next version at start (checked by the registry)",
+  },
   METRICS_INTERVAL_MS: {
     ...integer(1000, 3_600_000),
     default: "60000",
@@ -101,11 +127,22 @@ export interface IngestSettings {
   metricsIntervalMs: number;
   logLevel: string;
   producer: ProducerOptions;
+  schema?: {
+    name: string;
+    registry: { kind: "glue"; registryName: string } | { kind: "file"; file: string };
+    compression: Compression;
+    autoRegister: boolean;
+  };
 }
 
 /** Reads and checks every variable; throws one SettingsError listing all that are wrong. */
 export function readIngestSettings(env: Readonly<Record<string, string | undefined>>): IngestSettings {
   const v = readEnv(INGEST_VARIABLES, env);
+  if (v.SCHEMA_NAME && !v.SCHEMA_REGISTRY_NAME === !v.SCHEMA_REGISTRY_FILE) {
+    throw new SettingsError(
+      `SCHEMA_NAME=${JSON.stringify(v.SCHEMA_NAME)} needs exactly one of SCHEMA_REGISTRY_NAME (Glue) or SCHEMA_REGISTRY_FILE (local)`,
+    );
+  }
   return {
     streamName: v.STREAM_NAME,
     region: v.AWS_REGION,
@@ -116,6 +153,16 @@ export function readIngestSettings(env: Readonly<Record<string, string | undefin
     maxBodyBytes: v.MAX_BODY_BYTES,
     metricsIntervalMs: v.METRICS_INTERVAL_MS,
     logLevel: v.LOG_LEVEL,
+    schema: v.SCHEMA_NAME
+      ? {
+          name: v.SCHEMA_NAME,
+          registry: v.SCHEMA_REGISTRY_NAME
+            ? { kind: "glue", registryName: v.SCHEMA_REGISTRY_NAME }
+            : { kind: "file", file: v.SCHEMA_REGISTRY_FILE! },
+          compression: v.SCHEMA_COMPRESSION,
+          autoRegister: v.SCHEMA_AUTO_REGISTER === "on",
+        }
+      : undefined,
     producer: {
       aggregation: v.AGGREGATION === "on",
       aggregationMaxSize: v.AGGREGATION_MAX_BYTES,

@@ -74,6 +74,32 @@ describe("ingest settings", () => {
     });
   }
 
+  it("reads a schema to enforce, from Glue or from a local registry file", () => {
+    expect(
+      readIngestSettings({ ...REQUIRED, SCHEMA_NAME: "taxi-trip", SCHEMA_REGISTRY_NAME: "reg" }).schema,
+    ).to.deep.equal({
+      name: "taxi-trip",
+      registry: { kind: "glue", registryName: "reg" },
+      compression: "none",
+      autoRegister: false,
+    });
+    expect(
+      readIngestSettings({
+        ...REQUIRED,
+        SCHEMA_NAME: "t",
+        SCHEMA_REGISTRY_FILE: "/tmp/r.json",
+        SCHEMA_COMPRESSION: "zlib",
+      }).schema,
+    ).to.deep.include({ registry: { kind: "file", file: "/tmp/r.json" }, compression: "zlib" });
+    expect(readIngestSettings(REQUIRED).schema).to.equal(undefined);
+    expect(problemOf({ ...REQUIRED, SCHEMA_NAME: "t" })).to.contain(
+      "needs exactly one of SCHEMA_REGISTRY_NAME (Glue) or SCHEMA_REGISTRY_FILE (local)",
+    );
+    expect(
+      problemOf({ ...REQUIRED, SCHEMA_NAME: "t", SCHEMA_REGISTRY_NAME: "a", SCHEMA_REGISTRY_FILE: "b" }),
+    ).to.contain("exactly one");
+  });
+
   it("lists every bad variable in one error", () => {
     const message = problemOf({ PORT: "x", ACK_MODE: "y" });
     expect(message.split("\n")).to.have.lengthOf(5); // the heading and four problems
