@@ -24,6 +24,8 @@ WORKDIR /app
 COPY --from=dependencies --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist/runtime ./dist/runtime
 COPY --chown=root:root package.json ./
+# The JSON Schemas, for ingest's auto-registration (SCHEMA_AUTO_REGISTER=on).
+COPY --chown=root:root schemas ./schemas
 # Files stay root-owned and read-only to the service, which runs as the unprivileged node user.
 USER node
 EXPOSE 8080

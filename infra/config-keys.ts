@@ -6,6 +6,7 @@
 import { STREAM_LIMITS, STREAM_MODES, StreamMode } from "../runtime/kinesis/limits";
 import { acmCertificateArn, cidrList, integerFrom, integerIn, kmsKeyArn, oneOf, Parsed, tags } from "./config-parsers";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "./fargate";
+import { shippedSchemas } from "./shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../runtime/schema/compatibility-mode";
 
 export interface ConfigKey<T> {
@@ -261,6 +262,15 @@ export const CONFIG_KEYS = {
       "on: the ingest service may register new schema versions (checked by Glue under schemaCompatibility). off: only `pulumi up` registers versions, from schemas/.",
     parse: oneOf(["on", "off"] as const),
   } satisfies ConfigKey<"on" | "off">,
+  ingestSchema: {
+    name: "ingestSchema",
+    type: "string",
+    default: "",
+    optional: true,
+    description:
+      "A schema of schemas/ (file name without .json) that ingest enforces: invalid data gets 422, valid data is stored in the Glue wire format with its schema version id. Unset: records are stored as sent.",
+    parse: oneOf(shippedSchemas().map((s) => s.name)),
+  } satisfies ConfigKey<string>,
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

@@ -31,6 +31,8 @@ export interface ServicesConfig {
 }
 
 export interface IngestConfig {
+  /** A shipped schema that ingest enforces. */
+  schema?: string;
   allowedCidrs: string[];
   certificateArn?: string;
   ackMode: "durable" | "buffered";
@@ -165,6 +167,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const lambdaParallelizationFactor = read(CONFIG_KEYS.lambdaParallelizationFactor);
   const schemaCompatibility = read(CONFIG_KEYS.schemaCompatibility);
   const schemaAutoRegistration = read(CONFIG_KEYS.schemaAutoRegistration);
+  const ingestSchema = read(CONFIG_KEYS.ingestSchema);
 
   for (const [prefix, c, m, min, max] of [
     ["ingest", cpu, memory, minTasks, maxTasks],
@@ -198,6 +201,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         logRetentionDays: required(logRetentionDays),
       },
       ingest: {
+        schema: ingestSchema,
         allowedCidrs: required(allowedCidrs),
         certificateArn,
         ackMode: required(ackMode),

@@ -12,6 +12,7 @@ import { INGEST_DEFAULTS } from "../runtime/producer/defaults";
 import { IngestConfig, ServicesConfig } from "./config";
 import { Network } from "./network";
 import { PipelineService } from "./pipeline-service";
+import { SchemaRegistry } from "./schema-registry";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 
@@ -26,6 +27,7 @@ export interface IngestServiceArgs {
   cluster: aws.ecs.Cluster;
   image: ServiceImage;
   stream: StreamStorage;
+  schemas: SchemaRegistry;
   ingest: IngestConfig;
   services: ServicesConfig;
   tags: Record<string, string>;
@@ -164,6 +166,13 @@ export class IngestService extends pulumi.ComponentResource {
           // EMF to stdout: the awslogs driver ships it and CloudWatch extracts the metrics.
           METRICS_INTERVAL_MS: "60000",
           LOG_LEVEL: "info",
+          ...(args.ingest.schema
+            ? {
+                SCHEMA_NAME: args.ingest.schema,
+                SCHEMA_REGISTRY_NAME: args.schemas.name,
+                SCHEMA_AUTO_REGISTER: args.schemas.autoRegistration ? "on" : "off",
+              }
+            : {}),
         },
         cpu: args.ingest.cpu,
         memory: args.ingest.memory,
@@ -179,6 +188,7 @@ export class IngestService extends pulumi.ComponentResource {
       parent,
     );
     args.stream.grantWrite(this.service.taskRole, name);
+    args.schemas.grantProduce(this.service.taskRole, name);
 
     this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.loadBalancer.dnsName}`;
     this.registerOutputs({ url: this.url });

@@ -44,6 +44,7 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     cluster,
     image,
     stream,
+    schemas,
     ingest: config.ingest,
     services: config.services,
     tags,
@@ -53,12 +54,11 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     cluster,
     image,
     stream,
+    schemas,
     processing: config.processing,
     services: config.services,
     tags,
   });
-  schemas.grantProduce(ingest.service.taskRole, "ingest");
-  schemas.grantRead(processing.role, "processing");
   return { stream, network, ingest, processing, schemas };
 }
 

@@ -31,6 +31,11 @@ export const LAMBDA_EXCLUDED_PACKAGES = [
   "@aws-sdk/client-kinesis",
   "@aws-sdk/client-kinesis-analytics-v2",
   "@smithy/node-http-handler",
+  // The Lambda runtime ships AWS SDK v3 itself; schema validation happens at ingest.
+  "@aws-sdk/client-glue",
+  "ajv",
+  "ajv-formats",
+  "pako",
 ];
 
 export interface ProcessingLambdaArgs {

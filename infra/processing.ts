@@ -15,6 +15,7 @@ import { grantLeaseTable, leaseTable } from "./lease-table";
 import { Network } from "./network";
 import { PipelineService } from "./pipeline-service";
 import { ProcessingLambda } from "./processing-lambda";
+import { SchemaRegistry } from "./schema-registry";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 import { StreamConsumer } from "./stream-consumer";
@@ -27,6 +28,7 @@ export interface ProcessingServiceArgs {
   cluster: aws.ecs.Cluster;
   image: ServiceImage;
   stream: StreamStorage;
+  schemas: SchemaRegistry;
   processing: ProcessingConfig;
   services: ServicesConfig;
   tags: Record<string, string>;
@@ -50,6 +52,7 @@ export class ProcessingService extends pulumi.ComponentResource {
         parent,
       );
       this.role = this.lambda.role;
+      args.schemas.grantRead(this.role, name);
       this.registerOutputs({});
       return;
     }
@@ -111,6 +114,7 @@ export class ProcessingService extends pulumi.ComponentResource {
     if (this.consumer) this.consumer.grantRead(role, name);
     else args.stream.grantRead(role, name);
     grantLeaseTable(this.leaseTable, role, name, this);
+    args.schemas.grantRead(role, name);
     // For processors that publish metrics of their own (PROCESSOR_MODULE), in our namespace only.
     grant(
       `${name}-metrics`,

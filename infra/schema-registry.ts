@@ -7,36 +7,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { SchemaConfig } from "./config";
 import { grant } from "./grants";
-
-export const SCHEMAS_DIR = path.resolve(__dirname, "..", "schemas");
+import { shippedSchemas } from "./shipped-schemas";
 
 /** What a reader calls: the latest version of a schema, or a version by its id. */
 export const SCHEMA_READ_ACTIONS = ["glue:GetSchemaVersion"] as const;
 /** What auto-registration calls: find a version by definition, register a new one. */
 export const SCHEMA_REGISTER_ACTIONS = ["glue:GetSchemaByDefinition", "glue:RegisterSchemaVersion"] as const;
-
-export interface ShippedSchema {
-  /** The file name without .json: the schema's name in the registry. */
-  name: string;
-  definition: string;
-  description: string;
-}
-
-/** The schemas in schemas/, by file name. */
-export function shippedSchemas(dir = SCHEMAS_DIR): ShippedSchema[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((file) => {
-      const definition = readFileSync(path.join(dir, file), "utf8");
-      const parsed = JSON.parse(definition) as { description?: string; title?: string };
-      return { name: file.replace(/\.json$/, ""), definition, description: parsed.description ?? parsed.title ?? file };
-    });
-}
 
 export interface SchemaRegistryArgs extends SchemaConfig {
   tags: Record<string, string>;
@@ -47,6 +25,7 @@ export class SchemaRegistry extends pulumi.ComponentResource {
   readonly schemas: Record<string, aws.glue.Schema>;
   readonly arn: pulumi.Output<string>;
   readonly name: pulumi.Output<string>;
+  readonly autoRegistration: boolean;
 
   constructor(
     private readonly resourceName: string,
@@ -65,6 +44,7 @@ export class SchemaRegistry extends pulumi.ComponentResource {
       parent,
     );
     this.arn = this.registry.arn;
+    this.autoRegistration = args.autoRegistration;
     this.name = this.registry.registryName;
     this.schemas = Object.fromEntries(
       shippedSchemas().map((s) => [

@@ -21,6 +21,7 @@ describe("stack config", () => {
       const result = validateConfig({});
       expect(result.ok && result.config.network).to.deep.equal({ natGateways: 1 });
       expect(result.ok && result.config.ingest).to.deep.equal({
+        schema: undefined,
         allowedCidrs: ["0.0.0.0/0"],
         certificateArn: undefined,
         ackMode: "durable",
@@ -148,6 +149,7 @@ describe("stack config", () => {
       [{ ingestMinTasks: "0" }, "ingestMinTasks must be an integer 1..100, got 0"],
       [{ scaleInCooldownSeconds: "-1" }, "scaleInCooldownSeconds must be an integer 0..3600, got -1"],
       [{ logRetentionDays: "10" }, "logRetentionDays must be one of 1, 3, 5, 7, 14, 30"],
+      [{ ingestSchema: "taxi" }, "ingestSchema must be one of taxi-trip, weather-report, got taxi"],
     ];
     for (const [raw, message] of table) {
       it(`refuses ${JSON.stringify(raw).slice(0, 80)}`, () => {

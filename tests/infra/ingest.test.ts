@@ -273,3 +273,21 @@ describe("IngestService", () => {
     expect(recorded.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
   });
 });
+
+describe("IngestService with a schema to enforce", () => {
+  it("hands the container the schema and the registry, and keeps registration off unless configured", async () => {
+    const { recorded } = await runPipeline({ ingestSchema: "taxi-trip" });
+    const { container } = containerOf(recorded);
+    const env = Object.fromEntries(
+      container.environment.map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
+    expect(env).to.include({
+      SCHEMA_NAME: "taxi-trip",
+      SCHEMA_REGISTRY_NAME: "kinesis-pipeline-test",
+      SCHEMA_AUTO_REGISTER: "off",
+    });
+    const on = await runPipeline({ ingestSchema: "taxi-trip", schemaAutoRegistration: "on" });
+    const { container: c2 } = containerOf(on.recorded);
+    expect(c2.environment).to.deep.include({ name: "SCHEMA_AUTO_REGISTER", value: "on" });
+  });
+});
