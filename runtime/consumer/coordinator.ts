@@ -48,7 +48,10 @@ export class Coordinator {
     private readonly events: CoordinatorEvents,
   ) {}
 
-  /** Renewals and take cycles run at a third of the failover time: a dead peer's shards move within failover + one period. */
+  /**
+   * Renewals and take cycles run at a third of the failover time: a dead peer's shards move
+   * within the failover time plus two periods of its death (LEASES.md).
+   */
   get renewIntervalMs(): number {
     return Math.max(100, Math.floor(this.options.failoverMs / 3));
   }

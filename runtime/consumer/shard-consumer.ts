@@ -121,6 +121,7 @@ export class ShardConsumer {
 
   private async process(records: ConsumerRecord[], millisBehindLatest?: number): Promise<void> {
     const last = records[records.length - 1];
+    const handedBefore = this.lastHanded;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       try {
@@ -151,7 +152,12 @@ export class ShardConsumer {
         }
         this.events.log("warn", "processor failed on a batch; retrying", fields);
         await sleep(backoffDelay(attempt, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs }));
-        if (this.stopRequested) return;
+        if (this.stopRequested) {
+          // Neither processed nor skipped: the shutdown checkpoint must stop short of it, so
+          // the next owner of the shard processes it.
+          this.lastHanded = handedBefore;
+          return;
+        }
       }
     }
   }
