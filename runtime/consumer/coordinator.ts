@@ -48,19 +48,25 @@ export class Coordinator {
     private readonly events: CoordinatorEvents,
   ) {}
 
-  /**
-   * Renewals and take cycles run at a third of the failover time: a dead peer's shards move
-   * within the failover time plus two periods of its death (LEASES.md).
-   */
+  /** Owners renew at a third of the failover time, so a live lease never looks expired. */
   get renewIntervalMs(): number {
     return Math.max(100, Math.floor(this.options.failoverMs / 3));
+  }
+
+  /**
+   * Take cycles run at a sixth: a peer sees a dead owner's last renewal at most one cycle
+   * late and takes the lease at most one cycle after it expires, so the shards of a worker
+   * that dies move within the failover time plus one renewal period (LEASES.md).
+   */
+  get takeIntervalMs(): number {
+    return Math.max(100, Math.floor(this.options.failoverMs / 6));
   }
 
   async start(): Promise<void> {
     await this.syncShards();
     await this.takeLeases();
     this.every(this.renewIntervalMs, () => this.renewLeases());
-    this.every(this.renewIntervalMs, () => this.takeLeases());
+    this.every(this.takeIntervalMs, () => this.takeLeases());
     this.every(this.options.shardSyncIntervalMs, () => this.syncShards());
   }
 
@@ -149,20 +155,28 @@ export class Coordinator {
       now: Date.now(),
       failoverMs: this.options.failoverMs,
     });
-    for (const lease of plan.take) await this.takeOne(lease, false);
+    // A peer may win the race for an expired lease: then try a spare one in the same cycle.
+    const candidates = [...plan.take, ...plan.spare];
+    let wanted = plan.take.length;
+    for (const lease of candidates) {
+      if (wanted === 0) break;
+      if (await this.takeOne(lease, false)) wanted--;
+    }
     if (plan.steal) await this.takeOne(plan.steal, true);
     this.startReadyConsumers(await this.table.list());
     this.events.leasesHeld(this.held.size);
   }
 
-  private async takeOne(lease: Lease, stolen: boolean): Promise<void> {
-    if (this.held.has(lease.leaseKey) && lease.owner === this.options.workerId) return;
+  /** Takes a lease; false when a peer was faster. */
+  private async takeOne(lease: Lease, stolen: boolean): Promise<boolean> {
+    if (this.held.has(lease.leaseKey) && lease.owner === this.options.workerId) return true;
     const taken = await this.table.take(lease, this.options.workerId);
-    if (!taken) return; // a peer was faster
+    if (!taken) return false;
     this.held.get(lease.leaseKey)?.markLost();
     this.held.set(lease.leaseKey, new HeldLease(this.table, taken));
     this.events.leaseTaken(lease.leaseKey, stolen);
     this.events.log("info", stolen ? "stole a lease" : "took a lease", { shardId: lease.leaseKey, from: lease.owner });
+    return true;
   }
 
   /** Starts a consumer for each held lease whose parents are all finished (SHARD_END or gone). */
@@ -189,18 +203,19 @@ export class Coordinator {
       );
       this.consumers.set(shardId, consumer);
       void consumer.done.then(
-        (ending) => this.finished(shardId, consumer, ending),
+        (ending) => this.finished(shardId, consumer, held, ending),
         (e) => {
           this.events.log("error", "shard consumer failed", { shardId, err: String(e) });
-          this.finished(shardId, consumer, "lease-lost");
+          this.finished(shardId, consumer, held, "lease-lost");
         },
       );
     }
   }
 
-  private finished(shardId: string, consumer: ShardConsumer, ending: string): void {
+  private finished(shardId: string, consumer: ShardConsumer, held: HeldLease, ending: string): void {
     if (this.consumers.get(shardId) === consumer) this.consumers.delete(shardId);
-    if (ending !== "shutdown") this.held.delete(shardId);
+    // Only this consumer's lease: the shard may have been taken back meanwhile, under a new one.
+    if (ending !== "shutdown" && this.held.get(shardId) === held) this.held.delete(shardId);
     this.events.log("info", `shard consumer ended: ${ending}`, { shardId });
     // A finished parent unblocks its children: look for them now rather than next cycle.
     if (ending === "shard-ended" && !this.stopping) {

@@ -74,13 +74,13 @@ async function main(): Promise<void> {
     },
     metrics,
   );
-  await coordinator.start();
-  log.info({ retrieval: retrieval.mode, failoverMs: s.failoverMs }, "worker started");
-
+  // Handlers first: a SIGTERM while starting must still release what was taken.
   let stopping = false;
+  const started = coordinator.start();
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    await started.catch(() => undefined);
     log.info(
       { signal, shards: coordinator.heldShards() },
       "shutting down: finishing batches, checkpointing, releasing leases",
@@ -94,6 +94,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  await started;
+  log.info({ retrieval: retrieval.mode, failoverMs: s.failoverMs }, "worker started");
 }
 
 main().catch((e: unknown) => {

@@ -42,6 +42,8 @@ export function isExpired(lease: Lease, sightings: Sightings, now: number, failo
 export interface TakePlan {
   /** Leases to take because they are expired (ours included: taking an expired own lease renews it). */
   take: Lease[];
+  /** Other expired leases, to try in the same cycle when a peer wins the race for one of `take`. */
+  spare: Lease[];
   /** A lease to steal from the most loaded worker, or none. */
   steal?: Lease;
   /** The workers this worker believes are alive, itself included. */
@@ -88,17 +90,20 @@ export function planTakes(input: TakeInput): TakePlan {
   const target = leases.length === 0 ? 0 : Math.ceil(leases.length / workers.length);
   const mine = held.get(workerId)!.length;
   const needed = target - mine;
-  if (needed <= 0) return { take: [], workers, target };
+  if (needed <= 0) return { take: [], spare: [], workers, target };
 
-  if (expired.length > 0) return { take: shuffle(expired).slice(0, needed), workers, target };
+  if (expired.length > 0) {
+    const order = shuffle(expired);
+    return { take: order.slice(0, needed), spare: order.slice(needed), workers, target };
+  }
 
   // Steal only from a worker at or above target, and only when it helps: one lease when we
   // need more than one, or when the donor is over target.
   const [donor, donorLeases] = [...held.entries()]
     .filter(([w]) => w !== workerId)
     .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0] ?? [undefined, []];
-  if (donor === undefined) return { take: [], workers, target };
+  if (donor === undefined) return { take: [], spare: [], workers, target };
   const overTarget = donorLeases.length - target;
   const steal = overTarget > 0 || (needed > 1 && donorLeases.length >= target);
-  return { take: [], steal: steal ? shuffle(donorLeases)[0] : undefined, workers, target };
+  return { take: [], spare: [], steal: steal ? shuffle(donorLeases)[0] : undefined, workers, target };
 }
