@@ -16,6 +16,9 @@ import { ConsumerMetrics } from "./metrics";
 import { FanoutReader } from "./retrieval/fanout-reader";
 import { PollingReader } from "./retrieval/polling-reader";
 import { CONSUMER_DEFAULTS, CONSUMER_VARIABLES, readConsumerSettings } from "./settings";
+import { DeadLetters } from "./dead-letters";
+import { SchemaDecoder } from "./schema-decoder";
+import { openSchemaSource } from "../schema/open-schema-source";
 
 function loadProcessor(modulePath: string | undefined): ProcessorModule {
   if (!modulePath) return loggingProcessor;
@@ -51,7 +54,8 @@ async function main(): Promise<void> {
   const dynamo = createDynamoDbClient({ region: s.region, endpoint: s.dynamodbEndpoint });
   const table = new LeaseTable(dynamo, s.applicationName);
   if (s.createLeaseTable) await table.ensureExists();
-  const metrics = new ConsumerMetrics(stdoutSink, s.streamName, log);
+  const deadLetters = new DeadLetters((fields, msg) => log.error(fields, msg), s.deadLetterFile);
+  const metrics = new ConsumerMetrics(stdoutSink, s.streamName, log, deadLetters);
   metrics.start(s.metricsIntervalMs);
   const retrieval = s.retrieval;
   const coordinator = new Coordinator(
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
       retryMaxMs: 10_000,
     },
     metrics,
+    new SchemaDecoder(deadLetters, s.schemaRegistry ? openSchemaSource(s.schemaRegistry, s.region) : undefined),
   );
   // Handlers first: a SIGTERM while starting must still release what was taken.
   let stopping = false;

@@ -6,6 +6,7 @@
 import { Logger } from "pino";
 import { emfLogger, LineSink, Unit } from "../metrics/emf";
 import { CoordinatorEvents } from "./coordinator";
+import { DeadLetters } from "./dead-letters";
 
 export class ConsumerMetrics implements CoordinatorEvents {
   private recordsProcessed = 0;
@@ -23,6 +24,7 @@ export class ConsumerMetrics implements CoordinatorEvents {
     private readonly sink: LineSink,
     private readonly streamName: string,
     private readonly logger: Logger,
+    private readonly deadLetters?: DeadLetters,
   ) {}
 
   log(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown>): void {
@@ -76,6 +78,7 @@ export class ConsumerMetrics implements CoordinatorEvents {
     m.putMetric("LeaseSteals", this.steals, Unit.Count);
     m.putMetric("RecordsSkipped", this.skippedRecords, Unit.Count);
     m.putMetric("CheckpointFailures", this.checkpointFailures, Unit.Count);
+    m.putMetric("DeadLetters", this.deadLetters?.take() ?? 0, Unit.Count);
     await m.flush();
     const behind = this.behindByShard;
     this.behindByShard = new Map();

@@ -15,6 +15,10 @@ export interface ConsumerRecord {
   /** Set for a sub-record of a KPL aggregate: its index in the aggregate. */
   subSequenceNumber?: number;
   approximateArrivalTimestamp?: Date;
+  /** For a record written in the schema registry's wire format: the schema version it names. */
+  schema?: { schemaName: string; versionNumber: number; schemaVersionId: string };
+  /** For such a record: its data, parsed (data then holds the JSON payload without the header). */
+  value?: unknown;
 }
 
 export interface Checkpointer {

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { EnvValues, httpUrl, integer, matching, oneOf, readEnv, SettingsError } from "../env";
 import { Checkpoint, LATEST, TRIM_HORIZON } from "./leases/lease";
 import { RetrievalMode } from "./retrieval/shard-reader";
+import { RegistryLocation } from "../schema/open-schema-source";
 
 export const CONSUMER_DEFAULTS = {
   /** A lease not renewed for this long is taken over (KCL failoverTimeMillis). */
@@ -117,6 +118,21 @@ export const CONSUMER_VARIABLES = {
     default: "true",
     purpose: "create the lease table when missing (on AWS the stack creates it)",
   },
+  SCHEMA_REGISTRY_NAME: {
+    ...matching(/^[a-zA-Z0-9\-_$#.]{1,255}$/, "a Glue registry name"),
+    default: "" as const,
+    purpose: "decode schema-registry records with the versions of this Glue registry (on AWS)",
+  },
+  SCHEMA_REGISTRY_FILE: {
+    ...matching(/^\S+$/, "a file path"),
+    default: "" as const,
+    purpose: "decode schema-registry records with the versions of this local registry file",
+  },
+  DEAD_LETTER_FILE: {
+    ...matching(/^\S+$/, "a file path"),
+    default: "" as const,
+    purpose: "also append dead letters (undecodable records) here as JSON lines",
+  },
   METRICS_INTERVAL_MS: {
     ...integer(1000, 3_600_000),
     default: "60000",
@@ -152,10 +168,15 @@ export interface ConsumerSettings {
   createLeaseTable: boolean;
   metricsIntervalMs: number;
   logLevel: string;
+  schemaRegistry?: RegistryLocation;
+  deadLetterFile?: string;
 }
 
 export function readConsumerSettings(env: Readonly<Record<string, string | undefined>>): ConsumerSettings {
   const v = readEnv(CONSUMER_VARIABLES, env);
+  if (v.SCHEMA_REGISTRY_NAME && v.SCHEMA_REGISTRY_FILE) {
+    throw new SettingsError("set at most one of SCHEMA_REGISTRY_NAME (Glue) and SCHEMA_REGISTRY_FILE (local)");
+  }
   if (v.RETRIEVAL_MODE === "fanout" && !v.CONSUMER_ARN) {
     throw new SettingsError(
       "CONSUMER_ARN is required when RETRIEVAL_MODE=fanout (allowed: a registered stream consumer ARN)",
@@ -182,5 +203,11 @@ export function readConsumerSettings(env: Readonly<Record<string, string | undef
     createLeaseTable: v.CREATE_LEASE_TABLE === "true",
     metricsIntervalMs: v.METRICS_INTERVAL_MS,
     logLevel: v.LOG_LEVEL,
+    schemaRegistry: v.SCHEMA_REGISTRY_NAME
+      ? { kind: "glue", registryName: v.SCHEMA_REGISTRY_NAME }
+      : v.SCHEMA_REGISTRY_FILE
+        ? { kind: "file", file: v.SCHEMA_REGISTRY_FILE }
+        : undefined,
+    deadLetterFile: v.DEAD_LETTER_FILE,
   };
 }

@@ -10,6 +10,7 @@ import { HeldLease, LeaseLostError } from "./leases/held-lease";
 import { Checkpoint, isCheckpointed, SHARD_END, sequenceCheckpoint } from "./leases/lease";
 import { Checkpointer, ConsumerRecord, RecordProcessor } from "./record-processor";
 import { ShardReader, StreamRecord } from "./retrieval/shard-reader";
+import { SchemaDecoder } from "./schema-decoder";
 
 export interface ShardConsumerOptions {
   /** Attempts at one batch before it is skipped (logged and counted); 0 retries for ever. */
@@ -40,6 +41,8 @@ export class ShardConsumer {
     private readonly processor: RecordProcessor,
     private readonly options: ShardConsumerOptions,
     private readonly events: ShardConsumerEvents,
+    /** Decodes schema-registry records and sends undecodable ones to the dead letters. */
+    private readonly decoder?: SchemaDecoder,
   ) {
     lease.onLost(() => reader.close());
     this.done = this.run();
@@ -70,7 +73,8 @@ export class ShardConsumer {
       }
       if (this.lease.lost) break;
       if (batch.millisBehindLatest !== undefined) this.events.behind(this.shardId, batch.millisBehindLatest);
-      const records = this.userRecords(batch.records, start);
+      const users = this.userRecords(batch.records, start);
+      const records = this.decoder && users.length > 0 ? await this.decoder.decode(users) : users;
       if (records.length > 0) await this.process(records, batch.millisBehindLatest);
       if (batch.shardEnded && !this.lease.lost) return this.endShard();
     }

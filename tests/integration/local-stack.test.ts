@@ -105,7 +105,8 @@ describe("npm start (the local stack)", function () {
       const viaIngest = contents.records.find((r) => r.partitionKey === "i")!;
       expect(locationOf(viaIngest), "where the ingest API said it stored the record").to.equal(locationOf(posted.body));
 
-      // The two processing workers share the shards and process every record, once each here.
+      // The two processing workers share the shards and process every record, at least once
+      // (a lease stolen while the workers balance may be processed by both for a moment).
       const processed = await stack!.waitFor(
         "every record in the processed file",
         async () => {
@@ -113,11 +114,21 @@ describe("npm start (the local stack)", function () {
             .split("\n")
             .filter((l) => l !== "")
             .map((l) => JSON.parse(l) as { partitionKey: string; data: string; workerId: string });
-          return lines.length >= 9 ? lines : undefined;
+          return new Set(lines.map((l) => l.partitionKey)).size >= 9 ? lines : undefined;
         },
         30_000,
       );
-      expect(processed.map((r) => r.partitionKey).sort()).to.deep.equal(["a", "b", "c", "d", "e", "f", "g", "h", "i"]);
+      expect([...new Set(processed.map((r) => r.partitionKey))].sort()).to.deep.equal([
+        "a",
+        "b",
+        "c",
+        "d",
+        "e",
+        "f",
+        "g",
+        "h",
+        "i",
+      ]);
       expect(processed.find((r) => r.partitionKey === "i")!.data).to.equal('{"via":"ingest"}');
 
       // SIGINT while a record is accepted but still buffered (the service waits up to 100 ms
