@@ -6,7 +6,7 @@
 import { STREAM_LIMITS, STREAM_MODES, StreamMode } from "../runtime/kinesis/limits";
 import { acmCertificateArn, cidrList, integerFrom, integerIn, kmsKeyArn, oneOf, Parsed, tags } from "./config-parsers";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "./fargate";
-import { shippedSchemas } from "./shipped-schemas";
+import { shippedSchemas } from "../runtime/schema/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../runtime/schema/compatibility-mode";
 
 export interface ConfigKey<T> {

@@ -96,6 +96,8 @@ export class ProcessingService extends pulumi.ComponentResource {
           CHECKPOINT_INTERVAL_MS: String(CONSUMER_DEFAULTS.checkpointIntervalMs),
           // The stack owns the table; the task role may not create or describe it.
           CREATE_LEASE_TABLE: "false",
+          // Records written with a schema header are decoded with the registry's versions.
+          SCHEMA_REGISTRY_NAME: args.schemas.name,
           METRICS_INTERVAL_MS: "60000",
           LOG_LEVEL: "info",
         },

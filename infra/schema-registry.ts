@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SchemaConfig } from "./config";
 import { grant } from "./grants";
-import { shippedSchemas } from "./shipped-schemas";
+import { shippedSchemas } from "../runtime/schema/shipped-schemas";
 
 /** What a reader calls: the latest version of a schema, or a version by its id. */
 export const SCHEMA_READ_ACTIONS = ["glue:GetSchemaVersion"] as const;

@@ -27,6 +27,7 @@ export function processedLine(record: ConsumerRecord, workerId: string): string 
     ...(record.subSequenceNumber !== undefined ? { subSequenceNumber: record.subSequenceNumber } : {}),
     partitionKey: record.partitionKey,
     data: record.data.toString("utf8"),
+    ...(record.schema ? { schema: `${record.schema.schemaName}@${record.schema.versionNumber}` } : {}),
     workerId,
   });
 }

@@ -16,7 +16,7 @@ export function helpText(): string {
   const width = Math.max(...LOCAL_VARIABLES.map((variable) => variable.name.length));
   const variables = LOCAL_VARIABLES.flatMap((variable) => [
     `  ${variable.name.padEnd(width)}  ${variable.purpose}`,
-    `  ${"".padEnd(width)}  default ${variable.fallback}; allowed: ${variable.allowed}`,
+    `  ${"".padEnd(width)}  default ${variable.fallback || "none"}; allowed: ${variable.allowed}`,
   ]);
   return [
     "Usage: npm start [-- --help]",

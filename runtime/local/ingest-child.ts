@@ -21,6 +21,8 @@ export interface IngestChildOptions {
   port: number;
   kinesisEndpoint: string;
   streamName: string;
+  /** A schema to enforce, from the local registry file. */
+  schema?: { name: string; registryFile: string };
   /** Aborting (Ctrl-C during start) stops the half-started service and throws. */
   signal?: AbortSignal;
   readyTimeoutMs?: number;
@@ -49,6 +51,9 @@ export async function startIngest(options: IngestChildOptions): Promise<IngestCh
       PORT: String(options.port),
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
+      ...(options.schema
+        ? { SCHEMA_NAME: options.schema.name, SCHEMA_REGISTRY_FILE: options.schema.registryFile }
+        : {}),
     },
     stopGraceMs: STOP_GRACE_MS,
   });

@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { REPO_ROOT } from "../repo-root";
 import { resolveStateDir } from "./stack-file";
 import { UsageError } from "./usage-error";
 
@@ -9,6 +12,8 @@ export interface LocalConfig {
   shardCount: number;
   streamName: string;
   stateDir: string;
+  /** A shipped schema the local ingest API enforces. */
+  ingestSchema?: string;
 }
 
 /** kinesis-local refuses more than its SHARD_LIMIT (50) shards per account. */
@@ -45,6 +50,12 @@ export const LOCAL_VARIABLES = [
     fallback: "kinesis-pipeline-local",
     allowed: "1 to 128 characters of a-z A-Z 0-9 _ . -",
     purpose: "name of the local stream",
+  },
+  {
+    name: "LOCAL_INGEST_SCHEMA",
+    fallback: "",
+    allowed: "a schema of schemas/ (file name without .json), or empty for none",
+    purpose: "a schema the local ingest API enforces (422 when invalid), e.g. taxi-trip",
   },
   {
     name: "LOCAL_STATE_DIR",
@@ -97,9 +108,13 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
   const streamName = read("LOCAL_STREAM_NAME");
   if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(streamName)) reject("LOCAL_STREAM_NAME", streamName);
   const stateDir = resolveStateDir(env.LOCAL_STATE_DIR, cwd);
+  const ingestSchema = read("LOCAL_INGEST_SCHEMA") || undefined;
+  if (ingestSchema !== undefined && !existsSync(path.join(REPO_ROOT, "schemas", `${ingestSchema}.json`))) {
+    reject("LOCAL_INGEST_SCHEMA", ingestSchema);
+  }
 
   if (problems.length > 0) {
     throw new UsageError(problems.length === 1 ? problems[0] : `invalid environment:\n  ${problems.join("\n  ")}`);
   }
-  return { kinesisPort, dynamodbPort, ingestPort, shardCount, streamName, stateDir };
+  return { kinesisPort, dynamodbPort, ingestPort, shardCount, streamName, stateDir, ingestSchema };
 }

@@ -7,6 +7,8 @@ import { LOCAL_REGION, startEmulators } from "./emulators";
 import { ChildExit, GuardedChild } from "./guarded-child";
 import { startIngest } from "./ingest-child";
 import { LOCAL_APPLICATION, startProcessing } from "./processing-children";
+import { LocalSchemaRegistry } from "../schema/local-registry";
+import { shippedSchemas } from "../schema/shipped-schemas";
 import { LocalConfig } from "./local-env";
 import { assertPortFree } from "./ports";
 import { readStackFile, removeStackFile, stackFilePath, writeStackFile } from "./stack-file";
@@ -82,25 +84,35 @@ export class LocalStack {
       client.destroy(),
     );
 
+    // A local schema registry with Glue's semantics, holding every schema of schemas/.
+    const schemaRegistryFile = path.join(config.stateDir, "schema-registry.json");
+    await mkdir(config.stateDir, { recursive: true });
+    await rm(schemaRegistryFile, { force: true });
+    const registry = new LocalSchemaRegistry({ file: schemaRegistryFile });
+    for (const s of shippedSchemas()) registry.register(s.name, s.definition);
+
     log.info("Starting the ingest service...");
     const ingest = await startIngest({
       port: config.ingestPort,
       kinesisEndpoint: kinesis.endpoint,
       streamName: stream.streamName,
+      schema: config.ingestSchema ? { name: config.ingestSchema, registryFile: schemaRegistryFile } : undefined,
       signal,
     });
     this.adopt(ingest, "service");
 
     log.info("Starting the processing workers...");
     const processedFile = path.join(config.stateDir, "processed.jsonl");
-    await mkdir(config.stateDir, { recursive: true });
-    await rm(processedFile, { force: true });
+    const deadLetterFile = path.join(config.stateDir, "dead-letters.jsonl");
+    await Promise.all([rm(processedFile, { force: true }), rm(deadLetterFile, { force: true })]);
     const workers = await startProcessing({
       kinesisEndpoint: kinesis.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       streamName: stream.streamName,
       shardCount: stream.shardCount,
       processedFile,
+      deadLetterFile,
+      schemaRegistryFile,
       signal,
     });
     workers.forEach((w) => this.adopt(w, "service"));
@@ -112,6 +124,8 @@ export class LocalStack {
       ...stream,
       ingestUrl: ingest.url,
       processedFile,
+      deadLetterFile,
+      schemaRegistryFile,
       leaseTable: LOCAL_APPLICATION,
       stackPid: process.pid,
       pids: Object.fromEntries(this.children.map(({ child }) => [child.name, child.pid])),
@@ -130,6 +144,10 @@ export class LocalStack {
         `${workers.length} workers (pids ${workers.map((w) => w.pid).join(", ")}), leases in ${LOCAL_APPLICATION}`,
       ],
       ["Processed file", `${processedFile}  (one JSON line per record)`],
+      [
+        "Schemas",
+        `${registry.names().join(", ")} in ${schemaRegistryFile}${config.ingestSchema ? `; ingest enforces ${config.ingestSchema}` : ""}`,
+      ],
       ["Stack file", stackFilePath(config.stateDir)],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));

@@ -24,6 +24,8 @@ export interface ProcessingOptions {
   streamName: string;
   shardCount: number;
   processedFile: string;
+  deadLetterFile: string;
+  schemaRegistryFile: string;
   signal?: AbortSignal;
   readyTimeoutMs?: number;
 }
@@ -49,6 +51,8 @@ export async function startProcessing(options: ProcessingOptions): Promise<Guard
         KINESIS_ENDPOINT: options.kinesisEndpoint,
         DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
         PROCESSED_FILE: options.processedFile,
+        DEAD_LETTER_FILE: options.deadLetterFile,
+        SCHEMA_REGISTRY_FILE: options.schemaRegistryFile,
         CHECKPOINT_INTERVAL_MS: "2000",
         POLL_IDLE_MS: "500",
         LOG_LEVEL: "warn",

@@ -93,6 +93,11 @@ export class LocalSchemaRegistry {
     return this.schemaNamed(name).versions.at(-1) as SchemaVersion;
   }
 
+  /** The names of the registered schemas. */
+  names(): string[] {
+    return [...this.schemas.keys()].sort();
+  }
+
   compatibilityOf(name: string): Compatibility {
     return this.schemaNamed(name).compatibility;
   }

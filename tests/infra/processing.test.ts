@@ -118,6 +118,7 @@ describe("ProcessingService", () => {
         FAILOVER_MS: "10000",
         CHECKPOINT_INTERVAL_MS: "10000",
         CREATE_LEASE_TABLE: "false",
+        SCHEMA_REGISTRY_NAME: "kinesis-pipeline-test",
         METRICS_INTERVAL_MS: "60000",
         LOG_LEVEL: "info",
       });

@@ -51,8 +51,8 @@ describe("npm start (the local stack)", function () {
   });
 
   /** Starts the stack and waits until it is ready: the stack file exists and the table is printed. */
-  async function startStack(): Promise<LocalStackFile> {
-    stack = new StackProcess(env);
+  async function startStack(extra: Record<string, string> = {}): Promise<LocalStackFile> {
+    stack = new StackProcess({ ...env, ...extra });
     const running = stack;
     stackFile = await running.waitFor("the stack file", () => readStackFile(stateDir), START_TIMEOUT_MS);
     await running.waitFor(
@@ -217,6 +217,36 @@ describe("npm start (the local stack)", function () {
     expect(await waitUntilGone(file.pids.kinesis!, 2_000), "kinesis emulator still running").to.equal(true);
     expect(await waitUntilGone(file.pids.dynamodb!, 2_000), "dynamodb emulator still running").to.equal(true);
     expect(await readStackFile(stateDir), "stack file left behind").to.equal(undefined);
+  });
+
+  it("with LOCAL_INGEST_SCHEMA, ingest refuses invalid data with 422 and workers decode the schema's records", async () => {
+    const file = await startStack({ LOCAL_INGEST_SCHEMA: "weather-report" });
+    expect(stack!.stdout).to.include("ingest enforces weather-report");
+    const ingest = new IngestClient(file.ingestUrl as string, { maxSockets: 2 });
+    try {
+      const refused = await ingest.post("/", { data: { location: { city: 1 } } });
+      expect(refused.status).to.equal(422);
+      expect((refused.body as { error: string }).error).to.equal("schema_violation");
+      const report = { location: { city: "Seattle", state: "WA" }, temperature: 12, timestamp: 1700000000 };
+      const stored = await ingest.post("/", { data: report, partitionKey: "w" });
+      expect(stored.status, JSON.stringify(stored.body)).to.equal(200);
+      const line = await stack!.waitFor(
+        "the record in the processed file",
+        async () =>
+          (await readFile(file.processedFile as string, "utf8").catch(() => ""))
+            .split("\n")
+            .filter((l) => l !== "")
+            .map((l) => JSON.parse(l) as { partitionKey: string; data: string; schema?: string })
+            .find((l) => l.partitionKey === "w"),
+        30_000,
+      );
+      expect(line.schema).to.equal("weather-report@1");
+      expect(JSON.parse(line.data)).to.deep.equal(report);
+    } finally {
+      ingest.close();
+    }
+    stack!.child.kill("SIGINT");
+    expect(await stack!.exitWithin(10_000)).to.deep.equal({ code: 0, signal: null });
   });
 
   it("keeps its state in <repo>/.local by default, also when run compiled from dist/", () => {

@@ -33,6 +33,7 @@ describe("parseLocalEnv (npm start settings)", () => {
     ["empty ingest port counts as unset", { LOCAL_INGEST_PORT: "" }, { ingestPort: 8080 }],
     ["one shard", { LOCAL_SHARDS: "1" }, { shardCount: 1 }],
     ["kinesis-local's shard limit", { LOCAL_SHARDS: "50" }, { shardCount: 50 }],
+    ["a shipped schema to enforce at ingest", { LOCAL_INGEST_SCHEMA: "taxi-trip" }, { ingestSchema: "taxi-trip" }],
     ["stream name with every allowed character", { LOCAL_STREAM_NAME: "a-Z_0.9" }, { streamName: "a-Z_0.9" }],
     ["128-character stream name", { LOCAL_STREAM_NAME: "s".repeat(128) }, { streamName: "s".repeat(128) }],
     ["relative state dir is resolved against cwd", { LOCAL_STATE_DIR: "tmp/state" }, { stateDir: `${CWD}/tmp/state` }],
@@ -76,6 +77,11 @@ describe("parseLocalEnv (npm start settings)", () => {
     ["zero shards", { LOCAL_SHARDS: "0" }, /LOCAL_SHARDS="0" .*integer from 1 to 50/],
     ["too many shards", { LOCAL_SHARDS: "51" }, /LOCAL_SHARDS="51" .*integer from 1 to 50/],
     ["non-numeric shards", { LOCAL_SHARDS: "four" }, /LOCAL_SHARDS="four" .*integer from 1 to 50/],
+    [
+      "a schema that is not shipped",
+      { LOCAL_INGEST_SCHEMA: "taxi" },
+      /LOCAL_INGEST_SCHEMA="taxi" .*a schema of schemas\//,
+    ],
     ["stream name with a slash", { LOCAL_STREAM_NAME: "a/b" }, /LOCAL_STREAM_NAME="a\/b" .*1 to 128 characters/],
     ["stream name with a space", { LOCAL_STREAM_NAME: "my stream" }, /LOCAL_STREAM_NAME="my stream"/],
     [

@@ -1,8 +1,9 @@
-/** The JSON Schemas in schemas/: what the registry holds and what ingest may enforce. */
+/** The JSON Schemas in schemas/: what the registries hold and what ingest may enforce. */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { REPO_ROOT } from "../repo-root";
 
-export const SCHEMAS_DIR = path.resolve(__dirname, "..", "schemas");
+export const SCHEMAS_DIR = path.join(REPO_ROOT, "schemas");
 
 export interface ShippedSchema {
   /** The file name without .json: the schema's name in the registry. */
