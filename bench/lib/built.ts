@@ -9,8 +9,10 @@ import path from "node:path";
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** What dist/runtime/producer/main.js and bench/lib/*.mjs load; other services are not checked. */
 const INGEST_SOURCES = ["runtime/producer", "runtime/kinesis", "runtime/aws", "runtime/metrics", "runtime/env.ts"];
+/** What the processing worker (dist/runtime/consumer/main.js) and bench/consumer.ts's children load. */
+export const CONSUMER_SOURCES = [...INGEST_SOURCES, "runtime/consumer", "runtime/schema"];
 
-export function assertBuilt(): void {
+export function assertBuilt(sources: readonly string[] = INGEST_SOURCES): void {
   const stale: string[] = [];
   const check = (rel: string) => {
     const source = path.join(REPO_ROOT, rel);
@@ -21,7 +23,7 @@ export function assertBuilt(): void {
       if (!existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs) stale.push(rel);
     }
   };
-  INGEST_SOURCES.forEach(check);
+  sources.forEach(check);
   if (stale.length > 0) {
     throw new Error(`dist/ is missing or older than ${stale.join(", ")}: run \`npm run build\` first`);
   }

@@ -155,7 +155,10 @@ export class Coordinator {
       leases,
       sightings: this.sightings,
       now: Date.now(),
-      failoverMs: this.options.failoverMs,
+      // Half a take cycle less: timers fire a few ms early or late, and a lease that expires
+      // a hair after a cycle would otherwise wait a whole cycle more. Still far above the
+      // renewal period, so a live lease never looks expired.
+      failoverMs: this.options.failoverMs - this.takeIntervalMs / 2,
     });
     // A peer may win the race for an expired lease: then try a spare one in the same cycle.
     const candidates = [...plan.take, ...plan.spare];
@@ -165,7 +168,8 @@ export class Coordinator {
       if (await this.takeOne(lease, false)) wanted--;
     }
     if (plan.steal) await this.takeOne(plan.steal, true);
-    this.startReadyConsumers(await this.table.list());
+    // The first read serves: taking a lease changes its owner, never a parent's checkpoint.
+    this.startReadyConsumers(leases);
     this.events.leasesHeld(this.held.size);
   }
 

@@ -7,7 +7,7 @@
  */
 import { SchemaSource } from "../schema/schema-source";
 import { SchemaWireError } from "../schema/schema-wire-error";
-import { decode } from "../schema/wire-format";
+import { decode, HEADER_VERSION_BYTE } from "../schema/wire-format";
 import { DeadLetters } from "./dead-letters";
 import { ConsumerRecord } from "./record-processor";
 
@@ -21,6 +21,11 @@ export class SchemaDecoder {
   async decode(records: ConsumerRecord[]): Promise<ConsumerRecord[]> {
     const out: ConsumerRecord[] = [];
     for (const record of records) {
+      // Most records carry no header: pass them on without building anything.
+      if (record.data.length === 0 || record.data[0] !== HEADER_VERSION_BYTE) {
+        out.push(record);
+        continue;
+      }
       const dead = (reason: string) =>
         this.deadLetters.add({
           shardId: record.shardId,

@@ -29,6 +29,7 @@ export class PollingReader implements ShardReader {
   private lastDelivered?: string;
   private lastCallAt = 0;
   private idle = false;
+  private emptyReads = 0;
   private closed = false;
   private wake?: () => void;
 
@@ -75,7 +76,10 @@ export class PollingReader implements ShardReader {
     }));
     if (records.length > 0) this.lastDelivered = records[records.length - 1].sequenceNumber;
     this.iterator = out.NextShardIterator;
-    this.idle = records.length === 0 && (out.MillisBehindLatest ?? 0) === 0;
+    // Idle only after two empty, caught-up reads in a row: one empty read in a steady flow
+    // is common, and waiting POLL_IDLE_MS after it would add that to the latency.
+    this.emptyReads = records.length === 0 && (out.MillisBehindLatest ?? 0) === 0 ? this.emptyReads + 1 : 0;
+    this.idle = this.emptyReads >= 2;
     return { records, millisBehindLatest: out.MillisBehindLatest, shardEnded: out.NextShardIterator === undefined };
   }
 

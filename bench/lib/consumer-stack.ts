@@ -1,0 +1,174 @@
+/**
+ * What the consumer benchmark runs against: kinesis-local and dynalite (the local stack's
+ * own guarded children, on random free ports), streams, registered fan-out consumers, lease
+ * tables, and the processes it starts: processing workers (dist/runtime/consumer/main.js,
+ * exactly as the container runs it, with lib/bench-processor.js as PROCESSOR_MODULE), the
+ * producer (lib/producer-child.mjs) and the bare reader (lib/bare-reader.mjs).
+ */
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeStreamConsumerCommand, KinesisClient, RegisterStreamConsumerCommand } from "@aws-sdk/client-kinesis";
+import { createDynamoDbClient } from "../../runtime/aws/dynamodb-client";
+import { createKinesisClient } from "../../runtime/aws/kinesis-client";
+import { Lease } from "../../runtime/consumer/leases/lease";
+import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
+import { LOCAL_REGION, LocalEmulators, startEmulators } from "../../runtime/local/emulators";
+import { pollUntil } from "../../runtime/local/poll-until";
+import { createLocalStream, LocalStream } from "../../runtime/local/stream-setup";
+import { SERVICE_ENTRYPOINTS } from "../../runtime/services";
+import { onExit } from "./cleanup";
+import { IpcChild, Message, startIpcChild } from "./ipc-child";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const BENCH_PROCESSOR = path.join(__dirname, "bench-processor.js");
+
+export class ConsumerStack {
+  private constructor(
+    readonly emulators: LocalEmulators,
+    /** HTTP/1.1: kinesis-local fails under the SDK's HTTP/2 handler. */
+    readonly kinesis: KinesisClient,
+    readonly dynamo: DynamoDBClient,
+    private readonly forget: () => void,
+  ) {}
+
+  static async start(): Promise<ConsumerStack> {
+    // A free port may be taken between the check and the emulator's bind: one more try.
+    const emulators = await startEmulators().catch((error: Error) => {
+      if (!/EADDRINUSE|Address already in use/.test(error.message)) throw error;
+      return startEmulators();
+    });
+    const forget = onExit(() => Promise.all([emulators.kinesis.stop(), emulators.dynamodb.stop()]).then(() => {}));
+    return new ConsumerStack(
+      emulators,
+      createKinesisClient({ region: LOCAL_REGION, endpoint: emulators.kinesis.endpoint, http: "1.1" }),
+      createDynamoDbClient({ region: LOCAL_REGION, endpoint: emulators.dynamodb.endpoint }),
+      forget,
+    );
+  }
+
+  /** Not "consumer-...": kinesis-local misreads a consumer ARN whose stream name contains "consumer". */
+  createStream(shards: number): Promise<LocalStream> {
+    return createLocalStream(this.kinesis, `bench-${randomUUID().slice(0, 8)}`, shards);
+  }
+
+  newApplication(prefix: string): { applicationName: string; table: LeaseTable } {
+    const applicationName = `${prefix}-${randomUUID().slice(0, 8)}`;
+    return { applicationName, table: new LeaseTable(this.dynamo, applicationName) };
+  }
+
+  /** Registers an enhanced fan-out consumer and waits until it is ACTIVE; returns its ARN. */
+  async registerConsumer(stream: LocalStream, consumerName: string): Promise<string> {
+    const { Consumer } = await this.kinesis.send(
+      new RegisterStreamConsumerCommand({ StreamARN: stream.streamArn, ConsumerName: consumerName }),
+    );
+    const arn = Consumer!.ConsumerARN!;
+    await pollUntil(
+      async () => {
+        const { ConsumerDescription: d } = await this.kinesis.send(
+          new DescribeStreamConsumerCommand({ ConsumerARN: arn }),
+        );
+        if (d?.ConsumerStatus !== "ACTIVE") throw new Error(`consumer is ${d?.ConsumerStatus}`);
+      },
+      { what: `stream consumer ${consumerName} to become ACTIVE`, timeoutMs: 15_000, intervalMs: 100 },
+    );
+    return arn;
+  }
+
+  /**
+   * A processing worker as the container runs it, with the bench processor. `settings`
+   * are its environment variables beyond the connection ones (RETRIEVAL_MODE, ...), plus
+   * BENCH_INNER / BENCH_IDS for the processor (see bench-processor.js).
+   */
+  startWorker(stream: LocalStream, applicationName: string, workerId: string, settings: Record<string, string>) {
+    return startIpcChild({
+      name: `worker ${workerId}`,
+      script: path.join(REPO_ROOT, SERVICE_ENTRYPOINTS.processing),
+      env: {
+        STREAM_NAME: stream.streamName,
+        AWS_REGION: LOCAL_REGION,
+        APPLICATION_NAME: applicationName,
+        WORKER_ID: workerId,
+        KINESIS_ENDPOINT: this.emulators.kinesis.endpoint,
+        DYNAMODB_ENDPOINT: this.emulators.dynamodb.endpoint,
+        PROCESSOR_MODULE: BENCH_PROCESSOR,
+        // One EMF document, at shutdown: no periodic output competing for the CPU mid-run.
+        METRICS_INTERVAL_MS: "3600000",
+        LOG_LEVEL: "warn",
+        ...settings,
+      },
+    });
+  }
+
+  /** The producer child (KinesisProducer with the ingest service's settings) for `stream`. */
+  async startProducer(stream: LocalStream): Promise<IpcChild> {
+    const child = startIpcChild({
+      name: "producer",
+      script: path.join(__dirname, "producer-child.mjs"),
+      env: { BENCH_KINESIS_ENDPOINT: this.emulators.kinesis.endpoint, BENCH_STREAM: stream.streamName },
+    });
+    await child.waitFor((m) => m.type === "ready", 30_000, "ready");
+    return child;
+  }
+
+  async startBareReader(): Promise<IpcChild> {
+    const child = startIpcChild({ name: "bare reader", script: path.join(__dirname, "bare-reader.mjs"), env: {} });
+    await child.waitFor((m) => m.type === "ready", 30_000, "ready");
+    return child;
+  }
+
+  async stop(): Promise<void> {
+    this.kinesis.destroy();
+    this.dynamo.destroy();
+    await Promise.all([this.emulators.kinesis.stop(), this.emulators.dynamodb.stop()]);
+    this.forget();
+  }
+}
+
+/** Sends a request to a child and waits for its answer (a message of type `answer`, or "error"). */
+export async function ask(child: IpcChild, request: Message, answer: string, timeoutMs: number): Promise<Message> {
+  const before = child.messages.length;
+  child.send(request);
+  const reply = await child.waitFor(
+    (m) => child.messages.indexOf(m) >= before && (m.type === answer || m.type === "error"),
+    timeoutMs,
+    answer,
+  );
+  if (reply.type === "error") throw new Error(`${child.name}: ${String(reply.error)}`);
+  return reply;
+}
+
+/** Reads the lease table every `intervalMs` until `accept` holds; the table may not exist yet. */
+export async function waitForLeases(
+  table: LeaseTable,
+  what: string,
+  accept: (leases: Lease[]) => boolean,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<Lease[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Lease[] = [];
+  for (;;) {
+    try {
+      last = await table.list();
+      if (accept(last)) return last;
+    } catch (error) {
+      if ((error as Error).name !== "ResourceNotFoundException") throw error;
+    }
+    if (Date.now() > deadline) {
+      const view = last.map((l) => `${l.leaseKey}: ${l.owner ?? "(none)"} @ ${l.checkpoint.kind}`).join("; ");
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last view: ${view}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Shards each worker holds by the table. */
+export function leasesByOwner(leases: readonly Lease[]): Map<string, string[]> {
+  const owners = new Map<string, string[]>();
+  for (const l of leases) {
+    if (l.owner === undefined || l.checkpoint.kind === "SHARD_END") continue;
+    owners.set(l.owner, [...(owners.get(l.owner) ?? []), l.leaseKey]);
+  }
+  return owners;
+}
