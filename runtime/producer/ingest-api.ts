@@ -30,6 +30,9 @@ export interface IngestApiOptions {
 const RETRY_AFTER_SECONDS = 1;
 
 const ROUTES = "POST /, POST /batch, GET /healthcheck";
+/** The 202 body of a single record, serialized once: the buffered hot path sends it as is. */
+const ACCEPTED_ONE = JSON.stringify({ accepted: 1 });
+const JSON_TYPE = "application/json; charset=utf-8";
 
 export function ingestApi(options: IngestApiOptions): FastifyInstance {
   const { producer, metrics, log, ackMode } = options;
@@ -68,16 +71,15 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
     return { status: 500, error: "internal", message: "internal error; the record may not have been stored" };
   };
 
+  /** A record answered 202 that then fails: the client cannot be told, so it is logged and counted. */
+  const lostAfter202 = (e: Error) => {
+    metrics.reject(failure(e).error);
+    log.error({ err: e.message }, "record accepted with 202 was not written");
+  };
+
   const accept = (records: UserRecord[]): Promise<Ack>[] => {
     const acks = records.length === 1 ? [producer.put(records[0])] : producer.putAll(records);
-    if (ackMode === "buffered") {
-      acks.forEach((a) =>
-        a.catch((e: Error) => {
-          metrics.reject(failure(e).error);
-          log.error({ err: e.message }, "record accepted with 202 was not written");
-        }),
-      );
-    }
+    if (ackMode === "buffered") for (const a of acks) a.catch(lostAfter202);
     return acks;
   };
 
@@ -87,20 +89,29 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
   app.addHook("preClose", async () => {
     closing = true;
   });
-  app.addHook("onRequest", async (_request, reply) => {
-    if (closing) return refuse(reply, failure(new ProducerClosedError()));
+  // A callback hook, not an async one: it runs on every request, and a promise each is a cost.
+  app.addHook("onRequest", (_request, reply, done) => {
+    if (closing) refuse(reply, failure(new ProducerClosedError()));
+    else done();
   });
 
   app.post("/", async (request, reply) => {
     const parsed = parseRecord(request.body, "", options.schema);
     if (!parsed.ok) return refuse(reply, parsed.error);
+    if (ackMode === "buffered") {
+      try {
+        producer.putDetached(parsed.value, lostAfter202);
+      } catch (e) {
+        return refuse(reply, failure(e));
+      }
+      return reply.code(202).type(JSON_TYPE).send(ACCEPTED_ONE);
+    }
     let acks: Promise<Ack>[];
     try {
       acks = accept([parsed.value]);
     } catch (e) {
       return refuse(reply, failure(e));
     }
-    if (ackMode === "buffered") return reply.code(202).send({ accepted: 1 });
     try {
       return reply.code(200).send(await acks[0]);
     } catch (e) {

@@ -74,6 +74,8 @@ export function emptyStats(): ProducerStats {
   };
 }
 
+const NO_OP = () => undefined;
+
 export class KinesisProducer {
   private counters = emptyStats();
   private readonly buffers: ShardBuffers;
@@ -180,24 +182,36 @@ export class KinesisProducer {
   }
 
   private accept(record: UserRecord): Promise<Ack> {
-    return new Promise<Ack>((resolve, reject) => {
-      const acceptedAt = this.now();
-      const bytes = record.data.length + Buffer.byteLength(record.partitionKey);
-      const p: Pending = {
-        record,
-        hashKey: routingKeyOf(record),
-        bytes,
-        acceptedAt,
-        deadline: acceptedAt + this.options.recordTtlMs,
-        retries: 0,
-        resolve: (ack) => this.settle(p, () => resolve(ack)),
-        reject: (error) => this.settle(p, () => reject(error)),
-      };
-      this.pendingRecords++;
-      this.pendingBytes += bytes;
-      this.counters.userRecordsAccepted++;
-      this.route(p);
-    });
+    return new Promise<Ack>((resolve, reject) => this.enter(record, resolve, reject));
+  }
+
+  /**
+   * Takes a record whose outcome only matters when it fails (the ingest API's buffered mode,
+   * which has answered already): no promise per record on that hot path.
+   */
+  putDetached(record: UserRecord, onFailure: (error: Error) => void): void {
+    if (this.closed) throw new ProducerClosedError();
+    this.reserve(1, record.data.length + Buffer.byteLength(record.partitionKey));
+    this.enter(record, NO_OP, onFailure);
+  }
+
+  private enter(record: UserRecord, resolve: (ack: Ack) => void, reject: (error: Error) => void): void {
+    const acceptedAt = this.now();
+    const bytes = record.data.length + Buffer.byteLength(record.partitionKey);
+    const p: Pending = {
+      record,
+      hashKey: routingKeyOf(record),
+      bytes,
+      acceptedAt,
+      deadline: acceptedAt + this.options.recordTtlMs,
+      retries: 0,
+      resolve: (ack) => this.settle(p, () => resolve(ack)),
+      reject: (error) => this.settle(p, () => reject(error)),
+    };
+    this.pendingRecords++;
+    this.pendingBytes += bytes;
+    this.counters.userRecordsAccepted++;
+    this.route(p);
   }
 
   private settle(p: Pending, done: () => void): void {
