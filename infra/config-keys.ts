@@ -274,3 +274,18 @@ export const CONFIG_KEYS = {
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;
+
+/** The `config:` section Pulumi.yaml must hold: every key's type, items, default and description. */
+export function pulumiDeclarations(): Record<string, object> {
+  return Object.fromEntries(
+    Object.values(CONFIG_KEYS).map((k: ConfigKey<unknown>) => [
+      k.name,
+      {
+        type: k.type,
+        ...(k.items ? { items: k.items } : {}),
+        ...(k.default !== undefined ? { default: k.default } : {}),
+        description: k.description,
+      },
+    ]),
+  );
+}

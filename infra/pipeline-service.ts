@@ -13,6 +13,7 @@ import { ServicesConfig } from "./config";
 import { fargateSizeProblem, STOP_TIMEOUT_SECONDS } from "./fargate";
 import { grant } from "./grants";
 import { ServiceImage } from "./service-image";
+import { serviceRole } from "./service-role";
 
 /** Target tracking keeps average CPU here, as in the reference architecture. */
 export const CPU_TARGET_PERCENT = 65;
@@ -54,27 +55,9 @@ export class PipelineService extends pulumi.ComponentResource {
     if (args.minTasks > args.maxTasks)
       throw new Error(`${name}: maxTasks ${args.maxTasks} is below minTasks ${args.minTasks}`);
     const parent = { parent: this };
-    const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
-
-    // Only ECS tasks of this account may assume these roles (confused-deputy guard).
-    const assumeByEcsTasks = pulumi.jsonStringify({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Service: "ecs-tasks.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": account } },
-        },
-      ],
-    });
-    this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumeByEcsTasks, tags: args.tags }, parent);
-    this.executionRole = new aws.iam.Role(
-      `${name}-execution`,
-      { assumeRolePolicy: assumeByEcsTasks, tags: args.tags },
-      parent,
-    );
+    this.taskRole = serviceRole(`${name}-task`, "ecs-tasks.amazonaws.com", args.tags, this);
+    this.executionRole = serviceRole(`${name}-execution`, "ecs-tasks.amazonaws.com", args.tags, this);
 
     this.logGroup = new aws.cloudwatch.LogGroup(
       name,

@@ -15,6 +15,7 @@ import { SERVICE_ENTRYPOINTS } from "../runtime/services";
 import { ProcessingConfig } from "./config";
 import { grant } from "./grants";
 import { LOG_WRITE_ACTIONS } from "./pipeline-service";
+import { serviceRole } from "./service-role";
 import { StreamStorage } from "./stream";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -60,25 +61,7 @@ export class ProcessingLambda extends pulumi.ComponentResource {
       );
     }
     const parent = { parent: this };
-    const account = aws.getCallerIdentityOutput({}, parent).accountId;
-    const role = (this.role = new aws.iam.Role(
-      `${name}-function`,
-      {
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "lambda.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-          ],
-        }),
-        tags: args.tags,
-      },
-      parent,
-    ));
+    const role = (this.role = serviceRole(`${name}-function`, "lambda.amazonaws.com", args.tags, this));
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-function`, { retentionInDays: 30, tags: args.tags }, parent);
     this.deadLetters = new aws.sqs.Queue(
       `${name}-failed`,

@@ -6,21 +6,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
-import { CONFIG_KEYS } from "../config-keys";
+import { pulumiDeclarations } from "../config-keys";
 
 const file = path.resolve(__dirname, "..", "..", "Pulumi.yaml");
 const text = readFileSync(file, "utf8");
 const head = text.slice(0, text.indexOf("\nconfig:") + 1);
-const config = Object.fromEntries(
-  Object.values(CONFIG_KEYS).map((k) => [
-    k.name,
-    {
-      type: k.type,
-      ...("items" in k ? { items: k.items } : {}),
-      ...("default" in k ? { default: k.default } : {}),
-      description: k.description,
-    },
-  ]),
-);
+const config = pulumiDeclarations();
 writeFileSync(file, head + stringify({ config }, { lineWidth: 0 }));
 console.log(`wrote ${Object.keys(config).length} keys to ${file}`);

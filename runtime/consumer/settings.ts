@@ -5,6 +5,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { EnvValues, httpUrl, integer, matching, oneOf, readEnv, SettingsError } from "../env";
+import { REPORTING_VARIABLES, SCHEMA_REGISTRY_VARIABLES, STREAM_VARIABLES } from "../service-variables";
 import { Checkpoint, LATEST, TRIM_HORIZON } from "./leases/lease";
 import { RetrievalMode } from "./retrieval/shard-reader";
 import { RegistryLocation } from "../schema/open-schema-source";
@@ -20,17 +21,8 @@ export const CONSUMER_DEFAULTS = {
   drainTimeoutMs: 25_000,
 } as const;
 
-const NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
-
 export const CONSUMER_VARIABLES = {
-  STREAM_NAME: {
-    ...matching(NAME, "a stream name: 1 to 128 of a-z A-Z 0-9 _ . -"),
-    purpose: "the Kinesis stream to read",
-  },
-  AWS_REGION: {
-    ...matching(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1"),
-    purpose: "region of the stream and table",
-  },
+  ...STREAM_VARIABLES,
   APPLICATION_NAME: {
     ...matching(/^[a-zA-Z0-9_.-]{3,255}$/, "a DynamoDB table name: 3 to 255 of a-z A-Z 0-9 _ . -"),
     purpose: "the consumer group: the name of its lease table",
@@ -98,11 +90,6 @@ export const CONSUMER_VARIABLES = {
     default: "" as const,
     purpose: "the default processor appends each record to it as a JSON line",
   },
-  KINESIS_ENDPOINT: {
-    ...httpUrl,
-    default: "" as const,
-    purpose: "Kinesis endpoint for local emulators; unset means AWS",
-  },
   DYNAMODB_ENDPOINT: {
     ...httpUrl,
     default: "" as const,
@@ -118,31 +105,13 @@ export const CONSUMER_VARIABLES = {
     default: "true",
     purpose: "create the lease table when missing (on AWS the stack creates it)",
   },
-  SCHEMA_REGISTRY_NAME: {
-    ...matching(/^[a-zA-Z0-9\-_$#.]{1,255}$/, "a Glue registry name"),
-    default: "" as const,
-    purpose: "decode schema-registry records with the versions of this Glue registry (on AWS)",
-  },
-  SCHEMA_REGISTRY_FILE: {
-    ...matching(/^\S+$/, "a file path"),
-    default: "" as const,
-    purpose: "decode schema-registry records with the versions of this local registry file",
-  },
   DEAD_LETTER_FILE: {
     ...matching(/^\S+$/, "a file path"),
     default: "" as const,
     purpose: "also append dead letters (undecodable records) here as JSON lines",
   },
-  METRICS_INTERVAL_MS: {
-    ...integer(1000, 3_600_000),
-    default: "60000",
-    purpose: "how often EMF metrics are written to stdout",
-  },
-  LOG_LEVEL: {
-    ...oneOf("fatal", "error", "warn", "info", "debug", "trace", "silent"),
-    default: "info",
-    purpose: "JSON log level",
-  },
+  ...SCHEMA_REGISTRY_VARIABLES,
+  ...REPORTING_VARIABLES,
 };
 
 export type ConsumerEnv = EnvValues<typeof CONSUMER_VARIABLES>;

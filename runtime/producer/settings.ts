@@ -3,7 +3,8 @@
  * component sets them on the container; `npm start` sets them for the local producer.
  */
 import { STREAM_LIMITS } from "../kinesis/limits";
-import { EnvValues, httpUrl, integer, matching, oneOf, readEnv, SettingsError } from "../env";
+import { EnvValues, integer, matching, oneOf, readEnv, SettingsError } from "../env";
+import { REPORTING_VARIABLES, SCHEMA_REGISTRY_VARIABLES, STREAM_VARIABLES } from "../service-variables";
 import { Compression } from "../schema/wire-format";
 import { INGEST_DEFAULTS, KPL_DEFAULTS } from "./defaults";
 import { ProducerOptions } from "./kinesis-producer";
@@ -12,24 +13,12 @@ import { AckMode } from "./ingest-api";
 const MiB = 1024 * 1024;
 
 export const INGEST_VARIABLES = {
-  STREAM_NAME: {
-    ...matching(/^[a-zA-Z0-9_.-]{1,128}$/, "a stream name: 1 to 128 of a-z A-Z 0-9 _ . -"),
-    purpose: "the Kinesis stream to write to",
-  },
-  AWS_REGION: {
-    ...matching(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1"),
-    purpose: "region of the stream (Fargate sets it)",
-  },
+  ...STREAM_VARIABLES,
   PORT: { ...integer(1, 65535), default: String(INGEST_DEFAULTS.port), purpose: "HTTP port" },
   HOST: {
     ...matching(/^[0-9a-fA-F:.]+$|^localhost$/, "an IP address to listen on"),
     default: "0.0.0.0",
     purpose: "address to listen on",
-  },
-  KINESIS_ENDPOINT: {
-    ...httpUrl,
-    default: "" as const,
-    purpose: "Kinesis endpoint for local emulators; unset means AWS",
   },
   ACK_MODE: {
     ...oneOf<AckMode>("durable", "buffered"),
@@ -82,16 +71,6 @@ export const INGEST_VARIABLES = {
     default: "" as const,
     purpose: "validate every record's data against this schema (422 when invalid) and write the Glue wire format",
   },
-  SCHEMA_REGISTRY_NAME: {
-    ...matching(/^[a-zA-Z0-9\-_$#.]{1,255}$/, "a Glue registry name"),
-    default: "" as const,
-    purpose: "the Glue Schema Registry holding SCHEMA_NAME (on AWS)",
-  },
-  SCHEMA_REGISTRY_FILE: {
-    ...matching(/^\S+$/, "a file path"),
-    default: "" as const,
-    purpose: "the local registry file holding SCHEMA_NAME (local stack)",
-  },
   SCHEMA_COMPRESSION: {
     ...oneOf<Compression>("none", "zlib"),
     default: "none",
@@ -102,16 +81,8 @@ export const INGEST_VARIABLES = {
     default: "off",
     purpose: "on: register schemas/<SCHEMA_NAME>.json as the next version at start (checked by the registry)",
   },
-  METRICS_INTERVAL_MS: {
-    ...integer(1000, 3_600_000),
-    default: "60000",
-    purpose: "how often EMF metrics are written to stdout",
-  },
-  LOG_LEVEL: {
-    ...oneOf("fatal", "error", "warn", "info", "debug", "trace", "silent"),
-    default: "info",
-    purpose: "JSON log level",
-  },
+  ...SCHEMA_REGISTRY_VARIABLES,
+  ...REPORTING_VARIABLES,
 };
 
 export type IngestEnv = EnvValues<typeof INGEST_VARIABLES>;

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_KEYS } from "../../infra/config-keys";
+import { pulumiDeclarations } from "../../infra/config-keys";
 import { validateConfig } from "../../infra/config";
 import { asConfigString, readProjectFile } from "../../infra/plan/stack-config";
 
@@ -47,17 +47,7 @@ describe("config declarations", () => {
   const project = readProjectFile(ROOT);
 
   it("Pulumi.yaml declares exactly the keys the program reads, with the same type, default and description", () => {
-    const declared = Object.fromEntries(
-      Object.values(CONFIG_KEYS).map((k) => [
-        k.name,
-        {
-          type: k.type,
-          ...("items" in k ? { items: k.items } : {}),
-          ...("default" in k ? { default: k.default } : {}),
-          description: k.description,
-        },
-      ]),
-    );
+    const declared = pulumiDeclarations();
     expect(project.config).to.deep.equal(declared);
   });
 

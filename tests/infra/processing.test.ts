@@ -222,6 +222,17 @@ describe("ProcessingService", () => {
         run.recorded.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
         "no managed policies",
       ).to.have.lengthOf(0);
+      const trust = JSON.parse(
+        run.recorded.one("aws:iam/role:Role", "processing-function").inputs.assumeRolePolicy as string,
+      );
+      expect(trust.Statement).to.deep.equal([
+        {
+          Effect: "Allow",
+          Principal: { Service: "lambda.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+        },
+      ]);
     });
 
     it("ships the compiled processor and only the packages it loads, far within Lambda's size limits", async () => {
