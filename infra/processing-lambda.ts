@@ -32,15 +32,15 @@ export const LAMBDA_EXCLUDED_PACKAGES = [
   "@aws-sdk/client-kinesis",
   "@aws-sdk/client-kinesis-analytics-v2",
   "@smithy/node-http-handler",
-  // The Lambda runtime ships AWS SDK v3 itself; schema validation happens at ingest.
+  // The Lambda runtime ships AWS SDK v3 itself (the Glue client included); validation is ingest's.
   "@aws-sdk/client-glue",
   "ajv",
   "ajv-formats",
-  "pako",
 ];
 
 export interface ProcessingLambdaArgs {
   stream: StreamStorage;
+  schemaRegistryName: pulumi.Input<string>;
   processing: ProcessingConfig;
   tags: Record<string, string>;
 }
@@ -88,7 +88,8 @@ export class ProcessingLambda extends pulumi.ComponentResource {
         memorySize: 256,
         timeout: 60,
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        environment: { variables: { LOG_LEVEL: "info" } },
+        // Records written with a schema header are decoded with the registry's versions.
+        environment: { variables: { LOG_LEVEL: "info", SCHEMA_REGISTRY_NAME: args.schemaRegistryName } },
         callback: async (event: unknown) => {
           // The compiled runtime sits next to this handler in the archive (extraIncludePaths).
           // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -48,7 +48,7 @@ export class ProcessingService extends pulumi.ComponentResource {
     if (args.processing.mode === "lambda") {
       this.lambda = new ProcessingLambda(
         name,
-        { stream: args.stream, processing: args.processing, tags: args.tags },
+        { stream: args.stream, schemaRegistryName: args.schemas.name, processing: args.processing, tags: args.tags },
         parent,
       );
       this.role = this.lambda.role;

@@ -9,6 +9,7 @@
 import { AggregationError, deaggregate, isAggregate } from "../kinesis/aggregation";
 import { TRIM_HORIZON } from "./leases/lease";
 import { ConsumerRecord, RecordProcessorFactory } from "./record-processor";
+import { SchemaDecoder } from "./schema-decoder";
 
 /** The parts of a Lambda Kinesis event record this function reads. */
 export interface KinesisEventRecord {
@@ -34,6 +35,8 @@ export async function processKinesisBatch(
   records: KinesisEventRecord[],
   processors: RecordProcessorFactory,
   onError: (fields: Record<string, unknown>) => void,
+  /** Decodes schema-registry records; undecodable ones go to its dead letters, not back to Lambda. */
+  decoder?: SchemaDecoder,
 ): Promise<BatchResponse> {
   const byShard = new Map<string, KinesisEventRecord[]>();
   for (const r of records) {
@@ -64,7 +67,10 @@ export async function processKinesisBatch(
             ? { approximateArrivalTimestamp: new Date(r.kinesis.approximateArrivalTimestamp * 1000) }
             : {}),
         }));
-        await processor.processRecords({ shardId, records: consumerRecords, checkpointer: lambdaCheckpointer });
+        const decoded = decoder ? await decoder.decode(consumerRecords) : consumerRecords;
+        if (decoded.length > 0) {
+          await processor.processRecords({ shardId, records: decoded, checkpointer: lambdaCheckpointer });
+        }
       } catch (e) {
         onError({
           shardId,

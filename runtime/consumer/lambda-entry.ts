@@ -5,10 +5,23 @@
 import pino from "pino";
 import { processKinesisBatch, BatchResponse, KinesisEventRecord } from "./lambda-batch";
 import loggingProcessor from "./logging-processor";
+import { DeadLetters } from "./dead-letters";
+import { SchemaDecoder } from "./schema-decoder";
+import { openSchemaSource } from "../schema/open-schema-source";
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "processing-lambda" } });
 const processors = loggingProcessor({ workerId: "lambda", log, checkpointIntervalMs: 0 });
+const registryName = process.env.SCHEMA_REGISTRY_NAME;
+const decoder = new SchemaDecoder(
+  new DeadLetters((fields, msg) => log.error(fields, msg)),
+  registryName ? openSchemaSource({ kind: "glue", registryName }, process.env.AWS_REGION ?? "us-east-1") : undefined,
+);
 
 export function handle(event: { Records: KinesisEventRecord[] }): Promise<BatchResponse> {
-  return processKinesisBatch(event.Records, processors, (fields) => log.error(fields, "processing a record failed"));
+  return processKinesisBatch(
+    event.Records,
+    processors,
+    (fields) => log.error(fields, "processing a record failed"),
+    decoder,
+  );
 }

@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { statSync, readdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { aggregate } from "../../runtime/kinesis/aggregation";
 import path from "node:path";
 import { serviceCommand } from "../../runtime/services";
 import { PlannedResource } from "../../infra/plan/mocks";
@@ -238,6 +241,9 @@ describe("ProcessingService", () => {
     it("ships the compiled processor and only the packages it loads, far within Lambda's size limits", async () => {
       const fn = run.recorded.one("aws:lambda/function:Function");
       expect(fn.inputs).to.include({ runtime: "nodejs22.x", handler: "__index.handler" });
+      expect(fn.inputs.environment).to.deep.equal({
+        variables: { LOG_LEVEL: "info", SCHEMA_REGISTRY_NAME: "kinesis-pipeline-test" },
+      });
       const assets = await archiveEntries(fn);
       const names = Object.keys(assets);
       expect(names).to.include.members(["__index.js", "dist/runtime", "node_modules/pino", "node_modules/protobufjs"]);
@@ -263,6 +269,25 @@ describe("ProcessingService", () => {
       const bytes = names.filter((n) => n !== "__index.js").reduce((sum, n) => sum + sizeOnDisk(path.join(ROOT, n)), 0);
       // Lambda: 50 MB zipped upload, 250 MB unzipped. Unzipped is the stricter check here.
       expect(bytes).to.be.below(20 * 1024 * 1024);
+
+      // And it runs from what it holds: a KPL aggregate and a plain record, handled.
+      const aggregated = aggregate([
+        { partitionKey: "a", data: Buffer.from("one") },
+        { partitionKey: "b", data: Buffer.from("two") },
+      ]);
+      const event = {
+        Records: [
+          {
+            eventID: "shardId-000000000000:1",
+            kinesis: { partitionKey: "a", sequenceNumber: "1", data: aggregated.toString("base64") },
+          },
+          {
+            eventID: "shardId-000000000000:2",
+            kinesis: { partitionKey: "c", sequenceNumber: "2", data: Buffer.from("three").toString("base64") },
+          },
+        ],
+      };
+      expect(await invokeArchive(assets, event)).to.deep.equal({ batchItemFailures: [] });
     });
   });
 });
@@ -273,6 +298,31 @@ function schemaResources(recorded: Recorded): string[] {
     recorded.one("aws:glue/registry:Registry").state.arn as string,
     ...recorded.all("aws:glue/schema:Schema").map((s) => s.state.arn as string),
   ];
+}
+
+/**
+ * Lays the archive out as Lambda would unpack it and calls its handler in a fresh node
+ * process that can load only what the archive holds (no repository node_modules on the path).
+ */
+async function invokeArchive(assets: Record<string, unknown>, event: unknown): Promise<unknown> {
+  const dir = mkdtempSync(path.join(tmpdir(), "lambda-archive-"));
+  try {
+    for (const [name, asset] of Object.entries(assets)) {
+      const a = asset as { path?: Promise<string>; text?: Promise<string> };
+      if (a.text !== undefined) writeFileSync(path.join(dir, name), await a.text);
+      else cpSync(path.join(ROOT, await a.path!), path.join(dir, name), { recursive: true });
+    }
+    const script = `require("./__index.js").handler(${JSON.stringify(event)}).then((r) => console.log(JSON.stringify(r)))`;
+    const out = execFileSync(process.execPath, ["-e", script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, LOG_LEVEL: "silent" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    return JSON.parse(out.trim().split("\n").pop()!);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function archiveEntries(fn: PlannedResource): Promise<Record<string, unknown>> {

@@ -81,3 +81,44 @@ describe("processing in lambda mode (processKinesisBatch)", () => {
     expect(errors[0]).to.include({ corrupt: true });
   });
 });
+
+describe("processing in lambda mode, with schema-registry records", () => {
+  it("hands decoded data to the processor and sends undecodable records to the dead letters, not back to Lambda", async () => {
+    const { DeadLetters } = await import("../../runtime/consumer/dead-letters");
+    const { SchemaDecoder } = await import("../../runtime/consumer/schema-decoder");
+    const { encode } = await import("../../runtime/schema/wire-format");
+    const version = {
+      schemaName: "weather-report",
+      versionNumber: 2,
+      schemaVersionId: "0a0b0c0d-0000-4000-8000-000000000001",
+      definition: "{}",
+    };
+    const source = {
+      latest: async () => version,
+      byId: async (id: string) => (id === version.schemaVersionId ? version : undefined),
+      register: async () => version,
+    };
+    const dead: Record<string, unknown>[] = [];
+    const decoder = new SchemaDecoder(new DeadLetters((f) => dead.push(f)), source);
+    const { seen, factory } = recordingProcessors();
+    const good = encode(Buffer.from('{"temperature":3}'), version.schemaVersionId, { compression: "zlib" });
+    const unknown = encode(Buffer.from("{}"), "0a0b0c0d-0000-4000-8000-0000000000ff", { compression: "none" });
+    const out = await processKinesisBatch(
+      [
+        eventRecord("shardId-0", "1", good),
+        eventRecord("shardId-0", "2", unknown),
+        eventRecord("shardId-0", "3", Buffer.from("plain")),
+      ],
+      factory,
+      () => undefined,
+      decoder,
+    );
+    expect(out.batchItemFailures).to.deep.equal([]);
+    expect(seen.map((r) => [r.sequenceNumber, r.data.toString(), r.value, r.schema?.versionNumber])).to.deep.equal([
+      ["1", '{"temperature":3}', { temperature: 3 }, 2],
+      ["3", "plain", undefined, undefined],
+    ]);
+    expect(dead).to.have.lengthOf(1);
+    expect(dead[0]).to.include({ shardId: "shardId-0", sequenceNumber: "2" });
+  });
+});
