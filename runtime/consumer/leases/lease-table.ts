@@ -151,61 +151,51 @@ export class LeaseTable {
   }
 
   /** Renews a held lease; undefined means it was lost (taken by another worker). */
-  async renew(lease: Lease): Promise<Lease | undefined> {
-    const next: Lease = { ...lease, counter: lease.counter + 1 };
-    const ok = await this.conditional(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { leaseKey: { S: lease.leaseKey } },
-          UpdateExpression: "SET leaseCounter = :next",
-          ConditionExpression: HELD,
-          ExpressionAttributeValues: this.heldValues(lease, next),
-        }),
-      ),
-    );
-    return ok && next;
+  renew(lease: Lease): Promise<Lease | undefined> {
+    return this.writeHeld(lease, { ...lease, counter: lease.counter + 1 }, "SET leaseCounter = :next");
   }
 
   /** Records progress on a held lease; undefined means it was lost and nothing was written. */
-  async checkpoint(lease: Lease, checkpoint: Checkpoint): Promise<Lease | undefined> {
-    const next: Lease = { ...lease, counter: lease.counter + 1, checkpoint, ownerSwitchesSinceCheckpoint: 0 };
+  checkpoint(lease: Lease, checkpoint: Checkpoint): Promise<Lease | undefined> {
     const c = checkpointAttributes(checkpoint);
-    const ok = await this.conditional(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { leaseKey: { S: lease.leaseKey } },
-          UpdateExpression:
-            "SET leaseCounter = :next, checkpoint = :checkpoint, checkpointSubSequenceNumber = :sub, ownerSwitchesSinceCheckpoint = :zero",
-          ConditionExpression: HELD,
-          ExpressionAttributeValues: {
-            ...this.heldValues(lease, next),
-            ":checkpoint": c.checkpoint,
-            ":sub": c.checkpointSubSequenceNumber,
-            ":zero": { N: "0" },
-          },
-        }),
-      ),
+    return this.writeHeld(
+      lease,
+      { ...lease, counter: lease.counter + 1, checkpoint, ownerSwitchesSinceCheckpoint: 0 },
+      "SET leaseCounter = :next, checkpoint = :checkpoint, checkpointSubSequenceNumber = :sub, ownerSwitchesSinceCheckpoint = :zero",
+      { ":checkpoint": c.checkpoint, ":sub": c.checkpointSubSequenceNumber, ":zero": { N: "0" } },
     );
-    return ok && next;
   }
 
   /** Gives a held lease up so that another worker can take it at once (no failover wait). */
   async release(lease: Lease): Promise<boolean> {
-    const next: Lease = { ...lease, counter: lease.counter + 1 };
+    const { owner: _owner, ...unowned } = lease;
+    const next = await this.writeHeld(
+      lease,
+      { ...unowned, counter: lease.counter + 1 },
+      "REMOVE leaseOwner SET leaseCounter = :next",
+    );
+    return next !== undefined;
+  }
+
+  /** An owner's write: applied only if the lease is still as `lease` says and still ours. */
+  private async writeHeld(
+    lease: Lease,
+    next: Lease,
+    updateExpression: string,
+    values: Record<string, AttributeValue> = {},
+  ): Promise<Lease | undefined> {
     const ok = await this.conditional(() =>
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { leaseKey: { S: lease.leaseKey } },
-          UpdateExpression: "REMOVE leaseOwner SET leaseCounter = :next",
+          UpdateExpression: updateExpression,
           ConditionExpression: HELD,
-          ExpressionAttributeValues: this.heldValues(lease, next),
+          ExpressionAttributeValues: { ...this.heldValues(lease, next), ...values },
         }),
       ),
     );
-    return ok !== undefined;
+    return ok && next;
   }
 
   private heldValues(lease: Lease, next: Lease): Record<string, AttributeValue> {
