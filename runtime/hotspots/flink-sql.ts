@@ -1,0 +1,177 @@
+/**
+ * The hot-spot job as Flink SQL, rendered from the job's settings: the statements the
+ * Flink launcher on Managed Service for Apache Flink runs in order.
+ *
+ * The launcher must:
+ * - register the Python UDFs GEOHASH(lon, lat, precision) and GEOHASH_CENTRE(cell) from
+ *   runtime/hotspots/udf/hotspot_udfs.py (ship it with the application and list it in
+ *   `python.files`); the first two statements declare them. Flink SQL has no geohash
+ *   function, and an arithmetic grid would differ from the geohash cells the map, the
+ *   reference application and the TypeScript engine (ngeohash) use;
+ * - apply `SET` statements to the table config (the first statement fixes the session time
+ *   zone to UTC, so windows of TIMESTAMP_LTZ are aligned to the epoch like the engine's);
+ * - replace every ${placeholder} of SQL_PLACEHOLDERS with its application property
+ *   (fillPlaceholders below);
+ * - run the two INSERTs in one statement set, so that they form one job reading the stream once.
+ */
+import { AIRPORTS, AirportCode, BoundingBox, JobConfig, NYC_BOX } from "./job-config";
+
+/** The application properties the statements need, by placeholder name. */
+export const SQL_PLACEHOLDERS = {
+  stream: "the Kinesis stream name",
+  region: "the AWS region of the stream",
+  initialPosition: "where to start reading a shard without state: TRIM_HORIZON or LATEST",
+  opensearchHosts: "the OpenSearch endpoint, https://host:443",
+  hotspotIndex: "the OpenSearch index of pickup hot spots",
+  airportIndex: "the OpenSearch index of average trip durations to the airports",
+} as const;
+
+export type SqlPlaceholder = keyof typeof SQL_PLACEHOLDERS;
+
+/**
+ * RFC 3339 with offset, as schemas/taxi-trip.json's pickupTime ("2009-01-24T16:18:23-05:00").
+ * UNIX_TIMESTAMP parses with the offset; whole seconds, as the replay sends them.
+ */
+const RFC3339 = "'yyyy-MM-dd''T''HH:mm:ssXXX'";
+
+const epochSeconds = (column: string) => `UNIX_TIMESTAMP(\`${column}\`, ${RFC3339})`;
+
+export function hotspotStatements(config: JobConfig): string[] {
+  const window = `INTERVAL '${config.windowMinutes}' MINUTE`;
+  return [
+    `SET 'table.local-time-zone' = 'UTC'`,
+    `CREATE TEMPORARY SYSTEM FUNCTION GEOHASH AS 'hotspot_udfs.geohash' LANGUAGE PYTHON`,
+    `CREATE TEMPORARY SYSTEM FUNCTION GEOHASH_CENTRE AS 'hotspot_udfs.geohash_centre' LANGUAGE PYTHON`,
+    sourceTable(config),
+    hotspotSinkTable(),
+    airportSinkTable(),
+    `INSERT INTO pickup_hotspots
+SELECT
+  cell,
+  GEOHASH_CENTRE(cell) AS location,
+  COUNT(*) AS pickup_count,
+  CAST(TUMBLE_START(pickup_ts, ${window}) AS TIMESTAMP(3)) AS window_start,
+  CAST(TUMBLE_END(pickup_ts, ${window}) AS TIMESTAMP(3)) AS window_end
+FROM (
+  SELECT GEOHASH(\`pickupLongitude\`, \`pickupLatitude\`, ${config.geohashPrecision}) AS cell, pickup_ts
+  FROM taxi_trips
+  WHERE ${inside(NYC_BOX, "pickup")}
+)
+GROUP BY TUMBLE(pickup_ts, ${window}), cell
+HAVING COUNT(*) >= ${config.minTrips}`,
+    `INSERT INTO airport_trip_durations
+SELECT
+  airport,
+  COUNT(*) AS trips,
+  AVG(CAST(trip_seconds AS DOUBLE)) AS average_seconds,
+  CAST(TUMBLE_START(pickup_ts, ${window}) AS TIMESTAMP(3)) AS window_start,
+  CAST(TUMBLE_END(pickup_ts, ${window}) AS TIMESTAMP(3)) AS window_end
+FROM (
+  SELECT
+    CASE
+${(Object.keys(AIRPORTS) as AirportCode[]).map((code) => `      WHEN ${inside(AIRPORTS[code], "dropoff")} THEN '${code}'`).join("\n")}
+    END AS airport,
+    trip_seconds,
+    pickup_ts
+  FROM taxi_trips
+  WHERE ${inside(NYC_BOX, "pickup")}
+)
+WHERE airport IS NOT NULL
+GROUP BY TUMBLE(pickup_ts, ${window}), airport`,
+  ];
+}
+
+function sourceTable(config: JobConfig): string {
+  // Every field of schemas/taxi-trip.json, so the table documents the event; the job uses
+  // the times and positions. Bad records are skipped rather than failing the job: ingest
+  // validates against the schema, and one bad record must not stop the map.
+  return `CREATE TABLE taxi_trips (
+  \`vendor\` STRING,
+  \`pickupTime\` STRING,
+  \`dropoffTime\` STRING,
+  \`passengerCount\` INT,
+  \`tripDistance\` DOUBLE,
+  \`pickupLongitude\` DOUBLE,
+  \`pickupLatitude\` DOUBLE,
+  \`dropoffLongitude\` DOUBLE,
+  \`dropoffLatitude\` DOUBLE,
+  \`fareAmount\` DOUBLE,
+  \`tipAmount\` DOUBLE,
+  \`totalAmount\` DOUBLE,
+  \`paymentType\` STRING,
+  pickup_ts AS TO_TIMESTAMP_LTZ(${epochSeconds("pickupTime")} * 1000, 3),
+  trip_seconds AS ${epochSeconds("dropoffTime")} - ${epochSeconds("pickupTime")},
+  WATERMARK FOR pickup_ts AS pickup_ts - INTERVAL '${config.outOfOrdernessSeconds}' SECOND
+) WITH (
+  'connector' = 'kinesis',
+  'stream' = '\${stream}',
+  'aws.region' = '\${region}',
+  'scan.stream.initpos' = '\${initialPosition}',
+  'format' = 'json',
+  'json.ignore-parse-errors' = 'true'
+)`;
+}
+
+/** Keyed by (cell, window_start): the document id is "<cell>_<window start>", so a restart overwrites. */
+function hotspotSinkTable(): string {
+  return `CREATE TABLE pickup_hotspots (
+  cell STRING,
+  location STRING,
+  pickup_count BIGINT,
+  window_start TIMESTAMP(3),
+  window_end TIMESTAMP(3),
+  PRIMARY KEY (cell, window_start) NOT ENFORCED
+) WITH (
+  'connector' = 'opensearch',
+  'hosts' = '\${opensearchHosts}',
+  'index' = '\${hotspotIndex}',
+  'document-id.key-delimiter' = '_'
+)`;
+}
+
+function airportSinkTable(): string {
+  return `CREATE TABLE airport_trip_durations (
+  airport STRING,
+  trips BIGINT,
+  average_seconds DOUBLE,
+  window_start TIMESTAMP(3),
+  window_end TIMESTAMP(3),
+  PRIMARY KEY (airport, window_start) NOT ENFORCED
+) WITH (
+  'connector' = 'opensearch',
+  'hosts' = '\${opensearchHosts}',
+  'index' = '\${airportIndex}',
+  'document-id.key-delimiter' = '_'
+)`;
+}
+
+/** Edges included, as insideBox() of the engine. */
+function inside(box: BoundingBox, end: "pickup" | "dropoff"): string {
+  return (
+    `\`${end}Longitude\` BETWEEN ${box.west} AND ${box.east}` +
+    ` AND \`${end}Latitude\` BETWEEN ${box.south} AND ${box.north}`
+  );
+}
+
+const PLACEHOLDER = /\$\{([A-Za-z]+)\}/g;
+
+/**
+ * The statements with their placeholders replaced; throws naming a placeholder without a
+ * value, and rejects values that would break out of a SQL string literal.
+ */
+export function fillPlaceholders(
+  statements: readonly string[],
+  values: Partial<Record<SqlPlaceholder, string>>,
+): string[] {
+  return statements.map((sql) =>
+    sql.replace(PLACEHOLDER, (_, name: string) => {
+      const value = (values as Record<string, string | undefined>)[name];
+      if (value === undefined || value === "") {
+        const purpose = (SQL_PLACEHOLDERS as Record<string, string>)[name] ?? "unknown placeholder";
+        throw new Error(`the application property ${name} (${purpose}) is missing`);
+      }
+      if (value.includes("'")) throw new Error(`the application property ${name} is ${value}, allowed: no quote (')`);
+      return value;
+    }),
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * `npm run hotspots -- --file <csv>`: runs the hot-spot job's TypeScript engine over a TLC
+ * 2009 CSV in file order (not sorted: lateness is part of what it shows), one JSON line per
+ * hot spot on stdout, a summary on stderr. Exit 2 on bad options or an unreadable file.
+ */
+import { HotSpot, HotspotEngine } from "./engine";
+import { parseCliOptions, USAGE, UsageError } from "./cli-options";
+import { readTlc2009Trips, TlcFileError } from "./tlc-2009-reader";
+
+export function hotSpotLine(spot: HotSpot): string {
+  return JSON.stringify({
+    cell: spot.cell,
+    location: spot.location,
+    count: spot.count,
+    windowStart: new Date(spot.windowStart).toISOString(),
+    windowEnd: new Date(spot.windowEnd).toISOString(),
+  });
+}
+
+function run(argv: string[]): number {
+  const options = parseCliOptions(argv);
+  if (options === "help") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const trips = readTlc2009Trips(options.file);
+  const engine = new HotspotEngine(options.config);
+  const lines: string[] = [];
+  for (const trip of trips) lines.push(...engine.add(trip).hotSpots.map(hotSpotLine));
+  lines.push(...engine.flush().hotSpots.map(hotSpotLine));
+  process.stdout.write(lines.map((line) => line + "\n").join(""));
+  const { events, outsideBox, late, windows, hotSpots } = engine.stats;
+  process.stderr.write(
+    JSON.stringify({ summary: { events, outsideBox, late, windows, hotSpots, config: options.config } }) + "\n",
+  );
+  return 0;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = run(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError || e instanceof TlcFileError || (e as NodeJS.ErrnoException).code === "ENOENT")) {
+      throw e;
+    }
+    process.stderr.write(`${(e as Error).message}\n${e instanceof UsageError ? USAGE : ""}`);
+    process.exitCode = 2;
+  }
+}
