@@ -12,6 +12,8 @@ export const SERVICE_ENTRYPOINTS = {
   /** The container health check of the HTTP services (ECS ignores the image's HEALTHCHECK). */
   healthcheck: "dist/runtime/healthcheck.js",
   local: "dist/runtime/local/main.js",
+  /** The NYC taxi replay (`npm run replay`), also a child of the local stack. */
+  replay: "dist/runtime/replay/main.js",
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_ENTRYPOINTS;

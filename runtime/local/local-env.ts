@@ -58,6 +58,13 @@ export const LOCAL_VARIABLES = [
     purpose: "a schema the local ingest API enforces (422 when invalid), e.g. taxi-trip",
   },
   {
+    // Read by replay-child.ts (replaySpeedup); listed here for --help.
+    name: "LOCAL_REPLAY_SPEEDUP",
+    fallback: "3600",
+    allowed: "0 for no replay, or a positive number",
+    purpose: "pace of the NYC taxi replay into the stream: trips' event time runs this many times faster",
+  },
+  {
     name: "LOCAL_STATE_DIR",
     fallback: "<repo>/.local",
     allowed: "a directory path",

@@ -6,12 +6,13 @@ import { createKinesisClient } from "../aws/kinesis-client";
 import { LOCAL_REGION, startEmulators } from "./emulators";
 import { ChildExit, GuardedChild } from "./guarded-child";
 import { startIngest } from "./ingest-child";
+import { LOCAL_REPLAY_FILE, replaySpeedup, startReplay } from "./replay-child";
 import { LOCAL_APPLICATION, startProcessing } from "./processing-children";
 import { LocalSchemaRegistry } from "../schema/local-registry";
 import { shippedSchemas } from "../schema/shipped-schemas";
 import { LocalConfig } from "./local-env";
 import { assertPortFree } from "./ports";
-import { readStackFile, removeStackFile, stackFilePath, writeStackFile } from "./stack-file";
+import { readStackFile, removeStackFile, stackFilePath, updateStackFile, writeStackFile } from "./stack-file";
 import { Layer, StackChild, stopInOrder } from "./stop-order";
 import { createLocalStream } from "./stream-setup";
 import { UsageError } from "./usage-error";
@@ -66,6 +67,7 @@ export class LocalStack {
     const { config, stopSignal: signal, log } = this.options;
     const startedAt = new Date();
     await this.refuseSecondStack();
+    const speedup = replaySpeedup(process.env.LOCAL_REPLAY_SPEEDUP);
     await assertPortFree(config.kinesisPort, "LOCAL_KINESIS_PORT");
     await assertPortFree(config.dynamodbPort, "LOCAL_DYNAMODB_PORT");
     await assertPortFree(config.ingestPort, "LOCAL_INGEST_PORT");
@@ -133,6 +135,16 @@ export class LocalStack {
     });
     this.wroteStackFile = true;
 
+    // The taxi replay reads the stack file, so it starts last; LOCAL_REPLAY_SPEEDUP turns it on.
+    let replayRow = "off (LOCAL_REPLAY_SPEEDUP=0)";
+    if (speedup !== undefined) {
+      log.info(`Starting the NYC taxi replay (speedup ${speedup})...`);
+      const replay = await startReplay({ stateDir: config.stateDir, speedup, signal });
+      this.adopt(replay, "service");
+      await updateStackFile(config.stateDir, { pids: { replay: replay.pid } });
+      replayRow = `${LOCAL_REPLAY_FILE} in a loop, ${speedup}x, taxi-trip schema enforced  (pid ${replay.pid})`;
+    }
+
     const rows: [string, string][] = [
       ["Kinesis endpoint", `${kinesis.endpoint}  (pid ${kinesis.pid})`],
       ["DynamoDB endpoint", `${dynamodb.endpoint}  (pid ${dynamodb.pid})`],
@@ -143,6 +155,7 @@ export class LocalStack {
         "Processing",
         `${workers.length} workers (pids ${workers.map((w) => w.pid).join(", ")}), leases in ${LOCAL_APPLICATION}`,
       ],
+      ["Taxi replay", replayRow],
       ["Processed file", `${processedFile}  (one JSON line per record)`],
       [
         "Schemas",

@@ -34,6 +34,8 @@ describe("npm start (the local stack)", function () {
       LOCAL_INGEST_PORT: String(await freePort()),
       LOCAL_STATE_DIR: stateDir,
       LOCAL_SHARDS: "2",
+      // The tests that compare stream contents exactly run without the taxi replay.
+      LOCAL_REPLAY_SPEEDUP: "0",
     };
     stack = undefined;
     stackFile = undefined;
@@ -45,6 +47,7 @@ describe("npm start (the local stack)", function () {
     killIfRunning(stackFile?.pids.ingest);
     killIfRunning(stackFile?.pids["processing-1"]);
     killIfRunning(stackFile?.pids["processing-2"]);
+    killIfRunning(stackFile?.pids.replay);
     killIfRunning(stackFile?.pids.kinesis);
     killIfRunning(stackFile?.pids.dynamodb);
     await fs.rm(stateDir, { recursive: true, force: true });
@@ -187,6 +190,7 @@ describe("npm start (the local stack)", function () {
       "LOCAL_INGEST_PORT",
       "LOCAL_SHARDS",
       "LOCAL_STREAM_NAME",
+      "LOCAL_REPLAY_SPEEDUP",
       "LOCAL_STATE_DIR",
     ]) {
       expect(stack.stdout).to.include(variable);
@@ -247,6 +251,32 @@ describe("npm start (the local stack)", function () {
     }
     stack!.child.kill("SIGINT");
     expect(await stack!.exitWithin(10_000)).to.deep.equal({ code: 0, signal: null });
+  });
+
+  it("by default replays NYC taxi trips through the taxi schema, and the workers decode them", async () => {
+    await startStack({ LOCAL_REPLAY_SPEEDUP: "" });
+    // The replay starts after the stack file is first written, and adds its pid to it.
+    const file = (await readStackFile(stateDir))!;
+    stackFile = file;
+    expect(file.pids).to.have.property("replay");
+    const trips = await stack!.waitFor(
+      "replayed trips in the processed file",
+      async () => {
+        const lines = (await readFile(file.processedFile as string, "utf8").catch(() => ""))
+          .split("\n")
+          .filter((l) => l !== "")
+          .map((l) => JSON.parse(l) as { data: string; schema?: string });
+        return lines.length >= 5 ? lines : undefined;
+      },
+      30_000,
+    );
+    for (const trip of trips) {
+      expect(trip.schema).to.equal("taxi-trip@1");
+      expect(JSON.parse(trip.data)).to.include.keys("pickupTime", "pickupLongitude", "pickupLatitude");
+    }
+    stack!.child.kill("SIGINT");
+    expect(await stack!.exitWithin(10_000)).to.deep.equal({ code: 0, signal: null });
+    expect(isRunning(file.pids.replay!), "replay still running").to.equal(false);
   });
 
   it("keeps its state in <repo>/.local by default, also when run compiled from dist/", () => {

@@ -8,64 +8,13 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { expect } from "chai";
 import { compileSchema } from "../../runtime/schema/json-validation";
+import { event2009, event2015 } from "../../runtime/replay/trip-event";
 
 const SCHEMAS = path.join(__dirname, "..", "..", "schemas");
 // The real TLC samples shipped in data/ (see data/README.md for their provenance).
 const TAXI_DATA = path.join(__dirname, "..", "..", "data", "nyc-taxi");
 
-const PAYMENT_2009: Record<string, string> = {
-  cash: "cash",
-  credit: "credit",
-  "no charge": "no_charge",
-  dispute: "dispute",
-};
-const PAYMENT_2015 = ["credit", "cash", "no_charge", "dispute", "unknown", "voided"];
-const VENDOR_2015: Record<string, string> = { "1": "CMT", "2": "VTS" };
-
-/** TLC local time to RFC 3339: these files hold January trips (a few end on February 1), when New York is on EST (-05:00). */
-function newYorkWinter(local: string): string {
-  if (!/^\d{4}-0[12]-\d{2} \d{2}:\d{2}:\d{2}$/.test(local))
-    throw new Error(`not a January or February TLC time: ${local}`);
-  return `${local.replace(" ", "T")}-05:00`;
-}
-
 type Row = Record<string, string>;
-
-function event2009(row: Row) {
-  return {
-    vendor: row.vendor_name,
-    pickupTime: newYorkWinter(row.Trip_Pickup_DateTime),
-    dropoffTime: newYorkWinter(row.Trip_Dropoff_DateTime),
-    passengerCount: Number(row.Passenger_Count),
-    tripDistance: Number(row.Trip_Distance),
-    pickupLongitude: Number(row.Start_Lon),
-    pickupLatitude: Number(row.Start_Lat),
-    dropoffLongitude: Number(row.End_Lon),
-    dropoffLatitude: Number(row.End_Lat),
-    fareAmount: Number(row.Fare_Amt),
-    tipAmount: Number(row.Tip_Amt),
-    totalAmount: Number(row.Total_Amt),
-    paymentType: PAYMENT_2009[row.Payment_Type.toLowerCase()] ?? row.Payment_Type,
-  };
-}
-
-function event2015(row: Row) {
-  return {
-    vendor: VENDOR_2015[row.VendorID] ?? row.VendorID,
-    pickupTime: newYorkWinter(row.tpep_pickup_datetime),
-    dropoffTime: newYorkWinter(row.tpep_dropoff_datetime),
-    passengerCount: Number(row.passenger_count),
-    tripDistance: Number(row.trip_distance),
-    pickupLongitude: Number(row.pickup_longitude),
-    pickupLatitude: Number(row.pickup_latitude),
-    dropoffLongitude: Number(row.dropoff_longitude),
-    dropoffLatitude: Number(row.dropoff_latitude),
-    fareAmount: Number(row.fare_amount),
-    tipAmount: Number(row.tip_amount),
-    totalAmount: Number(row.total_amount),
-    paymentType: PAYMENT_2015[Number(row.payment_type) - 1] ?? row.payment_type,
-  };
-}
 
 function rows(csv: string): Row[] {
   const [header, ...lines] = csv.trim().split("\n");

@@ -1,0 +1,91 @@
+/**
+ * The replay's command line, as a pure function: the options, or a ReplayUsageError naming
+ * every bad value and what is allowed.
+ */
+import { ReplayUsageError } from "./usage";
+
+export type ReplayTarget = { kind: "local" } | { kind: "ingest"; url: URL };
+
+export interface ReplayArgs {
+  file: string;
+  speedup: number;
+  loop: boolean;
+  target: ReplayTarget;
+}
+
+export const REPLAY_USAGE = [
+  "Usage: npm run replay -- --file <csv> --speedup <n> [--loop] [--target local|<ingest url>]",
+  "",
+  "  --file <csv>      a TLC yellow-cab trip CSV, 2009 or 2015 layout (e.g. data/nyc-taxi/yellow_tripdata_2009-01_10k.csv)",
+  "  --speedup <n>     event time runs n times faster than wall time (a positive number; 60 = a minute of trips per second)",
+  "  --loop            start over at the end, shifting times so event time keeps increasing",
+  "  --target local    write straight to the local stack's stream (reads .local/stack.json; the default)",
+  "  --target <url>    POST /batch to an ingest API, e.g. http://127.0.0.1:8080",
+  "",
+].join("\n");
+
+const VALUE_OPTIONS = new Set(["--file", "--speedup", "--target"]);
+
+export function wantsReplayHelp(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
+export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
+  const values = new Map<string, string>();
+  let loop = false;
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] =
+      argv[i].startsWith("--") && argv[i].includes("=") ? splitOnce(argv[i]) : [argv[i], undefined];
+    if (name === "--loop") {
+      loop = true;
+    } else if (VALUE_OPTIONS.has(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || (inline === undefined && value.startsWith("--"))) {
+        problems.push(`${name} needs a value`);
+        if (value !== undefined) i--;
+      } else values.set(name, value);
+    } else {
+      problems.push(
+        `${JSON.stringify(argv[i])} is not an option (allowed: --file, --speedup, --loop, --target, --help)`,
+      );
+    }
+  }
+  const file = values.get("--file");
+  if (file === undefined && !problems.some((p) => p.startsWith("--file")))
+    problems.push("--file is missing (allowed: a TLC trip CSV file)");
+  const speedupText = values.get("--speedup");
+  const speedup = Number(speedupText);
+  if (speedupText === undefined) {
+    if (!problems.some((p) => p.startsWith("--speedup")))
+      problems.push("--speedup is missing (allowed: a positive number, e.g. 60)");
+  } else if (speedupText.trim() === "" || !Number.isFinite(speedup) || speedup <= 0) {
+    problems.push(`--speedup is ${JSON.stringify(speedupText)} (allowed: a positive number, e.g. 60)`);
+  }
+  const target = parseTarget(values.get("--target") ?? "local", problems);
+  if (problems.length > 0) throw new ReplayUsageError(problems.join("; "));
+  return { file: file as string, speedup, loop, target: target as ReplayTarget };
+}
+
+function parseTarget(text: string, problems: string[]): ReplayTarget | undefined {
+  if (text === "local") return { kind: "local" };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    problems.push(`--target is ${JSON.stringify(text)} (allowed: local, or an http:// or https:// ingest URL)`);
+    return undefined;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    problems.push(`--target is ${JSON.stringify(text)} (allowed: local, or an http:// or https:// ingest URL)`);
+    return undefined;
+  }
+  // The API's routes hang off the URL: a trailing slash makes "batch" resolve below it.
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  return { kind: "ingest", url };
+}
+
+function splitOnce(arg: string): [string, string] {
+  const at = arg.indexOf("=");
+  return [arg.slice(0, at), arg.slice(at + 1)];
+}

@@ -1,0 +1,78 @@
+/**
+ * The replay itself: sends each trip when it is due (pacing.ts), in batches of what is due,
+ * until the file ends (or forever with --loop), or until stopped; then flushes the sink.
+ * The clock and the sink are parameters, so a test can drive it without a stream.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { ReplayTrip } from "./ordering";
+import { dueAtMs, dueCount, lagMs, passShiftMs, positionOf } from "./pacing";
+import { tripPartitionKey } from "./partition-key";
+import { OutgoingTrip, TripSink } from "./trip-sink";
+import { tripEvent } from "./trip-event";
+
+export interface ReplayLoopOptions {
+  trips: readonly ReplayTrip[];
+  speedup: number;
+  loop: boolean;
+  sink: TripSink;
+  signal: AbortSignal;
+  clock?: () => number;
+  /** Called after each batch, with what was sent so far and the lag of that batch. */
+  onBatch?: (progress: { sent: number; lagMs: number; pass: number }) => void;
+}
+
+export interface ReplayLoopResult {
+  sent: number;
+  maxLagMs: number;
+  passes: number;
+  stoppedBySignal: boolean;
+}
+
+/** The largest batch handed to the sink at once: one PutRecords or one POST /batch. */
+const MAX_BATCH = 500;
+/** The longest sleep: a stop signal or a slow clock is noticed at least this often. */
+const MAX_SLEEP_MS = 1_000;
+
+export async function runReplayLoop(options: ReplayLoopOptions): Promise<ReplayLoopResult> {
+  const { trips, speedup, loop, sink, signal } = options;
+  const clock = options.clock ?? Date.now;
+  const pickups = trips.map(({ trip }) => trip.pickupMs);
+  const result: ReplayLoopResult = { sent: 0, maxLagMs: 0, passes: 0, stoppedBySignal: false };
+  if (trips.length === 0) return result;
+  const shift = passShiftMs(pickups[0], pickups[pickups.length - 1]);
+  const startedAt = clock();
+  const dueOf = (send: number) => {
+    const { pass, index } = positionOf(send, trips.length);
+    return dueAtMs(pickups[index] + pass * shift, pickups[0], startedAt, speedup);
+  };
+
+  while (!signal.aborted && (loop || result.sent < trips.length)) {
+    const now = clock();
+    const count = dueCount(pickups, result.sent, now, startedAt, speedup, loop, MAX_BATCH);
+    if (count === 0) {
+      try {
+        await sleep(Math.min(Math.max(1, dueOf(result.sent) - now), MAX_SLEEP_MS), undefined, { signal });
+      } catch {
+        // aborted: the loop condition ends it
+      }
+      continue;
+    }
+    const batch: OutgoingTrip[] = [];
+    for (let send = result.sent; send < result.sent + count; send++) {
+      const { pass, index } = positionOf(send, trips.length);
+      batch.push({
+        event: tripEvent(trips[index].trip, pass * shift),
+        partitionKey: tripPartitionKey(trips[index], pass),
+      });
+    }
+    const lag = lagMs(now, dueOf(result.sent));
+    result.maxLagMs = Math.max(result.maxLagMs, lag);
+    await sink.send(batch);
+    result.sent += count;
+    result.passes = positionOf(result.sent - 1, trips.length).pass + 1;
+    options.onBatch?.({ sent: result.sent, lagMs: lag, pass: result.passes - 1 });
+  }
+  result.stoppedBySignal = signal.aborted;
+  return result;
+}
