@@ -6,7 +6,10 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { HotspotTrip } from "./trip";
-import { newYorkTimeToEpochMs } from "./new-york-time";
+import { parseNewYorkTime } from "../replay/new-york-time";
+
+/** TLC times are New York wall clock; NaN for one that is not a time (the row is then dropped). */
+const newYorkTimeToEpochMs = (local: string): number => parseNewYorkTime(local.trim()) ?? NaN;
 
 const COLUMNS = [
   "Trip_Pickup_DateTime",

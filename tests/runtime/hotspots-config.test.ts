@@ -10,7 +10,6 @@ import {
 } from "../../runtime/hotspots/job-config";
 import { cellCentre, pickupCell, windowStartOf } from "../../runtime/hotspots/cell";
 import { parseCliOptions, UsageError } from "../../runtime/hotspots/cli-options";
-import { newYorkTimeToEpochMs } from "../../runtime/hotspots/new-york-time";
 
 describe("hot spots: job config", () => {
   it("defaults are valid", () => {
@@ -107,24 +106,6 @@ describe("hot spots: cells", () => {
     expect(insideBox(NYC_BOX, NYC_BOX.west - 1e-9, NYC_BOX.north)).to.equal(false);
     expect(insideBox(NYC_BOX, 0, 0)).to.equal(false);
   });
-});
-
-describe("hot spots: New York time", () => {
-  const times: [string, string | null][] = [
-    ["2009-01-24 16:18:23", "2009-01-24T21:18:23.000Z"], // EST
-    ["2009-07-01 12:00:00", "2009-07-01T16:00:00.000Z"], // EDT
-    ["2009-03-08 02:30:00", null], // skipped by spring-forward
-    ["2009-11-01 01:30:00", "2009-11-01T05:30:00.000Z"], // repeated hour: the earlier instant
-    ["2009-01-24T16:18:23", "2009-01-24T21:18:23.000Z"],
-    ["24/01/2009 16:18", null],
-  ];
-  for (const [wallClock, iso] of times) {
-    it(`${wallClock} is ${iso ?? "not a New York time"}`, () => {
-      const ms = newYorkTimeToEpochMs(wallClock);
-      if (iso === null) expect(Number.isNaN(ms), String(ms)).to.equal(true);
-      else expect(new Date(ms).toISOString()).to.equal(iso);
-    });
-  }
 });
 
 describe("hot spots: CLI options", () => {
