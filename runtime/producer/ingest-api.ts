@@ -89,13 +89,12 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
   app.addHook("preClose", async () => {
     closing = true;
   });
-  // A callback hook, not an async one: it runs on every request, and a promise each is a cost.
-  app.addHook("onRequest", (_request, reply, done) => {
-    if (closing) refuse(reply, failure(new ProducerClosedError()));
-    else done();
-  });
+  /** While draining: every request gets 503 with Retry-After, in the API's words. */
+  const shuttingDown = (reply: FastifyReply) => refuse(reply, failure(new ProducerClosedError()));
 
+  // The routes check `closing` themselves: a hook would run on every request of the hot path.
   app.post("/", async (request, reply) => {
+    if (closing) return shuttingDown(reply);
     const parsed = parseRecord(request.body, "", options.schema);
     if (!parsed.ok) return refuse(reply, parsed.error);
     if (ackMode === "buffered") {
@@ -120,6 +119,7 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
   });
 
   app.post("/batch", async (request, reply) => {
+    if (closing) return shuttingDown(reply);
     const parsed = parseBatch(request.body, options.schema);
     if (!parsed.ok) {
       const count = Array.isArray((request.body as { records?: unknown })?.records)
@@ -147,7 +147,10 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
     });
   });
 
-  app.get("/healthcheck", async (_request, reply) => reply.code(200).send({ status: "ok", pending: producer.pending }));
+  // Draining shows as 503 here too, so the load balancer stops sending.
+  app.get("/healthcheck", async (_request, reply) =>
+    closing ? shuttingDown(reply) : reply.code(200).send({ status: "ok", pending: producer.pending }),
+  );
 
   app.setNotFoundHandler((request, reply) =>
     refuse(reply, {
