@@ -1,3 +1,5 @@
+import { UsageError } from "./usage-error";
+
 /**
  * Settings from environment variables, for every service this project runs: a table of
  * variables (default, what is allowed, what it is for) read in one pass that reports every
@@ -5,7 +7,7 @@
  */
 
 /** A setting the user fixes by changing how the service is run; services exit 2 on it. */
-export class SettingsError extends Error {
+export class SettingsError extends UsageError {
   override name = "SettingsError";
 }
 

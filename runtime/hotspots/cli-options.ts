@@ -4,13 +4,14 @@
  */
 import { parseArgs } from "node:util";
 import { JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "./job-config";
+import { UsageError } from "../usage-error";
+
+export { UsageError };
 
 export interface CliOptions {
   readonly file: string;
   readonly config: JobConfig;
 }
-
-export class UsageError extends Error {}
 
 export const USAGE = `usage: npm run hotspots -- --file <csv> [--window-minutes m] [--precision p] [--min-trips k] [--out-of-orderness-seconds s]
   --file                      a TLC 2009 yellow-cab CSV (e.g. data/nyc-taxi/yellow_tripdata_2009-01_10k.csv), read in file order

@@ -1,5 +1,5 @@
 import { LOCAL_VARIABLES } from "./local-env";
-import { UsageError } from "./usage-error";
+import { UsageError } from "../usage-error";
 
 /** `npm start` takes no options besides --help: everything else is an environment variable. */
 export function wantsHelp(argv: readonly string[]): boolean {

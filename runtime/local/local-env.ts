@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../repo-root";
 import { resolveStateDir } from "./stack-file";
-import { UsageError } from "./usage-error";
+import { UsageError } from "../usage-error";
 
 /** Everything `npm start` can be told, after validation. */
 export interface LocalConfig {

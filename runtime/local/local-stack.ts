@@ -15,7 +15,7 @@ import { assertPortFree } from "./ports";
 import { readStackFile, removeStackFile, stackFilePath, updateStackFile, writeStackFile } from "./stack-file";
 import { Layer, StackChild, stopInOrder } from "./stop-order";
 import { createLocalStream } from "./stream-setup";
-import { UsageError } from "./usage-error";
+import { UsageError } from "../usage-error";
 
 export interface LocalStackOptions {
   config: LocalConfig;

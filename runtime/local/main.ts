@@ -5,7 +5,7 @@
 import { helpText, wantsHelp } from "./help";
 import { parseLocalEnv } from "./local-env";
 import { LocalStack } from "./local-stack";
-import { UsageError } from "./usage-error";
+import { UsageError } from "../usage-error";
 
 async function main(): Promise<number> {
   if (wantsHelp(process.argv.slice(2))) {

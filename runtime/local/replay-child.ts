@@ -12,7 +12,7 @@ import { REPO_ROOT } from "../repo-root";
 import { SERVICE_ENTRYPOINTS } from "../services";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { pollUntil } from "./poll-until";
-import { UsageError } from "./usage-error";
+import { UsageError } from "../usage-error";
 
 export const LOCAL_REPLAY_FILE = path.join("data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
 /**

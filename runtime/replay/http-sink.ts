@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { STREAM_LIMITS } from "../kinesis/limits";
 import { SkipTally } from "./skip-tally";
 import { OutgoingTrip, TripSink } from "./trip-sink";
-import { ReplayUsageError } from "./usage";
+import { UsageError } from "../usage-error";
 
 /** Requests in flight at once: enough to hide latency, few enough not to swamp one service. */
 export const MAX_REQUESTS_IN_FLIGHT = 4;
@@ -62,7 +62,7 @@ export async function openHttpSink(ingestUrl: URL): Promise<TripSink> {
     if (answer.status !== 200) throw new Error(`GET /healthcheck answered ${answer.status}`);
   } catch (error) {
     agent.destroy();
-    throw new ReplayUsageError(
+    throw new UsageError(
       `the target ${ingestUrl.href} is unreachable (${(error as Error).message}); allowed: "local" or the URL of a running ingest API`,
     );
   }

@@ -13,21 +13,21 @@ import { openHttpSink } from "./http-sink";
 import { openStreamSink } from "./stream-sink";
 import { readTripFile } from "./trip-file";
 import { TripSink } from "./trip-sink";
-import { ReplayUsageError } from "./usage";
+import { UsageError } from "../usage-error";
 
 async function openSink(args: ReplayArgs): Promise<TripSink> {
   if (args.target.kind === "ingest") return openHttpSink(args.target.url);
   const stateDir = resolveStateDir(process.env.LOCAL_STATE_DIR);
   const stack = await readStackFile(stateDir).catch((error: Error) => {
-    throw new ReplayUsageError(`--target local: ${error.message}`);
+    throw new UsageError(`--target local: ${error.message}`);
   });
   if (stack === undefined) {
-    throw new ReplayUsageError(
+    throw new UsageError(
       `--target local: no local stack is running (no ${stackFilePath(stateDir)}); start one with \`npm start\`, or give an ingest URL`,
     );
   }
   if (typeof stack.schemaRegistryFile !== "string") {
-    throw new ReplayUsageError(`--target local: ${stackFilePath(stateDir)} names no schemaRegistryFile`);
+    throw new UsageError(`--target local: ${stackFilePath(stateDir)} names no schemaRegistryFile`);
   }
   return openStreamSink({
     kinesisEndpoint: stack.kinesisEndpoint,
@@ -106,7 +106,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ReplayUsageError) {
+    if (error instanceof UsageError) {
       console.error(`replay: ${error.message}`);
       process.exit(2);
     }

@@ -1,8 +1,8 @@
 /**
- * The replay's command line, as a pure function: the options, or a ReplayUsageError naming
+ * The replay's command line, as a pure function: the options, or a UsageError naming
  * every bad value and what is allowed.
  */
-import { ReplayUsageError } from "./usage";
+import { UsageError } from "../usage-error";
 
 export type ReplayTarget = { kind: "local" } | { kind: "ingest"; url: URL };
 
@@ -63,7 +63,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
     problems.push(`--speedup is ${JSON.stringify(speedupText)} (allowed: a positive number, e.g. 60)`);
   }
   const target = parseTarget(values.get("--target") ?? "local", problems);
-  if (problems.length > 0) throw new ReplayUsageError(problems.join("; "));
+  if (problems.length > 0) throw new UsageError(problems.join("; "));
   return { file: file as string, speedup, loop, target: target as ReplayTarget };
 }
 

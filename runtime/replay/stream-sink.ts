@@ -12,7 +12,7 @@ import { kinesisPort } from "../producer/kinesis-port";
 import { openSchemaSource } from "../schema/open-schema-source";
 import { SkipTally } from "./skip-tally";
 import { OutgoingTrip, TripSink } from "./trip-sink";
-import { ReplayUsageError } from "./usage";
+import { UsageError } from "../usage-error";
 
 export const TAXI_SCHEMA = "taxi-trip";
 
@@ -43,7 +43,7 @@ export async function openStreamSink(target: StreamTarget): Promise<TripSink> {
     const source = openSchemaSource({ kind: "file", file: target.schemaRegistryFile }, target.region);
     schema = await IngestSchema.load(source, TAXI_SCHEMA, "none");
   } catch (error) {
-    throw new ReplayUsageError(
+    throw new UsageError(
       `the schema registry ${target.schemaRegistryFile} has no usable ${TAXI_SCHEMA} schema (${(error as Error).message}); allowed: a local registry file where ${TAXI_SCHEMA} is registered`,
     );
   }
@@ -60,7 +60,7 @@ export async function openStreamSink(target: StreamTarget): Promise<TripSink> {
     await withTimeout(producer.start(), REACH_TIMEOUT_MS);
   } catch (error) {
     client.destroy();
-    throw new ReplayUsageError(`the target ${where} is unreachable (${(error as Error).message})`);
+    throw new UsageError(`the target ${where} is unreachable (${(error as Error).message})`);
   }
   return new StreamSink(producer, schema, () => client.destroy(), where);
 }

@@ -11,7 +11,7 @@ import { orderByPickup, ReplayTrip } from "./ordering";
 import { classifyRow } from "./row-check";
 import { SkipTally } from "./skip-tally";
 import { TlcRow } from "./trip-event";
-import { ReplayUsageError } from "./usage";
+import { UsageError } from "../usage-error";
 
 export interface TripFile {
   layout: Layout;
@@ -26,9 +26,7 @@ export function readTripFile(file: string): TripFile {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ReplayUsageError(
-      `--file ${file} cannot be read (${code ?? String(error)}); allowed: a TLC trip CSV file`,
-    );
+    throw new UsageError(`--file ${file} cannot be read (${code ?? String(error)}); allowed: a TLC trip CSV file`);
   }
   return parseTripCsv(text, file);
 }
@@ -40,12 +38,12 @@ export function parseTripCsv(text: string, file: string): TripFile {
     // relax_column_count: a short or long row is a bad row (skipped as unparsable), not a bad file.
     records = parse(text, { skip_empty_lines: true, relax_column_count: true, bom: true });
   } catch (error) {
-    throw new ReplayUsageError(`--file ${file} is not CSV: ${(error as Error).message}`);
+    throw new UsageError(`--file ${file} is not CSV: ${(error as Error).message}`);
   }
   const [header = [], ...lines] = records;
   const layout = detectLayout(header);
   if (layout === undefined) {
-    throw new ReplayUsageError(
+    throw new UsageError(
       `--file ${file} has the header ${JSON.stringify(header.slice(0, 4).join(","))}..., which is neither TLC layout (allowed: ${layoutsAllowed()})`,
     );
   }

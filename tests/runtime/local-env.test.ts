@@ -3,7 +3,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { parseLocalEnv } from "../../runtime/local/local-env";
-import { UsageError } from "../../runtime/local/usage-error";
+import { UsageError } from "../../runtime/usage-error";
 
 const CWD = "/home/dev/kinesis-pipeline";
 const REPO_LOCAL = path.resolve(__dirname, "..", "..", ".local");

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 
 import { parseReplayArgs } from "../../runtime/replay/replay-args";
-import { ReplayUsageError } from "../../runtime/replay/usage";
+import { UsageError } from "../../runtime/usage-error";
 
 describe("replay arguments", () => {
   const GOOD: [string, string[], object][] = [
@@ -65,7 +65,7 @@ describe("replay arguments", () => {
   ];
   for (const [what, argv, message] of BAD) {
     it(`refuses ${what}`, () => {
-      expect(() => parseReplayArgs(argv)).to.throw(ReplayUsageError, message);
+      expect(() => parseReplayArgs(argv)).to.throw(UsageError, message);
     });
   }
 });

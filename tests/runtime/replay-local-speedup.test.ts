@@ -2,7 +2,7 @@
 import { expect } from "chai";
 
 import { replaySpeedup, SUGGESTED_REPLAY_SPEEDUP } from "../../runtime/local/replay-child";
-import { UsageError } from "../../runtime/local/usage-error";
+import { UsageError } from "../../runtime/usage-error";
 
 describe("LOCAL_REPLAY_SPEEDUP", () => {
   const GOOD: [string | undefined, number | undefined][] = [
