@@ -5,10 +5,11 @@
  */
 import { Logger } from "pino";
 import { emfLogger, LineSink, Unit } from "../metrics/emf";
+import { IntervalReport, putPerDimension } from "../metrics/interval-report";
 import { CoordinatorEvents } from "./coordinator";
 import { DeadLetters } from "./dead-letters";
 
-export class ConsumerMetrics implements CoordinatorEvents {
+export class ConsumerMetrics extends IntervalReport implements CoordinatorEvents {
   private recordsProcessed = 0;
   private processingMs = 0;
   private batches = 0;
@@ -18,14 +19,15 @@ export class ConsumerMetrics implements CoordinatorEvents {
   private checkpointFailures = 0;
   private held = 0;
   private behindByShard = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly sink: LineSink,
     private readonly streamName: string,
     private readonly logger: Logger,
     private readonly deadLetters?: DeadLetters,
-  ) {}
+  ) {
+    super();
+  }
 
   log(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown>): void {
     this.logger[level](fields, msg);
@@ -58,16 +60,6 @@ export class ConsumerMetrics implements CoordinatorEvents {
     else this.takes++;
   }
 
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.report(), intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.report();
-  }
-
   async report(): Promise<void> {
     const dims = { Service: "processing", StreamName: this.streamName };
     const m = emfLogger(this.sink, dims);
@@ -82,11 +74,7 @@ export class ConsumerMetrics implements CoordinatorEvents {
     await m.flush();
     const behind = this.behindByShard;
     this.behindByShard = new Map();
-    for (const [shardId, millis] of behind) {
-      const s = emfLogger(this.sink, { ...dims, ShardId: shardId });
-      s.putMetric("MillisBehindLatest", millis, Unit.Milliseconds);
-      await s.flush();
-    }
+    await putPerDimension(this.sink, dims, "ShardId", behind, "MillisBehindLatest", Unit.Milliseconds);
     this.recordsProcessed = this.processingMs = this.batches = this.takes = this.steals = 0;
     this.skippedRecords = this.checkpointFailures = 0;
   }

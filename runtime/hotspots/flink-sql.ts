@@ -43,8 +43,13 @@ export function hotspotStatements(config: JobConfig): string[] {
     `CREATE TEMPORARY SYSTEM FUNCTION GEOHASH AS 'hotspot_udfs.geohash' LANGUAGE PYTHON`,
     `CREATE TEMPORARY SYSTEM FUNCTION GEOHASH_CENTRE AS 'hotspot_udfs.geohash_centre' LANGUAGE PYTHON`,
     sourceTable(config),
-    hotspotSinkTable(),
-    airportSinkTable(),
+    openSearchSinkTable("pickup_hotspots", "cell", ["location STRING", "pickup_count BIGINT"], "hotspotIndex"),
+    openSearchSinkTable(
+      "airport_trip_durations",
+      "airport",
+      ["trips BIGINT", "average_seconds DOUBLE"],
+      "airportIndex",
+    ),
     `INSERT INTO pickup_hotspots
 SELECT
   cell,
@@ -112,35 +117,20 @@ function sourceTable(config: JobConfig): string {
 )`;
 }
 
-/** Keyed by (cell, window_start): the document id is "<cell>_<window start>", so a restart overwrites. */
-function hotspotSinkTable(): string {
-  return `CREATE TABLE pickup_hotspots (
-  cell STRING,
-  location STRING,
-  pickup_count BIGINT,
-  window_start TIMESTAMP(3),
+/**
+ * An OpenSearch sink keyed by (key, window_start): the document id is "<key>_<window start>",
+ * so a restarted job overwrites the documents it wrote before instead of adding copies.
+ */
+function openSearchSinkTable(table: string, key: string, columns: string[], indexPlaceholder: string): string {
+  return `CREATE TABLE ${table} (
+  ${key} STRING,
+${columns.map((column) => `  ${column},\n`).join("")}  window_start TIMESTAMP(3),
   window_end TIMESTAMP(3),
-  PRIMARY KEY (cell, window_start) NOT ENFORCED
+  PRIMARY KEY (${key}, window_start) NOT ENFORCED
 ) WITH (
   'connector' = 'opensearch',
   'hosts' = '\${opensearchHosts}',
-  'index' = '\${hotspotIndex}',
-  'document-id.key-delimiter' = '_'
-)`;
-}
-
-function airportSinkTable(): string {
-  return `CREATE TABLE airport_trip_durations (
-  airport STRING,
-  trips BIGINT,
-  average_seconds DOUBLE,
-  window_start TIMESTAMP(3),
-  window_end TIMESTAMP(3),
-  PRIMARY KEY (airport, window_start) NOT ENFORCED
-) WITH (
-  'connector' = 'opensearch',
-  'hosts' = '\${opensearchHosts}',
-  'index' = '\${airportIndex}',
+  'index' = '\${${indexPlaceholder}}',
   'document-id.key-delimiter' = '_'
 )`;
 }

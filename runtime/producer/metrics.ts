@@ -4,31 +4,23 @@
  * time, what is pending, and every reject by reason.
  */
 import { emfLogger, LineSink, Unit } from "../metrics/emf";
+import { IntervalReport, putPerDimension } from "../metrics/interval-report";
 import { KinesisProducer } from "./kinesis-producer";
 
-export class IngestMetrics {
+export class IngestMetrics extends IntervalReport {
   private rejects = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly producer: KinesisProducer,
     private readonly sink: LineSink,
     private readonly streamName: string,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Counts a refused request record, by reason (its HTTP error code). */
   reject(reason: string, records = 1): void {
     this.rejects.set(reason, (this.rejects.get(reason) ?? 0) + records);
-  }
-
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.report(), intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.report();
   }
 
   async report(): Promise<void> {
@@ -52,10 +44,6 @@ export class IngestMetrics {
     await m.flush();
     const rejects = this.rejects;
     this.rejects = new Map();
-    for (const [reason, count] of rejects) {
-      const r = emfLogger(this.sink, { ...dims, Reason: reason });
-      r.putMetric("Rejects", count, Unit.Count);
-      await r.flush();
-    }
+    await putPerDimension(this.sink, dims, "Reason", rejects, "Rejects", Unit.Count);
   }
 }
