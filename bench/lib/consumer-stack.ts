@@ -8,14 +8,13 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DescribeStreamConsumerCommand, KinesisClient, RegisterStreamConsumerCommand } from "@aws-sdk/client-kinesis";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { createDynamoDbClient } from "../../runtime/aws/dynamodb-client";
 import { createKinesisClient } from "../../runtime/aws/kinesis-client";
 import { Lease } from "../../runtime/consumer/leases/lease";
 import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
 import { LOCAL_REGION, LocalEmulators, startEmulators } from "../../runtime/local/emulators";
-import { pollUntil } from "../../runtime/local/poll-until";
-import { createLocalStream, LocalStream } from "../../runtime/local/stream-setup";
+import { createLocalStream, LocalStream, registerLocalStreamConsumer } from "../../runtime/local/stream-setup";
 import { SERVICE_ENTRYPOINTS } from "../../runtime/services";
 import { onExit } from "./cleanup";
 import { IpcChild, Message, startIpcChild } from "./ipc-child";
@@ -58,21 +57,8 @@ export class ConsumerStack {
   }
 
   /** Registers an enhanced fan-out consumer and waits until it is ACTIVE; returns its ARN. */
-  async registerConsumer(stream: LocalStream, consumerName: string): Promise<string> {
-    const { Consumer } = await this.kinesis.send(
-      new RegisterStreamConsumerCommand({ StreamARN: stream.streamArn, ConsumerName: consumerName }),
-    );
-    const arn = Consumer!.ConsumerARN!;
-    await pollUntil(
-      async () => {
-        const { ConsumerDescription: d } = await this.kinesis.send(
-          new DescribeStreamConsumerCommand({ ConsumerARN: arn }),
-        );
-        if (d?.ConsumerStatus !== "ACTIVE") throw new Error(`consumer is ${d?.ConsumerStatus}`);
-      },
-      { what: `stream consumer ${consumerName} to become ACTIVE`, timeoutMs: 15_000, intervalMs: 100 },
-    );
-    return arn;
+  registerConsumer(stream: LocalStream, consumerName: string): Promise<string> {
+    return registerLocalStreamConsumer(this.kinesis, stream, consumerName);
   }
 
   /**

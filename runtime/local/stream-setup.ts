@@ -1,4 +1,10 @@
-import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from "@aws-sdk/client-kinesis";
+import {
+  CreateStreamCommand,
+  DescribeStreamConsumerCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  RegisterStreamConsumerCommand,
+} from "@aws-sdk/client-kinesis";
 
 import { pollUntil } from "./poll-until";
 
@@ -44,4 +50,27 @@ export async function createLocalStream(
       signal: options.signal,
     },
   );
+}
+
+/**
+ * Registers an enhanced fan-out consumer of the stream and waits until it is ACTIVE; returns
+ * its ARN (what infra's stream consumer gives the processing service as CONSUMER_ARN).
+ */
+export async function registerLocalStreamConsumer(
+  client: KinesisClient,
+  stream: LocalStream,
+  consumerName: string,
+): Promise<string> {
+  const { Consumer } = await client.send(
+    new RegisterStreamConsumerCommand({ StreamARN: stream.streamArn, ConsumerName: consumerName }),
+  );
+  const arn = Consumer!.ConsumerARN!;
+  await pollUntil(
+    async () => {
+      const { ConsumerDescription: d } = await client.send(new DescribeStreamConsumerCommand({ ConsumerARN: arn }));
+      if (d?.ConsumerStatus !== "ACTIVE") throw new Error(`consumer is ${d?.ConsumerStatus}`);
+    },
+    { what: `stream consumer ${consumerName} to become ACTIVE`, timeoutMs: 15_000, intervalMs: 100 },
+  );
+  return arn;
 }

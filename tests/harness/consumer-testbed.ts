@@ -11,13 +11,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  DescribeStreamConsumerCommand,
-  DescribeStreamSummaryCommand,
-  KinesisClient,
-  RegisterStreamConsumerCommand,
-  UpdateShardCountCommand,
-} from "@aws-sdk/client-kinesis";
+import { DescribeStreamSummaryCommand, KinesisClient, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
 
 import { createDynamoDbClient } from "../../runtime/aws/dynamodb-client";
 import { createKinesisClient } from "../../runtime/aws/kinesis-client";
@@ -25,7 +19,7 @@ import { Lease } from "../../runtime/consumer/leases/lease";
 import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
 import { LOCAL_REGION, LocalEmulators, startEmulators } from "../../runtime/local/emulators";
 import { pollUntil } from "../../runtime/local/poll-until";
-import { createLocalStream, LocalStream } from "../../runtime/local/stream-setup";
+import { createLocalStream, LocalStream, registerLocalStreamConsumer } from "../../runtime/local/stream-setup";
 import { ConnectionCutter } from "./connection-cutter";
 import { ConsumerProcess } from "./consumer-process";
 import { KeyedRecordWriter } from "./keyed-records";
@@ -132,21 +126,8 @@ export class ConsumerTestbed {
   }
 
   /** Registers an enhanced fan-out consumer and waits until it is ACTIVE; returns its ARN. */
-  async registerConsumer(stream: LocalStream, consumerName: string): Promise<string> {
-    const { Consumer } = await this.kinesis.send(
-      new RegisterStreamConsumerCommand({ StreamARN: stream.streamArn, ConsumerName: consumerName }),
-    );
-    const arn = Consumer!.ConsumerARN!;
-    await pollUntil(
-      async () => {
-        const { ConsumerDescription: d } = await this.kinesis.send(
-          new DescribeStreamConsumerCommand({ ConsumerARN: arn }),
-        );
-        if (d?.ConsumerStatus !== "ACTIVE") throw new Error(`consumer is ${d?.ConsumerStatus}`);
-      },
-      { what: `stream consumer ${consumerName} to become ACTIVE`, timeoutMs: 15_000, intervalMs: 100 },
-    );
-    return arn;
+  registerConsumer(stream: LocalStream, consumerName: string): Promise<string> {
+    return registerLocalStreamConsumer(this.kinesis, stream, consumerName);
   }
 
   /** UpdateShardCount (UNIFORM_SCALING) and waits until the stream is ACTIVE again. */

@@ -10,11 +10,7 @@ import http from "node:http";
 import { freePort } from "../../runtime/local/ports";
 import { pollUntil } from "../../runtime/local/poll-until";
 import { builtEntrypoint } from "./built";
-
-export interface IngestExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+import { ServiceProcess } from "./service-process";
 
 /** Everything the tests always set; a test adds or overrides the rest (see settings.ts). */
 export interface IngestSettings {
@@ -23,34 +19,14 @@ export interface IngestSettings {
   [variable: string]: string;
 }
 
-/** Output beyond this is dropped (oldest first), so a chatty process cannot exhaust the test's memory. */
-const OUTPUT_LIMIT_CHARS = 8 * 1024 * 1024;
 const READY_TIMEOUT_MS = 15_000;
 
-export class IngestProcess {
-  stdout = "";
-  stderr = "";
-  readonly exited: Promise<IngestExit>;
-  private exit?: IngestExit;
-
+export class IngestProcess extends ServiceProcess {
   private constructor(
-    private readonly child: ChildProcess,
+    child: ChildProcess,
     readonly port: number,
   ) {
-    child.stdout!.on(
-      "data",
-      (chunk: Buffer) => (this.stdout = (this.stdout + chunk.toString()).slice(-OUTPUT_LIMIT_CHARS)),
-    );
-    child.stderr!.on(
-      "data",
-      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-OUTPUT_LIMIT_CHARS)),
-    );
-    this.exited = new Promise((resolve) =>
-      child.once("exit", (code, signal) => {
-        this.exit = { code, signal };
-        resolve(this.exit);
-      }),
-    );
+    super(child, "the ingest service");
   }
 
   /** Starts the service on a free port and waits (bounded) until GET /healthcheck answers 200. */
@@ -86,14 +62,6 @@ export class IngestProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  get running(): boolean {
-    return this.exit === undefined;
-  }
-
   /** Resolves when GET /healthcheck answers 200; rejects otherwise. A fresh connection each time. */
   healthcheck(signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -107,53 +75,11 @@ export class IngestProcess {
     });
   }
 
-  /** Sends `signal` and waits for the exit; past `timeoutMs` the process is killed and this throws. */
-  async stop(signal: NodeJS.Signals = "SIGTERM", timeoutMs = 30_000): Promise<IngestExit> {
-    if (this.exit) return this.exit;
-    this.child.kill(signal);
-    return this.exitWithin(timeoutMs);
-  }
-
-  /** The exit, if it comes within `timeoutMs`; otherwise SIGKILL and a failure showing the output. */
-  async exitWithin(timeoutMs: number): Promise<IngestExit> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-    const outcome = await Promise.race([this.exited, timeout]);
-    clearTimeout(timer);
-    if (outcome !== "timeout") return outcome;
-    this.kill();
-    throw new Error(`the ingest service did not exit within ${timeoutMs} ms\n${this.output()}`);
-  }
-
-  /** Last-resort cleanup after a failed test. */
-  kill(): void {
-    if (this.running) this.child.kill("SIGKILL");
-  }
-
   /** Resident memory of the process now, in KiB (Linux: VmRSS of /proc/<pid>/status). */
   async rssKiB(): Promise<number> {
     const status = await fs.readFile(`/proc/${this.pid}/status`, "utf8");
     const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
     if (!match) throw new Error(`no VmRSS in /proc/${this.pid}/status`);
     return Number(match[1]);
-  }
-
-  /** Every JSON line of stdout: pino log lines and EMF metric documents. */
-  jsonLines(): Record<string, unknown>[] {
-    return this.stdout
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-
-  /** The sum of one EMF metric over every document written so far. */
-  metricTotal(name: string): number {
-    return this.jsonLines()
-      .filter((doc) => doc._aws !== undefined && typeof doc[name] === "number")
-      .reduce((sum, doc) => sum + (doc[name] as number), 0);
-  }
-
-  output(): string {
-    return `--- ingest stdout ---\n${this.stdout.slice(-4000)}\n--- ingest stderr ---\n${this.stderr.slice(-4000)}`;
   }
 }
