@@ -1,9 +1,14 @@
 /**
- * How each service of the pipeline starts. The container's command, `npm start` and the
- * integration tests all start a service with `serviceCommand`, so what the tests prove is
- * what runs on Fargate. Paths are relative to the repository (or image) root, after
- * `npm run build` has compiled runtime/ to dist/.
+ * How each service of the pipeline starts. The container's command (`serviceCommand`),
+ * `npm start` and the integration tests (`compiledEntrypoint`) all start the same compiled
+ * file, so what the tests prove is what runs on Fargate. Paths are relative to the
+ * repository (or image) root, after `npm run build` has compiled runtime/ to dist/.
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+import { REPO_ROOT } from "./repo-root";
+
 export const SERVICE_ENTRYPOINTS = {
   ingest: "dist/runtime/producer/main.js",
   processing: "dist/runtime/consumer/main.js",
@@ -21,4 +26,11 @@ export type ServiceName = keyof typeof SERVICE_ENTRYPOINTS;
 /** The command line, as the ECS container definition and the Dockerfile's CMD take it. */
 export function serviceCommand(service: ServiceName): [string, string] {
   return ["node", SERVICE_ENTRYPOINTS[service]];
+}
+
+/** The absolute path of a service's compiled entry point; fails with the fix when it is not built. */
+export function compiledEntrypoint(service: ServiceName): string {
+  const script = path.join(REPO_ROOT, SERVICE_ENTRYPOINTS[service]);
+  if (!existsSync(script)) throw new Error(`${script} does not exist: run \`npm run build\` (npm start builds first)`);
+  return script;
 }

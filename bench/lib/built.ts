@@ -5,8 +5,8 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { REPO_ROOT } from "../../runtime/repo-root";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** What dist/runtime/producer/main.js and bench/lib/*.mjs load; other services are not checked. */
 const INGEST_SOURCES = ["runtime/producer", "runtime/kinesis", "runtime/aws", "runtime/metrics", "runtime/env.ts"];
 /** What the processing worker (dist/runtime/consumer/main.js) and bench/consumer.ts's children load. */

@@ -10,8 +10,8 @@ import path from "node:path";
 import { pollUntil } from "../../runtime/local/poll-until";
 import { onExit } from "./cleanup";
 import { cpuSecondsOf } from "./cpu";
+import { REPO_ROOT } from "../../runtime/repo-root";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const GUARD = path.join(REPO_ROOT, "runtime", "local", "child-guard.js");
 
 export interface ServerChild {

@@ -15,11 +15,10 @@ import { Lease } from "../../runtime/consumer/leases/lease";
 import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
 import { LOCAL_REGION, LocalEmulators, startEmulators } from "../../runtime/local/emulators";
 import { createLocalStream, LocalStream, registerLocalStreamConsumer } from "../../runtime/local/stream-setup";
-import { SERVICE_ENTRYPOINTS } from "../../runtime/services";
+import { compiledEntrypoint } from "../../runtime/services";
 import { onExit } from "./cleanup";
 import { IpcChild, Message, startIpcChild } from "./ipc-child";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const BENCH_PROCESSOR = path.join(__dirname, "bench-processor.js");
 
 export class ConsumerStack {
@@ -69,7 +68,7 @@ export class ConsumerStack {
   startWorker(stream: LocalStream, applicationName: string, workerId: string, settings: Record<string, string>) {
     return startIpcChild({
       name: `worker ${workerId}`,
-      script: path.join(REPO_ROOT, SERVICE_ENTRYPOINTS.processing),
+      script: compiledEntrypoint("processing"),
       env: {
         STREAM_NAME: stream.streamName,
         AWS_REGION: LOCAL_REGION,

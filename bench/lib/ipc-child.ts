@@ -14,8 +14,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { onExit } from "./cleanup";
 import { cpuSecondsOf } from "./cpu";
+import { REPO_ROOT } from "../../runtime/repo-root";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const GUARD = path.join(REPO_ROOT, "runtime", "local", "child-guard.js");
 
 export type Message = { type: string; [field: string]: unknown };

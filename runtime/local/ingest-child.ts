@@ -3,12 +3,10 @@
  * runs (runtime/services.ts), as a guarded child writing to the local stream, ready once
  * GET /healthcheck answers.
  */
-import { existsSync } from "node:fs";
 import http from "node:http";
-import path from "node:path";
 
 import { REPO_ROOT } from "../repo-root";
-import { SERVICE_ENTRYPOINTS } from "../services";
+import { compiledEntrypoint } from "../services";
 import { LOCAL_REGION } from "./emulators";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { pollUntil } from "./poll-until";
@@ -33,10 +31,7 @@ const STOP_GRACE_MS = 5_000;
 const READY_TIMEOUT_MS = 20_000;
 
 export async function startIngest(options: IngestChildOptions): Promise<IngestChild> {
-  const script = path.join(REPO_ROOT, SERVICE_ENTRYPOINTS.ingest);
-  if (!existsSync(script)) {
-    throw new Error(`${script} does not exist: run \`npm run build\` (npm start builds first)`);
-  }
+  const script = compiledEntrypoint("ingest");
   const child = spawnGuarded({
     name: "ingest",
     script,

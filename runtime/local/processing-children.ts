@@ -4,12 +4,10 @@
  * shards through a lease table in the local DynamoDB, each appending what it processed to
  * one JSON-lines file. Ready once the lease table holds a lease for every shard.
  */
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { createDynamoDbClient } from "../aws/dynamodb-client";
 import { LeaseTable } from "../consumer/leases/lease-table";
 import { REPO_ROOT } from "../repo-root";
-import { SERVICE_ENTRYPOINTS } from "../services";
+import { compiledEntrypoint } from "../services";
 import { LOCAL_REGION } from "./emulators";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { pollUntil } from "./poll-until";
@@ -34,8 +32,7 @@ const STOP_GRACE_MS = 10_000;
 const READY_TIMEOUT_MS = 30_000;
 
 export async function startProcessing(options: ProcessingOptions): Promise<GuardedChild[]> {
-  const script = path.join(REPO_ROOT, SERVICE_ENTRYPOINTS.processing);
-  if (!existsSync(script)) throw new Error(`${script} does not exist: run \`npm run build\` (npm start builds first)`);
+  const script = compiledEntrypoint("processing");
   const workers = Array.from({ length: LOCAL_WORKERS }, (_, i) =>
     spawnGuarded({
       name: `processing-${i + 1}`,

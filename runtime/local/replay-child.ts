@@ -5,11 +5,10 @@
  * written). LOCAL_REPLAY_SPEEDUP sets its pace (default: an hour of trips per second); 0
  * turns it off.
  */
-import { existsSync } from "node:fs";
 import path from "node:path";
 
 import { REPO_ROOT } from "../repo-root";
-import { SERVICE_ENTRYPOINTS } from "../services";
+import { compiledEntrypoint } from "../services";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { pollUntil } from "./poll-until";
 import { UsageError } from "../usage-error";
@@ -43,8 +42,7 @@ export async function startReplay(options: {
   speedup: number;
   signal?: AbortSignal;
 }): Promise<GuardedChild> {
-  const script = path.join(REPO_ROOT, SERVICE_ENTRYPOINTS.replay);
-  if (!existsSync(script)) throw new Error(`${script} does not exist: run \`npm run build\` (npm start builds first)`);
+  const script = compiledEntrypoint("replay");
   const child = spawnGuarded({
     name: "replay",
     script,

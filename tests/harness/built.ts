@@ -4,18 +4,19 @@
  * direct mocha run on a stale or missing build fails here with the fix, not later with a
  * confusing error.
  */
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
-import { SERVICE_ENTRYPOINTS, ServiceName } from "../../runtime/services";
+import { REPO_ROOT } from "../../runtime/repo-root";
+import { compiledEntrypoint, SERVICE_ENTRYPOINTS, ServiceName } from "../../runtime/services";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export { REPO_ROOT };
 
 /** The absolute path of a service's compiled entry point, checked to exist and be fresh. */
 export function builtEntrypoint(service: ServiceName): string {
-  const built = path.join(REPO_ROOT, SERVICE_ENTRYPOINTS[service]);
+  const built = compiledEntrypoint(service);
   const source = path.join(REPO_ROOT, SERVICE_ENTRYPOINTS[service].replace(/^dist\//, "").replace(/\.js$/, ".ts"));
-  if (!existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs) {
-    throw new Error(`${built} is missing or older than ${source}: run \`npm run build\` (npm test builds first)`);
+  if (statSync(built).mtimeMs < statSync(source).mtimeMs) {
+    throw new Error(`${built} is older than ${source}: run \`npm run build\` (npm test builds first)`);
   }
   return built;
 }
