@@ -8,6 +8,7 @@ import pino from "pino";
 import { createDynamoDbClient } from "../aws/dynamodb-client";
 import { createKinesisClient } from "../aws/kinesis-client";
 import { envHelp, SettingsError } from "../env";
+import { onStopSignal, runService } from "../service-lifecycle";
 import { stdoutSink } from "../metrics/emf";
 import { Coordinator } from "./coordinator";
 import { LeaseTable } from "./leases/lease-table";
@@ -80,11 +81,8 @@ async function main(): Promise<void> {
     new SchemaDecoder(deadLetters, s.schemaRegistry ? openSchemaSource(s.schemaRegistry, s.region) : undefined),
   );
   // Handlers first: a SIGTERM while starting must still release what was taken.
-  let stopping = false;
   const started = coordinator.start();
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onStopSignal(async (signal) => {
     await started.catch(() => undefined);
     log.info(
       { signal, shards: coordinator.heldShards() },
@@ -96,20 +94,9 @@ async function main(): Promise<void> {
     dynamo.destroy();
     log.info("stopped");
     process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  });
   await started;
   log.info({ retrieval: retrieval.mode, failoverMs: s.failoverMs }, "worker started");
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof SettingsError) {
-    console.error(`processing: ${e.message}`);
-    process.exit(2);
-  }
-  console.error(
-    JSON.stringify({ level: 60, service: "processing", msg: "failed to start", err: String((e as Error)?.stack ?? e) }),
-  );
-  process.exit(1);
-});
+runService("processing", main);

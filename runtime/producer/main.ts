@@ -6,7 +6,8 @@
  */
 import pino from "pino";
 import { createKinesisClient } from "../aws/kinesis-client";
-import { envHelp, SettingsError } from "../env";
+import { envHelp } from "../env";
+import { onStopSignal, runService } from "../service-lifecycle";
 import { stdoutSink } from "../metrics/emf";
 import { INGEST_DEFAULTS } from "./defaults";
 import { ingestApi } from "./ingest-api";
@@ -61,10 +62,7 @@ async function main(): Promise<void> {
   const address = await app.listen({ port: settings.port, host: settings.host });
   log.info({ address, ackMode: settings.ackMode, aggregation: settings.producer.aggregation }, "ingest listening");
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onStopSignal(async (signal) => {
     log.info({ signal, pending: producer.pending }, "draining: no new requests, writing everything accepted");
     const closing = app.close();
     const { unsent } = await producer.close(INGEST_DEFAULTS.drainTimeoutMs);
@@ -73,18 +71,7 @@ async function main(): Promise<void> {
     client.destroy();
     log.info({ unsent }, unsent === 0 ? "stopped, every accepted record written" : "stopped with records not written");
     process.exit(unsent === 0 ? 0 : 1);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  });
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof SettingsError) {
-    console.error(`ingest: ${e.message}`);
-    process.exit(2);
-  }
-  console.error(
-    JSON.stringify({ level: 60, service: "ingest", msg: "failed to start", err: String((e as Error)?.stack ?? e) }),
-  );
-  process.exit(1);
-});
+runService("ingest", main);
