@@ -13,7 +13,8 @@ import { Coordinator } from "../../runtime/consumer/coordinator";
 import { Lease } from "../../runtime/consumer/leases/lease";
 import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
 import { LocalStream } from "../../runtime/local/stream-setup";
-import { ConsumerStack, leasesByOwner, waitForLeases } from "./consumer-stack";
+import { ConsumerStack } from "./consumer-stack";
+import { leasesByOwner, waitForLeases } from "../../tests/harness/lease-views";
 import { note } from "./report";
 
 const WATCH_INTERVAL_MS = 50;

@@ -11,7 +11,6 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { createDynamoDbClient } from "../../runtime/aws/dynamodb-client";
 import { createKinesisClient } from "../../runtime/aws/kinesis-client";
-import { Lease } from "../../runtime/consumer/leases/lease";
 import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
 import { LOCAL_REGION, LocalEmulators, startEmulators } from "../../runtime/local/emulators";
 import { createLocalStream, LocalStream, registerLocalStreamConsumer } from "../../runtime/local/stream-setup";
@@ -121,39 +120,4 @@ export async function ask(child: IpcChild, request: Message, answer: string, tim
   );
   if (reply.type === "error") throw new Error(`${child.name}: ${String(reply.error)}`);
   return reply;
-}
-
-/** Reads the lease table every `intervalMs` until `accept` holds; the table may not exist yet. */
-export async function waitForLeases(
-  table: LeaseTable,
-  what: string,
-  accept: (leases: Lease[]) => boolean,
-  timeoutMs: number,
-  intervalMs = 50,
-): Promise<Lease[]> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Lease[] = [];
-  for (;;) {
-    try {
-      last = await table.list();
-      if (accept(last)) return last;
-    } catch (error) {
-      if ((error as Error).name !== "ResourceNotFoundException") throw error;
-    }
-    if (Date.now() > deadline) {
-      const view = last.map((l) => `${l.leaseKey}: ${l.owner ?? "(none)"} @ ${l.checkpoint.kind}`).join("; ");
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last view: ${view}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-/** Shards each worker holds by the table. */
-export function leasesByOwner(leases: readonly Lease[]): Map<string, string[]> {
-  const owners = new Map<string, string[]>();
-  for (const l of leases) {
-    if (l.owner === undefined || l.checkpoint.kind === "SHARD_END") continue;
-    owners.set(l.owner, [...(owners.get(l.owner) ?? []), l.leaseKey]);
-  }
-  return owners;
 }

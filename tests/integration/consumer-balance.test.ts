@@ -7,13 +7,8 @@ import { expect } from "chai";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { Lease } from "../../runtime/consumer/leases/lease";
-import {
-  balancedAmong,
-  ConsumerTestbed,
-  describeLeases,
-  FAST_WORKER_SETTINGS,
-  waitForLeases,
-} from "../harness/consumer-testbed";
+import { ConsumerTestbed, FAST_WORKER_SETTINGS } from "../harness/consumer-testbed";
+import { balancedAmong, describeLeases, waitForLeases } from "../harness/lease-views";
 import { waitUntilProcessed } from "../harness/processed-records";
 
 const WORKERS = ["worker-a", "worker-b", "worker-c"];

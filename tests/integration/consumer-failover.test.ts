@@ -9,14 +9,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { isCheckpointed, Lease } from "../../runtime/consumer/leases/lease";
 import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
-import {
-  balancedAmong,
-  ConsumerTestbed,
-  describeLeases,
-  FAST_WORKER_SETTINGS,
-  leasesByOwner,
-  waitForLeases,
-} from "../harness/consumer-testbed";
+import { ConsumerTestbed, FAST_WORKER_SETTINGS } from "../harness/consumer-testbed";
+import { balancedAmong, describeLeases, leasesByOwner, waitForLeases } from "../harness/lease-views";
 import { duplicates, storedAt, waitUntilProcessed } from "../harness/processed-records";
 
 const WORKERS = ["worker-a", "worker-b", "worker-c"];

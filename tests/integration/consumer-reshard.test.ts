@@ -13,7 +13,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { ListShardsCommand, Shard } from "@aws-sdk/client-kinesis";
 
-import { ConsumerTestbed, leasesByOwner, waitForLeases } from "../harness/consumer-testbed";
+import { ConsumerTestbed } from "../harness/consumer-testbed";
+import { leasesByOwner, waitForLeases } from "../harness/lease-views";
 import {
   duplicates,
   firstProcessings,

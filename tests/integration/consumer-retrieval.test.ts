@@ -9,7 +9,8 @@ import { expect } from "chai";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { LOG_LEVELS } from "../harness/consumer-process";
-import { ConsumerTestbed, leasesByOwner, waitForLeases } from "../harness/consumer-testbed";
+import { ConsumerTestbed } from "../harness/consumer-testbed";
+import { leasesByOwner, waitForLeases } from "../harness/lease-views";
 import { duplicates, recordKey, storedAt, waitUntilProcessed } from "../harness/processed-records";
 
 describe("processing workers: retrieval modes", function () {

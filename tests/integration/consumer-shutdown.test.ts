@@ -9,7 +9,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { Lease, sequenceCheckpoint } from "../../runtime/consumer/leases/lease";
 import { ConsumerProcess, LogLine } from "../harness/consumer-process";
-import { ConsumerTestbed, describeLeases, leasesByOwner, waitForLeases } from "../harness/consumer-testbed";
+import { ConsumerTestbed } from "../harness/consumer-testbed";
+import { describeLeases, leasesByOwner, waitForLeases } from "../harness/lease-views";
 import { duplicates, readProcessed, storedAt, waitUntilProcessed } from "../harness/processed-records";
 
 /** Long on purpose: a takeover well within it cannot be an expiry, only a release. */
