@@ -42,6 +42,8 @@ export interface ProcessingLambdaArgs {
   stream: StreamStorage;
   schemaRegistryName: pulumi.Input<string>;
   processing: ProcessingConfig;
+  /** `logRetentionDays`: the function's logs are kept as long as the services' logs. */
+  logRetentionDays: number;
   tags: Record<string, string>;
 }
 
@@ -62,7 +64,11 @@ export class ProcessingLambda extends pulumi.ComponentResource {
     }
     const parent = { parent: this };
     const role = (this.role = serviceRole(`${name}-function`, "lambda.amazonaws.com", args.tags, this));
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-function`, { retentionInDays: 30, tags: args.tags }, parent);
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-function`,
+      { retentionInDays: args.logRetentionDays, tags: args.tags },
+      parent,
+    );
     this.deadLetters = new aws.sqs.Queue(
       `${name}-failed`,
       { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600, tags: args.tags },

@@ -7,11 +7,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONSUMER_DEFAULTS } from "../runtime/consumer/settings";
-import { METRICS_NAMESPACE } from "../runtime/metrics/namespace";
 import { serviceCommand } from "../runtime/services";
 import { ProcessingConfig, ServicesConfig } from "./config";
-import { grant } from "./grants";
 import { grantLeaseTable, leaseTable } from "./lease-table";
+import { grantPublishMetrics } from "./metrics-grant";
 import { Network } from "./network";
 import { PipelineService } from "./pipeline-service";
 import { ProcessingLambda } from "./processing-lambda";
@@ -48,7 +47,13 @@ export class ProcessingService extends pulumi.ComponentResource {
     if (args.processing.mode === "lambda") {
       this.lambda = new ProcessingLambda(
         name,
-        { stream: args.stream, schemaRegistryName: args.schemas.name, processing: args.processing, tags: args.tags },
+        {
+          stream: args.stream,
+          schemaRegistryName: args.schemas.name,
+          processing: args.processing,
+          logRetentionDays: args.services.logRetentionDays,
+          tags: args.tags,
+        },
         parent,
       );
       this.role = this.lambda.role;
@@ -118,19 +123,7 @@ export class ProcessingService extends pulumi.ComponentResource {
     grantLeaseTable(this.leaseTable, role, name, this);
     args.schemas.grantRead(role, name);
     // For processors that publish metrics of their own (PROCESSOR_MODULE), in our namespace only.
-    grant(
-      `${name}-metrics`,
-      role,
-      [
-        {
-          sid: "PipelineMetrics",
-          actions: ["cloudwatch:PutMetricData"],
-          resources: ["*"],
-          condition: { StringEquals: { "cloudwatch:namespace": METRICS_NAMESPACE } },
-        },
-      ],
-      this,
-    );
+    grantPublishMetrics(role, name, this);
     this.registerOutputs({ leaseTable: this.leaseTable.name });
   }
 }

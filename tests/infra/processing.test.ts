@@ -178,7 +178,14 @@ describe("ProcessingService", () => {
         lambdaMaxRetryAttempts: "2",
         lambdaMaxRecordAgeSeconds: "600",
         lambdaParallelizationFactor: "4",
+        logRetentionDays: "7",
       });
+    });
+
+    it("keeps the function's logs for logRetentionDays, as the services' logs", () => {
+      const groups = run.recorded.all("aws:cloudwatch/logGroup:LogGroup");
+      expect(groups.map((g) => [g.name, g.inputs.retentionInDays])).to.deep.include(["processing-function", 7]);
+      expect(groups.every((g) => g.inputs.retentionInDays === 7)).to.equal(true);
     });
 
     it("runs no processing workers and no lease table", () => {
