@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../repo-root";
+import { replaySpeedup, SUGGESTED_REPLAY_SPEEDUP } from "./replay-child";
 import { resolveStateDir } from "./stack-file";
 import { UsageError } from "../usage-error";
 
@@ -14,6 +15,8 @@ export interface LocalConfig {
   stateDir: string;
   /** A shipped schema the local ingest API enforces. */
   ingestSchema?: string;
+  /** Pace of the taxi replay; undefined when it is off (LOCAL_REPLAY_SPEEDUP=0). */
+  replaySpeedup?: number;
 }
 
 /** kinesis-local refuses more than its SHARD_LIMIT (50) shards per account. */
@@ -58,9 +61,8 @@ export const LOCAL_VARIABLES = [
     purpose: "a schema the local ingest API enforces (422 when invalid), e.g. taxi-trip",
   },
   {
-    // Read by replay-child.ts (replaySpeedup); listed here for --help.
     name: "LOCAL_REPLAY_SPEEDUP",
-    fallback: "3600",
+    fallback: String(SUGGESTED_REPLAY_SPEEDUP),
     allowed: "0 for no replay, or a positive number",
     purpose: "pace of the NYC taxi replay into the stream: trips' event time runs this many times faster",
   },
@@ -120,8 +122,24 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
     reject("LOCAL_INGEST_SCHEMA", ingestSchema);
   }
 
+  let speedup: number | undefined;
+  try {
+    speedup = replaySpeedup(env.LOCAL_REPLAY_SPEEDUP);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+
   if (problems.length > 0) {
     throw new UsageError(problems.length === 1 ? problems[0] : `invalid environment:\n  ${problems.join("\n  ")}`);
   }
-  return { kinesisPort, dynamodbPort, ingestPort, shardCount, streamName, stateDir, ingestSchema };
+  return {
+    kinesisPort,
+    dynamodbPort,
+    ingestPort,
+    shardCount,
+    streamName,
+    stateDir,
+    ingestSchema,
+    replaySpeedup: speedup,
+  };
 }

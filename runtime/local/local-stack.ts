@@ -6,7 +6,7 @@ import { createKinesisClient } from "../aws/kinesis-client";
 import { LOCAL_REGION, startEmulators } from "./emulators";
 import { ChildExit, GuardedChild } from "./guarded-child";
 import { startIngest } from "./ingest-child";
-import { LOCAL_REPLAY_FILE, replaySpeedup, startReplay } from "./replay-child";
+import { LOCAL_REPLAY_FILE, startReplay } from "./replay-child";
 import { LOCAL_APPLICATION, startProcessing } from "./processing-children";
 import { LocalSchemaRegistry } from "../schema/local-registry";
 import { shippedSchemas } from "../schema/shipped-schemas";
@@ -67,7 +67,6 @@ export class LocalStack {
     const { config, stopSignal: signal, log } = this.options;
     const startedAt = new Date();
     await this.refuseSecondStack();
-    const speedup = replaySpeedup(process.env.LOCAL_REPLAY_SPEEDUP);
     await assertPortFree(config.kinesisPort, "LOCAL_KINESIS_PORT");
     await assertPortFree(config.dynamodbPort, "LOCAL_DYNAMODB_PORT");
     await assertPortFree(config.ingestPort, "LOCAL_INGEST_PORT");
@@ -137,6 +136,7 @@ export class LocalStack {
 
     // The taxi replay reads the stack file, so it starts last; LOCAL_REPLAY_SPEEDUP turns it on.
     let replayRow = "off (LOCAL_REPLAY_SPEEDUP=0)";
+    const speedup = config.replaySpeedup;
     if (speedup !== undefined) {
       log.info(`Starting the NYC taxi replay (speedup ${speedup})...`);
       const replay = await startReplay({ stateDir: config.stateDir, speedup, signal });

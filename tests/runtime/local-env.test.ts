@@ -20,8 +20,11 @@ describe("parseLocalEnv (npm start settings)", () => {
         shardCount: 4,
         streamName: "kinesis-pipeline-local",
         stateDir: REPO_LOCAL,
+        replaySpeedup: 3600,
       },
     ],
+    ["the taxi replay off", { LOCAL_REPLAY_SPEEDUP: "0" }, { replaySpeedup: undefined }],
+    ["a slower taxi replay", { LOCAL_REPLAY_SPEEDUP: "60" }, { replaySpeedup: 60 }],
     ["empty values count as unset", { LOCAL_SHARDS: "", LOCAL_STATE_DIR: "" }, { shardCount: 4, stateDir: REPO_LOCAL }],
     [
       "custom ports",
@@ -82,6 +85,11 @@ describe("parseLocalEnv (npm start settings)", () => {
       { LOCAL_INGEST_SCHEMA: "taxi" },
       /LOCAL_INGEST_SCHEMA="taxi" .*a schema of schemas\//,
     ],
+    [
+      "a replay speedup that is not a number",
+      { LOCAL_REPLAY_SPEEDUP: "fast" },
+      /LOCAL_REPLAY_SPEEDUP="fast" .*0 for no replay, or a positive number/,
+    ],
     ["stream name with a slash", { LOCAL_STREAM_NAME: "a/b" }, /LOCAL_STREAM_NAME="a\/b" .*1 to 128 characters/],
     ["stream name with a space", { LOCAL_STREAM_NAME: "my stream" }, /LOCAL_STREAM_NAME="my stream"/],
     [
@@ -99,7 +107,13 @@ describe("parseLocalEnv (npm start settings)", () => {
   it("reports every bad variable in one error", () => {
     expect(() =>
       parseLocalEnv(
-        { LOCAL_KINESIS_PORT: "x", LOCAL_INGEST_PORT: "-8080", LOCAL_SHARDS: "99", LOCAL_STREAM_NAME: "a b" },
+        {
+          LOCAL_KINESIS_PORT: "x",
+          LOCAL_INGEST_PORT: "-8080",
+          LOCAL_SHARDS: "99",
+          LOCAL_STREAM_NAME: "a b",
+          LOCAL_REPLAY_SPEEDUP: "-1",
+        },
         CWD,
       ),
     )
@@ -108,6 +122,7 @@ describe("parseLocalEnv (npm start settings)", () => {
       .that.matches(/LOCAL_KINESIS_PORT="x"/)
       .and.matches(/LOCAL_INGEST_PORT="-8080"/)
       .and.matches(/LOCAL_SHARDS="99"/)
-      .and.matches(/LOCAL_STREAM_NAME="a b"/);
+      .and.matches(/LOCAL_STREAM_NAME="a b"/)
+      .and.matches(/LOCAL_REPLAY_SPEEDUP="-1"/);
   });
 });
