@@ -37,7 +37,7 @@ const JSON_TYPE = "application/json; charset=utf-8";
 export function ingestApi(options: IngestApiOptions): FastifyInstance {
   const { producer, metrics, log, ackMode } = options;
   // While draining, fastify's own 503 (return503OnClosing) would answer with a body of its
-  // own and no Retry-After; the onRequest hook below answers in the API's words instead.
+  // own and no Retry-After; the routes answer in the API's words instead (see `closing`).
   const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false, return503OnClosing: false });
   // JSON only: fastify also parses text/plain by default, which would turn a 415 into a 400.
   app.removeContentTypeParser("text/plain");
