@@ -51,7 +51,10 @@ const { json, flags } = parseArgs(
     shards: { default: 4, help: "shards of the stream (in-memory and emulator)" },
     "put-latency-min": { default: 20, help: "in-memory Kinesis: least ms per PutRecords call" },
     "put-latency-max": { default: 40, help: "in-memory Kinesis: most ms per PutRecords call" },
-    "fastify-baseline": { default: 1, help: "1: also measure a bare fastify app (where the framework's cost goes)" },
+    breakdown: {
+      default: 1,
+      help: "1: also measure a bare fastify app and the service with its producer stubbed (where the cost goes)",
+    },
     emulator: { default: 1, help: "1: end with the real service against kinesis-local; 0 skips it" },
     "durable-duration": { default: 4, help: "seconds of the one durable single-record run (p99 target)" },
     "e2e-duration": { default: 3, help: "seconds of the one end-to-end run against kinesis-local" },
@@ -107,9 +110,10 @@ async function main(): Promise<void> {
     note("warning: batch-connections x batch-size is over the 20,000 pending records default: expect 503s");
   }
   note("starting the servers (each its own node process)...");
-  const [bare, fastify, buffered, durable, batch] = await Promise.all([
+  const [bare, fastify, stubbed, buffered, durable, batch] = await Promise.all([
     startBare("http"),
-    flags["fastify-baseline"] ? startBare("fastify") : undefined,
+    flags.breakdown ? startBare("fastify") : undefined,
+    flags.breakdown ? startInMemoryService("buffered", flags.shards, LATENCY, "stub") : undefined,
     startInMemoryService("buffered", flags.shards, LATENCY),
     startInMemoryService("durable", flags.shards, LATENCY),
     startInMemoryService("durable", flags.shards, LATENCY),
@@ -118,16 +122,19 @@ async function main(): Promise<void> {
   const singles = await rotation(
     [
       { scenario: "bare node:http: single record", server: bare, kinesis: "-", mode: "bare" },
-      ...(fastify
-        ? [{ scenario: "bare fastify: single record", server: fastify, kinesis: "-", mode: "bare" as const }]
+      ...(fastify && stubbed
+        ? [
+            { scenario: "bare fastify: single record", server: fastify, kinesis: "-", mode: "bare" as const },
+            { scenario: "buffered, producer stubbed", server: stubbed, kinesis: "-", mode: "buffered" as const },
+          ]
         : []),
       { scenario: "buffered: single record", server: buffered, kinesis: IN_MEMORY, mode: "buffered" },
     ],
     SINGLE,
   );
-  const [bareSingle, bareFastify] = fastify ? singles : [singles[0], undefined];
+  const [bareSingle, bareFastify, apiOnly] = fastify ? singles : [singles[0], undefined, undefined];
   const ourBuffered = await stopService(singles[singles.length - 1], buffered);
-  await fastify?.stop();
+  await Promise.all([fastify?.stop(), stubbed?.stop()]);
 
   // Alone, so one longer run (no turns to take): its latency is what counts.
   const [durableRun] = await rotation(
@@ -183,10 +190,17 @@ async function main(): Promise<void> {
       value: fmt(ourBatch.recordsPerSecond),
     },
     ratioFigure(`durable ${BATCH}: records/s / bare node:http's`, ourBatch, bareBatch),
-    ...(bareFastify
+    ...(bareFastify && apiOnly
       ? [
           ratioFigure("bare fastify req/s / bare node:http req/s", bareFastify, bareSingle),
           ratioFigure("buffered req/s / bare fastify req/s", ourBuffered, bareFastify),
+          ratioFigure("producer stubbed req/s / bare node:http req/s", apiOnly, bareSingle),
+          ratioFigure("buffered req/s / producer stubbed req/s", ourBuffered, apiOnly),
+          {
+            figure: "producer's CPU per record (buffered - stubbed)",
+            raw: ourBuffered.serverCpuUsPerRecord - apiOnly.serverCpuUsPerRecord,
+            value: `${fmt(ourBuffered.serverCpuUsPerRecord - apiOnly.serverCpuUsPerRecord)} us`,
+          },
         ]
       : []),
     ...(e2e

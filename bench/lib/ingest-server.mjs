@@ -7,7 +7,9 @@
  * Plain node over the compiled runtime, as in production: under ts-node the process would
  * also load node:repl and with it node:domain, which wraps every EventEmitter emit.
  * Run as a child by bench/ingest-throughput.ts; BENCH_SHARDS and BENCH_PUT_LATENCY_MS
- * ("20-40") configure the in-memory Kinesis.
+ * ("20-40") configure the in-memory Kinesis. BENCH_PRODUCER=stub makes the buffered path's
+ * putDetached a no-op: the API and the HTTP stack alone, to split the service's cost
+ * between them and the producer (a stub run stores nothing; it is never a result).
  */
 import pino from "pino";
 import { stdoutSink } from "../../dist/runtime/metrics/emf.js";
@@ -24,6 +26,7 @@ const kinesis = new LatencyKinesis(Number(process.env.BENCH_SHARDS ?? 4), minMs,
 const log = pino({ level: settings.logLevel, base: { service: "ingest-bench" } });
 const producer = new KinesisProducer(kinesis, settings.producer);
 await producer.start();
+if (process.env.BENCH_PRODUCER === "stub") producer.putDetached = () => undefined;
 const metrics = new IngestMetrics(producer, stdoutSink, settings.streamName);
 metrics.start(settings.metricsIntervalMs);
 const app = ingestApi({ producer, metrics, log, ackMode: settings.ackMode, maxBodyBytes: settings.maxBodyBytes });

@@ -41,13 +41,19 @@ export async function startInMemoryService(
   ackMode: AckMode,
   shards: number,
   latencyMs: [number, number],
+  producer: "real" | "stub" = "real",
 ): Promise<ServerChild> {
   const port = await freePort();
   return startServerChild({
-    name: `ingest (${ackMode}), in-memory Kinesis`,
+    name: `ingest (${ackMode}${producer === "stub" ? ", producer stubbed" : ""}), in-memory Kinesis`,
     script: path.join(__dirname, "ingest-server.mjs"),
     port,
-    env: { ...serviceEnv(ackMode, port), BENCH_SHARDS: String(shards), BENCH_PUT_LATENCY_MS: latencyMs.join("-") },
+    env: {
+      ...serviceEnv(ackMode, port),
+      BENCH_SHARDS: String(shards),
+      BENCH_PUT_LATENCY_MS: latencyMs.join("-"),
+      BENCH_PRODUCER: producer,
+    },
     readyPath: "/healthcheck",
   });
 }
