@@ -22,7 +22,7 @@ export interface HotSpot {
   readonly count: number;
   readonly windowStart: number;
   readonly windowEnd: number;
-  /** As the OpenSearch sink's PRIMARY KEY (cell, window_start): a restart overwrites. */
+  /** As the OpenSearch sink's PRIMARY KEY (cell, windowStart): a restart overwrites. */
   readonly documentId: string;
 }
 

@@ -43,20 +43,20 @@ export function hotspotStatements(config: JobConfig): string[] {
     `CREATE TEMPORARY SYSTEM FUNCTION GEOHASH AS 'hotspot_udfs.geohash' LANGUAGE PYTHON`,
     `CREATE TEMPORARY SYSTEM FUNCTION GEOHASH_CENTRE AS 'hotspot_udfs.geohash_centre' LANGUAGE PYTHON`,
     sourceTable(config),
-    openSearchSinkTable("pickup_hotspots", "cell", ["location STRING", "pickup_count BIGINT"], "hotspotIndex"),
+    openSearchSinkTable("pickup_hotspots", "cell", ["`location` STRING", "`count` BIGINT"], "hotspotIndex"),
     openSearchSinkTable(
       "airport_trip_durations",
       "airport",
-      ["trips BIGINT", "average_seconds DOUBLE"],
+      ["`trips` BIGINT", "`averageSeconds` DOUBLE"],
       "airportIndex",
     ),
     `INSERT INTO pickup_hotspots
 SELECT
   cell,
   GEOHASH_CENTRE(cell) AS location,
-  COUNT(*) AS pickup_count,
-  CAST(TUMBLE_START(pickup_ts, ${window}) AS TIMESTAMP(3)) AS window_start,
-  CAST(TUMBLE_END(pickup_ts, ${window}) AS TIMESTAMP(3)) AS window_end
+  COUNT(*) AS \`count\`,
+  CAST(TUMBLE_START(pickup_ts, ${window}) AS TIMESTAMP(3)) AS \`windowStart\`,
+  CAST(TUMBLE_END(pickup_ts, ${window}) AS TIMESTAMP(3)) AS \`windowEnd\`
 FROM (
   SELECT GEOHASH(\`pickupLongitude\`, \`pickupLatitude\`, ${config.geohashPrecision}) AS cell, pickup_ts
   FROM taxi_trips
@@ -68,9 +68,9 @@ HAVING COUNT(*) >= ${config.minTrips}`,
 SELECT
   airport,
   COUNT(*) AS trips,
-  AVG(CAST(trip_seconds AS DOUBLE)) AS average_seconds,
-  CAST(TUMBLE_START(pickup_ts, ${window}) AS TIMESTAMP(3)) AS window_start,
-  CAST(TUMBLE_END(pickup_ts, ${window}) AS TIMESTAMP(3)) AS window_end
+  AVG(CAST(trip_seconds AS DOUBLE)) AS \`averageSeconds\`,
+  CAST(TUMBLE_START(pickup_ts, ${window}) AS TIMESTAMP(3)) AS \`windowStart\`,
+  CAST(TUMBLE_END(pickup_ts, ${window}) AS TIMESTAMP(3)) AS \`windowEnd\`
 FROM (
   SELECT
     CASE
@@ -118,15 +118,17 @@ function sourceTable(config: JobConfig): string {
 }
 
 /**
- * An OpenSearch sink keyed by (key, window_start): the document id is "<key>_<window start>",
- * so a restarted job overwrites the documents it wrote before instead of adding copies.
+ * An OpenSearch sink keyed by (key, windowStart): the document id is "<key>_<window start>",
+ * so a restarted job overwrites the documents it wrote before instead of adding copies. The
+ * columns are the documents' fields, named as the engine's (HotSpot, AirportDuration) and
+ * the index template's.
  */
 function openSearchSinkTable(table: string, key: string, columns: string[], indexPlaceholder: string): string {
   return `CREATE TABLE ${table} (
-  ${key} STRING,
-${columns.map((column) => `  ${column},\n`).join("")}  window_start TIMESTAMP(3),
-  window_end TIMESTAMP(3),
-  PRIMARY KEY (${key}, window_start) NOT ENFORCED
+  \`${key}\` STRING,
+${columns.map((column) => `  ${column},\n`).join("")}  \`windowStart\` TIMESTAMP(3),
+  \`windowEnd\` TIMESTAMP(3),
+  PRIMARY KEY (\`${key}\`, \`windowStart\`) NOT ENFORCED
 ) WITH (
   'connector' = 'opensearch',
   'hosts' = '\${opensearchHosts}',

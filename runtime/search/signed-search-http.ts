@@ -1,0 +1,55 @@
+/**
+ * The SearchHttp port over HTTPS, signed with SigV4 for the `es` service: the domain's
+ * access policy admits the setup function's role, and an unsigned request from it would be
+ * anonymous. The signing and the connection handling are opensearch-js's.
+ */
+import { Client, errors } from "@opensearch-project/opensearch";
+import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
+import { SearchHttp, SearchResponse } from "./setup";
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** Lambda hands its role's credentials to the function in these variables. */
+export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Credentials {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set (the Lambda runtime sets them)");
+  }
+  return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN };
+}
+
+export function signedSearchHttp(
+  endpoint: string,
+  region: string,
+  credentials: () => Promise<Credentials>,
+): SearchHttp {
+  const client = new Client({
+    node: endpoint.startsWith("http") ? endpoint : `https://${endpoint}`,
+    ...AwsSigv4Signer({ region, service: "es", getCredentials: credentials }),
+  });
+  return {
+    async request(method, path, body, headers = {}): Promise<SearchResponse> {
+      const [pathname, query] = path.split("?", 2);
+      try {
+        const response = await client.transport.request(
+          {
+            method,
+            path: pathname,
+            querystring: query ? Object.fromEntries(new URLSearchParams(query)) : undefined,
+            body: body === undefined ? undefined : JSON.stringify(body),
+          },
+          { headers: { "content-type": "application/json", ...headers } },
+        );
+        return { status: response.statusCode ?? 0, body: response.body };
+      } catch (e) {
+        // An HTTP error answer is a result for setUpSearch to judge (and retry on 503).
+        if (e instanceof errors.ResponseError) return { status: e.meta.statusCode ?? 0, body: e.meta.body };
+        throw e;
+      }
+    },
+  };
+}
