@@ -10,3 +10,4 @@ export const streamKeyArn = outputs.streamKeyArn;
 export const ingestUrl = outputs.ingestUrl;
 export const schemaRegistryArn = outputs.schemaRegistryArn;
 export const schemaArns = outputs.schemaArns;
+export const dashboardsUrl = outputs.dashboardsUrl;

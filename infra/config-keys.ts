@@ -4,7 +4,26 @@
  * holds them equal) and the README's config reference is checked against `Pulumi.yaml`.
  */
 import { STREAM_LIMITS, STREAM_MODES, StreamMode } from "../runtime/kinesis/limits";
-import { acmCertificateArn, cidrList, integerFrom, integerIn, kmsKeyArn, oneOf, Parsed, tags } from "./config-parsers";
+import {
+  acmCertificateArn,
+  cidrList,
+  clientCidr,
+  integerFrom,
+  integerIn,
+  kmsKeyArn,
+  matching,
+  oneOf,
+  Parsed,
+  tags,
+} from "./config-parsers";
+import { JOB_DEFAULTS, JOB_LIMITS } from "../runtime/hotspots/job-config";
+import {
+  DEFAULT_ENGINE_VERSION,
+  DEFAULT_INSTANCE_TYPE,
+  ENGINE_VERSION,
+  INSTANCE_TYPE,
+  SEARCH_LIMITS,
+} from "./search-limits";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "./fargate";
 import { shippedSchemas } from "../runtime/schema/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../runtime/schema/compatibility-mode";
@@ -271,6 +290,72 @@ export const CONFIG_KEYS = {
       "A schema of schemas/ (file name without .json) that ingest enforces: invalid data gets 422, valid data is stored in the Glue wire format with its schema version id. Unset: records are stored as sent.",
     parse: oneOf(shippedSchemas().map((s) => s.name)),
   } satisfies ConfigKey<string>,
+  analytics: {
+    name: "analytics",
+    type: "string",
+    default: "on",
+    description:
+      "on: the taxi hot-spot analytics (OpenSearch domain with Dashboards, and its setup); needs searchClientCidr. off: none of it.",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
+  searchClientCidr: {
+    name: "searchClientCidr",
+    type: "string",
+    default: "",
+    optional: true,
+    description:
+      "Required with analytics on: the IPv4 CIDR whose browsers may open OpenSearch Dashboards (the reference's ClientIpAddressRange), e.g. 203.0.113.7/32. Find yours with curl https://checkip.amazonaws.com.",
+    parse: clientCidr,
+  } satisfies ConfigKey<string>,
+  searchEngineVersion: {
+    name: "searchEngineVersion",
+    type: "string",
+    default: DEFAULT_ENGINE_VERSION,
+    description: `Engine of the OpenSearch domain: OpenSearch_<major>.<minor> (default the newest, ${DEFAULT_ENGINE_VERSION}) or Elasticsearch_7.10 as in the reference.`,
+    parse: matching(ENGINE_VERSION, "OpenSearch_<major>.<minor> (e.g. OpenSearch_3.3) or Elasticsearch_7.10"),
+  } satisfies ConfigKey<string>,
+  searchInstanceType: {
+    name: "searchInstanceType",
+    type: "string",
+    default: DEFAULT_INSTANCE_TYPE,
+    description: `Instance type of the OpenSearch data nodes (default ${DEFAULT_INSTANCE_TYPE}, for dev; e.g. m7g.large.search or r7g.large.search for production).`,
+    parse: matching(INSTANCE_TYPE, "an OpenSearch instance type such as t3.small.search or r7g.large.search"),
+  } satisfies ConfigKey<string>,
+  searchInstanceCount: {
+    name: "searchInstanceCount",
+    type: "integer",
+    default: 1,
+    description: `OpenSearch data nodes: 1..${SEARCH_LIMITS.maxDataNodes}. With 2 or more, each index gets a replica and the nodes spread over two availability zones.`,
+    parse: integerIn(1, SEARCH_LIMITS.maxDataNodes),
+  } satisfies ConfigKey<number>,
+  searchVolumeGb: {
+    name: "searchVolumeGb",
+    type: "integer",
+    default: SEARCH_LIMITS.minVolumeGb,
+    description: `gp3 volume per OpenSearch data node in GiB: ${SEARCH_LIMITS.minVolumeGb}..${SEARCH_LIMITS.maxVolumeGb}, within what the instance type allows (t3.small.search: 100).`,
+    parse: integerIn(SEARCH_LIMITS.minVolumeGb, SEARCH_LIMITS.maxVolumeGb),
+  } satisfies ConfigKey<number>,
+  hotspotWindowMinutes: {
+    name: "hotspotWindowMinutes",
+    type: "integer",
+    default: JOB_DEFAULTS.windowMinutes,
+    description: `Tumbling window of the hot-spot job in minutes: ${JOB_LIMITS.windowMinutes}. The default suits the shipped sample (see runtime/hotspots/job-config.ts).`,
+    parse: integerIn(1, 1440),
+  } satisfies ConfigKey<number>,
+  hotspotGeohashPrecision: {
+    name: "hotspotGeohashPrecision",
+    type: "integer",
+    default: JOB_DEFAULTS.geohashPrecision,
+    description: `Geohash length of a hot-spot cell: ${JOB_LIMITS.geohashPrecision}; 6 is about 1.2 x 0.6 km in New York.`,
+    parse: integerIn(1, 12),
+  } satisfies ConfigKey<number>,
+  hotspotMinTrips: {
+    name: "hotspotMinTrips",
+    type: "integer",
+    default: JOB_DEFAULTS.minTrips,
+    description: `Pickups in a cell and window that make it a hot spot: ${JOB_LIMITS.minTrips}.`,
+    parse: integerIn(1, 1_000_000),
+  } satisfies ConfigKey<number>,
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

@@ -72,6 +72,21 @@ function isIpv4Cidr(text: string): boolean {
   return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
 }
 
+/**
+ * One IPv4 CIDR block, narrower than the whole internet: it opens a door that takes
+ * unsigned requests, so 0.0.0.0/0 would open it to everyone.
+ */
+export function clientCidr(raw: string): Parsed<string> {
+  const allowed =
+    "one IPv4 CIDR block narrower than 0.0.0.0/0, e.g. 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com)";
+  return isIpv4Cidr(raw) && !raw.endsWith("/0") ? ok(raw) : no(allowed);
+}
+
+/** Text that matches a pattern, e.g. an engine version. */
+export function matching(pattern: RegExp, allowed: string) {
+  return (raw: string): Parsed<string> => (pattern.test(raw) ? ok(raw) : no(allowed));
+}
+
 /** A JSON array of IPv4 CIDR blocks, as `pulumi config set --path 'key[0]' 10.0.0.0/8` stores it. */
 export function cidrList(raw: string): Parsed<string[]> {
   const allowed = `a list of 1..${MAX_INGRESS_RULES} IPv4 CIDR blocks, e.g. ["203.0.113.0/24"]`;

@@ -8,6 +8,7 @@ import { StreamMode } from "../runtime/kinesis/limits";
 import { Compatibility } from "../runtime/schema/compatibility-mode";
 import { CONFIG_KEYS, ConfigKey, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
 import { fargateSizeProblem } from "./fargate";
+import { JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "../runtime/hotspots/job-config";
 
 export interface StreamConfig {
   mode: StreamMode;
@@ -64,8 +65,25 @@ export interface SchemaConfig {
   autoRegistration: boolean;
 }
 
+/** The OpenSearch domain the hot-spot results land in, and who may open its Dashboards. */
+export interface SearchConfig {
+  clientCidr: string;
+  engineVersion: string;
+  instanceType: string;
+  instanceCount: number;
+  volumeGb: number;
+}
+
+export interface AnalyticsConfig {
+  search: SearchConfig;
+  /** The hot-spot job's settings (outOfOrdernessSeconds keeps its default). */
+  job: JobConfig;
+}
+
 export interface PipelineConfig {
   stream: StreamConfig;
+  /** Unset when the `analytics` key is off. */
+  analytics?: AnalyticsConfig;
   schemas: SchemaConfig;
   processing: ProcessingConfig;
   network: NetworkConfig;
@@ -182,6 +200,49 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     }
   }
 
+  const analytics = read(CONFIG_KEYS.analytics);
+  const searchClientCidr = read(CONFIG_KEYS.searchClientCidr);
+  const search = {
+    engineVersion: read(CONFIG_KEYS.searchEngineVersion),
+    instanceType: read(CONFIG_KEYS.searchInstanceType),
+    instanceCount: read(CONFIG_KEYS.searchInstanceCount),
+    volumeGb: read(CONFIG_KEYS.searchVolumeGb),
+  };
+  const windowMinutes = read(CONFIG_KEYS.hotspotWindowMinutes);
+  const geohashPrecision = read(CONFIG_KEYS.hotspotGeohashPrecision);
+  const minTrips = read(CONFIG_KEYS.hotspotMinTrips);
+  if (analytics === "on" && searchClientCidr === undefined && !problems.some((p) => p.startsWith("searchClientCidr"))) {
+    problems.push(
+      "searchClientCidr must be set when analytics is on: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
+        "e.g. pulumi config set searchClientCidr 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com); " +
+        "or pulumi config set analytics off",
+    );
+  }
+  if (search.instanceCount !== undefined && search.instanceCount > 1 && search.instanceCount % 2 === 1) {
+    problems.push(
+      `searchInstanceCount must be 1 or an even number (two or more nodes spread over two availability zones, the same number in each), got ${search.instanceCount}`,
+    );
+  }
+  // The job's own rules on top of the keys' ranges (a window must divide a day), each
+  // reported under its config key.
+  const jobSettings = { windowMinutes, geohashPrecision, minTrips };
+  const jobKeys = {
+    windowMinutes: CONFIG_KEYS.hotspotWindowMinutes.name,
+    geohashPrecision: CONFIG_KEYS.hotspotGeohashPrecision.name,
+    minTrips: CONFIG_KEYS.hotspotMinTrips.name,
+  } as const;
+  for (const [setting, key] of Object.entries(jobKeys) as [keyof typeof jobKeys, string][]) {
+    const value = jobSettings[setting];
+    if (value === undefined) continue;
+    try {
+      jobConfig({ [setting]: value });
+    } catch (e) {
+      if (!(e instanceof JobConfigError)) throw e;
+      problems.push(`${key} must be ${JOB_LIMITS[setting]}, got ${value}`);
+    }
+  }
+  const job = problems.length === 0 ? jobConfig(jobSettings as Partial<JobConfig>) : undefined;
+
   if (problems.length > 0) return { ok: false, problems };
   // Without problems every key with a default has a value: only optional keys can be unset.
   const required = <T>(value: T | undefined): T => value as T;
@@ -230,6 +291,19 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         compatibility: required(schemaCompatibility),
         autoRegistration: schemaAutoRegistration === "on",
       },
+      analytics:
+        analytics === "on"
+          ? {
+              search: {
+                clientCidr: required(searchClientCidr),
+                engineVersion: required(search.engineVersion),
+                instanceType: required(search.instanceType),
+                instanceCount: required(search.instanceCount),
+                volumeGb: required(search.volumeGb),
+              },
+              job: required(job),
+            }
+          : undefined,
       tags: required(tags),
     },
   };

@@ -4,11 +4,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PipelineConfig } from "./config";
+import { AnalyticsConfig, PipelineConfig } from "./config";
 import { IngestService } from "./ingest";
 import { Network } from "./network";
 import { ProcessingService } from "./processing";
 import { SchemaRegistry } from "./schema-registry";
+import { SearchDomain } from "./search-domain";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 
@@ -18,6 +19,8 @@ export interface Pipeline {
   ingest: IngestService;
   processing: ProcessingService;
   schemas: SchemaRegistry;
+  /** Unset when analytics is off. */
+  search?: SearchDomain;
 }
 
 export interface PipelineOutputs {
@@ -27,6 +30,8 @@ export interface PipelineOutputs {
   ingestUrl: pulumi.Output<string>;
   schemaRegistryArn: pulumi.Output<string>;
   schemaArns: Record<string, pulumi.Output<string>>;
+  /** OpenSearch Dashboards, where the hot-spot map is (unset when analytics is off). */
+  dashboardsUrl?: pulumi.Output<string>;
 }
 
 export function definePipeline(config: PipelineConfig): Pipeline {
@@ -59,7 +64,21 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     services: config.services,
     tags,
   });
-  return { stream, network, ingest, processing, schemas };
+  const search = config.analytics ? analytics(config.analytics, config.services.logRetentionDays, tags) : undefined;
+  return { stream, network, ingest, processing, schemas, search };
+}
+
+/** The hot-spot analytics: the search domain the results land in. */
+function analytics(config: AnalyticsConfig, logRetentionDays: number, tags: Record<string, string>): SearchDomain {
+  const search = new SearchDomain("search", {
+    ...config.search,
+    geohashPrecision: config.job.geohashPrecision,
+    logRetentionDays,
+    tags,
+  });
+  // Every role that talks to the domain is granted above this line: the policy names them.
+  search.writeAccessPolicy();
+  return search;
 }
 
 /** The stack outputs a user (and later parts) read with `pulumi stack output`. */
@@ -71,5 +90,6 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     ingestUrl: p.ingest.url,
     schemaRegistryArn: p.schemas.arn,
     schemaArns: p.schemas.schemaArns(),
+    dashboardsUrl: p.search?.dashboardsUrl,
   };
 }

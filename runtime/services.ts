@@ -14,11 +14,15 @@ export const SERVICE_ENTRYPOINTS = {
   processing: "dist/runtime/consumer/main.js",
   /** Not a command: the module the processing Lambda requires (see infra/processing-lambda.ts). */
   processingLambda: "dist/runtime/consumer/lambda-entry.js",
+  /** Not a command: the module the search domain's setup function requires (infra/search-domain.ts). */
+  searchSetupLambda: "dist/runtime/search/setup-entry.js",
   /** The container health check of the HTTP services (ECS ignores the image's HEALTHCHECK). */
   healthcheck: "dist/runtime/healthcheck.js",
   local: "dist/runtime/local/main.js",
   /** The NYC taxi replay (`npm run replay`), also a child of the local stack. */
   replay: "dist/runtime/replay/main.js",
+  /** Not a command: the PROCESSOR_MODULE of the local stack's hot-spot worker (GET /hotspots). */
+  hotspotProcessor: "dist/runtime/hotspots/hotspot-processor.js",
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_ENTRYPOINTS;

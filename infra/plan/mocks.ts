@@ -137,7 +137,22 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
   }),
   "aws:lambda/function:Function": (name, inputs, region) => {
     const functionName = physicalName(name, inputs);
-    return { name: functionName, arn: `arn:aws:lambda:${region}:${MOCK_ACCOUNT}:function:${functionName}` };
+    return {
+      name: functionName,
+      arn: `arn:aws:lambda:${region}:${MOCK_ACCOUNT}:function:${functionName}`,
+      sourceCodeHash: stableId(`${functionName}-code`),
+    };
+  },
+  "aws:opensearch/domain:Domain": (name, inputs, region) => {
+    // Domain names: 3..28 lowercase characters.
+    const domainName = String(inputs.domainName ?? `${name}-${stableId(name).slice(0, 7)}`).slice(0, 28);
+    const endpoint = `search-${domainName}-${stableId(domainName).slice(0, 26)}.${region}.es.amazonaws.com`;
+    return {
+      domainName,
+      arn: `arn:aws:es:${region}:${MOCK_ACCOUNT}:domain/${domainName}`,
+      endpoint,
+      dashboardEndpoint: `${endpoint}/_dashboards`,
+    };
   },
 };
 

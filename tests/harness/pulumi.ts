@@ -45,11 +45,17 @@ export async function run<T>(program: () => T, opts: RunOptions = {}) {
   return { recorded: new Recorded(mocks.resources), outputs };
 }
 
-/** Runs the real pipeline with this stack config, as `pulumi up` would. */
+/** A documentation address (RFC 5737): the client CIDR every analytics stack must name. */
+export const TEST_CLIENT_CIDR = "203.0.113.7/32";
+
+/**
+ * Runs the real pipeline with this stack config, as `pulumi up` would. The required
+ * searchClientCidr is filled in unless the test sets it (or sets analytics off).
+ */
 export async function runPipeline(values: Record<string, string> = {}, opts: RunOptions = {}) {
   return run(() => pipelineOutputs(definePipeline(readStackConfig())), {
     ...opts,
-    config: stackConfig(values, opts.config),
+    config: stackConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...values }, opts.config),
   });
 }
 

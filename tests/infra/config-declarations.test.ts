@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pulumiDeclarations } from "../../infra/config-keys";
+import { TEST_CLIENT_CIDR } from "../harness/pulumi";
 import { validateConfig } from "../../infra/config";
 import { asConfigString, readProjectFile } from "../../infra/plan/stack-config";
 
@@ -55,8 +56,10 @@ describe("config declarations", () => {
     const defaults = Object.fromEntries(
       Object.entries(project.config).map(([k, d]) => [k, asConfigString(d.default ?? "")]),
     );
-    const result = validateConfig(defaults);
+    // The one key without a usable default: the user's own address (it has its own test).
+    const result = validateConfig({ ...defaults, searchClientCidr: TEST_CLIENT_CIDR });
     expect(result.ok ? [] : result.problems).to.deep.equal([]);
+    expect(validateConfig(defaults).ok, "searchClientCidr is required while analytics is on").to.equal(false);
   });
 
   it("the README's config reference lists every key of Pulumi.yaml with its type and default", () => {

@@ -1,13 +1,16 @@
 import { expect } from "chai";
 import { validateConfig } from "../../infra/config";
-import { runPipeline } from "../harness/pulumi";
+import { runPipeline, TEST_CLIENT_CIDR } from "../harness/pulumi";
+
+/** Every stack with analytics on needs a client CIDR: the tables below vary the other keys. */
+const validate = (raw: Record<string, string>) => validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...raw });
 
 const ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 describe("stack config", () => {
   describe("defaults", () => {
     it("gives a 4-shard provisioned stream, 24 h retention, a stack-created key and no tags", () => {
-      const result = validateConfig({});
+      const result = validate({});
       expect(result.ok && result.config.stream).to.deep.equal({
         mode: "PROVISIONED",
         shardCount: 4,
@@ -18,7 +21,7 @@ describe("stack config", () => {
     });
 
     it("gives one NAT gateway, an open HTTP ingest of 2..10 half-vCPU tasks, and 30-day logs", () => {
-      const result = validateConfig({});
+      const result = validate({});
       expect(result.ok && result.config.network).to.deep.equal({ natGateways: 1 });
       expect(result.ok && result.config.ingest).to.deep.equal({
         schema: undefined,
@@ -38,7 +41,7 @@ describe("stack config", () => {
     });
 
     it("treats the empty defaults Pulumi.yaml declares as unset", () => {
-      const result = validateConfig({
+      const result = validate({
         shardCount: "",
         kmsKeyArn: "",
         tags: "{}",
@@ -68,14 +71,14 @@ describe("stack config", () => {
     ];
     for (const [raw, expected] of table) {
       it(`accepts ${JSON.stringify(raw)}`, () => {
-        const result = validateConfig(raw);
+        const result = validate(raw);
         if (!result.ok) throw new Error(result.problems.join("\n"));
         expect(result.config.stream).to.include(expected);
       });
     }
 
     it("accepts ingest settings: CIDR lists, a certificate, sizes Fargate offers", () => {
-      const result = validateConfig({
+      const result = validate({
         ingestAllowedCidrs: '["203.0.113.0/24","10.0.0.0/8"]',
         certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012",
         ingestCpu: "256",
@@ -91,7 +94,7 @@ describe("stack config", () => {
     });
 
     it("accepts tags as a JSON object of strings", () => {
-      const result = validateConfig({ tags: '{"team":"data","cost-center":"42 / east"}' });
+      const result = validate({ tags: '{"team":"data","cost-center":"42 / east"}' });
       expect(result.ok && result.config.tags).to.deep.equal({ team: "data", "cost-center": "42 / east" });
     });
   });
@@ -150,16 +153,92 @@ describe("stack config", () => {
       [{ scaleInCooldownSeconds: "-1" }, "scaleInCooldownSeconds must be an integer 0..3600, got -1"],
       [{ logRetentionDays: "10" }, "logRetentionDays must be one of 1, 3, 5, 7, 14, 30"],
       [{ ingestSchema: "taxi" }, "ingestSchema must be one of taxi-trip, weather-report, got taxi"],
+      [{ analytics: "yes" }, "analytics must be one of on, off, got yes"],
+      [{ searchClientCidr: "0.0.0.0/0" }, "searchClientCidr must be one IPv4 CIDR block narrower than 0.0.0.0/0"],
+      [{ searchClientCidr: "203.0.113.7" }, "(your address: curl https://checkip.amazonaws.com), got 203.0.113.7"],
+      [{ searchClientCidr: '["203.0.113.7/32"]' }, "searchClientCidr must be one IPv4 CIDR block"],
+      [{ searchEngineVersion: "OpenSearch_3" }, "searchEngineVersion must be OpenSearch_<major>.<minor>"],
+      [{ searchEngineVersion: "Elasticsearch_6.8" }, "or Elasticsearch_7.10, got Elasticsearch_6.8"],
+      [{ searchInstanceType: "t3.small" }, "searchInstanceType must be an OpenSearch instance type"],
+      [{ searchInstanceCount: "0" }, "searchInstanceCount must be an integer 1..80, got 0"],
+      [
+        { searchInstanceCount: "3" },
+        "searchInstanceCount must be 1 or an even number (two or more nodes spread over two availability zones, the same number in each), got 3",
+      ],
+      [{ searchVolumeGb: "9" }, "searchVolumeGb must be an integer 10..24576, got 9"],
+      [
+        { hotspotWindowMinutes: "7" },
+        "hotspotWindowMinutes must be an integer from 1 to 1440 that divides 1440 (windows tile a day), got 7",
+      ],
+      [{ hotspotWindowMinutes: "0" }, "hotspotWindowMinutes must be an integer 1..1440, got 0"],
+      [{ hotspotGeohashPrecision: "13" }, "hotspotGeohashPrecision must be an integer 1..12, got 13"],
+      [{ hotspotMinTrips: "0" }, "hotspotMinTrips must be an integer 1..1000000, got 0"],
     ];
     for (const [raw, message] of table) {
       it(`refuses ${JSON.stringify(raw).slice(0, 80)}`, () => {
-        const result = validateConfig(raw);
+        const result = validate(raw);
         expect(result.ok, "should be refused").to.equal(false);
         if (result.ok) return;
         expect(result.problems).to.have.lengthOf(1);
         expect(result.problems[0]).to.contain(message);
       });
     }
+  });
+
+  describe("analytics", () => {
+    it("defaults: on, the newest OpenSearch on one t3.small node with 10 GiB, the job's defaults", () => {
+      const result = validate({});
+      expect(result.ok && result.config.analytics).to.deep.equal({
+        search: {
+          clientCidr: TEST_CLIENT_CIDR,
+          engineVersion: "OpenSearch_3.3",
+          instanceType: "t3.small.search",
+          instanceCount: 1,
+          volumeGb: 10,
+        },
+        job: { windowMinutes: 360, geohashPrecision: 6, minTrips: 3, outOfOrdernessSeconds: 300 },
+      });
+    });
+
+    it("needs searchClientCidr while on, and says how to find it or turn analytics off", () => {
+      const result = validateConfig({});
+      expect(result.ok).to.equal(false);
+      expect(!result.ok && result.problems).to.deep.equal([
+        "searchClientCidr must be set when analytics is on: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
+          "e.g. pulumi config set searchClientCidr 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com); " +
+          "or pulumi config set analytics off",
+      ]);
+    });
+
+    it("off: no CIDR needed and no analytics config", () => {
+      const result = validateConfig({ analytics: "off" });
+      expect(result.ok).to.equal(true);
+      expect(result.ok && result.config.analytics).to.equal(undefined);
+    });
+
+    it("accepts Elasticsearch_7.10, other OpenSearch versions and job settings", () => {
+      const result = validate({
+        searchEngineVersion: "Elasticsearch_7.10",
+        searchInstanceType: "r7g.large.search",
+        searchInstanceCount: "4",
+        searchVolumeGb: "100",
+        hotspotWindowMinutes: "60",
+        hotspotGeohashPrecision: "7",
+        hotspotMinTrips: "2",
+      });
+      expect(result.ok && result.config.analytics?.search).to.deep.include({
+        engineVersion: "Elasticsearch_7.10",
+        instanceType: "r7g.large.search",
+        instanceCount: 4,
+        volumeGb: 100,
+      });
+      expect(result.ok && result.config.analytics?.job).to.deep.include({
+        windowMinutes: 60,
+        geohashPrecision: 7,
+        minTrips: 2,
+      });
+      expect(validate({ searchEngineVersion: "OpenSearch_2.19" }).ok).to.equal(true);
+    });
   });
 
   it("fails the preview with ONE error listing every bad key", async () => {

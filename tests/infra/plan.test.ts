@@ -45,6 +45,7 @@ describe("offline plan (npm run plan)", function () {
       "ingestUrl",
       "schemaRegistryArn",
       "schemaArns",
+      "dashboardsUrl",
     ]);
   });
 

@@ -1,15 +1,10 @@
 import { expect } from "chai";
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { aggregate } from "../../runtime/kinesis/aggregation";
-import path from "node:path";
 import { serviceCommand } from "../../runtime/services";
-import { PlannedResource } from "../../infra/plan/mocks";
 import { Recorded, runPipeline, statementsOf } from "../harness/pulumi";
+import { archiveEntries, invokeArchive, unpackedBytes } from "../harness/lambda-archive";
 
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-const ROOT = path.resolve(__dirname, "..", "..");
 
 function policiesOf(recorded: Recorded, roleName: string) {
   const role = recorded.one("aws:iam/role:Role", roleName);
@@ -198,7 +193,7 @@ describe("ProcessingService", () => {
       const queue = run.recorded.one("aws:sqs/queue:Queue");
       expect(mapping.inputs).to.deep.equal({
         eventSourceArn: run.outputs.streamArn,
-        functionName: run.recorded.one("aws:lambda/function:Function").state.arn,
+        functionName: run.recorded.one("aws:lambda/function:Function", "processing-function").state.arn,
         startingPosition: "LATEST",
         batchSize: 500,
         maximumBatchingWindowInSeconds: 5,
@@ -246,7 +241,7 @@ describe("ProcessingService", () => {
     });
 
     it("ships the compiled processor and only the packages it loads, far within Lambda's size limits", async () => {
-      const fn = run.recorded.one("aws:lambda/function:Function");
+      const fn = run.recorded.one("aws:lambda/function:Function", "processing-function");
       expect(fn.inputs).to.include({ runtime: "nodejs22.x", handler: "__index.handler" });
       expect(fn.inputs.environment).to.deep.equal({
         variables: { LOG_LEVEL: "info", SCHEMA_REGISTRY_NAME: "kinesis-pipeline-test" },
@@ -273,7 +268,7 @@ describe("ProcessingService", () => {
       }
       const index = await (assets["__index.js"] as { text: Promise<string> }).text;
       expect(index).to.contain('require("./dist/runtime/consumer/lambda-entry")');
-      const bytes = names.filter((n) => n !== "__index.js").reduce((sum, n) => sum + sizeOnDisk(path.join(ROOT, n)), 0);
+      const bytes = unpackedBytes(assets);
       // Lambda: 50 MB zipped upload, 250 MB unzipped. Unzipped is the stricter check here.
       expect(bytes).to.be.below(20 * 1024 * 1024);
 
@@ -305,39 +300,4 @@ function schemaResources(recorded: Recorded): string[] {
     recorded.one("aws:glue/registry:Registry").state.arn as string,
     ...recorded.all("aws:glue/schema:Schema").map((s) => s.state.arn as string),
   ];
-}
-
-/**
- * Lays the archive out as Lambda would unpack it and calls its handler in a fresh node
- * process that can load only what the archive holds (no repository node_modules on the path).
- */
-async function invokeArchive(assets: Record<string, unknown>, event: unknown): Promise<unknown> {
-  const dir = mkdtempSync(path.join(tmpdir(), "lambda-archive-"));
-  try {
-    for (const [name, asset] of Object.entries(assets)) {
-      const a = asset as { path?: Promise<string>; text?: Promise<string> };
-      if (a.text !== undefined) writeFileSync(path.join(dir, name), await a.text);
-      else cpSync(path.join(ROOT, await a.path!), path.join(dir, name), { recursive: true });
-    }
-    const script = `require("./__index.js").handler(${JSON.stringify(event)}).then((r) => console.log(JSON.stringify(r)))`;
-    const out = execFileSync(process.execPath, ["-e", script], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, LOG_LEVEL: "silent" },
-      encoding: "utf8",
-      timeout: 30_000,
-    });
-    return JSON.parse(out.trim().split("\n").pop()!);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function archiveEntries(fn: PlannedResource): Promise<Record<string, unknown>> {
-  return (await (fn.inputs.code as { assets: Promise<Record<string, unknown>> }).assets) ?? {};
-}
-
-function sizeOnDisk(p: string): number {
-  const st = statSync(p);
-  if (!st.isDirectory()) return st.size;
-  return readdirSync(p).reduce((sum, child) => sum + sizeOnDisk(path.join(p, child)), 0);
 }
