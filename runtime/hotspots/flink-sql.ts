@@ -1,30 +1,45 @@
 /**
  * The hot-spot job as Flink SQL, rendered from the job's settings: the statements the
- * Flink launcher on Managed Service for Apache Flink runs in order.
+ * Flink launcher on Managed Service for Apache Flink (runtime/hotspots/flink/main.py) runs
+ * in order, with its application properties in place of the ${placeholders}.
+ *
+ * Connectors: one JAR, org.apache.flink:flink-sql-connector-kinesis (FLINK_CONNECTOR_JAR):
+ * - the source is `kinesis-legacy`, the FlinkKinesisConsumer, because it de-aggregates KPL
+ *   records (and drops sub-records a reshard left on the wrong shard, as KCL does); every
+ *   record our ingest writes is a KPL aggregate, and the newer `kinesis` source (FLIP-27)
+ *   does not de-aggregate (apache/flink-connector-aws#188, open);
+ * - the sinks are `kinesis` (KinesisStreamsSink, shaded into the same JAR) writing results
+ *   to a results stream, from which a signing function indexes them into OpenSearch: the
+ *   Flink OpenSearch SQL connector cannot sign requests with SigV4, and the domain's access
+ *   policy admits IAM principals only (apart from the Dashboards client CIDR).
  *
  * The launcher must:
  * - register the Python UDFs GEOHASH(lon, lat, precision) and GEOHASH_CENTRE(cell) from
- *   runtime/hotspots/udf/hotspot_udfs.py (ship it with the application and list it in
- *   `python.files`); the first two statements declare them. Flink SQL has no geohash
- *   function, and an arithmetic grid would differ from the geohash cells the map, the
- *   reference application and the TypeScript engine (ngeohash) use;
+ *   runtime/hotspots/udf/hotspot_udfs.py (shipped in the application and listed in
+ *   `pyFiles`); the first two statements declare them. Flink SQL has no geohash function,
+ *   and an arithmetic grid would differ from the geohash cells the map, the reference
+ *   application and the TypeScript engine (ngeohash) use;
  * - apply `SET` statements to the table config (the first statement fixes the session time
  *   zone to UTC, so windows of TIMESTAMP_LTZ are aligned to the epoch like the engine's);
- * - replace every ${placeholder} of SQL_PLACEHOLDERS with its application property
- *   (fillPlaceholders below);
+ * - replace every ${placeholder} of SQL_PLACEHOLDERS with its application property;
  * - run the two INSERTs in one statement set, so that they form one job reading the stream once.
  */
 import { AIRPORTS, AirportCode, BoundingBox, JobConfig, NYC_BOX } from "./job-config";
+import { AIRPORT_INDEX, HOTSPOT_INDEX } from "../search/indices";
 
 /** The application properties the statements need, by placeholder name. */
 export const SQL_PLACEHOLDERS = {
   stream: "the Kinesis stream name",
   region: "the AWS region of the stream",
   initialPosition: "where to start reading a shard without state: TRIM_HORIZON or LATEST",
-  opensearchHosts: "the OpenSearch endpoint, https://host:443",
-  hotspotIndex: "the OpenSearch index of pickup hot spots",
-  airportIndex: "the OpenSearch index of average trip durations to the airports",
+  resultsStreamArn: "the ARN of the Kinesis stream the job writes its results to",
 } as const;
+
+/**
+ * Every result row names the OpenSearch index it belongs in: both sinks write to one
+ * results stream, and the indexer (runtime/search/indexer.ts) routes by this field.
+ */
+export const RESULT_INDEX_FIELD = "index";
 
 export type SqlPlaceholder = keyof typeof SQL_PLACEHOLDERS;
 
@@ -43,15 +58,11 @@ export function hotspotStatements(config: JobConfig): string[] {
     `CREATE TEMPORARY SYSTEM FUNCTION GEOHASH AS 'hotspot_udfs.geohash' LANGUAGE PYTHON`,
     `CREATE TEMPORARY SYSTEM FUNCTION GEOHASH_CENTRE AS 'hotspot_udfs.geohash_centre' LANGUAGE PYTHON`,
     sourceTable(config),
-    openSearchSinkTable("pickup_hotspots", "cell", ["`location` STRING", "`count` BIGINT"], "hotspotIndex"),
-    openSearchSinkTable(
-      "airport_trip_durations",
-      "airport",
-      ["`trips` BIGINT", "`averageSeconds` DOUBLE"],
-      "airportIndex",
-    ),
+    resultsSinkTable("pickup_hotspots", "cell", ["`location` STRING", "`count` BIGINT"]),
+    resultsSinkTable("airport_trip_durations", "airport", ["`trips` BIGINT", "`averageSeconds` DOUBLE"]),
     `INSERT INTO pickup_hotspots
 SELECT
+  '${HOTSPOT_INDEX}' AS \`${RESULT_INDEX_FIELD}\`,
   cell,
   GEOHASH_CENTRE(cell) AS location,
   COUNT(*) AS \`count\`,
@@ -66,6 +77,7 @@ GROUP BY TUMBLE(pickup_ts, ${window}), cell
 HAVING COUNT(*) >= ${config.minTrips}`,
     `INSERT INTO airport_trip_durations
 SELECT
+  '${AIRPORT_INDEX}' AS \`${RESULT_INDEX_FIELD}\`,
   airport,
   COUNT(*) AS trips,
   AVG(CAST(trip_seconds AS DOUBLE)) AS \`averageSeconds\`,
@@ -108,7 +120,7 @@ function sourceTable(config: JobConfig): string {
   trip_seconds AS ${epochSeconds("dropoffTime")} - ${epochSeconds("pickupTime")},
   WATERMARK FOR pickup_ts AS pickup_ts - INTERVAL '${config.outOfOrdernessSeconds}' SECOND
 ) WITH (
-  'connector' = 'kinesis',
+  'connector' = 'kinesis-legacy',
   'stream' = '\${stream}',
   'aws.region' = '\${region}',
   'scan.stream.initpos' = '\${initialPosition}',
@@ -118,22 +130,26 @@ function sourceTable(config: JobConfig): string {
 }
 
 /**
- * An OpenSearch sink keyed by (key, windowStart): the document id is "<key>_<window start>",
- * so a restarted job overwrites the documents it wrote before instead of adding copies. The
- * columns are the documents' fields, named as the engine's (HotSpot, AirportDuration) and
- * the index template's.
+ * A results table keyed by (key, windowStart), written to the results stream as JSON. The
+ * columns are the OpenSearch documents' fields (named as the engine's HotSpot and
+ * AirportDuration, and the index templates), plus the index they belong in; the indexer
+ * gives each document the id "<key>_<window start>", so a restarted job overwrites what it
+ * wrote before instead of adding copies. ISO-8601 timestamps ("2009-01-24T12:00:00", UTC
+ * by the session time zone) are what the index templates' date format reads.
  */
-function openSearchSinkTable(table: string, key: string, columns: string[], indexPlaceholder: string): string {
+function resultsSinkTable(table: string, key: string, columns: string[]): string {
   return `CREATE TABLE ${table} (
+  \`${RESULT_INDEX_FIELD}\` STRING,
   \`${key}\` STRING,
 ${columns.map((column) => `  ${column},\n`).join("")}  \`windowStart\` TIMESTAMP(3),
   \`windowEnd\` TIMESTAMP(3),
   PRIMARY KEY (\`${key}\`, \`windowStart\`) NOT ENFORCED
 ) WITH (
-  'connector' = 'opensearch',
-  'hosts' = '\${opensearchHosts}',
-  'index' = '\${${indexPlaceholder}}',
-  'document-id.key-delimiter' = '_'
+  'connector' = 'kinesis',
+  'stream.arn' = '\${resultsStreamArn}',
+  'aws.region' = '\${region}',
+  'format' = 'json',
+  'json.timestamp-format.standard' = 'ISO-8601'
 )`;
 }
 

@@ -97,7 +97,8 @@ describe("hot spots: Flink SQL", () => {
     const filled = fillPlaceholders(statements, values).join("\n");
     expect(filled).not.to.match(/\$\{/);
     expect(filled).to.include("'stream' = 'value-of-stream'");
-    expect(filled).to.include("'index' = 'value-of-airportIndex'");
+    expect(filled).to.include("'stream.arn' = 'value-of-resultsStreamArn'");
+    expect(filled).to.include("'connector' = 'kinesis-legacy'");
   });
 
   it("names a missing property, and refuses a value with a quote", () => {
@@ -105,8 +106,8 @@ describe("hot spots: Flink SQL", () => {
       /application property region \(the AWS region/,
     );
     const values = Object.fromEntries(Object.keys(SQL_PLACEHOLDERS).map((name) => [name, "x"]));
-    expect(() => fillPlaceholders(statements, { ...values, hotspotIndex: "a' OR '1" })).to.throw(
-      /hotspotIndex is a' OR '1, allowed: no quote/,
+    expect(() => fillPlaceholders(statements, { ...values, stream: "a' OR '1" })).to.throw(
+      /stream is a' OR '1, allowed: no quote/,
     );
   });
 });
