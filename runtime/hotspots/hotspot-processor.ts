@@ -33,14 +33,10 @@ const hotspotProcessor: ProcessorModule = (context) => {
 
 function serve(port: number, job: LiveHotspots, log: Logger): void {
   serveHotspots(port, () => job.view()).then(
-    (server) => {
-      log.info({ port }, "serving GET /hotspots");
-      // The worker drains its shards and exits on the signal (runtime/consumer/main.ts);
-      // the endpoint stops at once, so nobody reads windows that will no longer move.
-      const close = () => server.close();
-      process.once("SIGTERM", close);
-      process.once("SIGINT", close);
-    },
+    // No signal handler here: the endpoint closes with the process, which exits once the
+    // worker has drained (runtime/consumer/main.ts). A SIGTERM listener of ours would also
+    // keep a signal that comes before the worker's own handler from ending the process.
+    () => log.info({ port }, "serving GET /hotspots"),
     (error: NodeJS.ErrnoException) => {
       // The factory is synchronous, so the worker's start cannot fail on this: exit as on a bad setting.
       console.error(

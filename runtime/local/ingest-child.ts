@@ -3,13 +3,11 @@
  * runs (runtime/services.ts), as a guarded child writing to the local stream, ready once
  * GET /healthcheck answers.
  */
-import http from "node:http";
-
 import { REPO_ROOT } from "../repo-root";
 import { compiledEntrypoint } from "../services";
 import { LOCAL_REGION } from "./emulators";
+import { answersOk, waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
-import { pollUntil } from "./poll-until";
 
 export interface IngestChild extends GuardedChild {
   url: string;
@@ -53,35 +51,10 @@ export async function startIngest(options: IngestChildOptions): Promise<IngestCh
     stopGraceMs: STOP_GRACE_MS,
   });
   const ingest: IngestChild = { ...child, url: `http://127.0.0.1:${options.port}` };
-  let exit: string | undefined;
-  void child.exited.then(
-    ({ code, signal }) => (exit = signal === null ? `it exited with code ${code}` : `it was killed by ${signal}`),
-  );
-  try {
-    await pollUntil((signal) => healthcheck(ingest.url, signal), {
-      what: `the ingest service (pid ${child.pid}) to answer GET /healthcheck at ${ingest.url}`,
-      timeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
-      signal: options.signal,
-      hopeless: () => exit,
-    });
-  } catch (error) {
-    await child.stop();
-    if (options.signal?.aborted) throw error;
-    const output = child.recentOutput().trim();
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(output === "" ? message : `${message}\n--- last output of ingest ---\n${output}`, { cause: error });
-  }
-  return ingest;
-}
-
-/** Resolves when GET /healthcheck answers 200, on a connection of its own. */
-function healthcheck(url: string, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(`${url}/healthcheck`, { agent: false, signal }, (response) => {
-      response.resume();
-      if (response.statusCode === 200) resolve();
-      else reject(new Error(`GET /healthcheck answered ${response.statusCode}`));
-    });
-    request.on("error", reject);
+  await waitUntilReady(child, (signal) => answersOk(`${ingest.url}/healthcheck`, signal), {
+    what: `the ingest service (pid ${child.pid}) to answer GET /healthcheck at ${ingest.url}`,
+    timeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
+    signal: options.signal,
   });
+  return ingest;
 }

@@ -10,6 +10,8 @@ export interface LocalConfig {
   kinesisPort: number;
   dynamodbPort: number;
   ingestPort: number;
+  /** Port of GET /hotspots, the hot-spot worker's latest windows. */
+  hotspotsPort: number;
   shardCount: number;
   streamName: string;
   stateDir: string;
@@ -41,6 +43,12 @@ export const LOCAL_VARIABLES = [
     fallback: "8080",
     allowed: "a port from 1 to 65535",
     purpose: "port of the ingest API (on 127.0.0.1), which writes to the stream",
+  },
+  {
+    name: "LOCAL_HOTSPOTS_PORT",
+    fallback: "3001",
+    allowed: "a port from 1 to 65535",
+    purpose: "port of GET /hotspots (on 127.0.0.1): the hot spots of the latest windows of the stream, as JSON",
   },
   {
     name: "LOCAL_SHARDS",
@@ -106,13 +114,18 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
   const kinesisPort = integer("LOCAL_KINESIS_PORT", 1, 65535);
   const dynamodbPort = integer("LOCAL_DYNAMODB_PORT", 1, 65535);
   const ingestPort = integer("LOCAL_INGEST_PORT", 1, 65535);
-  if (kinesisPort === dynamodbPort) {
-    reject("LOCAL_DYNAMODB_PORT", read("LOCAL_DYNAMODB_PORT"), "it must differ from LOCAL_KINESIS_PORT");
-  }
-  if (ingestPort === kinesisPort || ingestPort === dynamodbPort) {
-    const other = ingestPort === kinesisPort ? "LOCAL_KINESIS_PORT" : "LOCAL_DYNAMODB_PORT";
-    reject("LOCAL_INGEST_PORT", read("LOCAL_INGEST_PORT"), `it must differ from ${other}`);
-  }
+  const hotspotsPort = integer("LOCAL_HOTSPOTS_PORT", 1, 65535);
+  // Each port must differ from the ones before it; the message names the first it repeats.
+  const ports = [
+    ["LOCAL_KINESIS_PORT", kinesisPort],
+    ["LOCAL_DYNAMODB_PORT", dynamodbPort],
+    ["LOCAL_INGEST_PORT", ingestPort],
+    ["LOCAL_HOTSPOTS_PORT", hotspotsPort],
+  ] as const;
+  ports.forEach(([name, port], i) => {
+    const earlier = ports.slice(0, i).find(([, other]) => other === port);
+    if (earlier) reject(name, read(name), `it must differ from ${earlier[0]}`);
+  });
   const shardCount = integer("LOCAL_SHARDS", 1, MAX_LOCAL_SHARDS);
   const streamName = read("LOCAL_STREAM_NAME");
   if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(streamName)) reject("LOCAL_STREAM_NAME", streamName);
@@ -136,6 +149,7 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
     kinesisPort,
     dynamodbPort,
     ingestPort,
+    hotspotsPort,
     shardCount,
     streamName,
     stateDir,

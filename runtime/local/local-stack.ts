@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createKinesisClient } from "../aws/kinesis-client";
 import { LOCAL_REGION, startEmulators } from "./emulators";
 import { ChildExit, GuardedChild } from "./guarded-child";
+import { LOCAL_HOTSPOTS_APPLICATION, startHotspots } from "./hotspots-child";
 import { startIngest } from "./ingest-child";
 import { LOCAL_REPLAY_FILE, startReplay } from "./replay-child";
 import { LOCAL_APPLICATION, startProcessing } from "./processing-children";
@@ -70,6 +71,7 @@ export class LocalStack {
     await assertPortFree(config.kinesisPort, "LOCAL_KINESIS_PORT");
     await assertPortFree(config.dynamodbPort, "LOCAL_DYNAMODB_PORT");
     await assertPortFree(config.ingestPort, "LOCAL_INGEST_PORT");
+    await assertPortFree(config.hotspotsPort, "LOCAL_HOTSPOTS_PORT");
 
     log.info("Starting the Kinesis and DynamoDB emulators...");
     const { kinesis, dynamodb } = await startEmulators({
@@ -118,6 +120,18 @@ export class LocalStack {
     });
     workers.forEach((w) => this.adopt(w, "service"));
 
+    log.info("Starting the hot-spot worker...");
+    const hotspots = await startHotspots({
+      port: config.hotspotsPort,
+      kinesisEndpoint: kinesis.endpoint,
+      dynamodbEndpoint: dynamodb.endpoint,
+      streamName: stream.streamName,
+      schemaRegistryFile,
+      replaySpeedup: config.replaySpeedup,
+      signal,
+    });
+    this.adopt(hotspots, "service");
+
     await writeStackFile(config.stateDir, {
       kinesisEndpoint: kinesis.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
@@ -128,6 +142,7 @@ export class LocalStack {
       deadLetterFile,
       schemaRegistryFile,
       leaseTable: LOCAL_APPLICATION,
+      hotspotsUrl: hotspots.url,
       stackPid: process.pid,
       pids: Object.fromEntries(this.children.map(({ child }) => [child.name, child.pid])),
       startedAt: startedAt.toISOString(),
@@ -155,6 +170,7 @@ export class LocalStack {
         "Processing",
         `${workers.length} workers (pids ${workers.map((w) => w.pid).join(", ")}), leases in ${LOCAL_APPLICATION}`,
       ],
+      ["Hot spots", `${hotspots.url}  (pid ${hotspots.pid}; leases in ${LOCAL_HOTSPOTS_APPLICATION})`],
       ["Taxi replay", replayRow],
       ["Processed file", `${processedFile}  (one JSON line per record)`],
       [

@@ -16,20 +16,45 @@ import { pollUntil } from "./poll-until";
 export const LOCAL_APPLICATION = "kinesis-pipeline-local";
 export const LOCAL_WORKERS = 2;
 
-export interface ProcessingOptions {
+/** Where a local consumer application reads from and keeps its leases. */
+export interface LocalConsumerTarget {
   kinesisEndpoint: string;
   dynamodbEndpoint: string;
   streamName: string;
+  schemaRegistryFile: string;
+}
+
+export interface ProcessingOptions extends LocalConsumerTarget {
   shardCount: number;
   processedFile: string;
   deadLetterFile: string;
-  schemaRegistryFile: string;
   signal?: AbortSignal;
   readyTimeoutMs?: number;
 }
 
 const STOP_GRACE_MS = 10_000;
 const READY_TIMEOUT_MS = 30_000;
+
+/** A local worker's environment: its own settings and PATH only, as on Fargate. */
+export function localConsumerEnv(
+  target: LocalConsumerTarget,
+  applicationName: string,
+  workerId: string,
+): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    STREAM_NAME: target.streamName,
+    AWS_REGION: LOCAL_REGION,
+    APPLICATION_NAME: applicationName,
+    WORKER_ID: workerId,
+    KINESIS_ENDPOINT: target.kinesisEndpoint,
+    DYNAMODB_ENDPOINT: target.dynamodbEndpoint,
+    SCHEMA_REGISTRY_FILE: target.schemaRegistryFile,
+    CHECKPOINT_INTERVAL_MS: "2000",
+    POLL_IDLE_MS: "500",
+    LOG_LEVEL: "warn",
+  };
+}
 
 export async function startProcessing(options: ProcessingOptions): Promise<GuardedChild[]> {
   const script = compiledEntrypoint("processing");
@@ -38,21 +63,10 @@ export async function startProcessing(options: ProcessingOptions): Promise<Guard
       name: `processing-${i + 1}`,
       script,
       cwd: REPO_ROOT,
-      // Its own settings and PATH only, as on Fargate.
       env: {
-        PATH: process.env.PATH,
-        STREAM_NAME: options.streamName,
-        AWS_REGION: LOCAL_REGION,
-        APPLICATION_NAME: LOCAL_APPLICATION,
-        WORKER_ID: `local-worker-${i + 1}`,
-        KINESIS_ENDPOINT: options.kinesisEndpoint,
-        DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+        ...localConsumerEnv(options, LOCAL_APPLICATION, `local-worker-${i + 1}`),
         PROCESSED_FILE: options.processedFile,
         DEAD_LETTER_FILE: options.deadLetterFile,
-        SCHEMA_REGISTRY_FILE: options.schemaRegistryFile,
-        CHECKPOINT_INTERVAL_MS: "2000",
-        POLL_IDLE_MS: "500",
-        LOG_LEVEL: "warn",
       },
       stopGraceMs: STOP_GRACE_MS,
     }),

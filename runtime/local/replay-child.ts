@@ -9,8 +9,8 @@ import path from "node:path";
 
 import { REPO_ROOT } from "../repo-root";
 import { compiledEntrypoint } from "../services";
+import { waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
-import { pollUntil } from "./poll-until";
 import { UsageError } from "../usage-error";
 
 export const LOCAL_REPLAY_FILE = path.join("data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
@@ -51,28 +51,13 @@ export async function startReplay(options: {
     env: { PATH: process.env.PATH, LOCAL_STATE_DIR: options.stateDir },
     stopGraceMs: STOP_GRACE_MS,
   });
-  let exit: string | undefined;
-  void child.exited.then(
-    ({ code, signal }) => (exit = signal === null ? `it exited with code ${code}` : `killed by ${signal}`),
+  // Its first line says what it replays where: from then on it is sending.
+  await waitUntilReady(
+    child,
+    async () => {
+      if (!child.recentOutput().includes("replay: ")) throw new Error("no start line yet");
+    },
+    { what: `the replay (pid ${child.pid}) to start`, timeoutMs: READY_TIMEOUT_MS, signal: options.signal },
   );
-  try {
-    // Its first line says what it replays where: from then on it is sending.
-    await pollUntil(
-      async () => {
-        if (!child.recentOutput().includes("replay: ")) throw new Error("no start line yet");
-      },
-      {
-        what: `the replay (pid ${child.pid}) to start`,
-        timeoutMs: READY_TIMEOUT_MS,
-        signal: options.signal,
-        hopeless: () => exit,
-      },
-    );
-  } catch (error) {
-    await child.stop();
-    const output = child.recentOutput().trim();
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(output === "" ? message : `${message}\n--- last output of replay ---\n${output}`, { cause: error });
-  }
   return child;
 }

@@ -32,6 +32,7 @@ describe("npm start (the local stack)", function () {
       LOCAL_KINESIS_PORT: String(await freePort()),
       LOCAL_DYNAMODB_PORT: String(await freePort()),
       LOCAL_INGEST_PORT: String(await freePort()),
+      LOCAL_HOTSPOTS_PORT: String(await freePort()),
       LOCAL_STATE_DIR: stateDir,
       LOCAL_SHARDS: "2",
       // The tests that compare stream contents exactly run without the taxi replay.
@@ -47,6 +48,7 @@ describe("npm start (the local stack)", function () {
     killIfRunning(stackFile?.pids.ingest);
     killIfRunning(stackFile?.pids["processing-1"]);
     killIfRunning(stackFile?.pids["processing-2"]);
+    killIfRunning(stackFile?.pids.hotspots);
     killIfRunning(stackFile?.pids.replay);
     killIfRunning(stackFile?.pids.kinesis);
     killIfRunning(stackFile?.pids.dynamodb);
@@ -66,27 +68,30 @@ describe("npm start (the local stack)", function () {
     return stackFile;
   }
 
-  it("starts the emulators, a stream, the ingest service and two workers, round-trips and processes records, stops cleanly on SIGINT", async () => {
+  it("starts the emulators, a stream, the ingest service, two workers and the hot-spot worker, round-trips and processes records, stops cleanly on SIGINT", async () => {
     const file = await startStack();
     expect(file).to.include({
       kinesisEndpoint: `http://127.0.0.1:${env.LOCAL_KINESIS_PORT}`,
       dynamodbEndpoint: `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT}`,
       ingestUrl: `http://127.0.0.1:${env.LOCAL_INGEST_PORT}`,
+      hotspotsUrl: `http://127.0.0.1:${env.LOCAL_HOTSPOTS_PORT}/hotspots`,
       region: "us-east-1",
       streamName: "kinesis-pipeline-local",
       shardCount: 2,
       stackPid: stack!.child.pid,
     });
-    expect(file.pids).to.have.keys("kinesis", "dynamodb", "ingest", "processing-1", "processing-2");
+    expect(file.pids).to.have.keys("kinesis", "dynamodb", "ingest", "processing-1", "processing-2", "hotspots");
     expect(file.processedFile).to.equal(path.join(stateDir, "processed.jsonl"));
     expect(stack!.stdout)
       .to.include(file.kinesisEndpoint)
       .and.include(file.dynamodbEndpoint)
       .and.include(`Ingest API         ${file.ingestUrl}  (pid ${file.pids.ingest}`)
+      .and.include(`Hot spots          ${file.hotspotsUrl}  (pid ${file.pids.hotspots}`)
       .and.include(stackFilePath(stateDir));
 
     const kinesis = createKinesisClient({ region: file.region, endpoint: file.kinesisEndpoint, http: "1.1" });
     const ingest = new IngestClient(file.ingestUrl as string, { maxSockets: 2 });
+    const hotspots = new IngestClient(file.hotspotsUrl as string, { keepAlive: false });
     try {
       const sent = ["a", "b", "c", "d", "e", "f", "g", "h"].map((key) => ({ key, data: `event for ${key}` }));
       const put = await kinesis.send(
@@ -134,6 +139,17 @@ describe("npm start (the local stack)", function () {
       ]);
       expect(processed.find((r) => r.partitionKey === "i")!.data).to.equal('{"via":"ingest"}');
 
+      // The hot-spot worker reads every shard as well, on leases of its own: nine records, no trip among them.
+      const stats = await stack!.waitFor(
+        "the hot-spot worker to count every record",
+        async () => {
+          const { body } = await hotspots.get("");
+          return body.stats.skipped >= 9 ? body.stats : undefined;
+        },
+        30_000,
+      );
+      expect(stats).to.deep.equal({ events: 0, late: 0, outsideBox: 0, skipped: 9 });
+
       // SIGINT while a record is accepted but still buffered (the service waits up to 100 ms
       // to aggregate): the stack stops the ingest service with a signal it drains on, so the
       // request is answered 200. (That it stops before the emulators is in stop-order.test.ts:
@@ -144,13 +160,14 @@ describe("npm start (the local stack)", function () {
       expect(drained.status, JSON.stringify(drained.body)).to.equal(200);
     } finally {
       ingest.close();
+      hotspots.close();
       kinesis.destroy();
     }
 
     const exit = await stack!.exitWithin(10_000);
     expect(exit, stack!.output()).to.deep.equal({ code: 0, signal: null });
     expect(await readStackFile(stateDir), "stack file left behind").to.equal(undefined);
-    for (const name of ["ingest", "processing-1", "processing-2", "kinesis", "dynamodb"]) {
+    for (const name of ["ingest", "processing-1", "processing-2", "hotspots", "kinesis", "dynamodb"]) {
       expect(isRunning(file.pids[name]!), `${name} still running`).to.equal(false);
     }
   });
@@ -188,6 +205,7 @@ describe("npm start (the local stack)", function () {
       "LOCAL_KINESIS_PORT",
       "LOCAL_DYNAMODB_PORT",
       "LOCAL_INGEST_PORT",
+      "LOCAL_HOTSPOTS_PORT",
       "LOCAL_SHARDS",
       "LOCAL_STREAM_NAME",
       "LOCAL_REPLAY_SPEEDUP",
@@ -207,6 +225,7 @@ describe("npm start (the local stack)", function () {
     );
     expect(await waitUntilGone(file.pids.dynamodb!, 2_000), "dynamodb emulator still running").to.equal(true);
     expect(await waitUntilGone(file.pids.ingest!, 2_000), "ingest service still running").to.equal(true);
+    expect(await waitUntilGone(file.pids.hotspots!, 2_000), "hot-spot worker still running").to.equal(true);
     expect(await readStackFile(stateDir), "stack file left behind").to.equal(undefined);
   });
 
@@ -253,7 +272,8 @@ describe("npm start (the local stack)", function () {
     expect(await stack!.exitWithin(10_000)).to.deep.equal({ code: 0, signal: null });
   });
 
-  it("by default replays NYC taxi trips through the taxi schema, and the workers decode them", async () => {
+  it("by default replays NYC taxi trips through the taxi schema, the workers decode them, GET /hotspots shows them", async function () {
+    this.timeout(120_000);
     await startStack({ LOCAL_REPLAY_SPEEDUP: "" });
     // The replay starts after the stack file is first written, and adds its pid to it.
     const file = (await readStackFile(stateDir))!;
@@ -274,9 +294,28 @@ describe("npm start (the local stack)", function () {
       expect(trip.schema).to.equal("taxi-trip@1");
       expect(JSON.parse(trip.data)).to.include.keys("pickupTime", "pickupLongitude", "pickupLatitude");
     }
+    // The first 6-hour window closes after about 8 s of replay (6 h, plus the 2 h the watermark trails, at 3600x).
+    const hotspots = new IngestClient(file.hotspotsUrl as string, { keepAlive: false });
+    try {
+      const view = await stack!.waitFor(
+        "a closed window at GET /hotspots",
+        async () => {
+          const { body } = await hotspots.get("");
+          return body.windows?.length > 0 ? body : undefined;
+        },
+        60_000,
+      );
+      expect(view.windows[0].hotSpots[0]).to.have.keys("cell", "location", "count");
+      // The watermark's delay covers the skew between shards: (next to) no trip is dropped as late.
+      expect(view.stats.late, JSON.stringify(view.stats)).to.be.at.most(view.stats.events / 100);
+      expect(view.stats.skipped).to.equal(0);
+    } finally {
+      hotspots.close();
+    }
     stack!.child.kill("SIGINT");
     expect(await stack!.exitWithin(10_000)).to.deep.equal({ code: 0, signal: null });
     expect(isRunning(file.pids.replay!), "replay still running").to.equal(false);
+    expect(isRunning(file.pids.hotspots!), "hot-spot worker still running").to.equal(false);
   });
 
   it("keeps its state in <repo>/.local by default, also when run compiled from dist/", () => {

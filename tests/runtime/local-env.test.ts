@@ -17,6 +17,7 @@ describe("parseLocalEnv (npm start settings)", () => {
         kinesisPort: 4568,
         dynamodbPort: 4569,
         ingestPort: 8080,
+        hotspotsPort: 3001,
         shardCount: 4,
         streamName: "kinesis-pipeline-local",
         stateDir: REPO_LOCAL,
@@ -34,6 +35,7 @@ describe("parseLocalEnv (npm start settings)", () => {
     ["highest port", { LOCAL_KINESIS_PORT: "65535" }, { kinesisPort: 65535 }],
     ["custom ingest port", { LOCAL_INGEST_PORT: "18080" }, { ingestPort: 18080 }],
     ["empty ingest port counts as unset", { LOCAL_INGEST_PORT: "" }, { ingestPort: 8080 }],
+    ["custom hot-spots port", { LOCAL_HOTSPOTS_PORT: "13001" }, { hotspotsPort: 13001 }],
     ["one shard", { LOCAL_SHARDS: "1" }, { shardCount: 1 }],
     ["kinesis-local's shard limit", { LOCAL_SHARDS: "50" }, { shardCount: 50 }],
     ["a shipped schema to enforce at ingest", { LOCAL_INGEST_SCHEMA: "taxi-trip" }, { ingestSchema: "taxi-trip" }],
@@ -77,6 +79,17 @@ describe("parseLocalEnv (npm start settings)", () => {
       { LOCAL_INGEST_PORT: "4569" },
       /LOCAL_INGEST_PORT="4569" .*must differ from LOCAL_DYNAMODB_PORT/,
     ],
+    ["hot-spots port 0", { LOCAL_HOTSPOTS_PORT: "0" }, /LOCAL_HOTSPOTS_PORT="0" .*port from 1 to 65535/],
+    [
+      "hot-spots port the same as ingest",
+      { LOCAL_INGEST_PORT: "9000", LOCAL_HOTSPOTS_PORT: "9000" },
+      /LOCAL_HOTSPOTS_PORT="9000" .*must differ from LOCAL_INGEST_PORT/,
+    ],
+    [
+      "hot-spots port the default Kinesis port",
+      { LOCAL_HOTSPOTS_PORT: "4568" },
+      /LOCAL_HOTSPOTS_PORT="4568" .*must differ from LOCAL_KINESIS_PORT/,
+    ],
     ["zero shards", { LOCAL_SHARDS: "0" }, /LOCAL_SHARDS="0" .*integer from 1 to 50/],
     ["too many shards", { LOCAL_SHARDS: "51" }, /LOCAL_SHARDS="51" .*integer from 1 to 50/],
     ["non-numeric shards", { LOCAL_SHARDS: "four" }, /LOCAL_SHARDS="four" .*integer from 1 to 50/],
@@ -110,6 +123,7 @@ describe("parseLocalEnv (npm start settings)", () => {
         {
           LOCAL_KINESIS_PORT: "x",
           LOCAL_INGEST_PORT: "-8080",
+          LOCAL_HOTSPOTS_PORT: "http",
           LOCAL_SHARDS: "99",
           LOCAL_STREAM_NAME: "a b",
           LOCAL_REPLAY_SPEEDUP: "-1",
@@ -121,6 +135,7 @@ describe("parseLocalEnv (npm start settings)", () => {
       .with.property("message")
       .that.matches(/LOCAL_KINESIS_PORT="x"/)
       .and.matches(/LOCAL_INGEST_PORT="-8080"/)
+      .and.matches(/LOCAL_HOTSPOTS_PORT="http"/)
       .and.matches(/LOCAL_SHARDS="99"/)
       .and.matches(/LOCAL_STREAM_NAME="a b"/)
       .and.matches(/LOCAL_REPLAY_SPEEDUP="-1"/);
