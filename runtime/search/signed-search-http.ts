@@ -40,7 +40,8 @@ export function signedSearchHttp(
             method,
             path: pathname,
             querystring: query ? Object.fromEntries(new URLSearchParams(query)) : undefined,
-            body: body === undefined ? undefined : JSON.stringify(body),
+            // A string is sent as it is (a _bulk body is NDJSON), anything else as JSON.
+            body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
           },
           { headers: { "content-type": "application/json", ...headers } },
         );
