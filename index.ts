@@ -11,3 +11,4 @@ export const ingestUrl = outputs.ingestUrl;
 export const schemaRegistryArn = outputs.schemaRegistryArn;
 export const schemaArns = outputs.schemaArns;
 export const dashboardsUrl = outputs.dashboardsUrl;
+export const flinkApplicationName = outputs.flinkApplicationName;

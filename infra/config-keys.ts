@@ -24,6 +24,7 @@ import {
   INSTANCE_TYPE,
   SEARCH_LIMITS,
 } from "./search-limits";
+import { FLINK_LIMITS } from "./flink-limits";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "./fargate";
 import { shippedSchemas } from "../runtime/schema/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../runtime/schema/compatibility-mode";
@@ -356,6 +357,44 @@ export const CONFIG_KEYS = {
     description: `Pickups in a cell and window that make it a hot spot: ${JOB_LIMITS.minTrips}.`,
     parse: integerIn(1, 1_000_000),
   } satisfies ConfigKey<number>,
+  flinkParallelism: {
+    name: "flinkParallelism",
+    type: "integer",
+    default: 1,
+    description: `Parallelism of the hot-spot Flink application (at most ${FLINK_LIMITS.maxKpus} KPUs: flinkParallelism / flinkParallelismPerKpu, rounded up). Built-in autoscaling changes it within the application.`,
+    parse: integerIn(1, FLINK_LIMITS.maxKpus * FLINK_LIMITS.maxParallelismPerKpu),
+  } satisfies ConfigKey<number>,
+  flinkParallelismPerKpu: {
+    name: "flinkParallelismPerKpu",
+    type: "integer",
+    default: 1,
+    description: `Parallel tasks per KPU (1 vCPU, 4 GiB) of the Flink application: 1..${FLINK_LIMITS.maxParallelismPerKpu}.`,
+    parse: integerIn(1, FLINK_LIMITS.maxParallelismPerKpu),
+  } satisfies ConfigKey<number>,
+  flinkAutoScaling: {
+    name: "flinkAutoScaling",
+    type: "string",
+    default: "on",
+    description:
+      "on: Managed Flink's built-in autoscaling may change the parallelism (pulumi up leaves its changes alone). off: the parallelism stays flinkParallelism.",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
+  flinkInitialPosition: {
+    name: "flinkInitialPosition",
+    type: "string",
+    default: "TRIM_HORIZON",
+    description:
+      "Where the Flink job starts reading a shard it has no state for: TRIM_HORIZON (everything retained, e.g. trips replayed while the application started) or LATEST.",
+    parse: oneOf(["TRIM_HORIZON", "LATEST"] as const),
+  } satisfies ConfigKey<"TRIM_HORIZON" | "LATEST">,
+  analyticsBucketForceDestroy: {
+    name: "analyticsBucketForceDestroy",
+    type: "string",
+    default: "off",
+    description:
+      "on (dev stacks): pulumi destroy empties the Flink code bucket, every version of it, and deletes it. off: destroy stops at a bucket that holds code versions.",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

@@ -8,6 +8,7 @@ import { StreamMode } from "../runtime/kinesis/limits";
 import { Compatibility } from "../runtime/schema/compatibility-mode";
 import { CONFIG_KEYS, ConfigKey, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
 import { fargateSizeProblem } from "./fargate";
+import { FLINK_LIMITS, kpusFor } from "./flink-limits";
 import { JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "../runtime/hotspots/job-config";
 
 export interface StreamConfig {
@@ -74,8 +75,19 @@ export interface SearchConfig {
   volumeGb: number;
 }
 
+/** The hot-spot job on Managed Service for Apache Flink. */
+export interface FlinkConfig {
+  parallelism: number;
+  parallelismPerKpu: number;
+  autoScaling: boolean;
+  initialPosition: "TRIM_HORIZON" | "LATEST";
+  /** Dev stacks: destroy empties the code bucket. */
+  bucketForceDestroy: boolean;
+}
+
 export interface AnalyticsConfig {
   search: SearchConfig;
+  flink: FlinkConfig;
   /** The hot-spot job's settings (outOfOrdernessSeconds keeps its default). */
   job: JobConfig;
 }
@@ -223,6 +235,22 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       `searchInstanceCount must be 1 or an even number (two or more nodes spread over two availability zones, the same number in each), got ${search.instanceCount}`,
     );
   }
+  const flink = {
+    parallelism: read(CONFIG_KEYS.flinkParallelism),
+    parallelismPerKpu: read(CONFIG_KEYS.flinkParallelismPerKpu),
+    autoScaling: read(CONFIG_KEYS.flinkAutoScaling),
+    initialPosition: read(CONFIG_KEYS.flinkInitialPosition),
+    bucketForceDestroy: read(CONFIG_KEYS.analyticsBucketForceDestroy),
+  };
+  if (
+    flink.parallelism !== undefined &&
+    flink.parallelismPerKpu !== undefined &&
+    kpusFor(flink.parallelism, flink.parallelismPerKpu) > FLINK_LIMITS.maxKpus
+  ) {
+    problems.push(
+      `flinkParallelism must fit in ${FLINK_LIMITS.maxKpus} KPUs at flinkParallelismPerKpu ${flink.parallelismPerKpu} (at most ${FLINK_LIMITS.maxKpus * flink.parallelismPerKpu}), got ${flink.parallelism}`,
+    );
+  }
   // The job's own rules on top of the keys' ranges (a window must divide a day), each
   // reported under its config key.
   const jobSettings = { windowMinutes, geohashPrecision, minTrips };
@@ -300,6 +328,13 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
                 instanceType: required(search.instanceType),
                 instanceCount: required(search.instanceCount),
                 volumeGb: required(search.volumeGb),
+              },
+              flink: {
+                parallelism: required(flink.parallelism),
+                parallelismPerKpu: required(flink.parallelismPerKpu),
+                autoScaling: flink.autoScaling === "on",
+                initialPosition: required(flink.initialPosition),
+                bucketForceDestroy: flink.bucketForceDestroy === "on",
               },
               job: required(job),
             }

@@ -9,7 +9,9 @@ import { IngestService } from "./ingest";
 import { Network } from "./network";
 import { ProcessingService } from "./processing";
 import { SchemaRegistry } from "./schema-registry";
+import { FlinkAnalytics } from "./flink-analytics";
 import { SearchDomain } from "./search-domain";
+import { SearchIndexer } from "./search-indexer";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 
@@ -21,6 +23,7 @@ export interface Pipeline {
   schemas: SchemaRegistry;
   /** Unset when analytics is off. */
   search?: SearchDomain;
+  flink?: FlinkAnalytics;
 }
 
 export interface PipelineOutputs {
@@ -32,6 +35,8 @@ export interface PipelineOutputs {
   schemaArns: Record<string, pulumi.Output<string>>;
   /** OpenSearch Dashboards, where the hot-spot map is (unset when analytics is off). */
   dashboardsUrl?: pulumi.Output<string>;
+  /** The Managed Flink application of the hot-spot job. */
+  flinkApplicationName?: pulumi.Output<string>;
 }
 
 export function definePipeline(config: PipelineConfig): Pipeline {
@@ -64,21 +69,33 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     services: config.services,
     tags,
   });
-  const search = config.analytics ? analytics(config.analytics, config.services.logRetentionDays, tags) : undefined;
-  return { stream, network, ingest, processing, schemas, search };
+  const hotspots = config.analytics
+    ? analytics(config.analytics, stream, config.services.logRetentionDays, tags)
+    : undefined;
+  return { stream, network, ingest, processing, schemas, search: hotspots?.search, flink: hotspots?.flink };
 }
 
-/** The hot-spot analytics: the search domain the results land in. */
-function analytics(config: AnalyticsConfig, logRetentionDays: number, tags: Record<string, string>): SearchDomain {
+/**
+ * The hot-spot analytics: the Flink application reading the stream, the search domain its
+ * results land in, and the indexer between them.
+ */
+function analytics(
+  config: AnalyticsConfig,
+  stream: StreamStorage,
+  logRetentionDays: number,
+  tags: Record<string, string>,
+): { search: SearchDomain; flink: FlinkAnalytics } {
   const search = new SearchDomain("search", {
     ...config.search,
     geohashPrecision: config.job.geohashPrecision,
     logRetentionDays,
     tags,
   });
+  const flink = new FlinkAnalytics("analytics", { ...config.flink, stream, job: config.job, logRetentionDays, tags });
+  new SearchIndexer("search-indexer", { results: flink.results, search, logRetentionDays, tags });
   // Every role that talks to the domain is granted above this line: the policy names them.
   search.writeAccessPolicy();
-  return search;
+  return { search, flink };
 }
 
 /** The stack outputs a user (and later parts) read with `pulumi stack output`. */
@@ -91,5 +108,6 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     schemaRegistryArn: p.schemas.arn,
     schemaArns: p.schemas.schemaArns(),
     dashboardsUrl: p.search?.dashboardsUrl,
+    flinkApplicationName: p.flink?.application.name,
   };
 }

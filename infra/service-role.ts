@@ -1,5 +1,5 @@
 /**
- * A role an AWS service assumes on the pipeline's behalf (ECS tasks, Lambda), trusted only
+ * A role an AWS service assumes on the pipeline's behalf (ECS tasks, Lambda, Managed Flink), trusted only
  * when the request comes from this account (the confused-deputy guard), with no permission
  * of its own: components attach exactly what their code uses through grants.
  */
@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 export function serviceRole(
   name: string,
-  service: "ecs-tasks.amazonaws.com" | "lambda.amazonaws.com",
+  service: "ecs-tasks.amazonaws.com" | "lambda.amazonaws.com" | "kinesisanalytics.amazonaws.com",
   tags: Record<string, string>,
   parent: pulumi.Resource,
 ): aws.iam.Role {

@@ -35,7 +35,9 @@ export const KEY_READ_ACTIONS = ["kms:Decrypt"] as const;
 /** Deletion waits this long so a destroyed stack's key can still be recovered. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
 
-export interface StreamStorageArgs extends StreamConfig {
+export interface StreamStorageArgs extends Omit<StreamConfig, "kmsKeyArn"> {
+  /** An existing key to encrypt with (the config's, or another stream's); unset: one is created. */
+  kmsKeyArn?: pulumi.Input<string>;
   /** Tags for the stream and the key it creates. */
   tags: Record<string, string>;
 }

@@ -16,6 +16,8 @@ export const SERVICE_ENTRYPOINTS = {
   processingLambda: "dist/runtime/consumer/lambda-entry.js",
   /** Not a command: the module the search domain's setup function requires (infra/search-domain.ts). */
   searchSetupLambda: "dist/runtime/search/setup-entry.js",
+  /** Not a command: the module the search indexer requires (infra/search-indexer.ts). */
+  searchIndexerLambda: "dist/runtime/search/indexer-entry.js",
   /** The container health check of the HTTP services (ECS ignores the image's HEALTHCHECK). */
   healthcheck: "dist/runtime/healthcheck.js",
   local: "dist/runtime/local/main.js",

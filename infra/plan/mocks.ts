@@ -23,6 +23,8 @@ export interface PlannedResource {
   state: Record<string, unknown>;
   ignoreChanges: string[];
   protect: boolean;
+  /** URNs of the resources it was told to wait for (`dependsOn`). */
+  dependsOn: string[];
 }
 
 export interface PlannedCall {
@@ -143,6 +145,21 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
       sourceCodeHash: stableId(`${functionName}-code`),
     };
   },
+  "aws:s3/bucket:Bucket": (name, inputs) => {
+    // Bucket names: lowercase, globally unique; the id is the name.
+    const bucket = String(inputs.bucket ?? `${name}-${stableId(name).slice(0, 7)}`);
+    return { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}` };
+  },
+  "aws:s3/bucketObjectv2:BucketObjectv2": (name) => ({ versionId: stableId(name, "version").slice(0, 32) }),
+  "aws:cloudwatch/logStream:LogStream": (name, inputs) => ({ name: physicalName(name, inputs) }),
+  "aws:kinesisanalyticsv2/application:Application": (name, inputs, region) => {
+    const applicationName = physicalName(name, inputs);
+    return {
+      name: applicationName,
+      arn: `arn:aws:kinesisanalytics:${region}:${MOCK_ACCOUNT}:application/${applicationName}`,
+      versionId: 1,
+    };
+  },
   "aws:opensearch/domain:Domain": (name, inputs, region) => {
     // Domain names: 3..28 lowercase characters.
     const domainName = String(inputs.domainName ?? `${name}-${stableId(name).slice(0, 7)}`).slice(0, 28);
@@ -174,7 +191,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   readonly resources: PlannedResource[] = [];
   readonly calls: PlannedCall[] = [];
   /** Set by the monitor hook just before each newResource call (see `recordOptions`). */
-  private pending?: { parentUrn: string; ignoreChanges: string[]; protect: boolean };
+  private pending?: { parentUrn: string; ignoreChanges: string[]; protect: boolean; dependsOn: string[] };
 
   constructor(
     readonly region: string,
@@ -207,6 +224,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
       state,
       ignoreChanges: pending?.ignoreChanges ?? [],
       protect: pending?.protect ?? false,
+      dependsOn: pending?.dependsOn ?? [],
     });
     return { id, state };
   }
@@ -230,6 +248,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         parentUrn: req.getParent(),
         ignoreChanges: req.getIgnorechangesList?.() ?? [],
         protect: req.getProtect?.() ?? false,
+        dependsOn: req.getDependenciesList?.() ?? [],
       };
       return register(req, callback);
     };

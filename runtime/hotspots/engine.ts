@@ -15,6 +15,7 @@
 import { AIRPORTS, AirportCode, insideBox, JobConfig, NYC_BOX } from "./job-config";
 import { cellCentre, pickupCell, windowStartOf } from "./cell";
 import { HotspotTrip } from "./trip";
+import { documentId } from "./document-id";
 
 export interface HotSpot {
   readonly cell: string;
@@ -52,10 +53,6 @@ export interface EngineStats {
 interface OpenWindow {
   readonly pickups: Map<string, number>;
   readonly airports: Map<AirportCode, { trips: number; seconds: number }>;
-}
-
-export function documentId(key: string, windowStart: number): string {
-  return `${key}_${new Date(windowStart).toISOString()}`;
 }
 
 export class HotspotEngine {

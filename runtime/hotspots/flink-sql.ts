@@ -51,6 +51,11 @@ const RFC3339 = "'yyyy-MM-dd''T''HH:mm:ssXXX'";
 
 const epochSeconds = (column: string) => `UNIX_TIMESTAMP(\`${column}\`, ${RFC3339})`;
 
+/** The statements as one file (hotspots.sql): each ends with ";" at the end of its line. */
+export function statementsFile(statements: readonly string[]): string {
+  return statements.map((s) => `${s};\n`).join("\n");
+}
+
 export function hotspotStatements(config: JobConfig): string[] {
   const window = `INTERVAL '${config.windowMinutes}' MINUTE`;
   return [

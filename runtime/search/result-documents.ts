@@ -7,7 +7,7 @@
  * the job: indexing a row again overwrites the document instead of adding a copy.
  */
 import { RESULT_INDEX_FIELD } from "../hotspots/flink-sql";
-import { documentId } from "../hotspots/engine";
+import { documentId } from "../hotspots/document-id";
 import { AIRPORT_INDEX, HOTSPOT_INDEX } from "./indices";
 
 /** The field that, with the window start, identifies a document of each index. */

@@ -173,6 +173,15 @@ describe("stack config", () => {
       [{ hotspotWindowMinutes: "0" }, "hotspotWindowMinutes must be an integer 1..1440, got 0"],
       [{ hotspotGeohashPrecision: "13" }, "hotspotGeohashPrecision must be an integer 1..12, got 13"],
       [{ hotspotMinTrips: "0" }, "hotspotMinTrips must be an integer 1..1000000, got 0"],
+      [{ flinkParallelismPerKpu: "9" }, "flinkParallelismPerKpu must be an integer 1..8, got 9"],
+      [{ flinkParallelism: "0" }, "flinkParallelism must be an integer 1..512, got 0"],
+      [
+        { flinkParallelism: "65", flinkParallelismPerKpu: "1" },
+        "flinkParallelism must fit in 64 KPUs at flinkParallelismPerKpu 1 (at most 64), got 65",
+      ],
+      [{ flinkAutoScaling: "yes" }, "flinkAutoScaling must be one of on, off, got yes"],
+      [{ flinkInitialPosition: "EARLIEST" }, "flinkInitialPosition must be one of TRIM_HORIZON, LATEST, got EARLIEST"],
+      [{ analyticsBucketForceDestroy: "true" }, "analyticsBucketForceDestroy must be one of on, off, got true"],
     ];
     for (const [raw, message] of table) {
       it(`refuses ${JSON.stringify(raw).slice(0, 80)}`, () => {
@@ -195,6 +204,13 @@ describe("stack config", () => {
           instanceType: "t3.small.search",
           instanceCount: 1,
           volumeGb: 10,
+        },
+        flink: {
+          parallelism: 1,
+          parallelismPerKpu: 1,
+          autoScaling: true,
+          initialPosition: "TRIM_HORIZON",
+          bucketForceDestroy: false,
         },
         job: { windowMinutes: 360, geohashPrecision: 6, minTrips: 3, outOfOrdernessSeconds: 300 },
       });

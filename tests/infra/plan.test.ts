@@ -46,6 +46,7 @@ describe("offline plan (npm run plan)", function () {
       "schemaRegistryArn",
       "schemaArns",
       "dashboardsUrl",
+      "flinkApplicationName",
     ]);
   });
 
@@ -133,6 +134,7 @@ describe("offline plan (npm run plan)", function () {
         state: {},
         ignoreChanges: [],
         protect: false,
+        dependsOn: [],
       });
       const component = r("x:y:Component", "same");
       const child = r("aws:s/t:T", "same", component.urn);

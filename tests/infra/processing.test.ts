@@ -189,8 +189,8 @@ describe("ProcessingService", () => {
     });
 
     it("maps the stream to the function with partial batch failures, bisect, limits and an SQS on-failure destination", () => {
-      const mapping = run.recorded.one("aws:lambda/eventSourceMapping:EventSourceMapping");
-      const queue = run.recorded.one("aws:sqs/queue:Queue");
+      const mapping = run.recorded.one("aws:lambda/eventSourceMapping:EventSourceMapping", "processing");
+      const queue = run.recorded.one("aws:sqs/queue:Queue", "processing-failed");
       expect(mapping.inputs).to.deep.equal({
         eventSourceArn: run.outputs.streamArn,
         functionName: run.recorded.one("aws:lambda/function:Function", "processing-function").state.arn,
@@ -208,7 +208,7 @@ describe("ProcessingService", () => {
     });
 
     it("gives the function exactly: the stream's reads and DescribeStream, the queue, its log group", () => {
-      const queue = run.recorded.one("aws:sqs/queue:Queue");
+      const queue = run.recorded.one("aws:sqs/queue:Queue", "processing-failed");
       const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "processing-function");
       const s = statements(run.recorded, "processing-function");
       expect(s.map((x) => [x.Sid, x.Action.join(","), x.Resource.join(",")])).to.have.deep.members([

@@ -40,9 +40,10 @@ describe("SearchDomain", () => {
       expect(domain.inputs.accessPolicies).to.equal(undefined);
     });
 
-    it("admits the client CIDR and the setup function's role, nobody else", () => {
+    it("admits the client CIDR, the setup function's role and the indexer's, nobody else", () => {
       const domain = run.recorded.one(DOMAIN);
       const role = run.recorded.one("aws:iam/role:Role", SETUP);
+      const indexer = run.recorded.one("aws:iam/role:Role", "search-indexer");
       const paths = `${domain.state.arn}/*`;
       expect(accessPolicy(run.recorded).Statement).to.deep.equal([
         {
@@ -51,6 +52,7 @@ describe("SearchDomain", () => {
           Action: ["es:ESHttpPut", "es:ESHttpPost"],
           Resource: paths,
         },
+        { Effect: "Allow", Principal: { AWS: indexer.state.arn }, Action: ["es:ESHttpPost"], Resource: paths },
         {
           Effect: "Allow",
           Principal: { AWS: "*" },

@@ -19,20 +19,20 @@ describe("StreamStorage", () => {
       const key = result.recorded.one(KEY);
       expect(key.inputs.enableKeyRotation).to.equal(true);
       expect(key.inputs.deletionWindowInDays).to.equal(30);
-      const stream = result.recorded.one(STREAM);
+      const stream = result.recorded.one(STREAM, "stream");
       expect(stream.inputs.encryptionType).to.equal("KMS");
       expect(stream.inputs.kmsKeyId).to.equal(key.state.arn);
     });
 
     it("is a 4-shard provisioned stream keeping records 24 hours", () => {
-      const stream = result.recorded.one(STREAM);
+      const stream = result.recorded.one(STREAM, "stream");
       expect(stream.inputs.streamModeDetails).to.deep.equal({ streamMode: "PROVISIONED" });
       expect(stream.inputs.shardCount).to.equal(4);
       expect(stream.inputs.retentionPeriod).to.equal(24);
     });
 
     it("turns on every shard-level metric the scalers and dashboard read", () => {
-      expect(result.recorded.one(STREAM).inputs.shardLevelMetrics).to.have.members([
+      expect(result.recorded.one(STREAM, "stream").inputs.shardLevelMetrics).to.have.members([
         "IncomingBytes",
         "IncomingRecords",
         "OutgoingBytes",
@@ -44,11 +44,11 @@ describe("StreamStorage", () => {
     });
 
     it("lets `pulumi destroy` remove a stream that still has registered consumers", () => {
-      expect(result.recorded.one(STREAM).inputs.enforceConsumerDeletion).to.equal(true);
+      expect(result.recorded.one(STREAM, "stream").inputs.enforceConsumerDeletion).to.equal(true);
     });
 
     it("puts the stream and its key inside the component and exports name, ARN and key ARN", () => {
-      const stream = result.recorded.one(STREAM);
+      const stream = result.recorded.one(STREAM, "stream");
       expect(stream.parentType).to.equal("kinesis-pipeline:stream:StreamStorage");
       expect(result.recorded.one(KEY).parentType).to.equal("kinesis-pipeline:stream:StreamStorage");
       expect(result.outputs).to.deep.include({
@@ -61,27 +61,27 @@ describe("StreamStorage", () => {
 
   it("creates an on-demand stream without a shard count", async () => {
     const { recorded } = await runPipeline({ streamMode: "ON_DEMAND" });
-    const stream = recorded.one(STREAM);
+    const stream = recorded.one(STREAM, "stream");
     expect(stream.inputs.streamModeDetails).to.deep.equal({ streamMode: "ON_DEMAND" });
     expect(stream.inputs).not.to.have.property("shardCount");
   });
 
   it("takes shard count and retention from config", async () => {
     const { recorded } = await runPipeline({ shardCount: "12", retentionHours: "168" });
-    expect(recorded.one(STREAM).inputs).to.include({ shardCount: 12, retentionPeriod: 168 });
+    expect(recorded.one(STREAM, "stream").inputs).to.include({ shardCount: 12, retentionPeriod: 168 });
   });
 
   it("uses a configured key and creates none", async () => {
     const { recorded, outputs } = await runPipeline({ kmsKeyArn: USER_KEY });
     expect(recorded.all(KEY)).to.have.lengthOf(0);
     expect(recorded.all("aws:kms/alias:Alias")).to.have.lengthOf(0);
-    expect(recorded.one(STREAM).inputs.kmsKeyId).to.equal(USER_KEY);
+    expect(recorded.one(STREAM, "stream").inputs.kmsKeyId).to.equal(USER_KEY);
     expect(outputs.streamKeyArn).to.equal(USER_KEY);
   });
 
   it("tags the stream and the key", async () => {
     const { recorded } = await runPipeline({ tags: '{"team":"data"}' });
-    expect(recorded.one(STREAM).inputs.tags).to.deep.equal({ team: "data" });
+    expect(recorded.one(STREAM, "stream").inputs.tags).to.deep.equal({ team: "data" });
     expect(recorded.one(KEY).inputs.tags).to.deep.equal({ team: "data" });
   });
 

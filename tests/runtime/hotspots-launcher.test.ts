@@ -11,7 +11,12 @@ import {
   mavenCentralUrl,
   RUN_OPTIONS,
 } from "../../runtime/hotspots/flink-application";
-import { fillPlaceholders, hotspotStatements, SQL_PLACEHOLDERS } from "../../runtime/hotspots/flink-sql";
+import {
+  fillPlaceholders,
+  hotspotStatements,
+  SQL_PLACEHOLDERS,
+  statementsFile,
+} from "../../runtime/hotspots/flink-sql";
 import { jobConfig } from "../../runtime/hotspots/job-config";
 
 /** Calls a function of the launcher (flink/main.py) under python3 with JSON in and out. */
@@ -31,9 +36,7 @@ function launcher(call: string, input: unknown): { ok: unknown } | { error: stri
   return JSON.parse(run.stdout);
 }
 
-const rendered = hotspotStatements(jobConfig())
-  .map((s) => `${s};\n`)
-  .join("\n");
+const rendered = statementsFile(hotspotStatements(jobConfig()));
 const values = Object.fromEntries(Object.keys(SQL_PLACEHOLDERS).map((name) => [name, `value-of-${name}`]));
 
 describe("hot spots: the Managed Flink launcher (flink/main.py)", () => {

@@ -2,7 +2,12 @@ import { expect } from "chai";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Parser } from "node-sql-parser";
-import { fillPlaceholders, hotspotStatements, SQL_PLACEHOLDERS } from "../../runtime/hotspots/flink-sql";
+import {
+  fillPlaceholders,
+  hotspotStatements,
+  SQL_PLACEHOLDERS,
+  statementsFile,
+} from "../../runtime/hotspots/flink-sql";
 import { JobConfig, jobConfig } from "../../runtime/hotspots/job-config";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "hotspots");
@@ -16,7 +21,7 @@ const GOLDEN: [string, JobConfig][] = [
   ],
 ];
 
-const render = (statements: string[]) => statements.map((s) => `${s};\n`).join("\n");
+const render = statementsFile;
 
 const parser = new Parser();
 const parses = (sql: string) => parser.astify(sql, { database: "flinksql" });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { documentId } from "../../runtime/hotspots/engine";
+import { documentId } from "../../runtime/hotspots/document-id";
 import { indexResults } from "../../runtime/search/indexer";
 import { AIRPORT_INDEX, HOTSPOT_INDEX } from "../../runtime/search/indices";
 import { bulkBody, resultDocument, windowStartMs } from "../../runtime/search/result-documents";

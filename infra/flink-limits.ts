@@ -1,0 +1,21 @@
+/**
+ * Managed Service for Apache Flink facts the analytics config is checked against, with
+ * where each comes from: one place for the config keys, the component and the README.
+ * https://docs.aws.amazon.com/managed-flink/latest/java/limits.html
+ * https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_ParallelismConfiguration.html
+ */
+export const FLINK_LIMITS = {
+  /** ParallelismPerKPU: 1..8 parallel tasks per KPU (1 vCPU, 4 GiB). */
+  maxParallelismPerKpu: 8,
+  /** KPUs per application without a quota increase. */
+  maxKpus: 64,
+} as const;
+
+/** Checkpoints every minute, as the reference application: a restart replays at most that. */
+export const CHECKPOINT_INTERVAL_MS = 60_000;
+export const MIN_PAUSE_BETWEEN_CHECKPOINTS_MS = 5_000;
+
+/** KPUs an application of this parallelism takes (rounded up), as Managed Flink counts them. */
+export function kpusFor(parallelism: number, parallelismPerKpu: number): number {
+  return Math.ceil(parallelism / parallelismPerKpu);
+}

@@ -1,0 +1,322 @@
+import { expect } from "chai";
+import http from "node:http";
+import { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import {
+  APPLICATION_FILES,
+  APPLICATION_SOURCES,
+  FLINK_CONNECTOR_JAR,
+  JOB_PROPERTIES_GROUP,
+  mavenCentralUrl,
+  RUN_OPTIONS_GROUP,
+} from "../../runtime/hotspots/flink-application";
+import { hotspotStatements, statementsFile } from "../../runtime/hotspots/flink-sql";
+import { jobConfig } from "../../runtime/hotspots/job-config";
+import { HOTSPOT_INDEX } from "../../runtime/search/indices";
+import { archiveEntries, invokeArchive, unpackedBytes } from "../harness/lambda-archive";
+import { Recorded, runPipeline, statementsOf } from "../harness/pulumi";
+
+const APP = "aws:kinesisanalyticsv2/application:Application";
+
+function statements(recorded: Recorded, roleName: string) {
+  const role = recorded.one("aws:iam/role:Role", roleName);
+  return recorded
+    .all("aws:iam/rolePolicy:RolePolicy")
+    .filter((p) => p.inputs.role === role.state.name)
+    .flatMap(statementsOf)
+    .map(({ Sid, Action, Resource, Condition }) => ({ Sid, Action, Resource, ...(Condition ? { Condition } : {}) }));
+}
+
+type Archive = {
+  assets: Promise<Record<string, { path?: Promise<string>; text?: Promise<string>; uri?: Promise<string> }>>;
+};
+
+describe("FlinkAnalytics", () => {
+  let run: Awaited<ReturnType<typeof runPipeline>>;
+  before(async () => {
+    run = await runPipeline();
+  });
+
+  it("keeps the code in a private, encrypted, versioned bucket that destroy does not empty by default", () => {
+    const bucket = run.recorded.one("aws:s3/bucket:Bucket", "analytics-code");
+    expect(bucket.inputs.forceDestroy).to.equal(false);
+    expect(run.recorded.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).to.include({
+      bucket: bucket.state.bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(
+      run.recorded.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs
+        .rules,
+    ).to.deep.equal([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    expect(run.recorded.one("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration).to.deep.equal({
+      status: "Enabled",
+    });
+  });
+
+  it("ships the launcher, the UDFs, the statements rendered from the config and the pinned connector JAR", async () => {
+    const object = run.recorded.one("aws:s3/bucketObjectv2:BucketObjectv2");
+    const assets = await (object.inputs.source as Archive).assets;
+    expect(Object.keys(assets).sort()).to.deep.equal(Object.values(APPLICATION_FILES).sort());
+    expect(await assets[APPLICATION_FILES.statements].text).to.equal(statementsFile(hotspotStatements(jobConfig())));
+    expect(await assets[APPLICATION_FILES.launcher].path).to.equal(APPLICATION_SOURCES.launcher);
+    expect(await assets[APPLICATION_FILES.udfs].path).to.equal(APPLICATION_SOURCES.udfs);
+    expect(await assets[APPLICATION_FILES.connector].uri).to.equal(mavenCentralUrl(FLINK_CONNECTOR_JAR));
+    expect(readFileSync(APPLICATION_SOURCES.launcher, "utf8")).to.contain(`JOB_GROUP = "${JOB_PROPERTIES_GROUP}"`);
+  });
+
+  it("runs that code version on FLINK-1_20, started, with checkpoints every 60 s, snapshots, logs and the job's properties", () => {
+    const app = run.recorded.one(APP);
+    const bucket = run.recorded.one("aws:s3/bucket:Bucket", "analytics-code");
+    const object = run.recorded.one("aws:s3/bucketObjectv2:BucketObjectv2");
+    const results = run.recorded.one("aws:kinesis/stream:Stream", "analytics-results");
+    const config = app.inputs.applicationConfiguration as Record<string, any>;
+    expect(app.inputs).to.include({ runtimeEnvironment: "FLINK-1_20", startApplication: true });
+    expect(config.applicationCodeConfiguration).to.deep.equal({
+      codeContentType: "ZIPFILE",
+      codeContent: {
+        s3ContentLocation: {
+          bucketArn: bucket.state.arn,
+          fileKey: "hotspots/application.zip",
+          objectVersion: object.state.versionId,
+        },
+      },
+    });
+    expect(config.environmentProperties.propertyGroups).to.deep.equal([
+      {
+        propertyGroupId: RUN_OPTIONS_GROUP,
+        propertyMap: { python: "main.py", jarfile: APPLICATION_FILES.connector, pyFiles: "hotspot_udfs.py" },
+      },
+      {
+        propertyGroupId: JOB_PROPERTIES_GROUP,
+        propertyMap: {
+          stream: run.outputs.streamName,
+          region: "us-east-1",
+          initialPosition: "TRIM_HORIZON",
+          resultsStreamArn: results.state.arn,
+        },
+      },
+    ]);
+    expect(config.flinkApplicationConfiguration).to.deep.equal({
+      checkpointConfiguration: {
+        configurationType: "CUSTOM",
+        checkpointingEnabled: true,
+        checkpointInterval: 60_000,
+        minPauseBetweenCheckpoints: 5_000,
+      },
+      monitoringConfiguration: { configurationType: "CUSTOM", logLevel: "INFO", metricsLevel: "APPLICATION" },
+      parallelismConfiguration: {
+        configurationType: "CUSTOM",
+        parallelism: 1,
+        parallelismPerKpu: 1,
+        autoScalingEnabled: true,
+      },
+    });
+    expect(config.applicationSnapshotConfiguration).to.deep.equal({ snapshotsEnabled: true });
+    const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "analytics");
+    const logStream = run.recorded.one("aws:cloudwatch/logStream:LogStream", "analytics");
+    expect(app.inputs.cloudwatchLoggingOptions).to.deep.equal({
+      logStreamArn: `${logGroup.state.arn}:log-stream:${logStream.state.name}`,
+    });
+    // Built-in autoscaling moves the parallelism: pulumi up leaves it where autoscaling put it.
+    expect(app.ignoreChanges).to.deep.equal([
+      "applicationConfiguration.flinkApplicationConfiguration.parallelismConfiguration.parallelism",
+    ]);
+  });
+
+  it("gives the application's role exactly: read the trips, write the results, its code object, its logs", () => {
+    const stream = run.recorded.one("aws:kinesis/stream:Stream", "stream");
+    const results = run.recorded.one("aws:kinesis/stream:Stream", "analytics-results");
+    const bucket = run.recorded.one("aws:s3/bucket:Bucket", "analytics-code");
+    const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "analytics");
+    const logStream = run.recorded.one("aws:cloudwatch/logStream:LogStream", "analytics");
+    const keyOf = (s: typeof stream) => s.inputs.kmsKeyId;
+    expect(statements(run.recorded, "analytics")).to.have.deep.members([
+      {
+        Sid: "StreamRead",
+        Action: [
+          "kinesis:GetRecords",
+          "kinesis:GetShardIterator",
+          "kinesis:ListShards",
+          "kinesis:DescribeStreamSummary",
+        ],
+        Resource: [stream.state.arn],
+      },
+      {
+        Sid: "StreamKeyRead",
+        Action: ["kms:Decrypt"],
+        Resource: [keyOf(stream)],
+        Condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": stream.state.arn } },
+      },
+      {
+        Sid: "StreamWrite",
+        Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:ListShards", "kinesis:DescribeStreamSummary"],
+        Resource: [results.state.arn],
+      },
+      {
+        Sid: "StreamKeyWrite",
+        Action: ["kms:GenerateDataKey"],
+        Resource: [keyOf(results)],
+        Condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": results.state.arn } },
+      },
+      {
+        Sid: "Code",
+        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+        Resource: [`${bucket.state.arn}/hotspots/application.zip`],
+      },
+      {
+        Sid: "LogStream",
+        Action: ["logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Resource: [`${logGroup.state.arn}:log-stream:${logStream.state.name}`],
+      },
+      {
+        Sid: "LogGroups",
+        Action: ["logs:DescribeLogGroups"],
+        Resource: ["arn:aws:logs:us-east-1:123456789012:log-group:*"],
+      },
+    ]);
+    expect(
+      JSON.parse(run.recorded.one("aws:iam/role:Role", "analytics").inputs.assumeRolePolicy as string).Statement[0]
+        .Principal,
+    ).to.deep.equal({
+      Service: "kinesisanalytics.amazonaws.com",
+    });
+  });
+
+  it("writes its results to a one-shard encrypted stream, and outputs the application's name", () => {
+    const results = run.recorded.one("aws:kinesis/stream:Stream", "analytics-results");
+    expect(results.inputs).to.deep.include({ shardCount: 1, retentionPeriod: 24, encryptionType: "KMS" });
+    expect(run.outputs.flinkApplicationName).to.equal(run.recorded.one(APP).state.name);
+  });
+
+  it("takes parallelism, KPUs, autoscaling, start position and force-destroy from config", async () => {
+    const { recorded } = await runPipeline({
+      flinkParallelism: "8",
+      flinkParallelismPerKpu: "2",
+      flinkAutoScaling: "off",
+      flinkInitialPosition: "LATEST",
+      analyticsBucketForceDestroy: "on",
+    });
+    const app = recorded.one(APP);
+    const config = app.inputs.applicationConfiguration as Record<string, any>;
+    expect(config.flinkApplicationConfiguration.parallelismConfiguration).to.deep.equal({
+      configurationType: "CUSTOM",
+      parallelism: 8,
+      parallelismPerKpu: 2,
+      autoScalingEnabled: false,
+    });
+    expect(config.environmentProperties.propertyGroups[1].propertyMap.initialPosition).to.equal("LATEST");
+    expect(app.ignoreChanges).to.deep.equal([]);
+    expect(recorded.one("aws:s3/bucket:Bucket", "analytics-code").inputs.forceDestroy).to.equal(true);
+  });
+});
+
+describe("SearchIndexer", () => {
+  let run: Awaited<ReturnType<typeof runPipeline>>;
+  before(async () => {
+    run = await runPipeline();
+  });
+
+  it("reads the results stream with partial batch failures, bisect, bounded retries and an on-failure queue", () => {
+    const mapping = run.recorded.one("aws:lambda/eventSourceMapping:EventSourceMapping", "search-indexer");
+    const results = run.recorded.one("aws:kinesis/stream:Stream", "analytics-results");
+    const queue = run.recorded.one("aws:sqs/queue:Queue", "search-indexer-failed");
+    expect(mapping.inputs).to.deep.include({
+      eventSourceArn: results.state.arn,
+      startingPosition: "TRIM_HORIZON",
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: 10,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      destinationConfig: { onFailure: { destinationArn: queue.state.arn } },
+    });
+  });
+
+  it("its role: read the results, POST to the domain (and it is named in the access policy), its queue and logs", () => {
+    const results = run.recorded.one("aws:kinesis/stream:Stream", "analytics-results");
+    const domain = run.recorded.one("aws:opensearch/domain:Domain");
+    const role = run.recorded.one("aws:iam/role:Role", "search-indexer");
+    const sids = statements(run.recorded, "search-indexer").map((s) => [s.Sid, s.Action, s.Resource]);
+    expect(sids).to.deep.include(["SearchHttp", ["es:ESHttpPost"], [`${domain.state.arn}/*`]]);
+    expect(sids).to.deep.include(["EventSourceMapping", ["kinesis:DescribeStream"], [results.state.arn]]);
+    expect(sids.map((s) => s[0]).sort()).to.deep.equal(
+      ["EventSourceMapping", "Logs", "OnFailure", "SearchHttp", "StreamKeyRead", "StreamRead"].sort(),
+    );
+    const policy = JSON.parse(
+      run.recorded.one("aws:opensearch/domainPolicy:DomainPolicy").inputs.accessPolicies as string,
+    );
+    expect(
+      policy.Statement.map((s: { Principal: { AWS: string }; Action: string[] }) => [s.Principal.AWS, s.Action]),
+    ).to.deep.include([role.state.arn, ["es:ESHttpPost"]]);
+  });
+
+  it("the setup waits for the access policy (dependsOn), so its first request is admitted", () => {
+    const invocation = run.recorded.one("aws:lambda/invocation:Invocation");
+    expect(invocation.dependsOn).to.include(run.recorded.one("aws:opensearch/domainPolicy:DomainPolicy").urn);
+  });
+
+  it("ships the indexer and only opensearch-js, and it indexes a batch from what it holds", async () => {
+    const fn = run.recorded.one("aws:lambda/function:Function", "search-indexer");
+    const assets = await archiveEntries(fn);
+    const packages = Object.keys(assets).filter((n) => n.startsWith("node_modules/"));
+    for (const forbidden of ["@pulumi", "@aws-sdk", "fastify", "pino", "protobufjs", "typescript"]) {
+      expect(
+        packages.filter((p) => p.includes(forbidden)),
+        `no ${forbidden}`,
+      ).to.deep.equal([]);
+    }
+    expect(unpackedBytes(assets)).to.be.below(10 * 1024 * 1024);
+    const bodies: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        bodies.push(body);
+        const items = body
+          .trimEnd()
+          .split("\n")
+          .filter((_, i) => i % 2 === 0)
+          .map(() => ({ index: { status: 201 } }));
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: false, items }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const row = {
+        index: HOTSPOT_INDEX,
+        cell: "dr5ru7",
+        location: "40.75,-73.98",
+        count: 4,
+        windowStart: "2009-01-24T12:00:00",
+        windowEnd: "2009-01-24T18:00:00",
+      };
+      const event = {
+        Records: [
+          {
+            eventID: "shardId-000000000000:1",
+            kinesis: {
+              partitionKey: "p",
+              sequenceNumber: "1",
+              data: Buffer.from(JSON.stringify(row)).toString("base64"),
+            },
+          },
+        ],
+      };
+      const response = await invokeArchive(assets, event, {
+        SEARCH_ENDPOINT: `http://127.0.0.1:${port}`,
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "secret",
+      });
+      expect(response).to.deep.equal({ batchItemFailures: [] });
+      expect(bodies[0].split("\n")[0]).to.equal(
+        JSON.stringify({ index: { _index: HOTSPOT_INDEX, _id: "dr5ru7_2009-01-24T12:00:00.000Z" } }),
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
