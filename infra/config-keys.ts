@@ -288,7 +288,7 @@ export const CONFIG_KEYS = {
     default: "",
     optional: true,
     description:
-      "A schema of schemas/ (file name without .json) that ingest enforces: invalid data gets 422, valid data is stored in the Glue wire format with its schema version id. Unset: records are stored as sent.",
+      "A schema of schemas/ (file name without .json) that ingest enforces: invalid data gets 422, valid data is stored in the Glue wire format with its schema version id. Unset: records are stored as sent. Needs analytics off: the Flink job reads plain JSON.",
     parse: oneOf(shippedSchemas().map((s) => s.name)),
   } satisfies ConfigKey<string>,
   analytics: {

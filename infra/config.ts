@@ -235,6 +235,13 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       `searchInstanceCount must be 1 or an even number (two or more nodes spread over two availability zones, the same number in each), got ${search.instanceCount}`,
     );
   }
+  // The Flink job reads trips as plain JSON: records in the Glue wire format (ingestSchema
+  // set) would all fail to parse, and the map would stay empty without a word.
+  if (analytics === "on" && ingestSchema !== undefined) {
+    problems.push(
+      `ingestSchema must be unset while analytics is on (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got ${ingestSchema}: pulumi config rm ingestSchema, or pulumi config set analytics off`,
+    );
+  }
   const flink = {
     parallelism: read(CONFIG_KEYS.flinkParallelism),
     parallelismPerKpu: read(CONFIG_KEYS.flinkParallelismPerKpu),

@@ -153,6 +153,10 @@ describe("stack config", () => {
       [{ scaleInCooldownSeconds: "-1" }, "scaleInCooldownSeconds must be an integer 0..3600, got -1"],
       [{ logRetentionDays: "10" }, "logRetentionDays must be one of 1, 3, 5, 7, 14, 30"],
       [{ ingestSchema: "taxi" }, "ingestSchema must be one of taxi-trip, weather-report, got taxi"],
+      [
+        { ingestSchema: "taxi-trip" },
+        "ingestSchema must be unset while analytics is on (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got taxi-trip",
+      ],
       [{ analytics: "yes" }, "analytics must be one of on, off, got yes"],
       [{ searchClientCidr: "0.0.0.0/0" }, "searchClientCidr must be one IPv4 CIDR block narrower than 0.0.0.0/0"],
       [{ searchClientCidr: "203.0.113.7" }, "(your address: curl https://checkip.amazonaws.com), got 203.0.113.7"],

@@ -276,7 +276,7 @@ describe("IngestService", () => {
 
 describe("IngestService with a schema to enforce", () => {
   it("hands the container the schema and the registry, and keeps registration off unless configured", async () => {
-    const { recorded } = await runPipeline({ ingestSchema: "taxi-trip" });
+    const { recorded } = await runPipeline({ ingestSchema: "taxi-trip", analytics: "off" });
     const { container } = containerOf(recorded);
     const env = Object.fromEntries(
       container.environment.map((e: { name: string; value: string }) => [e.name, e.value]),
@@ -286,7 +286,7 @@ describe("IngestService with a schema to enforce", () => {
       SCHEMA_REGISTRY_NAME: "kinesis-pipeline-test",
       SCHEMA_AUTO_REGISTER: "off",
     });
-    const on = await runPipeline({ ingestSchema: "taxi-trip", schemaAutoRegistration: "on" });
+    const on = await runPipeline({ ingestSchema: "taxi-trip", schemaAutoRegistration: "on", analytics: "off" });
     const { container: c2 } = containerOf(on.recorded);
     expect(c2.environment).to.deep.include({ name: "SCHEMA_AUTO_REGISTER", value: "on" });
   });
