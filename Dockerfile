@@ -26,6 +26,8 @@ COPY --from=build --chown=root:root /app/dist/runtime ./dist/runtime
 COPY --chown=root:root package.json ./
 # The JSON Schemas, for ingest's auto-registration (SCHEMA_AUTO_REGISTER=on).
 COPY --chown=root:root schemas ./schemas
+# The NYC taxi samples, for the replay task (infra/replay-task.ts).
+COPY --chown=root:root data/nyc-taxi ./data/nyc-taxi
 # Files stay root-owned and read-only to the service, which runs as the unprivileged node user.
 USER node
 EXPOSE 8080

@@ -12,3 +12,4 @@ export const schemaRegistryArn = outputs.schemaRegistryArn;
 export const schemaArns = outputs.schemaArns;
 export const dashboardsUrl = outputs.dashboardsUrl;
 export const flinkApplicationName = outputs.flinkApplicationName;
+export const replayCommand = outputs.replayCommand;

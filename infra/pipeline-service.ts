@@ -10,35 +10,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServicesConfig } from "./config";
-import { fargateSizeProblem, STOP_TIMEOUT_SECONDS } from "./fargate";
-import { grant } from "./grants";
-import { ServiceImage } from "./service-image";
-import { serviceRole } from "./service-role";
+import { fargateSizeProblem } from "./fargate";
+import { FargateTaskArgs, fargateTask } from "./fargate-task";
 
 /** Target tracking keeps average CPU here, as in the reference architecture. */
 export const CPU_TARGET_PERCENT = 65;
 
-/** What the awslogs driver calls, on the log group's streams. */
-export const LOG_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
-
-export interface PipelineServiceArgs {
+export interface PipelineServiceArgs extends Omit<FargateTaskArgs, "logRetentionDays" | "containerPort"> {
   cluster: aws.ecs.Cluster;
-  image: ServiceImage;
-  /** The container's command (see runtime/services.ts). */
-  command: string[];
-  environment: Record<string, pulumi.Input<string>>;
-  cpu: number;
-  memory: number;
   minTasks: number;
   maxTasks: number;
   subnetIds: pulumi.Input<string[]>;
   securityGroupIds: pulumi.Input<string>[];
   /** The port the container listens on and the target group that sends traffic to it. */
   loadBalancer?: { targetGroupArn: pulumi.Input<string>; containerPort: number; dependsOn: pulumi.Resource[] };
-  /** Command of the container health check (ECS ignores the image's HEALTHCHECK). */
-  healthCheck?: string[];
   services: ServicesConfig;
-  tags: Record<string, string>;
 }
 
 export class PipelineService extends pulumi.ComponentResource {
@@ -55,67 +41,17 @@ export class PipelineService extends pulumi.ComponentResource {
     if (args.minTasks > args.maxTasks)
       throw new Error(`${name}: maxTasks ${args.maxTasks} is below minTasks ${args.minTasks}`);
     const parent = { parent: this };
-    const region = aws.getRegionOutput({}, parent).region;
-    this.taskRole = serviceRole(`${name}-task`, "ecs-tasks.amazonaws.com", args.tags, this);
-    this.executionRole = serviceRole(`${name}-execution`, "ecs-tasks.amazonaws.com", args.tags, this);
-
-    this.logGroup = new aws.cloudwatch.LogGroup(
+    // The task itself: roles, logs, definition (fargate-task.ts); the service runs it.
+    ({
+      taskRole: this.taskRole,
+      executionRole: this.executionRole,
+      logGroup: this.logGroup,
+      taskDefinition: this.taskDefinition,
+    } = fargateTask(
       name,
-      { retentionInDays: args.services.logRetentionDays, tags: args.tags },
-      parent,
-    );
-    grant(
-      `${name}-logs`,
-      this.executionRole,
-      [{ sid: "ContainerLogs", actions: LOG_WRITE_ACTIONS, resources: [pulumi.interpolate`${this.logGroup.arn}:*`] }],
+      { ...args, logRetentionDays: args.services.logRetentionDays, containerPort: args.loadBalancer?.containerPort },
       this,
-    );
-    args.image.grantPull(this.executionRole, name);
-
-    const container = {
-      name,
-      image: args.image.imageUri,
-      essential: true,
-      command: args.command,
-      environment: Object.entries(args.environment).map(([k, v]) => ({ name: k, value: v })),
-      portMappings: args.loadBalancer ? [{ containerPort: args.loadBalancer.containerPort, protocol: "tcp" }] : [],
-      logConfiguration: {
-        logDriver: "awslogs",
-        options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
-      },
-      ...(args.healthCheck
-        ? {
-            healthCheck: {
-              command: ["CMD", ...args.healthCheck],
-              interval: 15,
-              timeout: 5,
-              retries: 3,
-              startPeriod: 15,
-            },
-          }
-        : {}),
-      // SIGTERM, then this long to drain before SIGKILL.
-      stopTimeout: STOP_TIMEOUT_SECONDS,
-      readonlyRootFilesystem: true,
-      // An init process reaps zombies and forwards SIGTERM to node.
-      linuxParameters: { initProcessEnabled: true },
-    };
-    this.taskDefinition = new aws.ecs.TaskDefinition(
-      name,
-      {
-        family: name,
-        cpu: String(args.cpu),
-        memory: String(args.memory),
-        networkMode: "awsvpc",
-        requiresCompatibilities: ["FARGATE"],
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-        taskRoleArn: this.taskRole.arn,
-        executionRoleArn: this.executionRole.arn,
-        containerDefinitions: pulumi.jsonStringify([container]),
-        tags: args.tags,
-      },
-      parent,
-    );
+    ));
 
     this.service = new aws.ecs.Service(
       name,

@@ -12,6 +12,7 @@ import { SchemaRegistry } from "./schema-registry";
 import { FlinkAnalytics } from "./flink-analytics";
 import { SearchDomain } from "./search-domain";
 import { SearchIndexer } from "./search-indexer";
+import { ReplayTask } from "./replay-task";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 
@@ -24,6 +25,7 @@ export interface Pipeline {
   /** Unset when analytics is off. */
   search?: SearchDomain;
   flink?: FlinkAnalytics;
+  replay?: ReplayTask;
 }
 
 export interface PipelineOutputs {
@@ -37,6 +39,8 @@ export interface PipelineOutputs {
   dashboardsUrl?: pulumi.Output<string>;
   /** The Managed Flink application of the hot-spot job. */
   flinkApplicationName?: pulumi.Output<string>;
+  /** The command that starts the taxi replay on Fargate. */
+  replayCommand?: pulumi.Output<string>;
 }
 
 export function definePipeline(config: PipelineConfig): Pipeline {
@@ -70,9 +74,9 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     tags,
   });
   const hotspots = config.analytics
-    ? analytics(config.analytics, stream, config.services.logRetentionDays, tags)
+    ? analytics(config.analytics, { stream, ingest, network, cluster, image }, config.services.logRetentionDays, tags)
     : undefined;
-  return { stream, network, ingest, processing, schemas, search: hotspots?.search, flink: hotspots?.flink };
+  return { stream, network, ingest, processing, schemas, ...hotspots };
 }
 
 /**
@@ -81,10 +85,17 @@ export function definePipeline(config: PipelineConfig): Pipeline {
  */
 function analytics(
   config: AnalyticsConfig,
-  stream: StreamStorage,
+  parts: {
+    stream: StreamStorage;
+    ingest: IngestService;
+    network: Network;
+    cluster: aws.ecs.Cluster;
+    image: ServiceImage;
+  },
   logRetentionDays: number,
   tags: Record<string, string>,
-): { search: SearchDomain; flink: FlinkAnalytics } {
+): { search: SearchDomain; flink: FlinkAnalytics; replay: ReplayTask } {
+  const { stream } = parts;
   const search = new SearchDomain("search", {
     ...config.search,
     geohashPrecision: config.job.geohashPrecision,
@@ -95,7 +106,8 @@ function analytics(
   new SearchIndexer("search-indexer", { results: flink.results, search, logRetentionDays, tags });
   // Every role that talks to the domain is granted above this line: the policy names them.
   search.writeAccessPolicy();
-  return { search, flink };
+  const replay = new ReplayTask("replay", { ...parts, ingestUrl: parts.ingest.url, logRetentionDays, tags });
+  return { search, flink, replay };
 }
 
 /** The stack outputs a user (and later parts) read with `pulumi stack output`. */
@@ -109,5 +121,6 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     schemaArns: p.schemas.schemaArns(),
     dashboardsUrl: p.search?.dashboardsUrl,
     flinkApplicationName: p.flink?.application.name,
+    replayCommand: p.replay?.runCommand,
   };
 }

@@ -14,7 +14,7 @@ import path from "node:path";
 import { SERVICE_ENTRYPOINTS } from "../runtime/services";
 import { ProcessingConfig } from "./config";
 import { grant } from "./grants";
-import { LOG_WRITE_ACTIONS } from "./pipeline-service";
+import { LOG_WRITE_ACTIONS } from "./fargate-task";
 import { serviceRole } from "./service-role";
 import { StreamStorage } from "./stream";
 

@@ -14,7 +14,7 @@ import { SERVICE_ENTRYPOINTS } from "../runtime/services";
 import { SearchConfig } from "./config";
 import { grant } from "./grants";
 import { packagesExcept } from "./lambda-packages";
-import { LOG_WRITE_ACTIONS } from "./pipeline-service";
+import { LOG_WRITE_ACTIONS } from "./fargate-task";
 import { TLS_SECURITY_POLICY } from "./search-limits";
 import { serviceRole } from "./service-role";
 import { SetupInput } from "../runtime/search/setup";

@@ -12,7 +12,7 @@ import path from "node:path";
 import { SERVICE_ENTRYPOINTS } from "../runtime/services";
 import { grant } from "./grants";
 import { packagesExcept } from "./lambda-packages";
-import { LOG_WRITE_ACTIONS } from "./pipeline-service";
+import { LOG_WRITE_ACTIONS } from "./fargate-task";
 import { DEAD_LETTER_ACTIONS, ESM_STREAM_ACTIONS } from "./processing-lambda";
 import { SearchDomain } from "./search-domain";
 import { serviceRole } from "./service-role";

@@ -320,3 +320,61 @@ describe("SearchIndexer", () => {
     }
   });
 });
+
+describe("ReplayTask", () => {
+  let run: Awaited<ReturnType<typeof runPipeline>>;
+  before(async () => {
+    run = await runPipeline();
+  });
+
+  it("defines a small one-off task that replays the shipped 2009 sample in a loop into the ingest API", () => {
+    const td = run.recorded.one("aws:ecs/taskDefinition:TaskDefinition", "replay");
+    expect(td.inputs).to.include({ cpu: "256", memory: "512", family: "replay" });
+    const [container] = JSON.parse(td.inputs.containerDefinitions as string);
+    expect(container.command).to.deep.equal([
+      "node",
+      "dist/runtime/replay/main.js",
+      "--file",
+      "data/nyc-taxi/yellow_tripdata_2009-01_10k.csv",
+      "--speedup",
+      "3600",
+      "--loop",
+      "--target",
+      run.outputs.ingestUrl,
+    ]);
+    expect(container.readonlyRootFilesystem).to.equal(true);
+    // No service runs it: a user starts it.
+    expect(run.recorded.all("aws:ecs/service:Service").map((s) => s.name)).to.not.include("replay");
+  });
+
+  it("its network: nothing in, HTTP and HTTPS out; the output is the run-task command for the private subnets", () => {
+    const sg = run.recorded.one("aws:ec2/securityGroup:SecurityGroup", "replay-tasks");
+    const egress = run.recorded
+      .all("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+      .filter((r) => r.inputs.securityGroupId === sg.state.id);
+    expect(egress.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort()).to.deep.equal([
+      [443, 443, "0.0.0.0/0"],
+      [80, 80, "0.0.0.0/0"],
+    ]);
+    expect(
+      run.recorded
+        .all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.inputs.securityGroupId === sg.state.id),
+    ).to.deep.equal([]);
+    expect(run.outputs.replayCommand).to.match(
+      new RegExp(
+        `^aws ecs run-task --cluster \\S+ --launch-type FARGATE --task-definition replay --network-configuration "awsvpcConfiguration=\\{subnets=\\[[^\\]]+\\],securityGroups=\\[${sg.state.id}\\],assignPublicIp=DISABLED\\}"$`,
+      ),
+    );
+  });
+
+  it("the image carries the taxi samples the task reads (Dockerfile and .dockerignore)", () => {
+    const root = `${__dirname}/../..`;
+    expect(readFileSync(`${root}/Dockerfile`, "utf8")).to.contain(
+      "COPY --chown=root:root data/nyc-taxi ./data/nyc-taxi",
+    );
+    const ignore = readFileSync(`${root}/.dockerignore`, "utf8").split("\n");
+    expect(ignore).to.include.members(["data/*", "!data/nyc-taxi"]);
+    expect(ignore).to.not.include("data");
+  });
+});

@@ -47,6 +47,7 @@ describe("offline plan (npm run plan)", function () {
       "schemaArns",
       "dashboardsUrl",
       "flinkApplicationName",
+      "replayCommand",
     ]);
   });
 
