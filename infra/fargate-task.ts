@@ -11,8 +11,29 @@ import { grant } from "./grants";
 import { ServiceImage } from "./service-image";
 import { serviceRole } from "./service-role";
 
-/** What the awslogs driver calls, on the log group's streams. */
+/** What the awslogs driver (and a Lambda) calls, on the log group's streams. */
 export const LOG_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
+
+/** A log group kept `logRetentionDays`, which `writer` may write to. */
+export function writableLogGroup(
+  name: string,
+  writer: aws.iam.Role,
+  args: { logRetentionDays: number; tags: Record<string, string>; sid: string },
+  owner: pulumi.Resource,
+): aws.cloudwatch.LogGroup {
+  const logGroup = new aws.cloudwatch.LogGroup(
+    name,
+    { retentionInDays: args.logRetentionDays, tags: args.tags },
+    { parent: owner },
+  );
+  grant(
+    `${name}-logs`,
+    writer,
+    [{ sid: args.sid, actions: LOG_WRITE_ACTIONS, resources: [pulumi.interpolate`${logGroup.arn}:*`] }],
+    owner,
+  );
+  return logGroup;
+}
 
 export interface FargateTaskArgs {
   image: ServiceImage;
@@ -41,17 +62,7 @@ export function fargateTask(name: string, args: FargateTaskArgs, owner: pulumi.R
   const region = aws.getRegionOutput({}, parent).region;
   const taskRole = serviceRole(`${name}-task`, "ecs-tasks.amazonaws.com", args.tags, owner);
   const executionRole = serviceRole(`${name}-execution`, "ecs-tasks.amazonaws.com", args.tags, owner);
-  const logGroup = new aws.cloudwatch.LogGroup(
-    name,
-    { retentionInDays: args.logRetentionDays, tags: args.tags },
-    parent,
-  );
-  grant(
-    `${name}-logs`,
-    executionRole,
-    [{ sid: "ContainerLogs", actions: LOG_WRITE_ACTIONS, resources: [pulumi.interpolate`${logGroup.arn}:*`] }],
-    owner,
-  );
+  const logGroup = writableLogGroup(name, executionRole, { ...args, sid: "ContainerLogs" }, owner);
   args.image.grantPull(executionRole, name);
 
   const container = {

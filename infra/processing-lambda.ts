@@ -9,34 +9,20 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { SERVICE_ENTRYPOINTS } from "../runtime/services";
 import { ProcessingConfig } from "./config";
 import { grant } from "./grants";
-import { LOG_WRITE_ACTIONS } from "./fargate-task";
-import { serviceRole } from "./service-role";
+import { runtimeFunction } from "./runtime-function";
 import { StreamStorage } from "./stream";
-
-const REPO_ROOT = path.resolve(__dirname, "..");
 
 /** The event source mapping also describes the stream (on top of the polling read grant). */
 export const ESM_STREAM_ACTIONS = ["kinesis:DescribeStream"] as const;
 export const DEAD_LETTER_ACTIONS = ["sqs:SendMessage"] as const;
 
-/** Production packages the processing Lambda does not load: kept out of its archive. */
-export const LAMBDA_EXCLUDED_PACKAGES = [
-  "fastify",
-  "aws-embedded-metrics",
-  "@aws-sdk/client-dynamodb",
-  "@aws-sdk/client-kinesis",
-  "@aws-sdk/client-kinesis-analytics-v2",
-  "@smithy/node-http-handler",
-  // The Lambda runtime ships AWS SDK v3 itself (the Glue client included); validation is ingest's.
-  "@aws-sdk/client-glue",
-  "ajv",
-  "ajv-formats",
-];
+/**
+ * Production packages the processing Lambda loads: the logger, the KPL codec and schema
+ * decompression. The Lambda runtime ships AWS SDK v3 itself (the Glue client included).
+ */
+export const PROCESSING_LAMBDA_PACKAGES = ["pino", "protobufjs", "pako"] as const;
 
 export interface ProcessingLambdaArgs {
   stream: StreamStorage;
@@ -56,60 +42,38 @@ export class ProcessingLambda extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProcessingLambdaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:processing:ProcessingLambda", name, {}, opts);
-    const entry = SERVICE_ENTRYPOINTS.processingLambda;
-    if (!existsSync(path.join(REPO_ROOT, entry))) {
-      throw new Error(
-        `${entry} is missing: run \`npm run build\` before \`pulumi up\` (the Lambda ships the compiled runtime)`,
-      );
-    }
     const parent = { parent: this };
-    const role = (this.role = serviceRole(`${name}-function`, "lambda.amazonaws.com", args.tags, this));
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-function`,
-      { retentionInDays: args.logRetentionDays, tags: args.tags },
-      parent,
+    const functionName = `${name}-function`;
+    const { function: fn, role } = runtimeFunction(
+      functionName,
+      {
+        module: "processingLambda",
+        packages: PROCESSING_LAMBDA_PACKAGES,
+        // Records written with a schema header are decoded with the registry's versions.
+        environment: { LOG_LEVEL: "info", SCHEMA_REGISTRY_NAME: args.schemaRegistryName },
+        memorySize: 256,
+        timeout: 60,
+        logRetentionDays: args.logRetentionDays,
+        tags: args.tags,
+      },
+      this,
     );
+    this.function = fn;
+    this.role = role;
     this.deadLetters = new aws.sqs.Queue(
       `${name}-failed`,
       { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600, tags: args.tags },
       parent,
     );
-    args.stream.grantRead(role, `${name}-function`);
+    args.stream.grantRead(role, functionName);
     grant(
-      `${name}-function`,
+      functionName,
       role,
       [
         { sid: "EventSourceMapping", actions: ESM_STREAM_ACTIONS, resources: [args.stream.arn] },
         { sid: "OnFailure", actions: DEAD_LETTER_ACTIONS, resources: [this.deadLetters.arn] },
-        { sid: "Logs", actions: LOG_WRITE_ACTIONS, resources: [pulumi.interpolate`${logGroup.arn}:*`] },
       ],
       this,
-    );
-
-    this.function = new aws.lambda.CallbackFunction(
-      `${name}-function`,
-      {
-        role,
-        runtime: "nodejs22.x",
-        memorySize: 256,
-        timeout: 60,
-        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        // Records written with a schema header are decoded with the registry's versions.
-        environment: { variables: { LOG_LEVEL: "info", SCHEMA_REGISTRY_NAME: args.schemaRegistryName } },
-        callback: async (event: unknown) => {
-          // The compiled runtime sits next to this handler in the archive (extraIncludePaths).
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const processing = require("./dist/runtime/consumer/lambda-entry");
-          return processing.handle(event);
-        },
-        codePathOptions: {
-          // Included at the same relative path, so the require above finds it from the archive root.
-          extraIncludePaths: [path.relative(process.cwd(), path.join(REPO_ROOT, "dist", "runtime"))],
-          extraExcludePackages: LAMBDA_EXCLUDED_PACKAGES,
-        },
-        tags: args.tags,
-      },
-      parent,
     );
 
     const l = args.processing.lambda;

@@ -8,18 +8,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { SERVICE_ENTRYPOINTS } from "../runtime/services";
 import { SearchConfig } from "./config";
 import { grant } from "./grants";
-import { packagesExcept } from "./lambda-packages";
-import { LOG_WRITE_ACTIONS } from "./fargate-task";
+import { runtimeFunction } from "./runtime-function";
 import { TLS_SECURITY_POLICY } from "./search-limits";
-import { serviceRole } from "./service-role";
 import { SetupInput } from "../runtime/search/setup";
-
-const REPO_ROOT = path.resolve(__dirname, "..");
 
 /** What the setup function calls: PUT index templates, POST saved objects. */
 export const SEARCH_SETUP_ACTIONS = ["es:ESHttpPut", "es:ESHttpPost"] as const;
@@ -158,48 +151,21 @@ export class SearchDomain extends pulumi.ComponentResource {
 
   private createSetupFunction(): aws.lambda.CallbackFunction<unknown, unknown> {
     const name = `${this.resourceName}-setup`;
-    const entry = SERVICE_ENTRYPOINTS.searchSetupLambda;
-    if (!existsSync(path.join(REPO_ROOT, entry))) {
-      throw new Error(
-        `${entry} is missing: run \`npm run build\` before \`pulumi up\` (the setup function ships the compiled runtime)`,
-      );
-    }
-    const role = serviceRole(name, "lambda.amazonaws.com", this.args.tags, this);
-    const logGroup = new aws.cloudwatch.LogGroup(
-      name,
-      { retentionInDays: this.args.logRetentionDays, tags: this.args.tags },
-      { parent: this },
-    );
-    grant(
-      `${name}-logs`,
-      role,
-      [{ sid: "Logs", actions: LOG_WRITE_ACTIONS, resources: [pulumi.interpolate`${logGroup.arn}:*`] }],
-      this,
-    );
-    this.grantHttp(name, role, SEARCH_SETUP_ACTIONS);
-    return new aws.lambda.CallbackFunction(
+    const setup = runtimeFunction(
       name,
       {
-        role,
-        runtime: "nodejs22.x",
+        module: "searchSetupLambda",
+        packages: SETUP_FUNCTION_PACKAGES,
+        environment: { SEARCH_ENDPOINT: this.domain.endpoint },
         memorySize: 256,
         // A new domain's Dashboards can answer 503 for a while: the setup waits up to 100 s.
         timeout: 180,
-        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        environment: { variables: { SEARCH_ENDPOINT: this.domain.endpoint } },
-        callback: async (event: unknown) => {
-          // The compiled runtime sits next to this handler in the archive (extraIncludePaths).
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const setup = require("./dist/runtime/search/setup-entry");
-          return setup.handle(event);
-        },
-        codePathOptions: {
-          extraIncludePaths: [path.relative(process.cwd(), path.join(REPO_ROOT, "dist", "runtime"))],
-          extraExcludePackages: packagesExcept(SETUP_FUNCTION_PACKAGES),
-        },
+        logRetentionDays: this.args.logRetentionDays,
         tags: this.args.tags,
       },
-      { parent: this },
+      this,
     );
+    this.grantHttp(name, setup.role, SEARCH_SETUP_ACTIONS);
+    return setup.function;
   }
 }

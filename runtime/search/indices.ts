@@ -37,46 +37,28 @@ export interface IndexTemplate {
  */
 export function indexTemplates(replicas: number): IndexTemplate[] {
   const settings = { number_of_shards: 1, number_of_replicas: replicas };
+  const template = (index: string, properties: object): IndexTemplate => ({
+    name: index,
+    body: {
+      index_patterns: [index],
+      priority: 100,
+      template: { settings, mappings: { dynamic: "strict", properties } },
+    },
+  });
   return [
-    {
-      name: HOTSPOT_INDEX,
-      body: {
-        index_patterns: [HOTSPOT_INDEX],
-        priority: 100,
-        template: {
-          settings,
-          mappings: {
-            dynamic: "strict",
-            properties: {
-              cell: { type: "keyword" },
-              location: { type: "geo_point" },
-              count: { type: "long" },
-              windowStart: WINDOW_TIME,
-              windowEnd: WINDOW_TIME,
-            },
-          },
-        },
-      },
-    },
-    {
-      name: AIRPORT_INDEX,
-      body: {
-        index_patterns: [AIRPORT_INDEX],
-        priority: 100,
-        template: {
-          settings,
-          mappings: {
-            dynamic: "strict",
-            properties: {
-              airport: { type: "keyword" },
-              trips: { type: "long" },
-              averageSeconds: { type: "double" },
-              windowStart: WINDOW_TIME,
-              windowEnd: WINDOW_TIME,
-            },
-          },
-        },
-      },
-    },
+    template(HOTSPOT_INDEX, {
+      cell: { type: "keyword" },
+      location: { type: "geo_point" },
+      count: { type: "long" },
+      windowStart: WINDOW_TIME,
+      windowEnd: WINDOW_TIME,
+    }),
+    template(AIRPORT_INDEX, {
+      airport: { type: "keyword" },
+      trips: { type: "long" },
+      averageSeconds: { type: "double" },
+      windowStart: WINDOW_TIME,
+      windowEnd: WINDOW_TIME,
+    }),
   ];
 }

@@ -72,3 +72,13 @@ export function statementsOf(policy: PlannedResource): PolicyStatement[] {
   const document = JSON.parse(policy.inputs.policy as string) as { Version: string; Statement: PolicyStatement[] };
   return document.Statement;
 }
+
+/** Every statement of every inline policy of a role (by logical name), without Effect. */
+export function roleStatements(recorded: Recorded, roleName: string) {
+  const role = recorded.one("aws:iam/role:Role", roleName);
+  return recorded
+    .all("aws:iam/rolePolicy:RolePolicy")
+    .filter((p) => p.inputs.role === role.state.name)
+    .flatMap(statementsOf)
+    .map(({ Sid, Action, Resource, Condition }) => ({ Sid, Action, Resource, ...(Condition ? { Condition } : {}) }));
+}

@@ -14,18 +14,9 @@ import { hotspotStatements, statementsFile } from "../../runtime/hotspots/flink-
 import { jobConfig } from "../../runtime/hotspots/job-config";
 import { HOTSPOT_INDEX } from "../../runtime/search/indices";
 import { archiveEntries, invokeArchive, unpackedBytes } from "../harness/lambda-archive";
-import { Recorded, runPipeline, statementsOf } from "../harness/pulumi";
+import { roleStatements, runPipeline } from "../harness/pulumi";
 
 const APP = "aws:kinesisanalyticsv2/application:Application";
-
-function statements(recorded: Recorded, roleName: string) {
-  const role = recorded.one("aws:iam/role:Role", roleName);
-  return recorded
-    .all("aws:iam/rolePolicy:RolePolicy")
-    .filter((p) => p.inputs.role === role.state.name)
-    .flatMap(statementsOf)
-    .map(({ Sid, Action, Resource, Condition }) => ({ Sid, Action, Resource, ...(Condition ? { Condition } : {}) }));
-}
 
 type Archive = {
   assets: Promise<Record<string, { path?: Promise<string>; text?: Promise<string>; uri?: Promise<string> }>>;
@@ -133,7 +124,7 @@ describe("FlinkAnalytics", () => {
     const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "analytics");
     const logStream = run.recorded.one("aws:cloudwatch/logStream:LogStream", "analytics");
     const keyOf = (s: typeof stream) => s.inputs.kmsKeyId;
-    expect(statements(run.recorded, "analytics")).to.have.deep.members([
+    expect(roleStatements(run.recorded, "analytics")).to.have.deep.members([
       {
         Sid: "StreamRead",
         Action: [
@@ -237,7 +228,7 @@ describe("SearchIndexer", () => {
     const results = run.recorded.one("aws:kinesis/stream:Stream", "analytics-results");
     const domain = run.recorded.one("aws:opensearch/domain:Domain");
     const role = run.recorded.one("aws:iam/role:Role", "search-indexer");
-    const sids = statements(run.recorded, "search-indexer").map((s) => [s.Sid, s.Action, s.Resource]);
+    const sids = roleStatements(run.recorded, "search-indexer").map((s) => [s.Sid, s.Action, s.Resource]);
     expect(sids).to.deep.include(["SearchHttp", ["es:ESHttpPost"], [`${domain.state.arn}/*`]]);
     expect(sids).to.deep.include(["EventSourceMapping", ["kinesis:DescribeStream"], [results.state.arn]]);
     expect(sids.map((s) => s[0]).sort()).to.deep.equal(

@@ -1,21 +1,8 @@
 import { expect } from "chai";
 import { aggregate } from "../../runtime/kinesis/aggregation";
 import { serviceCommand } from "../../runtime/services";
-import { Recorded, runPipeline, statementsOf } from "../harness/pulumi";
+import { Recorded, roleStatements, runPipeline } from "../harness/pulumi";
 import { archiveEntries, invokeArchive, unpackedBytes } from "../harness/lambda-archive";
-
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-
-function policiesOf(recorded: Recorded, roleName: string) {
-  const role = recorded.one("aws:iam/role:Role", roleName);
-  return recorded.all(ROLE_POLICY).filter((p) => p.inputs.role === role.state.name);
-}
-
-function statements(recorded: Recorded, roleName: string) {
-  return policiesOf(recorded, roleName)
-    .flatMap(statementsOf)
-    .map(({ Sid, Action, Resource, Condition }) => ({ Sid, Action, Resource, ...(Condition ? { Condition } : {}) }));
-}
 
 function environmentOf(recorded: Recorded, family: string): Record<string, string> {
   const td = recorded.one("aws:ecs/taskDefinition:TaskDefinition", family);
@@ -50,7 +37,7 @@ describe("ProcessingService", () => {
     it("gives the task role exactly: fan-out on the consumer, polling reads on the stream, KMS decrypt, the lease table's item actions, metrics in our namespace", () => {
       const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer");
       const table = run.recorded.one("aws:dynamodb/table:Table");
-      expect(statements(run.recorded, "processing-task")).to.have.deep.members([
+      expect(roleStatements(run.recorded, "processing-task")).to.have.deep.members([
         {
           Sid: "FanOut",
           Action: ["kinesis:SubscribeToShard", "kinesis:DescribeStreamConsumer"],
@@ -145,7 +132,7 @@ describe("ProcessingService", () => {
       processingMaxTasks: "3",
     });
     expect(recorded.all("aws:kinesis/streamConsumer:StreamConsumer")).to.have.lengthOf(0);
-    expect(statements(recorded, "processing-task").map((s) => s.Sid)).to.have.members([
+    expect(roleStatements(recorded, "processing-task").map((s) => s.Sid)).to.have.members([
       "StreamRead",
       "StreamKeyRead",
       "Leases",
@@ -210,7 +197,7 @@ describe("ProcessingService", () => {
     it("gives the function exactly: the stream's reads and DescribeStream, the queue, its log group", () => {
       const queue = run.recorded.one("aws:sqs/queue:Queue", "processing-failed");
       const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "processing-function");
-      const s = statements(run.recorded, "processing-function");
+      const s = roleStatements(run.recorded, "processing-function");
       expect(s.map((x) => [x.Sid, x.Action.join(","), x.Resource.join(",")])).to.have.deep.members([
         [
           "StreamRead",
@@ -267,7 +254,8 @@ describe("ProcessingService", () => {
         ).to.deep.equal([]);
       }
       const index = await (assets["__index.js"] as { text: Promise<string> }).text;
-      expect(index).to.contain('require("./dist/runtime/consumer/lambda-entry")');
+      // The module path is captured into the handler as a value: the archive's own copy.
+      expect(index).to.contain('"./dist/runtime/consumer/lambda-entry"');
       const bytes = unpackedBytes(assets);
       // Lambda: 50 MB zipped upload, 250 MB unzipped. Unzipped is the stricter check here.
       expect(bytes).to.be.below(20 * 1024 * 1024);

@@ -4,7 +4,7 @@ import { AddressInfo } from "node:net";
 import { dashboardsObjects } from "../../runtime/search/dashboards-objects";
 import { AIRPORT_INDEX, HOTSPOT_INDEX } from "../../runtime/search/indices";
 import { archiveEntries, invokeArchive, unpackedBytes } from "../harness/lambda-archive";
-import { Recorded, runPipeline, statementsOf, TEST_CLIENT_CIDR } from "../harness/pulumi";
+import { Recorded, roleStatements, runPipeline, TEST_CLIENT_CIDR } from "../harness/pulumi";
 
 const DOMAIN = "aws:opensearch/domain:Domain";
 const SETUP = "search-setup";
@@ -64,14 +64,9 @@ describe("SearchDomain", () => {
     });
 
     it("gives the setup function's role exactly PUT/POST on the domain's paths and its own log group", () => {
-      const role = run.recorded.one("aws:iam/role:Role", SETUP);
       const domain = run.recorded.one(DOMAIN);
       const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", SETUP);
-      const statements = run.recorded
-        .all("aws:iam/rolePolicy:RolePolicy")
-        .filter((p) => p.inputs.role === role.state.name)
-        .flatMap(statementsOf)
-        .map(({ Sid, Action, Resource }) => ({ Sid, Action, Resource }));
+      const statements = roleStatements(run.recorded, SETUP);
       expect(statements).to.have.deep.members([
         { Sid: "SearchHttp", Action: ["es:ESHttpPut", "es:ESHttpPost"], Resource: [`${domain.state.arn}/*`] },
         { Sid: "Logs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroup.state.arn}:*`] },

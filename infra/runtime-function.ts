@@ -1,0 +1,76 @@
+/**
+ * A Lambda whose code is the compiled runtime: "Lambdas are runtime functions that the
+ * infra wraps". A small callback requires the module from dist/runtime, which sits next to
+ * it in the archive; the archive holds that and the packages the module loads, nothing
+ * else (every other production dependency is left out). The function gets its own role,
+ * trusted by Lambda only, and its own log group, which the role may write; the owner
+ * grants the rest.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { SERVICE_ENTRYPOINTS } from "../runtime/services";
+import { writableLogGroup } from "./fargate-task";
+import { packagesExcept } from "./lambda-packages";
+import { serviceRole } from "./service-role";
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+
+type LambdaModule = "processingLambda" | "searchSetupLambda" | "searchIndexerLambda";
+
+export interface RuntimeFunctionArgs {
+  /** The runtime module (runtime/services.ts) whose `handle` the function calls. */
+  module: LambdaModule;
+  /** Production dependencies the module loads: only these go into the archive. */
+  packages: readonly string[];
+  environment?: Record<string, pulumi.Input<string>>;
+  memorySize: number;
+  timeout: number;
+  logRetentionDays: number;
+  tags: Record<string, string>;
+}
+
+export interface RuntimeFunction {
+  function: aws.lambda.CallbackFunction<unknown, unknown>;
+  role: aws.iam.Role;
+  logGroup: aws.cloudwatch.LogGroup;
+}
+
+export function runtimeFunction(name: string, args: RuntimeFunctionArgs, owner: pulumi.Resource): RuntimeFunction {
+  const entry = SERVICE_ENTRYPOINTS[args.module];
+  if (!existsSync(path.join(REPO_ROOT, entry))) {
+    throw new Error(
+      `${entry} is missing: run \`npm run build\` before \`pulumi up\` (${name} ships the compiled runtime)`,
+    );
+  }
+  const parent = { parent: owner };
+  const role = serviceRole(name, "lambda.amazonaws.com", args.tags, owner);
+  const logGroup = writableLogGroup(name, role, { ...args, sid: "Logs" }, owner);
+  // Captured by value into the serialized callback: "./dist/runtime/...", from the archive root.
+  const modulePath = `./${entry.replace(/\.js$/, "")}`;
+  const fn = new aws.lambda.CallbackFunction(
+    name,
+    {
+      role,
+      runtime: "nodejs22.x",
+      memorySize: args.memorySize,
+      timeout: args.timeout,
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      ...(args.environment ? { environment: { variables: args.environment } } : {}),
+      callback: async (event: unknown) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const runtime = require(modulePath);
+        return runtime.handle(event);
+      },
+      codePathOptions: {
+        // Included at the same relative path, so the require above finds it from the archive root.
+        extraIncludePaths: [path.relative(process.cwd(), path.join(REPO_ROOT, "dist", "runtime"))],
+        extraExcludePackages: packagesExcept(args.packages),
+      },
+      tags: args.tags,
+    },
+    parent,
+  );
+  return { function: fn, role, logGroup };
+}
