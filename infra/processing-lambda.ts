@@ -10,13 +10,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ProcessingConfig } from "./config";
-import { grant } from "./grants";
 import { runtimeFunction } from "./runtime-function";
+import { streamTrigger } from "./stream-trigger";
 import { StreamStorage } from "./stream";
-
-/** The event source mapping also describes the stream (on top of the polling read grant). */
-export const ESM_STREAM_ACTIONS = ["kinesis:DescribeStream"] as const;
-export const DEAD_LETTER_ACTIONS = ["sqs:SendMessage"] as const;
 
 /**
  * Production packages the processing Lambda loads: the logger, the KPL codec and schema
@@ -42,7 +38,6 @@ export class ProcessingLambda extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProcessingLambdaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:processing:ProcessingLambda", name, {}, opts);
-    const parent = { parent: this };
     const functionName = `${name}-function`;
     const { function: fn, role } = runtimeFunction(
       functionName,
@@ -60,40 +55,23 @@ export class ProcessingLambda extends pulumi.ComponentResource {
     );
     this.function = fn;
     this.role = role;
-    this.deadLetters = new aws.sqs.Queue(
-      `${name}-failed`,
-      { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600, tags: args.tags },
-      parent,
-    );
-    args.stream.grantRead(role, functionName);
-    grant(
-      functionName,
-      role,
-      [
-        { sid: "EventSourceMapping", actions: ESM_STREAM_ACTIONS, resources: [args.stream.arn] },
-        { sid: "OnFailure", actions: DEAD_LETTER_ACTIONS, resources: [this.deadLetters.arn] },
-      ],
-      this,
-    );
-
     const l = args.processing.lambda;
-    this.mapping = new aws.lambda.EventSourceMapping(
+    ({ mapping: this.mapping, failures: this.deadLetters } = streamTrigger(
       name,
       {
-        eventSourceArn: args.stream.arn,
-        functionName: this.function.arn,
+        stream: args.stream,
+        fn: this.function,
+        role,
         startingPosition: args.processing.initialPosition,
         batchSize: l.batchSize,
-        maximumBatchingWindowInSeconds: l.batchingWindowSeconds,
-        bisectBatchOnFunctionError: true,
-        maximumRetryAttempts: l.maxRetryAttempts,
-        maximumRecordAgeInSeconds: l.maxRecordAgeSeconds,
+        batchingWindowSeconds: l.batchingWindowSeconds,
+        maxRetryAttempts: l.maxRetryAttempts,
+        maxRecordAgeSeconds: l.maxRecordAgeSeconds,
         parallelizationFactor: l.parallelizationFactor,
-        functionResponseTypes: ["ReportBatchItemFailures"],
-        destinationConfig: { onFailure: { destinationArn: this.deadLetters.arn } },
+        tags: args.tags,
       },
-      parent,
-    );
+      this,
+    ));
     this.registerOutputs({ functionName: this.function.name, deadLetterQueueUrl: this.deadLetters.url });
   }
 }

@@ -7,9 +7,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { grant } from "./grants";
-import { DEAD_LETTER_ACTIONS, ESM_STREAM_ACTIONS } from "./processing-lambda";
 import { runtimeFunction } from "./runtime-function";
+import { streamTrigger } from "./stream-trigger";
 import { SearchDomain } from "./search-domain";
 import { StreamStorage } from "./stream";
 
@@ -32,7 +31,6 @@ export class SearchIndexer extends pulumi.ComponentResource {
 
   constructor(name: string, args: SearchIndexerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:search:SearchIndexer", name, {}, opts);
-    const parent = { parent: this };
     ({ function: this.function, role: this.role } = runtimeFunction(
       name,
       {
@@ -46,39 +44,23 @@ export class SearchIndexer extends pulumi.ComponentResource {
       },
       this,
     ));
-    this.failures = new aws.sqs.Queue(
-      `${name}-failed`,
-      { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600, tags: args.tags },
-      parent,
-    );
-    args.results.grantRead(this.role, name);
     args.search.grantHttp(name, this.role, SEARCH_INDEX_ACTIONS);
-    grant(
-      `${name}-function`,
-      this.role,
-      [
-        { sid: "EventSourceMapping", actions: ESM_STREAM_ACTIONS, resources: [args.results.arn] },
-        { sid: "OnFailure", actions: DEAD_LETTER_ACTIONS, resources: [this.failures.arn] },
-      ],
-      this,
-    );
-    new aws.lambda.EventSourceMapping(
+    ({ failures: this.failures } = streamTrigger(
       name,
       {
-        eventSourceArn: args.results.arn,
-        functionName: this.function.arn,
+        stream: args.results,
+        fn: this.function,
+        role: this.role,
         startingPosition: "TRIM_HORIZON",
         batchSize: 500,
-        maximumBatchingWindowInSeconds: 5,
-        bisectBatchOnFunctionError: true,
-        maximumRetryAttempts: 10,
+        batchingWindowSeconds: 5,
+        maxRetryAttempts: 10,
         // The results stream keeps a day: a row older than that is gone anyway.
-        maximumRecordAgeInSeconds: 86_400,
-        functionResponseTypes: ["ReportBatchItemFailures"],
-        destinationConfig: { onFailure: { destinationArn: this.failures.arn } },
+        maxRecordAgeSeconds: 86_400,
+        tags: args.tags,
       },
-      parent,
-    );
+      this,
+    ));
     this.registerOutputs({ functionName: this.function.name, failureQueueUrl: this.failures.url });
   }
 }
