@@ -8,10 +8,11 @@ import path from "node:path";
 import { REPO_ROOT } from "../repo-root";
 
 /**
- * The newest Flink that Managed Flink runs Python on and for which the connectors exist:
- * Managed Flink also runs 2.2, but no Flink 2.x release of the connectors the reference
- * design needs was published (flink-connector-opensearch was still building against 2.x
- * snapshots), and Python applications are documented on 1.20 (Python 3.11):
+ * The newest Flink that Managed Flink runs Python on and this job can run on: Managed Flink
+ * also runs 2.2, but the job needs a Kinesis source that de-aggregates KPL records (the
+ * legacy FlinkKinesisConsumer, `kinesis-legacy`), and we found none released for Flink 2.x;
+ * nor an OpenSearch connector for 2.x (flink-connector-opensearch was still building
+ * against 2.x snapshots). Python applications are documented on 1.20 (Python 3.11):
  * https://docs.aws.amazon.com/managed-flink/latest/java/how-python.html
  */
 export const FLINK_RUNTIME = "FLINK-1_20";
