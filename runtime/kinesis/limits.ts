@@ -28,6 +28,17 @@ export const STREAM_LIMITS = {
 } as const;
 
 /**
+ * What UpdateShardCount allows: at most ten calls per rolling 24 hours per stream, each to
+ * at most double or at least half the current open shards, and never while the stream is
+ * not ACTIVE. https://docs.aws.amazon.com/kinesis/latest/APIReference/API_UpdateShardCount.html
+ */
+export const UPDATE_SHARD_COUNT_LIMITS = {
+  maxCallsPer24Hours: 10,
+  maxScaleUpFactor: 2,
+  maxScaleDownFactor: 2,
+} as const;
+
+/**
  * The stream-level metrics that `StreamStorage` switches on as enhanced (shard-level)
  * metrics. The names are the ones EnableEnhancedMonitoring accepts:
  * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_EnableEnhancedMonitoring.html
