@@ -1,0 +1,85 @@
+/**
+ * The shard scaler's two alarms as CloudWatch metric math: the stream's usage factor (the
+ * same formula as shard-policy.ts, missing data as zero) against the scale-up and
+ * scale-down thresholds. The expression carries the shard count, so the scaler rewrites
+ * both alarms after every change; one function builds them for the stack and the scaler.
+ */
+import { STREAM_LIMITS } from "../kinesis/limits";
+
+export interface UsageAlarmSpec {
+  streamName: string;
+  shards: number;
+  periodMinutes: number;
+}
+
+export interface MetricQuery {
+  Id: string;
+  Expression?: string;
+  Label?: string;
+  ReturnData: boolean;
+  MetricStat?: {
+    Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] };
+    Period: number;
+    Stat: string;
+  };
+}
+
+/** Usage = the busier of bytes and records, as a fraction of the shards' capacity over the period. */
+export function usageExpression(shards: number, periodMinutes: number): string {
+  const seconds = 60 * periodMinutes * shards;
+  const bytes = STREAM_LIMITS.shardIngestBytesPerSecond * seconds;
+  const records = STREAM_LIMITS.shardIngestRecordsPerSecond * seconds;
+  return `MAX([FILL(bytes, 0) / ${bytes}, FILL(records, 0) / ${records}])`;
+}
+
+export function usageMetricQueries(spec: UsageAlarmSpec): MetricQuery[] {
+  const stat = (id: string, metricName: string): MetricQuery => ({
+    Id: id,
+    ReturnData: false,
+    MetricStat: {
+      Metric: {
+        Namespace: "AWS/Kinesis",
+        MetricName: metricName,
+        Dimensions: [{ Name: "StreamName", Value: spec.streamName }],
+      },
+      Period: spec.periodMinutes * 60,
+      Stat: "Sum",
+    },
+  });
+  return [
+    stat("bytes", "IncomingBytes"),
+    stat("records", "IncomingRecords"),
+    {
+      Id: "usage",
+      Expression: usageExpression(spec.shards, spec.periodMinutes),
+      Label: `usage factor of ${spec.shards} shards`,
+      ReturnData: true,
+    },
+  ];
+}
+
+/** Scale up after one period at or above the threshold; down after `downPeriods` below. */
+export function usageAlarms(
+  spec: UsageAlarmSpec,
+  thresholds: { scaleUpAt: number; scaleDownBelow: number; downPeriods: number },
+) {
+  const common = { Metrics: usageMetricQueries(spec), TreatMissingData: "notBreaching" as const };
+  return {
+    up: {
+      ...common,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold" as const,
+      Threshold: thresholds.scaleUpAt,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+    },
+    down: {
+      ...common,
+      ComparisonOperator: "LessThanThreshold" as const,
+      Threshold: thresholds.scaleDownBelow,
+      EvaluationPeriods: thresholds.downPeriods,
+      DatapointsToAlarm: thresholds.downPeriods,
+      // An idle stream sends no data points at all: that is usage zero, below the threshold.
+      TreatMissingData: "breaching" as const,
+    },
+  };
+}
