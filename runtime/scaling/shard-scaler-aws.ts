@@ -1,0 +1,135 @@
+/**
+ * The shard scaler's port on AWS: Kinesis for the stream (its state, UpdateShardCount, and
+ * a tag on the stream that keeps the times of the scaler's calls, so the 24-hour budget
+ * needs no store of its own), CloudWatch for the period's metrics and the two alarms, and
+ * an EMF line for a failed change (CloudWatch Logs turns it into a metric).
+ */
+import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  AddTagsToStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  ListTagsForStreamCommand,
+  UpdateShardCountCommand,
+} from "@aws-sdk/client-kinesis";
+import { StreamMode } from "../kinesis/limits";
+import { emfLogger, LineSink, Unit } from "../metrics/emf";
+import { ShardScalerPort } from "./shard-scaler";
+import { usageAlarms } from "./usage-alarms";
+
+/** The stream tag that holds the scaler's UpdateShardCount times (epoch seconds, space-separated). */
+export const HISTORY_TAG = "kinesis-pipeline:shard-updates";
+export const FAILURE_METRIC = "ShardScalingFailures";
+
+export interface ShardScalerAwsOptions {
+  streamName: string;
+  kinesis: KinesisClient;
+  cloudwatch: CloudWatchClient;
+  alarms: {
+    up: string;
+    down: string;
+    topicArn: string;
+    scaleUpAt: number;
+    scaleDownBelow: number;
+    downPeriods: number;
+  };
+  periodMinutes: number;
+  sink: LineSink;
+}
+
+export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
+  return {
+    async describeStream() {
+      const { StreamDescriptionSummary: s } = await o.kinesis.send(
+        new DescribeStreamSummaryCommand({ StreamName: o.streamName }),
+      );
+      return {
+        mode: (s?.StreamModeDetails?.StreamMode ?? "PROVISIONED") as StreamMode,
+        status: s?.StreamStatus ?? "UNKNOWN",
+        openShards: s?.OpenShardCount ?? 0,
+      };
+    },
+
+    async periodMetrics(end, periodMinutes) {
+      const periodMs = periodMinutes * 60_000;
+      // The last complete period: CloudWatch aligns periods to the clock.
+      const endMs = Math.floor(end.getTime() / periodMs) * periodMs;
+      const metric = (id: string, name: string, stat: string) => ({
+        Id: id,
+        MetricStat: {
+          Metric: {
+            Namespace: "AWS/Kinesis",
+            MetricName: name,
+            Dimensions: [{ Name: "StreamName", Value: o.streamName }],
+          },
+          Period: periodMinutes * 60,
+          Stat: stat,
+        },
+      });
+      const { MetricDataResults = [] } = await o.cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(endMs - periodMs),
+          EndTime: new Date(endMs),
+          MetricDataQueries: [
+            metric("bytes", "IncomingBytes", "Sum"),
+            metric("records", "IncomingRecords", "Sum"),
+            metric("age", "GetRecords.IteratorAgeMilliseconds", "Maximum"),
+          ],
+        }),
+      );
+      const value = (id: string) => MetricDataResults.find((r) => r.Id === id)?.Values?.[0];
+      return { incomingBytes: value("bytes"), incomingRecords: value("records"), iteratorAgeMaxMs: value("age") };
+    },
+
+    async history() {
+      const { Tags = [] } = await o.kinesis.send(new ListTagsForStreamCommand({ StreamName: o.streamName }));
+      const text = Tags.find((t) => t.Key === HISTORY_TAG)?.Value ?? "";
+      return text
+        .split(" ")
+        .filter((t) => /^\d+$/.test(t))
+        .map((t) => Number(t) * 1000);
+    },
+
+    async recordUpdate(times) {
+      const value = times.map((t) => Math.floor(t / 1000)).join(" ");
+      await o.kinesis.send(new AddTagsToStreamCommand({ StreamName: o.streamName, Tags: { [HISTORY_TAG]: value } }));
+    },
+
+    async updateShardCount(target) {
+      await o.kinesis.send(
+        new UpdateShardCountCommand({
+          StreamName: o.streamName,
+          TargetShardCount: target,
+          ScalingType: "UNIFORM_SCALING",
+        }),
+      );
+    },
+
+    async rewriteAlarms(shards) {
+      const alarms = usageAlarms(
+        { streamName: o.streamName, shards, periodMinutes: o.periodMinutes },
+        { scaleUpAt: o.alarms.scaleUpAt, scaleDownBelow: o.alarms.scaleDownBelow, downPeriods: o.alarms.downPeriods },
+      );
+      for (const [name, alarm] of [
+        [o.alarms.up, alarms.up],
+        [o.alarms.down, alarms.down],
+      ] as const) {
+        await o.cloudwatch.send(
+          new PutMetricAlarmCommand({
+            AlarmName: name,
+            AlarmDescription: `Shard scaler of ${o.streamName} (${shards} shards); rewritten by the scaler after each change`,
+            AlarmActions: [o.alarms.topicArn],
+            ...alarm,
+          }),
+        );
+      }
+    },
+
+    async reportFailure(reason) {
+      const metrics = emfLogger(o.sink, { StreamName: o.streamName });
+      metrics.putMetric(FAILURE_METRIC, 1, Unit.Count);
+      metrics.setProperty("reason", reason);
+      await metrics.flush();
+    },
+  };
+}
