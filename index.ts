@@ -13,3 +13,4 @@ export const schemaArns = outputs.schemaArns;
 export const dashboardsUrl = outputs.dashboardsUrl;
 export const flinkApplicationName = outputs.flinkApplicationName;
 export const replayCommand = outputs.replayCommand;
+export const scalingTopicArn = outputs.scalingTopicArn;

@@ -52,6 +52,8 @@ export interface ConfigKey<T> {
 }
 
 export const DEFAULT_PROVISIONED_SHARDS = 4;
+/** Unset maxShards: room for two doublings above the configured shard count. */
+export const DEFAULT_MAX_SHARDS_FACTOR = 4;
 
 export const CONFIG_KEYS = {
   streamMode: {
@@ -291,6 +293,38 @@ export const CONFIG_KEYS = {
       "A schema of schemas/ (file name without .json) that ingest enforces: invalid data gets 422, valid data is stored in the Glue wire format with its schema version id. Unset: records are stored as sent. Needs analytics off: the Flink job reads plain JSON.",
     parse: oneOf(shippedSchemas().map((s) => s.name)),
   } satisfies ConfigKey<string>,
+  shardScaler: {
+    name: "shardScaler",
+    type: "string",
+    default: "on",
+    description:
+      "on (PROVISIONED streams): the shard scaler sizes the stream between minShards and maxShards from its usage factor, and pulumi up stops managing the live shard count. off: the shard count is shardCount.",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
+  minShards: {
+    name: "minShards",
+    type: "integer",
+    default: 1,
+    description: `Fewest shards the scaler goes down to: ${STREAM_LIMITS.minShardCount}..${STREAM_LIMITS.maxShardCount}, at most the shard count.`,
+    parse: integerIn(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount),
+  } satisfies ConfigKey<number>,
+  maxShards: {
+    name: "maxShards",
+    // A string: unset means "four times the shard count", which an integer default cannot say.
+    type: "string",
+    default: "",
+    optional: true,
+    description: `Most shards the scaler goes up to: ${STREAM_LIMITS.minShardCount}..${STREAM_LIMITS.maxShardCount}, at least the shard count (default ${DEFAULT_MAX_SHARDS_FACTOR} times it; mind the account's shard quota).`,
+    parse: integerIn(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount),
+  } satisfies ConfigKey<number>,
+  shardScalerDryRun: {
+    name: "shardScalerDryRun",
+    type: "string",
+    default: "off",
+    description:
+      "on: the shard scaler decides and logs each decision but changes nothing (to watch it before trusting it).",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
   analytics: {
     name: "analytics",
     type: "string",

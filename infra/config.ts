@@ -4,12 +4,19 @@
  * everything in one round instead of one key per `pulumi preview`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StreamMode } from "../runtime/kinesis/limits";
+import { STREAM_LIMITS, StreamMode } from "../runtime/kinesis/limits";
 import { Compatibility } from "../runtime/schema/compatibility-mode";
-import { CONFIG_KEYS, ConfigKey, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
+import { CONFIG_KEYS, ConfigKey, DEFAULT_MAX_SHARDS_FACTOR, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
 import { fargateSizeProblem } from "./fargate";
 import { FLINK_LIMITS, kpusFor } from "./flink-limits";
 import { JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "../runtime/hotspots/job-config";
+
+/** The shard scaler of a PROVISIONED stream. */
+export interface ShardScalerConfig {
+  minShards: number;
+  maxShards: number;
+  dryRun: boolean;
+}
 
 export interface StreamConfig {
   mode: StreamMode;
@@ -18,6 +25,8 @@ export interface StreamConfig {
   retentionHours: number;
   /** An existing key to encrypt with; unset means the stack creates one. */
   kmsKeyArn?: string;
+  /** Set when the scaler sizes the stream (PROVISIONED with `shardScaler` on). */
+  scaler?: ShardScalerConfig;
 }
 
 export interface NetworkConfig {
@@ -212,6 +221,19 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     }
   }
 
+  const shardScaler = read(CONFIG_KEYS.shardScaler);
+  const minShards = read(CONFIG_KEYS.minShards);
+  const maxShards = read(CONFIG_KEYS.maxShards);
+  const shardScalerDryRun = read(CONFIG_KEYS.shardScalerDryRun);
+  const scaled = mode === "PROVISIONED" && shardScaler === "on";
+  const baseShards = shardCount ?? DEFAULT_PROVISIONED_SHARDS;
+  const scaleLimit = maxShards ?? Math.min(DEFAULT_MAX_SHARDS_FACTOR * baseShards, STREAM_LIMITS.maxShardCount);
+  if (scaled && minShards !== undefined && minShards > baseShards) {
+    problems.push(`minShards must be at most the shard count (${baseShards}), got ${minShards}`);
+  }
+  if (scaled && maxShards !== undefined && maxShards < baseShards) {
+    problems.push(`maxShards must be at least the shard count (${baseShards}), got ${maxShards}`);
+  }
   const analytics = read(CONFIG_KEYS.analytics);
   const searchClientCidr = read(CONFIG_KEYS.searchClientCidr);
   const search = {
@@ -289,6 +311,9 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         shardCount: mode === "PROVISIONED" ? (shardCount ?? DEFAULT_PROVISIONED_SHARDS) : undefined,
         retentionHours: required(retentionHours),
         kmsKeyArn,
+        scaler: scaled
+          ? { minShards: required(minShards), maxShards: scaleLimit, dryRun: shardScalerDryRun === "on" }
+          : undefined,
       },
       network: { natGateways: required(natGateways) },
       services: {

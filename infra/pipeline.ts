@@ -13,6 +13,8 @@ import { FlinkAnalytics } from "./flink-analytics";
 import { SearchDomain } from "./search-domain";
 import { SearchIndexer } from "./search-indexer";
 import { ReplayTask } from "./replay-task";
+import { ShardScaler } from "./shard-scaler";
+import { DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 
@@ -26,6 +28,7 @@ export interface Pipeline {
   search?: SearchDomain;
   flink?: FlinkAnalytics;
   replay?: ReplayTask;
+  scaler?: ShardScaler;
 }
 
 export interface PipelineOutputs {
@@ -41,12 +44,23 @@ export interface PipelineOutputs {
   flinkApplicationName?: pulumi.Output<string>;
   /** The command that starts the taxi replay on Fargate. */
   replayCommand?: pulumi.Output<string>;
+  /** Where the shard scaler's alarms notify (subscribe to watch its decisions). */
+  scalingTopicArn?: pulumi.Output<string>;
 }
 
 export function definePipeline(config: PipelineConfig): Pipeline {
   const { tags } = config;
   const stream = new StreamStorage("stream", { ...config.stream, tags });
   const schemas = new SchemaRegistry("schemas", { ...config.schemas, tags });
+  const scaler = config.stream.scaler
+    ? new ShardScaler("shard-scaler", {
+        stream,
+        initialShards: config.stream.shardCount ?? DEFAULT_PROVISIONED_SHARDS,
+        ...config.stream.scaler,
+        logRetentionDays: config.services.logRetentionDays,
+        tags,
+      })
+    : undefined;
   const network = new Network("network", { ...config.network, tags });
   const cluster = new aws.ecs.Cluster("cluster", {
     settings: [{ name: "containerInsights", value: "enabled" }],
@@ -76,7 +90,7 @@ export function definePipeline(config: PipelineConfig): Pipeline {
   const hotspots = config.analytics
     ? analytics(config.analytics, { stream, ingest, network, cluster, image }, config.services.logRetentionDays, tags)
     : undefined;
-  return { stream, network, ingest, processing, schemas, ...hotspots };
+  return { stream, network, ingest, processing, schemas, scaler, ...hotspots };
 }
 
 /**
@@ -122,5 +136,6 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     dashboardsUrl: p.search?.dashboardsUrl,
     flinkApplicationName: p.flink?.application.name,
     replayCommand: p.replay?.runCommand,
+    scalingTopicArn: p.scaler?.topic.arn,
   };
 }

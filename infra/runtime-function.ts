@@ -17,7 +17,7 @@ import { serviceRole } from "./service-role";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 
-type LambdaModule = "processingLambda" | "searchSetupLambda" | "searchIndexerLambda";
+type LambdaModule = "processingLambda" | "searchSetupLambda" | "searchIndexerLambda" | "shardScalerLambda";
 
 export interface RuntimeFunctionArgs {
   /** The runtime module (runtime/services.ts) whose `handle` the function calls. */
@@ -27,6 +27,8 @@ export interface RuntimeFunctionArgs {
   environment?: Record<string, pulumi.Input<string>>;
   memorySize: number;
   timeout: number;
+  /** At most this many runs at once (e.g. 1 for a scaler that must not race itself). */
+  reservedConcurrency?: number;
   logRetentionDays: number;
   tags: Record<string, string>;
 }
@@ -56,6 +58,7 @@ export function runtimeFunction(name: string, args: RuntimeFunctionArgs, owner: 
       runtime: "nodejs22.x",
       memorySize: args.memorySize,
       timeout: args.timeout,
+      ...(args.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: args.reservedConcurrency } : {}),
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       ...(args.environment ? { environment: { variables: args.environment } } : {}),
       callback: async (event: unknown) => {

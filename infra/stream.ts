@@ -97,7 +97,8 @@ export class StreamStorage extends pulumi.ComponentResource {
         enforceConsumerDeletion: true,
         tags: args.tags,
       },
-      { parent: this },
+      // While the shard scaler sizes the stream, `pulumi up` must not undo its changes.
+      { parent: this, ignoreChanges: args.scaler ? ["shardCount"] : [] },
     );
     this.name = this.stream.name;
     this.arn = this.stream.arn;

@@ -18,6 +18,8 @@ export const SERVICE_ENTRYPOINTS = {
   searchSetupLambda: "dist/runtime/search/setup-entry.js",
   /** Not a command: the module the search indexer requires (infra/search-indexer.ts). */
   searchIndexerLambda: "dist/runtime/search/indexer-entry.js",
+  /** Not a command: the module the shard scaler function requires (infra/shard-scaler.ts). */
+  shardScalerLambda: "dist/runtime/scaling/shard-scaler-entry.js",
   /** The container health check of the HTTP services (ECS ignores the image's HEALTHCHECK). */
   healthcheck: "dist/runtime/healthcheck.js",
   local: "dist/runtime/local/main.js",

@@ -145,6 +145,10 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
       sourceCodeHash: stableId(`${functionName}-code`),
     };
   },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (name, inputs, region) => {
+    const alarmName = physicalName(name, inputs);
+    return { name: alarmName, arn: `arn:aws:cloudwatch:${region}:${MOCK_ACCOUNT}:alarm:${alarmName}` };
+  },
   "aws:s3/bucket:Bucket": (name, inputs) => {
     // Bucket names: lowercase, globally unique; the id is the name.
     const bucket = String(inputs.bucket ?? `${name}-${stableId(name).slice(0, 7)}`);

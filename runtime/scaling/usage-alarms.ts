@@ -58,28 +58,36 @@ export function usageMetricQueries(spec: UsageAlarmSpec): MetricQuery[] {
   ];
 }
 
+export interface AlarmThresholds {
+  scaleUpAt: number;
+  scaleDownBelow: number;
+  downPeriods: number;
+}
+
 /** Scale up after one period at or above the threshold; down after `downPeriods` below. */
-export function usageAlarms(
-  spec: UsageAlarmSpec,
-  thresholds: { scaleUpAt: number; scaleDownBelow: number; downPeriods: number },
-) {
-  const common = { Metrics: usageMetricQueries(spec), TreatMissingData: "notBreaching" as const };
+export function alarmConditions(t: AlarmThresholds) {
   return {
     up: {
-      ...common,
       ComparisonOperator: "GreaterThanOrEqualToThreshold" as const,
-      Threshold: thresholds.scaleUpAt,
+      Threshold: t.scaleUpAt,
       EvaluationPeriods: 1,
       DatapointsToAlarm: 1,
+      TreatMissingData: "notBreaching" as const,
     },
     down: {
-      ...common,
       ComparisonOperator: "LessThanThreshold" as const,
-      Threshold: thresholds.scaleDownBelow,
-      EvaluationPeriods: thresholds.downPeriods,
-      DatapointsToAlarm: thresholds.downPeriods,
+      Threshold: t.scaleDownBelow,
+      EvaluationPeriods: t.downPeriods,
+      DatapointsToAlarm: t.downPeriods,
       // An idle stream sends no data points at all: that is usage zero, below the threshold.
       TreatMissingData: "breaching" as const,
     },
   };
+}
+
+/** Both alarms, conditions and math, as PutMetricAlarm takes them. */
+export function usageAlarms(spec: UsageAlarmSpec, thresholds: AlarmThresholds) {
+  const conditions = alarmConditions(thresholds);
+  const Metrics = usageMetricQueries(spec);
+  return { up: { ...conditions.up, Metrics }, down: { ...conditions.down, Metrics } };
 }

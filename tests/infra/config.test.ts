@@ -16,6 +16,8 @@ describe("stack config", () => {
         shardCount: 4,
         retentionHours: 24,
         kmsKeyArn: undefined,
+        // The scaler is on, between 1 and four times the shard count.
+        scaler: { minShards: 1, maxShards: 16, dryRun: false },
       });
       expect(result.ok && result.config.tags).to.deep.equal({});
     });
@@ -53,6 +55,8 @@ describe("stack config", () => {
         shardCount: 4,
         retentionHours: 24,
         kmsKeyArn: undefined,
+        // The scaler is on, between 1 and four times the shard count.
+        scaler: { minShards: 1, maxShards: 16, dryRun: false },
       });
     });
   });
@@ -177,6 +181,11 @@ describe("stack config", () => {
       [{ hotspotWindowMinutes: "0" }, "hotspotWindowMinutes must be an integer 1..1440, got 0"],
       [{ hotspotGeohashPrecision: "13" }, "hotspotGeohashPrecision must be an integer 1..12, got 13"],
       [{ hotspotMinTrips: "0" }, "hotspotMinTrips must be an integer 1..1000000, got 0"],
+      [{ shardCount: "8", minShards: "9" }, "minShards must be at most the shard count (8), got 9"],
+      [{ shardCount: "8", maxShards: "7" }, "maxShards must be at least the shard count (8), got 7"],
+      [{ maxShards: "10001" }, "maxShards must be an integer 1..10000, got 10001"],
+      [{ shardScaler: "auto" }, "shardScaler must be one of on, off, got auto"],
+      [{ shardScalerDryRun: "yes" }, "shardScalerDryRun must be one of on, off, got yes"],
       [{ flinkParallelismPerKpu: "9" }, "flinkParallelismPerKpu must be an integer 1..8, got 9"],
       [{ flinkParallelism: "0" }, "flinkParallelism must be an integer 1..512, got 0"],
       [
@@ -196,6 +205,28 @@ describe("stack config", () => {
         expect(result.problems[0]).to.contain(message);
       });
     }
+  });
+
+  describe("shard scaler", () => {
+    const scalerOf = (raw: Record<string, string>) => {
+      const result = validate(raw);
+      return result.ok ? result.config.stream.scaler : result.problems;
+    };
+    it("defaults to four times the shard count, capped at the stream limit", () => {
+      expect(scalerOf({ shardCount: "2" })).to.deep.equal({ minShards: 1, maxShards: 8, dryRun: false });
+      expect(scalerOf({ shardCount: "5000" })).to.deep.equal({ minShards: 1, maxShards: 10000, dryRun: false });
+    });
+    it("takes the bounds and dry-run as set", () => {
+      expect(scalerOf({ shardCount: "8", minShards: "2", maxShards: "64", shardScalerDryRun: "on" })).to.deep.equal({
+        minShards: 2,
+        maxShards: 64,
+        dryRun: true,
+      });
+    });
+    it("is off when asked, and for on-demand streams (AWS sizes those)", () => {
+      expect(scalerOf({ shardScaler: "off" })).to.equal(undefined);
+      expect(scalerOf({ streamMode: "ON_DEMAND" })).to.equal(undefined);
+    });
   });
 
   describe("analytics", () => {

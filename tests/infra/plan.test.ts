@@ -48,6 +48,7 @@ describe("offline plan (npm run plan)", function () {
       "dashboardsUrl",
       "flinkApplicationName",
       "replayCommand",
+      "scalingTopicArn",
     ]);
   });
 

@@ -1,0 +1,153 @@
+/**
+ * The shard scaler: two CloudWatch alarms on the stream's usage factor (metric math from
+ * runtime/scaling/usage-alarms.ts, the policy's own formula), an SNS topic they notify, and
+ * a function (runtime/scaling/shard-scaler-entry.ts, reserved concurrency 1) that applies
+ * the policy, calls UpdateShardCount and rewrites both alarms for the new count. The alarms'
+ * math is the scaler's from then on (`pulumi up` leaves it alone), and so is the stream's
+ * shard count (StreamStorage ignores it while the scaler is on).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SCALE_DOWN_PERIODS } from "../runtime/scaling/shard-scaler-entry";
+import { SHARD_SCALING_DEFAULTS } from "../runtime/scaling/shard-policy";
+import { alarmConditions, MetricQuery, usageMetricQueries } from "../runtime/scaling/usage-alarms";
+import { grant } from "./grants";
+import { runtimeFunction } from "./runtime-function";
+import { StreamStorage } from "./stream";
+
+/** What the function calls on the stream: its state, the change, and the history tag. */
+export const SHARD_SCALER_STREAM_ACTIONS = [
+  "kinesis:DescribeStreamSummary",
+  "kinesis:UpdateShardCount",
+  "kinesis:ListTagsForStream",
+  "kinesis:AddTagsToStream",
+] as const;
+/** GetMetricData has no resource-level permission: it is granted on "*". */
+export const METRIC_READ_ACTIONS = ["cloudwatch:GetMetricData"] as const;
+export const ALARM_WRITE_ACTIONS = ["cloudwatch:PutMetricAlarm"] as const;
+/** The function loads the SDK clients from the Lambda runtime; EMF is ours. */
+export const SHARD_SCALER_PACKAGES = ["aws-embedded-metrics"] as const;
+
+export interface ShardScalerArgs {
+  stream: StreamStorage;
+  /** The stream's shard count at creation: what the alarms' math starts with. */
+  initialShards: number;
+  minShards: number;
+  maxShards: number;
+  dryRun: boolean;
+  logRetentionDays: number;
+  tags: Record<string, string>;
+}
+
+export class ShardScaler extends pulumi.ComponentResource {
+  readonly topic: aws.sns.Topic;
+  readonly scaleUp: aws.cloudwatch.MetricAlarm;
+  readonly scaleDown: aws.cloudwatch.MetricAlarm;
+  readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
+
+  constructor(name: string, args: ShardScalerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kinesis-pipeline:scaling:ShardScaler", name, {}, opts);
+    const parent = { parent: this };
+    this.topic = new aws.sns.Topic(name, { tags: args.tags }, parent);
+    const periodMinutes = SHARD_SCALING_DEFAULTS.periodMinutes;
+    const conditions = alarmConditions({
+      scaleUpAt: SHARD_SCALING_DEFAULTS.scaleUpAt,
+      scaleDownBelow: SHARD_SCALING_DEFAULTS.scaleDownBelow,
+      downPeriods: SCALE_DOWN_PERIODS,
+    });
+    const alarm = (direction: "up" | "down") => {
+      const c = conditions[direction];
+      return new aws.cloudwatch.MetricAlarm(
+        `${name}-${direction}`,
+        {
+          alarmDescription: `Shard scaler of the stream (${args.initialShards} shards); rewritten by the scaler after each change`,
+          alarmActions: [this.topic.arn],
+          comparisonOperator: c.ComparisonOperator,
+          threshold: c.Threshold,
+          evaluationPeriods: c.EvaluationPeriods,
+          datapointsToAlarm: c.DatapointsToAlarm,
+          treatMissingData: c.TreatMissingData,
+          metricQueries: args.stream.name.apply((streamName) =>
+            usageMetricQueries({ streamName, shards: args.initialShards, periodMinutes }).map(toPulumiQuery),
+          ),
+          tags: args.tags,
+        },
+        // The scaler rewrites the math (the shard count is in it): pulumi up must not undo that.
+        { parent: this, ignoreChanges: ["metricQueries", "alarmDescription"] },
+      );
+    };
+    this.scaleUp = alarm("up");
+    this.scaleDown = alarm("down");
+
+    const fn = runtimeFunction(
+      name,
+      {
+        module: "shardScalerLambda",
+        packages: SHARD_SCALER_PACKAGES,
+        environment: {
+          STREAM_NAME: args.stream.name,
+          MIN_SHARDS: String(args.minShards),
+          MAX_SHARDS: String(args.maxShards),
+          DRY_RUN: args.dryRun ? "on" : "off",
+          SCALE_UP_ALARM: this.scaleUp.name,
+          SCALE_DOWN_ALARM: this.scaleDown.name,
+          ALARM_TOPIC_ARN: this.topic.arn,
+        },
+        memorySize: 256,
+        timeout: 60,
+        // One run at a time: two would decide on the same state and both call UpdateShardCount.
+        reservedConcurrency: 1,
+        logRetentionDays: args.logRetentionDays,
+        tags: args.tags,
+      },
+      this,
+    );
+    this.function = fn.function;
+    grant(
+      name,
+      fn.role,
+      [
+        { sid: "Stream", actions: SHARD_SCALER_STREAM_ACTIONS, resources: [args.stream.arn] },
+        { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] },
+        { sid: "Alarms", actions: ALARM_WRITE_ACTIONS, resources: [this.scaleUp.arn, this.scaleDown.arn] },
+      ],
+      this,
+    );
+    new aws.lambda.Permission(
+      name,
+      {
+        action: "lambda:InvokeFunction",
+        function: this.function.name,
+        principal: "sns.amazonaws.com",
+        sourceArn: this.topic.arn,
+      },
+      parent,
+    );
+    new aws.sns.TopicSubscription(
+      name,
+      { topic: this.topic.arn, protocol: "lambda", endpoint: this.function.arn },
+      parent,
+    );
+    this.registerOutputs({ topicArn: this.topic.arn, functionName: this.function.name });
+  }
+}
+
+function toPulumiQuery(q: MetricQuery): aws.types.input.cloudwatch.MetricAlarmMetricQuery {
+  return {
+    id: q.Id,
+    returnData: q.ReturnData,
+    ...(q.Expression ? { expression: q.Expression } : {}),
+    ...(q.Label ? { label: q.Label } : {}),
+    ...(q.MetricStat
+      ? {
+          metric: {
+            namespace: q.MetricStat.Metric.Namespace,
+            metricName: q.MetricStat.Metric.MetricName,
+            dimensions: Object.fromEntries(q.MetricStat.Metric.Dimensions.map((d) => [d.Name, d.Value])),
+            period: q.MetricStat.Period,
+            stat: q.MetricStat.Stat,
+          },
+        }
+      : {}),
+  };
+}

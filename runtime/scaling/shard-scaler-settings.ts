@@ -1,0 +1,33 @@
+/**
+ * The shard scaler function's settings, from the environment the stack gives it: which
+ * stream, its bounds, the alarms it rewrites and their topic, and the dry-run switch.
+ * Read in one pass: a bad setting fails the invocation naming every bad variable.
+ */
+import { STREAM_LIMITS } from "../kinesis/limits";
+import { EnvValues, integer, matching, oneOf, readEnv, SettingsError } from "../env";
+import { STREAM_VARIABLES } from "../service-variables";
+
+const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
+
+export const SHARD_SCALER_VARIABLES = {
+  STREAM_NAME: STREAM_VARIABLES.STREAM_NAME,
+  AWS_REGION: STREAM_VARIABLES.AWS_REGION,
+  MIN_SHARDS: { ...integer(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount), purpose: "fewest shards" },
+  MAX_SHARDS: { ...integer(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount), purpose: "most shards" },
+  DRY_RUN: { ...oneOf("on", "off"), default: "off", purpose: "on: decide and log, change nothing" },
+  SCALE_UP_ALARM: { ...matching(/^.{1,255}$/, "an alarm name"), purpose: "the scale-up alarm it rewrites" },
+  SCALE_DOWN_ALARM: { ...matching(/^.{1,255}$/, "an alarm name"), purpose: "the scale-down alarm it rewrites" },
+  ALARM_TOPIC_ARN: { ...matching(ARN, "an SNS topic ARN"), purpose: "where both alarms notify (this function)" },
+};
+
+export type ShardScalerSettings = EnvValues<typeof SHARD_SCALER_VARIABLES>;
+
+export function readShardScalerSettings(env: Readonly<Record<string, string | undefined>>): ShardScalerSettings {
+  const settings = readEnv(SHARD_SCALER_VARIABLES, env);
+  if (settings.MIN_SHARDS > settings.MAX_SHARDS) {
+    throw new SettingsError(
+      `MAX_SHARDS=${settings.MAX_SHARDS} is below MIN_SHARDS=${settings.MIN_SHARDS} (allowed: at least MIN_SHARDS)`,
+    );
+  }
+  return settings;
+}

@@ -1,0 +1,139 @@
+import { expect } from "chai";
+import { usageExpression } from "../../runtime/scaling/usage-alarms";
+import { archiveEntries, unpackedBytes } from "../harness/lambda-archive";
+import { roleStatements, runPipeline } from "../harness/pulumi";
+
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+describe("ShardScaler", () => {
+  let run: Awaited<ReturnType<typeof runPipeline>>;
+  before(async () => {
+    run = await runPipeline({ shardCount: "2" });
+  });
+
+  it("alarms on the usage factor of the stream's shards: up after one period >= 75%, down after 3 < 25%", () => {
+    const up = run.recorded.one(ALARM, "shard-scaler-up");
+    const down = run.recorded.one(ALARM, "shard-scaler-down");
+    expect(up.inputs).to.deep.include({
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 0.75,
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+    });
+    expect(down.inputs).to.deep.include({
+      comparisonOperator: "LessThanThreshold",
+      threshold: 0.25,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: "breaching",
+    });
+    for (const alarm of [up, down]) {
+      const queries = alarm.inputs.metricQueries as Record<string, any>[];
+      expect(queries.find((q) => q.id === "usage")).to.deep.include({
+        expression: usageExpression(2, 5),
+        returnData: true,
+      });
+      expect(
+        queries
+          .filter((q) => q.metric)
+          .map((q) => [q.id, q.metric.metricName, q.metric.stat, q.metric.period, q.metric.dimensions]),
+      ).to.deep.equal([
+        ["bytes", "IncomingBytes", "Sum", 300, { StreamName: run.outputs.streamName }],
+        ["records", "IncomingRecords", "Sum", 300, { StreamName: run.outputs.streamName }],
+      ]);
+      expect(alarm.inputs.alarmActions).to.deep.equal([
+        run.recorded.one("aws:sns/topic:Topic", "shard-scaler").state.arn,
+      ]);
+      // The scaler rewrites the math after each change: pulumi up leaves it alone.
+      expect(alarm.ignoreChanges).to.deep.equal(["metricQueries", "alarmDescription"]);
+    }
+  });
+
+  it("the stream's shard count is the scaler's while it is on", () => {
+    expect(run.recorded.one("aws:kinesis/stream:Stream", "stream").ignoreChanges).to.deep.equal(["shardCount"]);
+  });
+
+  it("the function: one run at a time, told its stream, bounds, alarms and topic; subscribed to the topic", () => {
+    const fn = run.recorded.one("aws:lambda/function:Function", "shard-scaler");
+    const topic = run.recorded.one("aws:sns/topic:Topic", "shard-scaler");
+    expect(fn.inputs.reservedConcurrentExecutions).to.equal(1);
+    expect(fn.inputs.environment).to.deep.equal({
+      variables: {
+        STREAM_NAME: run.outputs.streamName,
+        MIN_SHARDS: "1",
+        MAX_SHARDS: "8",
+        DRY_RUN: "off",
+        SCALE_UP_ALARM: run.recorded.one(ALARM, "shard-scaler-up").state.name,
+        SCALE_DOWN_ALARM: run.recorded.one(ALARM, "shard-scaler-down").state.name,
+        ALARM_TOPIC_ARN: topic.state.arn,
+      },
+    });
+    expect(run.recorded.one("aws:sns/topicSubscription:TopicSubscription").inputs).to.include({
+      topic: topic.state.arn,
+      protocol: "lambda",
+      endpoint: fn.state.arn,
+    });
+    expect(run.recorded.one("aws:lambda/permission:Permission", "shard-scaler").inputs).to.include({
+      action: "lambda:InvokeFunction",
+      principal: "sns.amazonaws.com",
+      sourceArn: topic.state.arn,
+    });
+    expect(run.outputs.scalingTopicArn).to.equal(topic.state.arn);
+  });
+
+  it("its role: the stream's state, UpdateShardCount and tags, GetMetricData, its two alarms, its logs; nothing else", () => {
+    const stream = run.recorded.one("aws:kinesis/stream:Stream", "stream");
+    const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "shard-scaler");
+    expect(roleStatements(run.recorded, "shard-scaler")).to.have.deep.members([
+      {
+        Sid: "Stream",
+        Action: [
+          "kinesis:DescribeStreamSummary",
+          "kinesis:UpdateShardCount",
+          "kinesis:ListTagsForStream",
+          "kinesis:AddTagsToStream",
+        ],
+        Resource: [stream.state.arn],
+      },
+      { Sid: "Metrics", Action: ["cloudwatch:GetMetricData"], Resource: ["*"] },
+      {
+        Sid: "Alarms",
+        Action: ["cloudwatch:PutMetricAlarm"],
+        Resource: [
+          run.recorded.one(ALARM, "shard-scaler-up").state.arn,
+          run.recorded.one(ALARM, "shard-scaler-down").state.arn,
+        ],
+      },
+      { Sid: "Logs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroup.state.arn}:*`] },
+    ]);
+  });
+
+  it("its archive: the compiled runtime and aws-embedded-metrics; the SDK comes from the Lambda runtime", async () => {
+    const assets = await archiveEntries(run.recorded.one("aws:lambda/function:Function", "shard-scaler"));
+    const packages = Object.keys(assets).filter((n) => n.startsWith("node_modules/"));
+    expect(packages).to.include("node_modules/aws-embedded-metrics");
+    for (const forbidden of ["@pulumi", "@aws-sdk", "fastify", "typescript", "mocha"]) {
+      expect(
+        packages.filter((p) => p.includes(forbidden)),
+        `no ${forbidden}`,
+      ).to.deep.equal([]);
+    }
+    expect(unpackedBytes(assets)).to.be.below(20 * 1024 * 1024);
+  });
+
+  it("dry-run and bounds from config; no scaler when it is off or the stream is on-demand", async () => {
+    const configured = await runPipeline({ shardCount: "4", minShards: "2", maxShards: "12", shardScalerDryRun: "on" });
+    const vars = (
+      configured.recorded.one("aws:lambda/function:Function", "shard-scaler").inputs.environment as {
+        variables: Record<string, string>;
+      }
+    ).variables;
+    expect([vars.MIN_SHARDS, vars.MAX_SHARDS, vars.DRY_RUN]).to.deep.equal(["2", "12", "on"]);
+    const without: Record<string, string>[] = [{ shardScaler: "off" }, { streamMode: "ON_DEMAND" }];
+    for (const values of without) {
+      const { recorded } = await runPipeline(values);
+      expect(recorded.all(ALARM).filter((a) => a.name.startsWith("shard-scaler"))).to.have.length(0);
+      expect(recorded.one("aws:kinesis/stream:Stream", "stream").ignoreChanges).to.deep.equal([]);
+    }
+  });
+});
