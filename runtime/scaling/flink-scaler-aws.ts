@@ -1,0 +1,109 @@
+/**
+ * The Flink scaler's port on AWS: Managed Service for Apache Flink
+ * (@aws-sdk/client-kinesis-analytics-v2) for the application and its parallelism,
+ * CloudWatch for millisBehindLatest and CPU per minute, EMF for a failed change.
+ */
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  DescribeApplicationCommand,
+  KinesisAnalyticsV2Client,
+  UpdateApplicationCommand,
+} from "@aws-sdk/client-kinesis-analytics-v2";
+import { emfLogger, LineSink, Unit } from "../metrics/emf";
+import { FlinkScalerPort } from "./flink-scaler";
+
+export const FLINK_FAILURE_METRIC = "FlinkScalingFailures";
+/** Managed Flink's metrics, at the application level. */
+export const FLINK_NAMESPACE = "AWS/KinesisAnalytics";
+
+export interface FlinkScalerAwsOptions {
+  applicationName: string;
+  flink: KinesisAnalyticsV2Client;
+  cloudwatch: CloudWatchClient;
+  sink: LineSink;
+}
+
+export function flinkScalerAws(o: FlinkScalerAwsOptions): FlinkScalerPort {
+  return {
+    async describeApplication() {
+      const { ApplicationDetail: d } = await o.flink.send(
+        new DescribeApplicationCommand({ ApplicationName: o.applicationName }),
+      );
+      const p =
+        d?.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription
+          ?.ParallelismConfigurationDescription;
+      return {
+        status: d?.ApplicationStatus ?? "UNKNOWN",
+        parallelism: p?.CurrentParallelism ?? p?.Parallelism ?? 1,
+        parallelismPerKpu: p?.ParallelismPerKPU ?? 1,
+        versionId: d?.ApplicationVersionId ?? 0,
+        lastChangeAt: d?.LastUpdateTimestamp?.getTime(),
+      };
+    },
+
+    async periods(end, minutes) {
+      const endMs = Math.floor(end.getTime() / 60_000) * 60_000;
+      const metric = (id: string, name: string, stat: string) => ({
+        Id: id,
+        MetricStat: {
+          Metric: {
+            Namespace: FLINK_NAMESPACE,
+            MetricName: name,
+            Dimensions: [{ Name: "Application", Value: o.applicationName }],
+          },
+          Period: 60,
+          Stat: stat,
+        },
+      });
+      const { MetricDataResults = [] } = await o.cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(endMs - minutes * 60_000),
+          EndTime: new Date(endMs),
+          ScanBy: "TimestampAscending",
+          MetricDataQueries: [
+            metric("behind", "millisBehindLatest", "Maximum"),
+            metric("cpu", "containerCPUUtilization", "Average"),
+          ],
+        }),
+      );
+      // One period per minute that has either metric, oldest first.
+      const byMinute = new Map<number, { millisBehindLatest?: number; cpuPercent?: number }>();
+      for (const result of MetricDataResults) {
+        (result.Timestamps ?? []).forEach((t, i) => {
+          const entry = byMinute.get(t.getTime()) ?? {};
+          const value = result.Values?.[i];
+          if (result.Id === "behind") entry.millisBehindLatest = value;
+          else entry.cpuPercent = value;
+          byMinute.set(t.getTime(), entry);
+        });
+      }
+      return [...byMinute.entries()].sort(([a], [b]) => a - b).map(([, period]) => period);
+    },
+
+    async updateParallelism(parallelism, versionId) {
+      await o.flink.send(
+        new UpdateApplicationCommand({
+          ApplicationName: o.applicationName,
+          CurrentApplicationVersionId: versionId,
+          ApplicationConfigurationUpdate: {
+            FlinkApplicationConfigurationUpdate: {
+              ParallelismConfigurationUpdate: {
+                ConfigurationTypeUpdate: "CUSTOM",
+                ParallelismUpdate: parallelism,
+                // This scaler and the built-in one would fight: the built-in one stays off.
+                AutoScalingEnabledUpdate: false,
+              },
+            },
+          },
+        }),
+      );
+    },
+
+    async reportFailure(reason) {
+      const metrics = emfLogger(o.sink, { Application: o.applicationName });
+      metrics.putMetric(FLINK_FAILURE_METRIC, 1, Unit.Count);
+      metrics.setProperty("reason", reason);
+      await metrics.flush();
+    },
+  };
+}
