@@ -408,9 +408,39 @@ export const CONFIG_KEYS = {
   flinkAutoScaling: {
     name: "flinkAutoScaling",
     type: "string",
+    default: "off",
+    description:
+      "on: Managed Flink's built-in autoscaling changes the parallelism (needs flinkScaler off: two autoscalers would fight). off: the parallelism is flinkParallelism, or the Flink scaler's.",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
+  flinkScaler: {
+    name: "flinkScaler",
+    type: "string",
     default: "on",
     description:
-      "on: Managed Flink's built-in autoscaling may change the parallelism (pulumi up leaves its changes alone). off: the parallelism stays flinkParallelism.",
+      "on: the Flink scaler doubles the parallelism when the job falls more than 60 s behind and halves it when it idles, between flinkMinParallelism and flinkMaxParallelism; pulumi up then leaves the parallelism alone. off: none.",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
+  flinkMinParallelism: {
+    name: "flinkMinParallelism",
+    type: "integer",
+    default: 1,
+    description: "Lowest parallelism the Flink scaler goes down to, at most flinkParallelism.",
+    parse: integerIn(1, FLINK_LIMITS.maxKpus * FLINK_LIMITS.maxParallelismPerKpu),
+  } satisfies ConfigKey<number>,
+  flinkMaxParallelism: {
+    name: "flinkMaxParallelism",
+    type: "integer",
+    default: 8,
+    description:
+      "Highest parallelism the Flink scaler goes up to, at least flinkParallelism (it also stops at 32 KPUs).",
+    parse: integerIn(1, FLINK_LIMITS.maxKpus * FLINK_LIMITS.maxParallelismPerKpu),
+  } satisfies ConfigKey<number>,
+  flinkScalerDryRun: {
+    name: "flinkScalerDryRun",
+    type: "string",
+    default: "off",
+    description: "on: the Flink scaler decides and logs each decision but changes nothing.",
     parse: oneOf(["on", "off"] as const),
   } satisfies ConfigKey<"on" | "off">,
   flinkInitialPosition: {

@@ -89,6 +89,8 @@ export interface FlinkConfig {
   parallelism: number;
   parallelismPerKpu: number;
   autoScaling: boolean;
+  /** Set when the Flink scaler sizes the application (`flinkScaler` on). */
+  scaler?: { minParallelism: number; maxParallelism: number; dryRun: boolean };
   initialPosition: "TRIM_HORIZON" | "LATEST";
   /** Dev stacks: destroy empties the code bucket. */
   bucketForceDestroy: boolean;
@@ -270,7 +272,25 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     autoScaling: read(CONFIG_KEYS.flinkAutoScaling),
     initialPosition: read(CONFIG_KEYS.flinkInitialPosition),
     bucketForceDestroy: read(CONFIG_KEYS.analyticsBucketForceDestroy),
+    scaler: read(CONFIG_KEYS.flinkScaler),
+    minParallelism: read(CONFIG_KEYS.flinkMinParallelism),
+    maxParallelism: read(CONFIG_KEYS.flinkMaxParallelism),
+    scalerDryRun: read(CONFIG_KEYS.flinkScalerDryRun),
   };
+  if (analytics === "on" && flink.scaler === "on") {
+    if (flink.autoScaling === "on") {
+      problems.push(
+        "flinkAutoScaling must be off while flinkScaler is on (two autoscalers would fight over the parallelism), got on: pulumi config set flinkAutoScaling off, or flinkScaler off",
+      );
+    }
+    const p = flink.parallelism;
+    if (p !== undefined && flink.minParallelism !== undefined && flink.minParallelism > p) {
+      problems.push(`flinkMinParallelism must be at most flinkParallelism (${p}), got ${flink.minParallelism}`);
+    }
+    if (p !== undefined && flink.maxParallelism !== undefined && flink.maxParallelism < p) {
+      problems.push(`flinkMaxParallelism must be at least flinkParallelism (${p}), got ${flink.maxParallelism}`);
+    }
+  }
   if (
     flink.parallelism !== undefined &&
     flink.parallelismPerKpu !== undefined &&
@@ -367,6 +387,14 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
                 autoScaling: flink.autoScaling === "on",
                 initialPosition: required(flink.initialPosition),
                 bucketForceDestroy: flink.bucketForceDestroy === "on",
+                scaler:
+                  flink.scaler === "on"
+                    ? {
+                        minParallelism: required(flink.minParallelism),
+                        maxParallelism: required(flink.maxParallelism),
+                        dryRun: flink.scalerDryRun === "on",
+                      }
+                    : undefined,
               },
               job: required(job),
             }

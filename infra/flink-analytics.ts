@@ -191,10 +191,11 @@ export class FlinkAnalytics extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        // Built-in autoscaling changes the parallelism in place: `pulumi up` must not undo it.
-        ignoreChanges: args.autoScaling
-          ? ["applicationConfiguration.flinkApplicationConfiguration.parallelismConfiguration.parallelism"]
-          : [],
+        // Built-in autoscaling or the Flink scaler changes the parallelism in place: `pulumi up` must not undo it.
+        ignoreChanges:
+          args.autoScaling || args.scaler
+            ? ["applicationConfiguration.flinkApplicationConfiguration.parallelismConfiguration.parallelism"]
+            : [],
       },
     );
     this.registerOutputs({ applicationName: this.application.name, resultsStream: this.results.name });

@@ -10,6 +10,7 @@ import { Network } from "./network";
 import { ProcessingService } from "./processing";
 import { SchemaRegistry } from "./schema-registry";
 import { FlinkAnalytics } from "./flink-analytics";
+import { FlinkScaler } from "./flink-scaler";
 import { SearchDomain } from "./search-domain";
 import { SearchIndexer } from "./search-indexer";
 import { ReplayTask } from "./replay-task";
@@ -118,6 +119,9 @@ function analytics(
   });
   const flink = new FlinkAnalytics("analytics", { ...config.flink, stream, job: config.job, logRetentionDays, tags });
   new SearchIndexer("search-indexer", { results: flink.results, search, logRetentionDays, tags });
+  if (config.flink.scaler) {
+    new FlinkScaler("flink-scaler", { application: flink.application, ...config.flink.scaler, logRetentionDays, tags });
+  }
   // Every role that talks to the domain is granted above this line: the policy names them.
   search.writeAccessPolicy();
   const replay = new ReplayTask("replay", { ...parts, ingestUrl: parts.ingest.url, logRetentionDays, tags });

@@ -17,7 +17,8 @@ import { serviceRole } from "./service-role";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 
-type LambdaModule = "processingLambda" | "searchSetupLambda" | "searchIndexerLambda" | "shardScalerLambda";
+type LambdaModule =
+  "processingLambda" | "searchSetupLambda" | "searchIndexerLambda" | "shardScalerLambda" | "flinkScalerLambda";
 
 export interface RuntimeFunctionArgs {
   /** The runtime module (runtime/services.ts) whose `handle` the function calls. */

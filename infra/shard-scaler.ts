@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SCALE_DOWN_PERIODS } from "../runtime/scaling/shard-scaler-entry";
 import { SHARD_SCALING_DEFAULTS } from "../runtime/scaling/shard-policy";
 import { alarmConditions, MetricQuery, usageMetricQueries } from "../runtime/scaling/usage-alarms";
+import { subscribeFunction } from "./alarm-topic";
 import { grant } from "./grants";
 import { runtimeFunction } from "./runtime-function";
 import { StreamStorage } from "./stream";
@@ -113,21 +114,7 @@ export class ShardScaler extends pulumi.ComponentResource {
       ],
       this,
     );
-    new aws.lambda.Permission(
-      name,
-      {
-        action: "lambda:InvokeFunction",
-        function: this.function.name,
-        principal: "sns.amazonaws.com",
-        sourceArn: this.topic.arn,
-      },
-      parent,
-    );
-    new aws.sns.TopicSubscription(
-      name,
-      { topic: this.topic.arn, protocol: "lambda", endpoint: this.function.arn },
-      parent,
-    );
+    subscribeFunction(name, this.topic, this.function, this);
     this.registerOutputs({ topicArn: this.topic.arn, functionName: this.function.name });
   }
 }

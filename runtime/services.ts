@@ -20,6 +20,8 @@ export const SERVICE_ENTRYPOINTS = {
   searchIndexerLambda: "dist/runtime/search/indexer-entry.js",
   /** Not a command: the module the shard scaler function requires (infra/shard-scaler.ts). */
   shardScalerLambda: "dist/runtime/scaling/shard-scaler-entry.js",
+  /** Not a command: the module the Flink scaler function requires (infra/flink-scaler.ts). */
+  flinkScalerLambda: "dist/runtime/scaling/flink-scaler-entry.js",
   /** The container health check of the HTTP services (ECS ignores the image's HEALTHCHECK). */
   healthcheck: "dist/runtime/healthcheck.js",
   local: "dist/runtime/local/main.js",

@@ -98,11 +98,12 @@ describe("FlinkAnalytics", () => {
         minPauseBetweenCheckpoints: 5_000,
       },
       monitoringConfiguration: { configurationType: "CUSTOM", logLevel: "INFO", metricsLevel: "APPLICATION" },
+      // The Flink scaler (on by default) sizes it; the built-in autoscaling stays off.
       parallelismConfiguration: {
         configurationType: "CUSTOM",
         parallelism: 1,
         parallelismPerKpu: 1,
-        autoScalingEnabled: true,
+        autoScalingEnabled: false,
       },
     });
     expect(config.applicationSnapshotConfiguration).to.deep.equal({ snapshotsEnabled: true });
@@ -111,7 +112,7 @@ describe("FlinkAnalytics", () => {
     expect(app.inputs.cloudwatchLoggingOptions).to.deep.equal({
       logStreamArn: `${logGroup.state.arn}:log-stream:${logStream.state.name}`,
     });
-    // Built-in autoscaling moves the parallelism: pulumi up leaves it where autoscaling put it.
+    // The scaler moves the parallelism: pulumi up leaves it where the scaler put it.
     expect(app.ignoreChanges).to.deep.equal([
       "applicationConfiguration.flinkApplicationConfiguration.parallelismConfiguration.parallelism",
     ]);
@@ -187,6 +188,7 @@ describe("FlinkAnalytics", () => {
       flinkParallelism: "8",
       flinkParallelismPerKpu: "2",
       flinkAutoScaling: "off",
+      flinkScaler: "off",
       flinkInitialPosition: "LATEST",
       analyticsBucketForceDestroy: "on",
     });

@@ -189,10 +189,23 @@ describe("stack config", () => {
       [{ flinkParallelismPerKpu: "9" }, "flinkParallelismPerKpu must be an integer 1..8, got 9"],
       [{ flinkParallelism: "0" }, "flinkParallelism must be an integer 1..512, got 0"],
       [
-        { flinkParallelism: "65", flinkParallelismPerKpu: "1" },
+        { flinkParallelism: "65", flinkParallelismPerKpu: "1", flinkScaler: "off" },
         "flinkParallelism must fit in 64 KPUs at flinkParallelismPerKpu 1 (at most 64), got 65",
       ],
       [{ flinkAutoScaling: "yes" }, "flinkAutoScaling must be one of on, off, got yes"],
+      [
+        { flinkAutoScaling: "on" },
+        "flinkAutoScaling must be off while flinkScaler is on (two autoscalers would fight over the parallelism), got on",
+      ],
+      [
+        { flinkParallelism: "4", flinkMinParallelism: "5" },
+        "flinkMinParallelism must be at most flinkParallelism (4), got 5",
+      ],
+      [
+        { flinkParallelism: "4", flinkMaxParallelism: "3" },
+        "flinkMaxParallelism must be at least flinkParallelism (4), got 3",
+      ],
+      [{ flinkScalerDryRun: "maybe" }, "flinkScalerDryRun must be one of on, off, got maybe"],
       [{ flinkInitialPosition: "EARLIEST" }, "flinkInitialPosition must be one of TRIM_HORIZON, LATEST, got EARLIEST"],
       [{ analyticsBucketForceDestroy: "true" }, "analyticsBucketForceDestroy must be one of on, off, got true"],
     ];
@@ -243,9 +256,10 @@ describe("stack config", () => {
         flink: {
           parallelism: 1,
           parallelismPerKpu: 1,
-          autoScaling: true,
+          autoScaling: false,
           initialPosition: "TRIM_HORIZON",
           bucketForceDestroy: false,
+          scaler: { minParallelism: 1, maxParallelism: 8, dryRun: false },
         },
         job: { windowMinutes: 360, geohashPrecision: 6, minTrips: 3, outOfOrdernessSeconds: 300 },
       });

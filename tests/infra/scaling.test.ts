@@ -68,7 +68,7 @@ describe("ShardScaler", () => {
         ALARM_TOPIC_ARN: topic.state.arn,
       },
     });
-    expect(run.recorded.one("aws:sns/topicSubscription:TopicSubscription").inputs).to.include({
+    expect(run.recorded.one("aws:sns/topicSubscription:TopicSubscription", "shard-scaler").inputs).to.include({
       topic: topic.state.arn,
       protocol: "lambda",
       endpoint: fn.state.arn,
@@ -134,6 +134,90 @@ describe("ShardScaler", () => {
       const { recorded } = await runPipeline(values);
       expect(recorded.all(ALARM).filter((a) => a.name.startsWith("shard-scaler"))).to.have.length(0);
       expect(recorded.one("aws:kinesis/stream:Stream", "stream").ignoreChanges).to.deep.equal([]);
+    }
+  });
+});
+
+describe("FlinkScaler", () => {
+  let run: Awaited<ReturnType<typeof runPipeline>>;
+  before(async () => {
+    run = await runPipeline({ flinkParallelism: "2", flinkMaxParallelism: "16" });
+  });
+
+  it("alarms when the job is more than 60 s behind for 3 minutes, and when it idles caught up with low CPU for 6", () => {
+    const app = run.recorded.one("aws:kinesisanalyticsv2/application:Application");
+    const behind = run.recorded.one(ALARM, "flink-scaler-behind");
+    expect(behind.inputs).to.deep.include({
+      namespace: "AWS/KinesisAnalytics",
+      metricName: "millisBehindLatest",
+      dimensions: { Application: app.state.name },
+      statistic: "Maximum",
+      period: 60,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 60_000,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    });
+    const idle = run.recorded.one(ALARM, "flink-scaler-idle");
+    const queries = idle.inputs.metricQueries as Record<string, any>[];
+    expect(queries.find((q) => q.id === "idle")?.expression).to.equal("IF(behind < 1000 AND cpu < 25, 1, 0)");
+    expect(queries.filter((q) => q.metric).map((q) => [q.id, q.metric.metricName, q.metric.stat])).to.deep.equal([
+      ["behind", "millisBehindLatest", "Maximum"],
+      ["cpu", "containerCPUUtilization", "Average"],
+    ]);
+    expect(idle.inputs).to.deep.include({ threshold: 1, evaluationPeriods: 6, datapointsToAlarm: 6 });
+    const topic = run.recorded.one("aws:sns/topic:Topic", "flink-scaler");
+    for (const alarm of [behind, idle]) expect(alarm.inputs.alarmActions).to.deep.equal([topic.state.arn]);
+  });
+
+  it("its function: one run at a time, told the application and bounds; its role: describe and update that application, read metrics, its logs", () => {
+    const app = run.recorded.one("aws:kinesisanalyticsv2/application:Application");
+    const fn = run.recorded.one("aws:lambda/function:Function", "flink-scaler");
+    expect(fn.inputs.reservedConcurrentExecutions).to.equal(1);
+    expect(fn.inputs.environment).to.deep.equal({
+      variables: { APPLICATION_NAME: app.state.name, MIN_PARALLELISM: "1", MAX_PARALLELISM: "16", DRY_RUN: "off" },
+    });
+    const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "flink-scaler");
+    expect(roleStatements(run.recorded, "flink-scaler")).to.have.deep.members([
+      {
+        Sid: "Application",
+        Action: ["kinesisanalytics:DescribeApplication", "kinesisanalytics:UpdateApplication"],
+        Resource: [app.state.arn],
+      },
+      { Sid: "Metrics", Action: ["cloudwatch:GetMetricData"], Resource: ["*"] },
+      { Sid: "Logs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroup.state.arn}:*`] },
+    ]);
+    expect(run.recorded.one("aws:sns/topicSubscription:TopicSubscription", "flink-scaler").inputs).to.include({
+      endpoint: fn.state.arn,
+      protocol: "lambda",
+    });
+  });
+
+  it("keeps the application's built-in autoscaling off and pulumi up away from its parallelism", () => {
+    const app = run.recorded.one("aws:kinesisanalyticsv2/application:Application");
+    const config = app.inputs.applicationConfiguration as Record<string, any>;
+    expect(config.flinkApplicationConfiguration.parallelismConfiguration).to.include({
+      parallelism: 2,
+      autoScalingEnabled: false,
+    });
+    expect(app.ignoreChanges).to.deep.equal([
+      "applicationConfiguration.flinkApplicationConfiguration.parallelismConfiguration.parallelism",
+    ]);
+  });
+
+  it("its archive: the compiled runtime and aws-embedded-metrics, no SDK (the Lambda runtime has it)", async () => {
+    const assets = await archiveEntries(run.recorded.one("aws:lambda/function:Function", "flink-scaler"));
+    const packages = Object.keys(assets).filter((n) => n.startsWith("node_modules/"));
+    expect(packages).to.include("node_modules/aws-embedded-metrics");
+    expect(packages.filter((p) => p.includes("@aws-sdk") || p.includes("@pulumi"))).to.deep.equal([]);
+    expect(unpackedBytes(assets)).to.be.below(20 * 1024 * 1024);
+  });
+
+  it("none with flinkScaler off (or analytics off)", async () => {
+    const without: Record<string, string>[] = [{ flinkScaler: "off" }, { analytics: "off", searchClientCidr: "" }];
+    for (const values of without) {
+      const { recorded } = await runPipeline(values);
+      expect(recorded.all("aws:lambda/function:Function").filter((f) => f.name === "flink-scaler")).to.have.length(0);
     }
   });
 });

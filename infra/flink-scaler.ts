@@ -1,0 +1,133 @@
+/**
+ * The Flink scaler: two alarms on the hot-spot application (it falls behind: the maximum
+ * millisBehindLatest above 60 s for the policy's out-periods; it idles: caught up with low
+ * CPU for its in-periods), an SNS topic they notify, and a function
+ * (runtime/scaling/flink-scaler-entry.ts, reserved concurrency 1) that applies the policy
+ * and updates the parallelism. The application's built-in autoscaling is off while this
+ * scaler is on, and `pulumi up` ignores the parallelism (FlinkAnalytics).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { FLINK_SCALING_DEFAULTS } from "../runtime/scaling/flink-policy";
+import { FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
+import { subscribeFunction } from "./alarm-topic";
+import { grant } from "./grants";
+import { runtimeFunction } from "./runtime-function";
+import { METRIC_READ_ACTIONS } from "./shard-scaler";
+
+/** What the function calls on the application. */
+export const FLINK_SCALER_ACTIONS = [
+  "kinesisanalytics:DescribeApplication",
+  "kinesisanalytics:UpdateApplication",
+] as const;
+export const FLINK_SCALER_PACKAGES = ["aws-embedded-metrics"] as const;
+
+export interface FlinkScalerArgs {
+  application: aws.kinesisanalyticsv2.Application;
+  minParallelism: number;
+  maxParallelism: number;
+  dryRun: boolean;
+  logRetentionDays: number;
+  tags: Record<string, string>;
+}
+
+export class FlinkScaler extends pulumi.ComponentResource {
+  readonly topic: aws.sns.Topic;
+  readonly behind: aws.cloudwatch.MetricAlarm;
+  readonly idle: aws.cloudwatch.MetricAlarm;
+  readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
+
+  constructor(name: string, args: FlinkScalerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kinesis-pipeline:scaling:FlinkScaler", name, {}, opts);
+    const parent = { parent: this };
+    const d = FLINK_SCALING_DEFAULTS;
+    this.topic = new aws.sns.Topic(name, { tags: args.tags }, parent);
+    const metric = (id: string, metricName: string, stat: string) => ({
+      id,
+      returnData: false,
+      metric: {
+        namespace: FLINK_NAMESPACE,
+        metricName,
+        dimensions: { Application: args.application.name },
+        period: 60,
+        stat,
+      },
+    });
+    this.behind = new aws.cloudwatch.MetricAlarm(
+      `${name}-behind`,
+      {
+        alarmDescription: `The hot-spot job is more than ${d.behindMs / 1000} s behind the stream: the Flink scaler adds parallelism`,
+        alarmActions: [this.topic.arn],
+        namespace: FLINK_NAMESPACE,
+        metricName: "millisBehindLatest",
+        dimensions: { Application: args.application.name },
+        statistic: "Maximum",
+        period: 60,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: d.behindMs,
+        evaluationPeriods: d.outPeriods,
+        datapointsToAlarm: d.outPeriods,
+        treatMissingData: "notBreaching",
+        tags: args.tags,
+      },
+      parent,
+    );
+    this.idle = new aws.cloudwatch.MetricAlarm(
+      `${name}-idle`,
+      {
+        alarmDescription: `The hot-spot job is caught up with CPU under ${d.lowCpuPercent}%: the Flink scaler removes parallelism`,
+        alarmActions: [this.topic.arn],
+        metricQueries: [
+          metric("behind", "millisBehindLatest", "Maximum"),
+          metric("cpu", "containerCPUUtilization", "Average"),
+          {
+            id: "idle",
+            expression: `IF(behind < ${d.caughtUpMs} AND cpu < ${d.lowCpuPercent}, 1, 0)`,
+            label: "caught up and idle",
+            returnData: true,
+          },
+        ],
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        evaluationPeriods: d.inPeriods,
+        datapointsToAlarm: d.inPeriods,
+        treatMissingData: "notBreaching",
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    const fn = runtimeFunction(
+      name,
+      {
+        module: "flinkScalerLambda",
+        packages: FLINK_SCALER_PACKAGES,
+        environment: {
+          APPLICATION_NAME: args.application.name,
+          MIN_PARALLELISM: String(args.minParallelism),
+          MAX_PARALLELISM: String(args.maxParallelism),
+          DRY_RUN: args.dryRun ? "on" : "off",
+        },
+        memorySize: 256,
+        timeout: 60,
+        // One run at a time: two would update from the same version, and one would fail.
+        reservedConcurrency: 1,
+        logRetentionDays: args.logRetentionDays,
+        tags: args.tags,
+      },
+      this,
+    );
+    this.function = fn.function;
+    grant(
+      name,
+      fn.role,
+      [
+        { sid: "Application", actions: FLINK_SCALER_ACTIONS, resources: [args.application.arn] },
+        { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] },
+      ],
+      this,
+    );
+    subscribeFunction(name, this.topic, this.function, this);
+    this.registerOutputs({ topicArn: this.topic.arn, functionName: this.function.name });
+  }
+}

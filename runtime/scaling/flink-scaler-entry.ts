@@ -1,0 +1,25 @@
+/**
+ * The Flink scaler's Lambda module (infra/flink-scaler.ts wraps `handle`): each alarm
+ * notification (through SNS) runs the scaler once, with reserved concurrency 1.
+ */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { KinesisAnalyticsV2Client } from "@aws-sdk/client-kinesis-analytics-v2";
+import { stdoutSink } from "../metrics/emf";
+import { FLINK_SCALING_DEFAULTS } from "./flink-policy";
+import { FlinkScalerOutcome, runFlinkScaler } from "./flink-scaler";
+import { flinkScalerAws } from "./flink-scaler-aws";
+import { readFlinkScalerSettings } from "./flink-scaler-settings";
+
+export async function handle(): Promise<FlinkScalerOutcome> {
+  const s = readFlinkScalerSettings(process.env);
+  const config = { ...FLINK_SCALING_DEFAULTS, minParallelism: s.MIN_PARALLELISM, maxParallelism: s.MAX_PARALLELISM };
+  const port = flinkScalerAws({
+    applicationName: s.APPLICATION_NAME,
+    flink: new KinesisAnalyticsV2Client({ region: s.AWS_REGION }),
+    cloudwatch: new CloudWatchClient({ region: s.AWS_REGION }),
+    sink: stdoutSink,
+  });
+  const outcome = await runFlinkScaler(port, config, { now: Date.now(), dryRun: s.DRY_RUN === "on" });
+  console.log(JSON.stringify({ level: "info", msg: "flink scaler", application: s.APPLICATION_NAME, ...outcome }));
+  return outcome;
+}

@@ -1,0 +1,28 @@
+/**
+ * The Flink scaler function's settings, from the environment the stack gives it.
+ */
+import { EnvValues, integer, matching, oneOf, readEnv, SettingsError } from "../env";
+import { STREAM_VARIABLES } from "../service-variables";
+
+export const FLINK_SCALER_VARIABLES = {
+  APPLICATION_NAME: {
+    ...matching(/^[a-zA-Z0-9_.-]{1,128}$/, "a Managed Flink application name"),
+    purpose: "the application it scales",
+  },
+  AWS_REGION: STREAM_VARIABLES.AWS_REGION,
+  MIN_PARALLELISM: { ...integer(1, 4096), purpose: "lowest parallelism" },
+  MAX_PARALLELISM: { ...integer(1, 4096), purpose: "highest parallelism" },
+  DRY_RUN: { ...oneOf("on", "off"), default: "off", purpose: "on: decide and log, change nothing" },
+};
+
+export type FlinkScalerSettings = EnvValues<typeof FLINK_SCALER_VARIABLES>;
+
+export function readFlinkScalerSettings(env: Readonly<Record<string, string | undefined>>): FlinkScalerSettings {
+  const s = readEnv(FLINK_SCALER_VARIABLES, env);
+  if (s.MIN_PARALLELISM > s.MAX_PARALLELISM) {
+    throw new SettingsError(
+      `MAX_PARALLELISM=${s.MAX_PARALLELISM} is below MIN_PARALLELISM=${s.MIN_PARALLELISM} (allowed: at least MIN_PARALLELISM)`,
+    );
+  }
+  return s;
+}
