@@ -1,6 +1,9 @@
 /**
- * An SNS topic that alarms notify and a function is subscribed to: how the scalers are
- * woken. The function may be invoked by this topic only.
+ * How the scalers are woken: an SNS topic that their alarms notify, and a schedule. The
+ * schedule matters: an alarm notifies on a change of state only, so a stream or job that
+ * stays over its threshold after one change would never wake the scaler again. The
+ * policies are safe to run at any time (they decide from fresh metrics and respect their
+ * cooldowns), so the schedule only makes sure they look.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,4 +24,23 @@ export function subscribeFunction(
     { topic: topic.arn, protocol: "lambda", endpoint: fn.arn },
     { parent: owner },
   );
+}
+
+/** Every 5 minutes, the shard policy's period. */
+export const SCALER_SCHEDULE = "rate(5 minutes)";
+
+export function scheduleFunction(
+  name: string,
+  fn: aws.lambda.Function,
+  tags: Record<string, string>,
+  owner: pulumi.Resource,
+) {
+  const rule = new aws.cloudwatch.EventRule(name, { scheduleExpression: SCALER_SCHEDULE, tags }, { parent: owner });
+  new aws.lambda.Permission(
+    `${name}-schedule`,
+    { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
+    { parent: owner },
+  );
+  new aws.cloudwatch.EventTarget(name, { rule: rule.name, arn: fn.arn }, { parent: owner });
+  return rule;
 }

@@ -10,7 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FLINK_SCALING_DEFAULTS } from "../runtime/scaling/flink-policy";
 import { FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
-import { subscribeFunction } from "./alarm-topic";
+import { scheduleFunction, subscribeFunction } from "./alarm-topic";
 import { grant } from "./grants";
 import { runtimeFunction } from "./runtime-function";
 import { METRIC_READ_ACTIONS } from "./shard-scaler";
@@ -128,6 +128,7 @@ export class FlinkScaler extends pulumi.ComponentResource {
       this,
     );
     subscribeFunction(name, this.topic, this.function, this);
+    scheduleFunction(name, this.function, args.tags, this);
     this.registerOutputs({ topicArn: this.topic.arn, functionName: this.function.name });
   }
 }

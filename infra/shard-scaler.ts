@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SCALE_DOWN_PERIODS } from "../runtime/scaling/shard-scaler-entry";
 import { SHARD_SCALING_DEFAULTS } from "../runtime/scaling/shard-policy";
 import { alarmConditions, MetricQuery, usageMetricQueries } from "../runtime/scaling/usage-alarms";
-import { subscribeFunction } from "./alarm-topic";
+import { scheduleFunction, subscribeFunction } from "./alarm-topic";
 import { grant } from "./grants";
 import { runtimeFunction } from "./runtime-function";
 import { StreamStorage } from "./stream";
@@ -115,6 +115,7 @@ export class ShardScaler extends pulumi.ComponentResource {
       this,
     );
     subscribeFunction(name, this.topic, this.function, this);
+    scheduleFunction(name, this.function, args.tags, this);
     this.registerOutputs({ topicArn: this.topic.arn, functionName: this.function.name });
   }
 }

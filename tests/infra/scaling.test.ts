@@ -221,3 +221,19 @@ describe("FlinkScaler", () => {
     }
   });
 });
+
+describe("scaler schedules", () => {
+  it("both scalers also run every 5 minutes (an alarm that stays in ALARM notifies only once)", async () => {
+    const { recorded } = await runPipeline();
+    for (const name of ["shard-scaler", "flink-scaler"]) {
+      const rule = recorded.one("aws:cloudwatch/eventRule:EventRule", name);
+      expect(rule.inputs.scheduleExpression).to.equal("rate(5 minutes)");
+      const fn = recorded.one("aws:lambda/function:Function", name);
+      expect(recorded.one("aws:cloudwatch/eventTarget:EventTarget", name).inputs).to.include({ arn: fn.state.arn });
+      expect(recorded.one("aws:lambda/permission:Permission", `${name}-schedule`).inputs).to.include({
+        principal: "events.amazonaws.com",
+        sourceArn: rule.state.arn,
+      });
+    }
+  });
+});
