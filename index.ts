@@ -14,3 +14,5 @@ export const dashboardsUrl = outputs.dashboardsUrl;
 export const flinkApplicationName = outputs.flinkApplicationName;
 export const replayCommand = outputs.replayCommand;
 export const scalingTopicArn = outputs.scalingTopicArn;
+export const cloudwatchDashboardUrl = outputs.cloudwatchDashboardUrl;
+export const alertsTopicArn = outputs.alertsTopicArn;

@@ -325,6 +325,15 @@ export const CONFIG_KEYS = {
       "on: the shard scaler decides and logs each decision but changes nothing (to watch it before trusting it).",
     parse: oneOf(["on", "off"] as const),
   } satisfies ConfigKey<"on" | "off">,
+  alertEmail: {
+    name: "alertEmail",
+    type: "string",
+    default: "",
+    optional: true,
+    description:
+      "An e-mail address the pipeline's alarms are sent to (SNS asks it to confirm once). Unset: alarms go to the alerts topic only.",
+    parse: matching(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address such as ops@example.com"),
+  } satisfies ConfigKey<string>,
   analytics: {
     name: "analytics",
     type: "string",

@@ -105,6 +105,8 @@ export interface AnalyticsConfig {
 
 export interface PipelineConfig {
   stream: StreamConfig;
+  /** Where alarms are e-mailed, when set. */
+  alertEmail?: string;
   /** Unset when the `analytics` key is off. */
   analytics?: AnalyticsConfig;
   schemas: SchemaConfig;
@@ -236,6 +238,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   if (scaled && maxShards !== undefined && maxShards < baseShards) {
     problems.push(`maxShards must be at least the shard count (${baseShards}), got ${maxShards}`);
   }
+  const alertEmail = read(CONFIG_KEYS.alertEmail);
   const analytics = read(CONFIG_KEYS.analytics);
   const searchClientCidr = read(CONFIG_KEYS.searchClientCidr);
   const search = {
@@ -399,6 +402,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
               job: required(job),
             }
           : undefined,
+      alertEmail,
       tags: required(tags),
     },
   };

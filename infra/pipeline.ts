@@ -15,6 +15,7 @@ import { SearchDomain } from "./search-domain";
 import { SearchIndexer } from "./search-indexer";
 import { ReplayTask } from "./replay-task";
 import { ShardScaler } from "./shard-scaler";
+import { Observability } from "./observability";
 import { DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
@@ -30,6 +31,7 @@ export interface Pipeline {
   flink?: FlinkAnalytics;
   replay?: ReplayTask;
   scaler?: ShardScaler;
+  observability: Observability;
 }
 
 export interface PipelineOutputs {
@@ -47,6 +49,9 @@ export interface PipelineOutputs {
   replayCommand?: pulumi.Output<string>;
   /** Where the shard scaler's alarms notify (subscribe to watch its decisions). */
   scalingTopicArn?: pulumi.Output<string>;
+  /** The pipeline's CloudWatch dashboard, and the topic its alarms notify. */
+  cloudwatchDashboardUrl: pulumi.Output<string>;
+  alertsTopicArn: pulumi.Output<string>;
 }
 
 export function definePipeline(config: PipelineConfig): Pipeline {
@@ -91,7 +96,18 @@ export function definePipeline(config: PipelineConfig): Pipeline {
   const hotspots = config.analytics
     ? analytics(config.analytics, { stream, ingest, network, cluster, image }, config.services.logRetentionDays, tags)
     : undefined;
-  return { stream, network, ingest, processing, schemas, scaler, ...hotspots };
+  const observability = new Observability("operations", {
+    clusterName: cluster.name,
+    streamName: stream.name,
+    shards: config.stream.shardCount ?? DEFAULT_PROVISIONED_SHARDS,
+    ingestService: ingest.service.service.name,
+    processingService: processing.service?.service.name,
+    flinkApplication: hotspots?.flink.application.name,
+    searchDomain: hotspots?.search.domain.domainName,
+    alertEmail: config.alertEmail,
+    tags,
+  });
+  return { stream, network, ingest, processing, schemas, scaler, observability, ...hotspots };
 }
 
 /**
@@ -141,5 +157,7 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     flinkApplicationName: p.flink?.application.name,
     replayCommand: p.replay?.runCommand,
     scalingTopicArn: p.scaler?.topic.arn,
+    cloudwatchDashboardUrl: p.observability.dashboardUrl,
+    alertsTopicArn: p.observability.alerts.arn,
   };
 }

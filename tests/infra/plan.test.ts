@@ -49,6 +49,8 @@ describe("offline plan (npm run plan)", function () {
       "flinkApplicationName",
       "replayCommand",
       "scalingTopicArn",
+      "cloudwatchDashboardUrl",
+      "alertsTopicArn",
     ]);
   });
 

@@ -1,0 +1,182 @@
+/**
+ * The pipeline's CloudWatch dashboard, as a pure function of the names it watches: one
+ * row per question an operator asks (is ingest keeping up, how full are the shards, are
+ * consumers and the Flink job behind, is anything throttled, is OpenSearch healthy).
+ * Widgets follow the dashboard body structure:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
+ */
+import { STREAM_LIMITS } from "../runtime/kinesis/limits";
+import { METRICS_NAMESPACE } from "../runtime/metrics/namespace";
+import { OPEN_SHARDS_METRIC } from "../runtime/scaling/shard-scaler-entry";
+
+export interface DashboardNames {
+  region: string;
+  accountId: string;
+  clusterName: string;
+  streamName: string;
+  ingestService: string;
+  processingService?: string;
+  flinkApplication?: string;
+  searchDomain?: string;
+  /** The stream's configured shard count: the capacity line until the scaler reports one. */
+  shards: number;
+}
+
+type Metric = (string | { expression?: string; id?: string; label?: string; visible?: boolean; stat?: string })[];
+
+export interface Widget {
+  type: "metric";
+  width: number;
+  height: number;
+  properties: { title: string; region: string; view: "timeSeries"; stat: string; period: number; metrics: Metric[] };
+}
+
+const PERIOD = 60;
+
+export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
+  const widget = (title: string, metrics: Metric[], stat = "Average", period = PERIOD): Widget => ({
+    type: "metric",
+    width: 12,
+    height: 6,
+    properties: { title, region: n.region, view: "timeSeries", stat, period, metrics },
+  });
+  const kinesis = (name: string, id: string, stat: string): Metric => [
+    "AWS/Kinesis",
+    name,
+    "StreamName",
+    n.streamName,
+    { id, stat },
+  ];
+  const services = [n.ingestService, ...(n.processingService ? [n.processingService] : [])];
+  const shards: Metric = [
+    METRICS_NAMESPACE,
+    OPEN_SHARDS_METRIC,
+    "StreamName",
+    n.streamName,
+    { id: "reported", stat: "Maximum", visible: false },
+  ];
+  // The shard count: the scaler's report, or the configured count where it has none.
+  const shardCount: Metric = [{ expression: `FILL(reported, ${n.shards})`, id: "shards", label: "open shards" }];
+  const widgets: Widget[] = [
+    widget(
+      "Services: CPU %",
+      services.map((s) => ["AWS/ECS", "CPUUtilization", "ClusterName", n.clusterName, "ServiceName", s]),
+    ),
+    widget(
+      "Services: running tasks",
+      services.map((s) => [
+        "ECS/ContainerInsights",
+        "RunningTaskCount",
+        "ClusterName",
+        n.clusterName,
+        "ServiceName",
+        s,
+      ]),
+    ),
+    widget(
+      "Ingest: user records vs Kinesis records (aggregation ratio)",
+      [
+        [METRICS_NAMESPACE, "UserRecordsReceived", "Service", "ingest", "StreamName", n.streamName, { id: "user" }],
+        [METRICS_NAMESPACE, "KinesisRecordsPut", "Service", "ingest", "StreamName", n.streamName, { id: "put" }],
+        [METRICS_NAMESPACE, "PutRecordsCalls", "Service", "ingest", "StreamName", n.streamName, { id: "calls" }],
+        [{ expression: "user / put", id: "ratio", label: "user records per Kinesis record" }],
+      ],
+      "Sum",
+    ),
+    widget(
+      "Stream: incoming bytes and records vs shard capacity (per minute)",
+      [
+        kinesis("IncomingBytes", "bytes", "Sum"),
+        kinesis("IncomingRecords", "records", "Sum"),
+        shards,
+        shardCount,
+        [
+          {
+            expression: `shards * ${STREAM_LIMITS.shardIngestBytesPerSecond * PERIOD}`,
+            id: "byteCapacity",
+            label: "byte capacity",
+          },
+        ],
+        [
+          {
+            expression: `shards * ${STREAM_LIMITS.shardIngestRecordsPerSecond * PERIOD}`,
+            id: "recordCapacity",
+            label: "record capacity",
+          },
+        ],
+      ],
+      "Sum",
+    ),
+    widget(
+      "Stream: usage factor and shard count",
+      [
+        kinesis("IncomingBytes", "bytes", "Sum"),
+        kinesis("IncomingRecords", "records", "Sum"),
+        shards,
+        shardCount,
+        [
+          {
+            expression: `MAX([FILL(bytes, 0) / (${STREAM_LIMITS.shardIngestBytesPerSecond * PERIOD} * shards), FILL(records, 0) / (${STREAM_LIMITS.shardIngestRecordsPerSecond * PERIOD} * shards)])`,
+            id: "usage",
+            label: "usage factor (scale up at 0.75, down below 0.25)",
+          },
+        ],
+      ],
+      "Sum",
+    ),
+    widget("Stream: iterator age (ms)", [kinesis("GetRecords.IteratorAgeMilliseconds", "age", "Maximum")], "Maximum"),
+    widget(
+      "Processing: consumer lag by shard (MillisBehindLatest)",
+      [
+        [
+          {
+            expression: `SELECT MAX(MillisBehindLatest) FROM ${METRICS_NAMESPACE} WHERE Service = 'processing' AND StreamName = '${n.streamName}' GROUP BY ShardId`,
+            id: "lag",
+            label: "ms behind",
+          },
+        ],
+      ],
+      "Maximum",
+    ),
+    widget(
+      "Stream: throttling",
+      [
+        kinesis("WriteProvisionedThroughputExceeded", "writes", "Sum"),
+        kinesis("ReadProvisionedThroughputExceeded", "reads", "Sum"),
+      ],
+      "Sum",
+    ),
+  ];
+  if (n.flinkApplication) {
+    const flink = (name: string, stat: string): Metric => [
+      "AWS/KinesisAnalytics",
+      name,
+      "Application",
+      n.flinkApplication!,
+      { stat },
+    ];
+    widgets.push(
+      widget("Flink: millisBehindLatest", [flink("millisBehindLatest", "Maximum")], "Maximum"),
+      widget("Flink: CPU % and KPUs", [flink("containerCPUUtilization", "Average"), flink("KPUs", "Maximum")]),
+      widget(
+        "Flink: checkpoints",
+        [flink("lastCheckpointSize", "Maximum"), flink("lastCheckpointDuration", "Maximum")],
+        "Maximum",
+      ),
+    );
+  }
+  if (n.searchDomain) {
+    const health = (color: string): Metric => [
+      "AWS/ES",
+      `ClusterStatus.${color}`,
+      "DomainName",
+      n.searchDomain!,
+      "ClientId",
+      n.accountId,
+    ];
+    widgets.push(
+      widget("OpenSearch: cluster health (1 = that colour)", ["green", "yellow", "red"].map(health), "Maximum"),
+    );
+  }
+  return { widgets };
+}

@@ -1,0 +1,156 @@
+/**
+ * What an operator watches: alarms to an alerts topic (with an optional e-mail
+ * subscription) and the pipeline's dashboard (dashboard-body.ts). Alarms: the Flink job
+ * more than a minute behind, processing consumers more than a minute behind, sustained
+ * write throttling, and scaler failures. The scalers' own alarms wake the scalers; these
+ * wake people.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { METRICS_NAMESPACE } from "../runtime/metrics/namespace";
+import { FLINK_FAILURE_METRIC, FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
+import { FAILURE_METRIC } from "../runtime/scaling/shard-scaler-aws";
+import { dashboardBody } from "./dashboard-body";
+
+/** A minute behind, as the issue and the Flink scaler measure it. */
+export const BEHIND_ALERT_MS = 60_000;
+
+export interface ObservabilityArgs {
+  clusterName: pulumi.Input<string>;
+  streamName: pulumi.Input<string>;
+  shards: number;
+  ingestService: pulumi.Input<string>;
+  processingService?: pulumi.Input<string>;
+  flinkApplication?: pulumi.Input<string>;
+  searchDomain?: pulumi.Input<string>;
+  alertEmail?: string;
+  tags: Record<string, string>;
+}
+
+export class Observability extends pulumi.ComponentResource {
+  readonly alerts: aws.sns.Topic;
+  readonly dashboard: aws.cloudwatch.Dashboard;
+  readonly dashboardUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kinesis-pipeline:observability:Observability", name, {}, opts);
+    const parent = { parent: this };
+    this.alerts = new aws.sns.Topic(`${name}-alerts`, { tags: args.tags }, parent);
+    if (args.alertEmail) {
+      new aws.sns.TopicSubscription(
+        `${name}-alerts-email`,
+        { topic: this.alerts.arn, protocol: "email", endpoint: args.alertEmail },
+        parent,
+      );
+    }
+    const alarm = (alarmName: string, description: string, inputs: Partial<aws.cloudwatch.MetricAlarmArgs>) =>
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${alarmName}`,
+        {
+          alarmDescription: description,
+          alarmActions: [this.alerts.arn],
+          okActions: [this.alerts.arn],
+          treatMissingData: "notBreaching",
+          comparisonOperator: "GreaterThanThreshold",
+          evaluationPeriods: 5,
+          datapointsToAlarm: 5,
+          tags: args.tags,
+          ...inputs,
+        } as aws.cloudwatch.MetricAlarmArgs,
+        parent,
+      );
+
+    alarm("consumer-lag", "Processing consumers are more than a minute behind the stream on some shard", {
+      threshold: BEHIND_ALERT_MS,
+      metricQueries: [
+        {
+          id: "lag",
+          expression: pulumi.interpolate`SELECT MAX(MillisBehindLatest) FROM ${METRICS_NAMESPACE} WHERE Service = 'processing' AND StreamName = '${args.streamName}'`,
+          period: 60,
+          returnData: true,
+        },
+      ],
+    });
+    alarm(
+      "write-throttling",
+      "Writes to the stream are throttled in 3 of the last 5 minutes: too few shards for the load",
+      {
+        namespace: "AWS/Kinesis",
+        metricName: "WriteProvisionedThroughputExceeded",
+        dimensions: { StreamName: args.streamName },
+        statistic: "Sum",
+        period: 60,
+        threshold: 0,
+        datapointsToAlarm: 3,
+      },
+    );
+    alarm("shard-scaler-failures", "The shard scaler could not change the shard count", {
+      namespace: METRICS_NAMESPACE,
+      metricName: FAILURE_METRIC,
+      dimensions: { StreamName: args.streamName },
+      statistic: "Sum",
+      period: 300,
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+    });
+    if (args.flinkApplication) {
+      alarm("flink-behind", "The hot-spot Flink job is more than a minute behind the stream for 5 minutes", {
+        namespace: FLINK_NAMESPACE,
+        metricName: "millisBehindLatest",
+        dimensions: { Application: args.flinkApplication },
+        statistic: "Maximum",
+        period: 60,
+        threshold: BEHIND_ALERT_MS,
+      });
+      alarm("flink-scaler-failures", "The Flink scaler could not change the parallelism", {
+        namespace: METRICS_NAMESPACE,
+        metricName: FLINK_FAILURE_METRIC,
+        dimensions: { Application: args.flinkApplication },
+        statistic: "Sum",
+        period: 300,
+        threshold: 0,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+      });
+    }
+
+    const region = aws.getRegionOutput({}, parent).region;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    this.dashboard = new aws.cloudwatch.Dashboard(
+      name,
+      {
+        dashboardName: pulumi.interpolate`${pulumi.getProject()}-${pulumi.getStack()}`,
+        dashboardBody: pulumi
+          .all([
+            region,
+            accountId,
+            args.clusterName,
+            args.streamName,
+            args.ingestService,
+            args.processingService,
+            args.flinkApplication,
+            args.searchDomain,
+          ])
+          .apply(([r, a, cluster, stream, ingest, processing, flink, search]) =>
+            JSON.stringify(
+              dashboardBody({
+                region: r,
+                accountId: a,
+                clusterName: cluster,
+                streamName: stream,
+                ingestService: ingest,
+                processingService: processing,
+                flinkApplication: flink,
+                searchDomain: search,
+                shards: args.shards,
+              }),
+            ),
+          ),
+      },
+      parent,
+    );
+    this.dashboardUrl = pulumi.interpolate`https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`;
+    this.registerOutputs({ alertsTopicArn: this.alerts.arn, dashboardUrl: this.dashboardUrl });
+  }
+}
