@@ -12,6 +12,8 @@ export interface LocalConfig {
   ingestPort: number;
   /** Port of GET /hotspots, the hot-spot worker's latest windows. */
   hotspotsPort: number;
+  /** Port of GET /scaling-events, the local shard scaler's decisions. */
+  scalerPort: number;
   shardCount: number;
   streamName: string;
   stateDir: string;
@@ -49,6 +51,12 @@ export const LOCAL_VARIABLES = [
     fallback: "3001",
     allowed: "a port from 1 to 65535",
     purpose: "port of GET /hotspots (on 127.0.0.1): the hot spots of the latest windows of the stream, as JSON",
+  },
+  {
+    name: "LOCAL_SCALER_PORT",
+    fallback: "3002",
+    allowed: "a port from 1 to 65535",
+    purpose: "port of GET /scaling-events (on 127.0.0.1): the local shard scaler's decisions, as JSON",
   },
   {
     name: "LOCAL_SHARDS",
@@ -115,12 +123,14 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
   const dynamodbPort = integer("LOCAL_DYNAMODB_PORT", 1, 65535);
   const ingestPort = integer("LOCAL_INGEST_PORT", 1, 65535);
   const hotspotsPort = integer("LOCAL_HOTSPOTS_PORT", 1, 65535);
+  const scalerPort = integer("LOCAL_SCALER_PORT", 1, 65535);
   // Each port must differ from the ones before it; the message names the first it repeats.
   const ports = [
     ["LOCAL_KINESIS_PORT", kinesisPort],
     ["LOCAL_DYNAMODB_PORT", dynamodbPort],
     ["LOCAL_INGEST_PORT", ingestPort],
     ["LOCAL_HOTSPOTS_PORT", hotspotsPort],
+    ["LOCAL_SCALER_PORT", scalerPort],
   ] as const;
   ports.forEach(([name, port], i) => {
     const earlier = ports.slice(0, i).find(([, other]) => other === port);
@@ -150,6 +160,7 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
     dynamodbPort,
     ingestPort,
     hotspotsPort,
+    scalerPort,
     shardCount,
     streamName,
     stateDir,

@@ -2,7 +2,9 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
+import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { createKinesisClient } from "../aws/kinesis-client";
+import { LOCAL_SCALING_PERIOD_MS, LocalShardScaler } from "../scaling/local-shard-scaler";
 import { LOCAL_REGION, startEmulators } from "./emulators";
 import { ChildExit, GuardedChild } from "./guarded-child";
 import { LOCAL_HOTSPOTS_APPLICATION, startHotspots } from "./hotspots-child";
@@ -11,7 +13,10 @@ import { LOCAL_REPLAY_FILE, startReplay } from "./replay-child";
 import { LOCAL_APPLICATION, startProcessing } from "./processing-children";
 import { LocalSchemaRegistry } from "../schema/local-registry";
 import { shippedSchemas } from "../schema/shipped-schemas";
-import { LocalConfig } from "./local-env";
+import { LocalConfig, MAX_LOCAL_SHARDS } from "./local-env";
+
+/** The local scaler goes up to this many times LOCAL_SHARDS (within the emulator's limit). */
+const LOCAL_SCALER_MAX_FACTOR = 4;
 import { assertPortFree } from "./ports";
 import { readStackFile, removeStackFile, stackFilePath, updateStackFile, writeStackFile } from "./stack-file";
 import { Layer, StackChild, stopInOrder } from "./stop-order";
@@ -36,6 +41,8 @@ export class LocalStack {
   private readonly children: StackChild[] = [];
   private stopping = false;
   private wroteStackFile = false;
+  private scaler?: LocalShardScaler;
+  private scalerClient?: KinesisClient;
   private endWith: (ending: Ending) => void = () => undefined;
   private readonly ended = new Promise<Ending>((resolve) => (this.endWith = resolve));
 
@@ -72,6 +79,7 @@ export class LocalStack {
     await assertPortFree(config.dynamodbPort, "LOCAL_DYNAMODB_PORT");
     await assertPortFree(config.ingestPort, "LOCAL_INGEST_PORT");
     await assertPortFree(config.hotspotsPort, "LOCAL_HOTSPOTS_PORT");
+    await assertPortFree(config.scalerPort, "LOCAL_SCALER_PORT");
 
     log.info("Starting the Kinesis and DynamoDB emulators...");
     const { kinesis, dynamodb } = await startEmulators({
@@ -132,6 +140,18 @@ export class LocalStack {
     });
     this.adopt(hotspots, "service");
 
+    // The shard scaler of the AWS stack, on the local stream: bursts reshard it up, quiet
+    // brings it back to LOCAL_SHARDS. In this process: it is a loop, not a service.
+    this.scalerClient = createKinesisClient({ region: LOCAL_REGION, endpoint: kinesis.endpoint, http: "1.1" });
+    this.scaler = await LocalShardScaler.start({
+      kinesis: this.scalerClient,
+      streamName: stream.streamName,
+      baseShards: stream.shardCount,
+      maxShards: Math.min(LOCAL_SCALER_MAX_FACTOR * stream.shardCount, MAX_LOCAL_SHARDS),
+      port: config.scalerPort,
+      log: (line) => log.info(line),
+    });
+
     await writeStackFile(config.stateDir, {
       kinesisEndpoint: kinesis.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
@@ -143,6 +163,7 @@ export class LocalStack {
       schemaRegistryFile,
       leaseTable: LOCAL_APPLICATION,
       hotspotsUrl: hotspots.url,
+      scalingEventsUrl: this.scaler.url,
       stackPid: process.pid,
       pids: Object.fromEntries(this.children.map(({ child }) => [child.name, child.pid])),
       startedAt: startedAt.toISOString(),
@@ -171,6 +192,10 @@ export class LocalStack {
         `${workers.length} workers (pids ${workers.map((w) => w.pid).join(", ")}), leases in ${LOCAL_APPLICATION}`,
       ],
       ["Hot spots", `${hotspots.url}  (pid ${hotspots.pid}; leases in ${LOCAL_HOTSPOTS_APPLICATION})`],
+      [
+        "Shard scaler",
+        `${this.scaler.url}  (${stream.shardCount}..${Math.min(LOCAL_SCALER_MAX_FACTOR * stream.shardCount, MAX_LOCAL_SHARDS)} shards, every ${LOCAL_SCALING_PERIOD_MS / 1000} s)`,
+      ],
       ["Taxi replay", replayRow],
       ["Processed file", `${processedFile}  (one JSON line per record)`],
       [
@@ -195,6 +220,9 @@ export class LocalStack {
 
   private async stop(): Promise<void> {
     this.stopping = true;
+    // The scaler first: no reshard while the services drain.
+    await this.scaler?.stop();
+    this.scalerClient?.destroy();
     // Services first, so they can drain into the emulators (about 2 s at worst in all).
     await stopInOrder(this.children);
     if (this.wroteStackFile) await removeStackFile(this.options.config.stateDir);

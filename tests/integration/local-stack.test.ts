@@ -33,6 +33,7 @@ describe("npm start (the local stack)", function () {
       LOCAL_DYNAMODB_PORT: String(await freePort()),
       LOCAL_INGEST_PORT: String(await freePort()),
       LOCAL_HOTSPOTS_PORT: String(await freePort()),
+      LOCAL_SCALER_PORT: String(await freePort()),
       LOCAL_STATE_DIR: stateDir,
       LOCAL_SHARDS: "2",
       // The tests that compare stream contents exactly run without the taxi replay.
@@ -75,6 +76,7 @@ describe("npm start (the local stack)", function () {
       dynamodbEndpoint: `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT}`,
       ingestUrl: `http://127.0.0.1:${env.LOCAL_INGEST_PORT}`,
       hotspotsUrl: `http://127.0.0.1:${env.LOCAL_HOTSPOTS_PORT}/hotspots`,
+      scalingEventsUrl: `http://127.0.0.1:${env.LOCAL_SCALER_PORT}/scaling-events`,
       region: "us-east-1",
       streamName: "kinesis-pipeline-local",
       shardCount: 2,
@@ -87,7 +89,11 @@ describe("npm start (the local stack)", function () {
       .and.include(file.dynamodbEndpoint)
       .and.include(`Ingest API         ${file.ingestUrl}  (pid ${file.pids.ingest}`)
       .and.include(`Hot spots          ${file.hotspotsUrl}  (pid ${file.pids.hotspots}`)
+      .and.include(`Shard scaler       ${file.scalingEventsUrl}  (2..8 shards, every 30 s)`)
       .and.include(stackFilePath(stateDir));
+    // The local shard scaler answers with its bounds and (none yet) events.
+    const scaling = (await (await fetch(file.scalingEventsUrl as string)).json()) as Record<string, unknown>;
+    expect(scaling).to.deep.include({ minShards: 2, maxShards: 8, periodSeconds: 30, events: [] });
 
     const kinesis = createKinesisClient({ region: file.region, endpoint: file.kinesisEndpoint, http: "1.1" });
     const ingest = new IngestClient(file.ingestUrl as string, { maxSockets: 2 });
@@ -206,6 +212,7 @@ describe("npm start (the local stack)", function () {
       "LOCAL_DYNAMODB_PORT",
       "LOCAL_INGEST_PORT",
       "LOCAL_HOTSPOTS_PORT",
+      "LOCAL_SCALER_PORT",
       "LOCAL_SHARDS",
       "LOCAL_STREAM_NAME",
       "LOCAL_REPLAY_SPEEDUP",

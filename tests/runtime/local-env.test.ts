@@ -18,6 +18,7 @@ describe("parseLocalEnv (npm start settings)", () => {
         dynamodbPort: 4569,
         ingestPort: 8080,
         hotspotsPort: 3001,
+        scalerPort: 3002,
         shardCount: 4,
         streamName: "kinesis-pipeline-local",
         stateDir: REPO_LOCAL,
@@ -36,6 +37,7 @@ describe("parseLocalEnv (npm start settings)", () => {
     ["custom ingest port", { LOCAL_INGEST_PORT: "18080" }, { ingestPort: 18080 }],
     ["empty ingest port counts as unset", { LOCAL_INGEST_PORT: "" }, { ingestPort: 8080 }],
     ["custom hot-spots port", { LOCAL_HOTSPOTS_PORT: "13001" }, { hotspotsPort: 13001 }],
+    ["custom scaler port", { LOCAL_SCALER_PORT: "13002" }, { scalerPort: 13002 }],
     ["one shard", { LOCAL_SHARDS: "1" }, { shardCount: 1 }],
     ["kinesis-local's shard limit", { LOCAL_SHARDS: "50" }, { shardCount: 50 }],
     ["a shipped schema to enforce at ingest", { LOCAL_INGEST_SCHEMA: "taxi-trip" }, { ingestSchema: "taxi-trip" }],
@@ -80,6 +82,11 @@ describe("parseLocalEnv (npm start settings)", () => {
       /LOCAL_INGEST_PORT="4569" .*must differ from LOCAL_DYNAMODB_PORT/,
     ],
     ["hot-spots port 0", { LOCAL_HOTSPOTS_PORT: "0" }, /LOCAL_HOTSPOTS_PORT="0" .*port from 1 to 65535/],
+    [
+      "scaler port taken by the hot spots",
+      { LOCAL_HOTSPOTS_PORT: "9100", LOCAL_SCALER_PORT: "9100" },
+      /LOCAL_SCALER_PORT="9100" .*must differ from LOCAL_HOTSPOTS_PORT/,
+    ],
     [
       "hot-spots port the same as ingest",
       { LOCAL_INGEST_PORT: "9000", LOCAL_HOTSPOTS_PORT: "9000" },

@@ -1,0 +1,141 @@
+/**
+ * The shard scaler in the local stack: the same policy as on AWS, fed by a StreamMeter
+ * instead of CloudWatch, on a short period (so a burst from `npm run replay -- --speedup`
+ * reshards the local stream within a minute), calling UpdateShardCount on the emulator.
+ * Its decisions go to the log and to GET /scaling-events (`scalingEventsUrl`).
+ */
+import { DescribeStreamSummaryCommand, KinesisClient, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
+import http from "node:http";
+import { StreamMode } from "../kinesis/limits";
+import { serveJson } from "../json-endpoint";
+import { decideShardScaling, SHARD_SCALING_DEFAULTS, ShardScalingConfig } from "./shard-policy";
+import { StreamMeter } from "./stream-meter";
+
+export interface LocalScalingEvent {
+  at: string;
+  from: number;
+  to: number;
+  usageFactor: number;
+  reason: string;
+}
+
+export interface LocalShardScalerOptions {
+  kinesis: KinesisClient;
+  streamName: string;
+  /** The configured shard count: the floor (the scaler only adds shards for bursts). */
+  baseShards: number;
+  maxShards: number;
+  port: number;
+  periodMs?: number;
+  log: (line: string) => void;
+}
+
+/** Half a minute: the policy's 5 minutes would make a local demo wait too long. */
+export const LOCAL_SCALING_PERIOD_MS = 30_000;
+/** The most recent events GET /scaling-events returns. */
+const KEPT_EVENTS = 100;
+
+export class LocalShardScaler {
+  readonly url: string;
+  private readonly events: LocalScalingEvent[] = [];
+  private readonly updates: number[] = [];
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  private constructor(
+    private readonly options: LocalShardScalerOptions,
+    private readonly config: ShardScalingConfig,
+    private readonly meter: StreamMeter,
+    private readonly server: http.Server,
+  ) {
+    this.url = `http://127.0.0.1:${options.port}/scaling-events`;
+  }
+
+  static async start(options: LocalShardScalerOptions): Promise<LocalShardScaler> {
+    const periodMs = options.periodMs ?? LOCAL_SCALING_PERIOD_MS;
+    const periodMinutes = periodMs / 60_000;
+    const config: ShardScalingConfig = {
+      ...SHARD_SCALING_DEFAULTS,
+      minShards: options.baseShards,
+      maxShards: options.maxShards,
+      periodMinutes,
+      // One period between changes: a reshard on the emulator takes well under a second.
+      scaleUpCooldownMinutes: periodMinutes,
+      scaleDownCooldownMinutes: 4 * periodMinutes,
+    };
+    const meter = new StreamMeter(options.kinesis, options.streamName);
+    await meter.start();
+    let scaler: LocalShardScaler | undefined;
+    const server = await serveJson(options.port, "/scaling-events", () => scaler?.snapshot());
+    scaler = new LocalShardScaler(options, config, meter, server);
+    scaler.schedule(periodMs);
+    return scaler;
+  }
+
+  snapshot() {
+    return {
+      stream: this.options.streamName,
+      periodSeconds: this.config.periodMinutes * 60,
+      minShards: this.config.minShards,
+      maxShards: this.config.maxShards,
+      events: [...this.events].reverse(),
+    };
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    await this.meter.stop();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private schedule(periodMs: number): void {
+    this.timer = setTimeout(() => {
+      this.running = this.evaluate()
+        .catch((e: Error) => this.options.log(`shard scaler: ${e.name}: ${e.message}`))
+        .finally(() => {
+          if (this.timer) this.schedule(periodMs);
+        });
+    }, periodMs);
+  }
+
+  /** One period: what the meter counted, the stream's state, the policy, and the change. */
+  async evaluate(): Promise<void> {
+    const reading = this.meter.take();
+    const { StreamDescriptionSummary: s } = await this.options.kinesis.send(
+      new DescribeStreamSummaryCommand({ StreamName: this.options.streamName }),
+    );
+    const now = Date.now();
+    const decision = decideShardScaling(
+      { incomingBytes: reading.bytes, incomingRecords: reading.records },
+      {
+        mode: (s?.StreamModeDetails?.StreamMode ?? "PROVISIONED") as StreamMode,
+        status: s?.StreamStatus ?? "UNKNOWN",
+        openShards: s?.OpenShardCount ?? 0,
+        updates: this.updates,
+        now,
+      },
+      this.config,
+    );
+    if (decision.action === "none") return;
+    await this.options.kinesis.send(
+      new UpdateShardCountCommand({
+        StreamName: this.options.streamName,
+        TargetShardCount: decision.to,
+        ScalingType: "UNIFORM_SCALING",
+      }),
+    );
+    this.updates.push(now);
+    const event = {
+      at: new Date(now).toISOString(),
+      from: decision.from,
+      to: decision.to,
+      usageFactor: decision.usageFactor,
+      reason: decision.reason,
+    };
+    this.events.push(event);
+    if (this.events.length > KEPT_EVENTS) this.events.shift();
+    this.options.log(`shard scaler: ${decision.action} ${decision.from} -> ${decision.to} (${decision.reason})`);
+  }
+}
