@@ -65,11 +65,12 @@ export class LocalShardScaler {
     };
     const meter = new StreamMeter(options.kinesis, options.streamName);
     await meter.start();
-    let scaler: LocalShardScaler | undefined;
-    const server = await serveJson(options.port, "/scaling-events", () => scaler?.snapshot());
-    scaler = new LocalShardScaler(options, config, meter, server);
-    scaler.schedule(periodMs);
-    return scaler;
+    // The endpoint starts before the scaler exists: it answers from whatever is set here.
+    const current: { scaler?: LocalShardScaler } = {};
+    const server = await serveJson(options.port, "/scaling-events", () => current.scaler?.snapshot());
+    current.scaler = new LocalShardScaler(options, config, meter, server);
+    current.scaler.schedule(periodMs);
+    return current.scaler;
   }
 
   snapshot() {
