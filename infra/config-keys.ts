@@ -25,6 +25,7 @@ import {
   SEARCH_LIMITS,
 } from "./search-limits";
 import { FLINK_LIMITS } from "./flink-limits";
+import { FLINK_SCALING_DEFAULTS } from "../runtime/scaling/flink-policy";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "./fargate";
 import { shippedSchemas } from "../runtime/schema/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../runtime/schema/compatibility-mode";
@@ -444,6 +445,21 @@ export const CONFIG_KEYS = {
     description:
       "Highest parallelism the Flink scaler goes up to, at least flinkParallelism (it also stops at 32 KPUs).",
     parse: integerIn(1, FLINK_LIMITS.maxKpus * FLINK_LIMITS.maxParallelismPerKpu),
+  } satisfies ConfigKey<number>,
+  flinkScaleOutBehindMs: {
+    name: "flinkScaleOutBehindMs",
+    type: "integer",
+    default: FLINK_SCALING_DEFAULTS.behindMs,
+    description:
+      "The Flink scaler doubles the parallelism when millisBehindLatest stays above this many ms (1000..3600000) ...",
+    parse: integerIn(1000, 3_600_000),
+  } satisfies ConfigKey<number>,
+  flinkScaleOutPeriods: {
+    name: "flinkScaleOutPeriods",
+    type: "integer",
+    default: FLINK_SCALING_DEFAULTS.outPeriods,
+    description: "... for this many 1-minute periods in a row (1..60).",
+    parse: integerIn(1, 60),
   } satisfies ConfigKey<number>,
   flinkScalerDryRun: {
     name: "flinkScalerDryRun",

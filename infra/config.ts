@@ -90,7 +90,7 @@ export interface FlinkConfig {
   parallelismPerKpu: number;
   autoScaling: boolean;
   /** Set when the Flink scaler sizes the application (`flinkScaler` on). */
-  scaler?: { minParallelism: number; maxParallelism: number; dryRun: boolean };
+  scaler?: { minParallelism: number; maxParallelism: number; behindMs: number; outPeriods: number; dryRun: boolean };
   initialPosition: "TRIM_HORIZON" | "LATEST";
   /** Dev stacks: destroy empties the code bucket. */
   bucketForceDestroy: boolean;
@@ -279,6 +279,8 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     minParallelism: read(CONFIG_KEYS.flinkMinParallelism),
     maxParallelism: read(CONFIG_KEYS.flinkMaxParallelism),
     scalerDryRun: read(CONFIG_KEYS.flinkScalerDryRun),
+    behindMs: read(CONFIG_KEYS.flinkScaleOutBehindMs),
+    outPeriods: read(CONFIG_KEYS.flinkScaleOutPeriods),
   };
   if (analytics === "on" && flink.scaler === "on") {
     if (flink.autoScaling === "on") {
@@ -395,6 +397,8 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
                     ? {
                         minParallelism: required(flink.minParallelism),
                         maxParallelism: required(flink.maxParallelism),
+                        behindMs: required(flink.behindMs),
+                        outPeriods: required(flink.outPeriods),
                         dryRun: flink.scalerDryRun === "on",
                       }
                     : undefined,

@@ -10,9 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FLINK_SCALING_DEFAULTS } from "../runtime/scaling/flink-policy";
 import { FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
-import { scheduleFunction, subscribeFunction } from "./alarm-topic";
-import { grant } from "./grants";
-import { runtimeFunction } from "./runtime-function";
+import { scalerFunction } from "./scaler-function";
 import { METRIC_READ_ACTIONS } from "./shard-scaler";
 
 /** What the function calls on the application. */
@@ -20,12 +18,15 @@ export const FLINK_SCALER_ACTIONS = [
   "kinesisanalytics:DescribeApplication",
   "kinesisanalytics:UpdateApplication",
 ] as const;
-export const FLINK_SCALER_PACKAGES = ["aws-embedded-metrics"] as const;
 
 export interface FlinkScalerArgs {
   application: aws.kinesisanalyticsv2.Application;
   minParallelism: number;
   maxParallelism: number;
+  /** Scale out when millisBehindLatest stays above this ... */
+  behindMs: number;
+  /** ... for this many 1-minute periods. */
+  outPeriods: number;
   dryRun: boolean;
   logRetentionDays: number;
   tags: Record<string, string>;
@@ -56,7 +57,7 @@ export class FlinkScaler extends pulumi.ComponentResource {
     this.behind = new aws.cloudwatch.MetricAlarm(
       `${name}-behind`,
       {
-        alarmDescription: `The hot-spot job is more than ${d.behindMs / 1000} s behind the stream: the Flink scaler adds parallelism`,
+        alarmDescription: `The hot-spot job is more than ${args.behindMs / 1000} s behind the stream: the Flink scaler adds parallelism`,
         alarmActions: [this.topic.arn],
         namespace: FLINK_NAMESPACE,
         metricName: "millisBehindLatest",
@@ -64,9 +65,9 @@ export class FlinkScaler extends pulumi.ComponentResource {
         statistic: "Maximum",
         period: 60,
         comparisonOperator: "GreaterThanThreshold",
-        threshold: d.behindMs,
-        evaluationPeriods: d.outPeriods,
-        datapointsToAlarm: d.outPeriods,
+        threshold: args.behindMs,
+        evaluationPeriods: args.outPeriods,
+        datapointsToAlarm: args.outPeriods,
         treatMissingData: "notBreaching",
         tags: args.tags,
       },
@@ -97,38 +98,28 @@ export class FlinkScaler extends pulumi.ComponentResource {
       parent,
     );
 
-    const fn = runtimeFunction(
+    this.function = scalerFunction(
       name,
       {
         module: "flinkScalerLambda",
-        packages: FLINK_SCALER_PACKAGES,
         environment: {
           APPLICATION_NAME: args.application.name,
           MIN_PARALLELISM: String(args.minParallelism),
           MAX_PARALLELISM: String(args.maxParallelism),
+          BEHIND_MS: String(args.behindMs),
+          OUT_PERIODS: String(args.outPeriods),
           DRY_RUN: args.dryRun ? "on" : "off",
         },
-        memorySize: 256,
-        timeout: 60,
-        // One run at a time: two would update from the same version, and one would fail.
-        reservedConcurrency: 1,
+        statements: [
+          { sid: "Application", actions: FLINK_SCALER_ACTIONS, resources: [args.application.arn] },
+          { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] },
+        ],
+        topic: this.topic,
         logRetentionDays: args.logRetentionDays,
         tags: args.tags,
       },
       this,
     );
-    this.function = fn.function;
-    grant(
-      name,
-      fn.role,
-      [
-        { sid: "Application", actions: FLINK_SCALER_ACTIONS, resources: [args.application.arn] },
-        { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] },
-      ],
-      this,
-    );
-    subscribeFunction(name, this.topic, this.function, this);
-    scheduleFunction(name, this.function, args.tags, this);
     this.registerOutputs({ topicArn: this.topic.arn, functionName: this.function.name });
   }
 }

@@ -11,9 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SCALE_DOWN_PERIODS } from "../runtime/scaling/shard-scaler-entry";
 import { SHARD_SCALING_DEFAULTS } from "../runtime/scaling/shard-policy";
 import { alarmConditions, MetricQuery, usageMetricQueries } from "../runtime/scaling/usage-alarms";
-import { scheduleFunction, subscribeFunction } from "./alarm-topic";
-import { grant } from "./grants";
-import { runtimeFunction } from "./runtime-function";
+import { scalerFunction } from "./scaler-function";
 import { StreamStorage } from "./stream";
 
 /** What the function calls on the stream: its state, the change, and the history tag. */
@@ -26,8 +24,6 @@ export const SHARD_SCALER_STREAM_ACTIONS = [
 /** GetMetricData has no resource-level permission: it is granted on "*". */
 export const METRIC_READ_ACTIONS = ["cloudwatch:GetMetricData"] as const;
 export const ALARM_WRITE_ACTIONS = ["cloudwatch:PutMetricAlarm"] as const;
-/** The function loads the SDK clients from the Lambda runtime; EMF is ours. */
-export const SHARD_SCALER_PACKAGES = ["aws-embedded-metrics"] as const;
 
 export interface ShardScalerArgs {
   stream: StreamStorage;
@@ -80,11 +76,10 @@ export class ShardScaler extends pulumi.ComponentResource {
     this.scaleUp = alarm("up");
     this.scaleDown = alarm("down");
 
-    const fn = runtimeFunction(
+    this.function = scalerFunction(
       name,
       {
         module: "shardScalerLambda",
-        packages: SHARD_SCALER_PACKAGES,
         environment: {
           STREAM_NAME: args.stream.name,
           MIN_SHARDS: String(args.minShards),
@@ -94,28 +89,17 @@ export class ShardScaler extends pulumi.ComponentResource {
           SCALE_DOWN_ALARM: this.scaleDown.name,
           ALARM_TOPIC_ARN: this.topic.arn,
         },
-        memorySize: 256,
-        timeout: 60,
-        // One run at a time: two would decide on the same state and both call UpdateShardCount.
-        reservedConcurrency: 1,
+        statements: [
+          { sid: "Stream", actions: SHARD_SCALER_STREAM_ACTIONS, resources: [args.stream.arn] },
+          { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] },
+          { sid: "Alarms", actions: ALARM_WRITE_ACTIONS, resources: [this.scaleUp.arn, this.scaleDown.arn] },
+        ],
+        topic: this.topic,
         logRetentionDays: args.logRetentionDays,
         tags: args.tags,
       },
       this,
     );
-    this.function = fn.function;
-    grant(
-      name,
-      fn.role,
-      [
-        { sid: "Stream", actions: SHARD_SCALER_STREAM_ACTIONS, resources: [args.stream.arn] },
-        { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] },
-        { sid: "Alarms", actions: ALARM_WRITE_ACTIONS, resources: [this.scaleUp.arn, this.scaleDown.arn] },
-      ],
-      this,
-    );
-    subscribeFunction(name, this.topic, this.function, this);
-    scheduleFunction(name, this.function, args.tags, this);
     this.registerOutputs({ topicArn: this.topic.arn, functionName: this.function.name });
   }
 }

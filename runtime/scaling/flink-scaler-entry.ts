@@ -12,7 +12,13 @@ import { readFlinkScalerSettings } from "./flink-scaler-settings";
 
 export async function handle(): Promise<FlinkScalerOutcome> {
   const s = readFlinkScalerSettings(process.env);
-  const config = { ...FLINK_SCALING_DEFAULTS, minParallelism: s.MIN_PARALLELISM, maxParallelism: s.MAX_PARALLELISM };
+  const config = {
+    ...FLINK_SCALING_DEFAULTS,
+    minParallelism: s.MIN_PARALLELISM,
+    maxParallelism: s.MAX_PARALLELISM,
+    behindMs: s.BEHIND_MS,
+    outPeriods: s.OUT_PERIODS,
+  };
   const port = flinkScalerAws({
     applicationName: s.APPLICATION_NAME,
     flink: new KinesisAnalyticsV2Client({ region: s.AWS_REGION }),

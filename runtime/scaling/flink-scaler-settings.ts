@@ -12,6 +12,8 @@ export const FLINK_SCALER_VARIABLES = {
   AWS_REGION: STREAM_VARIABLES.AWS_REGION,
   MIN_PARALLELISM: { ...integer(1, 4096), purpose: "lowest parallelism" },
   MAX_PARALLELISM: { ...integer(1, 4096), purpose: "highest parallelism" },
+  BEHIND_MS: { ...integer(1000, 3_600_000), default: "60000", purpose: "scale out above this millisBehindLatest ..." },
+  OUT_PERIODS: { ...integer(1, 60), default: "3", purpose: "... for this many 1-minute periods" },
   DRY_RUN: { ...oneOf("on", "off"), default: "off", purpose: "on: decide and log, change nothing" },
 };
 

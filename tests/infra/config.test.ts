@@ -206,6 +206,8 @@ describe("stack config", () => {
         "flinkMaxParallelism must be at least flinkParallelism (4), got 3",
       ],
       [{ flinkScalerDryRun: "maybe" }, "flinkScalerDryRun must be one of on, off, got maybe"],
+      [{ flinkScaleOutBehindMs: "500" }, "flinkScaleOutBehindMs must be an integer 1000..3600000, got 500"],
+      [{ flinkScaleOutPeriods: "0" }, "flinkScaleOutPeriods must be an integer 1..60, got 0"],
       [{ flinkInitialPosition: "EARLIEST" }, "flinkInitialPosition must be one of TRIM_HORIZON, LATEST, got EARLIEST"],
       [{ analyticsBucketForceDestroy: "true" }, "analyticsBucketForceDestroy must be one of on, off, got true"],
     ];
@@ -259,7 +261,7 @@ describe("stack config", () => {
           autoScaling: false,
           initialPosition: "TRIM_HORIZON",
           bucketForceDestroy: false,
-          scaler: { minParallelism: 1, maxParallelism: 8, dryRun: false },
+          scaler: { minParallelism: 1, maxParallelism: 8, behindMs: 60_000, outPeriods: 3, dryRun: false },
         },
         job: { windowMinutes: 360, geohashPrecision: 6, minTrips: 3, outOfOrdernessSeconds: 300 },
       });

@@ -141,10 +141,15 @@ describe("ShardScaler", () => {
 describe("FlinkScaler", () => {
   let run: Awaited<ReturnType<typeof runPipeline>>;
   before(async () => {
-    run = await runPipeline({ flinkParallelism: "2", flinkMaxParallelism: "16" });
+    run = await runPipeline({
+      flinkParallelism: "2",
+      flinkMaxParallelism: "16",
+      flinkScaleOutBehindMs: "120000",
+      flinkScaleOutPeriods: "5",
+    });
   });
 
-  it("alarms when the job is more than 60 s behind for 3 minutes, and when it idles caught up with low CPU for 6", () => {
+  it("alarms when the job is behind more than the configured 120 s for 5 minutes, and when it idles caught up with low CPU for 6", () => {
     const app = run.recorded.one("aws:kinesisanalyticsv2/application:Application");
     const behind = run.recorded.one(ALARM, "flink-scaler-behind");
     expect(behind.inputs).to.deep.include({
@@ -154,9 +159,9 @@ describe("FlinkScaler", () => {
       statistic: "Maximum",
       period: 60,
       comparisonOperator: "GreaterThanThreshold",
-      threshold: 60_000,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
+      threshold: 120_000,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 5,
     });
     const idle = run.recorded.one(ALARM, "flink-scaler-idle");
     const queries = idle.inputs.metricQueries as Record<string, any>[];
@@ -175,7 +180,14 @@ describe("FlinkScaler", () => {
     const fn = run.recorded.one("aws:lambda/function:Function", "flink-scaler");
     expect(fn.inputs.reservedConcurrentExecutions).to.equal(1);
     expect(fn.inputs.environment).to.deep.equal({
-      variables: { APPLICATION_NAME: app.state.name, MIN_PARALLELISM: "1", MAX_PARALLELISM: "16", DRY_RUN: "off" },
+      variables: {
+        APPLICATION_NAME: app.state.name,
+        MIN_PARALLELISM: "1",
+        MAX_PARALLELISM: "16",
+        BEHIND_MS: "120000",
+        OUT_PERIODS: "5",
+        DRY_RUN: "off",
+      },
     });
     const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "flink-scaler");
     expect(roleStatements(run.recorded, "flink-scaler")).to.have.deep.members([

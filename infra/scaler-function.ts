@@ -7,6 +7,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { grant, Statement } from "./grants";
+import { runtimeFunction, RuntimeFunctionArgs } from "./runtime-function";
 
 export function subscribeFunction(
   name: string,
@@ -43,4 +45,30 @@ export function scheduleFunction(
   );
   new aws.cloudwatch.EventTarget(name, { rule: rule.name, arn: fn.arn }, { parent: owner });
   return rule;
+}
+
+/** Packages a scaler function loads besides the runtime (the SDK comes with Lambda). */
+export const SCALER_PACKAGES = ["aws-embedded-metrics"] as const;
+
+/**
+ * A scaler's function: the runtime module, one run at a time (two runs would decide on the
+ * same state and both change it), exactly `statements`, woken by `topic` and the schedule.
+ */
+export function scalerFunction(
+  name: string,
+  args: Pick<RuntimeFunctionArgs, "module" | "environment" | "logRetentionDays" | "tags"> & {
+    topic: aws.sns.Topic;
+    statements: Statement[];
+  },
+  owner: pulumi.Resource,
+): aws.lambda.CallbackFunction<unknown, unknown> {
+  const fn = runtimeFunction(
+    name,
+    { ...args, packages: SCALER_PACKAGES, memorySize: 256, timeout: 60, reservedConcurrency: 1 },
+    owner,
+  );
+  grant(name, fn.role, args.statements, owner);
+  subscribeFunction(name, args.topic, fn.function, owner);
+  scheduleFunction(name, fn.function, args.tags, owner);
+  return fn.function;
 }
