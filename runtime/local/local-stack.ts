@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { createKinesisClient } from "../aws/kinesis-client";
-import { LOCAL_SCALING_PERIOD_MS, LocalShardScaler } from "../scaling/local-shard-scaler";
+import { LOCAL_CAPACITY_SCALE, LOCAL_SCALING_PERIOD_MS, LocalShardScaler } from "../scaling/local-shard-scaler";
 import { LOCAL_REGION, startEmulators } from "./emulators";
 import { ChildExit, GuardedChild } from "./guarded-child";
 import { LOCAL_HOTSPOTS_APPLICATION, startHotspots } from "./hotspots-child";
@@ -194,7 +194,7 @@ export class LocalStack {
       ["Hot spots", `${hotspots.url}  (pid ${hotspots.pid}; leases in ${LOCAL_HOTSPOTS_APPLICATION})`],
       [
         "Shard scaler",
-        `${this.scaler.url}  (${stream.shardCount}..${Math.min(LOCAL_SCALER_MAX_FACTOR * stream.shardCount, MAX_LOCAL_SHARDS)} shards, every ${LOCAL_SCALING_PERIOD_MS / 1000} s)`,
+        `${this.scaler.url}  (${stream.shardCount}..${Math.min(LOCAL_SCALER_MAX_FACTOR * stream.shardCount, MAX_LOCAL_SHARDS)} shards, every ${LOCAL_SCALING_PERIOD_MS / 1000} s, traffic counted ${LOCAL_CAPACITY_SCALE}x)`,
       ],
       ["Taxi replay", replayRow],
       ["Processed file", `${processedFile}  (one JSON line per record)`],

@@ -43,6 +43,8 @@ describe("local shard scaler against kinesis-local", function () {
       maxShards: 4,
       port: await freePort(),
       periodMs: 2_000,
+      // Bytes as AWS counts them: the burst below is over one real shard's capacity.
+      capacityScale: 1,
       log: (line) => lines.push(line),
     });
 

@@ -89,11 +89,11 @@ describe("npm start (the local stack)", function () {
       .and.include(file.dynamodbEndpoint)
       .and.include(`Ingest API         ${file.ingestUrl}  (pid ${file.pids.ingest}`)
       .and.include(`Hot spots          ${file.hotspotsUrl}  (pid ${file.pids.hotspots}`)
-      .and.include(`Shard scaler       ${file.scalingEventsUrl}  (2..8 shards, every 30 s)`)
+      .and.include(`Shard scaler       ${file.scalingEventsUrl}  (2..8 shards, every 30 s, traffic counted 10x)`)
       .and.include(stackFilePath(stateDir));
     // The local shard scaler answers with its bounds and (none yet) events.
     const scaling = (await (await fetch(file.scalingEventsUrl as string)).json()) as Record<string, unknown>;
-    expect(scaling).to.deep.include({ minShards: 2, maxShards: 8, periodSeconds: 30, events: [] });
+    expect(scaling).to.deep.include({ minShards: 2, maxShards: 8, periodSeconds: 30, capacityScale: 10, events: [] });
 
     const kinesis = createKinesisClient({ region: file.region, endpoint: file.kinesisEndpoint, http: "1.1" });
     const ingest = new IngestClient(file.ingestUrl as string, { maxSockets: 2 });
