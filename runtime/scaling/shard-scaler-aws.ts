@@ -20,6 +20,8 @@ import { usageAlarms } from "./usage-alarms";
 /** The stream tag that holds the scaler's UpdateShardCount times (epoch seconds, space-separated). */
 export const HISTORY_TAG = "kinesis-pipeline:shard-updates";
 export const FAILURE_METRIC = "ShardScalingFailures";
+/** How long CloudWatch may take to have a minute's Kinesis metrics complete. */
+export const METRICS_DELAY_MS = 2 * 60_000;
 
 export interface ShardScalerAwsOptions {
   streamName: string;
@@ -52,8 +54,10 @@ export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
 
     async periodMetrics(end, periodMinutes) {
       const periodMs = periodMinutes * 60_000;
-      // The last complete period: CloudWatch aligns periods to the clock.
-      const endMs = Math.floor(end.getTime() / periodMs) * periodMs;
+      // The last complete period that CloudWatch has had time to fill: Kinesis metrics land a
+      // minute or two late, and a half-filled period would look like a quiet one (a false
+      // scale-down). Periods are aligned to the clock.
+      const endMs = Math.floor((end.getTime() - METRICS_DELAY_MS) / periodMs) * periodMs;
       const metric = (id: string, name: string, stat: string) => ({
         Id: id,
         MetricStat: {

@@ -13,7 +13,7 @@ import { pollUntil } from "../../runtime/local/poll-until";
 import { createLocalStream } from "../../runtime/local/stream-setup";
 import { SHARD_SCALING_DEFAULTS } from "../../runtime/scaling/shard-policy";
 import { runShardScaler } from "../../runtime/scaling/shard-scaler";
-import { FAILURE_METRIC, shardScalerAws } from "../../runtime/scaling/shard-scaler-aws";
+import { FAILURE_METRIC, METRICS_DELAY_MS, shardScalerAws } from "../../runtime/scaling/shard-scaler-aws";
 import { usageExpression } from "../../runtime/scaling/usage-alarms";
 
 const MIB = 1024 * 1024;
@@ -100,10 +100,12 @@ describe("shard scaler against kinesis-local", function () {
       expect(alarm.Metrics?.find((m) => m.Id === "usage")?.Expression).to.equal(usageExpression(4, 5));
       expect(alarm.AlarmActions).to.deep.equal(["arn:aws:sns:us-east-1:123456789012:scaling"]);
     }
-    // The period asked for is the last complete 5 minutes, by the clock.
+    // The period asked for: 5 minutes aligned to the clock, ending at least 2 minutes ago
+    // (CloudWatch's Kinesis metrics land late), and the latest such period.
     const [query] = cw.queries;
     expect(query.EndTime!.getTime() % 300_000).to.equal(0);
     expect(query.EndTime!.getTime() - query.StartTime!.getTime()).to.equal(300_000);
+    expect(now - query.EndTime!.getTime()).to.be.within(METRICS_DELAY_MS, METRICS_DELAY_MS + 300_000);
   });
 
   it("a second run while the stream is UPDATING leaves it alone; the history keeps at most 24 hours", async () => {
