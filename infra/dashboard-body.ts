@@ -7,7 +7,7 @@
  */
 import { STREAM_LIMITS } from "../runtime/kinesis/limits";
 import { METRICS_NAMESPACE } from "../runtime/metrics/namespace";
-import { OPEN_SHARDS_METRIC } from "../runtime/scaling/shard-scaler-entry";
+import { OPEN_SHARDS_METRIC } from "../runtime/scaling/shard-scaler-aws";
 
 export interface DashboardNames {
   region: string;

@@ -34,3 +34,17 @@ export function emfLogger(sink: LineSink, dimensions: Record<string, string>): M
   logger.setDimensions(dimensions);
   return logger;
 }
+
+/** One count (a failure, a gauge reading) as its own EMF document, with properties to explain it. */
+export async function emfCount(
+  sink: LineSink,
+  dimensions: Record<string, string>,
+  metric: string,
+  value: number,
+  properties: Record<string, unknown> = {},
+): Promise<void> {
+  const logger = emfLogger(sink, dimensions);
+  logger.putMetric(metric, value, Unit.Count);
+  for (const [key, v] of Object.entries(properties)) logger.setProperty(key, v);
+  await logger.flush();
+}

@@ -95,7 +95,9 @@ export function decideFlinkScaling(
   if (
     quiet?.every(
       (p) =>
-        (p.millisBehindLatest ?? 0) < config.caughtUpMs &&
+        // A minute without both data points is no evidence of idling: it counts against a scale-in.
+        p.millisBehindLatest !== undefined &&
+        p.millisBehindLatest < config.caughtUpMs &&
         p.cpuPercent !== undefined &&
         p.cpuPercent < config.lowCpuPercent,
     )

@@ -9,7 +9,7 @@ import {
   KinesisAnalyticsV2Client,
   UpdateApplicationCommand,
 } from "@aws-sdk/client-kinesis-analytics-v2";
-import { emfLogger, LineSink, Unit } from "../metrics/emf";
+import { emfCount, LineSink } from "../metrics/emf";
 import { FlinkScalerPort } from "./flink-scaler";
 
 export const FLINK_FAILURE_METRIC = "FlinkScalingFailures";
@@ -99,11 +99,7 @@ export function flinkScalerAws(o: FlinkScalerAwsOptions): FlinkScalerPort {
       );
     },
 
-    async reportFailure(reason) {
-      const metrics = emfLogger(o.sink, { Application: o.applicationName });
-      metrics.putMetric(FLINK_FAILURE_METRIC, 1, Unit.Count);
-      metrics.setProperty("reason", reason);
-      await metrics.flush();
-    },
+    reportFailure: (reason) =>
+      emfCount(o.sink, { Application: o.applicationName }, FLINK_FAILURE_METRIC, 1, { reason }),
   };
 }

@@ -10,7 +10,10 @@ import { FlinkScalerOutcome, runFlinkScaler } from "./flink-scaler";
 import { flinkScalerAws } from "./flink-scaler-aws";
 import { readFlinkScalerSettings } from "./flink-scaler-settings";
 
-export async function handle(): Promise<FlinkScalerOutcome> {
+/** Built on the first invocation and kept: the clients' connections serve the next ones. */
+let scaler: { run: () => Promise<FlinkScalerOutcome>; application: string } | undefined;
+
+function setUp(): NonNullable<typeof scaler> {
   const s = readFlinkScalerSettings(process.env);
   const config = {
     ...FLINK_SCALING_DEFAULTS,
@@ -25,7 +28,15 @@ export async function handle(): Promise<FlinkScalerOutcome> {
     cloudwatch: new CloudWatchClient({ region: s.AWS_REGION }),
     sink: stdoutSink,
   });
-  const outcome = await runFlinkScaler(port, config, { now: Date.now(), dryRun: s.DRY_RUN === "on" });
-  console.log(JSON.stringify({ level: "info", msg: "flink scaler", application: s.APPLICATION_NAME, ...outcome }));
+  return {
+    run: () => runFlinkScaler(port, config, { now: Date.now(), dryRun: s.DRY_RUN === "on" }),
+    application: s.APPLICATION_NAME,
+  };
+}
+
+export async function handle(): Promise<FlinkScalerOutcome> {
+  scaler ??= setUp();
+  const outcome = await scaler.run();
+  console.log(JSON.stringify({ level: "info", msg: "flink scaler", application: scaler.application, ...outcome }));
   return outcome;
 }

@@ -4,11 +4,12 @@
  * reshards the local stream within a minute), calling UpdateShardCount on the emulator.
  * Its decisions go to the log and to GET /scaling-events (`scalingEventsUrl`).
  */
-import { DescribeStreamSummaryCommand, KinesisClient, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
 import http from "node:http";
-import { StreamMode } from "../kinesis/limits";
 import { serveJson } from "../json-endpoint";
-import { decideShardScaling, SHARD_SCALING_DEFAULTS, ShardScalingConfig } from "./shard-policy";
+import { SHARD_SCALING_DEFAULTS, ShardScalingConfig } from "./shard-policy";
+import { runShardScaler, ShardScalerPort } from "./shard-scaler";
+import { streamScalingPort } from "./shard-scaler-aws";
 import { StreamMeter } from "./stream-meter";
 
 export interface LocalScalingEvent {
@@ -49,7 +50,7 @@ const KEPT_EVENTS = 100;
 export class LocalShardScaler {
   readonly url: string;
   private readonly events: LocalScalingEvent[] = [];
-  private readonly updates: number[] = [];
+  private lastReason?: string;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
@@ -73,6 +74,9 @@ export class LocalShardScaler {
       // One period between changes: a reshard on the emulator takes well under a second.
       scaleUpCooldownMinutes: periodMinutes,
       scaleDownCooldownMinutes: 4 * periodMinutes,
+      // The 24-hour call budget in the same proportion as the period (288 periods).
+      budgetWindowMinutes:
+        (SHARD_SCALING_DEFAULTS.budgetWindowMinutes * periodMinutes) / SHARD_SCALING_DEFAULTS.periodMinutes,
     };
     const meter = new StreamMeter(options.kinesis, options.streamName);
     await meter.start();
@@ -113,42 +117,38 @@ export class LocalShardScaler {
     }, periodMs);
   }
 
-  /** One period: what the meter counted, the stream's state, the policy, and the change. */
+  /**
+   * One period: the scaler's own run (runShardScaler), over the same Kinesis calls as on AWS
+   * (streamScalingPort: state, the history tag, UpdateShardCount), with the meter in
+   * CloudWatch's place and no alarms to rewrite.
+   */
   async evaluate(): Promise<void> {
     const reading = this.meter.take();
     const scale = this.options.capacityScale ?? LOCAL_CAPACITY_SCALE;
-    const { StreamDescriptionSummary: s } = await this.options.kinesis.send(
-      new DescribeStreamSummaryCommand({ StreamName: this.options.streamName }),
-    );
+    const port: ShardScalerPort = {
+      ...streamScalingPort(this.options.kinesis, this.options.streamName),
+      periodMetrics: async () => ({ incomingBytes: reading.bytes * scale, incomingRecords: reading.records * scale }),
+      rewriteAlarms: async () => undefined,
+      reportFailure: async (reason) => this.options.log(`shard scaler: could not change the stream: ${reason}`),
+    };
     const now = Date.now();
-    const decision = decideShardScaling(
-      { incomingBytes: reading.bytes * scale, incomingRecords: reading.records * scale },
-      {
-        mode: (s?.StreamModeDetails?.StreamMode ?? "PROVISIONED") as StreamMode,
-        status: s?.StreamStatus ?? "UNKNOWN",
-        openShards: s?.OpenShardCount ?? 0,
-        updates: this.updates,
-        now,
-      },
-      this.config,
-    );
-    if (decision.action === "none") return;
-    await this.options.kinesis.send(
-      new UpdateShardCountCommand({
-        StreamName: this.options.streamName,
-        TargetShardCount: decision.to,
-        ScalingType: "UNIFORM_SCALING",
-      }),
-    );
-    this.updates.push(now);
-    const event = {
+    const { decision, applied } = await runShardScaler(port, this.config, { now, dryRun: false });
+    if (!applied || decision.action === "none") {
+      // A refusal worth knowing (a cooldown, the call budget) is said once, not every period.
+      if (decision.reason !== this.lastReason && !/within/.test(decision.reason)) {
+        this.options.log(`shard scaler: no change: ${decision.reason}`);
+      }
+      this.lastReason = decision.reason;
+      return;
+    }
+    this.lastReason = undefined;
+    this.events.push({
       at: new Date(now).toISOString(),
       from: decision.from,
       to: decision.to,
       usageFactor: decision.usageFactor,
       reason: decision.reason,
-    };
-    this.events.push(event);
+    });
     if (this.events.length > KEPT_EVENTS) this.events.shift();
     this.options.log(`shard scaler: ${decision.action} ${decision.from} -> ${decision.to} (${decision.reason})`);
   }

@@ -34,6 +34,8 @@ export interface ShardScalingConfig {
   scaleDownCooldownMinutes: number;
   /** UpdateShardCount calls of the 24-hour budget that only a scale-up may use. */
   callsReservedForScaleUp: number;
+  /** The window the call budget counts over: AWS's rolling 24 hours (a local scale model shrinks it). */
+  budgetWindowMinutes: number;
 }
 
 export const SHARD_SCALING_DEFAULTS: Omit<ShardScalingConfig, "minShards" | "maxShards"> = {
@@ -44,6 +46,7 @@ export const SHARD_SCALING_DEFAULTS: Omit<ShardScalingConfig, "minShards" | "max
   scaleUpCooldownMinutes: 5,
   scaleDownCooldownMinutes: 30,
   callsReservedForScaleUp: 2,
+  budgetWindowMinutes: 24 * 60,
 };
 
 export interface StreamState {
@@ -60,7 +63,10 @@ export type ShardDecision =
   | { action: "scale-up" | "scale-down"; from: number; to: number; usageFactor: number; reason: string }
   | { action: "none"; from: number; usageFactor: number; reason: string };
 
-const DAY_MS = 24 * 3600 * 1000;
+/** The calls that count against the budget now: those inside its window. */
+export function recentUpdates(updates: readonly number[], now: number, config: ShardScalingConfig): number[] {
+  return updates.filter((t) => now - t < config.budgetWindowMinutes * 60_000);
+}
 
 /**
  * Minutes of an iterator age in milliseconds. The reference's `* 1000 / 60` turns 2 minutes
@@ -89,7 +95,9 @@ export function decideShardScaling(
   if (stream.mode === "ON_DEMAND") return none("on-demand stream: AWS sizes it");
   if (stream.status !== "ACTIVE") return none(`stream is ${stream.status}: UpdateShardCount needs ACTIVE`);
 
-  const recent = stream.updates.filter((t) => stream.now - t < DAY_MS);
+  const recent = recentUpdates(stream.updates, stream.now, config);
+  const window =
+    config.budgetWindowMinutes >= 60 ? `${config.budgetWindowMinutes / 60} h` : `${config.budgetWindowMinutes} min`;
   const used = recent.length;
   const sinceLast = recent.length > 0 ? (stream.now - Math.max(...recent)) / 60_000 : Infinity;
   const budget = UPDATE_SHARD_COUNT_LIMITS.maxCallsPer24Hours;
@@ -101,7 +109,8 @@ export function decideShardScaling(
       STREAM_LIMITS.maxShardCount,
     );
     if (to <= from) return none(`usage ${pct(usage)} but already at maxShards ${config.maxShards}`);
-    if (used >= budget) return none(`usage ${pct(usage)} but ${used} of ${budget} UpdateShardCount calls used in 24 h`);
+    if (used >= budget)
+      return none(`usage ${pct(usage)} but ${used} of ${budget} UpdateShardCount calls used in ${window}`);
     if (sinceLast < config.scaleUpCooldownMinutes) {
       return none(
         `usage ${pct(usage)} but the last change was ${minutes(sinceLast)} ago (cooldown ${config.scaleUpCooldownMinutes} min)`,
@@ -125,7 +134,9 @@ export function decideShardScaling(
       );
     }
     if (used >= budget - config.callsReservedForScaleUp) {
-      return none(`usage ${pct(usage)} but ${used} of ${budget} calls used in 24 h: the rest are kept for scale-ups`);
+      return none(
+        `usage ${pct(usage)} but ${used} of ${budget} calls used in ${window}: the rest are kept for scale-ups`,
+      );
     }
     if (sinceLast < config.scaleDownCooldownMinutes) {
       return none(
@@ -145,8 +156,3 @@ export function decideShardScaling(
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const minutes = (m: number) => `${m.toFixed(1)} min`;
-
-/** Usage factor thresholds as bytes per period, for alarms' metric math and the dashboard. */
-export function bytesAtUsage(usage: number, shards: number, periodMinutes: number): number {
-  return usage * STREAM_LIMITS.shardIngestBytesPerSecond * 60 * periodMinutes * shards;
-}

@@ -13,13 +13,15 @@ import {
   UpdateShardCountCommand,
 } from "@aws-sdk/client-kinesis";
 import { StreamMode } from "../kinesis/limits";
-import { emfLogger, LineSink, Unit } from "../metrics/emf";
+import { emfCount, LineSink } from "../metrics/emf";
 import { ShardScalerPort } from "./shard-scaler";
 import { usageAlarms } from "./usage-alarms";
 
 /** The stream tag that holds the scaler's UpdateShardCount times (epoch seconds, space-separated). */
 export const HISTORY_TAG = "kinesis-pipeline:shard-updates";
 export const FAILURE_METRIC = "ShardScalingFailures";
+/** The open shards at each run (every 5 minutes at least), in the pipeline's namespace. */
+export const OPEN_SHARDS_METRIC = "OpenShards";
 /** How long CloudWatch may take to have a minute's Kinesis metrics complete. */
 export const METRICS_DELAY_MS = 2 * 60_000;
 
@@ -39,17 +41,59 @@ export interface ShardScalerAwsOptions {
   sink: LineSink;
 }
 
-export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
+/** The Kinesis half of the port: the stream's state, its call history (a tag) and the change itself. */
+export function streamScalingPort(
+  kinesis: KinesisClient,
+  streamName: string,
+): Pick<ShardScalerPort, "describeStream" | "history" | "recordUpdate" | "updateShardCount"> {
   return {
     async describeStream() {
-      const { StreamDescriptionSummary: s } = await o.kinesis.send(
-        new DescribeStreamSummaryCommand({ StreamName: o.streamName }),
+      const { StreamDescriptionSummary: s } = await kinesis.send(
+        new DescribeStreamSummaryCommand({ StreamName: streamName }),
       );
       return {
         mode: (s?.StreamModeDetails?.StreamMode ?? "PROVISIONED") as StreamMode,
         status: s?.StreamStatus ?? "UNKNOWN",
         openShards: s?.OpenShardCount ?? 0,
       };
+    },
+
+    async history() {
+      const { Tags = [] } = await kinesis.send(new ListTagsForStreamCommand({ StreamName: streamName }));
+      const text = Tags.find((t) => t.Key === HISTORY_TAG)?.Value ?? "";
+      return text
+        .split(" ")
+        .filter((t) => /^\d+$/.test(t))
+        .map((t) => Number(t) * 1000);
+    },
+
+    async recordUpdate(times) {
+      const value = times.map((t) => Math.floor(t / 1000)).join(" ");
+      await kinesis.send(new AddTagsToStreamCommand({ StreamName: streamName, Tags: { [HISTORY_TAG]: value } }));
+    },
+
+    async updateShardCount(target) {
+      await kinesis.send(
+        new UpdateShardCountCommand({
+          StreamName: streamName,
+          TargetShardCount: target,
+          ScalingType: "UNIFORM_SCALING",
+        }),
+      );
+    },
+  };
+}
+
+export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
+  const stream = streamScalingPort(o.kinesis, o.streamName);
+  return {
+    ...stream,
+    // Every run describes the stream, failed runs too: the gauge the dashboard reads for the
+    // shard count (Kinesis publishes none) comes from here.
+    async describeStream() {
+      const state = await stream.describeStream();
+      await emfCount(o.sink, { StreamName: o.streamName }, OPEN_SHARDS_METRIC, state.openShards);
+      return state;
     },
 
     async periodMetrics(end, periodMinutes) {
@@ -85,30 +129,6 @@ export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
       return { incomingBytes: value("bytes"), incomingRecords: value("records"), iteratorAgeMaxMs: value("age") };
     },
 
-    async history() {
-      const { Tags = [] } = await o.kinesis.send(new ListTagsForStreamCommand({ StreamName: o.streamName }));
-      const text = Tags.find((t) => t.Key === HISTORY_TAG)?.Value ?? "";
-      return text
-        .split(" ")
-        .filter((t) => /^\d+$/.test(t))
-        .map((t) => Number(t) * 1000);
-    },
-
-    async recordUpdate(times) {
-      const value = times.map((t) => Math.floor(t / 1000)).join(" ");
-      await o.kinesis.send(new AddTagsToStreamCommand({ StreamName: o.streamName, Tags: { [HISTORY_TAG]: value } }));
-    },
-
-    async updateShardCount(target) {
-      await o.kinesis.send(
-        new UpdateShardCountCommand({
-          StreamName: o.streamName,
-          TargetShardCount: target,
-          ScalingType: "UNIFORM_SCALING",
-        }),
-      );
-    },
-
     async rewriteAlarms(shards) {
       const alarms = usageAlarms(
         { streamName: o.streamName, shards, periodMinutes: o.periodMinutes },
@@ -129,11 +149,6 @@ export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
       }
     },
 
-    async reportFailure(reason) {
-      const metrics = emfLogger(o.sink, { StreamName: o.streamName });
-      metrics.putMetric(FAILURE_METRIC, 1, Unit.Count);
-      metrics.setProperty("reason", reason);
-      await metrics.flush();
-    },
+    reportFailure: (reason) => emfCount(o.sink, { StreamName: o.streamName }, FAILURE_METRIC, 1, { reason }),
   };
 }

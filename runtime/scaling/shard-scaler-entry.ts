@@ -5,19 +5,19 @@
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
-import { emfLogger, stdoutSink, Unit } from "../metrics/emf";
+import { stdoutSink } from "../metrics/emf";
 import { SHARD_SCALING_DEFAULTS } from "./shard-policy";
 import { runShardScaler, ShardScalerOutcome } from "./shard-scaler";
 import { shardScalerAws } from "./shard-scaler-aws";
 import { readShardScalerSettings } from "./shard-scaler-settings";
 
-/** The open shards at each run (every 5 minutes at least), in the pipeline's namespace. */
-export const OPEN_SHARDS_METRIC = "OpenShards";
-
 /** The alarms' evaluation, as infra/shard-scaler.ts creates them. */
 export const SCALE_DOWN_PERIODS = 3;
 
-export async function handle(): Promise<ShardScalerOutcome> {
+/** Built on the first invocation and kept: the clients' connections serve the next ones. */
+let scaler: { run: () => Promise<ShardScalerOutcome>; stream: string } | undefined;
+
+function setUp(): NonNullable<typeof scaler> {
   const s = readShardScalerSettings(process.env);
   const config = { ...SHARD_SCALING_DEFAULTS, minShards: s.MIN_SHARDS, maxShards: s.MAX_SHARDS };
   const port = shardScalerAws({
@@ -35,11 +35,15 @@ export async function handle(): Promise<ShardScalerOutcome> {
     periodMinutes: config.periodMinutes,
     sink: stdoutSink,
   });
-  const outcome = await runShardScaler(port, config, { now: Date.now(), dryRun: s.DRY_RUN === "on" });
-  console.log(JSON.stringify({ level: "info", msg: "shard scaler", stream: s.STREAM_NAME, ...outcome }));
-  // Kinesis publishes no shard count: the dashboard's capacity and usage lines read this one.
-  const metrics = emfLogger(stdoutSink, { StreamName: s.STREAM_NAME });
-  metrics.putMetric(OPEN_SHARDS_METRIC, outcome.decision.from, Unit.Count);
-  await metrics.flush();
+  return {
+    run: () => runShardScaler(port, config, { now: Date.now(), dryRun: s.DRY_RUN === "on" }),
+    stream: s.STREAM_NAME,
+  };
+}
+
+export async function handle(): Promise<ShardScalerOutcome> {
+  scaler ??= setUp();
+  const outcome = await scaler.run();
+  console.log(JSON.stringify({ level: "info", msg: "shard scaler", stream: scaler.stream, ...outcome }));
   return outcome;
 }

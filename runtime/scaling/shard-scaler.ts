@@ -6,7 +6,14 @@
  * is reported as a metric before the error propagates (the alarm's next notification, or
  * Lambda's retry, asks again). AWS calls sit behind a port (shard-scaler-aws.ts).
  */
-import { decideShardScaling, ShardDecision, ShardMetrics, ShardScalingConfig, StreamState } from "./shard-policy";
+import {
+  decideShardScaling,
+  recentUpdates,
+  ShardDecision,
+  ShardMetrics,
+  ShardScalingConfig,
+  StreamState,
+} from "./shard-policy";
 
 export interface ShardScalerPort {
   describeStream(): Promise<Pick<StreamState, "mode" | "status" | "openShards">>;
@@ -25,8 +32,6 @@ export interface ShardScalerOutcome {
   applied: boolean;
   dryRun: boolean;
 }
-
-const DAY_MS = 24 * 3600 * 1000;
 
 export async function runShardScaler(
   port: ShardScalerPort,
@@ -48,8 +53,8 @@ export async function runShardScaler(
     );
     throw error;
   }
-  // Only the last 24 hours count against the budget: older entries are dropped.
-  await port.recordUpdate([...history.filter((t) => options.now - t < DAY_MS), options.now]);
+  // Only calls inside the budget's window count: older entries are dropped.
+  await port.recordUpdate([...recentUpdates(history, options.now, config), options.now]);
   await port.rewriteAlarms(decision.to);
   return { decision, applied: true, dryRun: false };
 }

@@ -57,9 +57,18 @@ export class StreamMeter {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.polling = this.poll()
-        .catch(() => undefined) // A failed poll is retried next time; counts may run low meanwhile.
+        // An iterator that failed (expired after a pause, a shard gone) is not tried again:
+        // start over at the end of every open shard. The counts miss what came meanwhile.
+        .catch(() => this.restart())
+        .catch(() => undefined)
         .finally(() => this.schedule());
     }, this.pollMs);
+  }
+
+  private async restart(): Promise<void> {
+    this.iterators.clear();
+    this.seen.clear();
+    await this.discover("LATEST");
   }
 
   private async poll(): Promise<void> {

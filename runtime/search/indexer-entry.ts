@@ -4,15 +4,17 @@
  */
 import { KinesisEventRecord, BatchResponse } from "../consumer/lambda-batch";
 import { indexResults } from "./indexer";
-import { credentialsFromEnv, signedSearchHttp } from "./signed-search-http";
+import { searchHttpFromEnv } from "./signed-search-http";
+import { SearchHttp } from "./setup";
 
 const log = {
   error: (fields: object, msg: string) => console.error(JSON.stringify({ level: "error", msg, ...fields })),
 };
 
+/** Made on the first batch and kept: its connections serve the next batches. */
+let http: SearchHttp | undefined;
+
 export function handle(event: { Records: KinesisEventRecord[] }): Promise<BatchResponse> {
-  const endpoint = process.env.SEARCH_ENDPOINT;
-  if (!endpoint) throw new Error("SEARCH_ENDPOINT is not set");
-  const http = signedSearchHttp(endpoint, process.env.AWS_REGION ?? "us-east-1", async () => credentialsFromEnv());
+  http ??= searchHttpFromEnv();
   return indexResults(event.Records, http, log);
 }

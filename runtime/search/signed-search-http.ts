@@ -54,3 +54,15 @@ export function signedSearchHttp(
     },
   };
 }
+
+/**
+ * The client a Lambda of the search domain uses: its endpoint from SEARCH_ENDPOINT, the
+ * region Lambda sets, credentials read afresh for each signature (Lambda rotates them).
+ */
+export function searchHttpFromEnv(env: NodeJS.ProcessEnv = process.env): SearchHttp {
+  const { SEARCH_ENDPOINT: endpoint, AWS_REGION: region } = env;
+  if (!endpoint || !region) {
+    throw new Error("SEARCH_ENDPOINT and AWS_REGION must be set (the stack and the Lambda runtime set them)");
+  }
+  return signedSearchHttp(endpoint, region, async () => credentialsFromEnv(env));
+}

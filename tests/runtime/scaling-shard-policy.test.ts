@@ -100,6 +100,14 @@ describe("shard scaler policy", () => {
       /8 of 10 calls used in 24 h: the rest are kept for scale-ups/,
     ],
     [
+      "a shorter budget window (the local scale model) forgets older calls",
+      bytesAt(0.9),
+      { updates: Array.from({ length: 10 }, (_, i) => NOW - 150 * MIN - i) },
+      "scale-up",
+      8,
+      /usage/,
+    ],
+    [
       "a scale-up waits 5 minutes after a change",
       bytesAt(0.9),
       { updates: [NOW - 3 * MIN] },
@@ -119,7 +127,9 @@ describe("shard scaler policy", () => {
   ];
   for (const [name, metrics, state, action, to, reason] of table) {
     it(name, () => {
-      const decision = decideShardScaling(metrics, stream(state), config);
+      // The local scale model's window (144 min) for its own row; AWS's 24 h for the others.
+      const window = name.startsWith("a shorter budget window") ? { budgetWindowMinutes: 144 } : {};
+      const decision = decideShardScaling(metrics, stream(state), { ...config, ...window });
       expect(decision.action).to.equal(action);
       if (decision.action !== "none") {
         expect(decision.to).to.equal(to);

@@ -62,6 +62,8 @@ describe("scaling simulator", () => {
     const period = SHARD_SCALING_DEFAULTS.periodMinutes;
     const downs = result.events.filter((e) => e.scaler === "shards" && e.to < e.from);
     expect(result.maxIteratorAgeMs).to.be.greaterThan(60_000);
+    // It does scale down once they have caught up: the checks below are not vacuous.
+    expect(downs.length).to.be.greaterThan(0);
     for (const down of downs) {
       const window = result.minutes.slice(down.minute - period + 1, down.minute + 1);
       expect(Math.max(...window.map((m) => m.iteratorAgeMs)), `scale-down at ${down.minute}`).to.be.at.most(60_000);
