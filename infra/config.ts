@@ -8,11 +8,14 @@ import { STREAM_LIMITS, StreamMode } from "../runtime/kinesis/limits";
 import { Compatibility } from "../runtime/schema/compatibility-mode";
 import { CONFIG_KEYS, ConfigKey, DEFAULT_MAX_SHARDS_FACTOR, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
 import { fargateSizeProblem } from "./fargate";
-import { FLINK_LIMITS, kpusFor } from "./flink-limits";
+import { FLINK_LIMITS } from "./flink-limits";
+import { kpus } from "../runtime/scaling/flink-policy";
 import { JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "../runtime/hotspots/job-config";
 
 /** The shard scaler of a PROVISIONED stream. */
 export interface ShardScalerConfig {
+  /** The shard count the stream is created with: the alarms' math starts from it. */
+  initialShards: number;
   minShards: number;
   maxShards: number;
   dryRun: boolean;
@@ -299,7 +302,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   if (
     flink.parallelism !== undefined &&
     flink.parallelismPerKpu !== undefined &&
-    kpusFor(flink.parallelism, flink.parallelismPerKpu) > FLINK_LIMITS.maxKpus
+    kpus(flink.parallelism, flink.parallelismPerKpu) > FLINK_LIMITS.maxKpus
   ) {
     problems.push(
       `flinkParallelism must fit in ${FLINK_LIMITS.maxKpus} KPUs at flinkParallelismPerKpu ${flink.parallelismPerKpu} (at most ${FLINK_LIMITS.maxKpus * flink.parallelismPerKpu}), got ${flink.parallelism}`,
@@ -333,11 +336,16 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     config: {
       stream: {
         mode: required(mode),
-        shardCount: mode === "PROVISIONED" ? (shardCount ?? DEFAULT_PROVISIONED_SHARDS) : undefined,
+        shardCount: mode === "PROVISIONED" ? baseShards : undefined,
         retentionHours: required(retentionHours),
         kmsKeyArn,
         scaler: scaled
-          ? { minShards: required(minShards), maxShards: scaleLimit, dryRun: shardScalerDryRun === "on" }
+          ? {
+              initialShards: baseShards,
+              minShards: required(minShards),
+              maxShards: scaleLimit,
+              dryRun: shardScalerDryRun === "on",
+            }
           : undefined,
       },
       network: { natGateways: required(natGateways) },

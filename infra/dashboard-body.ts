@@ -8,6 +8,8 @@
 import { STREAM_LIMITS } from "../runtime/kinesis/limits";
 import { METRICS_NAMESPACE } from "../runtime/metrics/namespace";
 import { OPEN_SHARDS_METRIC } from "../runtime/scaling/shard-scaler-aws";
+import { SHARD_SCALING_DEFAULTS } from "../runtime/scaling/shard-policy";
+import { consumerLagQuery, usageExpression } from "../runtime/scaling/usage-alarms";
 
 export interface DashboardNames {
   region: string;
@@ -18,8 +20,8 @@ export interface DashboardNames {
   processingService?: string;
   flinkApplication?: string;
   searchDomain?: string;
-  /** The stream's configured shard count: the capacity line until the scaler reports one. */
-  shards: number;
+  /** A PROVISIONED stream's configured shard count (the capacity line until the scaler reports one); unset on ON_DEMAND, which has no fixed capacity. */
+  shards?: number;
 }
 
 type Metric = (string | { expression?: string; id?: string; label?: string; visible?: boolean; stat?: string })[];
@@ -84,53 +86,61 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
       "Sum",
     ),
     widget(
-      "Stream: incoming bytes and records vs shard capacity (per minute)",
+      "Stream: incoming bytes and records" + (n.shards ? " vs shard capacity (per minute)" : " (per minute)"),
       [
         kinesis("IncomingBytes", "bytes", "Sum"),
         kinesis("IncomingRecords", "records", "Sum"),
-        shards,
-        shardCount,
-        [
-          {
-            expression: `shards * ${STREAM_LIMITS.shardIngestBytesPerSecond * PERIOD}`,
-            id: "byteCapacity",
-            label: "byte capacity",
-          },
-        ],
-        [
-          {
-            expression: `shards * ${STREAM_LIMITS.shardIngestRecordsPerSecond * PERIOD}`,
-            id: "recordCapacity",
-            label: "record capacity",
-          },
-        ],
+        ...(n.shards
+          ? [
+              shards,
+              shardCount,
+              [
+                {
+                  expression: `shards * ${STREAM_LIMITS.shardIngestBytesPerSecond * PERIOD}`,
+                  id: "byteCapacity",
+                  label: "byte capacity",
+                },
+              ],
+              [
+                {
+                  expression: `shards * ${STREAM_LIMITS.shardIngestRecordsPerSecond * PERIOD}`,
+                  id: "recordCapacity",
+                  label: "record capacity",
+                },
+              ],
+            ]
+          : []),
       ],
       "Sum",
     ),
-    widget(
-      "Stream: usage factor and shard count",
-      [
-        kinesis("IncomingBytes", "bytes", "Sum"),
-        kinesis("IncomingRecords", "records", "Sum"),
-        shards,
-        shardCount,
-        [
-          {
-            expression: `MAX([FILL(bytes, 0) / (${STREAM_LIMITS.shardIngestBytesPerSecond * PERIOD} * shards), FILL(records, 0) / (${STREAM_LIMITS.shardIngestRecordsPerSecond * PERIOD} * shards)])`,
-            id: "usage",
-            label: "usage factor (scale up at 0.75, down below 0.25)",
-          },
-        ],
-      ],
-      "Sum",
-    ),
+    ...(n.shards
+      ? [
+          widget(
+            "Stream: usage factor and shard count",
+            [
+              kinesis("IncomingBytes", "bytes", "Sum"),
+              kinesis("IncomingRecords", "records", "Sum"),
+              shards,
+              shardCount,
+              [
+                {
+                  expression: usageExpression("shards", PERIOD / 60),
+                  id: "usage",
+                  label: `usage factor (scale up at ${SHARD_SCALING_DEFAULTS.scaleUpAt}, down below ${SHARD_SCALING_DEFAULTS.scaleDownBelow})`,
+                },
+              ],
+            ],
+            "Sum",
+          ),
+        ]
+      : []),
     widget("Stream: iterator age (ms)", [kinesis("GetRecords.IteratorAgeMilliseconds", "age", "Maximum")], "Maximum"),
     widget(
       "Processing: consumer lag by shard (MillisBehindLatest)",
       [
         [
           {
-            expression: `SELECT MAX(MillisBehindLatest) FROM ${METRICS_NAMESPACE} WHERE Service = 'processing' AND StreamName = '${n.streamName}' GROUP BY ShardId`,
+            expression: consumerLagQuery(METRICS_NAMESPACE, n.streamName, true),
             id: "lag",
             label: "ms behind",
           },

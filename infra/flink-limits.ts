@@ -14,8 +14,3 @@ export const FLINK_LIMITS = {
 /** Checkpoints every minute, as the reference application: a restart replays at most that. */
 export const CHECKPOINT_INTERVAL_MS = 60_000;
 export const MIN_PAUSE_BETWEEN_CHECKPOINTS_MS = 5_000;
-
-/** KPUs an application of this parallelism takes (rounded up), as Managed Flink counts them. */
-export function kpusFor(parallelism: number, parallelismPerKpu: number): number {
-  return Math.ceil(parallelism / parallelismPerKpu);
-}

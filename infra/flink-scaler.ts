@@ -11,7 +11,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { FLINK_SCALING_DEFAULTS } from "../runtime/scaling/flink-policy";
 import { FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
 import { scalerFunction } from "./scaler-function";
-import { METRIC_READ_ACTIONS } from "./shard-scaler";
 
 /** What the function calls on the application. */
 export const FLINK_SCALER_ACTIONS = [
@@ -110,10 +109,7 @@ export class FlinkScaler extends pulumi.ComponentResource {
           OUT_PERIODS: String(args.outPeriods),
           DRY_RUN: args.dryRun ? "on" : "off",
         },
-        statements: [
-          { sid: "Application", actions: FLINK_SCALER_ACTIONS, resources: [args.application.arn] },
-          { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] },
-        ],
+        statements: [{ sid: "Application", actions: FLINK_SCALER_ACTIONS, resources: [args.application.arn] }],
         topic: this.topic,
         logRetentionDays: args.logRetentionDays,
         tags: args.tags,

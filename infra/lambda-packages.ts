@@ -5,15 +5,17 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { REPO_ROOT } from "../runtime/repo-root";
 
-const REPO_ROOT = path.resolve(__dirname, "..");
+/** The production dependencies, read once. */
+const DEPENDENCIES = Object.keys(
+  (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> })
+    .dependencies,
+);
 
 /** The production dependencies other than `keep`: CallbackFunction's extraExcludePackages. */
 export function packagesExcept(keep: readonly string[]): string[] {
-  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
-  };
-  const unknown = keep.filter((name) => !(name in manifest.dependencies));
+  const unknown = keep.filter((name) => !DEPENDENCIES.includes(name));
   if (unknown.length > 0) throw new Error(`not production dependencies of package.json: ${unknown.join(", ")}`);
-  return Object.keys(manifest.dependencies).filter((name) => !keep.includes(name));
+  return DEPENDENCIES.filter((name) => !keep.includes(name));
 }

@@ -11,6 +11,7 @@ import { METRICS_NAMESPACE } from "../runtime/metrics/namespace";
 import { FLINK_FAILURE_METRIC, FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
 import { FAILURE_METRIC } from "../runtime/scaling/shard-scaler-aws";
 import { dashboardBody } from "./dashboard-body";
+import { consumerLagQuery } from "../runtime/scaling/usage-alarms";
 
 /** A minute behind, as the issue and the Flink scaler measure it. */
 export const BEHIND_ALERT_MS = 60_000;
@@ -18,7 +19,11 @@ export const BEHIND_ALERT_MS = 60_000;
 export interface ObservabilityArgs {
   clusterName: pulumi.Input<string>;
   streamName: pulumi.Input<string>;
-  shards: number;
+  /** A PROVISIONED stream's shard count; unset on ON_DEMAND. */
+  shards?: number;
+  /** Which scalers exist: their failure alarms exist with them. */
+  shardScaler: boolean;
+  flinkScaler: boolean;
   ingestService: pulumi.Input<string>;
   processingService?: pulumi.Input<string>;
   flinkApplication?: pulumi.Input<string>;
@@ -65,7 +70,9 @@ export class Observability extends pulumi.ComponentResource {
       metricQueries: [
         {
           id: "lag",
-          expression: pulumi.interpolate`SELECT MAX(MillisBehindLatest) FROM ${METRICS_NAMESPACE} WHERE Service = 'processing' AND StreamName = '${args.streamName}'`,
+          expression: pulumi
+            .output(args.streamName)
+            .apply((stream) => consumerLagQuery(METRICS_NAMESPACE, stream, false)),
           period: 60,
           returnData: true,
         },
@@ -84,16 +91,17 @@ export class Observability extends pulumi.ComponentResource {
         datapointsToAlarm: 3,
       },
     );
-    alarm("shard-scaler-failures", "The shard scaler could not change the shard count", {
-      namespace: METRICS_NAMESPACE,
-      metricName: FAILURE_METRIC,
-      dimensions: { StreamName: args.streamName },
-      statistic: "Sum",
-      period: 300,
-      threshold: 0,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-    });
+    if (args.shardScaler)
+      alarm("shard-scaler-failures", "The shard scaler could not change the shard count", {
+        namespace: METRICS_NAMESPACE,
+        metricName: FAILURE_METRIC,
+        dimensions: { StreamName: args.streamName },
+        statistic: "Sum",
+        period: 300,
+        threshold: 0,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+      });
     if (args.flinkApplication) {
       alarm("flink-behind", "The hot-spot Flink job is more than a minute behind the stream for 5 minutes", {
         namespace: FLINK_NAMESPACE,
@@ -103,16 +111,17 @@ export class Observability extends pulumi.ComponentResource {
         period: 60,
         threshold: BEHIND_ALERT_MS,
       });
-      alarm("flink-scaler-failures", "The Flink scaler could not change the parallelism", {
-        namespace: METRICS_NAMESPACE,
-        metricName: FLINK_FAILURE_METRIC,
-        dimensions: { Application: args.flinkApplication },
-        statistic: "Sum",
-        period: 300,
-        threshold: 0,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-      });
+      if (args.flinkScaler)
+        alarm("flink-scaler-failures", "The Flink scaler could not change the parallelism", {
+          namespace: METRICS_NAMESPACE,
+          metricName: FLINK_FAILURE_METRIC,
+          dimensions: { Application: args.flinkApplication },
+          statistic: "Sum",
+          period: 300,
+          threshold: 0,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+        });
     }
 
     const region = aws.getRegionOutput({}, parent).region;

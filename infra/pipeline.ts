@@ -16,7 +16,6 @@ import { SearchIndexer } from "./search-indexer";
 import { ReplayTask } from "./replay-task";
 import { ShardScaler } from "./shard-scaler";
 import { Observability } from "./observability";
-import { DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 
@@ -61,7 +60,6 @@ export function definePipeline(config: PipelineConfig): Pipeline {
   const scaler = config.stream.scaler
     ? new ShardScaler("shard-scaler", {
         stream,
-        initialShards: config.stream.shardCount ?? DEFAULT_PROVISIONED_SHARDS,
         ...config.stream.scaler,
         logRetentionDays: config.services.logRetentionDays,
         tags,
@@ -99,7 +97,9 @@ export function definePipeline(config: PipelineConfig): Pipeline {
   const observability = new Observability("operations", {
     clusterName: cluster.name,
     streamName: stream.name,
-    shards: config.stream.shardCount ?? DEFAULT_PROVISIONED_SHARDS,
+    shards: config.stream.shardCount,
+    shardScaler: scaler !== undefined,
+    flinkScaler: config.analytics?.flink.scaler !== undefined,
     ingestService: ingest.service.service.name,
     processingService: processing.service?.service.name,
     flinkApplication: hotspots?.flink.application.name,

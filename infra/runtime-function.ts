@@ -10,12 +10,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { REPO_ROOT } from "../runtime/repo-root";
 import { SERVICE_ENTRYPOINTS } from "../runtime/services";
 import { writableLogGroup } from "./fargate-task";
 import { packagesExcept } from "./lambda-packages";
 import { serviceRole } from "./service-role";
-
-const REPO_ROOT = path.resolve(__dirname, "..");
 
 type LambdaModule =
   "processingLambda" | "searchSetupLambda" | "searchIndexerLambda" | "shardScalerLambda" | "flinkScalerLambda";

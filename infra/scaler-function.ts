@@ -47,12 +47,16 @@ export function scheduleFunction(
   return rule;
 }
 
+/** Every scaler reads its metrics; GetMetricData has no resource-level permission: "*". */
+export const METRIC_READ_ACTIONS = ["cloudwatch:GetMetricData"] as const;
+
 /** Packages a scaler function loads besides the runtime (the SDK comes with Lambda). */
 export const SCALER_PACKAGES = ["aws-embedded-metrics"] as const;
 
 /**
  * A scaler's function: the runtime module, one run at a time (two runs would decide on the
- * same state and both change it), exactly `statements`, woken by `topic` and the schedule.
+ * same state and both change it), exactly `statements` plus reading metrics, woken by
+ * `topic` and the schedule.
  */
 export function scalerFunction(
   name: string,
@@ -67,7 +71,7 @@ export function scalerFunction(
     { ...args, packages: SCALER_PACKAGES, memorySize: 256, timeout: 60, reservedConcurrency: 1 },
     owner,
   );
-  grant(name, fn.role, args.statements, owner);
+  grant(name, fn.role, [...args.statements, { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] }], owner);
   subscribeFunction(name, args.topic, fn.function, owner);
   scheduleFunction(name, fn.function, args.tags, owner);
   return fn.function;

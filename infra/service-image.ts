@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
+import { REPO_ROOT } from "../runtime/repo-root";
 import { grant } from "./grants";
 
 /** What the ECS agent needs to pull an image. GetAuthorizationToken has no resource scope. */
@@ -18,7 +19,7 @@ export const IMAGE_PULL_ACTIONS = [
 export const REGISTRY_LOGIN_ACTIONS = ["ecr:GetAuthorizationToken"] as const;
 
 /** The repository root: the Docker build context. */
-export const BUILD_CONTEXT = path.resolve(__dirname, "..");
+export const BUILD_CONTEXT = REPO_ROOT;
 
 export interface ServiceImageArgs {
   tags: Record<string, string>;

@@ -21,8 +21,6 @@ export const SHARD_SCALER_STREAM_ACTIONS = [
   "kinesis:ListTagsForStream",
   "kinesis:AddTagsToStream",
 ] as const;
-/** GetMetricData has no resource-level permission: it is granted on "*". */
-export const METRIC_READ_ACTIONS = ["cloudwatch:GetMetricData"] as const;
 export const ALARM_WRITE_ACTIONS = ["cloudwatch:PutMetricAlarm"] as const;
 
 export interface ShardScalerArgs {
@@ -91,7 +89,6 @@ export class ShardScaler extends pulumi.ComponentResource {
         },
         statements: [
           { sid: "Stream", actions: SHARD_SCALER_STREAM_ACTIONS, resources: [args.stream.arn] },
-          { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] },
           { sid: "Alarms", actions: ALARM_WRITE_ACTIONS, resources: [this.scaleUp.arn, this.scaleDown.arn] },
         ],
         topic: this.topic,

@@ -65,6 +65,14 @@ describe("dashboard body", () => {
     );
   });
 
+  it("an on-demand stream (no fixed capacity) gets its traffic without capacity lines, and no usage widget", () => {
+    const onDemand = dashboardBody({ ...names, shards: undefined });
+    const titles = onDemand.widgets.map((w) => w.properties.title);
+    expect(titles).to.include("Stream: incoming bytes and records (per minute)");
+    expect(titles).to.not.include("Stream: usage factor and shard count");
+    expect(JSON.stringify(onDemand)).to.not.contain("Capacity");
+  });
+
   it("leaves out the Flink and OpenSearch rows without analytics, and processing in lambda mode", () => {
     const bare = dashboardBody({
       ...names,
@@ -135,6 +143,14 @@ describe("Observability", () => {
     expect(run.outputs.cloudwatchDashboardUrl).to.equal(
       `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=${dashboard.inputs.dashboardName}`,
     );
+  });
+
+  it("no failure alarm for a scaler that does not exist", async () => {
+    const { recorded } = await runPipeline({ shardScaler: "off", flinkScaler: "off" });
+    const names = recorded.all(ALARM).map((a) => a.name);
+    expect(names).to.include("operations-flink-behind");
+    expect(names).to.not.include("operations-shard-scaler-failures");
+    expect(names).to.not.include("operations-flink-scaler-failures");
   });
 
   it("refuses an alert address that is not one", async () => {
