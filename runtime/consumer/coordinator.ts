@@ -5,7 +5,8 @@
  * one partition key are processed in order across a reshard. The protocol is written out
  * in leases/LEASES.md.
  */
-import { KinesisClient, ListShardsCommand, Shard } from "@aws-sdk/client-kinesis";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { listAllShards } from "../kinesis/list-shards";
 import { HeldLease } from "./leases/held-lease";
 import { Checkpoint, Lease, TRIM_HORIZON } from "./leases/lease";
 import { LeaseTable } from "./leases/lease-table";
@@ -106,15 +107,7 @@ export class Coordinator {
 
   /** Creates a lease for every shard that has none: roots at the initial position, children at their start. */
   private async syncShards(): Promise<void> {
-    const shards: Shard[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.kinesis.send(
-        new ListShardsCommand(token ? { NextToken: token } : { StreamName: this.options.streamName }),
-      );
-      shards.push(...(page.Shards ?? []));
-      token = page.NextToken;
-    } while (token);
+    const shards = await listAllShards(this.kinesis, this.options.streamName);
     const known = new Set((await this.table.list()).map((l) => l.leaseKey));
     const listed = new Set(shards.map((s) => s.ShardId!));
     for (const shard of shards) {

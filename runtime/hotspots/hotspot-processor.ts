@@ -8,7 +8,7 @@
 import { Logger } from "pino";
 import loggingProcessor, { ProcessorModule } from "../consumer/logging-processor";
 import { readHotspotSettings } from "./hotspot-settings";
-import { serveHotspots } from "./hotspots-server";
+import { serveJson } from "../json-endpoint";
 import { LiveHotspots } from "./live-hotspots";
 
 const hotspotProcessor: ProcessorModule = (context) => {
@@ -32,7 +32,7 @@ const hotspotProcessor: ProcessorModule = (context) => {
 };
 
 function serve(port: number, job: LiveHotspots, log: Logger): void {
-  serveHotspots(port, () => job.view()).then(
+  serveJson(port, "/hotspots", () => job.view()).then(
     // No signal handler here: the endpoint closes with the process, which exits once the
     // worker has drained (runtime/consumer/main.ts). A SIGTERM listener of ours would also
     // keep a signal that comes before the worker's own handler from ending the process.

@@ -89,10 +89,6 @@ export class AggregateBuilder {
   private readonly records: UserRecord[] = [];
   private bodyBytes = 0;
 
-  get count(): number {
-    return this.records.length;
-  }
-
   /** Size of the Kinesis record data this aggregate encodes to (magic + protobuf + MD5). */
   get size(): number {
     return KPL_MAGIC.length + this.bodyBytes + MD5_BYTES;

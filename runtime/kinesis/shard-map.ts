@@ -47,10 +47,6 @@ export class ShardMap {
     return undefined;
   }
 
-  has(shardId: string): boolean {
-    return this.shards.some((s) => s.shardId === shardId);
-  }
-
   /** True when `shardId` is open in this map and its range holds `hashKey`. */
   holds(shardId: string, hashKey: bigint): boolean {
     const s = this.shardFor(hashKey);

@@ -2,7 +2,8 @@
  * The producer's only contact with Kinesis: PutRecords and ListShards, in the shapes the
  * producer thinks in. Tests swap it for fakes that throttle or fail on purpose.
  */
-import { KinesisClient, ListShardsCommand, PutRecordsCommand, Shard } from "@aws-sdk/client-kinesis";
+import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { listAllShards } from "../kinesis/list-shards";
 import { ShardMap } from "../kinesis/shard-map";
 
 export interface PutEntry {
@@ -41,17 +42,7 @@ export function kinesisPort(client: KinesisClient, streamName: string): KinesisP
       );
     },
     async shardMap() {
-      const shards: Shard[] = [];
-      let token: string | undefined;
-      do {
-        // ListShards takes either the stream name or a NextToken, never both.
-        const page = await client.send(
-          new ListShardsCommand(token ? { NextToken: token } : { StreamName: streamName }),
-        );
-        shards.push(...(page.Shards ?? []));
-        token = page.NextToken;
-      } while (token);
-      return ShardMap.fromListShards(shards);
+      return ShardMap.fromListShards(await listAllShards(client, streamName));
     },
   };
 }

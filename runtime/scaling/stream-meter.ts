@@ -5,13 +5,8 @@
  * bytes (data plus partition key, as Kinesis counts a record against the shard's limit).
  * For the local shard scaler only: on AWS the scaler reads CloudWatch.
  */
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  KinesisClient,
-  ListShardsCommand,
-  Shard,
-} from "@aws-sdk/client-kinesis";
+import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from "@aws-sdk/client-kinesis";
+import { listAllShards } from "../kinesis/list-shards";
 
 export interface MeterReading {
   records: number;
@@ -90,15 +85,7 @@ export class StreamMeter {
   }
 
   private async discover(position: "LATEST" | "TRIM_HORIZON"): Promise<void> {
-    const shards: Shard[] = [];
-    let token: string | undefined;
-    do {
-      const out = await this.kinesis.send(
-        new ListShardsCommand(token ? { NextToken: token } : { StreamName: this.streamName }),
-      );
-      shards.push(...(out.Shards ?? []));
-      token = out.NextToken;
-    } while (token);
+    const shards = await listAllShards(this.kinesis, this.streamName);
     for (const shard of shards) {
       const id = shard.ShardId!;
       if (this.seen.has(id) || shard.SequenceNumberRange?.EndingSequenceNumber) continue;
