@@ -40,6 +40,8 @@ export class Coordinator {
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
   private cycle: Promise<void> = Promise.resolve();
+  /** Tasks queued or running in `cycle`: one of each at a time. */
+  private readonly queued = new Set<string>();
 
   constructor(
     private readonly kinesis: KinesisClient,
@@ -68,9 +70,9 @@ export class Coordinator {
   async start(): Promise<void> {
     await this.syncShards();
     await this.takeLeases();
-    this.every(this.renewIntervalMs, () => this.renewLeases());
-    this.every(this.takeIntervalMs, () => this.takeLeases());
-    this.every(this.options.shardSyncIntervalMs, () => this.syncShards());
+    this.every("renew", this.renewIntervalMs, () => this.renewLeases());
+    this.every("take", this.takeIntervalMs, () => this.takeLeases());
+    this.every("sync", this.options.shardSyncIntervalMs, () => this.syncShards());
   }
 
   /** Shards this worker holds now. */
@@ -85,22 +87,30 @@ export class Coordinator {
   async shutdown(timeoutMs: number): Promise<void> {
     this.stopping = true;
     this.timers.forEach(clearInterval);
-    await this.cycle.catch(() => undefined);
-    const ended = Promise.all([...this.consumers.values()].map((c) => c.shutdown().catch(() => undefined)));
-    const idle = [...this.held.values()].filter((h) => !this.consumers.has(h.shardId));
-    await Promise.race([
-      Promise.all([ended, ...idle.map((h) => h.release().catch(() => undefined))]),
-      new Promise((r) => setTimeout(r, timeoutMs)),
-    ]);
+    // The cycle under way finishes first (a take may still add a lease to release), but
+    // inside the time limit: a slow Scan must not hold the shutdown past it.
+    const drain = async () => {
+      await this.cycle.catch(() => undefined);
+      const ended = Promise.all([...this.consumers.values()].map((c) => c.shutdown().catch(() => undefined)));
+      const idle = [...this.held.values()].filter((h) => !this.consumers.has(h.shardId));
+      await Promise.all([ended, ...idle.map((h) => h.release().catch(() => undefined))]);
+    };
+    await Promise.race([drain(), new Promise((r) => setTimeout(r, timeoutMs))]);
   }
 
-  /** Runs `task` every `ms`, one cycle at a time, errors logged and not fatal. */
-  private every(ms: number, task: () => Promise<void>): void {
+  /**
+   * Runs `task` every `ms`, one cycle at a time, errors logged and not fatal. A task still
+   * queued or running when its next tick comes skips that tick: a slow Scan must not pile
+   * up a backlog of cycles that renewals then wait behind.
+   */
+  private every(name: string, ms: number, task: () => Promise<void>): void {
     const timer = setInterval(() => {
-      if (this.stopping) return;
+      if (this.stopping || this.queued.has(name)) return;
+      this.queued.add(name);
       this.cycle = this.cycle
         .then(task)
-        .catch((e) => this.events.log("warn", "coordinator cycle failed; next cycle retries", { err: String(e) }));
+        .catch((e) => this.events.log("warn", "coordinator cycle failed; next cycle retries", { err: String(e) }))
+        .finally(() => this.queued.delete(name));
     }, ms);
     this.timers.push(timer);
   }
