@@ -13,7 +13,8 @@ import { ConsumerRecord } from "./record-processor";
 
 export class SchemaDecoder {
   constructor(
-    private readonly deadLetters: DeadLetters,
+    /** Also where the shard consumer sends corrupt aggregates. */
+    readonly deadLetters: DeadLetters,
     /** Undefined when no registry is configured: registry records then go to dead letters. */
     private readonly source?: SchemaSource,
   ) {}

@@ -73,7 +73,7 @@ export class ShardConsumer {
       }
       if (this.lease.lost) break;
       if (batch.millisBehindLatest !== undefined) this.events.behind(this.shardId, batch.millisBehindLatest);
-      const users = this.userRecords(batch.records, start);
+      const users = await this.userRecords(batch.records, start);
       const records = this.decoder && users.length > 0 ? await this.decoder.decode(users) : users;
       if (records.length > 0) await this.process(records, batch.millisBehindLatest);
       if (batch.shardEnded && !this.lease.lost) return this.endShard();
@@ -88,7 +88,7 @@ export class ShardConsumer {
   }
 
   /** De-aggregates, and drops what the checkpoint says was processed (a restart mid-aggregate). */
-  private userRecords(batch: StreamRecord[], start: Checkpoint): ConsumerRecord[] {
+  private async userRecords(batch: StreamRecord[], start: Checkpoint): Promise<ConsumerRecord[]> {
     const out: ConsumerRecord[] = [];
     for (const r of batch) {
       let users;
@@ -96,12 +96,23 @@ export class ShardConsumer {
         users = deaggregate(r);
       } catch (e) {
         if (!(e instanceof AggregationError)) throw e;
-        // Corrupt, not plain: logged with where it is, counted, and never stops the worker.
-        this.events.log("error", "skipping a corrupt aggregated record", {
-          shardId: this.shardId,
-          sequenceNumber: r.sequenceNumber,
-          err: e.message,
-        });
+        // Corrupt, not plain: to the dead letters with its bytes (logged, counted, kept in
+        // the dead-letter file where one is set); it never stops the worker.
+        if (this.decoder) {
+          await this.decoder.deadLetters.add({
+            shardId: this.shardId,
+            sequenceNumber: r.sequenceNumber,
+            partitionKey: r.partitionKey,
+            reason: `corrupt aggregated record: ${e.message}`,
+            data: Buffer.from(r.data).toString("base64"),
+          });
+        } else {
+          this.events.log("error", "skipping a corrupt aggregated record", {
+            shardId: this.shardId,
+            sequenceNumber: r.sequenceNumber,
+            err: e.message,
+          });
+        }
         this.events.skipped(this.shardId, 1);
         continue;
       }
