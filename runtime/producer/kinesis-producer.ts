@@ -94,6 +94,8 @@ export class KinesisProducer {
   private flushDue = false;
   /** Records waiting out a backoff before they are sent again. */
   private readonly retrying = new Map<NodeJS.Timeout, Pending>();
+  /** Batches inside a PutRecords call: a shutdown that gives up must fail their records too. */
+  private readonly flying = new Set<Entry[]>();
   private refreshTimer?: NodeJS.Timeout;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
@@ -215,6 +217,8 @@ export class KinesisProducer {
   }
 
   private settle(p: Pending, done: () => void): void {
+    if (p.settled) return;
+    p.settled = true;
     this.pendingRecords--;
     this.pendingBytes -= p.bytes;
     done();
@@ -309,6 +313,7 @@ export class KinesisProducer {
 
   private async putBatch(batch: Entry[]): Promise<void> {
     this.inFlight++;
+    this.flying.add(batch);
     this.counters.putRecordsCalls++;
     let results: PutResult[] | undefined;
     let callError: string | undefined;
@@ -321,6 +326,9 @@ export class KinesisProducer {
       results = undefined;
     }
     this.inFlight--;
+    // Given up on by a shutdown while the call hung: its records were failed (and may be in
+    // the stream all the same: at least once, as for any 503 the client retries).
+    if (!this.flying.delete(batch)) return;
     if (!results) {
       batch.forEach((entry) => this.retry(entry.records, callError!));
     } else {
@@ -446,7 +454,10 @@ export class KinesisProducer {
       ...this.unrouted,
       ...this.ready.flatMap((e) => e.records),
       ...this.buffers.sealAll().flatMap((e) => e.records),
+      // A call that has not answered by now (a hung connection) must not hold the drain.
+      ...[...this.flying].flatMap((batch) => batch.flatMap((e) => e.records)),
     ];
+    this.flying.clear();
     this.retrying.clear();
     this.unrouted = [];
     this.ready = [];

@@ -18,6 +18,8 @@ export interface Pending {
   /** Times it has been sent and had to be sent again. */
   retries: number;
   lastError?: string;
+  /** Set once resolved or rejected: a shutdown may give up on a record whose call answers later. */
+  settled?: boolean;
   resolve(ack: Ack): void;
   reject(error: Error): void;
 }

@@ -218,4 +218,28 @@ describe("KinesisProducer", () => {
     expect(await Promise.all(results)).to.satisfy((r: string[]) => r.every((m) => m.startsWith("shutdown:")));
     expect(producer.pending.records).to.equal(0);
   });
+
+  it("close() also gives up on records inside a PutRecords call that never answers, and ignores a late answer", async () => {
+    const kinesis = new FakeKinesis(1);
+    let answer: (() => void) | undefined;
+    const realPut = kinesis.putRecords.bind(kinesis);
+    kinesis.putRecords = (entries) => new Promise((resolve) => (answer = () => resolve(realPut(entries))));
+    const producer = await started(kinesis);
+    const results = Array.from({ length: 5 }, (_, i) =>
+      producer.put(record(i)).then(
+        () => "ok",
+        (e: Error) => e.message,
+      ),
+    );
+    void producer.flush();
+    const closing = producer.close(100);
+    expect(await closing).to.deep.equal({ unsent: 5 });
+    expect(await Promise.all(results)).to.satisfy((r: string[]) => r.every((m) => m.startsWith("shutdown:")));
+    expect(producer.pending.records).to.equal(0);
+    // The hung call answers after all: nothing is acknowledged twice or counted below zero.
+    answer!();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(producer.pending.records).to.equal(0);
+    expect(producer.takeStats().userRecordsAcknowledged).to.equal(0);
+  });
 });
