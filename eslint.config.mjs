@@ -22,4 +22,21 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "off",
     },
   },
+  {
+    // The local page's scripts run in the browser, as plain scripts (no bundler).
+    files: ["runtime/local/page/static/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: {
+        window: "readonly",
+        document: "readonly",
+        fetch: "readonly",
+        EventSource: "readonly",
+        Intl: "readonly",
+        Node: "readonly",
+        Chart: "readonly",
+        NycMap: "readonly",
+      },
+    },
+  },
 );

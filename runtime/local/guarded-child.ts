@@ -17,6 +17,8 @@ export interface GuardedChild {
   stop(): Promise<void>;
   /** The last few KB of its stdout and stderr, for error messages. */
   recentOutput(): string;
+  /** Calls `listener` with every whole line the child writes to stdout from now on (its EMF metrics). */
+  onStdoutLine(listener: (line: string) => void): void;
 }
 
 export interface GuardedChildOptions {
@@ -55,6 +57,14 @@ export function spawnGuarded(options: GuardedChildOptions): GuardedChild {
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
+  const lineListeners: ((line: string) => void)[] = [];
+  let partial = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    if (lineListeners.length === 0) return;
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) for (const listener of lineListeners) listener(line);
+  });
   // An EPIPE on the lifeline after the child died is expected; do not let it crash the stack.
   child.stdin.on("error", () => undefined);
 
@@ -92,7 +102,14 @@ export function spawnGuarded(options: GuardedChildOptions): GuardedChild {
       child.stdin.destroy();
     })());
 
-  return { name: options.name, pid, exited, stop, recentOutput: () => output };
+  return {
+    name: options.name,
+    pid,
+    exited,
+    stop,
+    recentOutput: () => output,
+    onStdoutLine: (listener) => lineListeners.push(listener),
+  };
 }
 
 /** True if `promise` settles within `ms`. */

@@ -8,6 +8,7 @@ import { compiledEntrypoint } from "../services";
 import { LOCAL_REGION } from "./emulators";
 import { answersOk, waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
+import { LOCAL_METRICS_INTERVAL_MS } from "./local-env";
 
 export interface IngestChild extends GuardedChild {
   url: string;
@@ -44,6 +45,8 @@ export async function startIngest(options: IngestChildOptions): Promise<IngestCh
       PORT: String(options.port),
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
+      // Often enough for the live page's charts (the default is a minute, as on AWS).
+      METRICS_INTERVAL_MS: String(LOCAL_METRICS_INTERVAL_MS),
       ...(options.schema
         ? { SCHEMA_NAME: options.schema.name, SCHEMA_REGISTRY_FILE: options.schema.registryFile }
         : {}),

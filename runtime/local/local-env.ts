@@ -14,6 +14,8 @@ export interface LocalConfig {
   hotspotsPort: number;
   /** Port of GET /scaling-events, the local shard scaler's decisions. */
   scalerPort: number;
+  /** Port of the live page. */
+  pagePort: number;
   shardCount: number;
   streamName: string;
   stateDir: string;
@@ -22,6 +24,9 @@ export interface LocalConfig {
   /** Pace of the taxi replay; undefined when it is off (LOCAL_REPLAY_SPEEDUP=0). */
   replaySpeedup?: number;
 }
+
+/** How often the local services write their EMF metrics: the live page's resolution. */
+export const LOCAL_METRICS_INTERVAL_MS = 2000;
 
 /** kinesis-local refuses more than its SHARD_LIMIT (50) shards per account. */
 export const MAX_LOCAL_SHARDS = 50;
@@ -57,6 +62,12 @@ export const LOCAL_VARIABLES = [
     fallback: "3002",
     allowed: "a port from 1 to 65535",
     purpose: "port of GET /scaling-events (on 127.0.0.1): the local shard scaler's decisions, as JSON",
+  },
+  {
+    name: "LOCAL_PAGE_PORT",
+    fallback: "3000",
+    allowed: "a port from 1 to 65535",
+    purpose: "port of the live page (on 127.0.0.1): throughput, shards, leases, hot spots on a map, and controls",
   },
   {
     name: "LOCAL_SHARDS",
@@ -124,6 +135,7 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
   const ingestPort = integer("LOCAL_INGEST_PORT", 1, 65535);
   const hotspotsPort = integer("LOCAL_HOTSPOTS_PORT", 1, 65535);
   const scalerPort = integer("LOCAL_SCALER_PORT", 1, 65535);
+  const pagePort = integer("LOCAL_PAGE_PORT", 1, 65535);
   // Each port must differ from the ones before it; the message names the first it repeats.
   const ports = [
     ["LOCAL_KINESIS_PORT", kinesisPort],
@@ -131,6 +143,7 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
     ["LOCAL_INGEST_PORT", ingestPort],
     ["LOCAL_HOTSPOTS_PORT", hotspotsPort],
     ["LOCAL_SCALER_PORT", scalerPort],
+    ["LOCAL_PAGE_PORT", pagePort],
   ] as const;
   ports.forEach(([name, port], i) => {
     const earlier = ports.slice(0, i).find(([, other]) => other === port);
@@ -161,6 +174,7 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
     ingestPort,
     hotspotsPort,
     scalerPort,
+    pagePort,
     shardCount,
     streamName,
     stateDir,

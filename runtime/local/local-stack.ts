@@ -10,10 +10,24 @@ import { ChildExit, GuardedChild } from "./guarded-child";
 import { LOCAL_HOTSPOTS_APPLICATION, startHotspots } from "./hotspots-child";
 import { startIngest } from "./ingest-child";
 import { LOCAL_REPLAY_FILE, startReplay } from "./replay-child";
-import { LOCAL_APPLICATION, startProcessing } from "./processing-children";
+import {
+  LOCAL_APPLICATION,
+  processingWorkerNames,
+  ProcessingOptions,
+  spawnProcessingWorker,
+  startProcessing,
+} from "./processing-children";
+import { createDynamoDbClient } from "../aws/dynamodb-client";
+import { LeaseTable } from "../consumer/leases/lease-table";
+import { Burst } from "./page/burst";
+import { PageFeed } from "./page/page-feed";
+import { startPageServer } from "./page/page-server";
+import { PipelineView } from "./page/pipeline-view";
+import { ProcessingWorkerState, StackControls } from "./page/stack-controls";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { LocalSchemaRegistry } from "../schema/local-registry";
 import { shippedSchemas } from "../schema/shipped-schemas";
-import { LocalConfig, MAX_LOCAL_SHARDS } from "./local-env";
+import { LOCAL_METRICS_INTERVAL_MS, LocalConfig, MAX_LOCAL_SHARDS } from "./local-env";
 
 /** The local scaler goes up to this many times LOCAL_SHARDS (within the emulator's limit). */
 const LOCAL_SCALER_MAX_FACTOR = 4;
@@ -37,8 +51,22 @@ type Ending = { kind: "stop requested" } | { kind: "child died"; child: GuardedC
  * consumers later, through `adopt`), run until a stop signal or until a child dies, then
  * stop all of them. Whatever happens, `run` returns only once no child is left running.
  */
-export class LocalStack {
+export class LocalStack implements StackControls {
   private readonly children: StackChild[] = [];
+  /** Children stopped on purpose (from the page): their exit does not end the stack. */
+  private readonly released = new WeakSet<GuardedChild>();
+  private replay?: { child: GuardedChild; speedup: number };
+  private readonly workers = new Map<string, { workerId: string; n: number; child?: GuardedChild }>();
+  private processingOptions?: Omit<ProcessingOptions, "shardCount" | "signal" | "readyTimeoutMs">;
+  private page?: {
+    feed: PageFeed;
+    burst: Burst;
+    close(): Promise<void>;
+    dynamo: DynamoDBClient;
+    kinesis: KinesisClient;
+  };
+  /** Serializes the page's controls: two clicks must not start two replays. */
+  private controlling: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private wroteStackFile = false;
   private scaler?: LocalShardScaler;
@@ -80,6 +108,7 @@ export class LocalStack {
     await assertPortFree(config.ingestPort, "LOCAL_INGEST_PORT");
     await assertPortFree(config.hotspotsPort, "LOCAL_HOTSPOTS_PORT");
     await assertPortFree(config.scalerPort, "LOCAL_SCALER_PORT");
+    await assertPortFree(config.pagePort, "LOCAL_PAGE_PORT");
 
     log.info("Starting the Kinesis and DynamoDB emulators...");
     const { kinesis, dynamodb } = await startEmulators({
@@ -116,17 +145,19 @@ export class LocalStack {
     const processedFile = path.join(config.stateDir, "processed.jsonl");
     const deadLetterFile = path.join(config.stateDir, "dead-letters.jsonl");
     await Promise.all([rm(processedFile, { force: true }), rm(deadLetterFile, { force: true })]);
-    const workers = await startProcessing({
+    this.processingOptions = {
       kinesisEndpoint: kinesis.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       streamName: stream.streamName,
-      shardCount: stream.shardCount,
       processedFile,
       deadLetterFile,
       schemaRegistryFile,
-      signal,
+    };
+    const workers = await startProcessing({ ...this.processingOptions, shardCount: stream.shardCount, signal });
+    workers.forEach((w, i) => {
+      this.adopt(w, "service");
+      this.workers.set(w.name, { ...processingWorkerNames(i + 1), n: i + 1, child: w });
     });
-    workers.forEach((w) => this.adopt(w, "service"));
 
     log.info("Starting the hot-spot worker...");
     const hotspots = await startHotspots({
@@ -152,6 +183,36 @@ export class LocalStack {
       log: (line) => log.info(line),
     });
 
+    // The live page: it reads what the others report, and its buttons drive them.
+    const view = new PipelineView({
+      streamName: stream.streamName,
+      minShards: stream.shardCount,
+      maxShards: Math.min(LOCAL_SCALER_MAX_FACTOR * stream.shardCount, MAX_LOCAL_SHARDS),
+      capacityScale: LOCAL_CAPACITY_SCALE,
+      metricsIntervalMs: LOCAL_METRICS_INTERVAL_MS,
+    });
+    const pageKinesis = createKinesisClient({ region: LOCAL_REGION, endpoint: kinesis.endpoint, http: "1.1" });
+    const dynamo = createDynamoDbClient({ region: LOCAL_REGION, endpoint: dynamodb.endpoint, maxAttempts: 1 });
+    const burst = new Burst(ingest.url);
+    const scaler = this.scaler;
+    const feed = new PageFeed({
+      view,
+      kinesis: pageKinesis,
+      streamName: stream.streamName,
+      leases: new LeaseTable(dynamo, LOCAL_APPLICATION),
+      hotspotsUrl: hotspots.url,
+      scalingEvents: () => scaler.snapshot().events,
+      controls: this,
+      burst,
+      pollMs: LOCAL_METRICS_INTERVAL_MS,
+      log: (line) => log.info(line),
+    });
+    feed.watch(ingest);
+    workers.forEach((w) => feed.watch(w));
+    const pageServer = await startPageServer({ port: config.pagePort, view, controls: this, burst });
+    this.page = { feed, burst, close: pageServer.close, dynamo, kinesis: pageKinesis };
+    feed.start();
+
     await writeStackFile(config.stateDir, {
       kinesisEndpoint: kinesis.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
@@ -164,6 +225,7 @@ export class LocalStack {
       leaseTable: LOCAL_APPLICATION,
       hotspotsUrl: hotspots.url,
       scalingEventsUrl: this.scaler.url,
+      pageUrl: pageServer.url,
       stackPid: process.pid,
       pids: Object.fromEntries(this.children.map(({ child }) => [child.name, child.pid])),
       startedAt: startedAt.toISOString(),
@@ -171,17 +233,16 @@ export class LocalStack {
     this.wroteStackFile = true;
 
     // The taxi replay reads the stack file, so it starts last; LOCAL_REPLAY_SPEEDUP turns it on.
-    let replayRow = "off (LOCAL_REPLAY_SPEEDUP=0)";
+    let replayRow = "off (LOCAL_REPLAY_SPEEDUP=0; the page's Start button starts it)";
     const speedup = config.replaySpeedup;
     if (speedup !== undefined) {
       log.info(`Starting the NYC taxi replay (speedup ${speedup})...`);
-      const replay = await startReplay({ stateDir: config.stateDir, speedup, signal });
-      this.adopt(replay, "service");
-      await updateStackFile(config.stateDir, { pids: { replay: replay.pid } });
+      const replay = await this.launchReplay(speedup);
       replayRow = `${LOCAL_REPLAY_FILE} in a loop, ${speedup}x, taxi-trip schema enforced  (pid ${replay.pid})`;
     }
 
     const rows: [string, string][] = [
+      ["Live page", `${pageServer.url}  (open it in a browser)`],
       ["Kinesis endpoint", `${kinesis.endpoint}  (pid ${kinesis.pid})`],
       ["DynamoDB endpoint", `${dynamodb.endpoint}  (pid ${dynamodb.pid})`],
       ["Region", LOCAL_REGION],
@@ -210,16 +271,112 @@ export class LocalStack {
     log.info("Ctrl-C to stop.");
   }
 
+  replayState(): { running: boolean; speedup?: number } {
+    return this.replay ? { running: true, speedup: this.replay.speedup } : { running: false };
+  }
+
+  startReplay(speedup: number): Promise<void> {
+    return this.control(async () => {
+      if (this.replay?.speedup === speedup) return;
+      await this.stopReplayNow();
+      await this.launchReplay(speedup);
+    });
+  }
+
+  stopReplay(): Promise<void> {
+    return this.control(() => this.stopReplayNow());
+  }
+
+  processingWorkers(): ProcessingWorkerState[] {
+    return [...this.workers].map(([name, w]) => ({
+      name,
+      workerId: w.workerId,
+      pid: w.child?.pid,
+      running: w.child !== undefined,
+    }));
+  }
+
+  killWorker(name: string): Promise<void> {
+    return this.control(async () => {
+      const worker = this.workers.get(name);
+      const child = worker?.child;
+      if (!worker || !child) return;
+      this.release(child);
+      worker.child = undefined;
+      // A crash, not a shutdown: no lease is given back, the others take them once they expire.
+      process.kill(child.pid, "SIGKILL");
+      await child.exited;
+      this.options.log.info(`page: killed ${name} (pid ${child.pid}); its leases move once they expire`);
+    });
+  }
+
+  restartWorker(name: string): Promise<void> {
+    return this.control(async () => {
+      const worker = this.workers.get(name);
+      if (!worker || !this.processingOptions || this.stopping) return;
+      if (worker.child) {
+        this.release(worker.child);
+        await worker.child.stop();
+      }
+      const child = spawnProcessingWorker(this.processingOptions, worker.n);
+      worker.child = child;
+      this.adopt(child, "service");
+      this.page?.feed.watch(child);
+      this.options.log.info(`page: started ${name} (pid ${child.pid})`);
+    });
+  }
+
+  /** The page's controls one at a time, and none once the stack is stopping. */
+  private control(action: () => Promise<void>): Promise<void> {
+    const next = this.controlling.then(() => (this.stopping ? undefined : action()));
+    this.controlling = next.catch(() => undefined);
+    return next;
+  }
+
+  private async launchReplay(speedup: number): Promise<GuardedChild> {
+    const { config, stopSignal: signal } = this.options;
+    const child = await startReplay({ stateDir: config.stateDir, speedup, signal });
+    this.adopt(child, "service");
+    this.replay = { child, speedup };
+    this.page?.feed.watch(child);
+    await updateStackFile(config.stateDir, { pids: { replay: child.pid } });
+    return child;
+  }
+
+  private async stopReplayNow(): Promise<void> {
+    const replay = this.replay;
+    if (!replay) return;
+    this.replay = undefined;
+    this.release(replay.child);
+    await replay.child.stop();
+  }
+
   /** Makes `child` part of the stack: stopped with it, and its death ends the stack. */
   private adopt(child: GuardedChild, layer: Layer): void {
     this.children.push({ child, layer });
     void child.exited.then((exit) => {
-      if (!this.stopping) this.endWith({ kind: "child died", child, exit });
+      if (!this.stopping && !this.released.has(child)) this.endWith({ kind: "child died", child, exit });
     });
+  }
+
+  /** Takes `child` out of the stack before stopping it on purpose. */
+  private release(child: GuardedChild): void {
+    this.released.add(child);
+    const index = this.children.findIndex((c) => c.child === child);
+    if (index >= 0) this.children.splice(index, 1);
   }
 
   private async stop(): Promise<void> {
     this.stopping = true;
+    await this.controlling;
+    // The page first: no button may start anything while the rest stops.
+    if (this.page) {
+      await this.page.burst.stop();
+      await this.page.feed.stop();
+      await this.page.close();
+      this.page.dynamo.destroy();
+      this.page.kinesis.destroy();
+    }
     // The scaler first: no reshard while the services drain.
     await this.scaler?.stop();
     this.scalerClient?.destroy();

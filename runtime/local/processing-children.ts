@@ -11,6 +11,7 @@ import { compiledEntrypoint } from "../services";
 import { LOCAL_REGION } from "./emulators";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { pollUntil } from "./poll-until";
+import { LOCAL_METRICS_INTERVAL_MS } from "./local-env";
 
 /** The consumer group of the local stack: also the name of its lease table. */
 export const LOCAL_APPLICATION = "kinesis-pipeline-local";
@@ -52,25 +53,38 @@ export function localConsumerEnv(
     SCHEMA_REGISTRY_FILE: target.schemaRegistryFile,
     CHECKPOINT_INTERVAL_MS: "2000",
     POLL_IDLE_MS: "500",
+    // Often enough for the live page's charts (the default is a minute, as on AWS).
+    METRICS_INTERVAL_MS: String(LOCAL_METRICS_INTERVAL_MS),
     LOG_LEVEL: "warn",
   };
 }
 
+/** The n-th local worker (from 1): its child name and the WORKER_ID it holds leases under. */
+export function processingWorkerNames(n: number): { name: string; workerId: string } {
+  return { name: `processing-${n}`, workerId: `local-worker-${n}` };
+}
+
+/** Starts the n-th worker (from 1); the page's restart button calls this too. */
+export function spawnProcessingWorker(
+  options: Omit<ProcessingOptions, "shardCount" | "signal" | "readyTimeoutMs">,
+  n: number,
+): GuardedChild {
+  const { name, workerId } = processingWorkerNames(n);
+  return spawnGuarded({
+    name,
+    script: compiledEntrypoint("processing"),
+    cwd: REPO_ROOT,
+    env: {
+      ...localConsumerEnv(options, LOCAL_APPLICATION, workerId),
+      PROCESSED_FILE: options.processedFile,
+      DEAD_LETTER_FILE: options.deadLetterFile,
+    },
+    stopGraceMs: STOP_GRACE_MS,
+  });
+}
+
 export async function startProcessing(options: ProcessingOptions): Promise<GuardedChild[]> {
-  const script = compiledEntrypoint("processing");
-  const workers = Array.from({ length: LOCAL_WORKERS }, (_, i) =>
-    spawnGuarded({
-      name: `processing-${i + 1}`,
-      script,
-      cwd: REPO_ROOT,
-      env: {
-        ...localConsumerEnv(options, LOCAL_APPLICATION, `local-worker-${i + 1}`),
-        PROCESSED_FILE: options.processedFile,
-        DEAD_LETTER_FILE: options.deadLetterFile,
-      },
-      stopGraceMs: STOP_GRACE_MS,
-    }),
-  );
+  const workers = Array.from({ length: LOCAL_WORKERS }, (_, i) => spawnProcessingWorker(options, i + 1));
   const dynamo = createDynamoDbClient({ region: LOCAL_REGION, endpoint: options.dynamodbEndpoint, maxAttempts: 1 });
   try {
     const table = new LeaseTable(dynamo, LOCAL_APPLICATION);

@@ -11,6 +11,7 @@ import { REPO_ROOT } from "../repo-root";
 import { compiledEntrypoint } from "../services";
 import { waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
+import { LOCAL_METRICS_INTERVAL_MS } from "./local-env";
 import { UsageError } from "../usage-error";
 
 export const LOCAL_REPLAY_FILE = path.join("data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
@@ -48,7 +49,12 @@ export async function startReplay(options: {
     script,
     args: ["--file", LOCAL_REPLAY_FILE, "--speedup", String(options.speedup), "--loop", "--target", "local"],
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, LOCAL_STATE_DIR: options.stateDir },
+    // METRICS_INTERVAL_MS: its producer's counters as EMF lines, for the live page.
+    env: {
+      PATH: process.env.PATH,
+      LOCAL_STATE_DIR: options.stateDir,
+      METRICS_INTERVAL_MS: String(LOCAL_METRICS_INTERVAL_MS),
+    },
     stopGraceMs: STOP_GRACE_MS,
   });
   // Its first line says what it replays where: from then on it is sending.

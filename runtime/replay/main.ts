@@ -34,7 +34,20 @@ async function openSink(args: ReplayArgs): Promise<TripSink> {
     region: stack.region,
     streamName: stack.streamName,
     schemaRegistryFile: stack.schemaRegistryFile,
+    metricsIntervalMs: metricsInterval(process.env.METRICS_INTERVAL_MS),
   });
+}
+
+/** METRICS_INTERVAL_MS, optional: the local stack sets it so its page can chart the replay. */
+function metricsInterval(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const ms = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!(ms >= 1000 && ms <= 3_600_000)) {
+    throw new UsageError(
+      `METRICS_INTERVAL_MS=${JSON.stringify(value)} is not allowed (allowed: 1000 to 3600000 ms, or unset for no metrics)`,
+    );
+  }
+  return ms;
 }
 
 async function main(): Promise<number> {

@@ -22,6 +22,9 @@ export const REPLAY_USAGE = [
   "  --target local    write straight to the local stack's stream (reads .local/stack.json; the default)",
   "  --target <url>    POST /batch to an ingest API, e.g. http://127.0.0.1:8080",
   "",
+  "Environment: METRICS_INTERVAL_MS (1000..3600000, unset by default): with --target local, print the",
+  "producer's counters as EMF lines (Service replay) this often; npm start sets it for its live page.",
+  "",
 ].join("\n");
 
 const VALUE_OPTIONS = new Set(["--file", "--speedup", "--target"]);

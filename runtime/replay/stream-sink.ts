@@ -9,6 +9,8 @@ import { BackpressureError } from "../producer/errors";
 import { IngestSchema } from "../producer/ingest-schema";
 import { KinesisProducer, ProducerOptions } from "../producer/kinesis-producer";
 import { kinesisPort } from "../producer/kinesis-port";
+import { IngestMetrics } from "../producer/metrics";
+import { stdoutSink } from "../metrics/emf";
 import { openSchemaSource } from "../schema/open-schema-source";
 import { SkipTally } from "./skip-tally";
 import { OutgoingTrip, TripSink } from "./trip-sink";
@@ -21,6 +23,8 @@ export interface StreamTarget {
   region: string;
   streamName: string;
   schemaRegistryFile: string;
+  /** When set, the producer's counters go to stdout as EMF (Service "replay") this often: the local page reads them. */
+  metricsIntervalMs?: number;
 }
 
 const PRODUCER_OPTIONS: ProducerOptions = {
@@ -62,7 +66,19 @@ export async function openStreamSink(target: StreamTarget): Promise<TripSink> {
     client.destroy();
     throw new UsageError(`the target ${where} is unreachable (${(error as Error).message})`);
   }
-  return new StreamSink(producer, schema, () => client.destroy(), where);
+  const metrics = target.metricsIntervalMs
+    ? new IngestMetrics(producer, stdoutSink, target.streamName, "replay")
+    : undefined;
+  metrics?.start(target.metricsIntervalMs!);
+  return new StreamSink(
+    producer,
+    schema,
+    async () => {
+      await metrics?.stop();
+      client.destroy();
+    },
+    where,
+  );
 }
 
 class StreamSink implements TripSink {
@@ -73,7 +89,7 @@ class StreamSink implements TripSink {
   constructor(
     private readonly producer: KinesisProducer,
     private readonly schema: IngestSchema,
-    private readonly release: () => void,
+    private readonly release: () => Promise<void>,
     readonly description: string,
   ) {}
 
@@ -109,7 +125,7 @@ class StreamSink implements TripSink {
   async close(): Promise<void> {
     await this.producer.close(INGEST_DEFAULTS.drainTimeoutMs);
     await Promise.allSettled([...this.inFlight]);
-    this.release();
+    await this.release();
   }
 }
 

@@ -34,6 +34,7 @@ describe("npm start (the local stack)", function () {
       LOCAL_INGEST_PORT: String(await freePort()),
       LOCAL_HOTSPOTS_PORT: String(await freePort()),
       LOCAL_SCALER_PORT: String(await freePort()),
+      LOCAL_PAGE_PORT: String(await freePort()),
       LOCAL_STATE_DIR: stateDir,
       LOCAL_SHARDS: "2",
       // The tests that compare stream contents exactly run without the taxi replay.
@@ -77,6 +78,7 @@ describe("npm start (the local stack)", function () {
       ingestUrl: `http://127.0.0.1:${env.LOCAL_INGEST_PORT}`,
       hotspotsUrl: `http://127.0.0.1:${env.LOCAL_HOTSPOTS_PORT}/hotspots`,
       scalingEventsUrl: `http://127.0.0.1:${env.LOCAL_SCALER_PORT}/scaling-events`,
+      pageUrl: `http://127.0.0.1:${env.LOCAL_PAGE_PORT}/`,
       region: "us-east-1",
       streamName: "kinesis-pipeline-local",
       shardCount: 2,
@@ -213,6 +215,7 @@ describe("npm start (the local stack)", function () {
       "LOCAL_INGEST_PORT",
       "LOCAL_HOTSPOTS_PORT",
       "LOCAL_SCALER_PORT",
+      "LOCAL_PAGE_PORT",
       "LOCAL_SHARDS",
       "LOCAL_STREAM_NAME",
       "LOCAL_REPLAY_SPEEDUP",

@@ -13,6 +13,7 @@ function fakeChild(name: string, stopMs: number, events: string[]): GuardedChild
     pid: 0,
     exited,
     recentOutput: () => "",
+    onStdoutLine: () => undefined,
     stop: async () => {
       events.push(`${name} stopping`);
       await sleep(stopMs);

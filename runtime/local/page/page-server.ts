@@ -1,0 +1,179 @@
+/**
+ * The live page of the local stack (LOCAL_PAGE_PORT, 3000): the page itself and its
+ * scripts (plain files, no build step; Chart.js from node_modules), its data as server-sent
+ * events once a second (and GET /state for scripts), and the controls as small JSON POSTs.
+ * Every refusal is JSON naming the field, the value and what is allowed.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import Fastify, { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { REPO_ROOT } from "../../repo-root";
+import { DEFAULT_BURST_SECONDS, MAX_BURST_SECONDS, Burst } from "./burst";
+import { PipelineView } from "./pipeline-view";
+import { StackControls } from "./stack-controls";
+
+/** How often the page gets a fresh snapshot. */
+export const PAGE_UPDATE_MS = 1000;
+/** The replay's pace the page may set: from real time to the pace that saturates the emulator. */
+export const PAGE_SPEEDUPS = { min: 1, max: 1_000_000 } as const;
+
+const PAGE_DIR = path.join(REPO_ROOT, "runtime", "local", "page");
+const STATIC_FILES: Record<string, { file: string; type: string }> = {
+  "/": { file: path.join(PAGE_DIR, "static", "index.html"), type: "text/html; charset=utf-8" },
+  "/app.js": { file: path.join(PAGE_DIR, "static", "app.js"), type: "text/javascript; charset=utf-8" },
+  "/nyc-map.js": { file: path.join(PAGE_DIR, "static", "nyc-map.js"), type: "text/javascript; charset=utf-8" },
+  "/style.css": { file: path.join(PAGE_DIR, "static", "style.css"), type: "text/css; charset=utf-8" },
+  "/nyc-boroughs.json": { file: path.join(PAGE_DIR, "nyc-boroughs.json"), type: "application/json" },
+  // The UMD build runs as a plain <script>: no bundler, nothing fetched from a CDN.
+  "/vendor/chart.umd.js": {
+    file: path.join(path.dirname(require.resolve("chart.js")), "chart.umd.js"),
+    type: "text/javascript; charset=utf-8",
+  },
+};
+
+interface Refusal {
+  error: string;
+  message: string;
+  field?: string;
+  allowed?: string;
+}
+
+export interface PageServerOptions {
+  port: number;
+  view: PipelineView;
+  controls: StackControls;
+  burst: Burst;
+}
+
+export async function startPageServer(options: PageServerOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const app = pageApp(options);
+  await app.listen({ port: options.port, host: "127.0.0.1" });
+  return { url: `http://127.0.0.1:${options.port}/`, close: () => app.close() };
+}
+
+export function pageApp({ view, controls, burst }: Omit<PageServerOptions, "port">): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  // Read once at start: a missing file fails `npm start` at once, not a page load later.
+  const files = Object.entries(STATIC_FILES).map(([route, { file, type }]) => ({
+    route,
+    type,
+    body: readFileSync(file),
+  }));
+  for (const { route, type, body } of files) {
+    app.get(route, (_request, reply) => reply.type(type).header("Cache-Control", "no-cache").send(body));
+  }
+
+  app.get("/state", async () => view.snapshot(Date.now()));
+
+  // Server-sent events: a snapshot at once, then one a second, until the page goes away.
+  const streams = new Set<NodeJS.Timeout>();
+  app.get("/events", (request, reply) => {
+    reply.hijack();
+    const out = reply.raw;
+    out.writeHead(200, {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache",
+      Connection: "keep-alive",
+    });
+    const send = () => out.write(`data: ${JSON.stringify(view.snapshot(Date.now()))}\n\n`);
+    send();
+    const timer = setInterval(send, PAGE_UPDATE_MS);
+    streams.add(timer);
+    request.raw.on("close", () => {
+      clearInterval(timer);
+      streams.delete(timer);
+    });
+  });
+  app.addHook("preClose", async () => {
+    for (const timer of streams) clearInterval(timer);
+    streams.clear();
+  });
+
+  const refuse = (reply: FastifyReply, status: number, refusal: Refusal) => reply.code(status).send(refusal);
+  const fieldOf = (body: unknown, field: string): unknown =>
+    typeof body === "object" && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+
+  app.post("/replay", async (request, reply) => {
+    const action = fieldOf(request.body, "action");
+    if (action === "stop") {
+      await controls.stopReplay();
+      return controls.replayState();
+    }
+    if (action !== "start") {
+      return refuse(reply, 400, {
+        error: "invalid_field",
+        message: `action ${JSON.stringify(action ?? null)} is not one of start, stop`,
+        field: "action",
+        allowed: '"start" (with "speedup") or "stop"',
+      });
+    }
+    const speedup = fieldOf(request.body, "speedup") ?? controls.replayState().speedup;
+    if (typeof speedup !== "number" || !(speedup >= PAGE_SPEEDUPS.min && speedup <= PAGE_SPEEDUPS.max)) {
+      return refuse(reply, 400, {
+        error: "invalid_field",
+        message: `speedup ${JSON.stringify(speedup ?? null)} is not a number from ${PAGE_SPEEDUPS.min} to ${PAGE_SPEEDUPS.max}`,
+        field: "speedup",
+        allowed: `a number from ${PAGE_SPEEDUPS.min} to ${PAGE_SPEEDUPS.max}`,
+      });
+    }
+    await controls.startReplay(speedup);
+    return controls.replayState();
+  });
+
+  app.post("/burst", async (request, reply) => {
+    const seconds = fieldOf(request.body, "seconds") ?? DEFAULT_BURST_SECONDS;
+    if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_BURST_SECONDS) {
+      return refuse(reply, 400, {
+        error: "invalid_field",
+        message: `seconds ${JSON.stringify(seconds)} is not a whole number from 1 to ${MAX_BURST_SECONDS}`,
+        field: "seconds",
+        allowed: `a whole number of seconds from 1 to ${MAX_BURST_SECONDS} (default ${DEFAULT_BURST_SECONDS})`,
+      });
+    }
+    burst.start(seconds);
+    return burst.current;
+  });
+
+  app.post<{ Params: { name: string } }>("/workers/:name", async (request, reply) => {
+    const { name } = request.params;
+    const names = controls.processingWorkers().map((w) => w.name);
+    if (!names.includes(name)) {
+      return refuse(reply, 404, {
+        error: "unknown_worker",
+        message: `no processing worker ${JSON.stringify(name)}`,
+        field: "name",
+        allowed: names.join(", "),
+      });
+    }
+    const action = fieldOf(request.body, "action");
+    if (action === "kill") await controls.killWorker(name);
+    else if (action === "restart") await controls.restartWorker(name);
+    else {
+      return refuse(reply, 400, {
+        error: "invalid_field",
+        message: `action ${JSON.stringify(action ?? null)} is not one of kill, restart`,
+        field: "action",
+        allowed: '"kill" or "restart"',
+      });
+    }
+    return controls.processingWorkers().find((w) => w.name === name);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    refuse(reply, 404, {
+      error: "not_found",
+      message: `no route ${request.method} ${request.url}`,
+      allowed: "GET /, /state, /events; POST /replay, /burst, /workers/<name>",
+    }),
+  );
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    // fastify's own refusals (bad JSON, a wrong content type) carry a 4xx status.
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    return refuse(reply, status, {
+      error: status < 500 ? "bad_request" : "internal",
+      message: error.message,
+      ...(status === 415 ? { allowed: "Content-Type: application/json" } : {}),
+    });
+  });
+  return app;
+}

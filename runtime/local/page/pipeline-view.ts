@@ -1,0 +1,223 @@
+/**
+ * What the live page shows, kept from what the local stack reports: the services' EMF
+ * documents, the stream's shard count, the lease table, the hot spots and the scaler's
+ * events. Pure and bounded (a fixed number of points per series, however long the stack
+ * runs), so a table of inputs tests it; the feed (page-feed.ts) does the reading.
+ */
+import { EmfDocument } from "../../metrics/emf-reading";
+import { WindowView } from "../../hotspots/recent-windows";
+import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
+
+/** Ten minutes of points at the local stack's 2-second metrics interval. */
+export const SERIES_POINTS = 300;
+/** A shard's lag not reported for this long is gone from the table (a closed parent shard). */
+const LAG_STALE_MS = 15_000;
+/** Reject reasons that are the schema's (the ingest API answers them with 422). */
+const SCHEMA_REJECTS = new Set(["schema_violation"]);
+
+/** The writers into the stream that report their producer's counters. */
+export const WRITERS = ["ingest", "replay"] as const;
+export type Writer = (typeof WRITERS)[number];
+
+export interface ThroughputPoint {
+  t: number;
+  /** Per second: user records taken by each writer (the ingest API, the taxi replay). */
+  userRecords: Record<Writer, number>;
+  /** Per second, both writers together: the Kinesis records and PutRecords calls they made. */
+  kinesisRecords: number;
+  putRecordsCalls: number;
+}
+
+export interface LeaseRow {
+  shardId: string;
+  owner?: string;
+  /** Latest MillisBehindLatest a worker reported for the shard, if recent. */
+  millisBehind?: number;
+  finished: boolean;
+}
+
+export interface WorkerRow {
+  name: string;
+  workerId: string;
+  pid?: number;
+  running: boolean;
+  leases: number;
+}
+
+export interface PageSnapshot {
+  at: number;
+  stream: { name: string; shards?: number; minShards: number; maxShards: number; capacityScale: number };
+  throughput: { points: ThroughputPoint[]; aggregationRatio?: number };
+  shards: { points: { t: number; shards: number }[]; events: LocalScalingEvent[] };
+  consumers: { leases: LeaseRow[]; workers: WorkerRow[]; maxLagPoints: { t: number; millisBehind: number }[] };
+  hotspots: { window?: { start: string; end: string }; spots: HotSpotRow[]; events: number; late: number };
+  rejects: { schema: number; other: number; byReason: Record<string, number>; deadLetters: number };
+  replay: { running: boolean; speedup?: number };
+  burst: { running: boolean; until?: number; recordsSent: number };
+}
+
+export interface HotSpotRow {
+  cell: string;
+  lat: number;
+  lon: number;
+  count: number;
+}
+
+export interface ViewSetup {
+  streamName: string;
+  minShards: number;
+  maxShards: number;
+  capacityScale: number;
+  /** The services' metrics interval: a document's counts cover this long. */
+  metricsIntervalMs: number;
+}
+
+function push<T>(series: T[], point: T): void {
+  series.push(point);
+  if (series.length > SERIES_POINTS) series.splice(0, series.length - SERIES_POINTS);
+}
+
+export class PipelineView {
+  private readonly throughput: ThroughputPoint[] = [];
+  private readonly shardPoints: { t: number; shards: number }[] = [];
+  private readonly maxLagPoints: { t: number; millisBehind: number }[] = [];
+  private shards?: number;
+  private events: LocalScalingEvent[] = [];
+  private readonly lag = new Map<string, { millisBehind: number; at: number }>();
+  private leases: { shardId: string; owner?: string; finished: boolean }[] = [];
+  private workers: Omit<WorkerRow, "leases">[] = [];
+  private hotspots: PageSnapshot["hotspots"] = { spots: [], events: 0, late: 0 };
+  private readonly rejectsByReason: Record<string, number> = {};
+  private deadLetters = 0;
+  private replay: PageSnapshot["replay"] = { running: false };
+  private burst: PageSnapshot["burst"] = { running: false, recordsSent: 0 };
+  private totals = { userRecords: 0, kinesisRecords: 0 };
+  /** Each writer's latest rates, so that a point shows both although they report apart. */
+  private readonly latest = new Map<Writer, { at: number; user: number; kinesis: number; calls: number }>();
+
+  constructor(private readonly setup: ViewSetup) {}
+
+  /** An EMF document from a service's stdout; `source` names the service (ingest, processing). */
+  metrics(doc: EmfDocument): void {
+    const perSecond = (n: number | undefined) => ((n ?? 0) * 1000) / this.setup.metricsIntervalMs;
+    const { Service: service, Reason: reason, ShardId: shardId } = doc.dimensions;
+    const m = doc.metrics;
+    const writer = WRITERS.find((w) => w === service);
+    if (service === "ingest" && reason !== undefined) {
+      this.rejectsByReason[reason] = (this.rejectsByReason[reason] ?? 0) + (m.Rejects ?? 0);
+    } else if (writer && m.UserRecordsReceived !== undefined) {
+      this.totals.userRecords += m.UserRecordsReceived;
+      this.totals.kinesisRecords += m.KinesisRecordsPut ?? 0;
+      this.latest.set(writer, {
+        at: doc.at,
+        user: perSecond(m.UserRecordsReceived),
+        kinesis: perSecond(m.KinesisRecordsPut),
+        calls: perSecond(m.PutRecordsCalls),
+      });
+      push(this.throughput, this.throughputAt(doc.at));
+    } else if (service === "processing" && shardId !== undefined && m.MillisBehindLatest !== undefined) {
+      this.lag.set(shardId, { millisBehind: m.MillisBehindLatest, at: doc.at });
+    } else if (service === "processing" && m.DeadLetters !== undefined) {
+      this.deadLetters += m.DeadLetters;
+    }
+  }
+
+  /** The stream's open shard count, read now. */
+  shardCount(t: number, shards: number): void {
+    this.shards = shards;
+    push(this.shardPoints, { t, shards });
+  }
+
+  scalingEvents(events: LocalScalingEvent[]): void {
+    this.events = events;
+  }
+
+  leaseTable(t: number, leases: { shardId: string; owner?: string; finished: boolean }[]): void {
+    this.leases = [...leases].sort((a, b) => a.shardId.localeCompare(b.shardId));
+    const lags = this.currentLeases(t)
+      .map((l) => l.millisBehind)
+      .filter((ms): ms is number => ms !== undefined);
+    if (lags.length > 0) push(this.maxLagPoints, { t, millisBehind: Math.max(...lags) });
+  }
+
+  processingWorkers(workers: Omit<WorkerRow, "leases">[]): void {
+    this.workers = workers;
+  }
+
+  /** GET /hotspots: the newest window that has hot spots. */
+  hotspotWindows(view: { windows: WindowView[]; stats: { events: number; late: number } }): void {
+    const newest = view.windows.find((w) => w.hotSpots.length > 0);
+    this.hotspots = {
+      window: newest ? { start: newest.windowStart, end: newest.windowEnd } : undefined,
+      spots: (newest?.hotSpots ?? [])
+        .map((h) => ({ cell: h.cell, lat: h.location.lat, lon: h.location.lon, count: h.count }))
+        .sort((a, b) => b.count - a.count),
+      events: view.stats.events,
+      late: view.stats.late,
+    };
+  }
+
+  replayState(state: PageSnapshot["replay"]): void {
+    this.replay = state;
+  }
+
+  burstState(state: PageSnapshot["burst"]): void {
+    this.burst = state;
+  }
+
+  snapshot(now: number): PageSnapshot {
+    const leases = this.currentLeases(now);
+    const schema = Object.entries(this.rejectsByReason)
+      .filter(([reason]) => SCHEMA_REJECTS.has(reason))
+      .reduce((n, [, count]) => n + count, 0);
+    const all = Object.values(this.rejectsByReason).reduce((n, count) => n + count, 0);
+    return {
+      at: now,
+      stream: {
+        name: this.setup.streamName,
+        shards: this.shards,
+        minShards: this.setup.minShards,
+        maxShards: this.setup.maxShards,
+        capacityScale: this.setup.capacityScale,
+      },
+      throughput: {
+        points: [...this.throughput],
+        aggregationRatio:
+          this.totals.kinesisRecords > 0 ? this.totals.userRecords / this.totals.kinesisRecords : undefined,
+      },
+      shards: { points: [...this.shardPoints], events: [...this.events] },
+      consumers: {
+        leases,
+        workers: this.workers.map((w) => ({
+          ...w,
+          leases: leases.filter((l) => !l.finished && l.owner === w.workerId).length,
+        })),
+        maxLagPoints: [...this.maxLagPoints],
+      },
+      hotspots: this.hotspots,
+      rejects: { schema, other: all - schema, byReason: { ...this.rejectsByReason }, deadLetters: this.deadLetters },
+      replay: this.replay,
+      burst: this.burst,
+    };
+  }
+
+  /** Both writers' rates at `t`; a writer silent for two intervals (stopped) counts as zero. */
+  private throughputAt(t: number): ThroughputPoint {
+    const point: ThroughputPoint = { t, userRecords: { ingest: 0, replay: 0 }, kinesisRecords: 0, putRecordsCalls: 0 };
+    for (const [writer, rates] of this.latest) {
+      if (t - rates.at > 2 * this.setup.metricsIntervalMs) continue;
+      point.userRecords[writer] = rates.user;
+      point.kinesisRecords += rates.kinesis;
+      point.putRecordsCalls += rates.calls;
+    }
+    return point;
+  }
+
+  private currentLeases(now: number): LeaseRow[] {
+    return this.leases.map((l) => {
+      const lag = this.lag.get(l.shardId);
+      const fresh = lag !== undefined && now - lag.at <= LAG_STALE_MS && !l.finished;
+      return { ...l, ...(fresh ? { millisBehind: lag.millisBehind } : {}) };
+    });
+  }
+}

@@ -1,0 +1,143 @@
+import { expect } from "chai";
+import { Burst } from "../../runtime/local/page/burst";
+import { pageApp } from "../../runtime/local/page/page-server";
+import { PipelineView } from "../../runtime/local/page/pipeline-view";
+import { ProcessingWorkerState, StackControls } from "../../runtime/local/page/stack-controls";
+
+/** Records what the page asked of the stack. */
+class FakeControls implements StackControls {
+  calls: string[] = [];
+  replay: { running: boolean; speedup?: number } = { running: true, speedup: 3600 };
+  workers: ProcessingWorkerState[] = [{ name: "processing-1", workerId: "local-worker-1", pid: 7, running: true }];
+  replayState() {
+    return this.replay;
+  }
+  async startReplay(speedup: number) {
+    this.calls.push(`start ${speedup}`);
+    this.replay = { running: true, speedup };
+  }
+  async stopReplay() {
+    this.calls.push("stop");
+    this.replay = { running: false };
+  }
+  processingWorkers() {
+    return this.workers;
+  }
+  async killWorker(name: string) {
+    this.calls.push(`kill ${name}`);
+    this.workers = this.workers.map((w) => (w.name === name ? { ...w, pid: undefined, running: false } : w));
+  }
+  async restartWorker(name: string) {
+    this.calls.push(`restart ${name}`);
+  }
+}
+
+function setup() {
+  const controls = new FakeControls();
+  const view = new PipelineView({
+    streamName: "s",
+    minShards: 2,
+    maxShards: 8,
+    capacityScale: 10,
+    metricsIntervalMs: 2000,
+  });
+  // Port 9 (discard): nothing listens, so a burst started here sends nothing anywhere.
+  const burst = new Burst("http://127.0.0.1:9");
+  return { controls, burst, app: pageApp({ view, controls, burst }) };
+}
+
+describe("the live page's server", () => {
+  it("serves the page, its scripts, the borough outline and Chart.js from disk, without a build step", async () => {
+    const { app } = setup();
+    for (const [url, type] of [
+      ["/", "text/html"],
+      ["/app.js", "text/javascript"],
+      ["/nyc-map.js", "text/javascript"],
+      ["/style.css", "text/css"],
+      ["/vendor/chart.umd.js", "text/javascript"],
+      ["/nyc-boroughs.json", "application/json"],
+    ]) {
+      const r = await app.inject({ method: "GET", url });
+      expect(r.statusCode, url).to.equal(200);
+      expect(r.headers["content-type"], url).to.contain(type);
+      expect(r.body.length, url).to.be.greaterThan(100);
+    }
+    const outline = (await app.inject({ method: "GET", url: "/nyc-boroughs.json" })).json() as {
+      boroughs: { name: string }[];
+    };
+    expect(outline.boroughs.map((b) => b.name)).to.deep.equal([
+      "Manhattan",
+      "Brooklyn",
+      "Queens",
+      "The Bronx",
+      "Staten Island",
+    ]);
+  });
+
+  it("answers GET /state with the view's snapshot", async () => {
+    const { app } = setup();
+    const state = (await app.inject({ method: "GET", url: "/state" })).json() as { stream: { name: string } };
+    expect(state.stream.name).to.equal("s");
+  });
+
+  it("starts, re-paces and stops the replay", async () => {
+    const { app, controls } = setup();
+    expect(
+      (await app.inject({ method: "POST", url: "/replay", payload: { action: "start", speedup: 100 } })).json(),
+    ).to.deep.equal({ running: true, speedup: 100 });
+    expect((await app.inject({ method: "POST", url: "/replay", payload: { action: "stop" } })).json()).to.deep.equal({
+      running: false,
+    });
+    expect(controls.calls).to.deep.equal(["start 100", "stop"]);
+  });
+
+  it("kills and restarts a worker by name", async () => {
+    const { app, controls } = setup();
+    const killed = await app.inject({ method: "POST", url: "/workers/processing-1", payload: { action: "kill" } });
+    expect(killed.json()).to.include({ name: "processing-1", running: false });
+    await app.inject({ method: "POST", url: "/workers/processing-1", payload: { action: "restart" } });
+    expect(controls.calls).to.deep.equal(["kill processing-1", "restart processing-1"]);
+  });
+
+  const refusals: [string, string, unknown, number, RegExp][] = [
+    ["/replay", "no action", {}, 400, /action null is not one of start, stop/],
+    ["/replay", "a speedup of 0", { action: "start", speedup: 0 }, 400, /speedup 0 is not a number from 1 to 1000000/],
+    ["/replay", "a speedup as text", { action: "start", speedup: "fast" }, 400, /speedup "fast"/],
+    ["/burst", "a burst of 0 s", { seconds: 0 }, 400, /seconds 0 is not a whole number from 1 to 600/],
+    ["/burst", "a burst of 1.5 s", { seconds: 1.5 }, 400, /seconds 1.5/],
+    ["/workers/processing-9", "an unknown worker", { action: "kill" }, 404, /no processing worker "processing-9"/],
+    [
+      "/workers/processing-1",
+      "an unknown action",
+      { action: "pause" },
+      400,
+      /action "pause" is not one of kill, restart/,
+    ],
+  ];
+  for (const [url, what, payload, status, message] of refusals) {
+    it(`refuses ${what} with ${status}, naming the value and what is allowed`, async () => {
+      const { app, controls } = setup();
+      const r = await app.inject({ method: "POST", url, payload: payload as object });
+      expect(r.statusCode).to.equal(status);
+      const body = r.json() as { message: string; allowed?: string };
+      expect(body.message).to.match(message);
+      expect(body.allowed).to.be.a("string").and.not.equal("");
+      expect(controls.calls).to.deep.equal([]);
+    });
+  }
+
+  it("refuses a body that is not JSON, and an unknown route, in JSON", async () => {
+    const { app } = setup();
+    const bad = await app.inject({
+      method: "POST",
+      url: "/burst",
+      headers: { "content-type": "application/json" },
+      payload: "{",
+    });
+    expect(bad.statusCode).to.equal(400);
+    expect((bad.json() as { error: string }).error).to.equal("bad_request");
+    const missing = await app.inject({ method: "GET", url: "/nope" });
+    expect(missing.statusCode).to.equal(404);
+    expect((missing.json() as { allowed: string }).allowed).to.contain("/events");
+  });
+});
