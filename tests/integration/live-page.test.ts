@@ -5,6 +5,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { Browser, Page } from "playwright-core";
 
+import { LOCAL_VARIABLES } from "../../runtime/local/local-env";
 import { freePort } from "../../runtime/local/ports";
 import { LocalStackFile, readStackFile } from "../../runtime/local/stack-file";
 import { REPO_ROOT } from "../harness/built";
@@ -44,14 +45,8 @@ describe("the live page of npm start, in headless Chromium", function () {
     stateDir = await fs.mkdtemp(path.join(os.tmpdir(), "live-page-test-"));
     // One shard: the burst then passes the 75% usage threshold by a wide margin, even on a slow machine.
     const env: Record<string, string> = { LOCAL_STATE_DIR: stateDir, LOCAL_SHARDS: "1" };
-    for (const name of [
-      "LOCAL_KINESIS_PORT",
-      "LOCAL_DYNAMODB_PORT",
-      "LOCAL_INGEST_PORT",
-      "LOCAL_HOTSPOTS_PORT",
-      "LOCAL_SCALER_PORT",
-      "LOCAL_PAGE_PORT",
-    ]) {
+    // Every port the stack opens, free ones: the defaults may be taken on this machine.
+    for (const { name } of LOCAL_VARIABLES.filter((v) => v.name.endsWith("_PORT"))) {
       env[name] = String(await freePort());
     }
     stack = new StackProcess(env);
