@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { Burst } from "../../runtime/local/page/burst";
-import { pageApp } from "../../runtime/local/page/page-server";
+import http from "node:http";
+import { freePort } from "../../runtime/local/ports";
+import { pageApp, startPageServer } from "../../runtime/local/page/page-server";
 import { PipelineView } from "../../runtime/local/page/pipeline-view";
 import { ProcessingWorkerState, StackControls } from "../../runtime/local/page/stack-controls";
 
@@ -139,5 +141,34 @@ describe("the live page's server", () => {
     const missing = await app.inject({ method: "GET", url: "/nope" });
     expect(missing.statusCode).to.equal(404);
     expect((missing.json() as { allowed: string }).allowed).to.contain("/events");
+  });
+
+  it("streams snapshots as server-sent events, and ends open streams when it closes (an open tab must not hold up the stop)", async () => {
+    const { controls, burst } = setup();
+    const view = new PipelineView({
+      streamName: "s",
+      minShards: 1,
+      maxShards: 4,
+      capacityScale: 10,
+      metricsIntervalMs: 2000,
+    });
+    const port = await freePort();
+    const server = await startPageServer({ port, view, controls, burst });
+    const first = await new Promise<{ type: string; chunk: string; ended: Promise<void> }>((resolve, reject) => {
+      http
+        .get(`http://127.0.0.1:${port}/events`, (response) => {
+          const ended = new Promise<void>((done) => response.on("end", done));
+          response.once("data", (chunk: Buffer) =>
+            resolve({ type: String(response.headers["content-type"]), chunk: chunk.toString("utf8"), ended }),
+          );
+        })
+        .on("error", reject);
+    });
+    expect(first.type).to.contain("text/event-stream");
+    expect(first.chunk).to.match(/^data: \{"at":\d+,"stream":\{"name":"s"/);
+    const closed = server.close().then(() => "closed");
+    const outcome = await Promise.race([closed, new Promise((r) => setTimeout(() => r("still open"), 3_000))]);
+    expect(outcome).to.equal("closed");
+    await first.ended;
   });
 });

@@ -66,7 +66,8 @@ export function pageApp({ view, controls, burst }: Omit<PageServerOptions, "port
   app.get("/state", async () => view.snapshot(Date.now()));
 
   // Server-sent events: a snapshot at once, then one a second, until the page goes away.
-  const streams = new Set<NodeJS.Timeout>();
+  // Each open stream is ended on close: an open browser tab must not hold up the stack's stop.
+  const streams = new Map<NodeJS.Timeout, () => void>();
   app.get("/events", (request, reply) => {
     reply.hijack();
     const out = reply.raw;
@@ -78,14 +79,17 @@ export function pageApp({ view, controls, burst }: Omit<PageServerOptions, "port
     const send = () => out.write(`data: ${JSON.stringify(view.snapshot(Date.now()))}\n\n`);
     send();
     const timer = setInterval(send, PAGE_UPDATE_MS);
-    streams.add(timer);
+    streams.set(timer, () => out.end());
     request.raw.on("close", () => {
       clearInterval(timer);
       streams.delete(timer);
     });
   });
   app.addHook("preClose", async () => {
-    for (const timer of streams) clearInterval(timer);
+    for (const [timer, end] of streams) {
+      clearInterval(timer);
+      end();
+    }
     streams.clear();
   });
 
