@@ -21,16 +21,27 @@ export interface SchemaSource {
 }
 
 /**
- * Versions never change once registered, so a version looked up by id is kept; the cache
- * is bounded (oldest out first) so a stream of unknown ids cannot grow it without end.
- * Misses are not cached: a version registered later must be found.
+ * How long an id the registry did not know is answered "unknown" without asking again: a
+ * stream of records naming an unknown version (a producer writing to the wrong registry)
+ * would otherwise cost one registry call per record, and Glue throttles. Short, so a
+ * version the registry shows late (its reads are eventually consistent) is found soon.
+ */
+export const SCHEMA_MISS_TTL_MS = 30_000;
+
+/**
+ * Versions never change once registered, so a version looked up by id is kept; both caches
+ * are bounded (oldest out first) so a stream of unknown ids cannot grow them without end.
+ * Misses are kept for SCHEMA_MISS_TTL_MS only: a version registered later must be found.
  */
 export class CachedSchemaSource implements SchemaSource {
   private readonly cache = new Map<string, SchemaVersionInfo>();
+  /** Ids the registry did not know, with when it said so. */
+  private readonly misses = new Map<string, number>();
 
   constructor(
     private readonly source: SchemaSource,
     private readonly maxEntries = 256,
+    private readonly now: () => number = Date.now,
   ) {}
 
   latest(schemaName: string): Promise<SchemaVersionInfo> {
@@ -40,8 +51,17 @@ export class CachedSchemaSource implements SchemaSource {
   async byId(schemaVersionId: string): Promise<SchemaVersionInfo | undefined> {
     const hit = this.cache.get(schemaVersionId);
     if (hit) return hit;
+    const missedAt = this.misses.get(schemaVersionId);
+    if (missedAt !== undefined && this.now() - missedAt < SCHEMA_MISS_TTL_MS) return undefined;
     const found = await this.source.byId(schemaVersionId);
-    return found && this.keep(found);
+    if (found) {
+      this.misses.delete(schemaVersionId);
+      return this.keep(found);
+    }
+    this.misses.delete(schemaVersionId);
+    this.misses.set(schemaVersionId, this.now());
+    if (this.misses.size > this.maxEntries) this.misses.delete(this.misses.keys().next().value!);
+    return undefined;
   }
 
   register(schemaName: string, definition: string): Promise<SchemaVersionInfo> {
