@@ -6,9 +6,10 @@
  * there (and, with bisect and the retry limit, sends a bad record to the on-failure queue
  * instead of blocking its shard).
  */
-import { AggregationError, deaggregate, isAggregate } from "../kinesis/aggregation";
+import { AggregationError } from "../kinesis/aggregation";
+import { consumerRecordsOf } from "./consumer-records";
 import { TRIM_HORIZON } from "./leases/lease";
-import { ConsumerRecord, RecordProcessorFactory } from "./record-processor";
+import { RecordProcessorFactory } from "./record-processor";
 import { SchemaDecoder } from "./schema-decoder";
 
 /** The parts of a Lambda Kinesis event record this function reads. */
@@ -50,23 +51,15 @@ export async function processKinesisBatch(
     for (const r of shardRecords) {
       const { sequenceNumber } = r.kinesis;
       try {
-        const data = Buffer.from(r.kinesis.data, "base64");
-        const users = deaggregate({
+        const consumerRecords = consumerRecordsOf(shardId, {
+          sequenceNumber,
           partitionKey: r.kinesis.partitionKey,
           explicitHashKey: r.kinesis.explicitHashKey,
-          data,
-        });
-        const aggregated = isAggregate(data);
-        const consumerRecords: ConsumerRecord[] = users.map((u, i) => ({
-          shardId,
-          partitionKey: u.partitionKey,
-          data: u.data,
-          sequenceNumber,
-          ...(aggregated ? { subSequenceNumber: i } : {}),
+          data: Buffer.from(r.kinesis.data, "base64"),
           ...(r.kinesis.approximateArrivalTimestamp
             ? { approximateArrivalTimestamp: new Date(r.kinesis.approximateArrivalTimestamp * 1000) }
             : {}),
-        }));
+        });
         const decoded = decoder ? await decoder.decode(consumerRecords) : consumerRecords;
         if (decoded.length > 0) {
           await processor.processRecords({ shardId, records: decoded, checkpointer: lambdaCheckpointer });

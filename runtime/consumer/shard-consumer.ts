@@ -4,7 +4,8 @@
  * finished (shardEnded, checkpoint SHARD_END), the lease is lost (leaseLost), or the worker
  * shuts down (shutdownRequested, then the lease is released for a peer to take at once).
  */
-import { AggregationError, deaggregate, isAggregate } from "../kinesis/aggregation";
+import { AggregationError } from "../kinesis/aggregation";
+import { consumerRecordsOf } from "./consumer-records";
 import { backoffDelay } from "../producer/backoff";
 import { HeldLease, LeaseLostError } from "./leases/held-lease";
 import { Checkpoint, isCheckpointed, SHARD_END, sequenceCheckpoint } from "./leases/lease";
@@ -91,9 +92,9 @@ export class ShardConsumer {
   private async userRecords(batch: StreamRecord[], start: Checkpoint): Promise<ConsumerRecord[]> {
     const out: ConsumerRecord[] = [];
     for (const r of batch) {
-      let users;
+      let users: ConsumerRecord[];
       try {
-        users = deaggregate(r);
+        users = consumerRecordsOf(this.shardId, r);
       } catch (e) {
         if (!(e instanceof AggregationError)) throw e;
         // Corrupt, not plain: to the dead letters with its bytes (logged, counted, kept in
@@ -116,20 +117,9 @@ export class ShardConsumer {
         this.events.skipped(this.shardId, 1);
         continue;
       }
-      const aggregated = isAggregate(r.data);
-      users.forEach((u, i) => {
-        const sub = aggregated ? i : 0;
-        if (isCheckpointed(start, r.sequenceNumber, sub)) return;
-        out.push({
-          shardId: this.shardId,
-          partitionKey: u.partitionKey,
-          ...(u.explicitHashKey !== undefined ? { explicitHashKey: u.explicitHashKey } : {}),
-          data: u.data,
-          sequenceNumber: r.sequenceNumber,
-          ...(aggregated ? { subSequenceNumber: i } : {}),
-          approximateArrivalTimestamp: r.approximateArrivalTimestamp,
-        });
-      });
+      for (const u of users) {
+        if (!isCheckpointed(start, r.sequenceNumber, u.subSequenceNumber ?? 0)) out.push(u);
+      }
     }
     return out;
   }

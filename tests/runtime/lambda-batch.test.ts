@@ -47,6 +47,18 @@ describe("processing in lambda mode (processKinesisBatch)", () => {
     ]);
   });
 
+  it("keeps explicit hash keys, of plain records and of sub-records, as the workers do", async () => {
+    const agg = aggregate([{ partitionKey: "a", explicitHashKey: "42", data: Buffer.from("a1") }]);
+    const plain = eventRecord("shardId-0", "101", Buffer.from("plain"), "c");
+    plain.kinesis.explicitHashKey = "7";
+    const { seen, factory } = recordingProcessors();
+    await processKinesisBatch([eventRecord("shardId-0", "100", agg), plain], factory, () => undefined);
+    expect(seen.map((r) => [r.partitionKey, r.explicitHashKey])).to.deep.equal([
+      ["a", "42"],
+      ["c", "7"],
+    ]);
+  });
+
   it("reports the first failed record of a shard, stops that shard there, and goes on with other shards", async () => {
     const { seen, factory } = recordingProcessors(["bad"]);
     const errors: Record<string, unknown>[] = [];
