@@ -66,6 +66,21 @@ export const httpUrl: Pick<EnvVar<string>, "allowed" | "parse"> = {
  * missing variable, its value and what is allowed. An empty value counts as unset.
  */
 export function readEnv<S extends EnvSpec>(spec: S, env: Readonly<Record<string, string | undefined>>): EnvValues<S> {
+  const { values, problems } = checkEnv(spec, env);
+  if (problems.length > 0) {
+    throw new SettingsError(problems.length === 1 ? problems[0] : `invalid environment:\n  ${problems.join("\n  ")}`);
+  }
+  return values;
+}
+
+/**
+ * readEnv without the throw: the values, and a line per bad or missing variable, for a
+ * caller that checks more (variables that must differ) before it reports them all at once.
+ */
+export function checkEnv<S extends EnvSpec>(
+  spec: S,
+  env: Readonly<Record<string, string | undefined>>,
+): { values: EnvValues<S>; problems: string[] } {
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
   for (const [name, variable] of Object.entries(spec)) {
@@ -85,10 +100,7 @@ export function readEnv<S extends EnvSpec>(spec: S, env: Readonly<Record<string,
       problems.push(`${name}=${JSON.stringify(text)} is not valid (allowed: ${variable.allowed})`);
     values[name] = value;
   }
-  if (problems.length > 0) {
-    throw new SettingsError(problems.length === 1 ? problems[0] : `invalid environment:\n  ${problems.join("\n  ")}`);
-  }
-  return values as EnvValues<S>;
+  return { values: values as EnvValues<S>, problems };
 }
 
 /** The variables of `spec` as --help lines. */

@@ -13,10 +13,11 @@ export function wantsHelp(argv: readonly string[]): boolean {
 }
 
 export function helpText(): string {
-  const width = Math.max(...LOCAL_VARIABLES.map((variable) => variable.name.length));
-  const variables = LOCAL_VARIABLES.flatMap((variable) => [
-    `  ${variable.name.padEnd(width)}  ${variable.purpose}`,
-    `  ${"".padEnd(width)}  default ${variable.fallback || "none"}; allowed: ${variable.allowed}`,
+  const entries = Object.entries(LOCAL_VARIABLES);
+  const width = Math.max(...entries.map(([name]) => name.length));
+  const variables = entries.flatMap(([name, variable]) => [
+    `  ${name.padEnd(width)}  ${variable.purpose}`,
+    `  ${"".padEnd(width)}  default ${variable.default || "none"}; allowed: ${variable.allowed}`,
   ]);
   return [
     "Usage: npm start [-- --help]",

@@ -12,7 +12,6 @@ import { compiledEntrypoint } from "../services";
 import { waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-env";
-import { UsageError } from "../usage-error";
 
 export const LOCAL_REPLAY_FILE = path.join("data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
 /**
@@ -24,19 +23,6 @@ export const SUGGESTED_REPLAY_SPEEDUP = 3600;
 const READY_TIMEOUT_MS = 20_000;
 /** It flushes the producer on SIGTERM: milliseconds against the emulator. */
 const STOP_GRACE_MS = 5_000;
-
-/** LOCAL_REPLAY_SPEEDUP as a speedup, or undefined when the replay is off. Pure. */
-export function replaySpeedup(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === "") return SUGGESTED_REPLAY_SPEEDUP;
-  if (value.trim() === "0") return undefined;
-  const speedup = Number(value);
-  if (!Number.isFinite(speedup) || speedup < 0) {
-    throw new UsageError(
-      `LOCAL_REPLAY_SPEEDUP=${JSON.stringify(value)} is not allowed (allowed: 0 for no replay, or a positive number; default ${SUGGESTED_REPLAY_SPEEDUP})`,
-    );
-  }
-  return speedup;
-}
 
 export async function startReplay(options: {
   stateDir: string;

@@ -46,7 +46,7 @@ describe("the live page of npm start, in headless Chromium", function () {
     // One shard: the burst then passes the 75% usage threshold by a wide margin, even on a slow machine.
     const env: Record<string, string> = { LOCAL_STATE_DIR: stateDir, LOCAL_SHARDS: "1" };
     // Every port the stack opens, free ones: the defaults may be taken on this machine.
-    for (const { name } of LOCAL_VARIABLES.filter((v) => v.name.endsWith("_PORT"))) {
+    for (const name of Object.keys(LOCAL_VARIABLES).filter((n) => n.endsWith("_PORT"))) {
       env[name] = String(await freePort());
     }
     stack = new StackProcess(env);

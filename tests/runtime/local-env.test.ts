@@ -118,6 +118,11 @@ describe("parseLocalEnv (npm start settings)", () => {
       /LOCAL_STREAM_NAME="s{129}" .*1 to 128 characters/,
     ],
   ];
+  invalid.push([
+    "a port equal to another's default",
+    { LOCAL_HOTSPOTS_PORT: "3000" },
+    /LOCAL_PAGE_PORT="3000" is not valid \(it must differ from LOCAL_HOTSPOTS_PORT\)/,
+  ]);
   for (const [title, env, message] of invalid) {
     it(`rejects: ${title}`, () => {
       expect(() => parseLocalEnv(env, CWD)).to.throw(UsageError, message);
