@@ -7,7 +7,12 @@ import { createKinesisClient } from "../aws/kinesis-client";
 import { LOCAL_CAPACITY_SCALE, LOCAL_SCALING_PERIOD_MS, LocalShardScaler } from "../scaling/local-shard-scaler";
 import { LOCAL_REGION, startEmulators } from "./emulators";
 import { ChildExit, GuardedChild } from "./guarded-child";
-import { LOCAL_HOTSPOTS_APPLICATION, startHotspots } from "./hotspots-child";
+import {
+  HotspotsChildOptions,
+  LOCAL_HOTSPOTS_APPLICATION,
+  localOutOfOrdernessSeconds,
+  startHotspots,
+} from "./hotspots-child";
 import { startIngest } from "./ingest-child";
 import { LOCAL_REPLAY_FILE, startReplay } from "./replay-child";
 import {
@@ -55,7 +60,10 @@ export class LocalStack implements StackControls {
   private readonly children: StackChild[] = [];
   /** Children stopped on purpose (from the page): their exit does not end the stack. */
   private readonly released = new WeakSet<GuardedChild>();
-  private replay?: { child: GuardedChild; speedup: number };
+  private replay?: { child: GuardedChild; speedup: number; startedAt: number; resumedAtMs: number };
+  /** Event time into the replay where the last one stopped: a new one goes on from there. */
+  private replayPositionMs = 0;
+  private hotspots?: { child: GuardedChild; options: HotspotsChildOptions };
   private readonly workers = new Map<string, { workerId: string; n: number; child?: GuardedChild }>();
   private processingOptions?: Omit<ProcessingOptions, "shardCount" | "signal" | "readyTimeoutMs">;
   private page?: {
@@ -160,7 +168,7 @@ export class LocalStack implements StackControls {
     });
 
     log.info("Starting the hot-spot worker...");
-    const hotspots = await startHotspots({
+    const hotspotsOptions: HotspotsChildOptions = {
       port: config.hotspotsPort,
       kinesisEndpoint: kinesis.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
@@ -168,8 +176,10 @@ export class LocalStack implements StackControls {
       schemaRegistryFile,
       replaySpeedup: config.replaySpeedup,
       signal,
-    });
+    };
+    const hotspots = await startHotspots(hotspotsOptions);
     this.adopt(hotspots, "service");
+    this.hotspots = { child: hotspots, options: hotspotsOptions };
 
     // The shard scaler of the AWS stack, on the local stream: bursts reshard it up, quiet
     // brings it back to LOCAL_SHARDS. In this process: it is a loop, not a service.
@@ -237,7 +247,10 @@ export class LocalStack implements StackControls {
     const speedup = config.replaySpeedup;
     if (speedup !== undefined) {
       log.info(`Starting the NYC taxi replay (speedup ${speedup})...`);
-      const replay = await this.launchReplay(speedup);
+      // Through the controls' queue: the page is up already, and a click must wait for this.
+      let replay: GuardedChild | undefined;
+      await this.control(async () => void (replay = await this.launchReplay(speedup)));
+      if (!replay) throw new Error("the stack stopped while the replay was starting");
       replayRow = `${LOCAL_REPLAY_FILE} in a loop, ${speedup}x, taxi-trip schema enforced  (pid ${replay.pid})`;
     }
 
@@ -275,10 +288,24 @@ export class LocalStack implements StackControls {
     return this.replay ? { running: true, speedup: this.replay.speedup } : { running: false };
   }
 
+  /**
+   * (Re)starts the replay at `speedup`, going on from the event time where the last one was,
+   * so the hot-spot job's watermark never sees time go back. A pace whose trips may arrive
+   * later than the hot-spot worker allows (its bound follows the speedup) restarts that
+   * worker with a bound to match; it resumes from its checkpoints.
+   */
   startReplay(speedup: number): Promise<void> {
     return this.control(async () => {
       if (this.replay?.speedup === speedup) return;
       await this.stopReplayNow();
+      const hotspots = this.hotspots;
+      if (
+        hotspots &&
+        localOutOfOrdernessSeconds(speedup) !== localOutOfOrdernessSeconds(hotspots.options.replaySpeedup)
+      ) {
+        await this.restartHotspots({ ...hotspots.options, replaySpeedup: speedup });
+      }
+      if (this.stopping) return;
       await this.launchReplay(speedup);
     });
   }
@@ -317,11 +344,14 @@ export class LocalStack implements StackControls {
       if (worker.child) {
         this.release(worker.child);
         await worker.child.stop();
+        worker.child = undefined;
       }
+      if (this.stopping) return;
       const child = spawnProcessingWorker(this.processingOptions, worker.n);
       worker.child = child;
       this.adopt(child, "service");
       this.page?.feed.watch(child);
+      await updateStackFile(this.options.config.stateDir, { pids: { [name]: child.pid } });
       this.options.log.info(`page: started ${name} (pid ${child.pid})`);
     });
   }
@@ -335,9 +365,10 @@ export class LocalStack implements StackControls {
 
   private async launchReplay(speedup: number): Promise<GuardedChild> {
     const { config, stopSignal: signal } = this.options;
-    const child = await startReplay({ stateDir: config.stateDir, speedup, signal });
+    const resumedAtMs = this.replayPositionMs;
+    const child = await startReplay({ stateDir: config.stateDir, speedup, resumeAtMs: resumedAtMs, signal });
     this.adopt(child, "service");
-    this.replay = { child, speedup };
+    this.replay = { child, speedup, startedAt: Date.now(), resumedAtMs };
     this.page?.feed.watch(child);
     await updateStackFile(config.stateDir, { pids: { replay: child.pid } });
     return child;
@@ -347,8 +378,25 @@ export class LocalStack implements StackControls {
     const replay = this.replay;
     if (!replay) return;
     this.replay = undefined;
+    // Where its pace had taken it: the next replay goes on from here.
+    this.replayPositionMs = replay.resumedAtMs + (Date.now() - replay.startedAt) * replay.speedup;
     this.release(replay.child);
     await replay.child.stop();
+  }
+
+  private async restartHotspots(options: HotspotsChildOptions): Promise<void> {
+    const old = this.hotspots;
+    if (old) {
+      this.release(old.child);
+      await old.child.stop();
+    }
+    const child = await startHotspots(options);
+    this.adopt(child, "service");
+    this.hotspots = { child, options };
+    await updateStackFile(this.options.config.stateDir, { pids: { hotspots: child.pid } });
+    this.options.log.info(
+      `page: restarted the hot-spot worker (pid ${child.pid}) for ${options.replaySpeedup}x: trips may now arrive up to ${localOutOfOrdernessSeconds(options.replaySpeedup)} s late in event time`,
+    );
   }
 
   /** Makes `child` part of the stack: stopped with it, and its death ends the stack. */

@@ -27,13 +27,25 @@ const STOP_GRACE_MS = 5_000;
 export async function startReplay(options: {
   stateDir: string;
   speedup: number;
+  /** Event time into the replay to go on from (a re-paced replay): see --resume-at. */
+  resumeAtMs?: number;
   signal?: AbortSignal;
 }): Promise<GuardedChild> {
   const script = compiledEntrypoint("replay");
   const child = spawnGuarded({
     name: "replay",
     script,
-    args: ["--file", LOCAL_REPLAY_FILE, "--speedup", String(options.speedup), "--loop", "--target", "local"],
+    args: [
+      "--file",
+      LOCAL_REPLAY_FILE,
+      "--speedup",
+      String(options.speedup),
+      "--loop",
+      "--target",
+      "local",
+      "--resume-at",
+      String(Math.floor(options.resumeAtMs ?? 0)),
+    ],
     cwd: REPO_ROOT,
     // METRICS_INTERVAL_MS: its producer's counters as EMF lines, for the live page.
     env: {

@@ -90,6 +90,7 @@ async function main(): Promise<number> {
       trips: file.trips,
       speedup: args.speedup,
       loop: args.loop,
+      resumeAtMs: args.resumeAtMs,
       sink,
       signal: stop.signal,
       onBatch: (now) => {

@@ -50,3 +50,22 @@ export function dueCount(
   }
   return count;
 }
+
+/**
+ * The first send at or after `offsetMs` of event time into the replay (passes included):
+ * where a replay resumed with --resume-at begins. Without looping, past the end is the end.
+ */
+export function firstSendAt(pickups: readonly number[], offsetMs: number, loop: boolean): number {
+  const shift = passShiftMs(pickups[0], pickups[pickups.length - 1]);
+  const pass = loop ? Math.floor(offsetMs / shift) : 0;
+  const within = offsetMs - pass * shift;
+  // Pickups are in order: the first at or after `within`, by binary search.
+  let lo = 0;
+  let hi = pickups.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pickups[mid] - pickups[0] < within) lo = mid + 1;
+    else hi = mid;
+  }
+  return pass * pickups.length + lo;
+}

@@ -11,6 +11,8 @@ export interface ReplayArgs {
   speedup: number;
   loop: boolean;
   target: ReplayTarget;
+  /** Event time into the replay (ms after its first trip, passes included) to begin at. */
+  resumeAtMs: number;
 }
 
 export const REPLAY_USAGE = [
@@ -21,13 +23,15 @@ export const REPLAY_USAGE = [
   "  --loop            start over at the end, shifting times so event time keeps increasing",
   "  --target local    write straight to the local stack's stream (reads .local/stack.json; the default)",
   "  --target <url>    POST /batch to an ingest API, e.g. http://127.0.0.1:8080",
+  "  --resume-at <ms>  begin this much event time into the replay (passes included), at the first trip",
+  "                    from there: how npm start's page re-paces a replay without going back to its start",
   "",
   "Environment: METRICS_INTERVAL_MS (1000..3600000, unset by default): with --target local, print the",
   "producer's counters as EMF lines (Service replay) this often; npm start sets it for its live page.",
   "",
 ].join("\n");
 
-const VALUE_OPTIONS = new Set(["--file", "--speedup", "--target"]);
+const VALUE_OPTIONS = new Set(["--file", "--speedup", "--target", "--resume-at"]);
 
 export function wantsReplayHelp(argv: readonly string[]): boolean {
   return argv.includes("--help") || argv.includes("-h");
@@ -50,7 +54,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
       } else values.set(name, value);
     } else {
       problems.push(
-        `${JSON.stringify(argv[i])} is not an option (allowed: --file, --speedup, --loop, --target, --help)`,
+        `${JSON.stringify(argv[i])} is not an option (allowed: --file, --speedup, --loop, --target, --resume-at, --help)`,
       );
     }
   }
@@ -66,8 +70,13 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
     problems.push(`--speedup is ${JSON.stringify(speedupText)} (allowed: a positive number, e.g. 60)`);
   }
   const target = parseTarget(values.get("--target") ?? "local", problems);
+  const resumeText = values.get("--resume-at") ?? "0";
+  const resumeAtMs = Number(resumeText);
+  if (resumeText.trim() === "" || !Number.isFinite(resumeAtMs) || resumeAtMs < 0) {
+    problems.push(`--resume-at is ${JSON.stringify(resumeText)} (allowed: 0 or more milliseconds of event time)`);
+  }
   if (problems.length > 0) throw new UsageError(problems.join("; "));
-  return { file: file as string, speedup, loop, target: target as ReplayTarget };
+  return { file: file as string, speedup, loop, target: target as ReplayTarget, resumeAtMs };
 }
 
 function parseTarget(text: string, problems: string[]): ReplayTarget | undefined {

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { ReplayTrip } from "./ordering";
-import { dueAtMs, dueCount, lagMs, passShiftMs, positionOf } from "./pacing";
+import { dueAtMs, dueCount, firstSendAt, lagMs, passShiftMs, positionOf } from "./pacing";
 import { tripPartitionKey } from "./partition-key";
 import { OutgoingTrip, TripSink } from "./trip-sink";
 import { tripEvent } from "./trip-event";
@@ -17,6 +17,8 @@ export interface ReplayLoopOptions {
   loop: boolean;
   sink: TripSink;
   signal: AbortSignal;
+  /** Event time into the replay to begin at (see firstSendAt); 0 is the first trip. */
+  resumeAtMs?: number;
   clock?: () => number;
   /** Called after each batch, with what was sent so far and the lag of that batch. */
   onBatch?: (progress: { sent: number; lagMs: number; pass: number }) => void;
@@ -41,36 +43,41 @@ export async function runReplayLoop(options: ReplayLoopOptions): Promise<ReplayL
   const result: ReplayLoopResult = { sent: 0, maxLagMs: 0, passes: 0, stoppedBySignal: false };
   if (trips.length === 0) return result;
   const shift = passShiftMs(pickups[0], pickups[pickups.length - 1]);
-  const startedAt = clock();
+  const resumeAtMs = options.resumeAtMs ?? 0;
+  // As if it had started that much event time ago, and had sent everything before it.
+  const startedAt = clock() - resumeAtMs / speedup;
+  // The next send's position in the looped sequence (pass * trips + index).
+  let next = firstSendAt(pickups, resumeAtMs, loop);
   const dueOf = (send: number) => {
     const { pass, index } = positionOf(send, trips.length);
     return dueAtMs(pickups[index] + pass * shift, pickups[0], startedAt, speedup);
   };
 
-  while (!signal.aborted && (loop || result.sent < trips.length)) {
+  while (!signal.aborted && (loop || next < trips.length)) {
     const now = clock();
-    const count = dueCount(pickups, result.sent, now, startedAt, speedup, loop, MAX_BATCH);
+    const count = dueCount(pickups, next, now, startedAt, speedup, loop, MAX_BATCH);
     if (count === 0) {
       try {
-        await sleep(Math.min(Math.max(1, dueOf(result.sent) - now), MAX_SLEEP_MS), undefined, { signal });
+        await sleep(Math.min(Math.max(1, dueOf(next) - now), MAX_SLEEP_MS), undefined, { signal });
       } catch {
         // aborted: the loop condition ends it
       }
       continue;
     }
     const batch: OutgoingTrip[] = [];
-    for (let send = result.sent; send < result.sent + count; send++) {
+    for (let send = next; send < next + count; send++) {
       const { pass, index } = positionOf(send, trips.length);
       batch.push({
         event: tripEvent(trips[index].trip, pass * shift),
         partitionKey: tripPartitionKey(trips[index], pass),
       });
     }
-    const lag = lagMs(now, dueOf(result.sent));
+    const lag = lagMs(now, dueOf(next));
     result.maxLagMs = Math.max(result.maxLagMs, lag);
     await sink.send(batch);
+    next += count;
     result.sent += count;
-    result.passes = positionOf(result.sent - 1, trips.length).pass + 1;
+    result.passes = positionOf(next - 1, trips.length).pass + 1;
     options.onBatch?.({ sent: result.sent, lagMs: lag, pass: result.passes - 1 });
   }
   result.stoppedBySignal = signal.aborted;

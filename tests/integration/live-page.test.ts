@@ -108,6 +108,8 @@ describe("the live page of npm start, in headless Chromium", function () {
       reached.push(await page.evaluate('document.activeElement?.id || document.activeElement?.tagName || ""'));
     }
     expect(reached).to.include.members(["replay-speed", "replay-start", "replay-stop", "burst"]);
+    // Nothing has made the scaler act yet: the event below is the burst's.
+    expect(await page.locator("#scaling-events li").count()).to.equal(0);
     await page.keyboard.press("Enter");
     await until(
       page,
@@ -115,7 +117,15 @@ describe("the live page of npm start, in headless Chromium", function () {
       '/Bursting until/.test(document.getElementById("burst-state")?.textContent)',
       10_000,
     );
+    // The burst goes through the ingest API (the replay writes to the stream directly).
+    await until(
+      page,
+      "a non-zero rate through the ingest API",
+      'Number(document.getElementById("throughput-summary")?.dataset.ingestRate) > 0',
+      30_000,
+    );
     await until(page, "a scaling event", 'document.querySelectorAll("#scaling-events li").length > 0', 150_000);
+    expect(await page.textContent("#announcements")).to.match(/changed the stream from 1 to 2 shards/);
     expect(await page.textContent("#scaling-events li")).to.match(/1 → 2 shards \(usage \d+(\.\d)?%\)/);
 
     // Text alternatives: every chart is described in words, the map has a title and a description.
@@ -165,5 +175,53 @@ describe("the live page of npm start, in headless Chromium", function () {
       '/running, pid/.test(document.querySelector("#workers tbody tr")?.textContent)',
       10_000,
     );
+  });
+
+  it("re-paces the replay from the page without sending event time back: new windows keep closing, few trips late", async () => {
+    const windowStart = async () => /Window (\S+) to/.exec((await page.textContent("#map-window")) ?? "")?.[1];
+    const repace = async (speedup: number) => {
+      await page.fill("#replay-speed", String(speedup));
+      await page.getByRole("button", { name: "Start / apply speed" }).click();
+      const shown = speedup.toLocaleString("en-US");
+      await until(
+        page,
+        `the replay at ${shown}x`,
+        `document.getElementById("replay-state")?.textContent === "Running at ${shown}x."`,
+        60_000,
+      );
+    };
+    await until(page, "a closed window", '/^Window /.test(document.getElementById("map-window")?.textContent)', 90_000);
+    const first = Date.parse((await windowStart())!);
+    // Far ahead first (100 hours of trips a second), so that a replay which went back to its
+    // start on the next change would show it: January's first windows again, or only late trips.
+    await repace(360_000);
+    const farAhead = new Date(first + 2 * 86_400_000).toISOString();
+    await until(
+      page,
+      `a window after ${farAhead}`,
+      `(/Window (\\S+) to/.exec(document.getElementById("map-window")?.textContent ?? "")?.[1] ?? "") > ${JSON.stringify(farAhead)}`,
+      60_000,
+    );
+    const before = (await windowStart())!;
+    await repace(36_000);
+    // At 36,000x a 6-hour window closes every 0.6 s: a later one must show within seconds, and
+    // none before it may be earlier than the last window before this change.
+    const seen: string[] = [];
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !seen.some((start) => start > before)) {
+      const start = await windowStart();
+      if (start !== undefined && start !== seen[seen.length - 1]) seen.push(start);
+      await page.waitForTimeout(200);
+    }
+    expect(
+      seen.some((start) => start > before),
+      `windows seen after ${before}: ${seen.join(", ")}`,
+    ).to.equal(true);
+    for (const start of seen) expect(start >= before, `window ${start} after ${before}`).to.equal(true);
+    const text = (await page.textContent("#map-window")) ?? "";
+    const [, read, late] = /([\d,]+) trips read, ([\d,]+) too late/.exec(text) ?? [];
+    const number = (s: string) => Number(s.replace(/,/g, ""));
+    expect(number(read), text).to.be.greaterThan(0);
+    expect(number(late) / number(read), text).to.be.below(0.05);
   });
 });

@@ -45,7 +45,8 @@ function setup() {
   });
   // Port 9 (discard): nothing listens, so a burst started here sends nothing anywhere.
   const burst = new Burst("http://127.0.0.1:9");
-  return { controls, burst, app: pageApp({ view, controls, burst }) };
+  // inject() sends Host localhost:80: the page's own host for port 80.
+  return { controls, burst, app: pageApp({ view, controls, burst, port: 80 }) };
 }
 
 describe("the live page's server", () => {
@@ -127,6 +128,31 @@ describe("the live page's server", () => {
       expect(controls.calls).to.deep.equal([]);
     });
   }
+
+  it("refuses controls from another site (Host or Origin not the page's) and body-less POSTs, starting nothing", async () => {
+    const { app, controls, burst } = setup();
+    const foreign = [
+      { headers: { host: "evil.example:80", "content-type": "application/json" }, payload: "{}" },
+      { headers: { origin: "http://evil.example", "content-type": "application/json" }, payload: "{}" },
+    ];
+    for (const request of foreign) {
+      const r = await app.inject({ method: "POST", url: "/burst", ...request });
+      expect(r.statusCode, JSON.stringify(request.headers)).to.equal(403);
+      expect((r.json() as { allowed: string }).allowed).to.contain("localhost:80");
+    }
+    const bodiless = await app.inject({ method: "POST", url: "/burst" });
+    expect(bodiless.statusCode).to.equal(400);
+    expect((bodiless.json() as { message: string }).message).to.equal("the body must be a JSON object");
+    const same = await app.inject({
+      method: "POST",
+      url: "/replay",
+      headers: { origin: "http://localhost:80" },
+      payload: { action: "stop" },
+    });
+    expect(same.statusCode).to.equal(200);
+    expect(burst.current.running).to.equal(false);
+    expect(controls.calls).to.deep.equal(["stop"]);
+  });
 
   it("refuses a body that is not JSON, and an unknown route, in JSON", async () => {
     const { app } = setup();

@@ -86,7 +86,7 @@ describe("PipelineView (what the live page shows)", () => {
       { name: "processing-1", workerId: "w1", pid: 11, running: true },
       { name: "processing-2", workerId: "w2", running: false },
     ]);
-    view.leaseTable(2000, [
+    view.leaseTable([
       { shardId: "shardId-1", owner: "w1", finished: false },
       { shardId: "shardId-0", owner: "w1", finished: false },
       { shardId: "shardId-2", finished: false },
@@ -100,9 +100,21 @@ describe("PipelineView (what the live page shows)", () => {
       { shardId: "shardId-9", owner: "w2", finished: true },
     ]);
     expect(c.workers.map((w) => w.leases)).to.deep.equal([2, 0]);
-    expect(c.maxLagPoints).to.deep.equal([{ t: 2000, millisBehind: 1500 }]);
-    // A shard that stopped reporting (a closed parent) shows no lag after a while.
-    expect(view.snapshot(60_000).consumers.leases[1]).to.not.have.property("millisBehind");
+    // Reports older than 2.5 intervals (5 s here) are not shown: its worker stopped reporting it.
+    expect(view.snapshot(6_000).consumers.leases[0]).to.have.property("millisBehind");
+    expect(view.snapshot(6_001).consumers.leases[1]).to.not.have.property("millisBehind");
+  });
+
+  it("shows no lag for a shard whose holder is not running (killed: its last report was before it died)", () => {
+    const view = new PipelineView(SETUP);
+    view.metrics(doc(1000, { Service: "processing", ShardId: "shardId-0" }, { MillisBehindLatest: 0 }));
+    view.processingWorkers([{ name: "processing-1", workerId: "w1", running: false }]);
+    view.leaseTable([{ shardId: "shardId-0", owner: "w1", finished: false }]);
+    expect(view.snapshot(1500).consumers.leases[0]).to.deep.equal({
+      shardId: "shardId-0",
+      owner: "w1",
+      finished: false,
+    });
   });
 
   it("shows the newest window that has hot spots, busiest first", () => {

@@ -14,7 +14,12 @@ describe("replay arguments", () => {
     [
       "takes --loop and = forms",
       ["--file=a.csv", "--speedup=0.5", "--loop"],
-      { file: "a.csv", speedup: 0.5, loop: true },
+      { file: "a.csv", speedup: 0.5, loop: true, resumeAtMs: 0 },
+    ],
+    [
+      "takes --resume-at in event-time milliseconds",
+      ["--file", "a.csv", "--speedup", "60", "--resume-at", "3600000"],
+      { resumeAtMs: 3_600_000 },
     ],
   ];
   for (const [what, argv, expected] of GOOD) {
@@ -35,6 +40,11 @@ describe("replay arguments", () => {
     ["no --file", ["--speedup", "60"], "--file is missing (allowed: a TLC trip CSV file)"],
     ["no --speedup", ["--file", "a.csv"], "--speedup is missing (allowed: a positive number, e.g. 60)"],
     ["speedup 0", ["--file", "a.csv", "--speedup", "0"], '--speedup is "0" (allowed: a positive number, e.g. 60)'],
+    [
+      "a negative --resume-at",
+      ["--file", "a.csv", "--speedup", "1", "--resume-at", "-1"],
+      '--resume-at is "-1" (allowed: 0 or more milliseconds of event time)',
+    ],
     ["speedup -5", ["--file", "a.csv", "--speedup", "-5"], '--speedup is "-5" (allowed: a positive number, e.g. 60)'],
     [
       "speedup fast",
@@ -55,7 +65,7 @@ describe("replay arguments", () => {
     [
       "an unknown option",
       ["--file", "a.csv", "--speedup", "1", "--fast"],
-      '"--fast" is not an option (allowed: --file, --speedup, --loop, --target, --help)',
+      '"--fast" is not an option (allowed: --file, --speedup, --loop, --target, --resume-at, --help)',
     ],
     [
       "everything wrong at once",

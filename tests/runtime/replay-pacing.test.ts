@@ -2,7 +2,15 @@
 import { expect } from "chai";
 
 import { orderByPickup, ReplayTrip } from "../../runtime/replay/ordering";
-import { dueAtMs, dueCount, lagMs, LOOP_GAP_MS, passShiftMs, positionOf } from "../../runtime/replay/pacing";
+import {
+  dueAtMs,
+  dueCount,
+  firstSendAt,
+  lagMs,
+  LOOP_GAP_MS,
+  passShiftMs,
+  positionOf,
+} from "../../runtime/replay/pacing";
 import { runReplayLoop } from "../../runtime/replay/replay-loop";
 import { SkipTally } from "../../runtime/replay/skip-tally";
 import { TripFields } from "../../runtime/replay/trip-event";
@@ -146,6 +154,44 @@ describe("replay loop", () => {
     expect(new Set(sent.map((t) => t.partitionKey)).size).to.equal(sent.length);
     expect(sent[2].partitionKey).to.equal(`VTS-${T0}-r2-p1`);
   });
+
+  it("resumes where --resume-at says: from the first trip at or after that event time, due at once, pacing on from there", async () => {
+    const started = Date.now();
+    const clock = () => Date.now() - started;
+    const sink = new RecordingSink(clock);
+    // A pass is 120 s + 1 s gap; 121 s + 60 s in is pass 1, at the trips of 60 s.
+    const trips = [trip(2, 0), trip(3, 60), trip(4, 60), trip(5, 120)];
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 150);
+    await runReplayLoop({ trips, speedup: 600, loop: true, resumeAtMs: 181_000, sink, signal: stop.signal, clock });
+    const sent = sink.batches.flatMap((b) => b.trips);
+    expect(sent.map((t) => t.partitionKey).slice(0, 3)).to.deep.equal([
+      `VTS-${T0 + 60_000}-r3-p1`,
+      `VTS-${T0 + 60_000}-r4-p1`,
+      `VTS-${T0 + 120_000}-r5-p1`,
+    ]);
+    expect(Date.parse(sent[0].event.pickupTime)).to.equal(T0 + 121_000 + 60_000);
+    // Due at once (no catch-up of what came before), the next 60 s of event time 100 ms later.
+    expect(sink.batches[0].at).to.be.below(60);
+    expect(sink.batches[1].at - sink.batches[0].at).to.be.within(80, 160);
+  });
+
+  const RESUME: [number, boolean, number][] = [
+    // [offset ms, loop, first send] for pickups at 0, 60, 60, 120 s (a pass is 121 s)
+    [0, true, 0],
+    [1, true, 1],
+    [60_000, true, 1],
+    [60_001, true, 3],
+    [120_001, true, 4],
+    [121_000, true, 4],
+    [181_000, true, 5],
+    [500_000, false, 4],
+  ];
+  for (const [offset, loop, expected] of RESUME) {
+    it(`firstSendAt(${offset} ms${loop ? ", looping" : ""}) is send ${expected}`, () => {
+      expect(firstSendAt([0, 60_000, 60_000, 120_000], offset, loop)).to.equal(expected);
+    });
+  }
 
   it("sends nothing for a file without trips", async () => {
     const sink = new RecordingSink(Date.now);

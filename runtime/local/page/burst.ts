@@ -4,6 +4,7 @@
  * scaler sees its usage factor pass 75% and doubles the stream. The records are not taxi
  * trips: the hot-spot job counts and skips them, the map is not disturbed.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { STREAM_LIMITS } from "../../kinesis/limits";
 
 /** Longer than one scaler period (30 s), so a whole period is busy whichever moment it starts. */
@@ -67,12 +68,16 @@ export class Burst {
         });
         await response.arrayBuffer();
         if (response.ok) this.state.recordsSent += records.length;
-        // 503: the ingest API pushes back; wait as it asks rather than hammer it.
-        else await new Promise((resolve) => setTimeout(resolve, 1000));
+        // 503: the ingest API pushes back; wait as long as it asks rather than hammer it.
+        else await pause(Number(response.headers.get("retry-after") ?? 1) * 1000, signal);
       } catch {
-        if (signal.aborted) return;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await pause(1000, signal);
       }
     }
   }
+}
+
+/** Waits, or less when the burst is stopped. */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(Number.isFinite(ms) && ms > 0 ? ms : 1000, undefined, { signal }).catch(() => undefined);
 }

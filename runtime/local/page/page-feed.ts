@@ -75,7 +75,6 @@ export class PageFeed {
       this.read("the lease table", async () => {
         const leases = await this.sources.leases.list();
         view.leaseTable(
-          now,
           leases.map((l) => ({ shardId: l.leaseKey, owner: l.owner, finished: l.checkpoint.kind === "SHARD_END" })),
         );
       }),

@@ -51,8 +51,34 @@ export async function startPageServer(options: PageServerOptions): Promise<{ url
   return { url: `http://127.0.0.1:${options.port}/`, close: () => app.close() };
 }
 
-export function pageApp({ view, controls, burst }: Omit<PageServerOptions, "port">): FastifyInstance {
+export function pageApp({ view, controls, burst, port }: PageServerOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  const refuse = (reply: FastifyReply, status: number, refusal: Refusal) => reply.code(status).send(refusal);
+  // The controls change what runs: only this page may use them. A request from another site
+  // (a form or fetch in any tab, or a DNS-rebound name) names another Host or Origin.
+  const ours = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  app.addHook("preHandler", async (request, reply) => {
+    if (request.method !== "POST") return;
+    const origin = request.headers.origin;
+    if (
+      !ours.has(request.headers.host ?? "") ||
+      (origin !== undefined && !ours.has(origin.replace(/^http:\/\//, "")))
+    ) {
+      return refuse(reply, 403, {
+        error: "forbidden",
+        message: `controls answer this page only (Host ${JSON.stringify(request.headers.host ?? null)}, Origin ${JSON.stringify(origin ?? null)})`,
+        allowed: `Host ${[...ours].join(" or ")}, and no Origin or http:// one of those`,
+      });
+    }
+    // A body-less POST (which a cross-site form can send) must not start anything.
+    if (typeof request.body !== "object" || request.body === null || Array.isArray(request.body)) {
+      return refuse(reply, 400, {
+        error: "invalid_body",
+        message: "the body must be a JSON object",
+        allowed: 'Content-Type: application/json and a JSON object, e.g. {"action": "stop"}',
+      });
+    }
+  });
   // Read once at start: a missing file fails `npm start` at once, not a page load later.
   const files = Object.entries(STATIC_FILES).map(([route, { file, type }]) => ({
     route,
@@ -93,7 +119,6 @@ export function pageApp({ view, controls, burst }: Omit<PageServerOptions, "port
     streams.clear();
   });
 
-  const refuse = (reply: FastifyReply, status: number, refusal: Refusal) => reply.code(status).send(refusal);
   const fieldOf = (body: unknown, field: string): unknown =>
     typeof body === "object" && body !== null ? (body as Record<string, unknown>)[field] : undefined;
 

@@ -8,10 +8,13 @@ import { EmfDocument } from "../../metrics/emf-reading";
 import { WindowView } from "../../hotspots/recent-windows";
 import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
 
-/** Ten minutes of points at the local stack's 2-second metrics interval. */
+/** Points kept per series: ten minutes of one writer's 2-second reports, five of two. */
 export const SERIES_POINTS = 300;
-/** A shard's lag not reported for this long is gone from the table (a closed parent shard). */
-const LAG_STALE_MS = 15_000;
+/**
+ * A shard's lag older than this many metrics intervals is not shown: its worker stopped
+ * reporting it (killed, or the shard closed). Two and a half: one late report is not a gap.
+ */
+const LAG_FRESH_INTERVALS = 2.5;
 /** Reject reasons that are the schema's (the ingest API answers them with 422). */
 const SCHEMA_REJECTS = new Set(["schema_violation"]);
 
@@ -49,7 +52,7 @@ export interface PageSnapshot {
   stream: { name: string; shards?: number; minShards: number; maxShards: number; capacityScale: number };
   throughput: { points: ThroughputPoint[]; aggregationRatio?: number };
   shards: { points: { t: number; shards: number }[]; events: LocalScalingEvent[] };
-  consumers: { leases: LeaseRow[]; workers: WorkerRow[]; maxLagPoints: { t: number; millisBehind: number }[] };
+  consumers: { leases: LeaseRow[]; workers: WorkerRow[] };
   hotspots: { window?: { start: string; end: string }; spots: HotSpotRow[]; events: number; late: number };
   rejects: { schema: number; other: number; byReason: Record<string, number>; deadLetters: number };
   replay: { running: boolean; speedup?: number };
@@ -80,7 +83,6 @@ function push<T>(series: T[], point: T): void {
 export class PipelineView {
   private readonly throughput: ThroughputPoint[] = [];
   private readonly shardPoints: { t: number; shards: number }[] = [];
-  private readonly maxLagPoints: { t: number; millisBehind: number }[] = [];
   private shards?: number;
   private events: LocalScalingEvent[] = [];
   private readonly lag = new Map<string, { millisBehind: number; at: number }>();
@@ -132,12 +134,8 @@ export class PipelineView {
     this.events = events;
   }
 
-  leaseTable(t: number, leases: { shardId: string; owner?: string; finished: boolean }[]): void {
+  leaseTable(leases: { shardId: string; owner?: string; finished: boolean }[]): void {
     this.leases = [...leases].sort((a, b) => a.shardId.localeCompare(b.shardId));
-    const lags = this.currentLeases(t)
-      .map((l) => l.millisBehind)
-      .filter((ms): ms is number => ms !== undefined);
-    if (lags.length > 0) push(this.maxLagPoints, { t, millisBehind: Math.max(...lags) });
   }
 
   processingWorkers(workers: Omit<WorkerRow, "leases">[]): void {
@@ -192,7 +190,6 @@ export class PipelineView {
           ...w,
           leases: leases.filter((l) => !l.finished && l.owner === w.workerId).length,
         })),
-        maxLagPoints: [...this.maxLagPoints],
       },
       hotspots: this.hotspots,
       rejects: { schema, other: all - schema, byReason: { ...this.rejectsByReason }, deadLetters: this.deadLetters },
@@ -213,10 +210,17 @@ export class PipelineView {
     return point;
   }
 
+  /** Leases with their shard's lag, when it is recent and its holder is running. */
   private currentLeases(now: number): LeaseRow[] {
+    const running = new Set(this.workers.filter((w) => w.running).map((w) => w.workerId));
     return this.leases.map((l) => {
       const lag = this.lag.get(l.shardId);
-      const fresh = lag !== undefined && now - lag.at <= LAG_STALE_MS && !l.finished;
+      const fresh =
+        lag !== undefined &&
+        now - lag.at <= LAG_FRESH_INTERVALS * this.setup.metricsIntervalMs &&
+        !l.finished &&
+        l.owner !== undefined &&
+        running.has(l.owner);
       return { ...l, ...(fresh ? { millisBehind: lag.millisBehind } : {}) };
     });
   }

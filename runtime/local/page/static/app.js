@@ -61,7 +61,13 @@
     .then((outline) => (map = NycMap.create($("map"), outline)))
     .catch((e) => ($("map").textContent = `The borough outline did not load (${e.message}).`));
 
+  // A table's rows are rebuilt only when their text changes: a rebuild every second would
+  // lose a screen reader's place in it.
+  const shownRows = new WeakMap();
   function rows(tbody, cells) {
+    const key = JSON.stringify(cells.map((row) => row.map((cell) => (cell instanceof Node ? cell.textContent : cell))));
+    if (shownRows.get(tbody) === key) return;
+    shownRows.set(tbody, key);
     tbody.replaceChildren(
       ...cells.map((row) => {
         const tr = document.createElement("tr");
@@ -86,7 +92,12 @@
     return b;
   }
 
-  async function post(path, body) {
+  // Says something once to screen readers (the per-second figures are not announced).
+  function announce(text) {
+    $("announcements").textContent = text;
+  }
+
+  async function post(path, body, done) {
     $("control-error").textContent = "";
     try {
       const response = await fetch(path, {
@@ -96,6 +107,7 @@
       });
       const answer = await response.json();
       if (!response.ok) $("control-error").textContent = answer.message ?? `HTTP ${response.status}`;
+      else if (done) announce(done(answer));
       return answer;
     } catch (e) {
       $("control-error").textContent = `The local stack did not answer (${e.message}).`;
@@ -104,12 +116,18 @@
 
   $("replay-start").addEventListener("click", () => {
     speedTouched = false;
-    post("/replay", { action: "start", speedup: Number($("replay-speed").value) });
+    post(
+      "/replay",
+      { action: "start", speedup: Number($("replay-speed").value) },
+      (s) => `Replay running at ${s.speedup}x.`,
+    );
   });
-  $("replay-stop").addEventListener("click", () => post("/replay", { action: "stop" }));
-  $("burst").addEventListener("click", () => post("/burst", {}));
+  $("replay-stop").addEventListener("click", () => post("/replay", { action: "stop" }, () => "Replay stopped."));
+  $("burst").addEventListener("click", () => post("/burst", {}, (b) => `Burst started, until ${time(b.until)}.`));
 
   let speedTouched = false;
+  /** The newest scaling event shown; undefined before the first snapshot (nothing to announce). */
+  let shownEvents;
   let shownWorkers = "";
   $("replay-speed").addEventListener("input", () => (speedTouched = true));
 
@@ -131,6 +149,7 @@
     if (!last) return;
     const users = last.userRecords.ingest + last.userRecords.replay;
     summary.dataset.userRate = String(users);
+    summary.dataset.ingestRate = String(last.userRecords.ingest);
     const ratio = s.throughput.aggregationRatio;
     summary.textContent =
       `Now ${number.format(users)} user records/s (${number.format(last.userRecords.ingest)} through the ingest API, ` +
@@ -146,14 +165,22 @@
       .map((e) => ({ x: seconds(Date.parse(e.at), now), y: e.to }))
       .filter((p) => p.x >= (shards.data.datasets[0].data[0]?.x ?? -600));
     shards.update("none");
-    const list = $("scaling-events");
-    list.replaceChildren(
-      ...s.shards.events.map((e) => {
-        const li = document.createElement("li");
-        li.textContent = `${time(Date.parse(e.at))}: ${e.from} → ${e.to} shards (usage ${number.format(e.usageFactor * 100)}%): ${e.reason}`;
-        return li;
-      }),
-    );
+    // The list changes only with a new event, which is also said once to screen readers.
+    const newest = s.shards.events[0];
+    const newestAt = newest?.at ?? null;
+    if (newestAt !== shownEvents) {
+      if (newest && shownEvents !== undefined) {
+        announce(`The shard scaler changed the stream from ${newest.from} to ${newest.to} shards: ${newest.reason}.`);
+      }
+      shownEvents = newestAt;
+      $("scaling-events").replaceChildren(
+        ...s.shards.events.map((e) => {
+          const li = document.createElement("li");
+          li.textContent = `${time(Date.parse(e.at))}: ${e.from} → ${e.to} shards (usage ${number.format(e.usageFactor * 100)}%): ${e.reason}`;
+          return li;
+        }),
+      );
+    }
     $("no-scaling-events").hidden = s.shards.events.length > 0;
     $("shards-summary").textContent =
       `The stream ${s.stream.name} has ${s.stream.shards ?? "?"} open shards; the local scaler keeps it between ` +
@@ -164,7 +191,8 @@
   function showConsumers(s) {
     const open = s.consumers.leases.filter((l) => !l.finished);
     lag.data.labels = open.map((l) => l.shardId.replace("shardId-", ""));
-    lag.data.datasets[0].data = open.map((l) => l.millisBehind ?? 0);
+    // No recent report (its worker is gone): a gap, not a zero.
+    lag.data.datasets[0].data = open.map((l) => l.millisBehind ?? null);
     lag.update("none");
     rows(
       $("leases").querySelector("tbody"),
@@ -195,8 +223,21 @@
         w.running ? `running, pid ${w.pid}` : "stopped",
         w.leases,
         w.running
-          ? button("Kill", () => post(`/workers/${w.name}`, { action: "kill" }), `Kill ${w.name}`)
-          : button("Restart", () => post(`/workers/${w.name}`, { action: "restart" }), `Restart ${w.name}`),
+          ? button(
+              "Kill",
+              () =>
+                post(
+                  `/workers/${w.name}`,
+                  { action: "kill" },
+                  () => `${w.name} killed; its leases move once they expire.`,
+                ),
+              `Kill ${w.name}`,
+            )
+          : button(
+              "Restart",
+              () => post(`/workers/${w.name}`, { action: "restart" }, () => `${w.name} restarted.`),
+              `Restart ${w.name}`,
+            ),
       ]),
     );
     if (focusedRow >= 0) $("workers").querySelectorAll("tbody tr")[focusedRow]?.querySelector("button")?.focus();
@@ -219,7 +260,6 @@
     if (s.replay.running && !speedTouched && document.activeElement !== $("replay-speed")) {
       $("replay-speed").value = String(s.replay.speedup);
     }
-    $("replay-stop").disabled = !s.replay.running;
     $("burst-state").textContent = s.burst.running
       ? `Bursting until ${time(s.burst.until)}: ${number.format(s.burst.recordsSent)} records sent so far.`
       : s.burst.recordsSent > 0
@@ -236,7 +276,9 @@
     showConsumers(s);
     showHotspots(s);
     showControls(s);
-    $("connection").textContent = `Live: updated ${time(s.at)}.`;
+    // The status region changes only when the connection does; the time is not announced.
+    if ($("connection").textContent !== "Live.") $("connection").textContent = "Live.";
+    $("updated").textContent = `Updated ${time(s.at)}.`;
   }
 
   const events = new EventSource("/events");
