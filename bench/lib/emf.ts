@@ -3,6 +3,8 @@
  * (runtime/producer/metrics.ts): how many user records it took, how many Kinesis records
  * and PutRecords calls that became, and how long records waited for their acknowledgement.
  */
+import { readEmf } from "../../runtime/metrics/emf-reading";
+
 export interface ServiceCounters {
   userRecordsReceived: number;
   userRecordsAcknowledged: number;
@@ -28,20 +30,22 @@ export function serviceCounters(lines: string[]): ServiceCounters {
   };
   let bufferedSum = 0;
   for (const line of lines) {
-    if (!line.includes('"_aws"')) continue;
-    const doc = JSON.parse(line) as Record<string, number | string>;
-    if (typeof doc.Reason === "string") {
-      c.rejects[doc.Reason] = (c.rejects[doc.Reason] ?? 0) + Number(doc.Rejects);
+    const doc = readEmf(line);
+    if (!doc) continue;
+    const m = doc.metrics;
+    const reason = doc.dimensions.Reason;
+    if (reason !== undefined) {
+      c.rejects[reason] = (c.rejects[reason] ?? 0) + (m.Rejects ?? 0);
       continue;
     }
-    const acknowledged = Number(doc.UserRecordsAcknowledged);
-    c.userRecordsReceived += Number(doc.UserRecordsReceived);
+    const acknowledged = m.UserRecordsAcknowledged ?? 0;
+    c.userRecordsReceived += m.UserRecordsReceived ?? 0;
     c.userRecordsAcknowledged += acknowledged;
-    c.kinesisRecordsPut += Number(doc.KinesisRecordsPut);
-    c.putRecordsCalls += Number(doc.PutRecordsCalls);
-    c.recordsExpired += Number(doc.RecordsExpired);
-    bufferedSum += Number(doc.BufferingTimeAverage) * acknowledged;
-    c.bufferingMsMax = Math.max(c.bufferingMsMax, Number(doc.BufferingTimeMax));
+    c.kinesisRecordsPut += m.KinesisRecordsPut ?? 0;
+    c.putRecordsCalls += m.PutRecordsCalls ?? 0;
+    c.recordsExpired += m.RecordsExpired ?? 0;
+    bufferedSum += (m.BufferingTimeAverage ?? 0) * acknowledged;
+    c.bufferingMsMax = Math.max(c.bufferingMsMax, m.BufferingTimeMax ?? 0);
   }
   c.bufferingMsAverage = c.userRecordsAcknowledged ? bufferedSum / c.userRecordsAcknowledged : 0;
   return c;
