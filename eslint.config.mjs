@@ -34,6 +34,7 @@ export default tseslint.config(
         EventSource: "readonly",
         Intl: "readonly",
         Node: "readonly",
+        Option: "readonly",
         Chart: "readonly",
         NycMap: "readonly",
       },

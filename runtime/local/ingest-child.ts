@@ -8,7 +8,7 @@ import { compiledEntrypoint } from "../services";
 import { LOCAL_REGION } from "./emulators";
 import { answersOk, waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
-import { LOCAL_METRICS_INTERVAL_MS } from "./local-env";
+import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 
 export interface IngestChild extends GuardedChild {
   url: string;

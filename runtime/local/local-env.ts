@@ -26,9 +26,6 @@ export interface LocalConfig {
   replaySpeedup?: number;
 }
 
-/** How often the local services write their EMF metrics: the live page's resolution. */
-export const LOCAL_METRICS_INTERVAL_MS = 2000;
-
 /** kinesis-local refuses more than its SHARD_LIMIT (50) shards per account. */
 export const MAX_LOCAL_SHARDS = 50;
 

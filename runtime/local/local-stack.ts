@@ -32,7 +32,8 @@ import { ProcessingWorkerState, StackControls } from "./page/stack-controls";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { LocalSchemaRegistry } from "../schema/local-registry";
 import { shippedSchemas } from "../schema/shipped-schemas";
-import { LOCAL_METRICS_INTERVAL_MS, LocalConfig, MAX_LOCAL_SHARDS } from "./local-env";
+import { LocalConfig, MAX_LOCAL_SHARDS } from "./local-env";
+import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 
 /** The local scaler goes up to this many times LOCAL_SHARDS (within the emulator's limit). */
 const LOCAL_SCALER_MAX_FACTOR = 4;
@@ -292,7 +293,8 @@ export class LocalStack implements StackControls {
    * (Re)starts the replay at `speedup`, going on from the event time where the last one was,
    * so the hot-spot job's watermark never sees time go back. A pace whose trips may arrive
    * later than the hot-spot worker allows (its bound follows the speedup) restarts that
-   * worker with a bound to match; it resumes from its checkpoints.
+   * worker with a bound to match; it resumes from its checkpoints. A slower pace keeps the
+   * larger bound: the trips already in the stream were written at the faster one.
    */
   startReplay(speedup: number): Promise<void> {
     return this.control(async () => {
@@ -301,7 +303,7 @@ export class LocalStack implements StackControls {
       const hotspots = this.hotspots;
       if (
         hotspots &&
-        localOutOfOrdernessSeconds(speedup) !== localOutOfOrdernessSeconds(hotspots.options.replaySpeedup)
+        localOutOfOrdernessSeconds(speedup) > localOutOfOrdernessSeconds(hotspots.options.replaySpeedup)
       ) {
         await this.restartHotspots({ ...hotspots.options, replaySpeedup: speedup });
       }

@@ -11,7 +11,7 @@ import { compiledEntrypoint } from "../services";
 import { LOCAL_REGION } from "./emulators";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { pollUntil } from "./poll-until";
-import { LOCAL_METRICS_INTERVAL_MS } from "./local-env";
+import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 
 /** The consumer group of the local stack: also the name of its lease table. */
 export const LOCAL_APPLICATION = "kinesis-pipeline-local";

@@ -11,7 +11,7 @@ import { REPO_ROOT } from "../repo-root";
 import { compiledEntrypoint } from "../services";
 import { waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
-import { LOCAL_METRICS_INTERVAL_MS } from "./local-env";
+import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 
 export const LOCAL_REPLAY_FILE = path.join("data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
 /**

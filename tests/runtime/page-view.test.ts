@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { EmfDocument } from "../../runtime/metrics/emf-reading";
-import { PipelineView, SERIES_POINTS } from "../../runtime/local/page/pipeline-view";
+import { PAGE_WINDOWS, PipelineView, SERIES_POINTS } from "../../runtime/local/page/pipeline-view";
 
 const SETUP = { streamName: "s", minShards: 2, maxShards: 8, capacityScale: 10, metricsIntervalMs: 2000 };
 
@@ -117,31 +117,38 @@ describe("PipelineView (what the live page shows)", () => {
     });
   });
 
-  it("shows the newest window that has hot spots, busiest first", () => {
+  it("offers the latest PAGE_WINDOWS windows that have hot spots, newest first, each busiest first", () => {
     const view = new PipelineView(SETUP);
+    const window = (hour: number, counts: number[]) => ({
+      windowStart: new Date(Date.UTC(2009, 0, 1, hour)).toISOString(),
+      windowEnd: new Date(Date.UTC(2009, 0, 1, hour + 6)).toISOString(),
+      hotSpots: counts.map((count, i) => ({
+        cell: `c${hour}-${i}`,
+        location: { lat: 40.7 + i / 100, lon: -74 },
+        count,
+      })),
+      airports: [],
+    });
     view.hotspotWindows({
-      windows: [
-        { windowStart: "2009-01-01T12:00:00.000Z", windowEnd: "2009-01-01T18:00:00.000Z", hotSpots: [], airports: [] },
-        {
-          windowStart: "2009-01-01T06:00:00.000Z",
-          windowEnd: "2009-01-01T12:00:00.000Z",
-          hotSpots: [
-            { cell: "dr5ru", location: { lat: 40.75, lon: -73.99 }, count: 12 },
-            { cell: "dr5rv", location: { lat: 40.76, lon: -73.97 }, count: 30 },
-          ],
-          airports: [],
-        },
-      ],
+      windows: [window(36, []), window(30, [3, 9]), window(24, [4]), window(18, [5]), window(12, [6]), window(6, [7])],
       stats: { events: 500, late: 3 },
     });
-    expect(view.snapshot(0).hotspots).to.deep.equal({
-      window: { start: "2009-01-01T06:00:00.000Z", end: "2009-01-01T12:00:00.000Z" },
+    const h = view.snapshot(0).hotspots;
+    expect(h.windows.map((w) => w.start)).to.deep.equal([
+      "2009-01-02T06:00:00.000Z",
+      "2009-01-02T00:00:00.000Z",
+      "2009-01-01T18:00:00.000Z",
+      "2009-01-01T12:00:00.000Z",
+    ]);
+    expect(h.windows).to.have.lengthOf(PAGE_WINDOWS);
+    expect(h.windows[0]).to.deep.equal({
+      start: "2009-01-02T06:00:00.000Z",
+      end: "2009-01-02T12:00:00.000Z",
       spots: [
-        { cell: "dr5rv", lat: 40.76, lon: -73.97, count: 30 },
-        { cell: "dr5ru", lat: 40.75, lon: -73.99, count: 12 },
+        { cell: "c30-1", lat: 40.71, lon: -74, count: 9 },
+        { cell: "c30-0", lat: 40.7, lon: -74, count: 3 },
       ],
-      events: 500,
-      late: 3,
     });
+    expect(h).to.include({ events: 500, late: 3 });
   });
 });

@@ -15,6 +15,8 @@ export const SERIES_POINTS = 300;
  * reporting it (killed, or the shard closed). Two and a half: one late report is not a gap.
  */
 const LAG_FRESH_INTERVALS = 2.5;
+/** The latest windows with hot spots the page offers, newest first (a day at the default 6 h). */
+export const PAGE_WINDOWS = 4;
 /** Reject reasons that are the schema's (the ingest API answers them with 422). */
 const SCHEMA_REJECTS = new Set(["schema_violation"]);
 
@@ -53,10 +55,17 @@ export interface PageSnapshot {
   throughput: { points: ThroughputPoint[]; aggregationRatio?: number };
   shards: { points: { t: number; shards: number }[]; events: LocalScalingEvent[] };
   consumers: { leases: LeaseRow[]; workers: WorkerRow[] };
-  hotspots: { window?: { start: string; end: string }; spots: HotSpotRow[]; events: number; late: number };
+  /** The latest closed windows that have hot spots, newest first, each with its spots, busiest first. */
+  hotspots: { windows: HotSpotWindow[]; events: number; late: number };
   rejects: { schema: number; other: number; byReason: Record<string, number>; deadLetters: number };
   replay: { running: boolean; speedup?: number };
   burst: { running: boolean; until?: number; recordsSent: number };
+}
+
+export interface HotSpotWindow {
+  start: string;
+  end: string;
+  spots: HotSpotRow[];
 }
 
 export interface HotSpotRow {
@@ -88,7 +97,7 @@ export class PipelineView {
   private readonly lag = new Map<string, { millisBehind: number; at: number }>();
   private leases: { shardId: string; owner?: string; finished: boolean }[] = [];
   private workers: Omit<WorkerRow, "leases">[] = [];
-  private hotspots: PageSnapshot["hotspots"] = { spots: [], events: 0, late: 0 };
+  private hotspots: PageSnapshot["hotspots"] = { windows: [], events: 0, late: 0 };
   private readonly rejectsByReason: Record<string, number> = {};
   private deadLetters = 0;
   private replay: PageSnapshot["replay"] = { running: false };
@@ -142,14 +151,19 @@ export class PipelineView {
     this.workers = workers;
   }
 
-  /** GET /hotspots: the newest window that has hot spots. */
+  /** GET /hotspots (newest first): the latest PAGE_WINDOWS windows that have hot spots. */
   hotspotWindows(view: { windows: WindowView[]; stats: { events: number; late: number } }): void {
-    const newest = view.windows.find((w) => w.hotSpots.length > 0);
     this.hotspots = {
-      window: newest ? { start: newest.windowStart, end: newest.windowEnd } : undefined,
-      spots: (newest?.hotSpots ?? [])
-        .map((h) => ({ cell: h.cell, lat: h.location.lat, lon: h.location.lon, count: h.count }))
-        .sort((a, b) => b.count - a.count),
+      windows: view.windows
+        .filter((w) => w.hotSpots.length > 0)
+        .slice(0, PAGE_WINDOWS)
+        .map((w) => ({
+          start: w.windowStart,
+          end: w.windowEnd,
+          spots: w.hotSpots
+            .map((h) => ({ cell: h.cell, lat: h.location.lat, lon: h.location.lon, count: h.count }))
+            .sort((a, b) => b.count - a.count),
+        })),
       events: view.stats.events,
       late: view.stats.late,
     };

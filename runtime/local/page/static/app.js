@@ -123,6 +123,8 @@
     );
   });
   $("replay-stop").addEventListener("click", () => post("/replay", { action: "stop" }, () => "Replay stopped."));
+  // A new choice shows at once, not at the next snapshot.
+  $("window-choice").addEventListener("change", () => latest && showHotspots(latest));
   $("burst").addEventListener("click", () => post("/burst", {}, (b) => `Burst started, until ${time(b.until)}.`));
 
   let speedTouched = false;
@@ -243,15 +245,36 @@
     if (focusedRow >= 0) $("workers").querySelectorAll("tbody tr")[focusedRow]?.querySelector("button")?.focus();
   }
 
+  // The latest windows can be chosen from; "newest" follows them as they close. A chosen
+  // window stays on the map until it drops out of the latest ones.
+  let shownSpots = "";
   function showHotspots(s) {
     const h = s.hotspots;
-    map?.setHotspots(h.spots);
+    const choice = $("window-choice");
+    const options = ["newest", ...h.windows.map((w) => w.start)];
+    const key = JSON.stringify(h.windows.map((w) => [w.start, w.end]));
+    if (choice.dataset.windows !== key) {
+      choice.dataset.windows = key;
+      const chosen = options.includes(choice.value) ? choice.value : "newest";
+      choice.replaceChildren(
+        new Option("The newest, as they close", "newest"),
+        ...h.windows.map((w) => new Option(`${w.start} to ${w.end}`, w.start)),
+      );
+      choice.value = chosen;
+    }
+    const shown = choice.value === "newest" ? h.windows[0] : h.windows.find((w) => w.start === choice.value);
+    const spots = shown?.spots ?? [];
+    const spotsKey = JSON.stringify(spots);
+    if (spotsKey !== shownSpots) {
+      shownSpots = spotsKey;
+      map?.setHotspots(spots);
+    }
     rows(
       $("hotspots").querySelector("tbody"),
-      h.spots.map((spot) => [spot.cell, spot.count, `${spot.lat.toFixed(3)}, ${spot.lon.toFixed(3)}`]),
+      spots.map((spot) => [spot.cell, spot.count, `${spot.lat.toFixed(3)}, ${spot.lon.toFixed(3)}`]),
     );
-    $("map-window").textContent = h.window
-      ? `Window ${h.window.start} to ${h.window.end} (event time): ${h.spots.length} hot spots; ${number.format(h.events)} trips read, ${number.format(h.late)} too late.`
+    $("map-window").textContent = shown
+      ? `Window ${shown.start} to ${shown.end} (event time): ${spots.length} hot spots; ${number.format(h.events)} trips read, ${number.format(h.late)} too late.`
       : `No closed window yet (${number.format(h.events)} trips read).`;
   }
 
@@ -270,7 +293,9 @@
     $("dead-letters").textContent = number.format(s.rejects.deadLetters);
   }
 
+  let latest;
   function show(s) {
+    latest = s;
     showThroughput(s);
     showShards(s);
     showConsumers(s);
