@@ -80,15 +80,10 @@ export const LOCAL_VARIABLES = {
   },
 } satisfies EnvSpec;
 
-/** The ports, in the order a repeated one is reported against the first that has it. */
-const PORTS = [
-  "LOCAL_KINESIS_PORT",
-  "LOCAL_DYNAMODB_PORT",
-  "LOCAL_INGEST_PORT",
-  "LOCAL_HOTSPOTS_PORT",
-  "LOCAL_SCALER_PORT",
-  "LOCAL_PAGE_PORT",
-] as const;
+/** The ports, in the table's order: a repeated one is reported against the first that has it. */
+const PORTS = (Object.keys(LOCAL_VARIABLES) as (keyof typeof LOCAL_VARIABLES)[]).filter((name) =>
+  name.endsWith("_PORT"),
+);
 
 /**
  * Validates the environment. Pure: the same input always gives the same result, so a table

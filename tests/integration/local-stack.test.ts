@@ -8,6 +8,7 @@ import { PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { expect } from "chai";
 
 import { createKinesisClient } from "../../runtime/aws/kinesis-client";
+import { LOCAL_VARIABLES } from "../../runtime/local/local-env";
 import { freePort } from "../../runtime/local/ports";
 import { LocalStackFile, readStackFile, stackFilePath } from "../../runtime/local/stack-file";
 import { REPO_ROOT } from "../harness/built";
@@ -209,18 +210,7 @@ describe("npm start (the local stack)", function () {
     stack = new StackProcess(env, ["--help"]);
     const exit = await stack.exitWithin(15_000);
     expect(exit.code, stack.output()).to.equal(0);
-    for (const variable of [
-      "LOCAL_KINESIS_PORT",
-      "LOCAL_DYNAMODB_PORT",
-      "LOCAL_INGEST_PORT",
-      "LOCAL_HOTSPOTS_PORT",
-      "LOCAL_SCALER_PORT",
-      "LOCAL_PAGE_PORT",
-      "LOCAL_SHARDS",
-      "LOCAL_STREAM_NAME",
-      "LOCAL_REPLAY_SPEEDUP",
-      "LOCAL_STATE_DIR",
-    ]) {
+    for (const variable of Object.keys(LOCAL_VARIABLES)) {
       expect(stack.stdout).to.include(variable);
     }
   });
