@@ -91,16 +91,26 @@ export class Observability extends pulumi.ComponentResource {
         datapointsToAlarm: 3,
       },
     );
-    if (args.shardScaler)
-      alarm("shard-scaler-failures", "The shard scaler could not change the shard count", {
+    // A scaler's failure metric (EMF, one count per failed run): any in 5 minutes alerts.
+    const failures = (
+      id: string,
+      description: string,
+      metricName: string,
+      dimensions: Record<string, pulumi.Input<string>>,
+    ) =>
+      alarm(id, description, {
         namespace: METRICS_NAMESPACE,
-        metricName: FAILURE_METRIC,
-        dimensions: { StreamName: args.streamName },
+        metricName,
+        dimensions,
         statistic: "Sum",
         period: 300,
         threshold: 0,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
+      });
+    if (args.shardScaler)
+      failures("shard-scaler-failures", "The shard scaler could not change the shard count", FAILURE_METRIC, {
+        StreamName: args.streamName,
       });
     if (args.flinkApplication) {
       alarm("flink-behind", "The hot-spot Flink job is more than a minute behind the stream for 5 minutes", {
@@ -112,15 +122,8 @@ export class Observability extends pulumi.ComponentResource {
         threshold: BEHIND_ALERT_MS,
       });
       if (args.flinkScaler)
-        alarm("flink-scaler-failures", "The Flink scaler could not change the parallelism", {
-          namespace: METRICS_NAMESPACE,
-          metricName: FLINK_FAILURE_METRIC,
-          dimensions: { Application: args.flinkApplication },
-          statistic: "Sum",
-          period: 300,
-          threshold: 0,
-          evaluationPeriods: 1,
-          datapointsToAlarm: 1,
+        failures("flink-scaler-failures", "The Flink scaler could not change the parallelism", FLINK_FAILURE_METRIC, {
+          Application: args.flinkApplication,
         });
     }
 

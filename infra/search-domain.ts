@@ -44,9 +44,6 @@ export class SearchDomain extends pulumi.ComponentResource {
   readonly domain: aws.opensearch.Domain;
   readonly setupFunction: aws.lambda.CallbackFunction<unknown, unknown>;
   readonly dashboardsUrl: pulumi.Output<string>;
-  /** https://<endpoint>:443, as the Flink OpenSearch connector wants its hosts. */
-  readonly endpointUrl: pulumi.Output<string>;
-  readonly arn: pulumi.Output<string>;
   private readonly grantees: Grantee[] = [];
   private readonly setupInput: SetupInput;
   private policy?: aws.opensearch.DomainPolicy;
@@ -78,8 +75,6 @@ export class SearchDomain extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.arn = this.domain.arn;
-    this.endpointUrl = pulumi.interpolate`https://${this.domain.endpoint}:443`;
     this.dashboardsUrl = pulumi.interpolate`https://${this.domain.dashboardEndpoint}`;
     // A replica needs a second node to live on: none on a one-node domain (it would stay yellow).
     this.setupInput = { replicas: multiZone ? 1 : 0, geohashPrecision: args.geohashPrecision };

@@ -65,19 +65,22 @@ export const httpUrl: Pick<EnvVar<string>, "allowed" | "parse"> = {
  * Reads every variable of `spec` from `env`. Throws one SettingsError naming each bad or
  * missing variable, its value and what is allowed. An empty value counts as unset.
  */
-export function readEnv<S extends EnvSpec>(spec: S, env: Readonly<Record<string, string | undefined>>): EnvValues<S> {
+export function readEnv<S extends EnvSpec>(
+  spec: S,
+  env: Readonly<Record<string, string | undefined>>,
+  /** Checks across variables (a minimum above its maximum): a line per problem, reported with the rest. */
+  across: (values: EnvValues<S>) => string[] = () => [],
+): EnvValues<S> {
   const { values, problems } = checkEnv(spec, env);
+  problems.push(...across(values));
   if (problems.length > 0) {
     throw new SettingsError(problems.length === 1 ? problems[0] : `invalid environment:\n  ${problems.join("\n  ")}`);
   }
   return values;
 }
 
-/**
- * readEnv without the throw: the values, and a line per bad or missing variable, for a
- * caller that checks more (variables that must differ) before it reports them all at once.
- */
-export function checkEnv<S extends EnvSpec>(
+/** readEnv without the throw: the values, and a line per bad or missing variable. */
+function checkEnv<S extends EnvSpec>(
   spec: S,
   env: Readonly<Record<string, string | undefined>>,
 ): { values: EnvValues<S>; problems: string[] } {

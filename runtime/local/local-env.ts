@@ -1,10 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../repo-root";
-import { checkEnv, EnvSpec, integer, matching } from "../env";
+import { EnvSpec, integer, matching, readEnv } from "../env";
 import { SUGGESTED_REPLAY_SPEEDUP } from "./replay-child";
 import { resolveStateDir } from "./stack-file";
-import { UsageError } from "../usage-error";
 
 /** Everything `npm start` can be told, after validation. */
 export interface LocalConfig {
@@ -87,20 +86,19 @@ const PORTS = (Object.keys(LOCAL_VARIABLES) as (keyof typeof LOCAL_VARIABLES)[])
 
 /**
  * Validates the environment. Pure: the same input always gives the same result, so a table
- * of cases tests it. Every bad variable is reported, in one UsageError, each with its value
+ * of cases tests it. Every bad variable is reported, in one SettingsError (a UsageError), each with its value
  * and what is allowed. An empty value counts as unset.
  */
 export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>, cwd: string): LocalConfig {
-  const { values: v, problems } = checkEnv(LOCAL_VARIABLES, env);
   // Each port must differ from the ones before it; the message names the first it repeats.
-  PORTS.forEach((name, i) => {
-    const earlier = PORTS.slice(0, i).find((other) => v[other] !== undefined && v[other] === v[name]);
-    if (earlier)
-      problems.push(`${name}=${JSON.stringify(String(v[name]))} is not valid (it must differ from ${earlier})`);
-  });
-  if (problems.length > 0) {
-    throw new UsageError(problems.length === 1 ? problems[0] : `invalid environment:\n  ${problems.join("\n  ")}`);
-  }
+  const v = readEnv(LOCAL_VARIABLES, env, (values) =>
+    PORTS.flatMap((name, i) => {
+      const earlier = PORTS.slice(0, i).find((other) => values[other] !== undefined && values[other] === values[name]);
+      return earlier
+        ? [`${name}=${JSON.stringify(String(values[name]))} is not valid (it must differ from ${earlier})`]
+        : [];
+    }),
+  );
   const kinesisPort = v.LOCAL_KINESIS_PORT;
   const dynamodbPort = v.LOCAL_DYNAMODB_PORT;
   const ingestPort = v.LOCAL_INGEST_PORT;

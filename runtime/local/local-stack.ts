@@ -35,13 +35,14 @@ import { shippedSchemas } from "../schema/shipped-schemas";
 import { LocalConfig, MAX_LOCAL_SHARDS } from "./local-env";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 
-/** The local scaler goes up to this many times LOCAL_SHARDS (within the emulator's limit). */
-const LOCAL_SCALER_MAX_FACTOR = 4;
 import { assertPortFree } from "./ports";
 import { readStackFile, removeStackFile, stackFilePath, updateStackFile, writeStackFile } from "./stack-file";
 import { Layer, StackChild, stopInOrder } from "./stop-order";
 import { createLocalStream } from "./stream-setup";
 import { UsageError } from "../usage-error";
+
+/** The local scaler goes up to this many times LOCAL_SHARDS (within the emulator's limit). */
+const LOCAL_SCALER_MAX_FACTOR = 4;
 
 export interface LocalStackOptions {
   config: LocalConfig;
@@ -72,7 +73,6 @@ export class LocalStack implements StackControls {
     burst: Burst;
     close(): Promise<void>;
     dynamo: DynamoDBClient;
-    kinesis: KinesisClient;
   };
   /** Serializes the page's controls: two clicks must not start two replays. */
   private controlling: Promise<unknown> = Promise.resolve();
@@ -184,12 +184,13 @@ export class LocalStack implements StackControls {
 
     // The shard scaler of the AWS stack, on the local stream: bursts reshard it up, quiet
     // brings it back to LOCAL_SHARDS. In this process: it is a loop, not a service.
+    const maxShards = Math.min(LOCAL_SCALER_MAX_FACTOR * stream.shardCount, MAX_LOCAL_SHARDS);
     this.scalerClient = createKinesisClient({ region: LOCAL_REGION, endpoint: kinesis.endpoint, http: "1.1" });
     this.scaler = await LocalShardScaler.start({
       kinesis: this.scalerClient,
       streamName: stream.streamName,
       baseShards: stream.shardCount,
-      maxShards: Math.min(LOCAL_SCALER_MAX_FACTOR * stream.shardCount, MAX_LOCAL_SHARDS),
+      maxShards,
       port: config.scalerPort,
       log: (line) => log.info(line),
     });
@@ -198,17 +199,17 @@ export class LocalStack implements StackControls {
     const view = new PipelineView({
       streamName: stream.streamName,
       minShards: stream.shardCount,
-      maxShards: Math.min(LOCAL_SCALER_MAX_FACTOR * stream.shardCount, MAX_LOCAL_SHARDS),
+      maxShards,
       capacityScale: LOCAL_CAPACITY_SCALE,
       metricsIntervalMs: LOCAL_METRICS_INTERVAL_MS,
     });
-    const pageKinesis = createKinesisClient({ region: LOCAL_REGION, endpoint: kinesis.endpoint, http: "1.1" });
     const dynamo = createDynamoDbClient({ region: LOCAL_REGION, endpoint: dynamodb.endpoint, maxAttempts: 1 });
     const burst = new Burst(ingest.url);
     const scaler = this.scaler;
     const feed = new PageFeed({
       view,
-      kinesis: pageKinesis,
+      // The scaler's client: the page stops before the scaler, so the client outlives both readers.
+      kinesis: this.scalerClient,
       streamName: stream.streamName,
       leases: new LeaseTable(dynamo, LOCAL_APPLICATION),
       hotspotsUrl: hotspots.url,
@@ -221,7 +222,7 @@ export class LocalStack implements StackControls {
     feed.watch(ingest);
     workers.forEach((w) => feed.watch(w));
     const pageServer = await startPageServer({ port: config.pagePort, view, controls: this, burst });
-    this.page = { feed, burst, close: pageServer.close, dynamo, kinesis: pageKinesis };
+    this.page = { feed, burst, close: pageServer.close, dynamo };
     feed.start();
 
     await writeStackFile(config.stateDir, {
@@ -269,7 +270,7 @@ export class LocalStack implements StackControls {
       ["Hot spots", `${hotspots.url}  (pid ${hotspots.pid}; leases in ${LOCAL_HOTSPOTS_APPLICATION})`],
       [
         "Shard scaler",
-        `${this.scaler.url}  (${stream.shardCount}..${Math.min(LOCAL_SCALER_MAX_FACTOR * stream.shardCount, MAX_LOCAL_SHARDS)} shards, every ${LOCAL_SCALING_PERIOD_MS / 1000} s, traffic counted ${LOCAL_CAPACITY_SCALE}x)`,
+        `${this.scaler.url}  (${stream.shardCount}..${maxShards} shards, every ${LOCAL_SCALING_PERIOD_MS / 1000} s, traffic counted ${LOCAL_CAPACITY_SCALE}x)`,
       ],
       ["Taxi replay", replayRow],
       ["Processed file", `${processedFile}  (one JSON line per record)`],
@@ -425,7 +426,6 @@ export class LocalStack implements StackControls {
       await this.page.feed.stop();
       await this.page.close();
       this.page.dynamo.destroy();
-      this.page.kinesis.destroy();
     }
     // The scaler first: no reshard while the services drain.
     await this.scaler?.stop();

@@ -14,6 +14,8 @@ import { openStreamSink } from "./stream-sink";
 import { readTripFile } from "./trip-file";
 import { TripSink } from "./trip-sink";
 import { UsageError } from "../usage-error";
+import { readEnv } from "../env";
+import { REPORTING_VARIABLES } from "../service-variables";
 
 async function openSink(args: ReplayArgs): Promise<TripSink> {
   if (args.target.kind === "ingest") return openHttpSink(args.target.url);
@@ -38,16 +40,10 @@ async function openSink(args: ReplayArgs): Promise<TripSink> {
   });
 }
 
-/** METRICS_INTERVAL_MS, optional: the local stack sets it so its page can chart the replay. */
+/** METRICS_INTERVAL_MS, optional here: the local stack sets it so its page can chart the replay. */
 function metricsInterval(value: string | undefined): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  const ms = /^[0-9]+$/.test(value) ? Number(value) : NaN;
-  if (!(ms >= 1000 && ms <= 3_600_000)) {
-    throw new UsageError(
-      `METRICS_INTERVAL_MS=${JSON.stringify(value)} is not allowed (allowed: 1000 to 3600000 ms, or unset for no metrics)`,
-    );
-  }
-  return ms;
+  const spec = { METRICS_INTERVAL_MS: { ...REPORTING_VARIABLES.METRICS_INTERVAL_MS, default: "" as const } };
+  return readEnv(spec, { METRICS_INTERVAL_MS: value }).METRICS_INTERVAL_MS;
 }
 
 async function main(): Promise<number> {

@@ -1,7 +1,7 @@
 /**
  * The Flink scaler function's settings, from the environment the stack gives it.
  */
-import { EnvValues, integer, matching, oneOf, readEnv, SettingsError } from "../env";
+import { EnvValues, integer, matching, oneOf, readEnv } from "../env";
 import { STREAM_VARIABLES } from "../service-variables";
 
 export const FLINK_SCALER_VARIABLES = {
@@ -20,11 +20,11 @@ export const FLINK_SCALER_VARIABLES = {
 export type FlinkScalerSettings = EnvValues<typeof FLINK_SCALER_VARIABLES>;
 
 export function readFlinkScalerSettings(env: Readonly<Record<string, string | undefined>>): FlinkScalerSettings {
-  const s = readEnv(FLINK_SCALER_VARIABLES, env);
-  if (s.MIN_PARALLELISM > s.MAX_PARALLELISM) {
-    throw new SettingsError(
-      `MAX_PARALLELISM=${s.MAX_PARALLELISM} is below MIN_PARALLELISM=${s.MIN_PARALLELISM} (allowed: at least MIN_PARALLELISM)`,
-    );
-  }
-  return s;
+  return readEnv(FLINK_SCALER_VARIABLES, env, (v) =>
+    v.MIN_PARALLELISM > v.MAX_PARALLELISM
+      ? [
+          `MAX_PARALLELISM=${v.MAX_PARALLELISM} is below MIN_PARALLELISM=${v.MIN_PARALLELISM} (allowed: at least MIN_PARALLELISM)`,
+        ]
+      : [],
+  );
 }

@@ -4,7 +4,7 @@
  * Read in one pass: a bad setting fails the invocation naming every bad variable.
  */
 import { STREAM_LIMITS } from "../kinesis/limits";
-import { EnvValues, integer, matching, oneOf, readEnv, SettingsError } from "../env";
+import { EnvValues, integer, matching, oneOf, readEnv } from "../env";
 import { STREAM_VARIABLES } from "../service-variables";
 
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
@@ -23,11 +23,9 @@ export const SHARD_SCALER_VARIABLES = {
 export type ShardScalerSettings = EnvValues<typeof SHARD_SCALER_VARIABLES>;
 
 export function readShardScalerSettings(env: Readonly<Record<string, string | undefined>>): ShardScalerSettings {
-  const settings = readEnv(SHARD_SCALER_VARIABLES, env);
-  if (settings.MIN_SHARDS > settings.MAX_SHARDS) {
-    throw new SettingsError(
-      `MAX_SHARDS=${settings.MAX_SHARDS} is below MIN_SHARDS=${settings.MIN_SHARDS} (allowed: at least MIN_SHARDS)`,
-    );
-  }
-  return settings;
+  return readEnv(SHARD_SCALER_VARIABLES, env, (v) =>
+    v.MIN_SHARDS > v.MAX_SHARDS
+      ? [`MAX_SHARDS=${v.MAX_SHARDS} is below MIN_SHARDS=${v.MIN_SHARDS} (allowed: at least MIN_SHARDS)`]
+      : [],
+  );
 }
