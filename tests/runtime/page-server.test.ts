@@ -3,7 +3,7 @@ import { Burst } from "../../runtime/local/page/burst";
 import http from "node:http";
 import { freePort } from "../../runtime/local/ports";
 import { pageApp, startPageServer } from "../../runtime/local/page/page-server";
-import { PipelineView } from "../../runtime/local/page/pipeline-view";
+import { PageSnapshot, PipelineView } from "../../runtime/local/page/pipeline-view";
 import { ProcessingWorkerState, StackControls } from "../../runtime/local/page/stack-controls";
 
 /** Records what the page asked of the stack. */
@@ -32,6 +32,43 @@ class FakeControls implements StackControls {
   async restartWorker(name: string) {
     this.calls.push(`restart ${name}`);
   }
+}
+
+/** An open /events stream: `next()` is the next snapshot it sends (bounded by a timeout). */
+async function openEvents(port: number): Promise<{ next(): Promise<PageSnapshot>; close(): void }> {
+  const queued: PageSnapshot[] = [];
+  const waiting: ((s: PageSnapshot) => void)[] = [];
+  let buffered = "";
+  const request = http.get(`http://127.0.0.1:${port}/events`);
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    request.on("response", resolve).on("error", reject);
+  });
+  response.setEncoding("utf8");
+  response.on("data", (chunk: string) => {
+    buffered += chunk;
+    let end;
+    while ((end = buffered.indexOf("\n\n")) >= 0) {
+      const snapshot = JSON.parse(buffered.slice("data: ".length, end)) as PageSnapshot;
+      buffered = buffered.slice(end + 2);
+      const waiter = waiting.shift();
+      if (waiter) waiter(snapshot);
+      else queued.push(snapshot);
+    }
+  });
+  return {
+    next: () => {
+      const ready = queued.shift();
+      if (ready) return Promise.resolve(ready);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no snapshot within 5 s")), 5_000);
+        waiting.push((s) => {
+          clearTimeout(timer);
+          resolve(s);
+        });
+      });
+    },
+    close: () => request.destroy(),
+  };
 }
 
 function setup() {
@@ -167,6 +204,37 @@ describe("the live page's server", () => {
     const missing = await app.inject({ method: "GET", url: "/nope" });
     expect(missing.statusCode).to.equal(404);
     expect((missing.json() as { allowed: string }).allowed).to.contain("/events");
+  });
+
+  it("pushes a control's result to every open page at once, in one snapshot for all", async () => {
+    const { controls, burst } = setup();
+    const view = new PipelineView({
+      streamName: "s",
+      minShards: 1,
+      maxShards: 4,
+      capacityScale: 10,
+      metricsIntervalMs: 2000,
+    });
+    const port = await freePort();
+    const server = await startPageServer({ port, view, controls, burst });
+    try {
+      // Two tabs; nothing else (no feed) copies the controls' state into the view here.
+      const tabs = await Promise.all([openEvents(port), openEvents(port)]);
+      for (const tab of tabs) expect((await tab.next()).replay).to.deep.equal({ running: false });
+      const answer = await fetch(`http://127.0.0.1:${port}/replay`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ action: "start", speedup: 7200 }),
+      });
+      expect(answer.status).to.equal(200);
+      const pushed = await Promise.all(tabs.map((tab) => tab.next()));
+      for (const snapshot of pushed) expect(snapshot.replay).to.deep.equal({ running: true, speedup: 7200 });
+      // The same snapshot, serialized once, went to both tabs.
+      expect(pushed[0].at).to.equal(pushed[1].at);
+      tabs.forEach((tab) => tab.close());
+    } finally {
+      await server.close();
+    }
   });
 
   it("streams snapshots as server-sent events, and ends open streams when it closes (an open tab must not hold up the stop)", async () => {

@@ -27,6 +27,13 @@ export interface FeedSources {
   log: (line: string) => void;
 }
 
+/** What the page's controls act on, as the view shows it (read every period and after each control). */
+export function showControls(view: PipelineView, controls: StackControls, burst: Burst): void {
+  view.processingWorkers(controls.processingWorkers());
+  view.replayState(controls.replayState());
+  view.burstState(burst.current);
+}
+
 export class PageFeed {
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
@@ -62,9 +69,7 @@ export class PageFeed {
     const { view, controls, burst } = this.sources;
     const now = Date.now();
     view.scalingEvents(this.sources.scalingEvents());
-    view.processingWorkers(controls.processingWorkers());
-    view.replayState(controls.replayState());
-    view.burstState(burst.current);
+    showControls(view, controls, burst);
     await Promise.all([
       this.read("the stream's shard count", async () => {
         const out = await this.sources.kinesis.send(

@@ -9,7 +9,9 @@ import path from "node:path";
 import Fastify, { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { REPO_ROOT } from "../../repo-root";
 import { DEFAULT_BURST_SECONDS, MAX_BURST_SECONDS, Burst } from "./burst";
+import { showControls } from "./page-feed";
 import { PipelineView } from "./pipeline-view";
+import { SnapshotStreams } from "./snapshot-streams";
 import { StackControls } from "./stack-controls";
 
 /** How often the page gets a fresh snapshot. */
@@ -92,31 +94,18 @@ export function pageApp({ view, controls, burst, port }: PageServerOptions): Fas
   app.get("/state", async () => view.snapshot(Date.now()));
 
   // Server-sent events: a snapshot at once, then one a second, until the page goes away.
-  // Each open stream is ended on close: an open browser tab must not hold up the stack's stop.
-  const streams = new Map<NodeJS.Timeout, () => void>();
+  const streams = new SnapshotStreams(() => view.snapshot(Date.now()), PAGE_UPDATE_MS);
   app.get("/events", (request, reply) => {
     reply.hijack();
-    const out = reply.raw;
-    out.writeHead(200, {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache",
-      Connection: "keep-alive",
-    });
-    const send = () => out.write(`data: ${JSON.stringify(view.snapshot(Date.now()))}\n\n`);
-    send();
-    const timer = setInterval(send, PAGE_UPDATE_MS);
-    streams.set(timer, () => out.end());
-    request.raw.on("close", () => {
-      clearInterval(timer);
-      streams.delete(timer);
-    });
+    streams.add(reply.raw, request.raw);
   });
-  app.addHook("preClose", async () => {
-    for (const [timer, end] of streams) {
-      clearInterval(timer);
-      end();
+  app.addHook("preClose", async () => streams.endAll());
+  // A control's result shows on every open page at once, not at the feed's next poll.
+  app.addHook("onResponse", async (request, reply) => {
+    if (request.method === "POST" && reply.statusCode === 200) {
+      showControls(view, controls, burst);
+      streams.broadcast();
     }
-    streams.clear();
   });
 
   const fieldOf = (body: unknown, field: string): unknown =>
