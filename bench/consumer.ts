@@ -38,7 +38,7 @@
 import { STREAM_LIMITS } from "../runtime/kinesis/limits";
 import { LocalStream } from "../runtime/local/stream-setup";
 import { parseArgs } from "./lib/args";
-import { assertBuilt, CONSUMER_SOURCES } from "./lib/built";
+import { assertBuilt } from "../tests/harness/built";
 import { runMain } from "./lib/cleanup";
 import { FailoverResult, failoverRun } from "./lib/consumer-failover";
 import { LatencyResult, latencyRun, ModeSpec } from "./lib/consumer-latency";
@@ -398,7 +398,7 @@ function failoverTable(results: FailoverResult[], figures: Figure[]): string {
 }
 
 async function main(): Promise<void> {
-  assertBuilt(CONSUMER_SOURCES);
+  assertBuilt();
   const started = Date.now();
   note("starting kinesis-local and dynalite...");
   const stack = await ConsumerStack.start();

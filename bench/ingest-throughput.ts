@@ -21,7 +21,7 @@
  */
 import { KPL_DEFAULTS } from "../runtime/producer/defaults";
 import { parseArgs } from "./lib/args";
-import { assertBuilt } from "./lib/built";
+import { assertBuilt } from "../tests/harness/built";
 import { runMain } from "./lib/cleanup";
 import { cpuSecondsOf } from "./lib/cpu";
 import { startLocalKinesis } from "./lib/emulator";
