@@ -14,7 +14,7 @@ export interface CliOptions {
 }
 
 export const USAGE = `usage: npm run hotspots -- --file <csv> [--window-minutes m] [--precision p] [--min-trips k] [--out-of-orderness-seconds s]
-  --file                      a TLC 2009 yellow-cab CSV (e.g. data/nyc-taxi/yellow_tripdata_2009-01_10k.csv), read in file order
+  --file                      a TLC yellow-cab trip CSV, 2009 or 2015 layout (e.g. data/nyc-taxi/yellow_tripdata_2009-01_10k.csv), read in file order
   --window-minutes            ${JOB_LIMITS.windowMinutes}
   --precision                 geohash precision, ${JOB_LIMITS.geohashPrecision}
   --min-trips                 pickups that make a cell a hot spot, ${JOB_LIMITS.minTrips}
@@ -48,7 +48,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions | "help" {
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) return "help";
   if (typeof values.file !== "string" || values.file === "") {
-    throw new UsageError("--file is missing, allowed: the path of a TLC 2009 CSV file");
+    throw new UsageError("--file is missing, allowed: the path of a TLC trip CSV file (2009 or 2015 layout)");
   }
   const overrides: Partial<Record<keyof JobConfig, number>> = {};
   for (const [flag, key] of Object.entries(NUMERIC)) {

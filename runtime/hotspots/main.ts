@@ -1,11 +1,11 @@
 /**
  * `npm run hotspots -- --file <csv>`: runs the hot-spot job's TypeScript engine over a TLC
- * 2009 CSV in file order (not sorted: lateness is part of what it shows), one JSON line per
+ * trip CSV (2009 or 2015 layout) in file order (not sorted: lateness is part of what it shows), one JSON line per
  * hot spot on stdout, a summary on stderr. Exit 2 on bad options or an unreadable file.
  */
 import { HotSpot, HotspotEngine } from "./engine";
 import { parseCliOptions, USAGE, UsageError } from "./cli-options";
-import { readTlc2009Trips, TlcFileError } from "./tlc-2009-reader";
+import { readHotspotTrips } from "./trip-file-reader";
 
 export function hotSpotLine(spot: HotSpot): string {
   return JSON.stringify({
@@ -23,7 +23,7 @@ function run(argv: string[]): number {
     process.stdout.write(USAGE);
     return 0;
   }
-  const trips = readTlc2009Trips(options.file);
+  const trips = readHotspotTrips(options.file);
   const engine = new HotspotEngine(options.config);
   const lines: string[] = [];
   for (const trip of trips) lines.push(...engine.add(trip).hotSpots.map(hotSpotLine));
@@ -40,10 +40,8 @@ if (require.main === module) {
   try {
     process.exitCode = run(process.argv.slice(2));
   } catch (e) {
-    if (!(e instanceof UsageError || e instanceof TlcFileError || (e as NodeJS.ErrnoException).code === "ENOENT")) {
-      throw e;
-    }
-    process.stderr.write(`${(e as Error).message}\n${e instanceof UsageError ? USAGE : ""}`);
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`${e.message}\n${USAGE}`);
     process.exitCode = 2;
   }
 }

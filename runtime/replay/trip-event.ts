@@ -107,20 +107,42 @@ function passengerCount(row: TlcRow, layout: Layout): number {
  */
 export function readTrip(raw: TlcRow, layout: Layout): TripFields {
   const row = trimmedNames(raw);
+  const where = readTripEnds(row, layout);
   return {
     vendor: vendor(row, layout),
-    pickupMs: time(row, layout.pickupTime),
-    dropoffMs: time(row, layout.dropoffTime),
+    pickupMs: where.pickupMs,
+    dropoffMs: where.dropoffMs,
     passengerCount: passengerCount(row, layout),
     tripDistance: number(row, layout.tripDistance),
-    pickupLongitude: number(row, layout.pickupLongitude),
-    pickupLatitude: number(row, layout.pickupLatitude),
-    dropoffLongitude: number(row, layout.dropoffLongitude),
-    dropoffLatitude: number(row, layout.dropoffLatitude),
+    pickupLongitude: where.pickupLongitude,
+    pickupLatitude: where.pickupLatitude,
+    dropoffLongitude: where.dropoffLongitude,
+    dropoffLatitude: where.dropoffLatitude,
     fareAmount: number(row, layout.fareAmount),
     tipAmount: number(row, layout.tipAmount),
     totalAmount: number(row, layout.totalAmount),
     paymentType: paymentType(row, layout),
+  };
+}
+
+export type TripEnds = Pick<
+  TripFields,
+  "pickupMs" | "dropoffMs" | "pickupLongitude" | "pickupLatitude" | "dropoffLongitude" | "dropoffLatitude"
+>;
+
+/**
+ * Where and when a trip starts and ends, the fields the hot-spot job reads: a row with
+ * another field unusable (a fare, a payment type) still has a pickup worth counting.
+ */
+export function readTripEnds(raw: TlcRow, layout: Layout): TripEnds {
+  const row = trimmedNames(raw);
+  return {
+    pickupMs: time(row, layout.pickupTime),
+    dropoffMs: time(row, layout.dropoffTime),
+    pickupLongitude: number(row, layout.pickupLongitude),
+    pickupLatitude: number(row, layout.pickupLatitude),
+    dropoffLongitude: number(row, layout.dropoffLongitude),
+    dropoffLatitude: number(row, layout.dropoffLatitude),
   };
 }
 

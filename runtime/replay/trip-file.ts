@@ -20,7 +20,24 @@ export interface TripFile {
   skipped: SkipTally;
 }
 
+/** A file's rows in file order, unchecked, with the layout its header names. */
+export interface TripRows {
+  layout: Layout;
+  /** Row numbers count the header as row 1, as a spreadsheet shows them. */
+  rows: { rowNumber: number; row: TlcRow }[];
+}
+
 export function readTripFile(file: string): TripFile {
+  return checkedTrips(readTripRows(file));
+}
+
+/** The parsing half of readTripFile, for tests and for any source of CSV text. */
+export function parseTripCsv(text: string, file: string): TripFile {
+  return checkedTrips(parseTripRows(text, file));
+}
+
+/** The rows of a TLC CSV file in either layout; UsageError when it cannot be read or is neither. */
+export function readTripRows(file: string): TripRows {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -28,11 +45,10 @@ export function readTripFile(file: string): TripFile {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`--file ${file} cannot be read (${code ?? String(error)}); allowed: a TLC trip CSV file`);
   }
-  return parseTripCsv(text, file);
+  return parseTripRows(text, file);
 }
 
-/** The parsing half of readTripFile, for tests and for any source of CSV text. */
-export function parseTripCsv(text: string, file: string): TripFile {
+function parseTripRows(text: string, file: string): TripRows {
   let records: string[][];
   try {
     // relax_column_count: a short or long row is a bad row (skipped as unparsable), not a bad file.
@@ -48,14 +64,23 @@ export function parseTripCsv(text: string, file: string): TripFile {
     );
   }
   const names = header.map((name) => name.trim());
+  return {
+    layout,
+    rows: lines.map((values, index) => ({
+      rowNumber: index + 2,
+      row: Object.fromEntries(names.map((name, i) => [name, values[i] ?? ""])),
+    })),
+  };
+}
+
+/** The trips worth sending, in pickup order, and the rows skipped by reason. */
+function checkedTrips({ layout, rows }: TripRows): TripFile {
   const skipped = new SkipTally();
   const trips: ReplayTrip[] = [];
-  lines.forEach((values, index) => {
-    const row: TlcRow = Object.fromEntries(names.map((name, i) => [name, values[i] ?? ""]));
+  for (const { rowNumber, row } of rows) {
     const verdict = classifyRow(row, layout);
-    // Row numbers count the header as row 1, as a spreadsheet shows them.
-    if (verdict.kind === "trip") trips.push({ rowNumber: index + 2, trip: verdict.trip });
+    if (verdict.kind === "trip") trips.push({ rowNumber, trip: verdict.trip });
     else skipped.add(verdict.reason);
-  });
-  return { layout, rows: lines.length, trips: orderByPickup(trips), skipped };
+  }
+  return { layout, rows: rows.length, trips: orderByPickup(trips), skipped };
 }

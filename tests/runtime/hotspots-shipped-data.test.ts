@@ -5,7 +5,7 @@ import path from "node:path";
 import ngeohash from "ngeohash";
 import { HotSpot, HotspotEngine } from "../../runtime/hotspots/engine";
 import { JobConfig, jobConfig } from "../../runtime/hotspots/job-config";
-import { readTlc2009Trips } from "../../runtime/hotspots/tlc-2009-reader";
+import { readHotspotTrips } from "../../runtime/hotspots/trip-file-reader";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FILE = path.join(ROOT, "data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
@@ -42,7 +42,7 @@ function bruteForce(config: JobConfig): string[] {
 }
 
 function engineInTimeOrder(config: JobConfig): { spots: HotSpot[]; engine: HotspotEngine } {
-  const trips = readTlc2009Trips(FILE).sort((a, b) => a.pickupTime - b.pickupTime);
+  const trips = readHotspotTrips(FILE).sort((a, b) => a.pickupTime - b.pickupTime);
   const engine = new HotspotEngine(config);
   const spots = trips.flatMap((trip) => engine.add(trip).hotSpots);
   spots.push(...engine.flush().hotSpots);
@@ -85,7 +85,7 @@ describe("hot spots: the shipped 2009 data", () => {
 
   // python3 is on every machine of this project (and Managed Flink runs the UDF under Python).
   it("the Python GEOHASH UDF gives ngeohash's cells and centres on every pickup", () => {
-    const pickups = readTlc2009Trips(FILE).map((t) => [t.pickupLon, t.pickupLat]);
+    const pickups = readHotspotTrips(FILE).map((t) => [t.pickupLon, t.pickupLat]);
     const script = [
       "import json, sys",
       "sys.path.insert(0, sys.argv[1])",
