@@ -6,7 +6,7 @@ import { ListStreamsCommand } from "@aws-sdk/client-kinesis";
 import { createDynamoDbClient } from "../aws/dynamodb-client";
 import { createKinesisClient } from "../aws/kinesis-client";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
-import { pollUntil } from "./poll-until";
+import { waitUntilReady } from "./child-ready";
 import { freePort } from "./ports";
 
 /** The region the local stack signs requests for; the emulators accept any. */
@@ -142,30 +142,15 @@ export async function startEmulators(
 }
 
 /** Polls `call` until the emulator answers it; on failure stops the emulator and says why. */
-async function waitUntilAnswering(
+function waitUntilAnswering(
   emulator: Emulator,
   apiName: string,
   call: (signal: AbortSignal) => Promise<unknown>,
   options: StartOptions,
 ): Promise<void> {
-  let exit: string | undefined;
-  void emulator.exited.then(
-    ({ code, signal }) => (exit = signal === null ? `it exited with code ${code}` : `it was killed by ${signal}`),
-  );
-  try {
-    await pollUntil(call, {
-      what: `the ${emulator.name} emulator (pid ${emulator.pid}) to answer ${apiName} at ${emulator.endpoint}`,
-      timeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
-      signal: options.signal,
-      hopeless: () => exit,
-    });
-  } catch (error) {
-    await emulator.stop();
-    if (options.signal?.aborted) throw error;
-    const output = emulator.recentOutput().trim();
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(output === "" ? message : `${message}\n--- last output of ${emulator.name} ---\n${output}`, {
-      cause: error,
-    });
-  }
+  return waitUntilReady(emulator, call, {
+    what: `the ${emulator.name} emulator (pid ${emulator.pid}) to answer ${apiName} at ${emulator.endpoint}`,
+    timeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
+    signal: options.signal,
+  });
 }
