@@ -14,5 +14,6 @@ export const dashboardsUrl = outputs.dashboardsUrl;
 export const flinkApplicationName = outputs.flinkApplicationName;
 export const replayCommand = outputs.replayCommand;
 export const scalingTopicArn = outputs.scalingTopicArn;
+export const flinkScalingTopicArn = outputs.flinkScalingTopicArn;
 export const cloudwatchDashboardUrl = outputs.cloudwatchDashboardUrl;
 export const alertsTopicArn = outputs.alertsTopicArn;

@@ -427,8 +427,7 @@ export const CONFIG_KEYS = {
     name: "flinkScaler",
     type: "string",
     default: "on",
-    description:
-      "on: the Flink scaler doubles the parallelism when the job falls more than 60 s behind and halves it when it idles, between flinkMinParallelism and flinkMaxParallelism; pulumi up then leaves the parallelism alone. off: none.",
+    description: `on: the Flink scaler doubles the parallelism when the job falls more than ${FLINK_SCALING_DEFAULTS.behindMs / 1000} s behind and halves it when it idles, between flinkMinParallelism and flinkMaxParallelism; pulumi up then leaves the parallelism alone. off: none.`,
     parse: oneOf(["on", "off"] as const),
   } satisfies ConfigKey<"on" | "off">,
   flinkMinParallelism: {
@@ -442,8 +441,7 @@ export const CONFIG_KEYS = {
     name: "flinkMaxParallelism",
     type: "integer",
     default: 8,
-    description:
-      "Highest parallelism the Flink scaler goes up to, at least flinkParallelism (it also stops at 32 KPUs).",
+    description: `Highest parallelism the Flink scaler goes up to, at least flinkParallelism (it also stops at ${FLINK_SCALING_DEFAULTS.maxKpus} KPUs).`,
     parse: integerIn(1, FLINK_LIMITS.maxKpus * FLINK_LIMITS.maxParallelismPerKpu),
   } satisfies ConfigKey<number>,
   flinkScaleOutBehindMs: {

@@ -7,9 +7,11 @@
  */
 import { STREAM_LIMITS } from "../runtime/kinesis/limits";
 import { METRICS_NAMESPACE } from "../runtime/metrics/namespace";
+import { FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
 import { OPEN_SHARDS_METRIC } from "../runtime/scaling/shard-scaler-aws";
 import { SHARD_SCALING_DEFAULTS } from "../runtime/scaling/shard-policy";
 import { consumerLagQuery, usageExpression } from "../runtime/scaling/usage-alarms";
+import { FLINK_BEHIND_METRIC } from "./flink-metrics";
 
 export interface DashboardNames {
   region: string;
@@ -159,14 +161,16 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
   ];
   if (n.flinkApplication) {
     const flink = (name: string, stat: string): Metric => [
-      "AWS/KinesisAnalytics",
+      FLINK_NAMESPACE,
       name,
       "Application",
       n.flinkApplication!,
       { stat },
     ];
+    // The alarms' metric and statistic, so the line shows what they act on.
+    const behind = FLINK_BEHIND_METRIC;
     widgets.push(
-      widget("Flink: millisBehindLatest", [flink("millisBehindLatest", "Maximum")], "Maximum"),
+      widget(`Flink: ${behind.metricName}`, [flink(behind.metricName, behind.statistic)], behind.statistic),
       widget("Flink: CPU % and KPUs", [flink("containerCPUUtilization", "Average"), flink("KPUs", "Maximum")]),
       widget(
         "Flink: checkpoints",

@@ -107,6 +107,8 @@ export class FlinkAnalytics extends pulumi.ComponentResource {
       parent,
     );
     const logStream = new aws.cloudwatch.LogStream(name, { logGroupName: logGroup.name }, parent);
+    // Where the application logs, and the only log stream its role may write to.
+    const logStreamArn = pulumi.interpolate`${logGroup.arn}:log-stream:${logStream.name}`;
 
     this.role = serviceRole(name, "kinesisanalytics.amazonaws.com", args.tags, this);
     args.stream.grantRead(this.role, name);
@@ -125,7 +127,7 @@ export class FlinkAnalytics extends pulumi.ComponentResource {
         {
           sid: "LogStream",
           actions: FLINK_LOG_ACTIONS,
-          resources: [pulumi.interpolate`${logGroup.arn}:log-stream:${logStream.name}`],
+          resources: [logStreamArn],
         },
         {
           sid: "LogGroups",
@@ -186,7 +188,7 @@ export class FlinkAnalytics extends pulumi.ComponentResource {
             applicationRestoreConfiguration: { applicationRestoreType: "RESTORE_FROM_LATEST_SNAPSHOT" },
           },
         },
-        cloudwatchLoggingOptions: { logStreamArn: pulumi.interpolate`${logGroup.arn}:log-stream:${logStream.name}` },
+        cloudwatchLoggingOptions: { logStreamArn },
         tags: args.tags,
       },
       {

@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FLINK_SCALING_DEFAULTS } from "../runtime/scaling/flink-policy";
 import { FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
+import { FLINK_BEHIND_METRIC, flinkBehindMetric } from "./flink-metrics";
 import { scalerFunction } from "./scaler-function";
 
 /** What the function calls on the application. */
@@ -58,11 +59,7 @@ export class FlinkScaler extends pulumi.ComponentResource {
       {
         alarmDescription: `The hot-spot job is more than ${args.behindMs / 1000} s behind the stream: the Flink scaler adds parallelism`,
         alarmActions: [this.topic.arn],
-        namespace: FLINK_NAMESPACE,
-        metricName: "millisBehindLatest",
-        dimensions: { Application: args.application.name },
-        statistic: "Maximum",
-        period: 60,
+        ...flinkBehindMetric(args.application.name),
         comparisonOperator: "GreaterThanThreshold",
         threshold: args.behindMs,
         evaluationPeriods: args.outPeriods,
@@ -78,7 +75,7 @@ export class FlinkScaler extends pulumi.ComponentResource {
         alarmDescription: `The hot-spot job is caught up with CPU under ${d.lowCpuPercent}%: the Flink scaler removes parallelism`,
         alarmActions: [this.topic.arn],
         metricQueries: [
-          metric("behind", "millisBehindLatest", "Maximum"),
+          metric("behind", FLINK_BEHIND_METRIC.metricName, FLINK_BEHIND_METRIC.statistic),
           metric("cpu", "containerCPUUtilization", "Average"),
           {
             id: "idle",

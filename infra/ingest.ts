@@ -15,12 +15,11 @@ import { PipelineService } from "./pipeline-service";
 import { SchemaRegistry } from "./schema-registry";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
+import { taskSecurityGroup } from "./task-security-group";
 
 /** TLS 1.2 and 1.3 only: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const CONTAINER_PORT = INGEST_DEFAULTS.port;
-/** Tasks reach Kinesis, ECR and CloudWatch Logs over HTTPS through the NAT gateways only. */
-const HTTPS = 443;
 
 export interface IngestServiceArgs {
   network: Network;
@@ -51,10 +50,15 @@ export class IngestService extends pulumi.ComponentResource {
       { vpcId: args.network.vpcId, description: "ingest load balancer: clients in, tasks out", tags: args.tags },
       parent,
     );
-    this.taskSecurityGroup = new aws.ec2.SecurityGroup(
+    this.taskSecurityGroup = taskSecurityGroup(
       `${name}-tasks`,
-      { vpcId: args.network.vpcId, description: "ingest tasks: load balancer in, AWS APIs out", tags: args.tags },
-      parent,
+      {
+        vpcId: args.network.vpcId,
+        description: "ingest tasks: load balancer in, AWS APIs out",
+        apis: "Kinesis, ECR and CloudWatch Logs",
+        tags: args.tags,
+      },
+      this,
     );
     args.ingest.allowedCidrs.forEach((cidr, i) =>
       listenerPorts.forEach(
@@ -94,18 +98,6 @@ export class IngestService extends pulumi.ComponentResource {
         fromPort: CONTAINER_PORT,
         toPort: CONTAINER_PORT,
         description: "from the load balancer",
-      },
-      parent,
-    );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-tasks-to-aws`,
-      {
-        securityGroupId: this.taskSecurityGroup.id,
-        cidrIpv4: "0.0.0.0/0",
-        ipProtocol: "tcp",
-        fromPort: HTTPS,
-        toPort: HTTPS,
-        description: "Kinesis, ECR and CloudWatch Logs APIs over HTTPS",
       },
       parent,
     );

@@ -8,9 +8,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { METRICS_NAMESPACE } from "../runtime/metrics/namespace";
-import { FLINK_FAILURE_METRIC, FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
+import { FLINK_FAILURE_METRIC } from "../runtime/scaling/flink-scaler-aws";
 import { FAILURE_METRIC } from "../runtime/scaling/shard-scaler-aws";
 import { dashboardBody } from "./dashboard-body";
+import { flinkBehindMetric } from "./flink-metrics";
 import { consumerLagQuery } from "../runtime/scaling/usage-alarms";
 
 /** A minute behind, as the issue and the Flink scaler measure it. */
@@ -114,11 +115,7 @@ export class Observability extends pulumi.ComponentResource {
       });
     if (args.flinkApplication) {
       alarm("flink-behind", "The hot-spot Flink job is more than a minute behind the stream for 5 minutes", {
-        namespace: FLINK_NAMESPACE,
-        metricName: "millisBehindLatest",
-        dimensions: { Application: args.flinkApplication },
-        statistic: "Maximum",
-        period: 60,
+        ...flinkBehindMetric(args.flinkApplication),
         threshold: BEHIND_ALERT_MS,
       });
       if (args.flinkScaler)

@@ -30,6 +30,8 @@ export interface Pipeline {
   flink?: FlinkAnalytics;
   replay?: ReplayTask;
   scaler?: ShardScaler;
+  /** Unset when analytics or the Flink scaler is off. */
+  flinkScaler?: FlinkScaler;
   observability: Observability;
 }
 
@@ -46,8 +48,13 @@ export interface PipelineOutputs {
   flinkApplicationName?: pulumi.Output<string>;
   /** The command that starts the taxi replay on Fargate. */
   replayCommand?: pulumi.Output<string>;
-  /** Where the shard scaler's alarms notify (subscribe to watch its decisions). */
+  /**
+   * The topic the shard scaler's alarms notify and that wakes its function: subscribe to
+   * see its alarms fire (its decisions, scheduled runs included, are in the function's log).
+   */
   scalingTopicArn?: pulumi.Output<string>;
+  /** The same for the Flink scaler (unset when analytics or the Flink scaler is off). */
+  flinkScalingTopicArn?: pulumi.Output<string>;
   /** The pipeline's CloudWatch dashboard, and the topic its alarms notify. */
   cloudwatchDashboardUrl: pulumi.Output<string>;
   alertsTopicArn: pulumi.Output<string>;
@@ -125,7 +132,7 @@ function analytics(
   },
   logRetentionDays: number,
   tags: Record<string, string>,
-): { search: SearchDomain; flink: FlinkAnalytics; replay: ReplayTask } {
+): { search: SearchDomain; flink: FlinkAnalytics; flinkScaler?: FlinkScaler; replay: ReplayTask } {
   const { stream } = parts;
   const search = new SearchDomain("search", {
     ...config.search,
@@ -135,13 +142,18 @@ function analytics(
   });
   const flink = new FlinkAnalytics("analytics", { ...config.flink, stream, job: config.job, logRetentionDays, tags });
   new SearchIndexer("search-indexer", { results: flink.results, search, logRetentionDays, tags });
-  if (config.flink.scaler) {
-    new FlinkScaler("flink-scaler", { application: flink.application, ...config.flink.scaler, logRetentionDays, tags });
-  }
+  const flinkScaler = config.flink.scaler
+    ? new FlinkScaler("flink-scaler", {
+        application: flink.application,
+        ...config.flink.scaler,
+        logRetentionDays,
+        tags,
+      })
+    : undefined;
   // Every role that talks to the domain is granted above this line: the policy names them.
   search.writeAccessPolicy();
   const replay = new ReplayTask("replay", { ...parts, ingestUrl: parts.ingest.url, logRetentionDays, tags });
-  return { search, flink, replay };
+  return { search, flink, flinkScaler, replay };
 }
 
 /** The stack outputs a user (and later parts) read with `pulumi stack output`. */
@@ -157,6 +169,7 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     flinkApplicationName: p.flink?.application.name,
     replayCommand: p.replay?.runCommand,
     scalingTopicArn: p.scaler?.topic.arn,
+    flinkScalingTopicArn: p.flinkScaler?.topic.arn,
     cloudwatchDashboardUrl: p.observability.dashboardUrl,
     alertsTopicArn: p.observability.alerts.arn,
   };

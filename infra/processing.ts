@@ -18,9 +18,7 @@ import { SchemaRegistry } from "./schema-registry";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
 import { StreamConsumer } from "./stream-consumer";
-
-/** Workers reach Kinesis, DynamoDB, ECR and CloudWatch Logs over HTTPS only. */
-const HTTPS = 443;
+import { taskSecurityGroup } from "./task-security-group";
 
 export interface ProcessingServiceArgs {
   network: Network;
@@ -66,22 +64,15 @@ export class ProcessingService extends pulumi.ComponentResource {
     if (fanout) this.consumer = new StreamConsumer(name, args.stream, parent);
     this.leaseTable = leaseTable(`${name}-leases`, args.tags, this);
 
-    const tasks = new aws.ec2.SecurityGroup(
+    const tasks = taskSecurityGroup(
       `${name}-tasks`,
-      { vpcId: args.network.vpcId, description: "processing workers: nothing in, AWS APIs out", tags: args.tags },
-      parent,
-    );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-tasks-to-aws`,
       {
-        securityGroupId: tasks.id,
-        cidrIpv4: "0.0.0.0/0",
-        ipProtocol: "tcp",
-        fromPort: HTTPS,
-        toPort: HTTPS,
-        description: "Kinesis, DynamoDB, ECR and CloudWatch Logs APIs over HTTPS",
+        vpcId: args.network.vpcId,
+        description: "processing workers: nothing in, AWS APIs out",
+        apis: "Kinesis, DynamoDB, ECR and CloudWatch Logs",
+        tags: args.tags,
       },
-      parent,
+      this,
     );
 
     this.service = new PipelineService(

@@ -49,6 +49,7 @@ describe("offline plan (npm run plan)", function () {
       "flinkApplicationName",
       "replayCommand",
       "scalingTopicArn",
+      "flinkScalingTopicArn",
       "cloudwatchDashboardUrl",
       "alertsTopicArn",
     ]);

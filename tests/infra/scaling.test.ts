@@ -173,6 +173,7 @@ describe("FlinkScaler", () => {
     expect(idle.inputs).to.deep.include({ threshold: 1, evaluationPeriods: 6, datapointsToAlarm: 6 });
     const topic = run.recorded.one("aws:sns/topic:Topic", "flink-scaler");
     for (const alarm of [behind, idle]) expect(alarm.inputs.alarmActions).to.deep.equal([topic.state.arn]);
+    expect(run.outputs.flinkScalingTopicArn).to.equal(topic.state.arn);
   });
 
   it("its function: one run at a time, told the application and bounds; its role: describe and update that application, read metrics, its logs", () => {
@@ -225,11 +226,12 @@ describe("FlinkScaler", () => {
     expect(unpackedBytes(assets)).to.be.below(20 * 1024 * 1024);
   });
 
-  it("none with flinkScaler off (or analytics off)", async () => {
+  it("none with flinkScaler off (or analytics off), and no topic output", async () => {
     const without: Record<string, string>[] = [{ flinkScaler: "off" }, { analytics: "off", searchClientCidr: "" }];
     for (const values of without) {
-      const { recorded } = await runPipeline(values);
+      const { recorded, outputs } = await runPipeline(values);
       expect(recorded.all("aws:lambda/function:Function").filter((f) => f.name === "flink-scaler")).to.have.length(0);
+      expect(outputs.flinkScalingTopicArn).to.equal(undefined);
     }
   });
 });
