@@ -51,9 +51,17 @@ export interface FlinkAppState {
   now: number;
 }
 
+/**
+ * Why the parallelism stays, one code a rule, as the shard policy's holds: a reason's text
+ * carries changing figures (the minutes into the cooldown), a code does not. "steady" is no
+ * refusal: neither behind nor idle long enough. One cooldown for both directions: every
+ * change restarts the job.
+ */
+export type FlinkHold = "not-active" | "steady" | "at-max" | "at-min" | "cooldown";
+
 export type FlinkDecision =
   | { action: "scale-out" | "scale-in"; from: number; to: number; reason: string }
-  | { action: "none"; from: number; reason: string };
+  | { action: "none"; code: FlinkHold; from: number; reason: string };
 
 export function kpus(parallelism: number, parallelismPerKpu: number): number {
   return Math.ceil(parallelism / parallelismPerKpu);
@@ -66,9 +74,13 @@ export function decideFlinkScaling(
   config: FlinkScalingConfig,
 ): FlinkDecision {
   const from = app.parallelism;
-  const none = (reason: string): FlinkDecision => ({ action: "none", from, reason });
-  if (app.status !== "RUNNING") return none(`application is ${app.status}: only a RUNNING application is scaled`);
+  const hold = (code: FlinkHold, reason: string): FlinkDecision => ({ action: "none", code, from, reason });
+  if (app.status !== "RUNNING") {
+    return hold("not-active", `application is ${app.status}: only a RUNNING application is scaled`);
+  }
   const sinceChange = app.lastChangeAt === undefined ? Infinity : (app.now - app.lastChangeAt) / 60_000;
+  const cooldown = (what: string) =>
+    hold("cooldown", `${what} but in cooldown (${sinceChange.toFixed(1)} of ${config.cooldownMinutes} min)`);
   const last = (n: number) => (periods.length >= n ? periods.slice(-n) : undefined);
 
   const behind = last(config.outPeriods);
@@ -77,12 +89,12 @@ export function decideFlinkScaling(
     const to = Math.min(from * 2, config.maxParallelism, byKpus);
     const what = `behind > ${config.behindMs} ms for ${config.outPeriods} periods`;
     if (to <= from) {
-      return none(
+      return hold(
+        "at-max",
         `${what} but at the limit (maxParallelism ${config.maxParallelism}, ${config.maxKpus} KPUs = ${byKpus})`,
       );
     }
-    if (sinceChange < config.cooldownMinutes)
-      return none(`${what} but in cooldown (${sinceChange.toFixed(1)} of ${config.cooldownMinutes} min)`);
+    if (sinceChange < config.cooldownMinutes) return cooldown(what);
     return {
       action: "scale-out",
       from,
@@ -104,10 +116,9 @@ export function decideFlinkScaling(
   ) {
     const to = Math.max(Math.ceil(from / 2), config.minParallelism);
     const what = `caught up (< ${config.caughtUpMs} ms) with CPU < ${config.lowCpuPercent}% for ${config.inPeriods} periods`;
-    if (to >= from) return none(`${what}, already at minParallelism ${config.minParallelism}`);
-    if (sinceChange < config.cooldownMinutes)
-      return none(`${what} but in cooldown (${sinceChange.toFixed(1)} of ${config.cooldownMinutes} min)`);
+    if (to >= from) return hold("at-min", `${what}, already at minParallelism ${config.minParallelism}`);
+    if (sinceChange < config.cooldownMinutes) return cooldown(what);
     return { action: "scale-in", from, to, reason: what };
   }
-  return none("neither behind nor idle long enough");
+  return hold("steady", "neither behind nor idle long enough");
 }

@@ -5,6 +5,7 @@
  * current version id, so a concurrent change makes the call fail instead of being undone).
  * Dry-run decides and reports only; a failed update is reported, then raised.
  */
+import { applyOrReport, ScalerOutcome } from "./apply-decision";
 import { decideFlinkScaling, FlinkAppState, FlinkDecision, FlinkPeriod, FlinkScalingConfig } from "./flink-policy";
 
 export interface FlinkApp extends Omit<FlinkAppState, "now"> {
@@ -19,11 +20,7 @@ export interface FlinkScalerPort {
   reportFailure(reason: string): Promise<void>;
 }
 
-export interface FlinkScalerOutcome {
-  decision: FlinkDecision;
-  applied: boolean;
-  dryRun: boolean;
-}
+export type FlinkScalerOutcome = ScalerOutcome<FlinkDecision>;
 
 export async function runFlinkScaler(
   port: FlinkScalerPort,
@@ -33,14 +30,5 @@ export async function runFlinkScaler(
   const minutes = Math.max(config.outPeriods, config.inPeriods);
   const [app, periods] = await Promise.all([port.describeApplication(), port.periods(new Date(options.now), minutes)]);
   const decision = decideFlinkScaling(periods, { ...app, now: options.now }, config);
-  if (decision.action === "none" || options.dryRun) return { decision, applied: false, dryRun: options.dryRun };
-  try {
-    await port.updateParallelism(decision.to, app.versionId);
-  } catch (error) {
-    await port.reportFailure(
-      `${decision.action} ${decision.from} -> ${decision.to}: ${(error as Error).name ?? "Error"}: ${(error as Error).message}`,
-    );
-    throw error;
-  }
-  return { decision, applied: true, dryRun: false };
+  return applyOrReport(decision, options.dryRun, port, (change) => port.updateParallelism(change.to, app.versionId));
 }

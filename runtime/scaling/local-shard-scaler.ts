@@ -7,7 +7,7 @@
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import http from "node:http";
 import { serveJson } from "../json-endpoint";
-import { SHARD_SCALING_DEFAULTS, ShardScalingConfig } from "./shard-policy";
+import { SHARD_SCALING_DEFAULTS, ShardHold, ShardScalingConfig } from "./shard-policy";
 import { runShardScaler, ShardScalerPort } from "./shard-scaler";
 import { streamScalingPort } from "./shard-scaler-aws";
 import { StreamMeter } from "./stream-meter";
@@ -50,7 +50,8 @@ const KEPT_EVENTS = 100;
 export class LocalShardScaler {
   readonly url: string;
   private readonly events: LocalScalingEvent[] = [];
-  private lastReason?: string;
+  /** The last period's hold, by code: a refusal is said when it is new, not every period. */
+  private lastHold?: ShardHold;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
@@ -132,16 +133,18 @@ export class LocalShardScaler {
       reportFailure: async (reason) => this.options.log(`shard scaler: could not change the stream: ${reason}`),
     };
     const now = Date.now();
-    const { decision, applied } = await runShardScaler(port, this.config, { now, dryRun: false });
-    if (!applied || decision.action === "none") {
+    const { decision } = await runShardScaler(port, this.config, { now, dryRun: false });
+    // Not a dry-run: any decision but a hold has been applied (a failed change throws).
+    if (decision.action === "none") {
       // A refusal worth knowing (a cooldown, the call budget) is said once, not every period.
-      if (decision.reason !== this.lastReason && !/within/.test(decision.reason)) {
+      // Holds are told apart by code: the reason's text carries the period's usage.
+      if (decision.code !== this.lastHold && decision.code !== "in-band") {
         this.options.log(`shard scaler: no change: ${decision.reason}`);
       }
-      this.lastReason = decision.reason;
+      this.lastHold = decision.code;
       return;
     }
-    this.lastReason = undefined;
+    this.lastHold = undefined;
     this.events.push({
       at: new Date(now).toISOString(),
       from: decision.from,

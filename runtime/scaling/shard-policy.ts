@@ -59,9 +59,26 @@ export interface StreamState {
   now: number;
 }
 
+/**
+ * Why the stream stays as it is, one code a rule: the reason's text carries the period's
+ * usage and changes every period, so whoever compares holds (the local scaler, saying a
+ * refusal once) compares codes. "in-band" is no refusal: usage is between the thresholds.
+ */
+export type ShardHold =
+  | "on-demand"
+  | "not-active"
+  | "in-band"
+  | "at-max"
+  | "budget"
+  | "up-cooldown"
+  | "at-min"
+  | "consumers-lagging"
+  | "budget-reserved"
+  | "down-cooldown";
+
 export type ShardDecision =
   | { action: "scale-up" | "scale-down"; from: number; to: number; usageFactor: number; reason: string }
-  | { action: "none"; from: number; usageFactor: number; reason: string };
+  | { action: "none"; code: ShardHold; from: number; usageFactor: number; reason: string };
 
 /** The calls that count against the budget now: those inside its window. */
 export function recentUpdates(updates: readonly number[], now: number, config: ShardScalingConfig): number[] {
@@ -91,9 +108,18 @@ export function decideShardScaling(
 ): ShardDecision {
   const from = stream.openShards;
   const usage = usageFactor(metrics, from, config.periodMinutes);
-  const none = (reason: string): ShardDecision => ({ action: "none", from, usageFactor: usage, reason });
-  if (stream.mode === "ON_DEMAND") return none("on-demand stream: AWS sizes it");
-  if (stream.status !== "ACTIVE") return none(`stream is ${stream.status}: UpdateShardCount needs ACTIVE`);
+  const base = { from, usageFactor: usage };
+  const hold = (code: ShardHold, reason: string): ShardDecision => ({ action: "none", code, ...base, reason });
+  const change = (action: "scale-up" | "scale-down", to: number, reason: string): ShardDecision => ({
+    action,
+    to,
+    ...base,
+    reason,
+  });
+  if (stream.mode === "ON_DEMAND") return hold("on-demand", "on-demand stream: AWS sizes it");
+  if (stream.status !== "ACTIVE") {
+    return hold("not-active", `stream is ${stream.status}: UpdateShardCount needs ACTIVE`);
+  }
 
   const recent = recentUpdates(stream.updates, stream.now, config);
   const window =
@@ -101,6 +127,9 @@ export function decideShardScaling(
   const used = recent.length;
   const sinceLast = recent.length > 0 ? (stream.now - Math.max(...recent)) / 60_000 : Infinity;
   const budget = UPDATE_SHARD_COUNT_LIMITS.maxCallsPer24Hours;
+  // Each direction has its own cooldown (code and minutes), counted from the last call.
+  const cooldown = (code: "up-cooldown" | "down-cooldown", limit: number) =>
+    hold(code, `usage ${pct(usage)} but the last change was ${minutes(sinceLast)} ago (cooldown ${limit} min)`);
 
   if (usage >= config.scaleUpAt) {
     const to = Math.min(
@@ -108,50 +137,33 @@ export function decideShardScaling(
       config.maxShards,
       STREAM_LIMITS.maxShardCount,
     );
-    if (to <= from) return none(`usage ${pct(usage)} but already at maxShards ${config.maxShards}`);
-    if (used >= budget)
-      return none(`usage ${pct(usage)} but ${used} of ${budget} UpdateShardCount calls used in ${window}`);
-    if (sinceLast < config.scaleUpCooldownMinutes) {
-      return none(
-        `usage ${pct(usage)} but the last change was ${minutes(sinceLast)} ago (cooldown ${config.scaleUpCooldownMinutes} min)`,
-      );
+    if (to <= from) return hold("at-max", `usage ${pct(usage)} but already at maxShards ${config.maxShards}`);
+    if (used >= budget) {
+      return hold("budget", `usage ${pct(usage)} but ${used} of ${budget} UpdateShardCount calls used in ${window}`);
     }
-    return {
-      action: "scale-up",
-      from,
-      to,
-      usageFactor: usage,
-      reason: `usage ${pct(usage)} >= ${pct(config.scaleUpAt)}`,
-    };
+    if (sinceLast < config.scaleUpCooldownMinutes) return cooldown("up-cooldown", config.scaleUpCooldownMinutes);
+    return change("scale-up", to, `usage ${pct(usage)} >= ${pct(config.scaleUpAt)}`);
   }
   if (usage < config.scaleDownBelow) {
     const to = Math.max(Math.ceil(from / UPDATE_SHARD_COUNT_LIMITS.maxScaleDownFactor), config.minShards);
-    if (to >= from) return none(`usage ${pct(usage)}, already at minShards ${config.minShards}`);
+    if (to >= from) return hold("at-min", `usage ${pct(usage)}, already at minShards ${config.minShards}`);
     const lag = iteratorAgeMinutes(metrics.iteratorAgeMaxMs ?? 0);
     if (lag > config.maxLagMinutesToScaleDown) {
-      return none(
+      return hold(
+        "consumers-lagging",
         `usage ${pct(usage)} but consumers lag ${minutes(lag)} (> ${config.maxLagMinutesToScaleDown} min): no scale-down`,
       );
     }
     if (used >= budget - config.callsReservedForScaleUp) {
-      return none(
+      return hold(
+        "budget-reserved",
         `usage ${pct(usage)} but ${used} of ${budget} calls used in ${window}: the rest are kept for scale-ups`,
       );
     }
-    if (sinceLast < config.scaleDownCooldownMinutes) {
-      return none(
-        `usage ${pct(usage)} but the last change was ${minutes(sinceLast)} ago (cooldown ${config.scaleDownCooldownMinutes} min)`,
-      );
-    }
-    return {
-      action: "scale-down",
-      from,
-      to,
-      usageFactor: usage,
-      reason: `usage ${pct(usage)} < ${pct(config.scaleDownBelow)}`,
-    };
+    if (sinceLast < config.scaleDownCooldownMinutes) return cooldown("down-cooldown", config.scaleDownCooldownMinutes);
+    return change("scale-down", to, `usage ${pct(usage)} < ${pct(config.scaleDownBelow)}`);
   }
-  return none(`usage ${pct(usage)} within ${pct(config.scaleDownBelow)}..${pct(config.scaleUpAt)}`);
+  return hold("in-band", `usage ${pct(usage)} within ${pct(config.scaleDownBelow)}..${pct(config.scaleUpAt)}`);
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

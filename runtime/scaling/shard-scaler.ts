@@ -6,6 +6,7 @@
  * is reported as a metric before the error propagates (the alarm's next notification, or
  * Lambda's retry, asks again). AWS calls sit behind a port (shard-scaler-aws.ts).
  */
+import { applyOrReport, ScalerOutcome } from "./apply-decision";
 import {
   decideShardScaling,
   recentUpdates,
@@ -27,11 +28,7 @@ export interface ShardScalerPort {
   reportFailure(reason: string): Promise<void>;
 }
 
-export interface ShardScalerOutcome {
-  decision: ShardDecision;
-  applied: boolean;
-  dryRun: boolean;
-}
+export type ShardScalerOutcome = ScalerOutcome<ShardDecision>;
 
 export async function runShardScaler(
   port: ShardScalerPort,
@@ -44,17 +41,11 @@ export async function runShardScaler(
     port.history(),
   ]);
   const decision = decideShardScaling(metrics, { ...stream, updates: history, now: options.now }, config);
-  if (decision.action === "none" || options.dryRun) return { decision, applied: false, dryRun: options.dryRun };
-  try {
-    await port.updateShardCount(decision.to);
-  } catch (error) {
-    await port.reportFailure(
-      `${decision.action} ${decision.from} -> ${decision.to}: ${(error as Error).name ?? "Error"}: ${(error as Error).message}`,
-    );
-    throw error;
+  const outcome = await applyOrReport(decision, options.dryRun, port, (change) => port.updateShardCount(change.to));
+  if (outcome.applied) {
+    // Only calls inside the budget's window count: older entries are dropped.
+    await port.recordUpdate([...recentUpdates(history, options.now, config), options.now]);
+    await port.rewriteAlarms(outcome.decision.to);
   }
-  // Only calls inside the budget's window count: older entries are dropped.
-  await port.recordUpdate([...recentUpdates(history, options.now, config), options.now]);
-  await port.rewriteAlarms(decision.to);
-  return { decision, applied: true, dryRun: false };
+  return outcome;
 }

@@ -109,7 +109,9 @@ describe("shard scaler against kinesis-local", function () {
   });
 
   it("a second run while the stream is UPDATING leaves it alone; the history keeps at most 24 hours", async () => {
-    const { port } = await setUp({ bytes: 0.9 * MIB * 300 * 2 });
+    // Busy enough for 4 shards too (90%), so a run that finds the reshard already done still
+    // wants to scale up, and is held by the cooldown rather than by usage in band.
+    const { port } = await setUp({ bytes: 0.9 * MIB * 300 * 4 });
     const old = Date.now() - 25 * 3600_000;
     await port.recordUpdate([old]);
     await runShardScaler(port, config, { now: Date.now(), dryRun: false });
@@ -118,6 +120,7 @@ describe("shard scaler against kinesis-local", function () {
     // 4 shards and in its scale-up cooldown instead: either way, no second call.
     expect(second.applied).to.equal(false);
     expect(second.decision.reason).to.match(/UPDATING|cooldown/);
+    expect(second.decision).to.have.property("code").that.is.oneOf(["not-active", "up-cooldown"]);
     const history = await port.history();
     expect(history).to.have.length(1);
     expect(history[0]).to.be.greaterThan(old);

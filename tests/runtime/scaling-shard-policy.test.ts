@@ -3,6 +3,7 @@ import {
   decideShardScaling,
   iteratorAgeMinutes,
   SHARD_SCALING_DEFAULTS,
+  ShardHold,
   ShardMetrics,
   StreamState,
   usageFactor,
@@ -46,33 +47,34 @@ describe("shard scaler policy", () => {
     expect(iteratorAgeMinutes(120_000)).to.not.equal((120_000 * 1000) / 60);
   });
 
-  const table: [string, ShardMetrics, Partial<StreamState>, string, number | undefined, RegExp][] = [
+  // Per row: the action, then the new count of a change or the code of a hold, then the reason.
+  const table: [string, ShardMetrics, Partial<StreamState>, string, number | ShardHold, RegExp][] = [
     ["at 75% it doubles", bytesAt(0.75), {}, "scale-up", 8, /usage 75.0% >= 75.0%/],
-    ["at 74% it stays", bytesAt(0.74), {}, "none", undefined, /within 25.0%..75.0%/],
+    ["at 74% it stays", bytesAt(0.74), {}, "none", "in-band", /within 25.0%..75.0%/],
     ["over capacity it still only doubles (UpdateShardCount's limit)", bytesAt(3), {}, "scale-up", 8, /usage/],
     ["below 25% it halves", bytesAt(0.1), {}, "scale-down", 2, /usage 10.0% < 25.0%/],
     ["an idle stream (no data) halves", {}, {}, "scale-down", 2, /usage 0.0%/],
     ["halving rounds up: 5 shards go to 3", { incomingBytes: 0 }, { openShards: 5 }, "scale-down", 3, /usage/],
     ["never above maxShards", bytesAt(0.9, 40), { openShards: 40 }, "scale-up", 64, /usage/],
-    ["at maxShards: nothing", bytesAt(0.9, 64), { openShards: 64 }, "none", undefined, /already at maxShards 64/],
-    ["at minShards: nothing", {}, { openShards: 1 }, "none", undefined, /already at minShards 1/],
+    ["at maxShards: nothing", bytesAt(0.9, 64), { openShards: 64 }, "none", "at-max", /already at maxShards 64/],
+    ["at minShards: nothing", {}, { openShards: 1 }, "none", "at-min", /already at minShards 1/],
     [
       "consumers lagging 2 minutes block a scale-down",
       { ...bytesAt(0.1), iteratorAgeMaxMs: 2 * MIN },
       {},
       "none",
-      undefined,
+      "consumers-lagging",
       /consumers lag 2.0 min \(> 1 min\): no scale-down/,
     ],
     ["a lag of 30 s does not", { ...bytesAt(0.1), iteratorAgeMaxMs: 30_000 }, {}, "scale-down", 2, /usage/],
     ["lag never blocks a scale-up", { ...bytesAt(0.9), iteratorAgeMaxMs: 60 * MIN }, {}, "scale-up", 8, /usage/],
-    ["on-demand streams are AWS's", bytesAt(0.9), { mode: "ON_DEMAND" }, "none", undefined, /on-demand stream/],
+    ["on-demand streams are AWS's", bytesAt(0.9), { mode: "ON_DEMAND" }, "none", "on-demand", /on-demand stream/],
     [
       "no call while UPDATING",
       bytesAt(0.9),
       { status: "UPDATING" },
       "none",
-      undefined,
+      "not-active",
       /stream is UPDATING: UpdateShardCount needs ACTIVE/,
     ],
     [
@@ -80,7 +82,7 @@ describe("shard scaler policy", () => {
       bytesAt(0.9),
       { updates: Array.from({ length: 10 }, (_, i) => NOW - (i + 1) * 60 * MIN) },
       "none",
-      undefined,
+      "budget",
       /10 of 10 UpdateShardCount calls used in 24 h/,
     ],
     [
@@ -96,8 +98,16 @@ describe("shard scaler policy", () => {
       bytesAt(0.1),
       { updates: Array.from({ length: 8 }, (_, i) => NOW - (i + 1) * 60 * MIN) },
       "none",
-      undefined,
+      "budget-reserved",
       /8 of 10 calls used in 24 h: the rest are kept for scale-ups/,
+    ],
+    [
+      "... which a scale-up may still use",
+      bytesAt(0.9),
+      { updates: Array.from({ length: 8 }, (_, i) => NOW - (i + 1) * 60 * MIN) },
+      "scale-up",
+      8,
+      /usage/,
     ],
     [
       "a shorter budget window (the local scale model) forgets older calls",
@@ -112,7 +122,7 @@ describe("shard scaler policy", () => {
       bytesAt(0.9),
       { updates: [NOW - 3 * MIN] },
       "none",
-      undefined,
+      "up-cooldown",
       /3.0 min ago \(cooldown 5 min\)/,
     ],
     ["... and goes after them", bytesAt(0.9), { updates: [NOW - 6 * MIN] }, "scale-up", 8, /usage/],
@@ -121,21 +131,21 @@ describe("shard scaler policy", () => {
       bytesAt(0.1),
       { updates: [NOW - 20 * MIN] },
       "none",
-      undefined,
+      "down-cooldown",
       /20.0 min ago \(cooldown 30 min\)/,
     ],
   ];
-  for (const [name, metrics, state, action, to, reason] of table) {
+  for (const [name, metrics, state, action, toOrCode, reason] of table) {
     it(name, () => {
       // The local scale model's window (144 min) for its own row; AWS's 24 h for the others.
       const window = name.startsWith("a shorter budget window") ? { budgetWindowMinutes: 144 } : {};
       const decision = decideShardScaling(metrics, stream(state), { ...config, ...window });
       expect(decision.action).to.equal(action);
       if (decision.action !== "none") {
-        expect(decision.to).to.equal(to);
+        expect(decision.to).to.equal(toOrCode);
         expect(decision.to).to.be.at.most(decision.from * 2);
         expect(decision.to).to.be.at.least(Math.ceil(decision.from / 2));
-      }
+      } else expect(decision.code).to.equal(toOrCode);
       expect(decision.reason).to.match(reason);
     });
   }

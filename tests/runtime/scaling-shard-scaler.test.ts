@@ -135,6 +135,7 @@ describe("shard scaler: a run", () => {
     const { port, calls } = fakePort({ metrics: busy, status: "UPDATING" });
     const outcome = await runShardScaler(port, config, { now: NOW, dryRun: false });
     expect(outcome.decision.reason).to.match(/UPDATING/);
+    expect(outcome.decision).to.deep.include({ action: "none", code: "not-active" });
     expect(calls).to.deep.equal([]);
   });
 
