@@ -25,7 +25,7 @@ import {
   SEARCH_LIMITS,
 } from "./search-limits";
 import { FLINK_LIMITS } from "./flink-limits";
-import { FLINK_SCALING_DEFAULTS } from "../runtime/scaling/flink-policy";
+import { FLINK_SCALING_DEFAULTS, FLINK_SCALING_RANGES } from "../runtime/scaling/flink-policy";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "./fargate";
 import { shippedSchemas } from "../runtime/schema/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../runtime/schema/compatibility-mode";
@@ -427,7 +427,7 @@ export const CONFIG_KEYS = {
     name: "flinkScaler",
     type: "string",
     default: "on",
-    description: `on: the Flink scaler doubles the parallelism when the job falls more than ${FLINK_SCALING_DEFAULTS.behindMs / 1000} s behind and halves it when it idles, between flinkMinParallelism and flinkMaxParallelism; pulumi up then leaves the parallelism alone. off: none.`,
+    description: `on: the Flink scaler doubles the parallelism when the job falls more than flinkScaleOutBehindMs behind (default ${FLINK_SCALING_DEFAULTS.behindMs / 1000} s) and halves it when it idles, between flinkMinParallelism and flinkMaxParallelism; pulumi up then leaves the parallelism alone. off: none.`,
     parse: oneOf(["on", "off"] as const),
   } satisfies ConfigKey<"on" | "off">,
   flinkMinParallelism: {
@@ -448,16 +448,15 @@ export const CONFIG_KEYS = {
     name: "flinkScaleOutBehindMs",
     type: "integer",
     default: FLINK_SCALING_DEFAULTS.behindMs,
-    description:
-      "The Flink scaler doubles the parallelism when millisBehindLatest stays above this many ms (1000..3600000) ...",
-    parse: integerIn(1000, 3_600_000),
+    description: `The Flink scaler doubles the parallelism when millisBehindLatest stays above this many ms (${FLINK_SCALING_RANGES.behindMs.min}..${FLINK_SCALING_RANGES.behindMs.max}) ...`,
+    parse: integerIn(FLINK_SCALING_RANGES.behindMs.min, FLINK_SCALING_RANGES.behindMs.max),
   } satisfies ConfigKey<number>,
   flinkScaleOutPeriods: {
     name: "flinkScaleOutPeriods",
     type: "integer",
     default: FLINK_SCALING_DEFAULTS.outPeriods,
-    description: "... for this many 1-minute periods in a row (1..60).",
-    parse: integerIn(1, 60),
+    description: `... for this many 1-minute periods in a row (${FLINK_SCALING_RANGES.outPeriods.min}..${FLINK_SCALING_RANGES.outPeriods.max}).`,
+    parse: integerIn(FLINK_SCALING_RANGES.outPeriods.min, FLINK_SCALING_RANGES.outPeriods.max),
   } satisfies ConfigKey<number>,
   flinkScalerDryRun: {
     name: "flinkScalerDryRun",

@@ -41,6 +41,16 @@ export const FLINK_SCALING_DEFAULTS: Omit<FlinkScalingConfig, "minParallelism" |
   cooldownMinutes: 10,
 };
 
+/**
+ * What the stack may set the scale-out trigger to: at least a second behind (less is noise:
+ * the metric is sampled), at most an hour; 1 to 60 one-minute periods. Config keys and the
+ * function's environment both check against these.
+ */
+export const FLINK_SCALING_RANGES = {
+  behindMs: { min: 1_000, max: 3_600_000 },
+  outPeriods: { min: 1, max: 60 },
+} as const;
+
 export interface FlinkAppState {
   /** ApplicationStatus from DescribeApplication: RUNNING, UPDATING, STARTING, ... */
   status: string;

@@ -3,6 +3,9 @@
  */
 import { EnvValues, integer, matching, oneOf, readEnv } from "../env";
 import { STREAM_VARIABLES } from "../service-variables";
+import { FLINK_SCALING_DEFAULTS, FLINK_SCALING_RANGES } from "./flink-policy";
+
+const { behindMs: BEHIND, outPeriods: PERIODS } = FLINK_SCALING_RANGES;
 
 export const FLINK_SCALER_VARIABLES = {
   APPLICATION_NAME: {
@@ -12,8 +15,16 @@ export const FLINK_SCALER_VARIABLES = {
   AWS_REGION: STREAM_VARIABLES.AWS_REGION,
   MIN_PARALLELISM: { ...integer(1, 4096), purpose: "lowest parallelism" },
   MAX_PARALLELISM: { ...integer(1, 4096), purpose: "highest parallelism" },
-  BEHIND_MS: { ...integer(1000, 3_600_000), default: "60000", purpose: "scale out above this millisBehindLatest ..." },
-  OUT_PERIODS: { ...integer(1, 60), default: "3", purpose: "... for this many 1-minute periods" },
+  BEHIND_MS: {
+    ...integer(BEHIND.min, BEHIND.max),
+    default: String(FLINK_SCALING_DEFAULTS.behindMs),
+    purpose: "scale out above this millisBehindLatest ...",
+  },
+  OUT_PERIODS: {
+    ...integer(PERIODS.min, PERIODS.max),
+    default: String(FLINK_SCALING_DEFAULTS.outPeriods),
+    purpose: "... for this many 1-minute periods",
+  },
   DRY_RUN: { ...oneOf("on", "off"), default: "off", purpose: "on: decide and log, change nothing" },
 };
 
