@@ -1,7 +1,9 @@
 /**
  * `npm run hotspots -- --file <csv>`: runs the hot-spot job's TypeScript engine over a TLC
- * trip CSV (2009 or 2015 layout) in file order (not sorted: lateness is part of what it shows), one JSON line per
- * hot spot on stdout, a summary on stderr. Exit 2 on bad options or an unreadable file.
+ * trip CSV (2009 or 2015 layout) in file order (not sorted: lateness is part of what it
+ * shows), one JSON line per hot spot on stdout, a summary on stderr. Exit 2 on bad options
+ * (with the usage), or on a file that cannot be read, is not a TLC file or has an unusable
+ * row (with the file, row and column).
  */
 import { HotSpot, HotspotEngine } from "./engine";
 import { parseCliOptions, USAGE, UsageError } from "./cli-options";
@@ -18,7 +20,13 @@ export function hotSpotLine(spot: HotSpot): string {
 }
 
 function run(argv: string[]): number {
-  const options = parseCliOptions(argv);
+  let options: ReturnType<typeof parseCliOptions>;
+  try {
+    options = parseCliOptions(argv);
+  } catch (e) {
+    if (e instanceof UsageError) e.message = `${e.message}\n${USAGE.trimEnd()}`;
+    throw e;
+  }
   if (options === "help") {
     process.stdout.write(USAGE);
     return 0;
@@ -41,7 +49,7 @@ if (require.main === module) {
     process.exitCode = run(process.argv.slice(2));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`${e.message}\n${USAGE}`);
+    process.stderr.write(`${e.message}\n`);
     process.exitCode = 2;
   }
 }

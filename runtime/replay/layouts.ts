@@ -71,6 +71,17 @@ export function detectLayout(header: readonly string[]): Layout | undefined {
   return Object.values(LAYOUTS).find((layout) => columnsOf(layout).every((column) => names.has(column)));
 }
 
+/** For error messages: the layout a header comes closest to, and the columns it lacks. */
+export function closestLayout(header: readonly string[]): { layout: Layout; missing: string[]; of: number } {
+  const names = new Set(header.map((name) => name.trim()));
+  const gaps = Object.values(LAYOUTS).map((layout) => ({
+    layout,
+    missing: columnsOf(layout).filter((column) => !names.has(column)),
+    of: columnsOf(layout).length,
+  }));
+  return gaps.reduce((best, gap) => (gap.missing.length < best.missing.length ? gap : best));
+}
+
 /** For error messages: what a header must hold. */
 export function layoutsAllowed(): string {
   return Object.values(LAYOUTS)

@@ -101,23 +101,24 @@ function passengerCount(row: TlcRow, layout: Layout): number {
 }
 
 /**
- * Reads a row; throws TripParseError naming the first field that holds no usable value.
+ * Reads a row; throws TripParseError naming the first field it finds with no usable value
+ * (the times and places first, as readTripEnds reads them, then the rest).
  * Column names are matched trimmed: TLC files pad some, and CRLF files leave a "\r" on the
  * last one when split by hand.
  */
 export function readTrip(raw: TlcRow, layout: Layout): TripFields {
   const row = trimmedNames(raw);
-  const where = readTripEnds(row, layout);
+  const ends = readTripEnds(row, layout);
   return {
     vendor: vendor(row, layout),
-    pickupMs: where.pickupMs,
-    dropoffMs: where.dropoffMs,
+    pickupMs: ends.pickupMs,
+    dropoffMs: ends.dropoffMs,
     passengerCount: passengerCount(row, layout),
     tripDistance: number(row, layout.tripDistance),
-    pickupLongitude: where.pickupLongitude,
-    pickupLatitude: where.pickupLatitude,
-    dropoffLongitude: where.dropoffLongitude,
-    dropoffLatitude: where.dropoffLatitude,
+    pickupLongitude: ends.pickupLongitude,
+    pickupLatitude: ends.pickupLatitude,
+    dropoffLongitude: ends.dropoffLongitude,
+    dropoffLatitude: ends.dropoffLatitude,
     fareAmount: number(row, layout.fareAmount),
     tipAmount: number(row, layout.tipAmount),
     totalAmount: number(row, layout.totalAmount),

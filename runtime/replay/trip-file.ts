@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 
-import { detectLayout, Layout, layoutsAllowed } from "./layouts";
+import { closestLayout, detectLayout, Layout, layoutsAllowed } from "./layouts";
 import { orderByPickup, ReplayTrip } from "./ordering";
 import { classifyRow } from "./row-check";
 import { SkipTally } from "./skip-tally";
@@ -59,8 +59,11 @@ function parseTripRows(text: string, file: string): TripRows {
   const [header = [], ...lines] = records;
   const layout = detectLayout(header);
   if (layout === undefined) {
+    // A header near one layout (a column renamed or cut) is told what it lacks.
+    const { layout: near, missing, of } = closestLayout(header);
+    const lacks = missing.length < of ? `the ${near.name} layout also needs ${missing.join(", ")}; ` : "";
     throw new UsageError(
-      `--file ${file} has the header ${JSON.stringify(header.slice(0, 4).join(","))}..., which is neither TLC layout (allowed: ${layoutsAllowed()})`,
+      `--file ${file} has the header ${JSON.stringify(header.slice(0, 4).join(","))}..., which is neither TLC layout (${lacks}allowed: ${layoutsAllowed()})`,
     );
   }
   const names = header.map((name) => name.trim());

@@ -1,7 +1,7 @@
 /**
  * What both scalers do with their policy's decision: a hold, or any decision in dry-run, is
- * only reported; a change is made, and a failed change is reported (as a metric, by the
- * port) before the error propagates, so the alarm's next notification or Lambda's retry
+ * only reported; a change is made, and a failed change is reported (by the port: a metric
+ * on AWS, a log line locally) before the error propagates, so the alarm's next notification or Lambda's retry
  * asks again. What a scaler does after a change (the shard scaler's history and alarms)
  * stays with that scaler.
  */
@@ -21,15 +21,19 @@ export type ScalerOutcome<D extends ScalingDecision> =
   | { decision: D; applied: false; dryRun: boolean }
   | { decision: Extract<D, ScalingChange>; applied: true; dryRun: false };
 
+/** A change has a `to`; a hold has none (a type parameter is not narrowed by `action` alone). */
+function isChange<D extends ScalingDecision>(decision: D): decision is Extract<D, ScalingChange> {
+  return decision.action !== "none" && "to" in decision;
+}
+
 export async function applyOrReport<D extends ScalingDecision>(
   decision: D,
   dryRun: boolean,
   port: { reportFailure(reason: string): Promise<void> },
   apply: (change: Extract<D, ScalingChange>) => Promise<void>,
 ): Promise<ScalerOutcome<D>> {
-  if (decision.action === "none" || dryRun) return { decision, applied: false, dryRun };
-  // A type parameter is not narrowed by the test above: every decision that is not "none" is a change.
-  const change = decision as Extract<D, ScalingChange>;
+  if (!isChange(decision) || dryRun) return { decision, applied: false, dryRun };
+  const change = decision;
   try {
     await apply(change);
   } catch (error) {

@@ -67,7 +67,7 @@ export interface FlinkAppState {
  * refusal: neither behind nor idle long enough. One cooldown for both directions: every
  * change restarts the job.
  */
-export type FlinkHold = "not-active" | "steady" | "at-max" | "at-min" | "cooldown";
+export type FlinkHold = "not-running" | "steady" | "at-max" | "at-min" | "cooldown";
 
 export type FlinkDecision =
   | { action: "scale-out" | "scale-in"; from: number; to: number; reason: string }
@@ -86,7 +86,7 @@ export function decideFlinkScaling(
   const from = app.parallelism;
   const hold = (code: FlinkHold, reason: string): FlinkDecision => ({ action: "none", code, from, reason });
   if (app.status !== "RUNNING") {
-    return hold("not-active", `application is ${app.status}: only a RUNNING application is scaled`);
+    return hold("not-running", `application is ${app.status}: only a RUNNING application is scaled`);
   }
   const sinceChange = app.lastChangeAt === undefined ? Infinity : (app.now - app.lastChangeAt) / 60_000;
   const cooldown = (what: string) =>

@@ -1,9 +1,9 @@
 /**
  * Integration tests and benchmarks start services exactly as the container and `npm start`
  * do: the compiled entry points in dist/ (see runtime/services.ts). A stale dist/ would test
- * or measure old code and say nothing, so before a service starts every runtime source must
- * have a compiled file at least as new as itself: the whole tree, not a list of the folders
- * a service loads today, which drifts as imports change. `npm test` compiles first; a direct
+ * or measure old code and say nothing, so before a service starts every runtime source (.ts,
+ * or .js that tsc copies) must have a compiled file at least as new as itself: the whole
+ * tree, not a list of the folders a service loads today, which drifts as imports change. `npm test` compiles first; a direct
  * mocha or bench run on a stale build fails here with the fix.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -20,7 +20,8 @@ export function assertBuilt(): void {
     const source = path.join(REPO_ROOT, rel);
     if (statSync(source).isDirectory()) {
       readdirSync(source).forEach((name) => check(path.join(rel, name)));
-    } else if (rel.endsWith(".ts") && !rel.endsWith(".d.ts")) {
+    } else if (/\.[tj]s$/.test(rel) && !rel.endsWith(".d.ts")) {
+      // .js sources too: tsc copies them (allowJs), and the child guard runs from dist/.
       const built = path.join(REPO_ROOT, "dist", rel.replace(/\.ts$/, ".js"));
       if (!existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs) stale.push(rel);
     }

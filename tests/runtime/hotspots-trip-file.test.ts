@@ -20,14 +20,15 @@ describe("the hot-spot CLI's trip file", () => {
     return name;
   };
 
-  it("reads the 2015 layout in file order, keeping rows the replay would skip (0/0, a bad fare)", () => {
+  it("reads the 2015 layout in file order, keeping rows the replay would skip (0/0, an unusable payment type)", () => {
     const trips = readHotspotTrips(
       file(
         [
           HEADER_2015,
           ROW_2015("2015-01-15 19:05:39", "-73.99"),
           ROW_2015("2015-01-15 18:00:00", "0").replace(",40.75,", ",0,"),
-          ROW_2015("2015-01-15 19:10:00", "-73.98").replace(",12,1,", ",-3,1,"),
+          // payment_type "x": the replay's reader refuses the row (unparsable), the job needs no payment type.
+          ROW_2015("2015-01-15 19:10:00", "-73.98").replace(",1,12,", ",x,12,"),
         ].join("\n"),
       ),
     );
@@ -37,6 +38,15 @@ describe("the hot-spot CLI's trip file", () => {
       [Date.parse("2015-01-15T23:00:00Z"), 0, 0],
       [Date.parse("2015-01-16T00:10:00Z"), -73.98, 40.75],
     ]);
+  });
+
+  it("names the columns a header near a layout lacks, and refuses it", () => {
+    const cut = HEADER_2015.split(",").filter((c) => c !== "payment_type" && c !== "fare_amount");
+    const name = file([cut.join(","), "1"].join("\n"));
+    expect(() => readHotspotTrips(name))
+      .to.throw(UsageError)
+      .with.property("message")
+      .that.contains("which is neither TLC layout (the 2015 layout also needs fare_amount, payment_type;");
   });
 
   it("refuses a row whose pickup is unusable, naming the file, the row, the column and the value", () => {

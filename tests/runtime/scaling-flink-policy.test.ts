@@ -86,8 +86,8 @@ describe("Flink scaler policy", () => {
     ["idle for 5 periods only: stays", idle(5), {}, "none", "steady", /neither/],
     ["at minParallelism: nothing", idle(6), { parallelism: 1 }, "none", "at-min", /already at minParallelism 1/],
     ["halving rounds up: 3 to 2", idle(6), { parallelism: 3 }, "scale-in", 2, /caught up/],
-    ["not while UPDATING", behind(3), { status: "UPDATING" }, "none", "not-active", /application is UPDATING/],
-    ["not while STARTING", behind(3), { status: "STARTING" }, "none", "not-active", /application is STARTING/],
+    ["not while UPDATING", behind(3), { status: "UPDATING" }, "none", "not-running", /application is UPDATING/],
+    ["not while STARTING", behind(3), { status: "STARTING" }, "none", "not-running", /application is STARTING/],
     [
       "a change 4 minutes ago: cooldown",
       behind(3),

@@ -12,7 +12,7 @@ import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
 import { GuardedChild } from "../guarded-child";
 import { Burst } from "./burst";
 import { PipelineView } from "./pipeline-view";
-import { StackControls } from "./stack-controls";
+import { showControls, StackControls } from "./stack-controls";
 
 export interface FeedSources {
   view: PipelineView;
@@ -25,13 +25,6 @@ export interface FeedSources {
   burst: Burst;
   pollMs: number;
   log: (line: string) => void;
-}
-
-/** What the page's controls act on, as the view shows it (read every period and after each control). */
-export function showControls(view: PipelineView, controls: StackControls, burst: Burst): void {
-  view.processingWorkers(controls.processingWorkers());
-  view.replayState(controls.replayState());
-  view.burstState(burst.current);
 }
 
 export class PageFeed {

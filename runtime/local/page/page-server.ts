@@ -9,10 +9,9 @@ import path from "node:path";
 import Fastify, { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { REPO_ROOT } from "../../repo-root";
 import { DEFAULT_BURST_SECONDS, MAX_BURST_SECONDS, Burst } from "./burst";
-import { showControls } from "./page-feed";
 import { PipelineView } from "./pipeline-view";
 import { SnapshotStreams } from "./snapshot-streams";
-import { StackControls } from "./stack-controls";
+import { showControls, StackControls } from "./stack-controls";
 
 /** How often the page gets a fresh snapshot. */
 export const PAGE_UPDATE_MS = 1000;

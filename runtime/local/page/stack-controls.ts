@@ -1,3 +1,6 @@
+import type { Burst } from "./burst";
+import type { PipelineView } from "./pipeline-view";
+
 /**
  * What the page may do to the local stack, and what it reads of it: LocalStack implements
  * this. The page server validates requests and calls these; it never touches a process.
@@ -20,4 +23,11 @@ export interface StackControls {
   /** SIGKILL, as a crashed task: its leases stay held until they expire and others take them. */
   killWorker(name: string): Promise<void>;
   restartWorker(name: string): Promise<void>;
+}
+
+/** What the controls act on, into the view: read every feed period and after each control. */
+export function showControls(view: PipelineView, controls: StackControls, burst: Burst): void {
+  view.processingWorkers(controls.processingWorkers());
+  view.replayState(controls.replayState());
+  view.burstState(burst.current);
 }
