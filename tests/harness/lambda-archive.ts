@@ -1,9 +1,11 @@
 /**
- * A callback Lambda's code archive as the mocks record it: its entries, their size on
- * disk, and a way to run its handler from nothing but those entries, as Lambda would.
+ * A callback Lambda's code archive as the mocks record it: its entries, what packages it
+ * ships, their size on disk, and a way to run its handler from nothing but those entries,
+ * as Lambda would.
  */
+import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -13,6 +15,50 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 export async function archiveEntries(fn: PlannedResource): Promise<Record<string, unknown>> {
   return (await (fn.inputs.code as { assets: Promise<Record<string, unknown>> }).assets) ?? {};
+}
+
+/**
+ * The archive holds exactly the handler, the compiled runtime and, in node_modules,
+ * `packages` (what the function's module loads) with what they need: their dependencies,
+ * transitively, as installed here. Nothing else: no other production dependency, nothing of
+ * the SDK (the Lambda runtime has it), Pulumi or the tools. A package nested in another's
+ * node_modules comes inside that one's folder, so only the top-level folders are entries.
+ */
+export function expectArchiveContents(assets: Record<string, unknown>, packages: readonly string[]): void {
+  const expected = ["__index.js", "dist/runtime", ...neededPackageFolders(packages)];
+  const entries = Object.keys(assets);
+  const unexpected = entries.filter((n) => !expected.includes(n)).sort();
+  const missing = expected.filter((n) => !entries.includes(n)).sort();
+  expect(
+    { unexpected, missing },
+    `the archive should hold the handler, dist/runtime and ${packages.join(", ")} with their dependencies; ` +
+      `unexpected: ${unexpected.join(", ") || "none"}; missing: ${missing.join(", ") || "none"}`,
+  ).to.deep.equal({ unexpected: [], missing: [] });
+}
+
+/** The top-level node_modules folders of `packages` and everything they depend on. */
+function neededPackageFolders(packages: readonly string[]): string[] {
+  const folders = new Set<string>();
+  const add = (name: string, from: string) => {
+    const folder = installedFolder(name, from);
+    if (folders.has(folder)) return;
+    folders.add(folder);
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, folder, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const dependency of Object.keys(manifest.dependencies ?? {})) add(dependency, folder);
+  };
+  for (const name of packages) add(name, ".");
+  return [...folders].filter((folder) => /^node_modules\/(@[^/]+\/)?[^/]+$/.test(folder));
+}
+
+/** Where node finds package `name` required from folder `from`: its node_modules, then each parent's. */
+function installedFolder(name: string, from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const folder = path.join(dir, "node_modules", name);
+    if (existsSync(path.join(ROOT, folder, "package.json"))) return folder;
+    if (dir === ".") throw new Error(`package ${name}, needed from ${from}, is not installed`);
+  }
 }
 
 /** Bytes the archive's entries take unpacked (the handler file aside). */

@@ -2,10 +2,9 @@
  * Views of a lease table for tests and benchmarks: waiting (bounded) until it shows what a
  * test expects, who holds what, and whether the leases are balanced as the taker aims.
  */
-import { setTimeout as sleep } from "node:timers/promises";
-
 import { Lease } from "../../runtime/consumer/leases/lease";
 import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
+import { eventually } from "./eventually";
 
 /** Leases as the lease table shows them, and when (local clock) it was read. */
 export interface TableView {
@@ -24,22 +23,21 @@ export async function waitForLeases(
   timeoutMs: number,
   intervalMs = 50,
 ): Promise<TableView> {
-  const deadline = Date.now() + timeoutMs;
   let last: Lease[] = [];
-  for (;;) {
-    try {
-      last = await table.list();
+  return eventually(
+    async () => {
+      try {
+        last = await table.list();
+      } catch (error) {
+        // The workers create the table: it may not exist yet.
+        if ((error as Error).name !== "ResourceNotFoundException") throw error;
+        return undefined;
+      }
       const at = Date.now();
-      if (accept(last)) return { leases: last, at };
-    } catch (error) {
-      // The workers create the table: it may not exist yet.
-      if ((error as Error).name !== "ResourceNotFoundException") throw error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last view: ${describeLeases(last)}`);
-    }
-    await sleep(intervalMs);
-  }
+      return accept(last) && { leases: last, at };
+    },
+    { what, timeoutMs, intervalMs, details: () => `last view: ${describeLeases(last)}` },
+  );
 }
 
 /** "shardId-000000000000: worker-a @ 49...123/4" per lease, for failure messages and logs. */

@@ -5,8 +5,7 @@
  * across all of them, which is what the ordering checks need.
  */
 import { existsSync, promises as fs } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
-
+import { eventually } from "./eventually";
 import { KeyedData, WrittenRecord } from "./keyed-records";
 
 /** One line of a processed file, with the record's data parsed. */
@@ -83,17 +82,23 @@ export async function waitUntilProcessed(
   written: readonly WrittenRecord[],
   timeoutMs: number,
 ): Promise<ProcessedRecord[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const processed = await readProcessed(files);
-    const missing = unprocessed(written, processed);
-    if (missing.length === 0) return processed;
-    if (Date.now() > deadline) {
-      const sample = missing.slice(0, 5).map((m) => `${recordKey(m)} on ${m.shardId}`);
-      throw new Error(
-        `${missing.length} of ${written.length} written records not processed within ${timeoutMs} ms, e.g. ${sample.join(", ")}`,
-      );
-    }
-    await sleep(200);
-  }
+  let missing: WrittenRecord[] = written.slice();
+  return eventually(
+    async () => {
+      const processed = await readProcessed(files);
+      missing = unprocessed(written, processed);
+      return missing.length === 0 && processed;
+    },
+    {
+      what: `all ${written.length} written records to be processed`,
+      timeoutMs,
+      intervalMs: 200,
+      details: () =>
+        `${missing.length} of ${written.length} not processed, e.g. ` +
+        missing
+          .slice(0, 5)
+          .map((m) => `${recordKey(m)} on ${m.shardId}`)
+          .join(", "),
+    },
+  );
 }

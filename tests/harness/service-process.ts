@@ -20,7 +20,7 @@ export abstract class ServiceProcess {
   /** `label` names the process in failures: "worker w1", "the ingest service". */
   protected constructor(
     readonly child: ChildProcess,
-    private readonly label: string,
+    readonly label: string,
   ) {
     child.stdout!.on(
       "data",

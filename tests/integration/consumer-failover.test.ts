@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isCheckpointed, Lease } from "../../runtime/consumer/leases/lease";
 import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
 import { ConsumerTestbed, FAST_WORKER_SETTINGS } from "../harness/consumer-testbed";
+import { eventually } from "../harness/eventually";
 import { balancedAmong, describeLeases, leasesByOwner, waitForLeases } from "../harness/lease-views";
 import { duplicates, storedAt, waitUntilProcessed } from "../harness/processed-records";
 
@@ -34,20 +35,25 @@ async function watchTakeover(
 ): Promise<Map<string, number>> {
   const takenAfter = new Map<string, number>();
   let last: Lease[] = [];
-  while (takenAfter.size < shards.length) {
-    if (Date.now() - killedAt > timeoutMs) {
-      throw new Error(`${victimId}'s shards not all taken within ${timeoutMs} ms: ${describeLeases(last)}`);
-    }
-    last = await table.list();
-    const seenAt = Date.now() - killedAt;
-    for (const lease of last) {
-      const moved = lease.owner !== undefined && lease.owner !== victimId;
-      if (shards.includes(lease.leaseKey) && moved && !takenAfter.has(lease.leaseKey))
-        takenAfter.set(lease.leaseKey, seenAt);
-    }
-    await sleep(50);
-  }
-  return takenAfter;
+  return eventually(
+    async () => {
+      last = await table.list();
+      const seenAt = Date.now() - killedAt;
+      for (const lease of last) {
+        const moved = lease.owner !== undefined && lease.owner !== victimId;
+        if (shards.includes(lease.leaseKey) && moved && !takenAfter.has(lease.leaseKey))
+          takenAfter.set(lease.leaseKey, seenAt);
+      }
+      return takenAfter.size === shards.length && takenAfter;
+    },
+    {
+      what: `${victimId}'s shards to be taken (at most ${timeoutMs} ms after the kill)`,
+      // Bounded from the kill, not from this call.
+      timeoutMs: Math.max(0, timeoutMs - (Date.now() - killedAt)),
+      intervalMs: 50,
+      details: () => `last view: ${describeLeases(last)}`,
+    },
+  );
 }
 
 describe("processing workers: failover after kill -9", function () {

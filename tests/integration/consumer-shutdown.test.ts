@@ -8,8 +8,8 @@ import { expect } from "chai";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { Lease, sequenceCheckpoint } from "../../runtime/consumer/leases/lease";
-import { ConsumerProcess, LogLine } from "../harness/consumer-process";
 import { ConsumerTestbed } from "../harness/consumer-testbed";
+import { eventually } from "../harness/eventually";
 import { describeLeases, leasesByOwner, waitForLeases } from "../harness/lease-views";
 import { duplicates, readProcessed, storedAt, waitUntilProcessed } from "../harness/processed-records";
 
@@ -19,21 +19,6 @@ const FAILOVER_MS = 20_000;
 const CYCLE_MS = Math.floor(FAILOVER_MS / 3);
 /** Timers, process scheduling on two busy cores, and the table polling of the test. */
 const SCHEDULING_MARGIN_MS = 1_000;
-
-/** Waits (bounded) for a log line of `worker`; fails with its output. */
-async function waitForLog(
-  worker: ConsumerProcess,
-  accept: (line: LogLine) => boolean,
-  what: string,
-  timeoutMs: number,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!worker.logLines().some(accept)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${worker.output()}`);
-    await sleep(100);
-  }
-}
 
 describe("processing workers: SIGTERM", function () {
   this.timeout(120_000);
@@ -69,11 +54,12 @@ describe("processing workers: SIGTERM", function () {
       CYCLE_MS + 10_000,
     );
     for (const shardId of leasesByOwner(balanced.leases).get("worker-b")!) {
-      await waitForLog(
-        a,
-        (line) => line.shardId === shardId && /^lease (taken by a peer|lost at renewal)$/.test(line.msg),
-        `worker-a to notice that ${shardId} was stolen`,
-        CYCLE_MS + 5_000,
+      await eventually(
+        () =>
+          a
+            .logLines()
+            .some((line) => line.shardId === shardId && /^lease (taken by a peer|lost at renewal)$/.test(line.msg)),
+        { what: `worker-a to notice that ${shardId} was stolen`, timeoutMs: CYCLE_MS + 5_000, process: a },
       );
     }
 

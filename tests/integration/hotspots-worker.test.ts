@@ -27,6 +27,7 @@ import { encode } from "../../runtime/schema/wire-format";
 import { tripEvent } from "../../runtime/replay/trip-event";
 import { REPO_ROOT } from "../harness/built";
 import { ConsumerTestbed, FAST_WORKER_SETTINGS } from "../harness/consumer-testbed";
+import { eventually } from "../harness/eventually";
 import { IngestClient } from "../harness/ingest-client";
 import { ServiceProcess } from "../harness/service-process";
 
@@ -162,7 +163,9 @@ describe("the hot-spot worker: GET /hotspots on a stream", function () {
     const running = startWorker(stream, port);
     const client = new IngestClient(`http://127.0.0.1:${port}`, { keepAlive: false, timeoutMs: 5_000 });
     const hotspots = () => client.get("/hotspots").catch(() => undefined);
-    await waitFor("GET /hotspots to answer", async () => (await hotspots())?.status === 200 || undefined, running);
+    // Bounded waits that fail at once, with the worker's output, if the worker exits.
+    const wait = { timeoutMs: 30_000, intervalMs: 200, process: running };
+    await eventually(async () => (await hotspots())?.status === 200, { what: "GET /hotspots to answer", ...wait });
 
     const taxiTrip = registry.latest("taxi-trip").schemaVersionId;
     const weather = registry.latest("weather-report").schemaVersionId;
@@ -179,16 +182,15 @@ describe("the hot-spot worker: GET /hotspots on a stream", function () {
       sent += data.length;
     }
 
-    const answer = await waitFor(
-      "every record to be counted",
+    const answer = await eventually(
       async () => {
         const got = await hotspots();
         const { events, skipped } = got?.body?.stats ?? {};
         return events + skipped === sent ? got : undefined;
       },
-      running,
+      { what: "every record to be counted", ...wait },
     );
-    expect(answer!.body).to.deep.equal(expected());
+    expect(answer.body).to.deep.equal(expected());
 
     const other = await client.get("/nothing-here");
     expect(other.status).to.equal(404);
@@ -294,16 +296,4 @@ async function putBatch(kinesis: KinesisClient, stream: LocalStream, data: Buffe
     }),
   );
   expect(put.FailedRecordCount).to.equal(0);
-}
-
-/** Polls `check` (bounded) until it returns a value; fails at once if the worker exits. */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, worker: HotspotWorker): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (!worker.running) throw new Error(`the hot-spot worker exited before ${what}\n${worker.output()}`);
-    if (Date.now() > deadline) throw new Error(`timed out after 30 s waiting for ${what}\n${worker.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

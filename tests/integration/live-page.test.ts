@@ -10,6 +10,7 @@ import { freePort } from "../../runtime/local/ports";
 import { LocalStackFile, readStackFile } from "../../runtime/local/stack-file";
 import { REPO_ROOT } from "../harness/built";
 import { launchChromium } from "../harness/browser";
+import { eventually } from "../harness/eventually";
 import { killIfRunning } from "./process-checks";
 import { StackProcess } from "./stack-process";
 
@@ -217,16 +218,19 @@ describe("the live page of npm start, in headless Chromium", function () {
     // At 36,000x a 6-hour window closes every 0.6 s: a later one must show within seconds, and
     // none before it may be earlier than the last window before this change.
     const seen: string[] = [];
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && !seen.some((start) => start > before)) {
-      const start = await windowStart();
-      if (start !== undefined && start !== seen[seen.length - 1]) seen.push(start);
-      await page.waitForTimeout(200);
-    }
-    expect(
-      seen.some((start) => start > before),
-      `windows seen after ${before}: ${seen.join(", ")}`,
-    ).to.equal(true);
+    await eventually(
+      async () => {
+        const start = await windowStart();
+        if (start !== undefined && start !== seen[seen.length - 1]) seen.push(start);
+        return seen.some((shown) => shown > before);
+      },
+      {
+        what: `a window later than ${before}`,
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        details: () => `windows seen after ${before}: ${seen.join(", ")}`,
+      },
+    );
     for (const start of seen) expect(start >= before, `window ${start} after ${before}`).to.equal(true);
     // Late trips are not asserted: the restarted hot-spot worker catches up on each shard from
     // its own checkpoint, and that skew drops a share as late (0 to 12% in runs here) for a moment.

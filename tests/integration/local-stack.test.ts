@@ -223,9 +223,9 @@ describe("npm start (the local stack)", function () {
     expect(stack!.stderr).to.match(
       new RegExp(`kinesis \\(pid ${file.pids.kinesis}\\) died unexpectedly \\(killed by SIGKILL\\)`),
     );
-    expect(await waitUntilGone(file.pids.dynamodb!, 2_000), "dynamodb emulator still running").to.equal(true);
-    expect(await waitUntilGone(file.pids.ingest!, 2_000), "ingest service still running").to.equal(true);
-    expect(await waitUntilGone(file.pids.hotspots!, 2_000), "hot-spot worker still running").to.equal(true);
+    await waitUntilGone(file.pids.dynamodb!, "the dynamodb emulator", 2_000);
+    await waitUntilGone(file.pids.ingest!, "the ingest service", 2_000);
+    await waitUntilGone(file.pids.hotspots!, "the hot-spot worker", 2_000);
     expect(await readStackFile(stateDir), "stack file left behind").to.equal(undefined);
   });
 
@@ -237,8 +237,8 @@ describe("npm start (the local stack)", function () {
     expect(stack!.stderr).to.match(
       new RegExp(`ingest \\(pid ${file.pids.ingest}\\) died unexpectedly \\(killed by SIGKILL\\)`),
     );
-    expect(await waitUntilGone(file.pids.kinesis!, 2_000), "kinesis emulator still running").to.equal(true);
-    expect(await waitUntilGone(file.pids.dynamodb!, 2_000), "dynamodb emulator still running").to.equal(true);
+    await waitUntilGone(file.pids.kinesis!, "the kinesis emulator", 2_000);
+    await waitUntilGone(file.pids.dynamodb!, "the dynamodb emulator", 2_000);
     expect(await readStackFile(stateDir), "stack file left behind").to.equal(undefined);
   });
 

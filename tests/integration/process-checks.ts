@@ -1,4 +1,5 @@
 /** Helpers the integration tests share to prove that no process outlives them. */
+import { eventually } from "../harness/eventually";
 
 /** True while a process with this id exists (kill(pid, 0) only checks, it sends nothing). */
 export function isRunning(pid: number): boolean {
@@ -10,14 +11,9 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** Waits (bounded) until the process is gone; true if it went. */
-export async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (isRunning(pid)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return true;
+/** Waits (bounded) until the process is gone; fails naming it (`name`: "the dynamodb emulator") if it stays. */
+export async function waitUntilGone(pid: number, name: string, timeoutMs: number): Promise<void> {
+  await eventually(() => !isRunning(pid), { what: `${name} (pid ${pid}) to exit`, timeoutMs, intervalMs: 50 });
 }
 
 /** Last-resort cleanup after a failed test: SIGKILL whatever is still running. */

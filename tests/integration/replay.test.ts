@@ -4,7 +4,7 @@
  * into a stream; what a consumer reads back is every good row once, in the Glue wire format
  * of the registry's taxi-trip version, and the skipped counts it prints match the bad rows.
  */
-import { ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,11 +19,37 @@ import { event2015 } from "../../runtime/replay/trip-event";
 import { LocalSchemaRegistry } from "../../runtime/schema/local-registry";
 import { decode } from "../../runtime/schema/wire-format";
 import { builtEntrypoint, REPO_ROOT } from "../harness/built";
+import { eventually } from "../harness/eventually";
 import { IngestProcess } from "../harness/ingest-process";
 import { readStream } from "../harness/stream-contents";
+import { ServiceProcess } from "../harness/service-process";
 
 const TAXI_2015 = path.join(REPO_ROOT, "data", "nyc-taxi", "yellow_tripdata_2015-01_head.csv");
 const RUN_TIMEOUT_MS = 30_000;
+
+/** Every replay this file starts, so that a failed test leaves none behind. */
+const started = new Set<ReplayProcess>();
+
+/** The replay CLI, compiled, as a child process of the test; it must exit within RUN_TIMEOUT_MS of its start. */
+class ReplayProcess extends ServiceProcess {
+  private readonly deadline = Date.now() + RUN_TIMEOUT_MS;
+
+  constructor(args: string[], stateDir: string) {
+    const child = spawn(process.execPath, [builtEntrypoint("replay"), ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, LOCAL_STATE_DIR: stateDir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    super(child, "the replay");
+    started.add(this);
+  }
+
+  /** Its exit, with what it printed; past its deadline it is killed and this fails, showing its output. */
+  async done(): Promise<Run> {
+    const exit = await this.exitWithin(Math.max(0, this.deadline - Date.now()));
+    return { ...exit, stdout: this.stdout, stderr: this.stderr };
+  }
+}
 
 interface Run {
   code: number | null;
@@ -32,43 +58,10 @@ interface Run {
   stderr: string;
 }
 
-/** Every child this file starts, so that a failed test leaves none behind. */
-const children = new Set<ChildProcess>();
-
-function startReplay(args: string[], stateDir: string): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, [builtEntrypoint("replay"), ...args], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, LOCAL_STATE_DIR: stateDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
-  const done = new Promise<Run>((resolve) =>
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, signal, stdout, stderr });
-    }),
-  );
-  return { child, done };
-}
-
 function summaryOf(run: Run): Record<string, unknown> {
   const line = run.stdout.split("\n").find((l) => l.startsWith("replay summary: "));
   expect(line, `no summary in:\n${run.stdout}\n${run.stderr}`).to.be.a("string");
   return JSON.parse((line as string).slice("replay summary: ".length));
-}
-
-/** Resolves once `predicate` holds, polling every 50 ms, failing after `ms`. */
-async function waitFor(predicate: () => boolean, ms: number, what: string): Promise<void> {
-  for (const end = Date.now() + ms; !predicate();) {
-    if (Date.now() > end) throw new Error(`gave up after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe("replay CLI against kinesis-local", function () {
@@ -115,7 +108,7 @@ describe("replay CLI against kinesis-local", function () {
   });
 
   after(async () => {
-    for (const child of children) child.kill("SIGKILL");
+    for (const replay of started) replay.kill();
     client?.destroy();
     await kinesis?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -127,7 +120,7 @@ describe("replay CLI against kinesis-local", function () {
     writeFileSync(csv, [header, ...csvRows].join("\r\n") + "\r\n");
     const stateDir = writeStack("replay-once");
     const started = Date.now();
-    const run = await startReplay(["--file", csv, "--speedup", "10000000"], stateDir).done;
+    const run = await new ReplayProcess(["--file", csv, "--speedup", "10000000"], stateDir).done();
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     expect(Date.now() - started).to.be.below(RUN_TIMEOUT_MS);
     const summary = summaryOf(run);
@@ -163,13 +156,16 @@ describe("replay CLI against kinesis-local", function () {
     const csv = path.join(dir, "loop.csv");
     writeFileSync(csv, [header, ...good].join("\n") + "\n");
     // The 30 trips span about 16 days of event time: at 10^6 a pass takes about 1.4 s.
-    const { child, done } = startReplay(["--file", csv, "--speedup", "1000000", "--loop"], writeStack("replay-stop"));
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    await waitFor(() => output.includes("looping"), 15_000, "the replay to start");
+    const replay = new ReplayProcess(["--file", csv, "--speedup", "1000000", "--loop"], writeStack("replay-stop"));
+    await eventually(() => replay.stdout.includes("looping"), {
+      what: "the replay to start",
+      timeoutMs: 15_000,
+      intervalMs: 50,
+      process: replay,
+    });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    child.kill("SIGTERM");
-    const run = await done;
+    replay.child.kill("SIGTERM");
+    const run = await replay.done();
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     const summary = summaryOf(run);
     expect(summary).to.include({ stoppedBySignal: true });
@@ -199,7 +195,7 @@ describe("replay CLI against kinesis-local", function () {
       late[1] = "2015-01-31 23:00:00";
       late[2] = "2015-01-31 23:10:00";
       writeFileSync(csv, [header, ...good.slice(0, 10), late.join(",")].join("\n") + "\n");
-      const run = await startReplay(["--file", csv, "--speedup", "1000000", "--target", ingest.url], dir).done;
+      const run = await new ReplayProcess(["--file", csv, "--speedup", "1000000", "--target", ingest.url], dir).done();
       expect(run.code, run.stdout + run.stderr).to.equal(0);
       const summary = summaryOf(run);
       expect(summary).to.deep.include({ sent: 11, stored: 10, skipped: { schema_violation: 1 } });
@@ -225,7 +221,7 @@ describe("replay CLI against kinesis-local", function () {
   ];
   for (const [what, args, message] of USAGE_ERRORS) {
     it(`exits 2 on ${what}`, async () => {
-      const run = await startReplay(args(dir), dir).done;
+      const run = await new ReplayProcess(args(dir), dir).done();
       expect([run.code, run.stderr]).to.satisfy(
         ([code, stderr]: [number, string]) => code === 2 && stderr.includes(message),
       );
@@ -234,10 +230,10 @@ describe("replay CLI against kinesis-local", function () {
 
   it("exits 2 when the local stack's stream is unreachable", async () => {
     const closedPort = await freePort();
-    const run = await startReplay(
+    const run = await new ReplayProcess(
       ["--file", TAXI_2015, "--speedup", "60"],
       writeStack("gone", `http://127.0.0.1:${closedPort}`),
-    ).done;
+    ).done();
     expect(run.code, run.stderr).to.equal(2);
     expect(run.stderr).to.include(`the target stream gone at http://127.0.0.1:${closedPort} is unreachable`);
   });

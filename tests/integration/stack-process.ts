@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { builtEntrypoint, REPO_ROOT } from "../harness/built";
+import { eventually } from "../harness/eventually";
 import { ServiceProcess } from "../harness/service-process";
 
 /** `npm start` as a child process of the test (the same command, without npm in between). */
@@ -14,15 +15,7 @@ export class StackProcess extends ServiceProcess {
   }
 
   /** Polls `check` until it returns a value; fails if the stack exits first or time runs out. */
-  async waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value !== undefined) return value;
-      if (!this.running) throw new Error(`npm start exited before ${what}\n${this.output()}`);
-      if (Date.now() > deadline)
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+    return eventually(check, { what, timeoutMs, process: this });
   }
 }

@@ -6,6 +6,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { GuardedChild, spawnGuarded } from "../../runtime/local/guarded-child";
+import { eventually } from "../harness/eventually";
 
 /** Small stand-ins for an emulator: plain node scripts that run until told otherwise. */
 const SCRIPTS = {
@@ -50,7 +51,12 @@ describe("guarded child processes", () => {
 
   it("stop() falls back to SIGKILL when SIGTERM is ignored", async () => {
     const child = start("stubborn", 300);
-    await waitFor(() => child.recentOutput().includes("up"));
+    await eventually(() => child.recentOutput().includes("up"), {
+      what: "the child to print up",
+      timeoutMs: 5000,
+      intervalMs: 20,
+      details: () => `output so far: ${child.recentOutput()}`,
+    });
     const stoppedAt = Date.now();
     await child.stop();
     expect(await child.exited).to.deep.equal({ code: null, signal: "SIGKILL" });
@@ -77,11 +83,3 @@ describe("guarded child processes", () => {
     expect(await exited).to.deep.equal({ code: 0, signal: null });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
