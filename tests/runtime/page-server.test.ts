@@ -86,6 +86,20 @@ function setup() {
   return { controls, burst, app: pageApp({ view, controls, burst, port: 80 }) };
 }
 
+/** The page server listening on a free port of 127.0.0.1, as npm start runs it. */
+async function listening() {
+  const { controls, burst } = setup();
+  const view = new PipelineView({
+    streamName: "s",
+    minShards: 1,
+    maxShards: 4,
+    capacityScale: 10,
+    metricsIntervalMs: 2000,
+  });
+  const port = await freePort();
+  return { port, server: await startPageServer({ port, view, controls, burst }) };
+}
+
 describe("the live page's server", () => {
   it("serves the page, its scripts, the borough outline and Chart.js from disk, without a build step", async () => {
     const { app } = setup();
@@ -207,16 +221,7 @@ describe("the live page's server", () => {
   });
 
   it("shows a control's result on every open page (SnapshotStreams' own test: at once, one snapshot for all)", async () => {
-    const { controls, burst } = setup();
-    const view = new PipelineView({
-      streamName: "s",
-      minShards: 1,
-      maxShards: 4,
-      capacityScale: 10,
-      metricsIntervalMs: 2000,
-    });
-    const port = await freePort();
-    const server = await startPageServer({ port, view, controls, burst });
+    const { port, server } = await listening();
     try {
       // Two tabs; nothing else (no feed) copies the controls' state into the view here.
       const tabs = await Promise.all([openEvents(port), openEvents(port)]);
@@ -240,16 +245,7 @@ describe("the live page's server", () => {
   });
 
   it("streams snapshots as server-sent events, and ends open streams when it closes (an open tab must not hold up the stop)", async () => {
-    const { controls, burst } = setup();
-    const view = new PipelineView({
-      streamName: "s",
-      minShards: 1,
-      maxShards: 4,
-      capacityScale: 10,
-      metricsIntervalMs: 2000,
-    });
-    const port = await freePort();
-    const server = await startPageServer({ port, view, controls, burst });
+    const { port, server } = await listening();
     const first = await new Promise<{ type: string; chunk: string; ended: Promise<void> }>((resolve, reject) => {
       http
         .get(`http://127.0.0.1:${port}/events`, (response) => {
