@@ -99,8 +99,9 @@ export class AggregateBuilder {
     return this.size + this.growth(record);
   }
 
-  add(record: UserRecord): void {
-    this.bodyBytes += this.growth(record);
+  /** `growth`, when the caller has it already: `this.growth(record)` on this builder as it is. */
+  add(record: UserRecord, growth = this.growth(record)): void {
+    this.bodyBytes += growth;
     if (!this.partitionKeys.has(record.partitionKey)) {
       this.partitionKeys.set(record.partitionKey, this.partitionKeys.size);
     }
@@ -130,7 +131,8 @@ export class AggregateBuilder {
     return Buffer.concat([KPL_MAGIC, body, createHash("md5").update(body).digest()]);
   }
 
-  private growth(record: UserRecord): number {
+  /** Bytes `record` would add to the aggregate as it is now. */
+  growth(record: UserRecord): number {
     let bytes = 0;
     let pkIndex = this.partitionKeys.get(record.partitionKey);
     if (pkIndex === undefined) {

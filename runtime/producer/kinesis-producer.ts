@@ -74,7 +74,10 @@ export function emptyStats(): ProducerStats {
   };
 }
 
-const NO_OP = () => undefined;
+/** Data plus partition key: what counts against the pending limit and the 1 MiB record limit. */
+function recordBytes(record: UserRecord): number {
+  return record.data.length + Buffer.byteLength(record.partitionKey);
+}
 
 export class KinesisProducer {
   private counters = emptyStats();
@@ -140,16 +143,20 @@ export class KinesisProducer {
    */
   put(record: UserRecord): Promise<Ack> {
     if (this.closed) throw new ProducerClosedError();
-    this.reserve(1, record.data.length + Buffer.byteLength(record.partitionKey));
-    return this.accept(record);
+    const bytes = recordBytes(record);
+    this.reserve(1, bytes);
+    return this.accept(record, bytes);
   }
 
   /** Takes several records all or nothing: either every one is accepted or none is. */
   putAll(records: UserRecord[]): Promise<Ack>[] {
     if (this.closed) throw new ProducerClosedError();
-    const bytes = records.reduce((n, r) => n + r.data.length + Buffer.byteLength(r.partitionKey), 0);
-    this.reserve(records.length, bytes);
-    return records.map((r) => this.accept(r));
+    const sizes = records.map(recordBytes);
+    this.reserve(
+      records.length,
+      sizes.reduce((n, b) => n + b, 0),
+    );
+    return records.map((r, i) => this.accept(r, sizes[i]));
   }
 
   /** Sends everything buffered now and resolves when nothing is pending. */
@@ -183,8 +190,8 @@ export class KinesisProducer {
     }
   }
 
-  private accept(record: UserRecord): Promise<Ack> {
-    return new Promise<Ack>((resolve, reject) => this.enter(record, resolve, reject));
+  private accept(record: UserRecord, bytes: number): Promise<Ack> {
+    return new Promise<Ack>((resolve, reject) => this.enter(record, bytes, resolve, reject));
   }
 
   /**
@@ -193,13 +200,19 @@ export class KinesisProducer {
    */
   putDetached(record: UserRecord, onFailure: (error: Error) => void): void {
     if (this.closed) throw new ProducerClosedError();
-    this.reserve(1, record.data.length + Buffer.byteLength(record.partitionKey));
-    this.enter(record, NO_OP, onFailure);
+    const bytes = recordBytes(record);
+    this.reserve(1, bytes);
+    this.enter(record, bytes, undefined, onFailure);
   }
 
-  private enter(record: UserRecord, resolve: (ack: Ack) => void, reject: (error: Error) => void): void {
+  /** `onStored` unset: nobody waits for the acknowledgement, so none is built. */
+  private enter(
+    record: UserRecord,
+    bytes: number,
+    onStored: ((ack: Ack) => void) | undefined,
+    onFailed: (error: Error) => void,
+  ): void {
     const acceptedAt = this.now();
-    const bytes = record.data.length + Buffer.byteLength(record.partitionKey);
     const p: Pending = {
       record,
       hashKey: routingKeyOf(record),
@@ -207,8 +220,9 @@ export class KinesisProducer {
       acceptedAt,
       deadline: acceptedAt + this.options.recordTtlMs,
       retries: 0,
-      resolve: (ack) => this.settle(p, () => resolve(ack)),
-      reject: (error) => this.settle(p, () => reject(error)),
+      settled: false,
+      onStored,
+      onFailed,
     };
     this.pendingRecords++;
     this.pendingBytes += bytes;
@@ -216,12 +230,23 @@ export class KinesisProducer {
     this.route(p);
   }
 
-  private settle(p: Pending, done: () => void): void {
-    if (p.settled) return;
+  /** False when `p` was settled already (given up on by a shutdown before its call answered). */
+  private settle(p: Pending): boolean {
+    if (p.settled) return false;
     p.settled = true;
     this.pendingRecords--;
     this.pendingBytes -= p.bytes;
-    done();
+    return true;
+  }
+
+  /** Fails a record: its time to live ran out, Kinesis refused it, or a shutdown gave up. */
+  private fail(p: Pending, error: Error): void {
+    if (!this.settle(p)) return;
+    p.onFailed(error);
+    this.wakeIfIdle();
+  }
+
+  private wakeIfIdle(): void {
     if (this.pendingRecords === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
@@ -348,13 +373,10 @@ export class KinesisProducer {
       await this.settleWrongShard(entry, result);
       return;
     }
-    entry.records.forEach((p, i) =>
-      this.acknowledge(p, {
-        shardId: result.shardId,
-        sequenceNumber: result.sequenceNumber,
-        ...(aggregated ? { subSequenceNumber: i } : {}),
-      }),
-    );
+    const records = entry.records;
+    for (let i = 0; i < records.length; i++) {
+      this.acknowledge(records[i], result.shardId, result.sequenceNumber, aggregated ? i : undefined);
+    }
   }
 
   /**
@@ -372,7 +394,7 @@ export class KinesisProducer {
     }
     entry.records.forEach((p, i) => {
       if (this.shardMap!.holds(result.shardId, p.hashKey)) {
-        this.acknowledge(p, { shardId: result.shardId, sequenceNumber: result.sequenceNumber, subSequenceNumber: i });
+        this.acknowledge(p, result.shardId, result.sequenceNumber, i);
       } else {
         this.counters.wrongShard++;
         this.retry([p], "WrongShard");
@@ -380,19 +402,26 @@ export class KinesisProducer {
     });
   }
 
-  private acknowledge(p: Pending, ack: Ack): void {
+  /** The Ack object is built only for a record someone waits for (not a detached one). */
+  private acknowledge(p: Pending, shardId: string, sequenceNumber: string, subSequenceNumber?: number): void {
+    if (!this.settle(p)) return;
     const waited = this.now() - p.acceptedAt;
     this.counters.userRecordsAcknowledged++;
     this.counters.bufferedMsSum += waited;
     this.counters.bufferedMsMax = Math.max(this.counters.bufferedMsMax, waited);
-    p.resolve(ack);
+    if (p.onStored) {
+      p.onStored(
+        subSequenceNumber === undefined ? { shardId, sequenceNumber } : { shardId, sequenceNumber, subSequenceNumber },
+      );
+    }
+    this.wakeIfIdle();
   }
 
   /** Sends records again after a backoff, unless their time to live is over. */
   private retry(records: Pending[], reason: string): void {
     if (NON_RETRYABLE_ERRORS.has(reason)) {
       this.counters.expired += records.length;
-      records.forEach((p) => p.reject(new RecordRefusedError(reason)));
+      records.forEach((p) => this.fail(p, new RecordRefusedError(reason)));
       return;
     }
     for (const p of records) {
@@ -421,7 +450,7 @@ export class KinesisProducer {
   private expire(p: Pending): void {
     p.lastError ??= "waited for a free PutRecords call (the stream is slower than the load)";
     this.counters.expired++;
-    p.reject(new RecordExpiredError(this.options.recordTtlMs, p.lastError ?? "none"));
+    this.fail(p, new RecordExpiredError(this.options.recordTtlMs, p.lastError ?? "none"));
   }
 
   private refreshShardMap(): Promise<void> {
@@ -462,6 +491,6 @@ export class KinesisProducer {
     this.unrouted = [];
     this.ready = [];
     this.readyBytes = 0;
-    stranded.forEach((p) => p.reject(error));
+    stranded.forEach((p) => this.fail(p, error));
   }
 }

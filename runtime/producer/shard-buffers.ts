@@ -18,10 +18,11 @@ export interface Pending {
   /** Times it has been sent and had to be sent again. */
   retries: number;
   lastError?: string;
-  /** Set once resolved or rejected: a shutdown may give up on a record whose call answers later. */
-  settled?: boolean;
-  resolve(ack: Ack): void;
-  reject(error: Error): void;
+  /** Set once stored or failed: a shutdown may give up on a record whose call answers later. */
+  settled: boolean;
+  /** Told where the record was stored; unset when nobody waits for that (buffered mode). */
+  onStored?: (ack: Ack) => void;
+  onFailed: (error: Error) => void;
 }
 
 /** Where a user record was stored. `subSequenceNumber` is set when it was aggregated. */
@@ -62,15 +63,18 @@ export class ShardBuffers {
     if (!this.options.aggregation) return [plainEntry(p, shardId)];
     const sealed: Entry[] = [];
     let buffer = this.buffers.get(shardId);
-    if (buffer && buffer.builder.sizeWith(p.record) > this.options.aggregationMaxSize) {
+    // What the record adds to the aggregate, worked out once for the check and the add.
+    let growth = buffer?.builder.growth(p.record);
+    if (buffer && buffer.builder.size + growth! > this.options.aggregationMaxSize) {
       sealed.push(this.seal(shardId, buffer));
       buffer = undefined;
     }
     if (!buffer) {
       buffer = { builder: new AggregateBuilder(), records: [] };
       this.buffers.set(shardId, buffer);
+      growth = undefined;
     }
-    buffer.builder.add(p.record);
+    buffer.builder.add(p.record, growth);
     buffer.records.push(p);
     this.buffered++;
     // A record too large to share an aggregate goes out alone (and plain), as in the KPL.
