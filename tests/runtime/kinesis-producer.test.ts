@@ -147,6 +147,26 @@ describe("KinesisProducer", () => {
     expect(kinesis.calls).to.have.lengthOf(1);
   });
 
+  it("putDetached (buffered mode): stores the record without an acknowledgement; a failure is told once, and counted", async () => {
+    const kinesis = new FakeKinesis(2);
+    const producer = await started(kinesis);
+    const failures: Error[] = [];
+    for (let i = 0; i < 300; i++) producer.putDetached(record(i), (e) => failures.push(e));
+    expect(producer.pending.records).to.equal(300);
+    await producer.flush();
+    expect(kinesis.userRecords()).to.have.lengthOf(300);
+    expect(producer.pending).to.deep.equal({ records: 0, bytes: 0 });
+    expect(producer.stats.userRecordsAcknowledged).to.equal(300);
+
+    kinesis.failCall = () => Object.assign(new Error("Stream not found"), { name: "ResourceNotFoundException" });
+    producer.putDetached(record(1000), (e) => failures.push(e));
+    await producer.flush();
+    expect(failures).to.have.lengthOf(1);
+    expect(failures[0]).to.be.instanceOf(RecordRefusedError);
+    expect(producer.stats.expired).to.equal(1);
+    expect(producer.pending.records).to.equal(0);
+  });
+
   it("refuses records past the pending limit instead of queueing them (records and bytes)", async () => {
     const kinesis = new FakeKinesis(1);
     kinesis.hang = true;
