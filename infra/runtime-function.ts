@@ -8,10 +8,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../runtime/repo-root";
 import { SERVICE_ENTRYPOINTS } from "../runtime/services";
+import { assertRuntimeBuilt } from "./built-runtime";
 import { writableLogGroup } from "./fargate-task";
 import { packagesExcept } from "./lambda-packages";
 import { serviceRole } from "./service-role";
@@ -41,11 +41,8 @@ export interface RuntimeFunction {
 
 export function runtimeFunction(name: string, args: RuntimeFunctionArgs, owner: pulumi.Resource): RuntimeFunction {
   const entry = SERVICE_ENTRYPOINTS[args.module];
-  if (!existsSync(path.join(REPO_ROOT, entry))) {
-    throw new Error(
-      `${entry} is missing: run \`npm run build\` before \`pulumi up\` (${name} ships the compiled runtime)`,
-    );
-  }
+  // The function ships dist/runtime as it is on disk: a missing or stale build fails here.
+  assertRuntimeBuilt();
   const parent = { parent: owner };
   const role = serviceRole(name, "lambda.amazonaws.com", args.tags, owner);
   const logGroup = writableLogGroup(name, role, { ...args, sid: "Logs" }, owner);
