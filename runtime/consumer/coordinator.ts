@@ -13,8 +13,7 @@ import { LeaseTable } from "./leases/lease-table";
 import { observe, planTakes, Sighting } from "./leases/lease-taker";
 import { RecordProcessorFactory } from "./record-processor";
 import { ShardReader } from "./retrieval/shard-reader";
-import { SchemaDecoder } from "./schema-decoder";
-import { ShardConsumer, ShardConsumerEvents, ShardConsumerOptions } from "./shard-consumer";
+import { RecordIntake, ShardConsumer, ShardConsumerEvents, ShardConsumerOptions } from "./shard-consumer";
 
 export interface CoordinatorOptions extends ShardConsumerOptions {
   workerId: string;
@@ -50,7 +49,7 @@ export class Coordinator {
     private readonly processors: RecordProcessorFactory,
     private readonly options: CoordinatorOptions,
     private readonly events: CoordinatorEvents,
-    private readonly decoder?: SchemaDecoder,
+    private readonly intake: RecordIntake = {},
   ) {}
 
   /** Owners renew at a third of the failover time, so a live lease never looks expired. */
@@ -209,7 +208,7 @@ export class Coordinator {
         this.processors(shardId),
         this.options,
         this.events,
-        this.decoder,
+        this.intake,
       );
       this.consumers.set(shardId, consumer);
       void consumer.done.then(

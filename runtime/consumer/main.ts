@@ -78,7 +78,13 @@ async function main(): Promise<void> {
       retryMaxMs: 10_000,
     },
     metrics,
-    new SchemaDecoder(deadLetters, s.schemaRegistry ? openSchemaSource(s.schemaRegistry, s.region) : undefined),
+    {
+      decoder: new SchemaDecoder(
+        deadLetters,
+        s.schemaRegistry ? openSchemaSource(s.schemaRegistry, s.region) : undefined,
+      ),
+      deadLetters,
+    },
   );
   // Handlers first: a SIGTERM while starting must still release what was taken.
   const started = coordinator.start();

@@ -13,8 +13,7 @@ import { ConsumerRecord } from "./record-processor";
 
 export class SchemaDecoder {
   constructor(
-    /** Also where the shard consumer sends corrupt aggregates. */
-    readonly deadLetters: DeadLetters,
+    private readonly deadLetters: DeadLetters,
     /** Undefined when no registry is configured: registry records then go to dead letters. */
     private readonly source?: SchemaSource,
   ) {}

@@ -11,6 +11,7 @@ import { HeldLease, LeaseLostError } from "./leases/held-lease";
 import { Checkpoint, isCheckpointed, SHARD_END, sequenceCheckpoint } from "./leases/lease";
 import { Checkpointer, ConsumerRecord, RecordProcessor } from "./record-processor";
 import { ShardReader, StreamRecord } from "./retrieval/shard-reader";
+import { DeadLetters } from "./dead-letters";
 import { SchemaDecoder } from "./schema-decoder";
 
 export interface ShardConsumerOptions {
@@ -28,6 +29,13 @@ export interface ShardConsumerEvents {
   checkpointFailed(shardId: string): void;
 }
 
+/** What happens to records before the processor sees them (both unset in bare tests). */
+export interface RecordIntake {
+  decoder?: SchemaDecoder;
+  /** Where corrupt aggregates go; without it they are logged and counted as skipped. */
+  deadLetters?: DeadLetters;
+}
+
 export type ShardEnding = "shard-ended" | "lease-lost" | "shutdown";
 
 export class ShardConsumer {
@@ -42,8 +50,8 @@ export class ShardConsumer {
     private readonly processor: RecordProcessor,
     private readonly options: ShardConsumerOptions,
     private readonly events: ShardConsumerEvents,
-    /** Decodes schema-registry records and sends undecodable ones to the dead letters. */
-    private readonly decoder?: SchemaDecoder,
+    /** Decodes schema-registry records and where records go that cannot be handed over. */
+    private readonly intake: RecordIntake = {},
   ) {
     lease.onLost(() => reader.close());
     this.done = this.run();
@@ -75,7 +83,8 @@ export class ShardConsumer {
       if (this.lease.lost) break;
       if (batch.millisBehindLatest !== undefined) this.events.behind(this.shardId, batch.millisBehindLatest);
       const users = await this.userRecords(batch.records, start);
-      const records = this.decoder && users.length > 0 ? await this.decoder.decode(users) : users;
+      const { decoder } = this.intake;
+      const records = decoder && users.length > 0 ? await decoder.decode(users) : users;
       if (records.length > 0) await this.process(records, batch.millisBehindLatest);
       if (batch.shardEnded && !this.lease.lost) return this.endShard();
     }
@@ -97,10 +106,11 @@ export class ShardConsumer {
         users = consumerRecordsOf(this.shardId, r);
       } catch (e) {
         if (!(e instanceof AggregationError)) throw e;
-        // Corrupt, not plain: to the dead letters with its bytes (logged, counted, kept in
-        // the dead-letter file where one is set); it never stops the worker.
-        if (this.decoder) {
-          await this.decoder.deadLetters.add({
+        // Corrupt, not plain: to the dead letters with its bytes (logged, counted there, kept
+        // in the dead-letter file where one is set); it never stops the worker.
+        const { deadLetters } = this.intake;
+        if (deadLetters) {
+          await deadLetters.add({
             shardId: this.shardId,
             sequenceNumber: r.sequenceNumber,
             partitionKey: r.partitionKey,
@@ -113,8 +123,8 @@ export class ShardConsumer {
             sequenceNumber: r.sequenceNumber,
             err: e.message,
           });
+          this.events.skipped(this.shardId, 1);
         }
-        this.events.skipped(this.shardId, 1);
         continue;
       }
       for (const u of users) {

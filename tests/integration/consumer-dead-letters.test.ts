@@ -1,14 +1,14 @@
 /**
  * A corrupt KPL aggregate (the magic bytes, then garbage) among good records: the worker
- * sends it, with its bytes and a reason, to the dead-letter path (DEAD_LETTER_FILE), and
- * processes the records before and after it.
+ * sends it, with its bytes and a reason, to the dead-letter path (DEAD_LETTER_FILE), counts
+ * it once (a dead letter, not also a skipped record), and processes the records around it.
  */
 import { PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { pollUntil } from "../../runtime/local/poll-until";
 import { ConsumerTestbed } from "../harness/consumer-testbed";
+import { eventually } from "../harness/eventually";
 import { KPL_MAGIC } from "../../runtime/kinesis/aggregation";
 
 const CORRUPT = Buffer.concat([KPL_MAGIC, Buffer.from("not a protobuf at all, and no MD5")]);
@@ -37,12 +37,12 @@ describe("processing workers: a corrupt aggregate", function () {
     const app = testbed.newApplication();
     const file = testbed.processedFile("dead-letters");
     const deadLetterFile = path.join(path.dirname(file), "dead-letters.jsonl");
-    testbed.startWorker({
+    const worker = testbed.startWorker({
       stream,
       application: app,
       workerId: "worker-a",
       processedFile: file,
-      settings: { DEAD_LETTER_FILE: deadLetterFile },
+      settings: { DEAD_LETTER_FILE: deadLetterFile, METRICS_INTERVAL_MS: "1000" },
     });
     const put = (data: Buffer, key: string) =>
       testbed.kinesis.send(new PutRecordCommand({ StreamName: stream.streamName, PartitionKey: key, Data: data }));
@@ -50,14 +50,15 @@ describe("processing workers: a corrupt aggregate", function () {
     const corrupt = await put(CORRUPT, "b");
     await put(Buffer.from("after"), "c");
 
-    await pollUntil(
-      async () => expect((await jsonLines(file)).map((r) => r.data).sort()).to.deep.equal(["after", "before"]),
-      { what: "both good records to be processed", timeoutMs: 30_000, intervalMs: 200 },
+    const processed = await eventually(
+      async () => {
+        const data = (await jsonLines(file)).map((r) => r.data).sort();
+        return data.length >= 2 && data;
+      },
+      { what: "both good records to be processed", timeoutMs: 30_000, intervalMs: 200, process: worker },
     );
-    const letters = (await readFile(deadLetterFile, "utf8"))
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
+    expect(processed).to.deep.equal(["after", "before"]);
+    const letters = await jsonLines(deadLetterFile);
     expect(letters).to.have.length(1);
     expect(letters[0]).to.deep.include({
       sequenceNumber: corrupt.SequenceNumber,
@@ -66,5 +67,12 @@ describe("processing workers: a corrupt aggregate", function () {
     });
     expect(letters[0].reason).to.match(/^corrupt aggregated record: /);
     expect(letters[0].shardId).to.equal("shardId-000000000000");
+    await eventually(() => worker.metricTotal("DeadLetters") >= 1, {
+      what: "the worker's metrics to count the dead letter",
+      timeoutMs: 10_000,
+      process: worker,
+    });
+    expect(worker.metricTotal("DeadLetters")).to.equal(1);
+    expect(worker.metricTotal("RecordsSkipped")).to.equal(0);
   });
 });
