@@ -393,6 +393,7 @@ export class LocalStack implements StackControls {
       this.release(old.child);
       await old.child.stop();
     }
+    if (this.stopping) return;
     const child = await startHotspots(options);
     this.adopt(child, "service");
     this.hotspots = { child, options };
@@ -419,7 +420,6 @@ export class LocalStack implements StackControls {
 
   private async stop(): Promise<void> {
     this.stopping = true;
-    await this.controlling;
     // The page first: no button may start anything while the rest stops.
     if (this.page) {
       await this.page.burst.stop();
@@ -430,8 +430,10 @@ export class LocalStack implements StackControls {
     // The scaler first: no reshard while the services drain.
     await this.scaler?.stop();
     this.scalerClient?.destroy();
-    // Services first, so they can drain into the emulators (about 2 s at worst in all).
-    await stopInOrder(this.children);
+    // Services first, so they can drain into the emulators (about 2 s at worst in all). A
+    // control under way (a restart, a re-pace) ends alongside them, not before them: it starts
+    // nothing once `stopping` is set, and the stop signal aborts a start it had begun.
+    await stopInOrder(this.children, this.controlling);
     if (this.wroteStackFile) await removeStackFile(this.options.config.stateDir);
   }
 

@@ -12,11 +12,16 @@ export interface StackChild {
 }
 
 /**
- * Stops every service, waits until they are gone, then stops every emulator. Within a
- * layer children do not depend on each other, so they stop in parallel.
+ * Stops every service, waits until they are gone (and `withServices`, other work that still
+ * talks to the emulators), then stops every emulator. Within a layer children do not depend
+ * on each other, so they stop in parallel.
  */
-export async function stopInOrder(children: readonly StackChild[]): Promise<void> {
-  for (const layer of ["service", "emulator"] as const) {
-    await Promise.all(children.filter((c) => c.layer === layer).map(({ child }) => child.stop()));
-  }
+export async function stopInOrder(
+  children: readonly StackChild[],
+  withServices: Promise<unknown> = Promise.resolve(),
+): Promise<void> {
+  const stopLayer = (layer: Layer) =>
+    Promise.all(children.filter((c) => c.layer === layer).map(({ child }) => child.stop()));
+  await Promise.all([withServices, stopLayer("service")]);
+  await stopLayer("emulator");
 }

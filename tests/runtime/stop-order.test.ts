@@ -37,6 +37,23 @@ describe("stopInOrder (the local stack's shutdown)", () => {
     expect(events.slice(4)).to.have.members(["kinesis gone", "dynamodb gone"]);
   });
 
+  it("ends other work (a control under way) alongside the services, not before them, and before the emulators", async () => {
+    const events: string[] = [];
+    const children = [
+      { child: fakeChild("kinesis", 5, events), layer: "emulator" as const },
+      { child: fakeChild("ingest", 30, events), layer: "service" as const },
+    ];
+    const control = (async () => {
+      events.push("control going on");
+      await sleep(60);
+      events.push("control done");
+    })();
+    await stopInOrder(children, control);
+    // The services did not wait for the control to end before they began stopping.
+    expect(events.indexOf("ingest stopping")).to.be.below(events.indexOf("control done"));
+    expect(events.indexOf("kinesis stopping")).to.be.above(events.indexOf("control done"));
+  });
+
   it("stops the children of one layer in parallel", async () => {
     const events: string[] = [];
     await stopInOrder(
