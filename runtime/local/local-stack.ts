@@ -14,7 +14,7 @@ import {
   startHotspots,
 } from "./hotspots-child";
 import { startIngest } from "./ingest-child";
-import { LOCAL_REPLAY_FILE, startReplay } from "./replay-child";
+import { LOCAL_REPLAY_FILE, startReplay, stoppedAtMs } from "./replay-child";
 import {
   LOCAL_APPLICATION,
   processingWorkerNames,
@@ -381,10 +381,12 @@ export class LocalStack implements StackControls {
     const replay = this.replay;
     if (!replay) return;
     this.replay = undefined;
-    // Where its pace had taken it: the next replay goes on from here.
-    this.replayPositionMs = replay.resumedAtMs + (Date.now() - replay.startedAt) * replay.speedup;
+    // Where its pace had taken it, by the clock: used only if it cannot say so itself.
+    const paced = replay.resumedAtMs + (Date.now() - replay.startedAt) * replay.speedup;
     this.release(replay.child);
     await replay.child.stop();
+    // The next replay goes on from the first trip this one did not send.
+    this.replayPositionMs = stoppedAtMs(replay.child) ?? paced;
   }
 
   private async restartHotspots(options: HotspotsChildOptions): Promise<void> {

@@ -12,6 +12,7 @@ import { compiledEntrypoint } from "../services";
 import { waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
+import { readSummary } from "../replay/summary";
 
 export const LOCAL_REPLAY_FILE = path.join("data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
 /**
@@ -64,4 +65,13 @@ export async function startReplay(options: {
     { what: `the replay (pid ${child.pid}) to start`, timeoutMs: READY_TIMEOUT_MS, signal: options.signal },
   );
   return child;
+}
+
+/**
+ * Where a stopped replay got to, by its own last line: the next trip it did not send (a
+ * replay that fell behind its pace had sent fewer than the clock says). Undefined when it
+ * printed no summary (killed before it could).
+ */
+export function stoppedAtMs(replay: GuardedChild): number | undefined {
+  return readSummary(replay.recentOutput())?.resumeAtMs;
 }

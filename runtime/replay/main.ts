@@ -16,6 +16,7 @@ import { TripSink } from "./trip-sink";
 import { UsageError } from "../usage-error";
 import { readEnv } from "../env";
 import { REPORTING_VARIABLES } from "../service-variables";
+import { ReplaySummary, summaryLine } from "./summary";
 
 async function openSink(args: ReplayArgs): Promise<TripSink> {
   if (args.target.kind === "ingest") return openHttpSink(args.target.url);
@@ -98,7 +99,7 @@ async function main(): Promise<number> {
   } finally {
     progress.stop();
   }
-  const summary = {
+  const summary: ReplaySummary = {
     file: args.file,
     layout: file.layout.name,
     rows: file.rows,
@@ -108,8 +109,9 @@ async function main(): Promise<number> {
     passes: result.passes,
     maxLagMs: Math.round(result.maxLagMs),
     stoppedBySignal: result.stoppedBySignal,
+    resumeAtMs: result.resumeAtMs,
   };
-  console.log(`replay summary: ${JSON.stringify(summary)}`);
+  console.log(summaryLine(summary));
   return 0;
 }
 

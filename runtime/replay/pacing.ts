@@ -69,3 +69,12 @@ export function firstSendAt(pickups: readonly number[], offsetMs: number, loop: 
   }
   return pass * pickups.length + lo;
 }
+
+/**
+ * Event time into the replay (passes included) of the n-th send: what --resume-at takes to
+ * begin there, the inverse of firstSendAt (which starts at the first of equal pickups).
+ */
+export function offsetOf(pickups: readonly number[], sendIndex: number): number {
+  const { pass, index } = positionOf(sendIndex, pickups.length);
+  return pickups[index] - pickups[0] + pass * passShiftMs(pickups[0], pickups[pickups.length - 1]);
+}

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { ReplayTrip } from "./ordering";
-import { dueAtMs, dueCount, firstSendAt, lagMs, passShiftMs, positionOf } from "./pacing";
+import { dueAtMs, dueCount, firstSendAt, lagMs, offsetOf, passShiftMs, positionOf } from "./pacing";
 import { tripPartitionKey } from "./partition-key";
 import { OutgoingTrip, TripSink } from "./trip-sink";
 import { tripEvent } from "./trip-event";
@@ -29,6 +29,8 @@ export interface ReplayLoopResult {
   maxLagMs: number;
   passes: number;
   stoppedBySignal: boolean;
+  /** Where a replay resumed with --resume-at goes on: the next trip this one did not send. */
+  resumeAtMs: number;
 }
 
 /** The largest batch handed to the sink at once: one PutRecords or one POST /batch. */
@@ -40,7 +42,13 @@ export async function runReplayLoop(options: ReplayLoopOptions): Promise<ReplayL
   const { trips, speedup, loop, sink, signal } = options;
   const clock = options.clock ?? Date.now;
   const pickups = trips.map(({ trip }) => trip.pickupMs);
-  const result: ReplayLoopResult = { sent: 0, maxLagMs: 0, passes: 0, stoppedBySignal: false };
+  const result: ReplayLoopResult = {
+    sent: 0,
+    maxLagMs: 0,
+    passes: 0,
+    stoppedBySignal: false,
+    resumeAtMs: options.resumeAtMs ?? 0,
+  };
   if (trips.length === 0) return result;
   const shift = passShiftMs(pickups[0], pickups[pickups.length - 1]);
   const resumeAtMs = options.resumeAtMs ?? 0;
@@ -81,5 +89,6 @@ export async function runReplayLoop(options: ReplayLoopOptions): Promise<ReplayL
     options.onBatch?.({ sent: result.sent, lagMs: lag, pass: result.passes - 1 });
   }
   result.stoppedBySignal = signal.aborted;
+  result.resumeAtMs = offsetOf(pickups, next);
   return result;
 }

@@ -23,6 +23,7 @@ import { eventually } from "../harness/eventually";
 import { IngestProcess } from "../harness/ingest-process";
 import { readStream } from "../harness/stream-contents";
 import { ServiceProcess } from "../harness/service-process";
+import { readSummary, ReplaySummary } from "../../runtime/replay/summary";
 
 const TAXI_2015 = path.join(REPO_ROOT, "data", "nyc-taxi", "yellow_tripdata_2015-01_head.csv");
 const RUN_TIMEOUT_MS = 30_000;
@@ -58,10 +59,10 @@ interface Run {
   stderr: string;
 }
 
-function summaryOf(run: Run): Record<string, unknown> {
-  const line = run.stdout.split("\n").find((l) => l.startsWith("replay summary: "));
-  expect(line, `no summary in:\n${run.stdout}\n${run.stderr}`).to.be.a("string");
-  return JSON.parse((line as string).slice("replay summary: ".length));
+function summaryOf(run: Run): ReplaySummary {
+  const summary = readSummary(run.stdout);
+  expect(summary, `no summary in:\n${run.stdout}\n${run.stderr}`).to.not.equal(undefined);
+  return summary!;
 }
 
 describe("replay CLI against kinesis-local", function () {
@@ -177,6 +178,8 @@ describe("replay CLI against kinesis-local", function () {
       Date.parse(JSON.parse((decode(r.data) as { payload: Buffer }).payload.toString()).pickupTime),
     );
     expect(Math.max(...pickups) - Math.min(...pickups)).to.be.greaterThan(16 * 86_400_000);
+    // Where a replay resumed with --resume-at would go on: after the last trip stored.
+    expect(summary.resumeAtMs).to.be.at.least(Math.max(...pickups) - Math.min(...pickups));
   });
 
   it("posts to an ingest URL in batches, counting the API's refusals by error code", async () => {

@@ -8,6 +8,7 @@ import {
   firstSendAt,
   lagMs,
   LOOP_GAP_MS,
+  offsetOf,
   passShiftMs,
   positionOf,
 } from "../../runtime/replay/pacing";
@@ -192,6 +193,50 @@ describe("replay loop", () => {
       expect(firstSendAt([0, 60_000, 60_000, 120_000], offset, loop)).to.equal(expected);
     });
   }
+
+  const OFFSETS: [number, number][] = [
+    // [send, offset ms] for the same pickups: the inverse of firstSendAt
+    [0, 0],
+    [1, 60_000],
+    [2, 60_000],
+    [3, 120_000],
+    [4, 121_000],
+    [6, 181_000],
+  ];
+  for (const [send, expected] of OFFSETS) {
+    it(`offsetOf(send ${send}) is ${expected} ms, and firstSendAt goes back to it (or an equal pickup before)`, () => {
+      const pickups = [0, 60_000, 60_000, 120_000];
+      expect(offsetOf(pickups, send)).to.equal(expected);
+      const back = firstSendAt(pickups, expected, true);
+      expect(back).to.be.at.most(send);
+      expect(offsetOf(pickups, back)).to.equal(expected);
+    });
+  }
+
+  it("says where it stopped: the next trip it did not send, even when it fell behind its pace", async () => {
+    const stop = new AbortController();
+    let now = 0;
+    // A sink so slow that the replay trails its pace: each batch takes 10 minutes of clock.
+    const sink = new (class extends RecordingSink {
+      override async send(batch: readonly OutgoingTrip[]): Promise<void> {
+        await super.send(batch);
+        now += 600_000;
+        if (this.batches.length === 2) stop.abort();
+      }
+    })(() => now);
+    const trips = [trip(2, 0), trip(3, 60), trip(4, 60), trip(5, 120)];
+    const result = await runReplayLoop({ trips, speedup: 1, loop: true, sink, signal: stop.signal, clock: () => now });
+    // Two batches: what was due at 0 s, then what was due at 600 s. The clock then says 1,200 s
+    // of event time; the replay had sent only up to 600 s, and goes on from the next trip.
+    const sent = sink.batches.flatMap((b) => b.trips).length;
+    expect(result.resumeAtMs).to.equal(
+      offsetOf(
+        [0, 60_000, 60_000, 120_000].map((p) => p + T0),
+        sent,
+      ),
+    );
+    expect(result.resumeAtMs).to.be.below(1_200_000);
+  });
 
   it("sends nothing for a file without trips", async () => {
     const sink = new RecordingSink(Date.now);
