@@ -7,11 +7,11 @@
  */
 import { STREAM_LIMITS } from "../runtime/kinesis/limits";
 import { METRICS_NAMESPACE } from "../runtime/metrics/namespace";
-import { FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
+import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
 import { OPEN_SHARDS_METRIC } from "../runtime/scaling/shard-scaler-aws";
 import { SHARD_SCALING_DEFAULTS } from "../runtime/scaling/shard-policy";
-import { consumerLagQuery, usageExpression } from "../runtime/scaling/usage-alarms";
-import { FLINK_BEHIND_METRIC } from "./flink-metrics";
+import { consumerLagQuery } from "../runtime/consumer/metrics";
+import { usageExpression } from "../runtime/scaling/usage-alarms";
 
 export interface DashboardNames {
   region: string;
@@ -142,7 +142,7 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
       [
         [
           {
-            expression: consumerLagQuery(METRICS_NAMESPACE, n.streamName, true),
+            expression: consumerLagQuery(n.streamName, true),
             id: "lag",
             label: "ms behind",
           },
@@ -167,10 +167,10 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
       n.flinkApplication!,
       { stat },
     ];
-    // The alarms' metric and statistic, so the line shows what they act on.
-    const behind = FLINK_BEHIND_METRIC;
+    const { metricName, statistic } = FLINK_BEHIND_METRIC;
     widgets.push(
-      widget(`Flink: ${behind.metricName}`, [flink(behind.metricName, behind.statistic)], behind.statistic),
+      // The alarms' metric and statistic, so the line shows what they act on.
+      widget(`Flink: ${metricName}`, [flink(metricName, statistic)], statistic),
       widget("Flink: CPU % and KPUs", [flink("containerCPUUtilization", "Average"), flink("KPUs", "Maximum")]),
       widget(
         "Flink: checkpoints",

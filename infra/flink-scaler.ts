@@ -9,8 +9,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FLINK_SCALING_DEFAULTS } from "../runtime/scaling/flink-policy";
-import { FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
-import { FLINK_BEHIND_METRIC, flinkBehindMetric } from "./flink-metrics";
+import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
+import { flinkBehindMetric } from "./flink-metrics";
 import { scalerFunction } from "./scaler-function";
 
 /** What the function calls on the application. */

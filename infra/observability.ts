@@ -12,7 +12,7 @@ import { FLINK_FAILURE_METRIC } from "../runtime/scaling/flink-scaler-aws";
 import { FAILURE_METRIC } from "../runtime/scaling/shard-scaler-aws";
 import { dashboardBody } from "./dashboard-body";
 import { flinkBehindMetric } from "./flink-metrics";
-import { consumerLagQuery } from "../runtime/scaling/usage-alarms";
+import { consumerLagQuery } from "../runtime/consumer/metrics";
 
 /** A minute behind, as the issue and the Flink scaler measure it. */
 export const BEHIND_ALERT_MS = 60_000;
@@ -71,9 +71,7 @@ export class Observability extends pulumi.ComponentResource {
       metricQueries: [
         {
           id: "lag",
-          expression: pulumi
-            .output(args.streamName)
-            .apply((stream) => consumerLagQuery(METRICS_NAMESPACE, stream, false)),
+          expression: pulumi.output(args.streamName).apply((stream) => consumerLagQuery(stream, false)),
           period: 60,
           returnData: true,
         },

@@ -8,6 +8,19 @@ import { emfLogger, LineSink, Unit } from "../metrics/emf";
 import { IntervalReport, putPerDimension } from "../metrics/interval-report";
 import { CoordinatorEvents } from "./coordinator";
 import { DeadLetters } from "./dead-letters";
+import { METRICS_NAMESPACE } from "../metrics/namespace";
+
+/** The workers' Service dimension and lag metric, as their EMF lines and the alarms name them. */
+const SERVICE = "processing";
+const BEHIND_METRIC = "MillisBehindLatest";
+
+/**
+ * The workers' lag (their MillisBehindLatest, per shard) as a Metrics Insights query: what
+ * the consumer-lag alarm and the dashboard read.
+ */
+export function consumerLagQuery(streamName: string, byShard: boolean): string {
+  return `SELECT MAX(${BEHIND_METRIC}) FROM ${METRICS_NAMESPACE} WHERE Service = '${SERVICE}' AND StreamName = '${streamName}'${byShard ? " GROUP BY ShardId" : ""}`;
+}
 
 export class ConsumerMetrics extends IntervalReport implements CoordinatorEvents {
   private recordsProcessed = 0;
@@ -61,7 +74,7 @@ export class ConsumerMetrics extends IntervalReport implements CoordinatorEvents
   }
 
   async report(): Promise<void> {
-    const dims = { Service: "processing", StreamName: this.streamName };
+    const dims = { Service: SERVICE, StreamName: this.streamName };
     const m = emfLogger(this.sink, dims);
     m.putMetric("RecordsProcessed", this.recordsProcessed, Unit.Count);
     m.putMetric("ProcessingTimeAverage", this.batches ? this.processingMs / this.batches : 0, Unit.Milliseconds);
@@ -74,7 +87,7 @@ export class ConsumerMetrics extends IntervalReport implements CoordinatorEvents
     await m.flush();
     const behind = this.behindByShard;
     this.behindByShard = new Map();
-    await putPerDimension(this.sink, dims, "ShardId", behind, "MillisBehindLatest", Unit.Milliseconds);
+    await putPerDimension(this.sink, dims, "ShardId", behind, BEHIND_METRIC, Unit.Milliseconds);
     this.recordsProcessed = this.processingMs = this.batches = this.takes = this.steals = 0;
     this.skippedRecords = this.checkpointFailures = 0;
   }

@@ -99,8 +99,22 @@ export class AggregateBuilder {
     return this.size + this.growth(record);
   }
 
-  /** `growth`, when the caller has it already: `this.growth(record)` on this builder as it is. */
-  add(record: UserRecord, growth = this.growth(record)): void {
+  /**
+   * Adds `record` unless that would take the aggregate past `maxSize` (an empty aggregate
+   * takes any record: one too large to share goes out alone). False when it did not fit.
+   */
+  tryAdd(record: UserRecord, maxSize: number): boolean {
+    const growth = this.growth(record);
+    if (this.records.length > 0 && this.size + growth > maxSize) return false;
+    this.append(record, growth);
+    return true;
+  }
+
+  add(record: UserRecord): void {
+    this.append(record, this.growth(record));
+  }
+
+  private append(record: UserRecord, growth: number): void {
     this.bodyBytes += growth;
     if (!this.partitionKeys.has(record.partitionKey)) {
       this.partitionKeys.set(record.partitionKey, this.partitionKeys.size);
@@ -132,7 +146,7 @@ export class AggregateBuilder {
   }
 
   /** Bytes `record` would add to the aggregate as it is now. */
-  growth(record: UserRecord): number {
+  private growth(record: UserRecord): number {
     let bytes = 0;
     let pkIndex = this.partitionKeys.get(record.partitionKey);
     if (pkIndex === undefined) {

@@ -27,6 +27,11 @@ export const STREAM_LIMITS = {
   shardGetRecordsCallsPerSecond: 5,
 } as const;
 
+/** What counts against `maxRecordBytes` and the shards' byte rates: data plus partition key. */
+export function recordBytes(partitionKey: string, data: Uint8Array): number {
+  return data.length + Buffer.byteLength(partitionKey);
+}
+
 /**
  * What UpdateShardCount allows: at most ten calls per rolling 24 hours per stream, each to
  * at most double or at least half the current open shards, and never while the stream is

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { UserRecord } from "../kinesis/aggregation";
-import { STREAM_LIMITS } from "../kinesis/limits";
+import { recordBytes, STREAM_LIMITS } from "../kinesis/limits";
 import { Violation } from "../schema/json-validation";
 import { IngestSchema } from "./ingest-schema";
 
@@ -121,7 +121,7 @@ export function parseRecord(body: unknown, at = "", schema?: IngestSchema): Pars
   }
   const json = Buffer.from(text, "utf8");
   const bytes = schema ? schema.encode(json) : json;
-  const size = bytes.length + Buffer.byteLength(key);
+  const size = recordBytes(key, bytes);
   if (size > STREAM_LIMITS.maxRecordBytes) {
     return invalid(
       `${at}data`,

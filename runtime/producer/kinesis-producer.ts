@@ -8,6 +8,7 @@
  */
 import { UserRecord } from "../kinesis/aggregation";
 import { routingKeyOf } from "../kinesis/hash-key";
+import { recordBytes } from "../kinesis/limits";
 import { ShardMap } from "../kinesis/shard-map";
 import { backoffDelay } from "./backoff";
 import { BackpressureError, ProducerClosedError, RecordExpiredError, RecordRefusedError } from "./errors";
@@ -74,11 +75,6 @@ export function emptyStats(): ProducerStats {
   };
 }
 
-/** Data plus partition key: what counts against the pending limit and the 1 MiB record limit. */
-function recordBytes(record: UserRecord): number {
-  return record.data.length + Buffer.byteLength(record.partitionKey);
-}
-
 export class KinesisProducer {
   private counters = emptyStats();
   private readonly buffers: ShardBuffers;
@@ -143,7 +139,7 @@ export class KinesisProducer {
    */
   put(record: UserRecord): Promise<Ack> {
     if (this.closed) throw new ProducerClosedError();
-    const bytes = recordBytes(record);
+    const bytes = recordBytes(record.partitionKey, record.data);
     this.reserve(1, bytes);
     return this.accept(record, bytes);
   }
@@ -151,7 +147,7 @@ export class KinesisProducer {
   /** Takes several records all or nothing: either every one is accepted or none is. */
   putAll(records: UserRecord[]): Promise<Ack>[] {
     if (this.closed) throw new ProducerClosedError();
-    const sizes = records.map(recordBytes);
+    const sizes = records.map((r) => recordBytes(r.partitionKey, r.data));
     this.reserve(
       records.length,
       sizes.reduce((n, b) => n + b, 0),
@@ -200,7 +196,7 @@ export class KinesisProducer {
    */
   putDetached(record: UserRecord, onFailure: (error: Error) => void): void {
     if (this.closed) throw new ProducerClosedError();
-    const bytes = recordBytes(record);
+    const bytes = recordBytes(record.partitionKey, record.data);
     this.reserve(1, bytes);
     this.enter(record, bytes, undefined, onFailure);
   }

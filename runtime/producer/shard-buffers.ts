@@ -4,9 +4,10 @@
  * limit, and then the aggregate is sealed into a Kinesis record ("entry").
  */
 import { AggregateBuilder, UserRecord } from "../kinesis/aggregation";
+import { recordBytes } from "../kinesis/limits";
 import { PutEntry } from "./kinesis-port";
 
-/** An accepted user record, until it is written (resolve) or given up on (reject). */
+/** An accepted user record, until it is stored (onStored) or given up on (onFailed). */
 export interface Pending {
   record: UserRecord;
   /** Where Kinesis routes it: the explicit hash key or the MD5 of the partition key. */
@@ -49,34 +50,25 @@ interface OpenAggregate {
 
 export class ShardBuffers {
   private readonly buffers = new Map<string, OpenAggregate>();
-  private buffered = 0;
 
   constructor(private readonly options: { aggregation: boolean; aggregationMaxSize: number }) {}
-
-  /** User records waiting in an open aggregate. */
-  get size(): number {
-    return this.buffered;
-  }
 
   /** Adds a record bound for `shardId`; returns the entries this sealed (none, one or two). */
   add(p: Pending, shardId: string): Entry[] {
     if (!this.options.aggregation) return [plainEntry(p, shardId)];
     const sealed: Entry[] = [];
+    const max = this.options.aggregationMaxSize;
     let buffer = this.buffers.get(shardId);
-    // What the record adds to the aggregate, worked out once for the check and the add.
-    let growth = buffer?.builder.growth(p.record);
-    if (buffer && buffer.builder.size + growth! > this.options.aggregationMaxSize) {
+    if (buffer && !buffer.builder.tryAdd(p.record, max)) {
       sealed.push(this.seal(shardId, buffer));
       buffer = undefined;
     }
     if (!buffer) {
       buffer = { builder: new AggregateBuilder(), records: [] };
       this.buffers.set(shardId, buffer);
-      growth = undefined;
+      buffer.builder.tryAdd(p.record, max);
     }
-    buffer.builder.add(p.record, growth);
     buffer.records.push(p);
-    this.buffered++;
     // A record too large to share an aggregate goes out alone (and plain), as in the KPL.
     if (buffer.builder.size > this.options.aggregationMaxSize) sealed.push(this.seal(shardId, buffer));
     return sealed;
@@ -89,7 +81,6 @@ export class ShardBuffers {
 
   private seal(shardId: string, buffer: OpenAggregate): Entry {
     this.buffers.delete(shardId);
-    this.buffered -= buffer.records.length;
     if (buffer.records.length === 1) return plainEntry(buffer.records[0], shardId);
     const first = buffer.records[0];
     const data = buffer.builder.encode();
@@ -98,7 +89,7 @@ export class ShardBuffers {
       records: buffer.records,
       // The first sub-record's hash key pins the aggregate to the shard all of them map to.
       put: { partitionKey: first.record.partitionKey, explicitHashKey: first.hashKey.toString(), data },
-      bytes: data.length + Buffer.byteLength(first.record.partitionKey),
+      bytes: recordBytes(first.record.partitionKey, data),
     };
   }
 }

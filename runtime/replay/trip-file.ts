@@ -31,11 +31,6 @@ export function readTripFile(file: string): TripFile {
   return checkedTrips(readTripRows(file));
 }
 
-/** The parsing half of readTripFile, for tests and for any source of CSV text. */
-export function parseTripCsv(text: string, file: string): TripFile {
-  return checkedTrips(parseTripRows(text, file));
-}
-
 /** The rows of a TLC CSV file in either layout; UsageError when it cannot be read or is neither. */
 export function readTripRows(file: string): TripRows {
   let text: string;

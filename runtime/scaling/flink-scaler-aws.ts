@@ -15,6 +15,17 @@ import { FlinkScalerPort } from "./flink-scaler";
 export const FLINK_FAILURE_METRIC = "FlinkScalingFailures";
 /** Managed Flink's metrics, at the application level. */
 export const FLINK_NAMESPACE = "AWS/KinesisAnalytics";
+/**
+ * How far the job is behind the stream, as everything reads it: this function, the scaler's
+ * alarms, the operators' alert and the dashboard (infra/flink-metrics.ts). Per minute, the
+ * maximum: the furthest-behind source is how far the job is.
+ */
+export const FLINK_BEHIND_METRIC = {
+  namespace: FLINK_NAMESPACE,
+  metricName: "millisBehindLatest",
+  statistic: "Maximum",
+  period: 60,
+} as const;
 
 export interface FlinkScalerAwsOptions {
   applicationName: string;
@@ -51,7 +62,7 @@ export function flinkScalerAws(o: FlinkScalerAwsOptions): FlinkScalerPort {
             MetricName: name,
             Dimensions: [{ Name: "Application", Value: o.applicationName }],
           },
-          Period: 60,
+          Period: FLINK_BEHIND_METRIC.period,
           Stat: stat,
         },
       });
@@ -61,7 +72,7 @@ export function flinkScalerAws(o: FlinkScalerAwsOptions): FlinkScalerPort {
           EndTime: new Date(endMs),
           ScanBy: "TimestampAscending",
           MetricDataQueries: [
-            metric("behind", "millisBehindLatest", "Maximum"),
+            metric("behind", FLINK_BEHIND_METRIC.metricName, FLINK_BEHIND_METRIC.statistic),
             metric("cpu", "containerCPUUtilization", "Average"),
           ],
         }),

@@ -7,6 +7,9 @@
  */
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from "@aws-sdk/client-kinesis";
 import { listAllShards } from "../kinesis/list-shards";
+import { recordBytes } from "../kinesis/limits";
+
+const EMPTY = new Uint8Array(0);
 
 export interface MeterReading {
   records: number;
@@ -72,7 +75,7 @@ export class StreamMeter {
       const out = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       for (const r of out.Records ?? []) {
         this.reading.records++;
-        this.reading.bytes += (r.Data?.length ?? 0) + Buffer.byteLength(r.PartitionKey ?? "");
+        this.reading.bytes += recordBytes(r.PartitionKey ?? "", r.Data ?? EMPTY);
       }
       if (out.NextShardIterator) this.iterators.set(shardId, out.NextShardIterator);
       else {

@@ -29,20 +29,11 @@ export interface MetricQuery {
  * period. `shards` is a number (the alarms carry the count) or the id of a series that
  * holds it (the dashboard reads the scaler's OpenShards).
  */
-export function usageExpression(
-  shards: number | string,
-  periodMinutes: number,
-  ids = { bytes: "bytes", records: "records" },
-): string {
+export function usageExpression(shards: number | string, periodMinutes: number): string {
   const seconds = 60 * periodMinutes;
   const capacity = (perSecond: number) =>
     typeof shards === "number" ? `${perSecond * seconds * shards}` : `(${perSecond * seconds} * ${shards})`;
-  return `MAX([FILL(${ids.bytes}, 0) / ${capacity(STREAM_LIMITS.shardIngestBytesPerSecond)}, FILL(${ids.records}, 0) / ${capacity(STREAM_LIMITS.shardIngestRecordsPerSecond)}])`;
-}
-
-/** The processing workers' lag (their MillisBehindLatest, per shard) as a Metrics Insights query. */
-export function consumerLagQuery(namespace: string, streamName: string, byShard: boolean): string {
-  return `SELECT MAX(MillisBehindLatest) FROM ${namespace} WHERE Service = 'processing' AND StreamName = '${streamName}'${byShard ? " GROUP BY ShardId" : ""}`;
+  return `MAX([FILL(bytes, 0) / ${capacity(STREAM_LIMITS.shardIngestBytesPerSecond)}, FILL(records, 0) / ${capacity(STREAM_LIMITS.shardIngestRecordsPerSecond)}])`;
 }
 
 export function usageMetricQueries(spec: UsageAlarmSpec): MetricQuery[] {
