@@ -19,18 +19,7 @@ export function hotSpotLine(spot: HotSpot): string {
   });
 }
 
-function run(argv: string[]): number {
-  let options: ReturnType<typeof parseCliOptions>;
-  try {
-    options = parseCliOptions(argv);
-  } catch (e) {
-    if (e instanceof UsageError) e.message = `${e.message}\n${USAGE.trimEnd()}`;
-    throw e;
-  }
-  if (options === "help") {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+function run(options: Exclude<ReturnType<typeof parseCliOptions>, "help">): void {
   const trips = readHotspotTrips(options.file);
   const engine = new HotspotEngine(options.config);
   const lines: string[] = [];
@@ -41,15 +30,28 @@ function run(argv: string[]): number {
   process.stderr.write(
     JSON.stringify({ summary: { events, outsideBox, late, windows, hotSpots, config: options.config } }) + "\n",
   );
-  return 0;
+}
+
+/** Exit 2 with the message, and the usage after a bad option (not after a bad file). */
+function usageError(e: unknown, withUsage: boolean): number {
+  if (!(e instanceof UsageError)) throw e;
+  process.stderr.write(`${e.message}\n${withUsage ? USAGE : ""}`);
+  return 2;
 }
 
 if (require.main === module) {
+  let options: ReturnType<typeof parseCliOptions> | undefined;
   try {
-    process.exitCode = run(process.argv.slice(2));
+    options = parseCliOptions(process.argv.slice(2));
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    process.exitCode = 2;
+    process.exitCode = usageError(e, true);
+  }
+  if (options === "help") process.stdout.write(USAGE);
+  else if (options) {
+    try {
+      run(options);
+    } catch (e) {
+      process.exitCode = usageError(e, false);
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { envHelp } from "../env";
 import { LOCAL_VARIABLES } from "./local-env";
 import { UsageError } from "../usage-error";
 
@@ -13,12 +14,6 @@ export function wantsHelp(argv: readonly string[]): boolean {
 }
 
 export function helpText(): string {
-  const entries = Object.entries(LOCAL_VARIABLES);
-  const width = Math.max(...entries.map(([name]) => name.length));
-  const variables = entries.flatMap(([name, variable]) => [
-    `  ${name.padEnd(width)}  ${variable.purpose}`,
-    `  ${"".padEnd(width)}  default ${variable.default || "none"}; allowed: ${variable.allowed}`,
-  ]);
   return [
     "Usage: npm start [-- --help]",
     "",
@@ -35,7 +30,7 @@ export function helpText(): string {
     "  -h, --help  print this help and exit",
     "",
     "Environment variables (an empty value counts as unset):",
-    ...variables,
+    ...envHelp(LOCAL_VARIABLES),
     "",
     "The region is always us-east-1, and no AWS credentials are needed.",
     "Exit codes: 0 stopped by a signal, 1 a failure (a child process died), 2 a bad setting or a port in use.",

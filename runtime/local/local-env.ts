@@ -16,6 +16,8 @@ export interface LocalConfig {
   scalerPort: number;
   /** Port of the live page. */
   pagePort: number;
+  /** Every port above with the variable that sets it: what start-up checks is free. */
+  ports: { variable: string; port: number }[];
   shardCount: number;
   streamName: string;
   stateDir: string;
@@ -74,13 +76,14 @@ export const LOCAL_VARIABLES = {
   LOCAL_STATE_DIR: {
     allowed: "a directory path",
     default: "",
-    purpose: "where stack.json is written (default <repo>/.local)",
+    purpose: "where stack.json is written; empty: <repo>/.local",
     parse: (text: string) => text,
   },
 } satisfies EnvSpec;
 
 /** The ports, in the table's order: a repeated one is reported against the first that has it. */
-const PORTS = (Object.keys(LOCAL_VARIABLES) as (keyof typeof LOCAL_VARIABLES)[]).filter((name) =>
+type PortVariable = Extract<keyof typeof LOCAL_VARIABLES, `${string}_PORT`>;
+const PORTS = (Object.keys(LOCAL_VARIABLES) as (keyof typeof LOCAL_VARIABLES)[]).filter((name): name is PortVariable =>
   name.endsWith("_PORT"),
 );
 
@@ -117,6 +120,7 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
     hotspotsPort,
     scalerPort,
     pagePort,
+    ports: PORTS.map((variable) => ({ variable, port: v[variable] })),
     shardCount,
     streamName,
     stateDir,

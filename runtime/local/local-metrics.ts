@@ -1,6 +1,6 @@
 /**
- * How often the local services write their EMF metrics: the live page's resolution (the
- * default is a minute, as on AWS). A module of its own: the children's starters and the
- * settings reader all need it, and local-env.ts imports replay-child.ts.
+ * How often the local services the live page reads write their EMF metrics: its resolution
+ * (the default is a minute, as on AWS). A module of its own so that the children's starters
+ * and the page share it without importing each other.
  */
 export const LOCAL_METRICS_INTERVAL_MS = 2000;

@@ -112,12 +112,7 @@ export class LocalStack implements StackControls {
     const { config, stopSignal: signal, log } = this.options;
     const startedAt = new Date();
     await this.refuseSecondStack();
-    await assertPortFree(config.kinesisPort, "LOCAL_KINESIS_PORT");
-    await assertPortFree(config.dynamodbPort, "LOCAL_DYNAMODB_PORT");
-    await assertPortFree(config.ingestPort, "LOCAL_INGEST_PORT");
-    await assertPortFree(config.hotspotsPort, "LOCAL_HOTSPOTS_PORT");
-    await assertPortFree(config.scalerPort, "LOCAL_SCALER_PORT");
-    await assertPortFree(config.pagePort, "LOCAL_PAGE_PORT");
+    for (const { port, variable } of config.ports) await assertPortFree(port, variable);
 
     log.info("Starting the Kinesis and DynamoDB emulators...");
     const { kinesis, dynamodb } = await startEmulators({
@@ -345,8 +340,7 @@ export class LocalStack implements StackControls {
       const worker = this.workers.get(name);
       if (!worker || !this.processingOptions || this.stopping) return;
       if (worker.child) {
-        this.release(worker.child);
-        await worker.child.stop();
+        await this.retire(worker.child);
         worker.child = undefined;
       }
       if (this.stopping) return;
@@ -383,18 +377,14 @@ export class LocalStack implements StackControls {
     this.replay = undefined;
     // Where its pace had taken it, by the clock: used only if it cannot say so itself.
     const paced = replay.resumedAtMs + (Date.now() - replay.startedAt) * replay.speedup;
-    this.release(replay.child);
-    await replay.child.stop();
+    await this.retire(replay.child);
     // The next replay goes on from the first trip this one did not send.
     this.replayPositionMs = stoppedAtMs(replay.child) ?? paced;
   }
 
   private async restartHotspots(options: HotspotsChildOptions): Promise<void> {
     const old = this.hotspots;
-    if (old) {
-      this.release(old.child);
-      await old.child.stop();
-    }
+    if (old) await this.retire(old.child);
     if (this.stopping) return;
     const child = await startHotspots(options);
     this.adopt(child, "service");
@@ -411,6 +401,12 @@ export class LocalStack implements StackControls {
     void child.exited.then((exit) => {
       if (!this.stopping && !this.released.has(child)) this.endWith({ kind: "child died", child, exit });
     });
+  }
+
+  /** Stops `child` on purpose (a restart, a re-pace): its exit does not end the stack. */
+  private async retire(child: GuardedChild): Promise<void> {
+    this.release(child);
+    await child.stop();
   }
 
   /** Takes `child` out of the stack before stopping it on purpose. */

@@ -108,7 +108,7 @@ function passengerCount(row: TlcRow, layout: Layout): number {
  */
 export function readTrip(raw: TlcRow, layout: Layout): TripFields {
   const row = trimmedNames(raw);
-  const ends = readTripEnds(row, layout);
+  const ends = endsOf(row, layout);
   return {
     vendor: vendor(row, layout),
     pickupMs: ends.pickupMs,
@@ -136,7 +136,10 @@ export type TripEnds = Pick<
  * another field unusable (a fare, a payment type) still has a pickup worth counting.
  */
 export function readTripEnds(raw: TlcRow, layout: Layout): TripEnds {
-  const row = trimmedNames(raw);
+  return endsOf(trimmedNames(raw), layout);
+}
+
+function endsOf(row: TlcRow, layout: Layout): TripEnds {
   return {
     pickupMs: time(row, layout.pickupTime),
     dropoffMs: time(row, layout.dropoffTime),

@@ -10,7 +10,7 @@ import { serveJson } from "../json-endpoint";
 import { SHARD_SCALING_DEFAULTS, ShardHold, ShardScalingConfig } from "./shard-policy";
 import { runShardScaler, ShardScalerPort } from "./shard-scaler";
 import { streamScalingPort } from "./shard-scaler-aws";
-import { StreamMeter } from "./stream-meter";
+import { MeterReading, StreamMeter } from "./stream-meter";
 
 export interface LocalScalingEvent {
   at: string;
@@ -52,6 +52,10 @@ export class LocalShardScaler {
   private readonly events: LocalScalingEvent[] = [];
   /** The last period's hold, by code: a refusal is said when it is new, not every period. */
   private lastHold?: ShardHold;
+  /** The scaler's port: the AWS one's Kinesis half, with the meter in CloudWatch's place. */
+  private readonly port: ShardScalerPort;
+  /** What the meter counted over the period being evaluated. */
+  private reading: MeterReading = { records: 0, bytes: 0 };
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
@@ -62,6 +66,17 @@ export class LocalShardScaler {
     private readonly server: http.Server,
   ) {
     this.url = `http://127.0.0.1:${options.port}/scaling-events`;
+    const scale = options.capacityScale ?? LOCAL_CAPACITY_SCALE;
+    this.port = {
+      ...streamScalingPort(options.kinesis, options.streamName),
+      periodMetrics: async () => ({
+        incomingBytes: this.reading.bytes * scale,
+        incomingRecords: this.reading.records * scale,
+      }),
+      rewriteAlarms: async () => undefined,
+      // On AWS a metric; here the period's catch logs the error that follows (said once).
+      reportFailure: async () => undefined,
+    };
   }
 
   static async start(options: LocalShardScalerOptions): Promise<LocalShardScaler> {
@@ -124,16 +139,9 @@ export class LocalShardScaler {
    * CloudWatch's place and no alarms to rewrite.
    */
   async evaluate(): Promise<void> {
-    const reading = this.meter.take();
-    const scale = this.options.capacityScale ?? LOCAL_CAPACITY_SCALE;
-    const port: ShardScalerPort = {
-      ...streamScalingPort(this.options.kinesis, this.options.streamName),
-      periodMetrics: async () => ({ incomingBytes: reading.bytes * scale, incomingRecords: reading.records * scale }),
-      rewriteAlarms: async () => undefined,
-      reportFailure: async (reason) => this.options.log(`shard scaler: could not change the stream: ${reason}`),
-    };
+    this.reading = this.meter.take();
     const now = Date.now();
-    const { decision } = await runShardScaler(port, this.config, { now, dryRun: false });
+    const { decision } = await runShardScaler(this.port, this.config, { now, dryRun: false });
     // Not a dry-run: any decision but a hold has been applied (a failed change throws).
     if (decision.action === "none") {
       // A refusal worth knowing (a cooldown, the call budget) is said once, not every period.

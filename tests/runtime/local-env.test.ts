@@ -53,6 +53,17 @@ describe("parseLocalEnv (npm start settings)", () => {
     });
   }
 
+  it("lists every port with the variable that sets it, for the check that each is free", () => {
+    expect(parseLocalEnv({ LOCAL_PAGE_PORT: "13000" }, CWD).ports).to.deep.equal([
+      { variable: "LOCAL_KINESIS_PORT", port: 4568 },
+      { variable: "LOCAL_DYNAMODB_PORT", port: 4569 },
+      { variable: "LOCAL_INGEST_PORT", port: 8080 },
+      { variable: "LOCAL_HOTSPOTS_PORT", port: 3001 },
+      { variable: "LOCAL_SCALER_PORT", port: 3002 },
+      { variable: "LOCAL_PAGE_PORT", port: 13000 },
+    ]);
+  });
+
   const invalid: [string, Record<string, string>, RegExp][] = [
     ["non-numeric port", { LOCAL_KINESIS_PORT: "abc" }, /LOCAL_KINESIS_PORT="abc" .*port from 1 to 65535/],
     ["port 0", { LOCAL_KINESIS_PORT: "0" }, /LOCAL_KINESIS_PORT="0" .*port from 1 to 65535/],

@@ -108,7 +108,7 @@ export class PipelineView {
 
   constructor(private readonly setup: ViewSetup) {}
 
-  /** An EMF document from a service's stdout; `source` names the service (ingest, processing). */
+  /** An EMF document from a service's stdout; its Service dimension says whose (ingest, replay, processing). */
   metrics(doc: EmfDocument): void {
     const perSecond = (n: number | undefined) => ((n ?? 0) * 1000) / this.setup.metricsIntervalMs;
     const { Service: service, Reason: reason, ShardId: shardId } = doc.dimensions;

@@ -130,7 +130,6 @@
   let speedTouched = false;
   /** The newest scaling event shown; undefined before the first snapshot (nothing to announce). */
   let shownEvents;
-  let shownWorkers = "";
   $("replay-speed").addEventListener("input", () => (speedTouched = true));
 
   function showThroughput(s) {
@@ -210,11 +209,8 @@
       (worst && worst.millisBehind !== undefined
         ? `Furthest behind: ${worst.shardId}, ${number.format(worst.millisBehind)} ms.`
         : "No lag reported yet.");
-    // Redrawn only when something changed: a redraw would take the keyboard focus off a button.
-    const workersKey = JSON.stringify(s.consumers.workers);
-    if (workersKey === shownWorkers) return;
-    shownWorkers = workersKey;
-    // Kill turns into Restart: the keyboard focus stays on that row's button.
+    // Redrawn (by rows) only when something changed; then Kill turns into Restart and the
+    // keyboard focus stays on that row's button.
     const focusedRow = [...$("workers").querySelectorAll("tbody tr")].findIndex((tr) =>
       tr.contains(document.activeElement),
     );
@@ -265,9 +261,10 @@
     const shown = choice.value === "newest" ? h.windows[0] : h.windows.find((w) => w.start === choice.value);
     const spots = shown?.spots ?? [];
     const spotsKey = JSON.stringify(spots);
-    if (spotsKey !== shownSpots) {
+    // Drawn once the outline has loaded (it may come after the first snapshot).
+    if (map && spotsKey !== shownSpots) {
       shownSpots = spotsKey;
-      map?.setHotspots(spots);
+      map.setHotspots(spots);
     }
     rows(
       $("hotspots").querySelector("tbody"),

@@ -5,17 +5,18 @@
 
 (function () {
   const SVG = "http://www.w3.org/2000/svg";
-  // The box the hot-spot job keeps (the NYC bounding box) and its mean latitude.
+  // The map's own extent: the five boroughs with a little margin.
   const WEST = -74.26;
   const EAST = -73.69;
   const SOUTH = 40.49;
   const NORTH = 40.92;
   const WIDTH = 600;
-  const SCALE = WIDTH / ((EAST - WEST) * Math.cos((((NORTH + SOUTH) / 2) * Math.PI) / 180));
+  // Equirectangular, shrunk east-west by cos(mean latitude): true shapes at this size.
+  const SHRINK = Math.cos((((NORTH + SOUTH) / 2) * Math.PI) / 180);
+  const SCALE = WIDTH / ((EAST - WEST) * SHRINK);
   const HEIGHT = Math.round((NORTH - SOUTH) * SCALE);
 
-  // Equirectangular, shrunk east-west by cos(latitude): true shapes at this size.
-  const x = (lon) => (lon - WEST) * SCALE * Math.cos((((NORTH + SOUTH) / 2) * Math.PI) / 180);
+  const x = (lon) => (lon - WEST) * SCALE * SHRINK;
   const y = (lat) => (NORTH - lat) * SCALE;
 
   function element(name, attributes, parent) {
