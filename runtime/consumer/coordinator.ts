@@ -38,9 +38,10 @@ export class Coordinator {
   private readonly consumers = new Map<string, ShardConsumer>();
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
+  /** Lease scans (take, sync), one at a time: both read the table and change what is held. */
   private cycle: Promise<void> = Promise.resolve();
-  /** Tasks queued or running in `cycle`: one of each at a time. */
-  private readonly queued = new Set<string>();
+  /** Renewals, apart from the scans: a slow Scan must not delay the renewal that keeps a lease. */
+  private renewing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly kinesis: KinesisClient,
@@ -69,9 +70,9 @@ export class Coordinator {
   async start(): Promise<void> {
     await this.syncShards();
     await this.takeLeases();
-    this.every("renew", this.renewIntervalMs, () => this.renewLeases());
-    this.every("take", this.takeIntervalMs, () => this.takeLeases());
-    this.every("sync", this.options.shardSyncIntervalMs, () => this.syncShards());
+    this.every(this.renewIntervalMs, "renewing", () => this.renewLeases());
+    this.every(this.takeIntervalMs, "cycle", () => this.takeLeases());
+    this.every(this.options.shardSyncIntervalMs, "cycle", () => this.syncShards());
   }
 
   /** Shards this worker holds now. */
@@ -89,7 +90,7 @@ export class Coordinator {
     // The cycle under way finishes first (a take may still add a lease to release), but
     // inside the time limit: a slow Scan must not hold the shutdown past it.
     const drain = async () => {
-      await this.cycle.catch(() => undefined);
+      await Promise.all([this.cycle, this.renewing]).catch(() => undefined);
       const ended = Promise.all([...this.consumers.values()].map((c) => c.shutdown().catch(() => undefined)));
       const idle = [...this.held.values()].filter((h) => !this.consumers.has(h.shardId));
       await Promise.all([ended, ...idle.map((h) => h.release().catch(() => undefined))]);
@@ -98,18 +99,19 @@ export class Coordinator {
   }
 
   /**
-   * Runs `task` every `ms`, one cycle at a time, errors logged and not fatal. A task still
-   * queued or running when its next tick comes skips that tick: a slow Scan must not pile
-   * up a backlog of cycles that renewals then wait behind.
+   * Runs `task` every `ms` on `chain`, one task of the chain at a time, errors logged and not
+   * fatal. A task still queued or running when its next tick comes skips that tick: a slow
+   * Scan must not pile up a backlog of cycles.
    */
-  private every(name: string, ms: number, task: () => Promise<void>): void {
+  private every(ms: number, chain: "cycle" | "renewing", task: () => Promise<void>): void {
+    let busy = false;
     const timer = setInterval(() => {
-      if (this.stopping || this.queued.has(name)) return;
-      this.queued.add(name);
-      this.cycle = this.cycle
+      if (this.stopping || busy) return;
+      busy = true;
+      this[chain] = this[chain]
         .then(task)
         .catch((e) => this.events.log("warn", "coordinator cycle failed; next cycle retries", { err: String(e) }))
-        .finally(() => this.queued.delete(name));
+        .finally(() => (busy = false));
     }, ms);
     this.timers.push(timer);
   }
@@ -138,7 +140,7 @@ export class Coordinator {
   private async renewLeases(): Promise<void> {
     await Promise.all(
       [...this.held.values()].map(async (h) => {
-        if (!(await h.renew())) this.drop(h.shardId, "lost at renewal");
+        if (!(await h.renew())) this.drop(h.shardId, "lost at renewal", h);
       }),
     );
   }
@@ -235,9 +237,10 @@ export class Coordinator {
     }
   }
 
-  private drop(shardId: string, why: string): void {
+  /** `only`: drop it only if it is still this lease (a take may have replaced it meanwhile). */
+  private drop(shardId: string, why: string, only?: HeldLease): void {
     const held = this.held.get(shardId);
-    if (!held) return;
+    if (!held || (only !== undefined && held !== only)) return;
     held.markLost();
     this.held.delete(shardId);
     this.events.log("warn", `lease ${why}`, { shardId });
