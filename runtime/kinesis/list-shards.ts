@@ -4,11 +4,17 @@
  */
 import { KinesisClient, ListShardsCommand, Shard } from "@aws-sdk/client-kinesis";
 
-export async function listAllShards(client: KinesisClient, streamName: string): Promise<Shard[]> {
+export async function listAllShards(
+  client: KinesisClient,
+  streamName: string,
+  abortSignal?: AbortSignal,
+): Promise<Shard[]> {
   const shards: Shard[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListShardsCommand(token ? { NextToken: token } : { StreamName: streamName }));
+    const page = await client.send(new ListShardsCommand(token ? { NextToken: token } : { StreamName: streamName }), {
+      abortSignal,
+    });
     shards.push(...(page.Shards ?? []));
     token = page.NextToken;
   } while (token);

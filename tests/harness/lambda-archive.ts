@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { PlannedResource } from "../../infra/plan/mocks";
+import { REPO_ROOT } from "../../runtime/repo-root";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = REPO_ROOT;
 
 export async function archiveEntries(fn: PlannedResource): Promise<Record<string, unknown>> {
   return (await (fn.inputs.code as { assets: Promise<Record<string, unknown>> }).assets) ?? {};

@@ -8,9 +8,8 @@ import {
   GetRecordsCommandOutput,
   GetShardIteratorCommand,
   KinesisClient,
-  ListShardsCommand,
-  Shard,
 } from "@aws-sdk/client-kinesis";
+import { listAllShards } from "../../runtime/kinesis/list-shards";
 
 import { deaggregate, isAggregate } from "../../runtime/kinesis/aggregation";
 import { routingKeyOf } from "../../runtime/kinesis/hash-key";
@@ -58,7 +57,7 @@ export async function readStream(
   options: { timeoutMs?: number } = {},
 ): Promise<StreamContents> {
   const signal = AbortSignal.timeout(options.timeoutMs ?? 30_000);
-  const shards = await listAllShards(client, streamName, signal);
+  const shards = await storedShards(client, streamName, signal);
   const records: StoredRecord[] = [];
   let kinesisRecords = 0;
   for (const shard of shards) {
@@ -101,16 +100,8 @@ export async function readStream(
   return { shards, records, kinesisRecords };
 }
 
-async function listAllShards(client: KinesisClient, streamName: string, signal: AbortSignal): Promise<StoredShard[]> {
-  const shards: Shard[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListShardsCommand(token ? { NextToken: token } : { StreamName: streamName }), {
-      abortSignal: signal,
-    });
-    shards.push(...(page.Shards ?? []));
-    token = page.NextToken;
-  } while (token);
+async function storedShards(client: KinesisClient, streamName: string, signal: AbortSignal): Promise<StoredShard[]> {
+  const shards = await listAllShards(client, streamName, signal);
   return shards.map((s) => ({
     shardId: s.ShardId!,
     start: BigInt(s.HashKeyRange!.StartingHashKey!),

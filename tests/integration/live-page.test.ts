@@ -5,14 +5,12 @@ import path from "node:path";
 import { expect } from "chai";
 import { Browser, Page } from "playwright-core";
 
-import { LOCAL_VARIABLES } from "../../runtime/local/local-env";
-import { freePort } from "../../runtime/local/ports";
 import { LocalStackFile, readStackFile } from "../../runtime/local/stack-file";
 import { REPO_ROOT } from "../harness/built";
 import { launchChromium } from "../harness/browser";
 import { eventually } from "../harness/eventually";
 import { killIfRunning } from "./process-checks";
-import { StackProcess } from "./stack-process";
+import { freePortsEnv, StackProcess } from "./stack-process";
 
 const START_TIMEOUT_MS = 40_000;
 /** Where the screenshot goes: a test artifact, ignored by git. */
@@ -45,12 +43,7 @@ describe("the live page of npm start, in headless Chromium", function () {
   before(async () => {
     stateDir = await fs.mkdtemp(path.join(os.tmpdir(), "live-page-test-"));
     // One shard: the burst then passes the 75% usage threshold by a wide margin, even on a slow machine.
-    const env: Record<string, string> = { LOCAL_STATE_DIR: stateDir, LOCAL_SHARDS: "1" };
-    // Every port the stack opens, free ones: the defaults may be taken on this machine.
-    for (const name of Object.keys(LOCAL_VARIABLES).filter((n) => n.endsWith("_PORT"))) {
-      env[name] = String(await freePort());
-    }
-    stack = new StackProcess(env);
+    stack = new StackProcess({ ...(await freePortsEnv()), LOCAL_STATE_DIR: stateDir, LOCAL_SHARDS: "1" });
     const running = stack;
     stackFile = await running.waitFor("the stack file", () => readStackFile(stateDir), START_TIMEOUT_MS);
     browser = await launchChromium();

@@ -9,13 +9,12 @@ import { expect } from "chai";
 
 import { createKinesisClient } from "../../runtime/aws/kinesis-client";
 import { LOCAL_VARIABLES } from "../../runtime/local/local-env";
-import { freePort } from "../../runtime/local/ports";
 import { LocalStackFile, readStackFile, stackFilePath } from "../../runtime/local/stack-file";
 import { REPO_ROOT } from "../harness/built";
 import { Answer, IngestClient } from "../harness/ingest-client";
 import { locationOf, readStream } from "../harness/stream-contents";
 import { isRunning, killIfRunning, waitUntilGone } from "./process-checks";
-import { StackProcess } from "./stack-process";
+import { freePortsEnv, StackProcess } from "./stack-process";
 
 /** Start takes 2-4 s here (mostly kinesis-local); the bound leaves room for a busy machine. */
 const START_TIMEOUT_MS = 40_000;
@@ -30,12 +29,7 @@ describe("npm start (the local stack)", function () {
   beforeEach(async () => {
     stateDir = await fs.mkdtemp(path.join(os.tmpdir(), "local-stack-test-"));
     env = {
-      LOCAL_KINESIS_PORT: String(await freePort()),
-      LOCAL_DYNAMODB_PORT: String(await freePort()),
-      LOCAL_INGEST_PORT: String(await freePort()),
-      LOCAL_HOTSPOTS_PORT: String(await freePort()),
-      LOCAL_SCALER_PORT: String(await freePort()),
-      LOCAL_PAGE_PORT: String(await freePort()),
+      ...(await freePortsEnv()),
       LOCAL_STATE_DIR: stateDir,
       LOCAL_SHARDS: "2",
       // The tests that compare stream contents exactly run without the taxi replay.
@@ -48,13 +42,7 @@ describe("npm start (the local stack)", function () {
   afterEach(async () => {
     // Even after a failed assertion, nothing this test started may keep running.
     stack?.kill();
-    killIfRunning(stackFile?.pids.ingest);
-    killIfRunning(stackFile?.pids["processing-1"]);
-    killIfRunning(stackFile?.pids["processing-2"]);
-    killIfRunning(stackFile?.pids.hotspots);
-    killIfRunning(stackFile?.pids.replay);
-    killIfRunning(stackFile?.pids.kinesis);
-    killIfRunning(stackFile?.pids.dynamodb);
+    for (const pid of Object.values(stackFile?.pids ?? {})) killIfRunning(pid);
     await fs.rm(stateDir, { recursive: true, force: true });
   });
 

@@ -120,10 +120,10 @@ describe("replay CLI against kinesis-local", function () {
     const csv = path.join(dir, "trips.csv");
     writeFileSync(csv, [header, ...csvRows].join("\r\n") + "\r\n");
     const stateDir = writeStack("replay-once");
-    const started = Date.now();
+    const began = Date.now();
     const run = await new ReplayProcess(["--file", csv, "--speedup", "10000000"], stateDir).done();
     expect(run.code, run.stdout + run.stderr).to.equal(0);
-    expect(Date.now() - started).to.be.below(RUN_TIMEOUT_MS);
+    expect(Date.now() - began).to.be.below(RUN_TIMEOUT_MS);
     const summary = summaryOf(run);
     expect(summary).to.deep.include({ rows: csvRows.length, sent: goodRows.length + 1, stored: goodRows.length });
     expect(summary.skipped).to.deep.equal({
