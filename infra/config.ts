@@ -12,10 +12,8 @@ import { FLINK_LIMITS } from "./flink-limits";
 import { kpus } from "../runtime/scaling/flink-policy";
 import { JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "../runtime/hotspots/job-config";
 
-/** The shard scaler of a PROVISIONED stream. */
+/** The shard scaler of a PROVISIONED stream (created with `shardCount` shards). */
 export interface ShardScalerConfig {
-  /** The shard count the stream is created with: the alarms' math starts from it. */
-  initialShards: number;
   minShards: number;
   maxShards: number;
   dryRun: boolean;
@@ -341,7 +339,6 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         kmsKeyArn,
         scaler: scaled
           ? {
-              initialShards: baseShards,
               minShards: required(minShards),
               maxShards: scaleLimit,
               dryRun: shardScalerDryRun === "on",

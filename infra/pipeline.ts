@@ -68,6 +68,8 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     ? new ShardScaler("shard-scaler", {
         stream,
         ...config.stream.scaler,
+        // A scaled stream is PROVISIONED: it has a shard count, the alarms' math starts from it.
+        initialShards: config.stream.shardCount!,
         logRetentionDays: config.services.logRetentionDays,
         tags,
       })

@@ -17,7 +17,7 @@ describe("stack config", () => {
         retentionHours: 24,
         kmsKeyArn: undefined,
         // The scaler is on, between 1 and four times the shard count.
-        scaler: { initialShards: 4, minShards: 1, maxShards: 16, dryRun: false },
+        scaler: { minShards: 1, maxShards: 16, dryRun: false },
       });
       expect(result.ok && result.config.tags).to.deep.equal({});
     });
@@ -56,7 +56,7 @@ describe("stack config", () => {
         retentionHours: 24,
         kmsKeyArn: undefined,
         // The scaler is on, between 1 and four times the shard count.
-        scaler: { initialShards: 4, minShards: 1, maxShards: 16, dryRun: false },
+        scaler: { minShards: 1, maxShards: 16, dryRun: false },
       });
     });
   });
@@ -229,13 +229,11 @@ describe("stack config", () => {
     };
     it("defaults to four times the shard count, capped at the stream limit", () => {
       expect(scalerOf({ shardCount: "2" })).to.deep.equal({
-        initialShards: 2,
         minShards: 1,
         maxShards: 8,
         dryRun: false,
       });
       expect(scalerOf({ shardCount: "5000" })).to.deep.equal({
-        initialShards: 5000,
         minShards: 1,
         maxShards: 10000,
         dryRun: false,
@@ -243,7 +241,6 @@ describe("stack config", () => {
     });
     it("takes the bounds and dry-run as set", () => {
       expect(scalerOf({ shardCount: "8", minShards: "2", maxShards: "64", shardScalerDryRun: "on" })).to.deep.equal({
-        initialShards: 8,
         minShards: 2,
         maxShards: 64,
         dryRun: true,
