@@ -54,13 +54,9 @@ export class CachedSchemaSource implements SchemaSource {
     const missedAt = this.misses.get(schemaVersionId);
     if (missedAt !== undefined && this.now() - missedAt < SCHEMA_MISS_TTL_MS) return undefined;
     const found = await this.source.byId(schemaVersionId);
-    if (found) {
-      this.misses.delete(schemaVersionId);
-      return this.keep(found);
-    }
     this.misses.delete(schemaVersionId);
-    this.misses.set(schemaVersionId, this.now());
-    if (this.misses.size > this.maxEntries) this.misses.delete(this.misses.keys().next().value!);
+    if (found) return this.keep(found);
+    this.newest(this.misses, schemaVersionId, this.now());
     return undefined;
   }
 
@@ -73,9 +69,14 @@ export class CachedSchemaSource implements SchemaSource {
   }
 
   private keep(version: SchemaVersionInfo): SchemaVersionInfo {
-    this.cache.delete(version.schemaVersionId);
-    this.cache.set(version.schemaVersionId, version);
-    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+    this.newest(this.cache, version.schemaVersionId, version);
     return version;
+  }
+
+  /** Puts `key` last (the newest) in `map`, dropping the oldest past `maxEntries`. */
+  private newest<V>(map: Map<string, V>, key: string, value: V): void {
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > this.maxEntries) map.delete(map.keys().next().value!);
   }
 }
