@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Burst } from "../../runtime/local/page/burst";
 import http from "node:http";
 import { freePort } from "../../runtime/local/ports";
-import { pageApp, startPageServer } from "../../runtime/local/page/page-server";
+import { pageApp, pageHtml, startPageServer } from "../../runtime/local/page/page-server";
 import { PageSnapshot, PipelineView } from "../../runtime/local/page/pipeline-view";
 import { ProcessingWorkerState, StackControls } from "../../runtime/local/page/stack-controls";
 
@@ -116,6 +116,12 @@ describe("the live page's server", () => {
       expect(r.headers["content-type"], url).to.contain(type);
       expect(r.body.length, url).to.be.greaterThan(100);
     }
+    // The stack's own figures, filled in where the HTML names them.
+    const html = (await app.inject({ method: "GET", url: "/" })).body;
+    expect(html).to.match(/min="1"\s+max="1000000"\s+step="1"\s+value="3600"/);
+    expect(html).to.contain("45 seconds of load");
+    expect(html).to.contain("looks every 30 s");
+    expect(html).to.not.match(/\{\{/);
     const outline = (await app.inject({ method: "GET", url: "/nyc-boroughs.json" })).json() as {
       boroughs: { name: string }[];
     };
@@ -126,6 +132,11 @@ describe("the live page's server", () => {
       "The Bronx",
       "Staten Island",
     ]);
+  });
+
+  it("refuses to start with a placeholder in the page it cannot fill", () => {
+    expect(pageHtml("<p>{{burstSeconds}} s</p>")).to.equal("<p>45 s</p>");
+    expect(() => pageHtml("<p>{{nothing}}</p>")).to.throw(/placeholder .*\{\{nothing\}\}/);
   });
 
   it("answers GET /state with the view's snapshot", async () => {

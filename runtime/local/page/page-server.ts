@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import Fastify, { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { REPO_ROOT } from "../../repo-root";
+import { LOCAL_SCALING_PERIOD_MS } from "../../scaling/local-shard-scaler";
+import { SUGGESTED_REPLAY_SPEEDUP } from "../replay-child";
 import { DEFAULT_BURST_SECONDS, MAX_BURST_SECONDS, Burst } from "./burst";
 import { PipelineView } from "./pipeline-view";
 import { SnapshotStreams } from "./snapshot-streams";
@@ -31,6 +33,27 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
     type: "text/javascript; charset=utf-8",
   },
 };
+
+/**
+ * The page's HTML with the stack's own figures in place of its {{placeholders}} (the pace
+ * field's bounds, the burst's length, the scaler's period): written once, here, not copied
+ * into the HTML. A placeholder left unfilled fails the start.
+ */
+export function pageHtml(template: string): string {
+  const figures: Record<string, number> = {
+    speedupMin: PAGE_SPEEDUPS.min,
+    speedupMax: PAGE_SPEEDUPS.max,
+    suggestedSpeedup: SUGGESTED_REPLAY_SPEEDUP,
+    burstSeconds: DEFAULT_BURST_SECONDS,
+    scalerPeriodSeconds: LOCAL_SCALING_PERIOD_MS / 1000,
+  };
+  const html = template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
+    name in figures ? String(figures[name]) : whole,
+  );
+  const left = html.match(/\{\{\w+\}\}/);
+  if (left) throw new Error(`index.html has a placeholder the page server does not fill: ${left[0]}`);
+  return html;
+}
 
 interface Refusal {
   error: string;
@@ -84,7 +107,7 @@ export function pageApp({ view, controls, burst, port }: PageServerOptions): Fas
   const files = Object.entries(STATIC_FILES).map(([route, { file, type }]) => ({
     route,
     type,
-    body: readFileSync(file),
+    body: route === "/" ? pageHtml(readFileSync(file, "utf8")) : readFileSync(file),
   }));
   for (const { route, type, body } of files) {
     app.get(route, (_request, reply) => reply.type(type).header("Cache-Control", "no-cache").send(body));
