@@ -4,14 +4,23 @@
  * shard and sequence numbers, retries the batch up to PROCESSOR_MAX_ATTEMPTS, and never
  * dies of it. A batch that fails on early attempts is processed; one that fails on every
  * attempt is skipped, logged as an error and counted, and the records after it go on.
+ *
+ * And a record the worker cannot hand over at all: a corrupt KPL aggregate (the magic bytes,
+ * then garbage) goes to the dead-letter path (DEAD_LETTER_FILE) with its bytes and a reason,
+ * is counted once (a dead letter, not also a skipped record), and the records around it are
+ * processed.
  */
+import { PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { expect } from "chai";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { isCheckpointed } from "../../runtime/consumer/leases/lease";
 import { pollUntil } from "../../runtime/local/poll-until";
 import { ConsumerProcess, LOG_LEVELS, LogLine } from "../harness/consumer-process";
 import { ConsumerTestbed } from "../harness/consumer-testbed";
+import { eventually } from "../harness/eventually";
+import { KPL_MAGIC } from "../../runtime/kinesis/aggregation";
 import { leasesByOwner, waitForLeases } from "../harness/lease-views";
 import { REPO_ROOT } from "../harness/built";
 import { WrittenRecord } from "../harness/keyed-records";
@@ -21,6 +30,17 @@ const THROWING_PROCESSOR = path.join(REPO_ROOT, "tests", "fixtures", "throwing-p
 const MAX_ATTEMPTS = 3;
 const RETRYING = "processor failed on a batch; retrying";
 const SKIPPING = "processor failed on a batch; skipping it";
+
+const CORRUPT = Buffer.concat([KPL_MAGIC, Buffer.from("not a protobuf at all, and no MD5")]);
+
+/** The lines of a JSON-lines file, or none while it does not exist yet. */
+async function jsonLines(file: string): Promise<Record<string, unknown>[]> {
+  const text = await readFile(file, "utf8").catch(() => "");
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
 
 /** A batch failure as the worker logs it. */
 interface BatchFailure extends LogLine {
@@ -46,7 +66,7 @@ function heldIn(failure: BatchFailure, r: Pick<WrittenRecord, "shardId" | "seque
   );
 }
 
-describe("processing workers: a processor that throws", function () {
+describe("processing workers: a processor that throws, and a corrupt aggregate", function () {
   this.timeout(90_000);
   let testbed: ConsumerTestbed;
 
@@ -167,5 +187,49 @@ describe("processing workers: a processor that throws", function () {
     // The next worker, with the default processor, resumes from that checkpoint: nothing is lost.
     testbed.startWorker({ stream, application: app, workerId: "worker-b", processedFile: file });
     await waitUntilProcessed([file], writer.written, 30_000);
+  });
+
+  it("sends a corrupt aggregate to the dead letters with its bytes, counts it once, and processes the records around it", async () => {
+    const stream = await testbed.createStream(1);
+    const app = testbed.newApplication();
+    const file = testbed.processedFile("dead-letters");
+    const deadLetterFile = path.join(path.dirname(file), "dead-letters.jsonl");
+    const worker = testbed.startWorker({
+      stream,
+      application: app,
+      workerId: "worker-a",
+      processedFile: file,
+      settings: { DEAD_LETTER_FILE: deadLetterFile, METRICS_INTERVAL_MS: "1000" },
+    });
+    const put = (data: Buffer, key: string) =>
+      testbed.kinesis.send(new PutRecordCommand({ StreamName: stream.streamName, PartitionKey: key, Data: data }));
+    await put(Buffer.from("before"), "a");
+    const corrupt = await put(CORRUPT, "b");
+    await put(Buffer.from("after"), "c");
+
+    const processed = await eventually(
+      async () => {
+        const data = (await jsonLines(file)).map((r) => r.data).sort();
+        return data.length >= 2 && data;
+      },
+      { what: "both good records to be processed", timeoutMs: 30_000, intervalMs: 200, process: worker },
+    );
+    expect(processed).to.deep.equal(["after", "before"]);
+    const letters = await jsonLines(deadLetterFile);
+    expect(letters).to.have.length(1);
+    expect(letters[0]).to.deep.include({
+      sequenceNumber: corrupt.SequenceNumber,
+      partitionKey: "b",
+      data: CORRUPT.toString("base64"),
+    });
+    expect(letters[0].reason).to.match(/^corrupt aggregated record: /);
+    expect(letters[0].shardId).to.equal("shardId-000000000000");
+    await eventually(() => worker.metricTotal("DeadLetters") >= 1, {
+      what: "the worker's metrics to count the dead letter",
+      timeoutMs: 10_000,
+      process: worker,
+    });
+    expect(worker.metricTotal("DeadLetters")).to.equal(1);
+    expect(worker.metricTotal("RecordsSkipped")).to.equal(0);
   });
 });
