@@ -3,15 +3,13 @@ import { builtEntrypoint, REPO_ROOT } from "../harness/built";
 import { eventually } from "../harness/eventually";
 import { ServiceProcess } from "../harness/service-process";
 import { LOCAL_VARIABLES } from "../../runtime/local/local-env";
-import { freePort } from "../../runtime/local/ports";
+import { freePorts } from "../../runtime/local/ports";
 
 /** A free port for every port the stack opens (the defaults may be taken on this machine). */
 export async function freePortsEnv(): Promise<Record<string, string>> {
-  const env: Record<string, string> = {};
-  for (const name of Object.keys(LOCAL_VARIABLES).filter((n) => n.endsWith("_PORT"))) {
-    env[name] = String(await freePort());
-  }
-  return env;
+  const names = Object.keys(LOCAL_VARIABLES).filter((n) => n.endsWith("_PORT"));
+  const ports = await freePorts(names.length);
+  return Object.fromEntries(names.map((name, i) => [name, String(ports[i])]));
 }
 
 /** `npm start` as a child process of the test (the same command, without npm in between). */
