@@ -463,15 +463,20 @@ function ingestDomainProblems(
     }
     return problems;
   }
-  if (name === undefined) return problems;
+  // Judged on what was set, so a misspelt name is told both what to fix and what it lacks.
   if (!isSet("ingestHostedZoneId") && !isSet("certificateArn")) {
     problems.push(
-      `ingestDomainName needs a certificate for HTTPS, got ${name} without one: ` +
+      `ingestDomainName needs a certificate for HTTPS, got ${shown(raw.ingestDomainName!)} without one: ` +
         "pulumi config set ingestHostedZoneId <its Route 53 public hosted zone> (the stack requests and validates a certificate there), " +
         "or pulumi config set certificateArn <an ACM certificate that covers it>; or pulumi config rm ingestDomainName for HTTP on the load balancer's own name",
     );
   }
-  if (zone !== undefined && !isSet("certificateArn") && name.length > DNS_NAME_LIMITS.maxCommonNameLength) {
+  if (
+    name !== undefined &&
+    zone !== undefined &&
+    !isSet("certificateArn") &&
+    name.length > DNS_NAME_LIMITS.maxCommonNameLength
+  ) {
     problems.push(
       `ingestDomainName must be at most ${DNS_NAME_LIMITS.maxCommonNameLength} characters for a certificate the stack requests (ACM's limit on a common name), ` +
         `got ${name.length} (${name}): use a shorter name, or set certificateArn to a certificate that carries it as an alternative name`,

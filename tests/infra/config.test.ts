@@ -349,6 +349,14 @@ describe("stack config", () => {
       expect(domainOf({ ingestDomainName: "", ingestHostedZoneId: "", certificateArn: "" })).to.equal(undefined);
     });
 
+    it("tells a misspelt name without a certificate both what to fix and what it lacks", () => {
+      const problems = domainOf({ ingestDomainName: "Ingest.Example.com" }) as string[];
+      expect(problems.map((p) => p.split(",")[0])).to.deep.equal([
+        "ingestDomainName must be a DNS name in lowercase",
+        "ingestDomainName needs a certificate for HTTPS",
+      ]);
+    });
+
     it("lists every problem of a certificate and a zone without a name at once", () => {
       const problems = domainOf({ certificateArn: CERT, ingestHostedZoneId: ZONE }) as string[];
       expect(problems.map((p) => p.split(",")[0])).to.deep.equal([
