@@ -8,6 +8,7 @@ export const streamName = outputs.streamName;
 export const streamArn = outputs.streamArn;
 export const streamKeyArn = outputs.streamKeyArn;
 export const ingestUrl = outputs.ingestUrl;
+export const ingestLoadBalancerDnsName = outputs.ingestLoadBalancerDnsName;
 export const schemaRegistryArn = outputs.schemaRegistryArn;
 export const schemaArns = outputs.schemaArns;
 export const dashboardsUrl = outputs.dashboardsUrl;

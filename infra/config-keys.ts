@@ -25,6 +25,7 @@ import {
   SEARCH_LIMITS,
 } from "./search-limits";
 import { FLINK_LIMITS } from "./flink-limits";
+import { dnsName, hostedZoneId } from "./dns-name";
 import { FLINK_SCALING_DEFAULTS, FLINK_SCALING_RANGES } from "../runtime/scaling/flink-policy";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "./fargate";
 import { shippedSchemas } from "../runtime/schema/shipped-schemas";
@@ -121,8 +122,26 @@ export const CONFIG_KEYS = {
     default: "",
     optional: true,
     description:
-      "ACM certificate for the ingest load balancer. Set: HTTPS on 443 (TLS 1.2+) and port 80 redirects to it. Unset: HTTP on 80.",
+      "An ACM certificate (in the stack's region) that covers ingestDomainName, for the HTTPS listener. Unset with ingestHostedZoneId: the stack requests and validates one. Needs ingestDomainName.",
     parse: acmCertificateArn,
+  } satisfies ConfigKey<string>,
+  ingestDomainName: {
+    name: "ingestDomainName",
+    type: "string",
+    default: "",
+    optional: true,
+    description:
+      "A DNS name of your own for the ingest API, e.g. ingest.example.com. Set: HTTPS on 443 (TLS 1.2+) under this name, port 80 redirects to it; needs ingestHostedZoneId or certificateArn. Unset: HTTP on 80 at the load balancer's own name.",
+    parse: dnsName,
+  } satisfies ConfigKey<string>,
+  ingestHostedZoneId: {
+    name: "ingestHostedZoneId",
+    type: "string",
+    default: "",
+    optional: true,
+    description:
+      "The Route 53 public hosted zone of ingestDomainName, e.g. Z0123456789ABCDEFGHIJ: the stack creates the name's alias record to the load balancer, and a DNS-validated certificate unless certificateArn is set. Unset: point the name at ingestLoadBalancerDnsName yourself.",
+    parse: hostedZoneId,
   } satisfies ConfigKey<string>,
   ingestAckMode: {
     name: "ingestAckMode",

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { STREAM_LIMITS, StreamMode } from "../runtime/kinesis/limits";
 import { Compatibility } from "../runtime/schema/compatibility-mode";
 import { CONFIG_KEYS, ConfigKey, DEFAULT_MAX_SHARDS_FACTOR, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
+import { DNS_NAME_LIMITS } from "./dns-name";
 import { fargateSizeProblem } from "./fargate";
 import { FLINK_LIMITS } from "./flink-limits";
 import { kpus } from "../runtime/scaling/flink-policy";
@@ -42,11 +43,24 @@ export interface ServicesConfig {
   logRetentionDays: number;
 }
 
+/**
+ * The name ingest serves HTTPS under. No certificate can cover the load balancer's own
+ * name, so HTTPS always comes with a name of the user's (infra/dns-name.ts).
+ */
+export interface IngestDomainConfig {
+  name: string;
+  /** Its Route 53 hosted zone: the stack creates the alias record (and a certificate, unless one is given). */
+  hostedZoneId?: string;
+  /** An existing certificate that covers the name; unset: the stack requests one in the zone. */
+  certificateArn?: string;
+}
+
 export interface IngestConfig {
   /** A shipped schema that ingest enforces. */
   schema?: string;
   allowedCidrs: string[];
-  certificateArn?: string;
+  /** Set: HTTPS under this name. Unset: HTTP at the load balancer's own name. */
+  domain?: IngestDomainConfig;
   ackMode: "durable" | "buffered";
   cpu: number;
   memory: number;
@@ -188,6 +202,9 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const natGateways = read(CONFIG_KEYS.natGateways);
   const allowedCidrs = read(CONFIG_KEYS.ingestAllowedCidrs);
   const certificateArn = read(CONFIG_KEYS.certificateArn);
+  const ingestDomainName = read(CONFIG_KEYS.ingestDomainName);
+  const ingestHostedZoneId = read(CONFIG_KEYS.ingestHostedZoneId);
+  problems.push(...ingestDomainProblems(raw, ingestDomainName, ingestHostedZoneId));
   const ackMode = read(CONFIG_KEYS.ingestAckMode);
   const cpu = read(CONFIG_KEYS.ingestCpu);
   const memory = read(CONFIG_KEYS.ingestMemory);
@@ -354,7 +371,10 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       ingest: {
         schema: ingestSchema,
         allowedCidrs: required(allowedCidrs),
-        certificateArn,
+        domain:
+          ingestDomainName === undefined
+            ? undefined
+            : { name: ingestDomainName, hostedZoneId: ingestHostedZoneId, certificateArn },
         ackMode: required(ackMode),
         cpu: required(cpu),
         memory: required(memory),
@@ -415,6 +435,54 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       tags: required(tags),
     },
   };
+}
+
+/**
+ * The rules between ingest's name, zone and certificate. `raw` holds what the user set
+ * (a key that failed its own check is set, but reads as undefined).
+ */
+function ingestDomainProblems(
+  raw: Record<string, string | undefined>,
+  name: string | undefined,
+  zone: string | undefined,
+): string[] {
+  const isSet = (key: string) => raw[key] !== undefined && raw[key] !== "";
+  const problems: string[] = [];
+  if (!isSet("ingestDomainName")) {
+    if (isSet("certificateArn")) {
+      problems.push(
+        `certificateArn needs ingestDomainName, got ${shown(raw.certificateArn!)} alone: no certificate can cover the load balancer's own name (*.elb.amazonaws.com), so HTTPS is served under a name of yours. ` +
+          "pulumi config set ingestDomainName <the name the certificate covers>, or pulumi config rm certificateArn for HTTP",
+      );
+    }
+    if (isSet("ingestHostedZoneId")) {
+      problems.push(
+        `ingestHostedZoneId needs ingestDomainName (the name to create in that zone), got ${shown(raw.ingestHostedZoneId!)} alone: ` +
+          "pulumi config set ingestDomainName ingest.<the zone's domain>, or pulumi config rm ingestHostedZoneId",
+      );
+    }
+    return problems;
+  }
+  // Judged on what was set, so a misspelt name is told both what to fix and what it lacks.
+  if (!isSet("ingestHostedZoneId") && !isSet("certificateArn")) {
+    problems.push(
+      `ingestDomainName needs a certificate for HTTPS, got ${shown(raw.ingestDomainName!)} without one: ` +
+        "pulumi config set ingestHostedZoneId <its Route 53 public hosted zone> (the stack requests and validates a certificate there), " +
+        "or pulumi config set certificateArn <an ACM certificate that covers it>; or pulumi config rm ingestDomainName for HTTP on the load balancer's own name",
+    );
+  }
+  if (
+    name !== undefined &&
+    zone !== undefined &&
+    !isSet("certificateArn") &&
+    name.length > DNS_NAME_LIMITS.maxCommonNameLength
+  ) {
+    problems.push(
+      `ingestDomainName must be at most ${DNS_NAME_LIMITS.maxCommonNameLength} characters for a certificate the stack requests (ACM's limit on a common name), ` +
+        `got ${name.length} (${name}): use a shorter name, or set certificateArn to a certificate that carries it as an alternative name`,
+    );
+  }
+  return problems;
 }
 
 /** The one error a bad stack config produces. */

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { serviceCommand } from "../runtime/services";
 import { INGEST_DEFAULTS } from "../runtime/producer/defaults";
 import { IngestConfig, ServicesConfig } from "./config";
+import { IngestDomain, IpAddressType } from "./ingest-domain";
 import { Network } from "./network";
 import { PipelineService } from "./pipeline-service";
 import { SchemaRegistry } from "./schema-registry";
@@ -20,6 +21,8 @@ import { taskSecurityGroup } from "./task-security-group";
 /** TLS 1.2 and 1.3 only: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const CONTAINER_PORT = INGEST_DEFAULTS.port;
+/** The load balancer's addresses; the name's alias records follow it (an AAAA only with IPv6). */
+const IP_ADDRESS_TYPE: IpAddressType = "ipv4";
 
 export interface IngestServiceArgs {
   network: Network;
@@ -33,8 +36,12 @@ export interface IngestServiceArgs {
 }
 
 export class IngestService extends pulumi.ComponentResource {
-  /** http(s)://<load balancer DNS name>: where clients POST records. */
+  /** https://<ingest domain name>, or http://<load balancer DNS name> without one: where clients POST records. */
   readonly url: pulumi.Output<string>;
+  /** The load balancer's own name: where a domain's DNS record points when the stack does not manage its zone. */
+  readonly loadBalancerDnsName: pulumi.Output<string>;
+  /** Set when ingest has a domain name (and so HTTPS). */
+  readonly domain?: IngestDomain;
   readonly service: PipelineService;
   readonly loadBalancerSecurityGroup: aws.ec2.SecurityGroup;
   readonly taskSecurityGroup: aws.ec2.SecurityGroup;
@@ -42,7 +49,8 @@ export class IngestService extends pulumi.ComponentResource {
   constructor(name: string, args: IngestServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:ingest:IngestService", name, {}, opts);
     const parent = { parent: this };
-    const https = args.ingest.certificateArn !== undefined;
+    // HTTPS always comes with a name of the user's: no certificate covers the load balancer's.
+    const https = args.ingest.domain !== undefined;
     const listenerPorts = https ? [80, 443] : [80];
 
     this.loadBalancerSecurityGroup = new aws.ec2.SecurityGroup(
@@ -102,10 +110,15 @@ export class IngestService extends pulumi.ComponentResource {
       parent,
     );
 
+    const domain = args.ingest.domain
+      ? new IngestDomain(`${name}-domain`, { domain: args.ingest.domain, tags: args.tags }, parent)
+      : undefined;
+
     const alb = new awsx.lb.ApplicationLoadBalancer(
       name,
       {
         subnetIds: args.network.publicSubnetIds,
+        ipAddressType: IP_ADDRESS_TYPE,
         securityGroups: [this.loadBalancerSecurityGroup.id],
         defaultSecurityGroup: { skip: true },
         dropInvalidHeaderFields: true,
@@ -126,10 +139,10 @@ export class IngestService extends pulumi.ComponentResource {
           },
           tags: args.tags,
         },
-        listeners: https
+        listeners: domain
           ? [
               // A listener without actions forwards to the default target group.
-              { port: 443, protocol: "HTTPS", certificateArn: args.ingest.certificateArn, sslPolicy: TLS_POLICY },
+              { port: 443, protocol: "HTTPS", certificateArn: domain.certificateArn, sslPolicy: TLS_POLICY },
               {
                 port: 80,
                 protocol: "HTTP",
@@ -182,7 +195,14 @@ export class IngestService extends pulumi.ComponentResource {
     args.stream.grantWrite(this.service.taskRole, name);
     args.schemas.grantProduce(this.service.taskRole, name);
 
-    this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.loadBalancer.dnsName}`;
-    this.registerOutputs({ url: this.url });
+    domain?.pointAt({
+      dnsName: alb.loadBalancer.dnsName,
+      zoneId: alb.loadBalancer.zoneId,
+      ipAddressType: IP_ADDRESS_TYPE,
+    });
+    this.domain = domain;
+    this.loadBalancerDnsName = alb.loadBalancer.dnsName;
+    this.url = domain ? pulumi.output(domain.url) : pulumi.interpolate`http://${alb.loadBalancer.dnsName}`;
+    this.registerOutputs({ url: this.url, loadBalancerDnsName: this.loadBalancerDnsName });
   }
 }

@@ -39,7 +39,10 @@ export interface PipelineOutputs {
   streamName: pulumi.Output<string>;
   streamArn: pulumi.Output<string>;
   streamKeyArn: pulumi.Output<string>;
+  /** https://<ingestDomainName> when set, else http://<load balancer DNS name>. */
   ingestUrl: pulumi.Output<string>;
+  /** The load balancer's own name: point ingestDomainName at it when the stack does not manage the zone. */
+  ingestLoadBalancerDnsName: pulumi.Output<string>;
   schemaRegistryArn: pulumi.Output<string>;
   schemaArns: Record<string, pulumi.Output<string>>;
   /** OpenSearch Dashboards, where the hot-spot map is (unset when analytics is off). */
@@ -165,6 +168,7 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     streamArn: p.stream.arn,
     streamKeyArn: p.stream.keyArn,
     ingestUrl: p.ingest.url,
+    ingestLoadBalancerDnsName: p.ingest.loadBalancerDnsName,
     schemaRegistryArn: p.schemas.arn,
     schemaArns: p.schemas.schemaArns(),
     dashboardsUrl: p.search?.dashboardsUrl,

@@ -83,6 +83,8 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
       arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:loadbalancer/app/${name}/${stableId(name).slice(0, 16)}`,
       arnSuffix: `app/${name}/${stableId(name).slice(0, 16)}`,
       dnsName: `${name}-${stableId(name).slice(0, 8)}.${region}.elb.amazonaws.com`,
+      // The load balancers' canonical hosted zone of the region, which alias records name.
+      zoneId: `Z${stableId("elb", region).slice(0, 13).toUpperCase()}`,
     },
     defaultTargetGroup: {
       arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:targetgroup/${name}/${stableId(name).slice(0, 16)}`,
@@ -164,6 +166,25 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
       versionId: 1,
     };
   },
+  "aws:acm/certificate:Certificate": (name, inputs, region) => {
+    // DNS validation: one CNAME per name, under the name and in ACM's validation domain.
+    const token = stableId("acm", name, String(inputs.domainName));
+    return {
+      arn: `arn:aws:acm:${region}:${MOCK_ACCOUNT}:certificate/${uuidFrom(token)}`,
+      domainValidationOptions: [
+        {
+          domainName: inputs.domainName,
+          resourceRecordName: `_${token.slice(0, 32)}.${inputs.domainName}.`,
+          resourceRecordType: "CNAME",
+          resourceRecordValue: `_${token.slice(32, 64)}.acm-validations.aws.`,
+        },
+      ],
+    };
+  },
+  "aws:route53/record:Record": (_name, inputs) => ({
+    // Route 53 names are fully qualified; the provider reports them without the final dot.
+    fqdn: String(inputs.name).replace(/\.$/, ""),
+  }),
   "aws:opensearch/domain:Domain": (name, inputs, region) => {
     // Domain names: 3..28 lowercase characters.
     const domainName = String(inputs.domainName ?? `${name}-${stableId(name).slice(0, 7)}`).slice(0, 28);

@@ -6,6 +6,10 @@ import { runPipeline, TEST_CLIENT_CIDR } from "../harness/pulumi";
 const validate = (raw: Record<string, string>) => validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...raw });
 
 const ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+const ZONE = "Z0123456789ABCDEFGHIJ";
+/** 64 characters: the longest common name a certificate can have. */
+const NAME_64 = `${"a".repeat(60)}.com`;
 
 describe("stack config", () => {
   describe("defaults", () => {
@@ -28,7 +32,7 @@ describe("stack config", () => {
       expect(result.ok && result.config.ingest).to.deep.equal({
         schema: undefined,
         allowedCidrs: ["0.0.0.0/0"],
-        certificateArn: undefined,
+        domain: undefined,
         ackMode: "durable",
         cpu: 512,
         memory: 1024,
@@ -81,10 +85,11 @@ describe("stack config", () => {
       });
     }
 
-    it("accepts ingest settings: CIDR lists, a certificate, sizes Fargate offers", () => {
+    it("accepts ingest settings: CIDR lists, a domain with its certificate, sizes Fargate offers", () => {
       const result = validate({
         ingestAllowedCidrs: '["203.0.113.0/24","10.0.0.0/8"]',
-        certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012",
+        ingestDomainName: "ingest.example.com",
+        certificateArn: CERT,
         ingestCpu: "256",
         ingestMemory: "2048",
         ingestMinTasks: "3",
@@ -94,6 +99,11 @@ describe("stack config", () => {
       if (!result.ok) throw new Error(result.problems.join("\n"));
       expect(result.config.ingest).to.include({ cpu: 256, memory: 2048, minTasks: 3, maxTasks: 3 });
       expect(result.config.ingest.allowedCidrs).to.deep.equal(["203.0.113.0/24", "10.0.0.0/8"]);
+      expect(result.config.ingest.domain).to.deep.equal({
+        name: "ingest.example.com",
+        hostedZoneId: undefined,
+        certificateArn: CERT,
+      });
       expect(result.config.network.natGateways).to.equal(2);
     });
 
@@ -139,8 +149,82 @@ describe("stack config", () => {
       ],
       [{ ingestAllowedCidrs: "[]" }, "ingestAllowedCidrs must be a list of 1..60"],
       [
-        { certificateArn: "arn:aws:iam::123456789012:server-certificate/x" },
+        { certificateArn: "arn:aws:iam::123456789012:server-certificate/x", ingestDomainName: "ingest.example.com" },
         "certificateArn must be an ACM certificate ARN",
+      ],
+      [
+        { certificateArn: CERT },
+        `certificateArn needs ingestDomainName, got ${CERT} alone: no certificate can cover the load balancer's own name (*.elb.amazonaws.com), so HTTPS is served under a name of yours. pulumi config set ingestDomainName <the name the certificate covers>, or pulumi config rm certificateArn for HTTP`,
+      ],
+      [
+        { ingestHostedZoneId: ZONE },
+        `ingestHostedZoneId needs ingestDomainName (the name to create in that zone), got ${ZONE} alone: pulumi config set ingestDomainName ingest.<the zone's domain>, or pulumi config rm ingestHostedZoneId`,
+      ],
+      [
+        { ingestDomainName: "ingest.example.com" },
+        "ingestDomainName needs a certificate for HTTPS, got ingest.example.com without one: pulumi config set ingestHostedZoneId <its Route 53 public hosted zone> (the stack requests and validates a certificate there), or pulumi config set certificateArn <an ACM certificate that covers it>; or pulumi config rm ingestDomainName for HTTP on the load balancer's own name",
+      ],
+      [
+        { ingestDomainName: `x${NAME_64}`, ingestHostedZoneId: ZONE },
+        `ingestDomainName must be at most 64 characters for a certificate the stack requests (ACM's limit on a common name), got 65 (x${NAME_64}): use a shorter name, or set certificateArn to a certificate that carries it as an alternative name`,
+      ],
+      [
+        { ingestDomainName: "Ingest.Example.com", certificateArn: CERT },
+        "ingestDomainName must be a DNS name in lowercase, e.g. ingest.example.com, got Ingest.Example.com",
+      ],
+      [
+        { ingestDomainName: "ingest.example.com.", certificateArn: CERT },
+        "ingestDomainName must be a DNS name without the trailing dot (ACM refuses it), e.g. ingest.example.com, got ingest.example.com.",
+      ],
+      [
+        { ingestDomainName: "*.example.com", certificateArn: CERT },
+        "ingestDomainName must be one host name, not a wildcard, e.g. ingest.example.com, got",
+      ],
+      [
+        { ingestDomainName: "localhost", certificateArn: CERT },
+        "ingestDomainName must be a DNS name such as ingest.example.com: two or more labels of a-z, 0-9 and hyphens (not at either end), 1..63 characters each, at most 253 in all, got localhost",
+      ],
+      [
+        { ingestDomainName: "-ingest.example.com", certificateArn: CERT },
+        "ingestDomainName must be a DNS name such as",
+      ],
+      [
+        { ingestDomainName: "ingest-.example.com", certificateArn: CERT },
+        "ingestDomainName must be a DNS name such as",
+      ],
+      [
+        { ingestDomainName: "ingest..example.com", certificateArn: CERT },
+        "ingestDomainName must be a DNS name such as",
+      ],
+      [
+        { ingestDomainName: "in_gest.example.com", certificateArn: CERT },
+        "ingestDomainName must be a DNS name such as",
+      ],
+      [{ ingestDomainName: "203.0.113.7", certificateArn: CERT }, "ingestDomainName must be a DNS name such as"],
+      [
+        { ingestDomainName: `${"a".repeat(64)}.example.com`, certificateArn: CERT },
+        "ingestDomainName must be a DNS name such as",
+      ],
+      [
+        { ingestDomainName: Array.from({ length: 4 }, () => "a".repeat(63)).join(".") + ".com", certificateArn: CERT },
+        "at most 253 in all",
+      ],
+      [
+        { ingestDomainName: "ingest-1a2b3c4d.us-east-1.elb.amazonaws.com", certificateArn: CERT },
+        "ingestDomainName must be a name in a domain of your own (ACM issues no certificate for names under amazonaws.com), e.g. ingest.example.com, got ingest-1a2b3c4d.us-east-1.elb.amazonaws.com",
+      ],
+      [{ ingestDomainName: "d111111abcdef8.cloudfront.net", certificateArn: CERT }, "names under cloudfront.net"],
+      [
+        { ingestDomainName: "ingest.example.com", ingestHostedZoneId: "/hostedzone/Z0123456789ABCDEFGHIJ" },
+        "ingestHostedZoneId must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (without /hostedzone/; find it with aws route53 list-hosted-zones-by-name), got /hostedzone/Z0123456789ABCDEFGHIJ",
+      ],
+      [
+        { ingestDomainName: "ingest.example.com", ingestHostedZoneId: "z0123456789abcdefghij" },
+        "ingestHostedZoneId must be a Route 53 hosted zone id",
+      ],
+      [
+        { ingestDomainName: "ingest.example.com", ingestHostedZoneId: `Z${"A".repeat(32)}` },
+        "ingestHostedZoneId must be a Route 53 hosted zone id",
       ],
       [{ ingestAckMode: "fast" }, "ingestAckMode must be one of durable, buffered, got fast"],
       [{ ingestCpu: "300" }, "ingestCpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384, got 300"],
@@ -220,6 +304,66 @@ describe("stack config", () => {
         expect(result.problems[0]).to.contain(message);
       });
     }
+  });
+
+  describe("ingest domain", () => {
+    const domainOf = (raw: Record<string, string>) => {
+      const result = validate(raw);
+      return result.ok ? result.config.ingest.domain : result.problems;
+    };
+    const table: [Record<string, string>, object][] = [
+      [
+        { ingestDomainName: "ingest.example.com", ingestHostedZoneId: ZONE },
+        { name: "ingest.example.com", hostedZoneId: ZONE, certificateArn: undefined },
+      ],
+      [
+        { ingestDomainName: "ingest.example.com", certificateArn: CERT },
+        { name: "ingest.example.com", hostedZoneId: undefined, certificateArn: CERT },
+      ],
+      [
+        { ingestDomainName: "ingest.example.com", ingestHostedZoneId: ZONE, certificateArn: CERT },
+        { name: "ingest.example.com", hostedZoneId: ZONE, certificateArn: CERT },
+      ],
+      [
+        { ingestDomainName: NAME_64, ingestHostedZoneId: ZONE },
+        { name: NAME_64, hostedZoneId: ZONE, certificateArn: undefined },
+      ],
+      // Longer than a common name: fine in a certificate of the user's as an alternative name.
+      [
+        { ingestDomainName: `x${NAME_64}`, certificateArn: CERT },
+        { name: `x${NAME_64}`, hostedZoneId: undefined, certificateArn: CERT },
+      ],
+      [
+        { ingestDomainName: "xn--bcher-kva.example", ingestHostedZoneId: "Z1" },
+        { name: "xn--bcher-kva.example", hostedZoneId: "Z1", certificateArn: undefined },
+      ],
+    ];
+    for (const [raw, expected] of table) {
+      it(`accepts ${JSON.stringify(raw).slice(0, 90)}`, () => {
+        expect(domainOf(raw)).to.deep.equal(expected);
+      });
+    }
+
+    it("is unset by default and with the empty strings Pulumi.yaml declares", () => {
+      expect(domainOf({})).to.equal(undefined);
+      expect(domainOf({ ingestDomainName: "", ingestHostedZoneId: "", certificateArn: "" })).to.equal(undefined);
+    });
+
+    it("tells a misspelt name without a certificate both what to fix and what it lacks", () => {
+      const problems = domainOf({ ingestDomainName: "Ingest.Example.com" }) as string[];
+      expect(problems.map((p) => p.split(",")[0])).to.deep.equal([
+        "ingestDomainName must be a DNS name in lowercase",
+        "ingestDomainName needs a certificate for HTTPS",
+      ]);
+    });
+
+    it("lists every problem of a certificate and a zone without a name at once", () => {
+      const problems = domainOf({ certificateArn: CERT, ingestHostedZoneId: ZONE }) as string[];
+      expect(problems.map((p) => p.split(",")[0])).to.deep.equal([
+        "certificateArn needs ingestDomainName",
+        "ingestHostedZoneId needs ingestDomainName (the name to create in that zone)",
+      ]);
+    });
   });
 
   describe("shard scaler", () => {

@@ -1,9 +1,15 @@
 import { expect } from "chai";
 import { serviceCommand } from "../../runtime/services";
+import { aliasRecordTypes } from "../../infra/ingest-domain";
 import { MOCK_ACCOUNT } from "../../infra/plan/mocks";
 import { Recorded, runPipeline, statementsOf } from "../harness/pulumi";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+const DOMAIN = "ingest.example.com";
+const ZONE = "Z0123456789ABCDEFGHIJ";
+const CERTIFICATE = "aws:acm/certificate:Certificate";
+const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
+const RECORD = "aws:route53/record:Record";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
@@ -145,6 +151,17 @@ describe("IngestService", () => {
       expect(run.outputs.ingestUrl).to.match(/^http:\/\/ingest-[0-9a-f]{8}\.us-east-1\.elb\.amazonaws\.com$/);
     });
 
+    it("without a domain: plain HTTP at the load balancer's name, no certificate and no DNS records", () => {
+      const alb = run.recorded.one("awsx:lb:ApplicationLoadBalancer");
+      const { dnsName } = alb.state.loadBalancer as { dnsName: string };
+      expect(run.outputs.ingestUrl).to.equal(`http://${dnsName}`);
+      expect(run.outputs.ingestLoadBalancerDnsName).to.equal(dnsName);
+      expect(alb.inputs.ipAddressType).to.equal("ipv4");
+      for (const type of [CERTIFICATE, VALIDATION, RECORD, "kinesis-pipeline:ingest:IngestDomain"]) {
+        expect(run.recorded.all(type), type).to.deep.equal([]);
+      }
+    });
+
     it("runs tasks in the private subnets without public IPs, behind the load balancer", () => {
       const service = run.recorded.one("aws:ecs/service:Service", "ingest");
       const vpc = run.recorded.one("awsx:ec2:Vpc");
@@ -216,8 +233,9 @@ describe("IngestService", () => {
     });
   });
 
-  it("with a certificate: HTTPS on 443 with TLS 1.2+, port 80 redirecting, both open to the CIDRs", async () => {
+  it("with a domain and a certificate: HTTPS on 443 with TLS 1.2+, port 80 redirecting, both open to the CIDRs", async () => {
     const { recorded, outputs } = await runPipeline({
+      ingestDomainName: DOMAIN,
       certificateArn: CERT,
       ingestAllowedCidrs: '["203.0.113.0/24","198.51.100.0/24"]',
     });
@@ -240,7 +258,8 @@ describe("IngestService", () => {
       "198.51.100.0/24:80",
       "198.51.100.0/24:443",
     ]);
-    expect(outputs.ingestUrl).to.match(/^https:\/\//);
+    // The name the certificate covers, never the load balancer's *.elb.amazonaws.com.
+    expect(outputs.ingestUrl).to.equal(`https://${DOMAIN}`);
   });
 
   it("takes sizes, counts, cooldowns, ack mode, log retention and NAT gateways from config", async () => {
@@ -289,5 +308,132 @@ describe("IngestService with a schema to enforce", () => {
     const on = await runPipeline({ ingestSchema: "taxi-trip", schemaAutoRegistration: "on", analytics: "off" });
     const { container: c2 } = containerOf(on.recorded);
     expect(c2.environment).to.deep.include({ name: "SCHEMA_AUTO_REGISTER", value: "on" });
+  });
+});
+
+describe("IngestService with a domain name", () => {
+  describe("and its Route 53 hosted zone, without a certificate", () => {
+    let run: Awaited<ReturnType<typeof runPipeline>>;
+    before(async () => {
+      run = await runPipeline({ ingestDomainName: DOMAIN, ingestHostedZoneId: ZONE });
+    });
+
+    it("requests a DNS-validated certificate for exactly that name", () => {
+      const certificate = run.recorded.one(CERTIFICATE);
+      expect(certificate.inputs).to.include({ domainName: DOMAIN, validationMethod: "DNS" });
+      expect(certificate.inputs.subjectAlternativeNames).to.equal(undefined);
+      expect(certificate.parentType).to.equal("kinesis-pipeline:ingest:IngestDomain");
+    });
+
+    it("writes ACM's validation record into the zone and waits for the certificate on it", () => {
+      const certificate = run.recorded.one(CERTIFICATE);
+      const [option] = certificate.state.domainValidationOptions as {
+        resourceRecordName: string;
+        resourceRecordType: string;
+        resourceRecordValue: string;
+      }[];
+      const record = run.recorded.one(RECORD, "ingest-domain-validation");
+      expect(record.inputs).to.deep.include({
+        zoneId: ZONE,
+        name: option.resourceRecordName,
+        type: "CNAME",
+        records: [option.resourceRecordValue],
+        ttl: 60,
+        allowOverwrite: true,
+      });
+      const validation = run.recorded.one(VALIDATION);
+      expect(validation.inputs).to.deep.equal({
+        certificateArn: certificate.state.arn,
+        validationRecordFqdns: [record.state.fqdn],
+      });
+    });
+
+    it("serves HTTPS with the certificate once it is validated (the listener waits for the validation)", () => {
+      const alb = run.recorded.one("awsx:lb:ApplicationLoadBalancer");
+      const validation = run.recorded.one(VALIDATION);
+      const [https] = alb.inputs.listeners as { port: number; certificateArn: string }[];
+      expect(https).to.include({
+        port: 443,
+        protocol: "HTTPS",
+        certificateArn: run.recorded.one(CERTIFICATE).state.arn,
+      });
+      expect(alb.dependsOn, "the HTTPS listener must wait for ACM to issue the certificate").to.include(validation.urn);
+    });
+
+    it("points the name at the load balancer with one alias A record (the load balancer has no IPv6)", () => {
+      const alb = run.recorded.one("awsx:lb:ApplicationLoadBalancer");
+      const { dnsName, zoneId } = alb.state.loadBalancer as { dnsName: string; zoneId: string };
+      const aliases = run.recorded.all(RECORD).filter((r) => r.inputs.aliases !== undefined);
+      expect(aliases.map((r) => ({ name: r.name, inputs: r.inputs }))).to.deep.equal([
+        {
+          name: "ingest-domain-a",
+          inputs: {
+            zoneId: ZONE,
+            name: DOMAIN,
+            type: "A",
+            allowOverwrite: false,
+            aliases: [{ name: dnsName, zoneId, evaluateTargetHealth: false }],
+          },
+        },
+      ]);
+      expect(zoneId, "the load balancer's own zone, not the user's").to.not.equal(ZONE);
+    });
+
+    it("gives the URL under the name, the load balancer's name beside it, and the replay posts to the name", () => {
+      expect(run.outputs.ingestUrl).to.equal(`https://${DOMAIN}`);
+      const alb = run.recorded.one("awsx:lb:ApplicationLoadBalancer");
+      expect(run.outputs.ingestLoadBalancerDnsName).to.equal((alb.state.loadBalancer as { dnsName: string }).dnsName);
+      const td = run.recorded.one("aws:ecs/taskDefinition:TaskDefinition", "replay");
+      const [container] = JSON.parse(td.inputs.containerDefinitions as string);
+      const command = container.command as string[];
+      expect(command[command.indexOf("--target") + 1]).to.equal(`https://${DOMAIN}`);
+    });
+  });
+
+  it("with the zone and a certificate: the alias record, the given certificate, none requested", async () => {
+    const { recorded, outputs } = await runPipeline({
+      ingestDomainName: DOMAIN,
+      ingestHostedZoneId: ZONE,
+      certificateArn: CERT,
+    });
+    expect(recorded.all(CERTIFICATE)).to.deep.equal([]);
+    expect(recorded.all(VALIDATION)).to.deep.equal([]);
+    expect(recorded.all(RECORD).map((r) => `${r.name} ${r.inputs.type} ${r.inputs.name}`)).to.deep.equal([
+      `ingest-domain-a A ${DOMAIN}`,
+    ]);
+    const [https] = recorded.one("awsx:lb:ApplicationLoadBalancer").inputs.listeners as object[];
+    expect(https).to.include({ port: 443, certificateArn: CERT });
+    expect(outputs.ingestUrl).to.equal(`https://${DOMAIN}`);
+  });
+
+  it("with a certificate but no zone: no DNS records; the user points the name at ingestLoadBalancerDnsName", async () => {
+    const { recorded, outputs } = await runPipeline({ ingestDomainName: DOMAIN, certificateArn: CERT });
+    expect(recorded.all(RECORD)).to.deep.equal([]);
+    expect(recorded.all(CERTIFICATE)).to.deep.equal([]);
+    expect(outputs.ingestUrl).to.equal(`https://${DOMAIN}`);
+    expect(outputs.ingestLoadBalancerDnsName).to.match(/^ingest-[0-9a-f]{8}\.us-east-1\.elb\.amazonaws\.com$/);
+  });
+
+  it("refuses a certificate without a domain name before creating anything", async () => {
+    let error: Error | undefined;
+    try {
+      await runPipeline({ certificateArn: CERT });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error, "a certificate alone would give an https URL no certificate covers").to.be.instanceOf(Error);
+    expect(error!.message).to.contain("certificateArn needs ingestDomainName");
+  });
+
+  describe("alias records follow the load balancer's addresses", () => {
+    const table: [Parameters<typeof aliasRecordTypes>[0], string[]][] = [
+      ["ipv4", ["A"]],
+      ["dualstack", ["A", "AAAA"]],
+    ];
+    for (const [ipAddressType, types] of table) {
+      it(`${ipAddressType}: ${types.join(" and ")}`, () => {
+        expect(aliasRecordTypes(ipAddressType)).to.deep.equal(types);
+      });
+    }
   });
 });

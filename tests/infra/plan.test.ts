@@ -43,6 +43,7 @@ describe("offline plan (npm run plan)", function () {
       "streamArn",
       "streamKeyArn",
       "ingestUrl",
+      "ingestLoadBalancerDnsName",
       "schemaRegistryArn",
       "schemaArns",
       "dashboardsUrl",
