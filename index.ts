@@ -11,6 +11,7 @@ export const ingestUrl = outputs.ingestUrl;
 export const schemaRegistryArn = outputs.schemaRegistryArn;
 export const schemaArns = outputs.schemaArns;
 export const dashboardsUrl = outputs.dashboardsUrl;
+export const searchMasterUserSecretArn = outputs.searchMasterUserSecretArn;
 export const flinkApplicationName = outputs.flinkApplicationName;
 export const replayCommand = outputs.replayCommand;
 export const scalingTopicArn = outputs.scalingTopicArn;

@@ -46,6 +46,7 @@ describe("offline plan (npm run plan)", function () {
       "schemaRegistryArn",
       "schemaArns",
       "dashboardsUrl",
+      "searchMasterUserSecretArn",
       "flinkApplicationName",
       "replayCommand",
       "scalingTopicArn",
