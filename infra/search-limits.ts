@@ -18,20 +18,19 @@ export const ENGINE_VERSION = /^(OpenSearch_\d+\.\d+|Elasticsearch_7\.10)$/;
 /**
  * The smallest instance the service offers, for dev stacks (AWS does not recommend T3
  * for production: https://docs.aws.amazon.com/opensearch-service/latest/developerguide/supported-instance-types.html).
- * T3 supports encryption at rest and fine-grained access control; its restrictions are
- * UltraWarm, cold storage and Auto-Tune (ultrawarm.html, cold-storage.html), none of which
- * the domain uses. AWS's own getting-started domain is a T3 with fine-grained access
- * control and a master user (gsgcreate-domain.html).
+ * T3 is not among the types that lack encryption at rest or fine-grained access control
+ * (below); its restrictions are UltraWarm and cold storage (ultrawarm.html,
+ * cold-storage.html) and Auto-Tune, none of which the domain uses.
  */
 export const DEFAULT_INSTANCE_TYPE = "t3.small.search";
 export const INSTANCE_TYPE = /^[a-z][a-z0-9]*\.[a-z0-9]+\.search$/;
 
 /**
- * Instance families that cannot run fine-grained access control, per the supported
- * instance types page (supported-instance-types.html, "Restrictions"): "The T2 instance
- * types do not support encryption of data at rest, fine-grained access control, ...";
- * M3 and R3 likewise ("do not support encryption of data at rest or fine-grained access
- * control"). Fine-grained access control also requires encryption at rest (fgac.html).
+ * Instance families that cannot run fine-grained access control, from the supported
+ * instance types page (supported-instance-types.html, "Restrictions"): M3 and R3 "do not
+ * support encryption of data at rest or fine-grained access control"; T2 types "do not
+ * support encryption of data at rest", which fine-grained access control requires
+ * (fgac.html, "Enabling fine-grained access control").
  */
 export const NO_FINE_GRAINED_ACCESS_FAMILIES = ["t2", "m3", "r3"] as const;
 
