@@ -12,6 +12,7 @@ export const ingestLoadBalancerDnsName = outputs.ingestLoadBalancerDnsName;
 export const schemaRegistryArn = outputs.schemaRegistryArn;
 export const schemaArns = outputs.schemaArns;
 export const dashboardsUrl = outputs.dashboardsUrl;
+export const searchMasterUserSecretArn = outputs.searchMasterUserSecretArn;
 export const flinkApplicationName = outputs.flinkApplicationName;
 export const replayCommand = outputs.replayCommand;
 export const scalingTopicArn = outputs.scalingTopicArn;

@@ -12,6 +12,8 @@ import {
   integerIn,
   kmsKeyArn,
   matching,
+  no,
+  ok,
   oneOf,
   Parsed,
   tags,
@@ -22,7 +24,10 @@ import {
   DEFAULT_INSTANCE_TYPE,
   ENGINE_VERSION,
   INSTANCE_TYPE,
+  NO_FINE_GRAINED_ACCESS_FAMILIES,
+  runsFineGrainedAccessControl,
   SEARCH_LIMITS,
+  WIDEST_CLIENT_CIDR_PREFIX,
 } from "./search-limits";
 import { FLINK_LIMITS } from "./flink-limits";
 import { dnsName, hostedZoneId } from "./dns-name";
@@ -367,9 +372,8 @@ export const CONFIG_KEYS = {
     type: "string",
     default: "",
     optional: true,
-    description:
-      "Required with analytics on: the IPv4 CIDR whose browsers may open OpenSearch Dashboards (the reference's ClientIpAddressRange), e.g. 203.0.113.7/32. Find yours with curl https://checkip.amazonaws.com.",
-    parse: clientCidr,
+    description: `Required with analytics on: the IPv4 CIDR whose browsers may open the OpenSearch Dashboards login (the reference's ClientIpAddressRange), /${WIDEST_CLIENT_CIDR_PREFIX} to /32, e.g. 203.0.113.7/32. Find yours with curl https://checkip.amazonaws.com.`,
+    parse: clientCidr(WIDEST_CLIENT_CIDR_PREFIX),
   } satisfies ConfigKey<string>,
   searchEngineVersion: {
     name: "searchEngineVersion",
@@ -382,8 +386,14 @@ export const CONFIG_KEYS = {
     name: "searchInstanceType",
     type: "string",
     default: DEFAULT_INSTANCE_TYPE,
-    description: `Instance type of the OpenSearch data nodes (default ${DEFAULT_INSTANCE_TYPE}, for dev; e.g. m7g.large.search or r7g.large.search for production).`,
-    parse: matching(INSTANCE_TYPE, "an OpenSearch instance type such as t3.small.search or r7g.large.search"),
+    description: `Instance type of the OpenSearch data nodes (default ${DEFAULT_INSTANCE_TYPE}, for dev; e.g. m7g.large.search or r7g.large.search for production). The ${NO_FINE_GRAINED_ACCESS_FAMILIES.join(", ")} families cannot run fine-grained access control and are refused.`,
+    parse: (raw) =>
+      INSTANCE_TYPE.test(raw) && runsFineGrainedAccessControl(raw)
+        ? ok(raw)
+        : no(
+            "an OpenSearch instance type that runs fine-grained access control " +
+              `(not ${NO_FINE_GRAINED_ACCESS_FAMILIES.join(", ")}), such as t3.small.search or r7g.large.search`,
+          ),
   } satisfies ConfigKey<string>,
   searchInstanceCount: {
     name: "searchInstanceCount",

@@ -73,13 +73,16 @@ function isIpv4Cidr(text: string): boolean {
 }
 
 /**
- * One IPv4 CIDR block, narrower than the whole internet: it opens a door that takes
- * unsigned requests, so 0.0.0.0/0 would open it to everyone.
+ * One IPv4 CIDR block of /`widestPrefix` or narrower: it admits browsers to a login page, and
+ * a block wider than one organisation's network (0.0.0.0/1 is half the internet) would
+ * admit anyone.
  */
-export function clientCidr(raw: string): Parsed<string> {
+export function clientCidr(widestPrefix: number) {
   const allowed =
-    "one IPv4 CIDR block narrower than 0.0.0.0/0, e.g. 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com)";
-  return isIpv4Cidr(raw) && !raw.endsWith("/0") ? ok(raw) : no(allowed);
+    `one IPv4 CIDR block from /${widestPrefix} to /32 (wider blocks span many networks), ` +
+    "e.g. 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com)";
+  return (raw: string): Parsed<string> =>
+    isIpv4Cidr(raw) && Number(raw.split("/")[1]) >= widestPrefix ? ok(raw) : no(allowed);
 }
 
 /** Text that matches a pattern, e.g. an engine version. */

@@ -47,6 +47,8 @@ export interface PipelineOutputs {
   schemaArns: Record<string, pulumi.Output<string>>;
   /** OpenSearch Dashboards, where the hot-spot map is (unset when analytics is off). */
   dashboardsUrl?: pulumi.Output<string>;
+  /** The secret holding the Dashboards login, the domain's master user (unset when analytics is off). */
+  searchMasterUserSecretArn?: pulumi.Output<string>;
   /** The Managed Flink application of the hot-spot job. */
   flinkApplicationName?: pulumi.Output<string>;
   /** The command that starts the taxi replay on Fargate. */
@@ -172,6 +174,7 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     schemaRegistryArn: p.schemas.arn,
     schemaArns: p.schemas.schemaArns(),
     dashboardsUrl: p.search?.dashboardsUrl,
+    searchMasterUserSecretArn: p.search?.masterUserSecret.arn,
     flinkApplicationName: p.flink?.application.name,
     replayCommand: p.replay?.runCommand,
     scalingTopicArn: p.scaler?.topic.arn,

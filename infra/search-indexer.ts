@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { runtimeFunction } from "./runtime-function";
 import { streamTrigger } from "./stream-trigger";
 import { SearchDomain } from "./search-domain";
+import { RESULTS_WRITER_ROLE } from "../runtime/search/search-roles";
 import { StreamStorage } from "./stream";
 
 /** _bulk is a POST: all the indexer sends. */
@@ -44,7 +45,8 @@ export class SearchIndexer extends pulumi.ComponentResource {
       },
       this,
     ));
-    args.search.grantHttp(name, this.role, SEARCH_INDEX_ACTIONS);
+    // Mapped to the results writer: _bulk into the results indices, nothing else.
+    args.search.grantHttp(name, this.role, { actions: SEARCH_INDEX_ACTIONS, searchRole: RESULTS_WRITER_ROLE });
     ({ failures: this.failures } = streamTrigger(
       name,
       {

@@ -185,6 +185,12 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
     // Route 53 names are fully qualified; the provider reports them without the final dot.
     fqdn: String(inputs.name).replace(/\.$/, ""),
   }),
+  "aws:secretsmanager/secret:Secret": (name, inputs, region) => {
+    // Secrets Manager appends six random characters to the name; the id is the ARN.
+    const secretName = physicalName(name, inputs);
+    const arn = `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT}:secret:${secretName}-${stableId("secret", name).slice(0, 6)}`;
+    return { id: arn, arn, name: secretName };
+  },
   "aws:opensearch/domain:Domain": (name, inputs, region) => {
     // Domain names: 3..28 lowercase characters.
     const domainName = String(inputs.domainName ?? `${name}-${stableId(name).slice(0, 7)}`).slice(0, 28);
@@ -206,6 +212,11 @@ const CALL_RULES: Record<string, (inputs: Record<string, any>, region: string) =
     userId: "PLAN",
   }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+  // A fixed password of the length asked for, with every character class: plans stay stable.
+  "aws:secretsmanager/getRandomPassword:getRandomPassword": (inputs) => {
+    const length = Number(inputs.passwordLength ?? 32);
+    return { ...inputs, id: "plan", randomPassword: "Plan-Mock-Passw0rd".padEnd(length, "x").slice(0, length) };
+  },
   "aws:index/getAvailabilityZones:getAvailabilityZones": (_i, region) => ({
     names: [`${region}a`, `${region}b`, `${region}c`],
     zoneIds: ["use1-az1", "use1-az2", "use1-az3"],

@@ -1,11 +1,12 @@
 /**
- * The SearchHttp port over HTTPS, signed with SigV4 for the `es` service: the domain's
- * access policy admits the setup function's role, and an unsigned request from it would be
- * anonymous. The signing and the connection handling are opensearch-js's.
+ * The SearchHttp port signed with SigV4 for the `es` service, as the pipeline's IAM roles
+ * call the domain: the access policy admits each role by its ARN, and fine-grained access
+ * control maps the role's ARN (a backend role) to the OpenSearch role it may act as. An
+ * unsigned request from a Lambda would be anonymous: the access policy refuses it.
  */
-import { Client, errors } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
-import { SearchHttp, SearchResponse } from "./setup";
+import { clientSearchHttp, nodeUrl } from "./search-http";
+import { SearchHttp } from "./setup";
 
 export interface Credentials {
   accessKeyId: string;
@@ -27,32 +28,10 @@ export function signedSearchHttp(
   region: string,
   credentials: () => Promise<Credentials>,
 ): SearchHttp {
-  const client = new Client({
-    node: endpoint.startsWith("http") ? endpoint : `https://${endpoint}`,
+  return clientSearchHttp({
+    node: nodeUrl(endpoint),
     ...AwsSigv4Signer({ region, service: "es", getCredentials: credentials }),
   });
-  return {
-    async request(method, path, body, headers = {}): Promise<SearchResponse> {
-      const [pathname, query] = path.split("?", 2);
-      try {
-        const response = await client.transport.request(
-          {
-            method,
-            path: pathname,
-            querystring: query ? Object.fromEntries(new URLSearchParams(query)) : undefined,
-            // A string is sent as it is (a _bulk body is NDJSON), anything else as JSON.
-            body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-          },
-          { headers: { "content-type": "application/json", ...headers } },
-        );
-        return { status: response.statusCode ?? 0, body: response.body };
-      } catch (e) {
-        // An HTTP error answer is a result for setUpSearch to judge (and retry on 503).
-        if (e instanceof errors.ResponseError) return { status: e.meta.statusCode ?? 0, body: e.meta.body };
-        throw e;
-      }
-    },
-  };
 }
 
 /**

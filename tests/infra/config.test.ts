@@ -246,7 +246,7 @@ describe("stack config", () => {
         "ingestSchema must be unset while analytics is on (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got taxi-trip",
       ],
       [{ analytics: "yes" }, "analytics must be one of on, off, got yes"],
-      [{ searchClientCidr: "0.0.0.0/0" }, "searchClientCidr must be one IPv4 CIDR block narrower than 0.0.0.0/0"],
+      [{ searchClientCidr: "0.0.0.0/1" }, "searchClientCidr must be one IPv4 CIDR block from /16 to /32"],
       [{ searchClientCidr: "203.0.113.7" }, "(your address: curl https://checkip.amazonaws.com), got 203.0.113.7"],
       [{ searchClientCidr: '["203.0.113.7/32"]' }, "searchClientCidr must be one IPv4 CIDR block"],
       [{ searchEngineVersion: "OpenSearch_3" }, "searchEngineVersion must be OpenSearch_<major>.<minor>"],

@@ -47,6 +47,7 @@ describe("offline plan (npm run plan)", function () {
       "schemaRegistryArn",
       "schemaArns",
       "dashboardsUrl",
+      "searchMasterUserSecretArn",
       "flinkApplicationName",
       "replayCommand",
       "scalingTopicArn",

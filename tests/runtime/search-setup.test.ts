@@ -1,25 +1,32 @@
 import { expect } from "chai";
 import { hotspotStatements, RESULT_INDEX_FIELD } from "../../runtime/hotspots/flink-sql";
 import { jobConfig } from "../../runtime/hotspots/job-config";
+import { AUDIT_CONFIG } from "../../runtime/search/audit-config";
 import { DASHBOARD_ID, dashboardsObjects } from "../../runtime/search/dashboards-objects";
+import { indexResults } from "../../runtime/search/indexer";
 import { AIRPORT_INDEX, HOTSPOT_INDEX, indexTemplates } from "../../runtime/search/indices";
-import { SearchHttp, SearchResponse, setUpSearch } from "../../runtime/search/setup";
+import { masterSearchHttp } from "../../runtime/search/search-http";
+import { RESULTS_WRITER_ROLE, SEARCH_ROLES, SETUP_ROLE } from "../../runtime/search/search-roles";
+import { SearchHttp, SearchResponse, SetupInput, setUpSearch } from "../../runtime/search/setup";
 import { credentialsFromEnv, signedSearchHttp } from "../../runtime/search/signed-search-http";
-import { sigV4Authorization, startOpenSearchStandIn } from "../harness/opensearch-stand-in";
+import { basicAuthorization, sigV4Authorization, startOpenSearchStandIn } from "../harness/opensearch-stand-in";
 
-type Call = { method: string; path: string; body: unknown; headers: Record<string, string> };
+type Call = { as: "master" | "own"; method: string; path: string; body: unknown; headers: Record<string, string> };
 
-/** A domain that answers from a script, call by call, and records what it was asked. */
-function fakeDomain(answer: (call: Call, n: number) => SearchResponse): SearchHttp & { calls: Call[] } {
+/**
+ * A domain that answers from a script, call by call, and records what it was asked and
+ * through which client: the master user's or the function's own role.
+ */
+function fakeDomain(answer: (call: Call, n: number) => SearchResponse) {
   const calls: Call[] = [];
-  return {
-    calls,
+  const client = (as: Call["as"]): SearchHttp => ({
     async request(method, path, body, headers = {}) {
-      const call = { method, path, body, headers };
+      const call = { as, method, path, body, headers };
       calls.push(call);
       return answer(call, calls.length);
     },
-  };
+  });
+  return { clients: { master: client("master"), own: client("own") }, calls };
 }
 
 const bulkOk = (call: Call): SearchResponse => ({
@@ -29,6 +36,15 @@ const bulkOk = (call: Call): SearchResponse => ({
 const ok = (call: Call): SearchResponse =>
   call.path.includes("_bulk_create") ? bulkOk(call) : { status: 200, body: {} };
 const noSleep = { sleep: async () => undefined };
+
+const INDEXER_ROLE = "arn:aws:iam::123456789012:role/search-indexer-1a2b3c4";
+const SETUP_FUNCTION_ROLE = "arn:aws:iam::123456789012:role/search-setup-5d6e7f8";
+const input = (geohashPrecision = 6, replicas = 0): SetupInput => ({
+  replicas,
+  geohashPrecision,
+  backendRoles: { [RESULTS_WRITER_ROLE]: [INDEXER_ROLE], [SETUP_ROLE]: [SETUP_FUNCTION_ROLE] },
+});
+const MASTER = { username: "search-admin", password: "Plan-Mock-Passw0rdxxxxxxxxxxxxxx" };
 
 describe("search setup: index templates and Dashboards objects", () => {
   it("maps exactly the columns the Flink sink tables write, with the types a map needs", () => {
@@ -74,36 +90,97 @@ describe("search setup: index templates and Dashboards objects", () => {
     expect(objects[4].id).to.equal(DASHBOARD_ID);
   });
 
-  it("puts both templates, then saves every object with overwrite and the xsrf header", async () => {
+  it("as the master user maps exactly the two roles to their IAM roles and turns audit logs on, then works as its own role", async () => {
     const domain = fakeDomain(ok);
-    const report = await setUpSearch(domain, { replicas: 0, geohashPrecision: 7 }, noSleep);
-    expect(domain.calls.map((c) => `${c.method} ${c.path}`)).to.deep.equal([
-      `PUT /_index_template/${HOTSPOT_INDEX}`,
-      `PUT /_index_template/${AIRPORT_INDEX}`,
-      "POST /_dashboards/api/saved_objects/_bulk_create?overwrite=true",
+    const report = await setUpSearch(domain.clients, input(7), noSleep);
+    expect(domain.calls.map((c) => `${c.as} ${c.method} ${c.path}`)).to.deep.equal([
+      `master PUT /_plugins/_security/api/roles/${RESULTS_WRITER_ROLE}`,
+      `master PUT /_plugins/_security/api/roles/${SETUP_ROLE}`,
+      `master PUT /_plugins/_security/api/rolesmapping/${RESULTS_WRITER_ROLE}`,
+      `master PUT /_plugins/_security/api/rolesmapping/${SETUP_ROLE}`,
+      "master PUT /_plugins/_security/api/audit/config",
+      `own PUT /_index_template/${HOTSPOT_INDEX}`,
+      `own PUT /_index_template/${AIRPORT_INDEX}`,
+      "own POST /_dashboards/api/saved_objects/_bulk_create?overwrite=true",
     ]);
-    expect(domain.calls[2].headers).to.deep.equal({ "osd-xsrf": "true" });
-    expect(domain.calls[2].body).to.deep.equal(dashboardsObjects(7));
-    expect(report.templates).to.deep.equal([HOTSPOT_INDEX, AIRPORT_INDEX]);
-    expect(report.savedObjects).to.have.length(5);
+    expect(domain.calls[0].body).to.deep.equal(SEARCH_ROLES[RESULTS_WRITER_ROLE]);
+    expect(domain.calls[1].body).to.deep.equal(SEARCH_ROLES[SETUP_ROLE]);
+    expect(domain.calls[2].body).to.deep.equal({ backend_roles: [INDEXER_ROLE], hosts: [], users: [] });
+    expect(domain.calls[3].body).to.deep.equal({ backend_roles: [SETUP_FUNCTION_ROLE], hosts: [], users: [] });
+    expect(domain.calls[4].body).to.deep.equal(AUDIT_CONFIG);
+    expect(domain.calls[7].headers).to.deep.equal({ "osd-xsrf": "true", securitytenant: "global" });
+    expect(domain.calls[7].body).to.deep.equal(dashboardsObjects(7));
+    expect(report).to.deep.equal({
+      roles: [RESULTS_WRITER_ROLE, SETUP_ROLE],
+      roleMappings: { [RESULTS_WRITER_ROLE]: [INDEXER_ROLE], [SETUP_ROLE]: [SETUP_FUNCTION_ROLE] },
+      auditLogs: "enabled",
+      templates: [HOTSPOT_INDEX, AIRPORT_INDEX],
+      savedObjects: dashboardsObjects(7).map((o) => `${o.type}/${o.id}`),
+    });
   });
+
+  it("audit logs: failed logins and refusals on both layers and security changes, without bodies or credentials", () => {
+    expect(AUDIT_CONFIG.enabled).to.equal(true);
+    expect(AUDIT_CONFIG.audit).to.deep.include({ enable_rest: true, enable_transport: true, log_request_body: false });
+    for (const disabled of [
+      AUDIT_CONFIG.audit.disabled_rest_categories,
+      AUDIT_CONFIG.audit.disabled_transport_categories,
+    ]) {
+      expect(disabled).to.not.include.members(["FAILED_LOGIN", "MISSING_PRIVILEGES"]);
+      expect(disabled).to.include.members(["GRANTED_PRIVILEGES", "AUTHENTICATED"]);
+    }
+    // Amazon OpenSearch Service answers 409 to either of these set otherwise.
+    expect(AUDIT_CONFIG.audit.exclude_sensitive_headers).to.equal(true);
+    expect(AUDIT_CONFIG.compliance).to.deep.include({ enabled: true, internal_config: true, external_config: false });
+  });
+
+  const badInputs: [string, unknown, RegExp][] = [
+    [
+      "an unknown role",
+      { ...input().backendRoles, all_access: [INDEXER_ROLE] },
+      /backendRoles names all_access, allowed: hotspot_results_writer, hotspot_setup/,
+    ],
+    ["a missing role", { [SETUP_ROLE]: [SETUP_FUNCTION_ROLE] }, /backendRoles.hotspot_results_writer is missing/],
+    [
+      "a user instead of a role",
+      { ...input().backendRoles, [SETUP_ROLE]: ["arn:aws:iam::123456789012:user/me"] },
+      /backendRoles.hotspot_setup has "arn:aws:iam::123456789012:user\/me", allowed: IAM role ARNs/,
+    ],
+  ];
+  for (const [name, backendRoles, message] of badInputs) {
+    it(`refuses ${name} in its input before calling the domain`, async () => {
+      const domain = fakeDomain(ok);
+      let error: Error | undefined;
+      try {
+        await setUpSearch(domain.clients, { ...input(), backendRoles } as SetupInput, noSleep);
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).to.match(message);
+      expect(domain.calls).to.have.length(0);
+    });
+  }
 
   it("waits out 503s of a domain still starting, then goes on", async () => {
     const domain = fakeDomain((call, n) => (n <= 3 ? { status: 503, body: "starting" } : ok(call)));
     const slept: number[] = [];
-    await setUpSearch(
-      domain,
-      { replicas: 0, geohashPrecision: 6 },
-      { retryDelayMs: 7, sleep: async (ms) => void slept.push(ms) },
-    );
+    await setUpSearch(domain.clients, input(), { retryDelayMs: 7, sleep: async (ms) => void slept.push(ms) });
     expect(slept).to.deep.equal([7, 7, 7]);
-    expect(domain.calls).to.have.length(6);
+    expect(domain.calls).to.have.length(11);
   });
 
   const failures: [string, (call: Call, n: number) => SearchResponse, RegExp][] = [
     [
+      "a master password the domain refuses names the step, the status and the answer",
+      (call) => (call.as === "master" ? { status: 401, body: "Unauthorized" } : ok(call)),
+      /role hotspot_results_writer failed: PUT \/_plugins\/_security\/api\/roles\/hotspot_results_writer answered 401: Unauthorized/,
+    ],
+    [
       "a refused template names the step, the status and the answer",
-      () => ({ status: 403, body: { message: "no permissions for [indices:admin/index_template/put]" } }),
+      (call) =>
+        call.as === "own"
+          ? { status: 403, body: { message: "no permissions for [indices:admin/index_template/put]" } }
+          : ok(call),
       /index template hotspots failed: PUT \/_index_template\/hotspots answered 403: .*no permissions/,
     ],
     [
@@ -123,7 +200,7 @@ describe("search setup: index templates and Dashboards objects", () => {
                 ),
               },
             }
-          : { status: 200, body: {} },
+          : ok(call),
       /saved 4 of 5 objects \(visualization taxi-hotspot-map: bad visState\)/,
     ],
   ];
@@ -132,7 +209,7 @@ describe("search setup: index templates and Dashboards objects", () => {
       const domain = fakeDomain(answer);
       let error: Error | undefined;
       try {
-        await setUpSearch(domain, { replicas: 0, geohashPrecision: 6 }, { ...noSleep, attempts: 4 });
+        await setUpSearch(domain.clients, input(), { ...noSleep, attempts: 4 });
       } catch (e) {
         error = e as Error;
       }
@@ -179,6 +256,88 @@ describe("search setup: index templates and Dashboards objects", () => {
       expect(save.headers.authorization).to.match(sigV4Authorization("AKIDEXAMPLE", "eu-west-1"));
       expect(save.headers["x-amz-security-token"]).to.equal("token");
       expect(put.method).to.equal("PUT");
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("the master client authenticates with the master user's name and password (HTTP basic), not a signature", async () => {
+    const standIn = await startOpenSearchStandIn();
+    try {
+      const master = masterSearchHttp(standIn.endpoint, MASTER);
+      await master.request("PUT", "/_plugins/_security/api/rolesmapping/x", { backend_roles: [] });
+      expect(standIn.requests[0].headers.authorization).to.equal(basicAuthorization(MASTER.username, MASTER.password));
+      expect(standIn.requests[0].headers["x-amz-date"]).to.equal(undefined);
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("behind fine-grained access control: the roles it maps let it and the indexer in, and a second run changes nothing", async () => {
+    const keys = { setup: "AKIDSETUPEXAMPLE", indexer: "AKIDINDEXEREXAMPLE" };
+    const standIn = await startOpenSearchStandIn(undefined, {
+      fineGrained: { master: MASTER, signers: { [keys.setup]: SETUP_FUNCTION_ROLE, [keys.indexer]: INDEXER_ROLE } },
+    });
+    const signedAs = (accessKeyId: string) =>
+      signedSearchHttp(standIn.endpoint, "us-east-1", async () => ({ accessKeyId, secretAccessKey: "secret" }));
+    const indexer = signedAs(keys.indexer);
+    const row = (cell: string) => ({
+      eventID: `e-${cell}`,
+      kinesis: {
+        partitionKey: cell,
+        sequenceNumber: cell,
+        data: Buffer.from(
+          JSON.stringify({
+            index: HOTSPOT_INDEX,
+            cell,
+            location: "40.75,-73.98",
+            count: 3,
+            windowStart: "2009-01-24T12:00:00",
+            windowEnd: "2009-01-24T18:00:00",
+          }),
+        ).toString("base64"),
+      },
+    });
+    const quiet = { error: () => undefined };
+    try {
+      // Before the setup: the indexer's role is mapped to nothing, so every row is retried.
+      expect(await indexResults([row("dr5ru7")], indexer, quiet)).to.deep.equal({
+        batchItemFailures: [{ itemIdentifier: "dr5ru7" }],
+      });
+      expect(
+        (
+          await masterSearchHttp(standIn.endpoint, { ...MASTER, password: "wrong" }).request(
+            "PUT",
+            "/_plugins/_security/api/audit/config",
+            {},
+          )
+        ).status,
+      ).to.equal(401);
+
+      const clients = { master: masterSearchHttp(standIn.endpoint, MASTER), own: signedAs(keys.setup) };
+      const first = await setUpSearch(clients, input(), noSleep);
+      const afterFirst = structuredClone(standIn.security);
+      expect(afterFirst.rolesMapping).to.deep.equal({
+        [RESULTS_WRITER_ROLE]: { backend_roles: [INDEXER_ROLE], hosts: [], users: [] },
+        [SETUP_ROLE]: { backend_roles: [SETUP_FUNCTION_ROLE], hosts: [], users: [] },
+      });
+      expect(afterFirst.roles).to.deep.equal(SEARCH_ROLES);
+      expect(afterFirst.audit).to.deep.equal(AUDIT_CONFIG);
+
+      const firstRequests = standIn.requests.length;
+      const second = await setUpSearch(clients, input(), noSleep);
+      expect(second).to.deep.equal(first);
+      expect(standIn.security).to.deep.equal(afterFirst);
+      const methods = standIn.requests.slice(firstRequests).map((r) => `${r.method} ${r.url.split("?")[0]}`);
+      expect(methods).to.deep.equal(
+        standIn.requests.slice(2, firstRequests).map((r) => `${r.method} ${r.url.split("?")[0]}`),
+      );
+
+      // Now mapped: the indexer's rows go in.
+      expect(await indexResults([row("dr5ru7")], indexer, quiet)).to.deep.equal({ batchItemFailures: [] });
+      // And a request with no credentials at all is 401, as behind the real domain.
+      const anonymous = await fetch(`${standIn.endpoint}/_bulk`, { method: "POST", body: "{}\n" });
+      expect(anonymous.status).to.equal(401);
     } finally {
       await standIn.close();
     }

@@ -1,0 +1,47 @@
+/**
+ * The SearchHttp port over HTTPS with opensearch-js, which owns the connections and the
+ * request signing; how a request authenticates is the client's option. The domain runs
+ * fine-grained access control, so every request carries a credential: a SigV4 signature
+ * for the pipeline's IAM roles (signed-search-http.ts), or the master user's name and
+ * password (HTTP basic authentication) for the security plugin's REST API.
+ */
+import { Client, ClientOptions, errors } from "@opensearch-project/opensearch";
+import { MasterUser } from "./master-user";
+import { SearchHttp, SearchResponse } from "./setup";
+
+/** The domain's endpoint as opensearch-js takes it: the stack passes the bare host name. */
+export function nodeUrl(endpoint: string): string {
+  return endpoint.startsWith("http") ? endpoint : `https://${endpoint}`;
+}
+
+/** A SearchHttp over an opensearch-js client made with `options` (its node and its auth). */
+export function clientSearchHttp(options: ClientOptions): SearchHttp {
+  const client = new Client(options);
+  return {
+    async request(method, path, body, headers = {}): Promise<SearchResponse> {
+      const [pathname, query] = path.split("?", 2);
+      try {
+        const response = await client.transport.request(
+          {
+            method,
+            path: pathname,
+            querystring: query ? Object.fromEntries(new URLSearchParams(query)) : undefined,
+            // A string is sent as it is (a _bulk body is NDJSON), anything else as JSON.
+            body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+          },
+          { headers: { "content-type": "application/json", ...headers } },
+        );
+        return { status: response.statusCode ?? 0, body: response.body };
+      } catch (e) {
+        // An HTTP error answer is a result for the caller to judge (and retry on 503).
+        if (e instanceof errors.ResponseError) return { status: e.meta.statusCode ?? 0, body: e.meta.body };
+        throw e;
+      }
+    },
+  };
+}
+
+/** Requests as the domain's master user: HTTP basic authentication, over HTTPS only on AWS. */
+export function masterSearchHttp(endpoint: string, master: MasterUser): SearchHttp {
+  return clientSearchHttp({ node: nodeUrl(endpoint), auth: { username: master.username, password: master.password } });
+}
