@@ -15,6 +15,7 @@ import { SearchDomain } from "./search-domain";
 import { SearchIndexer } from "./search-indexer";
 import { ReplayTask } from "./replay-task";
 import { ShardScaler } from "./shard-scaler";
+import { TopicKey } from "./encrypted-topic";
 import { Observability } from "./observability";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
@@ -64,6 +65,8 @@ export function definePipeline(config: PipelineConfig): Pipeline {
   const { tags } = config;
   const stream = new StreamStorage("stream", { ...config.stream, tags });
   const schemas = new SchemaRegistry("schemas", { ...config.schemas, tags });
+  // One key encrypts every SNS topic of the stack.
+  const topicKey = new TopicKey("topics", { tags });
   const scaler = config.stream.scaler
     ? new ShardScaler("shard-scaler", {
         stream,
@@ -71,6 +74,7 @@ export function definePipeline(config: PipelineConfig): Pipeline {
         // A scaled stream is PROVISIONED: it has a shard count, the alarms' math starts from it.
         initialShards: config.stream.shardCount!,
         logRetentionDays: config.services.logRetentionDays,
+        topicKey,
         tags,
       })
     : undefined;
@@ -101,7 +105,13 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     tags,
   });
   const hotspots = config.analytics
-    ? analytics(config.analytics, { stream, ingest, network, cluster, image }, config.services.logRetentionDays, tags)
+    ? analytics(
+        config.analytics,
+        { stream, ingest, network, cluster, image },
+        config.services.logRetentionDays,
+        topicKey,
+        tags,
+      )
     : undefined;
   const observability = new Observability("operations", {
     clusterName: cluster.name,
@@ -114,6 +124,7 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     flinkApplication: hotspots?.flink.application.name,
     searchDomain: hotspots?.search.domain.domainName,
     alertEmail: config.alertEmail,
+    topicKey,
     tags,
   });
   return { stream, network, ingest, processing, schemas, scaler, observability, ...hotspots };
@@ -133,6 +144,7 @@ function analytics(
     image: ServiceImage;
   },
   logRetentionDays: number,
+  topicKey: TopicKey,
   tags: Record<string, string>,
 ): { search: SearchDomain; flink: FlinkAnalytics; flinkScaler?: FlinkScaler; replay: ReplayTask } {
   const { stream } = parts;
@@ -149,6 +161,7 @@ function analytics(
         application: flink.application,
         ...config.flink.scaler,
         logRetentionDays,
+        topicKey,
         tags,
       })
     : undefined;
