@@ -33,6 +33,8 @@ export interface StreamConfig {
 export interface NetworkConfig {
   /** 1: one NAT gateway shared by both zones; 2: one per zone. */
   natGateways: number;
+  /** VPC flow logs to CloudWatch Logs. */
+  flowLogs: boolean;
 }
 
 /** What every Fargate service of the pipeline shares. */
@@ -52,6 +54,8 @@ export interface IngestConfig {
   memory: number;
   minTasks: number;
   maxTasks: number;
+  /** Days the load balancer's access logs are kept. */
+  accessLogDays: number;
 }
 
 export interface ProcessingConfig {
@@ -62,6 +66,8 @@ export interface ProcessingConfig {
   memory: number;
   minTasks: number;
   maxTasks: number;
+  /** The lease table refuses deletion (fargate mode). */
+  leaseDeletionProtection: boolean;
   lambda: {
     batchSize: number;
     batchingWindowSeconds: number;
@@ -186,6 +192,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   }
 
   const natGateways = read(CONFIG_KEYS.natGateways);
+  const flowLogs = read(CONFIG_KEYS.flowLogs);
   const allowedCidrs = read(CONFIG_KEYS.ingestAllowedCidrs);
   const certificateArn = read(CONFIG_KEYS.certificateArn);
   const ackMode = read(CONFIG_KEYS.ingestAckMode);
@@ -193,6 +200,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const memory = read(CONFIG_KEYS.ingestMemory);
   const minTasks = read(CONFIG_KEYS.ingestMinTasks);
   const maxTasks = read(CONFIG_KEYS.ingestMaxTasks);
+  const accessLogDays = read(CONFIG_KEYS.ingestAccessLogDays);
   const scaleOutCooldownSeconds = read(CONFIG_KEYS.scaleOutCooldownSeconds);
   const scaleInCooldownSeconds = read(CONFIG_KEYS.scaleInCooldownSeconds);
   const logRetentionDays = read(CONFIG_KEYS.logRetentionDays);
@@ -204,6 +212,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const processingMemory = read(CONFIG_KEYS.processingMemory);
   const processingMinTasks = read(CONFIG_KEYS.processingMinTasks);
   const processingMaxTasks = read(CONFIG_KEYS.processingMaxTasks);
+  const leaseDeletionProtection = read(CONFIG_KEYS.leaseDeletionProtection);
   const lambdaBatchSize = read(CONFIG_KEYS.lambdaBatchSize);
   const lambdaBatchingWindowSeconds = read(CONFIG_KEYS.lambdaBatchingWindowSeconds);
   const lambdaMaxRetryAttempts = read(CONFIG_KEYS.lambdaMaxRetryAttempts);
@@ -345,7 +354,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
             }
           : undefined,
       },
-      network: { natGateways: required(natGateways) },
+      network: { natGateways: required(natGateways), flowLogs: flowLogs === "on" },
       services: {
         scaleOutCooldownSeconds: required(scaleOutCooldownSeconds),
         scaleInCooldownSeconds: required(scaleInCooldownSeconds),
@@ -360,6 +369,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         memory: required(memory),
         minTasks: required(minTasks),
         maxTasks: required(maxTasks),
+        accessLogDays: required(accessLogDays),
       },
       processing: {
         mode: required(processingMode),
@@ -369,6 +379,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         memory: required(processingMemory),
         minTasks: required(processingMinTasks),
         maxTasks: required(processingMaxTasks),
+        leaseDeletionProtection: leaseDeletionProtection === "on",
         lambda: {
           batchSize: required(lambdaBatchSize),
           batchingWindowSeconds: required(lambdaBatchingWindowSeconds),

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { serviceCommand } from "../runtime/services";
 import { INGEST_DEFAULTS } from "../runtime/producer/defaults";
 import { IngestConfig, ServicesConfig } from "./config";
+import { ingestAccessLogs } from "./ingest-access-logs";
 import { Network } from "./network";
 import { PipelineService } from "./pipeline-service";
 import { SchemaRegistry } from "./schema-registry";
@@ -102,6 +103,11 @@ export class IngestService extends pulumi.ComponentResource {
       parent,
     );
 
+    const accessLogs = ingestAccessLogs(
+      `${name}-access-logs`,
+      { retentionDays: args.ingest.accessLogDays, tags: args.tags },
+      this,
+    );
     const alb = new awsx.lb.ApplicationLoadBalancer(
       name,
       {
@@ -109,6 +115,7 @@ export class IngestService extends pulumi.ComponentResource {
         securityGroups: [this.loadBalancerSecurityGroup.id],
         defaultSecurityGroup: { skip: true },
         dropInvalidHeaderFields: true,
+        accessLogs: accessLogs.settings,
         defaultTargetGroup: {
           vpcId: args.network.vpcId,
           port: CONTAINER_PORT,
@@ -141,7 +148,7 @@ export class IngestService extends pulumi.ComponentResource {
           : [{ port: 80, protocol: "HTTP" }],
         tags: args.tags,
       },
-      parent,
+      { parent: this, dependsOn: accessLogs.ready },
     );
 
     this.service = new PipelineService(

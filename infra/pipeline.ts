@@ -78,7 +78,11 @@ export function definePipeline(config: PipelineConfig): Pipeline {
         tags,
       })
     : undefined;
-  const network = new Network("network", { ...config.network, tags });
+  const network = new Network("network", {
+    ...config.network,
+    logRetentionDays: config.services.logRetentionDays,
+    tags,
+  });
   const cluster = new aws.ecs.Cluster("cluster", {
     settings: [{ name: "containerInsights", value: "enabled" }],
     tags,
