@@ -33,6 +33,7 @@ import { FLINK_LIMITS } from "./flink-limits";
 import { dnsName, hostedZoneId } from "./dns-name";
 import { FLINK_SCALING_DEFAULTS, FLINK_SCALING_RANGES } from "../runtime/scaling/flink-policy";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "./fargate";
+import { ACCESS_LOG_LIMITS } from "./elb-log-delivery";
 import { shippedSchemas } from "../runtime/schema/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../runtime/schema/compatibility-mode";
 
@@ -112,6 +113,14 @@ export const CONFIG_KEYS = {
       "NAT gateways of the VPC, through which tasks in private subnets reach AWS: 1 (one shared, cheaper) or 2 (one per availability zone, survives a zone outage).",
     parse: integerIn(1, 2),
   } satisfies ConfigKey<number>,
+  flowLogs: {
+    name: "flowLogs",
+    type: "string",
+    default: "on",
+    description:
+      "on: the VPC's flow logs (every accepted and rejected connection) go to a CloudWatch Logs group kept logRetentionDays. off: no flow logs (they cost CloudWatch Logs ingestion).",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
   ingestAllowedCidrs: {
     name: "ingestAllowedCidrs",
     type: "array",
@@ -183,6 +192,13 @@ export const CONFIG_KEYS = {
     default: 10,
     description: "Most ingest tasks: 1..100, at least ingestMinTasks.",
     parse: integerIn(1, 100),
+  } satisfies ConfigKey<number>,
+  ingestAccessLogDays: {
+    name: "ingestAccessLogDays",
+    type: "integer",
+    default: ACCESS_LOG_LIMITS.defaultDays,
+    description: `Days the ingest load balancer's access logs stay in their S3 bucket before they expire: ${ACCESS_LOG_LIMITS.minDays}..${ACCESS_LOG_LIMITS.maxDays}.`,
+    parse: integerIn(ACCESS_LOG_LIMITS.minDays, ACCESS_LOG_LIMITS.maxDays),
   } satisfies ConfigKey<number>,
   scaleOutCooldownSeconds: {
     name: "scaleOutCooldownSeconds",
@@ -259,6 +275,14 @@ export const CONFIG_KEYS = {
       "Most processing workers: 1..100, at least processingMinTasks. Workers beyond the shard count hold no lease.",
     parse: integerIn(1, 100),
   } satisfies ConfigKey<number>,
+  leaseDeletionProtection: {
+    name: "leaseDeletionProtection",
+    type: "string",
+    default: "on",
+    description:
+      "on: DynamoDB refuses to delete the processing lease table (its checkpoints), so pulumi destroy stops there until you set it off and run pulumi up. off: destroy deletes it (dev stacks).",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
   lambdaBatchSize: {
     name: "lambdaBatchSize",
     type: "integer",

@@ -34,6 +34,8 @@ export interface StreamConfig {
 export interface NetworkConfig {
   /** 1: one NAT gateway shared by both zones; 2: one per zone. */
   natGateways: number;
+  /** VPC flow logs to CloudWatch Logs. */
+  flowLogs: boolean;
 }
 
 /** What every Fargate service of the pipeline shares. */
@@ -66,6 +68,8 @@ export interface IngestConfig {
   memory: number;
   minTasks: number;
   maxTasks: number;
+  /** Days the load balancer's access logs are kept. */
+  accessLogDays: number;
 }
 
 export interface ProcessingConfig {
@@ -76,6 +80,8 @@ export interface ProcessingConfig {
   memory: number;
   minTasks: number;
   maxTasks: number;
+  /** The lease table refuses deletion (fargate mode). */
+  leaseDeletionProtection: boolean;
   lambda: {
     batchSize: number;
     batchingWindowSeconds: number;
@@ -200,6 +206,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   }
 
   const natGateways = read(CONFIG_KEYS.natGateways);
+  const flowLogs = read(CONFIG_KEYS.flowLogs);
   const allowedCidrs = read(CONFIG_KEYS.ingestAllowedCidrs);
   const certificateArn = read(CONFIG_KEYS.certificateArn);
   const ingestDomainName = read(CONFIG_KEYS.ingestDomainName);
@@ -210,6 +217,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const memory = read(CONFIG_KEYS.ingestMemory);
   const minTasks = read(CONFIG_KEYS.ingestMinTasks);
   const maxTasks = read(CONFIG_KEYS.ingestMaxTasks);
+  const accessLogDays = read(CONFIG_KEYS.ingestAccessLogDays);
   const scaleOutCooldownSeconds = read(CONFIG_KEYS.scaleOutCooldownSeconds);
   const scaleInCooldownSeconds = read(CONFIG_KEYS.scaleInCooldownSeconds);
   const logRetentionDays = read(CONFIG_KEYS.logRetentionDays);
@@ -221,6 +229,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const processingMemory = read(CONFIG_KEYS.processingMemory);
   const processingMinTasks = read(CONFIG_KEYS.processingMinTasks);
   const processingMaxTasks = read(CONFIG_KEYS.processingMaxTasks);
+  const leaseDeletionProtection = read(CONFIG_KEYS.leaseDeletionProtection);
   const lambdaBatchSize = read(CONFIG_KEYS.lambdaBatchSize);
   const lambdaBatchingWindowSeconds = read(CONFIG_KEYS.lambdaBatchingWindowSeconds);
   const lambdaMaxRetryAttempts = read(CONFIG_KEYS.lambdaMaxRetryAttempts);
@@ -362,7 +371,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
             }
           : undefined,
       },
-      network: { natGateways: required(natGateways) },
+      network: { natGateways: required(natGateways), flowLogs: flowLogs === "on" },
       services: {
         scaleOutCooldownSeconds: required(scaleOutCooldownSeconds),
         scaleInCooldownSeconds: required(scaleInCooldownSeconds),
@@ -380,6 +389,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         memory: required(memory),
         minTasks: required(minTasks),
         maxTasks: required(maxTasks),
+        accessLogDays: required(accessLogDays),
       },
       processing: {
         mode: required(processingMode),
@@ -389,6 +399,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         memory: required(processingMemory),
         minTasks: required(processingMinTasks),
         maxTasks: required(processingMaxTasks),
+        leaseDeletionProtection: leaseDeletionProtection === "on",
         lambda: {
           batchSize: required(lambdaBatchSize),
           batchingWindowSeconds: required(lambdaBatchingWindowSeconds),

@@ -23,6 +23,7 @@ import { JobConfig } from "../runtime/hotspots/job-config";
 import { FlinkConfig } from "./config";
 import { CHECKPOINT_INTERVAL_MS, MIN_PAUSE_BETWEEN_CHECKPOINTS_MS } from "./flink-limits";
 import { grant } from "./grants";
+import { privateBucket } from "./private-bucket";
 import { serviceRole } from "./service-role";
 import { StreamStorage } from "./stream";
 
@@ -63,27 +64,11 @@ export class FlinkAnalytics extends pulumi.ComponentResource {
       parent,
     );
 
-    this.codeBucket = new aws.s3.Bucket(
+    this.codeBucket = privateBucket(
       `${name}-code`,
       { forceDestroy: args.bucketForceDestroy, tags: args.tags },
-      parent,
-    );
-    new aws.s3.BucketPublicAccessBlock(
-      `${name}-code`,
-      {
-        bucket: this.codeBucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-code`,
-      { bucket: this.codeBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      parent,
-    );
+      this,
+    ).bucket;
     // Versioned: every deployment is a version the application names, so a bad one rolls back.
     const versioning = new aws.s3.BucketVersioning(
       `${name}-code`,

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FLINK_SCALING_DEFAULTS } from "../runtime/scaling/flink-policy";
 import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../runtime/scaling/flink-scaler-aws";
 import { flinkBehindMetric } from "./flink-metrics";
+import { admitAlarms, encryptedTopic, TopicKey } from "./encrypted-topic";
 import { scalerFunction } from "./scaler-function";
 
 /** What the function calls on the application. */
@@ -29,6 +30,8 @@ export interface FlinkScalerArgs {
   outPeriods: number;
   dryRun: boolean;
   logRetentionDays: number;
+  /** Encrypts the scaler's topic. */
+  topicKey: TopicKey;
   tags: Record<string, string>;
 }
 
@@ -42,7 +45,7 @@ export class FlinkScaler extends pulumi.ComponentResource {
     super("kinesis-pipeline:scaling:FlinkScaler", name, {}, opts);
     const parent = { parent: this };
     const d = FLINK_SCALING_DEFAULTS;
-    this.topic = new aws.sns.Topic(name, { tags: args.tags }, parent);
+    this.topic = encryptedTopic(name, { key: args.topicKey, tags: args.tags }, this);
     const metric = (id: string, metricName: string, stat: string) => ({
       id,
       returnData: false,
@@ -93,6 +96,7 @@ export class FlinkScaler extends pulumi.ComponentResource {
       },
       parent,
     );
+    admitAlarms(name, this.topic, [this.behind, this.idle], this);
 
     this.function = scalerFunction(
       name,

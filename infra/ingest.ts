@@ -11,6 +11,7 @@ import { serviceCommand } from "../runtime/services";
 import { INGEST_DEFAULTS } from "../runtime/producer/defaults";
 import { IngestConfig, ServicesConfig } from "./config";
 import { IngestDomain, IpAddressType } from "./ingest-domain";
+import { ingestAccessLogs } from "./ingest-access-logs";
 import { Network } from "./network";
 import { PipelineService } from "./pipeline-service";
 import { SchemaRegistry } from "./schema-registry";
@@ -114,6 +115,11 @@ export class IngestService extends pulumi.ComponentResource {
       ? new IngestDomain(`${name}-domain`, { domain: args.ingest.domain, tags: args.tags }, parent)
       : undefined;
 
+    const accessLogs = ingestAccessLogs(
+      `${name}-access-logs`,
+      { retentionDays: args.ingest.accessLogDays, tags: args.tags },
+      this,
+    );
     const alb = new awsx.lb.ApplicationLoadBalancer(
       name,
       {
@@ -122,6 +128,7 @@ export class IngestService extends pulumi.ComponentResource {
         securityGroups: [this.loadBalancerSecurityGroup.id],
         defaultSecurityGroup: { skip: true },
         dropInvalidHeaderFields: true,
+        accessLogs: accessLogs.settings,
         defaultTargetGroup: {
           vpcId: args.network.vpcId,
           port: CONTAINER_PORT,
@@ -154,7 +161,7 @@ export class IngestService extends pulumi.ComponentResource {
           : [{ port: 80, protocol: "HTTP" }],
         tags: args.tags,
       },
-      parent,
+      { parent: this, dependsOn: accessLogs.ready },
     );
 
     this.service = new PipelineService(

@@ -1,7 +1,9 @@
 /**
  * The processing workers' lease table (see runtime/consumer/leases/LEASES.md): one item per
- * shard, on-demand billing, point-in-time recovery, encrypted. Its name is the consumer
- * application's name (APPLICATION_NAME).
+ * shard, on-demand billing, point-in-time recovery, encrypted, and (by default) protected
+ * from deletion: it holds every shard's checkpoint, and losing it makes the workers start
+ * over from processingInitialPosition. Its name is the consumer application's name
+ * (APPLICATION_NAME).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +13,16 @@ import { grant } from "./grants";
 /** The item actions runtime/consumer/leases/lease-table.ts performs; it never creates the table on AWS. */
 export const LEASE_TABLE_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
 
-export function leaseTable(name: string, tags: Record<string, string>, parent: pulumi.Resource): aws.dynamodb.Table {
+export interface LeaseTableArgs {
+  /**
+   * DynamoDB refuses DeleteTable while this is on, `pulumi destroy` included:
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection
+   */
+  deletionProtection: boolean;
+  tags: Record<string, string>;
+}
+
+export function leaseTable(name: string, args: LeaseTableArgs, parent: pulumi.Resource): aws.dynamodb.Table {
   return new aws.dynamodb.Table(
     name,
     {
@@ -20,7 +31,8 @@ export function leaseTable(name: string, tags: Record<string, string>, parent: p
       billingMode: "PAY_PER_REQUEST",
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
-      tags,
+      deletionProtectionEnabled: args.deletionProtection,
+      tags: args.tags,
     },
     { parent },
   );

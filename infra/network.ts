@@ -1,15 +1,18 @@
 /**
  * The network every service runs in: a VPC over two availability zones, public subnets for
- * load balancers and NAT, private subnets for tasks (no public IPs), and NAT gateways to
- * reach AWS APIs from them.
+ * load balancers and NAT, private subnets for tasks (no public IPs), NAT gateways to
+ * reach AWS APIs from them, and (unless turned off) flow logs of all its traffic.
  */
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "./config";
+import { vpcFlowLog } from "./flow-log";
 
 export const AVAILABILITY_ZONES = 2;
 
 export interface NetworkArgs extends NetworkConfig {
+  /** How long the flow logs are kept (the services' log retention). */
+  logRetentionDays: number;
   tags: Record<string, string>;
 }
 
@@ -37,6 +40,13 @@ export class Network extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    if (args.flowLogs) {
+      vpcFlowLog(
+        `${name}-flow-log`,
+        { vpcId: vpc.vpcId, logRetentionDays: args.logRetentionDays, tags: args.tags },
+        this,
+      );
+    }
     this.vpcId = vpc.vpcId;
     this.publicSubnetIds = vpc.publicSubnetIds;
     this.privateSubnetIds = vpc.privateSubnetIds;

@@ -13,6 +13,7 @@ import { FAILURE_METRIC } from "../runtime/scaling/shard-scaler-aws";
 import { dashboardBody } from "./dashboard-body";
 import { flinkBehindMetric } from "./flink-metrics";
 import { consumerLagQuery } from "../runtime/consumer/metrics";
+import { admitAlarms, encryptedTopic, TopicKey } from "./encrypted-topic";
 
 /** A minute behind, as the issue and the Flink scaler measure it. */
 export const BEHIND_ALERT_MS = 60_000;
@@ -30,6 +31,8 @@ export interface ObservabilityArgs {
   flinkApplication?: pulumi.Input<string>;
   searchDomain?: pulumi.Input<string>;
   alertEmail?: string;
+  /** Encrypts the alerts topic. */
+  topicKey: TopicKey;
   tags: Record<string, string>;
 }
 
@@ -41,7 +44,7 @@ export class Observability extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:observability:Observability", name, {}, opts);
     const parent = { parent: this };
-    this.alerts = new aws.sns.Topic(`${name}-alerts`, { tags: args.tags }, parent);
+    this.alerts = encryptedTopic(`${name}-alerts`, { key: args.topicKey, tags: args.tags }, this);
     if (args.alertEmail) {
       new aws.sns.TopicSubscription(
         `${name}-alerts-email`,
@@ -49,8 +52,10 @@ export class Observability extends pulumi.ComponentResource {
         parent,
       );
     }
-    const alarm = (alarmName: string, description: string, inputs: Partial<aws.cloudwatch.MetricAlarmArgs>) =>
-      new aws.cloudwatch.MetricAlarm(
+    // Every alarm made here notifies the alerts topic, whose policy admits exactly these.
+    const alarms: aws.cloudwatch.MetricAlarm[] = [];
+    const alarm = (alarmName: string, description: string, inputs: Partial<aws.cloudwatch.MetricAlarmArgs>) => {
+      const created = new aws.cloudwatch.MetricAlarm(
         `${name}-${alarmName}`,
         {
           alarmDescription: description,
@@ -65,6 +70,9 @@ export class Observability extends pulumi.ComponentResource {
         } as aws.cloudwatch.MetricAlarmArgs,
         parent,
       );
+      alarms.push(created);
+      return created;
+    };
 
     alarm("consumer-lag", "Processing consumers are more than a minute behind the stream on some shard", {
       threshold: BEHIND_ALERT_MS,
@@ -121,6 +129,8 @@ export class Observability extends pulumi.ComponentResource {
           Application: args.flinkApplication,
         });
     }
+
+    admitAlarms(`${name}-alerts`, this.alerts, alarms, this);
 
     const region = aws.getRegionOutput({}, parent).region;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;

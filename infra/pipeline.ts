@@ -15,6 +15,7 @@ import { SearchDomain } from "./search-domain";
 import { SearchIndexer } from "./search-indexer";
 import { ReplayTask } from "./replay-task";
 import { ShardScaler } from "./shard-scaler";
+import { TopicKey } from "./encrypted-topic";
 import { Observability } from "./observability";
 import { ServiceImage } from "./service-image";
 import { StreamStorage } from "./stream";
@@ -69,6 +70,8 @@ export function definePipeline(config: PipelineConfig): Pipeline {
   const { tags } = config;
   const stream = new StreamStorage("stream", { ...config.stream, tags });
   const schemas = new SchemaRegistry("schemas", { ...config.schemas, tags });
+  // One key encrypts every SNS topic of the stack.
+  const topicKey = new TopicKey("topics", { tags });
   const scaler = config.stream.scaler
     ? new ShardScaler("shard-scaler", {
         stream,
@@ -76,10 +79,15 @@ export function definePipeline(config: PipelineConfig): Pipeline {
         // A scaled stream is PROVISIONED: it has a shard count, the alarms' math starts from it.
         initialShards: config.stream.shardCount!,
         logRetentionDays: config.services.logRetentionDays,
+        topicKey,
         tags,
       })
     : undefined;
-  const network = new Network("network", { ...config.network, tags });
+  const network = new Network("network", {
+    ...config.network,
+    logRetentionDays: config.services.logRetentionDays,
+    tags,
+  });
   const cluster = new aws.ecs.Cluster("cluster", {
     settings: [{ name: "containerInsights", value: "enabled" }],
     tags,
@@ -106,7 +114,13 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     tags,
   });
   const hotspots = config.analytics
-    ? analytics(config.analytics, { stream, ingest, network, cluster, image }, config.services.logRetentionDays, tags)
+    ? analytics(
+        config.analytics,
+        { stream, ingest, network, cluster, image },
+        config.services.logRetentionDays,
+        topicKey,
+        tags,
+      )
     : undefined;
   const observability = new Observability("operations", {
     clusterName: cluster.name,
@@ -119,6 +133,7 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     flinkApplication: hotspots?.flink.application.name,
     searchDomain: hotspots?.search.domain.domainName,
     alertEmail: config.alertEmail,
+    topicKey,
     tags,
   });
   return { stream, network, ingest, processing, schemas, scaler, observability, ...hotspots };
@@ -138,6 +153,7 @@ function analytics(
     image: ServiceImage;
   },
   logRetentionDays: number,
+  topicKey: TopicKey,
   tags: Record<string, string>,
 ): { search: SearchDomain; flink: FlinkAnalytics; flinkScaler?: FlinkScaler; replay: ReplayTask } {
   const { stream } = parts;
@@ -154,6 +170,7 @@ function analytics(
         application: flink.application,
         ...config.flink.scaler,
         logRetentionDays,
+        topicKey,
         tags,
       })
     : undefined;

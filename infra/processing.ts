@@ -62,7 +62,11 @@ export class ProcessingService extends pulumi.ComponentResource {
 
     const fanout = args.processing.retrieval === "fanout";
     if (fanout) this.consumer = new StreamConsumer(name, args.stream, parent);
-    this.leaseTable = leaseTable(`${name}-leases`, args.tags, this);
+    this.leaseTable = leaseTable(
+      `${name}-leases`,
+      { deletionProtection: args.processing.leaseDeletionProtection, tags: args.tags },
+      this,
+    );
 
     const tasks = taskSecurityGroup(
       `${name}-tasks`,

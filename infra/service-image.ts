@@ -1,7 +1,9 @@
 /**
  * The one container image of the Fargate services, built from the repository's
- * Dockerfile and pushed to a private ECR repository. Each service runs it with its own
- * command (runtime/services.ts).
+ * Dockerfile and pushed to a private ECR repository whose tags are immutable (Security Hub
+ * ECR.2): a tag, once pushed, always names the same image. Each build is tagged with a hash
+ * of what it is built from (image-tag.ts). Each service runs it with its own command
+ * (runtime/services.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
@@ -9,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
 import { REPO_ROOT } from "../runtime/repo-root";
 import { grant } from "./grants";
+import { contextImageTag } from "./image-tag";
 
 /** What the ECS agent needs to pull an image. GetAuthorizationToken has no resource scope. */
 export const IMAGE_PULL_ACTIONS = [
@@ -20,6 +23,9 @@ export const REGISTRY_LOGIN_ACTIONS = ["ecr:GetAuthorizationToken"] as const;
 
 /** The repository root: the Docker build context. */
 export const BUILD_CONTEXT = REPO_ROOT;
+export const DOCKERFILE = path.join(BUILD_CONTEXT, "Dockerfile");
+/** Fargate's default CPU architecture. */
+export const PLATFORM = "linux/amd64";
 
 export interface ServiceImageArgs {
   tags: Record<string, string>;
@@ -40,7 +46,7 @@ export class ServiceImage extends pulumi.ComponentResource {
       resourceName,
       {
         imageScanningConfiguration: { scanOnPush: true },
-        imageTagMutability: "MUTABLE",
+        imageTagMutability: "IMMUTABLE",
         encryptionConfigurations: [{ encryptionType: "AES256" }],
         // `pulumi destroy` removes the images with the repository.
         forceDelete: true,
@@ -70,8 +76,10 @@ export class ServiceImage extends pulumi.ComponentResource {
       {
         repositoryUrl: this.repository.repositoryUrl,
         context: BUILD_CONTEXT,
-        dockerfile: path.join(BUILD_CONTEXT, "Dockerfile"),
-        platform: "linux/amd64",
+        dockerfile: DOCKERFILE,
+        platform: PLATFORM,
+        // A new tag for every different build: the repository refuses to move a tag.
+        imageTag: contextImageTag(BUILD_CONTEXT, DOCKERFILE, PLATFORM),
       },
       { parent: this },
     );

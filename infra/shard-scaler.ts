@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SCALE_DOWN_PERIODS } from "../runtime/scaling/shard-scaler-entry";
 import { SHARD_SCALING_DEFAULTS } from "../runtime/scaling/shard-policy";
 import { alarmConditions, MetricQuery, usageMetricQueries } from "../runtime/scaling/usage-alarms";
+import { admitAlarms, encryptedTopic, TopicKey } from "./encrypted-topic";
 import { scalerFunction } from "./scaler-function";
 import { StreamStorage } from "./stream";
 
@@ -31,6 +32,8 @@ export interface ShardScalerArgs {
   maxShards: number;
   dryRun: boolean;
   logRetentionDays: number;
+  /** Encrypts the scaler's topic. */
+  topicKey: TopicKey;
   tags: Record<string, string>;
 }
 
@@ -42,8 +45,7 @@ export class ShardScaler extends pulumi.ComponentResource {
 
   constructor(name: string, args: ShardScalerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:scaling:ShardScaler", name, {}, opts);
-    const parent = { parent: this };
-    this.topic = new aws.sns.Topic(name, { tags: args.tags }, parent);
+    this.topic = encryptedTopic(name, { key: args.topicKey, tags: args.tags }, this);
     const periodMinutes = SHARD_SCALING_DEFAULTS.periodMinutes;
     const conditions = alarmConditions({
       scaleUpAt: SHARD_SCALING_DEFAULTS.scaleUpAt,
@@ -73,6 +75,7 @@ export class ShardScaler extends pulumi.ComponentResource {
     };
     this.scaleUp = alarm("up");
     this.scaleDown = alarm("down");
+    admitAlarms(name, this.topic, [this.scaleUp, this.scaleDown], this);
 
     this.function = scalerFunction(
       name,

@@ -30,7 +30,9 @@ describe("FlinkAnalytics", () => {
   it("keeps the code in a private, encrypted, versioned bucket that destroy does not empty by default", () => {
     const bucket = run.recorded.one("aws:s3/bucket:Bucket", "analytics-code");
     expect(bucket.inputs.forceDestroy).to.equal(false);
-    expect(run.recorded.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).to.include({
+    expect(
+      run.recorded.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "analytics-code").inputs,
+    ).to.include({
       bucket: bucket.state.bucket,
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -38,10 +40,14 @@ describe("FlinkAnalytics", () => {
       restrictPublicBuckets: true,
     });
     expect(
-      run.recorded.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs
-        .rules,
+      run.recorded.one(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "analytics-code",
+      ).inputs.rules,
     ).to.deep.equal([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
-    expect(run.recorded.one("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration).to.deep.equal({
+    expect(
+      run.recorded.one("aws:s3/bucketVersioning:BucketVersioning", "analytics-code").inputs.versioningConfiguration,
+    ).to.deep.equal({
       status: "Enabled",
     });
   });

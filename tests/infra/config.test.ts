@@ -28,7 +28,7 @@ describe("stack config", () => {
 
     it("gives one NAT gateway, an open HTTP ingest of 2..10 half-vCPU tasks, and 30-day logs", () => {
       const result = validate({});
-      expect(result.ok && result.config.network).to.deep.equal({ natGateways: 1 });
+      expect(result.ok && result.config.network).to.deep.equal({ natGateways: 1, flowLogs: true });
       expect(result.ok && result.config.ingest).to.deep.equal({
         schema: undefined,
         allowedCidrs: ["0.0.0.0/0"],
@@ -38,6 +38,7 @@ describe("stack config", () => {
         memory: 1024,
         minTasks: 2,
         maxTasks: 10,
+        accessLogDays: 90,
       });
       expect(result.ok && result.config.services).to.deep.equal({
         scaleOutCooldownSeconds: 60,

@@ -16,7 +16,7 @@ describe("StreamStorage", () => {
     });
 
     it("encrypts the stream with a customer-managed key that rotates", () => {
-      const key = result.recorded.one(KEY);
+      const key = result.recorded.one(KEY, "stream-key");
       expect(key.inputs.enableKeyRotation).to.equal(true);
       expect(key.inputs.deletionWindowInDays).to.equal(30);
       const stream = result.recorded.one(STREAM, "stream");
@@ -50,11 +50,11 @@ describe("StreamStorage", () => {
     it("puts the stream and its key inside the component and exports name, ARN and key ARN", () => {
       const stream = result.recorded.one(STREAM, "stream");
       expect(stream.parentType).to.equal("kinesis-pipeline:stream:StreamStorage");
-      expect(result.recorded.one(KEY).parentType).to.equal("kinesis-pipeline:stream:StreamStorage");
+      expect(result.recorded.one(KEY, "stream-key").parentType).to.equal("kinesis-pipeline:stream:StreamStorage");
       expect(result.outputs).to.deep.include({
         streamName: stream.state.name,
         streamArn: `arn:aws:kinesis:us-east-1:${MOCK_ACCOUNT}:stream/${stream.state.name}`,
-        streamKeyArn: result.recorded.one(KEY).state.arn,
+        streamKeyArn: result.recorded.one(KEY, "stream-key").state.arn,
       });
     });
   });
@@ -73,8 +73,11 @@ describe("StreamStorage", () => {
 
   it("uses a configured key and creates none", async () => {
     const { recorded, outputs } = await runPipeline({ kmsKeyArn: USER_KEY });
-    expect(recorded.all(KEY)).to.have.lengthOf(0);
-    expect(recorded.all("aws:kms/alias:Alias")).to.have.lengthOf(0);
+    // The stream's component creates no key (the topics have their own: encrypted-topics.test.ts).
+    const ofStream = (type: string) =>
+      recorded.all(type).filter((r) => r.parentType === "kinesis-pipeline:stream:StreamStorage");
+    expect(ofStream(KEY)).to.have.lengthOf(0);
+    expect(ofStream("aws:kms/alias:Alias")).to.have.lengthOf(0);
     expect(recorded.one(STREAM, "stream").inputs.kmsKeyId).to.equal(USER_KEY);
     expect(outputs.streamKeyArn).to.equal(USER_KEY);
   });
@@ -82,7 +85,7 @@ describe("StreamStorage", () => {
   it("tags the stream and the key", async () => {
     const { recorded } = await runPipeline({ tags: '{"team":"data"}' });
     expect(recorded.one(STREAM, "stream").inputs.tags).to.deep.equal({ team: "data" });
-    expect(recorded.one(KEY).inputs.tags).to.deep.equal({ team: "data" });
+    expect(recorded.one(KEY, "stream-key").inputs.tags).to.deep.equal({ team: "data" });
   });
 
   it("refuses a shard count with ON_DEMAND even when built directly", () => {
