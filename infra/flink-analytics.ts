@@ -36,6 +36,88 @@ export const CODE_READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"] as cons
 export const FLINK_LOG_ACTIONS = ["logs:PutLogEvents", "logs:DescribeLogStreams"] as const;
 export const FLINK_LOG_GROUP_ACTIONS = ["logs:DescribeLogGroups"] as const;
 
+/** Where the job's connector makes a call: the trips it reads, the results it writes, or their keys. */
+export type ConnectorTarget = "trips" | "tripsKey" | "results" | "resultsKey";
+
+export interface ConnectorCall {
+  readonly action: string;
+  readonly on: ConnectorTarget;
+  /** Which part of the job makes the call. */
+  readonly by: string;
+  /** Where the call is made: a file and method of the connector's source, or an AWS document. */
+  readonly source: string;
+}
+
+/** apache/flink-connector-aws at tag v5.0.0, the release in FLINK_CONNECTOR_JAR (5.0.0-1.20). */
+const LEGACY_SOURCE =
+  "apache/flink-connector-aws v5.0.0 flink-connector-aws/flink-connector-kinesis/src/main/java/org/apache/flink/streaming/connectors/kinesis";
+const STREAMS_SINK =
+  "apache/flink-connector-aws v5.0.0 flink-connector-aws/flink-connector-aws-kinesis-streams/src/main/java/org/apache/flink/connector/kinesis/sink";
+const KINESIS_KMS_DOC = "https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html";
+
+/**
+ * Every AWS call the job's connector makes, read from its source: code that runs on
+ * Managed Flink, never here, so no test can record these calls; the role gets exactly
+ * them (the grants below are derived from this list). The source is the `kinesis-legacy`
+ * table source with its default POLLING record publisher (KinesisDataFetcher
+ * .createRecordPublisherFactory; EFO, which would add RegisterStreamConsumer and
+ * SubscribeToShard, is not configured); the sink is `kinesis` (KinesisStreamsSink).
+ * Neither calls DescribeStreamSummary (only the newer `kinesis` source and the EFO
+ * publisher do: KinesisStreamProxy, KinesisProxySyncV2) nor PutRecord, ListShards on the
+ * results, or CloudWatch: the connector's metrics go through Flink's metric system, which
+ * Managed Flink publishes itself (managed-flink/latest/java/monitoring-metrics-custom.html).
+ */
+export const FLINK_CONNECTOR_CALLS: readonly ConnectorCall[] = [
+  {
+    action: "kinesis:DescribeStream",
+    on: "trips",
+    by: "kinesis-legacy source",
+    // Cached per stream and proxy; it retries only LimitExceededException, so a denial fails the job.
+    source: `${LEGACY_SOURCE}/proxy/KinesisProxy.java lookupStreamArn -> describeStream (before the first getShardsOfStream and getShardIterator)`,
+  },
+  {
+    action: "kinesis:ListShards",
+    on: "trips",
+    by: "kinesis-legacy source",
+    source: `${LEGACY_SOURCE}/proxy/KinesisProxy.java getShardList -> getShardsOfStream -> listShards (shard discovery, every 10 s: ConsumerConfigConstants.DEFAULT_SHARD_DISCOVERY_INTERVAL_MILLIS)`,
+  },
+  {
+    action: "kinesis:GetShardIterator",
+    on: "trips",
+    by: "kinesis-legacy source",
+    source: `${LEGACY_SOURCE}/proxy/KinesisProxy.java getShardIterator (from internals/publisher/polling/PollingRecordPublisher.java)`,
+  },
+  {
+    action: "kinesis:GetRecords",
+    on: "trips",
+    by: "kinesis-legacy source",
+    source: `${LEGACY_SOURCE}/proxy/KinesisProxy.java getRecords (from internals/publisher/polling/PollingRecordPublisher.java)`,
+  },
+  {
+    action: "kms:Decrypt",
+    on: "tripsKey",
+    by: "Kinesis, for the source's GetRecords on the encrypted trips stream",
+    source: KINESIS_KMS_DOC,
+  },
+  {
+    action: "kinesis:PutRecords",
+    on: "results",
+    by: "kinesis sink",
+    source: `${STREAMS_SINK}/KinesisStreamsSinkWriter.java submitRequestEntries -> putRecords`,
+  },
+  {
+    action: "kms:GenerateDataKey",
+    on: "resultsKey",
+    by: "Kinesis, for the sink's PutRecords on the encrypted results stream",
+    source: KINESIS_KMS_DOC,
+  },
+];
+
+/** The actions of FLINK_CONNECTOR_CALLS on one target, in the list's order. */
+export function connectorActions(on: ConnectorTarget): string[] {
+  return FLINK_CONNECTOR_CALLS.filter((call) => call.on === on).map((call) => call.action);
+}
+
 /** The results are small (a few hundred rows per window): one shard, a day of retention. */
 const RESULTS_STREAM = { mode: "PROVISIONED", shardCount: 1, retentionHours: 24 } as const;
 
@@ -96,8 +178,9 @@ export class FlinkAnalytics extends pulumi.ComponentResource {
     const logStreamArn = pulumi.interpolate`${logGroup.arn}:log-stream:${logStream.name}`;
 
     this.role = serviceRole(name, "kinesisanalytics.amazonaws.com", args.tags, this);
-    args.stream.grantRead(this.role, name);
-    this.results.grantWrite(this.role, name);
+    // Exactly what the connector calls (FLINK_CONNECTOR_CALLS); the keys' actions are the grants' own.
+    args.stream.grantRead(this.role, name, connectorActions("trips"));
+    this.results.grantWrite(this.role, name, connectorActions("results"));
     const region = aws.getRegionOutput({}, parent).region;
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     grant(

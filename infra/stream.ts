@@ -106,22 +106,32 @@ export class StreamStorage extends pulumi.ComponentResource {
     this.registerOutputs({ name: this.name, arn: this.arn, keyArn: this.keyArn });
   }
 
-  /** Lets `role` put records (and list shards to aggregate per shard). `grantee` names it. */
-  grantWrite(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+  /**
+   * Lets `role` put records (and list shards to aggregate per shard). `grantee` names it;
+   * `actions` replaces STREAM_WRITE_ACTIONS for a writer whose code calls others.
+   */
+  grantWrite(
+    role: aws.iam.Role,
+    grantee: string,
+    actions: readonly string[] = STREAM_WRITE_ACTIONS,
+  ): aws.iam.RolePolicy {
     return grant(
       `${this.resourceName}-write-${grantee}`,
       role,
-      this.statements("Write", STREAM_WRITE_ACTIONS, KEY_WRITE_ACTIONS),
+      this.statements("Write", actions, KEY_WRITE_ACTIONS),
       this,
     );
   }
 
-  /** Lets `role` read records by polling. `grantee` names it. */
-  grantRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+  /**
+   * Lets `role` read records by polling. `grantee` names it; `actions` replaces
+   * STREAM_READ_ACTIONS for a reader whose code calls others.
+   */
+  grantRead(role: aws.iam.Role, grantee: string, actions: readonly string[] = STREAM_READ_ACTIONS): aws.iam.RolePolicy {
     return grant(
       `${this.resourceName}-read-${grantee}`,
       role,
-      this.statements("Read", STREAM_READ_ACTIONS, KEY_READ_ACTIONS),
+      this.statements("Read", actions, KEY_READ_ACTIONS),
       this,
     );
   }

@@ -10,12 +10,19 @@
  *   closed is late, dropped and counted (Flink drops it too, with allowed lateness 0);
  * - the watermark moves after each event, as if Flink emitted one after every record; Flink
  *   emits periodically (200 ms by default), which can only make it accept more, not fewer;
- * - one stream partition: Flink takes the minimum over its source splits.
+ * - one stream partition: Flink takes the minimum over its source splits;
+ * - a trip that is not usable (usable-trip.ts) is skipped and counted by its problem before
+ *   anything else, and moves nothing: the SQL gives such a row a rowtime before 1970,
+ *   which never raises the watermark, and filters it out.
+ * In batch mode (a bounded input, as Flink's BATCH execution mode runs the same SQL) there
+ * is no watermark until the end: every usable trip counts in its window whatever its order,
+ * and flush() closes the windows.
  */
 import { AIRPORTS, AirportCode, insideBox, JobConfig, NYC_BOX } from "./job-config";
 import { cellCentre, pickupCell, windowStartOf } from "./cell";
 import { HotspotTrip } from "./trip";
 import { documentId } from "./document-id";
+import { TRIP_PROBLEMS, TripProblem, tripProblem } from "./usable-trip";
 
 export interface HotSpot {
   readonly cell: string;
@@ -42,7 +49,10 @@ export interface ClosedWindows {
 }
 
 export interface EngineStats {
+  /** Usable trips: those counted, plus those outside the box or late. */
   events: number;
+  /** Trips that are not usable, by their first problem; not among the events. */
+  skipped: Record<TripProblem, number>;
   outsideBox: number;
   late: number;
   /** Windows closed that held at least one pickup inside the box. */
@@ -55,25 +65,56 @@ interface OpenWindow {
   readonly airports: Map<AirportCode, { trips: number; seconds: number }>;
 }
 
+/** streaming: windows close as the watermark passes them (Flink's default); batch: at the end. */
+export type EngineMode = "streaming" | "batch";
+
+export interface EngineOptions {
+  /** Default streaming. */
+  mode?: EngineMode;
+  /** The job's clock, epoch ms, for the bound on future times; default Date.now. */
+  clock?: () => number;
+}
+
 export class HotspotEngine {
-  readonly stats: EngineStats = { events: 0, outsideBox: 0, late: 0, windows: 0, hotSpots: 0 };
+  readonly stats: EngineStats = {
+    events: 0,
+    skipped: noProblems(),
+    outsideBox: 0,
+    late: 0,
+    windows: 0,
+    hotSpots: 0,
+  };
+  readonly mode: EngineMode;
+  private readonly clock: () => number;
   private readonly windowMs: number;
   private readonly outOfOrdernessMs: number;
   private maxPickupTime = -Infinity;
   private readonly open = new Map<number, OpenWindow>();
 
-  constructor(private readonly config: JobConfig) {
+  constructor(
+    private readonly config: JobConfig,
+    options: EngineOptions = {},
+  ) {
+    this.mode = options.mode ?? "streaming";
+    this.clock = options.clock ?? Date.now;
     this.windowMs = config.windowMinutes * 60_000;
     this.outOfOrdernessMs = config.outOfOrdernessSeconds * 1000;
   }
 
+  /** -Infinity in batch mode until flush(): nothing is late, nothing closes early. */
   get watermark(): number {
     return this.maxPickupTime - this.outOfOrdernessMs;
   }
 
   add(trip: HotspotTrip): ClosedWindows {
+    const problem = tripProblem(trip, this.clock());
+    if (problem !== undefined) {
+      this.stats.skipped[problem]++;
+      return { hotSpots: [], airportDurations: [] };
+    }
     this.stats.events++;
     this.count(trip);
+    if (this.mode === "batch") return { hotSpots: [], airportDurations: [] };
     this.maxPickupTime = Math.max(this.maxPickupTime, trip.pickupTime);
     return this.closeThrough(this.watermark);
   }
@@ -154,6 +195,11 @@ export class HotspotEngine {
         documentId: documentId(airport, start),
       }));
   }
+}
+
+/** A count of zero for every problem. */
+export function noProblems(): Record<TripProblem, number> {
+  return Object.fromEntries(Object.keys(TRIP_PROBLEMS).map((p) => [p, 0])) as Record<TripProblem, number>;
 }
 
 /** The airport whose area holds the drop-off, for trips picked up in the city (as the SQL). */

@@ -13,19 +13,33 @@
  *   Flink OpenSearch SQL connector cannot sign requests with SigV4, and the domain's access
  *   policy admits IAM principals only (apart from the Dashboards client CIDR).
  *
+ * No record content stops the job (flink-trip-rules.ts): a trip that is not usable
+ * (usable-trip.ts) gets a rowtime that moves nothing, is left out of the results, and is
+ * counted by the third INSERT into the Python UDF COUNT_SKIPPED_TRIP, whose counter
+ * `skippedTrips` (dimension Reason) Managed Flink publishes to CloudWatch. A record that is
+ * not a JSON object never becomes a row ('json.ignore-parse-errors') and is not counted.
+ *
  * The launcher must:
- * - register the Python UDFs GEOHASH(lon, lat, precision) and GEOHASH_CENTRE(cell) from
- *   runtime/hotspots/udf/hotspot_udfs.py (shipped in the application and listed in
- *   `pyFiles`); the first two statements declare them. Flink SQL has no geohash function,
- *   and an arithmetic grid would differ from the geohash cells the map, the reference
- *   application and the TypeScript engine (ngeohash) use;
+ * - register the Python UDFs GEOHASH(lon, lat, precision), GEOHASH_CENTRE(cell) and
+ *   COUNT_SKIPPED_TRIP(reason) from runtime/hotspots/udf/hotspot_udfs.py (shipped in the
+ *   application and listed in `pyFiles`); the first statements declare them. Flink SQL has
+ *   no geohash function, and an arithmetic grid would differ from the geohash cells the
+ *   map, the reference application and the TypeScript engine (ngeohash) use;
  * - apply `SET` statements to the table config (the first statement fixes the session time
  *   zone to UTC, so windows of TIMESTAMP_LTZ are aligned to the epoch like the engine's);
  * - replace every ${placeholder} of SQL_PLACEHOLDERS with its application property;
- * - run the two INSERTs in one statement set, so that they form one job reading the stream once.
+ * - run the INSERTs in one statement set, so that they form one job reading the stream once.
  */
 import { AIRPORTS, AirportCode, BoundingBox, JobConfig, NYC_BOX } from "./job-config";
 import { AIRPORT_INDEX, HOTSPOT_INDEX } from "../search/indices";
+import {
+  problemExpression,
+  rowtimeExpression,
+  TRIP_COLUMNS,
+  tripSecondsExpression,
+  UNUSABLE_ROW,
+  USABLE_ROW,
+} from "./flink-trip-rules";
 
 /** The application properties the statements need, by placeholder name. */
 export const SQL_PLACEHOLDERS = {
@@ -44,12 +58,15 @@ export const RESULT_INDEX_FIELD = "index";
 export type SqlPlaceholder = keyof typeof SQL_PLACEHOLDERS;
 
 /**
- * RFC 3339 with offset, as schemas/taxi-trip.json's pickupTime ("2009-01-24T16:18:23-05:00").
- * UNIX_TIMESTAMP parses with the offset; whole seconds, as the replay sends them.
+ * Where a user finds the skipped trips of the job on AWS: COUNT_SKIPPED_TRIP's counter, one
+ * per TripProblem as the dimension Reason beside Application (udf/hotspot_udfs.py). Managed
+ * Flink publishes it: https://docs.aws.amazon.com/managed-flink/latest/java/monitoring-metrics-custom.html
  */
-const RFC3339 = "'yyyy-MM-dd''T''HH:mm:ssXXX'";
-
-const epochSeconds = (column: string) => `UNIX_TIMESTAMP(\`${column}\`, ${RFC3339})`;
+export const SKIPPED_TRIPS_METRIC = {
+  namespace: "AWS/KinesisAnalytics",
+  name: "skippedTrips",
+  dimension: "Reason",
+} as const;
 
 /** The statements as one file (hotspots.sql): each ends with ";" at the end of its line. */
 export function statementsFile(statements: readonly string[]): string {
@@ -62,9 +79,16 @@ export function hotspotStatements(config: JobConfig): string[] {
     `SET 'table.local-time-zone' = 'UTC'`,
     `CREATE TEMPORARY SYSTEM FUNCTION GEOHASH AS 'hotspot_udfs.geohash' LANGUAGE PYTHON`,
     `CREATE TEMPORARY SYSTEM FUNCTION GEOHASH_CENTRE AS 'hotspot_udfs.geohash_centre' LANGUAGE PYTHON`,
+    `CREATE TEMPORARY SYSTEM FUNCTION COUNT_SKIPPED_TRIP AS 'hotspot_udfs.count_skipped_trip' LANGUAGE PYTHON`,
     sourceTable(config),
     resultsSinkTable("pickup_hotspots", "cell", ["`location` STRING", "`count` BIGINT"]),
     resultsSinkTable("airport_trip_durations", "airport", ["`trips` BIGINT", "`averageSeconds` DOUBLE"]),
+    // The count is the UDF's metric; the rows themselves go nowhere.
+    `CREATE TABLE skipped_trips (
+  \`reason\` STRING
+) WITH (
+  'connector' = 'blackhole'
+)`,
     `INSERT INTO pickup_hotspots
 SELECT
   '${HOTSPOT_INDEX}' AS \`${RESULT_INDEX_FIELD}\`,
@@ -76,7 +100,8 @@ SELECT
 FROM (
   SELECT GEOHASH(\`pickupLongitude\`, \`pickupLatitude\`, ${config.geohashPrecision}) AS cell, pickup_ts
   FROM taxi_trips
-  WHERE ${inside(NYC_BOX, "pickup")}
+  WHERE ${USABLE_ROW("pickup_ts")}
+    AND ${inside(NYC_BOX, "pickup")}
 )
 GROUP BY TUMBLE(pickup_ts, ${window}), cell
 HAVING COUNT(*) >= ${config.minTrips}`,
@@ -96,33 +121,29 @@ ${(Object.keys(AIRPORTS) as AirportCode[]).map((code) => `      WHEN ${inside(AI
     trip_seconds,
     pickup_ts
   FROM taxi_trips
-  WHERE ${inside(NYC_BOX, "pickup")}
+  WHERE ${USABLE_ROW("pickup_ts")}
+    AND ${inside(NYC_BOX, "pickup")}
 )
 WHERE airport IS NOT NULL
 GROUP BY TUMBLE(pickup_ts, ${window}), airport`,
+    `INSERT INTO skipped_trips
+SELECT COUNT_SKIPPED_TRIP(${problemExpression("  ")}) AS \`reason\`
+FROM taxi_trips
+WHERE ${UNUSABLE_ROW("pickup_ts")}`,
   ];
 }
 
 function sourceTable(config: JobConfig): string {
-  // Every field of schemas/taxi-trip.json, so the table documents the event; the job uses
-  // the times and positions. Bad records are skipped rather than failing the job: ingest
-  // validates against the schema, and one bad record must not stop the map.
+  // Only the fields the job reads: other fields are skipped whole by the json format, while
+  // a declared column given an object or array can lose the reader its place in the record
+  // (JsonParserToRowDataConverters: a field whose conversion fails is NULL, and the parser
+  // goes on inside the object). Bad records are skipped and counted, never fatal: ingest
+  // validates nothing while analytics is on, and one record must not stop the map.
+  const columns = Object.entries(TRIP_COLUMNS).map(([name, type]) => `  \`${name}\` ${type},`);
   return `CREATE TABLE taxi_trips (
-  \`vendor\` STRING,
-  \`pickupTime\` STRING,
-  \`dropoffTime\` STRING,
-  \`passengerCount\` INT,
-  \`tripDistance\` DOUBLE,
-  \`pickupLongitude\` DOUBLE,
-  \`pickupLatitude\` DOUBLE,
-  \`dropoffLongitude\` DOUBLE,
-  \`dropoffLatitude\` DOUBLE,
-  \`fareAmount\` DOUBLE,
-  \`tipAmount\` DOUBLE,
-  \`totalAmount\` DOUBLE,
-  \`paymentType\` STRING,
-  pickup_ts AS TO_TIMESTAMP_LTZ(${epochSeconds("pickupTime")} * 1000, 3),
-  trip_seconds AS ${epochSeconds("dropoffTime")} - ${epochSeconds("pickupTime")},
+${columns.join("\n")}
+  pickup_ts AS ${rowtimeExpression("  ")},
+  trip_seconds AS ${tripSecondsExpression("  ")},
   WATERMARK FOR pickup_ts AS pickup_ts - INTERVAL '${config.outOfOrdernessSeconds}' SECOND
 ) WITH (
   'connector' = 'kinesis-legacy',

@@ -56,8 +56,8 @@ export interface JobConfig {
  * On the full TLC month (about 14 million trips) 60-minute windows would be the natural
  * choice; the options exist for that.
  * Out-of-orderness of 5 minutes covers replays that interleave shards and producers; the
- * shipped file is not in time order at all, so read in file order nearly every row is late
- * (that is what the CLI's summary shows), while the replay sends trips in time order.
+ * shipped file is not in time order at all, so streamed in file order nearly every row is
+ * late (the CLI's --streaming summary shows it), while the replay sends trips in time order.
  */
 export const JOB_DEFAULTS: JobConfig = {
   windowMinutes: 360,

@@ -1,28 +1,45 @@
 /**
  * The hot-spot job on a stream's records: each taxi-trip event goes through one
- * HotspotEngine, and the windows it closes are kept for GET /hotspots. Records that are not
- * trip events (another producer's data on the same stream) are counted and skipped: they
- * must not stop the job.
+ * HotspotEngine, and the windows it closes are kept for GET /hotspots. No record stops the
+ * job: one that is not a JSON object (another producer's data, a corrupt payload) is counted
+ * as notATrip, a trip that is not usable by its problem (usable-trip.ts), as the Flink job
+ * counts it.
  */
 import { ConsumerRecord } from "../consumer/record-processor";
 import { HotspotEngine } from "./engine";
 import { JobConfig } from "./job-config";
 import { RecentWindows, WindowView } from "./recent-windows";
 import { tripFromEvent } from "./trip-from-event";
+import { TripProblem } from "./usable-trip";
+
+/** Why a record was not counted: not a trip event at all, or a trip's problem. */
+export type SkipReason = "notATrip" | TripProblem;
 
 /** What GET /hotspots answers. */
 export interface HotspotsView {
   windows: WindowView[];
-  stats: { events: number; late: number; outsideBox: number; skipped: number };
+  stats: {
+    events: number;
+    late: number;
+    outsideBox: number;
+    /** Records not counted as trips: the sum of skippedBy. */
+    skipped: number;
+    skippedBy: Record<SkipReason, number>;
+  };
+}
+
+export interface LiveHotspotsOptions {
+  /** The job's clock, epoch ms; default Date.now. */
+  clock?: () => number;
 }
 
 export class LiveHotspots {
   private readonly engine: HotspotEngine;
   private readonly windows: RecentWindows;
-  private skipped = 0;
+  private notATrip = 0;
 
-  constructor(config: JobConfig, retainedWindows: number) {
-    this.engine = new HotspotEngine(config);
+  constructor(config: JobConfig, retainedWindows: number, options: LiveHotspotsOptions = {}) {
+    this.engine = new HotspotEngine(config, { mode: "streaming", clock: options.clock });
     this.windows = new RecentWindows(retainedWindows);
   }
 
@@ -30,15 +47,20 @@ export class LiveHotspots {
     // A record in the registry's wire format arrives decoded (runtime/consumer/schema-decoder.ts).
     const trip = tripFromEvent(record.schema ? record.value : parseJson(record.data));
     if (trip === undefined) {
-      this.skipped++;
+      this.notATrip++;
       return;
     }
     this.windows.add(this.engine.add(trip));
   }
 
   view(): HotspotsView {
-    const { events, late, outsideBox } = this.engine.stats;
-    return { windows: this.windows.newestFirst(), stats: { events, late, outsideBox, skipped: this.skipped } };
+    const { events, late, outsideBox, skipped } = this.engine.stats;
+    const skippedBy = { notATrip: this.notATrip, ...skipped };
+    const total = Object.values(skippedBy).reduce((sum, n) => sum + n, 0);
+    return {
+      windows: this.windows.newestFirst(),
+      stats: { events, late, outsideBox, skipped: total, skippedBy },
+    };
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * `npm run hotspots -- --file <csv>`: runs the hot-spot job's TypeScript engine over a TLC
- * trip CSV (2009 or 2015 layout) in file order (not sorted: lateness is part of what it
- * shows), one JSON line per hot spot on stdout, a summary on stderr. Exit 2 on bad options
- * (with the usage), or on a file that cannot be read, is not a TLC file or has an unusable
+ * trip CSV (2009 or 2015 layout), one JSON line per hot spot on stdout, a summary on stderr.
+ * A file is bounded, so by default its answer is the whole file's, as a batch job would
+ * count it (TLC files are not in time order); --streaming reads it as the Flink job reads a
+ * stream, in file order, where lateness is part of what it shows. Exit 2 on bad options
+ * (with the usage), or on a file that cannot be read, is not a TLC file or has an unreadable
  * row (with the file, row and column).
  */
 import { HotSpot, HotspotEngine } from "./engine";
@@ -21,14 +23,19 @@ export function hotSpotLine(spot: HotSpot): string {
 
 function run(options: Exclude<ReturnType<typeof parseCliOptions>, "help">): void {
   const trips = readHotspotTrips(options.file);
-  const engine = new HotspotEngine(options.config);
+  const engine = new HotspotEngine(options.config, { mode: options.mode });
   const lines: string[] = [];
   for (const trip of trips) lines.push(...engine.add(trip).hotSpots.map(hotSpotLine));
   lines.push(...engine.flush().hotSpots.map(hotSpotLine));
   process.stdout.write(lines.map((line) => line + "\n").join(""));
-  const { events, outsideBox, late, windows, hotSpots } = engine.stats;
+  const { events, skipped, outsideBox, late, windows, hotSpots } = engine.stats;
+  // A batch run has no watermark, so its config's out-of-orderness means nothing: left out.
+  const { outOfOrdernessSeconds, ...batchConfig } = options.config;
+  const config = options.mode === "streaming" ? { ...batchConfig, outOfOrdernessSeconds } : batchConfig;
   process.stderr.write(
-    JSON.stringify({ summary: { events, outsideBox, late, windows, hotSpots, config: options.config } }) + "\n",
+    JSON.stringify({
+      summary: { mode: options.mode, events, skipped, outsideBox, late, windows, hotSpots, config },
+    }) + "\n",
   );
 }
 

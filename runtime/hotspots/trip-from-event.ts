@@ -1,30 +1,29 @@
 /**
- * A taxi-trip event (schemas/taxi-trip.json, as runtime/replay/trip-event.ts writes it) as
- * the HotspotTrip the engine reads. Only the six fields the job uses are checked, not the
- * whole schema: a later BACKWARD-compatible version may add fields, and the job still
- * reads its trips.
+ * A record's parsed JSON as the HotspotTrip the engine reads, the way the Flink job's
+ * source table reads it (flink-sql.ts): the six fields the job uses, times from their RFC
+ * 3339 strings, coordinates as Flink's `json` format reads a DOUBLE (flink-json-double.ts).
+ * A field missing or unreadable becomes NaN, and the engine skips the trip and counts why
+ * (usable-trip.ts), as the job does with its row. Other fields are not read: a later
+ * BACKWARD-compatible schema version may add some, and the job still reads its trips.
  */
+import { flinkJsonDouble } from "./flink-json-double";
 import { HotspotTrip } from "./trip";
+import { readTripTime } from "./usable-trip";
 
-/** RFC 3339 with an offset, as the schema's date-time: Date.parse alone takes many other forms. */
-const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** The trip, or undefined when `event` is not a taxi-trip event (another kind of record). */
+/**
+ * The trip, or undefined when `event` is not a JSON object: Flink's `json` format drops
+ * such a record before it is a row (JsonParserRowDataDeserializationSchema.deserialize
+ * returns null with 'json.ignore-parse-errors'), so only the local job can count it.
+ */
 export function tripFromEvent(event: unknown): HotspotTrip | undefined {
   if (typeof event !== "object" || event === null || Array.isArray(event)) return undefined;
   const e = event as Record<string, unknown>;
-  const trip: HotspotTrip = {
-    pickupTime: epochMs(e.pickupTime),
-    pickupLon: e.pickupLongitude as number,
-    pickupLat: e.pickupLatitude as number,
-    dropoffTime: epochMs(e.dropoffTime),
-    dropoffLon: e.dropoffLongitude as number,
-    dropoffLat: e.dropoffLatitude as number,
+  return {
+    pickupTime: readTripTime(e.pickupTime),
+    pickupLon: flinkJsonDouble(e.pickupLongitude),
+    pickupLat: flinkJsonDouble(e.pickupLatitude),
+    dropoffTime: readTripTime(e.dropoffTime),
+    dropoffLon: flinkJsonDouble(e.dropoffLongitude),
+    dropoffLat: flinkJsonDouble(e.dropoffLatitude),
   };
-  // typeof first: Number.isFinite is false for a numeric string, which is what we want.
-  return Object.values(trip).every((value) => typeof value === "number" && Number.isFinite(value)) ? trip : undefined;
-}
-
-function epochMs(time: unknown): number {
-  return typeof time === "string" && RFC_3339.test(time) ? Date.parse(time) : NaN;
 }

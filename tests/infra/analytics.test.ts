@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
+import { ConnectorTarget, FLINK_CONNECTOR_CALLS } from "../../infra/flink-analytics";
 import {
   APPLICATION_FILES,
   APPLICATION_SOURCES,
@@ -123,7 +124,7 @@ describe("FlinkAnalytics", () => {
     ]);
   });
 
-  it("gives the application's role exactly: read the trips, write the results, its code object, its logs", () => {
+  it("gives the application's role exactly: what its connector calls on the trips and results, its code object, its logs", () => {
     const stream = run.recorded.one("aws:kinesis/stream:Stream", "stream");
     const results = run.recorded.one("aws:kinesis/stream:Stream", "analytics-results");
     const bucket = run.recorded.one("aws:s3/bucket:Bucket", "analytics-code");
@@ -133,12 +134,8 @@ describe("FlinkAnalytics", () => {
     expect(roleStatements(run.recorded, "analytics")).to.have.deep.members([
       {
         Sid: "StreamRead",
-        Action: [
-          "kinesis:GetRecords",
-          "kinesis:GetShardIterator",
-          "kinesis:ListShards",
-          "kinesis:DescribeStreamSummary",
-        ],
+        // The kinesis-legacy source describes the stream before it lists shards or gets an iterator.
+        Action: ["kinesis:DescribeStream", "kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords"],
         Resource: [stream.state.arn],
       },
       {
@@ -149,7 +146,7 @@ describe("FlinkAnalytics", () => {
       },
       {
         Sid: "StreamWrite",
-        Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:ListShards", "kinesis:DescribeStreamSummary"],
+        Action: ["kinesis:PutRecords"],
         Resource: [results.state.arn],
       },
       {
@@ -180,6 +177,42 @@ describe("FlinkAnalytics", () => {
     ).to.deep.equal({
       Service: "kinesisanalytics.amazonaws.com",
     });
+  });
+
+  it("holds each Kinesis and KMS action on exactly the resources FLINK_CONNECTOR_CALLS names for it, and no other", () => {
+    const trips = run.recorded.one("aws:kinesis/stream:Stream", "stream");
+    const results = run.recorded.one("aws:kinesis/stream:Stream", "analytics-results");
+    const arnOf: Record<ConnectorTarget, unknown> = {
+      trips: trips.state.arn,
+      tripsKey: trips.inputs.kmsKeyId,
+      results: results.state.arn,
+      resultsKey: results.inputs.kmsKeyId,
+    };
+    const granted = roleStatements(run.recorded, "analytics")
+      .flatMap((s) => s.Action.flatMap((action) => s.Resource.map((resource) => `${action} ${resource}`)))
+      .filter((grant) => /^(kinesis|kms):/.test(grant));
+    const called = FLINK_CONNECTOR_CALLS.map((call) => `${call.action} ${arnOf[call.on]}`);
+    expect(granted).to.have.members(called);
+    for (const call of FLINK_CONNECTOR_CALLS)
+      expect(call.source, call.action).to.match(/\.java \w+|^https:\/\/docs\.aws/);
+  });
+
+  it("grants kinesis:DescribeStream to the Flink application only, not to the stream's other readers", async () => {
+    const describers = (recorded: typeof run.recorded) => {
+      const stream = recorded.one("aws:kinesis/stream:Stream", "stream");
+      return recorded
+        .all("aws:iam/role:Role")
+        .filter((role) =>
+          roleStatements(recorded, role.name).some(
+            (s) => s.Action.includes("kinesis:DescribeStream") && s.Resource.includes(stream.state.arn as string),
+          ),
+        )
+        .map((role) => role.name);
+    };
+    expect(describers(run.recorded)).to.deep.equal(["analytics"]);
+    // Polling workers take the plain read grant, which stays without it.
+    const polling = await runPipeline({ processingRetrieval: "polling" });
+    expect(describers(polling.recorded)).to.deep.equal(["analytics"]);
   });
 
   it("writes its results to a one-shard encrypted stream, and outputs the application's name", () => {

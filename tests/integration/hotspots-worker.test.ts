@@ -2,8 +2,9 @@
  * The hot-spot worker (the processing worker with PROCESSOR_MODULE =
  * runtime/hotspots/hotspot-processor.ts) on kinesis-local and dynalite: taxi trips of a few
  * hourly windows are put into a stream, half of them in the registry's wire format, with
- * records that are not trips among them; GET /hotspots must show exactly the hot spots and
- * airport durations counted here, independently of the engine, and stop with the worker.
+ * records that are not trips and trips no job can use among them (one in 2100); GET
+ * /hotspots must show exactly the hot spots and airport durations counted here,
+ * independently of the engine, and the records skipped by reason, and stop with the worker.
  *
  * The worker runs from source under ts-node (transpile-only), not from dist/: so this test
  * needs no `npm run build`. The compiled worker and module run in npm start
@@ -25,6 +26,7 @@ import { LocalSchemaRegistry } from "../../runtime/schema/local-registry";
 import { shippedSchemas } from "../../runtime/schema/shipped-schemas";
 import { encode } from "../../runtime/schema/wire-format";
 import { tripEvent } from "../../runtime/replay/trip-event";
+import { SkipReason } from "../../runtime/hotspots/live-hotspots";
 import { REPO_ROOT } from "../harness/built";
 import { ConsumerTestbed, FAST_WORKER_SETTINGS } from "../harness/consumer-testbed";
 import { eventually } from "../harness/eventually";
@@ -92,9 +94,25 @@ const BATCHES: Trip[][] = [
     { hour: 0, from: TIMES_SQUARE, to: UNION_SQUARE, minutes: 10, late: true },
   ],
 ];
-/** Records on the same stream that are not taxi trips. */
-const NOT_TRIPS = ['{"hello":"stream"}', "not json at all", "[1,2,3]"];
+/** Records on the same stream that are not taxi trips: JSON objects count as trips without a time. */
+const NOT_TRIPS: [string, SkipReason][] = [
+  ['{"hello":"stream"}', "time"],
+  ["not json at all", "notATrip"],
+  ["[1,2,3]", "notATrip"],
+];
 const WEATHER_REPORT = { location: { city: "Seattle", state: "WA" }, temperature: 12, timestamp: 1700000000 };
+/**
+ * Trips no job can use, sent with the second batch. The one in 2100 would have moved the
+ * watermark to 2100 and made every later trip late: the map would have stopped for good.
+ */
+const POISON_TRIPS: [Record<string, unknown>, SkipReason][] = [
+  [
+    { ...eventOf({ hour: 1, from: TIMES_SQUARE, to: JFK, minutes: 10 }, 7), pickupTime: "2100-01-01T00:00:00Z" },
+    "future",
+  ],
+  [{ ...eventOf({ hour: 1, from: TIMES_SQUARE, to: JFK, minutes: 10 }, 8), pickupTime: null }, "time"],
+  [{ ...eventOf({ hour: 1, from: TIMES_SQUARE, to: JFK, minutes: 10 }, 9), pickupLatitude: "north" }, "position"],
+];
 
 /** The processing worker from source, with the hot-spot processor. */
 class HotspotWorker extends ServiceProcess {
@@ -176,8 +194,9 @@ describe("the hot-spot worker: GET /hotspots on a stream", function () {
         // Every other trip in the registry's wire format, as the replay writes them.
         return (sent + i) % 2 === 0 ? json : encode(json, taxiTrip, { compression: "zlib" });
       });
-      if (b === 1) data.push(...NOT_TRIPS.map((text) => Buffer.from(text)));
+      if (b === 1) data.push(...NOT_TRIPS.map(([text]) => Buffer.from(text)));
       if (b === 1) data.push(encode(Buffer.from(JSON.stringify(WEATHER_REPORT)), weather, { compression: "none" }));
+      if (b === 1) data.push(...POISON_TRIPS.map(([event]) => Buffer.from(JSON.stringify(event))));
       await putBatch(testbed.kinesis, stream, data);
       sent += data.length;
     }
@@ -276,13 +295,18 @@ function expected() {
       airports,
     };
   });
+  // The weather report is a JSON object without a trip's time.
+  const reasons: SkipReason[] = [...NOT_TRIPS, ...POISON_TRIPS].map(([, reason]) => reason).concat("time");
+  const skippedBy = { notATrip: 0, time: 0, position: 0, future: 0 };
+  for (const reason of reasons) skippedBy[reason]++;
   return {
     windows: windows.reverse().slice(0, RETAINED_WINDOWS),
     stats: {
       events: trips.length,
       late: trips.filter((t) => t.late).length,
       outsideBox: trips.filter((t) => t.from.outside).length,
-      skipped: NOT_TRIPS.length + 1,
+      skipped: reasons.length,
+      skippedBy,
     },
   };
 }

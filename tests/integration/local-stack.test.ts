@@ -145,7 +145,14 @@ describe("npm start (the local stack)", function () {
         },
         30_000,
       );
-      expect(stats).to.deep.equal({ events: 0, late: 0, outsideBox: 0, skipped: 9 });
+      expect(stats).to.deep.equal({
+        events: 0,
+        late: 0,
+        outsideBox: 0,
+        skipped: 9,
+        // Eight records that are not JSON; a JSON object without a trip's time.
+        skippedBy: { notATrip: 8, time: 1, position: 0, future: 0 },
+      });
 
       // SIGINT while a record is accepted but still buffered (the service waits up to 100 ms
       // to aggregate): the stack stops the ingest service with a signal it drains on, so the

@@ -109,14 +109,15 @@ describe("hot spots: cells", () => {
 });
 
 describe("hot spots: CLI options", () => {
-  it("takes the defaults and the file", () => {
-    expect(parseCliOptions(["--file", "a.csv"])).to.deep.equal({ file: "a.csv", config: JOB_DEFAULTS });
+  it("takes the defaults and the file: the whole file's answer, as a batch job", () => {
+    expect(parseCliOptions(["--file", "a.csv"])).to.deep.equal({ file: "a.csv", config: JOB_DEFAULTS, mode: "batch" });
   });
-  it("takes every option", () => {
-    const argv = ["--file", "a.csv", "--window-minutes", "60", "--precision", "7", "--min-trips", "2"];
+  it("takes every option, streaming semantics only with --streaming", () => {
+    const argv = ["--file", "a.csv", "--window-minutes", "60", "--precision", "7", "--min-trips", "2", "--streaming"];
     expect(parseCliOptions([...argv, "--out-of-orderness-seconds", "0"])).to.deep.equal({
       file: "a.csv",
       config: { windowMinutes: 60, geohashPrecision: 7, minTrips: 2, outOfOrdernessSeconds: 0 },
+      mode: "streaming",
     });
   });
   const bad: [string[], RegExp][] = [
@@ -129,6 +130,7 @@ describe("hot spots: CLI options", () => {
       /--window-minutes is 7, allowed: an integer from 1 to 1440 that divides 1440/,
     ],
     [["--file", "a", "--colour"], /Unknown option '--colour'/],
+    [["--file", "a", "--out-of-orderness-seconds", "60"], /--out-of-orderness-seconds needs --streaming/],
   ];
   for (const [argv, message] of bad) {
     it(`rejects ${argv.join(" ") || "no arguments"}`, () => {

@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { HotspotEngine } from "../../runtime/hotspots/engine";
+import { HotspotEngine, noProblems } from "../../runtime/hotspots/engine";
 import { jobConfig } from "../../runtime/hotspots/job-config";
 import { HotspotTrip } from "../../runtime/hotspots/trip";
+import { TripProblem } from "../../runtime/hotspots/usable-trip";
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2009, 0, 5); // a window start for every window size that divides a day
@@ -133,5 +134,90 @@ describe("hot spots: engine", () => {
         documentId: "LGA_2009-01-05T00:00:00.000Z",
       },
     ]);
+  });
+});
+
+describe("hot spots: the engine skips trips that are not usable", () => {
+  const CLOCK = Date.UTC(2026, 11, 1);
+  const engine = () =>
+    new HotspotEngine(jobConfig({ windowMinutes: 60, minTrips: 2, outOfOrdernessSeconds: 0 }), { clock: () => CLOCK });
+  const YEAR_2100 = Date.UTC(2100, 0, 1);
+
+  // [title, the trip's fields that differ from a good one, the problem it is counted under]
+  const cases: [string, Partial<HotspotTrip>, TripProblem][] = [
+    ["no pickup time", { pickupTime: NaN }, "time"],
+    ["no dropoff time", { dropoffTime: NaN }, "time"],
+    ["a pickup before 1970", { pickupTime: -1000 }, "time"],
+    ["no longitude", { pickupLon: NaN }, "position"],
+    ["a longitude beyond 180", { dropoffLon: 180.5 }, "position"],
+    ["a latitude beyond -90", { pickupLat: -91 }, "position"],
+    ["an infinite latitude", { dropoffLat: Infinity }, "position"],
+    ["a pickup in 2100", { pickupTime: YEAR_2100, dropoffTime: YEAR_2100 + 600_000 }, "future"],
+    ["a dropoff in 2100", { dropoffTime: YEAR_2100 }, "future"],
+    ["a pickup 5 min 1 s after the clock", { pickupTime: CLOCK + 301_000, dropoffTime: CLOCK + 400_000 }, "future"],
+    ["no time and no position: time first", { pickupTime: NaN, pickupLat: NaN }, "time"],
+    ["a bad position in 2100: position first", { pickupTime: YEAR_2100, pickupLat: NaN }, "position"],
+  ];
+  for (const [title, fields, problem] of cases) {
+    it(`${problem}: ${title}`, () => {
+      const e = engine();
+      e.add(trip(T0));
+      const watermark = e.watermark;
+      expect(e.add({ ...trip(T0 + 1_000), ...fields })).to.deep.equal({ hotSpots: [], airportDurations: [] });
+      expect(e.watermark).to.equal(watermark);
+      expect(e.stats).to.deep.include({ events: 1, outsideBox: 0, late: 0 });
+      expect(e.stats.skipped).to.deep.equal({ ...noProblems(), [problem]: 1 });
+    });
+  }
+
+  it("counts a trip up to 5 minutes after the clock", () => {
+    const e = engine();
+    e.add(trip(CLOCK + 300_000, TIMES_SQUARE, UNION_SQUARE, 0));
+    expect(e.stats).to.deep.include({ events: 1, skipped: noProblems() });
+  });
+
+  it("one pickup in 2100 does not make the trips after it late (it would stall the map until 2100)", () => {
+    const e = engine();
+    e.add(trip(T0));
+    e.add(trip(YEAR_2100));
+    e.add(trip(T0 + 1_000));
+    const spots = [...e.add(trip(T0 + HOUR)).hotSpots, ...e.flush().hotSpots];
+    expect(e.stats).to.deep.include({ events: 3, late: 0 });
+    expect(spots.map((s) => [s.windowStart, s.count])).to.deep.equal([[T0, 2]]);
+  });
+});
+
+describe("hot spots: the engine in batch mode (a bounded input)", () => {
+  const config = jobConfig({ windowMinutes: 60, minTrips: 2, outOfOrdernessSeconds: 0 });
+  const hours = [3, 0, 2, 0, 1, 3, 2, 1, 0];
+  const trips = hours.map((h, i) => trip(T0 + h * HOUR + i * 1_000));
+
+  it("counts every trip in its window whatever the order, and closes the windows in time order at the end", () => {
+    const e = new HotspotEngine(config, { mode: "batch" });
+    for (const t of trips) expect(e.add(t)).to.deep.equal({ hotSpots: [], airportDurations: [] });
+    expect(e.watermark).to.equal(-Infinity);
+    expect(e.flush().hotSpots.map((s) => [(s.windowStart - T0) / HOUR, s.count])).to.deep.equal([
+      [0, 3],
+      [1, 2],
+      [2, 2],
+      [3, 2],
+    ]);
+    expect(e.stats).to.deep.include({ events: 9, late: 0, windows: 4, hotSpots: 4 });
+  });
+
+  it("gives the same windows as the streaming engine on the trips sorted by pickup time", () => {
+    const batch = new HotspotEngine(config, { mode: "batch" });
+    trips.forEach((t) => batch.add(t));
+    const streaming = new HotspotEngine(config);
+    const sorted = [...trips].sort((a, b) => a.pickupTime - b.pickupTime);
+    const streamed = sorted.flatMap((t) => streaming.add(t).hotSpots).concat(streaming.flush().hotSpots);
+    expect(batch.flush().hotSpots).to.deep.equal(streamed);
+  });
+
+  it("the same file order in streaming mode drops most of it as late", () => {
+    const e = new HotspotEngine(config);
+    trips.forEach((t) => e.add(t));
+    e.flush();
+    expect(e.stats.late).to.equal(7); // everything after the first trip (hour 3) but the other hour-3 trip
   });
 });

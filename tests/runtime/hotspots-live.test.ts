@@ -9,9 +9,11 @@ import { ConsumerRecord } from "../../runtime/consumer/record-processor";
 import { ClosedWindows } from "../../runtime/hotspots/engine";
 import { readHotspotSettings } from "../../runtime/hotspots/hotspot-settings";
 import { jobConfig, JOB_DEFAULTS } from "../../runtime/hotspots/job-config";
-import { LiveHotspots } from "../../runtime/hotspots/live-hotspots";
+import { LiveHotspots, SkipReason } from "../../runtime/hotspots/live-hotspots";
 import { RecentWindows } from "../../runtime/hotspots/recent-windows";
+import { flinkJsonDouble } from "../../runtime/hotspots/flink-json-double";
 import { tripFromEvent } from "../../runtime/hotspots/trip-from-event";
+import { tripProblem } from "../../runtime/hotspots/usable-trip";
 import { localOutOfOrdernessSeconds } from "../../runtime/local/hotspots-child";
 import { tripEvent } from "../../runtime/replay/trip-event";
 import { SettingsError } from "../../runtime/env";
@@ -55,27 +57,105 @@ describe("hot spots on the stream: a taxi-trip event as a HotspotTrip", () => {
     });
   });
 
-  const cases: [string, unknown, boolean][] = [
-    ["UTC times with fractions", { ...valid, pickupTime: "2009-01-24T21:18:23.5Z" }, true],
-    ["a field a later schema version adds", { ...valid, congestionSurcharge: 2.5 }, true],
-    ["only the six fields the job reads", pick(valid, "pickup", "dropoff"), true],
-    ["a missing pickup time", { ...valid, pickupTime: undefined }, false],
-    ["a TLC time without offset", { ...valid, pickupTime: "2009-01-24 16:18:23" }, false],
-    ["a time that is no time", { ...valid, dropoffTime: "2009-01-24T25:00:00Z" }, false],
-    ["a time as epoch ms", { ...valid, pickupTime: 1232831903000 }, false],
-    ["a position as a string", { ...valid, pickupLongitude: "-73.98" }, false],
-    ["a missing position", { ...valid, dropoffLatitude: undefined }, false],
-    ["a position that is null", { ...valid, pickupLatitude: null }, false],
-    ["another kind of event", { location: { city: "Seattle" }, temperature: 12 }, false],
-    ["an array", [valid], false],
-    ["a string", "trip", false],
-    ["null", null, false],
-    ["nothing (not JSON)", undefined, false],
+  it("reads a fraction of a second off, and an impossible day rolled into the next month, as Flink does", () => {
+    expect(tripFromEvent({ ...valid, pickupTime: "2009-01-24T21:18:23.999Z" })!.pickupTime).to.equal(
+      Date.UTC(2009, 0, 24, 21, 18, 23),
+    );
+    expect(tripFromEvent({ ...valid, pickupTime: "2009-02-30T10:00:00+01:00" })!.pickupTime).to.equal(
+      Date.UTC(2009, 2, 2, 9),
+    );
+  });
+
+  // What the engine makes of an event: counted as a trip, skipped by its problem, or not a trip at all.
+  const CLOCK = Date.UTC(2026, 11, 1);
+  const classify = (input: unknown) => {
+    const trip = tripFromEvent(input);
+    return trip === undefined ? "notATrip" : (tripProblem(trip, CLOCK) ?? "trip");
+  };
+  const at = (ms: number) => new Date(ms).toISOString().replace(".000", "");
+  const cases: [string, unknown, ReturnType<typeof classify>][] = [
+    ["UTC times with fractions", { ...valid, pickupTime: "2009-01-24T21:18:23.5Z" }, "trip"],
+    ["a field a later schema version adds", { ...valid, congestionSurcharge: 2.5 }, "trip"],
+    ["only the six fields the job reads", pick(valid, "pickup", "dropoff"), "trip"],
+    ["a missing pickup time", { ...valid, pickupTime: undefined }, "time"],
+    ["a pickup time that is null", { ...valid, pickupTime: null }, "time"],
+    ["a TLC time without offset", { ...valid, pickupTime: "2009-01-24 16:18:23" }, "time"],
+    ["a time that is no time", { ...valid, dropoffTime: "2009-01-24T25:00:00Z" }, "time"],
+    ["garbage for a time", { ...valid, pickupTime: "yesterday at noon" }, "time"],
+    ["a time with a line break after it", { ...valid, pickupTime: "2009-01-24T21:18:23Z\n" }, "time"],
+    ["a time in lower case", { ...valid, pickupTime: "2009-01-24t21:18:23z" }, "time"],
+    ["a time as epoch ms", { ...valid, pickupTime: 1232831903000 }, "time"],
+    ["a time as an object", { ...valid, pickupTime: { iso: "2009-01-24T21:18:23Z" } }, "time"],
+    ["a second before 1970", { ...valid, pickupTime: "1969-12-31T23:59:59Z" }, "time"],
+    ["the year 75", { ...valid, dropoffTime: "0075-01-24T21:18:23Z" }, "time"],
+    ["1970 exactly", { ...valid, pickupTime: "1970-01-01T00:00:00Z" }, "trip"],
+    ["a position as a numeric string (Flink's json format reads it)", { ...valid, pickupLongitude: "-73.98" }, "trip"],
+    ["...with Java's spaces and suffix", { ...valid, pickupLatitude: " 40.758d " }, "trip"],
+    ["a position that is a word", { ...valid, pickupLongitude: "west" }, "position"],
+    ["a missing position", { ...valid, dropoffLatitude: undefined }, "position"],
+    ["a position that is null", { ...valid, pickupLatitude: null }, "position"],
+    ["a position that is true", { ...valid, pickupLatitude: true }, "position"],
+    ["NaN as a string", { ...valid, pickupLongitude: "NaN" }, "position"],
+    ["Infinity as a string", { ...valid, dropoffLongitude: "-Infinity" }, "position"],
+    ["a huge number", { ...valid, pickupLatitude: JSON.parse("123456789012345678901234567890") }, "position"],
+    ["a number beyond a double", { ...valid, pickupLongitude: JSON.parse("1e400") }, "position"],
+    ["a latitude beyond the pole", { ...valid, dropoffLatitude: 90.0001 }, "position"],
+    ["an object for a number", { ...valid, pickupLongitude: { value: -73.98 } }, "position"],
+    ["an array for a number", { ...valid, pickupLatitude: [40.758] }, "position"],
+    ["a southern latitude (a sign slip): a trip, outside the box", { ...valid, pickupLatitude: -40.758 }, "trip"],
+    ["a pickup in 2100", { ...valid, pickupTime: "2100-01-01T00:00:00Z" }, "future"],
+    ["a dropoff in 2100", { ...valid, dropoffTime: "2100-01-01T00:00:00Z" }, "future"],
+    ["a pickup 5 minutes after the clock", { ...valid, pickupTime: at(CLOCK + 300_000) }, "trip"],
+    ["a pickup 5 minutes and 1 s after the clock", { ...valid, pickupTime: at(CLOCK + 301_000) }, "future"],
+    ["an unreadable time before a bad position", { ...valid, pickupTime: "x", pickupLatitude: "y" }, "time"],
+    [
+      "a bad position before a future time",
+      { ...valid, pickupTime: "2100-01-01T00:00:00Z", pickupLatitude: "y" },
+      "position",
+    ],
+    ["another kind of event", { location: { city: "Seattle" }, temperature: 12 }, "time"],
+    ["an empty object", {}, "time"],
+    ["an array", [valid], "notATrip"],
+    ["a string", "trip", "notATrip"],
+    ["a number", 42, "notATrip"],
+    ["null", null, "notATrip"],
+    ["nothing (not JSON)", undefined, "notATrip"],
   ];
-  for (const [title, input, isTrip] of cases) {
-    it(`${isTrip ? "reads" : "skips"}: ${title}`, () => {
-      expect(tripFromEvent(input) !== undefined).to.equal(isTrip);
+  for (const [title, input, outcome] of cases) {
+    it(`${outcome}: ${title}`, () => {
+      expect(classify(input)).to.equal(outcome);
     });
+  }
+});
+
+describe("hot spots on the stream: a coordinate as Flink's json format reads a DOUBLE", () => {
+  // Java's Double.parseDouble of the token's text, for anything but a JSON number.
+  const cases: [unknown, number][] = [
+    [-73.98, -73.98],
+    ["-73.98", -73.98],
+    [" \t40.5\n", 40.5],
+    ["40.5d", 40.5],
+    ["40.5F", 40.5],
+    ["+1e2", 100],
+    [".5", 0.5],
+    ["5.", 5],
+    ["0x1.8p1", 3],
+    ["-0x10P-4", -1],
+    ["NaN", NaN],
+    ["Infinity", NaN],
+    ["", NaN],
+    ["1,5", NaN],
+    ["40.5 north", NaN],
+    ["0x1.8", NaN],
+    ["0xp1", NaN],
+    [true, NaN],
+    [null, NaN],
+    [undefined, NaN],
+    [{ value: 1 }, NaN],
+    [[1], NaN],
+  ];
+  for (const [value, number] of cases) {
+    it(`${JSON.stringify(value) ?? "undefined"} is ${number}`, () => expect(flinkJsonDouble(value)).to.eql(number));
   }
 });
 
@@ -157,10 +237,103 @@ describe("hot spots on the stream: records through the live job", () => {
     job.add(record(trip(T0 + 5_000))); // late: its window is closed
     job.add(record(trip(T0 + HOUR + 2_000), event(T0 + 5 * HOUR))); // the decoded value wins: closes 1 h..2 h
     const { windows, stats } = job.view();
-    expect(stats).to.deep.equal({ events: 5, late: 1, outsideBox: 0, skipped: 2 });
+    expect(stats).to.deep.equal({
+      events: 5,
+      late: 1,
+      outsideBox: 0,
+      skipped: 2,
+      skippedBy: { notATrip: 1, time: 1, position: 0, future: 0 },
+    });
     expect(windows.map((w) => [w.windowStart, w.hotSpots.map((s) => [s.cell, s.count]), w.airports])).to.deep.equal([
       ["2009-01-05T01:00:00.000Z", [], [{ airport: "JFK", trips: 1, averageSeconds: 600 }]],
       ["2009-01-05T00:00:00.000Z", [["dr5ru7", 2]], [{ airport: "JFK", trips: 2, averageSeconds: 600 }]],
+    ]);
+  });
+});
+
+describe("hot spots on the stream: poison records", () => {
+  const CLOCK = Date.UTC(2026, 11, 1);
+  const trip = (ms: number, at = TIMES_SQUARE) => event(ms, at);
+  const plain = (value: unknown): ConsumerRecord => raw(Buffer.from(JSON.stringify(value)));
+  const raw = (data: Buffer): ConsumerRecord => ({
+    shardId: "shardId-000000000000",
+    partitionKey: "k",
+    sequenceNumber: "1",
+    data,
+  });
+  /** A record in the registry's wire format as the worker hands it over: decoded, its JSON in `value`. */
+  const decoded = (value: unknown): ConsumerRecord => ({
+    ...raw(Buffer.from("{}")),
+    schema: { schemaName: "taxi-trip", versionNumber: 1, schemaVersionId: "0b0c0d0e-0000-4000-8000-000000000000" },
+    value,
+  });
+  const good = trip(T0 + 60_000);
+  // [what it is, the record, how the job counts it]
+  const POISON: [string, ConsumerRecord, SkipReason | "outsideBox" | "counted"][] = [
+    ["a missing pickup time", plain({ ...good, pickupTime: undefined }), "time"],
+    ["a null pickup time", plain({ ...good, pickupTime: null }), "time"],
+    ["garbage for a time", plain({ ...good, dropoffTime: "soon" }), "time"],
+    ["a time before 1970", plain({ ...good, pickupTime: "1969-07-20T20:17:40Z" }), "time"],
+    [
+      "a pickup in 2100",
+      plain({ ...good, pickupTime: "2100-01-01T00:00:00Z", dropoffTime: "2100-01-01T00:10:00Z" }),
+      "future",
+    ],
+    ["a dropoff in 2100", plain({ ...good, dropoffTime: "2100-01-01T00:10:00Z" }), "future"],
+    ["negative coordinates (a sign slip)", plain({ ...good, pickupLatitude: -40.758 }), "outsideBox"],
+    ["a string for a number", plain({ ...good, pickupLongitude: "west" }), "position"],
+    [
+      "a numeric string for a number (read as Flink reads it)",
+      plain({ ...good, pickupLongitude: "-73.9855" }),
+      "counted",
+    ],
+    ["a huge number", plain({ ...good, pickupLatitude: 1e300 }), "position"],
+    ["NaN as a string", plain({ ...good, pickupLatitude: "NaN" }), "position"],
+    ["Infinity as a string", plain({ ...good, dropoffLongitude: "Infinity" }), "position"],
+    ["an object where a number is expected", plain({ ...good, pickupLongitude: { degrees: -73.9855 } }), "position"],
+    ["an empty object", plain({}), "time"],
+    ["the README's ingest example", plain({ hello: "stream" }), "time"],
+    ["a JSON array", plain([good]), "notATrip"],
+    ["a JSON number", plain(42), "notATrip"],
+    ["JSON null", plain(null), "notATrip"],
+    ["non-JSON bytes", raw(Buffer.from([0xff, 0xfe, 0x00, 0x7b])), "notATrip"],
+    ["a wire-format record whose payload is a string", decoded("not a trip"), "notATrip"],
+    ["a wire-format record whose payload has no usable time", decoded({ ...good, pickupTime: 42 }), "time"],
+    [
+      "wire-format bytes left undecoded",
+      raw(Buffer.concat([Buffer.from([3, 0]), Buffer.alloc(16, 1), Buffer.from("x")])),
+      "notATrip",
+    ],
+  ];
+
+  it("never throws, moves nothing, and counts each by its reason; the trips around them are counted as before", () => {
+    const job = new LiveHotspots(jobConfig({ windowMinutes: 60, minTrips: 2, outOfOrdernessSeconds: 0 }), 5, {
+      clock: () => CLOCK,
+    });
+    job.add(plain(trip(T0 + 1_000)));
+    job.add(plain(trip(T0 + 2_000)));
+    for (const [title, record] of POISON) expect(() => job.add(record), title).not.to.throw();
+    // After them, in the same window: a poison record that moved the watermark would make these late.
+    job.add(plain(trip(T0 + 3_000)));
+    job.add(decoded(trip(T0 + 4_000)));
+    job.add(plain(trip(T0 + HOUR))); // closes the first hour
+    const { windows, stats } = job.view();
+    const tally = (reason: string) => POISON.filter(([, , r]) => r === reason).length;
+    expect(stats).to.deep.equal({
+      events: 5 + tally("outsideBox") + tally("counted"),
+      late: 0,
+      outsideBox: tally("outsideBox"),
+      skipped: POISON.length - tally("outsideBox") - tally("counted"),
+      skippedBy: {
+        notATrip: tally("notATrip"),
+        time: tally("time"),
+        position: tally("position"),
+        future: tally("future"),
+      },
+    });
+    expect(Object.values(stats.skippedBy).every((n) => n > 0)).to.equal(true);
+    expect(windows.map((w) => [w.windowStart, w.hotSpots.map((h) => [h.cell, h.count])])).to.deep.equal([
+      ["2009-01-05T00:00:00.000Z", [["dr5ru7", 4 + tally("counted")]]],
     ]);
   });
 });

@@ -9,6 +9,12 @@ import { readHotspotTrips } from "../../runtime/hotspots/trip-file-reader";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FILE = path.join(ROOT, "data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
+const FILE_2015 = path.join(ROOT, "data", "nyc-taxi", "yellow_tripdata_2015-01_head.csv");
+/** The columns of a pickup in each shipped file's layout. */
+const PICKUP_COLUMNS: Record<string, [string, string, string]> = {
+  [FILE]: ["Trip_Pickup_DateTime", "Start_Lon", "Start_Lat"],
+  [FILE_2015]: ["tpep_pickup_datetime", "pickup_longitude", "pickup_latitude"],
+};
 
 interface Pickup {
   time: number;
@@ -17,13 +23,14 @@ interface Pickup {
 }
 
 /**
- * The brute force, written apart from the engine: its own CSV split (the file has no quoted
- * fields), January's fixed EST offset, the reference application's NYC box as literals.
+ * The brute force, written apart from the engine: its own CSV split (the files have no
+ * quoted fields), January's fixed EST offset, the reference application's NYC box as
+ * literals; every pickup counts in its window, whatever its place in the file.
  */
-function bruteForce(config: JobConfig): string[] {
-  const lines = readFileSync(FILE, "utf8").trim().split("\n");
-  const header = lines[0].split(",");
-  const [time, lon, lat] = ["Trip_Pickup_DateTime", "Start_Lon", "Start_Lat"].map((c) => header.indexOf(c));
+function bruteForce(config: Pick<JobConfig, "windowMinutes" | "geohashPrecision" | "minTrips">, file = FILE): string[] {
+  const lines = readFileSync(file, "utf8").trim().split("\n");
+  const header = lines[0].split(",").map((c) => c.trim());
+  const [time, lon, lat] = PICKUP_COLUMNS[file].map((c) => header.indexOf(c));
   const pickups: Pickup[] = lines.slice(1).map((line) => {
     const f = line.split(",");
     return { time: Date.parse(f[time].replace(" ", "T") + "-05:00"), lon: Number(f[lon]), lat: Number(f[lat]) };
@@ -39,6 +46,26 @@ function bruteForce(config: JobConfig): string[] {
     .filter(([, n]) => n >= config.minTrips)
     .map(([key, n]) => `${key} ${n}`)
     .sort();
+}
+
+/** `npm run hotspots -- ...` from source: its hot-spot lines and its summary. */
+function cli(...argv: string[]) {
+  const run = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "runtime/hotspots/main.ts", ...argv],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
+  expect(run.status, run.stderr).to.equal(0);
+  const spots = run.stdout
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  const { summary } = JSON.parse(run.stderr.trim().split("\n").pop()!);
+  return { spots, summary };
 }
 
 function engineInTimeOrder(config: JobConfig): { spots: HotSpot[]; engine: HotspotEngine } {
@@ -108,24 +135,37 @@ describe("hot spots: the shipped 2009 data", () => {
     expect(fromPython).to.deep.equal(fromNode);
   });
 
-  it("the CLI prints one parseable JSON line per hot spot, as many as its summary says, in file order", () => {
-    const run = spawnSync(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", "runtime/hotspots/main.ts", "--file", FILE],
-      { cwd: ROOT, encoding: "utf8" },
-    );
-    expect(run.status, run.stderr).to.equal(0);
-    const lines = run.stdout.trim().split("\n").filter(Boolean);
-    const spots = lines.map((line) => JSON.parse(line));
-    const { summary } = JSON.parse(run.stderr.trim().split("\n").pop()!);
+  // The files are not in time order: a batch answer must not depend on it.
+  const CLI_RUNS: [string, string[], Parameters<typeof bruteForce>[0]][] = [
+    [FILE, [], { windowMinutes: 360, geohashPrecision: 6, minTrips: 3 }],
+    [FILE_2015, ["--window-minutes", "60"], { windowMinutes: 60, geohashPrecision: 6, minTrips: 3 }],
+  ];
+  for (const [file, options, config] of CLI_RUNS) {
+    it(`by default the CLI answers for the whole file, as a brute-force count: ${path.basename(file)} ${options.join(" ")}`, () => {
+      const { spots, summary } = cli("--file", file, ...options);
+      const expected = bruteForce(config, file);
+      expect(expected.length).to.be.greaterThan(100);
+      expect(spots.map((s) => `${s.cell} ${Date.parse(s.windowStart)} ${s.count}`).sort()).to.deep.equal(expected);
+      expect(summary).to.deep.include({ mode: "batch", late: 0, hotSpots: expected.length, config });
+      for (const spot of spots) {
+        expect(Object.keys(spot)).to.deep.equal(["cell", "location", "count", "windowStart", "windowEnd"]);
+        expect(new Date(spot.windowStart).toISOString()).to.equal(spot.windowStart);
+      }
+      const starts = spots.map((s) => Date.parse(s.windowStart));
+      expect(starts).to.deep.equal([...starts].sort((a, b) => a - b));
+    });
+  }
+
+  it("with --streaming the CLI reads the file in its order, as the Flink job reads a stream: most trips are late", () => {
+    const { spots, summary } = cli("--file", FILE_2015, "--window-minutes", "60", "--streaming");
     expect(spots).to.have.length(summary.hotSpots);
-    for (const spot of spots) {
-      expect(Object.keys(spot)).to.deep.equal(["cell", "location", "count", "windowStart", "windowEnd"]);
-      expect(spot.count).to.be.at.least(3);
-      expect(new Date(spot.windowStart).toISOString()).to.equal(spot.windowStart);
-    }
-    // The file is not in time order: with the default 5 minutes nearly every row is late.
-    expect(summary).to.deep.include({ events: 10_000, outsideBox: 15, late: 9876, windows: 6 });
+    expect(summary).to.deep.include({ mode: "streaming", events: 4999, outsideBox: 92, late: 4666, hotSpots: 9 });
+    expect(summary.config).to.deep.equal({
+      windowMinutes: 60,
+      geohashPrecision: 6,
+      minTrips: 3,
+      outOfOrdernessSeconds: 300,
+    });
   });
 
   it("the CLI exits 2 naming a bad option and what is allowed", () => {
