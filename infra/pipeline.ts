@@ -63,7 +63,11 @@ export interface PipelineOutputs {
 export function definePipeline(config: PipelineConfig): Pipeline {
   const { tags } = config;
   const stream = new StreamStorage("stream", { ...config.stream, tags });
-  const schemas = new SchemaRegistry("schemas", { ...config.schemas, tags });
+  const schemas = new SchemaRegistry("schemas", {
+    ...config.schemas,
+    logRetentionDays: config.services.logRetentionDays,
+    tags,
+  });
   const scaler = config.stream.scaler
     ? new ShardScaler("shard-scaler", {
         stream,
@@ -80,26 +84,17 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     tags,
   });
   const image = new ServiceImage("services", { tags });
-  const ingest = new IngestService("ingest", {
-    network,
-    cluster,
-    image,
-    stream,
-    schemas,
-    ingest: config.ingest,
-    services: config.services,
-    tags,
-  });
-  const processing = new ProcessingService("processing", {
-    network,
-    cluster,
-    image,
-    stream,
-    schemas,
-    processing: config.processing,
-    services: config.services,
-    tags,
-  });
+  // Both roll only once the registry's latest versions hold the schema files.
+  const ingest = new IngestService(
+    "ingest",
+    { network, cluster, image, stream, schemas, ingest: config.ingest, services: config.services, tags },
+    { dependsOn: [schemas.ready] },
+  );
+  const processing = new ProcessingService(
+    "processing",
+    { network, cluster, image, stream, schemas, processing: config.processing, services: config.services, tags },
+    { dependsOn: [schemas.ready] },
+  );
   const hotspots = config.analytics
     ? analytics(config.analytics, { stream, ingest, network, cluster, image }, config.services.logRetentionDays, tags)
     : undefined;
