@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { createGlueClient } from "../../runtime/aws/glue-client";
 import { Compatibility } from "../../runtime/schema/compatibility-mode";
 import { glueRegistryPort } from "../../runtime/schema/glue-registry-port";
+import { checkReasons, checkSchemaFile } from "../../runtime/schema/schema-check";
 import { PROVENANCE_KEYS, SchemaSetupInput } from "../../runtime/schema/setup-input";
 import { SchemaSetupError, SchemaSetupOptions, setUpSchemas } from "../../runtime/schema/setup";
 import { GlueStandIn, GlueStandInOptions, STAND_IN_REGION, startGlueStandIn } from "../harness/glue-stand-in";
@@ -261,5 +262,35 @@ describe("schema registry setup (the deploy-time function, through the SDK again
     glue = await startGlueStandIn({ registryName: REGISTRY });
     const error = await refusal(V1);
     expect(error.problems).to.deep.equal(['schema "trip": EntityNotFoundException: Schema not found: trip']);
+  });
+
+  describe("the same verdict and the same words as `npm run schema:check`", () => {
+    const cases: { mode: Compatibility; earlier: string[]; file: string }[] = [
+      { mode: "BACKWARD", earlier: [V1], file: V2 },
+      { mode: "BACKWARD", earlier: [V1], file: BREAKING },
+      { mode: "FORWARD", earlier: [V1], file: V2 },
+      { mode: "FULL_ALL", earlier: [V1, V2], file: BREAKING },
+      { mode: "BACKWARD_ALL", earlier: [V1, V2], file: V2 },
+      { mode: "NONE", earlier: [V1], file: BREAKING },
+      { mode: "DISABLED", earlier: [V1], file: V2 },
+    ];
+    for (const [i, { mode, earlier, file }] of cases.entries()) {
+      it(`case ${i + 1}: ${mode}`, async () => {
+        const offline = checkSchemaFile(
+          { name: "trip", versions: [...earlier, file].map((text, n) => ({ source: `commit ${n}`, text })) },
+          mode,
+        );
+        // The registry holds the earlier versions as deploys left them.
+        await start({}, mode);
+        for (const text of earlier.slice(1)) glue.addVersion("trip", text, "AVAILABLE");
+        expect(earlier[0]).to.equal(V1);
+        const error = await setUp(file, mode).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(error === undefined, error?.message).to.equal(offline.compatible);
+        for (const reason of checkReasons(offline)) expect(error?.message).to.contain(reason);
+      });
+    }
   });
 });
