@@ -17,7 +17,7 @@ import { SchemaConfig } from "./config";
 import { grant } from "./grants";
 import { runtimeFunction } from "./runtime-function";
 import { schemaProvenance } from "./schema-provenance";
-import { REGISTRATION_WAIT_MS } from "../runtime/schema/setup";
+import { GRANT_PROPAGATION_WAIT_MS, REGISTRATION_WAIT_MS } from "../runtime/schema/setup";
 import { SchemaSetupInput } from "../runtime/schema/setup-input";
 import { SCHEMAS_DIR, shippedSchemas } from "../runtime/schema/shipped-schemas";
 
@@ -134,8 +134,12 @@ export class SchemaRegistry extends pulumi.ComponentResource {
         module: "schemaSetupLambda",
         packages: SCHEMA_SETUP_PACKAGES,
         memorySize: 256,
-        // Glue may keep a schema's latest version and then its new one PENDING for the whole wait.
-        timeout: Math.min(LAMBDA_TIMEOUT_MAX_S, 30 + (2 * input.schemas.length * REGISTRATION_WAIT_MS) / 1000),
+        // The grant may take its whole wait to reach Glue, and each schema's latest version and then its new one
+        // may stay PENDING for the whole wait.
+        timeout: Math.min(
+          LAMBDA_TIMEOUT_MAX_S,
+          30 + (GRANT_PROPAGATION_WAIT_MS + 2 * input.schemas.length * REGISTRATION_WAIT_MS) / 1000,
+        ),
         logRetentionDays: this.args.logRetentionDays,
         tags: this.args.tags,
       },

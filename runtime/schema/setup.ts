@@ -27,10 +27,19 @@ import { describeDiff, invalidVerdict, latestVerdict, pendingVerdict, refusalVer
 /** How long a new version may stay PENDING: Glue checks compatibility asynchronously. */
 export const REGISTRATION_WAIT_MS = 60_000;
 export const REGISTRATION_POLL_MS = 1_000;
+/**
+ * The stack creates the function's role and grant just before it invokes the function, and
+ * IAM is eventually consistent ("Changes that I make are not always immediately visible",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency):
+ * the run's first call is retried on AccessDeniedException for this long.
+ */
+export const GRANT_PROPAGATION_WAIT_MS = 60_000;
+const GRANT_POLL_MS = 2_000;
 
 export interface SchemaSetupOptions {
   waitMs?: number;
   pollMs?: number;
+  grantWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -65,6 +74,7 @@ export async function setUpSchemas(
   const settings = {
     waitMs: options.waitMs ?? REGISTRATION_WAIT_MS,
     pollMs: options.pollMs ?? REGISTRATION_POLL_MS,
+    grantWaitMs: options.grantWaitMs ?? GRANT_PROPAGATION_WAIT_MS,
     sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     now: options.now ?? Date.now,
   };
@@ -87,6 +97,8 @@ export async function setUpSchemas(
 type Settings = Required<SchemaSetupOptions>;
 
 class SchemaSetupSteps {
+  private granted = false;
+
   constructor(
     private readonly registry: SchemaRegistryPort,
     private readonly registryName: string,
@@ -97,7 +109,7 @@ class SchemaSetupSteps {
   /** One schema: its outcome, or the problem in words. */
   async setUp(schema: SchemaToSetUp): Promise<SchemaOutcome | string> {
     const { name, definition, provenance } = schema;
-    const latest = await this.settled(name, await this.registry.latest(name));
+    const latest = await this.settled(name, await this.onceGranted(() => this.registry.latest(name)));
     if (latest.status === "AVAILABLE" && holds(latest, definition)) {
       return {
         name,
@@ -125,6 +137,22 @@ class SchemaSetupSteps {
       registered.versionNumber,
     );
     return problem ?? { name, change: "registered", version: registered.versionNumber, provenance: recorded };
+  }
+
+  /** The run's first call, retried while the role's grant has not reached Glue yet. */
+  private async onceGranted<T>(call: () => Promise<T>): Promise<T> {
+    const deadline = this.settings.now() + this.settings.grantWaitMs;
+    for (;;) {
+      try {
+        const result = await call();
+        this.granted = true;
+        return result;
+      } catch (error) {
+        const denied = (error as Error).name === "AccessDeniedException";
+        if (this.granted || !denied || this.settings.now() >= deadline) throw error;
+        await this.settings.sleep(GRANT_POLL_MS);
+      }
+    }
   }
 
   /** The version once Glue has decided on it, or still PENDING when the wait ran out. */

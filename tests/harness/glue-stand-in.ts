@@ -55,6 +55,8 @@ export interface GlueStandInOptions {
   pendingReads?: number;
   /** Glue's verdict on a new version where a test wants its own (a refusal the checker would not make). */
   verdict?: (schema: string, definition: string) => VersionStatus | undefined;
+  /** The first this many calls are denied (AccessDeniedException), as while a new grant propagates. */
+  deniedCalls?: number;
 }
 
 export interface GlueStandIn {
@@ -232,6 +234,9 @@ export async function startGlueStandIn(options: GlueStandInOptions): Promise<Glu
       try {
         const input = JSON.parse(body || "{}") as Record<string, unknown>;
         calls.push({ operation, input });
+        if (calls.length <= (options.deniedCalls ?? 0)) {
+          throw new GlueError("AccessDeniedException", `User is not authorized to perform: glue:${operation}`);
+        }
         const handler = operations[operation];
         if (handler === undefined)
           throw new GlueError("UnknownOperationException", `the stand-in does not speak ${operation}`);

@@ -241,7 +241,7 @@ describe("SchemaRegistry", () => {
 
     it("ships the setup code and only ajv, small, and from that archive sets up a registry (first deploy)", async () => {
       const fn = setupFunction(result.recorded);
-      expect(fn.inputs).to.include({ runtime: "nodejs22.x", handler: "__index.handler", timeout: 270 });
+      expect(fn.inputs).to.include({ runtime: "nodejs22.x", handler: "__index.handler", timeout: 330 });
       const assets = await archiveEntries(fn);
       expectArchiveContents(assets, ["ajv", "ajv-formats"]);
       expect(unpackedBytes(assets)).to.be.below(10 * 1024 * 1024);

@@ -238,6 +238,34 @@ describe("schema registry setup (the deploy-time function, through the SDK again
     expect(operations().filter((o) => o === "GetSchemaVersion")).to.have.lengthOf(1 + 5);
   });
 
+  it("a grant that has not reached Glue yet: the first call is retried, within a bounded wait", async () => {
+    const clocked = () => {
+      let clock = 0;
+      return {
+        now: () => clock,
+        sleep: async (ms: number) => {
+          clock += ms;
+        },
+      };
+    };
+    await start({ deniedCalls: 3 });
+    const report = await setUp(V1, "BACKWARD", { ...clocked(), grantWaitMs: 10_000 });
+    expect(report.schemas).to.deep.equal([{ name: "trip", change: "unchanged", version: 1, provenance: "recorded" }]);
+    expect(operations().slice(0, 4)).to.deep.equal(Array(4).fill("GetSchemaVersion"));
+    await glue.close();
+
+    await start({ deniedCalls: 100 });
+    const error = await setUp(V1, "BACKWARD", { ...clocked(), grantWaitMs: 10_000 }).then(
+      () => undefined,
+      (e: unknown) => e as SchemaSetupError,
+    );
+    expect(error?.problems).to.deep.equal([
+      'schema "trip": AccessDeniedException: User is not authorized to perform: glue:GetSchemaVersion',
+    ]);
+    // Every 2 s for 10 s, then the denial stands.
+    expect(glue.calls).to.have.lengthOf(6);
+  });
+
   it("every schema is set up and every problem reported together", async () => {
     await start();
     glue.createSchema("weather", V1, "BACKWARD");
