@@ -18,7 +18,7 @@ import { grant } from "./grants";
 import { runtimeFunction } from "./runtime-function";
 import { schemaProvenance } from "./schema-provenance";
 import { GRANT_PROPAGATION_WAIT_MS, REGISTRATION_WAIT_MS } from "../runtime/schema/setup";
-import { SchemaSetupInput } from "../runtime/schema/setup-input";
+import { provenanceMetadata, SchemaSetupInput } from "../runtime/schema/setup-input";
 import { SCHEMAS_DIR, shippedSchemas } from "../runtime/schema/shipped-schemas";
 
 /** What a reader calls: the latest version of a schema, or a version by its id. */
@@ -112,11 +112,16 @@ export class SchemaRegistry extends pulumi.ComponentResource {
     const input: SchemaSetupInput = {
       registryName,
       compatibility: args.compatibility,
-      schemas: shipped.map(({ name, definition }) => ({
-        name,
-        definition,
-        provenance: schemaProvenance(path.dirname(schemasDir), path.join(schemasDir, `${name}.json`), definition),
-      })),
+      schemas: shipped.map(({ name, definition }) => {
+        const provenance = schemaProvenance(
+          path.dirname(schemasDir),
+          path.join(schemasDir, `${name}.json`),
+          definition,
+        );
+        // Refused here, at preview, rather than by Glue halfway through a deploy.
+        provenanceMetadata(provenance);
+        return { name, definition, provenance };
+      }),
     };
     ({ function: this.setupFunction, invocation: this.ready } = this.setUp(input));
     this.registerOutputs({ arn: this.arn, schemaArns: this.schemaArns() });

@@ -209,6 +209,31 @@ describe("SchemaRegistry", () => {
       }
     });
 
+    it("a file whose path Glue's version metadata cannot hold is refused at preview, naming it", async () => {
+      const repo = mkdtempSync(path.join(tmpdir(), "schema-files-"));
+      try {
+        mkdirSync(path.join(repo, "schemas"));
+        writeFileSync(path.join(repo, "schemas", "trip#2.json"), '{"type":"object"}');
+        const error = await run(() => {
+          new SchemaRegistry("schemas", {
+            compatibility: "BACKWARD",
+            autoRegistration: false,
+            logRetentionDays: 30,
+            tags: {},
+            schemasDir: path.join(repo, "schemas"),
+          });
+        }).then(
+          () => undefined,
+          (e: Error) => e,
+        );
+        expect(error?.message).to.contain(
+          'version metadata source-file="schemas/trip#2.json" is not allowed (allowed: 1 to 256 of a-z A-Z 0-9 and + , - . / : ; < = _ @)',
+        );
+      } finally {
+        rmSync(repo, { recursive: true, force: true });
+      }
+    });
+
     it("its role holds exactly the Glue actions it calls, on the registry and its schemas (validity on *), and its logs", () => {
       const scope = [result.outputs.schemaRegistryArn, ...Object.values(result.outputs.schemaArns as object)];
       const logGroup = result.recorded.one("aws:cloudwatch/logGroup:LogGroup", SETUP);
