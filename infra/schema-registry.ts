@@ -32,11 +32,17 @@ export const SCHEMA_REGISTER_ACTIONS = ["glue:GetSchemaByDefinition", "glue:Regi
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html
  */
 export const SCHEMA_SETUP_ACTIONS = [
+  // registry, schema: optional there, because a call by SchemaVersionId names neither (then only * would do)
   "glue:GetSchemaVersion",
+  // registry*, schema* (required)
   "glue:RegisterSchemaVersion",
+  // registry*, schema* (required)
   "glue:GetSchemaVersionsDiff",
+  // registry*, schema* (required)
   "glue:DeleteSchemaVersions",
+  // registry, schema (optional, as GetSchemaVersion)
   "glue:QuerySchemaVersionMetadata",
+  // registry, schema (optional, as GetSchemaVersion)
   "glue:PutSchemaVersionMetadata",
 ] as const;
 /**
@@ -47,7 +53,7 @@ export const SCHEMA_VALIDITY_ACTIONS = ["glue:CheckSchemaVersionValidity"] as co
 /** Packages the setup function loads besides the compiled runtime (the compatibility check's validator). */
 export const SCHEMA_SETUP_PACKAGES = ["ajv", "ajv-formats"] as const;
 
-/** Lambda's longest timeout (Lambda quotas: 900 seconds). */
+/** Lambda's longest timeout: 900 seconds (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 const LAMBDA_TIMEOUT_MAX_S = 900;
 
 export interface SchemaRegistryArgs extends SchemaConfig {
