@@ -69,7 +69,11 @@ export interface PipelineOutputs {
 export function definePipeline(config: PipelineConfig): Pipeline {
   const { tags } = config;
   const stream = new StreamStorage("stream", { ...config.stream, tags });
-  const schemas = new SchemaRegistry("schemas", { ...config.schemas, tags });
+  const schemas = new SchemaRegistry("schemas", {
+    ...config.schemas,
+    logRetentionDays: config.services.logRetentionDays,
+    tags,
+  });
   // One key encrypts every SNS topic of the stack.
   const topicKey = new TopicKey("topics", { tags });
   const scaler = config.stream.scaler
@@ -93,26 +97,17 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     tags,
   });
   const image = new ServiceImage("services", { tags });
-  const ingest = new IngestService("ingest", {
-    network,
-    cluster,
-    image,
-    stream,
-    schemas,
-    ingest: config.ingest,
-    services: config.services,
-    tags,
-  });
-  const processing = new ProcessingService("processing", {
-    network,
-    cluster,
-    image,
-    stream,
-    schemas,
-    processing: config.processing,
-    services: config.services,
-    tags,
-  });
+  // Both roll only once the registry's latest versions hold the schema files.
+  const ingest = new IngestService(
+    "ingest",
+    { network, cluster, image, stream, schemas, ingest: config.ingest, services: config.services, tags },
+    { dependsOn: [schemas.ready] },
+  );
+  const processing = new ProcessingService(
+    "processing",
+    { network, cluster, image, stream, schemas, processing: config.processing, services: config.services, tags },
+    { dependsOn: [schemas.ready] },
+  );
   const hotspots = config.analytics
     ? analytics(
         config.analytics,

@@ -17,7 +17,12 @@ import { packagesExcept } from "./lambda-packages";
 import { serviceRole } from "./service-role";
 
 type LambdaModule =
-  "processingLambda" | "searchSetupLambda" | "searchIndexerLambda" | "shardScalerLambda" | "flinkScalerLambda";
+  | "processingLambda"
+  | "searchSetupLambda"
+  | "searchIndexerLambda"
+  | "shardScalerLambda"
+  | "flinkScalerLambda"
+  | "schemaSetupLambda";
 
 export interface RuntimeFunctionArgs {
   /** The runtime module (runtime/services.ts) whose `handle` the function calls. */

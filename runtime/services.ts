@@ -16,6 +16,8 @@ export const SERVICE_ENTRYPOINTS = {
   processingLambda: "dist/runtime/consumer/lambda-entry.js",
   /** Not a command: the module the search domain's setup function requires (infra/search-domain.ts). */
   searchSetupLambda: "dist/runtime/search/setup-entry.js",
+  /** Not a command: the module the schema registry's setup function requires (infra/schema-registry.ts). */
+  schemaSetupLambda: "dist/runtime/schema/setup-entry.js",
   /** Not a command: the module the search indexer requires (infra/search-indexer.ts). */
   searchIndexerLambda: "dist/runtime/search/indexer-entry.js",
   /** Not a command: the module the shard scaler function requires (infra/shard-scaler.ts). */

@@ -16,18 +16,22 @@ export interface CompatibilityResult {
   reasons: string[];
 }
 
-/** `previous` holds the existing versions, oldest first (version 1 first). */
+/**
+ * `previous` holds the existing versions, oldest first; `versionNumbers` their numbers in the
+ * registry (default 1, 2, ...: a registry whose refused or deleted versions left gaps names them).
+ */
 export function checkCompatibility(
   previous: readonly JsonSchema[],
   candidate: JsonSchema,
   mode: Compatibility,
+  versionNumbers: readonly number[] = previous.map((_, index) => index + 1),
 ): CompatibilityResult {
   if (previous.length === 0 || mode === "NONE") return { compatible: true, reasons: [] };
   if (mode === "DISABLED") {
     return { compatible: false, reasons: ["compatibility is DISABLED: no new version may be registered"] };
   }
   const checks = checksOf(mode);
-  const versions = previous.map((schema, index) => ({ version: index + 1, schema }));
+  const versions = previous.map((schema, index) => ({ version: versionNumbers[index] ?? index + 1, schema }));
   const against = checks.allVersions ? versions : versions.slice(-1);
   const reasons = against.flatMap(({ version, schema }) => {
     const problems = [

@@ -12,9 +12,9 @@ export type RegistryLocation = { kind: "glue"; registryName: string } | { kind: 
 export function openSchemaSource(location: RegistryLocation, region: string): CachedSchemaSource {
   /* eslint-disable @typescript-eslint/no-require-imports */
   if (location.kind === "glue") {
-    const { GlueClient } = require("@aws-sdk/client-glue") as typeof import("@aws-sdk/client-glue");
+    const { createGlueClient } = require("../aws/glue-client") as typeof import("../aws/glue-client");
     const glue = require("./glue-schema-source") as { GlueSchemaSource: typeof GlueSchemaSource };
-    return new CachedSchemaSource(new glue.GlueSchemaSource(new GlueClient({ region }), location.registryName));
+    return new CachedSchemaSource(new glue.GlueSchemaSource(createGlueClient({ region }), location.registryName));
   }
   const local = require("./local-schema-source") as { LocalSchemaSource: typeof LocalSchemaSource };
   return new CachedSchemaSource(new local.LocalSchemaSource(location.file));

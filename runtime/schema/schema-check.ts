@@ -14,6 +14,8 @@ export interface SchemaVersionText {
   /** Where the text comes from, for messages: "commit 1a2b3c4", "working tree". */
   source: string;
   text: string;
+  /** Its number in a registry, when it comes from one (the setup function's check); counted from 1 otherwise. */
+  version?: number;
 }
 
 /** One schema file's versions, oldest first; the last one is the candidate. */
@@ -37,10 +39,14 @@ export function checkSchemaFile(history: SchemaFileHistory, mode: Compatibility)
   if (candidate === undefined) throw new RangeError(`schema ${history.name} has no versions to check`);
   const skipped: string[] = [];
   const earlier: JsonSchema[] = [];
+  const numbers: number[] = [];
   for (const version of history.versions.slice(0, -1)) {
     const parsed = parse(version.text);
     if (parsed === undefined) skipped.push(version.source);
-    else if (earlier.length === 0 || !sameJson(earlier.at(-1), parsed)) earlier.push(parsed);
+    else if (earlier.length === 0 || !sameJson(earlier.at(-1), parsed)) {
+      earlier.push(parsed);
+      numbers.push(version.version ?? earlier.length);
+    }
   }
   const refused = (reason: string): SchemaCheck => ({
     name: history.name,
@@ -54,7 +60,7 @@ export function checkSchemaFile(history: SchemaFileHistory, mode: Compatibility)
   const invalid = definitionProblem(current, history.name, candidate.source);
   if (invalid !== undefined) return refused(invalid);
   const previous = earlier.length > 0 && sameJson(earlier.at(-1), current) ? earlier.slice(0, -1) : earlier;
-  const { compatible, reasons } = checkCompatibility(previous, current, mode);
+  const { compatible, reasons } = checkCompatibility(previous, current, mode, numbers);
   return { name: history.name, compatible, version: previous.length + 1, reasons, skipped };
 }
 
@@ -75,6 +81,11 @@ function definitionProblem(schema: JsonSchema, name: string, source: string): st
   }
 }
 
+/** Why a check failed, one line per problem, as `npm run schema:check` prints them and the setup function quotes them. */
+export function checkReasons(check: SchemaCheck): string[] {
+  return [...check.reasons, ...(check.skipped.length > 0 ? [`(left out, not JSON: ${check.skipped.join(", ")})`] : [])];
+}
+
 /** The report to print, and the exit code: 1 when any schema breaks compatibility. */
 export function schemaCheckReport(
   checks: readonly SchemaCheck[],
@@ -88,8 +99,7 @@ export function schemaCheckReport(
         : `compatible (version ${check.version} against ${check.version - 1} earlier)`
       : `INCOMPATIBLE (version ${check.version})`;
     lines.push(`  ${check.name}: ${status}`);
-    lines.push(...check.reasons.map((reason) => `    ${reason}`));
-    if (check.skipped.length > 0) lines.push(`    (left out, not JSON: ${check.skipped.join(", ")})`);
+    lines.push(...checkReasons(check).map((reason) => `    ${reason}`));
   }
   if (checks.length === 0) lines.push("  no schemas found");
   const breaking = checks.filter((check) => !check.compatible).length;

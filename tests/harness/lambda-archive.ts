@@ -38,7 +38,7 @@ export function expectArchiveContents(assets: Record<string, unknown>, packages:
 }
 
 /** The top-level node_modules folders of `packages` and everything they depend on. */
-function neededPackageFolders(packages: readonly string[]): string[] {
+export function neededPackageFolders(packages: readonly string[]): string[] {
   const folders = new Set<string>();
   const add = (name: string, from: string) => {
     const folder = installedFolder(name, from);

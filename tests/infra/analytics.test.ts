@@ -283,7 +283,7 @@ describe("SearchIndexer", () => {
   });
 
   it("the setup waits for the access policy (dependsOn), so its first request is admitted", () => {
-    const invocation = run.recorded.one("aws:lambda/invocation:Invocation");
+    const invocation = run.recorded.one("aws:lambda/invocation:Invocation", "search-setup");
     expect(invocation.dependsOn).to.include(run.recorded.one("aws:opensearch/domainPolicy:DomainPolicy").urn);
   });
 
