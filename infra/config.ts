@@ -17,6 +17,8 @@ export interface ShardScalerConfig {
   minShards: number;
   maxShards: number;
   dryRun: boolean;
+  /** One concurrent execution reserved for the function (`scalerReservedConcurrency`). */
+  reservedConcurrency: boolean;
 }
 
 export interface StreamConfig {
@@ -91,7 +93,14 @@ export interface FlinkConfig {
   parallelismPerKpu: number;
   autoScaling: boolean;
   /** Set when the Flink scaler sizes the application (`flinkScaler` on). */
-  scaler?: { minParallelism: number; maxParallelism: number; behindMs: number; outPeriods: number; dryRun: boolean };
+  scaler?: {
+    minParallelism: number;
+    maxParallelism: number;
+    behindMs: number;
+    outPeriods: number;
+    dryRun: boolean;
+    reservedConcurrency: boolean;
+  };
   initialPosition: "TRIM_HORIZON" | "LATEST";
   /** Dev stacks: destroy empties the code bucket. */
   bucketForceDestroy: boolean;
@@ -230,6 +239,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const minShards = read(CONFIG_KEYS.minShards);
   const maxShards = read(CONFIG_KEYS.maxShards);
   const shardScalerDryRun = read(CONFIG_KEYS.shardScalerDryRun);
+  const scalerReservedConcurrency = read(CONFIG_KEYS.scalerReservedConcurrency) === "on";
   const scaled = mode === "PROVISIONED" && shardScaler === "on";
   const baseShards = shardCount ?? DEFAULT_PROVISIONED_SHARDS;
   const scaleLimit = maxShards ?? Math.min(DEFAULT_MAX_SHARDS_FACTOR * baseShards, STREAM_LIMITS.maxShardCount);
@@ -342,6 +352,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
               minShards: required(minShards),
               maxShards: scaleLimit,
               dryRun: shardScalerDryRun === "on",
+              reservedConcurrency: scalerReservedConcurrency,
             }
           : undefined,
       },
@@ -405,6 +416,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
                         behindMs: required(flink.behindMs),
                         outPeriods: required(flink.outPeriods),
                         dryRun: flink.scalerDryRun === "on",
+                        reservedConcurrency: scalerReservedConcurrency,
                       }
                     : undefined,
               },
