@@ -518,6 +518,14 @@ export const CONFIG_KEYS = {
     description: "on: the Flink scaler decides and logs each decision but changes nothing.",
     parse: oneOf(["on", "off"] as const),
   } satisfies ConfigKey<"on" | "off">,
+  scalerReservedConcurrency: {
+    name: "scalerReservedConcurrency",
+    type: "string",
+    default: "off",
+    description:
+      "on: each scaler function reserves one concurrent execution, so its runs never overlap (they are safe to overlap without it: each change is conditional on the state it was decided from). Lambda refuses a reservation that leaves under 100 unreserved executions in the account: accounts with a concurrency quota of 100 or less (new ones) fail the deploy with on. off: no reservation.",
+    parse: oneOf(["on", "off"] as const),
+  } satisfies ConfigKey<"on" | "off">,
   flinkInitialPosition: {
     name: "flinkInitialPosition",
     type: "string",

@@ -18,6 +18,8 @@ export interface ShardScalerConfig {
   minShards: number;
   maxShards: number;
   dryRun: boolean;
+  /** One concurrent execution reserved for the function (`scalerReservedConcurrency`). */
+  reservedConcurrency: boolean;
 }
 
 export interface StreamConfig {
@@ -111,7 +113,14 @@ export interface FlinkConfig {
   parallelismPerKpu: number;
   autoScaling: boolean;
   /** Set when the Flink scaler sizes the application (`flinkScaler` on). */
-  scaler?: { minParallelism: number; maxParallelism: number; behindMs: number; outPeriods: number; dryRun: boolean };
+  scaler?: {
+    minParallelism: number;
+    maxParallelism: number;
+    behindMs: number;
+    outPeriods: number;
+    dryRun: boolean;
+    reservedConcurrency: boolean;
+  };
   initialPosition: "TRIM_HORIZON" | "LATEST";
   /** Dev stacks: destroy empties the code bucket. */
   bucketForceDestroy: boolean;
@@ -256,6 +265,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const minShards = read(CONFIG_KEYS.minShards);
   const maxShards = read(CONFIG_KEYS.maxShards);
   const shardScalerDryRun = read(CONFIG_KEYS.shardScalerDryRun);
+  const scalerReservedConcurrency = read(CONFIG_KEYS.scalerReservedConcurrency) === "on";
   const scaled = mode === "PROVISIONED" && shardScaler === "on";
   const baseShards = shardCount ?? DEFAULT_PROVISIONED_SHARDS;
   const scaleLimit = maxShards ?? Math.min(DEFAULT_MAX_SHARDS_FACTOR * baseShards, STREAM_LIMITS.maxShardCount);
@@ -368,6 +378,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
               minShards: required(minShards),
               maxShards: scaleLimit,
               dryRun: shardScalerDryRun === "on",
+              reservedConcurrency: scalerReservedConcurrency,
             }
           : undefined,
       },
@@ -436,6 +447,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
                         behindMs: required(flink.behindMs),
                         outPeriods: required(flink.outPeriods),
                         dryRun: flink.scalerDryRun === "on",
+                        reservedConcurrency: scalerReservedConcurrency,
                       }
                     : undefined,
               },

@@ -12,6 +12,7 @@ import { OPEN_SHARDS_METRIC } from "../runtime/scaling/shard-scaler-aws";
 import { SHARD_SCALING_DEFAULTS } from "../runtime/scaling/shard-policy";
 import { consumerLagQuery } from "../runtime/consumer/metrics";
 import { usageExpression } from "../runtime/scaling/usage-alarms";
+import { LAMBDA_ITERATOR_AGE_METRIC } from "./processing-lag";
 
 export interface DashboardNames {
   region: string;
@@ -20,6 +21,8 @@ export interface DashboardNames {
   streamName: string;
   ingestService: string;
   processingService?: string;
+  /** Lambda processing mode: the function whose iterator age is processing's lag. */
+  processingFunction?: string;
   flinkApplication?: string;
   searchDomain?: string;
   /** A PROVISIONED stream's configured shard count (the capacity line until the scaler reports one); unset on ON_DEMAND, which has no fixed capacity. */
@@ -137,19 +140,34 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
         ]
       : []),
     widget("Stream: iterator age (ms)", [kinesis("GetRecords.IteratorAgeMilliseconds", "age", "Maximum")], "Maximum"),
-    widget(
-      "Processing: consumer lag by shard (MillisBehindLatest)",
-      [
-        [
-          {
-            expression: consumerLagQuery(n.streamName, true),
-            id: "lag",
-            label: "ms behind",
-          },
-        ],
-      ],
-      "Maximum",
-    ),
+    // What the consumer-lag alarm watches, in either processing mode.
+    n.processingFunction
+      ? widget(
+          `Processing: consumer lag (the function's ${LAMBDA_ITERATOR_AGE_METRIC.metricName}, ms)`,
+          [
+            [
+              LAMBDA_ITERATOR_AGE_METRIC.namespace,
+              LAMBDA_ITERATOR_AGE_METRIC.metricName,
+              "FunctionName",
+              n.processingFunction,
+              { id: "lag", label: "ms behind", stat: LAMBDA_ITERATOR_AGE_METRIC.statistic },
+            ],
+          ],
+          LAMBDA_ITERATOR_AGE_METRIC.statistic,
+        )
+      : widget(
+          "Processing: consumer lag by shard (MillisBehindLatest)",
+          [
+            [
+              {
+                expression: consumerLagQuery(n.streamName, true),
+                id: "lag",
+                label: "ms behind",
+              },
+            ],
+          ],
+          "Maximum",
+        ),
     widget(
       "Stream: throttling",
       [

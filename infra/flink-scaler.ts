@@ -2,9 +2,11 @@
  * The Flink scaler: two alarms on the hot-spot application (it falls behind: the maximum
  * millisBehindLatest above 60 s for the policy's out-periods; it idles: caught up with low
  * CPU for its in-periods), an SNS topic they notify, and a function
- * (runtime/scaling/flink-scaler-entry.ts, reserved concurrency 1) that applies the policy
- * and updates the parallelism. The application's built-in autoscaling is off while this
- * scaler is on, and `pulumi up` ignores the parallelism (FlinkAnalytics).
+ * (runtime/scaling/flink-scaler-entry.ts) that applies the policy and updates the
+ * parallelism, conditional on the application as the run described it (so of two
+ * overlapping runs one acts: runtime/scaling/CONCURRENT-RUNS.md). The application's
+ * built-in autoscaling is off while this scaler is on, and `pulumi up` ignores the
+ * parallelism (FlinkAnalytics).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -29,6 +31,8 @@ export interface FlinkScalerArgs {
   /** ... for this many 1-minute periods. */
   outPeriods: number;
   dryRun: boolean;
+  /** Reserve one concurrent execution for the function (scalerReservedConcurrency). */
+  reservedConcurrency: boolean;
   logRetentionDays: number;
   /** Encrypts the scaler's topic. */
   topicKey: TopicKey;
@@ -112,6 +116,7 @@ export class FlinkScaler extends pulumi.ComponentResource {
         },
         statements: [{ sid: "Application", actions: FLINK_SCALER_ACTIONS, resources: [args.application.arn] }],
         topic: this.topic,
+        reservedConcurrency: args.reservedConcurrency,
         logRetentionDays: args.logRetentionDays,
         tags: args.tags,
       },

@@ -1,9 +1,9 @@
 /**
  * What an operator watches: alarms to an alerts topic (with an optional e-mail
  * subscription) and the pipeline's dashboard (dashboard-body.ts). Alarms: the Flink job
- * more than a minute behind, processing consumers more than a minute behind, sustained
- * write throttling, and scaler failures. The scalers' own alarms wake the scalers; these
- * wake people.
+ * more than a minute behind, processing more than a minute behind (the workers' lag, or in
+ * Lambda mode the function's iterator age: processing-lag.ts), sustained write throttling,
+ * and scaler failures. The scalers' own alarms wake the scalers; these wake people.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,6 +14,7 @@ import { dashboardBody } from "./dashboard-body";
 import { flinkBehindMetric } from "./flink-metrics";
 import { consumerLagQuery } from "../runtime/consumer/metrics";
 import { admitAlarms, encryptedTopic, TopicKey } from "./encrypted-topic";
+import { lambdaIteratorAge } from "./processing-lag";
 
 /** A minute behind, as the issue and the Flink scaler measure it. */
 export const BEHIND_ALERT_MS = 60_000;
@@ -28,6 +29,8 @@ export interface ObservabilityArgs {
   flinkScaler: boolean;
   ingestService: pulumi.Input<string>;
   processingService?: pulumi.Input<string>;
+  /** Set in Lambda processing mode: the function whose iterator age is processing's lag. */
+  processingFunction?: pulumi.Input<string>;
   flinkApplication?: pulumi.Input<string>;
   searchDomain?: pulumi.Input<string>;
   alertEmail?: string;
@@ -74,17 +77,24 @@ export class Observability extends pulumi.ComponentResource {
       return created;
     };
 
-    alarm("consumer-lag", "Processing consumers are more than a minute behind the stream on some shard", {
-      threshold: BEHIND_ALERT_MS,
-      metricQueries: [
-        {
-          id: "lag",
-          expression: pulumi.output(args.streamName).apply((stream) => consumerLagQuery(stream, false)),
-          period: 60,
-          returnData: true,
-        },
-      ],
-    });
+    // The workers' metric does not exist in Lambda mode: there the function's iterator age says the same.
+    alarm(
+      "consumer-lag",
+      "Processing consumers are more than a minute behind the stream on some shard",
+      args.processingFunction
+        ? { ...lambdaIteratorAge(args.processingFunction), threshold: BEHIND_ALERT_MS }
+        : {
+            threshold: BEHIND_ALERT_MS,
+            metricQueries: [
+              {
+                id: "lag",
+                expression: pulumi.output(args.streamName).apply((stream) => consumerLagQuery(stream, false)),
+                period: 60,
+                returnData: true,
+              },
+            ],
+          },
+    );
     alarm(
       "write-throttling",
       "Writes to the stream are throttled in 3 of the last 5 minutes: too few shards for the load",
@@ -145,11 +155,12 @@ export class Observability extends pulumi.ComponentResource {
             args.clusterName,
             args.streamName,
             args.ingestService,
-            args.processingService,
+            // One element for both processing names: pulumi.all types at most eight.
+            pulumi.all([args.processingService, args.processingFunction]),
             args.flinkApplication,
             args.searchDomain,
           ])
-          .apply(([r, a, cluster, stream, ingest, processing, flink, search]) =>
+          .apply(([r, a, cluster, stream, ingest, [processing, processingFunction], flink, search]) =>
             JSON.stringify(
               dashboardBody({
                 region: r,
@@ -158,6 +169,7 @@ export class Observability extends pulumi.ComponentResource {
                 streamName: stream,
                 ingestService: ingest,
                 processingService: processing,
+                processingFunction,
                 flinkApplication: flink,
                 searchDomain: search,
                 shards: args.shards,

@@ -125,6 +125,7 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     flinkScaler: config.analytics?.flink.scaler !== undefined,
     ingestService: ingest.service.service.name,
     processingService: processing.service?.service.name,
+    processingFunction: processing.lambda?.function.name,
     flinkApplication: hotspots?.flink.application.name,
     searchDomain: hotspots?.search.domain.domainName,
     alertEmail: config.alertEmail,

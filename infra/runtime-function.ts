@@ -32,7 +32,12 @@ export interface RuntimeFunctionArgs {
   environment?: Record<string, pulumi.Input<string>>;
   memorySize: number;
   timeout: number;
-  /** At most this many runs at once (e.g. 1 for a scaler that must not race itself). */
+  /**
+   * At most this many runs at once; unset: no reservation. Lambda refuses a reservation that
+   * leaves fewer than 100 executions unreserved in the account (InvalidParameterValueException
+   * at deploy), so an account with a concurrency quota of 100 or less can reserve nothing:
+   * https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html
+   */
   reservedConcurrency?: number;
   logRetentionDays: number;
   tags: Record<string, string>;

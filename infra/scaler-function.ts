@@ -54,21 +54,37 @@ export const METRIC_READ_ACTIONS = ["cloudwatch:GetMetricData"] as const;
 export const SCALER_PACKAGES = ["aws-embedded-metrics"] as const;
 
 /**
- * A scaler's function: the runtime module, one run at a time (two runs would decide on the
- * same state and both change it), exactly `statements` plus reading metrics, woken by
- * `topic` and the schedule.
+ * How long a scaler run may take before Lambda stops it. It must stay below the shard
+ * policy's shortest cooldown: a run that claimed a change and stalls is stopped before any
+ * other run may change the stream again (runtime/scaling/CONCURRENT-RUNS.md).
+ */
+export const SCALER_TIMEOUT_SECONDS = 60;
+
+/**
+ * A scaler's function: the runtime module, exactly `statements` plus reading metrics, woken
+ * by `topic` and the schedule. Runs may overlap: each scaler makes its change conditional on
+ * the state it decided from (runtime/scaling/CONCURRENT-RUNS.md). `reservedConcurrency`
+ * (scalerReservedConcurrency) also limits it to one run at a time, which Lambda refuses on
+ * accounts that cannot keep 100 executions unreserved besides (see runtime-function.ts).
  */
 export function scalerFunction(
   name: string,
   args: Pick<RuntimeFunctionArgs, "module" | "environment" | "logRetentionDays" | "tags"> & {
     topic: aws.sns.Topic;
     statements: Statement[];
+    reservedConcurrency: boolean;
   },
   owner: pulumi.Resource,
 ): aws.lambda.CallbackFunction<unknown, unknown> {
   const fn = runtimeFunction(
     name,
-    { ...args, packages: SCALER_PACKAGES, memorySize: 256, timeout: 60, reservedConcurrency: 1 },
+    {
+      ...args,
+      packages: SCALER_PACKAGES,
+      memorySize: 256,
+      timeout: SCALER_TIMEOUT_SECONDS,
+      reservedConcurrency: args.reservedConcurrency ? 1 : undefined,
+    },
     owner,
   );
   grant(name, fn.role, [...args.statements, { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] }], owner);

@@ -10,7 +10,7 @@ import {
   UpdateApplicationCommand,
 } from "@aws-sdk/client-kinesis-analytics-v2";
 import { emfCount, LineSink } from "../metrics/emf";
-import { FlinkScalerPort } from "./flink-scaler";
+import { FlinkRevision, FlinkScalerPort } from "./flink-scaler";
 
 export const FLINK_FAILURE_METRIC = "FlinkScalingFailures";
 /** Managed Flink's metrics, at the application level. */
@@ -26,6 +26,29 @@ export const FLINK_BEHIND_METRIC = {
   statistic: "Maximum",
   period: 60,
 } as const;
+
+/**
+ * UpdateApplication's answers when the application is no longer as the run described it:
+ * ConcurrentModificationException (the version id or conditional token is not current) or
+ * ResourceInUseException (it is not in a state that takes an update, such as another run's
+ * update in progress). The run made no change and another one did: superseded, not failed.
+ * https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_UpdateApplication.html
+ */
+export const SUPERSEDED_UPDATE_ERRORS: readonly string[] = [
+  "ConcurrentModificationException",
+  "ResourceInUseException",
+];
+
+/**
+ * The condition an update carries: the conditional token when DescribeApplication gave one
+ * (the API reference: "for better concurrency support, use the ConditionalToken parameter
+ * instead of CurrentApplicationVersionId"), the version id otherwise; one of the two, never both.
+ */
+export function updateCondition(seen: FlinkRevision) {
+  return seen.conditionalToken !== undefined
+    ? { ConditionalToken: seen.conditionalToken }
+    : { CurrentApplicationVersionId: seen.versionId };
+}
 
 export interface FlinkScalerAwsOptions {
   applicationName: string;
@@ -48,6 +71,7 @@ export function flinkScalerAws(o: FlinkScalerAwsOptions): FlinkScalerPort {
         parallelism: p?.CurrentParallelism ?? p?.Parallelism ?? 1,
         parallelismPerKpu: p?.ParallelismPerKPU ?? 1,
         versionId: d?.ApplicationVersionId ?? 0,
+        ...(d?.ConditionalToken !== undefined ? { conditionalToken: d.ConditionalToken } : {}),
         lastChangeAt: d?.LastUpdateTimestamp?.getTime(),
       };
     },
@@ -91,26 +115,34 @@ export function flinkScalerAws(o: FlinkScalerAwsOptions): FlinkScalerPort {
       return [...byMinute.entries()].sort(([a], [b]) => a - b).map(([, period]) => period);
     },
 
-    async updateParallelism(parallelism, versionId) {
-      await o.flink.send(
-        new UpdateApplicationCommand({
-          ApplicationName: o.applicationName,
-          CurrentApplicationVersionId: versionId,
-          ApplicationConfigurationUpdate: {
-            FlinkApplicationConfigurationUpdate: {
-              ParallelismConfigurationUpdate: {
-                ConfigurationTypeUpdate: "CUSTOM",
-                ParallelismUpdate: parallelism,
-                // This scaler and the built-in one would fight: the built-in one stays off.
-                AutoScalingEnabledUpdate: false,
-              },
-            },
-          },
-        }),
-      );
+    async updateParallelism(parallelism, seen) {
+      try {
+        await o.flink.send(update(parallelism, seen));
+        return true;
+      } catch (e) {
+        if (SUPERSEDED_UPDATE_ERRORS.includes((e as Error).name)) return false;
+        throw e;
+      }
     },
 
     reportFailure: (reason) =>
       emfCount(o.sink, { Application: o.applicationName }, FLINK_FAILURE_METRIC, 1, { reason }),
   };
+
+  function update(parallelism: number, seen: FlinkRevision) {
+    return new UpdateApplicationCommand({
+      ApplicationName: o.applicationName,
+      ...updateCondition(seen),
+      ApplicationConfigurationUpdate: {
+        FlinkApplicationConfigurationUpdate: {
+          ParallelismConfigurationUpdate: {
+            ConfigurationTypeUpdate: "CUSTOM",
+            ParallelismUpdate: parallelism,
+            // This scaler and the built-in one would fight: the built-in one stays off.
+            AutoScalingEnabledUpdate: false,
+          },
+        },
+      },
+    });
+  }
 }

@@ -1,6 +1,8 @@
 /**
  * The Flink scaler's Lambda module (infra/flink-scaler.ts wraps `handle`): each alarm
- * notification (through SNS) runs the scaler once, with reserved concurrency 1.
+ * notification (through SNS) and each scheduled event runs the scaler once. Runs may
+ * overlap (no reserved concurrency by default): the update is conditional on the
+ * application as the run described it, so one of them changes it (CONCURRENT-RUNS.md).
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { KinesisAnalyticsV2Client } from "@aws-sdk/client-kinesis-analytics-v2";

@@ -10,6 +10,7 @@ import { serveJson } from "../json-endpoint";
 import { SHARD_SCALING_DEFAULTS, ShardHold, ShardScalingConfig } from "./shard-policy";
 import { runShardScaler, ShardScalerPort } from "./shard-scaler";
 import { streamScalingPort } from "./shard-scaler-aws";
+import { MemoryShardHistory, ShardHistoryStore } from "./shard-history";
 import { MeterReading, StreamMeter } from "./stream-meter";
 
 export interface LocalScalingEvent {
@@ -30,6 +31,11 @@ export interface LocalShardScalerOptions {
   periodMs?: number;
   /** How many times AWS's traffic one local byte or record stands for (see LOCAL_CAPACITY_SCALE). */
   capacityScale?: number;
+  /**
+   * The scaler's history; by default in memory: this scaler is one process whose periods run
+   * one after another, and the local stream lives only as long as the stack.
+   */
+  history?: ShardHistoryStore;
   log: (line: string) => void;
 }
 
@@ -52,7 +58,7 @@ export class LocalShardScaler {
   private readonly events: LocalScalingEvent[] = [];
   /** The last period's hold, by code: a refusal is said when it is new, not every period. */
   private lastHold?: ShardHold;
-  /** The scaler's port: the AWS one's Kinesis half, with the meter in CloudWatch's place. */
+  /** The scaler's port: the AWS one's Kinesis half, with the meter in CloudWatch's place and the history in memory. */
   private readonly port: ShardScalerPort;
   /** What the meter counted over the period being evaluated. */
   private reading: MeterReading = { records: 0, bytes: 0 };
@@ -67,8 +73,11 @@ export class LocalShardScaler {
   ) {
     this.url = `http://127.0.0.1:${options.port}/scaling-events`;
     const scale = options.capacityScale ?? LOCAL_CAPACITY_SCALE;
+    const history = options.history ?? new MemoryShardHistory();
     this.port = {
       ...streamScalingPort(options.kinesis, options.streamName),
+      history: () => history.read(),
+      claimUpdate: (seen, updates) => history.claim(seen, updates),
       periodMetrics: async () => ({
         incomingBytes: this.reading.bytes * scale,
         incomingRecords: this.reading.records * scale,
@@ -135,14 +144,19 @@ export class LocalShardScaler {
 
   /**
    * One period: the scaler's own run (runShardScaler), over the same Kinesis calls as on AWS
-   * (streamScalingPort: state, the history tag, UpdateShardCount), with the meter in
-   * CloudWatch's place and no alarms to rewrite.
+   * (streamScalingPort: state, UpdateShardCount), with the meter in CloudWatch's place, the
+   * history in memory and no alarms to rewrite.
    */
   async evaluate(): Promise<void> {
     this.reading = this.meter.take();
     const now = Date.now();
-    const { decision } = await runShardScaler(this.port, this.config, { now, dryRun: false });
-    // Not a dry-run: any decision but a hold has been applied (a failed change throws).
+    const outcome = await runShardScaler(this.port, this.config, { now, dryRun: false });
+    const { decision } = outcome;
+    if (outcome.superseded !== undefined) {
+      this.options.log(`shard scaler: no change: ${outcome.superseded}`);
+      return;
+    }
+    // Not a dry-run nor superseded: any decision but a hold has been applied (a failed change throws).
     if (decision.action === "none") {
       // A refusal worth knowing (a cooldown, the call budget) is said once, not every period.
       // Holds are told apart by code: the reason's text carries the period's usage.

@@ -1,24 +1,18 @@
 /**
- * The shard scaler's port on AWS: Kinesis for the stream (its state, UpdateShardCount, and
- * a tag on the stream that keeps the times of the scaler's calls, so the 24-hour budget
- * needs no store of its own), CloudWatch for the period's metrics and the two alarms, and
- * an EMF line for a failed change (CloudWatch Logs turns it into a metric).
+ * The shard scaler's port on AWS: Kinesis for the stream (its state and UpdateShardCount),
+ * the scaler's history in DynamoDB (shard-history-dynamodb.ts: the 24-hour budget, and the
+ * claim that lets one of two concurrent runs act), CloudWatch for the period's metrics and
+ * the two alarms, and an EMF line for a failed change (CloudWatch Logs turns it into a
+ * metric).
  */
 import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
-import {
-  AddTagsToStreamCommand,
-  DescribeStreamSummaryCommand,
-  KinesisClient,
-  ListTagsForStreamCommand,
-  UpdateShardCountCommand,
-} from "@aws-sdk/client-kinesis";
+import { DescribeStreamSummaryCommand, KinesisClient, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
 import { StreamMode } from "../kinesis/limits";
 import { emfCount, LineSink } from "../metrics/emf";
+import { ShardHistoryStore } from "./shard-history";
 import { ShardScalerPort } from "./shard-scaler";
 import { usageAlarms } from "./usage-alarms";
 
-/** The stream tag that holds the scaler's UpdateShardCount times (epoch seconds, space-separated). */
-export const HISTORY_TAG = "kinesis-pipeline:shard-updates";
 export const FAILURE_METRIC = "ShardScalingFailures";
 /** The open shards at each run (every 5 minutes at least), in the pipeline's namespace. */
 export const OPEN_SHARDS_METRIC = "OpenShards";
@@ -28,6 +22,8 @@ export const METRICS_DELAY_MS = 2 * 60_000;
 export interface ShardScalerAwsOptions {
   streamName: string;
   kinesis: KinesisClient;
+  /** The scaler's history (on AWS: dynamoShardHistory). */
+  history: ShardHistoryStore;
   cloudwatch: CloudWatchClient;
   alarms: {
     up: string;
@@ -41,11 +37,11 @@ export interface ShardScalerAwsOptions {
   sink: LineSink;
 }
 
-/** The Kinesis half of the port: the stream's state, its call history (a tag) and the change itself. */
+/** The Kinesis half of the port: the stream's state and the change itself. */
 export function streamScalingPort(
   kinesis: KinesisClient,
   streamName: string,
-): Pick<ShardScalerPort, "describeStream" | "history" | "recordUpdate" | "updateShardCount"> {
+): Pick<ShardScalerPort, "describeStream" | "updateShardCount"> {
   return {
     async describeStream() {
       const { StreamDescriptionSummary: s } = await kinesis.send(
@@ -56,20 +52,6 @@ export function streamScalingPort(
         status: s?.StreamStatus ?? "UNKNOWN",
         openShards: s?.OpenShardCount ?? 0,
       };
-    },
-
-    async history() {
-      const { Tags = [] } = await kinesis.send(new ListTagsForStreamCommand({ StreamName: streamName }));
-      const text = Tags.find((t) => t.Key === HISTORY_TAG)?.Value ?? "";
-      return text
-        .split(" ")
-        .filter((t) => /^\d+$/.test(t))
-        .map((t) => Number(t) * 1000);
-    },
-
-    async recordUpdate(times) {
-      const value = times.map((t) => Math.floor(t / 1000)).join(" ");
-      await kinesis.send(new AddTagsToStreamCommand({ StreamName: streamName, Tags: { [HISTORY_TAG]: value } }));
     },
 
     async updateShardCount(target) {
@@ -88,6 +70,8 @@ export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
   const stream = streamScalingPort(o.kinesis, o.streamName);
   return {
     ...stream,
+    history: () => o.history.read(),
+    claimUpdate: (seen, updates) => o.history.claim(seen, updates),
     // Every run describes the stream, failed runs too: the gauge the dashboard reads for the
     // shard count (Kinesis publishes none) comes from here.
     async describeStream() {

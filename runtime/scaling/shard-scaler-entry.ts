@@ -1,11 +1,14 @@
 /**
  * The shard scaler's Lambda module (infra/shard-scaler.ts wraps `handle`): each alarm
- * notification (through SNS) runs the scaler once. Reserved concurrency 1 keeps two runs
- * from deciding on the same stream at the same time.
+ * notification (through SNS) and each scheduled event runs the scaler once. Runs may
+ * overlap (no reserved concurrency by default): the claim in the history table lets one of
+ * them change the stream (CONCURRENT-RUNS.md).
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { createDynamoDbClient } from "../aws/dynamodb-client";
 import { stdoutSink } from "../metrics/emf";
+import { dynamoShardHistory } from "./shard-history-dynamodb";
 import { SHARD_SCALING_DEFAULTS } from "./shard-policy";
 import { runShardScaler, ShardScalerOutcome } from "./shard-scaler";
 import { shardScalerAws } from "./shard-scaler-aws";
@@ -23,6 +26,7 @@ function setUp(): NonNullable<typeof scaler> {
   const port = shardScalerAws({
     streamName: s.STREAM_NAME,
     kinesis: new KinesisClient({ region: s.AWS_REGION }),
+    history: dynamoShardHistory(createDynamoDbClient({ region: s.AWS_REGION }), s.HISTORY_TABLE, s.STREAM_NAME),
     cloudwatch: new CloudWatchClient({ region: s.AWS_REGION }),
     alarms: {
       up: s.SCALE_UP_ALARM,

@@ -1,12 +1,16 @@
 /**
- * The shard scaler's run: what its function does when an alarm fires. It reads the stream
- * and its last period's metrics, asks the policy, and when the policy says so calls
- * UpdateShardCount, records the call (the 24-hour budget), and rewrites both alarms for the
- * new shard count. In dry-run it decides and reports, and changes nothing. A failed change
- * is reported as a metric before the error propagates (the alarm's next notification, or
- * Lambda's retry, asks again). AWS calls sit behind a port (shard-scaler-aws.ts).
+ * The shard scaler's run: what its function does when an alarm fires or its schedule
+ * comes. It reads the stream, its last period's metrics and the scaler's history, asks the
+ * policy, and when the policy says so claims the call in the history (the 24-hour budget,
+ * and the guard that lets one of two concurrent runs act: CONCURRENT-RUNS.md), calls
+ * UpdateShardCount, and rewrites both alarms for the new shard count. A run whose claim
+ * fails changes nothing: another run made the change. In dry-run it decides and reports,
+ * and changes nothing. A failed change is reported as a metric before the error propagates
+ * (the alarm's next notification, or Lambda's retry, asks again). AWS calls sit behind a
+ * port (shard-scaler-aws.ts).
  */
 import { applyOrReport, ScalerOutcome } from "./apply-decision";
+import { ShardHistory } from "./shard-history";
 import {
   decideShardScaling,
   recentUpdates,
@@ -20,9 +24,10 @@ export interface ShardScalerPort {
   describeStream(): Promise<Pick<StreamState, "mode" | "status" | "openShards">>;
   /** Sums of the last complete period ending at or before `end`, and the iterator age max. */
   periodMetrics(end: Date, periodMinutes: number): Promise<ShardMetrics>;
-  /** Times (epoch ms) of this scaler's UpdateShardCount calls. */
-  history(): Promise<number[]>;
-  recordUpdate(times: number[]): Promise<void>;
+  /** This scaler's UpdateShardCount calls and the version a claim must match. */
+  history(): Promise<ShardHistory>;
+  /** Records `updates` as the history unless another run claimed since `seen`: true when this run may call. */
+  claimUpdate(seen: ShardHistory, updates: number[]): Promise<boolean>;
   updateShardCount(target: number): Promise<void>;
   rewriteAlarms(shards: number): Promise<void>;
   reportFailure(reason: string): Promise<void>;
@@ -40,12 +45,20 @@ export async function runShardScaler(
     port.periodMetrics(new Date(options.now), config.periodMinutes),
     port.history(),
   ]);
-  const decision = decideShardScaling(metrics, { ...stream, updates: history, now: options.now }, config);
-  const outcome = await applyOrReport(decision, options.dryRun, port, (change) => port.updateShardCount(change.to));
-  if (outcome.applied) {
-    // Only calls inside the budget's window count: older entries are dropped.
-    await port.recordUpdate([...recentUpdates(history, options.now, config), options.now]);
-    await port.rewriteAlarms(outcome.decision.to);
-  }
+  const decision = decideShardScaling(metrics, { ...stream, updates: history.updates, now: options.now }, config);
+  const outcome = await applyOrReport(decision, options.dryRun, port, async (change) => {
+    // The claim comes first and stays, even if the call then fails: a call whose outcome is
+    // unknown (a timeout) may have been made, so it counts against the budget and starts
+    // the cooldown. Only calls inside the budget's window are kept.
+    const updates = [...recentUpdates(history.updates, options.now, config), options.now];
+    if (!(await port.claimUpdate(history, updates))) {
+      return {
+        superseded: `another run claimed a change after this one read the history (version ${history.version})`,
+      };
+    }
+    await port.updateShardCount(change.to);
+    return undefined;
+  });
+  if (outcome.applied) await port.rewriteAlarms(outcome.decision.to);
   return outcome;
 }

@@ -21,7 +21,7 @@ describe("stack config", () => {
         retentionHours: 24,
         kmsKeyArn: undefined,
         // The scaler is on, between 1 and four times the shard count.
-        scaler: { minShards: 1, maxShards: 16, dryRun: false },
+        scaler: { minShards: 1, maxShards: 16, dryRun: false, reservedConcurrency: false },
       });
       expect(result.ok && result.config.tags).to.deep.equal({});
     });
@@ -61,7 +61,7 @@ describe("stack config", () => {
         retentionHours: 24,
         kmsKeyArn: undefined,
         // The scaler is on, between 1 and four times the shard count.
-        scaler: { minShards: 1, maxShards: 16, dryRun: false },
+        scaler: { minShards: 1, maxShards: 16, dryRun: false, reservedConcurrency: false },
       });
     });
   });
@@ -291,6 +291,7 @@ describe("stack config", () => {
         "flinkMaxParallelism must be at least flinkParallelism (4), got 3",
       ],
       [{ flinkScalerDryRun: "maybe" }, "flinkScalerDryRun must be one of on, off, got maybe"],
+      [{ scalerReservedConcurrency: "1" }, "scalerReservedConcurrency must be one of on, off, got 1"],
       [{ flinkScaleOutBehindMs: "500" }, "flinkScaleOutBehindMs must be an integer 1000..3600000, got 500"],
       [{ flinkScaleOutPeriods: "0" }, "flinkScaleOutPeriods must be an integer 1..60, got 0"],
       [{ flinkInitialPosition: "EARLIEST" }, "flinkInitialPosition must be one of TRIM_HORIZON, LATEST, got EARLIEST"],
@@ -377,11 +378,13 @@ describe("stack config", () => {
         minShards: 1,
         maxShards: 8,
         dryRun: false,
+        reservedConcurrency: false,
       });
       expect(scalerOf({ shardCount: "5000" })).to.deep.equal({
         minShards: 1,
         maxShards: 10000,
         dryRun: false,
+        reservedConcurrency: false,
       });
     });
     it("takes the bounds and dry-run as set", () => {
@@ -389,7 +392,13 @@ describe("stack config", () => {
         minShards: 2,
         maxShards: 64,
         dryRun: true,
+        reservedConcurrency: false,
       });
+    });
+    it("reserves concurrency for both scalers only when scalerReservedConcurrency is on", () => {
+      const result = validate({ scalerReservedConcurrency: "on" });
+      expect(result.ok && result.config.stream.scaler?.reservedConcurrency).to.equal(true);
+      expect(result.ok && result.config.analytics?.flink.scaler?.reservedConcurrency).to.equal(true);
     });
     it("is off when asked, and for on-demand streams (AWS sizes those)", () => {
       expect(scalerOf({ shardScaler: "off" })).to.equal(undefined);
@@ -414,7 +423,14 @@ describe("stack config", () => {
           autoScaling: false,
           initialPosition: "TRIM_HORIZON",
           bucketForceDestroy: false,
-          scaler: { minParallelism: 1, maxParallelism: 8, behindMs: 60_000, outPeriods: 3, dryRun: false },
+          scaler: {
+            minParallelism: 1,
+            maxParallelism: 8,
+            behindMs: 60_000,
+            outPeriods: 3,
+            dryRun: false,
+            reservedConcurrency: false,
+          },
         },
         job: { windowMinutes: 360, geohashPrecision: 6, minTrips: 3, outOfOrdernessSeconds: 300 },
       });

@@ -65,6 +65,23 @@ describe("dashboard body", () => {
     );
   });
 
+  it("in Lambda processing mode, the lag widget shows the processing function's IteratorAge (its maximum), as the alarm does", () => {
+    const lambdaMode = dashboardBody({ ...names, processingService: undefined, processingFunction: "processing-fn" });
+    const lag = lambdaMode.widgets[6].properties;
+    expect(lag.title).to.equal("Processing: consumer lag (the function's IteratorAge, ms)");
+    expect(lag.stat).to.equal("Maximum");
+    expect(lag.metrics).to.deep.equal([
+      [
+        "AWS/Lambda",
+        "IteratorAge",
+        "FunctionName",
+        "processing-fn",
+        { id: "lag", label: "ms behind", stat: "Maximum" },
+      ],
+    ]);
+    expect(JSON.stringify(lambdaMode)).to.not.contain("MillisBehindLatest");
+  });
+
   it("an on-demand stream (no fixed capacity) gets its traffic without capacity lines, and no usage widget", () => {
     const onDemand = dashboardBody({ ...names, shards: undefined });
     const titles = onDemand.widgets.map((w) => w.properties.title);
@@ -123,6 +140,28 @@ describe("Observability", () => {
     expect((byName("consumer-lag").metricQueries as { expression: string }[])[0].expression).to.match(
       /^SELECT MAX\(MillisBehindLatest\) FROM KinesisPipeline WHERE Service = 'processing'/,
     );
+  });
+
+  it("in Lambda processing mode, the consumer-lag alarm watches the processing function's IteratorAge: over a minute for 5 minutes", async () => {
+    const { recorded } = await runPipeline({ processingMode: "lambda" });
+    const fn = recorded.one("aws:lambda/function:Function", "processing-function");
+    const lag = recorded.one(ALARM, "operations-consumer-lag").inputs;
+    expect(lag).to.deep.include({
+      alarmDescription: "Processing consumers are more than a minute behind the stream on some shard",
+      namespace: "AWS/Lambda",
+      metricName: "IteratorAge",
+      dimensions: { FunctionName: fn.state.name },
+      statistic: "Maximum",
+      period: 60,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 60_000,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 5,
+    });
+    // The workers' metric, which nothing publishes in this mode, is not watched.
+    expect(lag.metricQueries).to.equal(undefined);
+    const dashboard = recorded.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody as string;
+    expect(dashboard).to.contain(`"IteratorAge","FunctionName","${fn.state.name}"`);
   });
 
   it("sends them to the configured e-mail address", () => {

@@ -24,7 +24,7 @@ describe("ProcessingService", () => {
     });
 
     it("keeps leases in an on-demand, point-in-time-recovered, encrypted table keyed by shard", () => {
-      const table = run.recorded.one("aws:dynamodb/table:Table");
+      const table = run.recorded.one("aws:dynamodb/table:Table", "processing-leases");
       expect(table.inputs).to.deep.include({
         hashKey: "leaseKey",
         attributes: [{ name: "leaseKey", type: "S" }],
@@ -36,7 +36,7 @@ describe("ProcessingService", () => {
 
     it("gives the task role exactly: fan-out on the consumer, polling reads on the stream, KMS decrypt, the lease table's item actions, metrics in our namespace", () => {
       const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer");
-      const table = run.recorded.one("aws:dynamodb/table:Table");
+      const table = run.recorded.one("aws:dynamodb/table:Table", "processing-leases");
       expect(roleStatements(run.recorded, "processing-task")).to.have.deep.members([
         {
           Sid: "FanOut",
@@ -96,7 +96,7 @@ describe("ProcessingService", () => {
       expect(env).to.deep.equal({
         STREAM_NAME: run.outputs.streamName,
         AWS_REGION: "us-east-1",
-        APPLICATION_NAME: run.recorded.one("aws:dynamodb/table:Table").state.name,
+        APPLICATION_NAME: run.recorded.one("aws:dynamodb/table:Table", "processing-leases").state.name,
         RETRIEVAL_MODE: "fanout",
         CONSUMER_ARN: run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer").state.arn,
         INITIAL_POSITION: "TRIM_HORIZON",
@@ -172,7 +172,8 @@ describe("ProcessingService", () => {
 
     it("runs no processing workers and no lease table", () => {
       expect(run.recorded.all("aws:ecs/service:Service").map((s) => s.name)).to.deep.equal(["ingest"]);
-      expect(run.recorded.all("aws:dynamodb/table:Table")).to.have.lengthOf(0);
+      // The only table is the shard scaler's history.
+      expect(run.recorded.all("aws:dynamodb/table:Table").map((t) => t.name)).to.deep.equal(["shard-scaler-history"]);
     });
 
     it("maps the stream to the function with partial batch failures, bisect, limits and an SQS on-failure destination", () => {

@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { usageExpression } from "../../runtime/scaling/usage-alarms";
+import { SHARD_SCALING_DEFAULTS } from "../../runtime/scaling/shard-policy";
+import { SCALER_TIMEOUT_SECONDS } from "../../infra/scaler-function";
 import { archiveEntries, expectArchiveContents, unpackedBytes } from "../harness/lambda-archive";
 import { roleStatements, runPipeline } from "../harness/pulumi";
 
@@ -53,16 +55,16 @@ describe("ShardScaler", () => {
     expect(run.recorded.one("aws:kinesis/stream:Stream", "stream").ignoreChanges).to.deep.equal(["shardCount"]);
   });
 
-  it("the function: one run at a time, told its stream, bounds, alarms and topic; subscribed to the topic", () => {
+  it("the function: told its stream, bounds, history table, alarms and topic; subscribed to the topic", () => {
     const fn = run.recorded.one("aws:lambda/function:Function", "shard-scaler");
     const topic = run.recorded.one("aws:sns/topic:Topic", "shard-scaler");
-    expect(fn.inputs.reservedConcurrentExecutions).to.equal(1);
     expect(fn.inputs.environment).to.deep.equal({
       variables: {
         STREAM_NAME: run.outputs.streamName,
         MIN_SHARDS: "1",
         MAX_SHARDS: "8",
         DRY_RUN: "off",
+        HISTORY_TABLE: run.recorded.one("aws:dynamodb/table:Table", "shard-scaler-history").state.name,
         SCALE_UP_ALARM: run.recorded.one(ALARM, "shard-scaler-up").state.name,
         SCALE_DOWN_ALARM: run.recorded.one(ALARM, "shard-scaler-down").state.name,
         ALARM_TOPIC_ARN: topic.state.arn,
@@ -81,19 +83,29 @@ describe("ShardScaler", () => {
     expect(run.outputs.scalingTopicArn).to.equal(topic.state.arn);
   });
 
-  it("its role: the stream's state, UpdateShardCount and tags, GetMetricData, its two alarms, its logs; nothing else", () => {
+  it("its history: a table keyed by stream name, on-demand, encrypted, with point-in-time recovery", () => {
+    expect(run.recorded.one("aws:dynamodb/table:Table", "shard-scaler-history").inputs).to.deep.include({
+      hashKey: "streamName",
+      attributes: [{ name: "streamName", type: "S" }],
+      billingMode: "PAY_PER_REQUEST",
+      serverSideEncryption: { enabled: true },
+      pointInTimeRecovery: { enabled: true },
+    });
+  });
+
+  it("its role: the stream's state and UpdateShardCount, its history's item, GetMetricData, its two alarms, its logs; nothing else", () => {
     const stream = run.recorded.one("aws:kinesis/stream:Stream", "stream");
     const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "shard-scaler");
     expect(roleStatements(run.recorded, "shard-scaler")).to.have.deep.members([
       {
         Sid: "Stream",
-        Action: [
-          "kinesis:DescribeStreamSummary",
-          "kinesis:UpdateShardCount",
-          "kinesis:ListTagsForStream",
-          "kinesis:AddTagsToStream",
-        ],
+        Action: ["kinesis:DescribeStreamSummary", "kinesis:UpdateShardCount"],
         Resource: [stream.state.arn],
+      },
+      {
+        Sid: "History",
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
+        Resource: [run.recorded.one("aws:dynamodb/table:Table", "shard-scaler-history").state.arn],
       },
       { Sid: "Metrics", Action: ["cloudwatch:GetMetricData"], Resource: ["*"] },
       {
@@ -169,10 +181,9 @@ describe("FlinkScaler", () => {
     expect(run.outputs.flinkScalingTopicArn).to.equal(topic.state.arn);
   });
 
-  it("its function: one run at a time, told the application and bounds; its role: describe and update that application, read metrics, its logs", () => {
+  it("its function: told the application and bounds; its role: describe and update that application, read metrics, its logs", () => {
     const app = run.recorded.one("aws:kinesisanalyticsv2/application:Application");
     const fn = run.recorded.one("aws:lambda/function:Function", "flink-scaler");
-    expect(fn.inputs.reservedConcurrentExecutions).to.equal(1);
     expect(fn.inputs.environment).to.deep.equal({
       variables: {
         APPLICATION_NAME: app.state.name,
@@ -223,6 +234,38 @@ describe("FlinkScaler", () => {
       const { recorded, outputs } = await runPipeline(values);
       expect(recorded.all("aws:lambda/function:Function").filter((f) => f.name === "flink-scaler")).to.have.length(0);
       expect(outputs.flinkScalingTopicArn).to.equal(undefined);
+    }
+  });
+});
+
+describe("scaler functions' concurrency", () => {
+  const scalers = ["shard-scaler", "flink-scaler"];
+
+  it("reserve none by default: Lambda refuses any reservation on accounts that cannot keep 100 executions unreserved", async () => {
+    const { recorded } = await runPipeline();
+    for (const name of scalers) {
+      expect(recorded.one("aws:lambda/function:Function", name).inputs, name).to.not.have.property(
+        "reservedConcurrentExecutions",
+      );
+    }
+  });
+
+  it("reserve one execution each with scalerReservedConcurrency on", async () => {
+    const { recorded } = await runPipeline({ scalerReservedConcurrency: "on" });
+    for (const name of scalers) {
+      expect(recorded.one("aws:lambda/function:Function", name).inputs.reservedConcurrentExecutions, name).to.equal(1);
+    }
+  });
+
+  it("a run ends (the function's timeout) before the shortest cooldown lets another run change the stream", async () => {
+    const shortest = Math.min(
+      SHARD_SCALING_DEFAULTS.scaleUpCooldownMinutes,
+      SHARD_SCALING_DEFAULTS.scaleDownCooldownMinutes,
+    );
+    expect(SCALER_TIMEOUT_SECONDS).to.be.below(shortest * 60);
+    const { recorded } = await runPipeline();
+    for (const name of scalers) {
+      expect(recorded.one("aws:lambda/function:Function", name).inputs.timeout, name).to.equal(SCALER_TIMEOUT_SECONDS);
     }
   });
 });

@@ -249,7 +249,7 @@ describe("SearchDomain", () => {
       });
       const sdk = lambdaRuntimeModules(["@aws-sdk/client-secrets-manager"]);
       try {
-        const event = JSON.parse(run.recorded.one("aws:lambda/invocation:Invocation").inputs.input as string);
+        const event = JSON.parse(run.recorded.one("aws:lambda/invocation:Invocation", SETUP).inputs.input as string);
         const report = await invokeArchive(assets, event, {
           NODE_PATH: sdk.nodePath,
           SEARCH_ENDPOINT: standIn.endpoint,

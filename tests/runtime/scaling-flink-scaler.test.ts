@@ -14,7 +14,11 @@ const config = { ...FLINK_SCALING_DEFAULTS, minParallelism: 1, maxParallelism: 1
 const behind = (n: number): FlinkPeriod[] =>
   Array.from({ length: n }, () => ({ millisBehindLatest: 120_000, cpuPercent: 95 }));
 
-function fakePort(app: Partial<FlinkApp>, periods: FlinkPeriod[], fail?: Error) {
+function fakePort(
+  app: Partial<FlinkApp>,
+  periods: FlinkPeriod[],
+  answer: Error | "superseded" | "updated" = "updated",
+) {
   const calls: string[] = [];
   const port: FlinkScalerPort = {
     describeApplication: async () => ({
@@ -28,9 +32,10 @@ function fakePort(app: Partial<FlinkApp>, periods: FlinkPeriod[], fail?: Error) 
       calls.push(`periods ${minutes}`);
       return periods;
     },
-    updateParallelism: async (p, v) => {
-      calls.push(`update ${p} at version ${v}`);
-      if (fail) throw fail;
+    updateParallelism: async (p, seen) => {
+      calls.push(`update ${p} at version ${seen.versionId}`);
+      if (answer instanceof Error) throw answer;
+      return answer === "updated";
     },
     reportFailure: async (reason) => void calls.push(`failure ${reason}`),
   };
@@ -56,17 +61,159 @@ describe("Flink scaler: a run", () => {
     }
   });
 
-  it("a refused update (a concurrent change moved the version) is reported, then raised", async () => {
-    const conflict = Object.assign(new Error("version 7 is not current"), { name: "ConcurrentModificationException" });
-    const { port, calls } = fakePort({}, behind(3), conflict);
+  it("the application changed after the run described it: superseded, neither a change nor a failure", async () => {
+    const { port, calls } = fakePort({}, behind(3), "superseded");
+    const outcome = await runFlinkScaler(port, config, { now: NOW, dryRun: false });
+    expect(outcome).to.deep.include({
+      applied: false,
+      dryRun: false,
+      superseded: "the application changed after this run described it (version 7)",
+    });
+    expect(calls).to.deep.equal(["periods 6", "update 4 at version 7"]);
+  });
+
+  it("a refused update is reported, then raised", async () => {
+    const refused = Object.assign(new Error("KPU limit"), { name: "LimitExceededException" });
+    const { port, calls } = fakePort({}, behind(3), refused);
     let raised: Error | undefined;
     try {
       await runFlinkScaler(port, config, { now: NOW, dryRun: false });
     } catch (e) {
       raised = e as Error;
     }
-    expect(raised).to.equal(conflict);
-    expect(calls[2]).to.equal("failure scale-out 2 -> 4: ConcurrentModificationException: version 7 is not current");
+    expect(raised).to.equal(refused);
+    expect(calls[2]).to.equal("failure scale-out 2 -> 4: LimitExceededException: KPU limit");
+  });
+});
+
+/**
+ * Managed Flink's application as its API reference describes it, behind a
+ * KinesisAnalyticsV2Client's `send`: DescribeApplication gives the version and (when
+ * `tokens`) the conditional token; UpdateApplication whose condition is not current fails
+ * with ConcurrentModificationException, and an accepted one moves both on and is counted.
+ * DescribeApplication calls can be held (with what they read) until `release()`, to line
+ * runs up or stall one.
+ */
+function managedFlink(options: { tokens: boolean }) {
+  const state = { version: 7, token: "token-7", parallelism: 2, status: "RUNNING", updates: 0 };
+  const held: (() => void)[] = [];
+  let hold = 0;
+  const client = {
+    send: async (command: unknown) => {
+      if (command instanceof DescribeApplicationCommand) {
+        const seen = {
+          ApplicationStatus: state.status,
+          ApplicationVersionId: state.version,
+          ...(options.tokens ? { ConditionalToken: state.token } : {}),
+          LastUpdateTimestamp: new Date(NOW - 3_600_000),
+          ApplicationConfigurationDescription: {
+            FlinkApplicationConfigurationDescription: {
+              ParallelismConfigurationDescription: { Parallelism: state.parallelism, ParallelismPerKPU: 1 },
+            },
+          },
+        };
+        if (hold > 0) {
+          hold--;
+          await new Promise<void>((resolve) => held.push(resolve));
+        }
+        return { ApplicationDetail: seen };
+      }
+      if (command instanceof UpdateApplicationCommand) {
+        const input = command.input;
+        const current = options.tokens
+          ? input.ConditionalToken === state.token && input.CurrentApplicationVersionId === undefined
+          : input.CurrentApplicationVersionId === state.version;
+        if (!current) {
+          throw Object.assign(new Error("the application was modified concurrently"), {
+            name: "ConcurrentModificationException",
+          });
+        }
+        state.updates++;
+        state.version++;
+        state.token = `token-${state.version}`;
+        state.parallelism =
+          input.ApplicationConfigurationUpdate?.FlinkApplicationConfigurationUpdate?.ParallelismConfigurationUpdate
+            ?.ParallelismUpdate ?? state.parallelism;
+        return {};
+      }
+      throw new Error(`unexpected ${(command as object).constructor.name}`);
+    },
+  } as unknown as KinesisAnalyticsV2Client;
+  return {
+    client,
+    state,
+    /** The next `n` DescribeApplication calls wait until released. */
+    holdDescribes: (n: number) => void (hold = n),
+    release: () => held.splice(0).forEach((resolve) => resolve()),
+    heldCount: () => held.length,
+  };
+}
+
+/** Until `n` DescribeApplication calls are held, with a bound on the wait. */
+async function heldUntil(flink: ReturnType<typeof managedFlink>, n: number) {
+  for (let turn = 0; flink.heldCount() < n; turn++) {
+    if (turn > 1000) throw new Error(`${n} runs never described the application`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe("Flink scaler: two runs at once (the conditional update of CONCURRENT-RUNS.md)", () => {
+  // Behind by 2 minutes for the last 3 minutes: every run decides to double.
+  const behindFor3Minutes = {
+    send: async () => ({
+      MetricDataResults: [
+        {
+          Id: "behind",
+          Timestamps: [3, 2, 1].map((m) => new Date(NOW - m * 60_000)),
+          Values: [120_000, 120_000, 120_000],
+        },
+      ],
+    }),
+  } as unknown as CloudWatchClient;
+
+  for (const tokens of [true, false]) {
+    const by = tokens ? "the conditional token" : "the version id";
+    it(`two runs that described the same application make one update; the other is superseded (by ${by})`, async () => {
+      const flink = managedFlink({ tokens });
+      const lines: string[] = [];
+      const port = flinkScalerAws({
+        applicationName: "hotspots",
+        flink: flink.client,
+        cloudwatch: behindFor3Minutes,
+        sink: (l) => lines.push(l),
+      });
+      // Both runs read the application before either updates it, as an alarm's notification
+      // and the schedule arriving together would.
+      flink.holdDescribes(2);
+      const runs = [0, 1].map(() => runFlinkScaler(port, config, { now: NOW, dryRun: false }));
+      await heldUntil(flink, 2);
+      flink.release();
+      const outcomes = await Promise.all(runs);
+      expect(flink.state).to.deep.include({ updates: 1, parallelism: 4 });
+      expect(outcomes.map((o) => o.applied).sort()).to.deep.equal([false, true]);
+      expect(outcomes.find((o) => !o.applied)?.superseded).to.match(/changed after this run described it/);
+      // A lost race is no failure: nothing for the failure alarm.
+      expect(lines).to.deep.equal([]);
+    });
+  }
+
+  it("a run that stalls after describing the application, while another scales it, changes nothing when it wakes", async () => {
+    const flink = managedFlink({ tokens: true });
+    const port = flinkScalerAws({
+      applicationName: "hotspots",
+      flink: flink.client,
+      cloudwatch: behindFor3Minutes,
+      sink: () => undefined,
+    });
+    flink.holdDescribes(1);
+    const stalled = runFlinkScaler(port, config, { now: NOW, dryRun: false });
+    await heldUntil(flink, 1);
+    expect((await runFlinkScaler(port, config, { now: NOW, dryRun: false })).applied).to.equal(true);
+    flink.release();
+    const late = await stalled;
+    expect(late).to.deep.include({ applied: false });
+    expect(late.superseded).to.match(/changed after this run described it \(version 7\)/);
+    expect(flink.state).to.deep.include({ updates: 1, parallelism: 4 });
   });
 });
 
@@ -94,6 +241,7 @@ describe("Flink scaler: the AWS port (mocked SDK clients)", () => {
           ApplicationDetail: {
             ApplicationStatus: "RUNNING",
             ApplicationVersionId: 12,
+            ConditionalToken: "token-12",
             LastUpdateTimestamp: new Date(NOW - 3_600_000),
             ApplicationConfigurationDescription: {
               FlinkApplicationConfigurationDescription: {
@@ -127,12 +275,13 @@ describe("Flink scaler: the AWS port (mocked SDK clients)", () => {
     sink: (l) => lines.push(l),
   });
 
-  it("reads status, the current parallelism (autoscaling's, when it moved it), per-KPU, version and last change", async () => {
+  it("reads status, the current parallelism (autoscaling's, when it moved it), per-KPU, version, token and last change", async () => {
     expect(await port.describeApplication()).to.deep.equal({
       status: "RUNNING",
       parallelism: 4,
       parallelismPerKpu: 2,
       versionId: 12,
+      conditionalToken: "token-12",
       lastChangeAt: NOW - 3_600_000,
     });
   });
@@ -155,24 +304,52 @@ describe("Flink scaler: the AWS port (mocked SDK clients)", () => {
     ]);
   });
 
-  it("updates the parallelism at the given version and keeps the built-in autoscaling off", async () => {
-    await port.updateParallelism(8, 12);
-    expect(flink.sent.at(-1)).to.deep.equal({
-      command: "UpdateApplicationCommand",
-      input: {
-        ApplicationName: "hotspots",
-        CurrentApplicationVersionId: 12,
-        ApplicationConfigurationUpdate: {
-          FlinkApplicationConfigurationUpdate: {
-            ParallelismConfigurationUpdate: {
-              ConfigurationTypeUpdate: "CUSTOM",
-              ParallelismUpdate: 8,
-              AutoScalingEnabledUpdate: false,
-            },
+  const update = (condition: Record<string, unknown>) => ({
+    command: "UpdateApplicationCommand",
+    input: {
+      ApplicationName: "hotspots",
+      ...condition,
+      ApplicationConfigurationUpdate: {
+        FlinkApplicationConfigurationUpdate: {
+          ParallelismConfigurationUpdate: {
+            ConfigurationTypeUpdate: "CUSTOM",
+            ParallelismUpdate: 8,
+            AutoScalingEnabledUpdate: false,
           },
         },
       },
-    });
+    },
+  });
+
+  it("updates the parallelism on the described token (the version id without one), and keeps the built-in autoscaling off", async () => {
+    expect(await port.updateParallelism(8, { versionId: 12, conditionalToken: "token-12" })).to.equal(true);
+    expect(flink.sent.at(-1)).to.deep.equal(update({ ConditionalToken: "token-12" }));
+    expect(await port.updateParallelism(8, { versionId: 12 })).to.equal(true);
+    expect(flink.sent.at(-1)).to.deep.equal(update({ CurrentApplicationVersionId: 12 }));
+  });
+
+  it("an update refused because the application moved on is superseded (false); any other refusal is raised", async () => {
+    const refusing = (name: string) =>
+      flinkScalerAws({
+        applicationName: "hotspots",
+        flink: {
+          send: async () => {
+            throw Object.assign(new Error(name), { name });
+          },
+        } as unknown as KinesisAnalyticsV2Client,
+        cloudwatch: cloudwatch.client,
+        sink: () => undefined,
+      });
+    for (const name of ["ConcurrentModificationException", "ResourceInUseException"]) {
+      expect(await refusing(name).updateParallelism(8, { versionId: 12 }), name).to.equal(false);
+    }
+    let raised: Error | undefined;
+    try {
+      await refusing("InvalidArgumentException").updateParallelism(8, { versionId: 12 });
+    } catch (e) {
+      raised = e as Error;
+    }
+    expect(raised?.name).to.equal("InvalidArgumentException");
   });
 
   it("reports a failure as an EMF metric line", async () => {

@@ -9,17 +9,16 @@ import {
   GetShardIteratorCommand,
   KinesisClient,
   ListShardsCommand,
-  ListTagsForStreamCommand,
 } from "@aws-sdk/client-kinesis";
 import { expect } from "chai";
 import { freePort } from "../../runtime/local/ports";
 import { LocalShardScaler } from "../../runtime/scaling/local-shard-scaler";
-import { HISTORY_TAG } from "../../runtime/scaling/shard-scaler-aws";
+import { MemoryShardHistory } from "../../runtime/scaling/shard-history";
 
 const MIN = 60_000;
 
-/** A 2-shard ACTIVE stream with no traffic, whose call history (epoch ms) the test sets. */
-function kinesisStandIn(history: { times: number[] }) {
+/** A 2-shard ACTIVE stream with no traffic. */
+function kinesisStandIn() {
   const answers = new Map<unknown, () => unknown>([
     [ListShardsCommand, () => ({ Shards: [{ ShardId: "shardId-000000000000" }] })],
     [GetShardIteratorCommand, () => ({ ShardIterator: "iterator" })],
@@ -34,10 +33,6 @@ function kinesisStandIn(history: { times: number[] }) {
         },
       }),
     ],
-    [
-      ListTagsForStreamCommand,
-      () => ({ Tags: [{ Key: HISTORY_TAG, Value: history.times.map((t) => Math.floor(t / 1000)).join(" ") }] }),
-    ],
   ]);
   return {
     send: async (command: { constructor: unknown }) => {
@@ -50,10 +45,13 @@ function kinesisStandIn(history: { times: number[] }) {
 
 describe("local shard scaler: what it logs", () => {
   it("says a repeated refusal once, though its text changes, and again when its code changes", async () => {
-    const history = { times: [] as number[] };
+    // The scaler's call history (epoch ms), which the test sets.
+    const history = new MemoryShardHistory();
+    const calls = (times: number[]) => (history.state = { updates: times, version: history.state.version });
     const lines: string[] = [];
     const scaler = await LocalShardScaler.start({
-      kinesis: kinesisStandIn(history),
+      kinesis: kinesisStandIn(),
+      history,
       streamName: "trips",
       baseShards: 1,
       maxShards: 4,
@@ -65,16 +63,16 @@ describe("local shard scaler: what it logs", () => {
     });
     try {
       // No traffic on 2 shards: a scale-down, held by its cooldown (the same code) twice.
-      history.times = [Date.now() - 1 * MIN];
+      calls([Date.now() - 1 * MIN]);
       await scaler.evaluate();
-      history.times = [Date.now() - 2 * MIN];
+      calls([Date.now() - 2 * MIN]);
       await scaler.evaluate();
       // Another code: the calls kept for scale-ups (8 of 10 used).
-      history.times = Array.from({ length: 8 }, (_, i) => Date.now() - (10 + i) * MIN);
+      calls(Array.from({ length: 8 }, (_, i) => Date.now() - (10 + i) * MIN));
       await scaler.evaluate();
       await scaler.evaluate();
       // Back to the cooldown: a change of code, so it is said again.
-      history.times = [Date.now() - 3 * MIN];
+      calls([Date.now() - 3 * MIN]);
       await scaler.evaluate();
     } finally {
       await scaler.stop();

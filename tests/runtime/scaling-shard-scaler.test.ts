@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { SHARD_SCALING_DEFAULTS, ShardMetrics, usageFactor } from "../../runtime/scaling/shard-policy";
 import { runShardScaler, ShardScalerPort } from "../../runtime/scaling/shard-scaler";
+import { MemoryShardHistory } from "../../runtime/scaling/shard-history";
 import { usageAlarms, usageExpression, usageMetricQueries } from "../../runtime/scaling/usage-alarms";
 
 const MIB = 1024 * 1024;
@@ -82,10 +83,12 @@ function fakePort(
     metrics: ShardMetrics;
     history: number[];
     failUpdate: Error;
+    /** Another run claims between this run's read and its claim. */
+    claimedMeanwhile: boolean;
   }> = {},
 ) {
   const calls: string[] = [];
-  const recorded: number[][] = [];
+  const history = new MemoryShardHistory({ updates: overrides.history ?? [], version: 3 });
   const port: ShardScalerPort = {
     describeStream: async () => ({
       mode: "PROVISIONED",
@@ -93,8 +96,13 @@ function fakePort(
       openShards: overrides.shards ?? 4,
     }),
     periodMetrics: async () => overrides.metrics ?? {},
-    history: async () => overrides.history ?? [],
-    recordUpdate: async (times) => void recorded.push(times),
+    history: () => history.read(),
+    claimUpdate: async (seen, updates) => {
+      if (overrides.claimedMeanwhile) history.state = { updates: [NOW - 60_000], version: history.state.version + 1 };
+      const won = await history.claim(seen, updates);
+      calls.push(`claim at version ${seen.version}: ${won ? "won" : "lost"}`);
+      return won;
+    },
     updateShardCount: async (target) => {
       calls.push(`update ${target}`);
       if (overrides.failUpdate) throw overrides.failUpdate;
@@ -102,27 +110,27 @@ function fakePort(
     rewriteAlarms: async (shards) => void calls.push(`alarms ${shards}`),
     reportFailure: async (reason) => void calls.push(`failure ${reason}`),
   };
-  return { port, calls, recorded };
+  return { port, calls, history };
 }
 const busy = { incomingBytes: 0.9 * MIB * 300 * 4 };
 
 describe("shard scaler: a run", () => {
-  it("scales up: UpdateShardCount, then the call is recorded, then both alarms are rewritten for the new count", async () => {
-    const { port, calls, recorded } = fakePort({ metrics: busy, history: [NOW - 30 * HOUR, NOW - 2 * HOUR] });
+  it("scales up: claims the call in the history, calls UpdateShardCount, then rewrites both alarms for the new count", async () => {
+    const { port, calls, history } = fakePort({ metrics: busy, history: [NOW - 30 * HOUR, NOW - 2 * HOUR] });
     const outcome = await runShardScaler(port, config, { now: NOW, dryRun: false });
     expect(outcome).to.deep.include({ applied: true, dryRun: false });
-    expect(calls).to.deep.equal(["update 8", "alarms 8"]);
-    // The call older than 24 h leaves the history.
-    expect(recorded).to.deep.equal([[NOW - 2 * HOUR, NOW]]);
+    expect(calls).to.deep.equal(["claim at version 3: won", "update 8", "alarms 8"]);
+    // The call older than 24 h leaves the history; the claim moved the version on.
+    expect(history.state).to.deep.equal({ updates: [NOW - 2 * HOUR, NOW], version: 4 });
   });
 
-  it("dry-run decides and changes nothing", async () => {
-    const { port, calls, recorded } = fakePort({ metrics: busy });
+  it("dry-run decides and changes nothing, not even the history", async () => {
+    const { port, calls, history } = fakePort({ metrics: busy });
     const outcome = await runShardScaler(port, config, { now: NOW, dryRun: true });
     expect(outcome.decision).to.deep.include({ action: "scale-up", to: 8 });
     expect(outcome).to.deep.include({ applied: false, dryRun: true });
     expect(calls).to.deep.equal([]);
-    expect(recorded).to.deep.equal([]);
+    expect(history.state).to.deep.equal({ updates: [], version: 3 });
   });
 
   it("nothing to do: no call at all", async () => {
@@ -139,9 +147,28 @@ describe("shard scaler: a run", () => {
     expect(calls).to.deep.equal([]);
   });
 
-  it("a refused UpdateShardCount is reported as a failure and raised; nothing is recorded or rewritten", async () => {
+  it("another run claimed after this one read the history: superseded, no call, no failure", async () => {
+    const { port, calls } = fakePort({ metrics: busy, claimedMeanwhile: true });
+    const outcome = await runShardScaler(port, config, { now: NOW, dryRun: false });
+    expect(outcome).to.deep.include({ applied: false, dryRun: false });
+    expect(outcome.superseded).to.match(/another run claimed a change after this one read the history \(version 3\)/);
+    expect(outcome.decision).to.deep.include({ action: "scale-up", to: 8 });
+    expect(calls).to.deep.equal(["claim at version 3: lost"]);
+  });
+
+  it("two runs that read the same history: one claims and changes the stream, the other is superseded", async () => {
+    const { port, calls } = fakePort({ metrics: busy });
+    const outcomes = await Promise.all([
+      runShardScaler(port, config, { now: NOW, dryRun: false }),
+      runShardScaler(port, config, { now: NOW, dryRun: false }),
+    ]);
+    expect(outcomes.map((o) => o.applied).sort()).to.deep.equal([false, true]);
+    expect(calls.filter((c) => c.startsWith("update"))).to.deep.equal(["update 8"]);
+  });
+
+  it("a refused UpdateShardCount is reported as a failure and raised; its claim stays (the call may have been made), no alarms", async () => {
     const refused = Object.assign(new Error("Rate exceeded for stream trips"), { name: "LimitExceededException" });
-    const { port, calls, recorded } = fakePort({ metrics: busy, failUpdate: refused });
+    const { port, calls, history } = fakePort({ metrics: busy, failUpdate: refused });
     let raised: Error | undefined;
     try {
       await runShardScaler(port, config, { now: NOW, dryRun: false });
@@ -150,9 +177,10 @@ describe("shard scaler: a run", () => {
     }
     expect(raised).to.equal(refused);
     expect(calls).to.deep.equal([
+      "claim at version 3: won",
       "update 8",
       "failure scale-up 4 -> 8: LimitExceededException: Rate exceeded for stream trips",
     ]);
-    expect(recorded).to.deep.equal([]);
+    expect(history.state).to.deep.equal({ updates: [NOW], version: 4 });
   });
 });
