@@ -403,8 +403,11 @@ export const CONFIG_KEYS = {
     name: "searchEngineVersion",
     type: "string",
     default: DEFAULT_ENGINE_VERSION,
-    description: `Engine of the OpenSearch domain: OpenSearch_<major>.<minor> (default the newest, ${DEFAULT_ENGINE_VERSION}) or Elasticsearch_7.10 as in the reference.`,
-    parse: matching(ENGINE_VERSION, "OpenSearch_<major>.<minor> (e.g. OpenSearch_3.3) or Elasticsearch_7.10"),
+    description: `Engine of the OpenSearch domain: OpenSearch_<major>.<minor> (default the newest, ${DEFAULT_ENGINE_VERSION}). Elasticsearch engines are refused: the domain's setup speaks OpenSearch's APIs.`,
+    parse: matching(
+      ENGINE_VERSION,
+      `OpenSearch_<major>.<minor> (e.g. ${DEFAULT_ENGINE_VERSION}; Elasticsearch engines are not supported)`,
+    ),
   } satisfies ConfigKey<string>,
   searchInstanceType: {
     name: "searchInstanceType",

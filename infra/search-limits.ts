@@ -4,16 +4,15 @@
  */
 
 /**
- * The engine a new domain gets: the newest OpenSearch the service's upgrade guide lists
- * (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/version-migration.html).
- * `Elasticsearch_7.10` stays accepted, as in the reference architecture. Both run
- * fine-grained access control, which needs OpenSearch (any version) or Elasticsearch 6.7 or
- * later (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/features-by-version.html,
- * "Fine-grained access control"; fgac.html, "Enabling fine-grained access control"): the
- * pattern admits no engine that cannot.
+ * The engine a new domain gets: the newest OpenSearch the service offers, 3.5 since 2026-03
+ * (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/what-is.html#choosing-version).
+ * OpenSearch only: the setup function speaks OpenSearch's paths (`_plugins/_security`,
+ * Dashboards under `/_dashboards`), which an Elasticsearch domain serves under other
+ * names (`_opendistro/_security`, `/_plugin/kibana`). Every OpenSearch version runs
+ * fine-grained access control (features-by-version.html, "Fine-grained access control").
  */
-export const DEFAULT_ENGINE_VERSION = "OpenSearch_3.3";
-export const ENGINE_VERSION = /^(OpenSearch_\d+\.\d+|Elasticsearch_7\.10)$/;
+export const DEFAULT_ENGINE_VERSION = "OpenSearch_3.5";
+export const ENGINE_VERSION = /^OpenSearch_\d+\.\d+$/;
 
 /**
  * The smallest instance the service offers, for dev stacks (AWS does not recommend T3

@@ -251,7 +251,10 @@ describe("stack config", () => {
       [{ searchClientCidr: "203.0.113.7" }, "(your address: curl https://checkip.amazonaws.com), got 203.0.113.7"],
       [{ searchClientCidr: '["203.0.113.7/32"]' }, "searchClientCidr must be one IPv4 CIDR block"],
       [{ searchEngineVersion: "OpenSearch_3" }, "searchEngineVersion must be OpenSearch_<major>.<minor>"],
-      [{ searchEngineVersion: "Elasticsearch_6.8" }, "or Elasticsearch_7.10, got Elasticsearch_6.8"],
+      [
+        { searchEngineVersion: "Elasticsearch_7.10" },
+        "Elasticsearch engines are not supported), got Elasticsearch_7.10",
+      ],
       [{ searchInstanceType: "t3.small" }, "searchInstanceType must be an OpenSearch instance type"],
       [{ searchInstanceCount: "0" }, "searchInstanceCount must be an integer 1..80, got 0"],
       [
@@ -412,7 +415,7 @@ describe("stack config", () => {
       expect(result.ok && result.config.analytics).to.deep.equal({
         search: {
           clientCidr: TEST_CLIENT_CIDR,
-          engineVersion: "OpenSearch_3.3",
+          engineVersion: "OpenSearch_3.5",
           instanceType: "t3.small.search",
           instanceCount: 1,
           volumeGb: 10,
@@ -452,9 +455,9 @@ describe("stack config", () => {
       expect(result.ok && result.config.analytics).to.equal(undefined);
     });
 
-    it("accepts Elasticsearch_7.10, other OpenSearch versions and job settings", () => {
+    it("accepts other OpenSearch versions and job settings", () => {
       const result = validate({
-        searchEngineVersion: "Elasticsearch_7.10",
+        searchEngineVersion: "OpenSearch_2.19",
         searchInstanceType: "r7g.large.search",
         searchInstanceCount: "4",
         searchVolumeGb: "100",
@@ -463,7 +466,7 @@ describe("stack config", () => {
         hotspotMinTrips: "2",
       });
       expect(result.ok && result.config.analytics?.search).to.deep.include({
-        engineVersion: "Elasticsearch_7.10",
+        engineVersion: "OpenSearch_2.19",
         instanceType: "r7g.large.search",
         instanceCount: 4,
         volumeGb: 100,

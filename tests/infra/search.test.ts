@@ -65,7 +65,7 @@ describe("SearchDomain", () => {
     it("is the newest OpenSearch on one t3.small node with 10 GiB gp3, encrypted, HTTPS with TLS 1.2+ only", () => {
       const domain = run.recorded.one(DOMAIN);
       expect(domain.inputs).to.deep.include({
-        engineVersion: "OpenSearch_3.3",
+        engineVersion: "OpenSearch_3.5",
         clusterConfig: { instanceType: "t3.small.search", instanceCount: 1, zoneAwarenessEnabled: false },
         ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: 10 },
         encryptAtRest: { enabled: true },
@@ -292,16 +292,16 @@ describe("SearchDomain", () => {
   });
 
   describe("configured", () => {
-    it("two nodes spread over two zones with a replica per index; Elasticsearch_7.10 accepted", async () => {
+    it("two nodes spread over two zones with a replica per index; another OpenSearch version", async () => {
       const { recorded } = await runPipeline({
         searchInstanceCount: "2",
-        searchEngineVersion: "Elasticsearch_7.10",
+        searchEngineVersion: "OpenSearch_2.19",
         searchInstanceType: "m7g.large.search",
         searchVolumeGb: "50",
         hotspotGeohashPrecision: "7",
       });
       expect(recorded.one(DOMAIN).inputs).to.deep.include({
-        engineVersion: "Elasticsearch_7.10",
+        engineVersion: "OpenSearch_2.19",
         clusterConfig: {
           instanceType: "m7g.large.search",
           instanceCount: 2,
