@@ -22,6 +22,7 @@ import { taskSecurityGroup } from "./task-security-group";
 /** TLS 1.2 and 1.3 only: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const CONTAINER_PORT = INGEST_DEFAULTS.port;
+const ANYWHERE = "0.0.0.0/0";
 /** The load balancer's addresses; the name's alias records follow it (an AAAA only with IPv6). */
 const IP_ADDRESS_TYPE: IpAddressType = "ipv4";
 
@@ -41,6 +42,8 @@ export class IngestService extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
   /** The load balancer's own name: where a domain's DNS record points when the stack does not manage its zone. */
   readonly loadBalancerDnsName: pulumi.Output<string>;
+  /** Whether clients must use HTTPS (port 80 only redirects). */
+  readonly https: boolean;
   /** Set when ingest has a domain name (and so HTTPS). */
   readonly domain?: IngestDomain;
   readonly service: PipelineService;
@@ -52,6 +55,7 @@ export class IngestService extends pulumi.ComponentResource {
     const parent = { parent: this };
     // HTTPS always comes with a name of the user's: no certificate covers the load balancer's.
     const https = args.ingest.domain !== undefined;
+    this.https = https;
     const listenerPorts = https ? [80, 443] : [80];
 
     this.loadBalancerSecurityGroup = new aws.ec2.SecurityGroup(
@@ -69,23 +73,30 @@ export class IngestService extends pulumi.ComponentResource {
       },
       this,
     );
-    args.ingest.allowedCidrs.forEach((cidr, i) =>
+    const admit = (id: string, cidr: pulumi.Input<string>, who: string) =>
       listenerPorts.forEach(
         (port) =>
           new aws.vpc.SecurityGroupIngressRule(
-            `${name}-lb-in-${port}-${i}`,
+            `${name}-lb-in-${port}-${id}`,
             {
               securityGroupId: this.loadBalancerSecurityGroup.id,
               cidrIpv4: cidr,
               ipProtocol: "tcp",
               fromPort: port,
               toPort: port,
-              description: `clients on ${port}`,
+              description: `${who} on ${port}`,
             },
             parent,
           ),
-      ),
-    );
+      );
+    args.ingest.allowedCidrs.forEach((cidr, i) => admit(String(i), cidr, "clients"));
+    // The stack's own tasks (the taxi replay) reach the internet-facing load balancer from
+    // the NAT gateways' addresses: a restricted list would refuse them.
+    if (!args.ingest.allowedCidrs.includes(ANYWHERE)) {
+      args.network.natPublicIps.forEach((ip, i) =>
+        admit(`nat-${i}`, pulumi.interpolate`${ip}/32`, "the stack's tasks"),
+      );
+    }
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-lb-to-tasks`,
       {

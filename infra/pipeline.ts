@@ -172,7 +172,13 @@ function analytics(
     : undefined;
   // Every role that talks to the domain is granted above this line: the policy names them.
   search.writeAccessPolicy();
-  const replay = new ReplayTask("replay", { ...parts, ingestUrl: parts.ingest.url, logRetentionDays, tags });
+  const replay = new ReplayTask("replay", {
+    ...parts,
+    ingestUrl: parts.ingest.url,
+    ingestHttps: parts.ingest.https,
+    logRetentionDays,
+    tags,
+  });
   return { search, flink, flinkScaler, replay };
 }
 

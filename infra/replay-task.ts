@@ -21,6 +21,8 @@ export interface ReplayTaskArgs {
   cluster: aws.ecs.Cluster;
   image: ServiceImage;
   ingestUrl: pulumi.Input<string>;
+  /** Whether ingest is HTTPS only: then the replay needs no way out on port 80. */
+  ingestHttps: boolean;
   logRetentionDays: number;
   tags: Record<string, string>;
 }
@@ -44,10 +46,13 @@ export class ReplayTask extends pulumi.ComponentResource {
       },
       parent,
     );
-    for (const [rule, port] of [
-      ["https", 443],
-      ["http", 80],
-    ] as const) {
+    const ports = args.ingestHttps
+      ? ([["https", 443]] as const)
+      : ([
+          ["https", 443],
+          ["http", 80],
+        ] as const);
+    for (const [rule, port] of ports) {
       new aws.vpc.SecurityGroupEgressRule(
         `${name}-tasks-${rule}`,
         {

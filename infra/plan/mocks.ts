@@ -116,6 +116,14 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
     revision: 1,
   }),
   "aws:ec2/securityGroup:SecurityGroup": (name) => ({ id: `sg-${stableId(name).slice(0, 17)}` }),
+  "aws:ec2/eip:Eip": (name) => {
+    // A documentation address (RFC 5737, 198.51.100.0/24), stable per resource.
+    const id = stableId("eip", name);
+    return {
+      allocationId: `eipalloc-${id.slice(0, 17)}`,
+      publicIp: `198.51.100.${(parseInt(id.slice(0, 2), 16) % 254) + 1}`,
+    };
+  },
   "aws:kinesis/streamConsumer:StreamConsumer": (name, inputs) => ({
     arn: `${inputs.streamArn}/consumer/${inputs.name ?? name}:1700000000`,
   }),

@@ -379,6 +379,17 @@ describe("ReplayTask", () => {
     );
   });
 
+  it("with ingest on HTTPS only, the replay has no way out on port 80", async () => {
+    const { recorded } = await runPipeline({
+      ingestDomainName: "ingest.example.com",
+      certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012",
+    });
+    const sg = recorded.one("aws:ec2/securityGroup:SecurityGroup", "replay-tasks");
+    const egress = recorded
+      .all("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+      .filter((r) => r.inputs.securityGroupId === sg.state.id);
+    expect(egress.map((r) => [r.inputs.fromPort, r.inputs.cidrIpv4])).to.deep.equal([[443, "0.0.0.0/0"]]);
+  });
   it("the image carries the taxi samples the task reads (Dockerfile and .dockerignore)", () => {
     const root = `${__dirname}/../..`;
     expect(readFileSync(`${root}/Dockerfile`, "utf8")).to.contain(

@@ -225,11 +225,18 @@ describe("IngestService", () => {
       });
     });
 
-    it("uses one NAT gateway across two zones", () => {
+    it("uses one NAT gateway across two zones, on an address the stack allocates", () => {
+      const eip = run.recorded.one("aws:ec2/eip:Eip");
+      expect(eip.inputs.domain).to.equal("vpc");
       expect(run.recorded.one("awsx:ec2:Vpc").inputs).to.deep.include({
         numberOfAvailabilityZones: 2,
-        natGateways: { strategy: "Single" },
+        natGateways: { strategy: "Single", elasticIpAllocationIds: [eip.state.allocationId] },
       });
+    });
+
+    it("open to anyone by default: no rule for the stack's own NAT addresses", () => {
+      const eip = run.recorded.one("aws:ec2/eip:Eip");
+      expect(run.recorded.all(INGRESS).map((r) => r.inputs.cidrIpv4)).to.not.include(`${eip.state.publicIp}/32`);
     });
   });
 
@@ -252,11 +259,15 @@ describe("IngestService", () => {
       .all(INGRESS)
       .filter((r) => r.inputs.cidrIpv4)
       .map((r) => `${r.inputs.cidrIpv4}:${r.inputs.fromPort}`);
+    // Restricted: the stack's own tasks (the taxi replay) come in from the NAT gateway's address.
+    const nat = `${recorded.one("aws:ec2/eip:Eip").state.publicIp}/32`;
     expect(clientRules).to.have.members([
       "203.0.113.0/24:80",
       "203.0.113.0/24:443",
       "198.51.100.0/24:80",
       "198.51.100.0/24:443",
+      `${nat}:80`,
+      `${nat}:443`,
     ]);
     // The name the certificate covers, never the load balancer's *.elb.amazonaws.com.
     expect(outputs.ingestUrl).to.equal(`https://${DOMAIN}`);
@@ -289,7 +300,12 @@ describe("IngestService", () => {
     });
     expect(recorded.one("aws:ecs/service:Service", "ingest").inputs.desiredCount).to.equal(3);
     expect(recorded.one("aws:cloudwatch/logGroup:LogGroup", "ingest").inputs.retentionInDays).to.equal(90);
-    expect(recorded.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
+    const eips = recorded.all("aws:ec2/eip:Eip");
+    expect(recorded.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({
+      strategy: "OnePerAz",
+      elasticIpAllocationIds: eips.map((e) => e.state.allocationId),
+    });
+    expect(eips).to.have.length(2);
   });
 });
 
