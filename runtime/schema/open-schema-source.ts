@@ -1,4 +1,5 @@
 /** The schema source a service's settings name: Glue on AWS, the local registry file locally. */
+import { awsClient } from "../aws/aws-client";
 import type { GlueSchemaSource } from "./glue-schema-source";
 import type { LocalSchemaSource } from "./local-schema-source";
 import { CachedSchemaSource } from "./schema-source";
@@ -14,7 +15,7 @@ export function openSchemaSource(location: RegistryLocation, region: string): Ca
   if (location.kind === "glue") {
     const { GlueClient } = require("@aws-sdk/client-glue") as typeof import("@aws-sdk/client-glue");
     const glue = require("./glue-schema-source") as { GlueSchemaSource: typeof GlueSchemaSource };
-    return new CachedSchemaSource(new glue.GlueSchemaSource(new GlueClient({ region }), location.registryName));
+    return new CachedSchemaSource(new glue.GlueSchemaSource(awsClient(GlueClient, { region }), location.registryName));
   }
   const local = require("./local-schema-source") as { LocalSchemaSource: typeof LocalSchemaSource };
   return new CachedSchemaSource(new local.LocalSchemaSource(location.file));

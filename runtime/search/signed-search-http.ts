@@ -1,17 +1,14 @@
 /**
  * The SearchHttp port over HTTPS, signed with SigV4 for the `es` service: the domain's
  * access policy admits the setup function's role, and an unsigned request from it would be
- * anonymous. The signing and the connection handling are opensearch-js's.
+ * anonymous. The client (runtime/aws/search-client.ts) signs; this maps answers and errors.
  */
-import { Client, errors } from "@opensearch-project/opensearch";
-import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
+import { errors } from "@opensearch-project/opensearch";
+import { createSearchClient, Credentials } from "../aws/search-client";
 import { SearchHttp, SearchResponse } from "./setup";
 
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+/** What a search function reads of its environment: the stack sets the endpoint, Lambda the region. */
+export const SEARCH_FUNCTION_VARIABLES = ["SEARCH_ENDPOINT", "AWS_REGION"] as const;
 
 /** Lambda hands its role's credentials to the function in these variables. */
 export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Credentials {
@@ -27,10 +24,7 @@ export function signedSearchHttp(
   region: string,
   credentials: () => Promise<Credentials>,
 ): SearchHttp {
-  const client = new Client({
-    node: endpoint.startsWith("http") ? endpoint : `https://${endpoint}`,
-    ...AwsSigv4Signer({ region, service: "es", getCredentials: credentials }),
-  });
+  const client = createSearchClient(endpoint, region, credentials);
   return {
     async request(method, path, body, headers = {}): Promise<SearchResponse> {
       const [pathname, query] = path.split("?", 2);
