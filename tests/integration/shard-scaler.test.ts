@@ -4,7 +4,7 @@
  * run, from a busy period to a resharded stream and rewritten alarms.
  */
 import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeStreamSummaryCommand, KinesisClient } from "@aws-sdk/client-kinesis";
+import { DescribeStreamSummaryCommand, KinesisClient, ListTagsForStreamCommand } from "@aws-sdk/client-kinesis";
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { createKinesisClient } from "../../runtime/aws/kinesis-client";
@@ -13,8 +13,9 @@ import { pollUntil } from "../../runtime/local/poll-until";
 import { createLocalStream } from "../../runtime/local/stream-setup";
 import { SHARD_SCALING_DEFAULTS } from "../../runtime/scaling/shard-policy";
 import { runShardScaler } from "../../runtime/scaling/shard-scaler";
-import { FAILURE_METRIC, METRICS_DELAY_MS, shardScalerAws } from "../../runtime/scaling/shard-scaler-aws";
+import { FAILURE_METRIC, HISTORY_TAG, METRICS_DELAY_MS, shardScalerAws } from "../../runtime/scaling/shard-scaler-aws";
 import { usageExpression } from "../../runtime/scaling/usage-alarms";
+import { freshModule, STAND_IN_CREDENTIALS, startAwsJsonStandIn, withEnv } from "../harness/aws-json-stand-in";
 
 const MIB = 1024 * 1024;
 
@@ -140,5 +141,53 @@ describe("shard scaler against kinesis-local", function () {
     expect(doc[FAILURE_METRIC]).to.equal(1);
     expect(doc._aws.CloudWatchMetrics[0].Metrics).to.deep.include({ Name: FAILURE_METRIC, Unit: "Count" });
     expect(doc.reason).to.match(/scale-up 2 -> 64/);
+  });
+
+  it("the function's handler, with the SDK clients it builds: a busy period doubles the stream and rewrites both alarms", async () => {
+    const streamName = `scaler-test-${randomUUID().slice(0, 8)}`;
+    await createLocalStream(client, streamName, 2);
+    // CloudWatch played by a stand-in of its JSON protocol: a busy period, then the alarms taken.
+    const cloudwatch = await startAwsJsonStandIn({
+      GetMetricData: () => ({
+        MetricDataResults: [
+          { Id: "bytes", Values: [0.9 * MIB * 300 * 2] },
+          { Id: "records", Values: [1000] },
+          { Id: "age", Values: [0] },
+        ],
+      }),
+      PutMetricAlarm: () => ({}),
+    });
+    try {
+      const entry = freshModule<typeof import("../../runtime/scaling/shard-scaler-entry")>(
+        "runtime/scaling/shard-scaler-entry",
+      );
+      const outcome = await withEnv(
+        {
+          ...STAND_IN_CREDENTIALS,
+          AWS_REGION: LOCAL_REGION,
+          AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
+          AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.endpoint,
+          STREAM_NAME: streamName,
+          MIN_SHARDS: "1",
+          MAX_SHARDS: "8",
+          DRY_RUN: "off",
+          SCALE_UP_ALARM: "up-alarm",
+          SCALE_DOWN_ALARM: "down-alarm",
+          ALARM_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:scaling",
+        },
+        () => entry.handle(),
+      );
+      expect(outcome.decision).to.deep.include({ action: "scale-up", from: 2, to: 4 });
+      expect(outcome.applied).to.equal(true);
+      expect(cloudwatch.calls.map((c) => [c.operation, c.input.AlarmName])).to.deep.equal([
+        ["GetMetricData", undefined],
+        ["PutMetricAlarm", "up-alarm"],
+        ["PutMetricAlarm", "down-alarm"],
+      ]);
+      const { Tags = [] } = await client.send(new ListTagsForStreamCommand({ StreamName: streamName }));
+      expect(Tags.map((t) => t.Key)).to.include(HISTORY_TAG);
+    } finally {
+      await cloudwatch.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { DASHBOARD_ID, dashboardsObjects } from "../../runtime/search/dashboards
 import { AIRPORT_INDEX, HOTSPOT_INDEX, indexTemplates } from "../../runtime/search/indices";
 import { SearchHttp, SearchResponse, setUpSearch } from "../../runtime/search/setup";
 import { credentialsFromEnv, signedSearchHttp } from "../../runtime/search/signed-search-http";
+import { freshModule, STAND_IN_CREDENTIALS, withEnv } from "../harness/aws-json-stand-in";
 import { sigV4Authorization, startOpenSearchStandIn } from "../harness/opensearch-stand-in";
 
 type Call = { method: string; path: string; body: unknown; headers: Record<string, string> };
@@ -179,6 +180,33 @@ describe("search setup: index templates and Dashboards objects", () => {
       expect(save.headers.authorization).to.match(sigV4Authorization("AKIDEXAMPLE", "eu-west-1"));
       expect(save.headers["x-amz-security-token"]).to.equal("token");
       expect(put.method).to.equal("PUT");
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("the function's handler signs with the role's credentials from its environment and sets up the domain", async () => {
+    const standIn = await startOpenSearchStandIn();
+    try {
+      const entry = freshModule<typeof import("../../runtime/search/setup-entry")>("runtime/search/setup-entry");
+      const report = await withEnv(
+        {
+          ...STAND_IN_CREDENTIALS,
+          AWS_SESSION_TOKEN: undefined,
+          AWS_REGION: "us-east-1",
+          SEARCH_ENDPOINT: standIn.endpoint,
+        },
+        () => entry.handle({ replicas: 0, geohashPrecision: 7 }),
+      );
+      expect(report.templates).to.deep.equal([HOTSPOT_INDEX, AIRPORT_INDEX]);
+      expect(standIn.requests.map((r) => `${r.method} ${r.url}`)).to.deep.equal([
+        `PUT /_index_template/${HOTSPOT_INDEX}`,
+        `PUT /_index_template/${AIRPORT_INDEX}`,
+        "POST /_dashboards/api/saved_objects/_bulk_create?overwrite=true",
+      ]);
+      for (const request of standIn.requests) {
+        expect(request.headers.authorization).to.match(sigV4Authorization("stand-in", "us-east-1"));
+      }
     } finally {
       await standIn.close();
     }
