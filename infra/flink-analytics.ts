@@ -26,6 +26,28 @@ import { grant } from "./grants";
 import { serviceRole } from "./service-role";
 import { StreamStorage } from "./stream";
 
+/**
+ * What the Flink connector in the job (flink-sql-connector-kinesis, runtime/hotspots/
+ * flink-application.ts) calls with the application's role: code we ship but do not run in
+ * the tests, so each call names its source. The kinesis-legacy source reads the trips;
+ * the Kinesis Streams sink writes the results.
+ */
+const FLINK_SOURCE = "apache/flink-connector-aws, flink-connector-kinesis/.../proxy/KinesisProxy.java";
+export const FLINK_SOURCE_CALLS: Readonly<Record<string, string>> = {
+  "kinesis:ListShards": `the Flink source's shard discovery (getShardsOfStream): ${FLINK_SOURCE}`,
+  "kinesis:GetShardIterator": `the Flink source's readers (getShardIterator): ${FLINK_SOURCE}`,
+  "kinesis:GetRecords": `the Flink source's readers (getRecords): ${FLINK_SOURCE}`,
+};
+export const FLINK_SINK_CALLS: Readonly<Record<string, string>> = {
+  "kinesis:PutRecords":
+    "the Flink Kinesis Streams sink (submitRequestEntries): apache/flink-connector-aws, " +
+    "flink-connector-aws-kinesis-streams/.../sink/KinesisStreamsSinkWriter.java",
+};
+/** Managed Flink reads the code and writes the logs with the application's role. */
+const SERVICE_USED_BY =
+  "Managed Flink, with the application's service execution role: " +
+  "https://docs.aws.amazon.com/managed-flink/latest/java/examples-gs-scala-create-run-cli.html";
+
 /** What the application reads of its code: the one object, at any version. */
 export const CODE_READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"] as const;
 /**
@@ -111,8 +133,8 @@ export class FlinkAnalytics extends pulumi.ComponentResource {
     const logStreamArn = pulumi.interpolate`${logGroup.arn}:log-stream:${logStream.name}`;
 
     this.role = serviceRole(name, "kinesisanalytics.amazonaws.com", args.tags, this);
-    args.stream.grantRead(this.role, name);
-    this.results.grantWrite(this.role, name);
+    args.stream.grantCalledBy(this.role, name, "FlinkSource", FLINK_SOURCE_CALLS);
+    this.results.grantCalledBy(this.role, name, "FlinkSink", FLINK_SINK_CALLS);
     const region = aws.getRegionOutput({}, parent).region;
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     grant(
@@ -123,16 +145,19 @@ export class FlinkAnalytics extends pulumi.ComponentResource {
           sid: "Code",
           actions: CODE_READ_ACTIONS,
           resources: [pulumi.interpolate`${this.codeBucket.arn}/${this.code.key}`],
+          usedBy: SERVICE_USED_BY,
         },
         {
           sid: "LogStream",
           actions: FLINK_LOG_ACTIONS,
           resources: [logStreamArn],
+          usedBy: SERVICE_USED_BY,
         },
         {
           sid: "LogGroups",
           actions: FLINK_LOG_GROUP_ACTIONS,
           resources: [pulumi.interpolate`arn:aws:logs:${region}:${account}:log-group:*`],
+          usedBy: SERVICE_USED_BY,
         },
       ],
       this,

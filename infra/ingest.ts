@@ -180,7 +180,8 @@ export class IngestService extends pulumi.ComponentResource {
       parent,
     );
     args.stream.grantWrite(this.service.taskRole, name);
-    args.schemas.grantProduce(this.service.taskRole, name);
+    // Without a schema, ingest never calls the registry.
+    if (args.ingest.schema) args.schemas.grantProduce(this.service.taskRole, name);
 
     this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.loadBalancer.dnsName}`;
     this.registerOutputs({ url: this.url });

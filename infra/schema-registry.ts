@@ -8,13 +8,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SchemaConfig } from "./config";
-import { grant } from "./grants";
+import { grant, Statement } from "./grants";
 import { shippedSchemas } from "../runtime/schema/shipped-schemas";
 
-/** What a reader calls: the latest version of a schema, or a version by its id. */
+/**
+ * What a reader calls: the latest version of a schema, or a version by its id. Granted on
+ * "*": a call by SchemaVersionId (how every record is decoded, and how a registration is
+ * awaited) names no registry or schema, and no registry- or schema-scoped grant allows it;
+ * AWS's deserializer example grants it so, this one action only.
+ * https://docs.aws.amazon.com/glue/latest/dg/schema-registry-gs-serde.html (IAM examples for deserializers)
+ * https://github.com/awslabs/aws-glue-schema-registry/issues/68
+ */
 export const SCHEMA_READ_ACTIONS = ["glue:GetSchemaVersion"] as const;
-/** What auto-registration calls: find a version by definition, register a new one. */
+/** What auto-registration calls: find a version by definition, register a new one (scoped to the registry). */
 export const SCHEMA_REGISTER_ACTIONS = ["glue:GetSchemaByDefinition", "glue:RegisterSchemaVersion"] as const;
+
+const SCHEMA_READ: Statement = { sid: "SchemaRead", actions: SCHEMA_READ_ACTIONS, resources: ["*"] };
 
 export interface SchemaRegistryArgs extends SchemaConfig {
   tags: Record<string, string>;
@@ -71,19 +80,14 @@ export class SchemaRegistry extends pulumi.ComponentResource {
     return Object.fromEntries(Object.entries(this.schemas).map(([name, s]) => [name, s.arn]));
   }
 
-  /** The registry and every schema in it: what the grants are scoped to. */
+  /** The registry and every schema in it: what registering is scoped to. */
   private resources(): pulumi.Input<string>[] {
     return [this.registry.arn, ...Object.values(this.schemas).map((s) => s.arn)];
   }
 
   /** Lets a consumer fetch schema versions to decode records. */
   grantRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
-    return grant(
-      `${this.resourceName}-read-${grantee}`,
-      role,
-      [{ sid: "SchemaRead", actions: SCHEMA_READ_ACTIONS, resources: this.resources() }],
-      this,
-    );
+    return grant(`${this.resourceName}-read-${grantee}`, role, [SCHEMA_READ], this);
   }
 
   /** Lets a producer fetch schema versions, and register new ones only with auto-registration on. */
@@ -92,7 +96,7 @@ export class SchemaRegistry extends pulumi.ComponentResource {
       `${this.resourceName}-produce-${grantee}`,
       role,
       [
-        { sid: "SchemaRead", actions: SCHEMA_READ_ACTIONS, resources: this.resources() },
+        SCHEMA_READ,
         ...(this.args.autoRegistration
           ? [{ sid: "SchemaRegister", actions: SCHEMA_REGISTER_ACTIONS, resources: this.resources() }]
           : []),

@@ -14,13 +14,18 @@ import { alarmConditions, MetricQuery, usageMetricQueries } from "../runtime/sca
 import { scalerFunction } from "./scaler-function";
 import { StreamStorage } from "./stream";
 
-/** What the function calls on the stream: its state, the change, and the history tag. */
+/** What the function calls on the stream: its state and the history tag. */
 export const SHARD_SCALER_STREAM_ACTIONS = [
   "kinesis:DescribeStreamSummary",
-  "kinesis:UpdateShardCount",
   "kinesis:ListTagsForStream",
   "kinesis:AddTagsToStream",
 ] as const;
+/**
+ * The change itself. The Service Authorization Reference gives kinesis:UpdateShardCount no
+ * resource type (only Resource "*" grants it), so it cannot be scoped to the stream:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisdatastreams.html
+ */
+export const SHARD_SCALER_RESIZE_ACTIONS = ["kinesis:UpdateShardCount"] as const;
 export const ALARM_WRITE_ACTIONS = ["cloudwatch:PutMetricAlarm"] as const;
 
 export interface ShardScalerArgs {
@@ -89,6 +94,7 @@ export class ShardScaler extends pulumi.ComponentResource {
         },
         statements: [
           { sid: "Stream", actions: SHARD_SCALER_STREAM_ACTIONS, resources: [args.stream.arn] },
+          { sid: "Resize", actions: SHARD_SCALER_RESIZE_ACTIONS, resources: ["*"] },
           { sid: "Alarms", actions: ALARM_WRITE_ACTIONS, resources: [this.scaleUp.arn, this.scaleDown.arn] },
         ],
         topic: this.topic,

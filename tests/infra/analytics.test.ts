@@ -126,28 +126,23 @@ describe("FlinkAnalytics", () => {
     const keyOf = (s: typeof stream) => s.inputs.kmsKeyId;
     expect(roleStatements(run.recorded, "analytics")).to.have.deep.members([
       {
-        Sid: "StreamRead",
-        Action: [
-          "kinesis:GetRecords",
-          "kinesis:GetShardIterator",
-          "kinesis:ListShards",
-          "kinesis:DescribeStreamSummary",
-        ],
+        Sid: "StreamFlinkSource",
+        Action: ["kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords"],
         Resource: [stream.state.arn],
       },
       {
-        Sid: "StreamKeyRead",
+        Sid: "StreamKeyFlinkSource",
         Action: ["kms:Decrypt"],
         Resource: [keyOf(stream)],
         Condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": stream.state.arn } },
       },
       {
-        Sid: "StreamWrite",
-        Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:ListShards", "kinesis:DescribeStreamSummary"],
+        Sid: "StreamFlinkSink",
+        Action: ["kinesis:PutRecords"],
         Resource: [results.state.arn],
       },
       {
-        Sid: "StreamKeyWrite",
+        Sid: "StreamKeyFlinkSink",
         Action: ["kms:GenerateDataKey"],
         Resource: [keyOf(results)],
         Condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": results.state.arn } },
@@ -231,9 +226,19 @@ describe("SearchIndexer", () => {
     const role = run.recorded.one("aws:iam/role:Role", "search-indexer");
     const sids = roleStatements(run.recorded, "search-indexer").map((s) => [s.Sid, s.Action, s.Resource]);
     expect(sids).to.deep.include(["SearchHttp", ["es:ESHttpPost"], [`${domain.state.arn}/*`]]);
-    expect(sids).to.deep.include(["EventSourceMapping", ["kinesis:DescribeStream"], [results.state.arn]]);
+    expect(sids).to.deep.include([
+      "StreamEventSourceMapping",
+      [
+        "kinesis:DescribeStream",
+        "kinesis:DescribeStreamSummary",
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
+        "kinesis:ListShards",
+      ],
+      [results.state.arn],
+    ]);
     expect(sids.map((s) => s[0]).sort()).to.deep.equal(
-      ["EventSourceMapping", "Logs", "OnFailure", "SearchHttp", "StreamKeyRead", "StreamRead"].sort(),
+      ["StreamEventSourceMapping", "Logs", "OnFailure", "SearchHttp", "StreamKeyEventSourceMapping"].sort(),
     );
     const policy = JSON.parse(
       run.recorded.one("aws:opensearch/domainPolicy:DomainPolicy").inputs.accessPolicies as string,

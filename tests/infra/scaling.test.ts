@@ -81,20 +81,16 @@ describe("ShardScaler", () => {
     expect(run.outputs.scalingTopicArn).to.equal(topic.state.arn);
   });
 
-  it("its role: the stream's state, UpdateShardCount and tags, GetMetricData, its two alarms, its logs; nothing else", () => {
+  it("its role: the stream's state and tags, UpdateShardCount (on *: it has no resource type), GetMetricData, its two alarms, its logs; nothing else", () => {
     const stream = run.recorded.one("aws:kinesis/stream:Stream", "stream");
     const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "shard-scaler");
     expect(roleStatements(run.recorded, "shard-scaler")).to.have.deep.members([
       {
         Sid: "Stream",
-        Action: [
-          "kinesis:DescribeStreamSummary",
-          "kinesis:UpdateShardCount",
-          "kinesis:ListTagsForStream",
-          "kinesis:AddTagsToStream",
-        ],
+        Action: ["kinesis:DescribeStreamSummary", "kinesis:ListTagsForStream", "kinesis:AddTagsToStream"],
         Resource: [stream.state.arn],
       },
+      { Sid: "Resize", Action: ["kinesis:UpdateShardCount"], Resource: ["*"] },
       { Sid: "Metrics", Action: ["cloudwatch:GetMetricData"], Resource: ["*"] },
       {
         Sid: "Alarms",
