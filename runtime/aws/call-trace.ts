@@ -82,9 +82,9 @@ const carried = new Map<string, Record<string, string | string[]>>();
 const seenLines = new Set<string>();
 
 /**
- * Says which part this process (or, in a test, this handler call) is, and which environment
- * variables are its settings: the trace records their values with each call, which is how
- * tests/iam finds the same resources in the plan. Each part's entry point calls it once.
+ * Says which part this process is (a service's entry point calls it once; a Lambda handler
+ * uses asPart), and which environment variables are its settings: the trace records their
+ * values with each call, which is how tests/iam finds the same resources in the plan.
  */
 export function identifyPart(part: PartName, variables: readonly string[] | Record<string, unknown>): void {
   current = identity(part, variables);

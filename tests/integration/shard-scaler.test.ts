@@ -1,7 +1,9 @@
 /**
  * The shard scaler's AWS port against kinesis-local (the Kinesis half: the stream's state,
  * the history tag, UpdateShardCount), with CloudWatch as a recording stand-in: the whole
- * run, from a busy period to a resharded stream and rewritten alarms.
+ * run, from a busy period to a resharded stream and rewritten alarms. Last, the function's
+ * handler as Lambda runs it, with the SDK clients it builds (CloudWatch a JSON-protocol
+ * stand-in), so its calls are in the call trace the IAM check reads.
  */
 import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeStreamSummaryCommand, KinesisClient, ListTagsForStreamCommand } from "@aws-sdk/client-kinesis";
