@@ -25,8 +25,12 @@ export interface TracedCall {
   run: string;
   /** The part that made the call; null when none said who it is (a test's own set-up calls). */
   part: PartName | null;
-  /** The part's own settings from the environment it was started with (non-empty ones). */
-  env: Record<string, string>;
+  /**
+   * The part's own settings (non-empty ones): from the environment it was started with, and
+   * for a function the stack invokes with an event, the event's fields that name resources
+   * ("event.registryName"; a list as "event.schemas[].name").
+   */
+  env: Record<string, PartSetting>;
   /** The SDK's service id ("Kinesis", "DynamoDB", "Glue", ...) or "es" for OpenSearch. */
   service: string;
   /** The API operation ("PutRecords"), or the HTTP method for OpenSearch. */
@@ -41,6 +45,9 @@ export interface TracedCall {
    */
   auth?: "basic";
 }
+
+/** A setting's value: one name, or a list of them (the schemas a setup function is given). */
+export type PartSetting = string | readonly string[];
 
 /** Input fields that name a resource: what IAM authorizes the call on. */
 const RESOURCE_FIELDS = [
@@ -77,6 +84,20 @@ const MAX_SEEN_LINES = 50_000;
 interface Identity {
   part: PartName;
   variables: readonly string[];
+  /** Settings that come from the invocation's event rather than the environment. */
+  eventSettings: EventSettings;
+}
+
+/**
+ * The fields of a handler's event that name resources, by their setting names: a field as
+ * `event.<field>`, a field of each element of a list as `event.<list>[].<field>` (see
+ * eventSetting). tests/iam/plan-view.ts names the stack's invocation of the function alike.
+ */
+export type EventSettings = Readonly<Record<string, PartSetting>>;
+
+/** The setting name of an event field ("registryName"), or of a field of a list's elements ("schemas", "name"). */
+export function eventSetting(field: string, elementField?: string): string {
+  return elementField === undefined ? `event.${field}` : `event.${field}[].${elementField}`;
 }
 
 /** The part of a long-running process (a service's entry point says it once). */
@@ -92,20 +113,30 @@ const seenLines = new Set<string>();
  * values with each call, which is how tests/iam finds the same resources in the plan.
  */
 export function identifyPart(part: PartName, variables: readonly string[] | Record<string, unknown>): void {
-  current = identity(part, variables);
+  current = identity(part, variables, {});
 }
 
 /**
  * Runs one invocation of a Lambda handler as `part`: the calls made within it (in its async
  * context) are that part's, and nothing else is, so a test that calls a handler in its own
- * process does not lend the handler's name to its own calls before or after.
+ * process does not lend the handler's name to its own calls before or after. A function
+ * that takes resource names from its event says which (`eventSettings`, by eventSetting).
  */
-export function asPart<T>(part: PartName, variables: readonly string[] | Record<string, unknown>, run: () => T): T {
-  return invocation.run(identity(part, variables), run);
+export function asPart<T>(
+  part: PartName,
+  variables: readonly string[] | Record<string, unknown>,
+  run: () => T,
+  eventSettings: EventSettings = {},
+): T {
+  return invocation.run(identity(part, variables, eventSettings), run);
 }
 
-function identity(part: PartName, variables: readonly string[] | Record<string, unknown>): Identity {
-  return { part, variables: Array.isArray(variables) ? variables : Object.keys(variables) };
+function identity(
+  part: PartName,
+  variables: readonly string[] | Record<string, unknown>,
+  eventSettings: EventSettings,
+): Identity {
+  return { part, variables: Array.isArray(variables) ? variables : Object.keys(variables), eventSettings };
 }
 
 /** Back to "nobody": the tests' root hook calls this after each test. */
@@ -131,7 +162,7 @@ export function recordCall(call: Pick<TracedCall, "service" | "operation" | "nam
   const line: TracedCall = {
     run: process.env[CALL_TRACE_RUN] ?? "",
     part: who?.part ?? null,
-    env: who ? settingsOf(who.variables) : {},
+    env: who ? settingsOf(who) : {},
     ...call,
   };
   const text = JSON.stringify(line);
@@ -140,11 +171,14 @@ export function recordCall(call: Pick<TracedCall, "service" | "operation" | "nam
   appendFileSync(path.join(dir, `calls-${process.pid}.jsonl`), `${text}\n`);
 }
 
-function settingsOf(variables: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of variables) {
+function settingsOf(who: Identity): Record<string, PartSetting> {
+  const env: Record<string, PartSetting> = {};
+  for (const name of who.variables) {
     const value = process.env[name];
     if (value) env[name] = value;
+  }
+  for (const [name, value] of Object.entries(who.eventSettings)) {
+    if (value.length > 0) env[name] = value;
   }
   return env;
 }

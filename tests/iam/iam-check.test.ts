@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { TracedCall } from "../../runtime/aws/call-trace";
 import { BridgeError, bridgeNames } from "./bridge";
 import { iamRequests, MappingError, PlannedNames } from "./iam-requests";
-import { defaultKeyPolicy, PolicyStatement } from "./policy-document";
+import { defaultKeyPolicy, PolicyDocument, PolicyStatement } from "./policy-document";
 import { counts } from "./role-check";
 import { simulate } from "./simulate";
 
@@ -19,13 +19,37 @@ const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0a0b0c0d-0000-4000-8000-000000
 const REGISTRY = `arn:aws:glue:us-east-1:${ACCOUNT}:registry/pipeline`;
 const SCHEMA = `arn:aws:glue:us-east-1:${ACCOUNT}:schema/pipeline/taxi-trip`;
 
-function planned(names: Record<string, string>): PlannedNames {
+const DOMAIN = `arn:aws:es:us-east-1:${ACCOUNT}:domain/search`;
+const ENDPOINT = "search-abc.us-east-1.es.amazonaws.com";
+const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:search-master-user-a1b2c3`;
+/** A domain's access policy as infra/search-domain.ts writes it: the role signed, the security API open. */
+const DOMAIN_POLICY: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/part` },
+      Action: ["es:ESHttpPut", "es:ESHttpPost"],
+      Resource: `${DOMAIN}/*`,
+    },
+    {
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: ["es:ESHttpPut"],
+      Resource: `${DOMAIN}/_plugins/_security/api/*`,
+    },
+  ],
+};
+
+function planned(names: Record<string, string>, extra: Partial<PlannedNames> = {}): PlannedNames {
   return {
     region: "us-east-1",
     account: ACCOUNT,
     names,
     streamKey: (arn) => (arn === STREAM ? { keyArn: KEY, keyPolicy: defaultKeyPolicy(ACCOUNT) } : undefined),
-    domainArn: () => undefined,
+    domainArn: (endpoint) => (endpoint === ENDPOINT ? DOMAIN : undefined),
+    domainPolicy: (endpoint) => (endpoint === ENDPOINT ? DOMAIN_POLICY : undefined),
+    ...extra,
   };
 }
 
@@ -45,12 +69,25 @@ describe("IAM check: from a recorded name to the plan's", () => {
   const plan = { STREAM_NAME: "stream-abc", SCHEMA_REGISTRY_NAME: "kinesis-pipeline-dev" };
 
   it("a name equal to a setting's value becomes the plan's value of that setting", () => {
-    expect(bridgeNames({ StreamName: "processing-test-1" }, recorded, plan)).to.deep.equal({
-      StreamName: "stream-abc",
-    });
+    expect(bridgeNames({ StreamName: "processing-test-1" }, recorded, plan)).to.deep.equal([
+      { StreamName: "stream-abc" },
+    ]);
   });
   it("a schema version id passes as it is: IAM does not scope to it", () => {
-    expect(bridgeNames({ SchemaVersionId: "0a0b" }, recorded, plan)).to.deep.equal({ SchemaVersionId: "0a0b" });
+    expect(bridgeNames({ SchemaVersionId: "0a0b" }, recorded, plan)).to.deep.equal([{ SchemaVersionId: "0a0b" }]);
+  });
+  it("a name from a list setting (the schemas of a setup event) stands for the call on each of the plan's", () => {
+    const event = { "event.registryName": "test-registry", "event.schemas[].name": ["trip", "weather"] };
+    const stack = {
+      "event.registryName": "kinesis-pipeline-dev",
+      "event.schemas[].name": ["taxi-trip", "weather-report"],
+    };
+    expect(
+      bridgeNames({ "SchemaId.RegistryName": "test-registry", "SchemaId.SchemaName": "weather" }, event, stack),
+    ).to.deep.equal([
+      { "SchemaId.RegistryName": "kinesis-pipeline-dev", "SchemaId.SchemaName": "taxi-trip" },
+      { "SchemaId.RegistryName": "kinesis-pipeline-dev", "SchemaId.SchemaName": "weather-report" },
+    ]);
   });
   it("a name that is no setting's value fails, naming the settings it looked in", () => {
     expect(() => bridgeNames({ StreamName: "other" }, recorded, plan)).to.throw(
@@ -122,6 +159,46 @@ describe("IAM check: the IAM requests of a call", () => {
       { action: "glue:GetSchemaVersion", resource: "*" },
     ]);
   });
+  it("the schema setup's calls: on the registry and the schema; CheckSchemaVersionValidity, which names neither, on *", () => {
+    const bySchema = planned({ "SchemaId.RegistryName": "pipeline", "SchemaId.SchemaName": "taxi-trip" });
+    for (const operation of [
+      "RegisterSchemaVersion",
+      "GetSchemaVersionsDiff",
+      "DeleteSchemaVersions",
+      "QuerySchemaVersionMetadata",
+      "PutSchemaVersionMetadata",
+    ]) {
+      expect(iamRequests("Glue", operation, bySchema), operation).to.deep.equal([
+        { action: `glue:${operation}`, resource: REGISTRY },
+        { action: `glue:${operation}`, resource: SCHEMA },
+      ]);
+    }
+    expect(iamRequests("Glue", "CheckSchemaVersionValidity", planned({}))).to.deep.equal([
+      { action: "glue:CheckSchemaVersionValidity", resource: "*" },
+    ]);
+  });
+  it("GetSecretValue: the secret's ARN; a secret named by its bare name cannot be mapped", () => {
+    expect(iamRequests("Secrets Manager", "GetSecretValue", planned({ SecretId: SECRET }))).to.deep.equal([
+      { action: "secretsmanager:GetSecretValue", resource: SECRET },
+    ]);
+    expect(() =>
+      iamRequests("Secrets Manager", "GetSecretValue", planned({ SecretId: "search-master-user" })),
+    ).to.throw(MappingError, "names the secret search-master-user by name");
+  });
+  it("OpenSearch: a signed request is the role's; one with basic authentication is anonymous, for the domain's policy", () => {
+    const put = (auth?: "basic") =>
+      iamRequests("es", "PUT", planned({ Endpoint: ENDPOINT }, { path: "/_plugins/_security/api/roles/x", auth }));
+    expect(put()).to.deep.equal([{ action: "es:ESHttpPut", resource: `${DOMAIN}/_plugins/_security/api/roles/x` }]);
+    expect(put("basic")).to.deep.equal([
+      {
+        action: "es:ESHttpPut",
+        resource: `${DOMAIN}/_plugins/_security/api/roles/x`,
+        anonymous: true,
+        resourcePolicy: DOMAIN_POLICY,
+        via: "unsigned (the master user's basic authentication): the domain's access policy must admit it",
+      },
+    ]);
+  });
   it("an operation without a mapping fails, saying where to add it", () => {
     expect(() => iamRequests("Kinesis", "MergeShards", planned({ StreamName: "trips" }))).to.throw(
       MappingError,
@@ -177,6 +254,27 @@ describe("IAM check: the simulator's verdicts", function () {
     expect(await simulate(request, role({ Action: "kinesis:UpdateShardCount", Resource: "*" }))).to.deep.equal({
       allowed: true,
     });
+  });
+
+  it("an unsigned request: the domain's policy admits PUT on the security API for anyone, nothing else; the role's grants have no say", async () => {
+    const anonymous = (action: string, path: string) => ({
+      action,
+      resource: `${DOMAIN}${path}`,
+      anonymous: true as const,
+      resourcePolicy: DOMAIN_POLICY,
+    });
+    const everything = role({ Action: "es:ESHttp*", Resource: `${DOMAIN}/*` });
+    expect(await simulate(anonymous("es:ESHttpPut", "/_plugins/_security/api/roles/x"), everything)).to.deep.equal({
+      allowed: true,
+    });
+    for (const [action, path] of [
+      ["es:ESHttpGet", "/_plugins/_security/api/roles/x"],
+      ["es:ESHttpPut", "/_index_template/hotspots"],
+    ]) {
+      const verdict = await simulate(anonymous(action, path), everything);
+      expect(verdict.allowed, `${action} ${path}`).to.equal(false);
+      expect(verdict.why).to.match(/does not admit it for an anonymous caller/);
+    }
   });
 
   it("a request for an action nothing grants names the role's policies", async () => {

@@ -18,6 +18,11 @@ export interface IamRequest {
   resourcePolicy?: PolicyDocument;
   /** Why this request when it is not the call itself. */
   via?: string;
+  /**
+   * An unsigned request: IAM sees no principal, so no policy of the part's role takes part;
+   * only the resource's own policy (`resourcePolicy`) can allow it, for anyone.
+   */
+  anonymous?: true;
 }
 
 /** The plan's side of a call: its names already translated to the plan's (bridge.ts). */
@@ -28,10 +33,14 @@ export interface PlannedNames {
   names: Record<string, string | string[]>;
   /** OpenSearch: the request's path. */
   path?: string;
+  /** OpenSearch: "basic" when the request carried a user's name and password instead of a signature. */
+  auth?: "basic";
   /** The stream's KMS key and that key's policy, for a stream of the plan. */
   streamKey(streamArn: string): { keyArn: string; keyPolicy: PolicyDocument } | undefined;
   /** The domain ARN of an OpenSearch endpoint of the plan. */
   domainArn(endpoint: string): string | undefined;
+  /** The access policy the plan gives that domain. */
+  domainPolicy(endpoint: string): PolicyDocument | undefined;
 }
 
 type Mapping = (p: PlannedNames) => IamRequest[];
@@ -115,7 +124,7 @@ const onSchema =
 const onAlarm =
   (action: string): Mapping =>
   (p) => [{ action, resource: `arn:aws:cloudwatch:${p.region}:${p.account}:alarm:${name(p, "AlarmName")}` }];
-/** GetMetricData has no required resource type in the SAR: it is granted on "*". */
+/** GetMetricData (and Glue's CheckSchemaVersionValidity) has no resource type in the SAR: it is granted on "*". */
 const onNothing =
   (action: string): Mapping =>
   () => [{ action, resource: "*" }];
@@ -131,9 +140,33 @@ const onApplication =
   ];
 
 /**
+ * The secret a call names (SAR resource type "Secret", required for GetSecretValue). IAM
+ * authorizes on the secret's full ARN, whose last six characters Secrets Manager makes up:
+ * a call by the secret's bare name could not be mapped to it, so the parts name secrets by ARN.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+ */
+const onSecret =
+  (action: string): Mapping =>
+  (p) => {
+    const secret = name(p, "SecretId");
+    if (!secret.startsWith("arn:")) {
+      throw new MappingError(`the call names the secret ${secret} by name: IAM authorizes on its ARN, name it by ARN`);
+    }
+    return [{ action, resource: secret }];
+  };
+
+/**
  * OpenSearch HTTP requests: es:ESHttp<Method> on <domain ARN>/<path>.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonopensearchservice.html
  * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ac.html
+ *
+ * A request with HTTP basic authentication (the master user's name and password, which the
+ * search setup function sends to the security plugin's REST API) is not signed: IAM sees an
+ * anonymous request, so the part's role neither allows nor needs an action for it, and no
+ * grant of the role may claim it. What must allow it is the domain's access policy, for an
+ * anonymous caller ("a resource-based policy ... allows anonymous access", ac.html); the
+ * security plugin then authenticates the user (fgac.html). So it is asked of that policy alone.
+ * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html
  */
 const onDomainPath =
   (action: string): Mapping =>
@@ -141,7 +174,19 @@ const onDomainPath =
     const endpoint = name(p, "Endpoint");
     const domain = p.domainArn(endpoint);
     if (!domain) throw new MappingError(`the plan has no OpenSearch domain at ${endpoint}`);
-    return [{ action, resource: `${domain}${p.path ?? "/"}` }];
+    const resource = `${domain}${p.path ?? "/"}`;
+    if (p.auth !== "basic") return [{ action, resource }];
+    const policy = p.domainPolicy(endpoint);
+    if (!policy) throw new MappingError(`the plan gives the OpenSearch domain at ${endpoint} no access policy`);
+    return [
+      {
+        action,
+        resource,
+        anonymous: true,
+        resourcePolicy: policy,
+        via: "unsigned (the master user's basic authentication): the domain's access policy must admit it",
+      },
+    ];
   };
 
 /** By the SDK's service id (the client's config.serviceId), then the operation. */
@@ -173,6 +218,15 @@ export const IAM_REQUESTS: Record<string, Record<string, Mapping>> = {
     GetSchemaVersion: onSchema("glue:GetSchemaVersion"),
     GetSchemaByDefinition: onSchema("glue:GetSchemaByDefinition"),
     RegisterSchemaVersion: onSchema("glue:RegisterSchemaVersion"),
+    GetSchemaVersionsDiff: onSchema("glue:GetSchemaVersionsDiff"),
+    DeleteSchemaVersions: onSchema("glue:DeleteSchemaVersions"),
+    QuerySchemaVersionMetadata: onSchema("glue:QuerySchemaVersionMetadata"),
+    PutSchemaVersionMetadata: onSchema("glue:PutSchemaVersionMetadata"),
+    // It names no registry or schema (a definition and its format): the SAR gives it no resource type.
+    CheckSchemaVersionValidity: onNothing("glue:CheckSchemaVersionValidity"),
+  },
+  "Secrets Manager": {
+    GetSecretValue: onSecret("secretsmanager:GetSecretValue"),
   },
   CloudWatch: {
     GetMetricData: onNothing("cloudwatch:GetMetricData"),

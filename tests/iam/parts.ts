@@ -20,6 +20,8 @@ export interface Mode {
 
 export interface DeployedPart {
   modes?: Record<string, Mode>;
+  /** Why the part makes no AWS call at all (so no recorded call is expected of it). */
+  callsNothing?: string;
 }
 
 export const DEPLOYED_PARTS: Partial<Record<PartName, DeployedPart>> = {
@@ -38,12 +40,13 @@ export const DEPLOYED_PARTS: Partial<Record<PartName, DeployedPart>> = {
     },
   },
   processingLambda: {},
+  // The registry and its schemas come from the event the stack invokes it with (event.registryName, event.schemas[].name).
+  schemaSetupLambda: {},
   searchSetupLambda: {},
   searchIndexerLambda: {},
   shardScalerLambda: {},
   flinkScalerLambda: {},
-  // Deployed as a task that posts to the ingest URL: no AWS call, so its role holds nothing.
-  replay: {},
+  replay: { callsNothing: "deployed as a task that posts to the ingest URL: its role holds nothing" },
 };
 
 /** Parts whose calls reach only the local emulators, and why they are never deployed. */

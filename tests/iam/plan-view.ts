@@ -6,7 +6,7 @@
  */
 import { grantsByPolicy, Statement } from "../../infra/grants";
 import { MOCK_ACCOUNT } from "../../infra/plan/mocks";
-import { PartName } from "../../runtime/aws/call-trace";
+import { eventSetting, PartName, PartSetting } from "../../runtime/aws/call-trace";
 import { SERVICE_ENTRYPOINTS } from "../../runtime/services";
 import { Recorded, runPipeline } from "../harness/pulumi";
 import { defaultKeyPolicy, PolicyDocument } from "./policy-document";
@@ -19,7 +19,8 @@ export interface Deployable {
   /** The runtime part it runs (runtime/services.ts), found from its command or handler. */
   part?: PartName;
   roleArn: string;
-  env: Record<string, string>;
+  /** Its environment, and for a function the stack invokes, its event's fields (eventSetting). */
+  env: Record<string, PartSetting>;
 }
 
 export interface PlannedRole {
@@ -41,6 +42,7 @@ export interface PlanView {
   problems: string[];
   streamKey(streamArn: string): { keyArn: string; keyPolicy: PolicyDocument } | undefined;
   domainArn(endpoint: string): string | undefined;
+  domainPolicy(endpoint: string): PolicyDocument | undefined;
 }
 
 export const PLAN_REGION = "us-east-1";
@@ -92,7 +94,12 @@ export async function viewPlan(
     const part = entryParts.find(([, entry]) => handler.includes(`./${entry.replace(/\.js$/, "")}`))?.[0];
     const roleArn = str(fn.inputs.role);
     const variables = (fn.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables;
-    deployables.push({ kind: "function", name: fn.name, part, roleArn, env: { ...variables } });
+    const events = recorded
+      .all("aws:lambda/invocation:Invocation")
+      .filter((i) => i.inputs.functionName === fn.state.name)
+      .map((i) => eventSettings(JSON.parse(str(i.inputs.input)) as unknown));
+    if (events.length > 1) problems.push(`function ${fn.name} is invoked by the stack more than once: which event?`);
+    deployables.push({ kind: "function", name: fn.name, part, roleArn, env: { ...variables, ...events[0] } });
     use(roleArn, `function ${fn.name}`);
   }
   for (const app of recorded.all("aws:kinesisanalyticsv2/application:Application")) {
@@ -125,6 +132,7 @@ export async function viewPlan(
   const streams = recorded.all("aws:kinesis/stream:Stream");
   const keys = recorded.all("aws:kms/key:Key");
   const domains = recorded.all("aws:opensearch/domain:Domain");
+  const domainPolicies = recorded.all("aws:opensearch/domainPolicy:DomainPolicy");
   return {
     stack,
     region,
@@ -147,5 +155,30 @@ export async function viewPlan(
       const domain = domains.find((d) => d.state.endpoint === endpoint);
       return domain && str(domain.state.arn);
     },
+    domainPolicy(endpoint) {
+      const domain = domains.find((d) => d.state.endpoint === endpoint);
+      const policy = domain && domainPolicies.find((p) => p.inputs.domainName === domain.state.domainName);
+      return policy && (JSON.parse(str(policy.inputs.accessPolicies)) as PolicyDocument);
+    },
   };
+}
+
+/**
+ * The settings an event gives the function the stack invokes with it, named as the handler
+ * names them (runtime/aws/call-trace.ts eventSetting): each text field, and each text field
+ * of the objects of a list, as a list.
+ */
+export function eventSettings(event: unknown): Record<string, PartSetting> {
+  const settings: Record<string, PartSetting> = {};
+  if (typeof event !== "object" || event === null) return settings;
+  for (const [field, value] of Object.entries(event)) {
+    if (typeof value === "string") settings[eventSetting(field)] = value;
+    if (!Array.isArray(value)) continue;
+    const objects = value.filter((v): v is Record<string, unknown> => typeof v === "object" && v !== null);
+    for (const key of new Set(objects.flatMap((o) => Object.keys(o)))) {
+      const texts = objects.map((o) => o[key]).filter((v): v is string => typeof v === "string");
+      if (texts.length > 0) settings[eventSetting(field, key)] = texts;
+    }
+  }
+  return settings;
 }

@@ -6,7 +6,7 @@
  * sentence that names the part, the call, the action, the resource and the policy.
  */
 import { reasonFor } from "../../infra/grants";
-import { PartName, TracedCall } from "../../runtime/aws/call-trace";
+import { PartName, PartSetting, TracedCall } from "../../runtime/aws/call-trace";
 import { BridgeError, bridgeNames } from "./bridge";
 import { iamRequests, MappingError } from "./iam-requests";
 import { DEPLOYED_PARTS } from "./parts";
@@ -27,7 +27,11 @@ export interface StackCheck {
  * ever sets for the part (`planSettings`, over all checked stacks) is set in this plan too:
  * a call made with CONSUMER_ARN is no call of a part that has none.
  */
-export function counts(call: TracedCall, planned: Record<string, string>, planSettings: ReadonlySet<string>): boolean {
+export function counts(
+  call: TracedCall,
+  planned: Record<string, PartSetting>,
+  planSettings: ReadonlySet<string>,
+): boolean {
   const modes = DEPLOYED_PARTS[call.part!]?.modes ?? {};
   for (const [setting, mode] of Object.entries(modes)) {
     if (!mode.decides.includes(call.service)) continue;
@@ -74,14 +78,19 @@ export async function checkStack(
       const where = `${deployable.part} (${deployable.kind} ${deployable.name}, role ${role.name}): ${describeCall(call)}`;
       let planned;
       try {
-        planned = iamRequests(call.service, call.operation, {
-          region: plan.region,
-          account: plan.account,
-          names: bridgeNames(call.names, call.env, deployable.env),
-          path: call.path,
-          streamKey: plan.streamKey,
-          domainArn: plan.domainArn,
-        });
+        // One recorded call may stand for several planned ones (a name from a list setting).
+        planned = bridgeNames(call.names, call.env, deployable.env).flatMap((names) =>
+          iamRequests(call.service, call.operation, {
+            region: plan.region,
+            account: plan.account,
+            names,
+            path: call.path,
+            auth: call.auth,
+            streamKey: plan.streamKey,
+            domainArn: plan.domainArn,
+            domainPolicy: plan.domainPolicy,
+          }),
+        );
       } catch (error) {
         if (!(error instanceof BridgeError || error instanceof MappingError)) throw error;
         problems.push(`${where}: ${error.message}`);
@@ -89,9 +98,10 @@ export async function checkStack(
       }
       for (const request of planned) {
         requests++;
-        markUsed(used, role, request.action);
+        // An unsigned request uses no permission of the role: it cannot make a grant used.
+        if (!request.anonymous) markUsed(used, role, request.action);
         // Many recorded calls come to the same request: it is simulated, and reported, once.
-        const key = `${role.arn} ${request.action} ${request.resource} ${JSON.stringify(request.context ?? {})}`;
+        const key = `${request.anonymous ? "anonymous" : role.arn} ${request.action} ${request.resource} ${JSON.stringify(request.context ?? {})}`;
         if (decided.has(key)) continue;
         decided.add(key);
         const verdict = await simulate(request, { roleArn: role.arn, account: plan.account, policies: role.policies });

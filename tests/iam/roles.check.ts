@@ -14,14 +14,33 @@ import { checkStack } from "./role-check";
 
 /** Stack configs (unqualified keys) whose roles, together, are every role the program makes. */
 export const CHECKED_STACKS: { name: string; config: Record<string, string> }[] = [
-  { name: "the dev defaults (fan-out workers, both scalers, analytics)", config: {} },
-  { name: "Lambda processing", config: { processingMode: "lambda" } },
-  { name: "polling workers", config: { processingRetrieval: "polling" } },
   {
-    name: "an ingest schema with auto-registration",
-    config: { analytics: "off", ingestSchema: "weather-report", schemaAutoRegistration: "on" },
+    name: "the dev defaults (fan-out workers, both scalers, analytics with the Flink job and its scaler, flow logs)",
+    config: {},
   },
-  { name: "an ingest schema without auto-registration", config: { analytics: "off", ingestSchema: "weather-report" } },
+  {
+    name: "Lambda processing, an ingest schema with auto-registration",
+    config: {
+      processingMode: "lambda",
+      ingestSchema: "weather-report",
+      schemaAutoRegistration: "on",
+      analytics: "off",
+    },
+  },
+  {
+    // An ingest schema needs analytics off (the hot-spot job reads plain JSON), so no Flink scaler here.
+    name: "polling workers, an ingest schema without auto-registration, the shard scaler with reserved concurrency",
+    config: {
+      processingRetrieval: "polling",
+      ingestSchema: "weather-report",
+      analytics: "off",
+      scalerReservedConcurrency: "on",
+    },
+  },
+  {
+    name: "analytics with the Flink scaler, both scalers with reserved concurrency",
+    config: { scalerReservedConcurrency: "on" },
+  },
 ];
 
 describe("IAM: every role allows the calls its part makes, and grants nothing else without a reason", function () {
@@ -66,6 +85,17 @@ describe("IAM: every role allows the calls its part makes, and grants nothing el
       (p): p is PartName => p !== null && DEPLOYED_PARTS[p] === undefined && LOCAL_PARTS[p] === undefined,
     );
     expect(unknown, "parts that made AWS calls but tests/iam/parts.ts does not know").to.deep.equal([]);
+  });
+
+  it("every deployed part runs in some checked stack, and every one that calls AWS was recorded doing so", () => {
+    const planned = new Set(plans.flatMap((p) => p.deployables.map((d) => d.part)));
+    const unplanned = (Object.keys(DEPLOYED_PARTS) as PartName[]).filter((p) => !planned.has(p));
+    expect(unplanned, "parts no stack of CHECKED_STACKS deploys: add a stack that does").to.deep.equal([]);
+    const recorded = new Set(trace.calls.map((c) => c.part));
+    const silent = (Object.keys(DEPLOYED_PARTS) as PartName[]).filter(
+      (p) => !recorded.has(p) && DEPLOYED_PARTS[p]!.callsNothing === undefined,
+    );
+    expect(silent, "deployed parts no test ran with their real clients").to.deep.equal([]);
   });
 
   CHECKED_STACKS.forEach((stack, i) => {

@@ -4,7 +4,12 @@
  * AWS does), with three adjustments, each for a documented reason below. The answer says
  * which statements came closest when the request is refused, so the failure can name them.
  */
-import { isWildcardOnlyAction, runSimulation, type RunSimulationResults } from "@cloud-copilot/iam-simulate";
+import {
+  anonymousPrincipal,
+  isWildcardOnlyAction,
+  runSimulation,
+  type RunSimulationResults,
+} from "@cloud-copilot/iam-simulate";
 import { IamRequest } from "./iam-requests";
 import { asList, PolicyDocument, PolicyStatement } from "./policy-document";
 
@@ -77,13 +82,14 @@ export async function simulate(asked: IamRequest, role: RolePolicies): Promise<V
   }
   const result = await runSimulation(
     {
-      identityPolicies: policies.map((p) => ({ name: p.name, policy: p.document })),
+      // An unsigned request is nobody's: the role's policies have no say, the resource's alone decides.
+      identityPolicies: request.anonymous ? [] : policies.map((p) => ({ name: p.name, policy: p.document })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       ...(resourcePolicy ? { resourcePolicy } : {}),
       request: {
         action: request.action,
-        principal: role.roleArn,
+        principal: request.anonymous ? anonymousPrincipal : role.roleArn,
         resource: { resource: request.resource, accountId: role.account },
         contextVariables: context,
       },
@@ -94,6 +100,12 @@ export async function simulate(asked: IamRequest, role: RolePolicies): Promise<V
     return { allowed: false, why: `the simulator refuses the request itself: ${JSON.stringify(result.errors)}` };
   }
   if (isAllowed(result, request.resource)) return { allowed: true };
+  if (request.anonymous) {
+    return {
+      allowed: false,
+      why: `the resource's policy does not admit it for an anonymous caller (${result.overallResult})`,
+    };
+  }
   const note = wildcardOnly
     ? `the Service Authorization Reference gives ${request.action} no resource type, so only Resource "*" allows it; `
     : "";

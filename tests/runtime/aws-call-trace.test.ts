@@ -4,14 +4,26 @@
  * and that part's settings, and nothing when the trace is off. Each test writes to a
  * folder of its own, not to the run's trace, which the IAM check reads.
  */
+import { CheckSchemaVersionValidityCommand } from "@aws-sdk/client-glue";
 import { GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-kinesis";
 import { expect } from "chai";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { asPart, CALL_TRACE_DIR, CALL_TRACE_RUN, resourceNames, TracedCall } from "../../runtime/aws/call-trace";
+import {
+  asPart,
+  CALL_TRACE_DIR,
+  CALL_TRACE_RUN,
+  eventSetting,
+  resourceNames,
+  TracedCall,
+} from "../../runtime/aws/call-trace";
+import { createGlueClient } from "../../runtime/aws/glue-client";
 import { createKinesisClient } from "../../runtime/aws/kinesis-client";
+import { createSearchClient } from "../../runtime/aws/search-client";
 import { startAwsJsonStandIn, STAND_IN_CREDENTIALS, withEnv } from "../harness/aws-json-stand-in";
 
 function traced(dir: string): TracedCall[] {
@@ -87,6 +99,52 @@ describe("the AWS call trace", () => {
         service: "Kinesis",
         operation: "GetRecords",
         names: { StreamName: "trips" },
+      },
+    ]);
+  });
+
+  it("records a handler's event settings (a list as a list), and an OpenSearch request with basic authentication as such", async () => {
+    const glue = await startAwsJsonStandIn({ CheckSchemaVersionValidity: () => ({ Valid: true }) });
+    const domain = http.createServer((_req, res) => res.end("{}"));
+    await new Promise<void>((resolve) => domain.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(domain.address() as AddressInfo).port}`;
+    try {
+      await withEnv({ [CALL_TRACE_DIR]: dir, [CALL_TRACE_RUN]: "run-2", ...STAND_IN_CREDENTIALS }, async () => {
+        const client = createGlueClient({ region: "us-east-1", endpoint: glue.endpoint });
+        const settings = { [eventSetting("registryName")]: "r", [eventSetting("schemas", "name")]: ["a", "b"] };
+        await asPart(
+          "schemaSetupLambda",
+          [],
+          () => client.send(new CheckSchemaVersionValidityCommand({ DataFormat: "JSON", SchemaDefinition: "{}" })),
+          settings,
+        );
+        const master = createSearchClient(endpoint, { kind: "basic", username: "admin", password: "secret" });
+        await asPart("searchSetupLambda", [], () => master.transport.request({ method: "PUT", path: "/_plugins/x" }));
+        client.destroy();
+        await master.close();
+      });
+    } finally {
+      await glue.close();
+      await new Promise((resolve) => domain.close(resolve));
+    }
+    expect(traced(dir)).to.deep.equal([
+      {
+        run: "run-2",
+        part: "schemaSetupLambda",
+        env: { "event.registryName": "r", "event.schemas[].name": ["a", "b"] },
+        service: "Glue",
+        operation: "CheckSchemaVersionValidity",
+        names: {},
+      },
+      {
+        run: "run-2",
+        part: "searchSetupLambda",
+        env: {},
+        service: "es",
+        operation: "PUT",
+        names: { Endpoint: endpoint },
+        path: "/_plugins/x",
+        auth: "basic",
       },
     ]);
   });
