@@ -362,7 +362,7 @@ describe("Flink scaler: the AWS port (mocked SDK clients)", () => {
 });
 
 describe("Flink scaler: the function's handler, with the SDK clients it builds, against stand-ins", () => {
-  it("a job behind for its out-periods: describes the application, reads its minutes, doubles the parallelism", async () => {
+  it("a job behind for its out-periods: describes the application, reads its minutes, doubles the parallelism on its conditional token", async () => {
     const nowSeconds = Math.floor(Date.now() / 60_000) * 60;
     const minutes = Array.from({ length: 6 }, (_, i) => nowSeconds - (6 - i) * 60);
     const flink = await startAwsJsonStandIn({
@@ -373,6 +373,8 @@ describe("Flink scaler: the function's handler, with the SDK clients it builds, 
           RuntimeEnvironment: "FLINK-1_20",
           ApplicationStatus: "RUNNING",
           ApplicationVersionId: 12,
+          // As Managed Flink describes an application: the token the next update must carry.
+          ConditionalToken: "token-12",
           LastUpdateTimestamp: nowSeconds - 3600,
           ApplicationConfigurationDescription: {
             FlinkApplicationConfigurationDescription: {
@@ -413,7 +415,8 @@ describe("Flink scaler: the function's handler, with the SDK clients it builds, 
         ["DescribeApplication", "hotspots"],
         ["UpdateApplication", "hotspots"],
       ]);
-      expect(flink.calls[1].input.CurrentApplicationVersionId).to.equal(12);
+      expect(flink.calls[1].input).to.deep.include({ ConditionalToken: "token-12" });
+      expect(flink.calls[1].input).not.to.have.property("CurrentApplicationVersionId");
       expect(cloudwatch.calls.map((c) => c.operation)).to.deep.equal(["GetMetricData"]);
     } finally {
       await Promise.all([flink.close(), cloudwatch.close()]);
