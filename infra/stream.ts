@@ -165,9 +165,7 @@ export class StreamStorage extends pulumi.ComponentResource {
     keyCalls?: Readonly<Record<string, string>>,
   ): aws.iam.RolePolicy {
     const actions = Object.keys(calls);
-    const keyActions = keyCalls
-      ? Object.keys(keyCalls)
-      : [...new Set(actions.flatMap((a) => KEY_ACTION_OF[a] ?? []))];
+    const keyActions = keyCalls ? Object.keys(keyCalls) : [...new Set(actions.flatMap((a) => KEY_ACTION_OF[a] ?? []))];
     return grant(
       `${this.resourceName}-${sid.toLowerCase()}-${grantee}`,
       role,
