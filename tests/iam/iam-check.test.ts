@@ -10,6 +10,7 @@ import { TracedCall } from "../../runtime/aws/call-trace";
 import { BridgeError, bridgeNames } from "./bridge";
 import { iamRequests, MappingError, PlannedNames } from "./iam-requests";
 import { defaultKeyPolicy, PolicyDocument, PolicyStatement } from "./policy-document";
+import { eventSettings } from "./plan-view";
 import { counts } from "./role-check";
 import { simulate } from "./simulate";
 
@@ -100,6 +101,27 @@ describe("IAM check: from a recorded name to the plan's", () => {
       BridgeError,
       "StreamName comes from STREAM_NAME, which the plan does not set for this part",
     );
+  });
+});
+
+describe("IAM check: the settings a function's event gives it in the plan", () => {
+  it("each text field, and each text field of a list's objects as a list; nothing else", () => {
+    const event = {
+      registryName: "kinesis-pipeline-dev",
+      compatibility: "BACKWARD",
+      schemas: [
+        { name: "taxi-trip", provenance: { file: "schemas/taxi-trip.json" } },
+        { name: "weather-report", provenance: { file: "schemas/weather-report.json" } },
+      ],
+      replicas: 0,
+      backendRoles: { writer: ["arn"] },
+    };
+    expect(eventSettings(event)).to.deep.equal({
+      "event.registryName": "kinesis-pipeline-dev",
+      "event.compatibility": "BACKWARD",
+      "event.schemas[].name": ["taxi-trip", "weather-report"],
+    });
+    expect(eventSettings("not an object")).to.deep.equal({});
   });
 });
 
