@@ -7,18 +7,23 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { STOP_TIMEOUT_SECONDS } from "./fargate";
-import { grant } from "./grants";
+import { grant, UsedBy } from "./grants";
 import { ServiceImage } from "./service-image";
 import { serviceRole } from "./service-role";
 
 /** What the awslogs driver (and a Lambda) calls, on the log group's streams. */
 export const LOG_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
 
-/** A log group kept `logRetentionDays`, which `writer` may write to. */
+/** The ECS agent ships a container's output with the task's execution role. */
+const CONTAINER_LOGS_USED_BY =
+  "the ECS agent's awslogs driver, with the execution role: " +
+  "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";
+
+/** A log group kept `logRetentionDays`, which `writer` may write to; `usedBy` says who writes with it. */
 export function writableLogGroup(
   name: string,
   writer: aws.iam.Role,
-  args: { logRetentionDays: number; tags: Record<string, string>; sid: string },
+  args: { logRetentionDays: number; tags: Record<string, string>; sid: string; usedBy: UsedBy },
   owner: pulumi.Resource,
 ): aws.cloudwatch.LogGroup {
   const logGroup = new aws.cloudwatch.LogGroup(
@@ -29,7 +34,14 @@ export function writableLogGroup(
   grant(
     `${name}-logs`,
     writer,
-    [{ sid: args.sid, actions: LOG_WRITE_ACTIONS, resources: [pulumi.interpolate`${logGroup.arn}:*`] }],
+    [
+      {
+        sid: args.sid,
+        actions: LOG_WRITE_ACTIONS,
+        resources: [pulumi.interpolate`${logGroup.arn}:*`],
+        usedBy: args.usedBy,
+      },
+    ],
     owner,
   );
   return logGroup;
@@ -62,7 +74,12 @@ export function fargateTask(name: string, args: FargateTaskArgs, owner: pulumi.R
   const region = aws.getRegionOutput({}, parent).region;
   const taskRole = serviceRole(`${name}-task`, "ecs-tasks.amazonaws.com", args.tags, owner);
   const executionRole = serviceRole(`${name}-execution`, "ecs-tasks.amazonaws.com", args.tags, owner);
-  const logGroup = writableLogGroup(name, executionRole, { ...args, sid: "ContainerLogs" }, owner);
+  const logGroup = writableLogGroup(
+    name,
+    executionRole,
+    { ...args, sid: "ContainerLogs", usedBy: CONTAINER_LOGS_USED_BY },
+    owner,
+  );
   args.image.grantPull(executionRole, name);
 
   const container = {

@@ -21,6 +21,10 @@ export const FLOW_LOG_GROUP_ACTIONS = [
 ] as const;
 /** ... and DescribeLogGroups, which lists groups rather than naming one. */
 export const FLOW_LOG_LIST_ACTIONS = ["logs:DescribeLogGroups"] as const;
+/** No code of ours runs under the role: the service's calls are the grants' reason (tests/iam/). */
+const FLOW_LOGS_USED_BY =
+  "the VPC flow logs service, publishing to CloudWatch Logs with the flow log's role: " +
+  "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html";
 
 export interface VpcFlowLogArgs {
   vpcId: pulumi.Input<string>;
@@ -56,11 +60,17 @@ export function vpcFlowLog(name: string, args: VpcFlowLogArgs, owner: pulumi.Res
     name,
     role,
     [
-      { sid: "FlowLogGroup", actions: FLOW_LOG_GROUP_ACTIONS, resources: [pulumi.interpolate`${logGroup.arn}:*`] },
+      {
+        sid: "FlowLogGroup",
+        actions: FLOW_LOG_GROUP_ACTIONS,
+        resources: [pulumi.interpolate`${logGroup.arn}:*`],
+        usedBy: FLOW_LOGS_USED_BY,
+      },
       {
         sid: "ListLogGroups",
         actions: FLOW_LOG_LIST_ACTIONS,
         resources: [pulumi.interpolate`arn:aws:logs:${region}:${account}:log-group:*`],
+        usedBy: FLOW_LOGS_USED_BY,
       },
     ],
     owner,

@@ -211,7 +211,8 @@ export class IngestService extends pulumi.ComponentResource {
       parent,
     );
     args.stream.grantWrite(this.service.taskRole, name);
-    args.schemas.grantProduce(this.service.taskRole, name);
+    // Without a schema, ingest never calls the registry.
+    if (args.ingest.schema) args.schemas.grantProduce(this.service.taskRole, name);
 
     domain?.pointAt({
       dnsName: alb.loadBalancer.dnsName,

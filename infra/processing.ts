@@ -10,7 +10,6 @@ import { CONSUMER_DEFAULTS } from "../runtime/consumer/settings";
 import { serviceCommand } from "../runtime/services";
 import { ProcessingConfig, ServicesConfig } from "./config";
 import { grantLeaseTable, leaseTable } from "./lease-table";
-import { grantPublishMetrics } from "./metrics-grant";
 import { Network } from "./network";
 import { PipelineService } from "./pipeline-service";
 import { ProcessingLambda } from "./processing-lambda";
@@ -117,8 +116,6 @@ export class ProcessingService extends pulumi.ComponentResource {
     else args.stream.grantRead(role, name);
     grantLeaseTable(this.leaseTable, role, name, this);
     args.schemas.grantRead(role, name);
-    // For processors that publish metrics of their own (PROCESSOR_MODULE), in our namespace only.
-    grantPublishMetrics(role, name, this);
     this.registerOutputs({ leaseTable: this.leaseTable.name });
   }
 }

@@ -16,6 +16,11 @@ import { writableLogGroup } from "./fargate-task";
 import { packagesExcept } from "./lambda-packages";
 import { serviceRole } from "./service-role";
 
+/** Lambda writes a function's output to its log group with the function's role. */
+const FUNCTION_LOGS_USED_BY =
+  "Lambda, writing the function's logs with its role: " +
+  "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-permissions.html";
+
 type LambdaModule =
   | "processingLambda"
   | "searchSetupLambda"
@@ -55,7 +60,7 @@ export function runtimeFunction(name: string, args: RuntimeFunctionArgs, owner: 
   assertRuntimeBuilt();
   const parent = { parent: owner };
   const role = serviceRole(name, "lambda.amazonaws.com", args.tags, owner);
-  const logGroup = writableLogGroup(name, role, { ...args, sid: "Logs" }, owner);
+  const logGroup = writableLogGroup(name, role, { ...args, sid: "Logs", usedBy: FUNCTION_LOGS_USED_BY }, owner);
   // Captured by value into the serialized callback: "./dist/runtime/...", from the archive root.
   const modulePath = `./${entry.replace(/\.js$/, "")}`;
   const fn = new aws.lambda.CallbackFunction(

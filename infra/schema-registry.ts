@@ -14,16 +14,23 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
 import { SchemaConfig } from "./config";
-import { grant } from "./grants";
+import { grant, Statement } from "./grants";
 import { runtimeFunction } from "./runtime-function";
 import { schemaProvenance } from "./schema-provenance";
 import { GRANT_PROPAGATION_WAIT_MS, REGISTRATION_WAIT_MS } from "../runtime/schema/setup";
 import { provenanceMetadata, SchemaSetupInput } from "../runtime/schema/setup-input";
 import { SCHEMAS_DIR, shippedSchemas } from "../runtime/schema/shipped-schemas";
 
-/** What a reader calls: the latest version of a schema, or a version by its id. */
+/**
+ * What a reader calls: the latest version of a schema, or a version by its id. Granted on
+ * "*": a call by SchemaVersionId (how every record is decoded, and how a registration is
+ * awaited) names no registry or schema, and no registry- or schema-scoped grant allows it;
+ * AWS's deserializer example grants it so, this one action only.
+ * https://docs.aws.amazon.com/glue/latest/dg/schema-registry-gs-serde.html (IAM examples for deserializers)
+ * https://github.com/awslabs/aws-glue-schema-registry/issues/68
+ */
 export const SCHEMA_READ_ACTIONS = ["glue:GetSchemaVersion"] as const;
-/** What auto-registration calls: find a version by definition, register a new one. */
+/** What auto-registration calls: find a version by definition, register a new one (scoped to the registry). */
 export const SCHEMA_REGISTER_ACTIONS = ["glue:GetSchemaByDefinition", "glue:RegisterSchemaVersion"] as const;
 /**
  * What the setup function calls, each naming the registry and schema (and a version by
@@ -55,6 +62,8 @@ export const SCHEMA_SETUP_PACKAGES = ["ajv", "ajv-formats"] as const;
 
 /** Lambda's longest timeout: 900 seconds (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 const LAMBDA_TIMEOUT_MAX_S = 900;
+
+const SCHEMA_READ: Statement = { sid: "SchemaRead", actions: SCHEMA_READ_ACTIONS, resources: ["*"] };
 
 export interface SchemaRegistryArgs extends SchemaConfig {
   /** The setup function's logs are kept this long. */
@@ -191,19 +200,14 @@ export class SchemaRegistry extends pulumi.ComponentResource {
     return Object.fromEntries(Object.entries(this.schemas).map(([name, s]) => [name, s.arn]));
   }
 
-  /** The registry and every schema in it: what the grants are scoped to. */
+  /** The registry and every schema in it: what registering is scoped to. */
   private resources(): pulumi.Input<string>[] {
     return [this.registry.arn, ...Object.values(this.schemas).map((s) => s.arn)];
   }
 
   /** Lets a consumer fetch schema versions to decode records. */
   grantRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
-    return grant(
-      `${this.resourceName}-read-${grantee}`,
-      role,
-      [{ sid: "SchemaRead", actions: SCHEMA_READ_ACTIONS, resources: this.resources() }],
-      this,
-    );
+    return grant(`${this.resourceName}-read-${grantee}`, role, [SCHEMA_READ], this);
   }
 
   /** Lets a producer fetch schema versions, and register new ones only with auto-registration on. */
@@ -212,7 +216,7 @@ export class SchemaRegistry extends pulumi.ComponentResource {
       `${this.resourceName}-produce-${grantee}`,
       role,
       [
-        { sid: "SchemaRead", actions: SCHEMA_READ_ACTIONS, resources: this.resources() },
+        SCHEMA_READ,
         ...(this.args.autoRegistration
           ? [{ sid: "SchemaRegister", actions: SCHEMA_REGISTER_ACTIONS, resources: this.resources() }]
           : []),

@@ -20,6 +20,9 @@ export const IMAGE_PULL_ACTIONS = [
   "ecr:BatchGetImage",
 ] as const;
 export const REGISTRY_LOGIN_ACTIONS = ["ecr:GetAuthorizationToken"] as const;
+const PULL_USED_BY =
+  "the ECS agent, pulling the image with the task's execution role: " +
+  "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";
 
 /** The repository root: the Docker build context. */
 export const BUILD_CONTEXT = REPO_ROOT;
@@ -93,8 +96,8 @@ export class ServiceImage extends pulumi.ComponentResource {
       `${this.resourceName}-pull-${grantee}`,
       role,
       [
-        { sid: "RegistryLogin", actions: REGISTRY_LOGIN_ACTIONS, resources: ["*"] },
-        { sid: "ImagePull", actions: IMAGE_PULL_ACTIONS, resources: [this.repository.arn] },
+        { sid: "RegistryLogin", actions: REGISTRY_LOGIN_ACTIONS, resources: ["*"], usedBy: PULL_USED_BY },
+        { sid: "ImagePull", actions: IMAGE_PULL_ACTIONS, resources: [this.repository.arn], usedBy: PULL_USED_BY },
       ],
       this,
     );

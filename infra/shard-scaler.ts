@@ -17,8 +17,14 @@ import { admitAlarms, encryptedTopic, TopicKey } from "./encrypted-topic";
 import { scalerFunction } from "./scaler-function";
 import { StreamStorage } from "./stream";
 
-/** What the function calls on the stream: its state and the change. */
-export const SHARD_SCALER_STREAM_ACTIONS = ["kinesis:DescribeStreamSummary", "kinesis:UpdateShardCount"] as const;
+/** What the function calls on the stream: its state. */
+export const SHARD_SCALER_STREAM_ACTIONS = ["kinesis:DescribeStreamSummary"] as const;
+/**
+ * The change itself. The Service Authorization Reference gives kinesis:UpdateShardCount no
+ * resource type (only Resource "*" grants it), so it cannot be scoped to the stream:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisdatastreams.html
+ */
+export const SHARD_SCALER_RESIZE_ACTIONS = ["kinesis:UpdateShardCount"] as const;
 /**
  * What the function does with its history (runtime/scaling/shard-history-dynamodb.ts): a
  * consistent GetItem, and the claim, a conditional PutItem. Both act on items of the table:
@@ -113,6 +119,7 @@ export class ShardScaler extends pulumi.ComponentResource {
         },
         statements: [
           { sid: "Stream", actions: SHARD_SCALER_STREAM_ACTIONS, resources: [args.stream.arn] },
+          { sid: "Resize", actions: SHARD_SCALER_RESIZE_ACTIONS, resources: ["*"] },
           { sid: "History", actions: SHARD_HISTORY_ACTIONS, resources: [this.history.arn] },
           { sid: "Alarms", actions: ALARM_WRITE_ACTIONS, resources: [this.scaleUp.arn, this.scaleDown.arn] },
         ],

@@ -8,8 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { grant } from "./grants";
 import { StreamStorage } from "./stream";
 
-/** What a fan-out reader calls on its consumer. */
-export const CONSUMER_READ_ACTIONS = ["kinesis:SubscribeToShard", "kinesis:DescribeStreamConsumer"] as const;
+/** What a fan-out reader calls on its consumer (runtime/consumer/retrieval/fanout-reader.ts). */
+export const CONSUMER_READ_ACTIONS = ["kinesis:SubscribeToShard"] as const;
 
 export class StreamConsumer extends pulumi.ComponentResource {
   readonly consumer: aws.kinesis.StreamConsumer;
@@ -30,7 +30,7 @@ export class StreamConsumer extends pulumi.ComponentResource {
     this.registerOutputs({ arn: this.arn });
   }
 
-  /** Lets `role` read through this consumer: subscribe and describe it, plus the stream's read grant. */
+  /** Lets `role` read through this consumer: subscribe to its shards, and the stream's fan-out read grant. */
   grantRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy[] {
     return [
       grant(
@@ -39,7 +39,7 @@ export class StreamConsumer extends pulumi.ComponentResource {
         [{ sid: "FanOut", actions: CONSUMER_READ_ACTIONS, resources: [this.arn] }],
         this,
       ),
-      this.stream.grantRead(role, grantee),
+      this.stream.grantFanOutRead(role, grantee),
     ];
   }
 }

@@ -6,24 +6,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SHARD_LEVEL_METRICS } from "../runtime/kinesis/limits";
 import { StreamConfig } from "./config";
-import { grant, Statement } from "./grants";
+import { grant, Statement, UsedBy } from "./grants";
 import { Metric, MetricOptions, streamMetric } from "./metrics";
 
-/** What a producer calls: write records, and find the shard map to aggregate per shard. */
-export const STREAM_WRITE_ACTIONS = [
-  "kinesis:PutRecord",
-  "kinesis:PutRecords",
-  "kinesis:ListShards",
-  "kinesis:DescribeStreamSummary",
-] as const;
+/** What the producer calls (runtime/producer): write records, and list shards to aggregate per shard. */
+export const STREAM_WRITE_ACTIONS = ["kinesis:PutRecords", "kinesis:ListShards"] as const;
 
-/** What a polling consumer calls on the stream (fan-out adds actions on its consumer). */
-export const STREAM_READ_ACTIONS = [
-  "kinesis:GetRecords",
-  "kinesis:GetShardIterator",
-  "kinesis:ListShards",
-  "kinesis:DescribeStreamSummary",
-] as const;
+/** What a polling worker calls on the stream (runtime/consumer: the shard map, then iterators and records). */
+export const STREAM_READ_ACTIONS = ["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"] as const;
+
+/** What a fan-out worker calls on the stream itself: the shard map; its records come through its consumer. */
+export const STREAM_FANOUT_ACTIONS = ["kinesis:ListShards"] as const;
 
 /**
  * KMS actions Kinesis performs on a caller's behalf with a customer-managed key:
@@ -31,6 +24,17 @@ export const STREAM_READ_ACTIONS = [
  */
 export const KEY_WRITE_ACTIONS = ["kms:GenerateDataKey"] as const;
 export const KEY_READ_ACTIONS = ["kms:Decrypt"] as const;
+
+/** Kinesis uses the key on behalf of a caller that writes records, or reads them (also through a consumer). */
+const KEY_ACTION_OF: Record<string, string> = {
+  "kinesis:PutRecords": "kms:GenerateDataKey",
+  "kinesis:PutRecord": "kms:GenerateDataKey",
+  "kinesis:GetRecords": "kms:Decrypt",
+  "kinesis:SubscribeToShard": "kms:Decrypt",
+};
+const KEY_USED_BY =
+  "Kinesis, with the caller's permissions, for the stream calls beside it: " +
+  "https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html";
 
 /** Deletion waits this long so a destroyed stack's key can still be recovered. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
@@ -136,21 +140,66 @@ export class StreamStorage extends pulumi.ComponentResource {
     );
   }
 
+  /** The stream's side of a fan-out reader (StreamConsumer.grantRead): the shard map, and the key. */
+  grantFanOutRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+    return grant(
+      `${this.resourceName}-fanout-${grantee}`,
+      role,
+      this.statements("FanOut", STREAM_FANOUT_ACTIONS, KEY_READ_ACTIONS),
+      this,
+    );
+  }
+
+  /**
+   * Lets `role` make exactly the calls in `calls` (action: who calls it, with the source),
+   * for code we do not run in the tests (the Flink connector, Lambda's event source
+   * mapping), and the key for the records those calls read or write. `sid` names them.
+   * `keyCalls` names the key's actions with their own reasons; unset, they follow from the
+   * stream actions (what Kinesis does with the key for each).
+   */
+  grantCalledBy(
+    role: aws.iam.Role,
+    grantee: string,
+    sid: string,
+    calls: Readonly<Record<string, string>>,
+    keyCalls?: Readonly<Record<string, string>>,
+  ): aws.iam.RolePolicy {
+    const actions = Object.keys(calls);
+    const keyActions = keyCalls ? Object.keys(keyCalls) : [...new Set(actions.flatMap((a) => KEY_ACTION_OF[a] ?? []))];
+    return grant(
+      `${this.resourceName}-${sid.toLowerCase()}-${grantee}`,
+      role,
+      this.statements(sid, actions, keyActions, calls, keyCalls ?? KEY_USED_BY),
+      this,
+    );
+  }
+
   /** A CloudWatch metric of this stream, e.g. `metric("IncomingBytes")`. */
   metric(name: string, opts?: MetricOptions): Metric {
     return streamMetric(this.name, name, opts);
   }
 
-  private statements(verb: string, streamActions: readonly string[], keyActions: readonly string[]): Statement[] {
+  private statements(
+    verb: string,
+    streamActions: readonly string[],
+    keyActions: readonly string[],
+    usedBy?: UsedBy,
+    keyUsedBy?: UsedBy,
+  ): Statement[] {
     return [
-      { sid: `Stream${verb}`, actions: streamActions, resources: [this.arn] },
-      {
-        sid: `StreamKey${verb}`,
-        actions: keyActions,
-        resources: [this.keyArn],
-        // Only while Kinesis uses the key for this stream, not for anything else it encrypts.
-        condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": this.arn } },
-      },
+      { sid: `Stream${verb}`, actions: streamActions, resources: [this.arn], ...(usedBy ? { usedBy } : {}) },
+      ...(keyActions.length > 0
+        ? [
+            {
+              sid: `StreamKey${verb}`,
+              actions: keyActions,
+              resources: [this.keyArn],
+              // Only while Kinesis uses the key for this stream, not for anything else it encrypts.
+              condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": this.arn } },
+              ...(keyUsedBy ? { usedBy: keyUsedBy } : {}),
+            },
+          ]
+        : []),
     ];
   }
 }

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
+import { awsClient } from "./aws-client";
 import { LOCAL_CREDENTIALS } from "./local-credentials";
 
 export interface DynamoDbClientOptions {
@@ -12,7 +13,7 @@ export interface DynamoDbClientOptions {
 
 /** DynamoDB's SDK client already speaks HTTP/1.1, which dynalite serves, so no handler choice here. */
 export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDBClient {
-  return new DynamoDBClient({
+  return awsClient(DynamoDBClient, {
     region: options.region,
     endpoint: options.endpoint,
     credentials: options.endpoint === undefined ? undefined : LOCAL_CREDENTIALS,

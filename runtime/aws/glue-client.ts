@@ -1,5 +1,6 @@
 import { GlueClient } from "@aws-sdk/client-glue";
 
+import { awsClient } from "./aws-client";
 import { LOCAL_CREDENTIALS } from "./local-credentials";
 
 export interface GlueClientOptions {
@@ -12,7 +13,7 @@ export interface GlueClientOptions {
 
 /** The Glue Schema Registry's client: the schema sources and the registry's setup function build it here. */
 export function createGlueClient(options: GlueClientOptions): GlueClient {
-  return new GlueClient({
+  return awsClient(GlueClient, {
     region: options.region,
     endpoint: options.endpoint,
     // A stand-in accepts any signature, so a local run never needs (or uses) real AWS credentials.

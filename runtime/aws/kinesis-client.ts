@@ -1,6 +1,7 @@
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { NodeHttp2Handler, NodeHttpHandler } from "@smithy/node-http-handler";
 
+import { awsClient } from "./aws-client";
 import { LOCAL_CREDENTIALS } from "./local-credentials";
 
 export interface KinesisClientOptions {
@@ -18,7 +19,7 @@ export interface KinesisClientOptions {
 }
 
 export function createKinesisClient(options: KinesisClientOptions): KinesisClient {
-  return new KinesisClient({
+  return awsClient(KinesisClient, {
     region: options.region,
     endpoint: options.endpoint,
     requestHandler: options.http === "2" ? new NodeHttp2Handler() : new NodeHttpHandler(),

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
+import { awsClient } from "./aws-client";
 import { LOCAL_CREDENTIALS } from "./local-credentials";
 
 export interface SecretsManagerClientOptions {
@@ -12,7 +13,7 @@ export interface SecretsManagerClientOptions {
 
 /** Secrets Manager's SDK client speaks HTTP/1.1 by default, which a local stand-in serves too. */
 export function createSecretsManagerClient(options: SecretsManagerClientOptions): SecretsManagerClient {
-  return new SecretsManagerClient({
+  return awsClient(SecretsManagerClient, {
     region: options.region,
     endpoint: options.endpoint,
     credentials: options.endpoint === undefined ? undefined : LOCAL_CREDENTIALS,

@@ -3,11 +3,15 @@
  * logging processor over each event source mapping batch, with partial batch failures.
  */
 import pino from "pino";
+import { asPart } from "../aws/call-trace";
 import { processKinesisBatch, BatchResponse, KinesisEventRecord } from "./lambda-batch";
 import loggingProcessor from "./logging-processor";
 import { DeadLetters } from "./dead-letters";
 import { SchemaDecoder } from "./schema-decoder";
 import { openSchemaSource } from "../schema/open-schema-source";
+
+/** What the function reads of its environment (the stack sets the first two). */
+const VARIABLES = ["SCHEMA_REGISTRY_NAME", "LOG_LEVEL", "AWS_REGION"] as const;
 
 const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "processing-lambda" } });
 const processors = loggingProcessor({ workerId: "lambda", log, checkpointIntervalMs: 0 });
@@ -18,10 +22,12 @@ const decoder = new SchemaDecoder(
 );
 
 export function handle(event: { Records: KinesisEventRecord[] }): Promise<BatchResponse> {
-  return processKinesisBatch(
-    event.Records,
-    processors,
-    (fields) => log.error(fields, "processing a record failed"),
-    decoder,
+  return asPart("processingLambda", VARIABLES, () =>
+    processKinesisBatch(
+      event.Records,
+      processors,
+      (fields) => log.error(fields, "processing a record failed"),
+      decoder,
+    ),
   );
 }

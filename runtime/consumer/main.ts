@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import pino from "pino";
+import { identifyPart } from "../aws/call-trace";
 import { createDynamoDbClient } from "../aws/dynamodb-client";
 import { createKinesisClient } from "../aws/kinesis-client";
 import { envHelp, SettingsError } from "../env";
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     );
     return;
   }
+  identifyPart("processing", CONSUMER_VARIABLES);
   const s = readConsumerSettings(process.env);
   const log = pino({ level: s.logLevel, base: { service: "processing", stream: s.streamName, worker: s.workerId } });
   const processors = loadProcessor(s.processorModule)({

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { callTraceEnv } from "../aws/call-trace";
 
 /** How a child process ended: an exit code, or the signal that killed it. */
 export interface ChildExit {
@@ -40,7 +41,8 @@ const OUTPUT_TAIL_CHARS = 4000;
 export function spawnGuarded(options: GuardedChildOptions): GuardedChild {
   const child = spawn(process.execPath, ["--require", GUARD, options.script, ...(options.args ?? [])], {
     cwd: options.cwd,
-    env: options.env,
+    // The tests' AWS call trace (only they set it) reaches every child, whose calls it records.
+    env: { ...options.env, ...callTraceEnv() },
     // stdin: the guard's lifeline. stdout/stderr: kept (tail only) for error messages.
     stdio: ["pipe", "pipe", "pipe"],
     // Own process group: a terminal Ctrl-C goes to the stack alone, which stops children in order.

@@ -2,6 +2,7 @@
  * `npm start`: the local stack. Parses the command line and the environment, then hands
  * over to LocalStack; this file only maps outcomes to output and exit codes.
  */
+import { identifyPart } from "../aws/call-trace";
 import { helpText, wantsHelp } from "./help";
 import { parseLocalEnv } from "./local-env";
 import { LocalStack } from "./local-stack";
@@ -13,6 +14,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = parseLocalEnv(process.env, process.cwd());
+  // Its own calls (streams, tables, the local scaler) reach the emulators only: never deployed.
+  identifyPart("local", []);
 
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {

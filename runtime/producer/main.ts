@@ -5,6 +5,7 @@
  * writes everything it accepted, and exits within the ECS stop timeout.
  */
 import pino from "pino";
+import { identifyPart } from "../aws/call-trace";
 import { createKinesisClient } from "../aws/kinesis-client";
 import { envHelp } from "../env";
 import { onStopSignal, runService } from "../service-lifecycle";
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     );
     return;
   }
+  identifyPart("ingest", INGEST_VARIABLES);
   const settings = readIngestSettings(process.env);
   const log = pino({ level: settings.logLevel, base: { service: "ingest", stream: settings.streamName } });
   const client = createKinesisClient({

@@ -4,6 +4,7 @@
  * fixes by running it differently, 1 for a crash, 0 otherwise (also when stopped by a
  * signal after flushing what was accepted).
  */
+import { identifyPart } from "../aws/call-trace";
 import { readStackFile, resolveStateDir, stackFilePath } from "../local/stack-file";
 import { startProgress } from "./progress";
 import { parseReplayArgs, REPLAY_USAGE, ReplayArgs, wantsReplayHelp } from "./replay-args";
@@ -20,6 +21,9 @@ import { ReplaySummary, summaryLine } from "./summary";
 
 async function openSink(args: ReplayArgs): Promise<TripSink> {
   if (args.target.kind === "ingest") return openHttpSink(args.target.url);
+  // Writing straight to the local stack's stream is the local stack's own doing: the
+  // deployed replay task sends to the ingest URL and calls no AWS API.
+  identifyPart("local", ["LOCAL_STATE_DIR"]);
   const stateDir = resolveStateDir(process.env.LOCAL_STATE_DIR);
   const stack = await readStackFile(stateDir).catch((error: Error) => {
     throw new UsageError(`--target local: ${error.message}`);
@@ -54,6 +58,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const args = parseReplayArgs(argv);
+  identifyPart("replay", []);
   const file = readTripFile(args.file);
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {

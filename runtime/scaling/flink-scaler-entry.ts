@@ -6,11 +6,13 @@
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { KinesisAnalyticsV2Client } from "@aws-sdk/client-kinesis-analytics-v2";
+import { awsClient } from "../aws/aws-client";
+import { asPart } from "../aws/call-trace";
 import { stdoutSink } from "../metrics/emf";
 import { FLINK_SCALING_DEFAULTS } from "./flink-policy";
 import { FlinkScalerOutcome, runFlinkScaler } from "./flink-scaler";
 import { flinkScalerAws } from "./flink-scaler-aws";
-import { readFlinkScalerSettings } from "./flink-scaler-settings";
+import { FLINK_SCALER_VARIABLES, readFlinkScalerSettings } from "./flink-scaler-settings";
 
 /** Built on the first invocation and kept: the clients' connections serve the next ones. */
 let scaler: { run: () => Promise<FlinkScalerOutcome>; application: string } | undefined;
@@ -26,8 +28,8 @@ function setUp(): NonNullable<typeof scaler> {
   };
   const port = flinkScalerAws({
     applicationName: s.APPLICATION_NAME,
-    flink: new KinesisAnalyticsV2Client({ region: s.AWS_REGION }),
-    cloudwatch: new CloudWatchClient({ region: s.AWS_REGION }),
+    flink: awsClient(KinesisAnalyticsV2Client, { region: s.AWS_REGION }),
+    cloudwatch: awsClient(CloudWatchClient, { region: s.AWS_REGION }),
     sink: stdoutSink,
   });
   return {
@@ -36,9 +38,11 @@ function setUp(): NonNullable<typeof scaler> {
   };
 }
 
-export async function handle(): Promise<FlinkScalerOutcome> {
-  scaler ??= setUp();
-  const outcome = await scaler.run();
-  console.log(JSON.stringify({ level: "info", msg: "flink scaler", application: scaler.application, ...outcome }));
-  return outcome;
+export function handle(): Promise<FlinkScalerOutcome> {
+  return asPart("flinkScalerLambda", FLINK_SCALER_VARIABLES, async () => {
+    scaler ??= setUp();
+    const outcome = await scaler.run();
+    console.log(JSON.stringify({ level: "info", msg: "flink scaler", application: scaler.application, ...outcome }));
+    return outcome;
+  });
 }

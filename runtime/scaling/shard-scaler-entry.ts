@@ -5,14 +5,16 @@
  * them change the stream (CONCURRENT-RUNS.md).
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { awsClient } from "../aws/aws-client";
+import { asPart } from "../aws/call-trace";
 import { createDynamoDbClient } from "../aws/dynamodb-client";
+import { createKinesisClient } from "../aws/kinesis-client";
 import { stdoutSink } from "../metrics/emf";
 import { dynamoShardHistory } from "./shard-history-dynamodb";
 import { SHARD_SCALING_DEFAULTS } from "./shard-policy";
 import { runShardScaler, ShardScalerOutcome } from "./shard-scaler";
 import { shardScalerAws } from "./shard-scaler-aws";
-import { readShardScalerSettings } from "./shard-scaler-settings";
+import { readShardScalerSettings, SHARD_SCALER_VARIABLES } from "./shard-scaler-settings";
 
 /** The alarms' evaluation, as infra/shard-scaler.ts creates them. */
 export const SCALE_DOWN_PERIODS = 3;
@@ -25,9 +27,10 @@ function setUp(): NonNullable<typeof scaler> {
   const config = { ...SHARD_SCALING_DEFAULTS, minShards: s.MIN_SHARDS, maxShards: s.MAX_SHARDS };
   const port = shardScalerAws({
     streamName: s.STREAM_NAME,
-    kinesis: new KinesisClient({ region: s.AWS_REGION }),
+    // HTTP/1.1: the scaler never subscribes to a shard, the one call that needs HTTP/2.
+    kinesis: createKinesisClient({ region: s.AWS_REGION, http: "1.1" }),
     history: dynamoShardHistory(createDynamoDbClient({ region: s.AWS_REGION }), s.HISTORY_TABLE, s.STREAM_NAME),
-    cloudwatch: new CloudWatchClient({ region: s.AWS_REGION }),
+    cloudwatch: awsClient(CloudWatchClient, { region: s.AWS_REGION }),
     alarms: {
       up: s.SCALE_UP_ALARM,
       down: s.SCALE_DOWN_ALARM,
@@ -45,9 +48,11 @@ function setUp(): NonNullable<typeof scaler> {
   };
 }
 
-export async function handle(): Promise<ShardScalerOutcome> {
-  scaler ??= setUp();
-  const outcome = await scaler.run();
-  console.log(JSON.stringify({ level: "info", msg: "shard scaler", stream: scaler.stream, ...outcome }));
-  return outcome;
+export function handle(): Promise<ShardScalerOutcome> {
+  return asPart("shardScalerLambda", SHARD_SCALER_VARIABLES, async () => {
+    scaler ??= setUp();
+    const outcome = await scaler.run();
+    console.log(JSON.stringify({ level: "info", msg: "shard scaler", stream: scaler.stream, ...outcome }));
+    return outcome;
+  });
 }

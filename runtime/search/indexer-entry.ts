@@ -4,7 +4,8 @@
  */
 import { KinesisEventRecord, BatchResponse } from "../consumer/lambda-batch";
 import { indexResults } from "./indexer";
-import { searchHttpFromEnv } from "./signed-search-http";
+import { asPart } from "../aws/call-trace";
+import { SEARCH_FUNCTION_VARIABLES, searchHttpFromEnv } from "./signed-search-http";
 import { SearchHttp } from "./setup";
 
 const log = {
@@ -15,6 +16,8 @@ const log = {
 let http: SearchHttp | undefined;
 
 export function handle(event: { Records: KinesisEventRecord[] }): Promise<BatchResponse> {
-  http ??= searchHttpFromEnv();
-  return indexResults(event.Records, http, log);
+  return asPart("searchIndexerLambda", SEARCH_FUNCTION_VARIABLES, () => {
+    http ??= searchHttpFromEnv();
+    return indexResults(event.Records, http, log);
+  });
 }

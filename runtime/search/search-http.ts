@@ -1,22 +1,18 @@
 /**
- * The SearchHttp port over HTTPS with opensearch-js, which owns the connections and the
- * request signing; how a request authenticates is the client's option. The domain runs
- * fine-grained access control, so every request carries a credential: a SigV4 signature
- * for the pipeline's IAM roles (signed-search-http.ts), or the master user's name and
- * password (HTTP basic authentication) for the security plugin's REST API.
+ * The SearchHttp port over HTTPS with opensearch-js (runtime/aws/search-client.ts), which
+ * owns the connections and the request signing; how a request authenticates is the
+ * client's. The domain runs fine-grained access control, so every request carries a
+ * credential: a SigV4 signature for the pipeline's IAM roles (signed-search-http.ts), or
+ * the master user's name and password (HTTP basic authentication) for the security
+ * plugin's REST API.
  */
-import { Client, ClientOptions, errors } from "@opensearch-project/opensearch";
+import { Client, errors } from "@opensearch-project/opensearch";
+import { createSearchClient } from "../aws/search-client";
 import { MasterUser } from "./master-user";
 import { SearchHttp, SearchResponse } from "./setup";
 
-/** The domain's endpoint as opensearch-js takes it: the stack passes the bare host name. */
-export function nodeUrl(endpoint: string): string {
-  return endpoint.startsWith("http") ? endpoint : `https://${endpoint}`;
-}
-
-/** A SearchHttp over an opensearch-js client made with `options` (its node and its auth). */
-export function clientSearchHttp(options: ClientOptions): SearchHttp {
-  const client = new Client(options);
+/** A SearchHttp over an opensearch-js client (made by createSearchClient). */
+export function clientSearchHttp(client: Client): SearchHttp {
   return {
     async request(method, path, body, headers = {}): Promise<SearchResponse> {
       const [pathname, query] = path.split("?", 2);
@@ -43,5 +39,7 @@ export function clientSearchHttp(options: ClientOptions): SearchHttp {
 
 /** Requests as the domain's master user: HTTP basic authentication, over HTTPS only on AWS. */
 export function masterSearchHttp(endpoint: string, master: MasterUser): SearchHttp {
-  return clientSearchHttp({ node: nodeUrl(endpoint), auth: { username: master.username, password: master.password } });
+  return clientSearchHttp(
+    createSearchClient(endpoint, { kind: "basic", username: master.username, password: master.password }),
+  );
 }

@@ -9,19 +9,25 @@
  * reads the password only for the security plugin's REST API; everything else it does as
  * its own role, mapped to the least it needs.
  */
+import { asPart } from "../aws/call-trace";
 import { createSecretsManagerClient } from "../aws/secrets-manager-client";
 import { MASTER_USER_SECRET_VARIABLE, readMasterUser } from "./master-user";
 import { masterSearchHttp } from "./search-http";
-import { searchHttpFromEnv } from "./signed-search-http";
+import { SEARCH_FUNCTION_VARIABLES, searchHttpFromEnv } from "./signed-search-http";
 import { setUpSearch, SetupInput, SetupReport } from "./setup";
 
-export async function handle(event: SetupInput): Promise<SetupReport> {
-  const { SEARCH_ENDPOINT: endpoint, AWS_REGION: region, [MASTER_USER_SECRET_VARIABLE]: secretId } = process.env;
-  if (!endpoint || !region || !secretId) {
-    throw new Error(
-      `SEARCH_ENDPOINT, ${MASTER_USER_SECRET_VARIABLE} and AWS_REGION must be set (the stack and the Lambda runtime set them)`,
-    );
-  }
-  const master = await readMasterUser(createSecretsManagerClient({ region }), secretId);
-  return setUpSearch({ master: masterSearchHttp(endpoint, master), own: searchHttpFromEnv() }, event);
+/** The setup function's settings: the search functions' own, and the master user's secret (its ARN). */
+export const SEARCH_SETUP_VARIABLES = [...SEARCH_FUNCTION_VARIABLES, MASTER_USER_SECRET_VARIABLE] as const;
+
+export function handle(event: SetupInput): Promise<SetupReport> {
+  return asPart("searchSetupLambda", SEARCH_SETUP_VARIABLES, async () => {
+    const { SEARCH_ENDPOINT: endpoint, AWS_REGION: region, [MASTER_USER_SECRET_VARIABLE]: secretId } = process.env;
+    if (!endpoint || !region || !secretId) {
+      throw new Error(
+        `SEARCH_ENDPOINT, ${MASTER_USER_SECRET_VARIABLE} and AWS_REGION must be set (the stack and the Lambda runtime set them)`,
+      );
+    }
+    const master = await readMasterUser(createSecretsManagerClient({ region }), secretId);
+    return setUpSearch({ master: masterSearchHttp(endpoint, master), own: searchHttpFromEnv() }, event);
+  });
 }

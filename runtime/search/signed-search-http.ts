@@ -2,17 +2,17 @@
  * The SearchHttp port signed with SigV4 for the `es` service, as the pipeline's IAM roles
  * call the domain: the access policy admits each role by its ARN, and fine-grained access
  * control maps the role's ARN (a backend role) to the OpenSearch role it may act as. An
- * unsigned request from a Lambda would be anonymous: the access policy refuses it.
+ * unsigned request from a Lambda would be anonymous: the access policy refuses it. The
+ * client (runtime/aws/search-client.ts) signs; search-http.ts maps answers and errors.
  */
-import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
-import { clientSearchHttp, nodeUrl } from "./search-http";
+import { createSearchClient, Credentials } from "../aws/search-client";
+import { clientSearchHttp } from "./search-http";
 import { SearchHttp } from "./setup";
 
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+export type { Credentials } from "../aws/search-client";
+
+/** What a search function reads of its environment: the stack sets the endpoint, Lambda the region. */
+export const SEARCH_FUNCTION_VARIABLES = ["SEARCH_ENDPOINT", "AWS_REGION"] as const;
 
 /** Lambda hands its role's credentials to the function in these variables. */
 export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Credentials {
@@ -28,10 +28,7 @@ export function signedSearchHttp(
   region: string,
   credentials: () => Promise<Credentials>,
 ): SearchHttp {
-  return clientSearchHttp({
-    node: nodeUrl(endpoint),
-    ...AwsSigv4Signer({ region, service: "es", getCredentials: credentials }),
-  });
+  return clientSearchHttp(createSearchClient(endpoint, { kind: "sigv4", region, credentials }));
 }
 
 /**

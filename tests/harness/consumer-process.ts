@@ -5,6 +5,7 @@
  */
 import { ChildProcess, spawn } from "node:child_process";
 
+import { callTraceEnv } from "../../runtime/aws/call-trace";
 import { builtEntrypoint } from "./built";
 import { ServiceProcess } from "./service-process";
 
@@ -47,6 +48,7 @@ export class ConsumerProcess extends ServiceProcess {
       AWS_REGION: "us-east-1",
       LOG_LEVEL: "warn",
       METRICS_INTERVAL_MS: "3600000",
+      ...callTraceEnv(),
       ...settings,
     };
     const child = spawn(process.execPath, [builtEntrypoint("processing")], { env, stdio: ["ignore", "pipe", "pipe"] });

@@ -1,7 +1,10 @@
 /**
- * A Glue Schema Registry played by a local HTTP server speaking Glue's JSON 1.1 protocol
- * (POST /, X-Amz-Target: AWSGlue.<Operation>), so the real SDK client runs against it. It
- * speaks the operations the registry's setup function calls, with Glue's behaviour as its
+ * A Glue Schema Registry played by a local server speaking Glue's JSON 1.1 protocol
+ * (aws-json-stand-in.ts: POST /, X-Amz-Target: AWSGlue.<Operation>), so the runtime's real
+ * SDK client runs against it, reached through its endpoint option or AWS_ENDPOINT_URL_GLUE.
+ * It speaks every operation the runtime calls: the registry's setup function's, and the
+ * schema sources' of ingest and processing (GetSchemaVersion by schema and number or by
+ * SchemaVersionId, GetSchemaByDefinition, RegisterSchemaVersion). Glue's behaviour as its
  * API reference and the providers' waiters show it: a new version is PENDING, then AVAILABLE
  * or FAILURE (a refused version keeps its number and is the latest until deleted); the same
  * definition registered again answers the version that holds it; the first version cannot be
@@ -12,13 +15,12 @@
  * it as FAILURE, and it has no statuses, metadata or deletion.
  */
 import { randomUUID } from "node:crypto";
-import http from "node:http";
-import { AddressInfo } from "node:net";
 import { sameJson } from "../../runtime/schema/canonical-json";
 import { checkCompatibility } from "../../runtime/schema/compatibility";
 import { checksOf, Compatibility } from "../../runtime/schema/compatibility-mode";
 import { compileSchema } from "../../runtime/schema/json-validation";
 import { VersionStatus } from "../../runtime/schema/registry-port";
+import { AwsError, AwsJsonStandIn, StandInCall, startAwsJsonStandIn } from "./aws-json-stand-in";
 
 export const STAND_IN_REGION = "us-east-1";
 const ACCOUNT = "123456789012";
@@ -44,10 +46,7 @@ export interface StandInSchema {
   nextVersion: number;
 }
 
-export interface GlueCall {
-  operation: string;
-  input: Record<string, unknown>;
-}
+export type GlueCall = StandInCall;
 
 export interface GlueStandInOptions {
   registryName: string;
@@ -59,41 +58,26 @@ export interface GlueStandInOptions {
   deniedCalls?: number;
 }
 
-export interface GlueStandIn {
-  /** For the SDK's `endpoint` (or AWS_ENDPOINT_URL_GLUE): "http://127.0.0.1:PORT". */
-  endpoint: string;
+export interface GlueStandIn extends AwsJsonStandIn {
   registryName: string;
-  /** Every call, in order. */
-  calls: GlueCall[];
   /** What the stack's Schema resource does: CreateSchema with the file as version 1. */
   createSchema(name: string, definition: string, compatibility: Compatibility): StandInVersion;
   /** Adds a version as it stands (a leftover of an earlier deploy, say). */
   addVersion(name: string, definition: string, status: VersionStatus): StandInVersion;
   schema(name: string): StandInSchema;
-  close(): Promise<void>;
-}
-
-class GlueError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export async function startGlueStandIn(options: GlueStandInOptions): Promise<GlueStandIn> {
   const schemas = new Map<string, StandInSchema>();
-  const calls: GlueCall[] = [];
   const pendingReads = options.pendingReads ?? 1;
 
   const schemaOf = (id: unknown): StandInSchema => {
     const { RegistryName, SchemaName } = (id ?? {}) as { RegistryName?: string; SchemaName?: string };
     if (RegistryName !== options.registryName) {
-      throw new GlueError("EntityNotFoundException", `Registry not found: ${String(RegistryName)}`);
+      throw new AwsError("EntityNotFoundException", `Registry not found: ${String(RegistryName)}`);
     }
     const schema = schemas.get(String(SchemaName));
-    if (schema === undefined) throw new GlueError("EntityNotFoundException", `Schema not found: ${String(SchemaName)}`);
+    if (schema === undefined) throw new AwsError("EntityNotFoundException", `Schema not found: ${String(SchemaName)}`);
     return schema;
   };
   const versionOf = (schema: StandInSchema, number: unknown): StandInVersion => {
@@ -102,7 +86,7 @@ export async function startGlueStandIn(options: GlueStandInOptions): Promise<Glu
       ? schema.versions.at(-1)
       : schema.versions.find((v) => v.versionNumber === VersionNumber);
     if (version === undefined) {
-      throw new GlueError(
+      throw new AwsError(
         "EntityNotFoundException",
         `Schema version not found: ${schema.name} ${JSON.stringify(number)}`,
       );
@@ -156,13 +140,34 @@ export async function startGlueStandIn(options: GlueStandInOptions): Promise<Glu
     CreatedTime: new Date().toISOString(),
   });
 
+  const byId = (id: unknown): [StandInSchema, StandInVersion] => {
+    for (const schema of schemas.values()) {
+      const version = schema.versions.find((v) => v.schemaVersionId === id);
+      if (version !== undefined) return [schema, version];
+    }
+    throw new AwsError("EntityNotFoundException", `Schema version not found: ${String(id)}`);
+  };
+
   const operations: Record<string, (input: Record<string, unknown>) => unknown> = {
     GetSchemaVersion(input) {
+      if (input.SchemaVersionId !== undefined) {
+        const [schema, version] = byId(input.SchemaVersionId);
+        return answerVersion(schema, read(version));
+      }
       const schema = schemaOf(input.SchemaId);
       return answerVersion(schema, read(versionOf(schema, input.SchemaVersionNumber)));
     },
+    GetSchemaByDefinition(input) {
+      const schema = schemaOf(input.SchemaId);
+      const definition = JSON.parse(String(input.SchemaDefinition)) as unknown;
+      const version = schema.versions.find((v) => sameJson(JSON.parse(v.definition), definition));
+      if (version === undefined) throw new AwsError("EntityNotFoundException", "Schema version not found");
+      // Glue's answer names the version by id only: no number, no definition.
+      const { SchemaVersionId, SchemaArn, DataFormat, Status, CreatedTime } = answerVersion(schema, read(version));
+      return { SchemaVersionId, SchemaArn, DataFormat, Status, CreatedTime };
+    },
     CheckSchemaVersionValidity(input) {
-      if (input.DataFormat !== "JSON") throw new GlueError("InvalidInputException", "DataFormat must be JSON here");
+      if (input.DataFormat !== "JSON") throw new AwsError("InvalidInputException", "DataFormat must be JSON here");
       const error = invalidity(String(input.SchemaDefinition));
       return error === undefined ? { Valid: true } : { Valid: false, Error: error };
     },
@@ -170,14 +175,14 @@ export async function startGlueStandIn(options: GlueStandInOptions): Promise<Glu
       const schema = schemaOf(input.SchemaId);
       const definition = String(input.SchemaDefinition);
       const error = invalidity(definition);
-      if (error !== undefined) throw new GlueError("InvalidInputException", error);
+      if (error !== undefined) throw new AwsError("InvalidInputException", error);
       const same = schema.versions.find((v) => sameJson(JSON.parse(v.definition), JSON.parse(definition)));
       const version = same ?? add(schema, definition, judge(schema, definition));
       return { SchemaVersionId: version.schemaVersionId, VersionNumber: version.versionNumber, Status: version.status };
     },
     GetSchemaVersionsDiff(input) {
       const schema = schemaOf(input.SchemaId);
-      if (input.SchemaDiffType !== "SYNTAX_DIFF") throw new GlueError("InvalidInputException", "SYNTAX_DIFF only");
+      if (input.SchemaDiffType !== "SYNTAX_DIFF") throw new AwsError("InvalidInputException", "SYNTAX_DIFF only");
       const first = versionOf(schema, input.FirstSchemaVersionNumber);
       const second = versionOf(schema, input.SecondSchemaVersionNumber);
       return { Diff: JSON.stringify(jsonPatch(JSON.parse(first.definition), JSON.parse(second.definition))) };
@@ -212,7 +217,7 @@ export async function startGlueStandIn(options: GlueStandInOptions): Promise<Glu
       const { MetadataKey, MetadataValue } = input.MetadataKeyValue as { MetadataKey: string; MetadataValue: string };
       const pairs = [...version.metadata.values()].reduce((n, values) => n + values.length, 0);
       if (pairs >= METADATA_PAIRS_MAX) {
-        throw new GlueError("ResourceNumberLimitExceededException", "at most 10 metadata pairs per schema version");
+        throw new AwsError("ResourceNumberLimitExceededException", "at most 10 metadata pairs per schema version");
       }
       version.metadata.set(MetadataKey, [...(version.metadata.get(MetadataKey) ?? []), MetadataValue]);
       return {
@@ -224,39 +229,24 @@ export async function startGlueStandIn(options: GlueStandInOptions): Promise<Glu
     },
   };
 
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-    req.on("end", () => {
-      const operation = String(req.headers["x-amz-target"] ?? "").replace(/^AWSGlue\./, "");
-      let status = 200;
-      let answer: unknown;
-      try {
-        const input = JSON.parse(body || "{}") as Record<string, unknown>;
-        calls.push({ operation, input });
-        if (calls.length <= (options.deniedCalls ?? 0)) {
-          throw new GlueError("AccessDeniedException", `User is not authorized to perform: glue:${operation}`);
+  let calls = 0;
+  // The first `deniedCalls` calls are refused, whatever they are, as while a grant propagates.
+  const denying = Object.fromEntries(
+    Object.entries(operations).map(([operation, handler]) => [
+      operation,
+      (input: Record<string, unknown>) => {
+        if (++calls <= (options.deniedCalls ?? 0)) {
+          throw new AwsError("AccessDeniedException", `User is not authorized to perform: glue:${operation}`);
         }
-        const handler = operations[operation];
-        if (handler === undefined)
-          throw new GlueError("UnknownOperationException", `the stand-in does not speak ${operation}`);
-        answer = handler(input);
-      } catch (error) {
-        status = 400;
-        const type = error instanceof GlueError ? error.type : "InternalServiceException";
-        answer = { __type: type, Message: (error as Error).message };
-      }
-      res.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
-      res.end(JSON.stringify(answer));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+        return handler(input);
+      },
+    ]),
+  );
+  const server = await startAwsJsonStandIn(denying);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    ...server,
     registryName: options.registryName,
-    calls,
     createSchema(name, definition, compatibility) {
       const schema: StandInSchema = { name, compatibility, versions: [], nextVersion: 1 };
       schemas.set(name, schema);
@@ -272,11 +262,6 @@ export async function startGlueStandIn(options: GlueStandInOptions): Promise<Glu
     schema(name) {
       return schemas.get(name)!;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
   };
 }
 

@@ -7,6 +7,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import http from "node:http";
 
+import { callTraceEnv } from "../../runtime/aws/call-trace";
 import { freePort } from "../../runtime/local/ports";
 import { pollUntil } from "../../runtime/local/poll-until";
 import { builtEntrypoint } from "./built";
@@ -40,6 +41,7 @@ export class IngestProcess extends ServiceProcess {
       PORT: String(port),
       LOG_LEVEL: "warn",
       METRICS_INTERVAL_MS: "60000",
+      ...callTraceEnv(),
       ...settings,
     };
     const child = spawn(process.execPath, [builtEntrypoint("ingest")], { env, stdio: ["ignore", "pipe", "pipe"] });

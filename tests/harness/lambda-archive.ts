@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { PlannedResource } from "../../infra/plan/mocks";
+import { callTraceEnv } from "../../runtime/aws/call-trace";
 import { REPO_ROOT } from "../../runtime/repo-root";
 
 const ROOT = REPO_ROOT;
@@ -95,7 +96,8 @@ export async function invokeArchive(
     const script = `require("./__index.js").handler(${JSON.stringify(event)}).then((r) => console.log(JSON.stringify(r)))`;
     const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
       cwd: dir,
-      env: { PATH: process.env.PATH, LOG_LEVEL: "silent", ...env },
+      // The call trace's variables too: the archive's calls, as deployed, join the IAM check's trace.
+      env: { PATH: process.env.PATH, LOG_LEVEL: "silent", ...callTraceEnv(), ...env },
       encoding: "utf8",
       timeout: 30_000,
     });

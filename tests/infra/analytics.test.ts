@@ -133,24 +133,24 @@ describe("FlinkAnalytics", () => {
     const keyOf = (s: typeof stream) => s.inputs.kmsKeyId;
     expect(roleStatements(run.recorded, "analytics")).to.have.deep.members([
       {
-        Sid: "StreamRead",
+        Sid: "StreamFlinkSource",
         // The kinesis-legacy source describes the stream before it lists shards or gets an iterator.
         Action: ["kinesis:DescribeStream", "kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords"],
         Resource: [stream.state.arn],
       },
       {
-        Sid: "StreamKeyRead",
+        Sid: "StreamKeyFlinkSource",
         Action: ["kms:Decrypt"],
         Resource: [keyOf(stream)],
         Condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": stream.state.arn } },
       },
       {
-        Sid: "StreamWrite",
+        Sid: "StreamFlinkSink",
         Action: ["kinesis:PutRecords"],
         Resource: [results.state.arn],
       },
       {
-        Sid: "StreamKeyWrite",
+        Sid: "StreamKeyFlinkSink",
         Action: ["kms:GenerateDataKey"],
         Resource: [keyOf(results)],
         Condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": results.state.arn } },
@@ -270,9 +270,19 @@ describe("SearchIndexer", () => {
     const role = run.recorded.one("aws:iam/role:Role", "search-indexer");
     const sids = roleStatements(run.recorded, "search-indexer").map((s) => [s.Sid, s.Action, s.Resource]);
     expect(sids).to.deep.include(["SearchHttp", ["es:ESHttpPost"], [`${domain.state.arn}/*`]]);
-    expect(sids).to.deep.include(["EventSourceMapping", ["kinesis:DescribeStream"], [results.state.arn]]);
+    expect(sids).to.deep.include([
+      "StreamEventSourceMapping",
+      [
+        "kinesis:DescribeStream",
+        "kinesis:DescribeStreamSummary",
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
+        "kinesis:ListShards",
+      ],
+      [results.state.arn],
+    ]);
     expect(sids.map((s) => s[0]).sort()).to.deep.equal(
-      ["EventSourceMapping", "Logs", "OnFailure", "SearchHttp", "StreamKeyRead", "StreamRead"].sort(),
+      ["StreamEventSourceMapping", "Logs", "OnFailure", "SearchHttp", "StreamKeyEventSourceMapping"].sort(),
     );
     const policy = JSON.parse(
       run.recorded.one("aws:opensearch/domainPolicy:DomainPolicy").inputs.accessPolicies as string,

@@ -93,15 +93,16 @@ describe("ShardScaler", () => {
     });
   });
 
-  it("its role: the stream's state and UpdateShardCount, its history's item, GetMetricData, its two alarms, its logs; nothing else", () => {
+  it("its role: the stream's state, UpdateShardCount (on *: it has no resource type), its history's item, GetMetricData, its two alarms, its logs; nothing else", () => {
     const stream = run.recorded.one("aws:kinesis/stream:Stream", "stream");
     const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "shard-scaler");
     expect(roleStatements(run.recorded, "shard-scaler")).to.have.deep.members([
       {
         Sid: "Stream",
-        Action: ["kinesis:DescribeStreamSummary", "kinesis:UpdateShardCount"],
+        Action: ["kinesis:DescribeStreamSummary"],
         Resource: [stream.state.arn],
       },
+      { Sid: "Resize", Action: ["kinesis:UpdateShardCount"], Resource: ["*"] },
       {
         Sid: "History",
         Action: ["dynamodb:GetItem", "dynamodb:PutItem"],

@@ -120,7 +120,7 @@ describe("StreamStorage", () => {
         {
           Sid: "StreamWrite",
           Effect: "Allow",
-          Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:ListShards", "kinesis:DescribeStreamSummary"],
+          Action: ["kinesis:PutRecords", "kinesis:ListShards"],
           Resource: [outputs.streamArn],
         },
         {
@@ -141,12 +141,7 @@ describe("StreamStorage", () => {
         {
           Sid: "StreamRead",
           Effect: "Allow",
-          Action: [
-            "kinesis:GetRecords",
-            "kinesis:GetShardIterator",
-            "kinesis:ListShards",
-            "kinesis:DescribeStreamSummary",
-          ],
+          Action: ["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"],
           Resource: [outputs.streamArn],
         },
         {

@@ -20,6 +20,7 @@ import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { expect } from "chai";
 import ngeohash from "ngeohash";
 
+import { callTraceEnv } from "../../runtime/aws/call-trace";
 import { freePort } from "../../runtime/local/ports";
 import { LocalStream } from "../../runtime/local/stream-setup";
 import { LocalSchemaRegistry } from "../../runtime/schema/local-registry";
@@ -121,7 +122,7 @@ class HotspotWorker extends ServiceProcess {
       process.execPath,
       ["-r", "ts-node/register/transpile-only", path.join("runtime", "consumer", "main.ts")],
       // A clean environment, as on Fargate; cwd for ts-node to find tsconfig.json.
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...callTraceEnv(), ...env }, stdio: ["ignore", "pipe", "pipe"] },
     );
     super(child, "the hot-spot worker");
   }

@@ -11,6 +11,7 @@ import path from "node:path";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { expect } from "chai";
 
+import { callTraceEnv } from "../../runtime/aws/call-trace";
 import { createKinesisClient } from "../../runtime/aws/kinesis-client";
 import { Emulator, LOCAL_REGION, startKinesis } from "../../runtime/local/emulators";
 import { freePort } from "../../runtime/local/ports";
@@ -38,7 +39,7 @@ class ReplayProcess extends ServiceProcess {
   constructor(args: string[], stateDir: string) {
     const child = spawn(process.execPath, [builtEntrypoint("replay"), ...args], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, LOCAL_STATE_DIR: stateDir },
+      env: { PATH: process.env.PATH, LOCAL_STATE_DIR: stateDir, ...callTraceEnv() },
       stdio: ["ignore", "pipe", "pipe"],
     });
     super(child, "the replay");

@@ -4,6 +4,9 @@
  * recording stand-in: the whole run, from a busy period to a resharded stream and rewritten
  * alarms. Then overlapping runs (runtime/scaling/CONCURRENT-RUNS.md): the history on
  * dynalite, and a Kinesis stand-in that counts UpdateShardCount calls and refuses none.
+ * Last, the function's handler as Lambda runs it, with the SDK clients it builds (Kinesis
+ * and DynamoDB reached through their AWS_ENDPOINT_URL_* settings, CloudWatch a JSON-protocol
+ * stand-in), so its calls are in the call trace the IAM check reads.
  */
 import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import {
@@ -27,6 +30,7 @@ import { ShardHistory, ShardHistoryStore } from "../../runtime/scaling/shard-his
 import { dynamoShardHistory, SHARD_HISTORY_KEY } from "../../runtime/scaling/shard-history-dynamodb";
 import { FAILURE_METRIC, METRICS_DELAY_MS, shardScalerAws } from "../../runtime/scaling/shard-scaler-aws";
 import { usageExpression } from "../../runtime/scaling/usage-alarms";
+import { freshModule, STAND_IN_CREDENTIALS, startAwsJsonStandIn, withEnv } from "../harness/aws-json-stand-in";
 
 const MIB = 1024 * 1024;
 const ALARMS = {
@@ -354,5 +358,59 @@ describe("shard scaler against kinesis-local and dynalite", function () {
       expect((await first).applied).to.equal(true);
       expect(k.targets).to.deep.equal([8]);
     });
+  });
+
+  it("the function's handler, with the SDK clients it builds: a busy period doubles the stream, claims it in the history, rewrites both alarms", async () => {
+    const streamName = `scaler-test-${randomUUID().slice(0, 8)}`;
+    await createLocalStream(client, streamName, 2);
+    const table = await historyTable(dynamo, `history-${streamName}`);
+    // CloudWatch played by a stand-in of its JSON protocol: a busy period, then the alarms taken.
+    const cloudwatch = await startAwsJsonStandIn({
+      GetMetricData: () => ({
+        MetricDataResults: [
+          { Id: "bytes", Values: [0.9 * MIB * 300 * 2] },
+          { Id: "records", Values: [1000] },
+          { Id: "age", Values: [0] },
+        ],
+      }),
+      PutMetricAlarm: () => ({}),
+    });
+    try {
+      const entry = freshModule<typeof import("../../runtime/scaling/shard-scaler-entry")>(
+        "runtime/scaling/shard-scaler-entry",
+      );
+      const before = Date.now();
+      const outcome = await withEnv(
+        {
+          ...STAND_IN_CREDENTIALS,
+          AWS_REGION: LOCAL_REGION,
+          AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamoEmulator.endpoint,
+          AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.endpoint,
+          STREAM_NAME: streamName,
+          MIN_SHARDS: "1",
+          MAX_SHARDS: "8",
+          DRY_RUN: "off",
+          HISTORY_TABLE: table,
+          SCALE_UP_ALARM: "up-alarm",
+          SCALE_DOWN_ALARM: "down-alarm",
+          ALARM_TOPIC_ARN: ALARMS.topicArn,
+        },
+        () => entry.handle(),
+      );
+      expect(outcome.decision).to.deep.include({ action: "scale-up", from: 2, to: 4 });
+      expect(outcome.applied).to.equal(true);
+      expect(cloudwatch.calls.map((c) => [c.operation, c.input.AlarmName])).to.deep.equal([
+        ["GetMetricData", undefined],
+        ["PutMetricAlarm", "up-alarm"],
+        ["PutMetricAlarm", "down-alarm"],
+      ]);
+      const { updates, version } = await dynamoShardHistory(dynamo, table, streamName).read();
+      expect(version).to.equal(1);
+      expect(updates).to.have.length(1);
+      expect(updates[0]).to.be.within(before, Date.now());
+    } finally {
+      await cloudwatch.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { FLINK_SCALING_DEFAULTS, FlinkPeriod } from "../../runtime/scaling/flink-policy";
 import { FlinkApp, FlinkScalerPort, runFlinkScaler } from "../../runtime/scaling/flink-scaler";
 import { FLINK_FAILURE_METRIC, flinkScalerAws } from "../../runtime/scaling/flink-scaler-aws";
+import { freshModule, STAND_IN_CREDENTIALS, startAwsJsonStandIn, withEnv } from "../harness/aws-json-stand-in";
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 30);
 const config = { ...FLINK_SCALING_DEFAULTS, minParallelism: 1, maxParallelism: 16 };
@@ -357,5 +358,68 @@ describe("Flink scaler: the AWS port (mocked SDK clients)", () => {
     const doc = JSON.parse(lines[0]);
     expect(doc[FLINK_FAILURE_METRIC]).to.equal(1);
     expect(doc.Application).to.equal("hotspots");
+  });
+});
+
+describe("Flink scaler: the function's handler, with the SDK clients it builds, against stand-ins", () => {
+  it("a job behind for its out-periods: describes the application, reads its minutes, doubles the parallelism on its conditional token", async () => {
+    const nowSeconds = Math.floor(Date.now() / 60_000) * 60;
+    const minutes = Array.from({ length: 6 }, (_, i) => nowSeconds - (6 - i) * 60);
+    const flink = await startAwsJsonStandIn({
+      DescribeApplication: () => ({
+        ApplicationDetail: {
+          ApplicationName: "hotspots",
+          ApplicationARN: "arn:aws:kinesisanalytics:us-east-1:123456789012:application/hotspots",
+          RuntimeEnvironment: "FLINK-1_20",
+          ApplicationStatus: "RUNNING",
+          ApplicationVersionId: 12,
+          // As Managed Flink describes an application: the token the next update must carry.
+          ConditionalToken: "token-12",
+          LastUpdateTimestamp: nowSeconds - 3600,
+          ApplicationConfigurationDescription: {
+            FlinkApplicationConfigurationDescription: {
+              ParallelismConfigurationDescription: { Parallelism: 2, CurrentParallelism: 2, ParallelismPerKPU: 1 },
+            },
+          },
+        },
+      }),
+      UpdateApplication: () => ({}),
+    });
+    const cloudwatch = await startAwsJsonStandIn({
+      GetMetricData: () => ({
+        MetricDataResults: [
+          { Id: "behind", Timestamps: minutes, Values: minutes.map(() => 120_000) },
+          { Id: "cpu", Timestamps: minutes, Values: minutes.map(() => 95) },
+        ],
+      }),
+    });
+    try {
+      const entry = freshModule<typeof import("../../runtime/scaling/flink-scaler-entry")>(
+        "runtime/scaling/flink-scaler-entry",
+      );
+      const outcome = await withEnv(
+        {
+          ...STAND_IN_CREDENTIALS,
+          AWS_REGION: "us-east-1",
+          AWS_ENDPOINT_URL_KINESIS_ANALYTICS_V2: flink.endpoint,
+          AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.endpoint,
+          APPLICATION_NAME: "hotspots",
+          MIN_PARALLELISM: "1",
+          MAX_PARALLELISM: "16",
+          DRY_RUN: "off",
+        },
+        () => entry.handle(),
+      );
+      expect(outcome.decision).to.deep.include({ action: "scale-out", from: 2, to: 4 });
+      expect(flink.calls.map((c) => [c.operation, c.input.ApplicationName])).to.deep.equal([
+        ["DescribeApplication", "hotspots"],
+        ["UpdateApplication", "hotspots"],
+      ]);
+      expect(flink.calls[1].input).to.deep.include({ ConditionalToken: "token-12" });
+      expect(flink.calls[1].input).not.to.have.property("CurrentApplicationVersionId");
+      expect(cloudwatch.calls.map((c) => c.operation)).to.deep.equal(["GetMetricData"]);
+    } finally {
+      await Promise.all([flink.close(), cloudwatch.close()]);
+    }
   });
 });

@@ -6,6 +6,7 @@ import { glueRegistryPort } from "../../runtime/schema/glue-registry-port";
 import { checkReasons, checkSchemaFile } from "../../runtime/schema/schema-check";
 import { PROVENANCE_KEYS, SchemaSetupInput } from "../../runtime/schema/setup-input";
 import { SchemaSetupError, SchemaSetupOptions, setUpSchemas } from "../../runtime/schema/setup";
+import { freshModule, STAND_IN_CREDENTIALS, withEnv } from "../harness/aws-json-stand-in";
 import { GlueStandIn, GlueStandInOptions, STAND_IN_REGION, startGlueStandIn } from "../harness/glue-stand-in";
 
 const REGISTRY = "kinesis-pipeline-test";
@@ -320,5 +321,55 @@ describe("schema registry setup (the deploy-time function, through the SDK again
         for (const reason of checkReasons(offline)) expect(error?.message).to.contain(reason);
       });
     }
+  });
+});
+
+describe("schema registry setup: the function's handler, with the Glue client it builds, against the stand-in", () => {
+  let glue: GlueStandIn;
+  afterEach(async () => glue?.close());
+
+  /** The handler as Lambda runs it: the region Lambda sets, Glue reached through AWS_ENDPOINT_URL_GLUE. */
+  async function handle(event: SchemaSetupInput) {
+    const entry = freshModule<typeof import("../../runtime/schema/setup-entry")>("runtime/schema/setup-entry");
+    return withEnv(
+      {
+        ...STAND_IN_CREDENTIALS,
+        AWS_SESSION_TOKEN: undefined,
+        AWS_REGION: STAND_IN_REGION,
+        AWS_ENDPOINT_URL_GLUE: glue.endpoint,
+        LOG_LEVEL: "silent",
+      },
+      () => entry.handle(event),
+    );
+  }
+
+  beforeEach(async () => {
+    // Glue decides at once: the handler's real waits (a second between reads) would only slow the test.
+    glue = await startGlueStandIn({ registryName: REGISTRY, pendingReads: 0 });
+    glue.createSchema("trip", V1, "BACKWARD");
+  });
+
+  it("a compatible file: checked, registered, its provenance recorded", async () => {
+    const report = await handle(input(V2));
+    expect(report.schemas).to.deep.equal([{ name: "trip", change: "registered", version: 2, provenance: "recorded" }]);
+    expect([...new Set(glue.calls.map((c) => c.operation))]).to.deep.equal([
+      "GetSchemaVersion",
+      "CheckSchemaVersionValidity",
+      "RegisterSchemaVersion",
+      "QuerySchemaVersionMetadata",
+      "PutSchemaVersionMetadata",
+    ]);
+  });
+
+  it("a breaking file: refused with the difference, and the refused version deleted again", async () => {
+    const error = await handle(input(BREAKING)).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.name).to.equal("SchemaSetupError");
+    expect(error?.message).to.match(/Glue refused schemas\/trip\.json as version 2: it is not BACKWARD compatible/);
+    expect(error?.message).to.match(/Version 2 was deleted again/);
+    expect(glue.calls.map((c) => c.operation)).to.include.members(["GetSchemaVersionsDiff", "DeleteSchemaVersions"]);
+    expect(glue.schema("trip").versions.map((v) => v.versionNumber)).to.deep.equal([1]);
   });
 });

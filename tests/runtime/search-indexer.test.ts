@@ -4,6 +4,8 @@ import { indexResults } from "../../runtime/search/indexer";
 import { AIRPORT_INDEX, HOTSPOT_INDEX } from "../../runtime/search/indices";
 import { bulkBody, resultDocument, windowStartMs } from "../../runtime/search/result-documents";
 import { SearchHttp, SearchResponse } from "../../runtime/search/setup";
+import { freshModule, STAND_IN_CREDENTIALS, withEnv } from "../harness/aws-json-stand-in";
+import { sigV4Authorization, startOpenSearchStandIn } from "../harness/opensearch-stand-in";
 
 const hotspotRow = {
   index: HOTSPOT_INDEX,
@@ -155,5 +157,26 @@ describe("search indexer: result rows into OpenSearch", () => {
     const { http, calls } = fakeDomain(() => ({ status: 200, body: {} }));
     expect(await indexResults([record("nope", "1")], http, log)).to.deep.equal({ batchItemFailures: [] });
     expect(calls).to.have.length(0);
+  });
+
+  it("the function's handler: one signed _bulk call to the domain of SEARCH_ENDPOINT", async () => {
+    const standIn = await startOpenSearchStandIn();
+    try {
+      const entry = freshModule<typeof import("../../runtime/search/indexer-entry")>("runtime/search/indexer-entry");
+      const answer = await withEnv(
+        {
+          ...STAND_IN_CREDENTIALS,
+          AWS_SESSION_TOKEN: undefined,
+          AWS_REGION: "us-east-1",
+          SEARCH_ENDPOINT: standIn.endpoint,
+        },
+        () => entry.handle({ Records: [record(hotspotRow, "1"), record(airportRow, "2")] }),
+      );
+      expect(answer).to.deep.equal({ batchItemFailures: [] });
+      expect(standIn.requests.map((r) => `${r.method} ${r.url}`)).to.deep.equal(["POST /_bulk"]);
+      expect(standIn.requests[0].headers.authorization).to.match(sigV4Authorization("stand-in", "us-east-1"));
+    } finally {
+      await standIn.close();
+    }
   });
 });

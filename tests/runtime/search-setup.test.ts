@@ -9,7 +9,9 @@ import { masterSearchHttp } from "../../runtime/search/search-http";
 import { RESULTS_WRITER_ROLE, SEARCH_ROLES, SETUP_ROLE } from "../../runtime/search/search-roles";
 import { SearchHttp, SearchResponse, SetupInput, setUpSearch } from "../../runtime/search/setup";
 import { credentialsFromEnv, signedSearchHttp } from "../../runtime/search/signed-search-http";
+import { freshModule, STAND_IN_CREDENTIALS, withEnv } from "../harness/aws-json-stand-in";
 import { basicAuthorization, sigV4Authorization, startOpenSearchStandIn } from "../harness/opensearch-stand-in";
+import { startSecretsManagerStandIn } from "../harness/secrets-manager-stand-in";
 
 type Call = { as: "master" | "own"; method: string; path: string; body: unknown; headers: Record<string, string> };
 
@@ -340,6 +342,45 @@ describe("search setup: index templates and Dashboards objects", () => {
       expect(anonymous.status).to.equal(401);
     } finally {
       await standIn.close();
+    }
+  });
+
+  it("the function's handler: the master user from its secret for the security API, its role's signature for the rest", async () => {
+    const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:search-master-user-a1b2c3";
+    const secrets = await startSecretsManagerStandIn({ [secretArn]: JSON.stringify(MASTER) });
+    const standIn = await startOpenSearchStandIn(undefined, {
+      fineGrained: { master: MASTER, signers: { [STAND_IN_CREDENTIALS.AWS_ACCESS_KEY_ID]: SETUP_FUNCTION_ROLE } },
+    });
+    try {
+      const entry = freshModule<typeof import("../../runtime/search/setup-entry")>("runtime/search/setup-entry");
+      const report = await withEnv(
+        {
+          ...STAND_IN_CREDENTIALS,
+          AWS_SESSION_TOKEN: undefined,
+          AWS_REGION: "us-east-1",
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+          SEARCH_ENDPOINT: standIn.endpoint,
+          SEARCH_MASTER_USER_SECRET: secretArn,
+        },
+        () => entry.handle(input(7)),
+      );
+      expect(report.templates).to.deep.equal([HOTSPOT_INDEX, AIRPORT_INDEX]);
+      expect(secrets.calls).to.deep.equal([{ operation: "GetSecretValue", secretId: secretArn, signed: true }]);
+      const security = standIn.requests.filter((r) => r.url.startsWith("/_plugins/_security/api/"));
+      const own = standIn.requests.filter((r) => !r.url.startsWith("/_plugins/_security/api/"));
+      expect(security).to.have.length.greaterThan(0);
+      for (const r of security) {
+        expect(r.headers.authorization).to.equal(basicAuthorization(MASTER.username, MASTER.password));
+      }
+      expect(own.map((r) => `${r.method} ${r.url}`)).to.deep.equal([
+        `PUT /_index_template/${HOTSPOT_INDEX}`,
+        `PUT /_index_template/${AIRPORT_INDEX}`,
+        "POST /_dashboards/api/saved_objects/_bulk_create?overwrite=true",
+      ]);
+      for (const r of own) expect(r.headers.authorization).to.match(sigV4Authorization("stand-in", "us-east-1"));
+    } finally {
+      await standIn.close();
+      await secrets.close();
     }
   });
 });
