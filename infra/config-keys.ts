@@ -10,6 +10,7 @@ import {
   clientCidr,
   integerFrom,
   integerIn,
+  jarSource,
   kmsKeyArn,
   matching,
   no,
@@ -19,6 +20,7 @@ import {
   tags,
 } from "./config-parsers";
 import { JOB_DEFAULTS, JOB_LIMITS } from "../runtime/hotspots/job-config";
+import { FLINK_CONNECTOR_JAR, mavenCentralUrl } from "../runtime/hotspots/flink-application";
 import {
   DEFAULT_ENGINE_VERSION,
   DEFAULT_INSTANCE_TYPE,
@@ -537,6 +539,14 @@ export const CONFIG_KEYS = {
       "Where the Flink job starts reading a shard it has no state for: TRIM_HORIZON (everything retained, e.g. trips replayed while the application started) or LATEST.",
     parse: oneOf(["TRIM_HORIZON", "LATEST"] as const),
   } satisfies ConfigKey<"TRIM_HORIZON" | "LATEST">,
+  flinkConnectorJar: {
+    name: "flinkConnectorJar",
+    type: "string",
+    default: "",
+    optional: true,
+    description: `Where pulumi up gets the Flink job's connector JAR (${FLINK_CONNECTOR_JAR.artifact} ${FLINK_CONNECTOR_JAR.version}): unset, Maven Central (${mavenCentralUrl(FLINK_CONNECTOR_JAR)}); an https:// URL of a mirror; or a path to the JAR on the deploying machine.`,
+    parse: jarSource,
+  } satisfies ConfigKey<string>,
   analyticsBucketForceDestroy: {
     name: "analyticsBucketForceDestroy",
     type: "string",

@@ -85,6 +85,24 @@ export function clientCidr(widestPrefix: number) {
     isIpv4Cidr(raw) && Number(raw.split("/")[1]) >= widestPrefix ? ok(raw) : no(allowed);
 }
 
+/**
+ * Where a JAR comes from at deploy time: an https:// URL (a mirror of Maven Central) or a
+ * path on the deploying machine. Only the form is checked here; the program checks that a
+ * path exists when it packages the file.
+ */
+export function jarSource(raw: string): Parsed<string> {
+  const allowed = "an https:// URL or a file path, ending in .jar";
+  if (!raw.endsWith(".jar") || /\s/.test(raw)) return no(allowed);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    try {
+      return new URL(raw).protocol === "https:" ? ok(raw) : no(allowed);
+    } catch {
+      return no(allowed);
+    }
+  }
+  return ok(raw);
+}
+
 /** Text that matches a pattern, e.g. an engine version. */
 export function matching(pattern: RegExp, allowed: string) {
   return (raw: string): Parsed<string> => (pattern.test(raw) ? ok(raw) : no(allowed));

@@ -124,6 +124,8 @@ export interface FlinkConfig {
   initialPosition: "TRIM_HORIZON" | "LATEST";
   /** Dev stacks: destroy empties the code bucket. */
   bucketForceDestroy: boolean;
+  /** Where the connector JAR comes from at deploy (an https URL or a local path); unset: Maven Central. */
+  connectorJar?: string;
 }
 
 export interface AnalyticsConfig {
@@ -312,6 +314,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     autoScaling: read(CONFIG_KEYS.flinkAutoScaling),
     initialPosition: read(CONFIG_KEYS.flinkInitialPosition),
     bucketForceDestroy: read(CONFIG_KEYS.analyticsBucketForceDestroy),
+    connectorJar: read(CONFIG_KEYS.flinkConnectorJar),
     scaler: read(CONFIG_KEYS.flinkScaler),
     minParallelism: read(CONFIG_KEYS.flinkMinParallelism),
     maxParallelism: read(CONFIG_KEYS.flinkMaxParallelism),
@@ -439,6 +442,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
                 autoScaling: flink.autoScaling === "on",
                 initialPosition: required(flink.initialPosition),
                 bucketForceDestroy: flink.bucketForceDestroy === "on",
+                ...(flink.connectorJar ? { connectorJar: flink.connectorJar } : {}),
                 scaler:
                   flink.scaler === "on"
                     ? {

@@ -8,6 +8,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import {
   APPLICATION_FILES,
   APPLICATION_SOURCES,
@@ -176,7 +178,7 @@ export class FlinkAnalytics extends pulumi.ComponentResource {
       {
         bucket: this.codeBucket.id,
         key: "hotspots/application.zip",
-        source: applicationArchive(args.job),
+        source: applicationArchive(args.job, args.connectorJar),
         tags: args.tags,
       },
       { parent: this, dependsOn: [versioning] },
@@ -291,14 +293,28 @@ export class FlinkAnalytics extends pulumi.ComponentResource {
 
 /**
  * The application's zip: the launcher, the statements rendered from the job's config, the
- * UDFs, and the connector JAR, which Pulumi downloads from Maven Central at deploy time.
+ * UDFs, and the connector JAR, which Pulumi fetches at deploy time from Maven Central, or
+ * from `connectorJar` (a mirror's https URL, or a file on the deploying machine).
  */
-export function applicationArchive(job: JobConfig): pulumi.asset.AssetArchive {
+export function applicationArchive(job: JobConfig, connectorJar?: string): pulumi.asset.AssetArchive {
   const statements = statementsFile(hotspotStatements(job));
   return new pulumi.asset.AssetArchive({
     [APPLICATION_FILES.launcher]: new pulumi.asset.FileAsset(APPLICATION_SOURCES.launcher),
     [APPLICATION_FILES.udfs]: new pulumi.asset.FileAsset(APPLICATION_SOURCES.udfs),
     [APPLICATION_FILES.statements]: new pulumi.asset.StringAsset(statements),
-    [APPLICATION_FILES.connector]: new pulumi.asset.RemoteAsset(mavenCentralUrl(FLINK_CONNECTOR_JAR)),
+    [APPLICATION_FILES.connector]: connectorAsset(connectorJar),
   });
+}
+
+/** The connector JAR as an asset: a URL is fetched by Pulumi, a path must exist now. */
+export function connectorAsset(source: string | undefined): pulumi.asset.Asset {
+  if (source === undefined) return new pulumi.asset.RemoteAsset(mavenCentralUrl(FLINK_CONNECTOR_JAR));
+  if (source.startsWith("https://")) return new pulumi.asset.RemoteAsset(source);
+  const file = path.resolve(source);
+  if (!existsSync(file)) {
+    throw new Error(
+      `flinkConnectorJar is ${source}, but ${file} does not exist: download ${mavenCentralUrl(FLINK_CONNECTOR_JAR)} there, or pulumi config rm flinkConnectorJar to fetch it from Maven Central`,
+    );
+  }
+  return new pulumi.asset.FileAsset(file);
 }

@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { ConnectorTarget, FLINK_CONNECTOR_CALLS } from "../../infra/flink-analytics";
 import {
   APPLICATION_FILES,
@@ -62,6 +64,38 @@ describe("FlinkAnalytics", () => {
     expect(await assets[APPLICATION_FILES.udfs].path).to.equal(APPLICATION_SOURCES.udfs);
     expect(await assets[APPLICATION_FILES.connector].uri).to.equal(mavenCentralUrl(FLINK_CONNECTOR_JAR));
     expect(readFileSync(APPLICATION_SOURCES.launcher, "utf8")).to.contain(`JOB_GROUP = "${JOB_PROPERTIES_GROUP}"`);
+  });
+
+  describe("where the connector JAR comes from (flinkConnectorJar)", () => {
+    const connector = async (values: Record<string, string>) => {
+      const { recorded } = await runPipeline(values);
+      const object = recorded.one("aws:s3/bucketObjectv2:BucketObjectv2");
+      return (await (object.inputs.source as Archive).assets)[APPLICATION_FILES.connector];
+    };
+
+    it("a mirror's https URL is fetched from there", async () => {
+      const mirror = "https://mirror.example.com/maven2/flink-sql-connector-kinesis-5.0.0-1.20.jar";
+      expect(await (await connector({ flinkConnectorJar: mirror })).uri).to.equal(mirror);
+    });
+
+    it("a file on the deploying machine is shipped as it is", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "connector-"));
+      const jar = path.join(dir, "connector.jar");
+      writeFileSync(jar, "PK");
+      expect(await (await connector({ flinkConnectorJar: jar })).path).to.equal(jar);
+    });
+
+    it("a path that does not exist fails the preview with the file and the fix", async () => {
+      const missing = path.join(tmpdir(), "no-such-dir", "connector.jar");
+      let error: Error | undefined;
+      try {
+        await connector({ flinkConnectorJar: missing });
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).to.contain(`${missing} does not exist`);
+      expect(error?.message).to.contain(mavenCentralUrl(FLINK_CONNECTOR_JAR));
+    });
   });
 
   it("runs that code version on FLINK-1_20, started, with checkpoints every 60 s, snapshots, logs and the job's properties", () => {

@@ -117,6 +117,14 @@ describe("stack config", () => {
   describe("every bad value is named with what is allowed", () => {
     const table: [Record<string, string>, string][] = [
       [{ shardCount: "0" }, "shardCount must be an integer 1..10000, got 0"],
+      [
+        { flinkConnectorJar: "http://mirror.example.com/connector.jar" },
+        "flinkConnectorJar must be an https:// URL or a file path, ending in .jar, got http://mirror.example.com/connector.jar",
+      ],
+      [
+        { flinkConnectorJar: "connector.zip" },
+        "flinkConnectorJar must be an https:// URL or a file path, ending in .jar",
+      ],
       [{ shardCount: "10001" }, "shardCount must be an integer 1..10000, got 10001"],
       [{ shardCount: "2.5" }, "shardCount must be an integer 1..10000, got 2.5"],
       [{ shardCount: "four" }, "shardCount must be an integer 1..10000, got four"],
