@@ -59,6 +59,28 @@ export class RefusedSchemaVersionError extends SchemaRegistryError {
   }
 }
 
+/**
+ * The schema's latest version is not one to write with: a version Glue refused (FAILURE),
+ * one still being checked (PENDING), or one being deleted. Validating against it, and
+ * naming it in records, would spread a definition the registry did not accept.
+ */
+export class UnavailableLatestVersionError extends SchemaRegistryError {
+  override name = "UnavailableLatestVersionError";
+  constructor(
+    readonly registryName: string,
+    readonly schemaName: string,
+    readonly versionNumber: number,
+    readonly status: string,
+  ) {
+    super(
+      `schema "${schemaName}" in registry ${registryName}: its latest version, ${versionNumber}, has status ${status}, not AVAILABLE: ` +
+        (status === "PENDING"
+          ? "Glue is still checking it; start again in a moment."
+          : `delete it with \`${deleteCommand(registryName, schemaName, String(versionNumber))}\` (or register a compatible definition), then start again.`),
+    );
+  }
+}
+
 export class GlueSchemaSource implements SchemaSource {
   private readonly waitMs: number;
   private readonly pollMs: number;
@@ -81,6 +103,14 @@ export class GlueSchemaSource implements SchemaSource {
         SchemaVersionNumber: { LatestVersion: true },
       }),
     );
+    if (out.Status !== "AVAILABLE") {
+      throw new UnavailableLatestVersionError(
+        this.registryName,
+        schemaName,
+        out.VersionNumber!,
+        out.Status ?? "UNKNOWN",
+      );
+    }
     return {
       schemaName,
       versionNumber: out.VersionNumber!,
@@ -127,7 +157,7 @@ export class GlueSchemaSource implements SchemaSource {
         status ?? "UNKNOWN",
         await this.latest(schemaName).then(
           (v) => v.versionNumber,
-          () => undefined,
+          (e: unknown) => (e instanceof UnavailableLatestVersionError ? e.versionNumber : undefined),
         ),
       );
     }

@@ -5,7 +5,11 @@
  */
 import { expect } from "chai";
 import { createGlueClient } from "../../runtime/aws/glue-client";
-import { GlueSchemaSource, RefusedSchemaVersionError } from "../../runtime/schema/glue-schema-source";
+import {
+  GlueSchemaSource,
+  RefusedSchemaVersionError,
+  UnavailableLatestVersionError,
+} from "../../runtime/schema/glue-schema-source";
 import { GlueStandIn, GlueStandInOptions, STAND_IN_REGION, startGlueStandIn } from "../harness/glue-stand-in";
 
 const REGISTRY = "pipeline-registry";
@@ -83,6 +87,27 @@ describe("Glue schema source: registering a definition", () => {
       versionNumber: 2,
       schemaVersionId: v2.schemaVersionId,
       definition: COMPATIBLE,
+    });
+  });
+
+  describe("reading the latest version (ingest without auto-registration)", () => {
+    for (const status of ["FAILURE", "PENDING", "DELETING"] as const) {
+      it(`a latest version with status ${status} is refused, never validated against`, async () => {
+        const glueSource = await source({ pendingReads: 0 });
+        glue.addVersion("trip", BREAKING, status);
+        const error = await glueSource.latest("trip").then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).to.be.instanceOf(UnavailableLatestVersionError);
+        expect((error as Error).message).to.contain(`its latest version, 2, has status ${status}, not AVAILABLE`);
+        if (status !== "PENDING") expect((error as Error).message).to.contain(DELETE_V2);
+      });
+    }
+
+    it("an AVAILABLE latest version is read", async () => {
+      const glueSource = await source({ pendingReads: 0 });
+      expect((await glueSource.latest("trip")).versionNumber).to.equal(1);
     });
   });
 });
