@@ -1,5 +1,5 @@
 // The Pulumi program: read the stack's config, build the pipeline, export what users need.
-import { readStackConfig } from "./infra/config";
+import { readStackConfig } from "./infra/config/config";
 import { definePipeline, pipelineOutputs } from "./infra/pipeline";
 
 const outputs = pipelineOutputs(definePipeline(readStackConfig()));

@@ -10,7 +10,7 @@
  *
  *   node -r ts-node/register/transpile-only bench/aggregation.ts [--json] [--help]
  */
-import { routingKeyOf } from "../runtime/kinesis/hash-key";
+import { routingKeyOf } from "../runtime/stream/hash-key";
 import { FakeKinesis } from "../tests/harness/fake-kinesis";
 import { parseArgs } from "./lib/args";
 import { runMain } from "./lib/cleanup";

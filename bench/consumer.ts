@@ -1,5 +1,5 @@
 /**
- * The processing worker (dist/runtime/consumer/main.js, run as the container runs it),
+ * The processing worker (dist/runtime/processing/main.js, run as the container runs it),
  * against kinesis-local and dynalite, each figure next to a baseline measured in the same
  * run:
  *
@@ -35,7 +35,7 @@
  *
  *   npm run build && node -r ts-node/register/transpile-only bench/consumer.ts [--json] [--help]
  */
-import { STREAM_LIMITS } from "../runtime/kinesis/limits";
+import { STREAM_LIMITS } from "../runtime/stream/limits";
 import { LocalStream } from "../runtime/local/stream-setup";
 import { parseArgs } from "./lib/args";
 import { assertBuilt } from "../tests/harness/built";
@@ -429,7 +429,7 @@ async function main(): Promise<void> {
   const tables: string[] = [
     [
       "Topology: every process is its own plain node: kinesis-local, dynalite, each processing worker",
-      "(dist/runtime/consumer/main.js with PROCESSOR_MODULE=bench/lib/bench-processor.js), the producer",
+      "(dist/runtime/processing/main.js with PROCESSOR_MODULE=bench/lib/bench-processor.js), the producer",
       "(the ingest service's KinesisProducer and settings), the bare reader, the in-memory runs.",
     ].join("\n"),
   ];

@@ -13,13 +13,13 @@
  * Where the service writes to: kinesis-local takes about 1,100 entries/s and would measure
  * itself, so the main runs use the service's own code (ingestApi + KinesisProducer, set up
  * from the same environment variables) over an in-memory Kinesis that answers PutRecords in
- * 20-40 ms, like AWS. One last run starts the real service (dist/runtime/producer/main.js,
+ * 20-40 ms, like AWS. One last run starts the real service (dist/runtime/ingest/main.js,
  * `npm run build` first) against kinesis-local, for the end-to-end figure with the
  * emulator's cost shown (its latency in the ack time, its CPU on this 2-core machine).
  *
  *   node -r ts-node/register/transpile-only bench/ingest-throughput.ts [--json] [--help]
  */
-import { KPL_DEFAULTS } from "../runtime/producer/defaults";
+import { KPL_DEFAULTS } from "../runtime/ingest/defaults";
 import { parseArgs } from "./lib/args";
 import { assertBuilt } from "../tests/harness/built";
 import { runMain } from "./lib/cleanup";
@@ -224,7 +224,7 @@ async function main(): Promise<void> {
       "Topology: each server is its own plain-node process; autocannon is another (a core each, of 2).",
       `'${IN_MEMORY}' = the service's ingestApi + KinesisProducer and, in the same process, a Kinesis`,
       "stand-in answering PutRecords in that time: no emulator. 'kinesis-local' = the real service",
-      "process (dist/runtime/producer/main.js) writing over HTTP to the emulator, a third process.",
+      "process (dist/runtime/ingest/main.js) writing over HTTP to the emulator, a third process.",
       "CPU: % of one core while measuring; 'other' = the rest of the machine (noise); 'limited by' =",
       "a process at >= 85% CPU, or the wait for acks.",
     ].join("\n"),
@@ -316,7 +316,7 @@ async function main(): Promise<void> {
         servers: "plain-node child processes, one per scenario",
         loadGenerator: "autocannon in its own plain-node child process",
         inMemoryKinesis: `a KinesisPort inside the server process, ${LATENCY.join("-")} ms per PutRecords call`,
-        endToEnd: "dist/runtime/producer/main.js writing to kinesis-local (a third process)",
+        endToEnd: "dist/runtime/ingest/main.js writing to kinesis-local (a third process)",
       },
       runs,
       figures: figures.map((f) => ({ figure: f.figure, value: f.raw, target: f.target?.text, met: f.target?.met })),

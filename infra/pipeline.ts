@@ -4,21 +4,21 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AnalyticsConfig, PipelineConfig } from "./config";
-import { IngestService } from "./ingest";
-import { Network } from "./network";
-import { ProcessingService } from "./processing";
-import { SchemaRegistry } from "./schema-registry";
-import { FlinkAnalytics } from "./flink-analytics";
-import { FlinkScaler } from "./flink-scaler";
-import { SearchDomain } from "./search-domain";
-import { SearchIndexer } from "./search-indexer";
-import { ReplayTask } from "./replay-task";
-import { ShardScaler } from "./shard-scaler";
-import { TopicKey } from "./encrypted-topic";
-import { Observability } from "./observability";
-import { ServiceImage } from "./service-image";
-import { StreamStorage } from "./stream";
+import { AnalyticsConfig, PipelineConfig } from "./config/config";
+import { IngestService } from "./ingest/ingest-service";
+import { Network } from "./network/network";
+import { ProcessingService } from "./processing/processing-service";
+import { SchemaRegistry } from "./schemas/schema-registry";
+import { FlinkAnalytics } from "./hotspots/hotspot-job";
+import { FlinkScaler } from "./scaling/flink-scaler";
+import { SearchDomain } from "./search/search-domain";
+import { SearchIndexer } from "./search/search-indexer";
+import { ReplayTask } from "./replay/replay-task";
+import { ShardScaler } from "./scaling/shard-scaler";
+import { TopicKey } from "./common/encrypted-topic";
+import { Observability } from "./observability/observability";
+import { ServiceImage } from "./common/service-image";
+import { StreamStorage } from "./stream/stream-storage";
 
 export interface Pipeline {
   stream: StreamStorage;

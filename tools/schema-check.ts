@@ -12,8 +12,8 @@ import {
   Compatibility,
   DEFAULT_COMPATIBILITY,
   parseCompatibility,
-} from "../runtime/schema/compatibility-mode";
-import { checkSchemaFile, schemaCheckReport } from "../runtime/schema/schema-check";
+} from "../runtime/schemas/compatibility-mode";
+import { checkSchemaFile, schemaCheckReport } from "../runtime/schemas/schema-check";
 import { assertGitRepository, schemaVersions } from "./schema-history";
 
 const USAGE = `Usage: schema-check [--mode MODE] [--repo DIR]

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { SchemaVersionText } from "../runtime/schema/schema-check";
+import { SchemaVersionText } from "../runtime/schemas/schema-check";
 
 const GIT_TIMEOUT_MS = 30_000;
 

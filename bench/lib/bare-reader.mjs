@@ -13,7 +13,7 @@
  */
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from "@aws-sdk/client-kinesis";
 import { setTimeout } from "node:timers";
-import { createKinesisClient } from "../../dist/runtime/aws/kinesis-client.js";
+import { createKinesisClient } from "../../dist/runtime/common/aws/kinesis-client.js";
 
 const MIN_POLL_INTERVAL_MS = 200;
 

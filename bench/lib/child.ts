@@ -10,7 +10,7 @@ import path from "node:path";
 import { pollUntil } from "../../runtime/local/poll-until";
 import { onExit } from "./cleanup";
 import { cpuSecondsOf } from "./cpu";
-import { REPO_ROOT } from "../../runtime/repo-root";
+import { REPO_ROOT } from "../../runtime/common/repo-root";
 
 const GUARD = path.join(REPO_ROOT, "runtime", "local", "child-guard.js");
 

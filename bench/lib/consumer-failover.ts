@@ -9,9 +9,9 @@
  * checkpoint), so the victim's last write is the true start of the failover clock, and the
  * time from it to the takeover shows how late after FAILOVER_MS the survivor acted.
  */
-import { Coordinator } from "../../runtime/consumer/coordinator";
-import { Lease } from "../../runtime/consumer/leases/lease";
-import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
+import { Coordinator } from "../../runtime/processing/coordinator";
+import { Lease } from "../../runtime/processing/leases/lease";
+import { LeaseTable } from "../../runtime/processing/leases/lease-table";
 import { LocalStream } from "../../runtime/local/stream-setup";
 import { ConsumerStack } from "./consumer-stack";
 import { leasesByOwner, waitForLeases } from "../../tests/harness/lease-views";

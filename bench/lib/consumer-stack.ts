@@ -1,7 +1,7 @@
 /**
  * What the consumer benchmark runs against: kinesis-local and dynalite (the local stack's
  * own guarded children, on random free ports), streams, registered fan-out consumers, lease
- * tables, and the processes it starts: processing workers (dist/runtime/consumer/main.js,
+ * tables, and the processes it starts: processing workers (dist/runtime/processing/main.js,
  * exactly as the container runs it, with lib/bench-processor.js as PROCESSOR_MODULE), the
  * producer (lib/producer-child.mjs) and the bare reader (lib/bare-reader.mjs).
  */
@@ -9,12 +9,12 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
-import { createDynamoDbClient } from "../../runtime/aws/dynamodb-client";
-import { createKinesisClient } from "../../runtime/aws/kinesis-client";
-import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
+import { createDynamoDbClient } from "../../runtime/common/aws/dynamodb-client";
+import { createKinesisClient } from "../../runtime/common/aws/kinesis-client";
+import { LeaseTable } from "../../runtime/processing/leases/lease-table";
 import { LOCAL_REGION, LocalEmulators, startEmulators } from "../../runtime/local/emulators";
 import { createLocalStream, LocalStream, registerLocalStreamConsumer } from "../../runtime/local/stream-setup";
-import { compiledEntrypoint } from "../../runtime/services";
+import { compiledEntrypoint } from "../../runtime/common/services";
 import { onExit } from "./cleanup";
 import { IpcChild, Message, startIpcChild } from "./ipc-child";
 

@@ -1,9 +1,9 @@
 /**
  * The ingest service's own counters, read back from the EMF documents it prints on stdout
- * (runtime/producer/metrics.ts): how many user records it took, how many Kinesis records
+ * (runtime/ingest/metrics.ts): how many user records it took, how many Kinesis records
  * and PutRecords calls that became, and how long records waited for their acknowledgement.
  */
-import { readEmf } from "../../runtime/metrics/emf-reading";
+import { readEmf } from "../../runtime/observability/emf-reading";
 
 export interface ServiceCounters {
   userRecordsReceived: number;

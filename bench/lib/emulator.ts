@@ -5,10 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
-import { createKinesisClient } from "../../runtime/aws/kinesis-client";
+import { createKinesisClient } from "../../runtime/common/aws/kinesis-client";
 import { Emulator, LOCAL_REGION, startKinesis } from "../../runtime/local/emulators";
 import { createLocalStream } from "../../runtime/local/stream-setup";
-import { KinesisPort, kinesisPort } from "../../runtime/producer/kinesis-port";
+import { KinesisPort, kinesisPort } from "../../runtime/ingest/kinesis-port";
 import { onExit } from "./cleanup";
 
 export interface LocalKinesis {

@@ -1,5 +1,5 @@
 /**
- * The ingest service as dist/runtime/producer/main.js runs it (the same settings from the
+ * The ingest service as dist/runtime/ingest/main.js runs it (the same settings from the
  * same environment variables, the same ingestApi, KinesisProducer and EMF metrics on
  * stdout), with one difference: Kinesis is LatencyKinesis, inside this process, instead of
  * the AWS SDK. So a throughput run measures our HTTP API and producer, not an emulator.
@@ -12,12 +12,12 @@
  * between them and the producer (a stub run stores nothing; it is never a result).
  */
 import pino from "pino";
-import { stdoutSink } from "../../dist/runtime/metrics/emf.js";
-import { INGEST_DEFAULTS } from "../../dist/runtime/producer/defaults.js";
-import { ingestApi } from "../../dist/runtime/producer/ingest-api.js";
-import { KinesisProducer } from "../../dist/runtime/producer/kinesis-producer.js";
-import { IngestMetrics } from "../../dist/runtime/producer/metrics.js";
-import { readIngestSettings } from "../../dist/runtime/producer/settings.js";
+import { stdoutSink } from "../../dist/runtime/observability/emf.js";
+import { INGEST_DEFAULTS } from "../../dist/runtime/ingest/defaults.js";
+import { ingestApi } from "../../dist/runtime/ingest/ingest-api.js";
+import { KinesisProducer } from "../../dist/runtime/ingest/kinesis-producer.js";
+import { IngestMetrics } from "../../dist/runtime/ingest/metrics.js";
+import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
 import { LatencyKinesis } from "./latency-kinesis.mjs";
 
 const settings = readIngestSettings(process.env);

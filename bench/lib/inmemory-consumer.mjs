@@ -30,21 +30,21 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
-import { deaggregate } from "../../dist/runtime/kinesis/aggregation.js";
-import { HeldLease } from "../../dist/runtime/consumer/leases/held-lease.js";
-import { sequenceCheckpoint, TRIM_HORIZON } from "../../dist/runtime/consumer/leases/lease.js";
-import loggingProcessors from "../../dist/runtime/consumer/logging-processor.js";
-import { ShardConsumer } from "../../dist/runtime/consumer/shard-consumer.js";
-import { KinesisProducer } from "../../dist/runtime/producer/kinesis-producer.js";
-import { readIngestSettings } from "../../dist/runtime/producer/settings.js";
+import { deaggregate } from "../../dist/runtime/stream/aggregation.js";
+import { HeldLease } from "../../dist/runtime/processing/leases/held-lease.js";
+import { sequenceCheckpoint, TRIM_HORIZON } from "../../dist/runtime/processing/leases/lease.js";
+import loggingProcessors from "../../dist/runtime/processing/logging-processor.js";
+import { ShardConsumer } from "../../dist/runtime/processing/shard-consumer.js";
+import { KinesisProducer } from "../../dist/runtime/ingest/kinesis-producer.js";
+import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
 import { LatencyKinesis } from "./latency-kinesis.mjs";
 
 /**
  * What main.ts hands every ShardConsumer besides the processor, when the build has it: the
  * schema decoder (no registry configured: plain records pass through) and its dead letters.
  */
-const decoderModule = await import("../../dist/runtime/consumer/schema-decoder.js").catch(() => undefined);
-const deadLettersModule = await import("../../dist/runtime/consumer/dead-letters.js").catch(() => undefined);
+const decoderModule = await import("../../dist/runtime/processing/schema-decoder.js").catch(() => undefined);
+const deadLettersModule = await import("../../dist/runtime/processing/dead-letters.js").catch(() => undefined);
 function workerDecoder() {
   if (!decoderModule || !deadLettersModule) return undefined;
   const deadLetters = new deadLettersModule.DeadLetters(() => {

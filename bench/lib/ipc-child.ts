@@ -1,6 +1,6 @@
 /**
  * A plain-node child process that talks to the benchmark over an IPC channel: the
- * processing worker (dist/runtime/consumer/main.js, whose bench processor module reports
+ * processing worker (dist/runtime/processing/main.js, whose bench processor module reports
  * through it), the bare reader, the producer and the in-memory runs. Like child.ts, it runs
  * in its own process group with the lifeline guard (runtime/local/child-guard.js), so it
  * is stopped by `stop()`, on Ctrl-C (cleanup.ts), or when this process dies however it
@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { onExit } from "./cleanup";
 import { cpuSecondsOf } from "./cpu";
-import { REPO_ROOT } from "../../runtime/repo-root";
+import { REPO_ROOT } from "../../runtime/common/repo-root";
 
 const GUARD = path.join(REPO_ROOT, "runtime", "local", "child-guard.js");
 

@@ -11,8 +11,8 @@
  * Plain JavaScript over the compiled runtime (dist/), like the service it stands in for.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { MAX_HASH_KEY, routingKeyOf } from "../../dist/runtime/kinesis/hash-key.js";
-import { ShardMap } from "../../dist/runtime/kinesis/shard-map.js";
+import { MAX_HASH_KEY, routingKeyOf } from "../../dist/runtime/stream/hash-key.js";
+import { ShardMap } from "../../dist/runtime/stream/shard-map.js";
 
 export class LatencyKinesis {
   #map;

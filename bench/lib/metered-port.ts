@@ -4,8 +4,8 @@
  * is the part of a run spent waiting for the backend (the emulator, or a fake's simulated
  * latency), which is how a benchmark separates the backend's cost from the producer's.
  */
-import { KinesisPort, PutEntry, PutResult } from "../../runtime/producer/kinesis-port";
-import { ShardMap } from "../../runtime/kinesis/shard-map";
+import { KinesisPort, PutEntry, PutResult } from "../../runtime/ingest/kinesis-port";
+import { ShardMap } from "../../runtime/stream/shard-map";
 
 export interface PortCounts {
   putRecordsCalls: number;

@@ -5,9 +5,9 @@
  * MaxConnections), and entries Kinesis did not take are sent again. No aggregation, no
  * buffering delay: the simplest correct producer, so the comparison is about aggregation.
  */
-import { UserRecord } from "../../runtime/kinesis/aggregation";
-import { KinesisPort, PutEntry } from "../../runtime/producer/kinesis-port";
-import { KPL_DEFAULTS } from "../../runtime/producer/defaults";
+import { UserRecord } from "../../runtime/stream/aggregation";
+import { KinesisPort, PutEntry } from "../../runtime/ingest/kinesis-port";
+import { KPL_DEFAULTS } from "../../runtime/ingest/defaults";
 
 const MAX_ROUNDS = 10;
 const RETRY_DELAY_MS = 100;

@@ -17,10 +17,10 @@
 import { randomUUID } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { clearInterval, setInterval } from "node:timers";
-import { createKinesisClient } from "../../dist/runtime/aws/kinesis-client.js";
-import { kinesisPort } from "../../dist/runtime/producer/kinesis-port.js";
-import { KinesisProducer } from "../../dist/runtime/producer/kinesis-producer.js";
-import { readIngestSettings } from "../../dist/runtime/producer/settings.js";
+import { createKinesisClient } from "../../dist/runtime/common/aws/kinesis-client.js";
+import { kinesisPort } from "../../dist/runtime/ingest/kinesis-port.js";
+import { KinesisProducer } from "../../dist/runtime/ingest/kinesis-producer.js";
+import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
 
 const TICK_MS = 5;
 const { BENCH_KINESIS_ENDPOINT: endpoint, BENCH_STREAM: streamName } = process.env;

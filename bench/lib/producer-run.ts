@@ -3,10 +3,10 @@
  * service's own defaults, or the naive baseline. Both go through a MeteredPort, so the
  * counts come from the same place and the backend's share of the wall time is known.
  */
-import { UserRecord } from "../../runtime/kinesis/aggregation";
-import { KinesisPort } from "../../runtime/producer/kinesis-port";
-import { KinesisProducer, ProducerOptions } from "../../runtime/producer/kinesis-producer";
-import { readIngestSettings } from "../../runtime/producer/settings";
+import { UserRecord } from "../../runtime/stream/aggregation";
+import { KinesisPort } from "../../runtime/ingest/kinesis-port";
+import { KinesisProducer, ProducerOptions } from "../../runtime/ingest/kinesis-producer";
+import { readIngestSettings } from "../../runtime/ingest/settings";
 import { MeteredPort, PortCounts } from "./metered-port";
 import { naivePut } from "./naive-producer";
 

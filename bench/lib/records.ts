@@ -4,7 +4,7 @@
  * record sent without a key.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { UserRecord } from "../../runtime/kinesis/aggregation";
+import { UserRecord } from "../../runtime/stream/aggregation";
 
 export function userRecords(count: number, dataBytes = 100): UserRecord[] {
   return Array.from({ length: count }, () => ({ partitionKey: randomUUID(), data: randomBytes(dataBytes) }));

@@ -1,13 +1,13 @@
 /**
  * The servers the throughput benchmark loads, each started as its own plain-node process
  * on a random free port: the bare baselines, the ingest service over the in-memory
- * Kinesis, and the real service process (dist/runtime/producer/main.js) over an emulator.
+ * Kinesis, and the real service process (dist/runtime/ingest/main.js) over an emulator.
  * The ingest ones get the environment the container gets; every setting not named here is
  * the service's default.
  */
 import path from "node:path";
 import { freePort } from "../../runtime/local/ports";
-import { SERVICE_ENTRYPOINTS } from "../../runtime/services";
+import { SERVICE_ENTRYPOINTS } from "../../runtime/common/services";
 import { ServerChild, startServerChild } from "./child";
 
 export type AckMode = "buffered" | "durable";

@@ -1,12 +1,12 @@
 /**
  * `npm run config:declare`: writes the `config:` section of Pulumi.yaml from
- * infra/config-keys.ts, the one source of the keys (tests/infra/config-declarations.test.ts
+ * infra/config/config-keys.ts, the one source of the keys (tests/infra/config/config-declarations.test.ts
  * fails when the two differ). Everything above `config:` in Pulumi.yaml is kept.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
-import { pulumiDeclarations } from "../config-keys";
+import { pulumiDeclarations } from "../config/config-keys";
 
 const file = path.resolve(__dirname, "..", "..", "Pulumi.yaml");
 const text = readFileSync(file, "utf8");

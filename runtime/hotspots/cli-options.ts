@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "./job-config";
 import { EngineMode } from "./engine";
-import { UsageError } from "../usage-error";
+import { UsageError } from "../common/usage-error";
 
 export { UsageError };
 

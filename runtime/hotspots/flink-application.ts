@@ -1,11 +1,11 @@
 /**
  * The hot-spot job as a Managed Service for Apache Flink application: which runtime, which
  * connector, and how the application's files and properties are laid out. The infra
- * (infra/flink-analytics.ts) builds the application from these; the tests check the
+ * (infra/hotspots/hotspot-job.ts) builds the application from these; the tests check the
  * launcher (flink/main.py) reads what they promise.
  */
 import path from "node:path";
-import { REPO_ROOT } from "../repo-root";
+import { REPO_ROOT } from "../common/repo-root";
 
 /**
  * The newest Flink that Managed Flink runs Python on and this job can run on: Managed Flink

@@ -6,9 +6,9 @@
  * with one watermark, as a Flink job of parallelism 1 would.
  */
 import { Logger } from "pino";
-import loggingProcessor, { ProcessorModule } from "../consumer/logging-processor";
+import loggingProcessor, { ProcessorModule } from "../processing/logging-processor";
 import { readHotspotSettings } from "./hotspot-settings";
-import { serveJson } from "../json-endpoint";
+import { serveJson } from "../common/json-endpoint";
 import { LiveHotspots } from "./live-hotspots";
 
 const hotspotProcessor: ProcessorModule = (context) => {
@@ -34,7 +34,7 @@ const hotspotProcessor: ProcessorModule = (context) => {
 function serve(port: number, job: LiveHotspots, log: Logger): void {
   serveJson(port, "/hotspots", () => job.view()).then(
     // No signal handler here: the endpoint closes with the process, which exits once the
-    // worker has drained (runtime/consumer/main.ts). A SIGTERM listener of ours would also
+    // worker has drained (runtime/processing/main.ts). A SIGTERM listener of ours would also
     // keep a signal that comes before the worker's own handler from ending the process.
     () => log.info({ port }, "serving GET /hotspots"),
     (error: NodeJS.ErrnoException) => {

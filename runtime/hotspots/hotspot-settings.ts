@@ -3,7 +3,7 @@
  * variables beside the worker's own, read with the services' helpers. The job's values are
  * allowed exactly when jobConfig accepts them, so its rules stay in job-config.ts.
  */
-import { EnvVar, integer, readEnv } from "../env";
+import { EnvVar, integer, readEnv } from "../common/env";
 import { JOB_DEFAULTS, JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "./job-config";
 
 export interface HotspotSettings {

@@ -5,7 +5,7 @@
  * as notATrip, a trip that is not usable by its problem (usable-trip.ts), as the Flink job
  * counts it.
  */
-import { ConsumerRecord } from "../consumer/record-processor";
+import { ConsumerRecord } from "../processing/record-processor";
 import { HotspotEngine } from "./engine";
 import { JobConfig } from "./job-config";
 import { RecentWindows, WindowView } from "./recent-windows";
@@ -44,7 +44,7 @@ export class LiveHotspots {
   }
 
   add(record: ConsumerRecord): void {
-    // A record in the registry's wire format arrives decoded (runtime/consumer/schema-decoder.ts).
+    // A record in the registry's wire format arrives decoded (runtime/processing/schema-decoder.ts).
     const trip = tripFromEvent(record.schema ? record.value : parseJson(record.data));
     if (trip === undefined) {
       this.notATrip++;

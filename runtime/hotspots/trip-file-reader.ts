@@ -5,7 +5,7 @@
  */
 import { readTripRows } from "../replay/trip-file";
 import { readTripEnds, TripParseError } from "../replay/trip-event";
-import { UsageError } from "../usage-error";
+import { UsageError } from "../common/usage-error";
 import { HotspotTrip } from "./trip";
 
 /** The trips of `file`; UsageError naming the row, column and value when one is not usable. */

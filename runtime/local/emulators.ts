@@ -3,8 +3,8 @@ import path from "node:path";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { ListStreamsCommand } from "@aws-sdk/client-kinesis";
 
-import { createDynamoDbClient } from "../aws/dynamodb-client";
-import { createKinesisClient } from "../aws/kinesis-client";
+import { createDynamoDbClient } from "../common/aws/dynamodb-client";
+import { createKinesisClient } from "../common/aws/kinesis-client";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { waitUntilReady } from "./child-ready";
 import { freePort } from "./ports";

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { callTraceEnv } from "../aws/call-trace";
+import { callTraceEnv } from "../common/aws/call-trace";
 
 /** How a child process ended: an exit code, or the signal that killed it. */
 export interface ChildExit {

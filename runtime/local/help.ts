@@ -1,6 +1,6 @@
-import { envHelp } from "../env";
+import { envHelp } from "../common/env";
 import { LOCAL_VARIABLES } from "./local-env";
-import { UsageError } from "../usage-error";
+import { UsageError } from "../common/usage-error";
 
 /** `npm start` takes no options besides --help: everything else is an environment variable. */
 export function wantsHelp(argv: readonly string[]): boolean {

@@ -4,8 +4,8 @@
  * consumer application of its own, so it reads every shard independently of the processing
  * workers. Ready once GET /hotspots answers.
  */
-import { REPO_ROOT } from "../repo-root";
-import { compiledEntrypoint } from "../services";
+import { REPO_ROOT } from "../common/repo-root";
+import { compiledEntrypoint } from "../common/services";
 import { JOB_DEFAULTS } from "../hotspots/job-config";
 import { answersOk, waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";

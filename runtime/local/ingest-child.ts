@@ -1,10 +1,10 @@
 /**
  * The ingest service as part of the local stack: the compiled entry point the container
- * runs (runtime/services.ts), as a guarded child writing to the local stream, ready once
+ * runs (runtime/common/services.ts), as a guarded child writing to the local stream, ready once
  * GET /healthcheck answers.
  */
-import { REPO_ROOT } from "../repo-root";
-import { compiledEntrypoint } from "../services";
+import { REPO_ROOT } from "../common/repo-root";
+import { compiledEntrypoint } from "../common/services";
 import { LOCAL_REGION } from "./emulators";
 import { answersOk, waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { REPO_ROOT } from "../repo-root";
-import { EnvSpec, integer, matching, readEnv } from "../env";
+import { REPO_ROOT } from "../common/repo-root";
+import { EnvSpec, integer, matching, readEnv } from "../common/env";
 import { SUGGESTED_REPLAY_SPEEDUP } from "./replay-child";
 import { resolveStateDir } from "./stack-file";
 

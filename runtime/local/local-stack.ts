@@ -3,7 +3,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { KinesisClient } from "@aws-sdk/client-kinesis";
-import { createKinesisClient } from "../aws/kinesis-client";
+import { createKinesisClient } from "../common/aws/kinesis-client";
 import { LOCAL_CAPACITY_SCALE, LOCAL_SCALING_PERIOD_MS, LocalShardScaler } from "../scaling/local-shard-scaler";
 import { LOCAL_REGION, startEmulators } from "./emulators";
 import { ChildExit, GuardedChild } from "./guarded-child";
@@ -22,16 +22,16 @@ import {
   spawnProcessingWorker,
   startProcessing,
 } from "./processing-children";
-import { createDynamoDbClient } from "../aws/dynamodb-client";
-import { LeaseTable } from "../consumer/leases/lease-table";
+import { createDynamoDbClient } from "../common/aws/dynamodb-client";
+import { LeaseTable } from "../processing/leases/lease-table";
 import { Burst } from "./page/burst";
 import { PageFeed } from "./page/page-feed";
 import { startPageServer } from "./page/page-server";
 import { PipelineView } from "./page/pipeline-view";
 import { ProcessingWorkerState, StackControls } from "./page/stack-controls";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { LocalSchemaRegistry } from "../schema/local-registry";
-import { shippedSchemas } from "../schema/shipped-schemas";
+import { LocalSchemaRegistry } from "../schemas/local-registry";
+import { shippedSchemas } from "../schemas/shipped-schemas";
 import { LocalConfig, MAX_LOCAL_SHARDS } from "./local-env";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 
@@ -39,7 +39,7 @@ import { assertPortFree } from "./ports";
 import { readStackFile, removeStackFile, stackFilePath, updateStackFile, writeStackFile } from "./stack-file";
 import { Layer, StackChild, stopInOrder } from "./stop-order";
 import { createLocalStream } from "./stream-setup";
-import { UsageError } from "../usage-error";
+import { UsageError } from "../common/usage-error";
 
 /** The local scaler goes up to this many times LOCAL_SHARDS (within the emulator's limit). */
 const LOCAL_SCALER_MAX_FACTOR = 4;

@@ -2,11 +2,11 @@
  * `npm start`: the local stack. Parses the command line and the environment, then hands
  * over to LocalStack; this file only maps outcomes to output and exit codes.
  */
-import { identifyPart } from "../aws/call-trace";
+import { identifyPart } from "../common/aws/call-trace";
 import { helpText, wantsHelp } from "./help";
 import { parseLocalEnv } from "./local-env";
 import { LocalStack } from "./local-stack";
-import { UsageError } from "../usage-error";
+import { UsageError } from "../common/usage-error";
 
 async function main(): Promise<number> {
   if (wantsHelp(process.argv.slice(2))) {

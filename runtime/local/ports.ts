@@ -1,6 +1,6 @@
 import net from "node:net";
 
-import { UsageError } from "../usage-error";
+import { UsageError } from "../common/usage-error";
 
 /** A port the OS says is free right now. Another process may still take it before we bind it. */
 export async function freePort(): Promise<number> {

@@ -1,13 +1,13 @@
 /**
  * The processing workers as part of the local stack: the compiled entry point the
- * container runs (runtime/services.ts), as guarded children sharing the local stream's
+ * container runs (runtime/common/services.ts), as guarded children sharing the local stream's
  * shards through a lease table in the local DynamoDB, each appending what it processed to
  * one JSON-lines file. Ready once the lease table holds a lease for every shard.
  */
-import { createDynamoDbClient } from "../aws/dynamodb-client";
-import { LeaseTable } from "../consumer/leases/lease-table";
-import { REPO_ROOT } from "../repo-root";
-import { compiledEntrypoint } from "../services";
+import { createDynamoDbClient } from "../common/aws/dynamodb-client";
+import { LeaseTable } from "../processing/leases/lease-table";
+import { REPO_ROOT } from "../common/repo-root";
+import { compiledEntrypoint } from "../common/services";
 import { LOCAL_REGION } from "./emulators";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { pollUntil } from "./poll-until";

@@ -1,5 +1,5 @@
 /**
- * The NYC taxi replay as part of the local stack: the compiled replay (runtime/services.ts)
+ * The NYC taxi replay as part of the local stack: the compiled replay (runtime/common/services.ts)
  * as a guarded child, looping the 2009 sample into the local stream through the same path
  * as `npm run replay -- --target local` (it reads the stack file, so it starts after it is
  * written). LOCAL_REPLAY_SPEEDUP sets its pace (default: an hour of trips per second); 0
@@ -7,8 +7,8 @@
  */
 import path from "node:path";
 
-import { REPO_ROOT } from "../repo-root";
-import { compiledEntrypoint } from "../services";
+import { REPO_ROOT } from "../common/repo-root";
+import { compiledEntrypoint } from "../common/services";
 import { waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";

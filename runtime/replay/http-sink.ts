@@ -8,10 +8,10 @@ import http from "node:http";
 import https from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { STREAM_LIMITS } from "../kinesis/limits";
+import { STREAM_LIMITS } from "../stream/limits";
 import { SkipTally } from "./skip-tally";
 import { OutgoingTrip, TripSink } from "./trip-sink";
-import { UsageError } from "../usage-error";
+import { UsageError } from "../common/usage-error";
 
 /** Requests in flight at once: enough to hide latency, few enough not to swamp one service. */
 export const MAX_REQUESTS_IN_FLIGHT = 4;

@@ -4,7 +4,7 @@
  * fixes by running it differently, 1 for a crash, 0 otherwise (also when stopped by a
  * signal after flushing what was accepted).
  */
-import { identifyPart } from "../aws/call-trace";
+import { identifyPart } from "../common/aws/call-trace";
 import { readStackFile, resolveStateDir, stackFilePath } from "../local/stack-file";
 import { startProgress } from "./progress";
 import { parseReplayArgs, REPLAY_USAGE, ReplayArgs, wantsReplayHelp } from "./replay-args";
@@ -14,9 +14,9 @@ import { openHttpSink } from "./http-sink";
 import { openStreamSink } from "./stream-sink";
 import { readTripFile } from "./trip-file";
 import { TripSink } from "./trip-sink";
-import { UsageError } from "../usage-error";
-import { readEnv } from "../env";
-import { REPORTING_VARIABLES } from "../service-variables";
+import { UsageError } from "../common/usage-error";
+import { readEnv } from "../common/env";
+import { REPORTING_VARIABLES } from "../common/service-variables";
 import { ReplaySummary, summaryLine } from "./summary";
 
 async function openSink(args: ReplayArgs): Promise<TripSink> {

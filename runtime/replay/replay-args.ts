@@ -2,7 +2,7 @@
  * The replay's command line, as a pure function: the options, or a UsageError naming
  * every bad value and what is allowed.
  */
-import { UsageError } from "../usage-error";
+import { UsageError } from "../common/usage-error";
 
 export type ReplayTarget = { kind: "local" } | { kind: "ingest"; url: URL };
 

@@ -1,20 +1,20 @@
 /**
  * Trips straight into a Kinesis stream, as the ingest service writes them: validated against
  * the taxi-trip schema of the registry, in the Glue wire format with its version id, and
- * aggregated KPL-style by the producer the ingest service uses (runtime/producer).
+ * aggregated KPL-style by the producer the ingest service uses (runtime/ingest).
  */
-import { createKinesisClient } from "../aws/kinesis-client";
-import { INGEST_DEFAULTS, KPL_DEFAULTS } from "../producer/defaults";
-import { BackpressureError } from "../producer/errors";
-import { IngestSchema } from "../producer/ingest-schema";
-import { KinesisProducer, ProducerOptions } from "../producer/kinesis-producer";
-import { kinesisPort } from "../producer/kinesis-port";
-import { IngestMetrics } from "../producer/metrics";
-import { stdoutSink } from "../metrics/emf";
-import { openSchemaSource } from "../schema/open-schema-source";
+import { createKinesisClient } from "../common/aws/kinesis-client";
+import { INGEST_DEFAULTS, KPL_DEFAULTS } from "../ingest/defaults";
+import { BackpressureError } from "../ingest/errors";
+import { IngestSchema } from "../ingest/ingest-schema";
+import { KinesisProducer, ProducerOptions } from "../ingest/kinesis-producer";
+import { kinesisPort } from "../ingest/kinesis-port";
+import { IngestMetrics } from "../ingest/metrics";
+import { stdoutSink } from "../observability/emf";
+import { openSchemaSource } from "../schemas/open-schema-source";
 import { SkipTally } from "./skip-tally";
 import { OutgoingTrip, TripSink } from "./trip-sink";
-import { UsageError } from "../usage-error";
+import { UsageError } from "../common/usage-error";
 
 export const TAXI_SCHEMA = "taxi-trip";
 

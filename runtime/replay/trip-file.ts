@@ -11,7 +11,7 @@ import { orderByPickup, ReplayTrip } from "./ordering";
 import { classifyRow } from "./row-check";
 import { SkipTally } from "./skip-tally";
 import { TlcRow } from "./trip-event";
-import { UsageError } from "../usage-error";
+import { UsageError } from "../common/usage-error";
 
 export interface TripFile {
   layout: Layout;

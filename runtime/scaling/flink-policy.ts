@@ -30,7 +30,7 @@ export interface FlinkScalingConfig {
 }
 
 export const FLINK_SCALING_DEFAULTS: Omit<FlinkScalingConfig, "minParallelism" | "maxParallelism"> = {
-  // The scaler's own ceiling, below the service's quota of 64 KPUs (infra/flink-limits.ts):
+  // The scaler's own ceiling, below the service's quota of 64 KPUs (infra/hotspots/flink-limits.ts):
   // a runaway scale-out stops at half the account's room.
   maxKpus: 32,
   behindMs: 60_000,

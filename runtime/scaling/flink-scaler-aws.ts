@@ -9,7 +9,7 @@ import {
   KinesisAnalyticsV2Client,
   UpdateApplicationCommand,
 } from "@aws-sdk/client-kinesis-analytics-v2";
-import { emfCount, LineSink } from "../metrics/emf";
+import { emfCount, LineSink } from "../observability/emf";
 import { FlinkRevision, FlinkScalerPort } from "./flink-scaler";
 
 export const FLINK_FAILURE_METRIC = "FlinkScalingFailures";
@@ -17,7 +17,7 @@ export const FLINK_FAILURE_METRIC = "FlinkScalingFailures";
 export const FLINK_NAMESPACE = "AWS/KinesisAnalytics";
 /**
  * How far the job is behind the stream, as everything reads it: this function, the scaler's
- * alarms, the operators' alert and the dashboard (infra/flink-metrics.ts). Per minute, the
+ * alarms, the operators' alert and the dashboard (infra/hotspots/flink-metrics.ts). Per minute, the
  * maximum: the furthest-behind source is how far the job is.
  */
 export const FLINK_BEHIND_METRIC = {

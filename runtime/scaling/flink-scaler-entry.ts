@@ -1,14 +1,14 @@
 /**
- * The Flink scaler's Lambda module (infra/flink-scaler.ts wraps `handle`): each alarm
+ * The Flink scaler's Lambda module (infra/scaling/flink-scaler.ts wraps `handle`): each alarm
  * notification (through SNS) and each scheduled event runs the scaler once. Runs may
  * overlap (no reserved concurrency by default): the update is conditional on the
  * application as the run described it, so one of them changes it (CONCURRENT-RUNS.md).
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { KinesisAnalyticsV2Client } from "@aws-sdk/client-kinesis-analytics-v2";
-import { awsClient } from "../aws/aws-client";
-import { asPart } from "../aws/call-trace";
-import { stdoutSink } from "../metrics/emf";
+import { awsClient } from "../common/aws/aws-client";
+import { asPart } from "../common/aws/call-trace";
+import { stdoutSink } from "../observability/emf";
 import { FLINK_SCALING_DEFAULTS } from "./flink-policy";
 import { FlinkScalerOutcome, runFlinkScaler } from "./flink-scaler";
 import { flinkScalerAws } from "./flink-scaler-aws";

@@ -1,8 +1,8 @@
 /**
  * The Flink scaler function's settings, from the environment the stack gives it.
  */
-import { EnvValues, integer, matching, oneOf, readEnv } from "../env";
-import { STREAM_VARIABLES } from "../service-variables";
+import { EnvValues, integer, matching, oneOf, readEnv } from "../common/env";
+import { STREAM_VARIABLES } from "../common/service-variables";
 import { FLINK_SCALING_DEFAULTS, FLINK_SCALING_RANGES } from "./flink-policy";
 
 const { behindMs: BEHIND, outPeriods: PERIODS } = FLINK_SCALING_RANGES;

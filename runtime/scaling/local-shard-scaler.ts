@@ -6,7 +6,7 @@
  */
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import http from "node:http";
-import { serveJson } from "../json-endpoint";
+import { serveJson } from "../common/json-endpoint";
 import { SHARD_SCALING_DEFAULTS, ShardHold, ShardScalingConfig } from "./shard-policy";
 import { runShardScaler, ShardScalerPort } from "./shard-scaler";
 import { streamScalingPort } from "./shard-scaler-aws";

@@ -1,6 +1,6 @@
 /**
  * The shard scaler's history in DynamoDB: one item per stream in a table the scaler owns
- * (infra/shard-scaler.ts). Read with ConsistentRead, so a run that starts after a claim
+ * (infra/scaling/shard-scaler.ts). Read with ConsistentRead, so a run that starts after a claim
  * sees it; claimed with a conditional PutItem on the version the run read (optimistic
  * locking: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/BestPractices_OptimisticLocking.html),
  * which DynamoDB refuses with ConditionalCheckFailedException when another run claimed first.

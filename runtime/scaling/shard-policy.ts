@@ -11,7 +11,7 @@
  * above `maxLagMinutesToScaleDown`: fewer shards would slow them further). Bounded by
  * min/max shards and by what UpdateShardCount allows.
  */
-import { STREAM_LIMITS, StreamMode, UPDATE_SHARD_COUNT_LIMITS } from "../kinesis/limits";
+import { STREAM_LIMITS, StreamMode, UPDATE_SHARD_COUNT_LIMITS } from "../stream/limits";
 
 export interface ShardMetrics {
   /** Sums over the period; undefined when CloudWatch has no data point (an idle stream). */

@@ -7,8 +7,8 @@
  */
 import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeStreamSummaryCommand, KinesisClient, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
-import { StreamMode } from "../kinesis/limits";
-import { emfCount, LineSink } from "../metrics/emf";
+import { StreamMode } from "../stream/limits";
+import { emfCount, LineSink } from "../observability/emf";
 import { ShardHistoryStore } from "./shard-history";
 import { ShardScalerPort } from "./shard-scaler";
 import { usageAlarms } from "./usage-alarms";

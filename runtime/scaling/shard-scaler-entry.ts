@@ -1,22 +1,22 @@
 /**
- * The shard scaler's Lambda module (infra/shard-scaler.ts wraps `handle`): each alarm
+ * The shard scaler's Lambda module (infra/scaling/shard-scaler.ts wraps `handle`): each alarm
  * notification (through SNS) and each scheduled event runs the scaler once. Runs may
  * overlap (no reserved concurrency by default): the claim in the history table lets one of
  * them change the stream (CONCURRENT-RUNS.md).
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { awsClient } from "../aws/aws-client";
-import { asPart } from "../aws/call-trace";
-import { createDynamoDbClient } from "../aws/dynamodb-client";
-import { createKinesisClient } from "../aws/kinesis-client";
-import { stdoutSink } from "../metrics/emf";
+import { awsClient } from "../common/aws/aws-client";
+import { asPart } from "../common/aws/call-trace";
+import { createDynamoDbClient } from "../common/aws/dynamodb-client";
+import { createKinesisClient } from "../common/aws/kinesis-client";
+import { stdoutSink } from "../observability/emf";
 import { dynamoShardHistory } from "./shard-history-dynamodb";
 import { SHARD_SCALING_DEFAULTS } from "./shard-policy";
 import { runShardScaler, ShardScalerOutcome } from "./shard-scaler";
 import { shardScalerAws } from "./shard-scaler-aws";
 import { readShardScalerSettings, SHARD_SCALER_VARIABLES } from "./shard-scaler-settings";
 
-/** The alarms' evaluation, as infra/shard-scaler.ts creates them. */
+/** The alarms' evaluation, as infra/scaling/shard-scaler.ts creates them. */
 export const SCALE_DOWN_PERIODS = 3;
 
 /** Built on the first invocation and kept: the clients' connections serve the next ones. */

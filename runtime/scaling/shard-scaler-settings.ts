@@ -4,9 +4,9 @@
  * and the dry-run switch.
  * Read in one pass: a bad setting fails the invocation naming every bad variable.
  */
-import { STREAM_LIMITS } from "../kinesis/limits";
-import { EnvValues, integer, matching, oneOf, readEnv } from "../env";
-import { STREAM_VARIABLES } from "../service-variables";
+import { STREAM_LIMITS } from "../stream/limits";
+import { EnvValues, integer, matching, oneOf, readEnv } from "../common/env";
+import { STREAM_VARIABLES } from "../common/service-variables";
 
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
 

@@ -7,9 +7,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { REPO_ROOT } from "../repo-root";
-import { runService } from "../service-lifecycle";
-import { UsageError } from "../usage-error";
+import { REPO_ROOT } from "../common/repo-root";
+import { runService } from "../common/service-lifecycle";
+import { UsageError } from "../common/usage-error";
 import { chartSvg } from "./chart-svg";
 import { FLINK_SCALING_DEFAULTS } from "./flink-policy";
 import { SHARD_SCALING_DEFAULTS } from "./shard-policy";

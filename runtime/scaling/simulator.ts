@@ -10,7 +10,7 @@
  * - policies see 5-minute sums (shards) and per-minute maxima (Flink), as CloudWatch gives.
  * Pure apart from the trace: the tests assert on its figures.
  */
-import { STREAM_LIMITS } from "../kinesis/limits";
+import { STREAM_LIMITS } from "../stream/limits";
 import { decideFlinkScaling, FlinkPeriod, FlinkScalingConfig } from "./flink-policy";
 import { decideShardScaling, ShardScalingConfig } from "./shard-policy";
 

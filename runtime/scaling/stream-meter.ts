@@ -6,8 +6,8 @@
  * For the local shard scaler only: on AWS the scaler reads CloudWatch.
  */
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from "@aws-sdk/client-kinesis";
-import { listAllShards } from "../kinesis/list-shards";
-import { recordBytes } from "../kinesis/limits";
+import { listAllShards } from "../stream/list-shards";
+import { recordBytes } from "../stream/limits";
 
 const EMPTY = new Uint8Array(0);
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { REPO_ROOT } from "../repo-root";
+import { REPO_ROOT } from "../common/repo-root";
 
 export const TRACE_NAMES = ["step", "spiky", "diurnal", "nab"] as const;
 export type TraceName = (typeof TRACE_NAMES)[number];

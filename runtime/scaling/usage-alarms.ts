@@ -4,7 +4,7 @@
  * scale-down thresholds. The expression carries the shard count, so the scaler rewrites
  * both alarms after every change; one function builds them for the stack and the scaler.
  */
-import { STREAM_LIMITS } from "../kinesis/limits";
+import { STREAM_LIMITS } from "../stream/limits";
 
 export interface UsageAlarmSpec {
   streamName: string;

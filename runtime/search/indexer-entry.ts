@@ -1,10 +1,10 @@
 /**
- * The search indexer's Lambda module (infra/search-indexer.ts wraps `handle`): result rows
+ * The search indexer's Lambda module (infra/search/search-indexer.ts wraps `handle`): result rows
  * from the results stream into OpenSearch, signed with the function's role.
  */
-import { KinesisEventRecord, BatchResponse } from "../consumer/lambda-batch";
+import { KinesisEventRecord, BatchResponse } from "../processing/lambda-batch";
 import { indexResults } from "./indexer";
-import { asPart } from "../aws/call-trace";
+import { asPart } from "../common/aws/call-trace";
 import { SEARCH_FUNCTION_VARIABLES, searchHttpFromEnv } from "./signed-search-http";
 import { SearchHttp } from "./setup";
 

@@ -5,7 +5,7 @@
  * A row that can never be a document (not JSON, unknown index) is logged and skipped:
  * retrying it would block its shard forever.
  */
-import { BatchResponse, KinesisEventRecord } from "../consumer/lambda-batch";
+import { BatchResponse, KinesisEventRecord } from "../processing/lambda-batch";
 import { bulkBody, resultDocument, ResultDocument } from "./result-documents";
 import { SearchHttp } from "./setup";
 

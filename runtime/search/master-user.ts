@@ -1,6 +1,6 @@
 /**
  * The search domain's master user, as the stack keeps it in Secrets Manager: one JSON
- * secret `{"username": ..., "password": ...}` (infra/search-domain.ts writes it, the domain
+ * secret `{"username": ..., "password": ...}` (infra/search/search-domain.ts writes it, the domain
  * takes its master user from it). The setup function reads it for the one thing only the
  * master user may do: the security plugin's REST API (roles, role mappings, audit logs).
  */

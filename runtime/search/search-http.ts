@@ -1,5 +1,5 @@
 /**
- * The SearchHttp port over HTTPS with opensearch-js (runtime/aws/search-client.ts), which
+ * The SearchHttp port over HTTPS with opensearch-js (runtime/common/aws/search-client.ts), which
  * owns the connections and the request signing; how a request authenticates is the
  * client's. The domain runs fine-grained access control, so every request carries a
  * credential: a SigV4 signature for the pipeline's IAM roles (signed-search-http.ts), or
@@ -7,7 +7,7 @@
  * plugin's REST API.
  */
 import { Client, errors } from "@opensearch-project/opensearch";
-import { createSearchClient } from "../aws/search-client";
+import { createSearchClient } from "../common/aws/search-client";
 import { MasterUser } from "./master-user";
 import { SearchHttp, SearchResponse } from "./setup";
 

@@ -2,7 +2,7 @@
  * The pipeline's roles in the domain's fine-grained access control, each the least its
  * callers need, and what maps an IAM role to them. The setup function puts the roles and
  * their mappings with the master user (runtime/search/setup.ts); the stack says which IAM
- * role ARN is mapped to which role (infra/search-domain.ts `grantHttp`). A signed request
+ * role ARN is mapped to which role (infra/search/search-domain.ts `grantHttp`). A signed request
  * from a role mapped to none is refused by the security plugin (403), whatever IAM allows.
  *
  * Action names and action groups are the security plugin's own

@@ -1,5 +1,5 @@
 /**
- * The search domain's setup function (infra/search-domain.ts wraps `handle` in a Lambda
+ * The search domain's setup function (infra/search/search-domain.ts wraps `handle` in a Lambda
  * that the stack invokes once the domain and its access policy exist). The event is
  * SetupInput; the domain's endpoint comes from SEARCH_ENDPOINT and the master user's
  * secret from SEARCH_MASTER_USER_SECRET.
@@ -9,8 +9,8 @@
  * reads the password only for the security plugin's REST API; everything else it does as
  * its own role, mapped to the least it needs.
  */
-import { asPart } from "../aws/call-trace";
-import { createSecretsManagerClient } from "../aws/secrets-manager-client";
+import { asPart } from "../common/aws/call-trace";
+import { createSecretsManagerClient } from "../common/aws/secrets-manager-client";
 import { MASTER_USER_SECRET_VARIABLE, readMasterUser } from "./master-user";
 import { masterSearchHttp } from "./search-http";
 import { SEARCH_FUNCTION_VARIABLES, searchHttpFromEnv } from "./signed-search-http";

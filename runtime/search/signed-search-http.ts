@@ -3,13 +3,13 @@
  * call the domain: the access policy admits each role by its ARN, and fine-grained access
  * control maps the role's ARN (a backend role) to the OpenSearch role it may act as. An
  * unsigned request from a Lambda would be anonymous: the access policy refuses it. The
- * client (runtime/aws/search-client.ts) signs; search-http.ts maps answers and errors.
+ * client (runtime/common/aws/search-client.ts) signs; search-http.ts maps answers and errors.
  */
-import { createSearchClient, Credentials } from "../aws/search-client";
+import { createSearchClient, Credentials } from "../common/aws/search-client";
 import { clientSearchHttp } from "./search-http";
 import { SearchHttp } from "./setup";
 
-export type { Credentials } from "../aws/search-client";
+export type { Credentials } from "../common/aws/search-client";
 
 /** What a search function reads of its environment: the stack sets the endpoint, Lambda the region. */
 export const SEARCH_FUNCTION_VARIABLES = ["SEARCH_ENDPOINT", "AWS_REGION"] as const;

@@ -9,7 +9,7 @@ import http from "node:http";
 import { AddressInfo } from "node:net";
 import path from "node:path";
 
-import { REPO_ROOT } from "../../runtime/repo-root";
+import { REPO_ROOT } from "../../runtime/common/repo-root";
 
 /** An answer with an AWS error: the SDK raises it as the exception named `type`. */
 export class AwsError extends Error {

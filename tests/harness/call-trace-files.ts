@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import { TracedCall } from "../../runtime/aws/call-trace";
-import { REPO_ROOT } from "../../runtime/repo-root";
+import { TracedCall } from "../../runtime/common/aws/call-trace";
+import { REPO_ROOT } from "../../runtime/common/repo-root";
 
 export const TRACE_DIR = path.join(REPO_ROOT, "test-artifacts", "aws-calls");
 /** Written first by the root hook: which run the trace belongs to. */

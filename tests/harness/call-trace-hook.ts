@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { CALL_TRACE_DIR, CALL_TRACE_RUN, forgetPart } from "../../runtime/aws/call-trace";
+import { CALL_TRACE_DIR, CALL_TRACE_RUN, forgetPart } from "../../runtime/common/aws/call-trace";
 import { TRACE_DIR, TRACE_RUN_FILE } from "./call-trace-files";
 
 const run = randomUUID();

@@ -5,11 +5,11 @@
  */
 import { ChildProcess, spawn } from "node:child_process";
 
-import { callTraceEnv } from "../../runtime/aws/call-trace";
+import { callTraceEnv } from "../../runtime/common/aws/call-trace";
 import { builtEntrypoint } from "./built";
 import { ServiceProcess } from "./service-process";
 
-/** What every worker of a test needs; a test adds or overrides the rest (see runtime/consumer/settings.ts). */
+/** What every worker of a test needs; a test adds or overrides the rest (see runtime/processing/settings.ts). */
 export interface ConsumerSettings {
   STREAM_NAME: string;
   APPLICATION_NAME: string;

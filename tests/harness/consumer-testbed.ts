@@ -12,9 +12,9 @@ import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DescribeStreamSummaryCommand, KinesisClient, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
 
-import { createDynamoDbClient } from "../../runtime/aws/dynamodb-client";
-import { createKinesisClient } from "../../runtime/aws/kinesis-client";
-import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
+import { createDynamoDbClient } from "../../runtime/common/aws/dynamodb-client";
+import { createKinesisClient } from "../../runtime/common/aws/kinesis-client";
+import { LeaseTable } from "../../runtime/processing/leases/lease-table";
 import { LOCAL_REGION, LocalEmulators, startEmulators } from "../../runtime/local/emulators";
 import { pollUntil } from "../../runtime/local/poll-until";
 import { createLocalStream, LocalStream, registerLocalStreamConsumer } from "../../runtime/local/stream-setup";

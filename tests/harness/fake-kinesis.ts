@@ -4,10 +4,10 @@
  * number, and fails, throttles or hangs on demand. The producer's map of the shards can
  * be made stale on purpose, as after a real reshard.
  */
-import { UserRecord, deaggregate } from "../../runtime/kinesis/aggregation";
-import { MAX_HASH_KEY, routingKeyOf } from "../../runtime/kinesis/hash-key";
-import { ShardMap, ShardRange } from "../../runtime/kinesis/shard-map";
-import { KinesisPort, PutEntry, PutResult } from "../../runtime/producer/kinesis-port";
+import { UserRecord, deaggregate } from "../../runtime/stream/aggregation";
+import { MAX_HASH_KEY, routingKeyOf } from "../../runtime/stream/hash-key";
+import { ShardMap, ShardRange } from "../../runtime/stream/shard-map";
+import { KinesisPort, PutEntry, PutResult } from "../../runtime/ingest/kinesis-port";
 
 export function evenRanges(n: number, prefix = "shardId-"): ShardRange[] {
   const width = (MAX_HASH_KEY + 1n) / BigInt(n);

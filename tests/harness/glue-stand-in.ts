@@ -15,11 +15,11 @@
  * it as FAILURE, and it has no statuses, metadata or deletion.
  */
 import { randomUUID } from "node:crypto";
-import { sameJson } from "../../runtime/schema/canonical-json";
-import { checkCompatibility } from "../../runtime/schema/compatibility";
-import { checksOf, Compatibility } from "../../runtime/schema/compatibility-mode";
-import { compileSchema } from "../../runtime/schema/json-validation";
-import { VersionStatus } from "../../runtime/schema/registry-port";
+import { sameJson } from "../../runtime/schemas/canonical-json";
+import { checkCompatibility } from "../../runtime/schemas/compatibility";
+import { checksOf, Compatibility } from "../../runtime/schemas/compatibility-mode";
+import { compileSchema } from "../../runtime/schemas/json-validation";
+import { VersionStatus } from "../../runtime/schemas/registry-port";
 import { AwsError, AwsJsonStandIn, StandInCall, startAwsJsonStandIn } from "./aws-json-stand-in";
 
 export const STAND_IN_REGION = "us-east-1";

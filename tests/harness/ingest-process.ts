@@ -7,7 +7,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import http from "node:http";
 
-import { callTraceEnv } from "../../runtime/aws/call-trace";
+import { callTraceEnv } from "../../runtime/common/aws/call-trace";
 import { freePort } from "../../runtime/local/ports";
 import { pollUntil } from "../../runtime/local/poll-until";
 import { builtEntrypoint } from "./built";

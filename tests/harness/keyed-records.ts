@@ -9,8 +9,8 @@
  */
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 
-import { KinesisProducer, ProducerOptions } from "../../runtime/producer/kinesis-producer";
-import { kinesisPort } from "../../runtime/producer/kinesis-port";
+import { KinesisProducer, ProducerOptions } from "../../runtime/ingest/kinesis-producer";
+import { kinesisPort } from "../../runtime/ingest/kinesis-port";
 
 /** A user record as the producer acknowledged it: what it is and where Kinesis stored it. */
 export interface WrittenRecord {

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { PlannedResource } from "../../infra/plan/mocks";
-import { callTraceEnv } from "../../runtime/aws/call-trace";
-import { REPO_ROOT } from "../../runtime/repo-root";
+import { callTraceEnv } from "../../runtime/common/aws/call-trace";
+import { REPO_ROOT } from "../../runtime/common/repo-root";
 
 const ROOT = REPO_ROOT;
 

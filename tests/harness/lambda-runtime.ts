@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { REPO_ROOT } from "../../runtime/repo-root";
+import { REPO_ROOT } from "../../runtime/common/repo-root";
 
 export interface LambdaRuntimeModules {
   /** For the function's environment: NODE_PATH. */

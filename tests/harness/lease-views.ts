@@ -2,8 +2,8 @@
  * Views of a lease table for tests and benchmarks: waiting (bounded) until it shows what a
  * test expects, who holds what, and whether the leases are balanced as the taker aims.
  */
-import { Lease } from "../../runtime/consumer/leases/lease";
-import { LeaseTable } from "../../runtime/consumer/leases/lease-table";
+import { Lease } from "../../runtime/processing/leases/lease";
+import { LeaseTable } from "../../runtime/processing/leases/lease-table";
 import { eventually } from "./eventually";
 
 /** Leases as the lease table shows them, and when (local clock) it was read. */

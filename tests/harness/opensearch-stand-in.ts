@@ -10,7 +10,7 @@
  * 401; the security REST API (roles, role mappings, audit config) is the master user's
  * alone (403 for anyone else) and keeps what it is given; a SigV4-signed request is its
  * IAM role, which must be mapped to some role first (403 otherwise). It does not evaluate
- * what each role permits (tests/runtime/search-roles.test.ts holds that to the requests).
+ * what each role permits (tests/unit/search/roles.test.ts holds that to the requests).
  */
 import http from "node:http";
 import { AddressInfo } from "node:net";

@@ -2,7 +2,7 @@
  * Test harness for the Pulumi program: runs it under the plan mocks with a given stack
  * config and offers look-ups by resource type, with every output unwrapped.
  */
-import { readStackConfig } from "../../infra/config";
+import { readStackConfig } from "../../infra/config/config";
 import { definePipeline, pipelineOutputs } from "../../infra/pipeline";
 import { PlannedResource } from "../../infra/plan/mocks";
 import { runProgram, RunOptions } from "../../infra/plan/run";

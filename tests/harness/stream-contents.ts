@@ -9,11 +9,11 @@ import {
   GetShardIteratorCommand,
   KinesisClient,
 } from "@aws-sdk/client-kinesis";
-import { listAllShards } from "../../runtime/kinesis/list-shards";
+import { listAllShards } from "../../runtime/stream/list-shards";
 
-import { deaggregate, isAggregate } from "../../runtime/kinesis/aggregation";
-import { routingKeyOf } from "../../runtime/kinesis/hash-key";
-import { ShardRange } from "../../runtime/kinesis/shard-map";
+import { deaggregate, isAggregate } from "../../runtime/stream/aggregation";
+import { routingKeyOf } from "../../runtime/stream/hash-key";
+import { ShardRange } from "../../runtime/stream/shard-map";
 
 export interface StoredShard extends ShardRange {
   parentShardId?: string;

@@ -11,7 +11,7 @@
  * does for every schema what it does for one. So one recorded call can be several planned
  * ones, each a complete set of names.
  */
-import { PartSetting } from "../../runtime/aws/call-trace";
+import { PartSetting } from "../../runtime/common/aws/call-trace";
 
 export class BridgeError extends Error {}
 

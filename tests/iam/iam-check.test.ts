@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 
-import { TracedCall } from "../../runtime/aws/call-trace";
+import { TracedCall } from "../../runtime/common/aws/call-trace";
 import { BridgeError, bridgeNames } from "./bridge";
 import { iamRequests, MappingError, PlannedNames } from "./iam-requests";
 import { defaultKeyPolicy, PolicyDocument, PolicyStatement } from "./policy-document";
@@ -23,7 +23,7 @@ const SCHEMA = `arn:aws:glue:us-east-1:${ACCOUNT}:schema/pipeline/taxi-trip`;
 const DOMAIN = `arn:aws:es:us-east-1:${ACCOUNT}:domain/search`;
 const ENDPOINT = "search-abc.us-east-1.es.amazonaws.com";
 const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:search-master-user-a1b2c3`;
-/** A domain's access policy as infra/search-domain.ts writes it: the role signed, the security API open. */
+/** A domain's access policy as infra/search/search-domain.ts writes it: the role signed, the security API open. */
 const DOMAIN_POLICY: PolicyDocument = {
   Version: "2012-10-17",
   Statement: [

@@ -1,11 +1,11 @@
 /**
- * The runtime's parts as the IAM check knows them (names from runtime/services.ts): those
+ * The runtime's parts as the IAM check knows them (names from runtime/common/services.ts): those
  * that run on AWS under a role of their own, found in the plan by the entry point their
  * task or function runs, and those that only ever reach the local emulators.
  */
-import { PartName } from "../../runtime/aws/call-trace";
-import { CONSUMER_VARIABLES } from "../../runtime/consumer/settings";
-import { INGEST_VARIABLES } from "../../runtime/producer/settings";
+import { PartName } from "../../runtime/common/aws/call-trace";
+import { CONSUMER_VARIABLES } from "../../runtime/processing/settings";
+import { INGEST_VARIABLES } from "../../runtime/ingest/settings";
 
 /**
  * A setting that decides which calls a part makes of a service: a recorded call of that

@@ -4,10 +4,10 @@
  * what runs under each role (a Fargate task or a Lambda function of a runtime part, with
  * the environment the plan gives it), and the plan's streams' keys and search domains.
  */
-import { grantsByPolicy, Statement } from "../../infra/grants";
+import { grantsByPolicy, Statement } from "../../infra/common/grants";
 import { MOCK_ACCOUNT } from "../../infra/plan/mocks";
-import { eventSetting, PartName, PartSetting } from "../../runtime/aws/call-trace";
-import { SERVICE_ENTRYPOINTS } from "../../runtime/services";
+import { eventSetting, PartName, PartSetting } from "../../runtime/common/aws/call-trace";
+import { SERVICE_ENTRYPOINTS } from "../../runtime/common/services";
 import { Recorded, runPipeline } from "../harness/pulumi";
 import { defaultKeyPolicy, PolicyDocument } from "./policy-document";
 
@@ -16,7 +16,7 @@ export interface Deployable {
   kind: "task" | "function";
   /** Its logical name in the plan. */
   name: string;
-  /** The runtime part it runs (runtime/services.ts), found from its command or handler. */
+  /** The runtime part it runs (runtime/common/services.ts), found from its command or handler. */
   part?: PartName;
   roleArn: string;
   /** Its environment, and for a function the stack invokes, its event's fields (eventSetting). */
@@ -165,7 +165,7 @@ export async function viewPlan(
 
 /**
  * The settings an event gives the function the stack invokes with it, named as the handler
- * names them (runtime/aws/call-trace.ts eventSetting): each text field, and each text field
+ * names them (runtime/common/aws/call-trace.ts eventSetting): each text field, and each text field
  * of the objects of a list, as a list.
  */
 export function eventSettings(event: unknown): Record<string, PartSetting> {

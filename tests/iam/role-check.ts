@@ -5,8 +5,8 @@
  * carries a reason beside its grant (Statement.usedBy). Returns the problems, each a
  * sentence that names the part, the call, the action, the resource and the policy.
  */
-import { reasonFor } from "../../infra/grants";
-import { PartName, PartSetting, TracedCall } from "../../runtime/aws/call-trace";
+import { reasonFor } from "../../infra/common/grants";
+import { PartName, PartSetting, TracedCall } from "../../runtime/common/aws/call-trace";
 import { BridgeError, bridgeNames } from "./bridge";
 import { iamRequests, MappingError } from "./iam-requests";
 import { DEPLOYED_PARTS } from "./parts";
@@ -143,7 +143,7 @@ function unusedGrants(role: PlannedRole, used: ReadonlySet<string>, deployables:
         problems.push(
           `role ${role.name} (${role.usedFor.join(", ") || "not used by the plan"}) is granted ${action} ` +
             `by ${policy.name} (Sid ${statement.Sid}), but ${who} and the grant gives no reason (usedBy)` +
-            (policy.statements ? "" : `: ${policy.name} was not made through grant() (infra/grants.ts)`),
+            (policy.statements ? "" : `: ${policy.name} was not made through grant() (infra/common/grants.ts)`),
         );
       }
     }

@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 
-import { PartName, TracedCall } from "../../runtime/aws/call-trace";
+import { PartName, TracedCall } from "../../runtime/common/aws/call-trace";
 import { readTrace, Trace, TRACE_DIR } from "../harness/call-trace-files";
 import { DEPLOYED_PARTS, LOCAL_PARTS } from "./parts";
 import { planStack, PlanView } from "./plan-view";

@@ -5,7 +5,7 @@
  * trips: the hot-spot job counts and skips them, the map is not disturbed.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { STREAM_LIMITS } from "../../kinesis/limits";
+import { STREAM_LIMITS } from "../../stream/limits";
 
 /** Longer than one scaler period (30 s), so a whole period is busy whichever moment it starts. */
 export const DEFAULT_BURST_SECONDS = 45;

@@ -5,9 +5,9 @@
  * a moment old rather than blank); it is said once in the log, not every period.
  */
 import { DescribeStreamSummaryCommand, KinesisClient } from "@aws-sdk/client-kinesis";
-import { LeaseTable } from "../../consumer/leases/lease-table";
+import { LeaseTable } from "../../processing/leases/lease-table";
 import { HotspotsView } from "../../hotspots/live-hotspots";
-import { readEmf } from "../../metrics/emf-reading";
+import { readEmf } from "../../observability/emf-reading";
 import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
 import { GuardedChild } from "../guarded-child";
 import { Burst } from "./burst";

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Fastify, { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { REPO_ROOT } from "../../repo-root";
+import { REPO_ROOT } from "../../common/repo-root";
 import { LOCAL_SCALING_PERIOD_MS } from "../../scaling/local-shard-scaler";
 import { SUGGESTED_REPLAY_SPEEDUP } from "../replay-child";
 import { DEFAULT_BURST_SECONDS, MAX_BURST_SECONDS, Burst } from "./burst";

@@ -4,7 +4,7 @@
  * events. Pure and bounded (a fixed number of points per series, however long the stack
  * runs), so a table of inputs tests it; the feed (page-feed.ts) does the reading.
  */
-import { EmfDocument } from "../../metrics/emf-reading";
+import { EmfDocument } from "../../observability/emf-reading";
 import { WindowView } from "../../hotspots/recent-windows";
 import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
 

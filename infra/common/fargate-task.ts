@@ -1,0 +1,128 @@
+/**
+ * A Fargate task of the pipeline's image: its two roles (the task's own, with no
+ * permission until its owner grants what the code uses, and the execution role that pulls
+ * the image and writes logs), its log group, and the task definition. A PipelineService
+ * runs one as a service; the taxi replay runs one as a one-off task.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { STOP_TIMEOUT_SECONDS } from "./fargate";
+import { grant, UsedBy } from "./grants";
+import { ServiceImage } from "./service-image";
+import { serviceRole } from "./service-role";
+
+/** What the awslogs driver (and a Lambda) calls, on the log group's streams. */
+export const LOG_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
+
+/** The ECS agent ships a container's output with the task's execution role. */
+const CONTAINER_LOGS_USED_BY =
+  "the ECS agent's awslogs driver, with the execution role: " +
+  "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";
+
+/** A log group kept `logRetentionDays`, which `writer` may write to; `usedBy` says who writes with it. */
+export function writableLogGroup(
+  name: string,
+  writer: aws.iam.Role,
+  args: { logRetentionDays: number; tags: Record<string, string>; sid: string; usedBy: UsedBy },
+  owner: pulumi.Resource,
+): aws.cloudwatch.LogGroup {
+  const logGroup = new aws.cloudwatch.LogGroup(
+    name,
+    { retentionInDays: args.logRetentionDays, tags: args.tags },
+    { parent: owner },
+  );
+  grant(
+    `${name}-logs`,
+    writer,
+    [
+      {
+        sid: args.sid,
+        actions: LOG_WRITE_ACTIONS,
+        resources: [pulumi.interpolate`${logGroup.arn}:*`],
+        usedBy: args.usedBy,
+      },
+    ],
+    owner,
+  );
+  return logGroup;
+}
+
+export interface FargateTaskArgs {
+  image: ServiceImage;
+  /** The container's command (see runtime/common/services.ts). */
+  command: pulumi.Input<string>[];
+  environment: Record<string, pulumi.Input<string>>;
+  cpu: number;
+  memory: number;
+  /** The port the container listens on, when something sends it traffic. */
+  containerPort?: number;
+  /** Command of the container health check (ECS ignores the image's HEALTHCHECK). */
+  healthCheck?: string[];
+  logRetentionDays: number;
+  tags: Record<string, string>;
+}
+
+export interface FargateTask {
+  taskRole: aws.iam.Role;
+  executionRole: aws.iam.Role;
+  logGroup: aws.cloudwatch.LogGroup;
+  taskDefinition: aws.ecs.TaskDefinition;
+}
+
+export function fargateTask(name: string, args: FargateTaskArgs, owner: pulumi.Resource): FargateTask {
+  const parent = { parent: owner };
+  const region = aws.getRegionOutput({}, parent).region;
+  const taskRole = serviceRole(`${name}-task`, "ecs-tasks.amazonaws.com", args.tags, owner);
+  const executionRole = serviceRole(`${name}-execution`, "ecs-tasks.amazonaws.com", args.tags, owner);
+  const logGroup = writableLogGroup(
+    name,
+    executionRole,
+    { ...args, sid: "ContainerLogs", usedBy: CONTAINER_LOGS_USED_BY },
+    owner,
+  );
+  args.image.grantPull(executionRole, name);
+
+  const container = {
+    name,
+    image: args.image.imageUri,
+    essential: true,
+    command: args.command,
+    environment: Object.entries(args.environment).map(([k, v]) => ({ name: k, value: v })),
+    portMappings: args.containerPort ? [{ containerPort: args.containerPort, protocol: "tcp" }] : [],
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
+    },
+    ...(args.healthCheck
+      ? {
+          healthCheck: {
+            command: ["CMD", ...args.healthCheck],
+            interval: 15,
+            timeout: 5,
+            retries: 3,
+            startPeriod: 15,
+          },
+        }
+      : {}),
+    stopTimeout: STOP_TIMEOUT_SECONDS,
+    readonlyRootFilesystem: true,
+    linuxParameters: { initProcessEnabled: true },
+  };
+  const taskDefinition = new aws.ecs.TaskDefinition(
+    name,
+    {
+      family: name,
+      cpu: String(args.cpu),
+      memory: String(args.memory),
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      taskRoleArn: taskRole.arn,
+      executionRoleArn: executionRole.arn,
+      containerDefinitions: pulumi.jsonStringify([container]),
+      tags: args.tags,
+    },
+    parent,
+  );
+  return { taskRole, executionRole, logGroup, taskDefinition };
+}

@@ -1,0 +1,533 @@
+/**
+ * Reads and validates the whole stack config in one place. A bad stack fails the preview
+ * with ONE error that lists every bad key, its value and what is allowed, so a user fixes
+ * everything in one round instead of one key per `pulumi preview`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { STREAM_LIMITS, StreamMode } from "../../runtime/stream/limits";
+import { Compatibility } from "../../runtime/schemas/compatibility-mode";
+import { CONFIG_KEYS, ConfigKey, DEFAULT_MAX_SHARDS_FACTOR, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
+import { DNS_NAME_LIMITS } from "../ingest/dns-name";
+import { fargateSizeProblem } from "../common/fargate";
+import { FLINK_LIMITS } from "../hotspots/flink-limits";
+import { kpus } from "../../runtime/scaling/flink-policy";
+import { JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "../../runtime/hotspots/job-config";
+
+/** The shard scaler of a PROVISIONED stream (created with `shardCount` shards). */
+export interface ShardScalerConfig {
+  minShards: number;
+  maxShards: number;
+  dryRun: boolean;
+  /** One concurrent execution reserved for the function (`scalerReservedConcurrency`). */
+  reservedConcurrency: boolean;
+}
+
+export interface StreamConfig {
+  mode: StreamMode;
+  /** Set for PROVISIONED streams only. */
+  shardCount?: number;
+  retentionHours: number;
+  /** An existing key to encrypt with; unset means the stack creates one. */
+  kmsKeyArn?: string;
+  /** Set when the scaler sizes the stream (PROVISIONED with `shardScaler` on). */
+  scaler?: ShardScalerConfig;
+}
+
+export interface NetworkConfig {
+  /** 1: one NAT gateway shared by both zones; 2: one per zone. */
+  natGateways: number;
+  /** VPC flow logs to CloudWatch Logs. */
+  flowLogs: boolean;
+}
+
+/** What every Fargate service of the pipeline shares. */
+export interface ServicesConfig {
+  scaleOutCooldownSeconds: number;
+  scaleInCooldownSeconds: number;
+  logRetentionDays: number;
+}
+
+/**
+ * The name ingest serves HTTPS under. No certificate can cover the load balancer's own
+ * name, so HTTPS always comes with a name of the user's (infra/ingest/dns-name.ts).
+ */
+export interface IngestDomainConfig {
+  name: string;
+  /** Its Route 53 hosted zone: the stack creates the alias record (and a certificate, unless one is given). */
+  hostedZoneId?: string;
+  /** An existing certificate that covers the name; unset: the stack requests one in the zone. */
+  certificateArn?: string;
+}
+
+export interface IngestConfig {
+  /** A shipped schema that ingest enforces. */
+  schema?: string;
+  allowedCidrs: string[];
+  /** Set: HTTPS under this name. Unset: HTTP at the load balancer's own name. */
+  domain?: IngestDomainConfig;
+  ackMode: "durable" | "buffered";
+  cpu: number;
+  memory: number;
+  minTasks: number;
+  maxTasks: number;
+  /** Days the load balancer's access logs are kept. */
+  accessLogDays: number;
+}
+
+export interface ProcessingConfig {
+  mode: "fargate" | "lambda";
+  retrieval: "fanout" | "polling";
+  initialPosition: "TRIM_HORIZON" | "LATEST";
+  cpu: number;
+  memory: number;
+  minTasks: number;
+  maxTasks: number;
+  /** The lease table refuses deletion (fargate mode). */
+  leaseDeletionProtection: boolean;
+  lambda: {
+    batchSize: number;
+    batchingWindowSeconds: number;
+    maxRetryAttempts: number;
+    maxRecordAgeSeconds: number;
+    parallelizationFactor: number;
+  };
+}
+
+export interface SchemaConfig {
+  compatibility: Compatibility;
+  autoRegistration: boolean;
+}
+
+/** The OpenSearch domain the hot-spot results land in, and who may open its Dashboards. */
+export interface SearchConfig {
+  clientCidr: string;
+  engineVersion: string;
+  instanceType: string;
+  instanceCount: number;
+  volumeGb: number;
+}
+
+/** The hot-spot job on Managed Service for Apache Flink. */
+export interface FlinkConfig {
+  parallelism: number;
+  parallelismPerKpu: number;
+  autoScaling: boolean;
+  /** Set when the Flink scaler sizes the application (`flinkScaler` on). */
+  scaler?: {
+    minParallelism: number;
+    maxParallelism: number;
+    behindMs: number;
+    outPeriods: number;
+    dryRun: boolean;
+    reservedConcurrency: boolean;
+  };
+  initialPosition: "TRIM_HORIZON" | "LATEST";
+  /** Dev stacks: destroy empties the code bucket. */
+  bucketForceDestroy: boolean;
+  /** Where the connector JAR comes from at deploy (an https URL or a local path); unset: Maven Central. */
+  connectorJar?: string;
+}
+
+export interface AnalyticsConfig {
+  search: SearchConfig;
+  flink: FlinkConfig;
+  /** The hot-spot job's settings (outOfOrdernessSeconds keeps its default). */
+  job: JobConfig;
+}
+
+export interface PipelineConfig {
+  stream: StreamConfig;
+  /** Where alarms are e-mailed, when set. */
+  alertEmail?: string;
+  /** Unset when the `analytics` key is off. */
+  analytics?: AnalyticsConfig;
+  schemas: SchemaConfig;
+  processing: ProcessingConfig;
+  network: NetworkConfig;
+  services: ServicesConfig;
+  ingest: IngestConfig;
+  tags: Record<string, string>;
+}
+
+export type ConfigResult = { ok: true; config: PipelineConfig } | { ok: false; problems: string[] };
+
+/** Shows a raw value the way a user typed it: bare when it is a plain word or number. */
+function shown(raw: string): string {
+  if (/^[\w.:/-]+$/.test(raw)) return raw;
+  return raw.includes('"') && !raw.includes("'") ? `'${raw}'` : JSON.stringify(raw);
+}
+
+/** Edit distance, to suggest the key a typo meant. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+function closest(name: string, known: string[]): string | undefined {
+  const [best] = [...known].sort(
+    (x, y) => distance(name.toLowerCase(), x.toLowerCase()) - distance(name.toLowerCase(), y.toLowerCase()),
+  );
+  return distance(name.toLowerCase(), best.toLowerCase()) <= 3 ? best : undefined;
+}
+
+/**
+ * Validates raw config values (keys without the project namespace, values as strings, as
+ * Pulumi hands them over). Pure: every rule here is tested by a table.
+ */
+export function validateConfig(raw: Record<string, string | undefined>): ConfigResult {
+  const problems: string[] = [];
+  const known = Object.keys(CONFIG_KEYS);
+
+  for (const name of Object.keys(raw)) {
+    if (!known.includes(name)) {
+      const hint = closest(name, known);
+      problems.push(
+        `${name} is not a config key of this project${hint ? ` (did you mean ${hint}?)` : ""}; known keys: ${known.join(", ")}`,
+      );
+    }
+  }
+
+  function read<T>(key: ConfigKey<T>): T | undefined {
+    const declared = Array.isArray(key.default) ? JSON.stringify(key.default) : key.default;
+    const value = raw[key.name] ?? (declared === undefined ? undefined : String(declared));
+    if (value === undefined || (key.optional && value === "")) return undefined;
+    const parsed = key.parse(value);
+    if (parsed.ok) return parsed.value;
+    problems.push(`${key.name} must be ${parsed.allowed}, got ${shown(value)}`);
+    return undefined;
+  }
+
+  const mode = read(CONFIG_KEYS.streamMode);
+  const shardCount = read(CONFIG_KEYS.shardCount);
+  const retentionHours = read(CONFIG_KEYS.retentionHours);
+  const kmsKeyArn = read(CONFIG_KEYS.kmsKeyArn);
+  const tags = read(CONFIG_KEYS.tags);
+
+  if (mode === "ON_DEMAND" && raw.shardCount !== undefined && raw.shardCount !== "") {
+    problems.push(
+      `shardCount must not be set when streamMode is ON_DEMAND (AWS sizes on-demand streams), got ${shown(raw.shardCount)}: run \`pulumi config rm shardCount\` or set streamMode to PROVISIONED`,
+    );
+  }
+
+  const natGateways = read(CONFIG_KEYS.natGateways);
+  const flowLogs = read(CONFIG_KEYS.flowLogs);
+  const allowedCidrs = read(CONFIG_KEYS.ingestAllowedCidrs);
+  const certificateArn = read(CONFIG_KEYS.certificateArn);
+  const ingestDomainName = read(CONFIG_KEYS.ingestDomainName);
+  const ingestHostedZoneId = read(CONFIG_KEYS.ingestHostedZoneId);
+  problems.push(...ingestDomainProblems(raw, ingestDomainName, ingestHostedZoneId));
+  const ackMode = read(CONFIG_KEYS.ingestAckMode);
+  const cpu = read(CONFIG_KEYS.ingestCpu);
+  const memory = read(CONFIG_KEYS.ingestMemory);
+  const minTasks = read(CONFIG_KEYS.ingestMinTasks);
+  const maxTasks = read(CONFIG_KEYS.ingestMaxTasks);
+  const accessLogDays = read(CONFIG_KEYS.ingestAccessLogDays);
+  const scaleOutCooldownSeconds = read(CONFIG_KEYS.scaleOutCooldownSeconds);
+  const scaleInCooldownSeconds = read(CONFIG_KEYS.scaleInCooldownSeconds);
+  const logRetentionDays = read(CONFIG_KEYS.logRetentionDays);
+
+  const processingMode = read(CONFIG_KEYS.processingMode);
+  const processingRetrieval = read(CONFIG_KEYS.processingRetrieval);
+  const processingInitialPosition = read(CONFIG_KEYS.processingInitialPosition);
+  const processingCpu = read(CONFIG_KEYS.processingCpu);
+  const processingMemory = read(CONFIG_KEYS.processingMemory);
+  const processingMinTasks = read(CONFIG_KEYS.processingMinTasks);
+  const processingMaxTasks = read(CONFIG_KEYS.processingMaxTasks);
+  const leaseDeletionProtection = read(CONFIG_KEYS.leaseDeletionProtection);
+  const lambdaBatchSize = read(CONFIG_KEYS.lambdaBatchSize);
+  const lambdaBatchingWindowSeconds = read(CONFIG_KEYS.lambdaBatchingWindowSeconds);
+  const lambdaMaxRetryAttempts = read(CONFIG_KEYS.lambdaMaxRetryAttempts);
+  const lambdaMaxRecordAgeSeconds = read(CONFIG_KEYS.lambdaMaxRecordAgeSeconds);
+  const lambdaParallelizationFactor = read(CONFIG_KEYS.lambdaParallelizationFactor);
+  const schemaCompatibility = read(CONFIG_KEYS.schemaCompatibility);
+  const schemaAutoRegistration = read(CONFIG_KEYS.schemaAutoRegistration);
+  const ingestSchema = read(CONFIG_KEYS.ingestSchema);
+
+  for (const [prefix, c, m, min, max] of [
+    ["ingest", cpu, memory, minTasks, maxTasks],
+    ["processing", processingCpu, processingMemory, processingMinTasks, processingMaxTasks],
+  ] as const) {
+    if (c !== undefined && m !== undefined) {
+      const sizeProblem = fargateSizeProblem(c, m);
+      if (sizeProblem) problems.push(`${prefix}Memory must suit ${prefix}Cpu: ${sizeProblem}`);
+    }
+    if (min !== undefined && max !== undefined && min > max) {
+      problems.push(`${prefix}MaxTasks must be at least ${prefix}MinTasks (${min}), got ${max}`);
+    }
+  }
+
+  const shardScaler = read(CONFIG_KEYS.shardScaler);
+  const minShards = read(CONFIG_KEYS.minShards);
+  const maxShards = read(CONFIG_KEYS.maxShards);
+  const shardScalerDryRun = read(CONFIG_KEYS.shardScalerDryRun);
+  const scalerReservedConcurrency = read(CONFIG_KEYS.scalerReservedConcurrency) === "on";
+  const scaled = mode === "PROVISIONED" && shardScaler === "on";
+  const baseShards = shardCount ?? DEFAULT_PROVISIONED_SHARDS;
+  const scaleLimit = maxShards ?? Math.min(DEFAULT_MAX_SHARDS_FACTOR * baseShards, STREAM_LIMITS.maxShardCount);
+  if (scaled && minShards !== undefined && minShards > baseShards) {
+    problems.push(`minShards must be at most the shard count (${baseShards}), got ${minShards}`);
+  }
+  if (scaled && maxShards !== undefined && maxShards < baseShards) {
+    problems.push(`maxShards must be at least the shard count (${baseShards}), got ${maxShards}`);
+  }
+  const alertEmail = read(CONFIG_KEYS.alertEmail);
+  const analytics = read(CONFIG_KEYS.analytics);
+  const searchClientCidr = read(CONFIG_KEYS.searchClientCidr);
+  const search = {
+    engineVersion: read(CONFIG_KEYS.searchEngineVersion),
+    instanceType: read(CONFIG_KEYS.searchInstanceType),
+    instanceCount: read(CONFIG_KEYS.searchInstanceCount),
+    volumeGb: read(CONFIG_KEYS.searchVolumeGb),
+  };
+  const windowMinutes = read(CONFIG_KEYS.hotspotWindowMinutes);
+  const geohashPrecision = read(CONFIG_KEYS.hotspotGeohashPrecision);
+  const minTrips = read(CONFIG_KEYS.hotspotMinTrips);
+  if (analytics === "on" && searchClientCidr === undefined && !problems.some((p) => p.startsWith("searchClientCidr"))) {
+    problems.push(
+      "searchClientCidr must be set when analytics is on: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
+        "e.g. pulumi config set searchClientCidr 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com); " +
+        "or pulumi config set analytics off",
+    );
+  }
+  if (search.instanceCount !== undefined && search.instanceCount > 1 && search.instanceCount % 2 === 1) {
+    problems.push(
+      `searchInstanceCount must be 1 or an even number (two or more nodes spread over two availability zones, the same number in each), got ${search.instanceCount}`,
+    );
+  }
+  // The Flink job reads trips as plain JSON: records in the Glue wire format (ingestSchema
+  // set) would all fail to parse, and the map would stay empty without a word.
+  if (analytics === "on" && ingestSchema !== undefined) {
+    problems.push(
+      `ingestSchema must be unset while analytics is on (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got ${ingestSchema}: pulumi config rm ingestSchema, or pulumi config set analytics off`,
+    );
+  }
+  const flink = {
+    parallelism: read(CONFIG_KEYS.flinkParallelism),
+    parallelismPerKpu: read(CONFIG_KEYS.flinkParallelismPerKpu),
+    autoScaling: read(CONFIG_KEYS.flinkAutoScaling),
+    initialPosition: read(CONFIG_KEYS.flinkInitialPosition),
+    bucketForceDestroy: read(CONFIG_KEYS.analyticsBucketForceDestroy),
+    connectorJar: read(CONFIG_KEYS.flinkConnectorJar),
+    scaler: read(CONFIG_KEYS.flinkScaler),
+    minParallelism: read(CONFIG_KEYS.flinkMinParallelism),
+    maxParallelism: read(CONFIG_KEYS.flinkMaxParallelism),
+    scalerDryRun: read(CONFIG_KEYS.flinkScalerDryRun),
+    behindMs: read(CONFIG_KEYS.flinkScaleOutBehindMs),
+    outPeriods: read(CONFIG_KEYS.flinkScaleOutPeriods),
+  };
+  if (analytics === "on" && flink.scaler === "on") {
+    if (flink.autoScaling === "on") {
+      problems.push(
+        "flinkAutoScaling must be off while flinkScaler is on (two autoscalers would fight over the parallelism), got on: pulumi config set flinkAutoScaling off, or flinkScaler off",
+      );
+    }
+    const p = flink.parallelism;
+    if (p !== undefined && flink.minParallelism !== undefined && flink.minParallelism > p) {
+      problems.push(`flinkMinParallelism must be at most flinkParallelism (${p}), got ${flink.minParallelism}`);
+    }
+    if (p !== undefined && flink.maxParallelism !== undefined && flink.maxParallelism < p) {
+      problems.push(`flinkMaxParallelism must be at least flinkParallelism (${p}), got ${flink.maxParallelism}`);
+    }
+  }
+  if (
+    flink.parallelism !== undefined &&
+    flink.parallelismPerKpu !== undefined &&
+    kpus(flink.parallelism, flink.parallelismPerKpu) > FLINK_LIMITS.maxKpus
+  ) {
+    problems.push(
+      `flinkParallelism must fit in ${FLINK_LIMITS.maxKpus} KPUs at flinkParallelismPerKpu ${flink.parallelismPerKpu} (at most ${FLINK_LIMITS.maxKpus * flink.parallelismPerKpu}), got ${flink.parallelism}`,
+    );
+  }
+  // The job's own rules on top of the keys' ranges (a window must divide a day), each
+  // reported under its config key.
+  const jobSettings = { windowMinutes, geohashPrecision, minTrips };
+  const jobKeys = {
+    windowMinutes: CONFIG_KEYS.hotspotWindowMinutes.name,
+    geohashPrecision: CONFIG_KEYS.hotspotGeohashPrecision.name,
+    minTrips: CONFIG_KEYS.hotspotMinTrips.name,
+  } as const;
+  for (const [setting, key] of Object.entries(jobKeys) as [keyof typeof jobKeys, string][]) {
+    const value = jobSettings[setting];
+    if (value === undefined) continue;
+    try {
+      jobConfig({ [setting]: value });
+    } catch (e) {
+      if (!(e instanceof JobConfigError)) throw e;
+      problems.push(`${key} must be ${JOB_LIMITS[setting]}, got ${value}`);
+    }
+  }
+  const job = problems.length === 0 ? jobConfig(jobSettings as Partial<JobConfig>) : undefined;
+
+  if (problems.length > 0) return { ok: false, problems };
+  // Without problems every key with a default has a value: only optional keys can be unset.
+  const required = <T>(value: T | undefined): T => value as T;
+  return {
+    ok: true,
+    config: {
+      stream: {
+        mode: required(mode),
+        shardCount: mode === "PROVISIONED" ? baseShards : undefined,
+        retentionHours: required(retentionHours),
+        kmsKeyArn,
+        scaler: scaled
+          ? {
+              minShards: required(minShards),
+              maxShards: scaleLimit,
+              dryRun: shardScalerDryRun === "on",
+              reservedConcurrency: scalerReservedConcurrency,
+            }
+          : undefined,
+      },
+      network: { natGateways: required(natGateways), flowLogs: flowLogs === "on" },
+      services: {
+        scaleOutCooldownSeconds: required(scaleOutCooldownSeconds),
+        scaleInCooldownSeconds: required(scaleInCooldownSeconds),
+        logRetentionDays: required(logRetentionDays),
+      },
+      ingest: {
+        schema: ingestSchema,
+        allowedCidrs: required(allowedCidrs),
+        domain:
+          ingestDomainName === undefined
+            ? undefined
+            : { name: ingestDomainName, hostedZoneId: ingestHostedZoneId, certificateArn },
+        ackMode: required(ackMode),
+        cpu: required(cpu),
+        memory: required(memory),
+        minTasks: required(minTasks),
+        maxTasks: required(maxTasks),
+        accessLogDays: required(accessLogDays),
+      },
+      processing: {
+        mode: required(processingMode),
+        retrieval: required(processingRetrieval),
+        initialPosition: required(processingInitialPosition),
+        cpu: required(processingCpu),
+        memory: required(processingMemory),
+        minTasks: required(processingMinTasks),
+        maxTasks: required(processingMaxTasks),
+        leaseDeletionProtection: leaseDeletionProtection === "on",
+        lambda: {
+          batchSize: required(lambdaBatchSize),
+          batchingWindowSeconds: required(lambdaBatchingWindowSeconds),
+          maxRetryAttempts: required(lambdaMaxRetryAttempts),
+          maxRecordAgeSeconds: required(lambdaMaxRecordAgeSeconds),
+          parallelizationFactor: required(lambdaParallelizationFactor),
+        },
+      },
+      schemas: {
+        compatibility: required(schemaCompatibility),
+        autoRegistration: schemaAutoRegistration === "on",
+      },
+      analytics:
+        analytics === "on"
+          ? {
+              search: {
+                clientCidr: required(searchClientCidr),
+                engineVersion: required(search.engineVersion),
+                instanceType: required(search.instanceType),
+                instanceCount: required(search.instanceCount),
+                volumeGb: required(search.volumeGb),
+              },
+              flink: {
+                parallelism: required(flink.parallelism),
+                parallelismPerKpu: required(flink.parallelismPerKpu),
+                autoScaling: flink.autoScaling === "on",
+                initialPosition: required(flink.initialPosition),
+                bucketForceDestroy: flink.bucketForceDestroy === "on",
+                ...(flink.connectorJar ? { connectorJar: flink.connectorJar } : {}),
+                scaler:
+                  flink.scaler === "on"
+                    ? {
+                        minParallelism: required(flink.minParallelism),
+                        maxParallelism: required(flink.maxParallelism),
+                        behindMs: required(flink.behindMs),
+                        outPeriods: required(flink.outPeriods),
+                        dryRun: flink.scalerDryRun === "on",
+                        reservedConcurrency: scalerReservedConcurrency,
+                      }
+                    : undefined,
+              },
+              job: required(job),
+            }
+          : undefined,
+      alertEmail,
+      tags: required(tags),
+    },
+  };
+}
+
+/**
+ * The rules between ingest's name, zone and certificate. `raw` holds what the user set
+ * (a key that failed its own check is set, but reads as undefined).
+ */
+function ingestDomainProblems(
+  raw: Record<string, string | undefined>,
+  name: string | undefined,
+  zone: string | undefined,
+): string[] {
+  const isSet = (key: string) => raw[key] !== undefined && raw[key] !== "";
+  const problems: string[] = [];
+  if (!isSet("ingestDomainName")) {
+    if (isSet("certificateArn")) {
+      problems.push(
+        `certificateArn needs ingestDomainName, got ${shown(raw.certificateArn!)} alone: no certificate can cover the load balancer's own name (*.elb.amazonaws.com), so HTTPS is served under a name of yours. ` +
+          "pulumi config set ingestDomainName <the name the certificate covers>, or pulumi config rm certificateArn for HTTP",
+      );
+    }
+    if (isSet("ingestHostedZoneId")) {
+      problems.push(
+        `ingestHostedZoneId needs ingestDomainName (the name to create in that zone), got ${shown(raw.ingestHostedZoneId!)} alone: ` +
+          "pulumi config set ingestDomainName ingest.<the zone's domain>, or pulumi config rm ingestHostedZoneId",
+      );
+    }
+    return problems;
+  }
+  // Judged on what was set, so a misspelt name is told both what to fix and what it lacks.
+  if (!isSet("ingestHostedZoneId") && !isSet("certificateArn")) {
+    problems.push(
+      `ingestDomainName needs a certificate for HTTPS, got ${shown(raw.ingestDomainName!)} without one: ` +
+        "pulumi config set ingestHostedZoneId <its Route 53 public hosted zone> (the stack requests and validates a certificate there), " +
+        "or pulumi config set certificateArn <an ACM certificate that covers it>; or pulumi config rm ingestDomainName for HTTP on the load balancer's own name",
+    );
+  }
+  if (
+    name !== undefined &&
+    zone !== undefined &&
+    !isSet("certificateArn") &&
+    name.length > DNS_NAME_LIMITS.maxCommonNameLength
+  ) {
+    problems.push(
+      `ingestDomainName must be at most ${DNS_NAME_LIMITS.maxCommonNameLength} characters for a certificate the stack requests (ACM's limit on a common name), ` +
+        `got ${name.length} (${name}): use a shorter name, or set certificateArn to a certificate that carries it as an alternative name`,
+    );
+  }
+  return problems;
+}
+
+/** The one error a bad stack config produces. */
+export function configError(problems: string[], stack: string): pulumi.RunError {
+  return new pulumi.RunError(
+    `Invalid config for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+      problems.map((p) => `  - ${p}`).join("\n"),
+  );
+}
+
+/** Reads this project's keys from the running stack's config and validates them. */
+export function readStackConfig(): PipelineConfig {
+  const prefix = `${pulumi.getProject()}:`;
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
+  }
+  const result = validateConfig(raw);
+  if (!result.ok) throw configError(result.problems, pulumi.getStack());
+  return result.config;
+}

@@ -1,0 +1,227 @@
+/**
+ * Ingest: the pipeline's front door. An internet-facing Application Load Balancer in the
+ * public subnets sends `POST /` and `POST /batch` to Fargate tasks in the private subnets,
+ * which aggregate records the way the KPL does and write them to the stream
+ * (runtime/ingest/). Tasks can put records to the stream and nothing else.
+ */
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceCommand } from "../../runtime/common/services";
+import { INGEST_DEFAULTS } from "../../runtime/ingest/defaults";
+import { IngestConfig, ServicesConfig } from "../config/config";
+import { IngestDomain, IpAddressType } from "./ingest-domain";
+import { ingestAccessLogs } from "./access-logs";
+import { Network } from "../network/network";
+import { PipelineService } from "../common/pipeline-service";
+import { SchemaRegistry } from "../schemas/schema-registry";
+import { ServiceImage } from "../common/service-image";
+import { StreamStorage } from "../stream/stream-storage";
+import { taskSecurityGroup } from "../network/task-security-group";
+
+/** TLS 1.2 and 1.3 only: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+export const CONTAINER_PORT = INGEST_DEFAULTS.port;
+const ANYWHERE = "0.0.0.0/0";
+/** The load balancer's addresses; the name's alias records follow it (an AAAA only with IPv6). */
+const IP_ADDRESS_TYPE: IpAddressType = "ipv4";
+
+export interface IngestServiceArgs {
+  network: Network;
+  cluster: aws.ecs.Cluster;
+  image: ServiceImage;
+  stream: StreamStorage;
+  schemas: SchemaRegistry;
+  ingest: IngestConfig;
+  services: ServicesConfig;
+  tags: Record<string, string>;
+}
+
+export class IngestService extends pulumi.ComponentResource {
+  /** https://<ingest domain name>, or http://<load balancer DNS name> without one: where clients POST records. */
+  readonly url: pulumi.Output<string>;
+  /** The load balancer's own name: where a domain's DNS record points when the stack does not manage its zone. */
+  readonly loadBalancerDnsName: pulumi.Output<string>;
+  /** Whether clients must use HTTPS (port 80 only redirects). */
+  readonly https: boolean;
+  /** Set when ingest has a domain name (and so HTTPS). */
+  readonly domain?: IngestDomain;
+  readonly service: PipelineService;
+  readonly loadBalancerSecurityGroup: aws.ec2.SecurityGroup;
+  readonly taskSecurityGroup: aws.ec2.SecurityGroup;
+
+  constructor(name: string, args: IngestServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kinesis-pipeline:ingest:IngestService", name, {}, opts);
+    const parent = { parent: this };
+    // HTTPS always comes with a name of the user's: no certificate covers the load balancer's.
+    const https = args.ingest.domain !== undefined;
+    this.https = https;
+    const listenerPorts = https ? [80, 443] : [80];
+
+    this.loadBalancerSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-lb`,
+      { vpcId: args.network.vpcId, description: "ingest load balancer: clients in, tasks out", tags: args.tags },
+      parent,
+    );
+    this.taskSecurityGroup = taskSecurityGroup(
+      `${name}-tasks`,
+      {
+        vpcId: args.network.vpcId,
+        description: "ingest tasks: load balancer in, AWS APIs out",
+        apis: "Kinesis, ECR and CloudWatch Logs",
+        tags: args.tags,
+      },
+      this,
+    );
+    const admit = (id: string, cidr: pulumi.Input<string>, who: string) =>
+      listenerPorts.forEach(
+        (port) =>
+          new aws.vpc.SecurityGroupIngressRule(
+            `${name}-lb-in-${port}-${id}`,
+            {
+              securityGroupId: this.loadBalancerSecurityGroup.id,
+              cidrIpv4: cidr,
+              ipProtocol: "tcp",
+              fromPort: port,
+              toPort: port,
+              description: `${who} on ${port}`,
+            },
+            parent,
+          ),
+      );
+    args.ingest.allowedCidrs.forEach((cidr, i) => admit(String(i), cidr, "clients"));
+    // The stack's own tasks (the taxi replay) reach the internet-facing load balancer from
+    // the NAT gateways' addresses: a restricted list would refuse them.
+    if (!args.ingest.allowedCidrs.includes(ANYWHERE)) {
+      args.network.natPublicIps.forEach((ip, i) =>
+        admit(`nat-${i}`, pulumi.interpolate`${ip}/32`, "the stack's tasks"),
+      );
+    }
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-lb-to-tasks`,
+      {
+        securityGroupId: this.loadBalancerSecurityGroup.id,
+        referencedSecurityGroupId: this.taskSecurityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: CONTAINER_PORT,
+        toPort: CONTAINER_PORT,
+        description: "requests and health checks to tasks",
+      },
+      parent,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-tasks-from-lb`,
+      {
+        securityGroupId: this.taskSecurityGroup.id,
+        referencedSecurityGroupId: this.loadBalancerSecurityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: CONTAINER_PORT,
+        toPort: CONTAINER_PORT,
+        description: "from the load balancer",
+      },
+      parent,
+    );
+
+    const domain = args.ingest.domain
+      ? new IngestDomain(`${name}-domain`, { domain: args.ingest.domain, tags: args.tags }, parent)
+      : undefined;
+
+    const accessLogs = ingestAccessLogs(
+      `${name}-access-logs`,
+      { retentionDays: args.ingest.accessLogDays, tags: args.tags },
+      this,
+    );
+    const alb = new awsx.lb.ApplicationLoadBalancer(
+      name,
+      {
+        subnetIds: args.network.publicSubnetIds,
+        ipAddressType: IP_ADDRESS_TYPE,
+        securityGroups: [this.loadBalancerSecurityGroup.id],
+        defaultSecurityGroup: { skip: true },
+        dropInvalidHeaderFields: true,
+        accessLogs: accessLogs.settings,
+        defaultTargetGroup: {
+          vpcId: args.network.vpcId,
+          port: CONTAINER_PORT,
+          protocol: "HTTP",
+          targetType: "ip",
+          // Tasks drain within the ECS stop timeout; the load balancer stops sending first.
+          deregistrationDelay: 30,
+          healthCheck: {
+            path: "/healthcheck",
+            matcher: "200",
+            interval: 10,
+            timeout: 5,
+            healthyThreshold: 2,
+            unhealthyThreshold: 3,
+          },
+          tags: args.tags,
+        },
+        listeners: domain
+          ? [
+              // A listener without actions forwards to the default target group.
+              { port: 443, protocol: "HTTPS", certificateArn: domain.certificateArn, sslPolicy: TLS_POLICY },
+              {
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [
+                  { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } },
+                ],
+              },
+            ]
+          : [{ port: 80, protocol: "HTTP" }],
+        tags: args.tags,
+      },
+      { parent: this, dependsOn: accessLogs.ready },
+    );
+
+    this.service = new PipelineService(
+      name,
+      {
+        cluster: args.cluster,
+        image: args.image,
+        command: serviceCommand("ingest"),
+        environment: {
+          STREAM_NAME: args.stream.name,
+          AWS_REGION: aws.getRegionOutput({}, parent).region,
+          PORT: String(CONTAINER_PORT),
+          ACK_MODE: args.ingest.ackMode,
+          // EMF to stdout: the awslogs driver ships it and CloudWatch extracts the metrics.
+          METRICS_INTERVAL_MS: "60000",
+          LOG_LEVEL: "info",
+          ...(args.ingest.schema
+            ? {
+                SCHEMA_NAME: args.ingest.schema,
+                SCHEMA_REGISTRY_NAME: args.schemas.name,
+                SCHEMA_AUTO_REGISTER: args.schemas.autoRegistration ? "on" : "off",
+              }
+            : {}),
+        },
+        cpu: args.ingest.cpu,
+        memory: args.ingest.memory,
+        minTasks: args.ingest.minTasks,
+        maxTasks: args.ingest.maxTasks,
+        subnetIds: args.network.privateSubnetIds,
+        securityGroupIds: [this.taskSecurityGroup.id],
+        loadBalancer: { targetGroupArn: alb.defaultTargetGroup.arn, containerPort: CONTAINER_PORT, dependsOn: [alb] },
+        healthCheck: serviceCommand("healthcheck"),
+        services: args.services,
+        tags: args.tags,
+      },
+      parent,
+    );
+    args.stream.grantWrite(this.service.taskRole, name);
+    // Without a schema, ingest never calls the registry.
+    if (args.ingest.schema) args.schemas.grantProduce(this.service.taskRole, name);
+
+    domain?.pointAt({
+      dnsName: alb.loadBalancer.dnsName,
+      zoneId: alb.loadBalancer.zoneId,
+      ipAddressType: IP_ADDRESS_TYPE,
+    });
+    this.domain = domain;
+    this.loadBalancerDnsName = alb.loadBalancer.dnsName;
+    this.url = domain ? pulumi.output(domain.url) : pulumi.interpolate`http://${alb.loadBalancer.dnsName}`;
+    this.registerOutputs({ url: this.url, loadBalancerDnsName: this.loadBalancerDnsName });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The processing workers' lease table (see runtime/processing/leases/LEASES.md): one item per
+ * shard, on-demand billing, point-in-time recovery, encrypted, and (by default) protected
+ * from deletion: it holds every shard's checkpoint, and losing it makes the workers start
+ * over from processingInitialPosition. Its name is the consumer application's name
+ * (APPLICATION_NAME).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LEASE_KEY } from "../../runtime/processing/leases/lease";
+import { grant } from "../common/grants";
+
+/** The item actions runtime/processing/leases/lease-table.ts performs; it never creates the table on AWS. */
+export const LEASE_TABLE_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
+
+export interface LeaseTableArgs {
+  /**
+   * DynamoDB refuses DeleteTable while this is on, `pulumi destroy` included:
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection
+   */
+  deletionProtection: boolean;
+  tags: Record<string, string>;
+}
+
+export function leaseTable(name: string, args: LeaseTableArgs, parent: pulumi.Resource): aws.dynamodb.Table {
+  return new aws.dynamodb.Table(
+    name,
+    {
+      hashKey: LEASE_KEY,
+      attributes: [{ name: LEASE_KEY, type: "S" }],
+      billingMode: "PAY_PER_REQUEST",
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: args.deletionProtection,
+      tags: args.tags,
+    },
+    { parent },
+  );
+}
+
+export function grantLeaseTable(
+  table: aws.dynamodb.Table,
+  role: aws.iam.Role,
+  grantee: string,
+  parent: pulumi.Resource,
+) {
+  return grant(
+    `${grantee}-leases`,
+    role,
+    [{ sid: "Leases", actions: LEASE_TABLE_ACTIONS, resources: [table.arn] }],
+    parent,
+  );
+}

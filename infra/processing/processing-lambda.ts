@@ -1,0 +1,77 @@
+/**
+ * Processing in `lambda` mode, the second reference architecture: the record processor of
+ * the Fargate workers runs in a Lambda behind an event source mapping on the stream, with
+ * partial batch failures, bisect on error, a retry limit, a record age limit and an SQS
+ * on-failure destination, so one bad record does not block its shard.
+ *
+ * The function's code is the compiled runtime (dist/runtime, built by `npm run build`),
+ * required by a small callback: the same module the tests exercise, not a serialized copy.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ProcessingConfig } from "../config/config";
+import { runtimeFunction } from "../common/runtime-function";
+import { streamTrigger } from "./stream-trigger";
+import { StreamStorage } from "../stream/stream-storage";
+
+/**
+ * Production packages the processing Lambda loads: the logger, the KPL codec and schema
+ * decompression. The Lambda runtime ships AWS SDK v3 itself (the Glue client included).
+ */
+export const PROCESSING_LAMBDA_PACKAGES = ["pino", "protobufjs", "pako"] as const;
+
+export interface ProcessingLambdaArgs {
+  stream: StreamStorage;
+  schemaRegistryName: pulumi.Input<string>;
+  processing: ProcessingConfig;
+  /** `logRetentionDays`: the function's logs are kept as long as the services' logs. */
+  logRetentionDays: number;
+  tags: Record<string, string>;
+}
+
+export class ProcessingLambda extends pulumi.ComponentResource {
+  readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
+  readonly deadLetters: aws.sqs.Queue;
+  readonly mapping: aws.lambda.EventSourceMapping;
+  /** The function's role: what reads the stream (and, for schemas, the registry). */
+  readonly role: aws.iam.Role;
+
+  constructor(name: string, args: ProcessingLambdaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kinesis-pipeline:processing:ProcessingLambda", name, {}, opts);
+    const functionName = `${name}-function`;
+    const { function: fn, role } = runtimeFunction(
+      functionName,
+      {
+        module: "processingLambda",
+        packages: PROCESSING_LAMBDA_PACKAGES,
+        // Records written with a schema header are decoded with the registry's versions.
+        environment: { LOG_LEVEL: "info", SCHEMA_REGISTRY_NAME: args.schemaRegistryName },
+        memorySize: 256,
+        timeout: 60,
+        logRetentionDays: args.logRetentionDays,
+        tags: args.tags,
+      },
+      this,
+    );
+    this.function = fn;
+    this.role = role;
+    const l = args.processing.lambda;
+    ({ mapping: this.mapping, failures: this.deadLetters } = streamTrigger(
+      name,
+      {
+        stream: args.stream,
+        fn: this.function,
+        role,
+        startingPosition: args.processing.initialPosition,
+        batchSize: l.batchSize,
+        batchingWindowSeconds: l.batchingWindowSeconds,
+        maxRetryAttempts: l.maxRetryAttempts,
+        maxRecordAgeSeconds: l.maxRecordAgeSeconds,
+        parallelizationFactor: l.parallelizationFactor,
+        tags: args.tags,
+      },
+      this,
+    ));
+    this.registerOutputs({ functionName: this.function.name, deadLetterQueueUrl: this.deadLetters.url });
+  }
+}

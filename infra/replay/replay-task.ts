@@ -1,0 +1,95 @@
+/**
+ * The taxi replay on AWS: a one-off Fargate task of the pipeline's image that sends the
+ * shipped 2009 sample, in a loop, to the ingest API, as `npm start` does locally
+ * (runtime/replay/). The stack creates its task definition and network; a user starts it
+ * with the command in the `replayCommand` output and stops it with `aws ecs stop-task`.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LOCAL_REPLAY_FILE, SUGGESTED_REPLAY_SPEEDUP } from "../../runtime/local/replay-child";
+import { serviceCommand } from "../../runtime/common/services";
+import { fargateTask } from "../common/fargate-task";
+import { Network } from "../network/network";
+import { ServiceImage } from "../common/service-image";
+
+/** The smallest Fargate size: the replay sends a few dozen trips a second. */
+const REPLAY_CPU = 256;
+const REPLAY_MEMORY = 512;
+
+export interface ReplayTaskArgs {
+  network: Network;
+  cluster: aws.ecs.Cluster;
+  image: ServiceImage;
+  ingestUrl: pulumi.Input<string>;
+  /** Whether ingest is HTTPS only: then the replay needs no way out on port 80. */
+  ingestHttps: boolean;
+  logRetentionDays: number;
+  tags: Record<string, string>;
+}
+
+export class ReplayTask extends pulumi.ComponentResource {
+  readonly taskDefinition: aws.ecs.TaskDefinition;
+  /** `aws ecs run-task ...` that starts one replay in the stack's private subnets. */
+  readonly runCommand: pulumi.Output<string>;
+
+  constructor(name: string, args: ReplayTaskArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kinesis-pipeline:analytics:ReplayTask", name, {}, opts);
+    const parent = { parent: this };
+    // Nothing in; out only to the ingest API's load balancer (HTTP or HTTPS, through NAT)
+    // and to ECR and CloudWatch Logs, which the task's start needs.
+    const tasks = new aws.ec2.SecurityGroup(
+      `${name}-tasks`,
+      {
+        vpcId: args.network.vpcId,
+        description: "taxi replay: nothing in, the ingest API and AWS APIs out",
+        tags: args.tags,
+      },
+      parent,
+    );
+    const ports = args.ingestHttps
+      ? ([["https", 443]] as const)
+      : ([
+          ["https", 443],
+          ["http", 80],
+        ] as const);
+    for (const [rule, port] of ports) {
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-tasks-${rule}`,
+        {
+          securityGroupId: tasks.id,
+          cidrIpv4: "0.0.0.0/0",
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description: `the ingest API (${rule})${port === 443 ? ", ECR and CloudWatch Logs" : ""}`,
+        },
+        parent,
+      );
+    }
+    ({ taskDefinition: this.taskDefinition } = fargateTask(
+      name,
+      {
+        image: args.image,
+        command: [
+          ...serviceCommand("replay"),
+          "--file",
+          LOCAL_REPLAY_FILE,
+          "--speedup",
+          String(SUGGESTED_REPLAY_SPEEDUP),
+          "--loop",
+          "--target",
+          args.ingestUrl,
+        ],
+        environment: {},
+        cpu: REPLAY_CPU,
+        memory: REPLAY_MEMORY,
+        logRetentionDays: args.logRetentionDays,
+        tags: args.tags,
+      },
+      this,
+    ));
+    const subnets = pulumi.output(args.network.privateSubnetIds).apply((ids) => ids.join(","));
+    this.runCommand = pulumi.interpolate`aws ecs run-task --cluster ${args.cluster.name} --launch-type FARGATE --task-definition ${this.taskDefinition.family} --network-configuration "awsvpcConfiguration={subnets=[${subnets}],securityGroups=[${tasks.id}],assignPublicIp=DISABLED}"`;
+    this.registerOutputs({ taskDefinition: this.taskDefinition.family, runCommand: this.runCommand });
+  }
+}

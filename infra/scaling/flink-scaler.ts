@@ -1,0 +1,127 @@
+/**
+ * The Flink scaler: two alarms on the hot-spot application (it falls behind: the maximum
+ * millisBehindLatest above 60 s for the policy's out-periods; it idles: caught up with low
+ * CPU for its in-periods), an SNS topic they notify, and a function
+ * (runtime/scaling/flink-scaler-entry.ts) that applies the policy and updates the
+ * parallelism, conditional on the application as the run described it (so of two
+ * overlapping runs one acts: runtime/scaling/CONCURRENT-RUNS.md). The application's
+ * built-in autoscaling is off while this scaler is on, and `pulumi up` ignores the
+ * parallelism (FlinkAnalytics).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { FLINK_SCALING_DEFAULTS } from "../../runtime/scaling/flink-policy";
+import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../../runtime/scaling/flink-scaler-aws";
+import { flinkBehindMetric } from "../hotspots/flink-metrics";
+import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
+import { scalerFunction } from "./scaler-function";
+
+/** What the function calls on the application. */
+export const FLINK_SCALER_ACTIONS = [
+  "kinesisanalytics:DescribeApplication",
+  "kinesisanalytics:UpdateApplication",
+] as const;
+
+export interface FlinkScalerArgs {
+  application: aws.kinesisanalyticsv2.Application;
+  minParallelism: number;
+  maxParallelism: number;
+  /** Scale out when millisBehindLatest stays above this ... */
+  behindMs: number;
+  /** ... for this many 1-minute periods. */
+  outPeriods: number;
+  dryRun: boolean;
+  /** Reserve one concurrent execution for the function (scalerReservedConcurrency). */
+  reservedConcurrency: boolean;
+  logRetentionDays: number;
+  /** Encrypts the scaler's topic. */
+  topicKey: TopicKey;
+  tags: Record<string, string>;
+}
+
+export class FlinkScaler extends pulumi.ComponentResource {
+  readonly topic: aws.sns.Topic;
+  readonly behind: aws.cloudwatch.MetricAlarm;
+  readonly idle: aws.cloudwatch.MetricAlarm;
+  readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
+
+  constructor(name: string, args: FlinkScalerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kinesis-pipeline:scaling:FlinkScaler", name, {}, opts);
+    const parent = { parent: this };
+    const d = FLINK_SCALING_DEFAULTS;
+    this.topic = encryptedTopic(name, { key: args.topicKey, tags: args.tags }, this);
+    const metric = (id: string, metricName: string, stat: string) => ({
+      id,
+      returnData: false,
+      metric: {
+        namespace: FLINK_NAMESPACE,
+        metricName,
+        dimensions: { Application: args.application.name },
+        period: 60,
+        stat,
+      },
+    });
+    this.behind = new aws.cloudwatch.MetricAlarm(
+      `${name}-behind`,
+      {
+        alarmDescription: `The hot-spot job is more than ${args.behindMs / 1000} s behind the stream: the Flink scaler adds parallelism`,
+        alarmActions: [this.topic.arn],
+        ...flinkBehindMetric(args.application.name),
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: args.behindMs,
+        evaluationPeriods: args.outPeriods,
+        datapointsToAlarm: args.outPeriods,
+        treatMissingData: "notBreaching",
+        tags: args.tags,
+      },
+      parent,
+    );
+    this.idle = new aws.cloudwatch.MetricAlarm(
+      `${name}-idle`,
+      {
+        alarmDescription: `The hot-spot job is caught up with CPU under ${d.lowCpuPercent}%: the Flink scaler removes parallelism`,
+        alarmActions: [this.topic.arn],
+        metricQueries: [
+          metric("behind", FLINK_BEHIND_METRIC.metricName, FLINK_BEHIND_METRIC.statistic),
+          metric("cpu", "containerCPUUtilization", "Average"),
+          {
+            id: "idle",
+            expression: `IF(behind < ${d.caughtUpMs} AND cpu < ${d.lowCpuPercent}, 1, 0)`,
+            label: "caught up and idle",
+            returnData: true,
+          },
+        ],
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        evaluationPeriods: d.inPeriods,
+        datapointsToAlarm: d.inPeriods,
+        treatMissingData: "notBreaching",
+        tags: args.tags,
+      },
+      parent,
+    );
+    admitAlarms(name, this.topic, [this.behind, this.idle], this);
+
+    this.function = scalerFunction(
+      name,
+      {
+        module: "flinkScalerLambda",
+        environment: {
+          APPLICATION_NAME: args.application.name,
+          MIN_PARALLELISM: String(args.minParallelism),
+          MAX_PARALLELISM: String(args.maxParallelism),
+          BEHIND_MS: String(args.behindMs),
+          OUT_PERIODS: String(args.outPeriods),
+          DRY_RUN: args.dryRun ? "on" : "off",
+        },
+        statements: [{ sid: "Application", actions: FLINK_SCALER_ACTIONS, resources: [args.application.arn] }],
+        topic: this.topic,
+        reservedConcurrency: args.reservedConcurrency,
+        logRetentionDays: args.logRetentionDays,
+        tags: args.tags,
+      },
+      this,
+    );
+    this.registerOutputs({ topicArn: this.topic.arn, functionName: this.function.name });
+  }
+}

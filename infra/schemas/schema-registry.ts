@@ -1,0 +1,227 @@
+/**
+ * Schema governance: a Glue Schema Registry with one JSON Schema (draft-07) per file in
+ * schemas/, under the configured compatibility mode. Each schema is created with its file as
+ * version 1; later versions are the setup function's (runtime/schemas/setup-entry.ts), which
+ * the stack invokes when a file, or the function, changes: Glue checks the new definition
+ * and the mode, a refusal fails `pulumi up` with the reasons (those `npm run schema:check`
+ * gives before) and the difference, every version gets its provenance as version metadata,
+ * and the latest version must be AVAILABLE and hold the file. Ingest and processing depend
+ * on that invocation (`ready`), so they roll only onto a registry that holds their schemas.
+ * Producers and consumers get read grants; registering is granted only with
+ * schemaAutoRegistration on.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import path from "node:path";
+import { SchemaConfig } from "../config/config";
+import { grant, Statement } from "../common/grants";
+import { runtimeFunction } from "../common/runtime-function";
+import { schemaProvenance } from "./schema-provenance";
+import { GRANT_PROPAGATION_WAIT_MS, REGISTRATION_WAIT_MS } from "../../runtime/schemas/setup";
+import { provenanceMetadata, SchemaSetupInput } from "../../runtime/schemas/setup-input";
+import { SCHEMAS_DIR, shippedSchemas } from "../../runtime/schemas/shipped-schemas";
+
+/**
+ * What a reader calls: the latest version of a schema, or a version by its id. Granted on
+ * "*": a call by SchemaVersionId (how every record is decoded, and how a registration is
+ * awaited) names no registry or schema, and no registry- or schema-scoped grant allows it;
+ * AWS's deserializer example grants it so, this one action only.
+ * https://docs.aws.amazon.com/glue/latest/dg/schema-registry-gs-serde.html (IAM examples for deserializers)
+ * https://github.com/awslabs/aws-glue-schema-registry/issues/68
+ */
+export const SCHEMA_READ_ACTIONS = ["glue:GetSchemaVersion"] as const;
+/** What auto-registration calls: find a version by definition, register a new one (scoped to the registry). */
+export const SCHEMA_REGISTER_ACTIONS = ["glue:GetSchemaByDefinition", "glue:RegisterSchemaVersion"] as const;
+/**
+ * What the setup function calls, each naming the registry and schema (and a version by
+ * number, never by SchemaVersionId): the Service Authorization Reference for AWS Glue lists
+ * the registry and schema resource types for each, so their ARNs authorize them.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html
+ */
+export const SCHEMA_SETUP_ACTIONS = [
+  // registry, schema: optional there, because a call by SchemaVersionId names neither (then only * would do)
+  "glue:GetSchemaVersion",
+  // registry*, schema* (required)
+  "glue:RegisterSchemaVersion",
+  // registry*, schema* (required)
+  "glue:GetSchemaVersionsDiff",
+  // registry*, schema* (required)
+  "glue:DeleteSchemaVersions",
+  // registry, schema (optional, as GetSchemaVersion)
+  "glue:QuerySchemaVersionMetadata",
+  // registry, schema (optional, as GetSchemaVersion)
+  "glue:PutSchemaVersionMetadata",
+] as const;
+/**
+ * CheckSchemaVersionValidity names no registry or schema: the same reference lists no
+ * resource type for it, so only `"Resource": "*"` authorizes it.
+ */
+export const SCHEMA_VALIDITY_ACTIONS = ["glue:CheckSchemaVersionValidity"] as const;
+/** Packages the setup function loads besides the compiled runtime (the compatibility check's validator). */
+export const SCHEMA_SETUP_PACKAGES = ["ajv", "ajv-formats"] as const;
+
+/** Lambda's longest timeout: 900 seconds (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
+const LAMBDA_TIMEOUT_MAX_S = 900;
+
+const SCHEMA_READ: Statement = { sid: "SchemaRead", actions: SCHEMA_READ_ACTIONS, resources: ["*"] };
+
+export interface SchemaRegistryArgs extends SchemaConfig {
+  /** The setup function's logs are kept this long. */
+  logRetentionDays: number;
+  tags: Record<string, string>;
+  /** The folder of schema files, inside the repository they come from (default: this repository's schemas/). */
+  schemasDir?: string;
+}
+
+export class SchemaRegistry extends pulumi.ComponentResource {
+  readonly registry: aws.glue.Registry;
+  readonly schemas: Record<string, aws.glue.Schema>;
+  readonly arn: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly autoRegistration: boolean;
+  readonly setupFunction: aws.lambda.CallbackFunction<unknown, unknown>;
+  /** Done once the latest version of every schema holds its file: what the services depend on. */
+  readonly ready: aws.lambda.Invocation;
+
+  constructor(
+    private readonly resourceName: string,
+    private readonly args: SchemaRegistryArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("kinesis-pipeline:schema:SchemaRegistry", resourceName, {}, opts);
+    const parent = { parent: this };
+    const registryName = `${pulumi.getProject()}-${pulumi.getStack()}`;
+    this.registry = new aws.glue.Registry(
+      resourceName,
+      {
+        registryName,
+        description: `Schemas of the ${pulumi.getProject()} pipeline (${pulumi.getStack()})`,
+        tags: args.tags,
+      },
+      parent,
+    );
+    this.arn = this.registry.arn;
+    this.autoRegistration = args.autoRegistration;
+    this.name = this.registry.registryName;
+    const schemasDir = args.schemasDir ?? SCHEMAS_DIR;
+    const shipped = shippedSchemas(schemasDir);
+    this.schemas = Object.fromEntries(
+      shipped.map((s) => [
+        s.name,
+        new aws.glue.Schema(
+          `${resourceName}-${s.name}`,
+          {
+            schemaName: s.name,
+            registryArn: this.registry.arn,
+            dataFormat: "JSON",
+            compatibility: args.compatibility,
+            schemaDefinition: s.definition,
+            description: s.description.slice(0, 2048),
+            tags: args.tags,
+          },
+          // Version 1 comes from the file; later versions are the setup function's, which explains a refusal.
+          { parent: this, ignoreChanges: ["schemaDefinition"] },
+        ),
+      ]),
+    );
+    const input: SchemaSetupInput = {
+      registryName,
+      compatibility: args.compatibility,
+      schemas: shipped.map(({ name, definition }) => {
+        const provenance = schemaProvenance(
+          path.dirname(schemasDir),
+          path.join(schemasDir, `${name}.json`),
+          definition,
+        );
+        // Refused here, at preview, rather than by Glue halfway through a deploy.
+        provenanceMetadata(provenance);
+        return { name, definition, provenance };
+      }),
+    };
+    ({ function: this.setupFunction, invocation: this.ready } = this.setUp(input));
+    this.registerOutputs({ arn: this.arn, schemaArns: this.schemaArns() });
+  }
+
+  /**
+   * The setup function, its grants, and its invocation: again whenever a schema file (its
+   * text or provenance), a schema, the registry or the function's code changes.
+   */
+  private setUp(input: SchemaSetupInput) {
+    const name = `${this.resourceName}-setup`;
+    const setup = runtimeFunction(
+      name,
+      {
+        module: "schemaSetupLambda",
+        packages: SCHEMA_SETUP_PACKAGES,
+        memorySize: 256,
+        // The grant may take its whole wait to reach Glue, and each schema's latest version and then its new one
+        // may stay PENDING for the whole wait.
+        timeout: Math.min(
+          LAMBDA_TIMEOUT_MAX_S,
+          30 + (GRANT_PROPAGATION_WAIT_MS + 2 * input.schemas.length * REGISTRATION_WAIT_MS) / 1000,
+        ),
+        logRetentionDays: this.args.logRetentionDays,
+        tags: this.args.tags,
+      },
+      this,
+    );
+    const policy = grant(
+      `${name}-glue`,
+      setup.role,
+      [
+        { sid: "SchemaSetup", actions: SCHEMA_SETUP_ACTIONS, resources: this.resources() },
+        { sid: "SchemaValidity", actions: SCHEMA_VALIDITY_ACTIONS, resources: ["*"] },
+      ],
+      this,
+    );
+    const invocation = new aws.lambda.Invocation(
+      name,
+      {
+        functionName: setup.function.name,
+        input: JSON.stringify(input),
+        triggers: {
+          code: setup.function.sourceCodeHash,
+          registry: this.registry.arn,
+          ...Object.fromEntries(
+            input.schemas.map((s) => [
+              `schema-${s.name}`,
+              pulumi.interpolate`${this.schemas[s.name].arn} ${s.provenance.fileSha256}`,
+            ]),
+          ),
+        },
+      },
+      // Its calls need its grant in place; the schemas must exist (version 1) first.
+      { parent: this, dependsOn: [policy, ...Object.values(this.schemas)] },
+    );
+    return { function: setup.function, invocation };
+  }
+
+  schemaArns(): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(Object.entries(this.schemas).map(([name, s]) => [name, s.arn]));
+  }
+
+  /** The registry and every schema in it: what registering is scoped to. */
+  private resources(): pulumi.Input<string>[] {
+    return [this.registry.arn, ...Object.values(this.schemas).map((s) => s.arn)];
+  }
+
+  /** Lets a consumer fetch schema versions to decode records. */
+  grantRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+    return grant(`${this.resourceName}-read-${grantee}`, role, [SCHEMA_READ], this);
+  }
+
+  /** Lets a producer fetch schema versions, and register new ones only with auto-registration on. */
+  grantProduce(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+    return grant(
+      `${this.resourceName}-produce-${grantee}`,
+      role,
+      [
+        SCHEMA_READ,
+        ...(this.args.autoRegistration
+          ? [{ sid: "SchemaRegister", actions: SCHEMA_REGISTER_ACTIONS, resources: this.resources() }]
+          : []),
+      ],
+      this,
+    );
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Stream storage: the Kinesis Data Stream every other part writes to or reads from,
+ * encrypted with a customer-managed KMS key, and the grants other parts use on it.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SHARD_LEVEL_METRICS } from "../../runtime/stream/limits";
+import { StreamConfig } from "../config/config";
+import { grant, Statement, UsedBy } from "../common/grants";
+import { Metric, MetricOptions, streamMetric } from "../observability/metrics";
+
+/** What the producer calls (runtime/ingest): write records, and list shards to aggregate per shard. */
+export const STREAM_WRITE_ACTIONS = ["kinesis:PutRecords", "kinesis:ListShards"] as const;
+
+/** What a polling worker calls on the stream (runtime/processing: the shard map, then iterators and records). */
+export const STREAM_READ_ACTIONS = ["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"] as const;
+
+/** What a fan-out worker calls on the stream itself: the shard map; its records come through its consumer. */
+export const STREAM_FANOUT_ACTIONS = ["kinesis:ListShards"] as const;
+
+/**
+ * KMS actions Kinesis performs on a caller's behalf with a customer-managed key:
+ * https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
+ */
+export const KEY_WRITE_ACTIONS = ["kms:GenerateDataKey"] as const;
+export const KEY_READ_ACTIONS = ["kms:Decrypt"] as const;
+
+/** Kinesis uses the key on behalf of a caller that writes records, or reads them (also through a consumer). */
+const KEY_ACTION_OF: Record<string, string> = {
+  "kinesis:PutRecords": "kms:GenerateDataKey",
+  "kinesis:PutRecord": "kms:GenerateDataKey",
+  "kinesis:GetRecords": "kms:Decrypt",
+  "kinesis:SubscribeToShard": "kms:Decrypt",
+};
+const KEY_USED_BY =
+  "Kinesis, with the caller's permissions, for the stream calls beside it: " +
+  "https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html";
+
+/** Deletion waits this long so a destroyed stack's key can still be recovered. */
+export const KEY_DELETION_WINDOW_DAYS = 30;
+
+export interface StreamStorageArgs extends Omit<StreamConfig, "kmsKeyArn"> {
+  /** An existing key to encrypt with (the config's, or another stream's); unset: one is created. */
+  kmsKeyArn?: pulumi.Input<string>;
+  /** Tags for the stream and the key it creates. */
+  tags: Record<string, string>;
+}
+
+export class StreamStorage extends pulumi.ComponentResource {
+  readonly stream: aws.kinesis.Stream;
+  /** The key the stack created, when no `kmsKeyArn` was configured. */
+  readonly key?: aws.kms.Key;
+  readonly name: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+  readonly keyArn: pulumi.Output<string>;
+
+  constructor(
+    private readonly resourceName: string,
+    args: StreamStorageArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("kinesis-pipeline:stream:StreamStorage", resourceName, {}, opts);
+    if (args.mode === "ON_DEMAND" && args.shardCount !== undefined) {
+      throw new Error("shardCount must not be set when mode is ON_DEMAND: AWS sizes on-demand streams");
+    }
+    if (args.mode === "PROVISIONED" && args.shardCount === undefined) {
+      throw new Error("shardCount is required when mode is PROVISIONED");
+    }
+
+    if (args.kmsKeyArn) {
+      this.keyArn = pulumi.output(args.kmsKeyArn);
+    } else {
+      this.key = new aws.kms.Key(
+        `${resourceName}-key`,
+        {
+          description: `Encrypts the Kinesis stream of ${pulumi.getProject()}/${pulumi.getStack()}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      new aws.kms.Alias(
+        `${resourceName}-key-alias`,
+        { name: `alias/${pulumi.getProject()}/${pulumi.getStack()}/${resourceName}`, targetKeyId: this.key.keyId },
+        { parent: this },
+      );
+      this.keyArn = this.key.arn;
+    }
+
+    this.stream = new aws.kinesis.Stream(
+      resourceName,
+      {
+        streamModeDetails: { streamMode: args.mode },
+        shardCount: args.shardCount,
+        retentionPeriod: args.retentionHours,
+        encryptionType: "KMS",
+        kmsKeyId: this.keyArn,
+        shardLevelMetrics: [...SHARD_LEVEL_METRICS],
+        // Registered consumers (enhanced fan-out) must not block `pulumi destroy`.
+        enforceConsumerDeletion: true,
+        tags: args.tags,
+      },
+      // While the shard scaler sizes the stream, `pulumi up` must not undo its changes.
+      { parent: this, ignoreChanges: args.scaler ? ["shardCount"] : [] },
+    );
+    this.name = this.stream.name;
+    this.arn = this.stream.arn;
+
+    this.registerOutputs({ name: this.name, arn: this.arn, keyArn: this.keyArn });
+  }
+
+  /**
+   * Lets `role` put records (and list shards to aggregate per shard). `grantee` names it;
+   * `actions` replaces STREAM_WRITE_ACTIONS for a writer whose code calls others.
+   */
+  grantWrite(
+    role: aws.iam.Role,
+    grantee: string,
+    actions: readonly string[] = STREAM_WRITE_ACTIONS,
+  ): aws.iam.RolePolicy {
+    return grant(
+      `${this.resourceName}-write-${grantee}`,
+      role,
+      this.statements("Write", actions, KEY_WRITE_ACTIONS),
+      this,
+    );
+  }
+
+  /**
+   * Lets `role` read records by polling. `grantee` names it; `actions` replaces
+   * STREAM_READ_ACTIONS for a reader whose code calls others.
+   */
+  grantRead(role: aws.iam.Role, grantee: string, actions: readonly string[] = STREAM_READ_ACTIONS): aws.iam.RolePolicy {
+    return grant(
+      `${this.resourceName}-read-${grantee}`,
+      role,
+      this.statements("Read", actions, KEY_READ_ACTIONS),
+      this,
+    );
+  }
+
+  /** The stream's side of a fan-out reader (StreamConsumer.grantRead): the shard map, and the key. */
+  grantFanOutRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+    return grant(
+      `${this.resourceName}-fanout-${grantee}`,
+      role,
+      this.statements("FanOut", STREAM_FANOUT_ACTIONS, KEY_READ_ACTIONS),
+      this,
+    );
+  }
+
+  /**
+   * Lets `role` make exactly the calls in `calls` (action: who calls it, with the source),
+   * for code we do not run in the tests (the Flink connector, Lambda's event source
+   * mapping), and the key for the records those calls read or write. `sid` names them.
+   * `keyCalls` names the key's actions with their own reasons; unset, they follow from the
+   * stream actions (what Kinesis does with the key for each).
+   */
+  grantCalledBy(
+    role: aws.iam.Role,
+    grantee: string,
+    sid: string,
+    calls: Readonly<Record<string, string>>,
+    keyCalls?: Readonly<Record<string, string>>,
+  ): aws.iam.RolePolicy {
+    const actions = Object.keys(calls);
+    const keyActions = keyCalls ? Object.keys(keyCalls) : [...new Set(actions.flatMap((a) => KEY_ACTION_OF[a] ?? []))];
+    return grant(
+      `${this.resourceName}-${sid.toLowerCase()}-${grantee}`,
+      role,
+      this.statements(sid, actions, keyActions, calls, keyCalls ?? KEY_USED_BY),
+      this,
+    );
+  }
+
+  /** A CloudWatch metric of this stream, e.g. `metric("IncomingBytes")`. */
+  metric(name: string, opts?: MetricOptions): Metric {
+    return streamMetric(this.name, name, opts);
+  }
+
+  private statements(
+    verb: string,
+    streamActions: readonly string[],
+    keyActions: readonly string[],
+    usedBy?: UsedBy,
+    keyUsedBy?: UsedBy,
+  ): Statement[] {
+    return [
+      { sid: `Stream${verb}`, actions: streamActions, resources: [this.arn], ...(usedBy ? { usedBy } : {}) },
+      ...(keyActions.length > 0
+        ? [
+            {
+              sid: `StreamKey${verb}`,
+              actions: keyActions,
+              resources: [this.keyArn],
+              // Only while Kinesis uses the key for this stream, not for anything else it encrypts.
+              condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": this.arn } },
+              ...(keyUsedBy ? { usedBy: keyUsedBy } : {}),
+            },
+          ]
+        : []),
+    ];
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * One aggregate per destination shard, as the KPL does: user records bound for the same
+ * shard are packed together until the next one would push the aggregate past the size
+ * limit, and then the aggregate is sealed into a Kinesis record ("entry").
+ */
+import { AggregateBuilder, UserRecord } from "../stream/aggregation";
+import { recordBytes } from "../stream/limits";
+import { PutEntry } from "./kinesis-port";
+
+/** An accepted user record, until it is stored (onStored) or given up on (onFailed). */
+export interface Pending {
+  record: UserRecord;
+  /** Where Kinesis routes it: the explicit hash key or the MD5 of the partition key. */
+  hashKey: bigint;
+  /** Data plus partition key: what counts against the 1 MiB record limit. */
+  bytes: number;
+  acceptedAt: number;
+  deadline: number;
+  /** Times it has been sent and had to be sent again. */
+  retries: number;
+  lastError?: string;
+  /** Set once stored or failed: a shutdown may give up on a record whose call answers later. */
+  settled: boolean;
+  /** Told where the record was stored; unset when nobody waits for that (buffered mode). */
+  onStored?: (ack: Ack) => void;
+  onFailed: (error: Error) => void;
+}
+
+/** Where a user record was stored. `subSequenceNumber` is set when it was aggregated. */
+export interface Ack {
+  shardId: string;
+  sequenceNumber: string;
+  subSequenceNumber?: number;
+}
+
+/** One Kinesis record about to be put, and the user records it carries. */
+export interface Entry {
+  /** The shard the entry is meant for, by the shard map at sealing time. */
+  shardId: string;
+  records: Pending[];
+  put: PutEntry;
+  /** Data plus partition key bytes, as PutRecords counts them. */
+  bytes: number;
+}
+
+interface OpenAggregate {
+  builder: AggregateBuilder;
+  records: Pending[];
+}
+
+export class ShardBuffers {
+  private readonly buffers = new Map<string, OpenAggregate>();
+
+  constructor(private readonly options: { aggregation: boolean; aggregationMaxSize: number }) {}
+
+  /** Adds a record bound for `shardId`; returns the entries this sealed (none, one or two). */
+  add(p: Pending, shardId: string): Entry[] {
+    if (!this.options.aggregation) return [plainEntry(p, shardId)];
+    const sealed: Entry[] = [];
+    const max = this.options.aggregationMaxSize;
+    let buffer = this.buffers.get(shardId);
+    if (buffer && !buffer.builder.tryAdd(p.record, max)) {
+      sealed.push(this.seal(shardId, buffer));
+      buffer = undefined;
+    }
+    if (!buffer) {
+      buffer = { builder: new AggregateBuilder(), records: [] };
+      this.buffers.set(shardId, buffer);
+      buffer.builder.tryAdd(p.record, max);
+    }
+    buffer.records.push(p);
+    // A record too large to share an aggregate goes out alone (and plain), as in the KPL.
+    if (buffer.builder.size > this.options.aggregationMaxSize) sealed.push(this.seal(shardId, buffer));
+    return sealed;
+  }
+
+  /** Seals every open aggregate. */
+  sealAll(): Entry[] {
+    return [...this.buffers.entries()].map(([shardId, buffer]) => this.seal(shardId, buffer));
+  }
+
+  private seal(shardId: string, buffer: OpenAggregate): Entry {
+    this.buffers.delete(shardId);
+    if (buffer.records.length === 1) return plainEntry(buffer.records[0], shardId);
+    const first = buffer.records[0];
+    const data = buffer.builder.encode();
+    return {
+      shardId,
+      records: buffer.records,
+      // The first sub-record's hash key pins the aggregate to the shard all of them map to.
+      put: { partitionKey: first.record.partitionKey, explicitHashKey: first.hashKey.toString(), data },
+      bytes: recordBytes(first.record.partitionKey, data),
+    };
+  }
+}
+
+/** A user record sent as a Kinesis record of its own, without the aggregation format. */
+function plainEntry(p: Pending, shardId: string): Entry {
+  return {
+    shardId,
+    records: [p],
+    put: { partitionKey: p.record.partitionKey, explicitHashKey: p.record.explicitHashKey, data: p.record.data },
+    bytes: p.bytes,
+  };
+}

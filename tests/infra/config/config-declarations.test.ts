@@ -1,0 +1,78 @@
+/**
+ * The config keys live in three places a user reads: infra/config/config-keys.ts (what the
+ * program enforces), Pulumi.yaml (what the Pulumi CLI enforces and shows) and the README's
+ * config reference. These tests keep the three equal.
+ */
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pulumiDeclarations } from "../../../infra/config/config-keys";
+import { TEST_CLIENT_CIDR } from "../../harness/pulumi";
+import { validateConfig } from "../../../infra/config/config";
+import { asConfigString, readProjectFile } from "../../../infra/plan/stack-config";
+
+const ROOT = join(__dirname, "..", "..", "..");
+
+interface Row {
+  key: string;
+  type: string;
+  default: string;
+  description: string;
+}
+
+/** The rows of the README table under "## Config reference". */
+function readmeRows(): Row[] {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.split(/^## Config reference$/m)[1]?.split(/^## /m)[0];
+  if (!section) throw new Error('README.md has no "## Config reference" section');
+  const strip = (cell: string) => cell.trim().replace(/^`(.*)`$/, "$1");
+  return section
+    .split("\n")
+    .filter((line) => line.startsWith("| `"))
+    .map((line) => {
+      const [key, type, def, description] = line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map(strip);
+      return { key, type, default: def, description };
+    });
+}
+
+/** How the README shows a default: the value, or "(unset)" for an empty string. */
+function shownDefault(value: unknown): string {
+  if (Array.isArray(value)) return JSON.stringify(value);
+  return value === "" ? "(unset)" : String(value);
+}
+
+describe("config declarations", () => {
+  const project = readProjectFile(ROOT);
+
+  it("Pulumi.yaml declares exactly the keys the program reads, with the same type, default and description", () => {
+    const declared = pulumiDeclarations();
+    expect(project.config).to.deep.equal(declared);
+  });
+
+  it("every default in Pulumi.yaml is itself a valid value", () => {
+    const defaults = Object.fromEntries(
+      Object.entries(project.config).map(([k, d]) => [k, asConfigString(d.default ?? "")]),
+    );
+    // The one key without a usable default: the user's own address (it has its own test).
+    const result = validateConfig({ ...defaults, searchClientCidr: TEST_CLIENT_CIDR });
+    expect(result.ok ? [] : result.problems).to.deep.equal([]);
+    expect(validateConfig(defaults).ok, "searchClientCidr is required while analytics is on").to.equal(false);
+  });
+
+  it("the README's config reference lists every key of Pulumi.yaml with its type and default", () => {
+    const rows = readmeRows();
+    expect(rows.map((r) => r.key)).to.deep.equal(Object.keys(project.config));
+    for (const row of rows) {
+      const declared = project.config[row.key];
+      expect({ key: row.key, type: row.type, default: row.default }).to.deep.equal({
+        key: row.key,
+        type: declared.type,
+        default: shownDefault(declared.default),
+      });
+      expect(row.description.length, `README description of ${row.key}`).to.be.greaterThan(20);
+    }
+  });
+});

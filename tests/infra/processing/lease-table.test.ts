@@ -1,0 +1,35 @@
+import { expect } from "chai";
+import { join } from "node:path";
+import { readStackConfig, validateConfig } from "../../../infra/config/config";
+import { definePipeline } from "../../../infra/pipeline";
+import { readStackConfigFile } from "../../../infra/plan/stack-config";
+import { run as runProgram, runPipeline, TEST_CLIENT_CIDR } from "../../harness/pulumi";
+
+const TABLE = "aws:dynamodb/table:Table";
+const ROOT = join(__dirname, "..", "..", "..");
+
+describe("lease table deletion protection", () => {
+  it("is on by default: DynamoDB refuses to delete the table holding the checkpoints", async () => {
+    const { recorded } = await runPipeline();
+    expect(recorded.one(TABLE, "processing-leases").inputs.deletionProtectionEnabled).to.equal(true);
+  });
+
+  it("leaseDeletionProtection off turns it off", async () => {
+    const { recorded } = await runPipeline({ leaseDeletionProtection: "off" });
+    expect(recorded.one(TABLE, "processing-leases").inputs.deletionProtectionEnabled).to.equal(false);
+  });
+
+  it("the dev stack (Pulumi.dev.yaml), destroyed freely, turns it off", async () => {
+    const dev = readStackConfigFile(ROOT, "dev");
+    const { recorded } = await runProgram(() => definePipeline(readStackConfig()), {
+      stack: "dev",
+      config: dev.config,
+    });
+    expect(recorded.one(TABLE, "processing-leases").inputs.deletionProtectionEnabled).to.equal(false);
+  });
+
+  it("takes on or off only, naming the key and what is allowed", () => {
+    const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, leaseDeletionProtection: "yes" });
+    expect(result.ok ? [] : result.problems).to.deep.equal(["leaseDeletionProtection must be one of on, off, got yes"]);
+  });
+});

@@ -1,0 +1,154 @@
+import { expect } from "chai";
+import { EmfDocument } from "../../../runtime/observability/emf-reading";
+import { PAGE_WINDOWS, PipelineView, SERIES_POINTS } from "../../../runtime/local/page/pipeline-view";
+
+const SETUP = { streamName: "s", minShards: 2, maxShards: 8, capacityScale: 10, metricsIntervalMs: 2000 };
+
+function doc(at: number, dimensions: Record<string, string>, metrics: Record<string, number>): EmfDocument {
+  return { at, dimensions, metrics };
+}
+
+const ingest = (at: number, received: number, put: number, calls: number) =>
+  doc(
+    at,
+    { Service: "ingest", StreamName: "s" },
+    { UserRecordsReceived: received, KinesisRecordsPut: put, PutRecordsCalls: calls },
+  );
+const replay = (at: number, received: number, put: number, calls: number) =>
+  doc(
+    at,
+    { Service: "replay", StreamName: "s" },
+    { UserRecordsReceived: received, KinesisRecordsPut: put, PutRecordsCalls: calls },
+  );
+
+describe("PipelineView (what the live page shows)", () => {
+  it("turns each writer's counts per interval into rates per second, both writers in one point", () => {
+    const view = new PipelineView(SETUP);
+    view.metrics(ingest(1000, 200, 4, 2));
+    view.metrics(replay(1500, 60, 2, 2));
+    const points = view.snapshot(2000).throughput.points;
+    expect(points).to.have.lengthOf(2);
+    expect(points[0]).to.deep.equal({
+      t: 1000,
+      userRecords: { ingest: 100, replay: 0 },
+      kinesisRecords: 2,
+      putRecordsCalls: 1,
+    });
+    expect(points[1]).to.deep.equal({
+      t: 1500,
+      userRecords: { ingest: 100, replay: 30 },
+      kinesisRecords: 3,
+      putRecordsCalls: 2,
+    });
+    // 260 user records in 6 Kinesis records since the start.
+    expect(view.snapshot(2000).throughput.aggregationRatio).to.be.closeTo(260 / 6, 1e-9);
+  });
+
+  it("counts a writer silent for two intervals (stopped) as zero", () => {
+    const view = new PipelineView(SETUP);
+    view.metrics(replay(0, 100, 1, 1));
+    view.metrics(ingest(4001, 20, 1, 1));
+    expect(view.snapshot(5000).throughput.points[1].userRecords).to.deep.equal({ ingest: 10, replay: 0 });
+  });
+
+  it("keeps at most SERIES_POINTS points per series, the newest", () => {
+    const view = new PipelineView(SETUP);
+    for (let i = 0; i < SERIES_POINTS + 50; i++) {
+      view.metrics(ingest(i * 2000, 2, 1, 1));
+      view.shardCount(i * 2000, 2);
+    }
+    const s = view.snapshot(0);
+    expect(s.throughput.points).to.have.lengthOf(SERIES_POINTS);
+    expect(s.throughput.points[0].t).to.equal(50 * 2000);
+    expect(s.shards.points).to.have.lengthOf(SERIES_POINTS);
+  });
+
+  it("adds up rejects by reason, telling the schema's from the others, and the workers' dead letters", () => {
+    const view = new PipelineView(SETUP);
+    view.metrics(doc(0, { Service: "ingest", Reason: "schema_violation" }, { Rejects: 3 }));
+    view.metrics(doc(0, { Service: "ingest", Reason: "backpressure" }, { Rejects: 5 }));
+    view.metrics(doc(2000, { Service: "ingest", Reason: "schema_violation" }, { Rejects: 1 }));
+    view.metrics(doc(0, { Service: "processing" }, { RecordsProcessed: 9, DeadLetters: 2 }));
+    view.metrics(doc(0, { Service: "processing" }, { RecordsProcessed: 9, DeadLetters: 1 }));
+    expect(view.snapshot(0).rejects).to.deep.equal({
+      schema: 4,
+      other: 5,
+      byReason: { schema_violation: 4, backpressure: 5 },
+      deadLetters: 3,
+    });
+  });
+
+  it("joins leases with the lag their shard last reported, and counts each worker's leases", () => {
+    const view = new PipelineView(SETUP);
+    view.metrics(doc(1000, { Service: "processing", ShardId: "shardId-1" }, { MillisBehindLatest: 1500 }));
+    view.metrics(doc(1000, { Service: "processing", ShardId: "shardId-0" }, { MillisBehindLatest: 0 }));
+    view.processingWorkers([
+      { name: "processing-1", workerId: "w1", pid: 11, running: true },
+      { name: "processing-2", workerId: "w2", running: false },
+    ]);
+    view.leaseTable([
+      { shardId: "shardId-1", owner: "w1", finished: false },
+      { shardId: "shardId-0", owner: "w1", finished: false },
+      { shardId: "shardId-2", finished: false },
+      { shardId: "shardId-9", owner: "w2", finished: true },
+    ]);
+    const c = view.snapshot(2000).consumers;
+    expect(c.leases).to.deep.equal([
+      { shardId: "shardId-0", owner: "w1", finished: false, millisBehind: 0 },
+      { shardId: "shardId-1", owner: "w1", finished: false, millisBehind: 1500 },
+      { shardId: "shardId-2", finished: false },
+      { shardId: "shardId-9", owner: "w2", finished: true },
+    ]);
+    expect(c.workers.map((w) => w.leases)).to.deep.equal([2, 0]);
+    // Reports older than 2.5 intervals (5 s here) are not shown: its worker stopped reporting it.
+    expect(view.snapshot(6_000).consumers.leases[0]).to.have.property("millisBehind");
+    expect(view.snapshot(6_001).consumers.leases[1]).to.not.have.property("millisBehind");
+  });
+
+  it("shows no lag for a shard whose holder is not running (killed: its last report was before it died)", () => {
+    const view = new PipelineView(SETUP);
+    view.metrics(doc(1000, { Service: "processing", ShardId: "shardId-0" }, { MillisBehindLatest: 0 }));
+    view.processingWorkers([{ name: "processing-1", workerId: "w1", running: false }]);
+    view.leaseTable([{ shardId: "shardId-0", owner: "w1", finished: false }]);
+    expect(view.snapshot(1500).consumers.leases[0]).to.deep.equal({
+      shardId: "shardId-0",
+      owner: "w1",
+      finished: false,
+    });
+  });
+
+  it("offers the latest PAGE_WINDOWS windows that have hot spots, newest first, each busiest first", () => {
+    const view = new PipelineView(SETUP);
+    const window = (hour: number, counts: number[]) => ({
+      windowStart: new Date(Date.UTC(2009, 0, 1, hour)).toISOString(),
+      windowEnd: new Date(Date.UTC(2009, 0, 1, hour + 6)).toISOString(),
+      hotSpots: counts.map((count, i) => ({
+        cell: `c${hour}-${i}`,
+        location: { lat: 40.7 + i / 100, lon: -74 },
+        count,
+      })),
+      airports: [],
+    });
+    view.hotspotWindows({
+      windows: [window(36, []), window(30, [3, 9]), window(24, [4]), window(18, [5]), window(12, [6]), window(6, [7])],
+      stats: { events: 500, late: 3 },
+    });
+    const h = view.snapshot(0).hotspots;
+    expect(h.windows.map((w) => w.start)).to.deep.equal([
+      "2009-01-02T06:00:00.000Z",
+      "2009-01-02T00:00:00.000Z",
+      "2009-01-01T18:00:00.000Z",
+      "2009-01-01T12:00:00.000Z",
+    ]);
+    expect(h.windows).to.have.lengthOf(PAGE_WINDOWS);
+    expect(h.windows[0]).to.deep.equal({
+      start: "2009-01-02T06:00:00.000Z",
+      end: "2009-01-02T12:00:00.000Z",
+      spots: [
+        { cell: "c30-1", lat: 40.71, lon: -74, count: 9 },
+        { cell: "c30-0", lat: 40.7, lon: -74, count: 3 },
+      ],
+    });
+    expect(h).to.include({ events: 500, late: 3 });
+  });
+});
