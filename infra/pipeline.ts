@@ -9,7 +9,7 @@ import { IngestService } from "./ingest/ingest-service";
 import { Network } from "./network/network";
 import { ProcessingService } from "./processing/processing-service";
 import { SchemaRegistry } from "./schemas/schema-registry";
-import { FlinkAnalytics } from "./hotspots/hotspot-job";
+import { HotspotJob } from "./hotspots/hotspot-job";
 import { FlinkScaler } from "./scaling/flink-scaler";
 import { SearchDomain } from "./search/search-domain";
 import { SearchIndexer } from "./search/search-indexer";
@@ -28,7 +28,7 @@ export interface Pipeline {
   schemas: SchemaRegistry;
   /** Unset when analytics is off. */
   search?: SearchDomain;
-  flink?: FlinkAnalytics;
+  flink?: HotspotJob;
   replay?: ReplayTask;
   scaler?: ShardScaler;
   /** Unset when analytics or the Flink scaler is off. */
@@ -151,7 +151,7 @@ function analytics(
   logRetentionDays: number,
   topicKey: TopicKey,
   tags: Record<string, string>,
-): { search: SearchDomain; flink: FlinkAnalytics; flinkScaler?: FlinkScaler; replay: ReplayTask } {
+): { search: SearchDomain; flink: HotspotJob; flinkScaler?: FlinkScaler; replay: ReplayTask } {
   const { stream } = parts;
   const search = new SearchDomain("search", {
     ...config.search,
@@ -159,7 +159,7 @@ function analytics(
     logRetentionDays,
     tags,
   });
-  const flink = new FlinkAnalytics("analytics", { ...config.flink, stream, job: config.job, logRetentionDays, tags });
+  const flink = new HotspotJob("analytics", { ...config.flink, stream, job: config.job, logRetentionDays, tags });
   new SearchIndexer("search-indexer", { results: flink.results, search, logRetentionDays, tags });
   const flinkScaler = config.flink.scaler
     ? new FlinkScaler("flink-scaler", {

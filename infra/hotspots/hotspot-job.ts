@@ -8,6 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { withAlias } from "../common/aliases";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import {
@@ -137,7 +138,7 @@ export function connectorCalls(on: ConnectorTarget): Record<string, string> {
 /** The results are small (a few hundred rows per window): one shard, a day of retention. */
 const RESULTS_STREAM = { mode: "PROVISIONED", shardCount: 1, retentionHours: 24 } as const;
 
-export interface FlinkAnalyticsArgs extends FlinkConfig {
+export interface HotspotJobArgs extends FlinkConfig {
   /** The stream of taxi trips the job reads. */
   stream: StreamStorage;
   job: JobConfig;
@@ -145,15 +146,20 @@ export interface FlinkAnalyticsArgs extends FlinkConfig {
   tags: Record<string, string>;
 }
 
-export class FlinkAnalytics extends pulumi.ComponentResource {
+export class HotspotJob extends pulumi.ComponentResource {
   readonly application: aws.kinesisanalyticsv2.Application;
   readonly results: StreamStorage;
   readonly codeBucket: aws.s3.Bucket;
   readonly code: aws.s3.BucketObjectv2;
   readonly role: aws.iam.Role;
 
-  constructor(name: string, args: FlinkAnalyticsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("kinesis-pipeline:analytics:FlinkAnalytics", name, {}, opts);
+  constructor(name: string, args: HotspotJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(
+      "kinesis-pipeline:hotspots:HotspotJob",
+      name,
+      {},
+      withAlias(opts, "kinesis-pipeline:analytics:FlinkAnalytics"),
+    );
     const parent = { parent: this };
     // Encrypted with the trips' key: one key to manage, and a configured kmsKeyArn covers both.
     this.results = new StreamStorage(

@@ -25,6 +25,11 @@ export interface PlannedResource {
   protect: boolean;
   /** URNs of the resources it was told to wait for (`dependsOn`). */
   dependsOn: string[];
+  /**
+   * What it was known as before a rename (`aliases`): an alias URN, or `<type>::<name>` for an
+   * alias by spec (the engine works out the children's aliases from their parent's).
+   */
+  aliases: string[];
 }
 
 export interface PlannedCall {
@@ -235,7 +240,13 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   readonly resources: PlannedResource[] = [];
   readonly calls: PlannedCall[] = [];
   /** Set by the monitor hook just before each newResource call (see `recordOptions`). */
-  private pending?: { parentUrn: string; ignoreChanges: string[]; protect: boolean; dependsOn: string[] };
+  private pending?: {
+    parentUrn: string;
+    ignoreChanges: string[];
+    protect: boolean;
+    dependsOn: string[];
+    aliases: string[];
+  };
 
   constructor(
     readonly region: string,
@@ -269,6 +280,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
       ignoreChanges: pending?.ignoreChanges ?? [],
       protect: pending?.protect ?? false,
       dependsOn: pending?.dependsOn ?? [],
+      aliases: pending?.aliases ?? [],
     });
     return { id, state };
   }
@@ -293,6 +305,13 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         ignoreChanges: req.getIgnorechangesList?.() ?? [],
         protect: req.getProtect?.() ?? false,
         dependsOn: req.getDependenciesList?.() ?? [],
+        aliases: [
+          ...(req.getAliasurnsList?.() ?? []),
+          ...(req.getAliasesList?.() ?? []).map((a: any) => {
+            const spec = a.getSpec?.();
+            return a.getUrn?.() || `${spec?.getType?.() ?? ""}::${spec?.getName?.() ?? ""}`;
+          }),
+        ],
       };
       return register(req, callback);
     };

@@ -5,13 +5,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { withAlias } from "../common/aliases";
 import { grant } from "../common/grants";
 import { StreamStorage } from "../stream/stream-storage";
 
 /** What a fan-out reader calls on its consumer (runtime/processing/retrieval/fanout-reader.ts). */
 export const CONSUMER_READ_ACTIONS = ["kinesis:SubscribeToShard"] as const;
 
-export class StreamConsumer extends pulumi.ComponentResource {
+export class FanOutConsumer extends pulumi.ComponentResource {
   readonly consumer: aws.kinesis.StreamConsumer;
   readonly arn: pulumi.Output<string>;
 
@@ -20,7 +21,12 @@ export class StreamConsumer extends pulumi.ComponentResource {
     private readonly stream: StreamStorage,
     opts?: pulumi.ComponentResourceOptions,
   ) {
-    super("kinesis-pipeline:stream:StreamConsumer", resourceName, {}, opts);
+    super(
+      "kinesis-pipeline:processing:FanOutConsumer",
+      resourceName,
+      {},
+      withAlias(opts, "kinesis-pipeline:stream:StreamConsumer"),
+    );
     this.consumer = new aws.kinesis.StreamConsumer(
       resourceName,
       { name: `${pulumi.getProject()}-${pulumi.getStack()}-${resourceName}`, streamArn: stream.arn },

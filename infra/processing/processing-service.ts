@@ -16,7 +16,7 @@ import { ProcessingLambda } from "./processing-lambda";
 import { SchemaRegistry } from "../schemas/schema-registry";
 import { ServiceImage } from "../common/service-image";
 import { StreamStorage } from "../stream/stream-storage";
-import { StreamConsumer } from "./fan-out-consumer";
+import { FanOutConsumer } from "./fan-out-consumer";
 import { taskSecurityGroup } from "../network/task-security-group";
 
 export interface ProcessingServiceArgs {
@@ -31,7 +31,7 @@ export interface ProcessingServiceArgs {
 }
 
 export class ProcessingService extends pulumi.ComponentResource {
-  readonly consumer?: StreamConsumer;
+  readonly consumer?: FanOutConsumer;
   readonly leaseTable?: aws.dynamodb.Table;
   readonly service?: PipelineService;
   readonly lambda?: ProcessingLambda;
@@ -60,7 +60,7 @@ export class ProcessingService extends pulumi.ComponentResource {
     }
 
     const fanout = args.processing.retrieval === "fanout";
-    if (fanout) this.consumer = new StreamConsumer(name, args.stream, parent);
+    if (fanout) this.consumer = new FanOutConsumer(name, args.stream, parent);
     this.leaseTable = leaseTable(
       `${name}-leases`,
       { deletionProtection: args.processing.leaseDeletionProtection, tags: args.tags },

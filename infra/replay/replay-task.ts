@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { withAlias } from "../common/aliases";
 import { LOCAL_REPLAY_FILE, SUGGESTED_REPLAY_SPEEDUP } from "../../runtime/local/replay-child";
 import { serviceCommand } from "../../runtime/common/services";
 import { fargateTask } from "../common/fargate-task";
@@ -33,7 +34,7 @@ export class ReplayTask extends pulumi.ComponentResource {
   readonly runCommand: pulumi.Output<string>;
 
   constructor(name: string, args: ReplayTaskArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("kinesis-pipeline:analytics:ReplayTask", name, {}, opts);
+    super("kinesis-pipeline:replay:ReplayTask", name, {}, withAlias(opts, "kinesis-pipeline:analytics:ReplayTask"));
     const parent = { parent: this };
     // Nothing in; out only to the ingest API's load balancer (HTTP or HTTPS, through NAT)
     // and to ECR and CloudWatch Logs, which the task's start needs.

@@ -6,7 +6,7 @@
  * parallelism, conditional on the application as the run described it (so of two
  * overlapping runs one acts: runtime/scaling/CONCURRENT-RUNS.md). The application's
  * built-in autoscaling is off while this scaler is on, and `pulumi up` ignores the
- * parallelism (FlinkAnalytics).
+ * parallelism (HotspotJob).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

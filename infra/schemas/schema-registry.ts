@@ -12,6 +12,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { withAlias } from "../common/aliases";
 import path from "node:path";
 import { SchemaConfig } from "../config/config";
 import { grant, Statement } from "../common/grants";
@@ -88,7 +89,12 @@ export class SchemaRegistry extends pulumi.ComponentResource {
     private readonly args: SchemaRegistryArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
-    super("kinesis-pipeline:schema:SchemaRegistry", resourceName, {}, opts);
+    super(
+      "kinesis-pipeline:schemas:SchemaRegistry",
+      resourceName,
+      {},
+      withAlias(opts, "kinesis-pipeline:schema:SchemaRegistry"),
+    );
     const parent = { parent: this };
     const registryName = `${pulumi.getProject()}-${pulumi.getStack()}`;
     this.registry = new aws.glue.Registry(

@@ -24,7 +24,7 @@ type Archive = {
   assets: Promise<Record<string, { path?: Promise<string>; text?: Promise<string>; uri?: Promise<string> }>>;
 };
 
-describe("FlinkAnalytics", () => {
+describe("HotspotJob", () => {
   let run: Awaited<ReturnType<typeof runPipeline>>;
   before(async () => {
     run = await runPipeline();

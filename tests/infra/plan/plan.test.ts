@@ -142,6 +142,7 @@ describe("offline plan (npm run plan)", function () {
         ignoreChanges: [],
         protect: false,
         dependsOn: [],
+        aliases: [],
       });
       const component = r("x:y:Component", "same");
       const child = r("aws:s/t:T", "same", component.urn);
