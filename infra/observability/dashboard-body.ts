@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
 import { STREAM_LIMITS } from "../../runtime/stream/limits";
-import { KINESIS_STREAM_METRICS, StreamMetricName } from "../../runtime/observability/metrics/kinesis";
+import { KINESIS_STREAM_METRICS, StreamMetric } from "../../runtime/observability/metrics/kinesis";
 import { FLINK_METRICS, FlinkMetric } from "../../runtime/observability/metrics/flink";
 import {
   LAMBDA_ITERATOR_AGE_METRIC,
@@ -61,10 +61,9 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
   });
   const stream = { StreamName: n.streamName };
   const ingest = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.ingest, StreamName: n.streamName };
-  const kinesis = (name: StreamMetricName, id: string): Metric => {
-    const metric = KINESIS_STREAM_METRICS[name];
-    return dashboardLine(metric, stream, { id, stat: metric.statistic });
-  };
+  const kinesis = (metric: StreamMetric, id: string): Metric =>
+    dashboardLine(metric, stream, { id, stat: metric.statistic });
+  const K = KINESIS_STREAM_METRICS;
   const services = [n.ingestService, ...(n.processingService ? [n.processingService] : [])];
   const openShards = SHARD_SCALER_METRICS.OpenShards;
   const shards = dashboardLine(openShards, stream, { id: "reported", stat: openShards.statistic, visible: false });
@@ -95,8 +94,8 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
     widget(
       "Stream: incoming bytes and records" + (n.shards ? " vs shard capacity (per minute)" : " (per minute)"),
       [
-        kinesis("IncomingBytes", "bytes"),
-        kinesis("IncomingRecords", "records"),
+        kinesis(K.IncomingBytes, "bytes"),
+        kinesis(K.IncomingRecords, "records"),
         ...(n.shards
           ? [
               shards,
@@ -125,8 +124,8 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
           widget(
             "Stream: usage factor and shard count",
             [
-              kinesis("IncomingBytes", "bytes"),
-              kinesis("IncomingRecords", "records"),
+              kinesis(K.IncomingBytes, "bytes"),
+              kinesis(K.IncomingRecords, "records"),
               shards,
               shardCount,
               [
@@ -143,8 +142,8 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
       : []),
     widget(
       "Stream: iterator age (ms)",
-      [kinesis("GetRecords.IteratorAgeMilliseconds", "age")],
-      KINESIS_STREAM_METRICS["GetRecords.IteratorAgeMilliseconds"].statistic,
+      [kinesis(K.GetRecordsIteratorAgeMilliseconds, "age")],
+      K.GetRecordsIteratorAgeMilliseconds.statistic,
     ),
     // What the consumer-lag alarm watches, in either processing mode.
     n.processingFunction
@@ -166,8 +165,8 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
         ),
     widget(
       "Stream: throttling",
-      [kinesis("WriteProvisionedThroughputExceeded", "writes"), kinesis("ReadProvisionedThroughputExceeded", "reads")],
-      KINESIS_STREAM_METRICS.WriteProvisionedThroughputExceeded.statistic,
+      [kinesis(K.WriteProvisionedThroughputExceeded, "writes"), kinesis(K.ReadProvisionedThroughputExceeded, "reads")],
+      K.WriteProvisionedThroughputExceeded.statistic,
     ),
   ];
   if (n.flinkApplication) {

@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LAMBDA_ITERATOR_AGE_METRIC } from "../../runtime/observability/metrics/aws-services";
 import { FLINK_METRICS } from "../../runtime/observability/metrics/flink";
+import { KINESIS_STREAM_METRICS } from "../../runtime/observability/metrics/kinesis";
 import {
   FLINK_SCALER_METRICS,
   PROCESSING_LAG_METRICS,
@@ -108,7 +109,7 @@ export class Observability extends pulumi.ComponentResource {
       "Writes to the stream are throttled in 3 of the last 5 minutes: too few shards for the load",
       {
         // Minute by minute: 3 of the alarm's 5 one-minute periods.
-        ...args.stream.metric("WriteProvisionedThroughputExceeded", { periodSeconds: 60 }),
+        ...args.stream.metric(KINESIS_STREAM_METRICS.WriteProvisionedThroughputExceeded.name, { periodSeconds: 60 }),
         threshold: 0,
         datapointsToAlarm: 3,
       },

@@ -99,7 +99,7 @@ export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
           MetricDataQueries: [
             query("bytes", KINESIS_STREAM_METRICS.IncomingBytes),
             query("records", KINESIS_STREAM_METRICS.IncomingRecords),
-            query("age", KINESIS_STREAM_METRICS["GetRecords.IteratorAgeMilliseconds"]),
+            query("age", KINESIS_STREAM_METRICS.GetRecordsIteratorAgeMilliseconds),
           ],
         }),
       );

@@ -70,24 +70,28 @@ export const KINESIS_SHARD_METRICS = metricFamily(
   },
 );
 
-export type StreamMetricName = keyof typeof KINESIS_STREAM_METRICS;
-export type ConsumerMetricName = keyof typeof KINESIS_CONSUMER_METRICS;
-export type ShardMetricName = keyof typeof KINESIS_SHARD_METRICS;
 /** Any of the stream's own metrics (dimension StreamName). */
-export type StreamMetric = (typeof KINESIS_STREAM_METRICS)[StreamMetricName];
+export type StreamMetric = (typeof KINESIS_STREAM_METRICS)[keyof typeof KINESIS_STREAM_METRICS];
+export type ConsumerMetric = (typeof KINESIS_CONSUMER_METRICS)[keyof typeof KINESIS_CONSUMER_METRICS];
+export type ShardMetric = (typeof KINESIS_SHARD_METRICS)[keyof typeof KINESIS_SHARD_METRICS];
 
-export const SHARD_LEVEL_METRICS = Object.keys(KINESIS_SHARD_METRICS) as ShardMetricName[];
+/** The names StreamStorage switches on (EnableEnhancedMonitoring's ShardLevelMetrics), in the family's order. */
+export const SHARD_LEVEL_METRICS: readonly ShardMetric["name"][] = Object.values(KINESIS_SHARD_METRICS).map(
+  (m) => m.name,
+);
 
-/** A stream-level metric's shard-level counterpart, as the reference lists them ("Shard-level metric name"). */
-export const SHARD_LEVEL_NAME: Partial<Record<StreamMetricName, ShardMetricName>> = {
-  IncomingBytes: "IncomingBytes",
-  IncomingRecords: "IncomingRecords",
-  "GetRecords.Bytes": "OutgoingBytes",
-  "GetRecords.Records": "OutgoingRecords",
-  "GetRecords.IteratorAgeMilliseconds": "IteratorAgeMilliseconds",
-  ReadProvisionedThroughputExceeded: "ReadProvisionedThroughputExceeded",
-  WriteProvisionedThroughputExceeded: "WriteProvisionedThroughputExceeded",
-};
+const S = KINESIS_STREAM_METRICS;
+const H = KINESIS_SHARD_METRICS;
+/** A stream-level metric and its shard-level counterpart, as the reference pairs them ("Shard-level metric name"). */
+export const SHARD_LEVEL_COUNTERPARTS: readonly (readonly [StreamMetric, ShardMetric])[] = [
+  [S.IncomingBytes, H.IncomingBytes],
+  [S.IncomingRecords, H.IncomingRecords],
+  [S.GetRecordsBytes, H.OutgoingBytes],
+  [S.GetRecordsRecords, H.OutgoingRecords],
+  [S.GetRecordsIteratorAgeMilliseconds, H.IteratorAgeMilliseconds],
+  [S.ReadProvisionedThroughputExceeded, H.ReadProvisionedThroughputExceeded],
+  [S.WriteProvisionedThroughputExceeded, H.WriteProvisionedThroughputExceeded],
+];
 
 export interface KinesisMetricScope {
   /** One shard: the metric's shard-level counterpart (needs the shard-level metrics the stream enables). */
@@ -96,47 +100,49 @@ export interface KinesisMetricScope {
   consumerName?: string;
 }
 
+const named = <M extends MetricDefinition>(family: Record<string, M>, name: string): M | undefined =>
+  Object.values(family).find((m) => m.name === name);
+const names = (family: Record<string, MetricDefinition>) =>
+  Object.values(family)
+    .map((m) => m.name)
+    .join(", ");
+
 /**
  * The Kinesis metric called `name` at the scope asked for, by its stream-level name (or the
  * shard-level one with a shard). Refuses a name or scope CloudWatch has no data for, saying
  * what is allowed.
  */
 export function kinesisMetric(name: string, scope: KinesisMetricScope = {}): MetricDefinition {
-  const has = <T extends object>(family: T, key: string): key is Extract<keyof T, string> =>
-    Object.prototype.hasOwnProperty.call(family, key);
   if (scope.shardId !== undefined && scope.consumerName !== undefined) {
     throw new Error("a Kinesis metric is either a shard's or a consumer's: give shardId or consumerName, not both");
   }
-  if (has(KINESIS_CONSUMER_METRICS, name)) {
+  const consumer = named(KINESIS_CONSUMER_METRICS, name);
+  if (consumer !== undefined) {
     if (scope.consumerName === undefined) {
       throw new Error(`${name} is published per enhanced fan-out consumer: give consumerName`);
     }
-    return KINESIS_CONSUMER_METRICS[name];
+    return consumer;
   }
   if (scope.consumerName !== undefined) {
     throw new Error(
-      `consumerName narrows only a consumer's metrics (${Object.keys(KINESIS_CONSUMER_METRICS).join(", ")}), got ${JSON.stringify(name)}`,
+      `consumerName narrows only a consumer's metrics (${names(KINESIS_CONSUMER_METRICS)}), got ${JSON.stringify(name)}`,
     );
   }
+  const pair = SHARD_LEVEL_COUNTERPARTS.find(([stream, shard]) => stream.name === name || shard.name === name);
   if (scope.shardId !== undefined) {
-    const shardName = has(KINESIS_STREAM_METRICS, name)
-      ? SHARD_LEVEL_NAME[name]
-      : has(KINESIS_SHARD_METRICS, name)
-        ? name
-        : undefined;
-    if (shardName === undefined) {
+    if (pair === undefined) {
       throw new Error(
         `metric ${JSON.stringify(name)} has no shard-level counterpart; shard-level metrics: ${SHARD_LEVEL_METRICS.join(", ")}`,
       );
     }
-    return KINESIS_SHARD_METRICS[shardName];
+    return pair[1];
   }
-  if (has(KINESIS_STREAM_METRICS, name)) return KINESIS_STREAM_METRICS[name];
-  const streamName = Object.entries(SHARD_LEVEL_NAME).find(([, shard]) => shard === name)?.[0];
-  if (streamName !== undefined) {
-    throw new Error(`${name} is a shard-level metric: give shardId, or read ${streamName} for the whole stream`);
+  const stream = named(KINESIS_STREAM_METRICS, name);
+  if (stream !== undefined) return stream;
+  if (pair !== undefined) {
+    throw new Error(`${name} is a shard-level metric: give shardId, or read ${pair[0].name} for the whole stream`);
   }
   throw new Error(
-    `metric must be a Kinesis stream metric (${Object.keys(KINESIS_STREAM_METRICS).join(", ")}), got ${JSON.stringify(name)}`,
+    `metric must be a Kinesis stream metric (${names(KINESIS_STREAM_METRICS)}), got ${JSON.stringify(name)}`,
   );
 }

@@ -44,13 +44,24 @@ export interface FamilyTraits<D extends string> {
   unit?: MetricUnit;
 }
 
-export type Family<D extends string, E> = {
-  readonly [K in keyof E & string]: MetricDefinition<D> & { readonly name: K };
+/**
+ * The key a metric has in its family: its name, each dot dropped and the letter after it made
+ * a capital (GetRecords.IteratorAgeMilliseconds is GetRecordsIteratorAgeMilliseconds), so code
+ * refers to every metric by a checked property, never by a string of its name.
+ */
+export type MetricKey<N extends string> = N extends `${infer A}.${infer B}` ? `${A}${Capitalize<MetricKey<B>>}` : N;
+
+export function metricKey(name: string): string {
+  return name.replace(/\.(.)/g, (_, c: string) => c.toUpperCase());
+}
+
+export type Family<D extends string, E, M extends MetricDefinition<D> = MetricDefinition<D>> = {
+  readonly [N in keyof E & string as MetricKey<N>]: M & { readonly name: N };
 };
 
 /**
  * Metrics published together (one namespace, the same dimensions), each by name with its
- * statistic, or its statistic with a period or unit of its own.
+ * statistic, or its statistic with a period or unit of its own; keyed by metricKey.
  */
 export function metricFamily<const D extends string, const E extends Record<string, Entry>>(
   traits: FamilyTraits<D>,
@@ -59,7 +70,8 @@ export function metricFamily<const D extends string, const E extends Record<stri
   return Object.fromEntries(
     Object.entries(entries).map(([name, entry]) => {
       const own = typeof entry === "string" ? { statistic: entry } : entry;
-      return [name, Object.freeze({ ...traits, dimensions: Object.freeze([...traits.dimensions]), name, ...own })];
+      const metric = Object.freeze({ ...traits, dimensions: Object.freeze([...traits.dimensions]), name, ...own });
+      return [metricKey(name), metric];
     }),
   ) as Family<D, E>;
 }
@@ -68,8 +80,8 @@ export function metricFamily<const D extends string, const E extends Record<stri
 export function emfFamily<const D extends string, const E extends Record<string, Entry>>(
   traits: FamilyTraits<D> & { unit: MetricUnit },
   entries: E,
-): { readonly [K in keyof E & string]: EmfMetric<D> & { readonly name: K } } {
-  return metricFamily(traits, entries) as { readonly [K in keyof E & string]: EmfMetric<D> & { readonly name: K } };
+): Family<D, E, EmfMetric<D>> {
+  return metricFamily(traits, entries) as Family<D, E, EmfMetric<D>>;
 }
 
 /** One metric on its own. */
