@@ -50,6 +50,7 @@ export interface Widget {
   properties: { title: string; region: string; view: "timeSeries"; stat: string; period: number; metrics: Metric[] };
 }
 
+/** Every widget draws per minute, the finest its AWS metrics have (the catalogue's periods are the alarms' and reads'). */
 const PERIOD = 60;
 
 export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {

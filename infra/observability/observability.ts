@@ -2,8 +2,9 @@
  * What an operator watches: alarms to an alerts topic (with an optional e-mail
  * subscription) and the pipeline's dashboard (dashboard-body.ts). Alarms: the Flink job
  * more than a minute behind, processing more than a minute behind (the workers' lag, or in
- * Lambda mode the function's iterator age: processing-lag.ts), sustained write throttling,
- * and scaler failures. The scalers' own alarms wake the scalers; these wake people.
+ * Lambda mode the function's iterator age), sustained write throttling, and scaler
+ * failures; every metric from the catalogue (runtime/observability/metrics/). The scalers'
+ * own alarms wake the scalers; these wake people.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

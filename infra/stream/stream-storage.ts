@@ -43,7 +43,7 @@ export const KEY_DELETION_WINDOW_DAYS = 30;
 export interface MetricOptions extends KinesisMetricScope {
   /** Default: the catalogue's statistic for this metric (runtime/observability/metrics/kinesis.ts). */
   statistic?: Statistic;
-  /** Default: the catalogue's period, 300 seconds. A positive multiple of 60: Kinesis sends a data point a minute. */
+  /** Default: the catalogue's period for the metric. A positive multiple of 60: Kinesis sends a data point a minute. */
   periodSeconds?: number;
 }
 
