@@ -10,7 +10,7 @@ import { DescribeStreamSummaryCommand, KinesisClient, UpdateShardCountCommand } 
 import { StreamMode } from "../stream/limits";
 import { emfCount, LineSink } from "../observability/emf";
 import { KINESIS_STREAM_METRICS, StreamMetric } from "../observability/metrics/kinesis";
-import { SHARD_SCALER_METRICS } from "../observability/metrics/pipeline";
+import { processingLagQuery, SHARD_SCALER_METRICS } from "../observability/metrics/pipeline";
 import { metricStat } from "../observability/metrics/reads";
 import { ShardHistoryStore } from "./shard-history";
 import { ShardScalerPort } from "./shard-scaler";
@@ -100,11 +100,21 @@ export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
             query("bytes", KINESIS_STREAM_METRICS.IncomingBytes),
             query("records", KINESIS_STREAM_METRICS.IncomingRecords),
             query("age", KINESIS_STREAM_METRICS.GetRecordsIteratorAgeMilliseconds),
+            // Enhanced fan-out readers call no GetRecords, so the age above misses the
+            // processing workers (fan-out by default): their own lag is the rest of "consumers
+            // lag". One Metrics Insights query, as GetMetricData allows beside other metrics:
+            // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+            { Id: "workers", Expression: processingLagQuery(o.streamName, false), Period: periodMinutes * 60 },
           ],
         }),
       );
       const value = (id: string) => MetricDataResults.find((r) => r.Id === id)?.Values?.[0];
-      return { incomingBytes: value("bytes"), incomingRecords: value("records"), iteratorAgeMaxMs: value("age") };
+      const ages = [value("age"), value("workers")].filter((v): v is number => v !== undefined);
+      return {
+        incomingBytes: value("bytes"),
+        incomingRecords: value("records"),
+        iteratorAgeMaxMs: ages.length > 0 ? Math.max(...ages) : undefined,
+      };
     },
 
     async rewriteAlarms(shards) {
