@@ -119,7 +119,7 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     : undefined;
   const observability = new Observability("operations", {
     clusterName: cluster.name,
-    streamName: stream.name,
+    stream,
     shards: config.stream.shardCount,
     shardScaler: scaler !== undefined,
     flinkScaler: config.analytics?.flink.scaler !== undefined,

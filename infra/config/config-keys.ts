@@ -20,6 +20,7 @@ import {
   tags,
 } from "./config-parsers";
 import { JOB_DEFAULTS, JOB_LIMITS } from "../../runtime/hotspots/job-config";
+import { FLINK_METRICS } from "../../runtime/observability/metrics/flink";
 import { FLINK_CONNECTOR_JAR, mavenCentralUrl } from "../../runtime/hotspots/flink-application";
 import {
   DEFAULT_ENGINE_VERSION,
@@ -506,7 +507,7 @@ export const CONFIG_KEYS = {
     name: "flinkScaleOutBehindMs",
     type: "integer",
     default: FLINK_SCALING_DEFAULTS.behindMs,
-    description: `The Flink scaler doubles the parallelism when millisBehindLatest stays above this many ms (${FLINK_SCALING_RANGES.behindMs.min}..${FLINK_SCALING_RANGES.behindMs.max}) ...`,
+    description: `The Flink scaler doubles the parallelism when ${FLINK_METRICS.millisBehindLatest.name} stays above this many ms (${FLINK_SCALING_RANGES.behindMs.min}..${FLINK_SCALING_RANGES.behindMs.max}) ...`,
     parse: integerIn(FLINK_SCALING_RANGES.behindMs.min, FLINK_SCALING_RANGES.behindMs.max),
   } satisfies ConfigKey<number>,
   flinkScaleOutPeriods: {

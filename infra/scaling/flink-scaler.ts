@@ -11,8 +11,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FLINK_SCALING_DEFAULTS } from "../../runtime/scaling/flink-policy";
-import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../../runtime/scaling/flink-scaler-aws";
-import { flinkBehindMetric } from "../hotspots/flink-metrics";
+import { FLINK_METRICS, FlinkMetric } from "../../runtime/observability/metrics/flink";
+import { alarmMetric, alarmQueryMetric } from "../../runtime/observability/metrics/reads";
 import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
 import { scalerFunction } from "./scaler-function";
 
@@ -50,23 +50,18 @@ export class FlinkScaler extends pulumi.ComponentResource {
     const parent = { parent: this };
     const d = FLINK_SCALING_DEFAULTS;
     this.topic = encryptedTopic(name, { key: args.topicKey, tags: args.tags }, this);
-    const metric = (id: string, metricName: string, stat: string) => ({
+    const application = { Application: args.application.name };
+    const query = (id: string, metric: FlinkMetric) => ({
       id,
       returnData: false,
-      metric: {
-        namespace: FLINK_NAMESPACE,
-        metricName,
-        dimensions: { Application: args.application.name },
-        period: 60,
-        stat,
-      },
+      metric: alarmQueryMetric(metric, application),
     });
     this.behind = new aws.cloudwatch.MetricAlarm(
       `${name}-behind`,
       {
         alarmDescription: `The hot-spot job is more than ${args.behindMs / 1000} s behind the stream: the Flink scaler adds parallelism`,
         alarmActions: [this.topic.arn],
-        ...flinkBehindMetric(args.application.name),
+        ...alarmMetric(FLINK_METRICS.millisBehindLatest, application),
         comparisonOperator: "GreaterThanThreshold",
         threshold: args.behindMs,
         evaluationPeriods: args.outPeriods,
@@ -82,8 +77,8 @@ export class FlinkScaler extends pulumi.ComponentResource {
         alarmDescription: `The hot-spot job is caught up with CPU under ${d.lowCpuPercent}%: the Flink scaler removes parallelism`,
         alarmActions: [this.topic.arn],
         metricQueries: [
-          metric("behind", FLINK_BEHIND_METRIC.metricName, FLINK_BEHIND_METRIC.statistic),
-          metric("cpu", "containerCPUUtilization", "Average"),
+          query("behind", FLINK_METRICS.millisBehindLatest),
+          query("cpu", FLINK_METRICS.containerCPUUtilization),
           {
             id: "idle",
             expression: `IF(behind < ${d.caughtUpMs} AND cpu < ${d.lowCpuPercent}, 1, 0)`,

@@ -4,10 +4,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SHARD_LEVEL_METRICS } from "../../runtime/stream/limits";
+import { kinesisMetric, KinesisMetricScope, SHARD_LEVEL_METRICS } from "../../runtime/observability/metrics/kinesis";
+import { Statistic } from "../../runtime/observability/metrics/metric";
+import { alarmMetric } from "../../runtime/observability/metrics/reads";
 import { StreamConfig } from "../config/config";
 import { grant, Statement, UsedBy } from "../common/grants";
-import { Metric, MetricOptions, streamMetric } from "../observability/metrics";
 
 /** What the producer calls (runtime/ingest): write records, and list shards to aggregate per shard. */
 export const STREAM_WRITE_ACTIONS = ["kinesis:PutRecords", "kinesis:ListShards"] as const;
@@ -38,6 +39,22 @@ const KEY_USED_BY =
 
 /** Deletion waits this long so a destroyed stack's key can still be recovered. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
+
+export interface MetricOptions extends KinesisMetricScope {
+  /** Default: the catalogue's statistic for this metric (runtime/observability/metrics/kinesis.ts). */
+  statistic?: Statistic;
+  /** Default: the catalogue's period for the metric. A positive multiple of 60: Kinesis sends a data point a minute. */
+  periodSeconds?: number;
+}
+
+/** A metric of the stream in the shape `aws.cloudwatch.MetricAlarm` takes. */
+export interface Metric {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, pulumi.Input<string>>;
+  statistic: Statistic;
+  period: number;
+}
 
 export interface StreamStorageArgs extends Omit<StreamConfig, "kmsKeyArn"> {
   /** An existing key to encrypt with (the config's, or another stream's); unset: one is created. */
@@ -174,9 +191,23 @@ export class StreamStorage extends pulumi.ComponentResource {
     );
   }
 
-  /** A CloudWatch metric of this stream, e.g. `metric("IncomingBytes")`. */
-  metric(name: string, opts?: MetricOptions): Metric {
-    return streamMetric(this.name, name, opts);
+  /**
+   * A CloudWatch metric of this stream by its stream-level name, e.g. `metric("IncomingBytes")`;
+   * with `shardId`, its shard-level counterpart; with `consumerName`, an enhanced fan-out
+   * consumer's metric.
+   */
+  metric(name: string, opts: MetricOptions = {}): Metric {
+    const metric = kinesisMetric(name, opts);
+    const period = opts.periodSeconds ?? metric.period;
+    if (!Number.isInteger(period) || period < 60 || period % 60 !== 0) {
+      throw new Error(`periodSeconds must be a positive multiple of 60, got ${period}`);
+    }
+    const dimensions: Record<string, pulumi.Input<string>> = {
+      StreamName: this.name,
+      ...(opts.shardId !== undefined ? { ShardId: opts.shardId } : {}),
+      ...(opts.consumerName !== undefined ? { ConsumerName: opts.consumerName } : {}),
+    };
+    return { ...alarmMetric(metric, dimensions, period), ...(opts.statistic ? { statistic: opts.statistic } : {}) };
   }
 
   private statements(

@@ -3,6 +3,7 @@
  */
 import { EnvValues, integer, matching, oneOf, readEnv } from "../common/env";
 import { STREAM_VARIABLES } from "../common/service-variables";
+import { FLINK_METRICS } from "../observability/metrics/flink";
 import { FLINK_SCALING_DEFAULTS, FLINK_SCALING_RANGES } from "./flink-policy";
 
 const { behindMs: BEHIND, outPeriods: PERIODS } = FLINK_SCALING_RANGES;
@@ -18,7 +19,7 @@ export const FLINK_SCALER_VARIABLES = {
   BEHIND_MS: {
     ...integer(BEHIND.min, BEHIND.max),
     default: String(FLINK_SCALING_DEFAULTS.behindMs),
-    purpose: "scale out above this millisBehindLatest ...",
+    purpose: `scale out above this ${FLINK_METRICS.millisBehindLatest.name} ...`,
   },
   OUT_PERIODS: {
     ...integer(PERIODS.min, PERIODS.max),

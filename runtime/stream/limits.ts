@@ -43,23 +43,6 @@ export const UPDATE_SHARD_COUNT_LIMITS = {
   maxScaleDownFactor: 2,
 } as const;
 
-/**
- * The stream-level metrics that `StreamStorage` switches on as enhanced (shard-level)
- * metrics. The names are the ones EnableEnhancedMonitoring accepts:
- * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_EnableEnhancedMonitoring.html
- */
-export const SHARD_LEVEL_METRICS = [
-  "IncomingBytes",
-  "IncomingRecords",
-  "OutgoingBytes",
-  "OutgoingRecords",
-  "IteratorAgeMilliseconds",
-  "WriteProvisionedThroughputExceeded",
-  "ReadProvisionedThroughputExceeded",
-] as const;
-
-export type ShardLevelMetric = (typeof SHARD_LEVEL_METRICS)[number];
-
 /** Capacity modes of a stream: https://docs.aws.amazon.com/streams/latest/dev/how-do-i-size-a-stream.html */
 export const STREAM_MODES = ["PROVISIONED", "ON_DEMAND"] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];

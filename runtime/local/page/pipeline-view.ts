@@ -5,6 +5,16 @@
  * runs), so a table of inputs tests it; the feed (page-feed.ts) does the reading.
  */
 import { EmfDocument } from "../../observability/emf-reading";
+import {
+  INGEST_REJECT_METRICS,
+  PIPELINE_SERVICES,
+  PROCESSING_LAG_METRICS,
+  PROCESSING_METRICS,
+  PRODUCER_METRICS,
+  REASON_DIMENSION,
+  SERVICE_DIMENSION,
+  SHARD_DIMENSION,
+} from "../../observability/metrics/pipeline";
 import { WindowView } from "../../hotspots/recent-windows";
 import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
 
@@ -21,7 +31,7 @@ export const PAGE_WINDOWS = 4;
 const SCHEMA_REJECTS = new Set(["schema_violation"]);
 
 /** The writers into the stream that report their producer's counters. */
-export const WRITERS = ["ingest", "replay"] as const;
+export const WRITERS = [PIPELINE_SERVICES.ingest, PIPELINE_SERVICES.replay] as const;
 export type Writer = (typeof WRITERS)[number];
 
 export interface ThroughputPoint {
@@ -111,25 +121,31 @@ export class PipelineView {
   /** An EMF document from a service's stdout; its Service dimension says whose (ingest, replay, processing). */
   metrics(doc: EmfDocument): void {
     const perSecond = (n: number | undefined) => ((n ?? 0) * 1000) / this.setup.metricsIntervalMs;
-    const { Service: service, Reason: reason, ShardId: shardId } = doc.dimensions;
-    const m = doc.metrics;
+    const service = doc.dimensions[SERVICE_DIMENSION];
+    const reason = doc.dimensions[REASON_DIMENSION];
+    const shardId = doc.dimensions[SHARD_DIMENSION];
+    const m = (metric: { name: string }): number | undefined => doc.metrics[metric.name];
+    const userRecords = m(PRODUCER_METRICS.UserRecordsReceived);
+    const behind = m(PROCESSING_LAG_METRICS.MillisBehindLatest);
+    const deadLetters = m(PROCESSING_METRICS.DeadLetters);
     const writer = WRITERS.find((w) => w === service);
-    if (service === "ingest" && reason !== undefined) {
-      this.rejectsByReason[reason] = (this.rejectsByReason[reason] ?? 0) + (m.Rejects ?? 0);
-    } else if (writer && m.UserRecordsReceived !== undefined) {
-      this.totals.userRecords += m.UserRecordsReceived;
-      this.totals.kinesisRecords += m.KinesisRecordsPut ?? 0;
+    if (service === PIPELINE_SERVICES.ingest && reason !== undefined) {
+      this.rejectsByReason[reason] = (this.rejectsByReason[reason] ?? 0) + (m(INGEST_REJECT_METRICS.Rejects) ?? 0);
+    } else if (writer && userRecords !== undefined) {
+      const kinesisRecords = m(PRODUCER_METRICS.KinesisRecordsPut);
+      this.totals.userRecords += userRecords;
+      this.totals.kinesisRecords += kinesisRecords ?? 0;
       this.latest.set(writer, {
         at: doc.at,
-        user: perSecond(m.UserRecordsReceived),
-        kinesis: perSecond(m.KinesisRecordsPut),
-        calls: perSecond(m.PutRecordsCalls),
+        user: perSecond(userRecords),
+        kinesis: perSecond(kinesisRecords),
+        calls: perSecond(m(PRODUCER_METRICS.PutRecordsCalls)),
       });
       push(this.throughput, this.throughputAt(doc.at));
-    } else if (service === "processing" && shardId !== undefined && m.MillisBehindLatest !== undefined) {
-      this.lag.set(shardId, { millisBehind: m.MillisBehindLatest, at: doc.at });
-    } else if (service === "processing" && m.DeadLetters !== undefined) {
-      this.deadLetters += m.DeadLetters;
+    } else if (service === PIPELINE_SERVICES.processing && shardId !== undefined && behind !== undefined) {
+      this.lag.set(shardId, { millisBehind: behind, at: doc.at });
+    } else if (service === PIPELINE_SERVICES.processing && deadLetters !== undefined) {
+      this.deadLetters += deadLetters;
     }
   }
 

@@ -200,6 +200,51 @@ describe("StreamStorage", () => {
       expect(metric.dimensions).to.deep.equal({ StreamName: streamName, ShardId: "shardId-000000000001" });
     });
 
+    it("reads a shard by the shard-level metric's own name: GetRecords.IteratorAgeMilliseconds is IteratorAgeMilliseconds per shard", async () => {
+      const { metric, streamName } = await metricOf("GetRecords.IteratorAgeMilliseconds", {
+        shardId: "shardId-000000000001",
+      });
+      expect(metric).to.deep.equal({
+        namespace: "AWS/Kinesis",
+        metricName: "IteratorAgeMilliseconds",
+        dimensions: { StreamName: streamName, ShardId: "shardId-000000000001" },
+        statistic: "Maximum",
+        period: 300,
+      });
+    });
+
+    it("reads a fan-out consumer's metric with its ConsumerName, as Kinesis publishes it", async () => {
+      const { metric, streamName } = await metricOf("SubscribeToShardEvent.MillisBehindLatest", {
+        consumerName: "processing",
+      });
+      expect(metric).to.deep.include({
+        metricName: "SubscribeToShardEvent.MillisBehindLatest",
+        dimensions: { StreamName: streamName, ConsumerName: "processing" },
+        statistic: "Maximum",
+      });
+    });
+
+    it("refuses a metric Kinesis does not publish at the scope asked for, saying which one it does", async () => {
+      let error: Error | undefined;
+      try {
+        await metricOf("OutgoingBytes");
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).to.equal(
+        "OutgoingBytes is a shard-level metric: give shardId, or read GetRecords.Bytes for the whole stream",
+      );
+      error = undefined;
+      try {
+        await metricOf("SubscribeToShardEvent.MillisBehindLatest");
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).to.equal(
+        "SubscribeToShardEvent.MillisBehindLatest is published per enhanced fan-out consumer: give consumerName",
+      );
+    });
+
     it("refuses an unknown metric name and a bad period, saying what is allowed", async () => {
       let error: Error | undefined;
       try {
