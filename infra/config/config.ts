@@ -11,7 +11,8 @@ import { DNS_NAME_LIMITS } from "../ingest/dns-name";
 import { fargateSizeProblem } from "../common/fargate";
 import { FLINK_LIMITS } from "../hotspots/flink-limits";
 import { kpus } from "../../runtime/scaling/flink-policy";
-import { JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "../../runtime/hotspots/job-config";
+import { JobConfig, jobConfig } from "../../runtime/hotspots/job-config";
+import { outOfBound, refusal, shown } from "../../runtime/common/setting";
 
 /** The shard scaler of a PROVISIONED stream (created with `shardCount` shards). */
 export interface ShardScalerConfig {
@@ -151,12 +152,6 @@ export interface PipelineConfig {
 
 export type ConfigResult = { ok: true; config: PipelineConfig } | { ok: false; problems: string[] };
 
-/** Shows a raw value the way a user typed it: bare when it is a plain word or number. */
-function shown(raw: string): string {
-  if (/^[\w.:/-]+$/.test(raw)) return raw;
-  return raw.includes('"') && !raw.includes("'") ? `'${raw}'` : JSON.stringify(raw);
-}
-
 /** Edit distance, to suggest the key a typo meant. */
 function distance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -199,9 +194,8 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     const value = raw[key.name] ?? (declared === undefined ? undefined : String(declared));
     if (value === undefined || (key.optional && value === "")) return undefined;
     const parsed = key.parse(value);
-    if (parsed.ok) return parsed.value;
-    problems.push(`${key.name} must be ${parsed.allowed}, got ${shown(value)}`);
-    return undefined;
+    if (parsed === undefined) problems.push(refusal(key.name, key, value));
+    return parsed;
   }
 
   const mode = read(CONFIG_KEYS.streamMode);
@@ -259,7 +253,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       if (sizeProblem) problems.push(`${prefix}Memory must suit ${prefix}Cpu: ${sizeProblem}`);
     }
     if (min !== undefined && max !== undefined && min > max) {
-      problems.push(`${prefix}MaxTasks must be at least ${prefix}MinTasks (${min}), got ${max}`);
+      problems.push(outOfBound(`${prefix}MaxTasks`, "at least", `${prefix}MinTasks`, min, max));
     }
   }
 
@@ -272,10 +266,10 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const baseShards = shardCount ?? DEFAULT_PROVISIONED_SHARDS;
   const scaleLimit = maxShards ?? Math.min(DEFAULT_MAX_SHARDS_FACTOR * baseShards, STREAM_LIMITS.maxShardCount);
   if (scaled && minShards !== undefined && minShards > baseShards) {
-    problems.push(`minShards must be at most the shard count (${baseShards}), got ${minShards}`);
+    problems.push(outOfBound("minShards", "at most", "the shard count", baseShards, minShards));
   }
   if (scaled && maxShards !== undefined && maxShards < baseShards) {
-    problems.push(`maxShards must be at least the shard count (${baseShards}), got ${maxShards}`);
+    problems.push(outOfBound("maxShards", "at least", "the shard count", baseShards, maxShards));
   }
   const alertEmail = read(CONFIG_KEYS.alertEmail);
   const analytics = read(CONFIG_KEYS.analytics);
@@ -330,10 +324,10 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     }
     const p = flink.parallelism;
     if (p !== undefined && flink.minParallelism !== undefined && flink.minParallelism > p) {
-      problems.push(`flinkMinParallelism must be at most flinkParallelism (${p}), got ${flink.minParallelism}`);
+      problems.push(outOfBound("flinkMinParallelism", "at most", "flinkParallelism", p, flink.minParallelism));
     }
     if (p !== undefined && flink.maxParallelism !== undefined && flink.maxParallelism < p) {
-      problems.push(`flinkMaxParallelism must be at least flinkParallelism (${p}), got ${flink.maxParallelism}`);
+      problems.push(outOfBound("flinkMaxParallelism", "at least", "flinkParallelism", p, flink.maxParallelism));
     }
   }
   if (
@@ -345,25 +339,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       `flinkParallelism must fit in ${FLINK_LIMITS.maxKpus} KPUs at flinkParallelismPerKpu ${flink.parallelismPerKpu} (at most ${FLINK_LIMITS.maxKpus * flink.parallelismPerKpu}), got ${flink.parallelism}`,
     );
   }
-  // The job's own rules on top of the keys' ranges (a window must divide a day), each
-  // reported under its config key.
-  const jobSettings = { windowMinutes, geohashPrecision, minTrips };
-  const jobKeys = {
-    windowMinutes: CONFIG_KEYS.hotspotWindowMinutes.name,
-    geohashPrecision: CONFIG_KEYS.hotspotGeohashPrecision.name,
-    minTrips: CONFIG_KEYS.hotspotMinTrips.name,
-  } as const;
-  for (const [setting, key] of Object.entries(jobKeys) as [keyof typeof jobKeys, string][]) {
-    const value = jobSettings[setting];
-    if (value === undefined) continue;
-    try {
-      jobConfig({ [setting]: value });
-    } catch (e) {
-      if (!(e instanceof JobConfigError)) throw e;
-      problems.push(`${key} must be ${JOB_LIMITS[setting]}, got ${value}`);
-    }
-  }
-  const job = problems.length === 0 ? jobConfig(jobSettings as Partial<JobConfig>) : undefined;
+  const job = problems.length === 0 ? jobConfig({ windowMinutes, geohashPrecision, minTrips }) : undefined;
 
   if (problems.length > 0) return { ok: false, problems };
   // Without problems every key with a default has a value: only optional keys can be unset.
