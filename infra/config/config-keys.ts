@@ -5,7 +5,7 @@
  */
 import { STREAM_LIMITS, STREAM_MODES, StreamMode } from "../../runtime/stream/limits";
 import { acmCertificateArn, cidrList, clientCidr, emailAddress, jarSource, kmsKeyArn, tags } from "./config-parsers";
-import { integer, matching, oneOf, oneOfIntegers } from "../../runtime/common/parsers";
+import { integer, matching, oneOf, oneOfIntegers, switchValue } from "../../runtime/common/parsers";
 import { Setting } from "../../runtime/common/setting";
 import { JOB_DEFAULTS, JOB_LIMITS, jobSetting } from "../../runtime/hotspots/job-config";
 import { FLINK_CONNECTOR_JAR, mavenCentralUrl } from "../../runtime/hotspots/flink-application";
@@ -43,7 +43,7 @@ export interface ConfigKey<T> extends Setting<T> {
    * Declared in Pulumi.yaml in this form, so the Pulumi CLI applies it before the program
    * runs; the program parses it like any value a user sets (arrays arrive as JSON).
    */
-  default?: string | number | readonly string[];
+  default?: string | number | boolean | readonly string[];
   /**
    * Optional keys declare `default: ""` and treat the empty string as unset: the Pulumi CLI
    * refuses to run a stack that lacks a declared key without a default (pulumi/pulumi#11321
@@ -108,12 +108,12 @@ export const CONFIG_KEYS = {
   } satisfies ConfigKey<number>,
   flowLogs: {
     name: "flowLogs",
-    type: "string",
-    default: "on",
+    type: "boolean",
+    default: true,
     purpose:
-      "on: the VPC's flow logs (every accepted and rejected connection) go to a CloudWatch Logs group kept logRetentionDays. off: no flow logs (they cost CloudWatch Logs ingestion).",
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+      "true: the VPC's flow logs (every accepted and rejected connection) go to a CloudWatch Logs group kept logRetentionDays. false: no flow logs (they cost CloudWatch Logs ingestion).",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   ingestAllowedCidrs: {
     name: "ingestAllowedCidrs",
     type: "array",
@@ -269,12 +269,12 @@ export const CONFIG_KEYS = {
   } satisfies ConfigKey<number>,
   leaseDeletionProtection: {
     name: "leaseDeletionProtection",
-    type: "string",
-    default: "on",
+    type: "boolean",
+    default: true,
     purpose:
-      "on: DynamoDB refuses to delete the processing lease table (its checkpoints), so pulumi destroy stops there until you set it off and run pulumi up. off: destroy deletes it (dev stacks).",
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+      "true: DynamoDB refuses to delete the processing lease table (its checkpoints), so pulumi destroy stops there until you set it false and run pulumi up. false: destroy deletes it (dev stacks).",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   lambdaBatchSize: {
     name: "lambdaBatchSize",
     type: "integer",
@@ -319,29 +319,29 @@ export const CONFIG_KEYS = {
   } satisfies ConfigKey<Compatibility>,
   schemaAutoRegistration: {
     name: "schemaAutoRegistration",
-    type: "string",
-    default: "off",
+    type: "boolean",
+    default: false,
     purpose:
-      "on: the ingest service may register new schema versions (checked by Glue under schemaCompatibility). off: only `pulumi up` registers versions, from schemas/.",
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+      "true: the ingest service may register new schema versions (checked by Glue under schemaCompatibility). false: only `pulumi up` registers versions, from schemas/.",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   ingestSchema: {
     name: "ingestSchema",
     type: "string",
     default: "",
     optional: true,
     purpose:
-      "A schema of schemas/ (file name without .json) that ingest enforces: invalid data gets 422, valid data is stored in the Glue wire format with its schema version id. Unset: records are stored as sent. Needs analytics off: the Flink job reads plain JSON.",
+      "A schema of schemas/ (file name without .json) that ingest enforces: invalid data gets 422, valid data is stored in the Glue wire format with its schema version id. Unset: records are stored as sent. Needs analytics false: the Flink job reads plain JSON.",
     ...oneOf(...shippedSchemas().map((s) => s.name)),
   } satisfies ConfigKey<string>,
   shardScaler: {
     name: "shardScaler",
-    type: "string",
-    default: "on",
+    type: "boolean",
+    default: true,
     purpose:
-      "on (PROVISIONED streams): the shard scaler sizes the stream between minShards and maxShards from its usage factor, and pulumi up stops managing the live shard count. off: the shard count is shardCount.",
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+      "true (PROVISIONED streams): the shard scaler sizes the stream between minShards and maxShards from its usage factor, and pulumi up stops managing the live shard count. false: the shard count is shardCount.",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   minShards: {
     name: "minShards",
     type: "integer",
@@ -360,12 +360,12 @@ export const CONFIG_KEYS = {
   } satisfies ConfigKey<number>,
   shardScalerDryRun: {
     name: "shardScalerDryRun",
-    type: "string",
-    default: "off",
+    type: "boolean",
+    default: false,
     purpose:
-      "on: the shard scaler decides and logs each decision but changes nothing (to watch it before trusting it).",
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+      "true: the shard scaler decides and logs each decision but changes nothing (to watch it before trusting it).",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   alertEmail: {
     name: "alertEmail",
     type: "string",
@@ -377,18 +377,18 @@ export const CONFIG_KEYS = {
   } satisfies ConfigKey<string>,
   analytics: {
     name: "analytics",
-    type: "string",
-    default: "on",
+    type: "boolean",
+    default: true,
     purpose:
-      "on: the taxi hot-spot analytics (OpenSearch domain with Dashboards, and its setup); needs searchClientCidr. off: none of it.",
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+      "true: the taxi hot-spot analytics (OpenSearch domain with Dashboards, and its setup); needs searchClientCidr. false: none of it.",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   searchClientCidr: {
     name: "searchClientCidr",
     type: "string",
     default: "",
     optional: true,
-    purpose: `Required with analytics on: the IPv4 CIDR whose browsers may open the OpenSearch Dashboards login (the reference's ClientIpAddressRange), /${WIDEST_CLIENT_CIDR_PREFIX} to /32, e.g. 203.0.113.7/32. Find yours with curl https://checkip.amazonaws.com.`,
+    purpose: `Required while analytics is true: the IPv4 CIDR whose browsers may open the OpenSearch Dashboards login (the reference's ClientIpAddressRange), /${WIDEST_CLIENT_CIDR_PREFIX} to /32, e.g. 203.0.113.7/32. Find yours with curl https://checkip.amazonaws.com.`,
     ...clientCidr(WIDEST_CLIENT_CIDR_PREFIX),
   } satisfies ConfigKey<string>,
   searchEngineVersion: {
@@ -462,19 +462,19 @@ export const CONFIG_KEYS = {
   } satisfies ConfigKey<number>,
   flinkAutoScaling: {
     name: "flinkAutoScaling",
-    type: "string",
-    default: "off",
+    type: "boolean",
+    default: false,
     purpose:
-      "on: Managed Flink's built-in autoscaling changes the parallelism (needs flinkScaler off: two autoscalers would fight). off: the parallelism is flinkParallelism, or the Flink scaler's.",
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+      "true: Managed Flink's built-in autoscaling changes the parallelism (needs flinkScaler false: two autoscalers would fight). false: the parallelism is flinkParallelism, or the Flink scaler's.",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   flinkScaler: {
     name: "flinkScaler",
-    type: "string",
-    default: "on",
-    purpose: `on: the Flink scaler doubles the parallelism when the job falls more than flinkScaleOutBehindMs behind (default ${FLINK_SCALING_DEFAULTS.behindMs / 1000} s) and halves it when it idles, between flinkMinParallelism and flinkMaxParallelism; pulumi up then leaves the parallelism alone. off: none.`,
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+    type: "boolean",
+    default: true,
+    purpose: `true: the Flink scaler doubles the parallelism when the job falls more than flinkScaleOutBehindMs behind (default ${FLINK_SCALING_DEFAULTS.behindMs / 1000} s) and halves it when it idles, between flinkMinParallelism and flinkMaxParallelism; pulumi up then leaves the parallelism alone. false: none.`,
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   flinkMinParallelism: {
     name: "flinkMinParallelism",
     type: "integer",
@@ -505,19 +505,19 @@ export const CONFIG_KEYS = {
   } satisfies ConfigKey<number>,
   flinkScalerDryRun: {
     name: "flinkScalerDryRun",
-    type: "string",
-    default: "off",
-    purpose: "on: the Flink scaler decides and logs each decision but changes nothing.",
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+    type: "boolean",
+    default: false,
+    purpose: "true: the Flink scaler decides and logs each decision but changes nothing.",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   scalerReservedConcurrency: {
     name: "scalerReservedConcurrency",
-    type: "string",
-    default: "off",
+    type: "boolean",
+    default: false,
     purpose:
-      "on: each scaler function reserves one concurrent execution, so its runs never overlap (they are safe to overlap without it: each change is conditional on the state it was decided from). Lambda refuses a reservation that leaves under 100 unreserved executions in the account: accounts with a concurrency quota of 100 or less (new ones) fail the deploy with on. off: no reservation.",
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+      "true: each scaler function reserves one concurrent execution, so its runs never overlap (they are safe to overlap without it: each change is conditional on the state it was decided from). Lambda refuses a reservation that leaves under 100 unreserved executions in the account: accounts with a concurrency quota of 100 or less (new ones) fail the deploy with true. false: no reservation.",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   flinkInitialPosition: {
     name: "flinkInitialPosition",
     type: "string",
@@ -536,12 +536,12 @@ export const CONFIG_KEYS = {
   } satisfies ConfigKey<string>,
   analyticsBucketForceDestroy: {
     name: "analyticsBucketForceDestroy",
-    type: "string",
-    default: "off",
+    type: "boolean",
+    default: false,
     purpose:
-      "on (dev stacks): pulumi destroy empties the Flink code bucket, every version of it, and deletes it. off: destroy stops at a bucket that holds code versions.",
-    ...oneOf("on", "off"),
-  } satisfies ConfigKey<"on" | "off">,
+      "true (dev stacks): pulumi destroy empties the Flink code bucket, every version of it, and deletes it. false: destroy stops at a bucket that holds code versions.",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

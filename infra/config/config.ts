@@ -30,7 +30,7 @@ export interface StreamConfig {
   retentionHours: number;
   /** An existing key to encrypt with; unset means the stack creates one. */
   kmsKeyArn?: string;
-  /** Set when the scaler sizes the stream (PROVISIONED with `shardScaler` on). */
+  /** Set when the scaler sizes the stream (PROVISIONED with `shardScaler` true). */
   scaler?: ShardScalerConfig;
 }
 
@@ -113,7 +113,7 @@ export interface FlinkConfig {
   parallelism: number;
   parallelismPerKpu: number;
   autoScaling: boolean;
-  /** Set when the Flink scaler sizes the application (`flinkScaler` on). */
+  /** Set when the Flink scaler sizes the application (`flinkScaler` true). */
   scaler?: {
     minParallelism: number;
     maxParallelism: number;
@@ -140,7 +140,7 @@ export interface PipelineConfig {
   stream: StreamConfig;
   /** Where alarms are e-mailed, when set. */
   alertEmail?: string;
-  /** Unset when the `analytics` key is off. */
+  /** Unset when the `analytics` key is false. */
   analytics?: AnalyticsConfig;
   schemas: SchemaConfig;
   processing: ProcessingConfig;
@@ -261,8 +261,8 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const minShards = read(CONFIG_KEYS.minShards);
   const maxShards = read(CONFIG_KEYS.maxShards);
   const shardScalerDryRun = read(CONFIG_KEYS.shardScalerDryRun);
-  const scalerReservedConcurrency = read(CONFIG_KEYS.scalerReservedConcurrency) === "on";
-  const scaled = mode === "PROVISIONED" && shardScaler === "on";
+  const scalerReservedConcurrency = read(CONFIG_KEYS.scalerReservedConcurrency) === true;
+  const scaled = mode === "PROVISIONED" && shardScaler === true;
   const baseShards = shardCount ?? DEFAULT_PROVISIONED_SHARDS;
   const scaleLimit = maxShards ?? Math.min(DEFAULT_MAX_SHARDS_FACTOR * baseShards, STREAM_LIMITS.maxShardCount);
   if (scaled && minShards !== undefined && minShards > baseShards) {
@@ -283,11 +283,11 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const windowMinutes = read(CONFIG_KEYS.hotspotWindowMinutes);
   const geohashPrecision = read(CONFIG_KEYS.hotspotGeohashPrecision);
   const minTrips = read(CONFIG_KEYS.hotspotMinTrips);
-  if (analytics === "on" && searchClientCidr === undefined && !problems.some((p) => p.startsWith("searchClientCidr"))) {
+  if (analytics === true && searchClientCidr === undefined && !problems.some((p) => p.startsWith("searchClientCidr"))) {
     problems.push(
-      "searchClientCidr must be set when analytics is on: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
+      "searchClientCidr must be set when analytics is true: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
         "e.g. pulumi config set searchClientCidr 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com); " +
-        "or pulumi config set analytics off",
+        "or pulumi config set analytics false",
     );
   }
   if (search.instanceCount !== undefined && search.instanceCount > 1 && search.instanceCount % 2 === 1) {
@@ -297,9 +297,9 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   }
   // The Flink job reads trips as plain JSON: records in the Glue wire format (ingestSchema
   // set) would all fail to parse, and the map would stay empty without a word.
-  if (analytics === "on" && ingestSchema !== undefined) {
+  if (analytics === true && ingestSchema !== undefined) {
     problems.push(
-      `ingestSchema must be unset while analytics is on (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got ${ingestSchema}: pulumi config rm ingestSchema, or pulumi config set analytics off`,
+      `ingestSchema must be unset while analytics is true (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got ${ingestSchema}: pulumi config rm ingestSchema, or pulumi config set analytics false`,
     );
   }
   const flink = {
@@ -316,10 +316,10 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     behindMs: read(CONFIG_KEYS.flinkScaleOutBehindMs),
     outPeriods: read(CONFIG_KEYS.flinkScaleOutPeriods),
   };
-  if (analytics === "on" && flink.scaler === "on") {
-    if (flink.autoScaling === "on") {
+  if (analytics === true && flink.scaler === true) {
+    if (flink.autoScaling === true) {
       problems.push(
-        "flinkAutoScaling must be off while flinkScaler is on (two autoscalers would fight over the parallelism), got on: pulumi config set flinkAutoScaling off, or flinkScaler off",
+        "flinkAutoScaling must be false while flinkScaler is true (two autoscalers would fight over the parallelism), got true: pulumi config set flinkAutoScaling false, or flinkScaler false",
       );
     }
     const p = flink.parallelism;
@@ -356,12 +356,12 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
           ? {
               minShards: required(minShards),
               maxShards: scaleLimit,
-              dryRun: shardScalerDryRun === "on",
+              dryRun: required(shardScalerDryRun),
               reservedConcurrency: scalerReservedConcurrency,
             }
           : undefined,
       },
-      network: { natGateways: required(natGateways), flowLogs: flowLogs === "on" },
+      network: { natGateways: required(natGateways), flowLogs: required(flowLogs) },
       services: {
         scaleOutCooldownSeconds: required(scaleOutCooldownSeconds),
         scaleInCooldownSeconds: required(scaleInCooldownSeconds),
@@ -389,7 +389,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         memory: required(processingMemory),
         minTasks: required(processingMinTasks),
         maxTasks: required(processingMaxTasks),
-        leaseDeletionProtection: leaseDeletionProtection === "on",
+        leaseDeletionProtection: required(leaseDeletionProtection),
         lambda: {
           batchSize: required(lambdaBatchSize),
           batchingWindowSeconds: required(lambdaBatchingWindowSeconds),
@@ -400,40 +400,38 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       },
       schemas: {
         compatibility: required(schemaCompatibility),
-        autoRegistration: schemaAutoRegistration === "on",
+        autoRegistration: required(schemaAutoRegistration),
       },
-      analytics:
-        analytics === "on"
-          ? {
-              search: {
-                clientCidr: required(searchClientCidr),
-                engineVersion: required(search.engineVersion),
-                instanceType: required(search.instanceType),
-                instanceCount: required(search.instanceCount),
-                volumeGb: required(search.volumeGb),
-              },
-              flink: {
-                parallelism: required(flink.parallelism),
-                parallelismPerKpu: required(flink.parallelismPerKpu),
-                autoScaling: flink.autoScaling === "on",
-                initialPosition: required(flink.initialPosition),
-                bucketForceDestroy: flink.bucketForceDestroy === "on",
-                ...(flink.connectorJar ? { connectorJar: flink.connectorJar } : {}),
-                scaler:
-                  flink.scaler === "on"
-                    ? {
-                        minParallelism: required(flink.minParallelism),
-                        maxParallelism: required(flink.maxParallelism),
-                        behindMs: required(flink.behindMs),
-                        outPeriods: required(flink.outPeriods),
-                        dryRun: flink.scalerDryRun === "on",
-                        reservedConcurrency: scalerReservedConcurrency,
-                      }
-                    : undefined,
-              },
-              job: required(job),
-            }
-          : undefined,
+      analytics: analytics
+        ? {
+            search: {
+              clientCidr: required(searchClientCidr),
+              engineVersion: required(search.engineVersion),
+              instanceType: required(search.instanceType),
+              instanceCount: required(search.instanceCount),
+              volumeGb: required(search.volumeGb),
+            },
+            flink: {
+              parallelism: required(flink.parallelism),
+              parallelismPerKpu: required(flink.parallelismPerKpu),
+              autoScaling: required(flink.autoScaling),
+              initialPosition: required(flink.initialPosition),
+              bucketForceDestroy: required(flink.bucketForceDestroy),
+              ...(flink.connectorJar ? { connectorJar: flink.connectorJar } : {}),
+              scaler: flink.scaler
+                ? {
+                    minParallelism: required(flink.minParallelism),
+                    maxParallelism: required(flink.maxParallelism),
+                    behindMs: required(flink.behindMs),
+                    outPeriods: required(flink.outPeriods),
+                    dryRun: required(flink.scalerDryRun),
+                    reservedConcurrency: scalerReservedConcurrency,
+                  }
+                : undefined,
+            },
+            job: required(job),
+          }
+        : undefined,
       alertEmail,
       tags: required(tags),
     },

@@ -60,9 +60,9 @@ export const switchValue: Parser<boolean> = {
   parse: (text) => (text === "true" ? true : text === "false" ? false : undefined),
   allowedFor: (text) =>
     SAID_ON.includes(text)
-      ? "true or false (write true for on)"
+      ? `true or false (for ${text}, write true)`
       : SAID_OFF.includes(text)
-        ? "true or false (write false for off)"
+        ? `true or false (for ${text}, write false)`
         : "true or false",
 };
 

@@ -252,9 +252,9 @@ describe("stack config", () => {
       [{ ingestSchema: "taxi" }, "ingestSchema must be one of taxi-trip, weather-report, got taxi"],
       [
         { ingestSchema: "taxi-trip" },
-        "ingestSchema must be unset while analytics is on (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got taxi-trip",
+        "ingestSchema must be unset while analytics is true (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got taxi-trip",
       ],
-      [{ analytics: "yes" }, "analytics must be one of on, off, got yes"],
+      [{ analytics: "yes" }, "analytics must be true or false (for yes, write true), got yes"],
       [{ searchClientCidr: "0.0.0.0/1" }, "searchClientCidr must be one IPv4 CIDR block from /16 to /32"],
       [{ searchClientCidr: "203.0.113.7" }, "(your address: curl https://checkip.amazonaws.com), got 203.0.113.7"],
       [{ searchClientCidr: '["203.0.113.7/32"]' }, "searchClientCidr must be one IPv4 CIDR block"],
@@ -286,18 +286,18 @@ describe("stack config", () => {
       [{ shardCount: "8", minShards: "9" }, "minShards must be at most the shard count (8), got 9"],
       [{ shardCount: "8", maxShards: "7" }, "maxShards must be at least the shard count (8), got 7"],
       [{ maxShards: "10001" }, "maxShards must be an integer from 1 to 10000, got 10001"],
-      [{ shardScaler: "auto" }, "shardScaler must be one of on, off, got auto"],
-      [{ shardScalerDryRun: "yes" }, "shardScalerDryRun must be one of on, off, got yes"],
+      [{ shardScaler: "auto" }, "shardScaler must be true or false, got auto"],
+      [{ shardScalerDryRun: "yes" }, "shardScalerDryRun must be true or false (for yes, write true), got yes"],
       [{ flinkParallelismPerKpu: "9" }, "flinkParallelismPerKpu must be an integer from 1 to 8, got 9"],
       [{ flinkParallelism: "0" }, "flinkParallelism must be an integer from 1 to 512, got 0"],
       [
-        { flinkParallelism: "65", flinkParallelismPerKpu: "1", flinkScaler: "off" },
+        { flinkParallelism: "65", flinkParallelismPerKpu: "1", flinkScaler: "false" },
         "flinkParallelism must fit in 64 KPUs at flinkParallelismPerKpu 1 (at most 64), got 65",
       ],
-      [{ flinkAutoScaling: "yes" }, "flinkAutoScaling must be one of on, off, got yes"],
+      [{ flinkAutoScaling: "yes" }, "flinkAutoScaling must be true or false (for yes, write true), got yes"],
       [
-        { flinkAutoScaling: "on" },
-        "flinkAutoScaling must be off while flinkScaler is on (two autoscalers would fight over the parallelism), got on",
+        { flinkAutoScaling: "true" },
+        "flinkAutoScaling must be false while flinkScaler is true (two autoscalers would fight over the parallelism), got true",
       ],
       [
         { flinkParallelism: "4", flinkMinParallelism: "5" },
@@ -307,12 +307,15 @@ describe("stack config", () => {
         { flinkParallelism: "4", flinkMaxParallelism: "3" },
         "flinkMaxParallelism must be at least flinkParallelism (4), got 3",
       ],
-      [{ flinkScalerDryRun: "maybe" }, "flinkScalerDryRun must be one of on, off, got maybe"],
-      [{ scalerReservedConcurrency: "1" }, "scalerReservedConcurrency must be one of on, off, got 1"],
+      [{ flinkScalerDryRun: "maybe" }, "flinkScalerDryRun must be true or false, got maybe"],
+      [
+        { scalerReservedConcurrency: "1" },
+        "scalerReservedConcurrency must be true or false (for 1, write true), got 1",
+      ],
       [{ flinkScaleOutBehindMs: "500" }, "flinkScaleOutBehindMs must be an integer from 1000 to 3600000, got 500"],
       [{ flinkScaleOutPeriods: "0" }, "flinkScaleOutPeriods must be an integer from 1 to 60, got 0"],
       [{ flinkInitialPosition: "EARLIEST" }, "flinkInitialPosition must be one of TRIM_HORIZON, LATEST, got EARLIEST"],
-      [{ analyticsBucketForceDestroy: "true" }, "analyticsBucketForceDestroy must be one of on, off, got true"],
+      [{ analyticsBucketForceDestroy: "TRUE" }, "analyticsBucketForceDestroy must be true or false, got TRUE"],
     ];
     for (const [raw, message] of table) {
       it(`refuses ${JSON.stringify(raw).slice(0, 80)}`, () => {
@@ -405,20 +408,20 @@ describe("stack config", () => {
       });
     });
     it("takes the bounds and dry-run as set", () => {
-      expect(scalerOf({ shardCount: "8", minShards: "2", maxShards: "64", shardScalerDryRun: "on" })).to.deep.equal({
+      expect(scalerOf({ shardCount: "8", minShards: "2", maxShards: "64", shardScalerDryRun: "true" })).to.deep.equal({
         minShards: 2,
         maxShards: 64,
         dryRun: true,
         reservedConcurrency: false,
       });
     });
-    it("reserves concurrency for both scalers only when scalerReservedConcurrency is on", () => {
-      const result = validate({ scalerReservedConcurrency: "on" });
+    it("reserves concurrency for both scalers only when scalerReservedConcurrency is true", () => {
+      const result = validate({ scalerReservedConcurrency: "true" });
       expect(result.ok && result.config.stream.scaler?.reservedConcurrency).to.equal(true);
       expect(result.ok && result.config.analytics?.flink.scaler?.reservedConcurrency).to.equal(true);
     });
     it("is off when asked, and for on-demand streams (AWS sizes those)", () => {
-      expect(scalerOf({ shardScaler: "off" })).to.equal(undefined);
+      expect(scalerOf({ shardScaler: "false" })).to.equal(undefined);
       expect(scalerOf({ streamMode: "ON_DEMAND" })).to.equal(undefined);
     });
   });
@@ -453,18 +456,18 @@ describe("stack config", () => {
       });
     });
 
-    it("needs searchClientCidr while on, and says how to find it or turn analytics off", () => {
+    it("needs searchClientCidr while true, and says how to find it or set analytics false", () => {
       const result = validateConfig({});
       expect(result.ok).to.equal(false);
       expect(!result.ok && result.problems).to.deep.equal([
-        "searchClientCidr must be set when analytics is on: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
+        "searchClientCidr must be set when analytics is true: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
           "e.g. pulumi config set searchClientCidr 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com); " +
-          "or pulumi config set analytics off",
+          "or pulumi config set analytics false",
       ]);
     });
 
-    it("off: no CIDR needed and no analytics config", () => {
-      const result = validateConfig({ analytics: "off" });
+    it("false: no CIDR needed and no analytics config", () => {
+      const result = validateConfig({ analytics: "false" });
       expect(result.ok).to.equal(true);
       expect(result.ok && result.config.analytics).to.equal(undefined);
     });

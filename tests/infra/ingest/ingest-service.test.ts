@@ -302,7 +302,7 @@ describe("IngestService", () => {
 
 describe("IngestService with a schema to enforce", () => {
   it("hands the container the schema and the registry, and keeps registration off unless configured", async () => {
-    const { recorded } = await runPipeline({ ingestSchema: "taxi-trip", analytics: "off" });
+    const { recorded } = await runPipeline({ ingestSchema: "taxi-trip", analytics: "false" });
     const { container } = containerOf(recorded);
     const env = Object.fromEntries(
       container.environment.map((e: { name: string; value: string }) => [e.name, e.value]),
@@ -317,7 +317,7 @@ describe("IngestService with a schema to enforce", () => {
       s.Resource,
     ]);
     expect(produce).to.deep.equal([[["glue:GetSchemaVersion"], ["*"]]]);
-    const on = await runPipeline({ ingestSchema: "taxi-trip", schemaAutoRegistration: "on", analytics: "off" });
+    const on = await runPipeline({ ingestSchema: "taxi-trip", schemaAutoRegistration: "true", analytics: "false" });
     const { container: c2 } = containerOf(on.recorded);
     expect(c2.environment).to.deep.include({ name: "SCHEMA_AUTO_REGISTER", value: "on" });
   });

@@ -90,10 +90,10 @@ describe("settings kit", () => {
 
     it("tell a switch set in other words which of true and false was meant", () => {
       expect(refusal("analytics", switchValue, "on")).to.equal(
-        "analytics must be true or false (write true for on), got on",
+        "analytics must be true or false (for on, write true), got on",
       );
       expect(refusal("flowLogs", switchValue, "off")).to.equal(
-        "flowLogs must be true or false (write false for off), got off",
+        "flowLogs must be true or false (for off, write false), got off",
       );
       expect(refusal("flowLogs", switchValue, "maybe")).to.equal("flowLogs must be true or false, got maybe");
     });
@@ -136,7 +136,7 @@ describe("settings kit", () => {
     });
 
     it("are the same for a stack config key and an environment variable", () => {
-      const config = validateConfig({ analytics: "off", retentionHours: "23" });
+      const config = validateConfig({ analytics: "false", retentionHours: "23" });
       let env: unknown;
       try {
         readEnv({ RETENTION_HOURS: { ...integer(24, 8760), purpose: "how long" } }, { RETENTION_HOURS: "23" });
