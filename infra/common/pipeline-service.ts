@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServicesConfig } from "../config/config";
-import { fargateSizeProblem } from "./fargate";
+import { pipelineServiceProblems } from "./pipeline-service-rules";
 import { FargateTaskArgs, fargateTask } from "./fargate-task";
 
 /** Target tracking keeps average CPU here, as in the reference architecture. */
@@ -36,10 +36,8 @@ export class PipelineService extends pulumi.ComponentResource {
 
   constructor(name: string, args: PipelineServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:service:PipelineService", name, {}, opts);
-    const sizeProblem = fargateSizeProblem(args.cpu, args.memory);
-    if (sizeProblem) throw new Error(`${name}: ${sizeProblem}`);
-    if (args.minTasks > args.maxTasks)
-      throw new Error(`${name}: maxTasks ${args.maxTasks} is below minTasks ${args.minTasks}`);
+    const problems = pipelineServiceProblems(name, args);
+    if (problems.length > 0) throw new Error(problems.join("\n"));
     const parent = { parent: this };
     // The task itself: roles, logs, definition (fargate-task.ts); the service runs it.
     ({

@@ -6,13 +6,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import { STREAM_LIMITS, StreamMode } from "../../runtime/stream/limits";
 import { Compatibility } from "../../runtime/schemas/compatibility-mode";
-import { CONFIG_KEYS, ConfigKey, DEFAULT_MAX_SHARDS_FACTOR, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
-import { DNS_NAME_LIMITS } from "../ingest/dns-name";
-import { fargateSizeProblem } from "../common/fargate";
-import { FLINK_LIMITS } from "../hotspots/flink-limits";
-import { kpus } from "../../runtime/scaling/flink-policy";
+import {
+  CONFIG_KEYS,
+  ConfigKey,
+  ConfigKeyName,
+  DEFAULT_MAX_SHARDS_FACTOR,
+  DEFAULT_PROVISIONED_SHARDS,
+} from "./config-keys";
 import { JobConfig, jobConfig } from "../../runtime/hotspots/job-config";
-import { outOfBound, refusal, shown } from "../../runtime/common/setting";
+import { refusal } from "../../runtime/common/setting";
+import { streamStorageProblems } from "../stream/stream-storage-rules";
+import { shardScalerProblems } from "../scaling/shard-scaler-rules";
+import { ingestDomainProblems } from "../ingest/ingest-domain-rules";
+import { pipelineServiceProblems } from "../common/pipeline-service-rules";
+import { searchDomainProblems } from "../search/search-domain-rules";
+import { hotspotJobProblems } from "../hotspots/hotspot-job-rules";
+import { flinkScalerProblems } from "../scaling/flink-scaler-rules";
 
 /** The shard scaler of a PROVISIONED stream (created with `shardCount` shards). */
 export interface ShardScalerConfig {
@@ -204,19 +213,12 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const kmsKeyArn = read(CONFIG_KEYS.kmsKeyArn);
   const tags = read(CONFIG_KEYS.tags);
 
-  if (mode === "ON_DEMAND" && raw.shardCount !== undefined && raw.shardCount !== "") {
-    problems.push(
-      `shardCount must not be set when streamMode is ON_DEMAND (AWS sizes on-demand streams), got ${shown(raw.shardCount)}: run \`pulumi config rm shardCount\` or set streamMode to PROVISIONED`,
-    );
-  }
-
   const natGateways = read(CONFIG_KEYS.natGateways);
   const flowLogs = read(CONFIG_KEYS.flowLogs);
   const allowedCidrs = read(CONFIG_KEYS.ingestAllowedCidrs);
   const certificateArn = read(CONFIG_KEYS.certificateArn);
   const ingestDomainName = read(CONFIG_KEYS.ingestDomainName);
   const ingestHostedZoneId = read(CONFIG_KEYS.ingestHostedZoneId);
-  problems.push(...ingestDomainProblems(raw, ingestDomainName, ingestHostedZoneId));
   const ackMode = read(CONFIG_KEYS.ingestAckMode);
   const cpu = read(CONFIG_KEYS.ingestCpu);
   const memory = read(CONFIG_KEYS.ingestMemory);
@@ -244,19 +246,6 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const schemaAutoRegistration = read(CONFIG_KEYS.schemaAutoRegistration);
   const ingestSchema = read(CONFIG_KEYS.ingestSchema);
 
-  for (const [prefix, c, m, min, max] of [
-    ["ingest", cpu, memory, minTasks, maxTasks],
-    ["processing", processingCpu, processingMemory, processingMinTasks, processingMaxTasks],
-  ] as const) {
-    if (c !== undefined && m !== undefined) {
-      const sizeProblem = fargateSizeProblem(c, m);
-      if (sizeProblem) problems.push(`${prefix}Memory must suit ${prefix}Cpu: ${sizeProblem}`);
-    }
-    if (min !== undefined && max !== undefined && min > max) {
-      problems.push(outOfBound(`${prefix}MaxTasks`, "at least", `${prefix}MinTasks`, min, max));
-    }
-  }
-
   const shardScaler = read(CONFIG_KEYS.shardScaler);
   const minShards = read(CONFIG_KEYS.minShards);
   const maxShards = read(CONFIG_KEYS.maxShards);
@@ -265,12 +254,6 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const scaled = mode === "PROVISIONED" && shardScaler === true;
   const baseShards = shardCount ?? DEFAULT_PROVISIONED_SHARDS;
   const scaleLimit = maxShards ?? Math.min(DEFAULT_MAX_SHARDS_FACTOR * baseShards, STREAM_LIMITS.maxShardCount);
-  if (scaled && minShards !== undefined && minShards > baseShards) {
-    problems.push(outOfBound("minShards", "at most", "the shard count", baseShards, minShards));
-  }
-  if (scaled && maxShards !== undefined && maxShards < baseShards) {
-    problems.push(outOfBound("maxShards", "at least", "the shard count", baseShards, maxShards));
-  }
   const alertEmail = read(CONFIG_KEYS.alertEmail);
   const analytics = read(CONFIG_KEYS.analytics);
   const searchClientCidr = read(CONFIG_KEYS.searchClientCidr);
@@ -283,25 +266,6 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const windowMinutes = read(CONFIG_KEYS.hotspotWindowMinutes);
   const geohashPrecision = read(CONFIG_KEYS.hotspotGeohashPrecision);
   const minTrips = read(CONFIG_KEYS.hotspotMinTrips);
-  if (analytics === true && searchClientCidr === undefined && !problems.some((p) => p.startsWith("searchClientCidr"))) {
-    problems.push(
-      "searchClientCidr must be set when analytics is true: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
-        "e.g. pulumi config set searchClientCidr 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com); " +
-        "or pulumi config set analytics false",
-    );
-  }
-  if (search.instanceCount !== undefined && search.instanceCount > 1 && search.instanceCount % 2 === 1) {
-    problems.push(
-      `searchInstanceCount must be 1 or an even number (two or more nodes spread over two availability zones, the same number in each), got ${search.instanceCount}`,
-    );
-  }
-  // The Flink job reads trips as plain JSON: records in the Glue wire format (ingestSchema
-  // set) would all fail to parse, and the map would stay empty without a word.
-  if (analytics === true && ingestSchema !== undefined) {
-    problems.push(
-      `ingestSchema must be unset while analytics is true (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got ${ingestSchema}: pulumi config rm ingestSchema, or pulumi config set analytics false`,
-    );
-  }
   const flink = {
     parallelism: read(CONFIG_KEYS.flinkParallelism),
     parallelismPerKpu: read(CONFIG_KEYS.flinkParallelismPerKpu),
@@ -316,29 +280,36 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     behindMs: read(CONFIG_KEYS.flinkScaleOutBehindMs),
     outPeriods: read(CONFIG_KEYS.flinkScaleOutPeriods),
   };
-  if (analytics === true && flink.scaler === true) {
-    if (flink.autoScaling === true) {
-      problems.push(
-        "flinkAutoScaling must be false while flinkScaler is true (two autoscalers would fight over the parallelism), got true: pulumi config set flinkAutoScaling false, or flinkScaler false",
-      );
-    }
-    const p = flink.parallelism;
-    if (p !== undefined && flink.minParallelism !== undefined && flink.minParallelism > p) {
-      problems.push(outOfBound("flinkMinParallelism", "at most", "flinkParallelism", p, flink.minParallelism));
-    }
-    if (p !== undefined && flink.maxParallelism !== undefined && flink.maxParallelism < p) {
-      problems.push(outOfBound("flinkMaxParallelism", "at least", "flinkParallelism", p, flink.maxParallelism));
-    }
-  }
-  if (
-    flink.parallelism !== undefined &&
-    flink.parallelismPerKpu !== undefined &&
-    kpus(flink.parallelism, flink.parallelismPerKpu) > FLINK_LIMITS.maxKpus
-  ) {
-    problems.push(
-      `flinkParallelism must fit in ${FLINK_LIMITS.maxKpus} KPUs at flinkParallelismPerKpu ${flink.parallelismPerKpu} (at most ${FLINK_LIMITS.maxKpus * flink.parallelismPerKpu}), got ${flink.parallelism}`,
-    );
-  }
+
+  // The rules between keys, each beside the part it concerns, in one list with the rest.
+  const set = (key: ConfigKeyName): string | undefined => (raw[key] === "" ? undefined : raw[key]);
+  problems.push(
+    ...streamStorageProblems({ mode, shardCount: set("shardCount") }),
+    ...shardScalerProblems({ scaled, shardCount: baseShards, minShards, maxShards }),
+    ...ingestDomainProblems(
+      {
+        ingestDomainName: set("ingestDomainName"),
+        ingestHostedZoneId: set("ingestHostedZoneId"),
+        certificateArn: set("certificateArn"),
+      },
+      { name: ingestDomainName, hostedZoneId: ingestHostedZoneId },
+    ),
+    ...pipelineServiceProblems("ingest", { cpu, memory, minTasks, maxTasks }),
+    ...pipelineServiceProblems("processing", {
+      cpu: processingCpu,
+      memory: processingMemory,
+      minTasks: processingMinTasks,
+      maxTasks: processingMaxTasks,
+    }),
+    ...searchDomainProblems({ analytics, clientCidr: set("searchClientCidr"), instanceCount: search.instanceCount }),
+    ...hotspotJobProblems({
+      analytics,
+      ingestSchema,
+      parallelism: flink.parallelism,
+      parallelismPerKpu: flink.parallelismPerKpu,
+    }),
+    ...flinkScalerProblems({ analytics, ...flink }),
+  );
   const job = problems.length === 0 ? jobConfig({ windowMinutes, geohashPrecision, minTrips }) : undefined;
 
   if (problems.length > 0) return { ok: false, problems };
@@ -436,54 +407,6 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       tags: required(tags),
     },
   };
-}
-
-/**
- * The rules between ingest's name, zone and certificate. `raw` holds what the user set
- * (a key that failed its own check is set, but reads as undefined).
- */
-function ingestDomainProblems(
-  raw: Record<string, string | undefined>,
-  name: string | undefined,
-  zone: string | undefined,
-): string[] {
-  const isSet = (key: string) => raw[key] !== undefined && raw[key] !== "";
-  const problems: string[] = [];
-  if (!isSet("ingestDomainName")) {
-    if (isSet("certificateArn")) {
-      problems.push(
-        `certificateArn needs ingestDomainName, got ${shown(raw.certificateArn!)} alone: no certificate can cover the load balancer's own name (*.elb.amazonaws.com), so HTTPS is served under a name of yours. ` +
-          "pulumi config set ingestDomainName <the name the certificate covers>, or pulumi config rm certificateArn for HTTP",
-      );
-    }
-    if (isSet("ingestHostedZoneId")) {
-      problems.push(
-        `ingestHostedZoneId needs ingestDomainName (the name to create in that zone), got ${shown(raw.ingestHostedZoneId!)} alone: ` +
-          "pulumi config set ingestDomainName ingest.<the zone's domain>, or pulumi config rm ingestHostedZoneId",
-      );
-    }
-    return problems;
-  }
-  // Judged on what was set, so a misspelt name is told both what to fix and what it lacks.
-  if (!isSet("ingestHostedZoneId") && !isSet("certificateArn")) {
-    problems.push(
-      `ingestDomainName needs a certificate for HTTPS, got ${shown(raw.ingestDomainName!)} without one: ` +
-        "pulumi config set ingestHostedZoneId <its Route 53 public hosted zone> (the stack requests and validates a certificate there), " +
-        "or pulumi config set certificateArn <an ACM certificate that covers it>; or pulumi config rm ingestDomainName for HTTP on the load balancer's own name",
-    );
-  }
-  if (
-    name !== undefined &&
-    zone !== undefined &&
-    !isSet("certificateArn") &&
-    name.length > DNS_NAME_LIMITS.maxCommonNameLength
-  ) {
-    problems.push(
-      `ingestDomainName must be at most ${DNS_NAME_LIMITS.maxCommonNameLength} characters for a certificate the stack requests (ACM's limit on a common name), ` +
-        `got ${name.length} (${name}): use a shorter name, or set certificateArn to a certificate that carries it as an alternative name`,
-    );
-  }
-  return problems;
 }
 
 /** The one error a bad stack config produces. */

@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IngestDomainConfig } from "../config/config";
+import { ingestDomainProblems } from "./ingest-domain-rules";
 
 /** Short, as in the provider's own example: a corrected record is seen within a minute. */
 export const VALIDATION_RECORD_TTL_SECONDS = 60;
@@ -57,8 +58,10 @@ export class IngestDomain extends pulumi.ComponentResource {
       this.certificateArn = pulumi.output(domain.certificateArn);
     } else {
       if (domain.hostedZoneId === undefined) {
-        // validateConfig refuses this combination; a caller outside it meets it here.
-        throw new Error(`ingest domain ${domain.name} needs a hosted zone id or a certificate ARN`);
+        // validateConfig refuses this combination, in these words; a caller outside it meets them here.
+        throw new Error(
+          ingestDomainProblems({ ingestDomainName: domain.name, ingestHostedZoneId: domain.hostedZoneId }).join("\n"),
+        );
       }
       const parent = { parent: this };
       this.certificate = new aws.acm.Certificate(

@@ -8,6 +8,7 @@ import { SHARD_LEVEL_METRICS } from "../../runtime/stream/limits";
 import { StreamConfig } from "../config/config";
 import { grant, Statement, UsedBy } from "../common/grants";
 import { Metric, MetricOptions, streamMetric } from "../observability/metrics";
+import { streamStorageProblems } from "./stream-storage-rules";
 
 /** What the producer calls (runtime/ingest): write records, and list shards to aggregate per shard. */
 export const STREAM_WRITE_ACTIONS = ["kinesis:PutRecords", "kinesis:ListShards"] as const;
@@ -60,9 +61,9 @@ export class StreamStorage extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("kinesis-pipeline:stream:StreamStorage", resourceName, {}, opts);
-    if (args.mode === "ON_DEMAND" && args.shardCount !== undefined) {
-      throw new Error("shardCount must not be set when mode is ON_DEMAND: AWS sizes on-demand streams");
-    }
+    const problems = streamStorageProblems(args);
+    if (problems.length > 0) throw new Error(problems.join("\n"));
+    // The config gives every PROVISIONED stream a count (its default); a caller must too.
     if (args.mode === "PROVISIONED" && args.shardCount === undefined) {
       throw new Error("shardCount is required when mode is PROVISIONED");
     }

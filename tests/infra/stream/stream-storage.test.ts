@@ -90,7 +90,7 @@ describe("StreamStorage", () => {
 
   it("refuses a shard count with ON_DEMAND even when built directly", () => {
     expect(() => new StreamStorage("s", { mode: "ON_DEMAND", shardCount: 2, retentionHours: 24, tags: {} })).to.throw(
-      "shardCount must not be set when mode is ON_DEMAND",
+      "shardCount must not be set when streamMode is ON_DEMAND",
     );
   });
 
