@@ -16,7 +16,7 @@ import { FargateTaskArgs, fargateTask } from "./fargate-task";
 /** Target tracking keeps average CPU here, as in the reference architecture. */
 export const CPU_TARGET_PERCENT = 65;
 
-export interface PipelineServiceArgs extends Omit<FargateTaskArgs, "logRetentionDays" | "containerPort"> {
+export interface PipelineServiceArgs extends Omit<FargateTaskArgs, "containerPort"> {
   cluster: aws.ecs.Cluster;
   minTasks: number;
   maxTasks: number;
@@ -45,11 +45,7 @@ export class PipelineService extends pulumi.ComponentResource {
       executionRole: this.executionRole,
       logGroup: this.logGroup,
       taskDefinition: this.taskDefinition,
-    } = fargateTask(
-      name,
-      { ...args, logRetentionDays: args.services.logRetentionDays, containerPort: args.loadBalancer?.containerPort },
-      this,
-    ));
+    } = fargateTask(name, { ...args, containerPort: args.loadBalancer?.containerPort }, this));
 
     this.service = new aws.ecs.Service(
       name,
@@ -74,7 +70,6 @@ export class PipelineService extends pulumi.ComponentResource {
         deploymentMaximumPercent: 200,
         propagateTags: "SERVICE",
         enableEcsManagedTags: true,
-        tags: args.tags,
       },
       // Autoscaling owns the task count after creation.
       { parent: this, ignoreChanges: ["desiredCount"], dependsOn: args.loadBalancer?.dependsOn },

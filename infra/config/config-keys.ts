@@ -23,6 +23,7 @@ import { FLINK_LIMITS } from "../hotspots/flink-limits";
 import { dnsName, hostedZoneId } from "../ingest/dns-name";
 import { FLINK_SCALING_DEFAULTS, FLINK_SCALING_RANGES } from "../../runtime/scaling/flink-policy";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "../common/fargate";
+import { ANALYTICS_MAX_TAGS } from "../common/stack-defaults";
 import { ACCESS_LOG_LIMITS } from "../ingest/elb-log-delivery";
 import { shippedSchemas } from "../../runtime/schemas/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../../runtime/schemas/compatibility-mode";
@@ -95,7 +96,7 @@ export const CONFIG_KEYS = {
     name: "tags",
     type: "string",
     default: "{}",
-    purpose: `Tags for every resource, as a JSON object string: pulumi config set tags '{"team":"data"}'.`,
+    purpose: `Tags for every resource that takes tags, as a JSON object string: pulumi config set tags '{"team":"data"}' (at most ${ANALYTICS_MAX_TAGS} while analytics is true).`,
     ...tags,
   } satisfies ConfigKey<Record<string, string>>,
   natGateways: {
@@ -212,7 +213,7 @@ export const CONFIG_KEYS = {
     type: "integer",
     default: 30,
     purpose:
-      "Days the services' CloudWatch log groups keep logs (a period CloudWatch Logs accepts, e.g. 7, 30, 90, 365).",
+      "Days every CloudWatch log group of the stack keeps logs (a period CloudWatch Logs accepts, e.g. 7, 30, 90, 365).",
     ...oneOfIntegers(LOG_RETENTION_DAYS),
   } satisfies ConfigKey<number>,
   processingMode: {

@@ -22,6 +22,7 @@ import { pipelineServiceProblems } from "../common/pipeline-service-rules";
 import { searchDomainProblems } from "../search/search-domain-rules";
 import { hotspotJobProblems } from "../hotspots/hotspot-job-rules";
 import { flinkScalerProblems } from "../scaling/flink-scaler-rules";
+import { stackTagProblems } from "../common/stack-defaults";
 
 /** The shard scaler of a PROVISIONED stream (created with `shardCount` shards). */
 export interface ShardScalerConfig {
@@ -309,6 +310,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       parallelismPerKpu: flink.parallelismPerKpu,
     }),
     ...flinkScalerProblems({ analytics, ...flink }),
+    ...stackTagProblems({ tags, analytics }),
   );
   const job = problems.length === 0 ? jobConfig({ windowMinutes, geohashPrecision, minTrips }) : undefined;
 

@@ -23,7 +23,6 @@ export function aliasRecordTypes(ipAddressType: IpAddressType): ("A" | "AAAA")[]
 
 export interface IngestDomainArgs {
   domain: IngestDomainConfig;
-  tags: Record<string, string>;
 }
 
 /** What the alias records point at. */
@@ -64,11 +63,7 @@ export class IngestDomain extends pulumi.ComponentResource {
         );
       }
       const parent = { parent: this };
-      this.certificate = new aws.acm.Certificate(
-        name,
-        { domainName: domain.name, validationMethod: "DNS", tags: args.tags },
-        parent,
-      );
+      this.certificate = new aws.acm.Certificate(name, { domainName: domain.name, validationMethod: "DNS" }, parent);
       // One name, so one validation option: ACM's CNAME that proves the zone is ours.
       const option = this.certificate.domainValidationOptions.apply((options) => {
         const match = options.find((o) => o.domainName === domain.name);

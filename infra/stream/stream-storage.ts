@@ -43,8 +43,6 @@ export const KEY_DELETION_WINDOW_DAYS = 30;
 export interface StreamStorageArgs extends Omit<StreamConfig, "kmsKeyArn"> {
   /** An existing key to encrypt with (the config's, or another stream's); unset: one is created. */
   kmsKeyArn?: pulumi.Input<string>;
-  /** Tags for the stream and the key it creates. */
-  tags: Record<string, string>;
 }
 
 export class StreamStorage extends pulumi.ComponentResource {
@@ -77,7 +75,6 @@ export class StreamStorage extends pulumi.ComponentResource {
           description: `Encrypts the Kinesis stream of ${pulumi.getProject()}/${pulumi.getStack()}`,
           enableKeyRotation: true,
           deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-          tags: args.tags,
         },
         { parent: this },
       );
@@ -100,7 +97,6 @@ export class StreamStorage extends pulumi.ComponentResource {
         shardLevelMetrics: [...SHARD_LEVEL_METRICS],
         // Registered consumers (enhanced fan-out) must not block `pulumi destroy`.
         enforceConsumerDeletion: true,
-        tags: args.tags,
       },
       // While the shard scaler sizes the stream, `pulumi up` must not undo its changes.
       { parent: this, ignoreChanges: args.scaler ? ["shardCount"] : [] },

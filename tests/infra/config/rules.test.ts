@@ -43,7 +43,7 @@ describe("rules between config keys", () => {
   it("StreamStorage refuses a shard count with ON_DEMAND in the words validateConfig uses", async () => {
     const expected = problemOf({ streamMode: "ON_DEMAND", shardCount: "2" });
     const thrown = await thrownBy(
-      () => new StreamStorage("s", { mode: "ON_DEMAND", shardCount: 2, retentionHours: 24, tags: {} }),
+      () => new StreamStorage("s", { mode: "ON_DEMAND", shardCount: 2, retentionHours: 24 }),
     );
     expect(thrown).to.equal(expected);
   });
@@ -66,9 +66,7 @@ describe("rules between config keys", () => {
   });
 
   it("IngestDomain refuses a name without a zone or a certificate in validateConfig's words", async () => {
-    const thrown = await thrownBy(
-      () => new IngestDomain("ingest-domain", { domain: { name: "ingest.example.com" }, tags: {} }),
-    );
+    const thrown = await thrownBy(() => new IngestDomain("ingest-domain", { domain: { name: "ingest.example.com" } }));
     expect(thrown).to.equal(problemOf({ ingestDomainName: "ingest.example.com" }));
   });
 

@@ -138,7 +138,8 @@ describe("IngestService", () => {
         path: "/healthcheck",
         matcher: "200",
       });
-      expect(alb.inputs.listeners).to.deep.equal([{ port: 80, protocol: "HTTP" }]);
+      // The stack's tags (none by default) reach the listener awsx makes from these arguments.
+      expect(alb.inputs.listeners).to.deep.equal([{ port: 80, protocol: "HTTP", tags: {} }]);
       expect(run.outputs.ingestUrl).to.match(/^http:\/\/ingest-[0-9a-f]{8}\.us-east-1\.elb\.amazonaws\.com$/);
     });
 
@@ -239,11 +240,18 @@ describe("IngestService", () => {
     });
     const alb = recorded.one("awsx:lb:ApplicationLoadBalancer");
     expect(alb.inputs.listeners).to.deep.equal([
-      { port: 443, protocol: "HTTPS", certificateArn: CERT, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
+      {
+        port: 443,
+        protocol: "HTTPS",
+        certificateArn: CERT,
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        tags: {},
+      },
       {
         port: 80,
         protocol: "HTTP",
         defaultActions: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }],
+        tags: {},
       },
     ]);
     const clientRules = recorded
