@@ -142,8 +142,6 @@ export interface HotspotJobArgs extends FlinkConfig {
   /** The stream of taxi trips the job reads. */
   stream: StreamStorage;
   job: JobConfig;
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 export class HotspotJob extends pulumi.ComponentResource {
@@ -162,17 +160,9 @@ export class HotspotJob extends pulumi.ComponentResource {
     );
     const parent = { parent: this };
     // Encrypted with the trips' key: one key to manage, and a configured kmsKeyArn covers both.
-    this.results = new StreamStorage(
-      `${name}-results`,
-      { ...RESULTS_STREAM, kmsKeyArn: args.stream.keyArn, tags: args.tags },
-      parent,
-    );
+    this.results = new StreamStorage(`${name}-results`, { ...RESULTS_STREAM, kmsKeyArn: args.stream.keyArn }, parent);
 
-    this.codeBucket = privateBucket(
-      `${name}-code`,
-      { forceDestroy: args.bucketForceDestroy, tags: args.tags },
-      this,
-    ).bucket;
+    this.codeBucket = privateBucket(`${name}-code`, { forceDestroy: args.bucketForceDestroy }, this).bucket;
     // Versioned: every deployment is a version the application names, so a bad one rolls back.
     const versioning = new aws.s3.BucketVersioning(
       `${name}-code`,
@@ -185,21 +175,16 @@ export class HotspotJob extends pulumi.ComponentResource {
         bucket: this.codeBucket.id,
         key: "hotspots/application.zip",
         source: applicationArchive(args.job, args.connectorJar),
-        tags: args.tags,
       },
       { parent: this, dependsOn: [versioning] },
     );
 
-    const logGroup = new aws.cloudwatch.LogGroup(
-      name,
-      { retentionInDays: args.logRetentionDays, tags: args.tags },
-      parent,
-    );
+    const logGroup = new aws.cloudwatch.LogGroup(name, {}, parent);
     const logStream = new aws.cloudwatch.LogStream(name, { logGroupName: logGroup.name }, parent);
     // Where the application logs, and the only log stream its role may write to.
     const logStreamArn = pulumi.interpolate`${logGroup.arn}:log-stream:${logStream.name}`;
 
-    this.role = serviceRole(name, "kinesisanalytics.amazonaws.com", args.tags, this);
+    this.role = serviceRole(name, "kinesisanalytics.amazonaws.com", this);
     // Exactly what the connector calls (FLINK_CONNECTOR_CALLS), each with its source as the reason.
     args.stream.grantCalledBy(this.role, name, "FlinkSource", connectorCalls("trips"), connectorCalls("tripsKey"));
     this.results.grantCalledBy(this.role, name, "FlinkSink", connectorCalls("results"), connectorCalls("resultsKey"));
@@ -282,7 +267,6 @@ export class HotspotJob extends pulumi.ComponentResource {
           },
         },
         cloudwatchLoggingOptions: { logStreamArn },
-        tags: args.tags,
       },
       {
         parent: this,

@@ -43,7 +43,6 @@ export interface ObservabilityArgs {
   alertEmail?: string;
   /** Encrypts the alerts topic. */
   topicKey: TopicKey;
-  tags: Record<string, string>;
 }
 
 export class Observability extends pulumi.ComponentResource {
@@ -54,7 +53,7 @@ export class Observability extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:observability:Observability", name, {}, opts);
     const parent = { parent: this };
-    this.alerts = encryptedTopic(`${name}-alerts`, { key: args.topicKey, tags: args.tags }, this);
+    this.alerts = encryptedTopic(`${name}-alerts`, { key: args.topicKey }, this);
     if (args.alertEmail) {
       new aws.sns.TopicSubscription(
         `${name}-alerts-email`,
@@ -75,7 +74,6 @@ export class Observability extends pulumi.ComponentResource {
           comparisonOperator: "GreaterThanThreshold",
           evaluationPeriods: 5,
           datapointsToAlarm: 5,
-          tags: args.tags,
           ...inputs,
         } as aws.cloudwatch.MetricAlarmArgs,
         parent,

@@ -24,9 +24,6 @@ export interface ProcessingLambdaArgs {
   stream: StreamStorage;
   schemaRegistryName: pulumi.Input<string>;
   processing: ProcessingConfig;
-  /** `logRetentionDays`: the function's logs are kept as long as the services' logs. */
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 export class ProcessingLambda extends pulumi.ComponentResource {
@@ -48,8 +45,6 @@ export class ProcessingLambda extends pulumi.ComponentResource {
         environment: { LOG_LEVEL: "info", SCHEMA_REGISTRY_NAME: args.schemaRegistryName },
         memorySize: 256,
         timeout: 60,
-        logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
       },
       this,
     );
@@ -68,7 +63,6 @@ export class ProcessingLambda extends pulumi.ComponentResource {
         maxRetryAttempts: l.maxRetryAttempts,
         maxRecordAgeSeconds: l.maxRecordAgeSeconds,
         parallelizationFactor: l.parallelizationFactor,
-        tags: args.tags,
       },
       this,
     ));

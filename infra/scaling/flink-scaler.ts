@@ -33,10 +33,8 @@ export interface FlinkScalerArgs {
   dryRun: boolean;
   /** Reserve one concurrent execution for the function (scalerReservedConcurrency). */
   reservedConcurrency: boolean;
-  logRetentionDays: number;
   /** Encrypts the scaler's topic. */
   topicKey: TopicKey;
-  tags: Record<string, string>;
 }
 
 export class FlinkScaler extends pulumi.ComponentResource {
@@ -49,7 +47,7 @@ export class FlinkScaler extends pulumi.ComponentResource {
     super("kinesis-pipeline:scaling:FlinkScaler", name, {}, opts);
     const parent = { parent: this };
     const d = FLINK_SCALING_DEFAULTS;
-    this.topic = encryptedTopic(name, { key: args.topicKey, tags: args.tags }, this);
+    this.topic = encryptedTopic(name, { key: args.topicKey }, this);
     const application = { Application: args.application.name };
     const query = (id: string, metric: FlinkMetric) => ({
       id,
@@ -67,7 +65,6 @@ export class FlinkScaler extends pulumi.ComponentResource {
         evaluationPeriods: args.outPeriods,
         datapointsToAlarm: args.outPeriods,
         treatMissingData: "notBreaching",
-        tags: args.tags,
       },
       parent,
     );
@@ -91,7 +88,6 @@ export class FlinkScaler extends pulumi.ComponentResource {
         evaluationPeriods: d.inPeriods,
         datapointsToAlarm: d.inPeriods,
         treatMissingData: "notBreaching",
-        tags: args.tags,
       },
       parent,
     );
@@ -112,8 +108,6 @@ export class FlinkScaler extends pulumi.ComponentResource {
         statements: [{ sid: "Application", actions: FLINK_SCALER_ACTIONS, resources: [args.application.arn] }],
         topic: this.topic,
         reservedConcurrency: args.reservedConcurrency,
-        logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
       },
       this,
     );

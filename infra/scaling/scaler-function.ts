@@ -31,13 +31,8 @@ export function subscribeFunction(
 /** Every 5 minutes, the shard policy's period. */
 export const SCALER_SCHEDULE = "rate(5 minutes)";
 
-export function scheduleFunction(
-  name: string,
-  fn: aws.lambda.Function,
-  tags: Record<string, string>,
-  owner: pulumi.Resource,
-) {
-  const rule = new aws.cloudwatch.EventRule(name, { scheduleExpression: SCALER_SCHEDULE, tags }, { parent: owner });
+export function scheduleFunction(name: string, fn: aws.lambda.Function, owner: pulumi.Resource) {
+  const rule = new aws.cloudwatch.EventRule(name, { scheduleExpression: SCALER_SCHEDULE }, { parent: owner });
   new aws.lambda.Permission(
     `${name}-schedule`,
     { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
@@ -69,7 +64,7 @@ export const SCALER_TIMEOUT_SECONDS = 60;
  */
 export function scalerFunction(
   name: string,
-  args: Pick<RuntimeFunctionArgs, "module" | "environment" | "logRetentionDays" | "tags"> & {
+  args: Pick<RuntimeFunctionArgs, "module" | "environment"> & {
     topic: aws.sns.Topic;
     statements: Statement[];
     reservedConcurrency: boolean;
@@ -89,6 +84,6 @@ export function scalerFunction(
   );
   grant(name, fn.role, [...args.statements, { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] }], owner);
   subscribeFunction(name, args.topic, fn.function, owner);
-  scheduleFunction(name, fn.function, args.tags, owner);
+  scheduleFunction(name, fn.function, owner);
   return fn.function;
 }

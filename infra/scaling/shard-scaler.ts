@@ -42,10 +42,8 @@ export interface ShardScalerArgs {
   dryRun: boolean;
   /** Reserve one concurrent execution for the function (scalerReservedConcurrency). */
   reservedConcurrency: boolean;
-  logRetentionDays: number;
   /** Encrypts the scaler's topic. */
   topicKey: TopicKey;
-  tags: Record<string, string>;
 }
 
 export class ShardScaler extends pulumi.ComponentResource {
@@ -58,7 +56,7 @@ export class ShardScaler extends pulumi.ComponentResource {
 
   constructor(name: string, args: ShardScalerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:scaling:ShardScaler", name, {}, opts);
-    this.topic = encryptedTopic(name, { key: args.topicKey, tags: args.tags }, this);
+    this.topic = encryptedTopic(name, { key: args.topicKey }, this);
     const periodMinutes = SHARD_SCALING_DEFAULTS.periodMinutes;
     const conditions = alarmConditions({
       scaleUpAt: SHARD_SCALING_DEFAULTS.scaleUpAt,
@@ -80,7 +78,6 @@ export class ShardScaler extends pulumi.ComponentResource {
           metricQueries: args.stream.name.apply((streamName) =>
             usageMetricQueries({ streamName, shards: args.initialShards, periodMinutes }).map(toPulumiQuery),
           ),
-          tags: args.tags,
         },
         // The scaler rewrites the math (the shard count is in it): pulumi up must not undo that.
         { parent: this, ignoreChanges: ["metricQueries", "alarmDescription"] },
@@ -98,7 +95,6 @@ export class ShardScaler extends pulumi.ComponentResource {
         billingMode: "PAY_PER_REQUEST",
         serverSideEncryption: { enabled: true },
         pointInTimeRecovery: { enabled: true },
-        tags: args.tags,
       },
       { parent: this },
     );
@@ -125,8 +121,6 @@ export class ShardScaler extends pulumi.ComponentResource {
         ],
         topic: this.topic,
         reservedConcurrency: args.reservedConcurrency,
-        logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
       },
       this,
     );

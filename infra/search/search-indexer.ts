@@ -21,8 +21,6 @@ export const INDEXER_PACKAGES = ["@opensearch-project/opensearch"] as const;
 export interface SearchIndexerArgs {
   results: StreamStorage;
   search: SearchDomain;
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 export class SearchIndexer extends pulumi.ComponentResource {
@@ -40,8 +38,6 @@ export class SearchIndexer extends pulumi.ComponentResource {
         environment: { SEARCH_ENDPOINT: args.search.domain.endpoint },
         memorySize: 256,
         timeout: 60,
-        logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
       },
       this,
     ));
@@ -59,7 +55,6 @@ export class SearchIndexer extends pulumi.ComponentResource {
         maxRetryAttempts: 10,
         // The results stream keeps a day: a row older than that is gone anyway.
         maxRecordAgeSeconds: 86_400,
-        tags: args.tags,
       },
       this,
     ));

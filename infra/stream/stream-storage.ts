@@ -9,6 +9,7 @@ import { Statistic } from "../../runtime/observability/metrics/metric";
 import { alarmMetric } from "../../runtime/observability/metrics/reads";
 import { StreamConfig } from "../config/config";
 import { grant, Statement, UsedBy } from "../common/grants";
+import { streamStorageProblems } from "./stream-storage-rules";
 
 /** What the producer calls (runtime/ingest): write records, and list shards to aggregate per shard. */
 export const STREAM_WRITE_ACTIONS = ["kinesis:PutRecords", "kinesis:ListShards"] as const;
@@ -59,8 +60,6 @@ export interface Metric {
 export interface StreamStorageArgs extends Omit<StreamConfig, "kmsKeyArn"> {
   /** An existing key to encrypt with (the config's, or another stream's); unset: one is created. */
   kmsKeyArn?: pulumi.Input<string>;
-  /** Tags for the stream and the key it creates. */
-  tags: Record<string, string>;
 }
 
 export class StreamStorage extends pulumi.ComponentResource {
@@ -77,9 +76,9 @@ export class StreamStorage extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("kinesis-pipeline:stream:StreamStorage", resourceName, {}, opts);
-    if (args.mode === "ON_DEMAND" && args.shardCount !== undefined) {
-      throw new Error("shardCount must not be set when mode is ON_DEMAND: AWS sizes on-demand streams");
-    }
+    const problems = streamStorageProblems(args);
+    if (problems.length > 0) throw new Error(problems.join("\n"));
+    // The config gives every PROVISIONED stream a count (its default); a caller must too.
     if (args.mode === "PROVISIONED" && args.shardCount === undefined) {
       throw new Error("shardCount is required when mode is PROVISIONED");
     }
@@ -93,7 +92,6 @@ export class StreamStorage extends pulumi.ComponentResource {
           description: `Encrypts the Kinesis stream of ${pulumi.getProject()}/${pulumi.getStack()}`,
           enableKeyRotation: true,
           deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-          tags: args.tags,
         },
         { parent: this },
       );
@@ -116,7 +114,6 @@ export class StreamStorage extends pulumi.ComponentResource {
         shardLevelMetrics: [...SHARD_LEVEL_METRICS],
         // Registered consumers (enhanced fan-out) must not block `pulumi destroy`.
         enforceConsumerDeletion: true,
-        tags: args.tags,
       },
       // While the shard scaler sizes the stream, `pulumi up` must not undo its changes.
       { parent: this, ignoreChanges: args.scaler ? ["shardCount"] : [] },

@@ -4,6 +4,7 @@
 import { EnvValues, integer, matching, oneOf, readEnv } from "../common/env";
 import { STREAM_VARIABLES } from "../common/service-variables";
 import { FLINK_METRICS } from "../observability/metrics/flink";
+import { outOfBound } from "../common/setting";
 import { FLINK_SCALING_DEFAULTS, FLINK_SCALING_RANGES } from "./flink-policy";
 
 const { behindMs: BEHIND, outPeriods: PERIODS } = FLINK_SCALING_RANGES;
@@ -34,9 +35,7 @@ export type FlinkScalerSettings = EnvValues<typeof FLINK_SCALER_VARIABLES>;
 export function readFlinkScalerSettings(env: Readonly<Record<string, string | undefined>>): FlinkScalerSettings {
   return readEnv(FLINK_SCALER_VARIABLES, env, (v) =>
     v.MIN_PARALLELISM > v.MAX_PARALLELISM
-      ? [
-          `MAX_PARALLELISM=${v.MAX_PARALLELISM} is below MIN_PARALLELISM=${v.MIN_PARALLELISM} (allowed: at least MIN_PARALLELISM)`,
-        ]
+      ? [outOfBound("MAX_PARALLELISM", "at least", "MIN_PARALLELISM", v.MIN_PARALLELISM, v.MAX_PARALLELISM)]
       : [],
   );
 }

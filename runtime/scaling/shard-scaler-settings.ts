@@ -7,6 +7,7 @@
 import { STREAM_LIMITS } from "../stream/limits";
 import { EnvValues, integer, matching, oneOf, readEnv } from "../common/env";
 import { STREAM_VARIABLES } from "../common/service-variables";
+import { outOfBound } from "../common/setting";
 
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
 
@@ -30,8 +31,6 @@ export type ShardScalerSettings = EnvValues<typeof SHARD_SCALER_VARIABLES>;
 
 export function readShardScalerSettings(env: Readonly<Record<string, string | undefined>>): ShardScalerSettings {
   return readEnv(SHARD_SCALER_VARIABLES, env, (v) =>
-    v.MIN_SHARDS > v.MAX_SHARDS
-      ? [`MAX_SHARDS=${v.MAX_SHARDS} is below MIN_SHARDS=${v.MIN_SHARDS} (allowed: at least MIN_SHARDS)`]
-      : [],
+    v.MIN_SHARDS > v.MAX_SHARDS ? [outOfBound("MAX_SHARDS", "at least", "MIN_SHARDS", v.MIN_SHARDS, v.MAX_SHARDS)] : [],
   );
 }

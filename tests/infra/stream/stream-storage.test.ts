@@ -89,8 +89,8 @@ describe("StreamStorage", () => {
   });
 
   it("refuses a shard count with ON_DEMAND even when built directly", () => {
-    expect(() => new StreamStorage("s", { mode: "ON_DEMAND", shardCount: 2, retentionHours: 24, tags: {} })).to.throw(
-      "shardCount must not be set when mode is ON_DEMAND",
+    expect(() => new StreamStorage("s", { mode: "ON_DEMAND", shardCount: 2, retentionHours: 24 })).to.throw(
+      "shardCount must not be set when streamMode is ON_DEMAND",
     );
   });
 
@@ -102,7 +102,6 @@ describe("StreamStorage", () => {
           shardCount: 2,
           retentionHours: 24,
           kmsKeyArn,
-          tags: {},
         });
         const producer = new aws.iam.Role("producer", { assumeRolePolicy: "{}" });
         const consumer = new aws.iam.Role("consumer", { assumeRolePolicy: "{}" });
@@ -174,7 +173,7 @@ describe("StreamStorage", () => {
   describe("metric()", () => {
     async function metricOf(name: string, opts?: Parameters<StreamStorage["metric"]>[1]) {
       const { outputs } = await run(() => {
-        const stream = new StreamStorage("stream", { mode: "ON_DEMAND", retentionHours: 24, tags: {} });
+        const stream = new StreamStorage("stream", { mode: "ON_DEMAND", retentionHours: 24 });
         return { metric: stream.metric(name, opts), streamName: stream.name };
       });
       return outputs;

@@ -225,7 +225,7 @@ describe("the hot-spot worker: GET /hotspots on a stream", function () {
     const stream = await testbed.createStream(1);
     const bad = startWorker(stream, await freePort(), { HOTSPOT_WINDOW_MINUTES: "7" });
     expect((await bad.exitWithin(30_000)).code, bad.output()).to.equal(2);
-    expect(bad.stderr).to.match(/^processing: HOTSPOT_WINDOW_MINUTES="7" is not valid \(allowed: .*divides 1440/);
+    expect(bad.stderr).to.match(/^processing: HOTSPOT_WINDOW_MINUTES must be .*divides 1440.*, got 7/);
 
     const squatter = net.createServer();
     const port = await freePort();
