@@ -14,8 +14,6 @@ export class IngestMetrics extends IntervalReport {
     private readonly producer: KinesisProducer,
     private readonly sink: LineSink,
     private readonly streamName: string,
-    /** The Service dimension: "ingest", or "replay" for the replay's own producer. */
-    private readonly service = "ingest",
   ) {
     super();
   }
@@ -27,7 +25,7 @@ export class IngestMetrics extends IntervalReport {
 
   async report(): Promise<void> {
     const s = this.producer.takeStats();
-    const dims = { Service: this.service, StreamName: this.streamName };
+    const dims = { Service: "ingest", StreamName: this.streamName };
     const m = emfLogger(this.sink, dims);
     m.putMetric("UserRecordsReceived", s.userRecordsAccepted, Unit.Count);
     m.putMetric("UserRecordsAcknowledged", s.userRecordsAcknowledged, Unit.Count);
