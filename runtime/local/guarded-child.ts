@@ -146,15 +146,22 @@ export function spawnGuarded<M = unknown>(options: GuardedChildOptions): Guarded
   const exited = new Promise<ChildExit>((resolve) => {
     let ended: ChildExit | undefined;
     const end = () => resolve((exit = ended!));
+    // "close": the output is read to its end (the metrics written at shutdown); "disconnect":
+    // so is the IPC channel (the last message, sent right before exiting).
+    let open = options.ipc ? 2 : 1;
+    const oneClosed = () => {
+      if (--open === 0 && ended !== undefined) end();
+    };
     child.once("exit", (code, signal) => {
       ended = { code, signal };
-      setTimeout(end, OUTPUT_END_BOUND_MS).unref();
+      if (open === 0) end();
+      else setTimeout(end, OUTPUT_END_BOUND_MS).unref();
     });
-    // "close": the output is read to its end too (the metrics written at shutdown).
     child.once("close", (code, signal) => {
       ended ??= { code, signal };
-      end();
+      oneClosed();
     });
+    if (options.ipc) child.once("disconnect", oneClosed);
     // 'exit' may never come when the process failed to start; the error is all we get then.
     let spawned = false;
     child.once("spawn", () => (spawned = true));
