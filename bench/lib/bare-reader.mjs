@@ -42,7 +42,9 @@ async function read({ endpoint, streamName, expected, maxRecords }) {
       if (records >= expected) break;
       lastCallAt = Date.now();
       calls++;
-      records += (await fetcher.fetch()).records.length;
+      // Not `records += await ...`: that reads `records` before the wait, and the shards read at once.
+      const page = await fetcher.fetch();
+      records += page.records.length;
       if (records >= expected && t1 === 0) {
         t1 = Date.now();
         cpu1 = cpuMicros();
