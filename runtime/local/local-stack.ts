@@ -36,6 +36,7 @@ import { LocalConfig, MAX_LOCAL_SHARDS } from "./local-env";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 
 import { assertPortFree } from "./ports";
+import { isRunning } from "./process-alive";
 import { readStackFile, removeStackFile, stackFilePath, updateStackFile, writeStackFile } from "../common/stack-file";
 import { Layer, stopInOrder } from "./stop-order";
 import { createLocalStream } from "./stream-setup";
@@ -465,15 +466,5 @@ export class LocalStack implements StackControls {
           "stop it first, or set LOCAL_STATE_DIR to another directory",
       );
     }
-  }
-}
-
-function isRunning(pid: unknown): boolean {
-  if (typeof pid !== "number") return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
