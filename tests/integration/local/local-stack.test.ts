@@ -275,6 +275,9 @@ describe("npm start (the local stack)", function () {
     stackFile = file;
     expect(file.pids).to.have.property("replay");
     expect(stack!.stdout).to.match(/Taxi replay +\S+ in a loop, 3600x, through the ingest API {2}\(pid \d+\)/);
+    // It posts to the local ingest API, as the replay task posts to the stack's on AWS.
+    const argv = (await readFile(`/proc/${file.pids.replay}/cmdline`, "utf8")).split("\0");
+    expect(argv[argv.indexOf("--target") + 1], argv.join(" ")).to.equal(file.ingestUrl);
     const trips = await stack!.waitFor(
       "replayed trips in the processed file",
       async () => {
