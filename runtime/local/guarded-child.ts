@@ -8,12 +8,13 @@
  * EMF.
  */
 import { spawn } from "node:child_process";
-import { closeSync, fstatSync, openSync, readSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { callTraceEnv } from "../common/aws/call-trace";
 import { REPO_ROOT } from "../common/repo-root";
+import { KeptOutput, OUTPUT_TAIL_CHARS } from "./child-output";
 
 /** How a child process ended: an exit code, or the signal that killed it. */
 export interface ChildExit {
@@ -91,8 +92,6 @@ export interface GuardedChild<M = unknown> {
 }
 
 const GUARD = path.join(__dirname, "child-guard.js");
-/** What recentOutput() and the exit reports show. */
-export const OUTPUT_TAIL_CHARS = 4000;
 const DEFAULT_STOP_GRACE_MS = 2000;
 /**
  * After its exit, how long the output may still take to end: a descendant that inherited
@@ -258,55 +257,6 @@ export function describeExit(exit: ChildExit): string {
 export function withLastOutput(child: Pick<GuardedChild, "name" | "recentOutput">, message: string): string {
   const output = child.recentOutput().trim();
   return output === "" ? message : `${message}\n--- last output of ${child.name} ---\n${output}`;
-}
-
-/** What a child printed: the end of each stream, or of the file both go to. */
-class KeptOutput {
-  private readonly streams = { stdout: "", stderr: "" };
-  private together = "";
-  private partialLine = "";
-  private readonly lineListeners: ((line: string) => void)[] = [];
-  private closed = false;
-
-  constructor(
-    private readonly keepChars: number,
-    private readonly fd?: number,
-  ) {}
-
-  add(stream: "stdout" | "stderr", chunk: Buffer): void {
-    const text = chunk.toString("utf8");
-    this.streams[stream] = (this.streams[stream] + text).slice(-this.keepChars);
-    this.together = (this.together + text).slice(-OUTPUT_TAIL_CHARS);
-    if (stream !== "stdout" || this.lineListeners.length === 0) return;
-    const lines = (this.partialLine + text).split("\n");
-    this.partialLine = lines.pop() ?? "";
-    for (const line of lines) for (const listener of this.lineListeners) listener(line);
-  }
-
-  onLine(listener: (line: string) => void): void {
-    this.lineListeners.push(listener);
-  }
-
-  kept(stream: "stdout" | "stderr"): string {
-    return this.streams[stream];
-  }
-
-  tail(): string {
-    if (this.fd === undefined) return this.together;
-    if (this.closed) return this.together;
-    const size = fstatSync(this.fd).size;
-    const tail = Buffer.alloc(Math.min(size, OUTPUT_TAIL_CHARS));
-    readSync(this.fd, tail, 0, tail.length, size - tail.length);
-    return tail.toString("utf8");
-  }
-
-  /** The file is closed once the child is gone; its tail is kept for later messages. */
-  close(): void {
-    if (this.fd === undefined || this.closed) return;
-    this.together = this.tail();
-    this.closed = true;
-    closeSync(this.fd);
-  }
 }
 
 /** True if `promise` settles within `ms`. */

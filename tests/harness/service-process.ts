@@ -6,13 +6,8 @@
  * its output, its exit within a bound, and its JSON lines.
  */
 import { ChildMessage } from "../../runtime/common/child-messages";
-import {
-  ChildExit,
-  GuardedChild,
-  GuardedChildOptions,
-  OUTPUT_TAIL_CHARS,
-  spawnGuarded,
-} from "../../runtime/local/guarded-child";
+import { OUTPUT_TAIL_CHARS } from "../../runtime/local/child-output";
+import { ChildExit, GuardedChild, GuardedChildOptions, spawnGuarded } from "../../runtime/local/guarded-child";
 
 /** Output beyond this is dropped (oldest first), so a chatty process cannot exhaust the test's memory. */
 const OUTPUT_LIMIT_CHARS = 8 * 1024 * 1024;
