@@ -8,7 +8,7 @@
 import path from "node:path";
 import { freePort } from "../../runtime/local/ports";
 import { SERVICE_ENTRYPOINTS } from "../../runtime/common/services";
-import { ServerChild, startServerChild } from "./child";
+import { ServerChild, startServerChild } from "./children";
 
 export type AckMode = "buffered" | "durable";
 

@@ -31,7 +31,7 @@
  * - run the INSERTs in one statement set, so that they form one job reading the stream once.
  */
 import { AIRPORTS, AirportCode, BoundingBox, JobConfig, NYC_BOX } from "./job-config";
-import { AIRPORT_INDEX, HOTSPOT_INDEX } from "../search/indices";
+import { AIRPORT_INDEX, HOTSPOT_INDEX } from "./result-indices";
 import {
   problemExpression,
   rowtimeExpression,

@@ -7,7 +7,6 @@ import { LineSink, metricsDocument } from "../observability/emf";
 import { IntervalReport, putPerDimension } from "../observability/interval-report";
 import {
   INGEST_REJECT_METRICS,
-  PipelineService,
   PIPELINE_SERVICES,
   PRODUCER_METRICS,
   REASON_DIMENSION,
@@ -24,8 +23,6 @@ export class IngestMetrics extends IntervalReport {
     private readonly producer: KinesisProducer,
     private readonly sink: LineSink,
     private readonly streamName: string,
-    /** The Service dimension: ingest, or replay for the replay's own producer. */
-    private readonly service: PipelineService = PIPELINE_SERVICES.ingest,
   ) {
     super();
   }
@@ -37,7 +34,7 @@ export class IngestMetrics extends IntervalReport {
 
   async report(): Promise<void> {
     const s = this.producer.takeStats();
-    const dims = { [SERVICE_DIMENSION]: this.service, StreamName: this.streamName };
+    const dims = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.ingest, StreamName: this.streamName };
     await metricsDocument(this.sink, dims)
       .put(M.UserRecordsReceived, s.userRecordsAccepted)
       .put(M.UserRecordsAcknowledged, s.userRecordsAcknowledged)

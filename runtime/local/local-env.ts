@@ -3,7 +3,7 @@ import path from "node:path";
 import { REPO_ROOT } from "../common/repo-root";
 import { EnvSpec, integer, matching, readEnv } from "../common/env";
 import { SUGGESTED_REPLAY_SPEEDUP } from "./replay-child";
-import { resolveStateDir } from "./stack-file";
+import { resolveStateDir } from "../common/stack-file";
 
 /** Everything `npm start` can be told, after validation. */
 export interface LocalConfig {

@@ -25,6 +25,8 @@ export const STREAM_LIMITS = {
   shardIngestRecordsPerSecond: 1000,
   shardEgressBytesPerSecond: 2 * 1024 * 1024,
   shardGetRecordsCallsPerSecond: 5,
+  /** GetRecords' Limit: at most 10,000 records a call (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html). */
+  maxRecordsPerGetRecords: 10_000,
 } as const;
 
 /** What counts against `maxRecordBytes` and the shards' byte rates: data plus partition key. */

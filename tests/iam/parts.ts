@@ -52,6 +52,6 @@ export const DEPLOYED_PARTS: Partial<Record<PartName, DeployedPart>> = {
 /** Parts whose calls reach only the local emulators, and why they are never deployed. */
 export const LOCAL_PARTS: Partial<Record<PartName, string>> = {
   local:
-    "the local stack (npm start), its scaler and page, and the replay writing to its stream (--target local): " +
-    "they run on a laptop against the emulators and have no role on AWS",
+    "the local stack (npm start), its scaler and page: they run on a laptop against the emulators " +
+    "and have no role on AWS (its replay posts to the local ingest API, as on AWS)",
 };

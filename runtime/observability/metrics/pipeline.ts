@@ -22,10 +22,7 @@ export const SHARD_DIMENSION = "ShardId";
 /** Our documents' default interval is a minute (the local page's is shorter): a data point a minute. */
 const PERIOD = 60;
 
-/**
- * A writer's producer counters, one document per interval (runtime/ingest/metrics.ts): the
- * ingest service's (Service ingest), or the replay's own producer's (Service replay).
- */
+/** The ingest service's producer counters, one document per interval (runtime/ingest/metrics.ts). */
 export const PRODUCER_METRICS = emfFamily(
   {
     namespace: METRICS_NAMESPACE,
@@ -46,6 +43,22 @@ export const PRODUCER_METRICS = emfFamily(
     BufferingTimeMax: { statistic: "Maximum", unit: "Milliseconds" },
     RecordsPending: "Maximum",
   },
+);
+
+/**
+ * The taxi replay's own counters, one document per interval (runtime/replay/replay-metrics.ts):
+ * the trips it sent and those the ingest API accepted. Its trips reach the stream through
+ * ingest, whose counters hold them too; these tell which of ingest's records are the replay's.
+ */
+export const REPLAY_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: [SERVICE_DIMENSION],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/replay/replay-metrics.ts",
+  },
+  { TripsSent: "Sum", TripsAccepted: "Sum" },
 );
 
 /** Refused request records, one document per reason (the ingest API's error code). */

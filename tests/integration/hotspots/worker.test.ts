@@ -10,7 +10,6 @@
  * needs no `npm run build`. The compiled worker and module run in npm start
  * (local-stack.test.ts).
  */
-import { ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -20,7 +19,6 @@ import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { expect } from "chai";
 import ngeohash from "ngeohash";
 
-import { callTraceEnv } from "../../../runtime/common/aws/call-trace";
 import { freePort } from "../../../runtime/local/ports";
 import { LocalStream } from "../../../runtime/local/stream-setup";
 import { LocalSchemaRegistry } from "../../../runtime/schemas/local-registry";
@@ -118,13 +116,13 @@ const POISON_TRIPS: [Record<string, unknown>, SkipReason][] = [
 /** The processing worker from source, with the hot-spot processor. */
 class HotspotWorker extends ServiceProcess {
   constructor(env: Record<string, string>) {
-    const child: ChildProcess = spawn(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join("runtime", "processing", "main.ts")],
+    super("the hot-spot worker", {
+      execArgv: ["-r", "ts-node/register/transpile-only"],
+      script: path.join("runtime", "processing", "main.ts"),
       // A clean environment, as on Fargate; cwd for ts-node to find tsconfig.json.
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...callTraceEnv(), ...env }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    super(child, "the hot-spot worker");
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, ...env },
+    });
   }
 }
 
