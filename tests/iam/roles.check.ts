@@ -1,5 +1,5 @@
 /**
- * The IAM check, run by `npm test` after every other test (the last entry of .mocharc.json's
+ * The IAM check, run by `npm test` after every other test (the last entry of .mocharc.cjs's
  * spec): it reads the AWS calls the tests recorded (test-artifacts/aws-calls/, written by
  * the root hook tests/harness/call-trace-hook.ts) and holds them against the roles of the
  * stacks below, which together create every role the program can create. See docs/iam.md.
@@ -55,14 +55,14 @@ describe("IAM: every role allows the calls its part makes, and grants nothing el
     const root = suite.parent!;
     if (root.suites[root.suites.length - 1] !== suite) {
       throw new Error(
-        "the IAM check must run after every other test: keep tests/iam/roles.check.ts the last entry of .mocharc.json's spec",
+        "the IAM check must run after every other test: keep tests/iam/roles.check.ts the last entry of .mocharc.cjs's spec",
       );
     }
     const found = readTrace();
     if (!found || found.run !== process.env.AWS_CALL_TRACE_RUN) {
       throw new Error(
         `no AWS call trace of this test run in ${TRACE_DIR}: the check runs as the last part of \`npm test\`, ` +
-          "whose root hook (tests/harness/call-trace-hook.ts, in .mocharc.json's require) records the calls",
+          "whose root hook (tests/harness/call-trace-hook.ts, in .mocharc.cjs's require) records the calls",
       );
     }
     trace = found;
