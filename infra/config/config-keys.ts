@@ -20,7 +20,7 @@ import {
   tags,
 } from "./config-parsers";
 import { JOB_DEFAULTS, JOB_LIMITS } from "../../runtime/hotspots/job-config";
-import { FLINK_CONNECTOR_JAR, mavenCentralUrl } from "../../runtime/hotspots/flink-application";
+import { FLINK_CONNECTOR_JAR, mavenCentralUrl } from "../../runtime/hotspots/job-contract";
 import {
   DEFAULT_ENGINE_VERSION,
   DEFAULT_INSTANCE_TYPE,

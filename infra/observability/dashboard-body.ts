@@ -7,10 +7,10 @@
  */
 import { STREAM_LIMITS } from "../../runtime/stream/limits";
 import { METRICS_NAMESPACE } from "../../runtime/observability/namespace";
-import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../../runtime/scaling/flink-scaler-aws";
-import { OPEN_SHARDS_METRIC } from "../../runtime/scaling/shard-scaler-aws";
+import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../../runtime/hotspots/job-contract";
+import { OPEN_SHARDS_METRIC } from "../../runtime/scaling/shard-scaler-contract";
 import { SHARD_SCALING_DEFAULTS } from "../../runtime/scaling/shard-policy";
-import { consumerLagQuery } from "../../runtime/processing/metrics";
+import { consumerLagQuery } from "../../runtime/processing/service-contract";
 import { usageExpression } from "../../runtime/scaling/usage-alarms";
 import { LAMBDA_ITERATOR_AGE_METRIC } from "../processing/processing-lag";
 

@@ -8,11 +8,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { METRICS_NAMESPACE } from "../../runtime/observability/namespace";
-import { FLINK_FAILURE_METRIC } from "../../runtime/scaling/flink-scaler-aws";
-import { FAILURE_METRIC } from "../../runtime/scaling/shard-scaler-aws";
+import { FLINK_FAILURE_METRIC } from "../../runtime/scaling/flink-scaler-contract";
+import { FAILURE_METRIC } from "../../runtime/scaling/shard-scaler-contract";
 import { dashboardBody } from "./dashboard-body";
 import { flinkBehindMetric } from "../hotspots/flink-metrics";
-import { consumerLagQuery } from "../../runtime/processing/metrics";
+import { consumerLagQuery } from "../../runtime/processing/service-contract";
 import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
 import { lambdaIteratorAge } from "../processing/processing-lag";
 

@@ -49,6 +49,12 @@ export function matching(pattern: RegExp, allowed: string): Pick<EnvVar<string>,
   return { allowed, parse: (text) => (pattern.test(text) ? text : undefined) };
 }
 
+/** A switch: every boolean variable of the pipeline is written `true` or `false`. */
+export const boolean: Pick<EnvVar<boolean>, "allowed" | "parse"> = {
+  allowed: "true or false",
+  parse: (text) => (text === "true" ? true : text === "false" ? false : undefined),
+};
+
 export const httpUrl: Pick<EnvVar<string>, "allowed" | "parse"> = {
   allowed: "an http:// or https:// URL",
   parse: (text) => {

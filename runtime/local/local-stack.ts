@@ -14,7 +14,8 @@ import {
   startHotspots,
 } from "./hotspots-child";
 import { startIngest } from "./ingest-child";
-import { LOCAL_REPLAY_FILE, startReplay, stoppedAtMs } from "./replay-child";
+import { LOCAL_REPLAY_FILE } from "../replay/contract";
+import { startReplay, stoppedAtMs } from "./replay-child";
 import {
   LOCAL_APPLICATION,
   processingWorkerNames,

@@ -1,26 +1,19 @@
 /**
- * The NYC taxi replay as part of the local stack: the compiled replay (runtime/common/services.ts)
+ * The NYC taxi replay as part of the local stack: the compiled replay (its contract's entry point)
  * as a guarded child, looping the 2009 sample into the local stream through the same path
  * as `npm run replay -- --target local` (it reads the stack file, so it starts after it is
  * written). LOCAL_REPLAY_SPEEDUP sets its pace (default: an hour of trips per second); 0
  * turns it off.
  */
-import path from "node:path";
-
+import { contractEnvironment } from "../common/contract";
 import { REPO_ROOT } from "../common/repo-root";
 import { compiledEntrypoint } from "../common/services";
+import { LOCAL_REPLAY_FILE, REPLAY } from "../replay/contract";
 import { waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 import { readSummary } from "../replay/summary";
 
-export const LOCAL_REPLAY_FILE = path.join("data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
-/**
- * What to set LOCAL_REPLAY_SPEEDUP to for a lively but light stream: an hour of trips per
- * second, about 13 events/s on average and 49 in the busiest second of the sample, far
- * below the ~1,100 entries/s kinesis-local takes; one pass of the month takes ~12 minutes.
- */
-export const SUGGESTED_REPLAY_SPEEDUP = 3600;
 const READY_TIMEOUT_MS = 20_000;
 /** It flushes the producer on SIGTERM: milliseconds against the emulator. */
 const STOP_GRACE_MS = 5_000;
@@ -32,7 +25,7 @@ export async function startReplay(options: {
   resumeAtMs?: number;
   signal?: AbortSignal;
 }): Promise<GuardedChild> {
-  const script = compiledEntrypoint("replay");
+  const script = compiledEntrypoint(REPLAY);
   const child = spawnGuarded({
     name: "replay",
     script,
@@ -51,8 +44,10 @@ export async function startReplay(options: {
     // METRICS_INTERVAL_MS: its producer's counters as EMF lines, for the live page.
     env: {
       PATH: process.env.PATH,
-      LOCAL_STATE_DIR: options.stateDir,
-      METRICS_INTERVAL_MS: String(LOCAL_METRICS_INTERVAL_MS),
+      ...contractEnvironment(REPLAY, {
+        LOCAL_STATE_DIR: options.stateDir,
+        METRICS_INTERVAL_MS: LOCAL_METRICS_INTERVAL_MS,
+      }).variables,
     },
     stopGraceMs: STOP_GRACE_MS,
   });

@@ -8,19 +8,7 @@ import { emfLogger, LineSink, Unit } from "../observability/emf";
 import { IntervalReport, putPerDimension } from "../observability/interval-report";
 import { CoordinatorEvents } from "./coordinator";
 import { DeadLetters } from "./dead-letters";
-import { METRICS_NAMESPACE } from "../observability/namespace";
-
-/** The workers' Service dimension and lag metric, as their EMF lines and the alarms name them. */
-const SERVICE = "processing";
-const BEHIND_METRIC = "MillisBehindLatest";
-
-/**
- * The workers' lag (their MillisBehindLatest, per shard) as a Metrics Insights query: what
- * the consumer-lag alarm and the dashboard read.
- */
-export function consumerLagQuery(streamName: string, byShard: boolean): string {
-  return `SELECT MAX(${BEHIND_METRIC}) FROM ${METRICS_NAMESPACE} WHERE Service = '${SERVICE}' AND StreamName = '${streamName}'${byShard ? " GROUP BY ShardId" : ""}`;
-}
+import { LAG_METRIC as BEHIND_METRIC, PROCESSING_SERVICE as SERVICE } from "./service-contract";
 
 export class ConsumerMetrics extends IntervalReport implements CoordinatorEvents {
   private recordsProcessed = 0;

@@ -16,7 +16,7 @@ import { readTripFile } from "./trip-file";
 import { TripSink } from "./trip-sink";
 import { UsageError } from "../common/usage-error";
 import { readEnv } from "../common/env";
-import { REPORTING_VARIABLES } from "../common/service-variables";
+import { REPLAY, REPLAY_VARIABLES } from "./contract";
 import { ReplaySummary, summaryLine } from "./summary";
 
 async function openSink(args: ReplayArgs): Promise<TripSink> {
@@ -47,7 +47,7 @@ async function openSink(args: ReplayArgs): Promise<TripSink> {
 
 /** METRICS_INTERVAL_MS, optional here: the local stack sets it so its page can chart the replay. */
 function metricsInterval(value: string | undefined): number | undefined {
-  const spec = { METRICS_INTERVAL_MS: { ...REPORTING_VARIABLES.METRICS_INTERVAL_MS, default: "" as const } };
+  const spec = { METRICS_INTERVAL_MS: REPLAY_VARIABLES.METRICS_INTERVAL_MS };
   return readEnv(spec, { METRICS_INTERVAL_MS: value }).METRICS_INTERVAL_MS;
 }
 
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const args = parseReplayArgs(argv);
-  identifyPart("replay", []);
+  identifyPart(REPLAY.part, REPLAY.variables);
   const file = readTripFile(args.file);
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {

@@ -10,22 +10,9 @@ import {
   UpdateApplicationCommand,
 } from "@aws-sdk/client-kinesis-analytics-v2";
 import { emfCount, LineSink } from "../observability/emf";
+import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../hotspots/job-contract";
 import { FlinkRevision, FlinkScalerPort } from "./flink-scaler";
-
-export const FLINK_FAILURE_METRIC = "FlinkScalingFailures";
-/** Managed Flink's metrics, at the application level. */
-export const FLINK_NAMESPACE = "AWS/KinesisAnalytics";
-/**
- * How far the job is behind the stream, as everything reads it: this function, the scaler's
- * alarms, the operators' alert and the dashboard (infra/hotspots/flink-metrics.ts). Per minute, the
- * maximum: the furthest-behind source is how far the job is.
- */
-export const FLINK_BEHIND_METRIC = {
-  namespace: FLINK_NAMESPACE,
-  metricName: "millisBehindLatest",
-  statistic: "Maximum",
-  period: 60,
-} as const;
+import { FLINK_FAILURE_METRIC } from "./flink-scaler-contract";
 
 /**
  * UpdateApplication's answers when the application is no longer as the run described it:

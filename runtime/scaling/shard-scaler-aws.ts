@@ -12,10 +12,7 @@ import { emfCount, LineSink } from "../observability/emf";
 import { ShardHistoryStore } from "./shard-history";
 import { ShardScalerPort } from "./shard-scaler";
 import { usageAlarms } from "./usage-alarms";
-
-export const FAILURE_METRIC = "ShardScalingFailures";
-/** The open shards at each run (every 5 minutes at least), in the pipeline's namespace. */
-export const OPEN_SHARDS_METRIC = "OpenShards";
+import { FAILURE_METRIC, OPEN_SHARDS_METRIC } from "./shard-scaler-contract";
 /** How long CloudWatch may take to have a minute's Kinesis metrics complete. */
 export const METRICS_DELAY_MS = 2 * 60_000;
 

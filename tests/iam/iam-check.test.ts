@@ -171,6 +171,7 @@ describe("IAM check: the IAM requests of a call", () => {
         context: { "kms:EncryptionContext:aws:kinesis:arn": STREAM },
         resourcePolicy: defaultKeyPolicy(ACCOUNT),
         via: "Kinesis uses the stream's key for the call",
+        behalf: true,
       },
     ]);
   });

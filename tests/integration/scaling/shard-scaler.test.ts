@@ -27,8 +27,9 @@ import { createLocalStream } from "../../../runtime/local/stream-setup";
 import { SHARD_SCALING_DEFAULTS } from "../../../runtime/scaling/shard-policy";
 import { runShardScaler, ShardScalerOutcome } from "../../../runtime/scaling/shard-scaler";
 import { ShardHistory, ShardHistoryStore } from "../../../runtime/scaling/shard-history";
-import { dynamoShardHistory, SHARD_HISTORY_KEY } from "../../../runtime/scaling/shard-history-dynamodb";
-import { FAILURE_METRIC, METRICS_DELAY_MS, shardScalerAws } from "../../../runtime/scaling/shard-scaler-aws";
+import { dynamoShardHistory } from "../../../runtime/scaling/shard-history-dynamodb";
+import { FAILURE_METRIC, SHARD_HISTORY_KEY } from "../../../runtime/scaling/shard-scaler-contract";
+import { METRICS_DELAY_MS, shardScalerAws } from "../../../runtime/scaling/shard-scaler-aws";
 import { usageExpression } from "../../../runtime/scaling/usage-alarms";
 import { freshModule, STAND_IN_CREDENTIALS, startAwsJsonStandIn, withEnv } from "../../harness/aws-json-stand-in";
 
@@ -390,7 +391,7 @@ describe("shard scaler against kinesis-local and dynalite", function () {
           STREAM_NAME: streamName,
           MIN_SHARDS: "1",
           MAX_SHARDS: "8",
-          DRY_RUN: "off",
+          DRY_RUN: "false",
           HISTORY_TABLE: table,
           SCALE_UP_ALARM: "up-alarm",
           SCALE_DOWN_ALARM: "down-alarm",

@@ -7,7 +7,8 @@ import {
 import { expect } from "chai";
 import { FLINK_SCALING_DEFAULTS, FlinkPeriod } from "../../../runtime/scaling/flink-policy";
 import { FlinkApp, FlinkScalerPort, runFlinkScaler } from "../../../runtime/scaling/flink-scaler";
-import { FLINK_FAILURE_METRIC, flinkScalerAws } from "../../../runtime/scaling/flink-scaler-aws";
+import { flinkScalerAws } from "../../../runtime/scaling/flink-scaler-aws";
+import { FLINK_FAILURE_METRIC } from "../../../runtime/scaling/flink-scaler-contract";
 import { freshModule, STAND_IN_CREDENTIALS, startAwsJsonStandIn, withEnv } from "../../harness/aws-json-stand-in";
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 30);
@@ -406,7 +407,7 @@ describe("Flink scaler: the function's handler, with the SDK clients it builds, 
           APPLICATION_NAME: "hotspots",
           MIN_PARALLELISM: "1",
           MAX_PARALLELISM: "16",
-          DRY_RUN: "off",
+          DRY_RUN: "false",
         },
         () => entry.handle(),
       );
