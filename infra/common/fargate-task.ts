@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { healthCheckCommand, serviceCommand } from "../../runtime/common/services";
+import { healthCheckCommand, serviceCommand } from "../../runtime/common/contract-entry";
 import { STOP_TIMEOUT_SECONDS } from "./fargate";
 import { grant, UsedBy } from "./grants";
 import { PartEnvironment } from "./part-environment";

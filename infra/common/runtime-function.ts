@@ -10,7 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
 import { REPO_ROOT } from "../../runtime/common/repo-root";
-import { entrypointFile } from "../../runtime/common/services";
+import { entrypointFile } from "../../runtime/common/contract-entry";
 import { assertRuntimeBuilt } from "./built-runtime";
 import { writableLogGroup } from "./fargate-task";
 import { packagesExcept } from "./lambda-packages";

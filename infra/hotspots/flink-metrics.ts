@@ -4,7 +4,7 @@
  * watches is the one the scaler and the alert act on.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { FLINK_BEHIND_METRIC } from "../../runtime/hotspots/job-contract";
+import { FLINK_BEHIND_METRIC } from "../../runtime/scaling/flink-scaler-contract";
 
 /** The metric of one application, in the shape `aws.cloudwatch.MetricAlarm` takes. */
 export function flinkBehindMetric(application: pulumi.Input<string>) {

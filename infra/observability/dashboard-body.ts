@@ -7,7 +7,7 @@
  */
 import { STREAM_LIMITS } from "../../runtime/stream/limits";
 import { METRICS_NAMESPACE } from "../../runtime/observability/namespace";
-import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../../runtime/hotspots/job-contract";
+import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../../runtime/scaling/flink-scaler-contract";
 import { OPEN_SHARDS_METRIC } from "../../runtime/scaling/shard-scaler-contract";
 import { SHARD_SCALING_DEFAULTS } from "../../runtime/scaling/shard-policy";
 import { consumerLagQuery } from "../../runtime/processing/service-contract";

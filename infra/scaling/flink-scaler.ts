@@ -11,9 +11,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { actionsOn } from "../../runtime/common/contract";
-import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../../runtime/hotspots/job-contract";
 import { FLINK_SCALING_DEFAULTS } from "../../runtime/scaling/flink-policy";
-import { FLINK_SCALER } from "../../runtime/scaling/flink-scaler-contract";
+import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE, FLINK_SCALER } from "../../runtime/scaling/flink-scaler-contract";
 import { flinkBehindMetric } from "../hotspots/flink-metrics";
 import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
 import { partEnvironment } from "../common/part-environment";

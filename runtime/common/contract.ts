@@ -114,7 +114,6 @@ export interface Contract<V extends EnvSpec = EnvSpec, R extends string = string
  * Any part's contract, for functions that take one (its variables' and resources' names
  * make Contract<V, R> invariant in them, so it is not assignable to Contract<EnvSpec>).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyContract = Contract<any, any>;
 
 /** A contract whose types are inferred from its literal: the variables' and resources' names are checked. */
@@ -125,7 +124,11 @@ export function defineContract<V extends EnvSpec, R extends string>(contract: Co
 /** A variable the platform sets (Lambda's AWS_REGION): the part reads it, the stack must not set it. */
 export type PlatformVariable<T> = EnvVar<T> & { setBy: string };
 
-/** `variable`, set by `platform` ("Lambda"): Lambda refuses a function environment that sets its reserved variables. */
+/**
+ * `variable`, set by `platform` ("Lambda"). Lambda reserves AWS_REGION (among others) and
+ * refuses a function configuration that sets it:
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+ */
 export function setByPlatform<T>(variable: EnvVar<T>, platform: string): PlatformVariable<T> {
   return { ...variable, setBy: platform };
 }

@@ -13,6 +13,7 @@ import { defineContract } from "../common/contract";
 import { matching, oneOf } from "../common/env";
 import { STREAM_VARIABLES } from "../common/service-variables";
 import { REPO_ROOT } from "../common/repo-root";
+import { FLINK_BEHIND_METRIC, FLINK_CPU_METRIC, FLINK_NAMESPACE } from "../scaling/flink-scaler-contract";
 import { hotspotStatements, SKIPPED_TRIPS_METRIC, SQL_PLACEHOLDERS, SqlPlaceholder, statementsFile } from "./flink-sql";
 import { JobConfig } from "./job-config";
 
@@ -145,20 +146,6 @@ export const FLINK_CONNECTOR_CALLS: readonly ConnectorCall[] = [
   },
 ];
 
-/** Managed Flink's metrics, at the application level. */
-export const FLINK_NAMESPACE = "AWS/KinesisAnalytics";
-/**
- * How far the job is behind the stream, as everything reads it: the Flink scaler, its
- * alarms, the operators' alert and the dashboard (infra/hotspots/flink-metrics.ts). Per
- * minute, the maximum: the furthest-behind source is how far the job is.
- */
-export const FLINK_BEHIND_METRIC = {
-  namespace: FLINK_NAMESPACE,
-  metricName: "millisBehindLatest",
-  statistic: "Maximum",
-  period: 60,
-} as const;
-
 /** The application properties the launcher puts in place of the statements' placeholders (flink/main.py). */
 export const JOB_PROPERTIES = {
   stream: { ...STREAM_VARIABLES.STREAM_NAME, purpose: SQL_PLACEHOLDERS.stream },
@@ -197,7 +184,7 @@ export const HOTSPOT_JOB = defineContract({
     {
       namespace: FLINK_NAMESPACE,
       dimensions: { Application: "the application's name" },
-      names: [FLINK_BEHIND_METRIC.metricName, "containerCPUUtilization"],
+      names: [FLINK_BEHIND_METRIC.metricName, FLINK_CPU_METRIC],
     },
     {
       namespace: SKIPPED_TRIPS_METRIC.namespace,

@@ -10,9 +10,8 @@ import {
   UpdateApplicationCommand,
 } from "@aws-sdk/client-kinesis-analytics-v2";
 import { emfCount, LineSink } from "../observability/emf";
-import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../hotspots/job-contract";
 import { FlinkRevision, FlinkScalerPort } from "./flink-scaler";
-import { FLINK_FAILURE_METRIC } from "./flink-scaler-contract";
+import { FLINK_BEHIND_METRIC, FLINK_FAILURE_METRIC, FLINK_NAMESPACE } from "./flink-scaler-contract";
 
 /**
  * UpdateApplication's answers when the application is no longer as the run described it:

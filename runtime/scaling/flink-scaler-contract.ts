@@ -14,6 +14,21 @@ const { behindMs: BEHIND, outPeriods: PERIODS } = FLINK_SCALING_RANGES;
 
 /** A failed change (an EMF count, with the reason as a property). */
 export const FLINK_FAILURE_METRIC = "FlinkScalingFailures";
+/** Managed Flink's metrics of the application it scales (the hot-spot job's contract lists them among the job's). */
+export const FLINK_NAMESPACE = "AWS/KinesisAnalytics";
+/**
+ * How far the job is behind the stream, as everything reads it: this function, its alarms,
+ * the operators' alert and the dashboard (infra/hotspots/flink-metrics.ts). Per minute, the
+ * maximum: the furthest-behind source is how far the job is.
+ */
+export const FLINK_BEHIND_METRIC = {
+  namespace: FLINK_NAMESPACE,
+  metricName: "millisBehindLatest",
+  statistic: "Maximum",
+  period: 60,
+} as const;
+/** How busy the job is: with millisBehindLatest, what says it idles. */
+export const FLINK_CPU_METRIC = "containerCPUUtilization";
 
 export const FLINK_SCALER_VARIABLES = {
   APPLICATION_NAME: {

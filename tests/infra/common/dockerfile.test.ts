@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { healthCheckCommand, serviceCommand } from "../../../runtime/common/services";
+import { healthCheckCommand, serviceCommand } from "../../../runtime/common/contract-entry";
 import { INGEST } from "../../../runtime/ingest/contract";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");

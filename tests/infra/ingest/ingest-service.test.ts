@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { healthCheckCommand, serviceCommand } from "../../../runtime/common/services";
+import { healthCheckCommand, serviceCommand } from "../../../runtime/common/contract-entry";
 import { INGEST } from "../../../runtime/ingest/contract";
 import { readIngestSettings } from "../../../runtime/ingest/settings";
 import { settingsOf, taskEnvironment } from "../common/part-settings";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { aggregate } from "../../../runtime/stream/aggregation";
-import { serviceCommand } from "../../../runtime/common/services";
+import { serviceCommand } from "../../../runtime/common/contract-entry";
 import { PROCESSING_LAMBDA } from "../../../runtime/processing/lambda-contract";
 import { CONSUMER_DEFAULTS, PROCESSING } from "../../../runtime/processing/service-contract";
 import { roleStatements, runPipeline } from "../../harness/pulumi";
