@@ -9,7 +9,7 @@ import { callTraceEnv } from "../../runtime/common/aws/call-trace";
 import { builtEntrypoint } from "./built";
 import { ServiceProcess } from "./service-process";
 
-/** What every worker of a test needs; a test adds or overrides the rest (see runtime/processing/settings.ts). */
+/** What every worker of a test needs; a test adds or overrides the rest (see runtime/processing/service-contract.ts). */
 export interface ConsumerSettings {
   STREAM_NAME: string;
   APPLICATION_NAME: string;

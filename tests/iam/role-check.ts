@@ -130,7 +130,7 @@ export async function checkStack(
  * a grant must name is the recorded calls' business (they are simulated); this holds the
  * role to the whole of what the code declares, also calls no test could record (madeBy).
  */
-function ungrantedCalls(deployable: Deployable, role: PlannedRole): string[] {
+export function ungrantedCalls(deployable: Deployable, role: PlannedRole): string[] {
   const granted = role.policies.flatMap((p) => p.document.Statement.flatMap((s) => asList(s.Action)));
   return callsOf(CONTRACTS[deployable.part!], deployable.env)
     .filter((call) => !call.unsigned && !granted.some((g) => matchesAction(g, call.action)))
