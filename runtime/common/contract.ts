@@ -100,11 +100,15 @@ export interface Contract<V extends EnvSpec = EnvSpec, R extends string = string
   part: PartName;
   /** What the part is, in a line. */
   purpose: string;
+  /** How it starts: the one list of the pipeline's entry points is the contracts' (runtime/contracts.ts). */
   entry: Entry;
   /** The environment the part reads (for the Flink job: its application properties). */
   variables: V;
+  /** What its calls act on, each by the settings that name it. */
   resources: { readonly [K in R]: Resource<V> };
+  /** Every AWS call its code makes (or, with madeBy, code it ships makes), in any environment. */
   calls: readonly DeclaredCall<V, NoInfer<R>>[];
+  /** What it emits (for the Flink job: what Managed Flink publishes of it). */
   metrics: readonly MetricSet[];
   /** Set for a part that only ever runs on a laptop against the emulators: why it is never deployed. */
   localOnly?: string;
@@ -133,6 +137,7 @@ export function setByPlatform<T>(variable: EnvVar<T>, platform: string): Platfor
   return { ...variable, setBy: platform };
 }
 
+/** Whether the platform sets `variable` (setByPlatform), so no stack may. */
 export function isPlatformSet(variable: EnvVar<unknown>): boolean {
   return "setBy" in variable;
 }

@@ -90,8 +90,9 @@ const KINESIS_KMS_DOC = "https://docs.aws.amazon.com/streams/latest/dev/permissi
 
 /**
  * Every AWS call the job's connector makes, read from its source: code that runs on
- * Managed Flink, never here, so no test can record these calls; the role gets exactly
- * them (the grants below are derived from this list). The source is the `kinesis-legacy`
+ * Managed Flink, never here, so no test can record these calls; they are the job's calls
+ * in its contract (with the source as madeBy) and the role gets exactly them
+ * (infra/hotspots/hotspot-job.ts). The source is the `kinesis-legacy`
  * table source with its default POLLING record publisher (KinesisDataFetcher
  * .createRecordPublisherFactory; EFO, which would add RegisterStreamConsumer and
  * SubscribeToShard, is not configured); the sink is `kinesis` (KinesisStreamsSink).
