@@ -13,7 +13,7 @@ import { planStack, PlanView } from "../../iam/plan-view";
 import { settingsOf } from "./part-settings";
 
 /** A sentence for each way the plan's environments differ from what their parts read. */
-export function environmentProblems(plan: PlanView): string[] {
+function environmentProblems(plan: PlanView): string[] {
   const problems: string[] = [];
   for (const d of plan.deployables) {
     const where = `${d.kind} ${d.name}`;

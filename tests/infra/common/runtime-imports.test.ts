@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { importsOf, runtimeClosure, sourceFiles } from "./import-graph";
 
 /** Modules of the runtime infra may import besides contracts, each with why. */
-export const PURE_RUNTIME_MODULES: Readonly<Record<string, string>> = {
+const PURE_RUNTIME_MODULES: Readonly<Record<string, string>> = {
   "runtime/common/env.ts": "the settings kit every contract's variables are written in",
   "runtime/common/repo-root.ts": "where the repository (or image) root is: the Lambda archives' and the image's",
   "runtime/stream/limits.ts": "Kinesis limits the stream's config is checked against",
@@ -31,7 +31,7 @@ const PURE_PACKAGES = new Set(["node:path", "node:fs"]);
 const isContract = (file: string): boolean => /^runtime\/(.+\/)?([^/]+-)?contract[^/]*\.ts$/.test(file);
 
 /** What `files` import from the runtime that is neither a contract nor on the list, as "file -> module". */
-export function forbiddenRuntimeImports(files: readonly string[]): string[] {
+function forbiddenRuntimeImports(files: readonly string[]): string[] {
   return files.flatMap((file) =>
     importsOf(file)
       .filter((m) => m.startsWith("runtime/") && !isContract(m) && PURE_RUNTIME_MODULES[m] === undefined)
