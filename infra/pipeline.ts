@@ -19,6 +19,7 @@ import { TopicKey } from "./common/encrypted-topic";
 import { Observability } from "./observability/observability";
 import { ServiceImage } from "./common/service-image";
 import { StreamStorage } from "./stream/stream-storage";
+import { applyStackDefaults } from "./common/stack-defaults";
 
 export interface Pipeline {
   stream: StreamStorage;
@@ -67,59 +68,41 @@ export interface PipelineOutputs {
 }
 
 export function definePipeline(config: PipelineConfig): Pipeline {
-  const { tags } = config;
-  const stream = new StreamStorage("stream", { ...config.stream, tags });
-  const schemas = new SchemaRegistry("schemas", {
-    ...config.schemas,
-    logRetentionDays: config.services.logRetentionDays,
-    tags,
-  });
+  // The stack's tags and log retention reach every resource from here (stack-defaults.ts).
+  applyStackDefaults({ tags: config.tags, logRetentionDays: config.services.logRetentionDays });
+  const stream = new StreamStorage("stream", config.stream);
+  const schemas = new SchemaRegistry("schemas", config.schemas);
   // One key encrypts every SNS topic of the stack.
-  const topicKey = new TopicKey("topics", { tags });
+  const topicKey = new TopicKey("topics");
   const scaler = config.stream.scaler
     ? new ShardScaler("shard-scaler", {
         stream,
         ...config.stream.scaler,
         // A scaled stream is PROVISIONED: it has a shard count, the alarms' math starts from it.
         initialShards: config.stream.shardCount!,
-        logRetentionDays: config.services.logRetentionDays,
         topicKey,
-        tags,
       })
     : undefined;
-  const network = new Network("network", {
-    ...config.network,
-    logRetentionDays: config.services.logRetentionDays,
-    tags,
-  });
-  const cluster = new aws.ecs.Cluster("cluster", {
-    settings: [{ name: "containerInsights", value: "enabled" }],
-    tags,
-  });
-  const image = new ServiceImage("services", { tags });
+  const network = new Network("network", config.network);
+  const cluster = new aws.ecs.Cluster("cluster", { settings: [{ name: "containerInsights", value: "enabled" }] });
+  const image = new ServiceImage("services");
   // Both roll only once the registry's latest versions hold the schema files.
   const ingest = new IngestService(
     "ingest",
-    { network, cluster, image, stream, schemas, ingest: config.ingest, services: config.services, tags },
+    { network, cluster, image, stream, schemas, ingest: config.ingest, services: config.services },
     { dependsOn: [schemas.ready] },
   );
   const processing = new ProcessingService(
     "processing",
-    { network, cluster, image, stream, schemas, processing: config.processing, services: config.services, tags },
+    { network, cluster, image, stream, schemas, processing: config.processing, services: config.services },
     { dependsOn: [schemas.ready] },
   );
   const hotspots = config.analytics
-    ? analytics(
-        config.analytics,
-        { stream, ingest, network, cluster, image },
-        config.services.logRetentionDays,
-        topicKey,
-        tags,
-      )
+    ? analytics(config.analytics, { stream, ingest, network, cluster, image }, topicKey)
     : undefined;
   const observability = new Observability("operations", {
     clusterName: cluster.name,
-    streamName: stream.name,
+    stream,
     shards: config.stream.shardCount,
     shardScaler: scaler !== undefined,
     flinkScaler: config.analytics?.flink.scaler !== undefined,
@@ -130,7 +113,6 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     searchDomain: hotspots?.search.domain.domainName,
     alertEmail: config.alertEmail,
     topicKey,
-    tags,
   });
   return { stream, network, ingest, processing, schemas, scaler, observability, ...hotspots };
 }
@@ -148,26 +130,17 @@ function analytics(
     cluster: aws.ecs.Cluster;
     image: ServiceImage;
   },
-  logRetentionDays: number,
   topicKey: TopicKey,
-  tags: Record<string, string>,
 ): { search: SearchDomain; flink: HotspotJob; flinkScaler?: FlinkScaler; replay: ReplayTask } {
   const { stream } = parts;
-  const search = new SearchDomain("search", {
-    ...config.search,
-    geohashPrecision: config.job.geohashPrecision,
-    logRetentionDays,
-    tags,
-  });
-  const flink = new HotspotJob("analytics", { ...config.flink, stream, job: config.job, logRetentionDays, tags });
-  new SearchIndexer("search-indexer", { results: flink.results, search, logRetentionDays, tags });
+  const search = new SearchDomain("search", { ...config.search, geohashPrecision: config.job.geohashPrecision });
+  const flink = new HotspotJob("analytics", { ...config.flink, stream, job: config.job });
+  new SearchIndexer("search-indexer", { results: flink.results, search });
   const flinkScaler = config.flink.scaler
     ? new FlinkScaler("flink-scaler", {
         application: flink.application,
         ...config.flink.scaler,
-        logRetentionDays,
         topicKey,
-        tags,
       })
     : undefined;
   // Every role that talks to the domain is granted above this line: the policy names them.
@@ -176,8 +149,6 @@ function analytics(
     ...parts,
     ingestUrl: parts.ingest.url,
     ingestHttps: parts.ingest.https,
-    logRetentionDays,
-    tags,
   });
   return { search, flink, flinkScaler, replay };
 }

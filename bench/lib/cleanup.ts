@@ -4,7 +4,7 @@
  * children also watch a lifeline pipe (runtime/local/child-guard.js), so even a
  * `kill -9` of the benchmark leaves nothing running.
  */
-type Stop = () => Promise<void> | void;
+type Stop = () => unknown;
 
 const stops = new Set<Stop>();
 let installed = false;

@@ -13,6 +13,7 @@ import { Coordinator } from "../../runtime/processing/coordinator";
 import { Lease } from "../../runtime/processing/leases/lease";
 import { LeaseTable } from "../../runtime/processing/leases/lease-table";
 import { LocalStream } from "../../runtime/local/stream-setup";
+import { killHard, waitFor } from "./children";
 import { ConsumerStack } from "./consumer-stack";
 import { leasesByOwner, waitForLeases } from "../../tests/harness/lease-views";
 import { note } from "./report";
@@ -141,7 +142,7 @@ export async function failoverRun(
     if (!balanced(before)) throw new Error(`leases moved before the kill: ${JSON.stringify(before)}`);
 
     const killedAt = Date.now();
-    await victim.killHard();
+    await killHard(victim);
     const held = (leases: Lease[]) =>
       victimShards.every((s) => leases.find((l) => l.leaseKey === s)?.owner === survivorId);
     await watch.until(held, 4 * failoverMs + 10_000, `${survivorId} to hold ${victimShards.join(", ")}`);
@@ -168,16 +169,19 @@ export async function failoverRun(
 
     // The survivor's first batch on each taken-over shard (records keep flowing, so one comes).
     const firstOn = (shard: string) =>
-      survivor.messages.find((m) => m.type === "batch" && m.shardId === shard && Number(m.t0) >= killedAt);
-    await survivor
-      .waitFor(() => victimShards.every((s) => firstOn(s) !== undefined), 10_000, "a record on every taken-over shard")
-      .catch(() => undefined);
+      survivor.messages().find((m) => m.type === "batch" && m.shardId === shard && Number(m.t0) >= killedAt);
+    await waitFor(
+      survivor,
+      () => victimShards.every((s) => firstOn(s) !== undefined),
+      10_000,
+      "a record on every taken-over shard",
+    ).catch(() => undefined);
     const firsts = victimShards.map((s) => Number(firstOn(s)?.t0 ?? NaN) - killedAt);
 
     const victimIds = new Set<number>();
-    for (const m of victim.messages) if (m.type === "batch") for (const id of m.ids as number[]) victimIds.add(id);
+    for (const m of victim.messages()) if (m.type === "batch") for (const id of m.ids as number[]) victimIds.add(id);
     const again = new Set<number>();
-    for (const m of survivor.messages)
+    for (const m of survivor.messages())
       if (m.type === "batch" && victimShards.includes(String(m.shardId)) && Number(m.t0) >= killedAt)
         for (const id of m.ids as number[]) if (victimIds.has(id)) again.add(id);
 

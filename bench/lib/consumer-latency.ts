@@ -8,7 +8,7 @@
  */
 import { LocalStream } from "../../runtime/local/stream-setup";
 import { ask, ConsumerStack } from "./consumer-stack";
-import { IpcChild } from "./ipc-child";
+import { BenchChild, waitFor } from "./children";
 import { median, note } from "./report";
 
 export interface Stats {
@@ -65,7 +65,7 @@ export async function latencyRun(
   modes: ModeSpec[],
   options: { rate: number; durationS: number; bytes: number },
 ): Promise<LatencyResult> {
-  const workers: [ModeSpec, IpcChild][] = [];
+  const workers: [ModeSpec, BenchChild][] = [];
   for (const mode of modes) {
     const app = stack.newApplication("bench-latency");
     const settings: Record<string, string> = { ...mode.settings, BENCH_IDS: "1" };
@@ -77,8 +77,9 @@ export async function latencyRun(
   try {
     const shards = stream.shardCount;
     for (const [mode, w] of workers) {
-      await w.waitFor(
-        () => w.messages.filter((m) => m.type === "init").length >= shards,
+      await waitFor(
+        w,
+        () => w.messages().filter((m) => m.type === "init").length >= shards,
         30_000,
         `${mode.name}: a consumer on each of the ${shards} shards`,
       );
@@ -96,9 +97,9 @@ export async function latencyRun(
     const acked = new Map(acks.map(([id, putAt, ackAt]) => [id, { putAt, ackAt }]));
 
     // Until every worker has processed every acknowledged record, or 15 s.
-    const processedBy = (w: IpcChild) => {
+    const processedBy = (w: BenchChild) => {
       const at = new Map<number, number>();
-      for (const m of w.messages)
+      for (const m of w.messages())
         if (m.type === "batch") for (const id of m.ids as number[]) if (!at.has(id)) at.set(id, Number(m.t0));
       return at;
     };
@@ -122,7 +123,7 @@ export async function latencyRun(
         afterAck.push(t - a.ackAt);
         afterPut.push(t - a.putAt);
       }
-      const batches = w.messages.filter((m) => m.type === "batch");
+      const batches = w.messages().filter((m) => m.type === "batch");
       const intervals: number[] = [];
       const lastByShard = new Map<string, number>();
       for (const b of batches) {

@@ -17,7 +17,7 @@ import { createLocalStream, LocalStream, registerLocalStreamConsumer } from "../
 import { compiledEntrypoint } from "../../runtime/common/services";
 import { PROCESSING } from "../../runtime/processing/service-contract";
 import { onExit } from "./cleanup";
-import { IpcChild, Message, startIpcChild } from "./ipc-child";
+import { BenchChild, Message, startIpcChild, waitFor } from "./children";
 
 export const BENCH_PROCESSOR = path.join(__dirname, "bench-processor.js");
 
@@ -86,19 +86,19 @@ export class ConsumerStack {
   }
 
   /** The producer child (KinesisProducer with the ingest service's settings) for `stream`. */
-  async startProducer(stream: LocalStream): Promise<IpcChild> {
+  async startProducer(stream: LocalStream): Promise<BenchChild> {
     const child = startIpcChild({
       name: "producer",
       script: path.join(__dirname, "producer-child.mjs"),
       env: { BENCH_KINESIS_ENDPOINT: this.emulators.kinesis.endpoint, BENCH_STREAM: stream.streamName },
     });
-    await child.waitFor((m) => m.type === "ready", 30_000, "ready");
+    await waitFor(child, (m) => m.type === "ready", 30_000, "ready");
     return child;
   }
 
-  async startBareReader(): Promise<IpcChild> {
+  async startBareReader(): Promise<BenchChild> {
     const child = startIpcChild({ name: "bare reader", script: path.join(__dirname, "bare-reader.mjs"), env: {} });
-    await child.waitFor((m) => m.type === "ready", 30_000, "ready");
+    await waitFor(child, (m) => m.type === "ready", 30_000, "ready");
     return child;
   }
 
@@ -111,11 +111,12 @@ export class ConsumerStack {
 }
 
 /** Sends a request to a child and waits for its answer (a message of type `answer`, or "error"). */
-export async function ask(child: IpcChild, request: Message, answer: string, timeoutMs: number): Promise<Message> {
-  const before = child.messages.length;
+export async function ask(child: BenchChild, request: Message, answer: string, timeoutMs: number): Promise<Message> {
+  const before = child.messages().length;
   child.send(request);
-  const reply = await child.waitFor(
-    (m) => child.messages.indexOf(m) >= before && (m.type === answer || m.type === "error"),
+  const reply = await waitFor(
+    child,
+    (m) => child.messages().indexOf(m) >= before && (m.type === answer || m.type === "error"),
     timeoutMs,
     answer,
   );

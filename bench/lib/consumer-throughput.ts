@@ -8,7 +8,7 @@ import path from "node:path";
 import { LocalStream } from "../../runtime/local/stream-setup";
 import { ask, ConsumerStack } from "./consumer-stack";
 import { cpuSecondsOf } from "./cpu";
-import { Message, startIpcChild } from "./ipc-child";
+import { Message, startIpcChild, waitFor } from "./children";
 import { median, note } from "./report";
 
 export interface ReadRun {
@@ -112,17 +112,18 @@ export async function workerRun(
     CHECKPOINT_INTERVAL_MS: "0",
   });
   try {
-    await worker.waitFor((m) => m.type === "init", 30_000, "its first shard");
+    await waitFor(worker, (m) => m.type === "init", 30_000, "its first shard");
     const emulator0 = cpuSecondsOf(stack.emulators.kinesis.pid);
     let processed = 0;
-    await worker.waitFor(
+    await waitFor(
+      worker,
       (m) => m.type === "batch" && (processed += Number(m.n)) >= written.userRecords,
       120_000,
       `${written.userRecords} records processed`,
     );
     const emulatorCpuMs = (cpuSecondsOf(stack.emulators.kinesis.pid) - emulator0) * 1000;
-    const inits = worker.messages.filter((m) => m.type === "init");
-    const batches = worker.messages.filter((m) => m.type === "batch");
+    const inits = worker.messages().filter((m) => m.type === "init");
+    const batches = worker.messages().filter((m) => m.type === "batch");
     const first = inits.reduce((a, b) => (Number(b.t) < Number(a.t) ? b : a));
     const last = batches.reduce((a, b) => (Number(b.t1) > Number(a.t1) ? b : a));
     const wallMs = Number(last.t1) - Number(first.t);
@@ -187,7 +188,7 @@ export async function inMemoryRuns(options: {
     env: {},
   });
   try {
-    await child.waitFor((m) => m.type === "ready", 30_000, "ready");
+    await waitFor(child, (m) => m.type === "ready", 30_000, "ready");
     note(`in memory: ShardConsumer over prepared batches, ${options.rounds} rounds per variant...`);
     const variants = Object.keys(IN_MEMORY_VARIANTS) as InMemoryVariant[];
     const answer: Message = await ask(child, { type: "go", ...options, variants }, "results", 120_000);

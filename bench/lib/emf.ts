@@ -4,6 +4,13 @@
  * and PutRecords calls that became, and how long records waited for their acknowledgement.
  */
 import { readEmf } from "../../runtime/observability/emf-reading";
+import {
+  INGEST_REJECT_METRICS,
+  PRODUCER_METRICS,
+  REASON_DIMENSION,
+} from "../../runtime/observability/metrics/pipeline";
+
+const P = PRODUCER_METRICS;
 
 export interface ServiceCounters {
   userRecordsReceived: number;
@@ -32,20 +39,20 @@ export function serviceCounters(lines: string[]): ServiceCounters {
   for (const line of lines) {
     const doc = readEmf(line);
     if (!doc) continue;
-    const m = doc.metrics;
-    const reason = doc.dimensions.Reason;
+    const m = (metric: { name: string }) => doc.metrics[metric.name] ?? 0;
+    const reason = doc.dimensions[REASON_DIMENSION];
     if (reason !== undefined) {
-      c.rejects[reason] = (c.rejects[reason] ?? 0) + (m.Rejects ?? 0);
+      c.rejects[reason] = (c.rejects[reason] ?? 0) + m(INGEST_REJECT_METRICS.Rejects);
       continue;
     }
-    const acknowledged = m.UserRecordsAcknowledged ?? 0;
-    c.userRecordsReceived += m.UserRecordsReceived ?? 0;
+    const acknowledged = m(P.UserRecordsAcknowledged);
+    c.userRecordsReceived += m(P.UserRecordsReceived);
     c.userRecordsAcknowledged += acknowledged;
-    c.kinesisRecordsPut += m.KinesisRecordsPut ?? 0;
-    c.putRecordsCalls += m.PutRecordsCalls ?? 0;
-    c.recordsExpired += m.RecordsExpired ?? 0;
-    bufferedSum += (m.BufferingTimeAverage ?? 0) * acknowledged;
-    c.bufferingMsMax = Math.max(c.bufferingMsMax, m.BufferingTimeMax ?? 0);
+    c.kinesisRecordsPut += m(P.KinesisRecordsPut);
+    c.putRecordsCalls += m(P.PutRecordsCalls);
+    c.recordsExpired += m(P.RecordsExpired);
+    bufferedSum += m(P.BufferingTimeAverage) * acknowledged;
+    c.bufferingMsMax = Math.max(c.bufferingMsMax, m(P.BufferingTimeMax));
   }
   c.bufferingMsAverage = c.userRecordsAcknowledged ? bufferedSum / c.userRecordsAcknowledged : 0;
   return c;

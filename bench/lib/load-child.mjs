@@ -1,5 +1,5 @@
 /**
- * The load generator process: autocannon in plain node, forked once per benchmark by
+ * The load generator process: autocannon in plain node, started once per benchmark by
  * bench/lib/load.ts. For each {type: "run"} message it warms up (untimed), tells the parent
  * when the measured part starts ("measuring") so the parent samples the servers' CPU over
  * exactly that window, and sends the result ("done"). It exits when the parent goes away

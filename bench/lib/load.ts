@@ -1,6 +1,7 @@
 /**
- * The load generator: autocannon in a separate plain-node process (load-child.mjs). On 2
- * cores this gives the load generator one core and the server the other. Not in this
+ * The load generator: autocannon in a separate plain-node process (load-child.mjs), a
+ * guarded child that reports over its IPC channel. On 2 cores this gives the load
+ * generator one core and the server the other. Not in this
  * process: the benchmark runs under ts-node, which loads node:repl and with it node:domain
  * (every EventEmitter emit is then wrapped), and had the server shared a process with the
  * load, each request would pay for both on one event loop, which flatters a slow server.
@@ -9,9 +10,8 @@
  * Latencies are autocannon's, closed loop: each connection sends its next request once
  * the previous one is answered.
  */
-import { ChildProcess, fork } from "node:child_process";
 import path from "node:path";
-import { onExit } from "./cleanup";
+import { BenchChild, startIpcChild } from "./children";
 import { machineBusySeconds } from "./cpu";
 import { median } from "./report";
 
@@ -48,29 +48,20 @@ export interface LoadResult {
 }
 
 type ChildResult = Omit<LoadResult, "cpuPercent"> & { loadGenCpuPercent: number };
-type Message = { type: "measuring" } | { type: "done"; result: ChildResult };
 
 const LOAD_CHILD = path.join(__dirname, "load-child.mjs");
 
-let generator: ChildProcess | undefined;
+let generator: BenchChild | undefined;
 
 /**
- * The load generator process, started on first use and kept for every run (a fork costs
+ * The load generator process, started on first use and kept for every run (a start costs
  * ~0.5 s); stopped with the benchmark's other children (cleanup.ts).
  */
-function loadGenerator(): ChildProcess {
+function loadGenerator(): BenchChild {
   if (generator) return generator;
-  // execArgv [] and a bare environment: no ts-node (or NODE_OPTIONS) in the load generator.
-  const child = fork(LOAD_CHILD, [], {
-    execArgv: [],
-    env: { PATH: process.env.PATH ?? "" },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const forget = onExit(() => void child.kill("SIGKILL"));
-  child.once("exit", () => {
-    forget();
-    generator = undefined;
-  });
+  // Plain node and a bare environment: no ts-node (or NODE_OPTIONS) in the load generator.
+  const child = startIpcChild({ name: "load generator", script: LOAD_CHILD, env: {}, stopGraceMs: 0 });
+  void child.exited.then(() => (generator = undefined));
   return (generator = child);
 }
 
@@ -82,34 +73,36 @@ export function load(options: LoadOptions, cpuProbes: Record<string, () => numbe
     machine: machineBusySeconds(),
     probes: Object.fromEntries(Object.entries(cpuProbes).map(([name, probe]) => [name, probe()])),
   });
-  return new Promise((resolve, reject) => {
-    let before: ReturnType<typeof sample> | undefined;
-    const onMessage = (m: Message) => {
-      if (m.type === "measuring") before = sample();
-      if (m.type !== "done" || !before) return;
+  const before = child.messages().length;
+  let started: ReturnType<typeof sample> | undefined;
+  // Sampled when the child says the measured part starts, not when this code gets to it.
+  const measuring = child
+    .waitForMessage((m) => child.messages().indexOf(m) >= before && m.type === "measuring", {
+      what: "the measured run to start",
+      timeoutMs: (options.warmupS + options.durationS) * 1000 + options.settleMs + 60_000,
+    })
+    .then(() => (started = sample()));
+  // Its failure (the child gone) is the result's failure too, reported there.
+  measuring.catch(() => undefined);
+  child.send({ type: "run", options });
+  return child
+    .waitForMessage((m) => child.messages().indexOf(m) >= before && m.type === "done", {
+      what: "the run's result",
+      timeoutMs: (options.warmupS + options.durationS) * 1000 + options.settleMs + 60_000,
+    })
+    .then(async (m) => {
+      await measuring;
       const after = sample();
-      const percent = (seconds: number) => (seconds / ((after.at - before!.at) / 1000)) * 100;
+      const first = started!;
+      const percent = (seconds: number) => (seconds / ((after.at - first.at) / 1000)) * 100;
       const probes = Object.fromEntries(
-        Object.keys(cpuProbes).map((name) => [name, percent(after.probes[name] - before!.probes[name])]),
+        Object.keys(cpuProbes).map((name) => [name, percent(after.probes[name] - first.probes[name])]),
       );
-      const { loadGenCpuPercent, ...rest } = m.result;
+      const { loadGenCpuPercent, ...rest } = m.result as ChildResult;
       const ours = loadGenCpuPercent + Object.values(probes).reduce((a, b) => a + b, 0);
-      const other = Math.max(0, percent(after.machine - before.machine) - ours);
-      done();
-      resolve({ ...rest, cpuPercent: { "load generator": loadGenCpuPercent, ...probes, other } });
-    };
-    const onGone = (code: number | null, signal: string | null) => {
-      done();
-      reject(new Error(`the load generator exited (${signal ?? code}) during a run`));
-    };
-    const done = () => {
-      child.off("message", onMessage);
-      child.off("exit", onGone);
-    };
-    child.on("message", onMessage);
-    child.on("exit", onGone);
-    child.send({ type: "run", options });
-  });
+      const other = Math.max(0, percent(after.machine - first.machine) - ours);
+      return { ...rest, cpuPercent: { "load generator": loadGenCpuPercent, ...probes, other } };
+    });
 }
 
 /**

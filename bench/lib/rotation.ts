@@ -4,7 +4,7 @@
  * gives every server its share of the good and the bad moments, which one long run each
  * would not, and a ratio is taken per round, between runs seconds apart.
  */
-import { ServerChild } from "./child";
+import { ServerChild } from "./children";
 import { ServiceCounters, serviceCounters } from "./emf";
 import { combine, load, LoadResult } from "./load";
 import { median, note } from "./report";

@@ -9,7 +9,7 @@ import path from "node:path";
 import { freePort } from "../../runtime/local/ports";
 import { entrypointFile } from "../../runtime/common/contract-entry";
 import { INGEST } from "../../runtime/ingest/contract";
-import { ServerChild, startServerChild } from "./child";
+import { ServerChild, startServerChild } from "./children";
 
 export type AckMode = "buffered" | "durable";
 

@@ -106,16 +106,12 @@ export function alarmTopicPolicy(topicArn: string, account: string, alarmArns: s
   };
 }
 
-export interface TopicKeyArgs {
-  tags: Record<string, string>;
-}
-
 /** The one key of a stack's topics. */
 export class TopicKey extends pulumi.ComponentResource {
   readonly key: aws.kms.Key;
   readonly arn: pulumi.Output<string>;
 
-  constructor(name: string, args: TopicKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:topics:TopicKey", name, {}, opts);
     const parent = { parent: this };
     const region = aws.getRegionOutput({}, parent).region;
@@ -127,7 +123,6 @@ export class TopicKey extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
         policy: pulumi.all([region, account]).apply(([r, a]) => JSON.stringify(topicKeyPolicy(r, a))),
-        tags: args.tags,
       },
       parent,
     );
@@ -142,12 +137,8 @@ export class TopicKey extends pulumi.ComponentResource {
 }
 
 /** An encrypted topic of the pipeline, a child of `owner`; `admitAlarms` says who publishes. */
-export function encryptedTopic(
-  name: string,
-  args: { key: TopicKey; tags: Record<string, string> },
-  owner: pulumi.Resource,
-): aws.sns.Topic {
-  return new aws.sns.Topic(name, { kmsMasterKeyId: args.key.arn, tags: args.tags }, { parent: owner });
+export function encryptedTopic(name: string, args: { key: TopicKey }, owner: pulumi.Resource): aws.sns.Topic {
+  return new aws.sns.Topic(name, { kmsMasterKeyId: args.key.arn }, { parent: owner });
 }
 
 /** Sets the topic's access policy (named `name`): exactly `alarms` may publish to it. */

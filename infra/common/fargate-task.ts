@@ -21,18 +21,17 @@ const CONTAINER_LOGS_USED_BY =
   "the ECS agent's awslogs driver, with the execution role: " +
   "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";
 
-/** A log group kept `logRetentionDays`, which `writer` may write to; `usedBy` says who writes with it. */
+/**
+ * A log group, which `writer` may write to; `usedBy` says who writes with it. It keeps logs
+ * as long as the stack's logRetentionDays (infra/common/stack-defaults.ts).
+ */
 export function writableLogGroup(
   name: string,
   writer: aws.iam.Role,
-  args: { logRetentionDays: number; tags: Record<string, string>; sid: string; usedBy: UsedBy },
+  args: { sid: string; usedBy: UsedBy },
   owner: pulumi.Resource,
 ): aws.cloudwatch.LogGroup {
-  const logGroup = new aws.cloudwatch.LogGroup(
-    name,
-    { retentionInDays: args.logRetentionDays, tags: args.tags },
-    { parent: owner },
-  );
+  const logGroup = new aws.cloudwatch.LogGroup(name, {}, { parent: owner });
   grant(
     `${name}-logs`,
     writer,
@@ -63,8 +62,6 @@ export interface FargateTaskArgs {
   memory: number;
   /** The port the container listens on, when something sends it traffic. */
   containerPort?: number;
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 export interface FargateTask {
@@ -77,12 +74,12 @@ export interface FargateTask {
 export function fargateTask(name: string, args: FargateTaskArgs, owner: pulumi.Resource): FargateTask {
   const parent = { parent: owner };
   const region = aws.getRegionOutput({}, parent).region;
-  const taskRole = serviceRole(`${name}-task`, "ecs-tasks.amazonaws.com", args.tags, owner);
-  const executionRole = serviceRole(`${name}-execution`, "ecs-tasks.amazonaws.com", args.tags, owner);
+  const taskRole = serviceRole(`${name}-task`, "ecs-tasks.amazonaws.com", owner);
+  const executionRole = serviceRole(`${name}-execution`, "ecs-tasks.amazonaws.com", owner);
   const logGroup = writableLogGroup(
     name,
     executionRole,
-    { ...args, sid: "ContainerLogs", usedBy: CONTAINER_LOGS_USED_BY },
+    { sid: "ContainerLogs", usedBy: CONTAINER_LOGS_USED_BY },
     owner,
   );
   args.image.grantPull(executionRole, name);
@@ -128,7 +125,6 @@ export function fargateTask(name: string, args: FargateTaskArgs, owner: pulumi.R
       taskRoleArn: taskRole.arn,
       executionRoleArn: executionRole.arn,
       containerDefinitions: pulumi.jsonStringify([container]),
-      tags: args.tags,
     },
     parent,
   );

@@ -10,13 +10,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServicesConfig } from "../config/config";
-import { fargateSizeProblem } from "./fargate";
+import { pipelineServiceProblems } from "./pipeline-service-rules";
 import { FargateTaskArgs, fargateTask } from "./fargate-task";
 
 /** Target tracking keeps average CPU here, as in the reference architecture. */
 export const CPU_TARGET_PERCENT = 65;
 
-export interface PipelineServiceArgs extends Omit<FargateTaskArgs, "logRetentionDays" | "containerPort"> {
+export interface PipelineServiceArgs extends Omit<FargateTaskArgs, "containerPort"> {
   cluster: aws.ecs.Cluster;
   minTasks: number;
   maxTasks: number;
@@ -36,10 +36,8 @@ export class PipelineService extends pulumi.ComponentResource {
 
   constructor(name: string, args: PipelineServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:service:PipelineService", name, {}, opts);
-    const sizeProblem = fargateSizeProblem(args.cpu, args.memory);
-    if (sizeProblem) throw new Error(`${name}: ${sizeProblem}`);
-    if (args.minTasks > args.maxTasks)
-      throw new Error(`${name}: maxTasks ${args.maxTasks} is below minTasks ${args.minTasks}`);
+    const problems = pipelineServiceProblems(name, args);
+    if (problems.length > 0) throw new Error(problems.join("\n"));
     const parent = { parent: this };
     // The task itself: roles, logs, definition (fargate-task.ts); the service runs it.
     ({
@@ -47,11 +45,7 @@ export class PipelineService extends pulumi.ComponentResource {
       executionRole: this.executionRole,
       logGroup: this.logGroup,
       taskDefinition: this.taskDefinition,
-    } = fargateTask(
-      name,
-      { ...args, logRetentionDays: args.services.logRetentionDays, containerPort: args.loadBalancer?.containerPort },
-      this,
-    ));
+    } = fargateTask(name, { ...args, containerPort: args.loadBalancer?.containerPort }, this));
 
     this.service = new aws.ecs.Service(
       name,
@@ -76,7 +70,6 @@ export class PipelineService extends pulumi.ComponentResource {
         deploymentMaximumPercent: 200,
         propagateTags: "SERVICE",
         enableEcsManagedTags: true,
-        tags: args.tags,
       },
       // Autoscaling owns the task count after creation.
       { parent: this, ignoreChanges: ["desiredCount"], dependsOn: args.loadBalancer?.dependsOn },

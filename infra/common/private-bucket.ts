@@ -39,7 +39,6 @@ export interface PrivateBucketArgs {
   forceDestroy: boolean;
   /** Statements the bucket policy holds besides TLS-only, given the bucket's ARN. */
   statements?: (bucketArn: pulumi.Output<string>) => BucketStatement[];
-  tags: Record<string, string>;
 }
 
 export interface PrivateBucket {
@@ -51,7 +50,7 @@ export interface PrivateBucket {
 /** Creates the bucket and its settings as children of `owner`, each named `name`. */
 export function privateBucket(name: string, args: PrivateBucketArgs, owner: pulumi.Resource): PrivateBucket {
   const parent = { parent: owner };
-  const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy, tags: args.tags }, parent);
+  const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, parent);
   const publicAccess = new aws.s3.BucketPublicAccessBlock(
     name,
     {

@@ -39,8 +39,6 @@ export interface RuntimeFunctionArgs {
    * https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html
    */
   reservedConcurrency?: number;
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 export interface RuntimeFunction {
@@ -57,8 +55,8 @@ export function runtimeFunction(name: string, args: RuntimeFunctionArgs, owner: 
   // The function ships dist/runtime as it is on disk: a missing or stale build fails here.
   assertRuntimeBuilt();
   const parent = { parent: owner };
-  const role = serviceRole(name, "lambda.amazonaws.com", args.tags, owner);
-  const logGroup = writableLogGroup(name, role, { ...args, sid: "Logs", usedBy: FUNCTION_LOGS_USED_BY }, owner);
+  const role = serviceRole(name, "lambda.amazonaws.com", owner);
+  const logGroup = writableLogGroup(name, role, { sid: "Logs", usedBy: FUNCTION_LOGS_USED_BY }, owner);
   // Captured by value into the serialized callback: "./dist/runtime/...", from the archive root.
   const modulePath = `./${entry.replace(/\.js$/, "")}`;
   const fn = new aws.lambda.CallbackFunction(
@@ -81,7 +79,6 @@ export function runtimeFunction(name: string, args: RuntimeFunctionArgs, owner: 
         extraIncludePaths: [path.relative(process.cwd(), path.join(REPO_ROOT, "dist", "runtime"))],
         extraExcludePackages: packagesExcept(args.packages),
       },
-      tags: args.tags,
     },
     parent,
   );

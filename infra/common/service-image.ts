@@ -30,10 +30,6 @@ export const DOCKERFILE = path.join(BUILD_CONTEXT, "Dockerfile");
 /** Fargate's default CPU architecture. */
 export const PLATFORM = "linux/amd64";
 
-export interface ServiceImageArgs {
-  tags: Record<string, string>;
-}
-
 export class ServiceImage extends pulumi.ComponentResource {
   readonly repository: aws.ecr.Repository;
   /** The pushed image, pinned by digest so a task always runs exactly what was built. */
@@ -41,7 +37,6 @@ export class ServiceImage extends pulumi.ComponentResource {
 
   constructor(
     private readonly resourceName: string,
-    args: ServiceImageArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("kinesis-pipeline:image:ServiceImage", resourceName, {}, opts);
@@ -53,7 +48,6 @@ export class ServiceImage extends pulumi.ComponentResource {
         encryptionConfigurations: [{ encryptionType: "AES256" }],
         // `pulumi destroy` removes the images with the repository.
         forceDelete: true,
-        tags: args.tags,
       },
       { parent: this },
     );

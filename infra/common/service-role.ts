@@ -15,7 +15,6 @@ export function serviceRole(
     | "lambda.amazonaws.com"
     | "kinesisanalytics.amazonaws.com"
     | "vpc-flow-logs.amazonaws.com",
-  tags: Record<string, string>,
   parent: pulumi.Resource,
   sourceArn?: pulumi.Input<string>,
 ): aws.iam.Role {
@@ -37,7 +36,6 @@ export function serviceRole(
           },
         ],
       }),
-      tags,
     },
     { parent },
   );

@@ -6,12 +6,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import { STREAM_LIMITS, StreamMode } from "../../runtime/stream/limits";
 import { Compatibility } from "../../runtime/schemas/compatibility-mode";
-import { CONFIG_KEYS, ConfigKey, DEFAULT_MAX_SHARDS_FACTOR, DEFAULT_PROVISIONED_SHARDS } from "./config-keys";
-import { DNS_NAME_LIMITS } from "../ingest/dns-name";
-import { fargateSizeProblem } from "../common/fargate";
-import { FLINK_LIMITS } from "../hotspots/flink-limits";
-import { kpus } from "../../runtime/scaling/flink-policy";
-import { JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "../../runtime/hotspots/job-config";
+import {
+  CONFIG_KEYS,
+  ConfigKey,
+  ConfigKeyName,
+  DEFAULT_MAX_SHARDS_FACTOR,
+  DEFAULT_PROVISIONED_SHARDS,
+} from "./config-keys";
+import { JobConfig, jobConfig } from "../../runtime/hotspots/job-config";
+import { refusal } from "../../runtime/common/setting";
+import { streamStorageProblems } from "../stream/stream-storage-rules";
+import { shardScalerProblems } from "../scaling/shard-scaler-rules";
+import { ingestDomainProblems } from "../ingest/ingest-domain-rules";
+import { pipelineServiceProblems } from "../common/pipeline-service-rules";
+import { searchDomainProblems } from "../search/search-domain-rules";
+import { hotspotJobProblems } from "../hotspots/hotspot-job-rules";
+import { flinkScalerProblems } from "../scaling/flink-scaler-rules";
+import { stackTagProblems } from "../common/stack-defaults";
 
 /** The shard scaler of a PROVISIONED stream (created with `shardCount` shards). */
 export interface ShardScalerConfig {
@@ -29,7 +40,7 @@ export interface StreamConfig {
   retentionHours: number;
   /** An existing key to encrypt with; unset means the stack creates one. */
   kmsKeyArn?: string;
-  /** Set when the scaler sizes the stream (PROVISIONED with `shardScaler` on). */
+  /** Set when the scaler sizes the stream (PROVISIONED with `shardScaler` true). */
   scaler?: ShardScalerConfig;
 }
 
@@ -112,7 +123,7 @@ export interface FlinkConfig {
   parallelism: number;
   parallelismPerKpu: number;
   autoScaling: boolean;
-  /** Set when the Flink scaler sizes the application (`flinkScaler` on). */
+  /** Set when the Flink scaler sizes the application (`flinkScaler` true). */
   scaler?: {
     minParallelism: number;
     maxParallelism: number;
@@ -139,7 +150,7 @@ export interface PipelineConfig {
   stream: StreamConfig;
   /** Where alarms are e-mailed, when set. */
   alertEmail?: string;
-  /** Unset when the `analytics` key is off. */
+  /** Unset when the `analytics` key is false. */
   analytics?: AnalyticsConfig;
   schemas: SchemaConfig;
   processing: ProcessingConfig;
@@ -150,12 +161,6 @@ export interface PipelineConfig {
 }
 
 export type ConfigResult = { ok: true; config: PipelineConfig } | { ok: false; problems: string[] };
-
-/** Shows a raw value the way a user typed it: bare when it is a plain word or number. */
-function shown(raw: string): string {
-  if (/^[\w.:/-]+$/.test(raw)) return raw;
-  return raw.includes('"') && !raw.includes("'") ? `'${raw}'` : JSON.stringify(raw);
-}
 
 /** Edit distance, to suggest the key a typo meant. */
 function distance(a: string, b: string): number {
@@ -199,9 +204,8 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     const value = raw[key.name] ?? (declared === undefined ? undefined : String(declared));
     if (value === undefined || (key.optional && value === "")) return undefined;
     const parsed = key.parse(value);
-    if (parsed.ok) return parsed.value;
-    problems.push(`${key.name} must be ${parsed.allowed}, got ${shown(value)}`);
-    return undefined;
+    if (parsed === undefined) problems.push(refusal(key.name, key, value));
+    return parsed;
   }
 
   const mode = read(CONFIG_KEYS.streamMode);
@@ -210,19 +214,12 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const kmsKeyArn = read(CONFIG_KEYS.kmsKeyArn);
   const tags = read(CONFIG_KEYS.tags);
 
-  if (mode === "ON_DEMAND" && raw.shardCount !== undefined && raw.shardCount !== "") {
-    problems.push(
-      `shardCount must not be set when streamMode is ON_DEMAND (AWS sizes on-demand streams), got ${shown(raw.shardCount)}: run \`pulumi config rm shardCount\` or set streamMode to PROVISIONED`,
-    );
-  }
-
   const natGateways = read(CONFIG_KEYS.natGateways);
   const flowLogs = read(CONFIG_KEYS.flowLogs);
   const allowedCidrs = read(CONFIG_KEYS.ingestAllowedCidrs);
   const certificateArn = read(CONFIG_KEYS.certificateArn);
   const ingestDomainName = read(CONFIG_KEYS.ingestDomainName);
   const ingestHostedZoneId = read(CONFIG_KEYS.ingestHostedZoneId);
-  problems.push(...ingestDomainProblems(raw, ingestDomainName, ingestHostedZoneId));
   const ackMode = read(CONFIG_KEYS.ingestAckMode);
   const cpu = read(CONFIG_KEYS.ingestCpu);
   const memory = read(CONFIG_KEYS.ingestMemory);
@@ -250,33 +247,14 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const schemaAutoRegistration = read(CONFIG_KEYS.schemaAutoRegistration);
   const ingestSchema = read(CONFIG_KEYS.ingestSchema);
 
-  for (const [prefix, c, m, min, max] of [
-    ["ingest", cpu, memory, minTasks, maxTasks],
-    ["processing", processingCpu, processingMemory, processingMinTasks, processingMaxTasks],
-  ] as const) {
-    if (c !== undefined && m !== undefined) {
-      const sizeProblem = fargateSizeProblem(c, m);
-      if (sizeProblem) problems.push(`${prefix}Memory must suit ${prefix}Cpu: ${sizeProblem}`);
-    }
-    if (min !== undefined && max !== undefined && min > max) {
-      problems.push(`${prefix}MaxTasks must be at least ${prefix}MinTasks (${min}), got ${max}`);
-    }
-  }
-
   const shardScaler = read(CONFIG_KEYS.shardScaler);
   const minShards = read(CONFIG_KEYS.minShards);
   const maxShards = read(CONFIG_KEYS.maxShards);
   const shardScalerDryRun = read(CONFIG_KEYS.shardScalerDryRun);
-  const scalerReservedConcurrency = read(CONFIG_KEYS.scalerReservedConcurrency) === "on";
-  const scaled = mode === "PROVISIONED" && shardScaler === "on";
+  const scalerReservedConcurrency = read(CONFIG_KEYS.scalerReservedConcurrency) === true;
+  const scaled = mode === "PROVISIONED" && shardScaler === true;
   const baseShards = shardCount ?? DEFAULT_PROVISIONED_SHARDS;
   const scaleLimit = maxShards ?? Math.min(DEFAULT_MAX_SHARDS_FACTOR * baseShards, STREAM_LIMITS.maxShardCount);
-  if (scaled && minShards !== undefined && minShards > baseShards) {
-    problems.push(`minShards must be at most the shard count (${baseShards}), got ${minShards}`);
-  }
-  if (scaled && maxShards !== undefined && maxShards < baseShards) {
-    problems.push(`maxShards must be at least the shard count (${baseShards}), got ${maxShards}`);
-  }
   const alertEmail = read(CONFIG_KEYS.alertEmail);
   const analytics = read(CONFIG_KEYS.analytics);
   const searchClientCidr = read(CONFIG_KEYS.searchClientCidr);
@@ -289,25 +267,6 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const windowMinutes = read(CONFIG_KEYS.hotspotWindowMinutes);
   const geohashPrecision = read(CONFIG_KEYS.hotspotGeohashPrecision);
   const minTrips = read(CONFIG_KEYS.hotspotMinTrips);
-  if (analytics === "on" && searchClientCidr === undefined && !problems.some((p) => p.startsWith("searchClientCidr"))) {
-    problems.push(
-      "searchClientCidr must be set when analytics is on: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
-        "e.g. pulumi config set searchClientCidr 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com); " +
-        "or pulumi config set analytics off",
-    );
-  }
-  if (search.instanceCount !== undefined && search.instanceCount > 1 && search.instanceCount % 2 === 1) {
-    problems.push(
-      `searchInstanceCount must be 1 or an even number (two or more nodes spread over two availability zones, the same number in each), got ${search.instanceCount}`,
-    );
-  }
-  // The Flink job reads trips as plain JSON: records in the Glue wire format (ingestSchema
-  // set) would all fail to parse, and the map would stay empty without a word.
-  if (analytics === "on" && ingestSchema !== undefined) {
-    problems.push(
-      `ingestSchema must be unset while analytics is on (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got ${ingestSchema}: pulumi config rm ingestSchema, or pulumi config set analytics off`,
-    );
-  }
   const flink = {
     parallelism: read(CONFIG_KEYS.flinkParallelism),
     parallelismPerKpu: read(CONFIG_KEYS.flinkParallelismPerKpu),
@@ -322,48 +281,38 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     behindMs: read(CONFIG_KEYS.flinkScaleOutBehindMs),
     outPeriods: read(CONFIG_KEYS.flinkScaleOutPeriods),
   };
-  if (analytics === "on" && flink.scaler === "on") {
-    if (flink.autoScaling === "on") {
-      problems.push(
-        "flinkAutoScaling must be off while flinkScaler is on (two autoscalers would fight over the parallelism), got on: pulumi config set flinkAutoScaling off, or flinkScaler off",
-      );
-    }
-    const p = flink.parallelism;
-    if (p !== undefined && flink.minParallelism !== undefined && flink.minParallelism > p) {
-      problems.push(`flinkMinParallelism must be at most flinkParallelism (${p}), got ${flink.minParallelism}`);
-    }
-    if (p !== undefined && flink.maxParallelism !== undefined && flink.maxParallelism < p) {
-      problems.push(`flinkMaxParallelism must be at least flinkParallelism (${p}), got ${flink.maxParallelism}`);
-    }
-  }
-  if (
-    flink.parallelism !== undefined &&
-    flink.parallelismPerKpu !== undefined &&
-    kpus(flink.parallelism, flink.parallelismPerKpu) > FLINK_LIMITS.maxKpus
-  ) {
-    problems.push(
-      `flinkParallelism must fit in ${FLINK_LIMITS.maxKpus} KPUs at flinkParallelismPerKpu ${flink.parallelismPerKpu} (at most ${FLINK_LIMITS.maxKpus * flink.parallelismPerKpu}), got ${flink.parallelism}`,
-    );
-  }
-  // The job's own rules on top of the keys' ranges (a window must divide a day), each
-  // reported under its config key.
-  const jobSettings = { windowMinutes, geohashPrecision, minTrips };
-  const jobKeys = {
-    windowMinutes: CONFIG_KEYS.hotspotWindowMinutes.name,
-    geohashPrecision: CONFIG_KEYS.hotspotGeohashPrecision.name,
-    minTrips: CONFIG_KEYS.hotspotMinTrips.name,
-  } as const;
-  for (const [setting, key] of Object.entries(jobKeys) as [keyof typeof jobKeys, string][]) {
-    const value = jobSettings[setting];
-    if (value === undefined) continue;
-    try {
-      jobConfig({ [setting]: value });
-    } catch (e) {
-      if (!(e instanceof JobConfigError)) throw e;
-      problems.push(`${key} must be ${JOB_LIMITS[setting]}, got ${value}`);
-    }
-  }
-  const job = problems.length === 0 ? jobConfig(jobSettings as Partial<JobConfig>) : undefined;
+
+  // The rules between keys, each beside the part it concerns, in one list with the rest.
+  const set = (key: ConfigKeyName): string | undefined => (raw[key] === "" ? undefined : raw[key]);
+  problems.push(
+    ...streamStorageProblems({ mode, shardCount: set("shardCount") }),
+    ...shardScalerProblems({ scaled, shardCount: baseShards, minShards, maxShards }),
+    ...ingestDomainProblems(
+      {
+        ingestDomainName: set("ingestDomainName"),
+        ingestHostedZoneId: set("ingestHostedZoneId"),
+        certificateArn: set("certificateArn"),
+      },
+      { name: ingestDomainName, hostedZoneId: ingestHostedZoneId },
+    ),
+    ...pipelineServiceProblems("ingest", { cpu, memory, minTasks, maxTasks }),
+    ...pipelineServiceProblems("processing", {
+      cpu: processingCpu,
+      memory: processingMemory,
+      minTasks: processingMinTasks,
+      maxTasks: processingMaxTasks,
+    }),
+    ...searchDomainProblems({ analytics, clientCidr: set("searchClientCidr"), instanceCount: search.instanceCount }),
+    ...hotspotJobProblems({
+      analytics,
+      ingestSchema,
+      parallelism: flink.parallelism,
+      parallelismPerKpu: flink.parallelismPerKpu,
+    }),
+    ...flinkScalerProblems({ analytics, ...flink }),
+    ...stackTagProblems({ tags, analytics }),
+  );
+  const job = problems.length === 0 ? jobConfig({ windowMinutes, geohashPrecision, minTrips }) : undefined;
 
   if (problems.length > 0) return { ok: false, problems };
   // Without problems every key with a default has a value: only optional keys can be unset.
@@ -380,12 +329,12 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
           ? {
               minShards: required(minShards),
               maxShards: scaleLimit,
-              dryRun: shardScalerDryRun === "on",
+              dryRun: required(shardScalerDryRun),
               reservedConcurrency: scalerReservedConcurrency,
             }
           : undefined,
       },
-      network: { natGateways: required(natGateways), flowLogs: flowLogs === "on" },
+      network: { natGateways: required(natGateways), flowLogs: required(flowLogs) },
       services: {
         scaleOutCooldownSeconds: required(scaleOutCooldownSeconds),
         scaleInCooldownSeconds: required(scaleInCooldownSeconds),
@@ -413,7 +362,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         memory: required(processingMemory),
         minTasks: required(processingMinTasks),
         maxTasks: required(processingMaxTasks),
-        leaseDeletionProtection: leaseDeletionProtection === "on",
+        leaseDeletionProtection: required(leaseDeletionProtection),
         lambda: {
           batchSize: required(lambdaBatchSize),
           batchingWindowSeconds: required(lambdaBatchingWindowSeconds),
@@ -424,92 +373,42 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       },
       schemas: {
         compatibility: required(schemaCompatibility),
-        autoRegistration: schemaAutoRegistration === "on",
+        autoRegistration: required(schemaAutoRegistration),
       },
-      analytics:
-        analytics === "on"
-          ? {
-              search: {
-                clientCidr: required(searchClientCidr),
-                engineVersion: required(search.engineVersion),
-                instanceType: required(search.instanceType),
-                instanceCount: required(search.instanceCount),
-                volumeGb: required(search.volumeGb),
-              },
-              flink: {
-                parallelism: required(flink.parallelism),
-                parallelismPerKpu: required(flink.parallelismPerKpu),
-                autoScaling: flink.autoScaling === "on",
-                initialPosition: required(flink.initialPosition),
-                bucketForceDestroy: flink.bucketForceDestroy === "on",
-                ...(flink.connectorJar ? { connectorJar: flink.connectorJar } : {}),
-                scaler:
-                  flink.scaler === "on"
-                    ? {
-                        minParallelism: required(flink.minParallelism),
-                        maxParallelism: required(flink.maxParallelism),
-                        behindMs: required(flink.behindMs),
-                        outPeriods: required(flink.outPeriods),
-                        dryRun: flink.scalerDryRun === "on",
-                        reservedConcurrency: scalerReservedConcurrency,
-                      }
-                    : undefined,
-              },
-              job: required(job),
-            }
-          : undefined,
+      analytics: analytics
+        ? {
+            search: {
+              clientCidr: required(searchClientCidr),
+              engineVersion: required(search.engineVersion),
+              instanceType: required(search.instanceType),
+              instanceCount: required(search.instanceCount),
+              volumeGb: required(search.volumeGb),
+            },
+            flink: {
+              parallelism: required(flink.parallelism),
+              parallelismPerKpu: required(flink.parallelismPerKpu),
+              autoScaling: required(flink.autoScaling),
+              initialPosition: required(flink.initialPosition),
+              bucketForceDestroy: required(flink.bucketForceDestroy),
+              ...(flink.connectorJar ? { connectorJar: flink.connectorJar } : {}),
+              scaler: flink.scaler
+                ? {
+                    minParallelism: required(flink.minParallelism),
+                    maxParallelism: required(flink.maxParallelism),
+                    behindMs: required(flink.behindMs),
+                    outPeriods: required(flink.outPeriods),
+                    dryRun: required(flink.scalerDryRun),
+                    reservedConcurrency: scalerReservedConcurrency,
+                  }
+                : undefined,
+            },
+            job: required(job),
+          }
+        : undefined,
       alertEmail,
       tags: required(tags),
     },
   };
-}
-
-/**
- * The rules between ingest's name, zone and certificate. `raw` holds what the user set
- * (a key that failed its own check is set, but reads as undefined).
- */
-function ingestDomainProblems(
-  raw: Record<string, string | undefined>,
-  name: string | undefined,
-  zone: string | undefined,
-): string[] {
-  const isSet = (key: string) => raw[key] !== undefined && raw[key] !== "";
-  const problems: string[] = [];
-  if (!isSet("ingestDomainName")) {
-    if (isSet("certificateArn")) {
-      problems.push(
-        `certificateArn needs ingestDomainName, got ${shown(raw.certificateArn!)} alone: no certificate can cover the load balancer's own name (*.elb.amazonaws.com), so HTTPS is served under a name of yours. ` +
-          "pulumi config set ingestDomainName <the name the certificate covers>, or pulumi config rm certificateArn for HTTP",
-      );
-    }
-    if (isSet("ingestHostedZoneId")) {
-      problems.push(
-        `ingestHostedZoneId needs ingestDomainName (the name to create in that zone), got ${shown(raw.ingestHostedZoneId!)} alone: ` +
-          "pulumi config set ingestDomainName ingest.<the zone's domain>, or pulumi config rm ingestHostedZoneId",
-      );
-    }
-    return problems;
-  }
-  // Judged on what was set, so a misspelt name is told both what to fix and what it lacks.
-  if (!isSet("ingestHostedZoneId") && !isSet("certificateArn")) {
-    problems.push(
-      `ingestDomainName needs a certificate for HTTPS, got ${shown(raw.ingestDomainName!)} without one: ` +
-        "pulumi config set ingestHostedZoneId <its Route 53 public hosted zone> (the stack requests and validates a certificate there), " +
-        "or pulumi config set certificateArn <an ACM certificate that covers it>; or pulumi config rm ingestDomainName for HTTP on the load balancer's own name",
-    );
-  }
-  if (
-    name !== undefined &&
-    zone !== undefined &&
-    !isSet("certificateArn") &&
-    name.length > DNS_NAME_LIMITS.maxCommonNameLength
-  ) {
-    problems.push(
-      `ingestDomainName must be at most ${DNS_NAME_LIMITS.maxCommonNameLength} characters for a certificate the stack requests (ACM's limit on a common name), ` +
-        `got ${name.length} (${name}): use a shorter name, or set certificateArn to a certificate that carries it as an alternative name`,
-    );
-  }
-  return problems;
 }
 
 /** The one error a bad stack config produces. */

@@ -55,8 +55,6 @@ export interface HotspotJobArgs extends FlinkConfig {
   /** The stream of taxi trips the job reads. */
   stream: StreamStorage;
   job: JobConfig;
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 export class HotspotJob extends pulumi.ComponentResource {
@@ -75,17 +73,9 @@ export class HotspotJob extends pulumi.ComponentResource {
     );
     const parent = { parent: this };
     // Encrypted with the trips' key: one key to manage, and a configured kmsKeyArn covers both.
-    this.results = new StreamStorage(
-      `${name}-results`,
-      { ...RESULTS_STREAM, kmsKeyArn: args.stream.keyArn, tags: args.tags },
-      parent,
-    );
+    this.results = new StreamStorage(`${name}-results`, { ...RESULTS_STREAM, kmsKeyArn: args.stream.keyArn }, parent);
 
-    this.codeBucket = privateBucket(
-      `${name}-code`,
-      { forceDestroy: args.bucketForceDestroy, tags: args.tags },
-      this,
-    ).bucket;
+    this.codeBucket = privateBucket(`${name}-code`, { forceDestroy: args.bucketForceDestroy }, this).bucket;
     // Versioned: every deployment is a version the application names, so a bad one rolls back.
     const versioning = new aws.s3.BucketVersioning(
       `${name}-code`,
@@ -98,21 +88,16 @@ export class HotspotJob extends pulumi.ComponentResource {
         bucket: this.codeBucket.id,
         key: "hotspots/application.zip",
         source: applicationArchive(args.job, args.connectorJar),
-        tags: args.tags,
       },
       { parent: this, dependsOn: [versioning] },
     );
 
-    const logGroup = new aws.cloudwatch.LogGroup(
-      name,
-      { retentionInDays: args.logRetentionDays, tags: args.tags },
-      parent,
-    );
+    const logGroup = new aws.cloudwatch.LogGroup(name, {}, parent);
     const logStream = new aws.cloudwatch.LogStream(name, { logGroupName: logGroup.name }, parent);
     // Where the application logs, and the only log stream its role may write to.
     const logStreamArn = pulumi.interpolate`${logGroup.arn}:log-stream:${logStream.name}`;
 
-    this.role = serviceRole(name, "kinesisanalytics.amazonaws.com", args.tags, this);
+    this.role = serviceRole(name, "kinesisanalytics.amazonaws.com", this);
     // Exactly what the connector calls (the contract's calls), each with its source as the reason.
     const calls = (on: "trips" | "tripsKey" | "results" | "resultsKey") => reasonsOn(HOTSPOT_JOB, on);
     args.stream.grantCalledBy(this.role, name, "FlinkSource", calls("trips"), calls("tripsKey"));
@@ -197,7 +182,6 @@ export class HotspotJob extends pulumi.ComponentResource {
           },
         },
         cloudwatchLoggingOptions: { logStreamArn },
-        tags: args.tags,
       },
       {
         parent: this,

@@ -17,7 +17,6 @@ export const ACCESS_LOG_PREFIX = "ingest";
 export interface IngestAccessLogsArgs {
   /** Days a log object stays before S3 deletes it. */
   retentionDays: number;
-  tags: Record<string, string>;
 }
 
 export interface IngestAccessLogs {
@@ -52,7 +51,6 @@ export function ingestAccessLogs(name: string, args: IngestAccessLogsArgs, owner
           Resource: [pulumi.interpolate`${arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${account}/*`],
         },
       ],
-      tags: args.tags,
     },
     owner,
   );

@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IngestDomainConfig } from "../config/config";
+import { ingestDomainProblems } from "./ingest-domain-rules";
 
 /** Short, as in the provider's own example: a corrected record is seen within a minute. */
 export const VALIDATION_RECORD_TTL_SECONDS = 60;
@@ -22,7 +23,6 @@ export function aliasRecordTypes(ipAddressType: IpAddressType): ("A" | "AAAA")[]
 
 export interface IngestDomainArgs {
   domain: IngestDomainConfig;
-  tags: Record<string, string>;
 }
 
 /** What the alias records point at. */
@@ -57,15 +57,13 @@ export class IngestDomain extends pulumi.ComponentResource {
       this.certificateArn = pulumi.output(domain.certificateArn);
     } else {
       if (domain.hostedZoneId === undefined) {
-        // validateConfig refuses this combination; a caller outside it meets it here.
-        throw new Error(`ingest domain ${domain.name} needs a hosted zone id or a certificate ARN`);
+        // validateConfig refuses this combination, in these words; a caller outside it meets them here.
+        throw new Error(
+          ingestDomainProblems({ ingestDomainName: domain.name, ingestHostedZoneId: domain.hostedZoneId }).join("\n"),
+        );
       }
       const parent = { parent: this };
-      this.certificate = new aws.acm.Certificate(
-        name,
-        { domainName: domain.name, validationMethod: "DNS", tags: args.tags },
-        parent,
-      );
+      this.certificate = new aws.acm.Certificate(name, { domainName: domain.name, validationMethod: "DNS" }, parent);
       // One name, so one validation option: ACM's CNAME that proves the zone is ours.
       const option = this.certificate.domainValidationOptions.apply((options) => {
         const match = options.find((o) => o.domainName === domain.name);

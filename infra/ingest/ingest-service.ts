@@ -35,7 +35,6 @@ export interface IngestServiceArgs {
   schemas: SchemaRegistry;
   ingest: IngestConfig;
   services: ServicesConfig;
-  tags: Record<string, string>;
 }
 
 export class IngestService extends pulumi.ComponentResource {
@@ -61,7 +60,7 @@ export class IngestService extends pulumi.ComponentResource {
 
     this.loadBalancerSecurityGroup = new aws.ec2.SecurityGroup(
       `${name}-lb`,
-      { vpcId: args.network.vpcId, description: "ingest load balancer: clients in, tasks out", tags: args.tags },
+      { vpcId: args.network.vpcId, description: "ingest load balancer: clients in, tasks out" },
       parent,
     );
     this.taskSecurityGroup = taskSecurityGroup(
@@ -70,7 +69,6 @@ export class IngestService extends pulumi.ComponentResource {
         vpcId: args.network.vpcId,
         description: "ingest tasks: load balancer in, AWS APIs out",
         apis: "Kinesis, ECR and CloudWatch Logs",
-        tags: args.tags,
       },
       this,
     );
@@ -124,14 +122,10 @@ export class IngestService extends pulumi.ComponentResource {
     );
 
     const domain = args.ingest.domain
-      ? new IngestDomain(`${name}-domain`, { domain: args.ingest.domain, tags: args.tags }, parent)
+      ? new IngestDomain(`${name}-domain`, { domain: args.ingest.domain }, parent)
       : undefined;
 
-    const accessLogs = ingestAccessLogs(
-      `${name}-access-logs`,
-      { retentionDays: args.ingest.accessLogDays, tags: args.tags },
-      this,
-    );
+    const accessLogs = ingestAccessLogs(`${name}-access-logs`, { retentionDays: args.ingest.accessLogDays }, this);
     const alb = new awsx.lb.ApplicationLoadBalancer(
       name,
       {
@@ -156,7 +150,6 @@ export class IngestService extends pulumi.ComponentResource {
             healthyThreshold: 2,
             unhealthyThreshold: 3,
           },
-          tags: args.tags,
         },
         listeners: domain
           ? [
@@ -171,7 +164,6 @@ export class IngestService extends pulumi.ComponentResource {
               },
             ]
           : [{ port: 80, protocol: "HTTP" }],
-        tags: args.tags,
       },
       { parent: this, dependsOn: accessLogs.ready },
     );
@@ -206,7 +198,6 @@ export class IngestService extends pulumi.ComponentResource {
         securityGroupIds: [this.taskSecurityGroup.id],
         loadBalancer: { targetGroupArn: alb.defaultTargetGroup.arn, containerPort: CONTAINER_PORT, dependsOn: [alb] },
         services: args.services,
-        tags: args.tags,
       },
       parent,
     );

@@ -28,8 +28,6 @@ const FLOW_LOGS_USED_BY =
 
 export interface VpcFlowLogArgs {
   vpcId: pulumi.Input<string>;
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 export interface VpcFlowLog {
@@ -42,17 +40,12 @@ export function vpcFlowLog(name: string, args: VpcFlowLogArgs, owner: pulumi.Res
   const parent = { parent: owner };
   const region = aws.getRegionOutput({}, parent).region;
   const account = aws.getCallerIdentityOutput({}, parent).accountId;
-  const logGroup = new aws.cloudwatch.LogGroup(
-    name,
-    { retentionInDays: args.logRetentionDays, tags: args.tags },
-    parent,
-  );
+  const logGroup = new aws.cloudwatch.LogGroup(name, {}, parent);
   // The flow log's own ARN is not known before the role exists (the flow log names the
   // role), so the trust names this account's flow logs, as the page above suggests.
   const role = serviceRole(
     name,
     "vpc-flow-logs.amazonaws.com",
-    args.tags,
     owner,
     pulumi.interpolate`arn:aws:ec2:${region}:${account}:vpc-flow-log/*`,
   );
@@ -83,7 +76,6 @@ export function vpcFlowLog(name: string, args: VpcFlowLogArgs, owner: pulumi.Res
       logDestinationType: "cloud-watch-logs",
       logDestination: logGroup.arn,
       iamRoleArn: role.arn,
-      tags: args.tags,
     },
     // Delivery starts at once: the role must already hold its permissions.
     { parent: owner, dependsOn: [policy] },

@@ -11,11 +11,7 @@ import { vpcFlowLog } from "./flow-log";
 
 export const AVAILABILITY_ZONES = 2;
 
-export interface NetworkArgs extends NetworkConfig {
-  /** How long the flow logs are kept (the services' log retention). */
-  logRetentionDays: number;
-  tags: Record<string, string>;
-}
+export type NetworkArgs = NetworkConfig;
 
 export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -32,7 +28,7 @@ export class Network extends pulumi.ComponentResource {
     super("kinesis-pipeline:network:Network", name, {}, opts);
     const natAddresses = Array.from(
       { length: args.natGateways },
-      (_, i) => new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: args.tags }, { parent: this }),
+      (_, i) => new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc" }, { parent: this }),
     );
     this.natPublicIps = natAddresses.map((eip) => eip.publicIp);
     const vpc = new awsx.ec2.Vpc(
@@ -51,16 +47,11 @@ export class Network extends pulumi.ComponentResource {
           { type: "Private", cidrMask: 19 },
         ],
         enableDnsHostnames: true,
-        tags: args.tags,
       },
       { parent: this },
     );
     if (args.flowLogs) {
-      vpcFlowLog(
-        `${name}-flow-log`,
-        { vpcId: vpc.vpcId, logRetentionDays: args.logRetentionDays, tags: args.tags },
-        this,
-      );
+      vpcFlowLog(`${name}-flow-log`, { vpcId: vpc.vpcId }, this);
     }
     this.vpcId = vpc.vpcId;
     this.publicSubnetIds = vpc.publicSubnetIds;

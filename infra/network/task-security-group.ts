@@ -15,7 +15,6 @@ export interface TaskSecurityGroupArgs {
   description: string;
   /** The AWS APIs the tasks call, for the egress rule's description. */
   apis: string;
-  tags: Record<string, string>;
 }
 
 export function taskSecurityGroup(
@@ -25,7 +24,7 @@ export function taskSecurityGroup(
 ): aws.ec2.SecurityGroup {
   const group = new aws.ec2.SecurityGroup(
     name,
-    { vpcId: args.vpcId, description: args.description, tags: args.tags },
+    { vpcId: args.vpcId, description: args.description },
     { parent: owner },
   );
   new aws.vpc.SecurityGroupEgressRule(

@@ -6,13 +6,25 @@
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
 import { STREAM_LIMITS } from "../../runtime/stream/limits";
-import { METRICS_NAMESPACE } from "../../runtime/observability/namespace";
-import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE } from "../../runtime/scaling/flink-scaler-contract";
-import { OPEN_SHARDS_METRIC } from "../../runtime/scaling/shard-scaler-contract";
+import { KINESIS_STREAM_METRICS, StreamMetric } from "../../runtime/observability/metrics/kinesis";
+import { FLINK_METRICS, FlinkMetric } from "../../runtime/observability/metrics/flink";
+import {
+  LAMBDA_ITERATOR_AGE_METRIC,
+  RUNNING_TASKS_METRIC,
+  SEARCH_CLUSTER_STATUS_METRICS,
+  SERVICE_CPU_METRIC,
+} from "../../runtime/observability/metrics/aws-services";
+import {
+  PIPELINE_SERVICES,
+  PROCESSING_LAG_METRICS,
+  processingLagQuery,
+  PRODUCER_METRICS,
+  SERVICE_DIMENSION,
+  SHARD_SCALER_METRICS,
+} from "../../runtime/observability/metrics/pipeline";
+import { dashboardLine, LineRendering } from "../../runtime/observability/metrics/reads";
 import { SHARD_SCALING_DEFAULTS } from "../../runtime/scaling/shard-policy";
-import { consumerLagQuery } from "../../runtime/processing/service-contract";
 import { usageExpression } from "../../runtime/scaling/usage-alarms";
-import { LAMBDA_ITERATOR_AGE_METRIC } from "../processing/processing-lag";
 
 export interface DashboardNames {
   region: string;
@@ -29,7 +41,7 @@ export interface DashboardNames {
   shards?: number;
 }
 
-type Metric = (string | { expression?: string; id?: string; label?: string; visible?: boolean; stat?: string })[];
+type Metric = (string | (LineRendering & { expression?: string }))[];
 
 export interface Widget {
   type: "metric";
@@ -38,6 +50,7 @@ export interface Widget {
   properties: { title: string; region: string; view: "timeSeries"; stat: string; period: number; metrics: Metric[] };
 }
 
+/** Every widget draws per minute, the finest its AWS metrics have (the catalogue's periods are the alarms' and reads'). */
 const PERIOD = 60;
 
 export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
@@ -47,54 +60,43 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
     height: 6,
     properties: { title, region: n.region, view: "timeSeries", stat, period, metrics },
   });
-  const kinesis = (name: string, id: string, stat: string): Metric => [
-    "AWS/Kinesis",
-    name,
-    "StreamName",
-    n.streamName,
-    { id, stat },
-  ];
+  const stream = { StreamName: n.streamName };
+  const ingest = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.ingest, StreamName: n.streamName };
+  const kinesis = (metric: StreamMetric, id: string): Metric =>
+    dashboardLine(metric, stream, { id, stat: metric.statistic });
+  const K = KINESIS_STREAM_METRICS;
   const services = [n.ingestService, ...(n.processingService ? [n.processingService] : [])];
-  const shards: Metric = [
-    METRICS_NAMESPACE,
-    OPEN_SHARDS_METRIC,
-    "StreamName",
-    n.streamName,
-    { id: "reported", stat: "Maximum", visible: false },
-  ];
+  const openShards = SHARD_SCALER_METRICS.OpenShards;
+  const shards = dashboardLine(openShards, stream, { id: "reported", stat: openShards.statistic, visible: false });
   // The shard count: the scaler's report, or the configured count where it has none.
   const shardCount: Metric = [{ expression: `FILL(reported, ${n.shards})`, id: "shards", label: "open shards" }];
   const widgets: Widget[] = [
     widget(
       "Services: CPU %",
-      services.map((s) => ["AWS/ECS", "CPUUtilization", "ClusterName", n.clusterName, "ServiceName", s]),
+      services.map((s) => dashboardLine(SERVICE_CPU_METRIC, { ClusterName: n.clusterName, ServiceName: s })),
+      SERVICE_CPU_METRIC.statistic,
     ),
     widget(
       "Services: running tasks",
-      services.map((s) => [
-        "ECS/ContainerInsights",
-        "RunningTaskCount",
-        "ClusterName",
-        n.clusterName,
-        "ServiceName",
-        s,
-      ]),
+      services.map((s) => dashboardLine(RUNNING_TASKS_METRIC, { ClusterName: n.clusterName, ServiceName: s })),
+      RUNNING_TASKS_METRIC.statistic,
     ),
     widget(
       "Ingest: user records vs Kinesis records (aggregation ratio)",
       [
-        [METRICS_NAMESPACE, "UserRecordsReceived", "Service", "ingest", "StreamName", n.streamName, { id: "user" }],
-        [METRICS_NAMESPACE, "KinesisRecordsPut", "Service", "ingest", "StreamName", n.streamName, { id: "put" }],
-        [METRICS_NAMESPACE, "PutRecordsCalls", "Service", "ingest", "StreamName", n.streamName, { id: "calls" }],
+        dashboardLine(PRODUCER_METRICS.UserRecordsReceived, ingest, { id: "user" }),
+        dashboardLine(PRODUCER_METRICS.KinesisRecordsPut, ingest, { id: "put" }),
+        dashboardLine(PRODUCER_METRICS.PutRecordsCalls, ingest, { id: "calls" }),
         [{ expression: "user / put", id: "ratio", label: "user records per Kinesis record" }],
       ],
-      "Sum",
+      // All three are counts the widget sums.
+      PRODUCER_METRICS.UserRecordsReceived.statistic,
     ),
     widget(
       "Stream: incoming bytes and records" + (n.shards ? " vs shard capacity (per minute)" : " (per minute)"),
       [
-        kinesis("IncomingBytes", "bytes", "Sum"),
-        kinesis("IncomingRecords", "records", "Sum"),
+        kinesis(K.IncomingBytes, "bytes"),
+        kinesis(K.IncomingRecords, "records"),
         ...(n.shards
           ? [
               shards,
@@ -123,8 +125,8 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
           widget(
             "Stream: usage factor and shard count",
             [
-              kinesis("IncomingBytes", "bytes", "Sum"),
-              kinesis("IncomingRecords", "records", "Sum"),
+              kinesis(K.IncomingBytes, "bytes"),
+              kinesis(K.IncomingRecords, "records"),
               shards,
               shardCount,
               [
@@ -139,75 +141,59 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
           ),
         ]
       : []),
-    widget("Stream: iterator age (ms)", [kinesis("GetRecords.IteratorAgeMilliseconds", "age", "Maximum")], "Maximum"),
+    widget(
+      "Stream: iterator age (ms)",
+      [kinesis(K.GetRecordsIteratorAgeMilliseconds, "age")],
+      K.GetRecordsIteratorAgeMilliseconds.statistic,
+    ),
     // What the consumer-lag alarm watches, in either processing mode.
     n.processingFunction
       ? widget(
-          `Processing: consumer lag (the function's ${LAMBDA_ITERATOR_AGE_METRIC.metricName}, ms)`,
+          `Processing: consumer lag (the function's ${LAMBDA_ITERATOR_AGE_METRIC.name}, ms)`,
           [
-            [
-              LAMBDA_ITERATOR_AGE_METRIC.namespace,
-              LAMBDA_ITERATOR_AGE_METRIC.metricName,
-              "FunctionName",
-              n.processingFunction,
+            dashboardLine(
+              LAMBDA_ITERATOR_AGE_METRIC,
+              { FunctionName: n.processingFunction },
               { id: "lag", label: "ms behind", stat: LAMBDA_ITERATOR_AGE_METRIC.statistic },
-            ],
+            ),
           ],
           LAMBDA_ITERATOR_AGE_METRIC.statistic,
         )
       : widget(
-          "Processing: consumer lag by shard (MillisBehindLatest)",
-          [
-            [
-              {
-                expression: consumerLagQuery(n.streamName, true),
-                id: "lag",
-                label: "ms behind",
-              },
-            ],
-          ],
-          "Maximum",
+          `Processing: consumer lag by shard (${PROCESSING_LAG_METRICS.MillisBehindLatest.name})`,
+          [[{ expression: processingLagQuery(n.streamName, true), id: "lag", label: "ms behind" }]],
+          PROCESSING_LAG_METRICS.MillisBehindLatest.statistic,
         ),
     widget(
       "Stream: throttling",
-      [
-        kinesis("WriteProvisionedThroughputExceeded", "writes", "Sum"),
-        kinesis("ReadProvisionedThroughputExceeded", "reads", "Sum"),
-      ],
-      "Sum",
+      [kinesis(K.WriteProvisionedThroughputExceeded, "writes"), kinesis(K.ReadProvisionedThroughputExceeded, "reads")],
+      K.WriteProvisionedThroughputExceeded.statistic,
     ),
   ];
   if (n.flinkApplication) {
-    const flink = (name: string, stat: string): Metric => [
-      FLINK_NAMESPACE,
-      name,
-      "Application",
-      n.flinkApplication!,
-      { stat },
-    ];
-    const { metricName, statistic } = FLINK_BEHIND_METRIC;
+    const application = { Application: n.flinkApplication };
+    const flink = (metric: FlinkMetric): Metric => dashboardLine(metric, application, { stat: metric.statistic });
+    const behind = FLINK_METRICS.millisBehindLatest;
+    const checkpoints = [FLINK_METRICS.lastCheckpointSize, FLINK_METRICS.lastCheckpointDuration];
     widgets.push(
       // The alarms' metric and statistic, so the line shows what they act on.
-      widget(`Flink: ${metricName}`, [flink(metricName, statistic)], statistic),
-      widget("Flink: CPU % and KPUs", [flink("containerCPUUtilization", "Average"), flink("KPUs", "Maximum")]),
-      widget(
-        "Flink: checkpoints",
-        [flink("lastCheckpointSize", "Maximum"), flink("lastCheckpointDuration", "Maximum")],
-        "Maximum",
-      ),
+      widget(`Flink: ${behind.name}`, [flink(behind)], behind.statistic),
+      widget(`Flink: CPU % and ${FLINK_METRICS.KPUs.name}`, [
+        flink(FLINK_METRICS.containerCPUUtilization),
+        flink(FLINK_METRICS.KPUs),
+      ]),
+      widget("Flink: checkpoints", checkpoints.map(flink), checkpoints[0].statistic),
     );
   }
   if (n.searchDomain) {
-    const health = (color: string): Metric => [
-      "AWS/ES",
-      `ClusterStatus.${color}`,
-      "DomainName",
-      n.searchDomain!,
-      "ClientId",
-      n.accountId,
-    ];
+    const domain = { DomainName: n.searchDomain, ClientId: n.accountId };
+    const health = Object.values(SEARCH_CLUSTER_STATUS_METRICS);
     widgets.push(
-      widget("OpenSearch: cluster health (1 = that colour)", ["green", "yellow", "red"].map(health), "Maximum"),
+      widget(
+        "OpenSearch: cluster health (1 = that colour)",
+        health.map((metric) => dashboardLine(metric, domain)),
+        health[0].statistic,
+      ),
     );
   }
   return { widgets };

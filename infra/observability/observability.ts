@@ -2,26 +2,33 @@
  * What an operator watches: alarms to an alerts topic (with an optional e-mail
  * subscription) and the pipeline's dashboard (dashboard-body.ts). Alarms: the Flink job
  * more than a minute behind, processing more than a minute behind (the workers' lag, or in
- * Lambda mode the function's iterator age: processing-lag.ts), sustained write throttling,
- * and scaler failures. The scalers' own alarms wake the scalers; these wake people.
+ * Lambda mode the function's iterator age), sustained write throttling, and scaler
+ * failures; every metric from the catalogue (runtime/observability/metrics/). The scalers'
+ * own alarms wake the scalers; these wake people.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { METRICS_NAMESPACE } from "../../runtime/observability/namespace";
-import { FLINK_FAILURE_METRIC } from "../../runtime/scaling/flink-scaler-contract";
-import { FAILURE_METRIC } from "../../runtime/scaling/shard-scaler-contract";
+import { LAMBDA_ITERATOR_AGE_METRIC } from "../../runtime/observability/metrics/aws-services";
+import { FLINK_METRICS } from "../../runtime/observability/metrics/flink";
+import { KINESIS_STREAM_METRICS } from "../../runtime/observability/metrics/kinesis";
+import {
+  FLINK_SCALER_METRICS,
+  PROCESSING_LAG_METRICS,
+  processingLagQuery,
+  SHARD_SCALER_METRICS,
+} from "../../runtime/observability/metrics/pipeline";
+import { EmfMetric } from "../../runtime/observability/metrics/metric";
+import { alarmMetric } from "../../runtime/observability/metrics/reads";
 import { dashboardBody } from "./dashboard-body";
-import { flinkBehindMetric } from "../hotspots/flink-metrics";
-import { consumerLagQuery } from "../../runtime/processing/service-contract";
 import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
-import { lambdaIteratorAge } from "../processing/processing-lag";
+import { StreamStorage } from "../stream/stream-storage";
 
 /** A minute behind, as the issue and the Flink scaler measure it. */
 export const BEHIND_ALERT_MS = 60_000;
 
 export interface ObservabilityArgs {
   clusterName: pulumi.Input<string>;
-  streamName: pulumi.Input<string>;
+  stream: Pick<StreamStorage, "name" | "metric">;
   /** A PROVISIONED stream's shard count; unset on ON_DEMAND. */
   shards?: number;
   /** Which scalers exist: their failure alarms exist with them. */
@@ -36,7 +43,6 @@ export interface ObservabilityArgs {
   alertEmail?: string;
   /** Encrypts the alerts topic. */
   topicKey: TopicKey;
-  tags: Record<string, string>;
 }
 
 export class Observability extends pulumi.ComponentResource {
@@ -47,7 +53,7 @@ export class Observability extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:observability:Observability", name, {}, opts);
     const parent = { parent: this };
-    this.alerts = encryptedTopic(`${name}-alerts`, { key: args.topicKey, tags: args.tags }, this);
+    this.alerts = encryptedTopic(`${name}-alerts`, { key: args.topicKey }, this);
     if (args.alertEmail) {
       new aws.sns.TopicSubscription(
         `${name}-alerts-email`,
@@ -68,7 +74,6 @@ export class Observability extends pulumi.ComponentResource {
           comparisonOperator: "GreaterThanThreshold",
           evaluationPeriods: 5,
           datapointsToAlarm: 5,
-          tags: args.tags,
           ...inputs,
         } as aws.cloudwatch.MetricAlarmArgs,
         parent,
@@ -82,14 +87,17 @@ export class Observability extends pulumi.ComponentResource {
       "consumer-lag",
       "Processing consumers are more than a minute behind the stream on some shard",
       args.processingFunction
-        ? { ...lambdaIteratorAge(args.processingFunction), threshold: BEHIND_ALERT_MS }
+        ? {
+            ...alarmMetric(LAMBDA_ITERATOR_AGE_METRIC, { FunctionName: args.processingFunction }),
+            threshold: BEHIND_ALERT_MS,
+          }
         : {
             threshold: BEHIND_ALERT_MS,
             metricQueries: [
               {
                 id: "lag",
-                expression: pulumi.output(args.streamName).apply((stream) => consumerLagQuery(stream, false)),
-                period: 60,
+                expression: args.stream.name.apply((stream) => processingLagQuery(stream, false)),
+                period: PROCESSING_LAG_METRICS.MillisBehindLatest.period,
                 returnData: true,
               },
             ],
@@ -99,45 +107,44 @@ export class Observability extends pulumi.ComponentResource {
       "write-throttling",
       "Writes to the stream are throttled in 3 of the last 5 minutes: too few shards for the load",
       {
-        namespace: "AWS/Kinesis",
-        metricName: "WriteProvisionedThroughputExceeded",
-        dimensions: { StreamName: args.streamName },
-        statistic: "Sum",
-        period: 60,
+        // Minute by minute: 3 of the alarm's 5 one-minute periods.
+        ...args.stream.metric(KINESIS_STREAM_METRICS.WriteProvisionedThroughputExceeded.name, { periodSeconds: 60 }),
         threshold: 0,
         datapointsToAlarm: 3,
       },
     );
-    // A scaler's failure metric (EMF, one count per failed run): any in 5 minutes alerts.
+    // A scaler's failure metric (EMF, one count per failed run): any in its period alerts.
     const failures = (
       id: string,
       description: string,
-      metricName: string,
+      metric: EmfMetric,
       dimensions: Record<string, pulumi.Input<string>>,
     ) =>
       alarm(id, description, {
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensions,
-        statistic: "Sum",
-        period: 300,
+        ...alarmMetric(metric, dimensions),
         threshold: 0,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
       });
     if (args.shardScaler)
-      failures("shard-scaler-failures", "The shard scaler could not change the shard count", FAILURE_METRIC, {
-        StreamName: args.streamName,
-      });
+      failures(
+        "shard-scaler-failures",
+        "The shard scaler could not change the shard count",
+        SHARD_SCALER_METRICS.ShardScalingFailures,
+        { StreamName: args.stream.name },
+      );
     if (args.flinkApplication) {
       alarm("flink-behind", "The hot-spot Flink job is more than a minute behind the stream for 5 minutes", {
-        ...flinkBehindMetric(args.flinkApplication),
+        ...alarmMetric(FLINK_METRICS.millisBehindLatest, { Application: args.flinkApplication }),
         threshold: BEHIND_ALERT_MS,
       });
       if (args.flinkScaler)
-        failures("flink-scaler-failures", "The Flink scaler could not change the parallelism", FLINK_FAILURE_METRIC, {
-          Application: args.flinkApplication,
-        });
+        failures(
+          "flink-scaler-failures",
+          "The Flink scaler could not change the parallelism",
+          FLINK_SCALER_METRICS.FlinkScalingFailures,
+          { Application: args.flinkApplication },
+        );
     }
 
     admitAlarms(`${name}-alerts`, this.alerts, alarms, this);
@@ -153,7 +160,7 @@ export class Observability extends pulumi.ComponentResource {
             region,
             accountId,
             args.clusterName,
-            args.streamName,
+            args.stream.name,
             args.ingestService,
             // One element for both processing names: pulumi.all types at most eight.
             pulumi.all([args.processingService, args.processingFunction]),

@@ -236,6 +236,9 @@ const CALL_RULES: Record<string, (inputs: Record<string, any>, region: string) =
   }),
 };
 
+/** The type of the root resource every program runs in (pulumi.runtime.runInPulumiStack). */
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
 export class PlanMocks implements pulumi.runtime.Mocks {
   readonly resources: PlannedResource[] = [];
   readonly calls: PlannedCall[] = [];
@@ -256,6 +259,9 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const pending = this.pending;
     this.pending = undefined;
+    // The stack itself is not a resource of the plan; its children are top-level.
+    if (args.type === ROOT_STACK_TYPE) return { id: undefined, state: {} };
+    if (pending?.parentUrn.split("::")[2] === ROOT_STACK_TYPE) pending.parentUrn = "";
     const parent = pending?.parentUrn ? this.resources.find((r) => r.urn === pending.parentUrn) : undefined;
     const rule = this.extraRules[args.type] ?? OUTPUT_RULES[args.type];
     const computed = rule ? rule(args.name, args.inputs, this.region) : {};
@@ -298,6 +304,10 @@ export class PlanMocks implements pulumi.runtime.Mocks {
    * `newResource` synchronously inside `registerResource`.
    */
   recordOptions(monitor: any): void {
+    // As the engine does, a child of the root stack gets a URN without the stack's type.
+    const newUrn = monitor.newUrn.bind(monitor);
+    monitor.newUrn = (parent: string | undefined, type: string, name: string) =>
+      newUrn(parent?.split("::")[2] === ROOT_STACK_TYPE ? "" : parent, type, name);
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
       this.pending = {

@@ -53,7 +53,13 @@ export async function runProgram<T>(program: () => T, opts: RunOptions = {}): Pr
   await pulumi.runtime.setMocks(mocks, project, stack, false);
   mocks.recordOptions(settings.getMonitor());
 
-  const returned = await program();
+  // Inside the stack's root resource, as the Pulumi engine runs a program: stack
+  // transformations (infra/common/stack-defaults.ts) hang on it.
+  let returned: T | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    returned = await program();
+    return undefined;
+  });
   const outputs = (await unwrap(returned)) as Awaited<T>;
   await settings.waitForRPCs();
   return { mocks, outputs };

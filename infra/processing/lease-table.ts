@@ -19,7 +19,6 @@ export interface LeaseTableArgs {
    * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection
    */
   deletionProtection: boolean;
-  tags: Record<string, string>;
 }
 
 export function leaseTable(name: string, args: LeaseTableArgs, parent: pulumi.Resource): aws.dynamodb.Table {
@@ -32,7 +31,6 @@ export function leaseTable(name: string, args: LeaseTableArgs, parent: pulumi.Re
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
       deletionProtectionEnabled: args.deletionProtection,
-      tags: args.tags,
     },
     { parent },
   );

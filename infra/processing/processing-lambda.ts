@@ -27,9 +27,6 @@ export interface ProcessingLambdaArgs {
   stream: StreamStorage;
   schemaRegistryName: pulumi.Input<string>;
   processing: ProcessingConfig;
-  /** `logRetentionDays`: the function's logs are kept as long as the services' logs. */
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 export class ProcessingLambda extends pulumi.ComponentResource {
@@ -57,8 +54,6 @@ export class ProcessingLambda extends pulumi.ComponentResource {
         packages: PROCESSING_LAMBDA_PACKAGES,
         memorySize: 256,
         timeout: 60,
-        logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
       },
       this,
     );
@@ -77,7 +72,6 @@ export class ProcessingLambda extends pulumi.ComponentResource {
         maxRetryAttempts: l.maxRetryAttempts,
         maxRecordAgeSeconds: l.maxRecordAgeSeconds,
         parallelizationFactor: l.parallelizationFactor,
-        tags: args.tags,
       },
       this,
     ));

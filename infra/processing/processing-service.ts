@@ -28,7 +28,6 @@ export interface ProcessingServiceArgs {
   schemas: SchemaRegistry;
   processing: ProcessingConfig;
   services: ServicesConfig;
-  tags: Record<string, string>;
 }
 
 export class ProcessingService extends pulumi.ComponentResource {
@@ -49,8 +48,6 @@ export class ProcessingService extends pulumi.ComponentResource {
           stream: args.stream,
           schemaRegistryName: args.schemas.name,
           processing: args.processing,
-          logRetentionDays: args.services.logRetentionDays,
-          tags: args.tags,
         },
         parent,
       );
@@ -64,7 +61,7 @@ export class ProcessingService extends pulumi.ComponentResource {
     if (fanout) this.consumer = new FanOutConsumer(name, args.stream, parent);
     this.leaseTable = leaseTable(
       `${name}-leases`,
-      { deletionProtection: args.processing.leaseDeletionProtection, tags: args.tags },
+      { deletionProtection: args.processing.leaseDeletionProtection },
       this,
     );
 
@@ -74,7 +71,6 @@ export class ProcessingService extends pulumi.ComponentResource {
         vpcId: args.network.vpcId,
         description: "processing workers: nothing in, AWS APIs out",
         apis: "Kinesis, DynamoDB, ECR and CloudWatch Logs",
-        tags: args.tags,
       },
       this,
     );
@@ -108,7 +104,6 @@ export class ProcessingService extends pulumi.ComponentResource {
         subnetIds: args.network.privateSubnetIds,
         securityGroupIds: [tasks.id],
         services: args.services,
-        tags: args.tags,
       },
       parent,
     );

@@ -44,7 +44,6 @@ export interface StreamTriggerArgs {
   maxRetryAttempts: number;
   maxRecordAgeSeconds: number;
   parallelizationFactor?: number;
-  tags: Record<string, string>;
 }
 
 export interface StreamTrigger {
@@ -56,7 +55,7 @@ export function streamTrigger(name: string, args: StreamTriggerArgs, owner: pulu
   const parent = { parent: owner };
   const failures = new aws.sqs.Queue(
     `${name}-failed`,
-    { sqsManagedSseEnabled: true, messageRetentionSeconds: FAILURE_RETENTION_SECONDS, tags: args.tags },
+    { sqsManagedSseEnabled: true, messageRetentionSeconds: FAILURE_RETENTION_SECONDS },
     parent,
   );
   args.stream.grantCalledBy(args.role, name, "EventSourceMapping", ESM_STREAM_CALLS);

@@ -24,8 +24,6 @@ export interface ReplayTaskArgs {
   ingestUrl: pulumi.Input<string>;
   /** Whether ingest is HTTPS only: then the replay needs no way out on port 80. */
   ingestHttps: boolean;
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 export class ReplayTask extends pulumi.ComponentResource {
@@ -43,7 +41,6 @@ export class ReplayTask extends pulumi.ComponentResource {
       {
         vpcId: args.network.vpcId,
         description: "taxi replay: nothing in, the ingest API and AWS APIs out",
-        tags: args.tags,
       },
       parent,
     );
@@ -81,8 +78,6 @@ export class ReplayTask extends pulumi.ComponentResource {
         }),
         cpu: REPLAY_CPU,
         memory: REPLAY_MEMORY,
-        logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
       },
       this,
     ));

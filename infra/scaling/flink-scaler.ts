@@ -12,8 +12,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { actionsOn } from "../../runtime/common/contract";
 import { FLINK_SCALING_DEFAULTS } from "../../runtime/scaling/flink-policy";
-import { FLINK_BEHIND_METRIC, FLINK_NAMESPACE, FLINK_SCALER } from "../../runtime/scaling/flink-scaler-contract";
-import { flinkBehindMetric } from "../hotspots/flink-metrics";
+import { FLINK_METRICS, FlinkMetric } from "../../runtime/observability/metrics/flink";
+import { alarmMetric, alarmQueryMetric } from "../../runtime/observability/metrics/reads";
+import { FLINK_SCALER } from "../../runtime/scaling/flink-scaler-contract";
 import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
 import { partEnvironment } from "../common/part-environment";
 import { scalerFunction } from "./scaler-function";
@@ -29,10 +30,8 @@ export interface FlinkScalerArgs {
   dryRun: boolean;
   /** Reserve one concurrent execution for the function (scalerReservedConcurrency). */
   reservedConcurrency: boolean;
-  logRetentionDays: number;
   /** Encrypts the scaler's topic. */
   topicKey: TopicKey;
-  tags: Record<string, string>;
 }
 
 export class FlinkScaler extends pulumi.ComponentResource {
@@ -45,30 +44,24 @@ export class FlinkScaler extends pulumi.ComponentResource {
     super("kinesis-pipeline:scaling:FlinkScaler", name, {}, opts);
     const parent = { parent: this };
     const d = FLINK_SCALING_DEFAULTS;
-    this.topic = encryptedTopic(name, { key: args.topicKey, tags: args.tags }, this);
-    const metric = (id: string, metricName: string, stat: string) => ({
+    this.topic = encryptedTopic(name, { key: args.topicKey }, this);
+    const application = { Application: args.application.name };
+    const query = (id: string, metric: FlinkMetric) => ({
       id,
       returnData: false,
-      metric: {
-        namespace: FLINK_NAMESPACE,
-        metricName,
-        dimensions: { Application: args.application.name },
-        period: 60,
-        stat,
-      },
+      metric: alarmQueryMetric(metric, application),
     });
     this.behind = new aws.cloudwatch.MetricAlarm(
       `${name}-behind`,
       {
         alarmDescription: `The hot-spot job is more than ${args.behindMs / 1000} s behind the stream: the Flink scaler adds parallelism`,
         alarmActions: [this.topic.arn],
-        ...flinkBehindMetric(args.application.name),
+        ...alarmMetric(FLINK_METRICS.millisBehindLatest, application),
         comparisonOperator: "GreaterThanThreshold",
         threshold: args.behindMs,
         evaluationPeriods: args.outPeriods,
         datapointsToAlarm: args.outPeriods,
         treatMissingData: "notBreaching",
-        tags: args.tags,
       },
       parent,
     );
@@ -78,8 +71,8 @@ export class FlinkScaler extends pulumi.ComponentResource {
         alarmDescription: `The hot-spot job is caught up with CPU under ${d.lowCpuPercent}%: the Flink scaler removes parallelism`,
         alarmActions: [this.topic.arn],
         metricQueries: [
-          metric("behind", FLINK_BEHIND_METRIC.metricName, FLINK_BEHIND_METRIC.statistic),
-          metric("cpu", "containerCPUUtilization", "Average"),
+          query("behind", FLINK_METRICS.millisBehindLatest),
+          query("cpu", FLINK_METRICS.containerCPUUtilization),
           {
             id: "idle",
             expression: `IF(behind < ${d.caughtUpMs} AND cpu < ${d.lowCpuPercent}, 1, 0)`,
@@ -92,7 +85,6 @@ export class FlinkScaler extends pulumi.ComponentResource {
         evaluationPeriods: d.inPeriods,
         datapointsToAlarm: d.inPeriods,
         treatMissingData: "notBreaching",
-        tags: args.tags,
       },
       parent,
     );
@@ -120,8 +112,6 @@ export class FlinkScaler extends pulumi.ComponentResource {
         ],
         topic: this.topic,
         reservedConcurrency: args.reservedConcurrency,
-        logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
       },
       this,
     );

@@ -32,13 +32,8 @@ export function subscribeFunction(
 /** Every 5 minutes, the shard policy's period. */
 export const SCALER_SCHEDULE = "rate(5 minutes)";
 
-export function scheduleFunction(
-  name: string,
-  fn: aws.lambda.Function,
-  tags: Record<string, string>,
-  owner: pulumi.Resource,
-) {
-  const rule = new aws.cloudwatch.EventRule(name, { scheduleExpression: SCALER_SCHEDULE, tags }, { parent: owner });
+export function scheduleFunction(name: string, fn: aws.lambda.Function, owner: pulumi.Resource) {
+  const rule = new aws.cloudwatch.EventRule(name, { scheduleExpression: SCALER_SCHEDULE }, { parent: owner });
   new aws.lambda.Permission(
     `${name}-schedule`,
     { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
@@ -68,7 +63,7 @@ export const SCALER_TIMEOUT_SECONDS = 60;
  */
 export function scalerFunction(
   name: string,
-  args: Pick<RuntimeFunctionArgs, "environment" | "logRetentionDays" | "tags"> & {
+  args: Pick<RuntimeFunctionArgs, "environment"> & {
     topic: aws.sns.Topic;
     statements: Statement[];
     reservedConcurrency: boolean;
@@ -89,6 +84,6 @@ export function scalerFunction(
   const unscoped = actionsOn(args.environment.contract, "*", args.environment.variables);
   grant(name, fn.role, [...args.statements, { sid: "Metrics", actions: unscoped, resources: ["*"] }], owner);
   subscribeFunction(name, args.topic, fn.function, owner);
-  scheduleFunction(name, fn.function, args.tags, owner);
+  scheduleFunction(name, fn.function, owner);
   return fn.function;
 }

@@ -37,10 +37,8 @@ export interface ShardScalerArgs {
   dryRun: boolean;
   /** Reserve one concurrent execution for the function (scalerReservedConcurrency). */
   reservedConcurrency: boolean;
-  logRetentionDays: number;
   /** Encrypts the scaler's topic. */
   topicKey: TopicKey;
-  tags: Record<string, string>;
 }
 
 export class ShardScaler extends pulumi.ComponentResource {
@@ -53,7 +51,7 @@ export class ShardScaler extends pulumi.ComponentResource {
 
   constructor(name: string, args: ShardScalerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:scaling:ShardScaler", name, {}, opts);
-    this.topic = encryptedTopic(name, { key: args.topicKey, tags: args.tags }, this);
+    this.topic = encryptedTopic(name, { key: args.topicKey }, this);
     const periodMinutes = SHARD_SCALING_DEFAULTS.periodMinutes;
     const conditions = alarmConditions({
       scaleUpAt: SHARD_SCALING_DEFAULTS.scaleUpAt,
@@ -75,7 +73,6 @@ export class ShardScaler extends pulumi.ComponentResource {
           metricQueries: args.stream.name.apply((streamName) =>
             usageMetricQueries({ streamName, shards: args.initialShards, periodMinutes }).map(toPulumiQuery),
           ),
-          tags: args.tags,
         },
         // The scaler rewrites the math (the shard count is in it): pulumi up must not undo that.
         { parent: this, ignoreChanges: ["metricQueries", "alarmDescription"] },
@@ -93,7 +90,6 @@ export class ShardScaler extends pulumi.ComponentResource {
         billingMode: "PAY_PER_REQUEST",
         serverSideEncryption: { enabled: true },
         pointInTimeRecovery: { enabled: true },
-        tags: args.tags,
       },
       { parent: this },
     );
@@ -127,8 +123,6 @@ export class ShardScaler extends pulumi.ComponentResource {
         ],
         topic: this.topic,
         reservedConcurrency: args.reservedConcurrency,
-        logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
       },
       this,
     );

@@ -54,9 +54,6 @@ function schemaStatements(actions: readonly string[], scoped: pulumi.Input<strin
 }
 
 export interface SchemaRegistryArgs extends SchemaConfig {
-  /** The setup function's logs are kept this long. */
-  logRetentionDays: number;
-  tags: Record<string, string>;
   /** The folder of schema files, inside the repository they come from (default: this repository's schemas/). */
   schemasDir?: string;
 }
@@ -73,7 +70,7 @@ export class SchemaRegistry extends pulumi.ComponentResource {
 
   constructor(
     private readonly resourceName: string,
-    private readonly args: SchemaRegistryArgs,
+    args: SchemaRegistryArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super(
@@ -89,7 +86,6 @@ export class SchemaRegistry extends pulumi.ComponentResource {
       {
         registryName,
         description: `Schemas of the ${pulumi.getProject()} pipeline (${pulumi.getStack()})`,
-        tags: args.tags,
       },
       parent,
     );
@@ -110,7 +106,6 @@ export class SchemaRegistry extends pulumi.ComponentResource {
             compatibility: args.compatibility,
             schemaDefinition: s.definition,
             description: s.description.slice(0, 2048),
-            tags: args.tags,
           },
           // Version 1 comes from the file; later versions are the setup function's, which explains a refusal.
           { parent: this, ignoreChanges: ["schemaDefinition"] },
@@ -155,8 +150,6 @@ export class SchemaRegistry extends pulumi.ComponentResource {
           LAMBDA_TIMEOUT_MAX_S,
           30 + (GRANT_PROPAGATION_WAIT_MS + 2 * input.schemas.length * REGISTRATION_WAIT_MS) / 1000,
         ),
-        logRetentionDays: this.args.logRetentionDays,
-        tags: this.args.tags,
       },
       this,
     );

@@ -49,8 +49,6 @@ export const SETUP_FUNCTION_PACKAGES = ["@opensearch-project/opensearch"] as con
 export interface SearchDomainArgs extends SearchConfig {
   /** The job's geohash precision: the Dashboards map draws the job's cells. */
   geohashPrecision: number;
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 /** How a role may call the domain: its IAM actions, and the OpenSearch role it is mapped to. */
@@ -90,7 +88,6 @@ export class SearchDomain extends pulumi.ComponentResource {
       `${resourceName}-master-user`,
       {
         description: "Master user of the pipeline's OpenSearch domain: the Dashboards login (JSON username, password)",
-        tags: args.tags,
       },
       parent,
     );
@@ -130,7 +127,6 @@ export class SearchDomain extends pulumi.ComponentResource {
           { logType: "AUDIT_LOGS", cloudwatchLogGroupArn: this.auditLogs.arn, enabled: true },
           { logType: "ES_APPLICATION_LOGS", cloudwatchLogGroupArn: this.errorLogs.arn, enabled: true },
         ],
-        tags: args.tags,
       },
       // The service checks at creation that it may write to the log groups.
       { parent: this, dependsOn: [logsPolicy] },
@@ -262,12 +258,7 @@ export class SearchDomain extends pulumi.ComponentResource {
 
   /** One log group per log type, as AWS advises, with the stack's retention. */
   private logGroups(): { audit: aws.cloudwatch.LogGroup; error: aws.cloudwatch.LogGroup } {
-    const group = (kind: string) =>
-      new aws.cloudwatch.LogGroup(
-        `${this.resourceName}-${kind}`,
-        { retentionInDays: this.args.logRetentionDays, tags: this.args.tags },
-        { parent: this },
-      );
+    const group = (kind: string) => new aws.cloudwatch.LogGroup(`${this.resourceName}-${kind}`, {}, { parent: this });
     return { audit: group("audit"), error: group("errors") };
   }
 
@@ -323,8 +314,6 @@ export class SearchDomain extends pulumi.ComponentResource {
         memorySize: 256,
         // A new domain's Dashboards can answer 503 for a while: the setup waits up to 100 s.
         timeout: 180,
-        logRetentionDays: this.args.logRetentionDays,
-        tags: this.args.tags,
       },
       this,
     );

@@ -22,8 +22,6 @@ export const INDEXER_PACKAGES = ["@opensearch-project/opensearch"] as const;
 export interface SearchIndexerArgs {
   results: StreamStorage;
   search: SearchDomain;
-  logRetentionDays: number;
-  tags: Record<string, string>;
 }
 
 export class SearchIndexer extends pulumi.ComponentResource {
@@ -41,8 +39,6 @@ export class SearchIndexer extends pulumi.ComponentResource {
         packages: INDEXER_PACKAGES,
         memorySize: 256,
         timeout: 60,
-        logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
       },
       this,
     ));
@@ -63,7 +59,6 @@ export class SearchIndexer extends pulumi.ComponentResource {
         maxRetryAttempts: 10,
         // The results stream keeps a day: a row older than that is gone anyway.
         maxRecordAgeSeconds: 86_400,
-        tags: args.tags,
       },
       this,
     ));

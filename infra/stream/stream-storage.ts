@@ -4,10 +4,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SHARD_LEVEL_METRICS } from "../../runtime/stream/limits";
+import { kinesisMetric, KinesisMetricScope, SHARD_LEVEL_METRICS } from "../../runtime/observability/metrics/kinesis";
+import { Statistic } from "../../runtime/observability/metrics/metric";
+import { alarmMetric } from "../../runtime/observability/metrics/reads";
 import { StreamConfig } from "../config/config";
 import { grant, Statement, UsedBy } from "../common/grants";
-import { Metric, MetricOptions, streamMetric } from "../observability/metrics";
+import { streamStorageProblems } from "./stream-storage-rules";
 
 /**
  * KMS actions Kinesis performs on a caller's behalf with a customer-managed key:
@@ -30,11 +32,25 @@ const KEY_USED_BY =
 /** Deletion waits this long so a destroyed stack's key can still be recovered. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
 
+export interface MetricOptions extends KinesisMetricScope {
+  /** Default: the catalogue's statistic for this metric (runtime/observability/metrics/kinesis.ts). */
+  statistic?: Statistic;
+  /** Default: the catalogue's period for the metric. A positive multiple of 60: Kinesis sends a data point a minute. */
+  periodSeconds?: number;
+}
+
+/** A metric of the stream in the shape `aws.cloudwatch.MetricAlarm` takes. */
+export interface Metric {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, pulumi.Input<string>>;
+  statistic: Statistic;
+  period: number;
+}
+
 export interface StreamStorageArgs extends Omit<StreamConfig, "kmsKeyArn"> {
   /** An existing key to encrypt with (the config's, or another stream's); unset: one is created. */
   kmsKeyArn?: pulumi.Input<string>;
-  /** Tags for the stream and the key it creates. */
-  tags: Record<string, string>;
 }
 
 export class StreamStorage extends pulumi.ComponentResource {
@@ -51,9 +67,9 @@ export class StreamStorage extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("kinesis-pipeline:stream:StreamStorage", resourceName, {}, opts);
-    if (args.mode === "ON_DEMAND" && args.shardCount !== undefined) {
-      throw new Error("shardCount must not be set when mode is ON_DEMAND: AWS sizes on-demand streams");
-    }
+    const problems = streamStorageProblems(args);
+    if (problems.length > 0) throw new Error(problems.join("\n"));
+    // The config gives every PROVISIONED stream a count (its default); a caller must too.
     if (args.mode === "PROVISIONED" && args.shardCount === undefined) {
       throw new Error("shardCount is required when mode is PROVISIONED");
     }
@@ -67,7 +83,6 @@ export class StreamStorage extends pulumi.ComponentResource {
           description: `Encrypts the Kinesis stream of ${pulumi.getProject()}/${pulumi.getStack()}`,
           enableKeyRotation: true,
           deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-          tags: args.tags,
         },
         { parent: this },
       );
@@ -90,7 +105,6 @@ export class StreamStorage extends pulumi.ComponentResource {
         shardLevelMetrics: [...SHARD_LEVEL_METRICS],
         // Registered consumers (enhanced fan-out) must not block `pulumi destroy`.
         enforceConsumerDeletion: true,
-        tags: args.tags,
       },
       // While the shard scaler sizes the stream, `pulumi up` must not undo its changes.
       { parent: this, ignoreChanges: args.scaler ? ["shardCount"] : [] },
@@ -166,9 +180,23 @@ export class StreamStorage extends pulumi.ComponentResource {
     );
   }
 
-  /** A CloudWatch metric of this stream, e.g. `metric("IncomingBytes")`. */
-  metric(name: string, opts?: MetricOptions): Metric {
-    return streamMetric(this.name, name, opts);
+  /**
+   * A CloudWatch metric of this stream by its stream-level name, e.g. `metric("IncomingBytes")`;
+   * with `shardId`, its shard-level counterpart; with `consumerName`, an enhanced fan-out
+   * consumer's metric.
+   */
+  metric(name: string, opts: MetricOptions = {}): Metric {
+    const metric = kinesisMetric(name, opts);
+    const period = opts.periodSeconds ?? metric.period;
+    if (!Number.isInteger(period) || period < 60 || period % 60 !== 0) {
+      throw new Error(`periodSeconds must be a positive multiple of 60, got ${period}`);
+    }
+    const dimensions: Record<string, pulumi.Input<string>> = {
+      StreamName: this.name,
+      ...(opts.shardId !== undefined ? { ShardId: opts.shardId } : {}),
+      ...(opts.consumerName !== undefined ? { ConsumerName: opts.consumerName } : {}),
+    };
+    return { ...alarmMetric(metric, dimensions, period), ...(opts.statistic ? { statistic: opts.statistic } : {}) };
   }
 
   private statements(

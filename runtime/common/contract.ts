@@ -13,6 +13,8 @@
  * of the runtime but a short list of pure modules: tests/infra/common/runtime-imports.test.ts).
  */
 import { EnvSpec, EnvVar } from "./env";
+import { MetricDefinition } from "../observability/metrics/metric";
+import { missing, refusal } from "./setting";
 
 /** Every part of the pipeline with a contract, as the call trace and the IAM check name it. */
 export type PartName =
@@ -89,11 +91,32 @@ export interface DeclaredCall<V, R extends string> {
   unsigned?: true;
 }
 
-/** Metrics the part emits: a namespace, the dimensions each carries (and what their values are), the names. */
-export interface MetricSet {
-  namespace: string;
-  dimensions: Readonly<Record<string, string>>;
-  names: readonly string[];
+/**
+ * Metrics the part emits, as the metric catalogue defines them (runtime/observability/metrics/):
+ * definitions published with the same dimensions, and what each dimension's value is (a
+ * literal, or the variable that holds it).
+ */
+export interface MetricSet<D extends string = string> {
+  metrics: readonly MetricDefinition<D>[];
+  dimensions: Readonly<Record<D, string>>;
+}
+
+/**
+ * The metrics of a catalogue family (all of them, or those listed) a part emits, with what
+ * each of their dimensions holds; the dimensions' names are the definitions' (type-checked).
+ */
+export function emits<D extends string>(
+  metrics: Readonly<Record<string, MetricDefinition<D>>> | readonly MetricDefinition<D>[],
+  dimensions: Readonly<Record<D, string>>,
+): MetricSet<D> {
+  const list: readonly MetricDefinition<D>[] = Array.isArray(metrics) ? metrics : Object.values(metrics);
+  const names = Object.keys(dimensions).sort().join(",");
+  for (const metric of list) {
+    if ([...metric.dimensions].sort().join(",") !== names) {
+      throw new Error(`${metric.name} is published with ${metric.dimensions.join(", ")}, not ${names}`);
+    }
+  }
+  return { metrics: list, dimensions };
 }
 
 export interface Contract<V extends EnvSpec = EnvSpec, R extends string = string> {
@@ -190,7 +213,7 @@ export function contractEnvironment<C extends AnyContract, E extends Environment
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
       const text = String(value);
       if (text !== "" && variable.parse(text) === undefined) {
-        problems.push(`${name}=${JSON.stringify(text)} is not valid (allowed: ${variable.allowed})`);
+        problems.push(refusal(name, variable, text));
       }
       variables[name] = text;
     } else {
@@ -215,7 +238,7 @@ export function environmentNameProblems(contract: AnyContract, names: readonly s
   }
   for (const [name, variable] of Object.entries<EnvVar<unknown>>(contract.variables)) {
     if (variable.default === undefined && !isPlatformSet(variable) && !names.includes(name)) {
-      problems.push(`${name} is required by ${contract.part} (allowed: ${variable.allowed})`);
+      problems.push(missing(name, variable));
     }
   }
   return problems;

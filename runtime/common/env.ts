@@ -1,3 +1,4 @@
+import { missing, refusal, Setting } from "./setting";
 import { UsageError } from "./usage-error";
 
 /**
@@ -11,15 +12,10 @@ export class SettingsError extends UsageError {
   override name = "SettingsError";
 }
 
-export interface EnvVar<T> {
+/** An environment variable: a setting (setting.ts) with the text used when it is unset. */
+export interface EnvVar<T> extends Setting<T> {
   /** Used when the variable is unset or empty; no default means required. */
   default?: string;
-  /** What is allowed, as a phrase: "an integer from 1 to 500". */
-  allowed: string;
-  /** What the setting does, for --help. */
-  purpose: string;
-  /** The value, or undefined when `text` is not allowed. */
-  parse(text: string): T | undefined;
 }
 
 export type EnvSpec = Record<string, EnvVar<unknown>>;
@@ -28,44 +24,8 @@ export type EnvValues<S extends EnvSpec> = {
   [K in keyof S]: S[K] extends EnvVar<infer T> ? (S[K] extends { default: "" } ? T | undefined : T) : never;
 };
 
-export function integer(min: number, max: number): Pick<EnvVar<number>, "allowed" | "parse"> {
-  return {
-    allowed: `an integer from ${min} to ${max}`,
-    parse: (text) => {
-      const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
-      return value >= min && value <= max ? value : undefined;
-    },
-  };
-}
-
-export function oneOf<T extends string>(...values: T[]): Pick<EnvVar<T>, "allowed" | "parse"> {
-  return {
-    allowed: `one of ${values.join(", ")}`,
-    parse: (text) => ((values as string[]).includes(text) ? (text as T) : undefined),
-  };
-}
-
-export function matching(pattern: RegExp, allowed: string): Pick<EnvVar<string>, "allowed" | "parse"> {
-  return { allowed, parse: (text) => (pattern.test(text) ? text : undefined) };
-}
-
-/** A switch: every boolean variable of the pipeline is written `true` or `false`. */
-export const boolean: Pick<EnvVar<boolean>, "allowed" | "parse"> = {
-  allowed: "true or false",
-  parse: (text) => (text === "true" ? true : text === "false" ? false : undefined),
-};
-
-export const httpUrl: Pick<EnvVar<string>, "allowed" | "parse"> = {
-  allowed: "an http:// or https:// URL",
-  parse: (text) => {
-    try {
-      const url = new URL(text);
-      return url.protocol === "http:" || url.protocol === "https:" ? text.replace(/\/$/, "") : undefined;
-    } catch {
-      return undefined;
-    }
-  },
-};
+// The parsers every service's table is built from, where the tables import them from.
+export { httpUrl, integer, matching, oneOf, switchValue } from "./parsers";
 
 /**
  * Reads every variable of `spec` from `env`. Throws one SettingsError naming each bad or
@@ -96,7 +56,7 @@ function checkEnv<S extends EnvSpec>(
     const raw = env[name];
     const text = raw === undefined || raw === "" ? variable.default : raw;
     if (text === undefined) {
-      problems.push(`${name} is required (allowed: ${variable.allowed})`);
+      problems.push(missing(name, variable));
       continue;
     }
     if (text === "") {
@@ -105,8 +65,7 @@ function checkEnv<S extends EnvSpec>(
       continue;
     }
     const value = variable.parse(text);
-    if (value === undefined)
-      problems.push(`${name}=${JSON.stringify(text)} is not valid (allowed: ${variable.allowed})`);
+    if (value === undefined) problems.push(refusal(name, variable, text));
     values[name] = value;
   }
   return { values: values as EnvValues<S>, problems };

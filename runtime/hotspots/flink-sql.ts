@@ -31,7 +31,7 @@
  * - run the INSERTs in one statement set, so that they form one job reading the stream once.
  */
 import { AIRPORTS, AirportCode, BoundingBox, JobConfig, NYC_BOX } from "./job-config";
-import { AIRPORT_INDEX, HOTSPOT_INDEX } from "../search/indices";
+import { AIRPORT_INDEX, HOTSPOT_INDEX } from "./result-indices";
 import {
   problemExpression,
   rowtimeExpression,
@@ -56,17 +56,6 @@ export const SQL_PLACEHOLDERS = {
 export const RESULT_INDEX_FIELD = "index";
 
 export type SqlPlaceholder = keyof typeof SQL_PLACEHOLDERS;
-
-/**
- * Where a user finds the skipped trips of the job on AWS: COUNT_SKIPPED_TRIP's counter, one
- * per TripProblem as the dimension Reason beside Application (udf/hotspot_udfs.py). Managed
- * Flink publishes it: https://docs.aws.amazon.com/managed-flink/latest/java/monitoring-metrics-custom.html
- */
-export const SKIPPED_TRIPS_METRIC = {
-  namespace: "AWS/KinesisAnalytics",
-  name: "skippedTrips",
-  dimension: "Reason",
-} as const;
 
 /** The statements as one file (hotspots.sql): each ends with ";" at the end of its line. */
 export function statementsFile(statements: readonly string[]): string {

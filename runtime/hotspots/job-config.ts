@@ -2,6 +2,7 @@
  * The hot-spot job's settings: the same values drive the Flink SQL (flink-sql.ts) and the
  * TypeScript engine (engine.ts), so the two can be compared on the shipped data.
  */
+import { Parser } from "../common/setting";
 
 /** A longitude/latitude rectangle (WGS 84), edges included. */
 export interface BoundingBox {
@@ -96,6 +97,18 @@ export function jobConfig(overrides: Partial<JobConfig> = {}): JobConfig {
     .map((key) => `${key} is ${String(config[key])}, allowed: ${JOB_LIMITS[key]}`);
   if (problems.length > 0) throw new JobConfigError(problems);
   return config;
+}
+
+/**
+ * One of the job's settings as text (a config key, an environment variable): allowed
+ * exactly when jobConfig accepts it, so the job's rules stay here.
+ */
+export function jobSetting(key: keyof JobConfig): Parser<number> {
+  return {
+    allowed: JOB_LIMITS[key],
+    // Number("") is 0 and Number("1e1") is 10: only plain integers are what a user meant.
+    parse: (text) => (/^-?\d+$/.test(text) && RULES[key](Number(text)) ? Number(text) : undefined),
+  };
 }
 
 function isIntegerIn(n: number, min: number, max: number): boolean {

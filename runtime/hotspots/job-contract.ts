@@ -9,12 +9,12 @@
  * launcher reads what it promises.
  */
 import path from "node:path";
-import { defineContract } from "../common/contract";
+import { defineContract, emits } from "../common/contract";
 import { matching, oneOf } from "../common/env";
 import { STREAM_VARIABLES } from "../common/service-variables";
 import { REPO_ROOT } from "../common/repo-root";
-import { FLINK_BEHIND_METRIC, FLINK_CPU_METRIC, FLINK_NAMESPACE } from "../scaling/flink-scaler-contract";
-import { hotspotStatements, SKIPPED_TRIPS_METRIC, SQL_PLACEHOLDERS, SqlPlaceholder, statementsFile } from "./flink-sql";
+import { FLINK_METRICS, SKIPPED_TRIPS_METRIC } from "../observability/metrics/flink";
+import { hotspotStatements, SQL_PLACEHOLDERS, SqlPlaceholder, statementsFile } from "./flink-sql";
 import { JobConfig } from "./job-config";
 
 /**
@@ -182,16 +182,8 @@ export const HOTSPOT_JOB = defineContract({
     madeBy: `the Flink job's ${call.by}: ${call.source}`,
   })),
   metrics: [
-    {
-      namespace: FLINK_NAMESPACE,
-      dimensions: { Application: "the application's name" },
-      names: [FLINK_BEHIND_METRIC.metricName, FLINK_CPU_METRIC],
-    },
-    {
-      namespace: SKIPPED_TRIPS_METRIC.namespace,
-      dimensions: { Application: "the application's name", [SKIPPED_TRIPS_METRIC.dimension]: "the trip's problem" },
-      names: [SKIPPED_TRIPS_METRIC.name],
-    },
+    emits(FLINK_METRICS, { Application: "the application's name" }),
+    emits([SKIPPED_TRIPS_METRIC], { Application: "the application's name", Reason: "the trip's problem" }),
   ],
 });
 

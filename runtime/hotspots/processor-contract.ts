@@ -7,24 +7,11 @@
  */
 import { defineContract } from "../common/contract";
 import { EnvVar, integer } from "../common/env";
-import { JOB_DEFAULTS, JOB_LIMITS, JobConfig, jobConfig, JobConfigError } from "./job-config";
+import { JOB_DEFAULTS, JobConfig, jobSetting } from "./job-config";
 
-function jobSetting(key: keyof JobConfig, purpose: string): EnvVar<number> & { default: string } {
-  return {
-    default: String(JOB_DEFAULTS[key]),
-    allowed: JOB_LIMITS[key],
-    purpose,
-    parse: (text) => {
-      // Number("") is 0 and Number("1e1") is 10: only plain integers are what a user meant.
-      if (!/^-?\d+$/.test(text)) return undefined;
-      try {
-        return jobConfig({ [key]: Number(text) })[key];
-      } catch (e) {
-        if (e instanceof JobConfigError) return undefined;
-        throw e;
-      }
-    },
-  };
+/** A job setting as a variable: allowed exactly when jobConfig accepts it (job-config.ts). */
+function jobVariable(key: keyof JobConfig, purpose: string): EnvVar<number> & { default: string } {
+  return { ...jobSetting(key), default: String(JOB_DEFAULTS[key]), purpose };
 }
 
 export const HOTSPOT_VARIABLES = {
@@ -33,10 +20,10 @@ export const HOTSPOT_VARIABLES = {
     default: "0",
     purpose: "port of GET /hotspots on 127.0.0.1, the latest closed windows as JSON (0: no endpoint)",
   },
-  HOTSPOT_WINDOW_MINUTES: jobSetting("windowMinutes", "size of the tumbling windows"),
-  HOTSPOT_GEOHASH_PRECISION: jobSetting("geohashPrecision", "geohash length of a cell"),
-  HOTSPOT_MIN_TRIPS: jobSetting("minTrips", "pickups in a window that make a cell a hot spot"),
-  HOTSPOT_OUT_OF_ORDERNESS_SECONDS: jobSetting("outOfOrdernessSeconds", "how far the watermark trails event time"),
+  HOTSPOT_WINDOW_MINUTES: jobVariable("windowMinutes", "size of the tumbling windows"),
+  HOTSPOT_GEOHASH_PRECISION: jobVariable("geohashPrecision", "geohash length of a cell"),
+  HOTSPOT_MIN_TRIPS: jobVariable("minTrips", "pickups in a window that make a cell a hot spot"),
+  HOTSPOT_OUT_OF_ORDERNESS_SECONDS: jobVariable("outOfOrdernessSeconds", "how far the watermark trails event time"),
   HOTSPOT_RETAINED_WINDOWS: {
     ...integer(1, 1000),
     default: "24",

@@ -4,10 +4,16 @@
  * it validates each record against the registry's latest version and writes the Glue wire
  * format.
  */
-import { defineContract } from "../common/contract";
-import { boolean, integer, matching, oneOf } from "../common/env";
+import { defineContract, emits } from "../common/contract";
+import { integer, matching, oneOf, switchValue } from "../common/env";
 import { REPORTING_VARIABLES, SCHEMA_REGISTRY_VARIABLES, STREAM_VARIABLES } from "../common/service-variables";
-import { METRICS_NAMESPACE } from "../observability/namespace";
+import {
+  INGEST_REJECT_METRICS,
+  PIPELINE_SERVICES,
+  PRODUCER_METRICS,
+  REASON_DIMENSION,
+  SERVICE_DIMENSION,
+} from "../observability/metrics/pipeline";
 import { STREAM_LIMITS } from "../stream/limits";
 import { INGEST_DEFAULTS, KPL_DEFAULTS } from "./defaults";
 
@@ -26,7 +32,7 @@ export const INGEST_VARIABLES = {
     default: "durable",
     purpose: "durable: answer 200 once stored in Kinesis; buffered: answer 202 at once",
   },
-  AGGREGATION: { ...boolean, default: "true", purpose: "pack records into KPL aggregates per shard" },
+  AGGREGATION: { ...switchValue, default: "true", purpose: "pack records into KPL aggregates per shard" },
   AGGREGATION_MAX_BYTES: {
     ...integer(1024, STREAM_LIMITS.maxRecordBytes - 4 * STREAM_LIMITS.maxPartitionKeyLength),
     default: String(KPL_DEFAULTS.aggregationMaxSize),
@@ -78,7 +84,7 @@ export const INGEST_VARIABLES = {
     purpose: "compress schema-encoded records with zlib, as the AWS serializer can",
   },
   SCHEMA_AUTO_REGISTER: {
-    ...boolean,
+    ...switchValue,
     default: "false",
     purpose: "true: register schemas/<SCHEMA_NAME>.json as the next version at start (checked by the registry)",
   },
@@ -86,8 +92,8 @@ export const INGEST_VARIABLES = {
   ...REPORTING_VARIABLES,
 };
 
-/** The metrics every report carries: counters of one interval, per stream. */
-const INGEST_DIMENSIONS = { Service: "ingest", StreamName: "STREAM_NAME" } as const;
+/** The dimensions of every report: its program, and the stream it writes. */
+const INGEST_DIMENSIONS = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.ingest, StreamName: "STREAM_NAME" } as const;
 
 export const INGEST = defineContract({
   part: "ingest",
@@ -123,27 +129,9 @@ export const INGEST = defineContract({
     },
   ],
   metrics: [
-    {
-      namespace: METRICS_NAMESPACE,
-      dimensions: INGEST_DIMENSIONS,
-      names: [
-        "UserRecordsReceived",
-        "UserRecordsAcknowledged",
-        "KinesisRecordsPut",
-        "PutRecordsCalls",
-        "RetriesPerRecord",
-        "WrongShardResends",
-        "RecordsExpired",
-        "BufferingTimeAverage",
-        "BufferingTimeMax",
-        "RecordsPending",
-      ],
-    },
-    {
-      namespace: METRICS_NAMESPACE,
-      dimensions: { ...INGEST_DIMENSIONS, Reason: "the refusal's HTTP status" },
-      names: ["Rejects"],
-    },
+    // Counters of one interval, and refused request records by reason (the API's error code).
+    emits(PRODUCER_METRICS, INGEST_DIMENSIONS),
+    emits(INGEST_REJECT_METRICS, { ...INGEST_DIMENSIONS, [REASON_DIMENSION]: "the refusal's HTTP status" }),
   ],
 });
 

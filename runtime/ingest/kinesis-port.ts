@@ -3,7 +3,7 @@
  * producer thinks in. Tests swap it for fakes that throttle or fail on purpose.
  */
 import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
-import { listAllShards } from "../stream/list-shards";
+import { listAllShards } from "../stream/shard-fetcher";
 import { ShardMap } from "../stream/shard-map";
 
 export interface PutEntry {

@@ -3,9 +3,18 @@
  * came in, what went to Kinesis (their ratio is the aggregation win), retries, buffering
  * time, what is pending, and every reject by reason.
  */
-import { emfLogger, LineSink, Unit } from "../observability/emf";
+import { LineSink, metricsDocument } from "../observability/emf";
 import { IntervalReport, putPerDimension } from "../observability/interval-report";
+import {
+  INGEST_REJECT_METRICS,
+  PIPELINE_SERVICES,
+  PRODUCER_METRICS,
+  REASON_DIMENSION,
+  SERVICE_DIMENSION,
+} from "../observability/metrics/pipeline";
 import { KinesisProducer } from "./kinesis-producer";
+
+const M = PRODUCER_METRICS;
 
 export class IngestMetrics extends IntervalReport {
   private rejects = new Map<string, number>();
@@ -14,8 +23,6 @@ export class IngestMetrics extends IntervalReport {
     private readonly producer: KinesisProducer,
     private readonly sink: LineSink,
     private readonly streamName: string,
-    /** The Service dimension: "ingest", or "replay" for the replay's own producer. */
-    private readonly service = "ingest",
   ) {
     super();
   }
@@ -27,25 +34,21 @@ export class IngestMetrics extends IntervalReport {
 
   async report(): Promise<void> {
     const s = this.producer.takeStats();
-    const dims = { Service: this.service, StreamName: this.streamName };
-    const m = emfLogger(this.sink, dims);
-    m.putMetric("UserRecordsReceived", s.userRecordsAccepted, Unit.Count);
-    m.putMetric("UserRecordsAcknowledged", s.userRecordsAcknowledged, Unit.Count);
-    m.putMetric("KinesisRecordsPut", s.kinesisRecordsPut, Unit.Count);
-    m.putMetric("PutRecordsCalls", s.putRecordsCalls, Unit.Count);
-    m.putMetric("RetriesPerRecord", s.userRecordsAcknowledged ? s.retries / s.userRecordsAcknowledged : 0, Unit.None);
-    m.putMetric("WrongShardResends", s.wrongShard, Unit.Count);
-    m.putMetric("RecordsExpired", s.expired, Unit.Count);
-    m.putMetric(
-      "BufferingTimeAverage",
-      s.userRecordsAcknowledged ? s.bufferedMsSum / s.userRecordsAcknowledged : 0,
-      Unit.Milliseconds,
-    );
-    m.putMetric("BufferingTimeMax", s.bufferedMsMax, Unit.Milliseconds);
-    m.putMetric("RecordsPending", this.producer.pending.records, Unit.Count);
-    await m.flush();
+    const dims = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.ingest, StreamName: this.streamName };
+    await metricsDocument(this.sink, dims)
+      .put(M.UserRecordsReceived, s.userRecordsAccepted)
+      .put(M.UserRecordsAcknowledged, s.userRecordsAcknowledged)
+      .put(M.KinesisRecordsPut, s.kinesisRecordsPut)
+      .put(M.PutRecordsCalls, s.putRecordsCalls)
+      .put(M.RetriesPerRecord, s.userRecordsAcknowledged ? s.retries / s.userRecordsAcknowledged : 0)
+      .put(M.WrongShardResends, s.wrongShard)
+      .put(M.RecordsExpired, s.expired)
+      .put(M.BufferingTimeAverage, s.userRecordsAcknowledged ? s.bufferedMsSum / s.userRecordsAcknowledged : 0)
+      .put(M.BufferingTimeMax, s.bufferedMsMax)
+      .put(M.RecordsPending, this.producer.pending.records)
+      .flush();
     const rejects = this.rejects;
     this.rejects = new Map();
-    await putPerDimension(this.sink, dims, "Reason", rejects, "Rejects", Unit.Count);
+    await putPerDimension(this.sink, dims, REASON_DIMENSION, rejects, INGEST_REJECT_METRICS.Rejects);
   }
 }

@@ -1,32 +1,53 @@
 /**
- * Waiting for a child of the local stack to be ready, the same for each: bounded, given up
- * at once when the child exits, and on failure the child is stopped and the error carries
- * its last output (usually the real reason, e.g. a bad setting or a port in use).
+ * Waiting for a guarded child to be ready, the same for each: bounded, given up at once when
+ * the child exits, and on failure the child is stopped and the error carries its last output
+ * (usually the real reason, e.g. a bad setting or a port in use). A child is ready when a
+ * check answers (an endpoint, an API call), or when it says so over its IPC channel.
  */
 import http from "node:http";
 
-import { GuardedChild } from "./guarded-child";
+import { describeExit, GuardedChild, WaitOptions, withLastOutput } from "./guarded-child";
 import { pollUntil, PollOptions } from "./poll-until";
 
-export async function waitUntilReady(
-  child: GuardedChild,
+/** What a wait needs of a child: to see it end, to stop it, and its output for the error. */
+type Waited = Pick<GuardedChild, "name" | "exit" | "stop" | "recentOutput">;
+
+/** Polls `attempt` (with PollOptions' interval) until it resolves. */
+export function waitUntilReady(
+  child: Waited,
   attempt: (signal: AbortSignal) => Promise<unknown>,
-  options: Pick<PollOptions, "what" | "timeoutMs" | "signal">,
+  options: Pick<PollOptions, "what" | "timeoutMs" | "signal" | "intervalMs">,
 ): Promise<void> {
-  let exit: string | undefined;
-  void child.exited.then(
-    ({ code, signal }) => (exit = signal === null ? `it exited with code ${code}` : `it was killed by ${signal}`),
-  );
+  return stoppedOnFailure(child, options.signal, async () => {
+    const exit = () => {
+      const ended = child.exit();
+      return ended === undefined ? undefined : `it ${describeExit(ended)}`;
+    };
+    await pollUntil(attempt, { ...options, hopeless: exit });
+  });
+}
+
+/** Waits for the first message `accept` takes, such as the child's "started". */
+export function waitForReadyMessage<M, T extends M>(
+  child: GuardedChild<M>,
+  accept: (message: M) => message is T,
+  options: WaitOptions,
+): Promise<T> {
+  return stoppedOnFailure(child, options.signal, () => child.waitForMessage(accept, options));
+}
+
+async function stoppedOnFailure<T>(
+  child: Waited,
+  signal: AbortSignal | undefined,
+  waiting: () => Promise<T>,
+): Promise<T> {
   try {
-    await pollUntil(attempt, { ...options, hopeless: () => exit });
+    return await waiting();
   } catch (error) {
     await child.stop();
-    if (options.signal?.aborted) throw error;
-    const output = child.recentOutput().trim();
+    if (signal?.aborted) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(output === "" ? message : `${message}\n--- last output of ${child.name} ---\n${output}`, {
-      cause: error,
-    });
+    throw new Error(withLastOutput(child, message), { cause: error });
   }
 }
 

@@ -16,6 +16,6 @@ export const LOCAL = defineContract({
   calls: [],
   metrics: [],
   localOnly:
-    "the local stack (npm start), its scaler and page, and the replay writing to its stream (--target local): " +
-    "they run on a laptop against the emulators and have no role on AWS",
+    "the local stack (npm start), its scaler and page: they run on a laptop against the emulators " +
+    "and have no role on AWS (its replay posts to the local ingest API, as on AWS)",
 });

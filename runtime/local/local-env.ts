@@ -3,7 +3,7 @@ import path from "node:path";
 import { REPO_ROOT } from "../common/repo-root";
 import { EnvSpec, integer, matching, readEnv } from "../common/env";
 import { SUGGESTED_REPLAY_SPEEDUP } from "../replay/contract";
-import { resolveStateDir } from "./stack-file";
+import { resolveStateDir } from "../common/stack-file";
 
 /** Everything `npm start` can be told, after validation. */
 export interface LocalConfig {
@@ -97,9 +97,7 @@ export function parseLocalEnv(env: Readonly<Record<string, string | undefined>>,
   const v = readEnv(LOCAL_VARIABLES, env, (values) =>
     PORTS.flatMap((name, i) => {
       const earlier = PORTS.slice(0, i).find((other) => values[other] !== undefined && values[other] === values[name]);
-      return earlier
-        ? [`${name}=${JSON.stringify(String(values[name]))} is not valid (it must differ from ${earlier})`]
-        : [];
+      return earlier ? [`${name} must differ from ${earlier}, got ${values[name]}`] : [];
     }),
   );
   const kinesisPort = v.LOCAL_KINESIS_PORT;

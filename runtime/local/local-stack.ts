@@ -6,7 +6,7 @@ import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { createKinesisClient } from "../common/aws/kinesis-client";
 import { LOCAL_CAPACITY_SCALE, LOCAL_SCALING_PERIOD_MS, LocalShardScaler } from "../scaling/local-shard-scaler";
 import { LOCAL_REGION, startEmulators } from "./emulators";
-import { ChildExit, GuardedChild } from "./guarded-child";
+import { ChildExit, GuardedChild, withLastOutput } from "./guarded-child";
 import {
   HotspotsChildOptions,
   LOCAL_HOTSPOTS_APPLICATION,
@@ -15,7 +15,7 @@ import {
 } from "./hotspots-child";
 import { startIngest } from "./ingest-child";
 import { LOCAL_REPLAY_FILE } from "../replay/contract";
-import { startReplay, stoppedAtMs } from "./replay-child";
+import { ReplayChild, startReplay, stoppedAtMs } from "./replay-child";
 import {
   LOCAL_APPLICATION,
   processingWorkerNames,
@@ -37,8 +37,9 @@ import { LocalConfig, MAX_LOCAL_SHARDS } from "./local-env";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 
 import { assertPortFree } from "./ports";
-import { readStackFile, removeStackFile, stackFilePath, updateStackFile, writeStackFile } from "./stack-file";
-import { Layer, StackChild, stopInOrder } from "./stop-order";
+import { isRunning } from "./process-alive";
+import { readStackFile, removeStackFile, stackFilePath, updateStackFile, writeStackFile } from "../common/stack-file";
+import { Layer, stopInOrder } from "./stop-order";
 import { createLocalStream } from "./stream-setup";
 import { UsageError } from "../common/usage-error";
 
@@ -60,13 +61,15 @@ type Ending = { kind: "stop requested" } | { kind: "child died"; child: GuardedC
  * stop all of them. Whatever happens, `run` returns only once no child is left running.
  */
 export class LocalStack implements StackControls {
-  private readonly children: StackChild[] = [];
+  private readonly children: { child: GuardedChild; layer: Layer }[] = [];
   /** Children stopped on purpose (from the page): their exit does not end the stack. */
   private readonly released = new WeakSet<GuardedChild>();
-  private replay?: { child: GuardedChild; speedup: number; startedAt: number; resumedAtMs: number };
+  private replay?: { child: ReplayChild; speedup: number; startedAt: number; resumedAtMs: number };
   /** Event time into the replay where the last one stopped: a new one goes on from there. */
   private replayPositionMs = 0;
   private hotspots?: { child: GuardedChild; options: HotspotsChildOptions };
+  /** The local ingest API: the replay posts to it, as the replay task does on AWS. */
+  private ingestUrl?: string;
   private readonly workers = new Map<string, { workerId: string; n: number; child?: GuardedChild }>();
   private processingOptions?: Omit<ProcessingOptions, "shardCount" | "signal" | "readyTimeoutMs">;
   private page?: {
@@ -145,6 +148,7 @@ export class LocalStack implements StackControls {
       signal,
     });
     this.adopt(ingest, "service");
+    this.ingestUrl = ingest.url;
 
     log.info("Starting the processing workers...");
     const processedFile = path.join(config.stateDir, "processed.jsonl");
@@ -240,16 +244,17 @@ export class LocalStack implements StackControls {
     });
     this.wroteStackFile = true;
 
-    // The taxi replay reads the stack file, so it starts last; LOCAL_REPLAY_SPEEDUP turns it on.
+    // The taxi replay starts last: it writes through the ingest service, and its pid goes into
+    // the stack file once that exists. LOCAL_REPLAY_SPEEDUP turns it on.
     let replayRow = "off (LOCAL_REPLAY_SPEEDUP=0; the page's Start button starts it)";
     const speedup = config.replaySpeedup;
     if (speedup !== undefined) {
       log.info(`Starting the NYC taxi replay (speedup ${speedup})...`);
       // Through the controls' queue: the page is up already, and a click must wait for this.
-      let replay: GuardedChild | undefined;
+      let replay: ReplayChild | undefined;
       await this.control(async () => void (replay = await this.launchReplay(speedup)));
       if (!replay) throw new Error("the stack stopped while the replay was starting");
-      replayRow = `${LOCAL_REPLAY_FILE} in a loop, ${speedup}x, taxi-trip schema enforced  (pid ${replay.pid})`;
+      replayRow = `${LOCAL_REPLAY_FILE} in a loop, ${speedup}x, through the ingest API  (pid ${replay.pid})`;
     }
 
     const rows: [string, string][] = [
@@ -330,7 +335,7 @@ export class LocalStack implements StackControls {
       this.release(child);
       worker.child = undefined;
       // A crash, not a shutdown: no lease is given back, the others take them once they expire.
-      process.kill(child.pid, "SIGKILL");
+      child.kill("SIGKILL");
       await child.exited;
       this.options.log.info(`page: killed ${name} (pid ${child.pid}); its leases move once they expire`);
     });
@@ -361,11 +366,17 @@ export class LocalStack implements StackControls {
     return next;
   }
 
-  private async launchReplay(speedup: number): Promise<GuardedChild> {
+  private async launchReplay(speedup: number): Promise<ReplayChild | undefined> {
     const { config, stopSignal: signal } = this.options;
     const resumedAtMs = this.replayPositionMs;
-    const child = await startReplay({ stateDir: config.stateDir, speedup, resumeAtMs: resumedAtMs, signal });
-    this.adopt(child, "service");
+    const ingestUrl = this.ingestUrl!;
+    const child = await startReplay({ ingestUrl, speedup, resumeAtMs: resumedAtMs, signal });
+    // The stack began to stop while it started: its writers may be stopped already.
+    if (this.stopping) {
+      await child.stop();
+      return undefined;
+    }
+    this.adopt(child, "writer");
     this.replay = { child, speedup, startedAt: Date.now(), resumedAtMs };
     this.page?.feed.watch(child);
     await updateStackFile(config.stateDir, { pids: { replay: child.pid } });
@@ -438,11 +449,12 @@ export class LocalStack implements StackControls {
 
   private reportDeath({ child, exit }: Extract<Ending, { kind: "child died" }>): void {
     const how = exit.signal === null ? `exit code ${exit.code}` : `killed by ${exit.signal}`;
-    const output = child.recentOutput().trim();
     this.options.log.error(
-      `${child.name} (pid ${child.pid}) died unexpectedly (${how}); stopping the rest of the local stack.`,
+      withLastOutput(
+        child,
+        `${child.name} (pid ${child.pid}) died unexpectedly (${how}); stopping the rest of the local stack.`,
+      ),
     );
-    if (output !== "") this.options.log.error(`--- last output of ${child.name} ---\n${output}`);
   }
 
   /** Two stacks sharing one state directory would overwrite each other's stack file. */
@@ -455,15 +467,5 @@ export class LocalStack implements StackControls {
           "stop it first, or set LOCAL_STATE_DIR to another directory",
       );
     }
-  }
-}
-
-function isRunning(pid: unknown): boolean {
-  if (typeof pid !== "number") return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

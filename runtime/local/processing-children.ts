@@ -11,7 +11,7 @@ import { PROCESSING } from "../processing/service-contract";
 import { REPO_ROOT } from "../common/repo-root";
 import { compiledEntrypoint } from "../common/services";
 import { LOCAL_REGION } from "./emulators";
-import { GuardedChild, spawnGuarded } from "./guarded-child";
+import { describeExit, GuardedChild, spawnGuarded, withLastOutput } from "./guarded-child";
 import { pollUntil } from "./poll-until";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 
@@ -106,15 +106,20 @@ export async function startProcessing(options: ProcessingOptions): Promise<Guard
         what: `the processing workers to create a lease per shard in ${LOCAL_APPLICATION}`,
         timeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
         signal: options.signal,
+        // A worker that died will never take its leases: no use waiting out the timeout.
+        hopeless: () => {
+          const dead = workers.find((w) => w.exit() !== undefined);
+          return dead && `${dead.name} (pid ${dead.pid}) ${describeExit(dead.exit()!)}`;
+        },
       },
     );
   } catch (error) {
     await Promise.all(workers.map((w) => w.stop()));
-    const output = workers.map((w) => w.recentOutput().trim()).filter((o) => o !== "");
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(output.length ? `${message}\n--- last output ---\n${output.join("\n")}` : message, {
-      cause: error,
-    });
+    throw new Error(
+      workers.reduce((said, worker) => withLastOutput(worker, said), message),
+      { cause: error },
+    );
   } finally {
     dynamo.destroy();
   }

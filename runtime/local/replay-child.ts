@@ -1,72 +1,68 @@
 /**
- * The NYC taxi replay as part of the local stack: the compiled replay (its contract's entry point)
- * as a guarded child, looping the 2009 sample into the local stream through the same path
- * as `npm run replay -- --target local` (it reads the stack file, so it starts after it is
- * written). LOCAL_REPLAY_SPEEDUP sets its pace (default: an hour of trips per second); 0
- * turns it off.
+ * The NYC taxi replay as part of the local stack: the compiled replay (its contract's entry
+ * point) as a guarded child, looping the 2009 sample into the local stream through the local
+ * ingest API, as the replay task does on AWS. It says over its IPC channel when it sends
+ * and where it stopped (runtime/common/child-messages.ts). LOCAL_REPLAY_SPEEDUP sets its
+ * pace (default: an hour of trips per second); 0 turns it off.
  */
+import { ChildMessage, isChildStarted, isReplayStopped } from "../common/child-messages";
 import { contractEnvironment } from "../common/contract";
 import { REPO_ROOT } from "../common/repo-root";
 import { compiledEntrypoint } from "../common/services";
-import { LOCAL_REPLAY_FILE, REPLAY } from "../replay/contract";
-import { waitUntilReady } from "./child-ready";
+import { LOCAL_REPLAY_FILE, REPLAY, replayArguments } from "../replay/contract";
+import { waitForReadyMessage } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
-import { readSummary } from "../replay/summary";
+
+export type ReplayChild = GuardedChild<ChildMessage>;
 
 const READY_TIMEOUT_MS = 20_000;
-/** It flushes the producer on SIGTERM: milliseconds against the emulator. */
+/** On SIGTERM it waits for the answers to what it posted: milliseconds against the local ingest API. */
 const STOP_GRACE_MS = 5_000;
 
 export async function startReplay(options: {
-  stateDir: string;
+  /** The local ingest API it posts to. */
+  ingestUrl: string;
   speedup: number;
   /** Event time into the replay to go on from (a re-paced replay): see --resume-at. */
   resumeAtMs?: number;
   signal?: AbortSignal;
-}): Promise<GuardedChild> {
+}): Promise<ReplayChild> {
   const script = compiledEntrypoint(REPLAY);
-  const child = spawnGuarded({
+  const child = spawnGuarded<ChildMessage>({
     name: "replay",
     script,
-    args: [
-      "--file",
-      LOCAL_REPLAY_FILE,
-      "--speedup",
-      String(options.speedup),
-      "--loop",
-      "--target",
-      "local",
-      "--resume-at",
-      String(Math.floor(options.resumeAtMs ?? 0)),
-    ],
+    args: replayArguments({
+      file: LOCAL_REPLAY_FILE,
+      speedup: options.speedup,
+      loop: true,
+      target: options.ingestUrl,
+      resumeAtMs: Math.floor(options.resumeAtMs ?? 0),
+    }),
     cwd: REPO_ROOT,
-    // METRICS_INTERVAL_MS: its producer's counters as EMF lines, for the live page.
+    // Its own counters as EMF lines, for the live page. It posts to a URL, so it reads no
+    // stack file (LOCAL_STATE_DIR is for --target local).
     env: {
       PATH: process.env.PATH,
-      ...contractEnvironment(REPLAY, {
-        LOCAL_STATE_DIR: options.stateDir,
-        METRICS_INTERVAL_MS: LOCAL_METRICS_INTERVAL_MS,
-      }).variables,
+      ...contractEnvironment(REPLAY, { METRICS_INTERVAL_MS: LOCAL_METRICS_INTERVAL_MS }).variables,
     },
     stopGraceMs: STOP_GRACE_MS,
+    ipc: true,
   });
-  // Its first line says what it replays where: from then on it is sending.
-  await waitUntilReady(
-    child,
-    async () => {
-      if (!child.recentOutput().includes("replay: ")) throw new Error("no start line yet");
-    },
-    { what: `the replay (pid ${child.pid}) to start`, timeoutMs: READY_TIMEOUT_MS, signal: options.signal },
-  );
+  // It says so once it has reached the ingest API: from then on it is sending.
+  await waitForReadyMessage(child, isChildStarted, {
+    what: `the replay (pid ${child.pid}) to start`,
+    timeoutMs: READY_TIMEOUT_MS,
+    signal: options.signal,
+  });
   return child;
 }
 
 /**
- * Where a stopped replay got to, by its own last line: the next trip it did not send (a
+ * Where a stopped replay got to, by its own account: the next trip it did not send (a
  * replay that fell behind its pace had sent fewer than the clock says). Undefined when it
- * printed no summary (killed before it could).
+ * said nothing (killed before it could).
  */
-export function stoppedAtMs(replay: GuardedChild): number | undefined {
-  return readSummary(replay.recentOutput())?.resumeAtMs;
+export function stoppedAtMs(replay: ReplayChild): number | undefined {
+  return replay.messages().find(isReplayStopped)?.resumeAtMs;
 }

@@ -3,7 +3,8 @@
  * process alive) and a last one at shutdown, so counts since the previous report are not
  * lost; and one EMF document per value of a dimension (per shard, per reject reason).
  */
-import { emfLogger, LineSink, Unit } from "./emf";
+import { LineSink, metricsDocument } from "./emf";
+import { EmfMetric } from "./metrics/metric";
 
 export abstract class IntervalReport {
   private timer?: NodeJS.Timeout;
@@ -28,12 +29,11 @@ export async function putPerDimension(
   dimensions: Record<string, string>,
   dimension: string,
   values: Map<string, number>,
-  metric: string,
-  unit: Unit,
+  metric: EmfMetric,
 ): Promise<void> {
   for (const [key, value] of values) {
-    const logger = emfLogger(sink, { ...dimensions, [dimension]: key });
-    logger.putMetric(metric, value, unit);
-    await logger.flush();
+    await metricsDocument(sink, { ...dimensions, [dimension]: key })
+      .put(metric, value)
+      .flush();
   }
 }

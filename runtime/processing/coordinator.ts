@@ -6,7 +6,7 @@
  * in leases/LEASES.md.
  */
 import { KinesisClient } from "@aws-sdk/client-kinesis";
-import { listAllShards } from "../stream/list-shards";
+import { listAllShards } from "../stream/shard-fetcher";
 import { HeldLease } from "./leases/held-lease";
 import { Checkpoint, Lease, TRIM_HORIZON } from "./leases/lease";
 import { LeaseTable } from "./leases/lease-table";

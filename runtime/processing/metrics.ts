@@ -4,11 +4,19 @@
  * MillisBehindLatest as the maximum per shard.
  */
 import { Logger } from "pino";
-import { emfLogger, LineSink, Unit } from "../observability/emf";
+import { LineSink, metricsDocument } from "../observability/emf";
 import { IntervalReport, putPerDimension } from "../observability/interval-report";
+import {
+  PIPELINE_SERVICES,
+  PROCESSING_LAG_METRICS,
+  PROCESSING_METRICS,
+  SERVICE_DIMENSION,
+  SHARD_DIMENSION,
+} from "../observability/metrics/pipeline";
 import { CoordinatorEvents } from "./coordinator";
 import { DeadLetters } from "./dead-letters";
-import { LAG_METRIC as BEHIND_METRIC, PROCESSING_SERVICE as SERVICE } from "./service-contract";
+
+const M = PROCESSING_METRICS;
 
 export class ConsumerMetrics extends IntervalReport implements CoordinatorEvents {
   private recordsProcessed = 0;
@@ -62,20 +70,20 @@ export class ConsumerMetrics extends IntervalReport implements CoordinatorEvents
   }
 
   async report(): Promise<void> {
-    const dims = { Service: SERVICE, StreamName: this.streamName };
-    const m = emfLogger(this.sink, dims);
-    m.putMetric("RecordsProcessed", this.recordsProcessed, Unit.Count);
-    m.putMetric("ProcessingTimeAverage", this.batches ? this.processingMs / this.batches : 0, Unit.Milliseconds);
-    m.putMetric("LeasesHeld", this.held, Unit.Count);
-    m.putMetric("LeaseTakes", this.takes, Unit.Count);
-    m.putMetric("LeaseSteals", this.steals, Unit.Count);
-    m.putMetric("RecordsSkipped", this.skippedRecords, Unit.Count);
-    m.putMetric("CheckpointFailures", this.checkpointFailures, Unit.Count);
-    m.putMetric("DeadLetters", this.deadLetters?.take() ?? 0, Unit.Count);
-    await m.flush();
+    const dims = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.processing, StreamName: this.streamName };
+    await metricsDocument(this.sink, dims)
+      .put(M.RecordsProcessed, this.recordsProcessed)
+      .put(M.ProcessingTimeAverage, this.batches ? this.processingMs / this.batches : 0)
+      .put(M.LeasesHeld, this.held)
+      .put(M.LeaseTakes, this.takes)
+      .put(M.LeaseSteals, this.steals)
+      .put(M.RecordsSkipped, this.skippedRecords)
+      .put(M.CheckpointFailures, this.checkpointFailures)
+      .put(M.DeadLetters, this.deadLetters?.take() ?? 0)
+      .flush();
     const behind = this.behindByShard;
     this.behindByShard = new Map();
-    await putPerDimension(this.sink, dims, "ShardId", behind, BEHIND_METRIC, Unit.Milliseconds);
+    await putPerDimension(this.sink, dims, SHARD_DIMENSION, behind, PROCESSING_LAG_METRICS.MillisBehindLatest);
     this.recordsProcessed = this.processingMs = this.batches = this.takes = this.steals = 0;
     this.skippedRecords = this.checkpointFailures = 0;
   }

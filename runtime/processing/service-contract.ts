@@ -3,10 +3,16 @@
  * sharing the stream's shards through a lease table, reading by polling or through an
  * enhanced fan-out consumer, decoding schema-encoded records with the registry's versions.
  */
-import { defineContract } from "../common/contract";
-import { boolean, httpUrl, integer, matching, oneOf } from "../common/env";
+import { defineContract, emits } from "../common/contract";
+import { httpUrl, integer, matching, oneOf, switchValue } from "../common/env";
 import { REPORTING_VARIABLES, SCHEMA_REGISTRY_VARIABLES, STREAM_VARIABLES } from "../common/service-variables";
-import { METRICS_NAMESPACE } from "../observability/namespace";
+import {
+  PIPELINE_SERVICES,
+  PROCESSING_LAG_METRICS,
+  PROCESSING_METRICS,
+  SERVICE_DIMENSION,
+  SHARD_DIMENSION,
+} from "../observability/metrics/pipeline";
 import { LEASE_KEY } from "./leases/lease";
 
 export const CONSUMER_DEFAULTS = {
@@ -100,7 +106,7 @@ export const CONSUMER_VARIABLES = {
     purpose: "auto: HTTP/2 on AWS (SubscribeToShard needs it), HTTP/1.1 with KINESIS_ENDPOINT",
   },
   CREATE_LEASE_TABLE: {
-    ...boolean,
+    ...switchValue,
     default: "true",
     purpose: "create the lease table when missing (on AWS the stack creates it)",
   },
@@ -113,10 +119,8 @@ export const CONSUMER_VARIABLES = {
   ...REPORTING_VARIABLES,
 };
 
-/** The workers' Service dimension and their lag metric, as their EMF lines and the alarms name them. */
-export const PROCESSING_SERVICE = "processing";
-export const LAG_METRIC = "MillisBehindLatest";
-const PROCESSING_DIMENSIONS = { Service: PROCESSING_SERVICE, StreamName: "STREAM_NAME" } as const;
+/** The workers' documents: their program, and the stream they read. */
+const PROCESSING_DIMENSIONS = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.processing, StreamName: "STREAM_NAME" } as const;
 
 export const PROCESSING = defineContract({
   part: "processing",
@@ -146,32 +150,7 @@ export const PROCESSING = defineContract({
     { action: "glue:GetSchemaVersion", on: "*", when: { SCHEMA_REGISTRY_NAME: true } },
   ],
   metrics: [
-    {
-      namespace: METRICS_NAMESPACE,
-      dimensions: PROCESSING_DIMENSIONS,
-      names: [
-        "RecordsProcessed",
-        "ProcessingTimeAverage",
-        "LeasesHeld",
-        "LeaseTakes",
-        "LeaseSteals",
-        "RecordsSkipped",
-        "CheckpointFailures",
-        "DeadLetters",
-      ],
-    },
-    {
-      namespace: METRICS_NAMESPACE,
-      dimensions: { ...PROCESSING_DIMENSIONS, ShardId: "the shard" },
-      names: [LAG_METRIC],
-    },
+    emits(PROCESSING_METRICS, PROCESSING_DIMENSIONS),
+    emits(PROCESSING_LAG_METRICS, { ...PROCESSING_DIMENSIONS, [SHARD_DIMENSION]: "the shard" }),
   ],
 });
-
-/**
- * The workers' lag (their MillisBehindLatest, per shard) as a Metrics Insights query: what
- * the consumer-lag alarm and the dashboard read.
- */
-export function consumerLagQuery(streamName: string, byShard: boolean): string {
-  return `SELECT MAX(${LAG_METRIC}) FROM ${METRICS_NAMESPACE} WHERE Service = '${PROCESSING_SERVICE}' AND StreamName = '${streamName}'${byShard ? " GROUP BY ShardId" : ""}`;
-}

@@ -44,7 +44,7 @@ export function readConsumerSettings(env: Readonly<Record<string, string | undef
   }
   if (v.RETRIEVAL_MODE === "fanout" && !v.CONSUMER_ARN) {
     throw new SettingsError(
-      "CONSUMER_ARN is required when RETRIEVAL_MODE=fanout (allowed: a registered stream consumer ARN)",
+      "CONSUMER_ARN must be set to a registered stream consumer ARN when RETRIEVAL_MODE is fanout",
     );
   }
   return {

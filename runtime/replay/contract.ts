@@ -1,13 +1,16 @@
 /**
  * The taxi replay's contract: `npm run replay`, a one-off Fargate task on AWS and a child of
- * the local stack. It sends NYC taxi trips to the ingest API at event-time pace times a
- * speedup; it calls no AWS API itself (its task role holds nothing). Its settings are
- * command-line options (replay-args.ts); its environment only tunes reporting.
+ * the local stack. It sends NYC taxi trips to the ingest API (the local stack's, or one at a
+ * URL) at event-time pace times a speedup; it calls no AWS API itself (its task role holds
+ * nothing). Its settings are command-line options
+ * (replay-args.ts); its environment tunes reporting, and says where --target local finds the
+ * local stack.
  */
 import path from "node:path";
-import { defineContract } from "../common/contract";
+import { defineContract, emits } from "../common/contract";
 import { matching } from "../common/env";
 import { REPORTING_VARIABLES } from "../common/service-variables";
+import { PIPELINE_SERVICES, REPLAY_METRICS } from "../observability/metrics/pipeline";
 
 /** The shipped sample the stack's replay task and the local stack loop over. */
 export const LOCAL_REPLAY_FILE = path.join("data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
@@ -22,7 +25,7 @@ export const REPLAY_VARIABLES = {
   METRICS_INTERVAL_MS: {
     ...REPORTING_VARIABLES.METRICS_INTERVAL_MS,
     default: "" as const,
-    purpose: "with --target local, print the producer's counters as EMF lines (Service replay) this often",
+    purpose: "print the trips sent and accepted as EMF lines (Service replay) this often; unset: none",
   },
   LOCAL_STATE_DIR: {
     ...matching(/^.+$/, "a directory path"),
@@ -37,16 +40,21 @@ export const REPLAY = defineContract({
   entry: { kind: "command", script: "dist/runtime/replay/main.js" },
   variables: REPLAY_VARIABLES,
   resources: {},
+  // It posts to the ingest API, locally as on AWS: no AWS call of its own.
   calls: [],
-  metrics: [],
+  metrics: [emits(REPLAY_METRICS, { Service: PIPELINE_SERVICES.replay })],
 });
 
-/** The replay's command line after `node <script>`: a file, looped at `speedup`, into `target` (an ingest URL). */
+/**
+ * The replay's command line after `node <script>`: a file, looped or not, at `speedup`, into
+ * `target` (an ingest URL), from `resumeAtMs` of event time on (replay-args.ts reads it).
+ */
 export function replayArguments<T>(options: {
   file: string;
   speedup: number;
   loop: boolean;
   target: T;
+  resumeAtMs?: number;
 }): (string | T)[] {
   return [
     "--file",
@@ -56,5 +64,6 @@ export function replayArguments<T>(options: {
     ...(options.loop ? ["--loop"] : []),
     "--target",
     options.target,
+    ...(options.resumeAtMs !== undefined ? ["--resume-at", String(options.resumeAtMs)] : []),
   ];
 }

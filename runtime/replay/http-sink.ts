@@ -63,7 +63,7 @@ export async function openHttpSink(ingestUrl: URL): Promise<TripSink> {
   } catch (error) {
     agent.destroy();
     throw new UsageError(
-      `the target ${ingestUrl.href} is unreachable (${(error as Error).message}); allowed: "local" or the URL of a running ingest API`,
+      `the target ${ingestUrl.href} is unreachable (${(error as Error).message}); allowed: "local" with a local stack running, or the URL of a running ingest API`,
     );
   }
   return new HttpSink(request, () => agent.destroy(), ingestUrl.href);

@@ -1,55 +1,26 @@
 /**
  * `npm run replay`: replays NYC taxi trips from a TLC CSV into the pipeline at event-time
- * pace times a speedup. Maps outcomes to output and exit codes: 2 for anything the user
- * fixes by running it differently, 1 for a crash, 0 otherwise (also when stopped by a
- * signal after flushing what was accepted).
+ * pace times a speedup, through the ingest API (the local stack's, or one at a URL). Maps
+ * outcomes to output and exit codes: 2 for anything the user fixes by running it
+ * differently, 1 for a crash, 0 otherwise (also when stopped by a signal after flushing
+ * what was accepted). A parent that started it with an IPC channel (the local stack) hears
+ * when it starts sending and where it stopped (runtime/common/child-messages.ts).
  */
 import { identifyPart } from "../common/aws/call-trace";
-import { readStackFile, resolveStateDir, stackFilePath } from "../local/stack-file";
-import { startProgress } from "./progress";
-import { parseReplayArgs, REPLAY_USAGE, ReplayArgs, wantsReplayHelp } from "./replay-args";
-import { runReplayLoop } from "./replay-loop";
-import { SkipTally } from "./skip-tally";
-import { openHttpSink } from "./http-sink";
-import { openStreamSink } from "./stream-sink";
-import { readTripFile } from "./trip-file";
-import { TripSink } from "./trip-sink";
-import { UsageError } from "../common/usage-error";
+import { tellParent } from "../common/child-messages";
 import { readEnv } from "../common/env";
+import { UsageError } from "../common/usage-error";
+import { stdoutSink } from "../observability/emf";
 import { REPLAY, REPLAY_VARIABLES } from "./contract";
+import { openHttpSink } from "./http-sink";
+import { startProgress } from "./progress";
+import { parseReplayArgs, REPLAY_USAGE, wantsReplayHelp } from "./replay-args";
+import { runReplayLoop } from "./replay-loop";
+import { ReplayMetrics } from "./replay-metrics";
+import { ingestUrlOf } from "./replay-target";
+import { SkipTally } from "./skip-tally";
 import { ReplaySummary, summaryLine } from "./summary";
-
-async function openSink(args: ReplayArgs): Promise<TripSink> {
-  if (args.target.kind === "ingest") return openHttpSink(args.target.url);
-  // Writing straight to the local stack's stream is the local stack's own doing: the
-  // deployed replay task sends to the ingest URL and calls no AWS API.
-  identifyPart("local", ["LOCAL_STATE_DIR"]);
-  const stateDir = resolveStateDir(process.env.LOCAL_STATE_DIR);
-  const stack = await readStackFile(stateDir).catch((error: Error) => {
-    throw new UsageError(`--target local: ${error.message}`);
-  });
-  if (stack === undefined) {
-    throw new UsageError(
-      `--target local: no local stack is running (no ${stackFilePath(stateDir)}); start one with \`npm start\`, or give an ingest URL`,
-    );
-  }
-  if (typeof stack.schemaRegistryFile !== "string") {
-    throw new UsageError(`--target local: ${stackFilePath(stateDir)} names no schemaRegistryFile`);
-  }
-  return openStreamSink({
-    kinesisEndpoint: stack.kinesisEndpoint,
-    region: stack.region,
-    streamName: stack.streamName,
-    schemaRegistryFile: stack.schemaRegistryFile,
-    metricsIntervalMs: metricsInterval(process.env.METRICS_INTERVAL_MS),
-  });
-}
-
-/** METRICS_INTERVAL_MS, optional here: the local stack sets it so its page can chart the replay. */
-function metricsInterval(value: string | undefined): number | undefined {
-  const spec = { METRICS_INTERVAL_MS: REPLAY_VARIABLES.METRICS_INTERVAL_MS };
-  return readEnv(spec, { METRICS_INTERVAL_MS: value }).METRICS_INTERVAL_MS;
-}
+import { readTripFile } from "./trip-file";
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -58,7 +29,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const args = parseReplayArgs(argv);
+  // It only talks HTTP to the ingest API: no AWS call, locally as on AWS.
   identifyPart(REPLAY.part, REPLAY.variables);
+  const settings = readEnv(REPLAY_VARIABLES, process.env);
   const file = readTripFile(args.file);
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -68,10 +41,10 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  const sink = await openSink(args);
-  console.log(
-    `replay: ${file.trips.length} of ${file.rows} rows of ${args.file} (${file.layout.name} layout) to ${sink.description}, speedup ${args.speedup}${args.loop ? ", looping" : ""}; skipped ${file.skipped.total} rows (${file.skipped.describe()})`,
-  );
+  const sink = await openHttpSink(await ingestUrlOf(args.target, { LOCAL_STATE_DIR: settings.LOCAL_STATE_DIR }));
+  const what = `${file.trips.length} of ${file.rows} rows of ${args.file} (${file.layout.name} layout) to ${sink.description}, speedup ${args.speedup}${args.loop ? ", looping" : ""}`;
+  console.log(`replay: ${what}; skipped ${file.skipped.total} rows (${file.skipped.describe()})`);
+  await tellParent({ type: "started", what: `replay of ${what}` });
   const skipped = () => {
     const all = new SkipTally();
     all.addAll(file.skipped);
@@ -86,6 +59,8 @@ async function main(): Promise<number> {
     write: (line) => console.log(line),
     snapshot,
   });
+  const metrics = new ReplayMetrics(() => ({ sent: latest.sent, accepted: sink.stored }), stdoutSink);
+  if (settings.METRICS_INTERVAL_MS !== undefined) metrics.start(settings.METRICS_INTERVAL_MS);
   let result;
   try {
     result = await runReplayLoop({
@@ -103,6 +78,7 @@ async function main(): Promise<number> {
     await sink.close();
   } finally {
     progress.stop();
+    if (settings.METRICS_INTERVAL_MS !== undefined) await metrics.stop();
   }
   const summary: ReplaySummary = {
     file: args.file,
@@ -117,6 +93,13 @@ async function main(): Promise<number> {
     resumeAtMs: result.resumeAtMs,
   };
   console.log(summaryLine(summary));
+  await tellParent({
+    type: "replay-stopped",
+    resumeAtMs: summary.resumeAtMs,
+    sent: summary.sent,
+    stored: summary.stored,
+    stoppedBySignal: summary.stoppedBySignal,
+  });
   return 0;
 }
 

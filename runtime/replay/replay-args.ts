@@ -21,13 +21,14 @@ export const REPLAY_USAGE = [
   "  --file <csv>      a TLC yellow-cab trip CSV, 2009 or 2015 layout (e.g. data/nyc-taxi/yellow_tripdata_2009-01_10k.csv)",
   "  --speedup <n>     event time runs n times faster than wall time (a positive number; 60 = a minute of trips per second)",
   "  --loop            start over at the end, shifting times so event time keeps increasing",
-  "  --target local    write straight to the local stack's stream (reads .local/stack.json; the default)",
+  "  --target local    POST /batch to the local stack's ingest API (its URL from .local/stack.json; the default)",
   "  --target <url>    POST /batch to an ingest API, e.g. http://127.0.0.1:8080",
   "  --resume-at <ms>  begin this much event time into the replay (passes included), at the first trip",
   "                    from there: how npm start's page re-paces a replay without going back to its start",
   "",
-  "Environment: METRICS_INTERVAL_MS (1000..3600000, unset by default): with --target local, print the",
-  "producer's counters as EMF lines (Service replay) this often; npm start sets it for its live page.",
+  "Environment: METRICS_INTERVAL_MS (1000..3600000, unset by default): print the trips sent and accepted",
+  "as EMF lines (Service replay) this often; npm start sets it for its live page. LOCAL_STATE_DIR: where",
+  "--target local finds stack.json (as npm start's).",
   "",
 ].join("\n");
 
@@ -92,9 +93,14 @@ function parseTarget(text: string, problems: string[]): ReplayTarget | undefined
     problems.push(`--target is ${JSON.stringify(text)} (allowed: local, or an http:// or https:// ingest URL)`);
     return undefined;
   }
-  // The API's routes hang off the URL: a trailing slash makes "batch" resolve below it.
-  if (!url.pathname.endsWith("/")) url.pathname += "/";
-  return { kind: "ingest", url };
+  return { kind: "ingest", url: withRoutesBelow(url) };
+}
+
+/** The API's routes hang off its URL: a trailing slash makes "batch" resolve below it. */
+export function withRoutesBelow(url: URL): URL {
+  const base = new URL(url);
+  if (!base.pathname.endsWith("/")) base.pathname += "/";
+  return base;
 }
 
 function splitOnce(arg: string): [string, string] {

@@ -1,7 +1,7 @@
 /**
- * The replay's last line: what it sent and skipped, and where it stopped. Scripts and the
- * local stack read it back (a re-paced replay goes on from `resumeAtMs`), so the line's
- * prefix and shape are defined once, here.
+ * The replay's last line: what it sent and skipped, and where it stopped (a re-paced replay
+ * goes on from `resumeAtMs`). Scripts read it back, so the line's prefix and shape are
+ * defined once, here; the local stack hears the same over its IPC channel instead.
  */
 export interface ReplaySummary {
   file: string;

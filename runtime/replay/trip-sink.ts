@@ -1,6 +1,6 @@
 /**
- * Where replayed trips go: straight to a stream (stream-sink.ts) or to the ingest API
- * (http-sink.ts). The replay loop only knows this interface.
+ * Where replayed trips go: the ingest API (http-sink.ts), locally as on AWS; a test hands
+ * the replay loop a sink of its own. The replay loop only knows this interface.
  */
 import { SkipTally } from "./skip-tally";
 import { TaxiTrip } from "./trip-event";
@@ -13,9 +13,9 @@ export interface OutgoingTrip {
 export interface TripSink {
   /** What the summary calls the target. */
   readonly description: string;
-  /** Events accepted downstream (stored in the stream, or answered 200/202 by the API). */
+  /** Events accepted downstream (answered 200/202 by the API). */
   readonly stored: number;
-  /** Events refused downstream, by reason ("schema", an API error code, "not-written"). */
+  /** Events refused downstream, by reason (an API error code such as "schema_violation", "not-written"). */
   readonly refused: SkipTally;
   /** Takes a batch; resolves when the sink has room for more (that is the backpressure). */
   send(batch: readonly OutgoingTrip[]): Promise<void>;

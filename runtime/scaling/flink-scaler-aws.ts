@@ -10,8 +10,10 @@ import {
   UpdateApplicationCommand,
 } from "@aws-sdk/client-kinesis-analytics-v2";
 import { emfCount, LineSink } from "../observability/emf";
+import { FlinkMetric, FLINK_METRICS } from "../observability/metrics/flink";
+import { FLINK_SCALER_METRICS } from "../observability/metrics/pipeline";
+import { metricStat } from "../observability/metrics/reads";
 import { FlinkRevision, FlinkScalerPort } from "./flink-scaler";
-import { FLINK_BEHIND_METRIC, FLINK_FAILURE_METRIC, FLINK_NAMESPACE } from "./flink-scaler-contract";
 
 /**
  * UpdateApplication's answers when the application is no longer as the run described it:
@@ -64,17 +66,11 @@ export function flinkScalerAws(o: FlinkScalerAwsOptions): FlinkScalerPort {
 
     async periods(end, minutes) {
       const endMs = Math.floor(end.getTime() / 60_000) * 60_000;
-      const metric = (id: string, name: string, stat: string) => ({
-        Id: id,
-        MetricStat: {
-          Metric: {
-            Namespace: FLINK_NAMESPACE,
-            MetricName: name,
-            Dimensions: [{ Name: "Application", Value: o.applicationName }],
-          },
-          Period: FLINK_BEHIND_METRIC.period,
-          Stat: stat,
-        },
+      // Both at the family's period, a minute: the policy's periods.
+      const application = { Application: o.applicationName };
+      const query = (Id: string, metric: FlinkMetric) => ({
+        Id,
+        MetricStat: metricStat(metric, application),
       });
       const { MetricDataResults = [] } = await o.cloudwatch.send(
         new GetMetricDataCommand({
@@ -82,8 +78,8 @@ export function flinkScalerAws(o: FlinkScalerAwsOptions): FlinkScalerPort {
           EndTime: new Date(endMs),
           ScanBy: "TimestampAscending",
           MetricDataQueries: [
-            metric("behind", FLINK_BEHIND_METRIC.metricName, FLINK_BEHIND_METRIC.statistic),
-            metric("cpu", "containerCPUUtilization", "Average"),
+            query("behind", FLINK_METRICS.millisBehindLatest),
+            query("cpu", FLINK_METRICS.containerCPUUtilization),
           ],
         }),
       );
@@ -112,7 +108,7 @@ export function flinkScalerAws(o: FlinkScalerAwsOptions): FlinkScalerPort {
     },
 
     reportFailure: (reason) =>
-      emfCount(o.sink, { Application: o.applicationName }, FLINK_FAILURE_METRIC, 1, { reason }),
+      emfCount(o.sink, { Application: o.applicationName }, FLINK_SCALER_METRICS.FlinkScalingFailures, 1, { reason }),
   };
 
   function update(parallelism: number, seen: FlinkRevision) {

@@ -4,31 +4,14 @@
  * millisBehindLatest and CPU and updates the parallelism, conditional on the application as
  * the run described it (one of two overlapping runs acts: CONCURRENT-RUNS.md).
  */
-import { defineContract, setByPlatform } from "../common/contract";
-import { boolean, integer, matching } from "../common/env";
+import { defineContract, emits, setByPlatform } from "../common/contract";
+import { integer, matching, switchValue } from "../common/env";
 import { STREAM_VARIABLES } from "../common/service-variables";
-import { METRICS_NAMESPACE } from "../observability/namespace";
+import { FLINK_METRICS } from "../observability/metrics/flink";
+import { FLINK_SCALER_METRICS } from "../observability/metrics/pipeline";
 import { FLINK_SCALING_DEFAULTS, FLINK_SCALING_RANGES } from "./flink-policy";
 
 const { behindMs: BEHIND, outPeriods: PERIODS } = FLINK_SCALING_RANGES;
-
-/** A failed change (an EMF count, with the reason as a property). */
-export const FLINK_FAILURE_METRIC = "FlinkScalingFailures";
-/** Managed Flink's metrics of the application it scales (the hot-spot job's contract lists them among the job's). */
-export const FLINK_NAMESPACE = "AWS/KinesisAnalytics";
-/**
- * How far the job is behind the stream, as everything reads it: this function, its alarms,
- * the operators' alert and the dashboard (infra/hotspots/flink-metrics.ts). Per minute, the
- * maximum: the furthest-behind source is how far the job is.
- */
-export const FLINK_BEHIND_METRIC = {
-  namespace: FLINK_NAMESPACE,
-  metricName: "millisBehindLatest",
-  statistic: "Maximum",
-  period: 60,
-} as const;
-/** How busy the job is: with millisBehindLatest, what says it idles. */
-export const FLINK_CPU_METRIC = "containerCPUUtilization";
 
 export const FLINK_SCALER_VARIABLES = {
   APPLICATION_NAME: {
@@ -41,14 +24,14 @@ export const FLINK_SCALER_VARIABLES = {
   BEHIND_MS: {
     ...integer(BEHIND.min, BEHIND.max),
     default: String(FLINK_SCALING_DEFAULTS.behindMs),
-    purpose: "scale out above this millisBehindLatest ...",
+    purpose: `scale out above this ${FLINK_METRICS.millisBehindLatest.name} ...`,
   },
   OUT_PERIODS: {
     ...integer(PERIODS.min, PERIODS.max),
     default: String(FLINK_SCALING_DEFAULTS.outPeriods),
     purpose: "... for this many 1-minute periods",
   },
-  DRY_RUN: { ...boolean, default: "false", purpose: "true: decide and log, change nothing" },
+  DRY_RUN: { ...switchValue, default: "false", purpose: "true: decide and log, change nothing" },
 };
 
 export const FLINK_SCALER = defineContract({
@@ -62,7 +45,6 @@ export const FLINK_SCALER = defineContract({
     { action: "kinesisanalytics:UpdateApplication", on: "application" },
     { action: "cloudwatch:GetMetricData", on: "*" },
   ],
-  metrics: [
-    { namespace: METRICS_NAMESPACE, dimensions: { Application: "APPLICATION_NAME" }, names: [FLINK_FAILURE_METRIC] },
-  ],
+  // A failed change (an EMF count, with the reason as a property).
+  metrics: [emits(FLINK_SCALER_METRICS, { Application: "APPLICATION_NAME" })],
 });

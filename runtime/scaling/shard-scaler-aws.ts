@@ -9,10 +9,13 @@ import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand } from "@
 import { DescribeStreamSummaryCommand, KinesisClient, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
 import { StreamMode } from "../stream/limits";
 import { emfCount, LineSink } from "../observability/emf";
+import { KINESIS_STREAM_METRICS, StreamMetric } from "../observability/metrics/kinesis";
+import { processingLagQuery, SHARD_SCALER_METRICS } from "../observability/metrics/pipeline";
+import { metricStat } from "../observability/metrics/reads";
 import { ShardHistoryStore } from "./shard-history";
 import { ShardScalerPort } from "./shard-scaler";
 import { usageAlarms } from "./usage-alarms";
-import { FAILURE_METRIC, OPEN_SHARDS_METRIC } from "./shard-scaler-contract";
+
 /** How long CloudWatch may take to have a minute's Kinesis metrics complete. */
 export const METRICS_DELAY_MS = 2 * 60_000;
 
@@ -73,7 +76,7 @@ export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
     // shard count (Kinesis publishes none) comes from here.
     async describeStream() {
       const state = await stream.describeStream();
-      await emfCount(o.sink, { StreamName: o.streamName }, OPEN_SHARDS_METRIC, state.openShards);
+      await emfCount(o.sink, { StreamName: o.streamName }, SHARD_SCALER_METRICS.OpenShards, state.openShards);
       return state;
     },
 
@@ -83,31 +86,35 @@ export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
       // minute or two late, and a half-filled period would look like a quiet one (a false
       // scale-down). Periods are aligned to the clock.
       const endMs = Math.floor((end.getTime() - METRICS_DELAY_MS) / periodMs) * periodMs;
-      const metric = (id: string, name: string, stat: string) => ({
-        Id: id,
-        MetricStat: {
-          Metric: {
-            Namespace: "AWS/Kinesis",
-            MetricName: name,
-            Dimensions: [{ Name: "StreamName", Value: o.streamName }],
-          },
-          Period: periodMinutes * 60,
-          Stat: stat,
-        },
+      // Over the policy's period: the usage factor is a rate over it.
+      const dims = { StreamName: o.streamName };
+      const query = (Id: string, metric: StreamMetric) => ({
+        Id,
+        MetricStat: metricStat(metric, dims, periodMinutes * 60),
       });
       const { MetricDataResults = [] } = await o.cloudwatch.send(
         new GetMetricDataCommand({
           StartTime: new Date(endMs - periodMs),
           EndTime: new Date(endMs),
           MetricDataQueries: [
-            metric("bytes", "IncomingBytes", "Sum"),
-            metric("records", "IncomingRecords", "Sum"),
-            metric("age", "GetRecords.IteratorAgeMilliseconds", "Maximum"),
+            query("bytes", KINESIS_STREAM_METRICS.IncomingBytes),
+            query("records", KINESIS_STREAM_METRICS.IncomingRecords),
+            query("age", KINESIS_STREAM_METRICS.GetRecordsIteratorAgeMilliseconds),
+            // Enhanced fan-out readers call no GetRecords, so the age above misses the
+            // processing workers (fan-out by default): their own lag is the rest of "consumers
+            // lag". One Metrics Insights query, as GetMetricData allows beside other metrics:
+            // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+            { Id: "workers", Expression: processingLagQuery(o.streamName, false), Period: periodMinutes * 60 },
           ],
         }),
       );
       const value = (id: string) => MetricDataResults.find((r) => r.Id === id)?.Values?.[0];
-      return { incomingBytes: value("bytes"), incomingRecords: value("records"), iteratorAgeMaxMs: value("age") };
+      const ages = [value("age"), value("workers")].filter((v): v is number => v !== undefined);
+      return {
+        incomingBytes: value("bytes"),
+        incomingRecords: value("records"),
+        iteratorAgeMaxMs: ages.length > 0 ? Math.max(...ages) : undefined,
+      };
     },
 
     async rewriteAlarms(shards) {
@@ -130,6 +137,7 @@ export function shardScalerAws(o: ShardScalerAwsOptions): ShardScalerPort {
       }
     },
 
-    reportFailure: (reason) => emfCount(o.sink, { StreamName: o.streamName }, FAILURE_METRIC, 1, { reason }),
+    reportFailure: (reason) =>
+      emfCount(o.sink, { StreamName: o.streamName }, SHARD_SCALER_METRICS.ShardScalingFailures, 1, { reason }),
   };
 }

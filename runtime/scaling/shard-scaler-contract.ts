@@ -4,10 +4,10 @@
  * change in its history table (one of two overlapping runs acts: CONCURRENT-RUNS.md), calls
  * UpdateShardCount and rewrites both alarms for the new count.
  */
-import { defineContract, setByPlatform } from "../common/contract";
-import { boolean, integer, matching } from "../common/env";
+import { defineContract, emits, setByPlatform } from "../common/contract";
+import { integer, matching, switchValue } from "../common/env";
 import { STREAM_VARIABLES } from "../common/service-variables";
-import { METRICS_NAMESPACE } from "../observability/namespace";
+import { SHARD_SCALER_METRICS } from "../observability/metrics/pipeline";
 import { STREAM_LIMITS } from "../stream/limits";
 
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
@@ -16,17 +16,13 @@ const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
 export const SHARD_HISTORY_KEY = "streamName";
 /** The scale-down alarm's evaluation, as the stack creates it and the scaler rewrites it. */
 export const SCALE_DOWN_PERIODS = 3;
-/** A failed change (an EMF count, with the reason as a property). */
-export const FAILURE_METRIC = "ShardScalingFailures";
-/** The open shards at each run (every 5 minutes at least), in the pipeline's namespace. */
-export const OPEN_SHARDS_METRIC = "OpenShards";
 
 export const SHARD_SCALER_VARIABLES = {
   STREAM_NAME: STREAM_VARIABLES.STREAM_NAME,
   AWS_REGION: setByPlatform(STREAM_VARIABLES.AWS_REGION, "Lambda"),
   MIN_SHARDS: { ...integer(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount), purpose: "fewest shards" },
   MAX_SHARDS: { ...integer(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount), purpose: "most shards" },
-  DRY_RUN: { ...boolean, default: "false", purpose: "true: decide and log, change nothing" },
+  DRY_RUN: { ...switchValue, default: "false", purpose: "true: decide and log, change nothing" },
   HISTORY_TABLE: {
     // DynamoDB's table name rule: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
     ...matching(/^[a-zA-Z0-9_.-]{3,255}$/, "a DynamoDB table name"),
@@ -55,13 +51,9 @@ export const SHARD_SCALER = defineContract({
     { action: "dynamodb:GetItem", on: "historyTable" },
     { action: "dynamodb:PutItem", on: "historyTable" },
     { action: "cloudwatch:PutMetricAlarm", on: "alarms" },
+    // The period's stream metrics, and the workers' lag (a Metrics Insights query): one call.
     { action: "cloudwatch:GetMetricData", on: "*" },
   ],
-  metrics: [
-    {
-      namespace: METRICS_NAMESPACE,
-      dimensions: { StreamName: "STREAM_NAME" },
-      names: [OPEN_SHARDS_METRIC, FAILURE_METRIC],
-    },
-  ],
+  // The open shards at each run, and a failed change (with the reason as a property).
+  metrics: [emits(SHARD_SCALER_METRICS, { StreamName: "STREAM_NAME" })],
 });

@@ -5,9 +5,9 @@
  * bytes (data plus partition key, as Kinesis counts a record against the shard's limit).
  * For the local shard scaler only: on AWS the scaler reads CloudWatch.
  */
-import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from "@aws-sdk/client-kinesis";
-import { listAllShards } from "../stream/list-shards";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { recordBytes } from "../stream/limits";
+import { listAllShards, ShardFetcher } from "../stream/shard-fetcher";
 
 const EMPTY = new Uint8Array(0);
 
@@ -17,8 +17,8 @@ export interface MeterReading {
 }
 
 export class StreamMeter {
-  /** Open shard -> its next iterator. */
-  private readonly iterators = new Map<string, string>();
+  /** Each open shard's reader, by shard id. */
+  private readonly fetchers = new Map<string, ShardFetcher>();
   /** Shards already followed (open or finished): a reshard's children are new ones. */
   private readonly seen = new Set<string>();
   private reading: MeterReading = { records: 0, bytes: 0 };
@@ -55,7 +55,7 @@ export class StreamMeter {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.polling = this.poll()
-        // An iterator that failed (expired after a pause, a shard gone) is not tried again:
+        // A read that failed (a shard gone, the emulator restarting) is not tried again:
         // start over at the end of every open shard. The counts miss what came meanwhile.
         .catch(() => this.restart())
         .catch(() => undefined)
@@ -64,27 +64,26 @@ export class StreamMeter {
   }
 
   private async restart(): Promise<void> {
-    this.iterators.clear();
+    this.fetchers.clear();
     this.seen.clear();
     await this.discover("LATEST");
   }
 
   private async poll(): Promise<void> {
     let shardClosed = false;
-    for (const [shardId, iterator] of [...this.iterators]) {
-      const out = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      for (const r of out.Records ?? []) {
+    for (const [shardId, fetcher] of [...this.fetchers]) {
+      const page = await fetcher.fetch();
+      for (const r of page.records) {
         this.reading.records++;
         this.reading.bytes += recordBytes(r.PartitionKey ?? "", r.Data ?? EMPTY);
       }
-      if (out.NextShardIterator) this.iterators.set(shardId, out.NextShardIterator);
-      else {
-        this.iterators.delete(shardId);
+      if (page.shardEnded) {
+        this.fetchers.delete(shardId);
         shardClosed = true;
       }
     }
     // A closed shard means a reshard: its children are read from their first record.
-    if (shardClosed || this.iterators.size === 0) await this.discover("TRIM_HORIZON");
+    if (shardClosed || this.fetchers.size === 0) await this.discover("TRIM_HORIZON");
   }
 
   private async discover(position: "LATEST" | "TRIM_HORIZON"): Promise<void> {
@@ -92,11 +91,11 @@ export class StreamMeter {
     for (const shard of shards) {
       const id = shard.ShardId!;
       if (this.seen.has(id) || shard.SequenceNumberRange?.EndingSequenceNumber) continue;
-      const { ShardIterator } = await this.kinesis.send(
-        new GetShardIteratorCommand({ StreamName: this.streamName, ShardId: id, ShardIteratorType: position }),
-      );
+      const fetcher = new ShardFetcher(this.kinesis, this.streamName, id, { type: position });
+      // The iterator now: LATEST means the end of the shard as of this moment, not of the first read.
+      await fetcher.ensureIterator();
       this.seen.add(id);
-      if (ShardIterator) this.iterators.set(id, ShardIterator);
+      this.fetchers.set(id, fetcher);
     }
   }
 }

@@ -4,6 +4,8 @@
  * scale-down thresholds. The expression carries the shard count, so the scaler rewrites
  * both alarms after every change; one function builds them for the stack and the scaler.
  */
+import { KINESIS_STREAM_METRICS, StreamMetric } from "../observability/metrics/kinesis";
+import { MetricStat, metricStat } from "../observability/metrics/reads";
 import { STREAM_LIMITS } from "../stream/limits";
 
 export interface UsageAlarmSpec {
@@ -17,11 +19,7 @@ export interface MetricQuery {
   Expression?: string;
   Label?: string;
   ReturnData: boolean;
-  MetricStat?: {
-    Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] };
-    Period: number;
-    Stat: string;
-  };
+  MetricStat?: MetricStat;
 }
 
 /**
@@ -37,22 +35,14 @@ export function usageExpression(shards: number | string, periodMinutes: number):
 }
 
 export function usageMetricQueries(spec: UsageAlarmSpec): MetricQuery[] {
-  const stat = (id: string, metricName: string): MetricQuery => ({
-    Id: id,
+  const stat = (Id: string, metric: StreamMetric): MetricQuery => ({
+    Id,
     ReturnData: false,
-    MetricStat: {
-      Metric: {
-        Namespace: "AWS/Kinesis",
-        MetricName: metricName,
-        Dimensions: [{ Name: "StreamName", Value: spec.streamName }],
-      },
-      Period: spec.periodMinutes * 60,
-      Stat: "Sum",
-    },
+    MetricStat: metricStat(metric, { StreamName: spec.streamName }, spec.periodMinutes * 60),
   });
   return [
-    stat("bytes", "IncomingBytes"),
-    stat("records", "IncomingRecords"),
+    stat("bytes", KINESIS_STREAM_METRICS.IncomingBytes),
+    stat("records", KINESIS_STREAM_METRICS.IncomingRecords),
     {
       Id: "usage",
       Expression: usageExpression(spec.shards, spec.periodMinutes),

@@ -7,8 +7,10 @@
  * HotSpot / AirportDuration (runtime/hotspots/engine.ts): one name for each everywhere.
  */
 
-export const HOTSPOT_INDEX = "hotspots";
-export const AIRPORT_INDEX = "airport-trip-durations";
+import { AIRPORT_INDEX, HOTSPOT_INDEX } from "../hotspots/result-indices";
+
+// Named by the job that fills them; imported from here by search's own modules and tests.
+export { AIRPORT_INDEX, HOTSPOT_INDEX };
 
 /**
  * Window bounds as Flink's JSON format writes a TIMESTAMP(3) ("2009-01-24 12:00:00" by

@@ -25,6 +25,8 @@ export const STREAM_LIMITS = {
   shardIngestRecordsPerSecond: 1000,
   shardEgressBytesPerSecond: 2 * 1024 * 1024,
   shardGetRecordsCallsPerSecond: 5,
+  /** GetRecords' Limit: at most 10,000 records a call (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html). */
+  maxRecordsPerGetRecords: 10_000,
 } as const;
 
 /** What counts against `maxRecordBytes` and the shards' byte rates: data plus partition key. */
@@ -42,23 +44,6 @@ export const UPDATE_SHARD_COUNT_LIMITS = {
   maxScaleUpFactor: 2,
   maxScaleDownFactor: 2,
 } as const;
-
-/**
- * The stream-level metrics that `StreamStorage` switches on as enhanced (shard-level)
- * metrics. The names are the ones EnableEnhancedMonitoring accepts:
- * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_EnableEnhancedMonitoring.html
- */
-export const SHARD_LEVEL_METRICS = [
-  "IncomingBytes",
-  "IncomingRecords",
-  "OutgoingBytes",
-  "OutgoingRecords",
-  "IteratorAgeMilliseconds",
-  "WriteProvisionedThroughputExceeded",
-  "ReadProvisionedThroughputExceeded",
-] as const;
-
-export type ShardLevelMetric = (typeof SHARD_LEVEL_METRICS)[number];
 
 /** Capacity modes of a stream: https://docs.aws.amazon.com/streams/latest/dev/how-do-i-size-a-stream.html */
 export const STREAM_MODES = ["PROVISIONED", "ON_DEMAND"] as const;

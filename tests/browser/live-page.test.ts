@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { Browser, Page } from "playwright-core";
 
-import { LocalStackFile, readStackFile } from "../../runtime/local/stack-file";
+import { LocalStackFile, readStackFile } from "../../runtime/common/stack-file";
 import { REPO_ROOT } from "../harness/built";
 import { launchChromium } from "../harness/browser";
 import { eventually } from "../harness/eventually";
@@ -111,10 +111,10 @@ describe("the live page of npm start, in headless Chromium", function () {
       '/Bursting until/.test(document.getElementById("burst-state")?.textContent)',
       10_000,
     );
-    // The burst goes through the ingest API (the replay writes to the stream directly).
+    // The burst comes from a client of the ingest API, told apart from the replay (which posts there too).
     await until(
       page,
-      "a non-zero rate through the ingest API",
+      "a non-zero rate from the ingest API's clients",
       'Number(document.getElementById("throughput-summary")?.dataset.ingestRate) > 0',
       30_000,
     );

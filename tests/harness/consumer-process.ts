@@ -3,11 +3,8 @@
  * node binary running the compiled entry point, configured only by environment variables.
  * Tests stop it with a signal or kill it outright, and read its exit and its JSON logs.
  */
-import { ChildProcess, spawn } from "node:child_process";
-
-import { callTraceEnv } from "../../runtime/common/aws/call-trace";
 import { builtEntrypoint } from "./built";
-import { ServiceProcess } from "./service-process";
+import { ServiceOptions, ServiceProcess } from "./service-process";
 
 /** What every worker of a test needs; a test adds or overrides the rest (see runtime/processing/service-contract.ts). */
 export interface ConsumerSettings {
@@ -31,10 +28,10 @@ export const LOG_LEVELS = { info: 30, warn: 40, error: 50, fatal: 60 } as const;
 
 export class ConsumerProcess extends ServiceProcess {
   private constructor(
-    child: ChildProcess,
+    options: ServiceOptions,
     readonly workerId: string,
   ) {
-    super(child, `worker ${workerId}`);
+    super(`worker ${workerId}`, options);
   }
 
   /**
@@ -48,11 +45,9 @@ export class ConsumerProcess extends ServiceProcess {
       AWS_REGION: "us-east-1",
       LOG_LEVEL: "warn",
       METRICS_INTERVAL_MS: "3600000",
-      ...callTraceEnv(),
       ...settings,
     };
-    const child = spawn(process.execPath, [builtEntrypoint("processing")], { env, stdio: ["ignore", "pipe", "pipe"] });
-    return new ConsumerProcess(child, settings.WORKER_ID);
+    return new ConsumerProcess({ script: builtEntrypoint("processing"), env }, settings.WORKER_ID);
   }
 
   /** The pino log lines of stdout (EMF metric documents are left out). */

@@ -3,15 +3,13 @@
  * node binary running the compiled entry point, configured only by environment variables.
  * Tests read its output (pino logs and EMF metrics share stdout), its memory and its exit.
  */
-import { ChildProcess, spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import http from "node:http";
 
-import { callTraceEnv } from "../../runtime/common/aws/call-trace";
+import { waitUntilReady } from "../../runtime/local/child-ready";
 import { freePort } from "../../runtime/local/ports";
-import { pollUntil } from "../../runtime/local/poll-until";
 import { builtEntrypoint } from "./built";
-import { ServiceProcess } from "./service-process";
+import { ServiceOptions, ServiceProcess } from "./service-process";
 
 /** Everything the tests always set; a test adds or overrides the rest (see settings.ts). */
 export interface IngestSettings {
@@ -24,10 +22,10 @@ const READY_TIMEOUT_MS = 15_000;
 
 export class IngestProcess extends ServiceProcess {
   private constructor(
-    child: ChildProcess,
+    options: ServiceOptions,
     readonly port: number,
   ) {
-    super(child, "the ingest service");
+    super("the ingest service", options);
   }
 
   /** Starts the service on a free port and waits (bounded) until GET /healthcheck answers 200. */
@@ -41,22 +39,14 @@ export class IngestProcess extends ServiceProcess {
       PORT: String(port),
       LOG_LEVEL: "warn",
       METRICS_INTERVAL_MS: "60000",
-      ...callTraceEnv(),
       ...settings,
     };
-    const child = spawn(process.execPath, [builtEntrypoint("ingest")], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const ingest = new IngestProcess(child, port);
-    try {
-      await pollUntil((signal) => ingest.healthcheck(signal), {
-        what: `the ingest service (pid ${child.pid}) to answer GET /healthcheck on port ${port}`,
-        timeoutMs: READY_TIMEOUT_MS,
-        intervalMs: 50,
-        hopeless: () => (ingest.exit ? `it exited (${JSON.stringify(ingest.exit)})\n${ingest.output()}` : undefined),
-      });
-    } catch (error) {
-      ingest.kill();
-      throw error;
-    }
+    const ingest = new IngestProcess({ script: builtEntrypoint("ingest"), env }, port);
+    await waitUntilReady(ingest.child, (signal) => ingest.healthcheck(signal), {
+      what: `the ingest service (pid ${ingest.pid}) to answer GET /healthcheck on port ${port}`,
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 50,
+    });
     return ingest;
   }
 

@@ -1,15 +1,8 @@
 /** Helpers the integration tests share to prove that no process outlives them. */
+import { isRunning } from "../../runtime/local/process-alive";
 import { eventually } from "./eventually";
 
-/** True while a process with this id exists (kill(pid, 0) only checks, it sends nothing). */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
+export { isRunning };
 
 /** Waits (bounded) until the process is gone; fails naming it (`name`: "the dynamodb emulator") if it stays. */
 export async function waitUntilGone(pid: number, name: string, timeoutMs: number): Promise<void> {

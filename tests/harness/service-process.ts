@@ -1,62 +1,60 @@
 /**
  * A pipeline process started by a test the way its container (or `npm start`) starts it:
- * this node binary running a compiled entry point. What every such process shares: its
- * output kept (bounded), its exit, a stop bounded in time, and its JSON lines read back.
+ * this node binary running a compiled entry point, as a guarded child
+ * (runtime/local/guarded-child.ts, the supervisor the local stack and the benchmarks use
+ * too), so it dies with the test run however that ends. What a test reads of it on top:
+ * its output, its exit within a bound, and its JSON lines.
  */
-import { ChildProcess } from "node:child_process";
-import { ChildExit } from "../../runtime/local/guarded-child";
+import { ChildMessage } from "../../runtime/common/child-messages";
+import { OUTPUT_TAIL_CHARS } from "../../runtime/local/child-output";
+import { ChildExit, GuardedChild, GuardedChildOptions, spawnGuarded } from "../../runtime/local/guarded-child";
 
 /** Output beyond this is dropped (oldest first), so a chatty process cannot exhaust the test's memory. */
 const OUTPUT_LIMIT_CHARS = 8 * 1024 * 1024;
-/** How much of each stream a failure message shows. */
-const OUTPUT_TAIL_CHARS = 4000;
+
+/** How a test starts one: the supervisor's options, with the output a test reads kept. */
+export type ServiceOptions = Omit<GuardedChildOptions, "name" | "output" | "keepOutputChars">;
 
 export abstract class ServiceProcess {
-  stdout = "";
-  stderr = "";
-  readonly exited: Promise<ChildExit>;
-  protected exit?: ChildExit;
+  readonly child: GuardedChild<ChildMessage>;
 
   /** `label` names the process in failures: "worker w1", "the ingest service". */
   protected constructor(
-    readonly child: ChildProcess,
     readonly label: string,
+    options: ServiceOptions,
   ) {
-    child.stdout!.on(
-      "data",
-      (chunk: Buffer) => (this.stdout = (this.stdout + chunk.toString()).slice(-OUTPUT_LIMIT_CHARS)),
-    );
-    child.stderr!.on(
-      "data",
-      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-OUTPUT_LIMIT_CHARS)),
-    );
-    // "close", not "exit": by then stdout is read to its end (the metrics written at shutdown).
-    this.exited = new Promise((resolve) =>
-      child.once("close", (code, signal) => {
-        this.exit = { code, signal };
-        resolve(this.exit);
-      }),
-    );
+    this.child = spawnGuarded<ChildMessage>({ ...options, name: label, keepOutputChars: OUTPUT_LIMIT_CHARS });
+  }
+
+  get stdout(): string {
+    return this.child.stdout();
+  }
+
+  get stderr(): string {
+    return this.child.stderr();
+  }
+
+  /** Resolves once it has exited and its output is read to the end (the metrics written at shutdown). */
+  get exited(): Promise<ChildExit> {
+    return this.child.exited;
   }
 
   get pid(): number {
-    return this.child.pid!;
+    return this.child.pid;
   }
 
   get running(): boolean {
-    return this.exit === undefined;
+    return this.child.exit() === undefined;
   }
 
   /** Sends `signal` and waits for the exit; past `timeoutMs` the process is killed and this throws. */
   async stop(signal: NodeJS.Signals = "SIGTERM", timeoutMs = 30_000): Promise<ChildExit> {
-    if (this.exit) return this.exit;
     this.child.kill(signal);
     return this.exitWithin(timeoutMs);
   }
 
   /** `kill -9`: no shutdown, no checkpoint, no release. Resolves once the process is gone. */
   async killHard(): Promise<ChildExit> {
-    if (this.exit) return this.exit;
     this.child.kill("SIGKILL");
     return this.exited;
   }
@@ -74,7 +72,7 @@ export abstract class ServiceProcess {
 
   /** Last-resort cleanup after a failed test. */
   kill(): void {
-    if (this.running) this.child.kill("SIGKILL");
+    this.child.kill("SIGKILL");
   }
 
   /**
@@ -82,8 +80,9 @@ export abstract class ServiceProcess {
    * written is left out, and so is the first when the output limit cut it.
    */
   jsonLines(): Record<string, unknown>[] {
-    const lines = this.stdout.split("\n").slice(0, -1);
-    if (this.stdout.length >= OUTPUT_LIMIT_CHARS) lines.shift();
+    const stdout = this.stdout;
+    const lines = stdout.split("\n").slice(0, -1);
+    if (stdout.length >= OUTPUT_LIMIT_CHARS) lines.shift();
     return lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 

@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process";
-import { builtEntrypoint, REPO_ROOT } from "./built";
+import { builtEntrypoint } from "./built";
 import { eventually } from "./eventually";
 import { ServiceProcess } from "./service-process";
 import { LOCAL_VARIABLES } from "../../runtime/local/local-env";
@@ -15,12 +14,7 @@ export async function freePortsEnv(): Promise<Record<string, string>> {
 /** `npm start` as a child process of the test (the same command, without npm in between). */
 export class StackProcess extends ServiceProcess {
   constructor(env: Record<string, string>, args: string[] = []) {
-    const child = spawn(process.execPath, [builtEntrypoint("local"), ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    super(child, "npm start");
+    super("npm start", { script: builtEntrypoint("local"), args, env: { ...process.env, ...env } });
   }
 
   /** Polls `check` until it returns a value; fails if the stack exits first or time runs out. */

@@ -3,14 +3,9 @@
  * (closed parents of a reshard too) from TRIM_HORIZON to its end, each Kinesis record
  * de-aggregated into the user records it carries, each with where it is stored.
  */
-import {
-  GetRecordsCommand,
-  GetRecordsCommandOutput,
-  GetShardIteratorCommand,
-  KinesisClient,
-} from "@aws-sdk/client-kinesis";
-import { listAllShards } from "../../runtime/stream/list-shards";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
 
+import { fetchToTip, listAllShards, ShardFetcher } from "../../runtime/stream/shard-fetcher";
 import { deaggregate, isAggregate } from "../../runtime/stream/aggregation";
 import { routingKeyOf } from "../../runtime/stream/hash-key";
 import { ShardRange } from "../../runtime/stream/shard-map";
@@ -61,40 +56,21 @@ export async function readStream(
   const records: StoredRecord[] = [];
   let kinesisRecords = 0;
   for (const shard of shards) {
-    let { ShardIterator: iterator } = await client.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: shard.shardId,
-        ShardIteratorType: "TRIM_HORIZON",
-      }),
-      { abortSignal: signal },
-    );
-    for (let page = 0; iterator !== undefined; page++) {
-      if (page >= MAX_PAGES_PER_SHARD) throw new Error(`${shard.shardId}: no end after ${page} GetRecords pages`);
-      const out: GetRecordsCommandOutput = await client.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
-        {
-          abortSignal: signal,
-        },
+    const fetcher = new ShardFetcher(client, streamName, shard.shardId, { type: "TRIM_HORIZON" }, { signal });
+    for (const record of await fetchToTip(fetcher, MAX_PAGES_PER_SHARD)) {
+      kinesisRecords++;
+      const data = record.Data!;
+      const aggregated = isAggregate(data);
+      deaggregate({ partitionKey: record.PartitionKey!, data }).forEach((user, index) =>
+        records.push({
+          shardId: shard.shardId,
+          sequenceNumber: record.SequenceNumber!,
+          ...(aggregated ? { subSequenceNumber: index } : {}),
+          partitionKey: user.partitionKey,
+          data: user.data,
+          hashKey: routingKeyOf(user),
+        }),
       );
-      for (const record of out.Records ?? []) {
-        kinesisRecords++;
-        const data = record.Data!;
-        const aggregated = isAggregate(data);
-        deaggregate({ partitionKey: record.PartitionKey!, data }).forEach((user, index) =>
-          records.push({
-            shardId: shard.shardId,
-            sequenceNumber: record.SequenceNumber!,
-            ...(aggregated ? { subSequenceNumber: index } : {}),
-            partitionKey: user.partitionKey,
-            data: user.data,
-            hashKey: routingKeyOf(user),
-          }),
-        );
-      }
-      // A closed shard ends with no next iterator; an open one when a page is empty and at the tip.
-      const atTip = (out.Records ?? []).length === 0 && out.MillisBehindLatest === 0;
-      iterator = atTip ? undefined : out.NextShardIterator;
     }
   }
   return { shards, records, kinesisRecords };

@@ -85,8 +85,8 @@ export const CHECKED_STACKS: { name: string; config: Record<string, string> }[] 
     config: {
       processingMode: "lambda",
       ingestSchema: "weather-report",
-      schemaAutoRegistration: "on",
-      analytics: "off",
+      schemaAutoRegistration: "true",
+      analytics: "false",
     },
   },
   {
@@ -95,12 +95,12 @@ export const CHECKED_STACKS: { name: string; config: Record<string, string> }[] 
     config: {
       processingRetrieval: "polling",
       ingestSchema: "weather-report",
-      analytics: "off",
-      scalerReservedConcurrency: "on",
+      analytics: "false",
+      scalerReservedConcurrency: "true",
     },
   },
   {
     name: "analytics with the Flink scaler, both scalers with reserved concurrency",
-    config: { scalerReservedConcurrency: "on" },
+    config: { scalerReservedConcurrency: "true" },
   },
 ];

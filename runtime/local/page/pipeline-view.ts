@@ -5,6 +5,17 @@
  * runs), so a table of inputs tests it; the feed (page-feed.ts) does the reading.
  */
 import { EmfDocument } from "../../observability/emf-reading";
+import {
+  INGEST_REJECT_METRICS,
+  PIPELINE_SERVICES,
+  PROCESSING_LAG_METRICS,
+  PROCESSING_METRICS,
+  PRODUCER_METRICS,
+  REASON_DIMENSION,
+  REPLAY_METRICS,
+  SERVICE_DIMENSION,
+  SHARD_DIMENSION,
+} from "../../observability/metrics/pipeline";
 import { WindowView } from "../../hotspots/recent-windows";
 import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
 
@@ -20,15 +31,19 @@ export const PAGE_WINDOWS = 4;
 /** Reject reasons that are the schema's (the ingest API answers them with 422). */
 const SCHEMA_REJECTS = new Set(["schema_violation"]);
 
-/** The writers into the stream that report their producer's counters. */
-export const WRITERS = ["ingest", "replay"] as const;
-export type Writer = (typeof WRITERS)[number];
+/**
+ * Where the user records come from: the ingest API's own clients (a burst, a user's POST),
+ * or the taxi replay. Both go through the ingest service, which counts them together; the
+ * replay counts its own, and the API's clients are the rest.
+ */
+export const SOURCES = [PIPELINE_SERVICES.ingest, PIPELINE_SERVICES.replay] as const;
+export type Source = (typeof SOURCES)[number];
 
 export interface ThroughputPoint {
   t: number;
-  /** Per second: user records taken by each writer (the ingest API, the taxi replay). */
-  userRecords: Record<Writer, number>;
-  /** Per second, both writers together: the Kinesis records and PutRecords calls they made. */
+  /** Per second: user records from each source (the ingest API's clients, the taxi replay). */
+  userRecords: Record<Source, number>;
+  /** Per second, all sources together: the Kinesis records and PutRecords calls the ingest service made. */
   kinesisRecords: number;
   putRecordsCalls: number;
 }
@@ -103,33 +118,43 @@ export class PipelineView {
   private replay: PageSnapshot["replay"] = { running: false };
   private burst: PageSnapshot["burst"] = { running: false, recordsSent: 0 };
   private totals = { userRecords: 0, kinesisRecords: 0 };
-  /** Each writer's latest rates, so that a point shows both although they report apart. */
-  private readonly latest = new Map<Writer, { at: number; user: number; kinesis: number; calls: number }>();
+  /** The ingest service's latest rates: every user record, whatever its source. */
+  private ingest?: { at: number; user: number; kinesis: number; calls: number };
+  /** The replay's latest rate of user records the ingest API accepted from it. */
+  private replayRate?: { at: number; user: number };
 
   constructor(private readonly setup: ViewSetup) {}
 
   /** An EMF document from a service's stdout; its Service dimension says whose (ingest, replay, processing). */
   metrics(doc: EmfDocument): void {
     const perSecond = (n: number | undefined) => ((n ?? 0) * 1000) / this.setup.metricsIntervalMs;
-    const { Service: service, Reason: reason, ShardId: shardId } = doc.dimensions;
-    const m = doc.metrics;
-    const writer = WRITERS.find((w) => w === service);
-    if (service === "ingest" && reason !== undefined) {
-      this.rejectsByReason[reason] = (this.rejectsByReason[reason] ?? 0) + (m.Rejects ?? 0);
-    } else if (writer && m.UserRecordsReceived !== undefined) {
-      this.totals.userRecords += m.UserRecordsReceived;
-      this.totals.kinesisRecords += m.KinesisRecordsPut ?? 0;
-      this.latest.set(writer, {
+    const service = doc.dimensions[SERVICE_DIMENSION];
+    const reason = doc.dimensions[REASON_DIMENSION];
+    const shardId = doc.dimensions[SHARD_DIMENSION];
+    const m = (metric: { name: string }): number | undefined => doc.metrics[metric.name];
+    const userRecords = m(PRODUCER_METRICS.UserRecordsReceived);
+    const behind = m(PROCESSING_LAG_METRICS.MillisBehindLatest);
+    const deadLetters = m(PROCESSING_METRICS.DeadLetters);
+    if (service === PIPELINE_SERVICES.ingest && reason !== undefined) {
+      this.rejectsByReason[reason] = (this.rejectsByReason[reason] ?? 0) + (m(INGEST_REJECT_METRICS.Rejects) ?? 0);
+    } else if (service === PIPELINE_SERVICES.ingest && userRecords !== undefined) {
+      const kinesisRecords = m(PRODUCER_METRICS.KinesisRecordsPut);
+      this.totals.userRecords += userRecords;
+      this.totals.kinesisRecords += kinesisRecords ?? 0;
+      this.ingest = {
         at: doc.at,
-        user: perSecond(m.UserRecordsReceived),
-        kinesis: perSecond(m.KinesisRecordsPut),
-        calls: perSecond(m.PutRecordsCalls),
-      });
+        user: perSecond(userRecords),
+        kinesis: perSecond(kinesisRecords),
+        calls: perSecond(m(PRODUCER_METRICS.PutRecordsCalls)),
+      };
       push(this.throughput, this.throughputAt(doc.at));
-    } else if (service === "processing" && shardId !== undefined && m.MillisBehindLatest !== undefined) {
-      this.lag.set(shardId, { millisBehind: m.MillisBehindLatest, at: doc.at });
-    } else if (service === "processing" && m.DeadLetters !== undefined) {
-      this.deadLetters += m.DeadLetters;
+    } else if (service === PIPELINE_SERVICES.replay && m(REPLAY_METRICS.TripsAccepted) !== undefined) {
+      this.replayRate = { at: doc.at, user: perSecond(m(REPLAY_METRICS.TripsAccepted)) };
+      push(this.throughput, this.throughputAt(doc.at));
+    } else if (service === PIPELINE_SERVICES.processing && shardId !== undefined && behind !== undefined) {
+      this.lag.set(shardId, { millisBehind: behind, at: doc.at });
+    } else if (service === PIPELINE_SERVICES.processing && deadLetters !== undefined) {
+      this.deadLetters += deadLetters;
     }
   }
 
@@ -212,16 +237,23 @@ export class PipelineView {
     };
   }
 
-  /** Both writers' rates at `t`; a writer silent for two intervals (stopped) counts as zero. */
+  /**
+   * The rates at `t`, by source; a report older than two intervals (its writer stopped)
+   * counts as zero. The two report apart, so the replay's share of ingest's records is its
+   * latest rate, at most all of them.
+   */
   private throughputAt(t: number): ThroughputPoint {
-    const point: ThroughputPoint = { t, userRecords: { ingest: 0, replay: 0 }, kinesisRecords: 0, putRecordsCalls: 0 };
-    for (const [writer, rates] of this.latest) {
-      if (t - rates.at > 2 * this.setup.metricsIntervalMs) continue;
-      point.userRecords[writer] = rates.user;
-      point.kinesisRecords += rates.kinesis;
-      point.putRecordsCalls += rates.calls;
-    }
-    return point;
+    const fresh = <T extends { at: number }>(rates: T | undefined) =>
+      rates !== undefined && t - rates.at <= 2 * this.setup.metricsIntervalMs ? rates : undefined;
+    const ingest = fresh(this.ingest);
+    const all = ingest?.user ?? 0;
+    const replay = Math.min(fresh(this.replayRate)?.user ?? 0, all);
+    return {
+      t,
+      userRecords: { ingest: all - replay, replay },
+      kinesisRecords: ingest?.kinesis ?? 0,
+      putRecordsCalls: ingest?.calls ?? 0,
+    };
   }
 
   /** Leases with their shard's lag, when it is recent and its holder is running. */

@@ -1,16 +1,11 @@
 /**
- * Polling retrieval: GetShardIterator, then GetRecords in a loop, at most 5 calls a second
- * per shard (the Kinesis limit, shared by every consumer of the shard), and slower when the
- * shard is idle so that an idle stream costs little.
+ * Polling retrieval: the shard read with GetRecords (runtime/stream/shard-fetcher.ts), at
+ * most 5 calls a second per shard (the Kinesis limit, shared by every consumer of the
+ * shard), and slower when the shard is idle so that an idle stream costs little.
  */
-import {
-  ExpiredIteratorException,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  KinesisClient,
-  ProvisionedThroughputExceededException,
-} from "@aws-sdk/client-kinesis";
+import { KinesisClient, ProvisionedThroughputExceededException } from "@aws-sdk/client-kinesis";
 import { STREAM_LIMITS } from "../../stream/limits";
+import { ShardFetcher } from "../../stream/shard-fetcher";
 import { Checkpoint } from "../leases/lease";
 import { FetchedBatch, ShardReader, startingPosition } from "./shard-reader";
 
@@ -25,8 +20,7 @@ export interface PollingOptions {
 export const MIN_POLL_INTERVAL_MS = 1000 / STREAM_LIMITS.shardGetRecordsCallsPerSecond;
 
 export class PollingReader implements ShardReader {
-  private iterator?: string;
-  private lastDelivered?: string;
+  private fetcher?: ShardFetcher;
   private lastCallAt = 0;
   private idle = false;
   private emptyReads = 0;
@@ -49,51 +43,33 @@ export class PollingReader implements ShardReader {
   async read(): Promise<FetchedBatch> {
     await this.pace();
     if (this.closed) return { records: [], shardEnded: false };
-    this.iterator ??= await this.newIterator();
+    // Renews an expired iterator right after the last record delivered, never from `start` again.
+    this.fetcher ??= new ShardFetcher(this.client, this.streamName, this.shardId, startingPosition(this.start), {
+      maxRecords: this.options.maxRecords,
+    });
+    await this.fetcher.ensureIterator();
     this.lastCallAt = Date.now();
-    let out;
+    let page;
     try {
-      out = await this.client.send(
-        new GetRecordsCommand({ ShardIterator: this.iterator, Limit: this.options.maxRecords }),
-      );
+      page = await this.fetcher.fetch();
     } catch (e) {
-      if (e instanceof ExpiredIteratorException) {
-        // Iterators live 5 minutes: start again right after what was delivered.
-        this.iterator = undefined;
-        return { records: [], shardEnded: false };
-      }
       if (e instanceof ProvisionedThroughputExceededException) {
         this.idle = true; // another consumer shares the shard's 5 calls/s: slow down
         return { records: [], shardEnded: false };
       }
       throw e;
     }
-    const records = (out.Records ?? []).map((r) => ({
+    const records = page.records.map((r) => ({
       partitionKey: r.PartitionKey!,
       data: r.Data ?? new Uint8Array(),
       sequenceNumber: r.SequenceNumber!,
       approximateArrivalTimestamp: r.ApproximateArrivalTimestamp,
     }));
-    if (records.length > 0) this.lastDelivered = records[records.length - 1].sequenceNumber;
-    this.iterator = out.NextShardIterator;
     // Idle only after two empty, caught-up reads in a row: one empty read in a steady flow
     // is common, and waiting POLL_IDLE_MS after it would add that to the latency.
-    this.emptyReads = records.length === 0 && (out.MillisBehindLatest ?? 0) === 0 ? this.emptyReads + 1 : 0;
+    this.emptyReads = records.length === 0 && (page.millisBehindLatest ?? 0) === 0 ? this.emptyReads + 1 : 0;
     this.idle = this.emptyReads >= 2;
-    return { records, millisBehindLatest: out.MillisBehindLatest, shardEnded: out.NextShardIterator === undefined };
-  }
-
-  private async newIterator(): Promise<string> {
-    const position = startingPosition(this.start, this.lastDelivered);
-    const out = await this.client.send(
-      new GetShardIteratorCommand({
-        StreamName: this.streamName,
-        ShardId: this.shardId,
-        ShardIteratorType: position.type,
-        StartingSequenceNumber: position.sequenceNumber,
-      }),
-    );
-    return out.ShardIterator!;
+    return { records, millisBehindLatest: page.millisBehindLatest, shardEnded: page.shardEnded };
   }
 
   /** Waits until the next call is allowed: 200 ms after the last, or the idle wait. */

@@ -1,8 +1,8 @@
 /**
  * Infra imports only contracts from runtime: each part's contract (runtime/**\/contract*.ts,
  * and runtime/contracts.ts, the list of them) and the short list of pure modules below
- * (limits, constants, policy tables and the settings kit); never an adapter, an entry point
- * or process code. And what infra may import is pure all the way down: no package (an AWS
+ * (limits, constants, policy tables, the settings kit and the metric catalogue); never an
+ * adapter, an entry point or process code. And what infra may import is pure all the way down: no package (an AWS
  * SDK client, a server, a logger), only Node's path and fs to read the repository's files.
  */
 import { expect } from "chai";
@@ -11,6 +11,8 @@ import { importsOf, runtimeClosure, sourceFiles } from "./import-graph";
 /** Modules of the runtime infra may import besides contracts, each with why. */
 const PURE_RUNTIME_MODULES: Readonly<Record<string, string>> = {
   "runtime/common/env.ts": "the settings kit every contract's variables are written in",
+  "runtime/common/parsers.ts": "the settings kit's parsers, which the stack's config keys are built from too",
+  "runtime/common/setting.ts": "the settings kit's sentences for a refused value, which the config's rules use",
   "runtime/common/repo-root.ts": "where the repository (or image) root is: the Lambda archives' and the image's",
   "runtime/stream/limits.ts": "Kinesis limits the stream's config is checked against",
   "runtime/hotspots/job-config.ts": "the hot-spot job's settings and their limits, which the stack's config sets",
@@ -21,7 +23,14 @@ const PURE_RUNTIME_MODULES: Readonly<Record<string, string>> = {
   "runtime/schemas/shipped-schemas.ts": "the schema files the stack registers",
   "runtime/schemas/setup-input.ts": "the schema setup function's event, which the stack builds",
   "runtime/search/search-roles.ts": "the OpenSearch roles the stack maps IAM roles to",
-  "runtime/observability/namespace.ts": "the pipeline's CloudWatch namespace, which alarms and the dashboard read",
+  "runtime/observability/metrics/metric.ts": "what the metric catalogue says of a metric",
+  "runtime/observability/metrics/kinesis.ts": "the catalogue's Kinesis metrics, which alarms and the dashboard read",
+  "runtime/observability/metrics/flink.ts": "the catalogue's Managed Flink metrics, read by the Flink scaler's alarms",
+  "runtime/observability/metrics/aws-services.ts":
+    "the catalogue's Lambda, ECS and OpenSearch metrics the dashboard reads",
+  "runtime/observability/metrics/pipeline.ts":
+    "the catalogue's metrics of our own parts, which alarms and the dashboard read",
+  "runtime/observability/metrics/reads.ts": "a catalogue metric in the shape an alarm or a dashboard line takes",
 };
 
 /** Packages a module infra imports may reach: Node's, to read the repository's files. */

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pulumiDeclarations } from "../../../infra/config/config-keys";
+import { CONFIG_KEYS, ConfigKey, pulumiDeclarations } from "../../../infra/config/config-keys";
 import { TEST_CLIENT_CIDR } from "../../harness/pulumi";
 import { validateConfig } from "../../../infra/config/config";
 import { asConfigString, readProjectFile } from "../../../infra/plan/stack-config";
@@ -60,6 +60,20 @@ describe("config declarations", () => {
     const result = validateConfig({ ...defaults, searchClientCidr: TEST_CLIENT_CIDR });
     expect(result.ok ? [] : result.problems).to.deep.equal([]);
     expect(validateConfig(defaults).ok, "searchClientCidr is required while analytics is on").to.equal(false);
+  });
+
+  it("a switch is a Pulumi boolean: no key takes on/off or yes/no in place of true and false", () => {
+    const keys: ConfigKey<unknown>[] = Object.values(CONFIG_KEYS);
+    const switches = keys.filter((k) => [k.parse("true"), k.parse("false")].every((v) => typeof v === "boolean"));
+    const wordSwitches = keys.filter((k) =>
+      [
+        ["on", "off"],
+        ["yes", "no"],
+      ].some((pair) => pair.every((word) => k.parse(word) !== undefined)),
+    );
+    expect(wordSwitches.map((k) => k.name)).to.deep.equal([]);
+    expect(switches.map((k) => [k.name, k.type])).to.deep.equal(switches.map((k) => [k.name, "boolean"]));
+    expect(switches.map((k) => k.name)).to.include.members(["analytics", "flowLogs", "leaseDeletionProtection"]);
   });
 
   it("the README's config reference lists every key of Pulumi.yaml with its type and default", () => {

@@ -116,7 +116,7 @@ describe("stack config", () => {
 
   describe("every bad value is named with what is allowed", () => {
     const table: [Record<string, string>, string][] = [
-      [{ shardCount: "0" }, "shardCount must be an integer 1..10000, got 0"],
+      [{ shardCount: "0" }, "shardCount must be an integer from 1 to 10000, got 0"],
       [
         { flinkConnectorJar: "http://mirror.example.com/connector.jar" },
         "flinkConnectorJar must be an https:// URL or a file path, ending in .jar, got http://mirror.example.com/connector.jar",
@@ -125,12 +125,12 @@ describe("stack config", () => {
         { flinkConnectorJar: "connector.zip" },
         "flinkConnectorJar must be an https:// URL or a file path, ending in .jar",
       ],
-      [{ shardCount: "10001" }, "shardCount must be an integer 1..10000, got 10001"],
-      [{ shardCount: "2.5" }, "shardCount must be an integer 1..10000, got 2.5"],
-      [{ shardCount: "four" }, "shardCount must be an integer 1..10000, got four"],
+      [{ shardCount: "10001" }, "shardCount must be an integer from 1 to 10000, got 10001"],
+      [{ shardCount: "2.5" }, "shardCount must be an integer from 1 to 10000, got 2.5"],
+      [{ shardCount: "four" }, "shardCount must be an integer from 1 to 10000, got four"],
       [{ streamMode: "on-demand" }, "streamMode must be one of PROVISIONED, ON_DEMAND, got on-demand"],
-      [{ retentionHours: "23" }, "retentionHours must be an integer 24..8760, got 23"],
-      [{ retentionHours: "8761" }, "retentionHours must be an integer 24..8760, got 8761"],
+      [{ retentionHours: "23" }, "retentionHours must be an integer from 24 to 8760, got 23"],
+      [{ retentionHours: "8761" }, "retentionHours must be an integer from 24 to 8760, got 8761"],
       [
         { kmsKeyArn: "alias/my-key" },
         "kmsKeyArn must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id> (not an alias: grants need the key ARN), got alias/my-key",
@@ -150,7 +150,7 @@ describe("stack config", () => {
         "shardCount must not be set when streamMode is ON_DEMAND (AWS sizes on-demand streams), got 8: run `pulumi config rm shardCount` or set streamMode to PROVISIONED",
       ],
       [{ shardCnt: "3" }, "shardCnt is not a config key of this project (did you mean shardCount?)"],
-      [{ natGateways: "0" }, "natGateways must be an integer 1..2, got 0"],
+      [{ natGateways: "0" }, "natGateways must be an integer from 1 to 2, got 0"],
       [{ ingestAllowedCidrs: '["10.0.0.0/33"]' }, "ingestAllowedCidrs must be a list of 1..60 IPv4 CIDR blocks"],
       [
         { ingestAllowedCidrs: "10.0.0.0/8" },
@@ -246,15 +246,15 @@ describe("stack config", () => {
         "with CPU 1024, memory must be 2048..8192 in steps of 1024 MiB, got 1024",
       ],
       [{ ingestMinTasks: "5", ingestMaxTasks: "3" }, "ingestMaxTasks must be at least ingestMinTasks (5), got 3"],
-      [{ ingestMinTasks: "0" }, "ingestMinTasks must be an integer 1..100, got 0"],
-      [{ scaleInCooldownSeconds: "-1" }, "scaleInCooldownSeconds must be an integer 0..3600, got -1"],
+      [{ ingestMinTasks: "0" }, "ingestMinTasks must be an integer from 1 to 100, got 0"],
+      [{ scaleInCooldownSeconds: "-1" }, "scaleInCooldownSeconds must be an integer from 0 to 3600, got -1"],
       [{ logRetentionDays: "10" }, "logRetentionDays must be one of 1, 3, 5, 7, 14, 30"],
       [{ ingestSchema: "taxi" }, "ingestSchema must be one of taxi-trip, weather-report, got taxi"],
       [
         { ingestSchema: "taxi-trip" },
-        "ingestSchema must be unset while analytics is on (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got taxi-trip",
+        "ingestSchema must be unset while analytics is true (the hot-spot job reads plain JSON trips, not the schema registry's wire format), got taxi-trip",
       ],
-      [{ analytics: "yes" }, "analytics must be one of on, off, got yes"],
+      [{ analytics: "yes" }, "analytics must be true or false (for yes, write true), got yes"],
       [{ searchClientCidr: "0.0.0.0/1" }, "searchClientCidr must be one IPv4 CIDR block from /16 to /32"],
       [{ searchClientCidr: "203.0.113.7" }, "(your address: curl https://checkip.amazonaws.com), got 203.0.113.7"],
       [{ searchClientCidr: '["203.0.113.7/32"]' }, "searchClientCidr must be one IPv4 CIDR block"],
@@ -264,34 +264,40 @@ describe("stack config", () => {
         "Elasticsearch engines are not supported), got Elasticsearch_7.10",
       ],
       [{ searchInstanceType: "t3.small" }, "searchInstanceType must be an OpenSearch instance type"],
-      [{ searchInstanceCount: "0" }, "searchInstanceCount must be an integer 1..80, got 0"],
+      [{ searchInstanceCount: "0" }, "searchInstanceCount must be an integer from 1 to 80, got 0"],
       [
         { searchInstanceCount: "3" },
         "searchInstanceCount must be 1 or an even number (two or more nodes spread over two availability zones, the same number in each), got 3",
       ],
-      [{ searchVolumeGb: "9" }, "searchVolumeGb must be an integer 10..24576, got 9"],
+      [{ searchVolumeGb: "9" }, "searchVolumeGb must be an integer from 10 to 24576, got 9"],
       [
         { hotspotWindowMinutes: "7" },
         "hotspotWindowMinutes must be an integer from 1 to 1440 that divides 1440 (windows tile a day), got 7",
       ],
-      [{ hotspotWindowMinutes: "0" }, "hotspotWindowMinutes must be an integer 1..1440, got 0"],
-      [{ hotspotGeohashPrecision: "13" }, "hotspotGeohashPrecision must be an integer 1..12, got 13"],
-      [{ hotspotMinTrips: "0" }, "hotspotMinTrips must be an integer 1..1000000, got 0"],
+      [
+        { hotspotWindowMinutes: "0" },
+        "hotspotWindowMinutes must be an integer from 1 to 1440 that divides 1440 (windows tile a day), got 0",
+      ],
+      [
+        { hotspotGeohashPrecision: "13" },
+        "hotspotGeohashPrecision must be an integer from 1 to 12 (geohash length), got 13",
+      ],
+      [{ hotspotMinTrips: "0" }, "hotspotMinTrips must be an integer from 1 to 1000000, got 0"],
       [{ shardCount: "8", minShards: "9" }, "minShards must be at most the shard count (8), got 9"],
       [{ shardCount: "8", maxShards: "7" }, "maxShards must be at least the shard count (8), got 7"],
-      [{ maxShards: "10001" }, "maxShards must be an integer 1..10000, got 10001"],
-      [{ shardScaler: "auto" }, "shardScaler must be one of on, off, got auto"],
-      [{ shardScalerDryRun: "yes" }, "shardScalerDryRun must be one of on, off, got yes"],
-      [{ flinkParallelismPerKpu: "9" }, "flinkParallelismPerKpu must be an integer 1..8, got 9"],
-      [{ flinkParallelism: "0" }, "flinkParallelism must be an integer 1..512, got 0"],
+      [{ maxShards: "10001" }, "maxShards must be an integer from 1 to 10000, got 10001"],
+      [{ shardScaler: "auto" }, "shardScaler must be true or false, got auto"],
+      [{ shardScalerDryRun: "yes" }, "shardScalerDryRun must be true or false (for yes, write true), got yes"],
+      [{ flinkParallelismPerKpu: "9" }, "flinkParallelismPerKpu must be an integer from 1 to 8, got 9"],
+      [{ flinkParallelism: "0" }, "flinkParallelism must be an integer from 1 to 512, got 0"],
       [
-        { flinkParallelism: "65", flinkParallelismPerKpu: "1", flinkScaler: "off" },
+        { flinkParallelism: "65", flinkParallelismPerKpu: "1", flinkScaler: "false" },
         "flinkParallelism must fit in 64 KPUs at flinkParallelismPerKpu 1 (at most 64), got 65",
       ],
-      [{ flinkAutoScaling: "yes" }, "flinkAutoScaling must be one of on, off, got yes"],
+      [{ flinkAutoScaling: "yes" }, "flinkAutoScaling must be true or false (for yes, write true), got yes"],
       [
-        { flinkAutoScaling: "on" },
-        "flinkAutoScaling must be off while flinkScaler is on (two autoscalers would fight over the parallelism), got on",
+        { flinkAutoScaling: "true" },
+        "flinkAutoScaling must be false while flinkScaler is true (two autoscalers would fight over the parallelism), got true",
       ],
       [
         { flinkParallelism: "4", flinkMinParallelism: "5" },
@@ -301,12 +307,15 @@ describe("stack config", () => {
         { flinkParallelism: "4", flinkMaxParallelism: "3" },
         "flinkMaxParallelism must be at least flinkParallelism (4), got 3",
       ],
-      [{ flinkScalerDryRun: "maybe" }, "flinkScalerDryRun must be one of on, off, got maybe"],
-      [{ scalerReservedConcurrency: "1" }, "scalerReservedConcurrency must be one of on, off, got 1"],
-      [{ flinkScaleOutBehindMs: "500" }, "flinkScaleOutBehindMs must be an integer 1000..3600000, got 500"],
-      [{ flinkScaleOutPeriods: "0" }, "flinkScaleOutPeriods must be an integer 1..60, got 0"],
+      [{ flinkScalerDryRun: "maybe" }, "flinkScalerDryRun must be true or false, got maybe"],
+      [
+        { scalerReservedConcurrency: "1" },
+        "scalerReservedConcurrency must be true or false (for 1, write true), got 1",
+      ],
+      [{ flinkScaleOutBehindMs: "500" }, "flinkScaleOutBehindMs must be an integer from 1000 to 3600000, got 500"],
+      [{ flinkScaleOutPeriods: "0" }, "flinkScaleOutPeriods must be an integer from 1 to 60, got 0"],
       [{ flinkInitialPosition: "EARLIEST" }, "flinkInitialPosition must be one of TRIM_HORIZON, LATEST, got EARLIEST"],
-      [{ analyticsBucketForceDestroy: "true" }, "analyticsBucketForceDestroy must be one of on, off, got true"],
+      [{ analyticsBucketForceDestroy: "TRUE" }, "analyticsBucketForceDestroy must be true or false, got TRUE"],
     ];
     for (const [raw, message] of table) {
       it(`refuses ${JSON.stringify(raw).slice(0, 80)}`, () => {
@@ -399,20 +408,20 @@ describe("stack config", () => {
       });
     });
     it("takes the bounds and dry-run as set", () => {
-      expect(scalerOf({ shardCount: "8", minShards: "2", maxShards: "64", shardScalerDryRun: "on" })).to.deep.equal({
+      expect(scalerOf({ shardCount: "8", minShards: "2", maxShards: "64", shardScalerDryRun: "true" })).to.deep.equal({
         minShards: 2,
         maxShards: 64,
         dryRun: true,
         reservedConcurrency: false,
       });
     });
-    it("reserves concurrency for both scalers only when scalerReservedConcurrency is on", () => {
-      const result = validate({ scalerReservedConcurrency: "on" });
+    it("reserves concurrency for both scalers only when scalerReservedConcurrency is true", () => {
+      const result = validate({ scalerReservedConcurrency: "true" });
       expect(result.ok && result.config.stream.scaler?.reservedConcurrency).to.equal(true);
       expect(result.ok && result.config.analytics?.flink.scaler?.reservedConcurrency).to.equal(true);
     });
     it("is off when asked, and for on-demand streams (AWS sizes those)", () => {
-      expect(scalerOf({ shardScaler: "off" })).to.equal(undefined);
+      expect(scalerOf({ shardScaler: "false" })).to.equal(undefined);
       expect(scalerOf({ streamMode: "ON_DEMAND" })).to.equal(undefined);
     });
   });
@@ -447,18 +456,18 @@ describe("stack config", () => {
       });
     });
 
-    it("needs searchClientCidr while on, and says how to find it or turn analytics off", () => {
+    it("needs searchClientCidr while true, and says how to find it or set analytics false", () => {
       const result = validateConfig({});
       expect(result.ok).to.equal(false);
       expect(!result.ok && result.problems).to.deep.equal([
-        "searchClientCidr must be set when analytics is on: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
+        "searchClientCidr must be set when analytics is true: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
           "e.g. pulumi config set searchClientCidr 203.0.113.7/32 (your address: curl https://checkip.amazonaws.com); " +
-          "or pulumi config set analytics off",
+          "or pulumi config set analytics false",
       ]);
     });
 
-    it("off: no CIDR needed and no analytics config", () => {
-      const result = validateConfig({ analytics: "off" });
+    it("false: no CIDR needed and no analytics config", () => {
+      const result = validateConfig({ analytics: "false" });
       expect(result.ok).to.equal(true);
       expect(result.ok && result.config.analytics).to.equal(undefined);
     });
@@ -506,8 +515,8 @@ describe("stack config", () => {
     expect(lines[0]).to.equal('Invalid config for stack "test" (5 problems):');
     expect(lines.slice(1)).to.have.members([
       "  - streamMode must be one of PROVISIONED, ON_DEMAND, got SOMETIMES",
-      "  - shardCount must be an integer 1..10000, got 0",
-      "  - retentionHours must be an integer 24..8760, got 1",
+      "  - shardCount must be an integer from 1 to 10000, got 0",
+      "  - retentionHours must be an integer from 24 to 8760, got 1",
       "  - kmsKeyArn must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id> (not an alias: grants need the key ARN), got nope",
       lines.find((l) => l.startsWith("  - tags must be"))!,
     ]);

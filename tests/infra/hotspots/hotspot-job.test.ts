@@ -262,10 +262,10 @@ describe("HotspotJob", () => {
     const { recorded } = await runPipeline({
       flinkParallelism: "8",
       flinkParallelismPerKpu: "2",
-      flinkAutoScaling: "off",
-      flinkScaler: "off",
+      flinkAutoScaling: "false",
+      flinkScaler: "false",
       flinkInitialPosition: "LATEST",
-      analyticsBucketForceDestroy: "on",
+      analyticsBucketForceDestroy: "true",
     });
     const app = recorded.one(APP);
     const config = app.inputs.applicationConfiguration as Record<string, any>;

@@ -80,7 +80,7 @@ describe("ingest access logs", () => {
     for (const bad of ["0", "3651", "ninety"]) {
       const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ingestAccessLogDays: bad });
       expect(result.ok ? [] : result.problems).to.deep.equal([
-        `ingestAccessLogDays must be an integer 1..3650, got ${bad}`,
+        `ingestAccessLogDays must be an integer from 1 to 3650, got ${bad}`,
       ]);
     }
   });

@@ -141,7 +141,8 @@ describe("IngestService", () => {
         path: "/healthcheck",
         matcher: "200",
       });
-      expect(alb.inputs.listeners).to.deep.equal([{ port: 80, protocol: "HTTP" }]);
+      // The stack's tags (none by default) reach the listener awsx makes from these arguments.
+      expect(alb.inputs.listeners).to.deep.equal([{ port: 80, protocol: "HTTP", tags: {} }]);
       expect(run.outputs.ingestUrl).to.match(/^http:\/\/ingest-[0-9a-f]{8}\.us-east-1\.elb\.amazonaws\.com$/);
     });
 
@@ -242,11 +243,18 @@ describe("IngestService", () => {
     });
     const alb = recorded.one("awsx:lb:ApplicationLoadBalancer");
     expect(alb.inputs.listeners).to.deep.equal([
-      { port: 443, protocol: "HTTPS", certificateArn: CERT, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
+      {
+        port: 443,
+        protocol: "HTTPS",
+        certificateArn: CERT,
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        tags: {},
+      },
       {
         port: 80,
         protocol: "HTTP",
         defaultActions: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }],
+        tags: {},
       },
     ]);
     const clientRules = recorded
@@ -305,7 +313,7 @@ describe("IngestService", () => {
 
 describe("IngestService with a schema to enforce", () => {
   it("hands the container the schema and the registry, and keeps registration off unless configured", async () => {
-    const { recorded } = await runPipeline({ ingestSchema: "taxi-trip", analytics: "off" });
+    const { recorded } = await runPipeline({ ingestSchema: "taxi-trip", analytics: "false" });
     // As the service reads it (settings.ts): the schema, from the stack's Glue registry, registering nothing.
     expect(readIngestSettings(taskEnvironment(recorded, "ingest")).schema).to.deep.equal({
       name: "taxi-trip",
@@ -318,7 +326,7 @@ describe("IngestService with a schema to enforce", () => {
       s.Resource,
     ]);
     expect(produce).to.deep.equal([[["glue:GetSchemaVersion"], ["*"]]]);
-    const on = await runPipeline({ ingestSchema: "taxi-trip", schemaAutoRegistration: "on", analytics: "off" });
+    const on = await runPipeline({ ingestSchema: "taxi-trip", schemaAutoRegistration: "true", analytics: "false" });
     expect(readIngestSettings(taskEnvironment(on.recorded, "ingest")).schema?.autoRegister).to.equal(true);
   });
 });

@@ -66,14 +66,16 @@ describe("VPC flow logs", () => {
     });
   });
 
-  it("flowLogs off: no flow log, no role, no log group for it", async () => {
-    const { recorded } = await runPipeline({ flowLogs: "off" });
+  it("flowLogs false: no flow log, no role, no log group for it", async () => {
+    const { recorded } = await runPipeline({ flowLogs: "false" });
     expect(recorded.all(FLOW_LOG)).to.deep.equal([]);
     expect(recorded.resources.filter((r) => r.name.startsWith("network-flow-log"))).to.deep.equal([]);
   });
 
-  it("flowLogs takes on or off only, naming the key and what is allowed", () => {
-    const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, flowLogs: "true" });
-    expect(result.ok ? [] : result.problems).to.deep.equal(["flowLogs must be one of on, off, got true"]);
+  it("flowLogs takes true or false only, naming the key, what is allowed and the value meant", () => {
+    const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, flowLogs: "off" });
+    expect(result.ok ? [] : result.problems).to.deep.equal([
+      "flowLogs must be true or false (for off, write false), got off",
+    ]);
   });
 });

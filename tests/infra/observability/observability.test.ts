@@ -185,7 +185,7 @@ describe("Observability", () => {
   });
 
   it("no failure alarm for a scaler that does not exist", async () => {
-    const { recorded } = await runPipeline({ shardScaler: "off", flinkScaler: "off" });
+    const { recorded } = await runPipeline({ shardScaler: "false", flinkScaler: "false" });
     const names = recorded.all(ALARM).map((a) => a.name);
     expect(names).to.include("operations-flink-behind");
     expect(names).to.not.include("operations-shard-scaler-failures");

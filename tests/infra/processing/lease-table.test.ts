@@ -14,8 +14,8 @@ describe("lease table deletion protection", () => {
     expect(recorded.one(TABLE, "processing-leases").inputs.deletionProtectionEnabled).to.equal(true);
   });
 
-  it("leaseDeletionProtection off turns it off", async () => {
-    const { recorded } = await runPipeline({ leaseDeletionProtection: "off" });
+  it("leaseDeletionProtection false turns it off", async () => {
+    const { recorded } = await runPipeline({ leaseDeletionProtection: "false" });
     expect(recorded.one(TABLE, "processing-leases").inputs.deletionProtectionEnabled).to.equal(false);
   });
 
@@ -28,8 +28,10 @@ describe("lease table deletion protection", () => {
     expect(recorded.one(TABLE, "processing-leases").inputs.deletionProtectionEnabled).to.equal(false);
   });
 
-  it("takes on or off only, naming the key and what is allowed", () => {
+  it("takes true or false only, naming the key and what is allowed", () => {
     const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, leaseDeletionProtection: "yes" });
-    expect(result.ok ? [] : result.problems).to.deep.equal(["leaseDeletionProtection must be one of on, off, got yes"]);
+    expect(result.ok ? [] : result.problems).to.deep.equal([
+      "leaseDeletionProtection must be true or false (for yes, write true), got yes",
+    ]);
   });
 });

@@ -168,6 +168,8 @@ describe("ProcessingService", () => {
         parallelizationFactor: 4,
         functionResponseTypes: ["ReportBatchItemFailures"],
         destinationConfig: { onFailure: { destinationArn: queue.state.arn } },
+        // The stack's tags, none by default.
+        tags: {},
       });
       expect(queue.inputs).to.include({ sqsManagedSseEnabled: true });
     });

@@ -131,13 +131,18 @@ describe("ShardScaler", () => {
   });
 
   it("dry-run and bounds from config; no scaler when it is off or the stream is on-demand", async () => {
-    const configured = await runPipeline({ shardCount: "4", minShards: "2", maxShards: "12", shardScalerDryRun: "on" });
+    const configured = await runPipeline({
+      shardCount: "4",
+      minShards: "2",
+      maxShards: "12",
+      shardScalerDryRun: "true",
+    });
     const settings = settingsOf(
       SHARD_SCALER,
       functionEnvironment(configured.recorded.one("aws:lambda/function:Function", "shard-scaler")),
     );
     expect([settings.MIN_SHARDS, settings.MAX_SHARDS, settings.DRY_RUN]).to.deep.equal([2, 12, true]);
-    const without: Record<string, string>[] = [{ shardScaler: "off" }, { streamMode: "ON_DEMAND" }];
+    const without: Record<string, string>[] = [{ shardScaler: "false" }, { streamMode: "ON_DEMAND" }];
     for (const values of without) {
       const { recorded } = await runPipeline(values);
       expect(recorded.all(ALARM).filter((a) => a.name.startsWith("shard-scaler"))).to.have.length(0);
@@ -230,8 +235,8 @@ describe("FlinkScaler", () => {
     expect(unpackedBytes(assets)).to.be.below(20 * 1024 * 1024);
   });
 
-  it("none with flinkScaler off (or analytics off), and no topic output", async () => {
-    const without: Record<string, string>[] = [{ flinkScaler: "off" }, { analytics: "off", searchClientCidr: "" }];
+  it("none with flinkScaler false (or analytics false), and no topic output", async () => {
+    const without: Record<string, string>[] = [{ flinkScaler: "false" }, { analytics: "false", searchClientCidr: "" }];
     for (const values of without) {
       const { recorded, outputs } = await runPipeline(values);
       expect(recorded.all("aws:lambda/function:Function").filter((f) => f.name === "flink-scaler")).to.have.length(0);
@@ -252,8 +257,8 @@ describe("scaler functions' concurrency", () => {
     }
   });
 
-  it("reserve one execution each with scalerReservedConcurrency on", async () => {
-    const { recorded } = await runPipeline({ scalerReservedConcurrency: "on" });
+  it("reserve one execution each with scalerReservedConcurrency true", async () => {
+    const { recorded } = await runPipeline({ scalerReservedConcurrency: "true" });
     for (const name of scalers) {
       expect(recorded.one("aws:lambda/function:Function", name).inputs.reservedConcurrentExecutions, name).to.equal(1);
     }

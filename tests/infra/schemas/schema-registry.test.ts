@@ -80,8 +80,6 @@ describe("SchemaRegistry", () => {
         const registry = new SchemaRegistry("schemas", {
           compatibility: "BACKWARD",
           autoRegistration,
-          logRetentionDays: 30,
-          tags: {},
         });
         const producer = new aws.iam.Role("producer", { assumeRolePolicy: "{}" });
         const consumer = new aws.iam.Role("consumer", { assumeRolePolicy: "{}" });
@@ -192,8 +190,6 @@ describe("SchemaRegistry", () => {
             new SchemaRegistry("schemas", {
               compatibility: "FULL",
               autoRegistration: false,
-              logRetentionDays: 30,
-              tags: {},
               schemasDir: dir,
             });
           });
@@ -227,8 +223,6 @@ describe("SchemaRegistry", () => {
           new SchemaRegistry("schemas", {
             compatibility: "BACKWARD",
             autoRegistration: false,
-            logRetentionDays: 30,
-            tags: {},
             schemasDir: path.join(repo, "schemas"),
           });
         }).then(

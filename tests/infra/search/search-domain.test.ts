@@ -324,8 +324,8 @@ describe("SearchDomain", () => {
       });
     });
 
-    it("analytics off: no domain, no secret, no log groups for it, no setup function, no outputs", async () => {
-      const { recorded, outputs } = await runPipeline({ analytics: "off", searchClientCidr: "" });
+    it("analytics false: no domain, no secret, no log groups for it, no setup function, no outputs", async () => {
+      const { recorded, outputs } = await runPipeline({ analytics: "false", searchClientCidr: "" });
       for (const type of [DOMAIN, SECRET, SECRET_VERSION, LOG_POLICY]) {
         expect(recorded.all(type), type).to.have.length(0);
       }

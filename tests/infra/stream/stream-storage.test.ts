@@ -92,8 +92,8 @@ describe("StreamStorage", () => {
   });
 
   it("refuses a shard count with ON_DEMAND even when built directly", () => {
-    expect(() => new StreamStorage("s", { mode: "ON_DEMAND", shardCount: 2, retentionHours: 24, tags: {} })).to.throw(
-      "shardCount must not be set when mode is ON_DEMAND",
+    expect(() => new StreamStorage("s", { mode: "ON_DEMAND", shardCount: 2, retentionHours: 24 })).to.throw(
+      "shardCount must not be set when streamMode is ON_DEMAND",
     );
   });
 
@@ -105,7 +105,6 @@ describe("StreamStorage", () => {
           shardCount: 2,
           retentionHours: 24,
           kmsKeyArn,
-          tags: {},
         });
         const producer = new aws.iam.Role("producer", { assumeRolePolicy: "{}" });
         const consumer = new aws.iam.Role("consumer", { assumeRolePolicy: "{}" });
@@ -178,7 +177,7 @@ describe("StreamStorage", () => {
   describe("metric()", () => {
     async function metricOf(name: string, opts?: Parameters<StreamStorage["metric"]>[1]) {
       const { outputs } = await run(() => {
-        const stream = new StreamStorage("stream", { mode: "ON_DEMAND", retentionHours: 24, tags: {} });
+        const stream = new StreamStorage("stream", { mode: "ON_DEMAND", retentionHours: 24 });
         return { metric: stream.metric(name, opts), streamName: stream.name };
       });
       return outputs;
@@ -202,6 +201,51 @@ describe("StreamStorage", () => {
       });
       expect(metric).to.include({ statistic: "Maximum", period: 60 });
       expect(metric.dimensions).to.deep.equal({ StreamName: streamName, ShardId: "shardId-000000000001" });
+    });
+
+    it("reads a shard by the shard-level metric's own name: GetRecords.IteratorAgeMilliseconds is IteratorAgeMilliseconds per shard", async () => {
+      const { metric, streamName } = await metricOf("GetRecords.IteratorAgeMilliseconds", {
+        shardId: "shardId-000000000001",
+      });
+      expect(metric).to.deep.equal({
+        namespace: "AWS/Kinesis",
+        metricName: "IteratorAgeMilliseconds",
+        dimensions: { StreamName: streamName, ShardId: "shardId-000000000001" },
+        statistic: "Maximum",
+        period: 300,
+      });
+    });
+
+    it("reads a fan-out consumer's metric with its ConsumerName, as Kinesis publishes it", async () => {
+      const { metric, streamName } = await metricOf("SubscribeToShardEvent.MillisBehindLatest", {
+        consumerName: "processing",
+      });
+      expect(metric).to.deep.include({
+        metricName: "SubscribeToShardEvent.MillisBehindLatest",
+        dimensions: { StreamName: streamName, ConsumerName: "processing" },
+        statistic: "Maximum",
+      });
+    });
+
+    it("refuses a metric Kinesis does not publish at the scope asked for, saying which one it does", async () => {
+      let error: Error | undefined;
+      try {
+        await metricOf("OutgoingBytes");
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).to.equal(
+        "OutgoingBytes is a shard-level metric: give shardId, or read GetRecords.Bytes for the whole stream",
+      );
+      error = undefined;
+      try {
+        await metricOf("SubscribeToShardEvent.MillisBehindLatest");
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).to.equal(
+        "SubscribeToShardEvent.MillisBehindLatest is published per enhanced fan-out consumer: give consumerName",
+      );
     });
 
     it("refuses an unknown metric name and a bad period, saying what is allowed", async () => {

@@ -9,7 +9,7 @@ import { expect } from "chai";
 
 import { createKinesisClient } from "../../../runtime/common/aws/kinesis-client";
 import { LOCAL_VARIABLES } from "../../../runtime/local/local-env";
-import { LocalStackFile, readStackFile, stackFilePath } from "../../../runtime/local/stack-file";
+import { LocalStackFile, readStackFile, stackFilePath } from "../../../runtime/common/stack-file";
 import { REPO_ROOT } from "../../harness/built";
 import { Answer, IngestClient } from "../../harness/ingest-client";
 import { locationOf, readStream } from "../../harness/stream-contents";
@@ -198,7 +198,7 @@ describe("npm start (the local stack)", function () {
     stack = new StackProcess({ ...env, LOCAL_SHARDS: "51" });
     const exit = await stack.exitWithin(15_000);
     expect(exit.code, stack.output()).to.equal(2);
-    expect(stack.stderr).to.match(/LOCAL_SHARDS="51" .*integer from 1 to 50/);
+    expect(stack.stderr).to.match(/LOCAL_SHARDS must be an integer from 1 to 50, got 51/);
   });
 
   it("--help lists every environment variable and exits 0", async () => {
@@ -267,13 +267,17 @@ describe("npm start (the local stack)", function () {
     expect(await stack!.exitWithin(10_000)).to.deep.equal({ code: 0, signal: null });
   });
 
-  it("by default replays NYC taxi trips through the taxi schema, the workers decode them, GET /hotspots shows them", async function () {
+  it("by default replays NYC taxi trips through the ingest API (here enforcing the taxi schema), the workers decode them, GET /hotspots shows them", async function () {
     this.timeout(120_000);
-    await startStack({ LOCAL_REPLAY_SPEEDUP: "" });
+    await startStack({ LOCAL_REPLAY_SPEEDUP: "", LOCAL_INGEST_SCHEMA: "taxi-trip" });
     // The replay starts after the stack file is first written, and adds its pid to it.
     const file = (await readStackFile(stateDir))!;
     stackFile = file;
     expect(file.pids).to.have.property("replay");
+    expect(stack!.stdout).to.match(/Taxi replay +\S+ in a loop, 3600x, through the ingest API {2}\(pid \d+\)/);
+    // It posts to the local ingest API, as the replay task posts to the stack's on AWS.
+    const argv = (await readFile(`/proc/${file.pids.replay}/cmdline`, "utf8")).split("\0");
+    expect(argv[argv.indexOf("--target") + 1], argv.join(" ")).to.equal(file.ingestUrl);
     const trips = await stack!.waitFor(
       "replayed trips in the processed file",
       async () => {
@@ -315,7 +319,7 @@ describe("npm start (the local stack)", function () {
 
   it("keeps its state in <repo>/.local by default, also when run compiled from dist/", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const compiled = require(path.join(REPO_ROOT, "dist/runtime/local/stack-file.js")) as {
+    const compiled = require(path.join(REPO_ROOT, "dist/runtime/common/stack-file.js")) as {
       resolveStateDir(value: string | undefined): string;
     };
     expect(compiled.resolveStateDir(undefined)).to.equal(path.join(REPO_ROOT, ".local"));

@@ -28,8 +28,9 @@ import { SHARD_SCALING_DEFAULTS } from "../../../runtime/scaling/shard-policy";
 import { runShardScaler, ShardScalerOutcome } from "../../../runtime/scaling/shard-scaler";
 import { ShardHistory, ShardHistoryStore } from "../../../runtime/scaling/shard-history";
 import { dynamoShardHistory } from "../../../runtime/scaling/shard-history-dynamodb";
-import { FAILURE_METRIC, SHARD_HISTORY_KEY } from "../../../runtime/scaling/shard-scaler-contract";
+import { SHARD_HISTORY_KEY } from "../../../runtime/scaling/shard-scaler-contract";
 import { METRICS_DELAY_MS, shardScalerAws } from "../../../runtime/scaling/shard-scaler-aws";
+import { SHARD_SCALER_METRICS } from "../../../runtime/observability/metrics/pipeline";
 import { usageExpression } from "../../../runtime/scaling/usage-alarms";
 import { freshModule, STAND_IN_CREDENTIALS, startAwsJsonStandIn, withEnv } from "../../harness/aws-json-stand-in";
 
@@ -187,8 +188,11 @@ describe("shard scaler against kinesis-local and dynalite", function () {
     expect(raised, "kinesis-local should refuse 2 -> 64").to.be.instanceOf(Error);
     await port.reportFailure(`scale-up 2 -> 64: ${raised!.name}`);
     const doc = JSON.parse(lines[0]);
-    expect(doc[FAILURE_METRIC]).to.equal(1);
-    expect(doc._aws.CloudWatchMetrics[0].Metrics).to.deep.include({ Name: FAILURE_METRIC, Unit: "Count" });
+    expect(doc[SHARD_SCALER_METRICS.ShardScalingFailures.name]).to.equal(1);
+    expect(doc._aws.CloudWatchMetrics[0].Metrics).to.deep.include({
+      Name: SHARD_SCALER_METRICS.ShardScalingFailures.name,
+      Unit: "Count",
+    });
     expect(doc.reason).to.match(/scale-up 2 -> 64/);
   });
 
@@ -305,7 +309,8 @@ describe("shard scaler against kinesis-local and dynalite", function () {
       }
     }
 
-    const failures = (lines: string[]) => lines.filter((l) => l.includes(FAILURE_METRIC));
+    const failures = (lines: string[]) =>
+      lines.filter((l) => l.includes(SHARD_SCALER_METRICS.ShardScalingFailures.name));
 
     it("two runs that start together (an alarm and the schedule) read the same history: one call, the other superseded", async () => {
       const { run, history, stored, kinesis: k, lines, gets } = await setUpRuns();

@@ -14,7 +14,7 @@ import {
   setByPlatform,
   unsignedActionsOn,
 } from "../../../runtime/common/contract";
-import { boolean, integer, matching, oneOf } from "../../../runtime/common/env";
+import { integer, matching, oneOf, switchValue } from "../../../runtime/common/env";
 
 const PART = defineContract({
   part: "processing",
@@ -24,7 +24,7 @@ const PART = defineContract({
     NAME: { ...matching(/^[a-z]+$/, "lower-case letters"), purpose: "required: no default" },
     COUNT: { ...integer(1, 9), default: "3", purpose: "optional" },
     MODE: { ...oneOf("a", "b"), default: "a", purpose: "decides calls" },
-    SWITCH: { ...boolean, default: "false", purpose: "a switch" },
+    SWITCH: { ...switchValue, default: "false", purpose: "a switch" },
     TABLE: { ...matching(/^\S+$/, "a table"), default: "" as const, purpose: "optional, empty by default" },
     AWS_REGION: setByPlatform({ ...matching(/^[a-z0-9-]+$/, "a region"), purpose: "the platform's" }, "Lambda"),
   },
@@ -60,11 +60,15 @@ describe("a part's environment from its contract", () => {
   });
 
   const refused: [string, Record<string, unknown>, string][] = [
-    ["a required variable missing", { COUNT: 2 }, "NAME is required by processing (allowed: lower-case letters)"],
+    ["a required variable missing", { COUNT: 2 }, "NAME must be set to lower-case letters"],
     ["a name the part does not read", { NAME: "x", NAMES: "y" }, "NAMES is not a variable processing reads"],
     ["a variable the platform sets", { NAME: "x", AWS_REGION: "eu-west-1" }, "AWS_REGION is set by Lambda"],
-    ["a value the part refuses", { NAME: "x", COUNT: 12 }, 'COUNT="12" is not valid (allowed: an integer from 1 to 9)'],
-    ["a switch written on/off", { NAME: "x", SWITCH: "on" }, 'SWITCH="on" is not valid (allowed: true or false)'],
+    ["a value the part refuses", { NAME: "x", COUNT: 12 }, "COUNT must be an integer from 1 to 9, got 12"],
+    [
+      "a switch written on/off",
+      { NAME: "x", SWITCH: "on" },
+      "SWITCH must be true or false (for on, write true), got on",
+    ],
   ];
   for (const [what, values, message] of refused) {
     it(`refuses ${what}, naming it`, () => {
@@ -77,7 +81,7 @@ describe("a part's environment from its contract", () => {
     expect(environmentNameProblems(PART, ["COUNT", "BOGUS", "AWS_REGION"])).to.deep.equal([
       "BOGUS is not a variable processing reads",
       "AWS_REGION is set by Lambda",
-      "NAME is required by processing (allowed: lower-case letters)",
+      "NAME must be set to lower-case letters",
     ]);
     expect(environmentNameProblems(PART, ["NAME"])).to.deep.equal([]);
   });

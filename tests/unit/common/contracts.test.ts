@@ -2,13 +2,13 @@
  * The contracts of the pipeline's parts (runtime/contracts.ts) hold together: each is listed
  * under its own name, names an entry point that exists, acts only on resources named by its
  * own settings, decides its calls only by variables it reads and values they take, and lists
- * exactly the metrics its code emits.
+ * exactly the metrics its code emits, as the metric catalogue defines them.
  */
 import { expect } from "chai";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import pino from "pino";
-import { AnyContract } from "../../../runtime/common/contract";
+import { AnyContract, emits } from "../../../runtime/common/contract";
 import { EnvVar } from "../../../runtime/common/env";
 import { REPO_ROOT } from "../../../runtime/common/repo-root";
 import { ALL_CONTRACTS, CONTRACTS } from "../../../runtime/contracts";
@@ -17,8 +17,12 @@ import { INGEST } from "../../../runtime/ingest/contract";
 import { IngestMetrics } from "../../../runtime/ingest/metrics";
 import { KinesisProducer } from "../../../runtime/ingest/kinesis-producer";
 import { readEmf } from "../../../runtime/observability/emf-reading";
+import { METRIC_CATALOGUE } from "../../../runtime/observability/metrics/catalogue";
+import { SHARD_SCALER_METRICS } from "../../../runtime/observability/metrics/pipeline";
 import { ConsumerMetrics } from "../../../runtime/processing/metrics";
 import { PROCESSING } from "../../../runtime/processing/service-contract";
+import { REPLAY } from "../../../runtime/replay/contract";
+import { ReplayMetrics } from "../../../runtime/replay/replay-metrics";
 
 const variable = (contract: AnyContract, name: string): EnvVar<unknown> | undefined => contract.variables[name];
 
@@ -77,6 +81,28 @@ describe("the parts' contracts", () => {
     }
   });
 
+  it("each metric it lists is the catalogue's own definition, with a value said for each of its dimensions", () => {
+    let checked = 0;
+    for (const contract of ALL_CONTRACTS) {
+      for (const set of contract.metrics) {
+        for (const metric of set.metrics) {
+          const what = `${contract.part}: ${metric.namespace} ${metric.name}`;
+          expect(METRIC_CATALOGUE, what).to.include(metric);
+          expect(Object.keys(set.dimensions).sort(), what).to.deep.equal([...metric.dimensions].sort());
+          for (const value of Object.values<string>(set.dimensions)) expect(value, what).to.match(/\S/);
+          checked++;
+        }
+      }
+    }
+    expect(checked).to.be.above(20);
+  });
+
+  it("a metric set refuses dimensions its definitions are not published with", () => {
+    expect(() => emits(SHARD_SCALER_METRICS, { Application: "APPLICATION_NAME" } as never)).to.throw(
+      "ShardScalingFailures is published with StreamName, not Application",
+    );
+  });
+
   it("a Lambda's variables include none Lambda reserves, except as set by the platform", () => {
     // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
     const reserved = /^(AWS_|_HANDLER$|_X_AMZN_TRACE_ID$|LAMBDA_|TZ$)/;
@@ -102,7 +128,7 @@ function emitted(lines: readonly string[]): Record<string, string[]> {
 /** The contract's metrics the same way. */
 function declared(contract: AnyContract): Record<string, string[]> {
   return Object.fromEntries(
-    contract.metrics.map((m) => [Object.keys(m.dimensions).sort().join(","), [...m.names].sort()]),
+    contract.metrics.map((m) => [Object.keys(m.dimensions).sort().join(","), m.metrics.map((d) => d.name).sort()]),
   );
 }
 
@@ -128,6 +154,16 @@ describe("the metrics a contract lists are the ones its part emits", () => {
     await metrics.report();
     expect(emitted(lines)).to.deep.equal(declared(INGEST));
     expect(readEmf(lines[0])!.dimensions).to.include({ Service: INGEST.metrics[0].dimensions.Service });
+  });
+
+  it("replay: the trips it sent and those the ingest API accepted", async () => {
+    const lines: string[] = [];
+    await new ReplayMetrics(
+      () => ({ sent: 2, accepted: 1 }),
+      (line) => void lines.push(line),
+    ).report();
+    expect(emitted(lines)).to.deep.equal(declared(REPLAY));
+    expect(readEmf(lines[0])!.dimensions).to.include({ Service: REPLAY.metrics[0].dimensions.Service });
   });
 
   it("processing: each interval's counters, and the lag per shard", async () => {

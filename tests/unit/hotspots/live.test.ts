@@ -364,17 +364,29 @@ describe("hot spots on the stream: settings", () => {
   }
 
   const invalid: [string, Record<string, string>, RegExp][] = [
-    ["a port above 65535", { HOTSPOTS_PORT: "65536" }, /HOTSPOTS_PORT="65536" .*integer from 0 to 65535/],
+    ["a port above 65535", { HOTSPOTS_PORT: "65536" }, /HOTSPOTS_PORT must be an integer from 0 to 65535, got 65536/],
     [
       "a window that does not divide a day",
       { HOTSPOT_WINDOW_MINUTES: "7" },
-      /HOTSPOT_WINDOW_MINUTES="7" .*divides 1440/,
+      /HOTSPOT_WINDOW_MINUTES must be .*divides 1440.*, got 7/,
     ],
-    ["a window in exponent notation", { HOTSPOT_WINDOW_MINUTES: "6e1" }, /HOTSPOT_WINDOW_MINUTES="6e1"/],
-    ["precision 13", { HOTSPOT_GEOHASH_PRECISION: "13" }, /HOTSPOT_GEOHASH_PRECISION="13" .*from 1 to 12/],
-    ["zero trips", { HOTSPOT_MIN_TRIPS: "0" }, /HOTSPOT_MIN_TRIPS="0" .*from 1 to 1000000/],
-    ["a fractional delay", { HOTSPOT_OUT_OF_ORDERNESS_SECONDS: "1.5" }, /HOTSPOT_OUT_OF_ORDERNESS_SECONDS="1.5"/],
-    ["no windows kept", { HOTSPOT_RETAINED_WINDOWS: "0" }, /HOTSPOT_RETAINED_WINDOWS="0" .*from 1 to 1000/],
+    ["a window in exponent notation", { HOTSPOT_WINDOW_MINUTES: "6e1" }, /HOTSPOT_WINDOW_MINUTES must be .*, got 6e1/],
+    [
+      "precision 13",
+      { HOTSPOT_GEOHASH_PRECISION: "13" },
+      /HOTSPOT_GEOHASH_PRECISION must be an integer from 1 to 12.*, got 13/,
+    ],
+    ["zero trips", { HOTSPOT_MIN_TRIPS: "0" }, /HOTSPOT_MIN_TRIPS must be an integer from 1 to 1000000, got 0/],
+    [
+      "a fractional delay",
+      { HOTSPOT_OUT_OF_ORDERNESS_SECONDS: "1.5" },
+      /HOTSPOT_OUT_OF_ORDERNESS_SECONDS must be .*, got 1.5/,
+    ],
+    [
+      "no windows kept",
+      { HOTSPOT_RETAINED_WINDOWS: "0" },
+      /HOTSPOT_RETAINED_WINDOWS must be an integer from 1 to 1000, got 0/,
+    ],
   ];
   for (const [title, env, message] of invalid) {
     it(`rejects: ${title}`, () => expect(() => readHotspotSettings(env)).to.throw(SettingsError, message));
@@ -384,8 +396,8 @@ describe("hot spots on the stream: settings", () => {
     expect(() => readHotspotSettings({ HOTSPOTS_PORT: "x", HOTSPOT_MIN_TRIPS: "-1" }))
       .to.throw(SettingsError)
       .with.property("message")
-      .that.matches(/HOTSPOTS_PORT="x"/)
-      .and.matches(/HOTSPOT_MIN_TRIPS="-1"/);
+      .that.matches(/HOTSPOTS_PORT must be .*, got x/)
+      .and.matches(/HOTSPOT_MIN_TRIPS must be .*, got -1/);
   });
 });
 

@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { SKIPPED_TRIPS_METRIC } from "../../../runtime/hotspots/flink-sql";
+import { SKIPPED_TRIPS_METRIC } from "../../../runtime/observability/metrics/flink";
 import { TRIP_PROBLEMS } from "../../../runtime/hotspots/usable-trip";
 
 const UDF_DIR = path.join(__dirname, "..", "..", "..", "runtime", "hotspots", "udf");
@@ -91,7 +91,8 @@ describe("hot spots: the Python UDFs", () => {
         ["kinesisanalytics/Reason=future/skippedTrips", 1],
       ],
       problems: Object.keys(TRIP_PROBLEMS),
-      metric: [SKIPPED_TRIPS_METRIC.name, SKIPPED_TRIPS_METRIC.dimension],
+      // The catalogue's name and the dimension beside Application.
+      metric: [SKIPPED_TRIPS_METRIC.name, SKIPPED_TRIPS_METRIC.dimensions[1]],
     });
   });
 });

@@ -53,20 +53,20 @@ describe("ingest settings", () => {
   });
 
   const table: [Record<string, string>, string][] = [
-    [{ AWS_REGION: "eu-west-1" }, "STREAM_NAME is required (allowed: a stream name: 1 to 128 of a-z A-Z 0-9 _ . -)"],
-    [{ ...REQUIRED, STREAM_NAME: "has space" }, 'STREAM_NAME="has space" is not valid'],
+    [{ AWS_REGION: "eu-west-1" }, "STREAM_NAME must be set to a stream name: 1 to 128 of a-z A-Z 0-9 _ . -"],
     [
-      { ...REQUIRED, AWS_REGION: "Europe" },
-      'AWS_REGION="Europe" is not valid (allowed: an AWS region such as us-east-1)',
+      { ...REQUIRED, STREAM_NAME: "has space" },
+      'STREAM_NAME must be a stream name: 1 to 128 of a-z A-Z 0-9 _ . -, got "has space"',
     ],
-    [{ ...REQUIRED, PORT: "70000" }, 'PORT="70000" is not valid (allowed: an integer from 1 to 65535)'],
+    [{ ...REQUIRED, AWS_REGION: "Europe" }, "AWS_REGION must be an AWS region such as us-east-1, got Europe"],
+    [{ ...REQUIRED, PORT: "70000" }, "PORT must be an integer from 1 to 65535, got 70000"],
     [
       { ...REQUIRED, KINESIS_ENDPOINT: "localhost:4568" },
-      'KINESIS_ENDPOINT="localhost:4568" is not valid (allowed: an http:// or https:// URL)',
+      "KINESIS_ENDPOINT must be an http:// or https:// URL, got localhost:4568",
     ],
-    [{ ...REQUIRED, ACK_MODE: "fast" }, 'ACK_MODE="fast" is not valid (allowed: one of durable, buffered)'],
+    [{ ...REQUIRED, ACK_MODE: "fast" }, "ACK_MODE must be one of durable, buffered, got fast"],
     [{ ...REQUIRED, AGGREGATION_MAX_BYTES: "2000000" }, "AGGREGATION_MAX_BYTES"],
-    [{ ...REQUIRED, RECORD_TTL_MS: "10" }, 'RECORD_TTL_MS="10" is not valid (allowed: an integer from 100 to 600000)'],
+    [{ ...REQUIRED, RECORD_TTL_MS: "10" }, "RECORD_TTL_MS must be an integer from 100 to 600000, got 10"],
     [{ ...REQUIRED, LOG_LEVEL: "loud" }, "LOG_LEVEL"],
   ];
   for (const [env, message] of table) {

@@ -65,74 +65,90 @@ describe("parseLocalEnv (npm start settings)", () => {
   });
 
   const invalid: [string, Record<string, string>, RegExp][] = [
-    ["non-numeric port", { LOCAL_KINESIS_PORT: "abc" }, /LOCAL_KINESIS_PORT="abc" .*port from 1 to 65535/],
-    ["port 0", { LOCAL_KINESIS_PORT: "0" }, /LOCAL_KINESIS_PORT="0" .*port from 1 to 65535/],
-    ["port above 65535", { LOCAL_DYNAMODB_PORT: "65536" }, /LOCAL_DYNAMODB_PORT="65536" .*port from 1 to 65535/],
-    ["negative port", { LOCAL_DYNAMODB_PORT: "-1" }, /LOCAL_DYNAMODB_PORT="-1"/],
-    ["port with trailing text", { LOCAL_KINESIS_PORT: "4568x" }, /LOCAL_KINESIS_PORT="4568x"/],
-    ["port with spaces", { LOCAL_KINESIS_PORT: " 4568" }, /LOCAL_KINESIS_PORT=" 4568"/],
-    ["port in exponent notation", { LOCAL_KINESIS_PORT: "4e3" }, /LOCAL_KINESIS_PORT="4e3"/],
-    ["fractional port", { LOCAL_KINESIS_PORT: "4568.5" }, /LOCAL_KINESIS_PORT="4568.5"/],
+    ["non-numeric port", { LOCAL_KINESIS_PORT: "abc" }, /LOCAL_KINESIS_PORT must be a port from 1 to 65535, got abc/],
+    ["port 0", { LOCAL_KINESIS_PORT: "0" }, /LOCAL_KINESIS_PORT must be a port from 1 to 65535, got 0/],
+    [
+      "port above 65535",
+      { LOCAL_DYNAMODB_PORT: "65536" },
+      /LOCAL_DYNAMODB_PORT must be a port from 1 to 65535, got 65536/,
+    ],
+    ["negative port", { LOCAL_DYNAMODB_PORT: "-1" }, /LOCAL_DYNAMODB_PORT must be .*, got -1/],
+    ["port with trailing text", { LOCAL_KINESIS_PORT: "4568x" }, /LOCAL_KINESIS_PORT must be .*, got 4568x/],
+    ["port with spaces", { LOCAL_KINESIS_PORT: " 4568" }, /LOCAL_KINESIS_PORT must be .*, got " 4568"/],
+    ["port in exponent notation", { LOCAL_KINESIS_PORT: "4e3" }, /LOCAL_KINESIS_PORT must be .*, got 4e3/],
+    ["fractional port", { LOCAL_KINESIS_PORT: "4568.5" }, /LOCAL_KINESIS_PORT must be .*, got 4568.5/],
     [
       "same port twice",
       { LOCAL_KINESIS_PORT: "5000", LOCAL_DYNAMODB_PORT: "5000" },
-      /LOCAL_DYNAMODB_PORT="5000" .*must differ from LOCAL_KINESIS_PORT/,
+      /LOCAL_DYNAMODB_PORT must differ from LOCAL_KINESIS_PORT, got 5000/,
     ],
-    ["default port reused", { LOCAL_DYNAMODB_PORT: "4568" }, /LOCAL_DYNAMODB_PORT="4568" .*must differ/],
-    ["non-numeric ingest port", { LOCAL_INGEST_PORT: "http" }, /LOCAL_INGEST_PORT="http" .*port from 1 to 65535/],
-    ["ingest port 0", { LOCAL_INGEST_PORT: "0" }, /LOCAL_INGEST_PORT="0" .*port from 1 to 65535/],
-    ["ingest port above 65535", { LOCAL_INGEST_PORT: "80800" }, /LOCAL_INGEST_PORT="80800" .*port from 1 to 65535/],
+    ["default port reused", { LOCAL_DYNAMODB_PORT: "4568" }, /LOCAL_DYNAMODB_PORT must differ .*, got 4568/],
+    [
+      "non-numeric ingest port",
+      { LOCAL_INGEST_PORT: "http" },
+      /LOCAL_INGEST_PORT must be a port from 1 to 65535, got http/,
+    ],
+    ["ingest port 0", { LOCAL_INGEST_PORT: "0" }, /LOCAL_INGEST_PORT must be a port from 1 to 65535, got 0/],
+    [
+      "ingest port above 65535",
+      { LOCAL_INGEST_PORT: "80800" },
+      /LOCAL_INGEST_PORT must be a port from 1 to 65535, got 80800/,
+    ],
     [
       "ingest port the same as Kinesis",
       { LOCAL_KINESIS_PORT: "9000", LOCAL_INGEST_PORT: "9000" },
-      /LOCAL_INGEST_PORT="9000" .*must differ from LOCAL_KINESIS_PORT/,
+      /LOCAL_INGEST_PORT must differ from LOCAL_KINESIS_PORT, got 9000/,
     ],
     [
       "ingest port the default DynamoDB port",
       { LOCAL_INGEST_PORT: "4569" },
-      /LOCAL_INGEST_PORT="4569" .*must differ from LOCAL_DYNAMODB_PORT/,
+      /LOCAL_INGEST_PORT must differ from LOCAL_DYNAMODB_PORT, got 4569/,
     ],
-    ["hot-spots port 0", { LOCAL_HOTSPOTS_PORT: "0" }, /LOCAL_HOTSPOTS_PORT="0" .*port from 1 to 65535/],
+    ["hot-spots port 0", { LOCAL_HOTSPOTS_PORT: "0" }, /LOCAL_HOTSPOTS_PORT must be a port from 1 to 65535, got 0/],
     [
       "scaler port taken by the hot spots",
       { LOCAL_HOTSPOTS_PORT: "9100", LOCAL_SCALER_PORT: "9100" },
-      /LOCAL_SCALER_PORT="9100" .*must differ from LOCAL_HOTSPOTS_PORT/,
+      /LOCAL_SCALER_PORT must differ from LOCAL_HOTSPOTS_PORT, got 9100/,
     ],
     [
       "hot-spots port the same as ingest",
       { LOCAL_INGEST_PORT: "9000", LOCAL_HOTSPOTS_PORT: "9000" },
-      /LOCAL_HOTSPOTS_PORT="9000" .*must differ from LOCAL_INGEST_PORT/,
+      /LOCAL_HOTSPOTS_PORT must differ from LOCAL_INGEST_PORT, got 9000/,
     ],
     [
       "hot-spots port the default Kinesis port",
       { LOCAL_HOTSPOTS_PORT: "4568" },
-      /LOCAL_HOTSPOTS_PORT="4568" .*must differ from LOCAL_KINESIS_PORT/,
+      /LOCAL_HOTSPOTS_PORT must differ from LOCAL_KINESIS_PORT, got 4568/,
     ],
-    ["zero shards", { LOCAL_SHARDS: "0" }, /LOCAL_SHARDS="0" .*integer from 1 to 50/],
-    ["too many shards", { LOCAL_SHARDS: "51" }, /LOCAL_SHARDS="51" .*integer from 1 to 50/],
-    ["non-numeric shards", { LOCAL_SHARDS: "four" }, /LOCAL_SHARDS="four" .*integer from 1 to 50/],
+    ["zero shards", { LOCAL_SHARDS: "0" }, /LOCAL_SHARDS must be an integer from 1 to 50, got 0/],
+    ["too many shards", { LOCAL_SHARDS: "51" }, /LOCAL_SHARDS must be an integer from 1 to 50, got 51/],
+    ["non-numeric shards", { LOCAL_SHARDS: "four" }, /LOCAL_SHARDS must be an integer from 1 to 50, got four/],
     [
       "a schema that is not shipped",
       { LOCAL_INGEST_SCHEMA: "taxi" },
-      /LOCAL_INGEST_SCHEMA="taxi" .*a schema of schemas\//,
+      /LOCAL_INGEST_SCHEMA must be a schema of schemas\/.*, got taxi/,
     ],
     [
       "a replay speedup that is not a number",
       { LOCAL_REPLAY_SPEEDUP: "fast" },
-      /LOCAL_REPLAY_SPEEDUP="fast" .*0 for no replay, or a positive number/,
+      /LOCAL_REPLAY_SPEEDUP must be 0 for no replay, or a positive number, got fast/,
     ],
-    ["stream name with a slash", { LOCAL_STREAM_NAME: "a/b" }, /LOCAL_STREAM_NAME="a\/b" .*1 to 128 characters/],
-    ["stream name with a space", { LOCAL_STREAM_NAME: "my stream" }, /LOCAL_STREAM_NAME="my stream"/],
+    [
+      "stream name with a slash",
+      { LOCAL_STREAM_NAME: "a/b" },
+      /LOCAL_STREAM_NAME must be 1 to 128 characters.*, got a\/b/,
+    ],
+    ["stream name with a space", { LOCAL_STREAM_NAME: "my stream" }, /LOCAL_STREAM_NAME must be .*, got "my stream"/],
     [
       "stream name too long",
       { LOCAL_STREAM_NAME: "s".repeat(129) },
-      /LOCAL_STREAM_NAME="s{129}" .*1 to 128 characters/,
+      /LOCAL_STREAM_NAME must be 1 to 128 characters.*, got s{129}/,
     ],
   ];
   invalid.push([
     "a port equal to another's default",
     { LOCAL_HOTSPOTS_PORT: "3000" },
-    /LOCAL_PAGE_PORT="3000" is not valid \(it must differ from LOCAL_HOTSPOTS_PORT\)/,
+    /LOCAL_PAGE_PORT must differ from LOCAL_HOTSPOTS_PORT, got 3000/,
   ]);
   for (const [title, env, message] of invalid) {
     it(`rejects: ${title}`, () => {
@@ -156,11 +172,11 @@ describe("parseLocalEnv (npm start settings)", () => {
     )
       .to.throw(UsageError)
       .with.property("message")
-      .that.matches(/LOCAL_KINESIS_PORT="x"/)
-      .and.matches(/LOCAL_INGEST_PORT="-8080"/)
-      .and.matches(/LOCAL_HOTSPOTS_PORT="http"/)
-      .and.matches(/LOCAL_SHARDS="99"/)
-      .and.matches(/LOCAL_STREAM_NAME="a b"/)
-      .and.matches(/LOCAL_REPLAY_SPEEDUP="-1"/);
+      .that.matches(/LOCAL_KINESIS_PORT must be .*, got x/)
+      .and.matches(/LOCAL_INGEST_PORT must be .*, got -8080/)
+      .and.matches(/LOCAL_HOTSPOTS_PORT must be .*, got http/)
+      .and.matches(/LOCAL_SHARDS must be .*, got 99/)
+      .and.matches(/LOCAL_STREAM_NAME must be .*, got "a b"/)
+      .and.matches(/LOCAL_REPLAY_SPEEDUP must be .*, got -1/);
   });
 });

@@ -14,41 +14,45 @@ const ingest = (at: number, received: number, put: number, calls: number) =>
     { Service: "ingest", StreamName: "s" },
     { UserRecordsReceived: received, KinesisRecordsPut: put, PutRecordsCalls: calls },
   );
-const replay = (at: number, received: number, put: number, calls: number) =>
-  doc(
-    at,
-    { Service: "replay", StreamName: "s" },
-    { UserRecordsReceived: received, KinesisRecordsPut: put, PutRecordsCalls: calls },
-  );
+/** The replay's own report: the trips it sent and those the ingest API accepted (which ingest counts too). */
+const replay = (at: number, sent: number, accepted: number) =>
+  doc(at, { Service: "replay" }, { TripsSent: sent, TripsAccepted: accepted });
 
 describe("PipelineView (what the live page shows)", () => {
-  it("turns each writer's counts per interval into rates per second, both writers in one point", () => {
+  it("turns ingest's counts per interval into rates per second, the replay's share told apart by its own count", () => {
     const view = new PipelineView(SETUP);
-    view.metrics(ingest(1000, 200, 4, 2));
-    view.metrics(replay(1500, 60, 2, 2));
+    view.metrics(ingest(1000, 260, 6, 3));
+    view.metrics(replay(1500, 62, 60));
     const points = view.snapshot(2000).throughput.points;
     expect(points).to.have.lengthOf(2);
     expect(points[0]).to.deep.equal({
       t: 1000,
-      userRecords: { ingest: 100, replay: 0 },
-      kinesisRecords: 2,
-      putRecordsCalls: 1,
+      userRecords: { ingest: 130, replay: 0 },
+      kinesisRecords: 3,
+      putRecordsCalls: 1.5,
     });
     expect(points[1]).to.deep.equal({
       t: 1500,
       userRecords: { ingest: 100, replay: 30 },
       kinesisRecords: 3,
-      putRecordsCalls: 2,
+      putRecordsCalls: 1.5,
     });
-    // 260 user records in 6 Kinesis records since the start.
+    // 260 user records in 6 Kinesis records since the start: the replay's own report adds none.
     expect(view.snapshot(2000).throughput.aggregationRatio).to.be.closeTo(260 / 6, 1e-9);
   });
 
   it("counts a writer silent for two intervals (stopped) as zero", () => {
     const view = new PipelineView(SETUP);
-    view.metrics(replay(0, 100, 1, 1));
+    view.metrics(replay(0, 100, 100));
     view.metrics(ingest(4001, 20, 1, 1));
     expect(view.snapshot(5000).throughput.points[1].userRecords).to.deep.equal({ ingest: 10, replay: 0 });
+  });
+
+  it("shows the replay's share as at most every record ingest took (the two report apart)", () => {
+    const view = new PipelineView(SETUP);
+    view.metrics(ingest(1000, 40, 1, 1));
+    view.metrics(replay(1500, 60, 60));
+    expect(view.snapshot(2000).throughput.points[1].userRecords).to.deep.equal({ ingest: 0, replay: 20 });
   });
 
   it("keeps at most SERIES_POINTS points per series, the newest", () => {

@@ -2,22 +2,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { expect } from "chai";
 
-import { ChildExit, GuardedChild } from "../../../runtime/local/guarded-child";
-import { Layer, stopInOrder } from "../../../runtime/local/stop-order";
+import { Layer, StackChild, stopInOrder } from "../../../runtime/local/stop-order";
 
 /** A child whose stop takes `stopMs` and writes its start and end into `events`. */
-function fakeChild(name: string, stopMs: number, events: string[]): GuardedChild {
-  const exited = new Promise<ChildExit>(() => undefined);
+function fakeChild(name: string, stopMs: number, events: string[]): StackChild["child"] {
   return {
-    name,
-    pid: 0,
-    exited,
-    recentOutput: () => "",
-    onStdoutLine: () => undefined,
     stop: async () => {
       events.push(`${name} stopping`);
       await sleep(stopMs);
       events.push(`${name} gone`);
+      return { code: 0, signal: null };
     },
   };
 }
@@ -52,6 +46,25 @@ describe("stopInOrder (the local stack's shutdown)", () => {
     // The services did not wait for the control to end before they began stopping.
     expect(events.indexOf("ingest stopping")).to.be.below(events.indexOf("control done"));
     expect(events.indexOf("kinesis stopping")).to.be.above(events.indexOf("control done"));
+  });
+
+  it("stops the writers (the replay posts to ingest) before the services, and those before the emulators", async () => {
+    const events: string[] = [];
+    const children: { name: string; layer: Layer; stopMs: number }[] = [
+      { name: "kinesis", layer: "emulator", stopMs: 5 },
+      { name: "ingest", layer: "service", stopMs: 5 },
+      // Started last, it posts to ingest: ingest must still answer while it stops.
+      { name: "replay", layer: "writer", stopMs: 30 },
+    ];
+    await stopInOrder(children.map((c) => ({ child: fakeChild(c.name, c.stopMs, events), layer: c.layer })));
+    expect(events).to.deep.equal([
+      "replay stopping",
+      "replay gone",
+      "ingest stopping",
+      "ingest gone",
+      "kinesis stopping",
+      "kinesis gone",
+    ]);
   });
 
   it("stops the children of one layer in parallel", async () => {

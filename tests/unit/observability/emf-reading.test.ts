@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { emfCount, emfLogger, Unit } from "../../../runtime/observability/emf";
 import { putPerDimension } from "../../../runtime/observability/interval-report";
 import { readEmf } from "../../../runtime/observability/emf-reading";
+import { INGEST_REJECT_METRICS, PROCESSING_LAG_METRICS } from "../../../runtime/observability/metrics/pipeline";
 
 describe("readEmf (EMF lines read back)", () => {
   it("reads back what emfLogger writes: dimensions and every metric", async () => {
@@ -20,15 +21,23 @@ describe("readEmf (EMF lines read back)", () => {
     const lines: string[] = [];
     await putPerDimension(
       (l) => lines.push(l),
-      { Service: "processing" },
+      { Service: "processing", StreamName: "s" },
       "ShardId",
       new Map([["shardId-1", 250]]),
-      "MillisBehindLatest",
-      Unit.Milliseconds,
+      PROCESSING_LAG_METRICS.MillisBehindLatest,
     );
-    await emfCount((l) => lines.push(l), { Service: "ingest" }, "Rejects", 2);
+    await emfCount(
+      (l) => lines.push(l),
+      { Service: "ingest", StreamName: "s", Reason: "bad" },
+      INGEST_REJECT_METRICS.Rejects,
+      2,
+    );
     expect(readEmf(lines[0])).to.include.keys("metrics");
-    expect(readEmf(lines[0])!.dimensions).to.deep.equal({ Service: "processing", ShardId: "shardId-1" });
+    expect(readEmf(lines[0])!.dimensions).to.deep.equal({
+      Service: "processing",
+      StreamName: "s",
+      ShardId: "shardId-1",
+    });
     expect(readEmf(lines[0])!.metrics).to.deep.equal({ MillisBehindLatest: 250 });
     expect(readEmf(lines[1])!.metrics).to.deep.equal({ Rejects: 2 });
   });

@@ -19,11 +19,17 @@ describe("LOCAL_REPLAY_SPEEDUP", () => {
     it(`${JSON.stringify(value)} is ${expected ?? "off"}`, () => expect(speedup(value)).to.equal(expected));
   }
 
-  for (const value of ["fast", "-1", "Infinity", " "]) {
+  // Each refused value as the message shows it: bare, or quoted when it has spaces.
+  for (const [value, shown] of [
+    ["fast", "fast"],
+    ["-1", "-1"],
+    ["Infinity", "Infinity"],
+    [" ", '" "'],
+  ]) {
     it(`refuses ${JSON.stringify(value)}, naming it and what is allowed`, () => {
       expect(() => speedup(value)).to.throw(
         UsageError,
-        `LOCAL_REPLAY_SPEEDUP=${JSON.stringify(value)} is not valid (allowed: 0 for no replay, or a positive number)`,
+        `LOCAL_REPLAY_SPEEDUP must be 0 for no replay, or a positive number, got ${shown}`,
       );
     });
   }

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { FLINK_SCALING_DEFAULTS, FlinkPeriod } from "../../../runtime/scaling/flink-policy";
 import { FlinkApp, FlinkScalerPort, runFlinkScaler } from "../../../runtime/scaling/flink-scaler";
 import { flinkScalerAws } from "../../../runtime/scaling/flink-scaler-aws";
-import { FLINK_FAILURE_METRIC } from "../../../runtime/scaling/flink-scaler-contract";
+import { FLINK_SCALER_METRICS } from "../../../runtime/observability/metrics/pipeline";
 import { freshModule, STAND_IN_CREDENTIALS, startAwsJsonStandIn, withEnv } from "../../harness/aws-json-stand-in";
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 30);
@@ -357,7 +357,7 @@ describe("Flink scaler: the AWS port (mocked SDK clients)", () => {
   it("reports a failure as an EMF metric line", async () => {
     await port.reportFailure("scale-out 4 -> 8: LimitExceededException");
     const doc = JSON.parse(lines[0]);
-    expect(doc[FLINK_FAILURE_METRIC]).to.equal(1);
+    expect(doc[FLINK_SCALER_METRICS.FlinkScalingFailures.name]).to.equal(1);
     expect(doc.Application).to.equal("hotspots");
   });
 });

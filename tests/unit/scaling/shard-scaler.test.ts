@@ -1,4 +1,8 @@
 import { expect } from "chai";
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { processingLagQuery } from "../../../runtime/observability/metrics/pipeline";
+import { shardScalerAws } from "../../../runtime/scaling/shard-scaler-aws";
 import { SHARD_SCALING_DEFAULTS, ShardMetrics, usageFactor } from "../../../runtime/scaling/shard-policy";
 import { runShardScaler, ShardScalerPort } from "../../../runtime/scaling/shard-scaler";
 import { MemoryShardHistory } from "../../../runtime/scaling/shard-history";
@@ -182,5 +186,64 @@ describe("shard scaler: a run", () => {
       "failure scale-up 4 -> 8: LimitExceededException: Rate exceeded for stream trips",
     ]);
     expect(history.state).to.deep.equal({ updates: [NOW], version: 4 });
+  });
+});
+
+describe("shard scaler on AWS: the period's metrics", () => {
+  /** CloudWatch answering GetMetricData with one value per query id, recording the queries. */
+  function cloudwatch(values: Record<string, number | undefined>) {
+    const queries: GetMetricDataCommand["input"][] = [];
+    const client = {
+      send: async (command: unknown) => {
+        if (!(command instanceof GetMetricDataCommand)) throw new Error("only GetMetricData");
+        queries.push(command.input);
+        return {
+          MetricDataResults: Object.entries(values).map(([Id, v]) => ({ Id, Values: v === undefined ? [] : [v] })),
+        };
+      },
+    } as unknown as CloudWatchClient;
+    return { client, queries };
+  }
+  const read = (values: Record<string, number | undefined>) => {
+    const cw = cloudwatch(values);
+    const port = shardScalerAws({
+      streamName: "trips",
+      kinesis: {} as KinesisClient,
+      history: new MemoryShardHistory(),
+      cloudwatch: cw.client,
+      alarms: { up: "up", down: "down", topicArn: "arn", scaleUpAt: 0.75, scaleDownBelow: 0.25, downPeriods: 3 },
+      periodMinutes: 5,
+      sink: () => undefined,
+    });
+    return { metrics: port.periodMetrics(new Date(NOW), 5), queries: cw.queries };
+  };
+
+  const lags: [string, Record<string, number | undefined>, number | undefined][] = [
+    ["polling readers only (GetRecords' iterator age)", { age: 90_000 }, 90_000],
+    [
+      "fan-out workers only, who call no GetRecords (their MillisBehindLatest)",
+      { age: undefined, workers: 120_000 },
+      120_000,
+    ],
+    ["both: the furthest behind", { age: 30_000, workers: 120_000 }, 120_000],
+    ["neither (an idle stream)", {}, undefined],
+  ];
+  for (const [what, values, expected] of lags) {
+    it(`consumers' lag, ${what}`, async () => {
+      expect((await read(values).metrics).iteratorAgeMaxMs).to.equal(expected);
+    });
+  }
+
+  it("reads the workers' lag with the query the consumer-lag alarm uses, over the policy's period", async () => {
+    const { metrics, queries } = read({});
+    await metrics;
+    expect(queries[0].MetricDataQueries?.find((q) => q.Id === "workers")).to.deep.equal({
+      Id: "workers",
+      Expression: processingLagQuery("trips", false),
+      Period: 300,
+    });
+    expect(queries[0].MetricDataQueries?.find((q) => q.Id === "age")?.MetricStat?.Metric?.MetricName).to.equal(
+      "GetRecords.IteratorAgeMilliseconds",
+    );
   });
 });

@@ -30,7 +30,7 @@
   const throughput = lineChart(
     $("throughput-chart"),
     [
-      { label: "user records/s, ingest API", borderColor: "#0b63c5" },
+      { label: "user records/s, ingest API clients", borderColor: "#0b63c5" },
       { label: "user records/s, taxi replay", borderColor: "#2e9e5b" },
       { label: "Kinesis records/s", borderColor: "#d97a00" },
       { label: "PutRecords calls/s", borderColor: "#8a4fd1", borderDash: [4, 3] },
@@ -153,7 +153,7 @@
     summary.dataset.ingestRate = String(last.userRecords.ingest);
     const ratio = s.throughput.aggregationRatio;
     summary.textContent =
-      `Now ${number.format(users)} user records/s (${number.format(last.userRecords.ingest)} through the ingest API, ` +
+      `Now ${number.format(users)} user records/s through the ingest API (${number.format(last.userRecords.ingest)} from its clients, ` +
       `${number.format(last.userRecords.replay)} from the replay) became ${number.format(last.kinesisRecords)} Kinesis records/s ` +
       `in ${number.format(last.putRecordsCalls)} PutRecords calls/s` +
       (ratio ? `; since start, ${number.format(ratio)} user records per Kinesis record (KPL aggregation).` : ".");

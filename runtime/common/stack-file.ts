@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
-import { REPO_ROOT } from "../common/repo-root";
+import { REPO_ROOT } from "./repo-root";
 
 /**
  * `.local/stack.json`: what the running local stack serves where. Its existence means the

@@ -10,7 +10,7 @@ import {
   removeStackFile,
   updateStackFile,
   writeStackFile,
-} from "../../../runtime/local/stack-file";
+} from "../../../runtime/common/stack-file";
 
 const STACK: LocalStackFile = {
   kinesisEndpoint: "http://127.0.0.1:4568",

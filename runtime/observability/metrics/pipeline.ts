@@ -1,0 +1,151 @@
+/**
+ * The metrics the pipeline writes itself, as Embedded Metric Format lines on stdout (the
+ * awslogs driver or Lambda ships them, CloudWatch Logs extracts them): ingest's producer,
+ * the processing workers, and the two scalers. EMF:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+ */
+import { emfFamily } from "./metric";
+import { insightsQuery } from "./reads";
+
+/** The CloudWatch namespace of every metric this pipeline publishes. */
+export const METRICS_NAMESPACE = "KinesisPipeline";
+
+/** Which of our programs wrote a document: the Service dimension's values. */
+export const PIPELINE_SERVICES = { ingest: "ingest", replay: "replay", processing: "processing" } as const;
+export type PipelineService = (typeof PIPELINE_SERVICES)[keyof typeof PIPELINE_SERVICES];
+
+/** The dimensions a reader of our documents looks at (the local page). */
+export const SERVICE_DIMENSION = "Service";
+export const REASON_DIMENSION = "Reason";
+export const SHARD_DIMENSION = "ShardId";
+
+/** Our documents' default interval is a minute (the local page's is shorter): a data point a minute. */
+const PERIOD = 60;
+
+/** The ingest service's producer counters, one document per interval (runtime/ingest/metrics.ts). */
+export const PRODUCER_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: [SERVICE_DIMENSION, "StreamName"],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/ingest/metrics.ts",
+  },
+  {
+    UserRecordsReceived: "Sum",
+    UserRecordsAcknowledged: "Sum",
+    KinesisRecordsPut: "Sum",
+    PutRecordsCalls: "Sum",
+    RetriesPerRecord: { statistic: "Average", unit: "None" },
+    WrongShardResends: "Sum",
+    RecordsExpired: "Sum",
+    BufferingTimeAverage: { statistic: "Average", unit: "Milliseconds" },
+    BufferingTimeMax: { statistic: "Maximum", unit: "Milliseconds" },
+    RecordsPending: "Maximum",
+  },
+);
+
+/**
+ * The taxi replay's own counters, one document per interval (runtime/replay/replay-metrics.ts):
+ * the trips it sent and those the ingest API accepted. Its trips reach the stream through
+ * ingest, whose counters hold them too; these tell which of ingest's records are the replay's.
+ */
+export const REPLAY_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: [SERVICE_DIMENSION],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/replay/replay-metrics.ts",
+  },
+  { TripsSent: "Sum", TripsAccepted: "Sum" },
+);
+
+/** Refused request records, one document per reason (the ingest API's error code). */
+export const INGEST_REJECT_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: [SERVICE_DIMENSION, "StreamName", REASON_DIMENSION],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/ingest/metrics.ts",
+  },
+  { Rejects: "Sum" },
+);
+
+/** The processing workers' counters, one document per interval (runtime/processing/metrics.ts). */
+export const PROCESSING_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: [SERVICE_DIMENSION, "StreamName"],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/processing/metrics.ts",
+  },
+  {
+    RecordsProcessed: "Sum",
+    ProcessingTimeAverage: { statistic: "Average", unit: "Milliseconds" },
+    LeasesHeld: "Average",
+    LeaseTakes: "Sum",
+    LeaseSteals: "Sum",
+    RecordsSkipped: "Sum",
+    CheckpointFailures: "Sum",
+    DeadLetters: "Sum",
+  },
+);
+
+/**
+ * How far a worker is behind the stream on a shard: the largest MillisBehindLatest its reads
+ * returned in the interval, one document per shard. The furthest-behind shard is how far
+ * processing is, so the maximum.
+ */
+export const PROCESSING_LAG_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: [SERVICE_DIMENSION, "StreamName", SHARD_DIMENSION],
+    period: PERIOD,
+    unit: "Milliseconds",
+    reference: "runtime/processing/metrics.ts",
+  },
+  { MillisBehindLatest: "Maximum" },
+);
+
+/**
+ * The workers' lag as a Metrics Insights query (their series are per shard): the maximum
+ * over all shards, or one series per shard. What the consumer-lag alarm and the dashboard read.
+ */
+export function processingLagQuery(streamName: string, byShard: boolean): string {
+  return insightsQuery(
+    PROCESSING_LAG_METRICS.MillisBehindLatest,
+    { [SERVICE_DIMENSION]: PIPELINE_SERVICES.processing, StreamName: streamName },
+    byShard ? SHARD_DIMENSION : undefined,
+  );
+}
+
+/**
+ * The shard scaler's (runtime/scaling/shard-scaler-aws.ts): a failed change, one count per
+ * run, read over 5 minutes (a run at least every 5 minutes: one period sees any failure);
+ * and the open shards at every run, the dashboard's shard count (Kinesis publishes none).
+ */
+export const SHARD_SCALER_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: ["StreamName"],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/scaling/shard-scaler-aws.ts",
+  },
+  { ShardScalingFailures: { statistic: "Sum", period: 300 }, OpenShards: "Maximum" },
+);
+
+/** The Flink scaler's failed changes (runtime/scaling/flink-scaler-aws.ts), read as the shard scaler's. */
+export const FLINK_SCALER_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: ["Application"],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/scaling/flink-scaler-aws.ts",
+  },
+  { FlinkScalingFailures: { statistic: "Sum", period: 300 } },
+);
