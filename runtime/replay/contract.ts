@@ -25,7 +25,7 @@ export const REPLAY_VARIABLES = {
   METRICS_INTERVAL_MS: {
     ...REPORTING_VARIABLES.METRICS_INTERVAL_MS,
     default: "" as const,
-    purpose: "print the trips sent and accepted as EMF lines (Service replay) this often; unset: none",
+    purpose: "print the trips sent and accepted as EMF lines (Service replay) this often; npm start sets it",
   },
   LOCAL_STATE_DIR: {
     ...matching(/^.+$/, "a directory path"),
