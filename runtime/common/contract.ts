@@ -1,8 +1,9 @@
 /**
  * A deployable part's contract: the one place where the runtime and the infra meet for that
  * part. It says how the part starts (its entry point), the environment it reads (names,
- * parsing, defaults, help: the env kit's tables), the resources it acts on and the AWS
- * actions it calls on each, and the metrics it emits. The part's code reads its settings
+ * parsing, defaults, help: the settings kit's tables), the resources it acts on and the AWS
+ * actions it calls on each, and the metrics it emits (the metric catalogue's definitions,
+ * runtime/observability/metrics/). The part's code reads its settings
  * with these variables; the stack builds the part's environment from them
  * (`contractEnvironment`, whose argument type admits exactly the variables the part reads)
  * and grants its role the calls declared here (`actionsOn`); the local stack builds its
@@ -12,8 +13,8 @@
  * A contract module holds data and pure functions only: infra imports it (and nothing else
  * of the runtime but a short list of pure modules: tests/infra/common/runtime-imports.test.ts).
  */
-import { EnvSpec, EnvVar } from "./env";
 import { MetricDefinition } from "../observability/metrics/metric";
+import { EnvSpec, EnvVar } from "./env";
 import { missing, refusal } from "./setting";
 
 /** Every part of the pipeline with a contract, as the call trace and the IAM check name it. */
