@@ -5,9 +5,9 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { CONSUMER_VARIABLES } from "../../../runtime/processing/settings";
+import { CONSUMER_VARIABLES } from "../../../runtime/processing/service-contract";
 import { LOCAL_VARIABLES } from "../../../runtime/local/local-env";
-import { INGEST_VARIABLES } from "../../../runtime/ingest/settings";
+import { INGEST_VARIABLES } from "../../../runtime/ingest/contract";
 
 const README = readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
 
