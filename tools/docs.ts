@@ -1,0 +1,16 @@
+/**
+ * `npm run docs`: rewrites every generated section of the pages under docs/ from the code
+ * it documents (tools/doc-section.ts), formatted as Prettier formats the pages. A test
+ * (tests/unit/docs/generated-sections.test.ts) fails while a page differs from what this writes.
+ */
+import { CONFIG_SECTION } from "./config-doc";
+import { DocSection, runTool, writeSections } from "./doc-section";
+import { METRICS_SECTION } from "./metrics-doc";
+
+export const DOC_SECTIONS: readonly DocSection[] = [METRICS_SECTION, CONFIG_SECTION];
+
+if (require.main === module) {
+  runTool(async () => {
+    for (const page of await writeSections(DOC_SECTIONS)) console.log(`wrote ${page}`);
+  });
+}
