@@ -15,6 +15,7 @@ import { LeaseTable } from "../../runtime/processing/leases/lease-table";
 import { LOCAL_REGION, LocalEmulators, startEmulators } from "../../runtime/local/emulators";
 import { createLocalStream, LocalStream, registerLocalStreamConsumer } from "../../runtime/local/stream-setup";
 import { compiledEntrypoint } from "../../runtime/common/services";
+import { PROCESSING } from "../../runtime/processing/service-contract";
 import { onExit } from "./cleanup";
 import { BenchChild, Message, startIpcChild, waitFor } from "./children";
 
@@ -67,7 +68,7 @@ export class ConsumerStack {
   startWorker(stream: LocalStream, applicationName: string, workerId: string, settings: Record<string, string>) {
     return startIpcChild({
       name: `worker ${workerId}`,
-      script: compiledEntrypoint("processing"),
+      script: compiledEntrypoint(PROCESSING),
       env: {
         STREAM_NAME: stream.streamName,
         AWS_REGION: LOCAL_REGION,

@@ -7,7 +7,8 @@
  */
 import path from "node:path";
 import { freePort } from "../../runtime/local/ports";
-import { SERVICE_ENTRYPOINTS } from "../../runtime/common/services";
+import { entrypointFile } from "../../runtime/common/contract-entry";
+import { INGEST } from "../../runtime/ingest/contract";
 import { ServerChild, startServerChild } from "./children";
 
 export type AckMode = "buffered" | "durable";
@@ -67,7 +68,7 @@ export async function startRealService(
   const port = await freePort();
   return startServerChild({
     name: `ingest (${ackMode}), real service process`,
-    script: path.resolve(__dirname, "..", "..", SERVICE_ENTRYPOINTS.ingest),
+    script: path.resolve(__dirname, "..", "..", entrypointFile(INGEST)),
     port,
     env: { ...serviceEnv(ackMode, port), KINESIS_ENDPOINT: kinesisEndpoint, STREAM_NAME: streamName },
     readyPath: "/healthcheck",

@@ -10,7 +10,7 @@ import { integer, matching, oneOf, oneOfIntegers, switchValue } from "../../runt
 import { Setting } from "../../runtime/common/setting";
 import { JOB_DEFAULTS, JOB_LIMITS, jobSetting } from "../../runtime/hotspots/job-config";
 import { FLINK_METRICS } from "../../runtime/observability/metrics/flink";
-import { FLINK_CONNECTOR_JAR, mavenCentralUrl } from "../../runtime/hotspots/flink-application";
+import { FLINK_CONNECTOR_JAR, mavenCentralUrl } from "../../runtime/hotspots/job-contract";
 import {
   DEFAULT_ENGINE_VERSION,
   DEFAULT_INSTANCE_TYPE,

@@ -19,6 +19,7 @@ import {
   PROCESSING_LAG_METRICS,
   PROCESSING_METRICS,
   PRODUCER_METRICS,
+  REPLAY_METRICS,
   SHARD_SCALER_METRICS,
 } from "./pipeline";
 
@@ -34,6 +35,7 @@ export const METRIC_CATALOGUE: readonly MetricDefinition[] = [
   ...Object.values(SEARCH_CLUSTER_STATUS_METRICS),
   ...Object.values(PRODUCER_METRICS),
   ...Object.values(INGEST_REJECT_METRICS),
+  ...Object.values(REPLAY_METRICS),
   ...Object.values(PROCESSING_METRICS),
   ...Object.values(PROCESSING_LAG_METRICS),
   ...Object.values(SHARD_SCALER_METRICS),
