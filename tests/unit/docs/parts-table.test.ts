@@ -12,7 +12,7 @@ import { linkTargets, section, tableRows } from "../../harness/markdown";
 
 /**
  * Folders that are no part of the picture but serve them all: each side's `common/` (the
- * Fargate service, grants, the settings kit, AWS clients, the process supervisor), the
+ * Fargate service, grants, the settings kit, AWS clients, what a contract holds), the
  * stack config every component reads (`infra/config/`), and the offline plan
  * (`infra/plan/`: the mocks, `npm run plan`, `npm run config:declare`). The README names
  * them under the table.
