@@ -131,7 +131,10 @@ export const INGEST = defineContract({
   metrics: [
     // Counters of one interval, and refused request records by reason (the API's error code).
     emits(PRODUCER_METRICS, INGEST_DIMENSIONS),
-    emits(INGEST_REJECT_METRICS, { ...INGEST_DIMENSIONS, [REASON_DIMENSION]: "the refusal's HTTP status" }),
+    emits(INGEST_REJECT_METRICS, {
+      ...INGEST_DIMENSIONS,
+      [REASON_DIMENSION]: "the refusal's error code in the API's answer (schema_violation, not_written, ...)",
+    }),
   ],
 });
 
