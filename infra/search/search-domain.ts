@@ -11,7 +11,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SearchConfig } from "../config/config";
+import { SearchConfig } from "./search-config";
 import { grant } from "../common/grants";
 import { partEnvironment } from "../common/part-environment";
 import { runtimeFunction } from "../common/runtime-function";
