@@ -1,0 +1,27 @@
+/**
+ * What the lake writer needs of its bucket: create an object only when its key is free (the
+ * conditional write that makes a second writer of a key harmless: EXACTLY-ONCE.md), and read
+ * one back. The S3 adapter is s3-lake-store.ts; tests use an in-memory one.
+ */
+export type PutOutcome = "written" | "exists";
+
+export interface LakeStore {
+  /** Stores `body` under `key` unless an object has that key: "exists" then, and nothing changes. */
+  putIfAbsent(key: string, body: Uint8Array, contentType: string): Promise<PutOutcome>;
+  /** The object's bytes, or undefined when there is none. */
+  get(key: string): Promise<Buffer | undefined>;
+}
+
+export class MemoryLakeStore implements LakeStore {
+  readonly objects = new Map<string, Buffer>();
+
+  async putIfAbsent(key: string, body: Uint8Array): Promise<PutOutcome> {
+    if (this.objects.has(key)) return "exists";
+    this.objects.set(key, Buffer.from(body));
+    return "written";
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    return this.objects.get(key);
+  }
+}

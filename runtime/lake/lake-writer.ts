@@ -1,0 +1,233 @@
+/**
+ * The lake writer: a record processor (one per shard lease) on the processing runtime. It
+ * buffers a shard's records as one open segment, cuts the segment by size or age (or at the
+ * shard's end, or on shutdown), claims it, writes one object per table, schema version,
+ * tenant and hour in it, and only then checkpoints at the segment's last record. Why this
+ * puts every record in the lake once: EXACTLY-ONCE.md.
+ */
+import { Checkpointer, ConsumerRecord, RecordProcessor, RecordProcessorFactory } from "../processing/record-processor";
+import { LakeItem, lakeItemOf, Row, SchemaLookup } from "./lake-rows";
+import { LakeStore } from "./lake-store";
+import { deadLetterObjectKey, SegmentName, tableObjectKey } from "./object-keys";
+import { parquetObject } from "./parquet-object";
+import { comparePosition, Position, positionOf } from "./position";
+import { rollDecision, RollSettings } from "./roll-policy";
+import { SegmentClaims } from "./segment-claims";
+import { Column } from "./columns";
+
+/** What one stored segment added to the lake (for the logs, the metrics and the page). */
+export interface SegmentWritten {
+  shardId: string;
+  first: Position;
+  last: Position;
+  /** Objects this writer stored, and those another writer had stored already. */
+  written: { key: string; tenant: string; rows: number; bytes: number }[];
+  existing: number;
+}
+
+export interface LakeWriterOptions {
+  store: LakeStore;
+  schemas: SchemaLookup;
+  roll: RollSettings;
+  /** How often an open segment's age is looked at (the roll by age between batches). */
+  ageCheckMs: number;
+  onSegment?(written: SegmentWritten): void;
+  log?(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown>): void;
+}
+
+interface OpenSegment {
+  name: SegmentName;
+  /** Where it ends, once a claim says so (ours or another writer's). */
+  claimedLast?: Position;
+  items: LakeItem[];
+  bytes: number;
+  openedAt: number;
+}
+
+export class ShardLakeWriter implements RecordProcessor {
+  private open?: OpenSegment;
+  /** The last record buffered: a retried batch hands the same records again. */
+  private lastBuffered?: Position;
+  private checkpointer?: Checkpointer;
+  /** One thing at a time per shard: a batch, an age cut, the end. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private readonly claims: SegmentClaims;
+
+  constructor(
+    private readonly shardId: string,
+    private readonly options: LakeWriterOptions,
+  ) {
+    this.claims = new SegmentClaims(options.store);
+  }
+
+  initialize(): void {
+    this.timer = setInterval(() => {
+      if (this.stopped) return;
+      void this.serially(() => this.cutIfDue()).catch((e) =>
+        this.options.log?.("warn", "cutting an aged segment failed; next check retries", {
+          shardId: this.shardId,
+          err: String(e),
+        }),
+      );
+    }, this.options.ageCheckMs);
+    this.timer.unref();
+  }
+
+  processRecords(input: { records: ConsumerRecord[]; checkpointer: Checkpointer }): Promise<void> {
+    return this.serially(async () => {
+      this.checkpointer = input.checkpointer;
+      const fresh = input.records.filter(
+        (r) => this.lastBuffered === undefined || comparePosition(positionOf(r), this.lastBuffered) > 0,
+      );
+      // Every record is decided before any is buffered: an unknown schema version fails the
+      // whole batch, which is then handed again from its start.
+      const items: LakeItem[] = [];
+      for (const r of fresh) items.push(await lakeItemOf(r, this.options.schemas));
+      for (const item of items) await this.add(item);
+      await this.settle();
+    });
+  }
+
+  leaseLost(): void {
+    this.stop();
+    this.open = undefined;
+  }
+
+  async shardEnded(input: { checkpointer: { checkpoint(): Promise<void> } }): Promise<void> {
+    await this.serially(async () => {
+      while (this.open) await this.cut();
+      this.stop();
+      await input.checkpointer.checkpoint();
+    });
+  }
+
+  async shutdownRequested(input: { checkpointer: Checkpointer }): Promise<void> {
+    await this.serially(async () => {
+      this.checkpointer = input.checkpointer;
+      this.stop();
+      // A segment whose claim ends beyond what was read is left to the lease's next owner.
+      while (this.open && !this.open.claimedLast) await this.cut();
+    });
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(task, task);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async add(item: LakeItem): Promise<void> {
+    if (!this.open) {
+      const name = { shardId: this.shardId, first: item.position };
+      this.open = { name, claimedLast: await this.claims.read(name), items: [], bytes: 0, openedAt: Date.now() };
+    }
+    this.open.items.push(item);
+    this.open.bytes += item.bytes;
+    this.lastBuffered = item.position;
+    if (this.open.claimedLast && comparePosition(item.position, this.open.claimedLast) >= 0) await this.store();
+  }
+
+  /** After a batch: store a segment whose claimed end was reached (a retry), or cut one that is due. */
+  private async settle(): Promise<void> {
+    const open = this.open;
+    if (!open) return;
+    if (open.claimedLast) {
+      const last = open.items[open.items.length - 1].position;
+      if (comparePosition(last, open.claimedLast) >= 0) await this.store();
+      return;
+    }
+    if (
+      rollDecision(
+        { records: open.items.length, bytes: open.bytes, openedAt: open.openedAt },
+        this.options.roll,
+        Date.now(),
+      ) !== "keep"
+    ) {
+      await this.cut();
+    }
+  }
+
+  private async cutIfDue(): Promise<void> {
+    const open = this.open;
+    if (!open || open.claimedLast || !this.checkpointer) return;
+    if (
+      rollDecision(
+        { records: open.items.length, bytes: open.bytes, openedAt: open.openedAt },
+        this.options.roll,
+        Date.now(),
+      ) === "age"
+    ) {
+      await this.cut();
+    }
+  }
+
+  /** Claims the open segment up to its last record and stores what the standing claim covers. */
+  private async cut(): Promise<void> {
+    const open = this.open!;
+    if (open.claimedLast) throw new Error(`segment ${JSON.stringify(open.name)} is claimed beyond the records read`);
+    const last = open.items[open.items.length - 1].position;
+    const standing = await this.claims.claim(open.name, last);
+    open.claimedLast = standing;
+    // Another writer cut it later: read on to its end. Earlier: store its segment (the rest
+    // of what was read opens the next one).
+    if (comparePosition(standing, last) <= 0) await this.store();
+  }
+
+  /**
+   * Writes the open segment's objects, then checkpoints at its end. Only records up to the
+   * claimed end go in: an object holds what its key names and nothing else, whatever was read
+   * beyond it (those open the next segment).
+   */
+  private async store(): Promise<void> {
+    const open = this.open!;
+    const last = open.claimedLast!;
+    const segment = open.name;
+    const inside = open.items.filter((i) => comparePosition(i.position, last) <= 0);
+    const rest = open.items.filter((i) => comparePosition(i.position, last) > 0);
+    const groups = new Map<string, { tenant: string; columns?: readonly Column[]; rows: Row[]; letters: string[] }>();
+    for (const item of inside) {
+      const key =
+        item.kind === "row"
+          ? tableObjectKey(item.table, item.tenant, item.time, segment, item.version)
+          : deadLetterObjectKey(item.tenant, item.time, segment);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { tenant: item.tenant, rows: [], letters: [] }));
+      if (item.kind === "row") {
+        group.columns = item.columns;
+        group.rows.push(item.row);
+      } else {
+        group.letters.push(JSON.stringify({ tenant: item.tenant, ...item.letter }));
+      }
+    }
+    const written: SegmentWritten["written"] = [];
+    let existing = 0;
+    for (const [key, group] of groups) {
+      const body = group.columns
+        ? parquetObject(group.columns, group.rows)
+        : Buffer.from(`${group.letters.join("\n")}\n`);
+      const outcome = await this.options.store.putIfAbsent(
+        key,
+        body,
+        group.columns ? "application/vnd.apache.parquet" : "application/x-ndjson",
+      );
+      if (outcome === "exists") existing++;
+      else
+        written.push({ key, tenant: group.tenant, rows: group.rows.length + group.letters.length, bytes: body.length });
+    }
+    await this.checkpointer!.checkpointAt(last);
+    this.open = undefined;
+    this.options.onSegment?.({ shardId: this.shardId, first: segment.first, last, written, existing });
+    for (const item of rest) await this.add(item);
+  }
+}
+
+export function lakeWriterFactory(options: LakeWriterOptions): RecordProcessorFactory {
+  return (shardId) => new ShardLakeWriter(shardId, options);
+}
