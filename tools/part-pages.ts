@@ -17,6 +17,7 @@ export const PART_PAGES: { readonly [P in PartName]: { page: string; contract: s
   schemaSetupLambda: { page: "docs/schemas.md", contract: "runtime/schemas/setup-contract.ts" },
   hotspotJob: { page: "docs/hotspots.md", contract: "runtime/hotspots/job-contract.ts" },
   hotspotProcessor: { page: "docs/hotspots.md", contract: "runtime/hotspots/processor-contract.ts" },
+  lake: { page: "docs/lake.md", contract: "runtime/lake/contract.ts" },
   local: { page: "docs/local.md", contract: "runtime/local/contract.ts" },
 };
 

@@ -30,6 +30,7 @@ export type PartName =
   | "schemaSetupLambda"
   | "hotspotJob"
   | "hotspotProcessor"
+  | "lake"
   | "local";
 
 /** How a part starts. Paths are relative to the repository (or image) root, after `npm run build`. */

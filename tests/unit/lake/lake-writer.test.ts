@@ -71,7 +71,7 @@ class DyingStore implements LakeStore {
     readonly inner: MemoryLakeStore,
     private readonly limit: number,
   ) {}
-  putIfAbsent(key: string, body: Uint8Array, type: string): Promise<PutOutcome> {
+  putIfAbsent(key: string, body: Uint8Array): Promise<PutOutcome> {
     if (++this.puts > this.limit) return Promise.reject(new Error("killed"));
     return this.inner.putIfAbsent(key, body);
   }

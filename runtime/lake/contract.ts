@@ -1,0 +1,91 @@
+/**
+ * The lake writer's contract: KCL-style workers (on Fargate beside the processing service,
+ * and in the local stack) under their own application name and lease table, writing every
+ * record of the stream to the lake bucket as Parquet (EXACTLY-ONCE.md).
+ */
+import { defineContract } from "../common/contract";
+import { httpUrl, integer, matching } from "../common/env";
+import { CONSUMER_VARIABLES } from "../processing/service-contract";
+import { LEASE_KEY } from "../processing/leases/lease";
+import { DEAD_LETTERS_PREFIX, SEGMENTS_PREFIX, TABLES_PREFIX } from "./object-keys";
+
+export const LAKE_DEFAULTS = {
+  /**
+   * 64 MiB of record data per segment: at a shard's full 1 MB/s a segment is cut about once a
+   * minute, and its Parquet objects (compressed, split by tenant and hour) stay in the tens
+   * of MB that Athena reads well; memory per held shard is about this much.
+   */
+  rollBytes: 64 * 1024 * 1024,
+  /** Under light load rows reach the lake within this long (Firehose's default buffer interval is 300 s too). */
+  rollSeconds: 300,
+  ageCheckMs: 1_000,
+} as const;
+
+// What the lake worker leaves out of the processing workers' settings: it is its own processor,
+// checkpoints only at stored segments, retries a batch for ever and always starts at the
+// shard's start (EXACTLY-ONCE.md says why each).
+const {
+  PROCESSOR_MODULE: _module,
+  PROCESSED_FILE: _processed,
+  CHECKPOINT_INTERVAL_MS: _interval,
+  PROCESSOR_MAX_ATTEMPTS: _attempts,
+  INITIAL_POSITION: _initial,
+  DEAD_LETTER_FILE: _deadLetterFile,
+  ...LAKE_CONSUMER_VARIABLES
+} = CONSUMER_VARIABLES;
+
+export const LAKE_VARIABLES = {
+  ...LAKE_CONSUMER_VARIABLES,
+  LAKE_BUCKET: {
+    ...matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3 to 63 of a-z 0-9 . -"),
+    purpose: "the lake bucket",
+  },
+  S3_ENDPOINT: {
+    ...httpUrl,
+    default: "" as const,
+    purpose: "S3 endpoint for the local S3 server; unset means AWS",
+  },
+  LAKE_ROLL_BYTES: {
+    ...integer(1024 * 1024, 512 * 1024 * 1024),
+    default: String(LAKE_DEFAULTS.rollBytes),
+    purpose: "cut a shard's segment once its records hold this many bytes",
+  },
+  LAKE_ROLL_SECONDS: {
+    ...integer(1, 3600),
+    default: String(LAKE_DEFAULTS.rollSeconds),
+    purpose: "cut a shard's segment once its first record is this old",
+  },
+};
+
+export const LAKE = defineContract({
+  part: "lake",
+  purpose: "the lake writer on Fargate: every record once in S3 as Parquet, by tenant, date and hour",
+  entry: { kind: "command", script: "dist/runtime/lake/main.js" },
+  variables: LAKE_VARIABLES,
+  resources: {
+    stream: { named: ["STREAM_NAME"] },
+    consumer: { named: ["CONSUMER_ARN"] },
+    leaseTable: { named: ["APPLICATION_NAME"], key: LEASE_KEY },
+    /** The objects of the lake: table objects, dead letters, claims (object-keys.ts). */
+    lakeObjects: { named: ["LAKE_BUCKET"] },
+  },
+  calls: [
+    { action: "kinesis:GetRecords", on: "stream", when: { RETRIEVAL_MODE: "polling" } },
+    { action: "kinesis:GetShardIterator", on: "stream", when: { RETRIEVAL_MODE: "polling" } },
+    { action: "kinesis:ListShards", on: "stream" },
+    { action: "kinesis:SubscribeToShard", on: "consumer", when: { RETRIEVAL_MODE: "fanout" } },
+    { action: "dynamodb:Scan", on: "leaseTable" },
+    { action: "dynamodb:PutItem", on: "leaseTable" },
+    { action: "dynamodb:UpdateItem", on: "leaseTable" },
+    { action: "dynamodb:CreateTable", on: "leaseTable", when: { CREATE_LEASE_TABLE: "true" } },
+    { action: "dynamodb:DescribeTable", on: "leaseTable", when: { CREATE_LEASE_TABLE: "true" } },
+    { action: "glue:GetSchemaVersion", on: "*", when: { SCHEMA_REGISTRY_NAME: true } },
+    // Conditional PutObject (If-None-Match) needs s3:PutObject only; claims are read back.
+    { action: "s3:PutObject", on: "lakeObjects" },
+    { action: "s3:GetObject", on: "lakeObjects" },
+  ],
+  metrics: [],
+});
+
+/** The prefixes the lake writer writes under, for the bucket's grants and lifecycle. */
+export const LAKE_PREFIXES = [TABLES_PREFIX, DEAD_LETTERS_PREFIX, SEGMENTS_PREFIX] as const;

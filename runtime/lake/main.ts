@@ -1,0 +1,114 @@
+/**
+ * The lake writer (a KCL-style worker whose record processor is the lake writer):
+ * `node dist/runtime/lake/main.js`. Settings from the environment (see --help). On SIGTERM
+ * it stops fetching, stores and checkpoints each shard's open segment, releases its leases
+ * and exits.
+ */
+import pino from "pino";
+import { identifyPart } from "../common/aws/call-trace";
+import { createDynamoDbClient } from "../common/aws/dynamodb-client";
+import { createKinesisClient } from "../common/aws/kinesis-client";
+import { createS3Client } from "../common/aws/s3-client";
+import { envHelp } from "../common/env";
+import { onStopSignal, runService } from "../common/service-lifecycle";
+import { stdoutSink } from "../observability/emf";
+import { Coordinator } from "../processing/coordinator";
+import { DeadLetters } from "../processing/dead-letters";
+import { LeaseTable } from "../processing/leases/lease-table";
+import { ConsumerMetrics } from "../processing/metrics";
+import { FanoutReader } from "../processing/retrieval/fanout-reader";
+import { PollingReader } from "../processing/retrieval/polling-reader";
+import { CONSUMER_DEFAULTS } from "../processing/service-contract";
+import { openSchemaSource } from "../schemas/open-schema-source";
+import { LAKE } from "./contract";
+import { SchemaLookup, withColumns } from "./lake-rows";
+import { lakeWriterFactory } from "./lake-writer";
+import { S3LakeStore } from "./s3-lake-store";
+import { LAKE_AGE_CHECK_MS, readLakeSettings } from "./settings";
+
+async function main(): Promise<void> {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log(
+      ["Usage: lake writer (settings are environment variables)", "", ...envHelp(LAKE.variables), ""].join("\n"),
+    );
+    return;
+  }
+  identifyPart(LAKE.part, LAKE.variables);
+  const settings = readLakeSettings(process.env);
+  const s = settings.consumer;
+  const log = pino({ level: s.logLevel, base: { service: "lake", stream: s.streamName, worker: s.workerId } });
+  const kinesis = createKinesisClient({ region: s.region, endpoint: s.kinesisEndpoint, http: s.kinesisHttp });
+  const dynamo = createDynamoDbClient({ region: s.region, endpoint: s.dynamodbEndpoint });
+  const s3 = createS3Client({ region: s.region, endpoint: settings.s3Endpoint });
+  const table = new LeaseTable(dynamo, s.applicationName);
+  if (s.createLeaseTable) await table.ensureExists();
+  const source = s.schemaRegistry ? openSchemaSource(s.schemaRegistry, s.region) : undefined;
+  const columns = new Map<string, ReturnType<typeof withColumns>>();
+  const schemas: SchemaLookup = async (id) => {
+    const hit = columns.get(id);
+    if (hit) return hit;
+    const version = source ? await source.byId(id) : undefined;
+    if (!version) return undefined;
+    const withCols = withColumns(version);
+    columns.set(id, withCols);
+    return withCols;
+  };
+  // Corrupt aggregates never reach a processor: logged and counted here.
+  const deadLetters = new DeadLetters((fields, msg) => log.error(fields, msg));
+  const metrics = new ConsumerMetrics(stdoutSink, s.streamName, log, deadLetters);
+  metrics.start(s.metricsIntervalMs);
+  const retrieval = s.retrieval;
+  const coordinator = new Coordinator(
+    kinesis,
+    table,
+    (shardId, start) =>
+      retrieval.mode === "fanout"
+        ? new FanoutReader(kinesis, retrieval.consumerArn, shardId, start)
+        : new PollingReader(kinesis, s.streamName, shardId, start, { idleMs: s.pollIdleMs, maxRecords: s.maxRecords }),
+    lakeWriterFactory({
+      store: new S3LakeStore(s3, settings.bucket),
+      schemas,
+      roll: settings.roll,
+      ageCheckMs: LAKE_AGE_CHECK_MS,
+      onSegment: (w) =>
+        log.info(
+          {
+            shardId: w.shardId,
+            objects: w.written.length,
+            existing: w.existing,
+            rows: w.written.reduce((n, o) => n + o.rows, 0),
+          },
+          "segment stored",
+        ),
+      log: (level, msg, fields) => log[level](fields, msg),
+    }),
+    {
+      workerId: s.workerId,
+      streamName: s.streamName,
+      failoverMs: s.failoverMs,
+      initialPosition: s.initialPosition,
+      shardSyncIntervalMs: s.shardSyncIntervalMs,
+      processorMaxAttempts: s.processorMaxAttempts,
+      retryBaseMs: 200,
+      retryMaxMs: 10_000,
+    },
+    metrics,
+    { deadLetters },
+  );
+  const started = coordinator.start();
+  onStopSignal(async (signal) => {
+    await started.catch(() => undefined);
+    log.info({ signal, shards: coordinator.heldShards() }, "shutting down: storing open segments, releasing leases");
+    await coordinator.shutdown(CONSUMER_DEFAULTS.drainTimeoutMs);
+    await metrics.stop();
+    kinesis.destroy();
+    dynamo.destroy();
+    s3.destroy();
+    log.info("stopped");
+    process.exit(0);
+  });
+  await started;
+  log.info({ retrieval: retrieval.mode, failoverMs: s.failoverMs }, "lake worker started");
+}
+
+runService("lake", main);
