@@ -11,11 +11,9 @@ import { createKinesisClient } from "../common/aws/kinesis-client";
 import { createS3Client } from "../common/aws/s3-client";
 import { envHelp } from "../common/env";
 import { onStopSignal, runService } from "../common/service-lifecycle";
-import { stdoutSink } from "../observability/emf";
-import { Coordinator } from "../processing/coordinator";
+import { Coordinator, CoordinatorEvents } from "../processing/coordinator";
 import { DeadLetters } from "../processing/dead-letters";
 import { LeaseTable } from "../processing/leases/lease-table";
-import { ConsumerMetrics } from "../processing/metrics";
 import { FanoutReader } from "../processing/retrieval/fanout-reader";
 import { PollingReader } from "../processing/retrieval/polling-reader";
 import { CONSUMER_DEFAULTS } from "../processing/service-contract";
@@ -53,10 +51,19 @@ async function main(): Promise<void> {
     columns.set(id, withCols);
     return withCols;
   };
-  // Corrupt aggregates never reach a processor: logged and counted here.
+  // Corrupt aggregates never reach a processor: logged here.
   const deadLetters = new DeadLetters((fields, msg) => log.error(fields, msg));
-  const metrics = new ConsumerMetrics(stdoutSink, s.streamName, log, deadLetters);
-  metrics.start(s.metricsIntervalMs);
+  // The processing workers' metrics carry Service=processing: the lake's own are not in the
+  // catalogue yet, so its coordinator logs and publishes nothing rather than mixing into them.
+  const events: CoordinatorEvents = {
+    log: (level, msg, fields) => log[level](fields, msg),
+    processed: () => undefined,
+    behind: () => undefined,
+    skipped: (shardId, records) => log.error({ shardId, records }, "records skipped"),
+    checkpointFailed: (shardId) => log.warn({ shardId }, "checkpoint failed"),
+    leasesHeld: () => undefined,
+    leaseTaken: () => undefined,
+  };
   const retrieval = s.retrieval;
   const coordinator = new Coordinator(
     kinesis,
@@ -92,7 +99,7 @@ async function main(): Promise<void> {
       retryBaseMs: 200,
       retryMaxMs: 10_000,
     },
-    metrics,
+    events,
     { deadLetters },
   );
   const started = coordinator.start();
@@ -100,7 +107,6 @@ async function main(): Promise<void> {
     await started.catch(() => undefined);
     log.info({ signal, shards: coordinator.heldShards() }, "shutting down: storing open segments, releasing leases");
     await coordinator.shutdown(CONSUMER_DEFAULTS.drainTimeoutMs);
-    await metrics.stop();
     kinesis.destroy();
     dynamo.destroy();
     s3.destroy();
