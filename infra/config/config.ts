@@ -28,6 +28,8 @@ import { stackTagProblems } from "../common/stack-defaults";
 export interface ShardScalerConfig {
   minShards: number;
   maxShards: number;
+  /** The usage factor a change aims for, in percent (`shardScalerTargetUsage`). */
+  targetUsagePercent: number;
   dryRun: boolean;
   /** One concurrent execution reserved for the function (`scalerReservedConcurrency`). */
   reservedConcurrency: boolean;
@@ -251,6 +253,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const minShards = read(CONFIG_KEYS.minShards);
   const maxShards = read(CONFIG_KEYS.maxShards);
   const shardScalerDryRun = read(CONFIG_KEYS.shardScalerDryRun);
+  const shardScalerTargetUsage = read(CONFIG_KEYS.shardScalerTargetUsage);
   const scalerReservedConcurrency = read(CONFIG_KEYS.scalerReservedConcurrency) === true;
   const scaled = mode === "PROVISIONED" && shardScaler === true;
   const baseShards = shardCount ?? DEFAULT_PROVISIONED_SHARDS;
@@ -329,6 +332,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
           ? {
               minShards: required(minShards),
               maxShards: scaleLimit,
+              targetUsagePercent: required(shardScalerTargetUsage),
               dryRun: required(shardScalerDryRun),
               reservedConcurrency: scalerReservedConcurrency,
             }

@@ -39,6 +39,8 @@ export interface ShardScalerArgs {
   initialShards: number;
   minShards: number;
   maxShards: number;
+  /** The usage factor, in percent, a change aims for. */
+  targetUsagePercent: number;
   dryRun: boolean;
   /** Reserve one concurrent execution for the function (scalerReservedConcurrency). */
   reservedConcurrency: boolean;
@@ -107,6 +109,7 @@ export class ShardScaler extends pulumi.ComponentResource {
           STREAM_NAME: args.stream.name,
           MIN_SHARDS: String(args.minShards),
           MAX_SHARDS: String(args.maxShards),
+          TARGET_USAGE_PERCENT: String(args.targetUsagePercent),
           DRY_RUN: args.dryRun ? "on" : "off",
           HISTORY_TABLE: this.history.name,
           SCALE_UP_ALARM: this.scaleUp.name,

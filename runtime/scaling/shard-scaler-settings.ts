@@ -8,6 +8,7 @@ import { STREAM_LIMITS } from "../stream/limits";
 import { EnvValues, integer, matching, oneOf, readEnv } from "../common/env";
 import { STREAM_VARIABLES } from "../common/service-variables";
 import { outOfBound } from "../common/setting";
+import { SHARD_SCALING_DEFAULTS, TARGET_USAGE_RANGE } from "./shard-policy";
 
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
 
@@ -16,6 +17,11 @@ export const SHARD_SCALER_VARIABLES = {
   AWS_REGION: STREAM_VARIABLES.AWS_REGION,
   MIN_SHARDS: { ...integer(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount), purpose: "fewest shards" },
   MAX_SHARDS: { ...integer(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount), purpose: "most shards" },
+  TARGET_USAGE_PERCENT: {
+    ...integer(TARGET_USAGE_RANGE.min * 100, TARGET_USAGE_RANGE.max * 100),
+    default: String(Math.round(SHARD_SCALING_DEFAULTS.targetUsage * 100)),
+    purpose: "the usage factor, in percent, a resize aims for",
+  },
   DRY_RUN: { ...oneOf("on", "off"), default: "off", purpose: "on: decide and log, change nothing" },
   HISTORY_TABLE: {
     // DynamoDB's table name rule: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html

@@ -63,6 +63,7 @@ describe("ShardScaler", () => {
         STREAM_NAME: run.outputs.streamName,
         MIN_SHARDS: "1",
         MAX_SHARDS: "8",
+        TARGET_USAGE_PERCENT: "50",
         DRY_RUN: "off",
         HISTORY_TABLE: run.recorded.one("aws:dynamodb/table:Table", "shard-scaler-history").state.name,
         SCALE_UP_ALARM: run.recorded.one(ALARM, "shard-scaler-up").state.name,
@@ -127,11 +128,12 @@ describe("ShardScaler", () => {
     expect(unpackedBytes(assets)).to.be.below(20 * 1024 * 1024);
   });
 
-  it("dry-run and bounds from config; no scaler when it is off or the stream is on-demand", async () => {
+  it("dry-run, bounds and target usage from config; no scaler when it is off or the stream is on-demand", async () => {
     const configured = await runPipeline({
       shardCount: "4",
       minShards: "2",
       maxShards: "12",
+      shardScalerTargetUsage: "60",
       shardScalerDryRun: "true",
     });
     const vars = (
@@ -139,7 +141,12 @@ describe("ShardScaler", () => {
         variables: Record<string, string>;
       }
     ).variables;
-    expect([vars.MIN_SHARDS, vars.MAX_SHARDS, vars.DRY_RUN]).to.deep.equal(["2", "12", "on"]);
+    expect([vars.MIN_SHARDS, vars.MAX_SHARDS, vars.TARGET_USAGE_PERCENT, vars.DRY_RUN]).to.deep.equal([
+      "2",
+      "12",
+      "60",
+      "on",
+    ]);
     const without: Record<string, string>[] = [{ shardScaler: "false" }, { streamMode: "ON_DEMAND" }];
     for (const values of without) {
       const { recorded } = await runPipeline(values);
