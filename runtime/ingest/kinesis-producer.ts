@@ -7,7 +7,7 @@
  * (BackpressureError) instead of being queued.
  */
 import { UserRecord } from "../stream/aggregation";
-import { routingKeyOf } from "../stream/hash-key";
+import { routingKey } from "../stream/hash-key";
 import { recordBytes } from "../stream/limits";
 import { ShardMap } from "../stream/shard-map";
 import { backoffDelay } from "./backoff";
@@ -211,7 +211,7 @@ export class KinesisProducer {
     const acceptedAt = this.now();
     const p: Pending = {
       record,
-      hashKey: routingKeyOf(record),
+      hashKey: routingKey(record),
       bytes,
       acceptedAt,
       deadline: acceptedAt + this.options.recordTtlMs,

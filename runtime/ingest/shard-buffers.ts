@@ -5,13 +5,14 @@
  */
 import { AggregateBuilder, UserRecord } from "../stream/aggregation";
 import { recordBytes } from "../stream/limits";
+import { RoutingKey } from "../stream/routing-key";
 import { PutEntry } from "./kinesis-port";
 
 /** An accepted user record, until it is stored (onStored) or given up on (onFailed). */
 export interface Pending {
   record: UserRecord;
   /** Where Kinesis routes it: the explicit hash key or the MD5 of the partition key. */
-  hashKey: bigint;
+  hashKey: bigint | RoutingKey;
   /** Data plus partition key: what counts against the 1 MiB record limit. */
   bytes: number;
   acceptedAt: number;

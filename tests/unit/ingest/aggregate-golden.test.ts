@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { Pending, ShardBuffers, Entry } from "../../../runtime/ingest/shard-buffers";
-import { routingKeyOf } from "../../../runtime/stream/hash-key";
+import { routingKey, routingKeyOf } from "../../../runtime/stream/hash-key";
 import { recordBytes } from "../../../runtime/stream/limits";
 import { ShardMap } from "../../../runtime/stream/shard-map";
 import { UserRecord } from "../../../runtime/stream/aggregation";
@@ -66,7 +66,8 @@ function run(map: ShardMap, maxSize: number, records: UserRecord[]): Entry[] {
   const buffers = new ShardBuffers({ aggregation: true, aggregationMaxSize: maxSize });
   const entries: Entry[] = [];
   for (const record of records) {
-    const hashKey = routingKeyOf(record);
+    // As the producer routes: by the record's RoutingKey (its words; the BigInt when asked for).
+    const hashKey = routingKey(record);
     const p: Pending = {
       record,
       hashKey,
