@@ -5,14 +5,12 @@
  */
 import { AggregateBuilder, UserRecord } from "../stream/aggregation";
 import { recordBytes } from "../stream/limits";
-import { RoutingKey } from "../stream/routing-key";
+import { routingKey } from "../stream/hash-key";
 import { PutEntry } from "./kinesis-port";
 
 /** An accepted user record, until it is stored (onStored) or given up on (onFailed). */
 export interface Pending {
   record: UserRecord;
-  /** Where Kinesis routes it: the explicit hash key or the MD5 of the partition key. */
-  hashKey: bigint | RoutingKey;
   /** Data plus partition key: what counts against the 1 MiB record limit. */
   bytes: number;
   acceptedAt: number;
@@ -89,7 +87,7 @@ export class ShardBuffers {
       shardId,
       records: buffer.records,
       // The first sub-record's hash key pins the aggregate to the shard all of them map to.
-      put: { partitionKey: first.record.partitionKey, explicitHashKey: first.hashKey.toString(), data },
+      put: { partitionKey: first.record.partitionKey, explicitHashKey: routingKey(first.record).toString(), data },
       bytes: recordBytes(first.record.partitionKey, data),
     };
   }
