@@ -24,7 +24,7 @@ WORKDIR /app
 COPY --from=dependencies --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist/runtime ./dist/runtime
 COPY --chown=root:root package.json ./
-# The JSON Schemas, for ingest's auto-registration (SCHEMA_AUTO_REGISTER=on).
+# The JSON Schemas, for ingest's auto-registration (SCHEMA_AUTO_REGISTER=true).
 COPY --chown=root:root schemas ./schemas
 # The NYC taxi samples, for the replay task (infra/replay/replay-task.ts).
 COPY --chown=root:root data/nyc-taxi ./data/nyc-taxi

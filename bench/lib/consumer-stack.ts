@@ -5,6 +5,7 @@
  * exactly as the container runs it, with lib/bench-processor.js as PROCESSOR_MODULE), the
  * producer (lib/producer-child.mjs) and the bare reader (lib/bare-reader.mjs).
  */
+import { contractEnvironment } from "../../runtime/common/contract";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -15,6 +16,7 @@ import { LeaseTable } from "../../runtime/processing/leases/lease-table";
 import { LOCAL_REGION, LocalEmulators, startEmulators } from "../../runtime/local/emulators";
 import { createLocalStream, LocalStream, registerLocalStreamConsumer } from "../../runtime/local/stream-setup";
 import { compiledEntrypoint } from "../../runtime/common/services";
+import { PROCESSING } from "../../runtime/processing/service-contract";
 import { onExit } from "./cleanup";
 import { BenchChild, Message, startIpcChild, waitFor } from "./children";
 
@@ -67,18 +69,21 @@ export class ConsumerStack {
   startWorker(stream: LocalStream, applicationName: string, workerId: string, settings: Record<string, string>) {
     return startIpcChild({
       name: `worker ${workerId}`,
-      script: compiledEntrypoint("processing"),
+      script: compiledEntrypoint(PROCESSING),
       env: {
-        STREAM_NAME: stream.streamName,
-        AWS_REGION: LOCAL_REGION,
-        APPLICATION_NAME: applicationName,
-        WORKER_ID: workerId,
-        KINESIS_ENDPOINT: this.emulators.kinesis.endpoint,
-        DYNAMODB_ENDPOINT: this.emulators.dynamodb.endpoint,
-        PROCESSOR_MODULE: BENCH_PROCESSOR,
-        // One EMF document, at shutdown: no periodic output competing for the CPU mid-run.
-        METRICS_INTERVAL_MS: "3600000",
-        LOG_LEVEL: "warn",
+        ...contractEnvironment(PROCESSING, {
+          STREAM_NAME: stream.streamName,
+          AWS_REGION: LOCAL_REGION,
+          APPLICATION_NAME: applicationName,
+          WORKER_ID: workerId,
+          KINESIS_ENDPOINT: this.emulators.kinesis.endpoint,
+          DYNAMODB_ENDPOINT: this.emulators.dynamodb.endpoint,
+          PROCESSOR_MODULE: BENCH_PROCESSOR,
+          // One EMF document, at shutdown: no periodic output competing for the CPU mid-run.
+          METRICS_INTERVAL_MS: 3_600_000,
+          LOG_LEVEL: "warn",
+        }).variables,
+        // The worker's own settings under test, and BENCH_* for the bench processor.
         ...settings,
       },
     });

@@ -6,8 +6,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { healthCheckCommand, serviceCommand } from "../../runtime/common/contract-entry";
 import { STOP_TIMEOUT_SECONDS } from "./fargate";
 import { grant, UsedBy } from "./grants";
+import { PartEnvironment } from "./part-environment";
 import { ServiceImage } from "./service-image";
 import { serviceRole } from "./service-role";
 
@@ -48,15 +50,18 @@ export function writableLogGroup(
 
 export interface FargateTaskArgs {
   image: ServiceImage;
-  /** The container's command (see runtime/common/services.ts). */
-  command: pulumi.Input<string>[];
-  environment: Record<string, pulumi.Input<string>>;
+  /**
+   * The part the container runs and its environment (partEnvironment): its command is the
+   * contract's entry point, and its health check the contract's (ECS ignores the image's
+   * HEALTHCHECK).
+   */
+  environment: PartEnvironment;
+  /** Arguments after the entry point's script (the replay's options). */
+  commandArgs?: pulumi.Input<string>[];
   cpu: number;
   memory: number;
   /** The port the container listens on, when something sends it traffic. */
   containerPort?: number;
-  /** Command of the container health check (ECS ignores the image's HEALTHCHECK). */
-  healthCheck?: string[];
 }
 
 export interface FargateTask {
@@ -79,21 +84,24 @@ export function fargateTask(name: string, args: FargateTaskArgs, owner: pulumi.R
   );
   args.image.grantPull(executionRole, name);
 
+  const contract = args.environment.contract;
+  const healthCheck =
+    contract.entry.kind === "command" && contract.entry.healthCheck ? healthCheckCommand(contract) : undefined;
   const container = {
     name,
     image: args.image.imageUri,
     essential: true,
-    command: args.command,
-    environment: Object.entries(args.environment).map(([k, v]) => ({ name: k, value: v })),
+    command: [...serviceCommand(contract), ...(args.commandArgs ?? [])],
+    environment: Object.entries(args.environment.variables).map(([k, v]) => ({ name: k, value: v })),
     portMappings: args.containerPort ? [{ containerPort: args.containerPort, protocol: "tcp" }] : [],
     logConfiguration: {
       logDriver: "awslogs",
       options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
     },
-    ...(args.healthCheck
+    ...(healthCheck
       ? {
           healthCheck: {
-            command: ["CMD", ...args.healthCheck],
+            command: ["CMD", ...healthCheck],
             interval: 15,
             timeout: 5,
             retries: 3,

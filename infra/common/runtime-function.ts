@@ -10,10 +10,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
 import { REPO_ROOT } from "../../runtime/common/repo-root";
-import { SERVICE_ENTRYPOINTS } from "../../runtime/common/services";
+import { entrypointFile } from "../../runtime/common/contract-entry";
 import { assertRuntimeBuilt } from "./built-runtime";
 import { writableLogGroup } from "./fargate-task";
 import { packagesExcept } from "./lambda-packages";
+import { PartEnvironment } from "./part-environment";
 import { serviceRole } from "./service-role";
 
 /** Lambda writes a function's output to its log group with the function's role. */
@@ -21,20 +22,14 @@ const FUNCTION_LOGS_USED_BY =
   "Lambda, writing the function's logs with its role: " +
   "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-permissions.html";
 
-type LambdaModule =
-  | "processingLambda"
-  | "searchSetupLambda"
-  | "searchIndexerLambda"
-  | "shardScalerLambda"
-  | "flinkScalerLambda"
-  | "schemaSetupLambda";
-
 export interface RuntimeFunctionArgs {
-  /** The runtime module (runtime/common/services.ts) whose `handle` the function calls. */
-  module: LambdaModule;
+  /**
+   * The part the function runs and its environment (partEnvironment): the function calls
+   * `handle` of the contract's Lambda module.
+   */
+  environment: PartEnvironment;
   /** Production dependencies the module loads: only these go into the archive. */
   packages: readonly string[];
-  environment?: Record<string, pulumi.Input<string>>;
   memorySize: number;
   timeout: number;
   /**
@@ -53,7 +48,10 @@ export interface RuntimeFunction {
 }
 
 export function runtimeFunction(name: string, args: RuntimeFunctionArgs, owner: pulumi.Resource): RuntimeFunction {
-  const entry = SERVICE_ENTRYPOINTS[args.module];
+  const contract = args.environment.contract;
+  if (contract.entry.kind !== "lambda") throw new Error(`${contract.part} is no Lambda (${contract.entry.kind})`);
+  const entry = entrypointFile(contract);
+  const variables = args.environment.variables;
   // The function ships dist/runtime as it is on disk: a missing or stale build fails here.
   assertRuntimeBuilt();
   const parent = { parent: owner };
@@ -70,7 +68,7 @@ export function runtimeFunction(name: string, args: RuntimeFunctionArgs, owner: 
       timeout: args.timeout,
       ...(args.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: args.reservedConcurrency } : {}),
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-      ...(args.environment ? { environment: { variables: args.environment } } : {}),
+      ...(Object.keys(variables).length > 0 ? { environment: { variables } } : {}),
       callback: async (event: unknown) => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const runtime = require(modulePath);

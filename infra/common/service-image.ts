@@ -3,7 +3,7 @@
  * Dockerfile and pushed to a private ECR repository whose tags are immutable (Security Hub
  * ECR.2): a tag, once pushed, always names the same image. Each build is tagged with a hash
  * of what it is built from (image-tag.ts). Each service runs it with its own command
- * (runtime/common/services.ts).
+ * (its contract's entry point: runtime/common/contract-entry.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";

@@ -1,7 +1,8 @@
 /**
  * Every config key the program reads: its type, default, description and what values it
- * allows. This table is the source of truth: `Pulumi.yaml` declares the same keys (a test
- * holds them equal) and the README's config reference is checked against `Pulumi.yaml`.
+ * allows. This table is the source of truth: `npm run config:declare` writes from it the
+ * declarations of `Pulumi.yaml` and the config reference of docs/config.md (a test holds the
+ * three equal).
  */
 import { STREAM_LIMITS, STREAM_MODES, StreamMode } from "../../runtime/stream/limits";
 import { acmCertificateArn, cidrList, clientCidr, emailAddress, jarSource, kmsKeyArn, tags } from "./config-parsers";
@@ -9,7 +10,7 @@ import { integer, matching, oneOf, oneOfIntegers, switchValue } from "../../runt
 import { Setting } from "../../runtime/common/setting";
 import { JOB_DEFAULTS, JOB_LIMITS, jobSetting } from "../../runtime/hotspots/job-config";
 import { FLINK_METRICS } from "../../runtime/observability/metrics/flink";
-import { FLINK_CONNECTOR_JAR, mavenCentralUrl } from "../../runtime/hotspots/flink-application";
+import { FLINK_CONNECTOR_JAR, mavenCentralUrl } from "../../runtime/hotspots/job-contract";
 import {
   DEFAULT_ENGINE_VERSION,
   DEFAULT_INSTANCE_TYPE,

@@ -4,28 +4,32 @@
  * connector JAR from Maven Central) in a private, encrypted, versioned bucket; the
  * application that runs it, started on create; and the results stream it writes to, from
  * which the search indexer fills OpenSearch (see runtime/hotspots/flink-sql.ts for why the
- * results take that way).
+ * results take that way). Its contract (runtime/hotspots/job-contract.ts) gives the
+ * application's properties and the calls its connector makes, which the role gets exactly.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { withAlias } from "../common/aliases";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { reasonsOn } from "../../runtime/common/contract";
 import {
   APPLICATION_FILES,
   APPLICATION_SOURCES,
   FLINK_CONNECTOR_JAR,
   FLINK_RUNTIME,
+  HOTSPOT_JOB,
   JOB_PROPERTIES_GROUP,
+  jobStatements,
   mavenCentralUrl,
   RUN_OPTIONS,
   RUN_OPTIONS_GROUP,
-} from "../../runtime/hotspots/flink-application";
-import { hotspotStatements, SqlPlaceholder, statementsFile } from "../../runtime/hotspots/flink-sql";
+} from "../../runtime/hotspots/job-contract";
 import { JobConfig } from "../../runtime/hotspots/job-config";
 import { FlinkConfig } from "../config/config";
 import { CHECKPOINT_INTERVAL_MS, MIN_PAUSE_BETWEEN_CHECKPOINTS_MS } from "./flink-limits";
 import { grant } from "../common/grants";
+import { partEnvironment } from "../common/part-environment";
 import { privateBucket } from "../common/private-bucket";
 import { serviceRole } from "../common/service-role";
 import { StreamStorage } from "../stream/stream-storage";
@@ -43,97 +47,6 @@ export const CODE_READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"] as cons
  */
 export const FLINK_LOG_ACTIONS = ["logs:PutLogEvents", "logs:DescribeLogStreams"] as const;
 export const FLINK_LOG_GROUP_ACTIONS = ["logs:DescribeLogGroups"] as const;
-
-/** Where the job's connector makes a call: the trips it reads, the results it writes, or their keys. */
-export type ConnectorTarget = "trips" | "tripsKey" | "results" | "resultsKey";
-
-export interface ConnectorCall {
-  readonly action: string;
-  readonly on: ConnectorTarget;
-  /** Which part of the job makes the call. */
-  readonly by: string;
-  /** Where the call is made: a file and method of the connector's source, or an AWS document. */
-  readonly source: string;
-}
-
-/** apache/flink-connector-aws at tag v5.0.0, the release in FLINK_CONNECTOR_JAR (5.0.0-1.20). */
-const LEGACY_SOURCE =
-  "apache/flink-connector-aws v5.0.0 flink-connector-aws/flink-connector-kinesis/src/main/java/org/apache/flink/streaming/connectors/kinesis";
-const STREAMS_SINK =
-  "apache/flink-connector-aws v5.0.0 flink-connector-aws/flink-connector-aws-kinesis-streams/src/main/java/org/apache/flink/connector/kinesis/sink";
-const KINESIS_KMS_DOC = "https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html";
-
-/**
- * Every AWS call the job's connector makes, read from its source: code that runs on
- * Managed Flink, never here, so no test can record these calls; the role gets exactly
- * them (the grants below are derived from this list). The source is the `kinesis-legacy`
- * table source with its default POLLING record publisher (KinesisDataFetcher
- * .createRecordPublisherFactory; EFO, which would add RegisterStreamConsumer and
- * SubscribeToShard, is not configured); the sink is `kinesis` (KinesisStreamsSink).
- * Neither calls DescribeStreamSummary (only the newer `kinesis` source and the EFO
- * publisher do: KinesisStreamProxy, KinesisProxySyncV2) nor PutRecord, ListShards on the
- * results, or CloudWatch: the connector's metrics go through Flink's metric system, which
- * Managed Flink publishes itself (managed-flink/latest/java/monitoring-metrics-custom.html).
- */
-export const FLINK_CONNECTOR_CALLS: readonly ConnectorCall[] = [
-  {
-    action: "kinesis:DescribeStream",
-    on: "trips",
-    by: "kinesis-legacy source",
-    // Cached per stream and proxy; it retries only LimitExceededException, so a denial fails the job.
-    source: `${LEGACY_SOURCE}/proxy/KinesisProxy.java lookupStreamArn -> describeStream (before the first getShardsOfStream and getShardIterator)`,
-  },
-  {
-    action: "kinesis:ListShards",
-    on: "trips",
-    by: "kinesis-legacy source",
-    source: `${LEGACY_SOURCE}/proxy/KinesisProxy.java getShardList -> getShardsOfStream -> listShards (shard discovery, every 10 s: ConsumerConfigConstants.DEFAULT_SHARD_DISCOVERY_INTERVAL_MILLIS)`,
-  },
-  {
-    action: "kinesis:GetShardIterator",
-    on: "trips",
-    by: "kinesis-legacy source",
-    source: `${LEGACY_SOURCE}/proxy/KinesisProxy.java getShardIterator (from internals/publisher/polling/PollingRecordPublisher.java)`,
-  },
-  {
-    action: "kinesis:GetRecords",
-    on: "trips",
-    by: "kinesis-legacy source",
-    source: `${LEGACY_SOURCE}/proxy/KinesisProxy.java getRecords (from internals/publisher/polling/PollingRecordPublisher.java)`,
-  },
-  {
-    action: "kms:Decrypt",
-    on: "tripsKey",
-    by: "Kinesis, for the source's GetRecords on the encrypted trips stream",
-    source: KINESIS_KMS_DOC,
-  },
-  {
-    action: "kinesis:PutRecords",
-    on: "results",
-    by: "kinesis sink",
-    source: `${STREAMS_SINK}/KinesisStreamsSinkWriter.java submitRequestEntries -> putRecords`,
-  },
-  {
-    action: "kms:GenerateDataKey",
-    on: "resultsKey",
-    by: "Kinesis, for the sink's PutRecords on the encrypted results stream",
-    source: KINESIS_KMS_DOC,
-  },
-];
-
-/**
- * The calls of FLINK_CONNECTOR_CALLS on one target, in the list's order, each with who makes
- * it and where: the reasons (usedBy) beside the role's grants, since the IAM check in
- * tests/iam/ cannot record a call the connector makes on Managed Flink.
- */
-export function connectorCalls(on: ConnectorTarget): Record<string, string> {
-  return Object.fromEntries(
-    FLINK_CONNECTOR_CALLS.filter((call) => call.on === on).map((call) => [
-      call.action,
-      `the Flink job's ${call.by}: ${call.source}`,
-    ]),
-  );
-}
 
 /** The results are small (a few hundred rows per window): one shard, a day of retention. */
 const RESULTS_STREAM = { mode: "PROVISIONED", shardCount: 1, retentionHours: 24 } as const;
@@ -185,9 +98,10 @@ export class HotspotJob extends pulumi.ComponentResource {
     const logStreamArn = pulumi.interpolate`${logGroup.arn}:log-stream:${logStream.name}`;
 
     this.role = serviceRole(name, "kinesisanalytics.amazonaws.com", this);
-    // Exactly what the connector calls (FLINK_CONNECTOR_CALLS), each with its source as the reason.
-    args.stream.grantCalledBy(this.role, name, "FlinkSource", connectorCalls("trips"), connectorCalls("tripsKey"));
-    this.results.grantCalledBy(this.role, name, "FlinkSink", connectorCalls("results"), connectorCalls("resultsKey"));
+    // Exactly what the connector calls (the contract's calls), each with its source as the reason.
+    const calls = (on: "trips" | "tripsKey" | "results" | "resultsKey") => reasonsOn(HOTSPOT_JOB, on);
+    args.stream.grantCalledBy(this.role, name, "FlinkSource", calls("trips"), calls("tripsKey"));
+    this.results.grantCalledBy(this.role, name, "FlinkSink", calls("results"), calls("resultsKey"));
     const region = aws.getRegionOutput({}, parent).region;
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     grant(
@@ -216,12 +130,13 @@ export class HotspotJob extends pulumi.ComponentResource {
       this,
     );
 
-    const properties: Record<SqlPlaceholder, pulumi.Input<string>> = {
+    // The statements' placeholders, as the launcher reads them from the job's property group.
+    const properties = partEnvironment(HOTSPOT_JOB, {
       stream: args.stream.name,
       region,
       initialPosition: args.initialPosition,
       resultsStreamArn: this.results.arn,
-    };
+    }).variables;
     this.application = new aws.kinesisanalyticsv2.Application(
       name,
       {
@@ -287,7 +202,7 @@ export class HotspotJob extends pulumi.ComponentResource {
  * from `connectorJar` (a mirror's https URL, or a file on the deploying machine).
  */
 export function applicationArchive(job: JobConfig, connectorJar?: string): pulumi.asset.AssetArchive {
-  const statements = statementsFile(hotspotStatements(job));
+  const statements = jobStatements(job);
   return new pulumi.asset.AssetArchive({
     [APPLICATION_FILES.launcher]: new pulumi.asset.FileAsset(APPLICATION_SOURCES.launcher),
     [APPLICATION_FILES.udfs]: new pulumi.asset.FileAsset(APPLICATION_SOURCES.udfs),

@@ -7,12 +7,13 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceCommand } from "../../runtime/common/services";
-import { INGEST_DEFAULTS } from "../../runtime/ingest/defaults";
+import { actionsOn, serviceActions } from "../../runtime/common/contract";
+import { INGEST, INGEST_PORT } from "../../runtime/ingest/contract";
 import { IngestConfig, ServicesConfig } from "../config/config";
 import { IngestDomain, IpAddressType } from "./ingest-domain";
 import { ingestAccessLogs } from "./access-logs";
 import { Network } from "../network/network";
+import { partEnvironment } from "../common/part-environment";
 import { PipelineService } from "../common/pipeline-service";
 import { SchemaRegistry } from "../schemas/schema-registry";
 import { ServiceImage } from "../common/service-image";
@@ -21,7 +22,7 @@ import { taskSecurityGroup } from "../network/task-security-group";
 
 /** TLS 1.2 and 1.3 only: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-export const CONTAINER_PORT = INGEST_DEFAULTS.port;
+export const CONTAINER_PORT = INGEST_PORT;
 const ANYWHERE = "0.0.0.0/0";
 /** The load balancer's addresses; the name's alias records follow it (an AAAA only with IPv6). */
 const IP_ADDRESS_TYPE: IpAddressType = "ipv4";
@@ -167,28 +168,28 @@ export class IngestService extends pulumi.ComponentResource {
       { parent: this, dependsOn: accessLogs.ready },
     );
 
+    const environment = partEnvironment(INGEST, {
+      STREAM_NAME: args.stream.name,
+      AWS_REGION: aws.getRegionOutput({}, parent).region,
+      PORT: CONTAINER_PORT,
+      ACK_MODE: args.ingest.ackMode,
+      // EMF to stdout: the awslogs driver ships it and CloudWatch extracts the metrics.
+      METRICS_INTERVAL_MS: 60_000,
+      LOG_LEVEL: "info",
+      ...(args.ingest.schema
+        ? {
+            SCHEMA_NAME: args.ingest.schema,
+            SCHEMA_REGISTRY_NAME: args.schemas.name,
+            SCHEMA_AUTO_REGISTER: args.schemas.autoRegistration,
+          }
+        : {}),
+    });
     this.service = new PipelineService(
       name,
       {
         cluster: args.cluster,
         image: args.image,
-        command: serviceCommand("ingest"),
-        environment: {
-          STREAM_NAME: args.stream.name,
-          AWS_REGION: aws.getRegionOutput({}, parent).region,
-          PORT: String(CONTAINER_PORT),
-          ACK_MODE: args.ingest.ackMode,
-          // EMF to stdout: the awslogs driver ships it and CloudWatch extracts the metrics.
-          METRICS_INTERVAL_MS: "60000",
-          LOG_LEVEL: "info",
-          ...(args.ingest.schema
-            ? {
-                SCHEMA_NAME: args.ingest.schema,
-                SCHEMA_REGISTRY_NAME: args.schemas.name,
-                SCHEMA_AUTO_REGISTER: args.schemas.autoRegistration ? "on" : "off",
-              }
-            : {}),
-        },
+        environment,
         cpu: args.ingest.cpu,
         memory: args.ingest.memory,
         minTasks: args.ingest.minTasks,
@@ -196,14 +197,15 @@ export class IngestService extends pulumi.ComponentResource {
         subnetIds: args.network.privateSubnetIds,
         securityGroupIds: [this.taskSecurityGroup.id],
         loadBalancer: { targetGroupArn: alb.defaultTargetGroup.arn, containerPort: CONTAINER_PORT, dependsOn: [alb] },
-        healthCheck: serviceCommand("healthcheck"),
         services: args.services,
       },
       parent,
     );
-    args.stream.grantWrite(this.service.taskRole, name);
-    // Without a schema, ingest never calls the registry.
-    if (args.ingest.schema) args.schemas.grantProduce(this.service.taskRole, name);
+    // Exactly what ingest calls in this environment (its contract's calls): without a schema, nothing of the registry.
+    const env = environment.variables;
+    args.stream.grantWrite(this.service.taskRole, name, actionsOn(INGEST, "stream", env));
+    const schemaActions = serviceActions(INGEST, env, "glue");
+    if (schemaActions.length > 0) args.schemas.grantProduce(this.service.taskRole, name, schemaActions);
 
     domain?.pointAt({
       dnsName: alb.loadBalancer.dnsName,

@@ -9,9 +9,6 @@ import { withAlias } from "../common/aliases";
 import { grant } from "../common/grants";
 import { StreamStorage } from "../stream/stream-storage";
 
-/** What a fan-out reader calls on its consumer (runtime/processing/retrieval/fanout-reader.ts). */
-export const CONSUMER_READ_ACTIONS = ["kinesis:SubscribeToShard"] as const;
-
 export class FanOutConsumer extends pulumi.ComponentResource {
   readonly consumer: aws.kinesis.StreamConsumer;
   readonly arn: pulumi.Output<string>;
@@ -36,16 +33,20 @@ export class FanOutConsumer extends pulumi.ComponentResource {
     this.registerOutputs({ arn: this.arn });
   }
 
-  /** Lets `role` read through this consumer: subscribe to its shards, and the stream's fan-out read grant. */
-  grantRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy[] {
+  /**
+   * Lets `role` read through this consumer: `actions` on the consumer (SubscribeToShard), and
+   * `streamActions` on the stream (the shard map) with its key, as the reader's contract
+   * declares them.
+   */
+  grantRead(
+    role: aws.iam.Role,
+    grantee: string,
+    actions: readonly string[],
+    streamActions: readonly string[],
+  ): aws.iam.RolePolicy[] {
     return [
-      grant(
-        `${this.resourceName}-read-${grantee}`,
-        role,
-        [{ sid: "FanOut", actions: CONSUMER_READ_ACTIONS, resources: [this.arn] }],
-        this,
-      ),
-      this.stream.grantFanOutRead(role, grantee),
+      grant(`${this.resourceName}-read-${grantee}`, role, [{ sid: "FanOut", actions, resources: [this.arn] }], this),
+      this.stream.grantFanOutRead(role, grantee, streamActions),
     ];
   }
 }

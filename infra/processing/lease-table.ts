@@ -7,11 +7,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LEASE_KEY } from "../../runtime/processing/leases/lease";
+import { PROCESSING } from "../../runtime/processing/service-contract";
 import { grant } from "../common/grants";
 
-/** The item actions runtime/processing/leases/lease-table.ts performs; it never creates the table on AWS. */
-export const LEASE_TABLE_ACTIONS = ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
+/** The table's partition key, as the workers read and write their leases. */
+const LEASE_KEY = PROCESSING.resources.leaseTable.key!;
 
 export interface LeaseTableArgs {
   /**
@@ -36,16 +36,13 @@ export function leaseTable(name: string, args: LeaseTableArgs, parent: pulumi.Re
   );
 }
 
+/** Lets `role` make `actions` on the table's items: what the workers' contract declares on their lease table. */
 export function grantLeaseTable(
   table: aws.dynamodb.Table,
   role: aws.iam.Role,
   grantee: string,
   parent: pulumi.Resource,
+  actions: readonly string[],
 ) {
-  return grant(
-    `${grantee}-leases`,
-    role,
-    [{ sid: "Leases", actions: LEASE_TABLE_ACTIONS, resources: [table.arn] }],
-    parent,
-  );
+  return grant(`${grantee}-leases`, role, [{ sid: "Leases", actions, resources: [table.arn] }], parent);
 }

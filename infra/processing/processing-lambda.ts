@@ -9,7 +9,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceActions } from "../../runtime/common/contract";
+import { PROCESSING_LAMBDA } from "../../runtime/processing/lambda-contract";
 import { ProcessingConfig } from "../config/config";
+import { partEnvironment } from "../common/part-environment";
 import { runtimeFunction } from "../common/runtime-function";
 import { streamTrigger } from "./stream-trigger";
 import { StreamStorage } from "../stream/stream-storage";
@@ -32,17 +35,23 @@ export class ProcessingLambda extends pulumi.ComponentResource {
   readonly mapping: aws.lambda.EventSourceMapping;
   /** The function's role: what reads the stream (and, for schemas, the registry). */
   readonly role: aws.iam.Role;
+  /** The registry's actions its code calls (the contract's), for the registry to grant. */
+  readonly schemaActions: string[];
 
   constructor(name: string, args: ProcessingLambdaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:processing:ProcessingLambda", name, {}, opts);
     const functionName = `${name}-function`;
+    // Records written with a schema header are decoded with the registry's versions.
+    const environment = partEnvironment(PROCESSING_LAMBDA, {
+      LOG_LEVEL: "info",
+      SCHEMA_REGISTRY_NAME: args.schemaRegistryName,
+    });
+    this.schemaActions = serviceActions(PROCESSING_LAMBDA, environment.variables, "glue");
     const { function: fn, role } = runtimeFunction(
       functionName,
       {
-        module: "processingLambda",
+        environment,
         packages: PROCESSING_LAMBDA_PACKAGES,
-        // Records written with a schema header are decoded with the registry's versions.
-        environment: { LOG_LEVEL: "info", SCHEMA_REGISTRY_NAME: args.schemaRegistryName },
         memorySize: 256,
         timeout: 60,
       },

@@ -6,11 +6,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CONSUMER_DEFAULTS } from "../../runtime/processing/settings";
-import { serviceCommand } from "../../runtime/common/services";
+import { actionsOn, serviceActions } from "../../runtime/common/contract";
+import { CONSUMER_DEFAULTS, PROCESSING } from "../../runtime/processing/service-contract";
 import { ProcessingConfig, ServicesConfig } from "../config/config";
 import { grantLeaseTable, leaseTable } from "./lease-table";
 import { Network } from "../network/network";
+import { partEnvironment } from "../common/part-environment";
 import { PipelineService } from "../common/pipeline-service";
 import { ProcessingLambda } from "./processing-lambda";
 import { SchemaRegistry } from "../schemas/schema-registry";
@@ -51,7 +52,7 @@ export class ProcessingService extends pulumi.ComponentResource {
         parent,
       );
       this.role = this.lambda.role;
-      args.schemas.grantRead(this.role, name);
+      args.schemas.grantRead(this.role, name, this.lambda.schemaActions);
       this.registerOutputs({});
       return;
     }
@@ -74,28 +75,28 @@ export class ProcessingService extends pulumi.ComponentResource {
       this,
     );
 
+    const environment = partEnvironment(PROCESSING, {
+      STREAM_NAME: args.stream.name,
+      AWS_REGION: aws.getRegionOutput({}, parent).region,
+      APPLICATION_NAME: this.leaseTable.name,
+      RETRIEVAL_MODE: args.processing.retrieval,
+      ...(this.consumer ? { CONSUMER_ARN: this.consumer.arn } : {}),
+      INITIAL_POSITION: args.processing.initialPosition,
+      FAILOVER_MS: CONSUMER_DEFAULTS.failoverMs,
+      CHECKPOINT_INTERVAL_MS: CONSUMER_DEFAULTS.checkpointIntervalMs,
+      // The stack owns the table; the task role may not create or describe it.
+      CREATE_LEASE_TABLE: false,
+      // Records written with a schema header are decoded with the registry's versions.
+      SCHEMA_REGISTRY_NAME: args.schemas.name,
+      METRICS_INTERVAL_MS: 60_000,
+      LOG_LEVEL: "info",
+    });
     this.service = new PipelineService(
       name,
       {
         cluster: args.cluster,
         image: args.image,
-        command: serviceCommand("processing"),
-        environment: {
-          STREAM_NAME: args.stream.name,
-          AWS_REGION: aws.getRegionOutput({}, parent).region,
-          APPLICATION_NAME: this.leaseTable.name,
-          RETRIEVAL_MODE: args.processing.retrieval,
-          ...(this.consumer ? { CONSUMER_ARN: this.consumer.arn } : {}),
-          INITIAL_POSITION: args.processing.initialPosition,
-          FAILOVER_MS: String(CONSUMER_DEFAULTS.failoverMs),
-          CHECKPOINT_INTERVAL_MS: String(CONSUMER_DEFAULTS.checkpointIntervalMs),
-          // The stack owns the table; the task role may not create or describe it.
-          CREATE_LEASE_TABLE: "false",
-          // Records written with a schema header are decoded with the registry's versions.
-          SCHEMA_REGISTRY_NAME: args.schemas.name,
-          METRICS_INTERVAL_MS: "60000",
-          LOG_LEVEL: "info",
-        },
+        environment,
         cpu: args.processing.cpu,
         memory: args.processing.memory,
         minTasks: args.processing.minTasks,
@@ -106,11 +107,14 @@ export class ProcessingService extends pulumi.ComponentResource {
       },
       parent,
     );
+    // The role gets exactly what the workers call in this environment (the contract's calls).
     const role = (this.role = this.service.taskRole);
-    if (this.consumer) this.consumer.grantRead(role, name);
-    else args.stream.grantRead(role, name);
-    grantLeaseTable(this.leaseTable, role, name, this);
-    args.schemas.grantRead(role, name);
+    const env = environment.variables;
+    const onStream = actionsOn(PROCESSING, "stream", env);
+    if (this.consumer) this.consumer.grantRead(role, name, actionsOn(PROCESSING, "consumer", env), onStream);
+    else args.stream.grantRead(role, name, onStream);
+    grantLeaseTable(this.leaseTable, role, name, this, actionsOn(PROCESSING, "leaseTable", env));
+    args.schemas.grantRead(role, name, serviceActions(PROCESSING, env, "glue"));
     this.registerOutputs({ leaseTable: this.leaseTable.name });
   }
 }

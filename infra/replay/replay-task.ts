@@ -7,9 +7,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { withAlias } from "../common/aliases";
-import { LOCAL_REPLAY_FILE, SUGGESTED_REPLAY_SPEEDUP } from "../../runtime/local/replay-child";
-import { serviceCommand } from "../../runtime/common/services";
+import { LOCAL_REPLAY_FILE, REPLAY, replayArguments, SUGGESTED_REPLAY_SPEEDUP } from "../../runtime/replay/contract";
 import { fargateTask } from "../common/fargate-task";
+import { partEnvironment } from "../common/part-environment";
 import { Network } from "../network/network";
 import { ServiceImage } from "../common/service-image";
 
@@ -68,17 +68,14 @@ export class ReplayTask extends pulumi.ComponentResource {
       name,
       {
         image: args.image,
-        command: [
-          ...serviceCommand("replay"),
-          "--file",
-          LOCAL_REPLAY_FILE,
-          "--speedup",
-          String(SUGGESTED_REPLAY_SPEEDUP),
-          "--loop",
-          "--target",
-          args.ingestUrl,
-        ],
-        environment: {},
+        // It posts to ingest and calls no AWS API: nothing of its environment to set.
+        environment: partEnvironment(REPLAY, {}),
+        commandArgs: replayArguments({
+          file: LOCAL_REPLAY_FILE,
+          speedup: SUGGESTED_REPLAY_SPEEDUP,
+          loop: true,
+          target: args.ingestUrl,
+        }),
         cpu: REPLAY_CPU,
         memory: REPLAY_MEMORY,
       },

@@ -10,17 +10,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { actionsOn } from "../../runtime/common/contract";
 import { FLINK_SCALING_DEFAULTS } from "../../runtime/scaling/flink-policy";
 import { FLINK_METRICS, FlinkMetric } from "../../runtime/observability/metrics/flink";
 import { alarmMetric, alarmQueryMetric } from "../../runtime/observability/metrics/reads";
+import { FLINK_SCALER } from "../../runtime/scaling/flink-scaler-contract";
 import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
+import { partEnvironment } from "../common/part-environment";
 import { scalerFunction } from "./scaler-function";
-
-/** What the function calls on the application. */
-export const FLINK_SCALER_ACTIONS = [
-  "kinesisanalytics:DescribeApplication",
-  "kinesisanalytics:UpdateApplication",
-] as const;
 
 export interface FlinkScalerArgs {
   application: aws.kinesisanalyticsv2.Application;
@@ -93,19 +90,26 @@ export class FlinkScaler extends pulumi.ComponentResource {
     );
     admitAlarms(name, this.topic, [this.behind, this.idle], this);
 
+    const environment = partEnvironment(FLINK_SCALER, {
+      APPLICATION_NAME: args.application.name,
+      MIN_PARALLELISM: args.minParallelism,
+      MAX_PARALLELISM: args.maxParallelism,
+      BEHIND_MS: args.behindMs,
+      OUT_PERIODS: args.outPeriods,
+      DRY_RUN: args.dryRun,
+    });
     this.function = scalerFunction(
       name,
       {
-        module: "flinkScalerLambda",
-        environment: {
-          APPLICATION_NAME: args.application.name,
-          MIN_PARALLELISM: String(args.minParallelism),
-          MAX_PARALLELISM: String(args.maxParallelism),
-          BEHIND_MS: String(args.behindMs),
-          OUT_PERIODS: String(args.outPeriods),
-          DRY_RUN: args.dryRun ? "on" : "off",
-        },
-        statements: [{ sid: "Application", actions: FLINK_SCALER_ACTIONS, resources: [args.application.arn] }],
+        environment,
+        // Exactly what the function calls on the application (its contract's calls).
+        statements: [
+          {
+            sid: "Application",
+            actions: actionsOn(FLINK_SCALER, "application", environment.variables),
+            resources: [args.application.arn],
+          },
+        ],
         topic: this.topic,
         reservedConcurrency: args.reservedConcurrency,
       },

@@ -7,6 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { actionsOn } from "../../runtime/common/contract";
 import { grant, Statement } from "../common/grants";
 import { runtimeFunction, RuntimeFunctionArgs } from "../common/runtime-function";
 
@@ -42,9 +43,6 @@ export function scheduleFunction(name: string, fn: aws.lambda.Function, owner: p
   return rule;
 }
 
-/** Every scaler reads its metrics; GetMetricData has no resource-level permission: "*". */
-export const METRIC_READ_ACTIONS = ["cloudwatch:GetMetricData"] as const;
-
 /** Packages a scaler function loads besides the runtime (the SDK comes with Lambda). */
 export const SCALER_PACKAGES = ["aws-embedded-metrics"] as const;
 
@@ -56,15 +54,16 @@ export const SCALER_PACKAGES = ["aws-embedded-metrics"] as const;
 export const SCALER_TIMEOUT_SECONDS = 60;
 
 /**
- * A scaler's function: the runtime module, exactly `statements` plus reading metrics, woken
- * by `topic` and the schedule. Runs may overlap: each scaler makes its change conditional on
+ * A scaler's function: the runtime module, exactly `statements` plus what its contract calls
+ * on no resource (reading metrics: GetMetricData has no resource-level permission, "*"),
+ * woken by `topic` and the schedule. Runs may overlap: each scaler makes its change conditional on
  * the state it decided from (runtime/scaling/CONCURRENT-RUNS.md). `reservedConcurrency`
  * (scalerReservedConcurrency) also limits it to one run at a time, which Lambda refuses on
  * accounts that cannot keep 100 executions unreserved besides (see runtime-function.ts).
  */
 export function scalerFunction(
   name: string,
-  args: Pick<RuntimeFunctionArgs, "module" | "environment"> & {
+  args: Pick<RuntimeFunctionArgs, "environment"> & {
     topic: aws.sns.Topic;
     statements: Statement[];
     reservedConcurrency: boolean;
@@ -82,7 +81,8 @@ export function scalerFunction(
     },
     owner,
   );
-  grant(name, fn.role, [...args.statements, { sid: "Metrics", actions: METRIC_READ_ACTIONS, resources: ["*"] }], owner);
+  const unscoped = actionsOn(args.environment.contract, "*", args.environment.variables);
+  grant(name, fn.role, [...args.statements, { sid: "Metrics", actions: unscoped, resources: ["*"] }], owner);
   subscribeFunction(name, args.topic, fn.function, owner);
   scheduleFunction(name, fn.function, owner);
   return fn.function;

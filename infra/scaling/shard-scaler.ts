@@ -9,29 +9,24 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SCALE_DOWN_PERIODS } from "../../runtime/scaling/shard-scaler-entry";
+import { actionsOn } from "../../runtime/common/contract";
+import { SCALE_DOWN_PERIODS, SHARD_HISTORY_KEY, SHARD_SCALER } from "../../runtime/scaling/shard-scaler-contract";
 import { SHARD_SCALING_DEFAULTS } from "../../runtime/scaling/shard-policy";
-import { SHARD_HISTORY_KEY } from "../../runtime/scaling/shard-history-dynamodb";
 import { alarmConditions, MetricQuery, usageMetricQueries } from "../../runtime/scaling/usage-alarms";
 import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
+import { partEnvironment } from "../common/part-environment";
 import { scalerFunction } from "./scaler-function";
 import { StreamStorage } from "../stream/stream-storage";
 
-/** What the function calls on the stream: its state. */
-export const SHARD_SCALER_STREAM_ACTIONS = ["kinesis:DescribeStreamSummary"] as const;
 /**
- * The change itself. The Service Authorization Reference gives kinesis:UpdateShardCount no
- * resource type (only Resource "*" grants it), so it cannot be scoped to the stream:
+ * Stream actions the function calls that only Resource "*" grants: the Service
+ * Authorization Reference gives kinesis:UpdateShardCount no resource type, so the change
+ * cannot be scoped to the stream (the rest of its calls are, to the resource each names:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+ * for the history's items).
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisdatastreams.html
  */
-export const SHARD_SCALER_RESIZE_ACTIONS = ["kinesis:UpdateShardCount"] as const;
-/**
- * What the function does with its history (runtime/scaling/shard-history-dynamodb.ts): a
- * consistent GetItem, and the claim, a conditional PutItem. Both act on items of the table:
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
- */
-export const SHARD_HISTORY_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem"] as const;
-export const ALARM_WRITE_ACTIONS = ["cloudwatch:PutMetricAlarm"] as const;
+export const UNSCOPED_STREAM_ACTIONS: readonly string[] = ["kinesis:UpdateShardCount"];
 
 export interface ShardScalerArgs {
   stream: StreamStorage;
@@ -101,26 +96,33 @@ export class ShardScaler extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const environment = partEnvironment(SHARD_SCALER, {
+      STREAM_NAME: args.stream.name,
+      MIN_SHARDS: args.minShards,
+      MAX_SHARDS: args.maxShards,
+      TARGET_USAGE_PERCENT: args.targetUsagePercent,
+      DRY_RUN: args.dryRun,
+      HISTORY_TABLE: this.history.name,
+      SCALE_UP_ALARM: this.scaleUp.name,
+      SCALE_DOWN_ALARM: this.scaleDown.name,
+      ALARM_TOPIC_ARN: this.topic.arn,
+    });
+    // Exactly what the function calls (its contract's calls), each on the resource it names.
+    const on = (resource: "stream" | "historyTable" | "alarms") =>
+      actionsOn(SHARD_SCALER, resource, environment.variables);
     this.function = scalerFunction(
       name,
       {
-        module: "shardScalerLambda",
-        environment: {
-          STREAM_NAME: args.stream.name,
-          MIN_SHARDS: String(args.minShards),
-          MAX_SHARDS: String(args.maxShards),
-          TARGET_USAGE_PERCENT: String(args.targetUsagePercent),
-          DRY_RUN: args.dryRun ? "on" : "off",
-          HISTORY_TABLE: this.history.name,
-          SCALE_UP_ALARM: this.scaleUp.name,
-          SCALE_DOWN_ALARM: this.scaleDown.name,
-          ALARM_TOPIC_ARN: this.topic.arn,
-        },
+        environment,
         statements: [
-          { sid: "Stream", actions: SHARD_SCALER_STREAM_ACTIONS, resources: [args.stream.arn] },
-          { sid: "Resize", actions: SHARD_SCALER_RESIZE_ACTIONS, resources: ["*"] },
-          { sid: "History", actions: SHARD_HISTORY_ACTIONS, resources: [this.history.arn] },
-          { sid: "Alarms", actions: ALARM_WRITE_ACTIONS, resources: [this.scaleUp.arn, this.scaleDown.arn] },
+          {
+            sid: "Stream",
+            actions: on("stream").filter((a) => !UNSCOPED_STREAM_ACTIONS.includes(a)),
+            resources: [args.stream.arn],
+          },
+          { sid: "Resize", actions: on("stream").filter((a) => UNSCOPED_STREAM_ACTIONS.includes(a)), resources: ["*"] },
+          { sid: "History", actions: on("historyTable"), resources: [this.history.arn] },
+          { sid: "Alarms", actions: on("alarms"), resources: [this.scaleUp.arn, this.scaleDown.arn] },
         ],
         topic: this.topic,
         reservedConcurrency: args.reservedConcurrency,

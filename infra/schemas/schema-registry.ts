@@ -16,55 +16,42 @@ import { withAlias } from "../common/aliases";
 import path from "node:path";
 import { SchemaConfig } from "../config/config";
 import { grant, Statement } from "../common/grants";
+import { partEnvironment } from "../common/part-environment";
 import { runtimeFunction } from "../common/runtime-function";
 import { schemaProvenance } from "./schema-provenance";
-import { GRANT_PROPAGATION_WAIT_MS, REGISTRATION_WAIT_MS } from "../../runtime/schemas/setup";
+import { actionsOn } from "../../runtime/common/contract";
+import { GRANT_PROPAGATION_WAIT_MS, REGISTRATION_WAIT_MS, SCHEMA_SETUP } from "../../runtime/schemas/setup-contract";
 import { provenanceMetadata, SchemaSetupInput } from "../../runtime/schemas/setup-input";
 import { SCHEMAS_DIR, shippedSchemas } from "../../runtime/schemas/shipped-schemas";
 
 /**
- * What a reader calls: the latest version of a schema, or a version by its id. Granted on
- * "*": a call by SchemaVersionId (how every record is decoded, and how a registration is
- * awaited) names no registry or schema, and no registry- or schema-scoped grant allows it;
- * AWS's deserializer example grants it so, this one action only.
- * https://docs.aws.amazon.com/glue/latest/dg/schema-registry-gs-serde.html (IAM examples for deserializers)
- * https://github.com/awslabs/aws-glue-schema-registry/issues/68
+ * Where the registry grants a part's Glue calls (the actions come from the part's contract).
+ * Fetching schema versions is granted on "*": a call by SchemaVersionId (how every record is
+ * decoded, and how a registration is awaited) names no registry or schema, and no registry-
+ * or schema-scoped grant allows it; AWS's deserializer example grants it so, this one action
+ * only. https://docs.aws.amazon.com/glue/latest/dg/schema-registry-gs-serde.html (IAM
+ * examples for deserializers), https://github.com/awslabs/aws-glue-schema-registry/issues/68
  */
 export const SCHEMA_READ_ACTIONS = ["glue:GetSchemaVersion"] as const;
-/** What auto-registration calls: find a version by definition, register a new one (scoped to the registry). */
+/** Auto-registration's calls (find a version by definition, register one) are scoped to the registry and its schemas. */
 export const SCHEMA_REGISTER_ACTIONS = ["glue:GetSchemaByDefinition", "glue:RegisterSchemaVersion"] as const;
-/**
- * What the setup function calls, each naming the registry and schema (and a version by
- * number, never by SchemaVersionId): the Service Authorization Reference for AWS Glue lists
- * the registry and schema resource types for each, so their ARNs authorize them.
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html
- */
-export const SCHEMA_SETUP_ACTIONS = [
-  // registry, schema: optional there, because a call by SchemaVersionId names neither (then only * would do)
-  "glue:GetSchemaVersion",
-  // registry*, schema* (required)
-  "glue:RegisterSchemaVersion",
-  // registry*, schema* (required)
-  "glue:GetSchemaVersionsDiff",
-  // registry*, schema* (required)
-  "glue:DeleteSchemaVersions",
-  // registry, schema (optional, as GetSchemaVersion)
-  "glue:QuerySchemaVersionMetadata",
-  // registry, schema (optional, as GetSchemaVersion)
-  "glue:PutSchemaVersionMetadata",
-] as const;
-/**
- * CheckSchemaVersionValidity names no registry or schema: the same reference lists no
- * resource type for it, so only `"Resource": "*"` authorizes it.
- */
-export const SCHEMA_VALIDITY_ACTIONS = ["glue:CheckSchemaVersionValidity"] as const;
 /** Packages the setup function loads besides the compiled runtime (the compatibility check's validator). */
 export const SCHEMA_SETUP_PACKAGES = ["ajv", "ajv-formats"] as const;
 
 /** Lambda's longest timeout: 900 seconds (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 const LAMBDA_TIMEOUT_MAX_S = 900;
 
-const SCHEMA_READ: Statement = { sid: "SchemaRead", actions: SCHEMA_READ_ACTIONS, resources: ["*"] };
+/** `actions` split into those granted on "*" (fetching versions) and those scoped to the registry; throws on any other. */
+function schemaStatements(actions: readonly string[], scoped: pulumi.Input<string>[], grantee: string): Statement[] {
+  const read = actions.filter((a) => (SCHEMA_READ_ACTIONS as readonly string[]).includes(a));
+  const register = actions.filter((a) => (SCHEMA_REGISTER_ACTIONS as readonly string[]).includes(a));
+  const other = actions.filter((a) => !read.includes(a) && !register.includes(a));
+  if (other.length > 0) throw new Error(`the schema registry grants no ${other.join(", ")} (asked for ${grantee})`);
+  return [
+    ...(read.length > 0 ? [{ sid: "SchemaRead", actions: read, resources: ["*"] }] : []),
+    ...(register.length > 0 ? [{ sid: "SchemaRegister", actions: register, resources: scoped }] : []),
+  ];
+}
 
 export interface SchemaRegistryArgs extends SchemaConfig {
   /** The folder of schema files, inside the repository they come from (default: this repository's schemas/). */
@@ -83,7 +70,7 @@ export class SchemaRegistry extends pulumi.ComponentResource {
 
   constructor(
     private readonly resourceName: string,
-    private readonly args: SchemaRegistryArgs,
+    args: SchemaRegistryArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super(
@@ -149,10 +136,12 @@ export class SchemaRegistry extends pulumi.ComponentResource {
    */
   private setUp(input: SchemaSetupInput) {
     const name = `${this.resourceName}-setup`;
+    // Lambda sets its one variable (the region); its registry and schemas come in the event.
+    const environment = partEnvironment(SCHEMA_SETUP, {});
     const setup = runtimeFunction(
       name,
       {
-        module: "schemaSetupLambda",
+        environment,
         packages: SCHEMA_SETUP_PACKAGES,
         memorySize: 256,
         // The grant may take its whole wait to reach Glue, and each schema's latest version and then its new one
@@ -164,12 +153,22 @@ export class SchemaRegistry extends pulumi.ComponentResource {
       },
       this,
     );
+    // Its calls on a schema each name the registry and the schema (and a version by number,
+    // never by SchemaVersionId): the Service Authorization Reference for AWS Glue lists the
+    // registry and schema resource types for each, so their ARNs authorize them.
+    // CheckSchemaVersionValidity names neither, and the reference lists no resource type for
+    // it, so only "Resource": "*" does.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html
     const policy = grant(
       `${name}-glue`,
       setup.role,
       [
-        { sid: "SchemaSetup", actions: SCHEMA_SETUP_ACTIONS, resources: this.resources() },
-        { sid: "SchemaValidity", actions: SCHEMA_VALIDITY_ACTIONS, resources: ["*"] },
+        {
+          sid: "SchemaSetup",
+          actions: actionsOn(SCHEMA_SETUP, "schema", environment.variables),
+          resources: this.resources(),
+        },
+        { sid: "SchemaValidity", actions: actionsOn(SCHEMA_SETUP, "*", environment.variables), resources: ["*"] },
       ],
       this,
     );
@@ -204,22 +203,25 @@ export class SchemaRegistry extends pulumi.ComponentResource {
     return [this.registry.arn, ...Object.values(this.schemas).map((s) => s.arn)];
   }
 
-  /** Lets a consumer fetch schema versions to decode records. */
-  grantRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
-    return grant(`${this.resourceName}-read-${grantee}`, role, [SCHEMA_READ], this);
+  /** Lets a consumer make `actions`, its contract's Glue calls: fetching schema versions to decode records. */
+  grantRead(role: aws.iam.Role, grantee: string, actions: readonly string[]): aws.iam.RolePolicy {
+    return grant(
+      `${this.resourceName}-read-${grantee}`,
+      role,
+      schemaStatements(actions, this.resources(), grantee),
+      this,
+    );
   }
 
-  /** Lets a producer fetch schema versions, and register new ones only with auto-registration on. */
-  grantProduce(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+  /**
+   * Lets a producer make `actions`, its contract's Glue calls: fetching schema versions, and
+   * registering new ones where its environment turns auto-registration on.
+   */
+  grantProduce(role: aws.iam.Role, grantee: string, actions: readonly string[]): aws.iam.RolePolicy {
     return grant(
       `${this.resourceName}-produce-${grantee}`,
       role,
-      [
-        SCHEMA_READ,
-        ...(this.args.autoRegistration
-          ? [{ sid: "SchemaRegister", actions: SCHEMA_REGISTER_ACTIONS, resources: this.resources() }]
-          : []),
-      ],
+      schemaStatements(actions, this.resources(), grantee),
       this,
     );
   }

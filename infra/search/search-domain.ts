@@ -13,14 +13,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SearchConfig } from "../config/config";
 import { grant } from "../common/grants";
+import { partEnvironment } from "../common/part-environment";
 import { runtimeFunction } from "../common/runtime-function";
 import { MASTER_PASSWORD, TLS_SECURITY_POLICY } from "./search-limits";
-import { MASTER_USER_SECRET_VARIABLE, MasterUser } from "../../runtime/search/master-user";
+import { actionsOn, unsignedActionsOn } from "../../runtime/common/contract";
 import { SEARCH_ROLE_NAMES, SearchRoleName, SETUP_ROLE } from "../../runtime/search/search-roles";
-import { SetupInput } from "../../runtime/search/setup";
-
-/** What the setup function signs as its own role: PUT index templates, POST saved objects. */
-export const SEARCH_SETUP_ACTIONS = ["es:ESHttpPut", "es:ESHttpPost"] as const;
+import { MasterUser, SEARCH_SETUP, SetupInput } from "../../runtime/search/setup-contract";
 /**
  * What a browser at the client CIDR needs: the Dashboards login and everything Dashboards
  * sends once logged in. Unsigned at the access policy; fine-grained access control then
@@ -28,21 +26,14 @@ export const SEARCH_SETUP_ACTIONS = ["es:ESHttpPut", "es:ESHttpPost"] as const;
  */
 export const SEARCH_CLIENT_ACTIONS = ["es:ESHttp*"] as const;
 /**
- * The master user's calls from the setup function: PUT on the security plugin's REST API,
- * nothing else. They use HTTP basic authentication, which the access policy sees as
- * anonymous, and a Lambda has no fixed address a CIDR could name; so this path is open at
- * the policy and closed by fine-grained access control: without credentials 401, with any
- * user but the master 403 (only it holds security_manager), and every failed login lands
- * in the audit log.
+ * Where the master user's calls from the setup function go (its contract's unsigned calls:
+ * PUT, nothing else): the security plugin's REST API. They use HTTP basic authentication,
+ * which the access policy sees as anonymous, and a Lambda has no fixed address a CIDR could
+ * name; so this path is open at the policy and closed by fine-grained access control:
+ * without credentials 401, with any user but the master 403 (only it holds
+ * security_manager), and every failed login lands in the audit log.
  */
-export const SECURITY_API_ACTIONS = ["es:ESHttpPut"] as const;
 export const SECURITY_API_PATH = "_plugins/_security/api/*";
-/**
- * What the setup function calls in Secrets Manager: the master user's secret, encrypted
- * with the account's aws/secretsmanager key, for which GetSecretValue needs no kms:Decrypt
- * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html).
- */
-export const MASTER_SECRET_READ_ACTIONS = ["secretsmanager:GetSecretValue"] as const;
 /**
  * What OpenSearch Service needs on its log groups, granted by a CloudWatch Logs resource
  * policy (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createdomain-configure-slow-logs.html).
@@ -83,6 +74,8 @@ export class SearchDomain extends pulumi.ComponentResource {
   /** The setup function's grants: it runs only once they are in place. */
   private readonly setupGrants: aws.iam.RolePolicy[] = [];
   private policy?: aws.opensearch.DomainPolicy;
+  /** What the setup function sends unsigned, as the master user, to the security API (its contract's). */
+  private securityApiActions: string[] = [];
 
   constructor(
     private readonly resourceName: string,
@@ -184,7 +177,7 @@ export class SearchDomain extends pulumi.ComponentResource {
       {
         Effect: "Allow",
         Principal: { AWS: "*" },
-        Action: [...SECURITY_API_ACTIONS],
+        Action: [...this.securityApiActions],
         Resource: pulumi.interpolate`${this.domain.arn}/${SECURITY_API_PATH}`,
       },
     ];
@@ -259,7 +252,7 @@ export class SearchDomain extends pulumi.ComponentResource {
       { parent: this, ignoreChanges: ["secretString"] },
     );
     const stored = version.secretString.apply((text) => JSON.parse(text ?? "{}") as MasterUser);
-    // The name is no secret (the README prints it); the password stays one.
+    // The name is no secret (docs/search.md prints it); the password stays one.
     return { username: pulumi.unsecret(stored.username), password: pulumi.secret(stored.password) };
   }
 
@@ -307,27 +300,39 @@ export class SearchDomain extends pulumi.ComponentResource {
 
   private createSetupFunction(): aws.lambda.CallbackFunction<unknown, unknown> {
     const name = `${this.resourceName}-setup`;
+    const environment = partEnvironment(SEARCH_SETUP, {
+      SEARCH_ENDPOINT: this.domain.endpoint,
+      SEARCH_MASTER_USER_SECRET: this.masterUserSecret.arn,
+    });
+    const env = environment.variables;
+    this.securityApiActions = unsignedActionsOn(SEARCH_SETUP, "domain", env);
     const setup = runtimeFunction(
       name,
       {
-        module: "searchSetupLambda",
+        environment,
         packages: SETUP_FUNCTION_PACKAGES,
-        environment: {
-          SEARCH_ENDPOINT: this.domain.endpoint,
-          [MASTER_USER_SECRET_VARIABLE]: this.masterUserSecret.arn,
-        },
         memorySize: 256,
         // A new domain's Dashboards can answer 503 for a while: the setup waits up to 100 s.
         timeout: 180,
       },
       this,
     );
+    // Exactly its contract's calls: signed, on the domain's paths (PUT templates, POST saved
+    // objects); on the master user's secret, which is encrypted with the account's
+    // aws/secretsmanager key, for which GetSecretValue needs no kms:Decrypt
+    // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html).
     this.setupGrants.push(
-      this.grantHttp(name, setup.role, { actions: SEARCH_SETUP_ACTIONS, searchRole: SETUP_ROLE }),
+      this.grantHttp(name, setup.role, { actions: actionsOn(SEARCH_SETUP, "domain", env), searchRole: SETUP_ROLE }),
       grant(
         `${name}-master-user`,
         setup.role,
-        [{ sid: "MasterUserSecret", actions: MASTER_SECRET_READ_ACTIONS, resources: [this.masterUserSecret.arn] }],
+        [
+          {
+            sid: "MasterUserSecret",
+            actions: actionsOn(SEARCH_SETUP, "masterUserSecret", env),
+            resources: [this.masterUserSecret.arn],
+          },
+        ],
         this,
       ),
     );

@@ -7,14 +7,15 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { actionsOn } from "../../runtime/common/contract";
+import { SEARCH_INDEXER } from "../../runtime/search/indexer-contract";
+import { partEnvironment } from "../common/part-environment";
 import { runtimeFunction } from "../common/runtime-function";
 import { streamTrigger } from "../processing/stream-trigger";
 import { SearchDomain } from "./search-domain";
 import { RESULTS_WRITER_ROLE } from "../../runtime/search/search-roles";
 import { StreamStorage } from "../stream/stream-storage";
 
-/** _bulk is a POST: all the indexer sends. */
-export const SEARCH_INDEX_ACTIONS = ["es:ESHttpPost"] as const;
 /** Packages the indexer loads besides the compiled runtime. */
 export const INDEXER_PACKAGES = ["@opensearch-project/opensearch"] as const;
 
@@ -30,19 +31,22 @@ export class SearchIndexer extends pulumi.ComponentResource {
 
   constructor(name: string, args: SearchIndexerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:search:SearchIndexer", name, {}, opts);
+    const environment = partEnvironment(SEARCH_INDEXER, { SEARCH_ENDPOINT: args.search.domain.endpoint });
     ({ function: this.function, role: this.role } = runtimeFunction(
       name,
       {
-        module: "searchIndexerLambda",
+        environment,
         packages: INDEXER_PACKAGES,
-        environment: { SEARCH_ENDPOINT: args.search.domain.endpoint },
         memorySize: 256,
         timeout: 60,
       },
       this,
     ));
     // Mapped to the results writer: _bulk into the results indices, nothing else.
-    args.search.grantHttp(name, this.role, { actions: SEARCH_INDEX_ACTIONS, searchRole: RESULTS_WRITER_ROLE });
+    args.search.grantHttp(name, this.role, {
+      actions: actionsOn(SEARCH_INDEXER, "domain", environment.variables),
+      searchRole: RESULTS_WRITER_ROLE,
+    });
     ({ failures: this.failures } = streamTrigger(
       name,
       {

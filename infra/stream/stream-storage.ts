@@ -11,15 +11,6 @@ import { StreamConfig } from "../config/config";
 import { grant, Statement, UsedBy } from "../common/grants";
 import { streamStorageProblems } from "./stream-storage-rules";
 
-/** What the producer calls (runtime/ingest): write records, and list shards to aggregate per shard. */
-export const STREAM_WRITE_ACTIONS = ["kinesis:PutRecords", "kinesis:ListShards"] as const;
-
-/** What a polling worker calls on the stream (runtime/processing: the shard map, then iterators and records). */
-export const STREAM_READ_ACTIONS = ["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"] as const;
-
-/** What a fan-out worker calls on the stream itself: the shard map; its records come through its consumer. */
-export const STREAM_FANOUT_ACTIONS = ["kinesis:ListShards"] as const;
-
 /**
  * KMS actions Kinesis performs on a caller's behalf with a customer-managed key:
  * https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
@@ -125,14 +116,11 @@ export class StreamStorage extends pulumi.ComponentResource {
   }
 
   /**
-   * Lets `role` put records (and list shards to aggregate per shard). `grantee` names it;
-   * `actions` replaces STREAM_WRITE_ACTIONS for a writer whose code calls others.
+   * Lets `role` write records: `actions` on the stream, as the writer's contract declares them
+   * (ingest: PutRecords, and ListShards to aggregate per shard), and the key to encrypt.
+   * `grantee` names it.
    */
-  grantWrite(
-    role: aws.iam.Role,
-    grantee: string,
-    actions: readonly string[] = STREAM_WRITE_ACTIONS,
-  ): aws.iam.RolePolicy {
+  grantWrite(role: aws.iam.Role, grantee: string, actions: readonly string[]): aws.iam.RolePolicy {
     return grant(
       `${this.resourceName}-write-${grantee}`,
       role,
@@ -142,10 +130,11 @@ export class StreamStorage extends pulumi.ComponentResource {
   }
 
   /**
-   * Lets `role` read records by polling. `grantee` names it; `actions` replaces
-   * STREAM_READ_ACTIONS for a reader whose code calls others.
+   * Lets `role` read records by polling: `actions` on the stream, as the reader's contract
+   * declares them (the shard map, iterators and records), and the key to decrypt. `grantee`
+   * names it.
    */
-  grantRead(role: aws.iam.Role, grantee: string, actions: readonly string[] = STREAM_READ_ACTIONS): aws.iam.RolePolicy {
+  grantRead(role: aws.iam.Role, grantee: string, actions: readonly string[]): aws.iam.RolePolicy {
     return grant(
       `${this.resourceName}-read-${grantee}`,
       role,
@@ -154,12 +143,15 @@ export class StreamStorage extends pulumi.ComponentResource {
     );
   }
 
-  /** The stream's side of a fan-out reader (StreamConsumer.grantRead): the shard map, and the key. */
-  grantFanOutRead(role: aws.iam.Role, grantee: string): aws.iam.RolePolicy {
+  /**
+   * The stream's side of a fan-out reader (FanOutConsumer.grantRead): `actions` on the stream
+   * (the shard map; its records come through its consumer), and the key to decrypt them.
+   */
+  grantFanOutRead(role: aws.iam.Role, grantee: string, actions: readonly string[]): aws.iam.RolePolicy {
     return grant(
       `${this.resourceName}-fanout-${grantee}`,
       role,
-      this.statements("FanOut", STREAM_FANOUT_ACTIONS, KEY_READ_ACTIONS),
+      this.statements("FanOut", actions, KEY_READ_ACTIONS),
       this,
     );
   }

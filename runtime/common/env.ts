@@ -25,7 +25,7 @@ export type EnvValues<S extends EnvSpec> = {
 };
 
 // The parsers every service's table is built from, where the tables import them from.
-export { httpUrl, integer, matching, oneOf } from "./parsers";
+export { httpUrl, integer, matching, oneOf, switchValue } from "./parsers";
 
 /**
  * Reads every variable of `spec` from `env`. Throws one SettingsError naming each bad or

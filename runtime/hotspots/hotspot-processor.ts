@@ -1,7 +1,7 @@
 /**
  * The hot-spot job as a record processor of the processing worker
  * (PROCESSOR_MODULE=dist/runtime/hotspots/hotspot-processor.js), serving its latest windows
- * at GET /hotspots on HOTSPOTS_PORT (settings: hotspot-settings.ts). Meant for one worker
+ * at GET /hotspots on HOTSPOTS_PORT (settings: processor-contract.ts, read by hotspot-settings.ts). Meant for one worker
  * holding every shard of an application of its own: one engine then sees the whole stream
  * with one watermark, as a Flink job of parallelism 1 would.
  */

@@ -1,10 +1,10 @@
 /**
- * The hot-spot processor's settings (PROCESSOR_MODULE=.../hotspot-processor.js): environment
- * variables beside the worker's own, read with the services' helpers. The job's values are
- * allowed exactly when jobConfig accepts them, so its rules stay in job-config.ts.
+ * The hot-spot processor's settings (PROCESSOR_MODULE=.../hotspot-processor.js): the
+ * variables of its contract (processor-contract.ts), beside the worker's own.
  */
-import { EnvVar, integer, readEnv } from "../common/env";
-import { JOB_DEFAULTS, JobConfig, jobConfig, jobSetting } from "./job-config";
+import { readEnv } from "../common/env";
+import { JobConfig, jobConfig } from "./job-config";
+import { HOTSPOT_VARIABLES } from "./processor-contract";
 
 export interface HotspotSettings {
   /** 0: no HTTP endpoint. */
@@ -13,27 +13,6 @@ export interface HotspotSettings {
   /** How many closed windows GET /hotspots shows. */
   retainedWindows: number;
 }
-
-function jobVariable(key: keyof JobConfig, purpose: string): EnvVar<number> {
-  return { ...jobSetting(key), default: String(JOB_DEFAULTS[key]), purpose };
-}
-
-export const HOTSPOT_VARIABLES = {
-  HOTSPOTS_PORT: {
-    ...integer(0, 65535),
-    default: "0",
-    purpose: "port of GET /hotspots on 127.0.0.1, the latest closed windows as JSON (0: no endpoint)",
-  },
-  HOTSPOT_WINDOW_MINUTES: jobVariable("windowMinutes", "size of the tumbling windows"),
-  HOTSPOT_GEOHASH_PRECISION: jobVariable("geohashPrecision", "geohash length of a cell"),
-  HOTSPOT_MIN_TRIPS: jobVariable("minTrips", "pickups in a window that make a cell a hot spot"),
-  HOTSPOT_OUT_OF_ORDERNESS_SECONDS: jobVariable("outOfOrdernessSeconds", "how far the watermark trails event time"),
-  HOTSPOT_RETAINED_WINDOWS: {
-    ...integer(1, 1000),
-    default: "24",
-    purpose: "closed windows GET /hotspots keeps, newest first",
-  },
-};
 
 /** Throws one SettingsError naming every bad variable, its value and what is allowed. */
 export function readHotspotSettings(env: Readonly<Record<string, string | undefined>>): HotspotSettings {

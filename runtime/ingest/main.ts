@@ -15,7 +15,8 @@ import { ingestApi } from "./ingest-api";
 import { KinesisProducer } from "./kinesis-producer";
 import { kinesisPort } from "./kinesis-port";
 import { IngestMetrics } from "./metrics";
-import { INGEST_VARIABLES, readIngestSettings } from "./settings";
+import { INGEST } from "./contract";
+import { readIngestSettings } from "./settings";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../common/repo-root";
@@ -25,11 +26,11 @@ import { IngestSchema } from "./ingest-schema";
 async function main(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
     console.log(
-      ["Usage: ingest service (settings are environment variables)", "", ...envHelp(INGEST_VARIABLES), ""].join("\n"),
+      ["Usage: ingest service (settings are environment variables)", "", ...envHelp(INGEST.variables), ""].join("\n"),
     );
     return;
   }
-  identifyPart("ingest", INGEST_VARIABLES);
+  identifyPart(INGEST.part, INGEST.variables);
   const settings = readIngestSettings(process.env);
   const log = pino({ level: settings.logLevel, base: { service: "ingest", stream: settings.streamName } });
   const client = createKinesisClient({

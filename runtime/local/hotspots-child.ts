@@ -4,12 +4,15 @@
  * consumer application of its own, so it reads every shard independently of the processing
  * workers. Ready once GET /hotspots answers.
  */
+import { contractEnvironment } from "../common/contract";
 import { REPO_ROOT } from "../common/repo-root";
 import { compiledEntrypoint } from "../common/services";
 import { JOB_DEFAULTS } from "../hotspots/job-config";
+import { HOTSPOT_PROCESSOR } from "../hotspots/processor-contract";
+import { PROCESSING } from "../processing/service-contract";
 import { answersOk, waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
-import { LocalConsumerTarget, localConsumerEnv } from "./processing-children";
+import { LocalConsumerTarget, localConsumerSettings } from "./processing-children";
 
 /** Its consumer group: also the name of its lease table. */
 export const LOCAL_HOTSPOTS_APPLICATION = "kinesis-pipeline-local-hotspots";
@@ -48,14 +51,20 @@ export function localOutOfOrdernessSeconds(speedup: number | undefined): number 
 export async function startHotspots(options: HotspotsChildOptions): Promise<HotspotsChild> {
   const child = spawnGuarded({
     name: "hotspots",
-    script: compiledEntrypoint("processing"),
+    script: compiledEntrypoint(PROCESSING),
     cwd: REPO_ROOT,
+    // A worker's settings and its processor's, and PATH only, as on Fargate.
     env: {
-      ...localConsumerEnv(options, LOCAL_HOTSPOTS_APPLICATION, "local-hotspots"),
-      PROCESSOR_MODULE: compiledEntrypoint("hotspotProcessor"),
-      HOTSPOTS_PORT: String(options.port),
-      HOTSPOT_OUT_OF_ORDERNESS_SECONDS: String(localOutOfOrdernessSeconds(options.replaySpeedup)),
-      POLL_IDLE_MS: "200",
+      PATH: process.env.PATH,
+      ...contractEnvironment(PROCESSING, {
+        ...localConsumerSettings(options, LOCAL_HOTSPOTS_APPLICATION, "local-hotspots"),
+        PROCESSOR_MODULE: compiledEntrypoint(HOTSPOT_PROCESSOR),
+        POLL_IDLE_MS: 200,
+      }).variables,
+      ...contractEnvironment(HOTSPOT_PROCESSOR, {
+        HOTSPOTS_PORT: options.port,
+        HOTSPOT_OUT_OF_ORDERNESS_SECONDS: localOutOfOrdernessSeconds(options.replaySpeedup),
+      }).variables,
     },
     stopGraceMs: STOP_GRACE_MS,
   });

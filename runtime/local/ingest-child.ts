@@ -1,10 +1,12 @@
 /**
  * The ingest service as part of the local stack: the compiled entry point the container
- * runs (runtime/common/services.ts), as a guarded child writing to the local stream, ready once
+ * runs (the ingest contract's), as a guarded child writing to the local stream, ready once
  * GET /healthcheck answers.
  */
+import { contractEnvironment } from "../common/contract";
 import { REPO_ROOT } from "../common/repo-root";
 import { compiledEntrypoint } from "../common/services";
+import { INGEST } from "../ingest/contract";
 import { LOCAL_REGION } from "./emulators";
 import { answersOk, waitUntilReady } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
@@ -30,7 +32,7 @@ const STOP_GRACE_MS = 5_000;
 const READY_TIMEOUT_MS = 20_000;
 
 export async function startIngest(options: IngestChildOptions): Promise<IngestChild> {
-  const script = compiledEntrypoint("ingest");
+  const script = compiledEntrypoint(INGEST);
   const child = spawnGuarded({
     name: "ingest",
     script,
@@ -39,17 +41,19 @@ export async function startIngest(options: IngestChildOptions): Promise<IngestCh
     // LOG_LEVEL or AWS_* for other reasons, and NODE_OPTIONS could preload ts-node.
     env: {
       PATH: process.env.PATH,
-      STREAM_NAME: options.streamName,
-      AWS_REGION: LOCAL_REGION,
-      KINESIS_ENDPOINT: options.kinesisEndpoint,
-      PORT: String(options.port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      // Often enough for the live page's charts (the default is a minute, as on AWS).
-      METRICS_INTERVAL_MS: String(LOCAL_METRICS_INTERVAL_MS),
-      ...(options.schema
-        ? { SCHEMA_NAME: options.schema.name, SCHEMA_REGISTRY_FILE: options.schema.registryFile }
-        : {}),
+      ...contractEnvironment(INGEST, {
+        STREAM_NAME: options.streamName,
+        AWS_REGION: LOCAL_REGION,
+        KINESIS_ENDPOINT: options.kinesisEndpoint,
+        PORT: options.port,
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+        // Often enough for the live page's charts (the default is a minute, as on AWS).
+        METRICS_INTERVAL_MS: LOCAL_METRICS_INTERVAL_MS,
+        ...(options.schema
+          ? { SCHEMA_NAME: options.schema.name, SCHEMA_REGISTRY_FILE: options.schema.registryFile }
+          : {}),
+      }).variables,
     },
     stopGraceMs: STOP_GRACE_MS,
   });

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../common/repo-root";
 import { EnvSpec, integer, matching, readEnv } from "../common/env";
-import { SUGGESTED_REPLAY_SPEEDUP } from "./replay-child";
+import { SUGGESTED_REPLAY_SPEEDUP } from "../replay/contract";
 import { resolveStateDir } from "../common/stack-file";
 
 /** Everything `npm start` can be told, after validation. */

@@ -14,7 +14,8 @@ import {
   startHotspots,
 } from "./hotspots-child";
 import { startIngest } from "./ingest-child";
-import { LOCAL_REPLAY_FILE, ReplayChild, startReplay, stoppedAtMs } from "./replay-child";
+import { LOCAL_REPLAY_FILE } from "../replay/contract";
+import { ReplayChild, startReplay, stoppedAtMs } from "./replay-child";
 import {
   LOCAL_APPLICATION,
   processingWorkerNames,
@@ -369,7 +370,7 @@ export class LocalStack implements StackControls {
     const { config, stopSignal: signal } = this.options;
     const resumedAtMs = this.replayPositionMs;
     const ingestUrl = this.ingestUrl!;
-    const child = await startReplay({ stateDir: config.stateDir, ingestUrl, speedup, resumeAtMs: resumedAtMs, signal });
+    const child = await startReplay({ ingestUrl, speedup, resumeAtMs: resumedAtMs, signal });
     // The stack began to stop while it started: its writers may be stopped already.
     if (this.stopping) {
       await child.stop();

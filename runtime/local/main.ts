@@ -3,6 +3,7 @@
  * over to LocalStack; this file only maps outcomes to output and exit codes.
  */
 import { identifyPart } from "../common/aws/call-trace";
+import { LOCAL } from "./contract";
 import { helpText, wantsHelp } from "./help";
 import { parseLocalEnv } from "./local-env";
 import { LocalStack } from "./local-stack";
@@ -15,7 +16,7 @@ async function main(): Promise<number> {
   }
   const config = parseLocalEnv(process.env, process.cwd());
   // Its own calls (streams, tables, the local scaler) reach the emulators only: never deployed.
-  identifyPart("local", []);
+  identifyPart(LOCAL.part, []);
 
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {

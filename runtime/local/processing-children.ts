@@ -1,11 +1,13 @@
 /**
  * The processing workers as part of the local stack: the compiled entry point the
- * container runs (runtime/common/services.ts), as guarded children sharing the local stream's
+ * container runs (the processing contract's), as guarded children sharing the local stream's
  * shards through a lease table in the local DynamoDB, each appending what it processed to
  * one JSON-lines file. Ready once the lease table holds a lease for every shard.
  */
 import { createDynamoDbClient } from "../common/aws/dynamodb-client";
+import { contractEnvironment, EnvironmentValues } from "../common/contract";
 import { LeaseTable } from "../processing/leases/lease-table";
+import { PROCESSING } from "../processing/service-contract";
 import { REPO_ROOT } from "../common/repo-root";
 import { compiledEntrypoint } from "../common/services";
 import { LOCAL_REGION } from "./emulators";
@@ -36,14 +38,16 @@ export interface ProcessingOptions extends LocalConsumerTarget {
 const STOP_GRACE_MS = 10_000;
 const READY_TIMEOUT_MS = 30_000;
 
-/** A local worker's environment: its own settings and PATH only, as on Fargate. */
-export function localConsumerEnv(
+/**
+ * A local worker's settings, as the processing contract names them: its stream and lease
+ * table on the emulators, and a livelier pace than on AWS. Each worker adds its own.
+ */
+export function localConsumerSettings(
   target: LocalConsumerTarget,
   applicationName: string,
   workerId: string,
-): NodeJS.ProcessEnv {
+): EnvironmentValues<typeof PROCESSING> {
   return {
-    PATH: process.env.PATH,
     STREAM_NAME: target.streamName,
     AWS_REGION: LOCAL_REGION,
     APPLICATION_NAME: applicationName,
@@ -51,8 +55,8 @@ export function localConsumerEnv(
     KINESIS_ENDPOINT: target.kinesisEndpoint,
     DYNAMODB_ENDPOINT: target.dynamodbEndpoint,
     SCHEMA_REGISTRY_FILE: target.schemaRegistryFile,
-    CHECKPOINT_INTERVAL_MS: "2000",
-    POLL_IDLE_MS: "500",
+    CHECKPOINT_INTERVAL_MS: 2000,
+    POLL_IDLE_MS: 500,
     LOG_LEVEL: "warn",
   };
 }
@@ -70,15 +74,19 @@ export function spawnProcessingWorker(
   const { name, workerId } = processingWorkerNames(n);
   return spawnGuarded({
     name,
-    script: compiledEntrypoint("processing"),
+    script: compiledEntrypoint(PROCESSING),
     cwd: REPO_ROOT,
+    // Its own settings and PATH only, as on Fargate.
     env: {
-      ...localConsumerEnv(options, LOCAL_APPLICATION, workerId),
-      PROCESSED_FILE: options.processedFile,
-      DEAD_LETTER_FILE: options.deadLetterFile,
-      // Often enough for the live page's lag chart (the default is a minute, as on AWS); the
-      // hot-spot worker keeps the default: the page does not read it.
-      METRICS_INTERVAL_MS: String(LOCAL_METRICS_INTERVAL_MS),
+      PATH: process.env.PATH,
+      ...contractEnvironment(PROCESSING, {
+        ...localConsumerSettings(options, LOCAL_APPLICATION, workerId),
+        PROCESSED_FILE: options.processedFile,
+        DEAD_LETTER_FILE: options.deadLetterFile,
+        // Often enough for the live page's lag chart (the default is a minute, as on AWS); the
+        // hot-spot worker keeps the default: the page does not read it.
+        METRICS_INTERVAL_MS: LOCAL_METRICS_INTERVAL_MS,
+      }).variables,
     },
     stopGraceMs: STOP_GRACE_MS,
   });

@@ -1,34 +1,26 @@
 /**
- * The NYC taxi replay as part of the local stack: the compiled replay (runtime/common/services.ts)
- * as a guarded child, looping the 2009 sample into the local stream through the local
+ * The NYC taxi replay as part of the local stack: the compiled replay (its contract's entry
+ * point) as a guarded child, looping the 2009 sample into the local stream through the local
  * ingest API, as the replay task does on AWS. It says over its IPC channel when it sends
  * and where it stopped (runtime/common/child-messages.ts). LOCAL_REPLAY_SPEEDUP sets its
  * pace (default: an hour of trips per second); 0 turns it off.
  */
-import path from "node:path";
-
 import { ChildMessage, isChildStarted, isReplayStopped } from "../common/child-messages";
+import { contractEnvironment } from "../common/contract";
 import { REPO_ROOT } from "../common/repo-root";
 import { compiledEntrypoint } from "../common/services";
+import { LOCAL_REPLAY_FILE, REPLAY, replayArguments } from "../replay/contract";
 import { waitForReadyMessage } from "./child-ready";
 import { GuardedChild, spawnGuarded } from "./guarded-child";
 import { LOCAL_METRICS_INTERVAL_MS } from "./local-metrics";
 
 export type ReplayChild = GuardedChild<ChildMessage>;
 
-export const LOCAL_REPLAY_FILE = path.join("data", "nyc-taxi", "yellow_tripdata_2009-01_10k.csv");
-/**
- * What to set LOCAL_REPLAY_SPEEDUP to for a lively but light stream: an hour of trips per
- * second, about 13 events/s on average and 49 in the busiest second of the sample, far
- * below the ~1,100 entries/s kinesis-local takes; one pass of the month takes ~12 minutes.
- */
-export const SUGGESTED_REPLAY_SPEEDUP = 3600;
 const READY_TIMEOUT_MS = 20_000;
 /** On SIGTERM it waits for the answers to what it posted: milliseconds against the local ingest API. */
 const STOP_GRACE_MS = 5_000;
 
 export async function startReplay(options: {
-  stateDir: string;
   /** The local ingest API it posts to. */
   ingestUrl: string;
   speedup: number;
@@ -36,27 +28,23 @@ export async function startReplay(options: {
   resumeAtMs?: number;
   signal?: AbortSignal;
 }): Promise<ReplayChild> {
-  const script = compiledEntrypoint("replay");
+  const script = compiledEntrypoint(REPLAY);
   const child = spawnGuarded<ChildMessage>({
     name: "replay",
     script,
-    args: [
-      "--file",
-      LOCAL_REPLAY_FILE,
-      "--speedup",
-      String(options.speedup),
-      "--loop",
-      "--target",
-      options.ingestUrl,
-      "--resume-at",
-      String(Math.floor(options.resumeAtMs ?? 0)),
-    ],
+    args: replayArguments({
+      file: LOCAL_REPLAY_FILE,
+      speedup: options.speedup,
+      loop: true,
+      target: options.ingestUrl,
+      resumeAtMs: Math.floor(options.resumeAtMs ?? 0),
+    }),
     cwd: REPO_ROOT,
-    // METRICS_INTERVAL_MS: its producer's counters as EMF lines, for the live page.
+    // Its own counters as EMF lines, for the live page. It posts to a URL, so it reads no
+    // stack file (LOCAL_STATE_DIR is for --target local).
     env: {
       PATH: process.env.PATH,
-      LOCAL_STATE_DIR: options.stateDir,
-      METRICS_INTERVAL_MS: String(LOCAL_METRICS_INTERVAL_MS),
+      ...contractEnvironment(REPLAY, { METRICS_INTERVAL_MS: LOCAL_METRICS_INTERVAL_MS }).variables,
     },
     stopGraceMs: STOP_GRACE_MS,
     ipc: true,

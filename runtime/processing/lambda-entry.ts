@@ -4,25 +4,30 @@
  */
 import pino from "pino";
 import { asPart } from "../common/aws/call-trace";
+import { readEnv } from "../common/env";
 import { processKinesisBatch, BatchResponse, KinesisEventRecord } from "./lambda-batch";
 import loggingProcessor from "./logging-processor";
 import { DeadLetters } from "./dead-letters";
 import { SchemaDecoder } from "./schema-decoder";
 import { openSchemaSource } from "../schemas/open-schema-source";
+import { PROCESSING_LAMBDA } from "./lambda-contract";
 
-/** What the function reads of its environment (the stack sets the first two). */
-const VARIABLES = ["SCHEMA_REGISTRY_NAME", "LOG_LEVEL", "AWS_REGION"] as const;
-
-const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "processing-lambda" } });
+// Read once, at the function's start: a bad setting fails its initialization, naming it.
+const settings = readEnv(PROCESSING_LAMBDA.variables, process.env, (v) =>
+  v.SCHEMA_REGISTRY_NAME && !v.AWS_REGION
+    ? ["AWS_REGION is required with SCHEMA_REGISTRY_NAME (Lambda sets it; set it to run the function elsewhere)"]
+    : [],
+);
+const log = pino({ level: settings.LOG_LEVEL, base: { service: "processing-lambda" } });
 const processors = loggingProcessor({ workerId: "lambda", log, checkpointIntervalMs: 0 });
-const registryName = process.env.SCHEMA_REGISTRY_NAME;
+const registryName = settings.SCHEMA_REGISTRY_NAME;
 const decoder = new SchemaDecoder(
   new DeadLetters((fields, msg) => log.error(fields, msg)),
-  registryName ? openSchemaSource({ kind: "glue", registryName }, process.env.AWS_REGION ?? "us-east-1") : undefined,
+  registryName ? openSchemaSource({ kind: "glue", registryName }, settings.AWS_REGION!) : undefined,
 );
 
 export function handle(event: { Records: KinesisEventRecord[] }): Promise<BatchResponse> {
-  return asPart("processingLambda", VARIABLES, () =>
+  return asPart(PROCESSING_LAMBDA.part, PROCESSING_LAMBDA.variables, () =>
     processKinesisBatch(
       event.Records,
       processors,

@@ -17,7 +17,8 @@ import loggingProcessor, { ProcessorModule } from "./logging-processor";
 import { ConsumerMetrics } from "./metrics";
 import { FanoutReader } from "./retrieval/fanout-reader";
 import { PollingReader } from "./retrieval/polling-reader";
-import { CONSUMER_DEFAULTS, CONSUMER_VARIABLES, readConsumerSettings } from "./settings";
+import { CONSUMER_DEFAULTS, PROCESSING } from "./service-contract";
+import { readConsumerSettings } from "./settings";
 import { DeadLetters } from "./dead-letters";
 import { SchemaDecoder } from "./schema-decoder";
 import { openSchemaSource } from "../schemas/open-schema-source";
@@ -38,13 +39,13 @@ function loadProcessor(modulePath: string | undefined): ProcessorModule {
 async function main(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
     console.log(
-      ["Usage: processing worker (settings are environment variables)", "", ...envHelp(CONSUMER_VARIABLES), ""].join(
+      ["Usage: processing worker (settings are environment variables)", "", ...envHelp(PROCESSING.variables), ""].join(
         "\n",
       ),
     );
     return;
   }
-  identifyPart("processing", CONSUMER_VARIABLES);
+  identifyPart(PROCESSING.part, PROCESSING.variables);
   const s = readConsumerSettings(process.env);
   const log = pino({ level: s.logLevel, base: { service: "processing", stream: s.streamName, worker: s.workerId } });
   const processors = loadProcessor(s.processorModule)({

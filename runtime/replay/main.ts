@@ -9,9 +9,9 @@
 import { identifyPart } from "../common/aws/call-trace";
 import { tellParent } from "../common/child-messages";
 import { readEnv } from "../common/env";
-import { REPORTING_VARIABLES } from "../common/service-variables";
 import { UsageError } from "../common/usage-error";
 import { stdoutSink } from "../observability/emf";
+import { REPLAY, REPLAY_VARIABLES } from "./contract";
 import { openHttpSink } from "./http-sink";
 import { startProgress } from "./progress";
 import { parseReplayArgs, REPLAY_USAGE, wantsReplayHelp } from "./replay-args";
@@ -22,12 +22,6 @@ import { SkipTally } from "./skip-tally";
 import { ReplaySummary, summaryLine } from "./summary";
 import { readTripFile } from "./trip-file";
 
-/** METRICS_INTERVAL_MS, optional here: the local stack sets it so its page can chart the replay. */
-function metricsInterval(value: string | undefined): number | undefined {
-  const spec = { METRICS_INTERVAL_MS: { ...REPORTING_VARIABLES.METRICS_INTERVAL_MS, default: "" as const } };
-  return readEnv(spec, { METRICS_INTERVAL_MS: value }).METRICS_INTERVAL_MS;
-}
-
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   if (wantsReplayHelp(argv)) {
@@ -36,8 +30,8 @@ async function main(): Promise<number> {
   }
   const args = parseReplayArgs(argv);
   // It only talks HTTP to the ingest API: no AWS call, locally as on AWS.
-  identifyPart("replay", []);
-  const intervalMs = metricsInterval(process.env.METRICS_INTERVAL_MS);
+  identifyPart(REPLAY.part, REPLAY.variables);
+  const settings = readEnv(REPLAY_VARIABLES, process.env);
   const file = readTripFile(args.file);
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -47,7 +41,7 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  const sink = await openHttpSink(await ingestUrlOf(args.target));
+  const sink = await openHttpSink(await ingestUrlOf(args.target, { LOCAL_STATE_DIR: settings.LOCAL_STATE_DIR }));
   const what = `${file.trips.length} of ${file.rows} rows of ${args.file} (${file.layout.name} layout) to ${sink.description}, speedup ${args.speedup}${args.loop ? ", looping" : ""}`;
   console.log(`replay: ${what}; skipped ${file.skipped.total} rows (${file.skipped.describe()})`);
   await tellParent({ type: "started", what: `replay of ${what}` });
@@ -66,7 +60,7 @@ async function main(): Promise<number> {
     snapshot,
   });
   const metrics = new ReplayMetrics(() => ({ sent: latest.sent, accepted: sink.stored }), stdoutSink);
-  if (intervalMs !== undefined) metrics.start(intervalMs);
+  if (settings.METRICS_INTERVAL_MS !== undefined) metrics.start(settings.METRICS_INTERVAL_MS);
   let result;
   try {
     result = await runReplayLoop({
@@ -84,7 +78,7 @@ async function main(): Promise<number> {
     await sink.close();
   } finally {
     progress.stop();
-    if (intervalMs !== undefined) await metrics.stop();
+    if (settings.METRICS_INTERVAL_MS !== undefined) await metrics.stop();
   }
   const summary: ReplaySummary = {
     file: args.file,

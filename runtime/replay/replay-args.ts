@@ -2,7 +2,9 @@
  * The replay's command line, as a pure function: the options, or a UsageError naming
  * every bad value and what is allowed.
  */
+import { envHelp } from "../common/env";
 import { UsageError } from "../common/usage-error";
+import { REPLAY_VARIABLES } from "./contract";
 
 export type ReplayTarget = { kind: "local" } | { kind: "ingest"; url: URL };
 
@@ -26,9 +28,8 @@ export const REPLAY_USAGE = [
   "  --resume-at <ms>  begin this much event time into the replay (passes included), at the first trip",
   "                    from there: how npm start's page re-paces a replay without going back to its start",
   "",
-  "Environment: METRICS_INTERVAL_MS (1000..3600000, unset by default): print the trips sent and accepted",
-  "as EMF lines (Service replay) this often; npm start sets it for its live page. LOCAL_STATE_DIR: where",
-  "--target local finds stack.json (as npm start's).",
+  "Environment:",
+  ...envHelp(REPLAY_VARIABLES),
   "",
 ].join("\n");
 

@@ -12,7 +12,8 @@ import { stdoutSink } from "../observability/emf";
 import { FLINK_SCALING_DEFAULTS } from "./flink-policy";
 import { FlinkScalerOutcome, runFlinkScaler } from "./flink-scaler";
 import { flinkScalerAws } from "./flink-scaler-aws";
-import { FLINK_SCALER_VARIABLES, readFlinkScalerSettings } from "./flink-scaler-settings";
+import { FLINK_SCALER } from "./flink-scaler-contract";
+import { readFlinkScalerSettings } from "./flink-scaler-settings";
 
 /** Built on the first invocation and kept: the clients' connections serve the next ones. */
 let scaler: { run: () => Promise<FlinkScalerOutcome>; application: string } | undefined;
@@ -33,13 +34,13 @@ function setUp(): NonNullable<typeof scaler> {
     sink: stdoutSink,
   });
   return {
-    run: () => runFlinkScaler(port, config, { now: Date.now(), dryRun: s.DRY_RUN === "on" }),
+    run: () => runFlinkScaler(port, config, { now: Date.now(), dryRun: s.DRY_RUN }),
     application: s.APPLICATION_NAME,
   };
 }
 
 export function handle(): Promise<FlinkScalerOutcome> {
-  return asPart("flinkScalerLambda", FLINK_SCALER_VARIABLES, async () => {
+  return asPart(FLINK_SCALER.part, FLINK_SCALER.variables, async () => {
     scaler ??= setUp();
     const outcome = await scaler.run();
     console.log(JSON.stringify({ level: "info", msg: "flink scaler", application: scaler.application, ...outcome }));

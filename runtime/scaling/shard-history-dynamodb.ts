@@ -14,9 +14,7 @@ import {
   PutItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { ShardHistory, ShardHistoryStore } from "./shard-history";
-
-/** The table's partition key (a string): the stream's name, one item per stream. */
-export const SHARD_HISTORY_KEY = "streamName";
+import { SHARD_HISTORY_KEY } from "./shard-scaler-contract";
 
 export function dynamoShardHistory(client: DynamoDBClient, tableName: string, streamName: string): ShardHistoryStore {
   const key: Record<string, AttributeValue> = { [SHARD_HISTORY_KEY]: { S: streamName } };

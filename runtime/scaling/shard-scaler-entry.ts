@@ -14,10 +14,8 @@ import { dynamoShardHistory } from "./shard-history-dynamodb";
 import { SHARD_SCALING_DEFAULTS } from "./shard-policy";
 import { runShardScaler, ShardScalerOutcome } from "./shard-scaler";
 import { shardScalerAws } from "./shard-scaler-aws";
-import { readShardScalerSettings, SHARD_SCALER_VARIABLES } from "./shard-scaler-settings";
-
-/** The alarms' evaluation, as infra/scaling/shard-scaler.ts creates them. */
-export const SCALE_DOWN_PERIODS = 3;
+import { SCALE_DOWN_PERIODS, SHARD_SCALER } from "./shard-scaler-contract";
+import { readShardScalerSettings } from "./shard-scaler-settings";
 
 /** Built on the first invocation and kept: the clients' connections serve the next ones. */
 let scaler: { run: () => Promise<ShardScalerOutcome>; stream: string } | undefined;
@@ -48,13 +46,13 @@ function setUp(): NonNullable<typeof scaler> {
     sink: stdoutSink,
   });
   return {
-    run: () => runShardScaler(port, config, { now: Date.now(), dryRun: s.DRY_RUN === "on" }),
+    run: () => runShardScaler(port, config, { now: Date.now(), dryRun: s.DRY_RUN }),
     stream: s.STREAM_NAME,
   };
 }
 
 export function handle(): Promise<ShardScalerOutcome> {
-  return asPart("shardScalerLambda", SHARD_SCALER_VARIABLES, async () => {
+  return asPart(SHARD_SCALER.part, SHARD_SCALER.variables, async () => {
     scaler ??= setUp();
     const outcome = await scaler.run();
     console.log(JSON.stringify({ level: "info", msg: "shard scaler", stream: scaler.stream, ...outcome }));

@@ -7,13 +7,12 @@
 import { asPart, eventSetting, EventSettings } from "../common/aws/call-trace";
 import { createGlueClient } from "../common/aws/glue-client";
 import { glueRegistryPort } from "./glue-registry-port";
+import { readEnv } from "../common/env";
 import { readSetupInput, SchemaSetupInput } from "./setup-input";
 import { SchemaSetupReport, setUpSchemas } from "./setup";
+import { SCHEMA_SETUP } from "./setup-contract";
 
-/** What the function reads of its environment: Lambda sets the region. */
-export const SCHEMA_SETUP_VARIABLES = ["AWS_REGION"] as const;
-
-/** The event's fields that name what the function acts on: the registry, and each schema. */
+/** The event's fields that name what the function acts on: the registry, and each schema (SCHEMA_SETUP's resources). */
 export function schemaSetupSettings(input: SchemaSetupInput): EventSettings {
   return {
     [eventSetting("registryName")]: input.registryName,
@@ -24,11 +23,11 @@ export function schemaSetupSettings(input: SchemaSetupInput): EventSettings {
 export function handle(event: unknown): Promise<SchemaSetupReport> {
   const input = readSetupInput(event);
   return asPart(
-    "schemaSetupLambda",
-    SCHEMA_SETUP_VARIABLES,
+    SCHEMA_SETUP.part,
+    SCHEMA_SETUP.variables,
     async () => {
-      const region = process.env.AWS_REGION;
-      if (!region) throw new Error("AWS_REGION is not set (Lambda sets it; set it to run the setup elsewhere)");
+      // Lambda sets the region; set it to run the setup elsewhere.
+      const { AWS_REGION: region } = readEnv(SCHEMA_SETUP.variables, process.env);
       const report = await setUpSchemas(glueRegistryPort(createGlueClient({ region }), input.registryName), input);
       console.log(JSON.stringify({ level: "info", msg: "schema registry set up", ...report }));
       return report;

@@ -22,18 +22,10 @@ import { checksOf, Compatibility } from "./compatibility-mode";
 import { RegistryVersion, SchemaRegistryPort } from "./registry-port";
 import { checkReasons, checkSchemaFile } from "./schema-check";
 import { provenanceMetadata, SchemaProvenance, SchemaSetupInput, SchemaToSetUp } from "./setup-input";
+import { GRANT_PROPAGATION_WAIT_MS, REGISTRATION_WAIT_MS } from "./setup-contract";
 import { describeDiff, invalidVerdict, latestVerdict, pendingVerdict, refusalVerdict } from "./setup-verdicts";
 
-/** How long a new version may stay PENDING: Glue checks compatibility asynchronously. */
-export const REGISTRATION_WAIT_MS = 60_000;
 export const REGISTRATION_POLL_MS = 1_000;
-/**
- * The stack creates the function's role and grant just before it invokes the function, and
- * IAM is eventually consistent ("Changes that I make are not always immediately visible",
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency):
- * the run's first call is retried on AccessDeniedException for this long.
- */
-export const GRANT_PROPAGATION_WAIT_MS = 60_000;
 const GRANT_POLL_MS = 2_000;
 
 export interface SchemaSetupOptions {

@@ -5,7 +5,8 @@
 import { KinesisEventRecord, BatchResponse } from "../processing/lambda-batch";
 import { indexResults } from "./indexer";
 import { asPart } from "../common/aws/call-trace";
-import { SEARCH_FUNCTION_VARIABLES, searchHttpFromEnv } from "./signed-search-http";
+import { SEARCH_INDEXER } from "./indexer-contract";
+import { searchHttpFromEnv } from "./signed-search-http";
 import { SearchHttp } from "./setup";
 
 const log = {
@@ -16,7 +17,7 @@ const log = {
 let http: SearchHttp | undefined;
 
 export function handle(event: { Records: KinesisEventRecord[] }): Promise<BatchResponse> {
-  return asPart("searchIndexerLambda", SEARCH_FUNCTION_VARIABLES, () => {
+  return asPart(SEARCH_INDEXER.part, SEARCH_INDEXER.variables, () => {
     http ??= searchHttpFromEnv();
     return indexResults(event.Records, http, log);
   });

@@ -5,14 +5,7 @@
  * master user may do: the security plugin's REST API (roles, role mappings, audit logs).
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-
-export interface MasterUser {
-  username: string;
-  password: string;
-}
-
-/** The setup function's environment variable naming the secret (its ARN). */
-export const MASTER_USER_SECRET_VARIABLE = "SEARCH_MASTER_USER_SECRET";
+import { MasterUser } from "./setup-contract";
 
 /**
  * The secret's text as a master user, or an error that names the secret and what is wrong

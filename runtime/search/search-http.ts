@@ -8,7 +8,7 @@
  */
 import { Client, errors } from "@opensearch-project/opensearch";
 import { createSearchClient } from "../common/aws/search-client";
-import { MasterUser } from "./master-user";
+import { MasterUser } from "./setup-contract";
 import { SearchHttp, SearchResponse } from "./setup";
 
 /** A SearchHttp over an opensearch-js client (made by createSearchClient). */

@@ -20,6 +20,7 @@ import { AUDIT_CONFIG } from "./audit-config";
 import { dashboardsObjects } from "./dashboards-objects";
 import { indexTemplates } from "./indices";
 import { roleMapping, SEARCH_ROLE_NAMES, SEARCH_ROLES, SearchRoleName } from "./search-roles";
+import { SetupInput } from "./setup-contract";
 
 export interface SearchResponse {
   status: number;
@@ -41,15 +42,6 @@ export interface SetupClients {
   master: SearchHttp;
   /** The function's own IAM role (SigV4), mapped to the setup role in step 1. */
   own: SearchHttp;
-}
-
-export interface SetupInput {
-  /** Replicas of each index: 0 on a one-node domain, where a replica could never be placed. */
-  replicas: number;
-  /** The job's geohash precision: the map's cells are the job's cells. */
-  geohashPrecision: number;
-  /** For each of the pipeline's OpenSearch roles, the IAM role ARNs mapped to it. */
-  backendRoles: Record<SearchRoleName, string[]>;
 }
 
 export interface SetupReport {

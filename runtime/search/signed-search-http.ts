@@ -6,13 +6,12 @@
  * client (runtime/common/aws/search-client.ts) signs; search-http.ts maps answers and errors.
  */
 import { createSearchClient, Credentials } from "../common/aws/search-client";
+import { readEnv } from "../common/env";
 import { clientSearchHttp } from "./search-http";
+import { SEARCH_FUNCTION_VARIABLES } from "./search-variables";
 import { SearchHttp } from "./setup";
 
 export type { Credentials } from "../common/aws/search-client";
-
-/** What a search function reads of its environment: the stack sets the endpoint, Lambda the region. */
-export const SEARCH_FUNCTION_VARIABLES = ["SEARCH_ENDPOINT", "AWS_REGION"] as const;
 
 /** Lambda hands its role's credentials to the function in these variables. */
 export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Credentials {
@@ -33,12 +32,10 @@ export function signedSearchHttp(
 
 /**
  * The client a Lambda of the search domain uses: its endpoint from SEARCH_ENDPOINT, the
- * region Lambda sets, credentials read afresh for each signature (Lambda rotates them).
+ * region Lambda sets (search-variables.ts), credentials read afresh for each signature
+ * (Lambda rotates them).
  */
 export function searchHttpFromEnv(env: NodeJS.ProcessEnv = process.env): SearchHttp {
-  const { SEARCH_ENDPOINT: endpoint, AWS_REGION: region } = env;
-  if (!endpoint || !region) {
-    throw new Error("SEARCH_ENDPOINT and AWS_REGION must be set (the stack and the Lambda runtime set them)");
-  }
+  const { SEARCH_ENDPOINT: endpoint, AWS_REGION: region } = readEnv(SEARCH_FUNCTION_VARIABLES, env);
   return signedSearchHttp(endpoint, region, async () => credentialsFromEnv(env));
 }

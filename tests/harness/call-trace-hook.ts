@@ -1,5 +1,5 @@
 /**
- * Mocha root hooks (.mocharc.json `require`): switches the AWS call trace on for the whole
+ * Mocha root hooks (.mocharc.cjs `require`): switches the AWS call trace on for the whole
  * test run, before any test file is loaded, into a fresh test-artifacts/aws-calls/. This
  * process's clients and every child process a test starts (which gets callTraceEnv())
  * record their calls there; the IAM check (tests/iam/roles.check.ts) reads them last.

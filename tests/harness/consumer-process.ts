@@ -6,7 +6,7 @@
 import { builtEntrypoint } from "./built";
 import { ServiceOptions, ServiceProcess } from "./service-process";
 
-/** What every worker of a test needs; a test adds or overrides the rest (see runtime/processing/settings.ts). */
+/** What every worker of a test needs; a test adds or overrides the rest (see runtime/processing/service-contract.ts). */
 export interface ConsumerSettings {
   STREAM_NAME: string;
   APPLICATION_NAME: string;

@@ -10,8 +10,12 @@ import { TracedCall } from "../../runtime/common/aws/call-trace";
 import { BridgeError, bridgeNames } from "./bridge";
 import { iamRequests, MappingError, PlannedNames } from "./iam-requests";
 import { defaultKeyPolicy, PolicyDocument, PolicyStatement } from "./policy-document";
-import { eventSettings } from "./plan-view";
-import { counts } from "./role-check";
+import { undeclaredCalls } from "./declared-calls";
+import { modesOf } from "./parts";
+import { Deployable, eventSettings } from "./plan-view";
+import { counts, ungrantedCalls } from "./role-check";
+import { PROCESSING } from "../../runtime/processing/service-contract";
+import { INGEST } from "../../runtime/ingest/contract";
 import { simulate } from "./simulate";
 
 const ACCOUNT = "123456789012";
@@ -161,6 +165,157 @@ describe("IAM check: which recorded calls count for a planned part", () => {
   }
 });
 
+describe("IAM check: a part's modes, from its contract's calls", () => {
+  it("each variable a call's condition compares with a value, deciding the services of those calls", () => {
+    expect(modesOf(PROCESSING)).to.deep.equal({
+      RETRIEVAL_MODE: { default: "polling", decides: ["Kinesis"] },
+      CREATE_LEASE_TABLE: { default: "true", decides: ["DynamoDB"] },
+    });
+    // SCHEMA_NAME and SCHEMA_REGISTRY_NAME only need to be set: they name what the calls act on.
+    expect(modesOf(INGEST)).to.deep.equal({ SCHEMA_AUTO_REGISTER: { default: "false", decides: ["Glue"] } });
+  });
+});
+
+describe("IAM check: every recorded call is one its part's contract declares", () => {
+  const STREAM = "processing-test-1";
+  const call = (part: TracedCall["part"], c: Partial<TracedCall>): TracedCall => ({
+    run: "r",
+    part,
+    env: {},
+    service: "Kinesis",
+    operation: "X",
+    names: {},
+    ...c,
+  });
+  const CASES: [string, TracedCall, boolean][] = [
+    [
+      "a polling worker's GetRecords on its stream",
+      call("processing", {
+        operation: "GetRecords",
+        env: { STREAM_NAME: STREAM, RETRIEVAL_MODE: "polling" },
+        names: { StreamName: STREAM },
+      }),
+      true,
+    ],
+    [
+      "GetRecords where the contract says the worker subscribes instead",
+      call("processing", {
+        operation: "GetRecords",
+        env: { STREAM_NAME: STREAM, RETRIEVAL_MODE: "fanout" },
+        names: { StreamName: STREAM },
+      }),
+      false,
+    ],
+    [
+      "an action the contract never declares",
+      call("processing", { operation: "PutRecord", env: { STREAM_NAME: STREAM }, names: { StreamName: STREAM } }),
+      false,
+    ],
+    [
+      "a declared action on a resource the contract does not name for it",
+      call("processing", {
+        service: "DynamoDB",
+        operation: "Scan",
+        env: { STREAM_NAME: STREAM, APPLICATION_NAME: "app" },
+        names: { TableName: STREAM },
+      }),
+      false,
+    ],
+    [
+      "a schema version by its id, naming no resource: declared on *",
+      call("ingest", {
+        service: "Glue",
+        operation: "GetSchemaVersion",
+        env: { SCHEMA_NAME: "trip", SCHEMA_REGISTRY_NAME: "reg" },
+        names: { SchemaVersionId: "0a0b" },
+      }),
+      true,
+    ],
+    [
+      "the search setup's PUT as the master user: declared unsigned",
+      call("searchSetupLambda", {
+        service: "es",
+        operation: "PUT",
+        env: { SEARCH_ENDPOINT: "http://x" },
+        names: { Endpoint: "http://x" },
+        path: "/_plugins/_security/api/roles/r",
+        auth: "basic",
+      }),
+      true,
+    ],
+    [
+      "a GET as the master user, which the contract does not declare",
+      call("searchSetupLambda", {
+        service: "es",
+        operation: "GET",
+        env: { SEARCH_ENDPOINT: "http://x" },
+        names: { Endpoint: "http://x" },
+        path: "/_plugins/_security/api/roles/r",
+        auth: "basic",
+      }),
+      false,
+    ],
+    ["a call of the local stack, never deployed", call("local", { operation: "CreateStream" }), true],
+  ];
+  for (const [what, c, declared] of CASES) {
+    it(`${what}: ${declared ? "declared" : "refused"}`, () =>
+      expect(undeclaredCalls([c])).to.have.lengthOf(declared ? 0 : 1));
+  }
+  it("the refusal names the part, the call, the action and where to declare it", () => {
+    expect(undeclaredCalls([CASES[2][1]])).to.deep.equal([
+      "processing called Kinesis PutRecord (kinesis:PutRecord) on stream with STREAM_NAME set, " +
+        "which its contract does not declare in that environment: add the call to its contract",
+    ]);
+  });
+});
+
+describe("IAM check: every call a part's contract declares for its planned environment is granted", () => {
+  const deployable: Deployable = {
+    kind: "task",
+    name: "processing",
+    part: "processing",
+    roleArn: "arn:aws:iam::123456789012:role/processing",
+    env: { RETRIEVAL_MODE: "polling", CREATE_LEASE_TABLE: "false", SCHEMA_REGISTRY_NAME: "reg" },
+    variables: {},
+  };
+  const roleWith = (...actions: string[]) => ({
+    name: "processing-task",
+    arn: deployable.roleArn,
+    usedFor: [],
+    policies: [
+      {
+        name: "p",
+        document: { Version: "2012-10-17", Statement: [{ Effect: "Allow" as const, Action: actions, Resource: "*" }] },
+      },
+    ],
+  });
+  const polling = [
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:ListShards",
+    "dynamodb:Scan",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "glue:GetSchemaVersion",
+  ];
+  it("all of them granted: nothing to say (a wildcard grant counts)", () => {
+    expect(ungrantedCalls(deployable, roleWith(...polling))).to.deep.equal([]);
+    expect(ungrantedCalls(deployable, roleWith("kinesis:*", "dynamodb:*", "glue:*"))).to.deep.equal([]);
+  });
+  it("one missing: named, with the resource the contract says it acts on", () => {
+    expect(ungrantedCalls(deployable, roleWith(...polling.filter((a) => a !== "dynamodb:UpdateItem")))).to.deep.equal([
+      "processing (task processing, role processing-task): its contract declares dynamodb:UpdateItem on leaseTable, " +
+        "which no policy of the role grants",
+    ]);
+  });
+  it("only the calls of the planned environment: a fan-out worker needs SubscribeToShard, not GetRecords", () => {
+    const fanout = { ...deployable, env: { ...deployable.env, RETRIEVAL_MODE: "fanout" } };
+    expect(
+      ungrantedCalls(fanout, roleWith(...polling)).map((p) => p.split(": its contract declares ")[1]),
+    ).to.deep.equal(["kinesis:SubscribeToShard on consumer, which no policy of the role grants"]);
+  });
+});
+
 describe("IAM check: the IAM requests of a call", () => {
   it("GetRecords: the stream, and kms:Decrypt on its key with the stream as encryption context", () => {
     expect(iamRequests("Kinesis", "GetRecords", planned({ StreamName: "trips" }))).to.deep.equal([
@@ -171,6 +326,7 @@ describe("IAM check: the IAM requests of a call", () => {
         context: { "kms:EncryptionContext:aws:kinesis:arn": STREAM },
         resourcePolicy: defaultKeyPolicy(ACCOUNT),
         via: "Kinesis uses the stream's key for the call",
+        behalf: true,
       },
     ]);
   });

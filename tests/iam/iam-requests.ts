@@ -18,6 +18,8 @@ export interface IamRequest {
   resourcePolicy?: PolicyDocument;
   /** Why this request when it is not the call itself. */
   via?: string;
+  /** Made by a service with the caller's permissions (Kinesis using the stream's key), not by the call's own code. */
+  behalf?: true;
   /**
    * An unsigned request: IAM sees no principal, so no policy of the part's role takes part;
    * only the resource's own policy (`resourcePolicy`) can allow it, for anyone.
@@ -80,6 +82,7 @@ function streamKey(action: "kms:GenerateDataKey" | "kms:Decrypt", p: PlannedName
       context: { "kms:EncryptionContext:aws:kinesis:arn": stream },
       resourcePolicy: key.keyPolicy,
       via: `Kinesis uses the stream's key for the call`,
+      behalf: true,
     },
   ];
 }

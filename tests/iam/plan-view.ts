@@ -1,26 +1,32 @@
 /**
  * What the IAM check needs of one planned stack (a run of the program under the plan
  * mocks): every role with its inline policies and the reasons `grant` was given for them,
- * what runs under each role (a Fargate task or a Lambda function of a runtime part, with
- * the environment the plan gives it), and the plan's streams' keys and search domains.
+ * what runs under each role (a Fargate task, a Lambda function or a Managed Flink
+ * application of a runtime part, found by its contract's entry point, with the environment
+ * the plan gives it), and the plan's streams' keys and search domains.
  */
 import { grantsByPolicy, Statement } from "../../infra/common/grants";
 import { MOCK_ACCOUNT } from "../../infra/plan/mocks";
 import { eventSetting, PartName, PartSetting } from "../../runtime/common/aws/call-trace";
-import { SERVICE_ENTRYPOINTS } from "../../runtime/common/services";
+import { ALL_CONTRACTS } from "../../runtime/contracts";
 import { Recorded, runPipeline } from "../harness/pulumi";
 import { defaultKeyPolicy, PolicyDocument } from "./policy-document";
 
-/** A task or function of the plan that runs runtime code. */
+/** A task, function or Flink application of the plan that runs runtime code. */
 export interface Deployable {
-  kind: "task" | "function";
+  kind: "task" | "function" | "application";
   /** Its logical name in the plan. */
   name: string;
-  /** The runtime part it runs (runtime/common/services.ts), found from its command or handler. */
+  /** The runtime part it runs (its contract's), found from its command, handler or property groups. */
   part?: PartName;
   roleArn: string;
-  /** Its environment, and for a function the stack invokes, its event's fields (eventSetting). */
+  /**
+   * Its environment (for a Flink application, its contract's property group), and for a
+   * function the stack invokes, its event's fields (eventSetting).
+   */
   env: Record<string, PartSetting>;
+  /** Only the environment, as the part reads it: what the contract's variables must cover. */
+  variables: Record<string, string>;
 }
 
 export interface PlannedRole {
@@ -64,7 +70,8 @@ export async function viewPlan(
   const problems: string[] = [];
   const account = MOCK_ACCOUNT;
   const region = PLAN_REGION;
-  const entryParts = Object.entries(SERVICE_ENTRYPOINTS) as [PartName, string][];
+  const partOf = (matches: (entry: (typeof ALL_CONTRACTS)[number]["entry"]) => boolean): PartName | undefined =>
+    ALL_CONTRACTS.find((c) => matches(c.entry))?.part;
   const deployables: Deployable[] = [];
   const usedFor = new Map<string, string[]>();
   const use = (arn: string, what: string) => usedFor.set(arn, [...(usedFor.get(arn) ?? []), what]);
@@ -74,15 +81,10 @@ export async function viewPlan(
       command?: string[];
       environment?: { name: string; value: string }[];
     }[];
-    const part = entryParts.find(([, entry]) => container.command?.[1] === entry)?.[0];
+    const part = partOf((entry) => entry.kind === "command" && container.command?.[1] === entry.script);
     const roleArn = str(task.inputs.taskRoleArn);
-    deployables.push({
-      kind: "task",
-      name: task.name,
-      part,
-      roleArn,
-      env: Object.fromEntries((container.environment ?? []).map((e) => [e.name, e.value])),
-    });
+    const variables = Object.fromEntries((container.environment ?? []).map((e) => [e.name, e.value]));
+    deployables.push({ kind: "task", name: task.name, part, roleArn, env: variables, variables });
     use(roleArn, `task role of ${task.name}`);
     // The ECS agent pulls the image and ships the logs with it; no code of ours runs under it.
     use(str(task.inputs.executionRoleArn), `execution role of ${task.name}`);
@@ -91,19 +93,56 @@ export async function viewPlan(
     const assets = (await (fn.inputs.code as { assets?: Promise<Record<string, { text?: Promise<string> }>> })
       .assets) as Record<string, { text?: Promise<string> }> | undefined;
     const handler = (await assets?.["__index.js"]?.text) ?? "";
-    const part = entryParts.find(([, entry]) => handler.includes(`./${entry.replace(/\.js$/, "")}`))?.[0];
+    const part = partOf(
+      (entry) => entry.kind === "lambda" && handler.includes(`"./${entry.module.replace(/\.js$/, "")}"`),
+    );
     const roleArn = str(fn.inputs.role);
-    const variables = (fn.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables;
+    const variables = (fn.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {};
     const events = recorded
       .all("aws:lambda/invocation:Invocation")
       .filter((i) => i.inputs.functionName === fn.state.name)
       .map((i) => eventSettings(JSON.parse(str(i.inputs.input)) as unknown));
     if (events.length > 1) problems.push(`function ${fn.name} is invoked by the stack more than once: which event?`);
-    deployables.push({ kind: "function", name: fn.name, part, roleArn, env: { ...variables, ...events[0] } });
+    deployables.push({
+      kind: "function",
+      name: fn.name,
+      part,
+      roleArn,
+      env: { ...variables, ...events[0] },
+      variables,
+    });
     use(roleArn, `function ${fn.name}`);
   }
   for (const app of recorded.all("aws:kinesisanalyticsv2/application:Application")) {
-    use(str(app.inputs.serviceExecutionRole), `Managed Flink application ${app.name}`);
+    const roleArn = str(app.inputs.serviceExecutionRole);
+    const groups =
+      (
+        app.inputs.applicationConfiguration as {
+          environmentProperties?: {
+            propertyGroups?: { propertyGroupId: string; propertyMap: Record<string, string> }[];
+          };
+        }
+      ).environmentProperties?.propertyGroups ?? [];
+    const contract = ALL_CONTRACTS.find(
+      (c) =>
+        c.entry.kind === "flink" &&
+        c.entry.runtime === app.inputs.runtimeEnvironment &&
+        groups.some((g) => c.entry.kind === "flink" && g.propertyGroupId === c.entry.propertiesGroup),
+    );
+    const properties =
+      contract?.entry.kind === "flink"
+        ? (groups.find((g) => contract.entry.kind === "flink" && g.propertyGroupId === contract.entry.propertiesGroup)
+            ?.propertyMap ?? {})
+        : {};
+    deployables.push({
+      kind: "application",
+      name: app.name,
+      part: contract?.part,
+      roleArn,
+      env: properties,
+      variables: properties,
+    });
+    use(roleArn, `Managed Flink application ${app.name}`);
   }
 
   const inlinePolicies = recorded.all("aws:iam/rolePolicy:RolePolicy");

@@ -1,15 +1,18 @@
 /**
  * The IAM check of one planned stack against the recorded calls: each call a deployed part
- * made in the tests is allowed by the policies the plan gives that part's role, and each
- * action any role of the plan is granted is used by a recorded call of a part under it, or
- * carries a reason beside its grant (Statement.usedBy). Returns the problems, each a
+ * made in the tests is allowed by the policies the plan gives that part's role; each call
+ * the part's contract declares for its planned environment is granted to that role; and
+ * each action any role of the plan is granted is used by a recorded call of a part under
+ * it, or carries a reason beside its grant (Statement.usedBy). Returns the problems, each a
  * sentence that names the part, the call, the action, the resource and the policy.
  */
 import { reasonFor } from "../../infra/common/grants";
 import { PartName, PartSetting, TracedCall } from "../../runtime/common/aws/call-trace";
+import { callsOf } from "../../runtime/common/contract";
+import { CONTRACTS } from "../../runtime/contracts";
 import { BridgeError, bridgeNames } from "./bridge";
 import { iamRequests, MappingError } from "./iam-requests";
-import { DEPLOYED_PARTS } from "./parts";
+import { isDeployed, modesOf } from "./parts";
 import { Deployable, PlannedRole, PlanView } from "./plan-view";
 import { asList } from "./policy-document";
 import { matchesAction, simulate } from "./simulate";
@@ -32,7 +35,7 @@ export function counts(
   planned: Record<string, PartSetting>,
   planSettings: ReadonlySet<string>,
 ): boolean {
-  const modes = DEPLOYED_PARTS[call.part!]?.modes ?? {};
+  const modes = call.part ? modesOf(CONTRACTS[call.part]) : {};
   for (const [setting, mode] of Object.entries(modes)) {
     if (!mode.decides.includes(call.service)) continue;
     if ((call.env[setting] ?? mode.default) !== (planned[setting] ?? mode.default)) return false;
@@ -60,9 +63,9 @@ export async function checkStack(
 
   for (const deployable of plan.deployables) {
     if (deployable.part === undefined) continue;
-    if (DEPLOYED_PARTS[deployable.part] === undefined) {
+    if (!isDeployed(deployable.part)) {
       problems.push(
-        `${deployable.kind} ${deployable.name} runs ${deployable.part}, which tests/iam/parts.ts does not list as deployed`,
+        `${deployable.kind} ${deployable.name} runs ${deployable.part}, whose contract says it is local only`,
       );
       continue;
     }
@@ -71,6 +74,7 @@ export async function checkStack(
       problems.push(`${deployable.kind} ${deployable.name}: its role ${deployable.roleArn} is not in the plan`);
       continue;
     }
+    problems.push(...ungrantedCalls(deployable, role));
     const settings = planSettings.get(deployable.part) ?? new Set<string>();
     const own = calls.filter((c) => c.part === deployable.part && counts(c, deployable.env, settings));
     for (const call of own) {
@@ -118,6 +122,23 @@ export async function checkStack(
   for (const role of plan.roles)
     problems.push(...unusedGrants(role, used.get(role.arn) ?? new Set(), plan.deployables));
   return { problems, calls: counted, requests };
+}
+
+/**
+ * Every call the part's contract declares for its planned environment that no statement of
+ * its role grants (an unsigned call excepted: the role takes no part in it). Which resource
+ * a grant must name is the recorded calls' business (they are simulated); this holds the
+ * role to the whole of what the code declares, also calls no test could record (madeBy).
+ */
+export function ungrantedCalls(deployable: Deployable, role: PlannedRole): string[] {
+  const granted = role.policies.flatMap((p) => p.document.Statement.flatMap((s) => asList(s.Action)));
+  return callsOf(CONTRACTS[deployable.part!], deployable.env)
+    .filter((call) => !call.unsigned && !granted.some((g) => matchesAction(g, call.action)))
+    .map(
+      (call) =>
+        `${deployable.part} (${deployable.kind} ${deployable.name}, role ${role.name}): its contract declares ` +
+        `${call.action} on ${call.on}, which no policy of the role grants`,
+    );
 }
 
 function markUsed(used: Map<string, Set<string>>, role: PlannedRole, action: string): void {

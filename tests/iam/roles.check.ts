@@ -1,5 +1,5 @@
 /**
- * The IAM check, run by `npm test` after every other test (the last entry of .mocharc.json's
+ * The IAM check, run by `npm test` after every other test (the last entry of .mocharc.cjs's
  * spec): it reads the AWS calls the tests recorded (test-artifacts/aws-calls/, written by
  * the root hook tests/harness/call-trace-hook.ts) and holds them against the roles of the
  * stacks below, which together create every role the program can create. See docs/iam.md.
@@ -7,41 +7,12 @@
 import { expect } from "chai";
 
 import { PartName, TracedCall } from "../../runtime/common/aws/call-trace";
+import { CONTRACTS } from "../../runtime/contracts";
 import { readTrace, Trace, TRACE_DIR } from "../harness/call-trace-files";
-import { DEPLOYED_PARTS, LOCAL_PARTS } from "./parts";
+import { undeclaredCalls } from "./declared-calls";
+import { CHECKED_STACKS, DEPLOYED_PARTS, isDeployed, whyNothingRecorded } from "./parts";
 import { planStack, PlanView } from "./plan-view";
 import { checkStack } from "./role-check";
-
-/** Stack configs (unqualified keys) whose roles, together, are every role the program makes. */
-export const CHECKED_STACKS: { name: string; config: Record<string, string> }[] = [
-  {
-    name: "the dev defaults (fan-out workers, both scalers, analytics with the Flink job and its scaler, flow logs)",
-    config: {},
-  },
-  {
-    name: "Lambda processing, an ingest schema with auto-registration",
-    config: {
-      processingMode: "lambda",
-      ingestSchema: "weather-report",
-      schemaAutoRegistration: "true",
-      analytics: "false",
-    },
-  },
-  {
-    // An ingest schema needs analytics off (the hot-spot job reads plain JSON), so no Flink scaler here.
-    name: "polling workers, an ingest schema without auto-registration, the shard scaler with reserved concurrency",
-    config: {
-      processingRetrieval: "polling",
-      ingestSchema: "weather-report",
-      analytics: "false",
-      scalerReservedConcurrency: "true",
-    },
-  },
-  {
-    name: "analytics with the Flink scaler, both scalers with reserved concurrency",
-    config: { scalerReservedConcurrency: "true" },
-  },
-];
 
 describe("IAM: every role allows the calls its part makes, and grants nothing else without a reason", function () {
   this.timeout(300_000);
@@ -55,14 +26,14 @@ describe("IAM: every role allows the calls its part makes, and grants nothing el
     const root = suite.parent!;
     if (root.suites[root.suites.length - 1] !== suite) {
       throw new Error(
-        "the IAM check must run after every other test: keep tests/iam/roles.check.ts the last entry of .mocharc.json's spec",
+        "the IAM check must run after every other test: keep tests/iam/roles.check.ts the last entry of .mocharc.cjs's spec",
       );
     }
     const found = readTrace();
     if (!found || found.run !== process.env.AWS_CALL_TRACE_RUN) {
       throw new Error(
         `no AWS call trace of this test run in ${TRACE_DIR}: the check runs as the last part of \`npm test\`, ` +
-          "whose root hook (tests/harness/call-trace-hook.ts, in .mocharc.json's require) records the calls",
+          "whose root hook (tests/harness/call-trace-hook.ts, in .mocharc.cjs's require) records the calls",
       );
     }
     trace = found;
@@ -78,29 +49,34 @@ describe("IAM: every role allows the calls its part makes, and grants nothing el
     }
   });
 
-  it("the trace is this run's, and every part that made calls is deployed or local only", () => {
+  it("the trace is this run's, and every part that made calls has a contract", () => {
     const stale = trace.calls.filter((c) => c.run !== trace.run);
     expect(stale.length, `calls of another run in ${TRACE_DIR}`).to.equal(0);
     const unknown = [...new Set(trace.calls.map((c) => c.part))].filter(
-      (p): p is PartName => p !== null && DEPLOYED_PARTS[p] === undefined && LOCAL_PARTS[p] === undefined,
+      (p): p is PartName => p !== null && CONTRACTS[p] === undefined,
     );
-    expect(unknown, "parts that made AWS calls but tests/iam/parts.ts does not know").to.deep.equal([]);
+    expect(unknown, "parts that made AWS calls but runtime/contracts.ts does not know").to.deep.equal([]);
   });
 
   it("every deployed part runs in some checked stack, and every one that calls AWS was recorded doing so", () => {
     const planned = new Set(plans.flatMap((p) => p.deployables.map((d) => d.part)));
-    const unplanned = (Object.keys(DEPLOYED_PARTS) as PartName[]).filter((p) => !planned.has(p));
+    const unplanned = DEPLOYED_PARTS.map((c) => c.part).filter((p) => !planned.has(p));
     expect(unplanned, "parts no stack of CHECKED_STACKS deploys: add a stack that does").to.deep.equal([]);
     const recorded = new Set(trace.calls.map((c) => c.part));
-    const silent = (Object.keys(DEPLOYED_PARTS) as PartName[]).filter(
-      (p) => !recorded.has(p) && DEPLOYED_PARTS[p]!.callsNothing === undefined,
+    const silent = DEPLOYED_PARTS.filter((c) => !recorded.has(c.part) && whyNothingRecorded(c) === undefined).map(
+      (c) => c.part,
     );
     expect(silent, "deployed parts no test ran with their real clients").to.deep.equal([]);
   });
 
+  it("every recorded call of a deployed part is one its contract declares", () => {
+    const problems = undeclaredCalls(trace.calls);
+    expect(problems, `\n${problems.join("\n")}\n`).to.deep.equal([]);
+  });
+
   CHECKED_STACKS.forEach((stack, i) => {
     it(`${stack.name}: every recorded call allowed, every grant used or explained`, async () => {
-      const calls: TracedCall[] = trace.calls.filter((c) => c.part !== null && DEPLOYED_PARTS[c.part] !== undefined);
+      const calls: TracedCall[] = trace.calls.filter((c) => isDeployed(c.part));
       const result = await checkStack(plans[i], calls, planSettings);
       console.log(
         `      ${result.calls} recorded calls of ${plans[i].deployables.filter((d) => d.part).length} parts, ` +

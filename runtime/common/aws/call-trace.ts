@@ -10,15 +10,15 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { appendFileSync } from "node:fs";
 import path from "node:path";
 
-import type { ServiceName } from "../services";
+import type { PartName } from "../contract";
 
 /** The folder the trace is written to; set only by the tests' root hook. */
 export const CALL_TRACE_DIR = "AWS_CALL_TRACE_DIR";
 /** The test run the trace belongs to, so a stale trace is never taken for this run's. */
 export const CALL_TRACE_RUN = "AWS_CALL_TRACE_RUN";
 
-/** A deployable part of the pipeline (runtime/common/services.ts), or the local stack itself. */
-export type PartName = ServiceName;
+/** A part of the pipeline, as its contract names it (runtime/contracts.ts). */
+export type { PartName };
 
 /** One recorded call, as a line of the trace. */
 export interface TracedCall {

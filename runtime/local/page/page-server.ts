@@ -9,7 +9,7 @@ import path from "node:path";
 import Fastify, { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { REPO_ROOT } from "../../common/repo-root";
 import { LOCAL_SCALING_PERIOD_MS } from "../../scaling/local-shard-scaler";
-import { SUGGESTED_REPLAY_SPEEDUP } from "../replay-child";
+import { SUGGESTED_REPLAY_SPEEDUP } from "../../replay/contract";
 import { DEFAULT_BURST_SECONDS, MAX_BURST_SECONDS, Burst } from "./burst";
 import { PipelineView } from "./pipeline-view";
 import { SnapshotStreams } from "./snapshot-streams";

@@ -19,6 +19,7 @@ import {
   PROCESSING_LAG_METRICS,
   PROCESSING_METRICS,
   PRODUCER_METRICS,
+  REPLAY_METRICS,
   SHARD_SCALER_METRICS,
 } from "./pipeline";
 
@@ -34,28 +35,9 @@ export const METRIC_CATALOGUE: readonly MetricDefinition[] = [
   ...Object.values(SEARCH_CLUSTER_STATUS_METRICS),
   ...Object.values(PRODUCER_METRICS),
   ...Object.values(INGEST_REJECT_METRICS),
+  ...Object.values(REPLAY_METRICS),
   ...Object.values(PROCESSING_METRICS),
   ...Object.values(PROCESSING_LAG_METRICS),
   ...Object.values(SHARD_SCALER_METRICS),
   ...Object.values(FLINK_SCALER_METRICS),
 ];
-
-/** The catalogue as a Markdown table (docs/metrics.md holds it; a test keeps the two equal). */
-export function catalogueTable(): string {
-  const rows = METRIC_CATALOGUE.map((m) =>
-    [
-      `\`${m.name}\``,
-      `\`${m.namespace}\``,
-      m.dimensions.join(", "),
-      m.statistic,
-      String(m.period),
-      m.unit ?? "",
-      m.reference.startsWith("https://") ? `[AWS](${m.reference})` : `\`${m.reference}\``,
-    ].join(" | "),
-  );
-  return [
-    "| metric | namespace | dimensions | statistic | period (s) | unit | defined by |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${r} |`),
-  ].join("\n");
-}

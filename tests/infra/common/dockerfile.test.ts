@@ -6,7 +6,8 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { serviceCommand } from "../../../runtime/common/services";
+import { healthCheckCommand, serviceCommand } from "../../../runtime/common/contract-entry";
+import { INGEST } from "../../../runtime/ingest/contract";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const lines = readFileSync(path.join(ROOT, "Dockerfile"), "utf8")
@@ -18,13 +19,13 @@ function instruction(name: string): string[] {
 }
 
 describe("Dockerfile", () => {
-  it("runs the command the integration tests start: serviceCommand('ingest')", () => {
-    expect(instruction("CMD").map((c) => JSON.parse(c))).to.deep.equal([serviceCommand("ingest")]);
+  it("runs the command the integration tests start: the ingest contract's entry point", () => {
+    expect(instruction("CMD").map((c) => JSON.parse(c))).to.deep.equal([serviceCommand(INGEST)]);
   });
 
   it("checks health with the same script as the ECS task definition", () => {
     const [healthcheck] = instruction("HEALTHCHECK");
-    expect(JSON.parse(healthcheck.slice(healthcheck.indexOf("CMD ") + 4))).to.deep.equal(serviceCommand("healthcheck"));
+    expect(JSON.parse(healthcheck.slice(healthcheck.indexOf("CMD ") + 4))).to.deep.equal(healthCheckCommand(INGEST));
   });
 
   it("builds in stages on Node 22 and ships production dependencies only", () => {
@@ -44,7 +45,7 @@ describe("Dockerfile", () => {
 
   it("copies the files every service entry point needs", () => {
     expect(instruction("COPY")).to.include("--from=build --chown=root:root /app/dist/runtime ./dist/runtime");
-    for (const [, entry] of [serviceCommand("ingest"), serviceCommand("healthcheck")]) {
+    for (const [, entry] of [serviceCommand(INGEST), healthCheckCommand(INGEST)]) {
       expect(entry.startsWith("dist/runtime/")).to.equal(true);
     }
   });

@@ -2,21 +2,25 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ConnectorTarget, FLINK_CONNECTOR_CALLS } from "../../../infra/hotspots/hotspot-job";
+
 import {
   APPLICATION_FILES,
   APPLICATION_SOURCES,
+  ConnectorTarget,
+  FLINK_CONNECTOR_CALLS,
   FLINK_CONNECTOR_JAR,
+  HOTSPOT_JOB,
   JOB_PROPERTIES_GROUP,
   mavenCentralUrl,
   RUN_OPTIONS_GROUP,
-} from "../../../runtime/hotspots/flink-application";
+} from "../../../runtime/hotspots/job-contract";
 import { hotspotStatements, statementsFile } from "../../../runtime/hotspots/flink-sql";
 import { jobConfig } from "../../../runtime/hotspots/job-config";
 import { HOTSPOT_INDEX } from "../../../runtime/search/indices";
 import { archiveEntries, expectArchiveContents, invokeArchive, unpackedBytes } from "../../harness/lambda-archive";
 import { sigV4Authorization, startOpenSearchStandIn } from "../../harness/opensearch-stand-in";
 import { roleStatements, runPipeline } from "../../harness/pulumi";
+import { settingsOf } from "../common/part-settings";
 
 const APP = "aws:kinesisanalyticsv2/application:Application";
 
@@ -115,21 +119,20 @@ describe("HotspotJob", () => {
         },
       },
     });
-    expect(config.environmentProperties.propertyGroups).to.deep.equal([
-      {
-        propertyGroupId: RUN_OPTIONS_GROUP,
-        propertyMap: { python: "main.py", jarfile: APPLICATION_FILES.connector, pyFiles: "hotspot_udfs.py" },
-      },
-      {
-        propertyGroupId: JOB_PROPERTIES_GROUP,
-        propertyMap: {
-          stream: run.outputs.streamName,
-          region: "us-east-1",
-          initialPosition: "TRIM_HORIZON",
-          resultsStreamArn: results.state.arn,
-        },
-      },
-    ]);
+    const groups = config.environmentProperties.propertyGroups as { propertyGroupId: string; propertyMap: any }[];
+    expect(groups.map((g) => g.propertyGroupId)).to.deep.equal([RUN_OPTIONS_GROUP, JOB_PROPERTIES_GROUP]);
+    expect(groups[0].propertyMap).to.deep.equal({
+      python: "main.py",
+      jarfile: APPLICATION_FILES.connector,
+      pyFiles: "hotspot_udfs.py",
+    });
+    // The job's properties, as its contract reads them (the launcher puts them in place of the placeholders).
+    expect(settingsOf(HOTSPOT_JOB, groups[1].propertyMap)).to.deep.equal({
+      stream: run.outputs.streamName,
+      region: "us-east-1",
+      initialPosition: "TRIM_HORIZON",
+      resultsStreamArn: results.state.arn,
+    });
     expect(config.flinkApplicationConfiguration).to.deep.equal({
       checkpointConfiguration: {
         configurationType: "CUSTOM",
@@ -213,7 +216,7 @@ describe("HotspotJob", () => {
     });
   });
 
-  it("holds each Kinesis and KMS action on exactly the resources FLINK_CONNECTOR_CALLS names for it, and no other", () => {
+  it("holds each Kinesis and KMS action on exactly the resources its contract's connector calls name for it, and no other", () => {
     const trips = run.recorded.one("aws:kinesis/stream:Stream", "stream");
     const results = run.recorded.one("aws:kinesis/stream:Stream", "analytics-results");
     const arnOf: Record<ConnectorTarget, unknown> = {
@@ -272,7 +275,9 @@ describe("HotspotJob", () => {
       parallelismPerKpu: 2,
       autoScalingEnabled: false,
     });
-    expect(config.environmentProperties.propertyGroups[1].propertyMap.initialPosition).to.equal("LATEST");
+    expect(
+      settingsOf(HOTSPOT_JOB, config.environmentProperties.propertyGroups[1].propertyMap).initialPosition,
+    ).to.equal("LATEST");
     expect(app.ignoreChanges).to.deep.equal([]);
     expect(recorded.one("aws:s3/bucket:Bucket", "analytics-code").inputs.forceDestroy).to.equal(true);
   });

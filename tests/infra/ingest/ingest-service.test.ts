@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { serviceCommand } from "../../../runtime/common/services";
+import { healthCheckCommand, serviceCommand } from "../../../runtime/common/contract-entry";
+import { INGEST } from "../../../runtime/ingest/contract";
+import { readIngestSettings } from "../../../runtime/ingest/settings";
+import { settingsOf, taskEnvironment } from "../common/part-settings";
 import { aliasRecordTypes } from "../../../infra/ingest/ingest-domain";
 import { MOCK_ACCOUNT } from "../../../infra/plan/mocks";
 import { Recorded, runPipeline, statementsOf } from "../../harness/pulumi";
@@ -181,19 +184,19 @@ describe("IngestService", () => {
       const image = run.recorded.one("awsx:ecr:Image");
       expect(td.inputs).to.include({ cpu: "512", memory: "1024", networkMode: "awsvpc" });
       expect(container.image).to.equal(image.state.imageUri);
-      expect(container.command).to.deep.equal(serviceCommand("ingest"));
-      expect(
-        Object.fromEntries(container.environment.map((e: { name: string; value: string }) => [e.name, e.value])),
-      ).to.deep.equal({
+      expect(container.command).to.deep.equal(serviceCommand(INGEST));
+      // As the service reads it: its contract's variables, through the runtime's reader.
+      expect(settingsOf(INGEST, taskEnvironment(run.recorded, "ingest"))).to.deep.include({
         STREAM_NAME: run.outputs.streamName,
         AWS_REGION: "us-east-1",
-        PORT: "8080",
+        PORT: 8080,
         ACK_MODE: "durable",
-        METRICS_INTERVAL_MS: "60000",
+        METRICS_INTERVAL_MS: 60_000,
         LOG_LEVEL: "info",
+        SCHEMA_NAME: undefined,
       });
       expect(container.portMappings).to.deep.equal([{ containerPort: 8080, protocol: "tcp" }]);
-      expect(container.healthCheck.command).to.deep.equal(["CMD", ...serviceCommand("healthcheck")]);
+      expect(container.healthCheck.command).to.deep.equal(["CMD", ...healthCheckCommand(INGEST)]);
       expect(container.stopTimeout).to.equal(30);
       expect(container.logConfiguration.options["awslogs-group"]).to.equal(
         run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "ingest").state.name,
@@ -284,9 +287,9 @@ describe("IngestService", () => {
       logRetentionDays: "90",
       natGateways: "2",
     });
-    const { td, container } = containerOf(recorded);
+    const { td } = containerOf(recorded);
     expect(td.inputs).to.include({ cpu: "1024", memory: "4096" });
-    expect(container.environment).to.deep.include({ name: "ACK_MODE", value: "buffered" });
+    expect(settingsOf(INGEST, taskEnvironment(recorded, "ingest")).ACK_MODE).to.equal("buffered");
     expect(recorded.one("aws:appautoscaling/target:Target", "ingest").inputs).to.include({
       minCapacity: 3,
       maxCapacity: 7,
@@ -311,14 +314,12 @@ describe("IngestService", () => {
 describe("IngestService with a schema to enforce", () => {
   it("hands the container the schema and the registry, and keeps registration off unless configured", async () => {
     const { recorded } = await runPipeline({ ingestSchema: "taxi-trip", analytics: "false" });
-    const { container } = containerOf(recorded);
-    const env = Object.fromEntries(
-      container.environment.map((e: { name: string; value: string }) => [e.name, e.value]),
-    );
-    expect(env).to.include({
-      SCHEMA_NAME: "taxi-trip",
-      SCHEMA_REGISTRY_NAME: "kinesis-pipeline-test",
-      SCHEMA_AUTO_REGISTER: "off",
+    // As the service reads it (settings.ts): the schema, from the stack's Glue registry, registering nothing.
+    expect(readIngestSettings(taskEnvironment(recorded, "ingest")).schema).to.deep.equal({
+      name: "taxi-trip",
+      registry: { kind: "glue", registryName: "kinesis-pipeline-test" },
+      compression: "none",
+      autoRegister: false,
     });
     const produce = statementsOf(recorded.one(ROLE_POLICY, "schemas-produce-ingest")).map((s) => [
       s.Action,
@@ -326,8 +327,7 @@ describe("IngestService with a schema to enforce", () => {
     ]);
     expect(produce).to.deep.equal([[["glue:GetSchemaVersion"], ["*"]]]);
     const on = await runPipeline({ ingestSchema: "taxi-trip", schemaAutoRegistration: "true", analytics: "false" });
-    const { container: c2 } = containerOf(on.recorded);
-    expect(c2.environment).to.deep.include({ name: "SCHEMA_AUTO_REGISTER", value: "on" });
+    expect(readIngestSettings(taskEnvironment(on.recorded, "ingest")).schema?.autoRegister).to.equal(true);
   });
 });
 

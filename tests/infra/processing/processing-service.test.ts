@@ -1,14 +1,11 @@
 import { expect } from "chai";
 import { aggregate } from "../../../runtime/stream/aggregation";
-import { serviceCommand } from "../../../runtime/common/services";
-import { Recorded, roleStatements, runPipeline } from "../../harness/pulumi";
+import { serviceCommand } from "../../../runtime/common/contract-entry";
+import { PROCESSING_LAMBDA } from "../../../runtime/processing/lambda-contract";
+import { CONSUMER_DEFAULTS, PROCESSING } from "../../../runtime/processing/service-contract";
+import { roleStatements, runPipeline } from "../../harness/pulumi";
 import { archiveEntries, expectArchiveContents, invokeArchive, unpackedBytes } from "../../harness/lambda-archive";
-
-function environmentOf(recorded: Recorded, family: string): Record<string, string> {
-  const td = recorded.one("aws:ecs/taskDefinition:TaskDefinition", family);
-  const [container] = JSON.parse(td.inputs.containerDefinitions as string);
-  return Object.fromEntries(container.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
-}
+import { functionEnvironment, settingsOf, taskEnvironment } from "../common/part-settings";
 
 describe("ProcessingService", () => {
   describe("fargate mode with enhanced fan-out (default)", () => {
@@ -73,25 +70,25 @@ describe("ProcessingService", () => {
     });
 
     it("hands the worker its stream, lease table, consumer and settings, and never lets it create the table", () => {
-      const env = environmentOf(run.recorded, "processing");
-      expect(env).to.deep.equal({
+      // As the worker reads it: its contract's variables, through the runtime's reader.
+      expect(settingsOf(PROCESSING, taskEnvironment(run.recorded, "processing"))).to.deep.include({
         STREAM_NAME: run.outputs.streamName,
         AWS_REGION: "us-east-1",
         APPLICATION_NAME: run.recorded.one("aws:dynamodb/table:Table", "processing-leases").state.name,
         RETRIEVAL_MODE: "fanout",
         CONSUMER_ARN: run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer").state.arn,
         INITIAL_POSITION: "TRIM_HORIZON",
-        FAILOVER_MS: "10000",
-        CHECKPOINT_INTERVAL_MS: "10000",
-        CREATE_LEASE_TABLE: "false",
+        FAILOVER_MS: CONSUMER_DEFAULTS.failoverMs,
+        CHECKPOINT_INTERVAL_MS: CONSUMER_DEFAULTS.checkpointIntervalMs,
+        CREATE_LEASE_TABLE: false,
         SCHEMA_REGISTRY_NAME: "kinesis-pipeline-test",
-        METRICS_INTERVAL_MS: "60000",
+        METRICS_INTERVAL_MS: 60_000,
         LOG_LEVEL: "info",
       });
       const [container] = JSON.parse(
         run.recorded.one("aws:ecs/taskDefinition:TaskDefinition", "processing").inputs.containerDefinitions as string,
       );
-      expect(container.command).to.deep.equal(serviceCommand("processing"));
+      expect(container.command).to.deep.equal(serviceCommand(PROCESSING));
     });
 
     it("tracks 65% CPU between processingMinTasks and processingMaxTasks", () => {
@@ -119,9 +116,9 @@ describe("ProcessingService", () => {
       "Leases",
       "SchemaRead",
     ]);
-    const env = environmentOf(recorded, "processing");
-    expect(env.RETRIEVAL_MODE).to.equal("polling");
-    expect(env).not.to.have.property("CONSUMER_ARN");
+    const settings = settingsOf(PROCESSING, taskEnvironment(recorded, "processing"));
+    expect(settings.RETRIEVAL_MODE).to.equal("polling");
+    expect(settings.CONSUMER_ARN).to.equal(undefined);
     expect(recorded.one("aws:appautoscaling/target:Target", "processing").inputs).to.include({
       minCapacity: 1,
       maxCapacity: 3,
@@ -212,8 +209,9 @@ describe("ProcessingService", () => {
     it("ships the compiled processor and only the packages it loads, far within Lambda's size limits", async () => {
       const fn = run.recorded.one("aws:lambda/function:Function", "processing-function");
       expect(fn.inputs).to.include({ runtime: "nodejs22.x", handler: "__index.handler" });
-      expect(fn.inputs.environment).to.deep.equal({
-        variables: { LOG_LEVEL: "info", SCHEMA_REGISTRY_NAME: "kinesis-pipeline-test" },
+      expect(settingsOf(PROCESSING_LAMBDA, functionEnvironment(fn))).to.deep.include({
+        LOG_LEVEL: "info",
+        SCHEMA_REGISTRY_NAME: "kinesis-pipeline-test",
       });
       const assets = await archiveEntries(fn);
       expectArchiveContents(assets, ["pino", "protobufjs", "pako"]);

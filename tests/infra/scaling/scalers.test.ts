@@ -4,6 +4,9 @@ import { SHARD_SCALING_DEFAULTS } from "../../../runtime/scaling/shard-policy";
 import { SCALER_TIMEOUT_SECONDS } from "../../../infra/scaling/scaler-function";
 import { archiveEntries, expectArchiveContents, unpackedBytes } from "../../harness/lambda-archive";
 import { roleStatements, runPipeline } from "../../harness/pulumi";
+import { FLINK_SCALER } from "../../../runtime/scaling/flink-scaler-contract";
+import { SHARD_SCALER } from "../../../runtime/scaling/shard-scaler-contract";
+import { functionEnvironment, settingsOf } from "../common/part-settings";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
@@ -58,18 +61,18 @@ describe("ShardScaler", () => {
   it("the function: told its stream, bounds, history table, alarms and topic; subscribed to the topic", () => {
     const fn = run.recorded.one("aws:lambda/function:Function", "shard-scaler");
     const topic = run.recorded.one("aws:sns/topic:Topic", "shard-scaler");
-    expect(fn.inputs.environment).to.deep.equal({
-      variables: {
-        STREAM_NAME: run.outputs.streamName,
-        MIN_SHARDS: "1",
-        MAX_SHARDS: "8",
-        TARGET_USAGE_PERCENT: "50",
-        DRY_RUN: "off",
-        HISTORY_TABLE: run.recorded.one("aws:dynamodb/table:Table", "shard-scaler-history").state.name,
-        SCALE_UP_ALARM: run.recorded.one(ALARM, "shard-scaler-up").state.name,
-        SCALE_DOWN_ALARM: run.recorded.one(ALARM, "shard-scaler-down").state.name,
-        ALARM_TOPIC_ARN: topic.state.arn,
-      },
+    // As the function reads it: its contract's variables, through the runtime's reader (Lambda sets the region).
+    expect(settingsOf(SHARD_SCALER, functionEnvironment(fn))).to.deep.equal({
+      STREAM_NAME: run.outputs.streamName,
+      AWS_REGION: "us-east-1",
+      MIN_SHARDS: 1,
+      MAX_SHARDS: 8,
+      TARGET_USAGE_PERCENT: 50,
+      DRY_RUN: false,
+      HISTORY_TABLE: run.recorded.one("aws:dynamodb/table:Table", "shard-scaler-history").state.name,
+      SCALE_UP_ALARM: run.recorded.one(ALARM, "shard-scaler-up").state.name,
+      SCALE_DOWN_ALARM: run.recorded.one(ALARM, "shard-scaler-down").state.name,
+      ALARM_TOPIC_ARN: topic.state.arn,
     });
     expect(run.recorded.one("aws:sns/topicSubscription:TopicSubscription", "shard-scaler").inputs).to.include({
       topic: topic.state.arn,
@@ -136,16 +139,12 @@ describe("ShardScaler", () => {
       shardScalerTargetUsage: "60",
       shardScalerDryRun: "true",
     });
-    const vars = (
-      configured.recorded.one("aws:lambda/function:Function", "shard-scaler").inputs.environment as {
-        variables: Record<string, string>;
-      }
-    ).variables;
-    expect([vars.MIN_SHARDS, vars.MAX_SHARDS, vars.TARGET_USAGE_PERCENT, vars.DRY_RUN]).to.deep.equal([
-      "2",
-      "12",
-      "60",
-      "on",
+    const settings = settingsOf(
+      SHARD_SCALER,
+      functionEnvironment(configured.recorded.one("aws:lambda/function:Function", "shard-scaler")),
+    );
+    expect([settings.MIN_SHARDS, settings.MAX_SHARDS, settings.TARGET_USAGE_PERCENT, settings.DRY_RUN]).to.deep.equal([
+      2, 12, 60, true,
     ]);
     const without: Record<string, string>[] = [{ shardScaler: "false" }, { streamMode: "ON_DEMAND" }];
     for (const values of without) {
@@ -197,15 +196,14 @@ describe("FlinkScaler", () => {
   it("its function: told the application and bounds; its role: describe and update that application, read metrics, its logs", () => {
     const app = run.recorded.one("aws:kinesisanalyticsv2/application:Application");
     const fn = run.recorded.one("aws:lambda/function:Function", "flink-scaler");
-    expect(fn.inputs.environment).to.deep.equal({
-      variables: {
-        APPLICATION_NAME: app.state.name,
-        MIN_PARALLELISM: "1",
-        MAX_PARALLELISM: "16",
-        BEHIND_MS: "120000",
-        OUT_PERIODS: "5",
-        DRY_RUN: "off",
-      },
+    expect(settingsOf(FLINK_SCALER, functionEnvironment(fn))).to.deep.equal({
+      APPLICATION_NAME: app.state.name,
+      AWS_REGION: "us-east-1",
+      MIN_PARALLELISM: 1,
+      MAX_PARALLELISM: 16,
+      BEHIND_MS: 120_000,
+      OUT_PERIODS: 5,
+      DRY_RUN: false,
     });
     const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "flink-scaler");
     expect(roleStatements(run.recorded, "flink-scaler")).to.have.deep.members([

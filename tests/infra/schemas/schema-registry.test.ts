@@ -19,6 +19,9 @@ import {
   unpackedBytes,
 } from "../../harness/lambda-archive";
 import { Recorded, roleStatements, run, runPipeline, statementsOf } from "../../harness/pulumi";
+import { serviceActions } from "../../../runtime/common/contract";
+import { INGEST } from "../../../runtime/ingest/contract";
+import { PROCESSING } from "../../../runtime/processing/service-contract";
 
 const SCHEMAS = path.resolve(__dirname, "..", "..", "..", "schemas");
 
@@ -80,8 +83,14 @@ describe("SchemaRegistry", () => {
         });
         const producer = new aws.iam.Role("producer", { assumeRolePolicy: "{}" });
         const consumer = new aws.iam.Role("consumer", { assumeRolePolicy: "{}" });
-        registry.grantProduce(producer, "producer");
-        registry.grantRead(consumer, "consumer");
+        // The Glue calls of ingest with a schema in the registry, and of a worker decoding records.
+        const schema = { SCHEMA_NAME: "taxi-trip", SCHEMA_REGISTRY_NAME: "registry" };
+        registry.grantProduce(
+          producer,
+          "producer",
+          serviceActions(INGEST, { ...schema, SCHEMA_AUTO_REGISTER: autoRegistration }, "glue"),
+        );
+        registry.grantRead(consumer, "consumer", serviceActions(PROCESSING, schema, "glue"));
         return { registry: registry.arn, schemas: registry.schemaArns() };
       });
     }

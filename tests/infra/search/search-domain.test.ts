@@ -9,6 +9,8 @@ import { archiveEntries, expectArchiveContents, invokeArchive, unpackedBytes } f
 import { lambdaRuntimeModules } from "../../harness/lambda-runtime";
 import { basicAuthorization, sigV4Authorization, startOpenSearchStandIn } from "../../harness/opensearch-stand-in";
 import { Recorded, roleStatements, runPipeline, stackConfig, TEST_CLIENT_CIDR } from "../../harness/pulumi";
+import { SEARCH_SETUP } from "../../../runtime/search/setup-contract";
+import { functionEnvironment, settingsOf } from "../common/part-settings";
 import { startSecretsManagerStandIn } from "../../harness/secrets-manager-stand-in";
 
 const DOMAIN = "aws:opensearch/domain:Domain";
@@ -230,8 +232,11 @@ describe("SearchDomain", () => {
       const domain = run.recorded.one(DOMAIN);
       const secret = run.recorded.one(SECRET);
       expect(fn.inputs).to.include({ runtime: "nodejs22.x", handler: "__index.handler", timeout: 180 });
-      expect(fn.inputs.environment).to.deep.equal({
-        variables: { SEARCH_ENDPOINT: domain.state.endpoint, SEARCH_MASTER_USER_SECRET: secret.state.arn },
+      // As the function reads it: its contract's variables, through the runtime's reader (Lambda sets the region).
+      expect(settingsOf(SEARCH_SETUP, functionEnvironment(fn))).to.deep.equal({
+        SEARCH_ENDPOINT: domain.state.endpoint,
+        AWS_REGION: "us-east-1",
+        SEARCH_MASTER_USER_SECRET: secret.state.arn,
       });
       const assets = await archiveEntries(fn);
       // Its own dependencies come along; nothing of the services, the SDK or the tools.

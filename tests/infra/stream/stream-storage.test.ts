@@ -3,6 +3,9 @@ import { expect } from "chai";
 import { StreamStorage } from "../../../infra/stream/stream-storage";
 import { MOCK_ACCOUNT } from "../../../infra/plan/mocks";
 import { run, runPipeline, statementsOf } from "../../harness/pulumi";
+import { actionsOn } from "../../../runtime/common/contract";
+import { INGEST } from "../../../runtime/ingest/contract";
+import { PROCESSING } from "../../../runtime/processing/service-contract";
 
 const STREAM = "aws:kinesis/stream:Stream";
 const KEY = "aws:kms/key:Key";
@@ -105,8 +108,9 @@ describe("StreamStorage", () => {
         });
         const producer = new aws.iam.Role("producer", { assumeRolePolicy: "{}" });
         const consumer = new aws.iam.Role("consumer", { assumeRolePolicy: "{}" });
-        stream.grantWrite(producer, "producer");
-        stream.grantRead(consumer, "consumer");
+        // What ingest calls on the stream, and a polling worker.
+        stream.grantWrite(producer, "producer", actionsOn(INGEST, "stream", {}));
+        stream.grantRead(consumer, "consumer", actionsOn(PROCESSING, "stream", { RETRIEVAL_MODE: "polling" }));
         return { streamArn: stream.arn, keyArn: stream.keyArn, producer: producer.name, consumer: consumer.name };
       });
     }

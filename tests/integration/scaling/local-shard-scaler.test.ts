@@ -48,16 +48,20 @@ describe("local shard scaler against kinesis-local", function () {
       log: (line) => lines.push(line),
     });
 
-    // 2.5 MB within one 2-second period: 120% of one shard's 1 MiB/s.
+    // 4 MB sent at once: twice one shard's 2 MiB per 2-second period. Should a loaded machine
+    // spread it over two periods, one of them still holds at least 2 MB (over 75%) and the
+    // other at most 2 MB, which is 50% of the two shards it then has: one scale-up, never two.
     const data = Buffer.alloc(50_000, 7);
-    for (let i = 0; i < 5; i++) {
-      await client.send(
-        new PutRecordsCommand({
-          StreamName: streamName,
-          Records: Array.from({ length: 10 }, (_, j) => ({ Data: data, PartitionKey: `k-${i}-${j}` })),
-        }),
-      );
-    }
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        client.send(
+          new PutRecordsCommand({
+            StreamName: streamName,
+            Records: Array.from({ length: 10 }, (_, j) => ({ Data: data, PartitionKey: `k-${i}-${j}` })),
+          }),
+        ),
+      ),
+    );
     await pollUntil(async () => expect(await openShards(streamName)).to.equal(2), {
       what: "the stream to reshard to 2 shards",
       timeoutMs: 20_000,

@@ -27,7 +27,8 @@ import { createLocalStream } from "../../../runtime/local/stream-setup";
 import { SHARD_SCALING_DEFAULTS } from "../../../runtime/scaling/shard-policy";
 import { runShardScaler, ShardScalerOutcome } from "../../../runtime/scaling/shard-scaler";
 import { ShardHistory, ShardHistoryStore } from "../../../runtime/scaling/shard-history";
-import { dynamoShardHistory, SHARD_HISTORY_KEY } from "../../../runtime/scaling/shard-history-dynamodb";
+import { dynamoShardHistory } from "../../../runtime/scaling/shard-history-dynamodb";
+import { SHARD_HISTORY_KEY } from "../../../runtime/scaling/shard-scaler-contract";
 import { METRICS_DELAY_MS, shardScalerAws } from "../../../runtime/scaling/shard-scaler-aws";
 import { SHARD_SCALER_METRICS } from "../../../runtime/observability/metrics/pipeline";
 import { usageExpression } from "../../../runtime/scaling/usage-alarms";
@@ -395,7 +396,7 @@ describe("shard scaler against kinesis-local and dynalite", function () {
           STREAM_NAME: streamName,
           MIN_SHARDS: "1",
           MAX_SHARDS: "8",
-          DRY_RUN: "off",
+          DRY_RUN: "false",
           HISTORY_TABLE: table,
           SCALE_UP_ALARM: "up-alarm",
           SCALE_DOWN_ALARM: "down-alarm",

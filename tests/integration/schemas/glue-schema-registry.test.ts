@@ -45,7 +45,7 @@ describe("the Glue Schema Registry path: ingest registers and encodes, processin
   after(async () => testbed?.stop());
 
   /** The ingest service with its schema in the stand-in registry (the stack's settings, a local stream). */
-  async function startIngest(streamName: string, autoRegister: "on" | "off"): Promise<IngestProcess> {
+  async function startIngest(streamName: string, autoRegister: "true" | "false"): Promise<IngestProcess> {
     const ingest = await IngestProcess.start({
       STREAM_NAME: streamName,
       KINESIS_ENDPOINT: testbed.emulators.kinesis.endpoint,
@@ -74,7 +74,7 @@ describe("the Glue Schema Registry path: ingest registers and encodes, processin
     // Any definition goes after the first under NONE: the registration is the point here.
     glue.createSchema(SCHEMA, JSON.stringify({ type: "object" }), "NONE");
     const stream = await testbed.createStream(1);
-    const ingest = await startIngest(stream.streamName, "on");
+    const ingest = await startIngest(stream.streamName, "true");
     await post(ingest, REPORT);
 
     const operations = glue.calls.map((c) => c.operation);
@@ -95,7 +95,7 @@ describe("the Glue Schema Registry path: ingest registers and encodes, processin
       "BACKWARD",
     ).schemaVersionId;
     const stream = await testbed.createStream(1);
-    const ingest = await startIngest(stream.streamName, "off");
+    const ingest = await startIngest(stream.streamName, "false");
     await post(ingest, REPORT);
     expect(glue.calls.map((c) => c.operation)).to.deep.equal(["GetSchemaVersion"]);
     expect(glue.calls[0].input.SchemaVersionNumber).to.deep.equal({ LatestVersion: true });

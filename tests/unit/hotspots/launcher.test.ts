@@ -10,7 +10,7 @@ import {
   JOB_PROPERTIES_GROUP,
   mavenCentralUrl,
   RUN_OPTIONS,
-} from "../../../runtime/hotspots/flink-application";
+} from "../../../runtime/hotspots/job-contract";
 import {
   fillPlaceholders,
   hotspotStatements,

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { envHelp, readEnv, SettingsError, integer } from "../../../runtime/common/env";
-import { INGEST_VARIABLES, readIngestSettings } from "../../../runtime/ingest/settings";
+import { INGEST_VARIABLES } from "../../../runtime/ingest/contract";
+import { readIngestSettings } from "../../../runtime/ingest/settings";
 
 const REQUIRED = { STREAM_NAME: "orders", AWS_REGION: "eu-west-1" };
 
@@ -43,7 +44,7 @@ describe("ingest settings", () => {
       PORT: "9000",
       KINESIS_ENDPOINT: "http://127.0.0.1:4568/",
       ACK_MODE: "buffered",
-      AGGREGATION: "off",
+      AGGREGATION: "false",
       RECORD_MAX_BUFFERED_MS: "250",
       PENDING_LIMIT_RECORDS: "50",
     });

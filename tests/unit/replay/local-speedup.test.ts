@@ -2,7 +2,7 @@
 import { expect } from "chai";
 
 import { parseLocalEnv } from "../../../runtime/local/local-env";
-import { SUGGESTED_REPLAY_SPEEDUP } from "../../../runtime/local/replay-child";
+import { SUGGESTED_REPLAY_SPEEDUP } from "../../../runtime/replay/contract";
 import { UsageError } from "../../../runtime/common/usage-error";
 
 describe("LOCAL_REPLAY_SPEEDUP", () => {

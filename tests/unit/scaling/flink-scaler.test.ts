@@ -407,7 +407,7 @@ describe("Flink scaler: the function's handler, with the SDK clients it builds, 
           APPLICATION_NAME: "hotspots",
           MIN_PARALLELISM: "1",
           MAX_PARALLELISM: "16",
-          DRY_RUN: "off",
+          DRY_RUN: "false",
         },
         () => entry.handle(),
       );
