@@ -5,21 +5,20 @@
  * rounded up to 1 KB) and GB out for each reader. Fan-out and retention cost the same in
  * both modes and are left out of the comparison.
  */
-import { SHARD_SCALING_DEFAULTS } from "../scaling/shard-policy";
 import { HOURS_PER_MONTH, RegionPrices } from "./price-table";
 import { aggregationEffect, BYTES_PER_GB, StreamLoad, Traffic } from "./stream-traffic";
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 
 export interface ProvisionedSizing {
-  /** The scaler's bounds; without them the stream has `fixedShards`. */
-  scaler?: { minShards: number; maxShards: number; targetUsage?: number };
+  /** The scaler's bounds and the usage it resizes to; without them the stream has `fixedShards`. */
+  scaler?: { minShards: number; maxShards: number; targetUsage: number };
   fixedShards?: number;
 }
 
 /** The shards a right-sizing scaler settles on for a steady load: usage at its target, within bounds. */
 export function scaledShards(load: StreamLoad, scaler: NonNullable<ProvisionedSizing["scaler"]>): number {
-  const target = scaler.targetUsage ?? SHARD_SCALING_DEFAULTS.targetUsage;
+  const target = scaler.targetUsage;
   const usageOfOneShard = Math.max(load.kinesisRecordsPerSecond / 1000, load.bytesPerSecond / (1024 * 1024));
   const wanted = Math.ceil(usageOfOneShard / target - 1e-9);
   return Math.min(scaler.maxShards, Math.max(scaler.minShards, wanted, 1));

@@ -59,6 +59,8 @@ export const SHARD_SCALER = defineContract({
     { action: "cloudwatch:PutMetricAlarm", on: "alarms" },
     // The period's stream metrics, and the workers' lag (a Metrics Insights query): one call.
     { action: "cloudwatch:GetMetricData", on: "*" },
+    // The account's shard quota and open shards, which bound a scale-up (no resource type: "*").
+    { action: "kinesis:DescribeLimits", on: "*" },
   ],
   // The open shards at each run, and a failed change (with the reason as a property).
   metrics: [emits(SHARD_SCALER_METRICS, { StreamName: "STREAM_NAME" })],

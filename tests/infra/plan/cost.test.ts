@@ -3,8 +3,8 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { priceSheet } from "../../../runtime/cost/price-table";
-import { estimate, Estimate } from "../../../infra/plan/cost/estimate";
-import { DEFAULT_USAGE, readUsage, UsageError } from "../../../infra/plan/cost/usage";
+import { estimate, Estimate } from "../../../tools/cost/estimate";
+import { DEFAULT_USAGE, readUsage, UsageError } from "../../../tools/cost/usage";
 import { planDocument, PlanDocument } from "../../../infra/plan/render";
 import { runPipeline } from "../../harness/pulumi";
 
@@ -113,7 +113,7 @@ describe("npm run cost: the monthly estimate", function () {
         part: "common",
         type: "aws:memorydb/cluster:Cluster",
         name: "cache",
-        why: "no price rule for this resource type (infra/plan/cost/resource-prices.ts)",
+        why: "no price rule for this resource type (tools/cost/resource-prices.ts)",
       },
     ]);
     expect(unknown.totalUsd).to.equal(e.totalUsd);
@@ -210,15 +210,7 @@ describe("npm run cost: the monthly estimate", function () {
   it("npm run cost -- --stack dev: the Infracost-style table, the total, the biggest items and the comparisons", async () => {
     const { stdout } = await run(
       process.execPath,
-      [
-        "-r",
-        "ts-node/register/transpile-only",
-        "infra/plan/cost/main.ts",
-        "--stack",
-        "dev",
-        "--records-per-second",
-        "2000",
-      ],
+      ["-r", "ts-node/register/transpile-only", "tools/cost/main.ts", "--stack", "dev", "--records-per-second", "2000"],
       { cwd: ROOT, timeout: 60_000 },
     );
     expect(stdout).to.match(/^Project: kinesis-pipeline\/dev \(us-east-1; prices checked \d{4}-\d{2}-\d{2}/);

@@ -97,7 +97,7 @@ describe("ShardScaler", () => {
     });
   });
 
-  it("its role: the stream's state, UpdateShardCount (on *: it has no resource type), its history's item, GetMetricData, its two alarms, its logs; nothing else", () => {
+  it("its role: the stream's state, UpdateShardCount and DescribeLimits (on *: they have no resource type), its history's item, GetMetricData, its two alarms, its logs; nothing else", () => {
     const stream = run.recorded.one("aws:kinesis/stream:Stream", "stream");
     const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "shard-scaler");
     expect(roleStatements(run.recorded, "shard-scaler")).to.have.deep.members([
@@ -112,7 +112,7 @@ describe("ShardScaler", () => {
         Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
         Resource: [run.recorded.one("aws:dynamodb/table:Table", "shard-scaler-history").state.arn],
       },
-      { Sid: "Metrics", Action: ["cloudwatch:GetMetricData"], Resource: ["*"] },
+      { Sid: "Metrics", Action: ["cloudwatch:GetMetricData", "kinesis:DescribeLimits"], Resource: ["*"] },
       {
         Sid: "Alarms",
         Action: ["cloudwatch:PutMetricAlarm"],
@@ -144,7 +144,10 @@ describe("ShardScaler", () => {
       functionEnvironment(configured.recorded.one("aws:lambda/function:Function", "shard-scaler")),
     );
     expect([settings.MIN_SHARDS, settings.MAX_SHARDS, settings.TARGET_USAGE_PERCENT, settings.DRY_RUN]).to.deep.equal([
-      2, 12, 60, true,
+      2,
+      12,
+      60,
+      true,
     ]);
     const without: Record<string, string>[] = [{ shardScaler: "false" }, { streamMode: "ON_DEMAND" }];
     for (const values of without) {

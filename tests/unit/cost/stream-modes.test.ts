@@ -13,10 +13,15 @@ describe("provisioned against on-demand", () => {
       kinesisRecordsPerSecond: 3000,
       bytesPerSecond: 3000 * 10_240,
     };
-    expect(scaledShards(load, { minShards: 1, maxShards: 100 })).to.equal(Math.ceil((3000 * 10_240) / 1024 ** 2 / 0.5));
-    expect(scaledShards(load, { minShards: 1, maxShards: 40 })).to.equal(40);
+    expect(scaledShards(load, { minShards: 1, maxShards: 100, targetUsage: 0.5 })).to.equal(
+      Math.ceil((3000 * 10_240) / 1024 ** 2 / 0.5),
+    );
+    expect(scaledShards(load, { minShards: 1, maxShards: 40, targetUsage: 0.5 })).to.equal(40);
     expect(
-      scaledShards({ ...load, kinesisRecordsPerSecond: 0, bytesPerSecond: 0 }, { minShards: 2, maxShards: 8 }),
+      scaledShards(
+        { ...load, kinesisRecordsPerSecond: 0, bytesPerSecond: 0 },
+        { minShards: 2, maxShards: 8, targetUsage: 0.5 },
+      ),
     ).to.equal(2);
   });
 
@@ -46,7 +51,13 @@ describe("provisioned against on-demand", () => {
   });
 
   it("with the right-sizing scaler from 1 shard, steady traffic is cheaper provisioned at every rate", () => {
-    const c = compareModes(traffic, { scaler: { minShards: 1, maxShards: 10_000 } }, 2, prices, 200_000);
+    const c = compareModes(
+      traffic,
+      { scaler: { minShards: 1, maxShards: 10_000, targetUsage: 0.5 } },
+      2,
+      prices,
+      200_000,
+    );
     expect(c.cheaperAtZero).to.equal("provisioned");
     expect(c.breakEvenRecordsPerSecond).to.deep.equal([]);
   });

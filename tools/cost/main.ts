@@ -5,8 +5,8 @@
  * of the stack's region (runtime/cost/price-table.ts).
  */
 import { parseArgs } from "node:util";
-import { priceSheet } from "../../../runtime/cost/price-table";
-import { planStack } from "../plan-stack";
+import { priceSheet } from "../../runtime/cost/price-table";
+import { planStack } from "../../infra/plan/plan-stack";
 import { estimate } from "./estimate";
 import { renderEstimate } from "./render-estimate";
 import { readUsage, USAGE_FLAGS } from "./usage";

@@ -4,7 +4,7 @@
  * the three biggest items, what was not priced, the traffic and habits assumed, the effect
  * of aggregation, and the stream's capacity modes side by side.
  */
-import { PRICE_PAGES } from "../../../runtime/cost/price-table";
+import { PRICE_PAGES } from "../../runtime/cost/price-table";
 import { Estimate } from "./estimate";
 import { USAGE_FLAGS } from "./usage";
 
@@ -52,7 +52,7 @@ export function renderEstimate(e: Estimate): string {
     "",
     "Traffic assumed (npm run cost flags):",
     ...USAGE_FLAGS.map((f) => `  --${f.flag} ${e.usage[f.key]}  (${f.meaning})`),
-    "Habits assumed (infra/plan/cost/usage.ts):",
+    "Habits assumed (tools/cost/usage.ts):",
     ...[...new Set(e.items.map((i) => i.assumption).filter((x): x is string => !!x))].map((x) => `  ${x}`),
     "",
     `Aggregation (ingest packs records per shard, at most 51,200 B, sent within 100 ms), for ${e.usage.recordsPerSecond.toLocaleString("en-US")} records/s of ${e.usage.recordBytes} B:`,

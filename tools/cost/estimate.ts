@@ -5,10 +5,11 @@
  * aggregation and the stream's two capacity modes side by side. Pure: the plan, the usage
  * and the price sheet in, the estimate out.
  */
-import { HOURS_PER_MONTH, Price, PriceKey, PriceSheet } from "../../../runtime/cost/price-table";
-import { compareModes, ModeComparison, ProvisionedSizing, provisionedShards } from "../../../runtime/cost/stream-modes";
-import { AggregationEffect, aggregationEffect } from "../../../runtime/cost/stream-traffic";
-import { PlanDocument } from "../render";
+import { HOURS_PER_MONTH, Price, PriceKey, PriceSheet } from "../../runtime/cost/price-table";
+import { SHARD_SCALING_DEFAULTS } from "../../runtime/scaling/shard-policy";
+import { compareModes, ModeComparison, ProvisionedSizing, provisionedShards } from "../../runtime/cost/stream-modes";
+import { AggregationEffect, aggregationEffect } from "../../runtime/cost/stream-traffic";
+import { PlanDocument } from "../../infra/plan/render";
 import { isGrouping, PRICE_RULES, PricingContext } from "./resource-prices";
 import { PlannedResource, PlanView } from "./plan-view";
 import { HABITS, Usage } from "./usage";
@@ -74,7 +75,10 @@ function streamSizing(view: PlanView, usage: Usage) {
         scaler: {
           minShards: Number(scaler.MIN_SHARDS),
           maxShards: Number(scaler.MAX_SHARDS),
-          targetUsage: scaler.TARGET_USAGE_PERCENT ? Number(scaler.TARGET_USAGE_PERCENT) / 100 : undefined,
+          // The function's variable, or the policy's default when the stack leaves it unset.
+          targetUsage: scaler.TARGET_USAGE_PERCENT
+            ? Number(scaler.TARGET_USAGE_PERCENT) / 100
+            : SHARD_SCALING_DEFAULTS.targetUsage,
         },
       }
     : { fixedShards: Number(i.shardCount ?? 1) };
@@ -89,7 +93,7 @@ function streamSizing(view: PlanView, usage: Usage) {
   const effect = aggregationEffect(traffic, Math.max(1, shards));
   const settled = mode === "ON_DEMAND" ? 0 : provisionedShards(effect.with, sizing);
   const sizedBy = sizing.scaler
-    ? `the shard scaler's count for this steady traffic (usage to ${Math.round((sizing.scaler.targetUsage ?? 0.5) * 100)}%, within ${sizing.scaler.minShards}..${sizing.scaler.maxShards})`
+    ? `the shard scaler's count for this steady traffic (usage to ${Math.round(sizing.scaler.targetUsage * 100)}%, within ${sizing.scaler.minShards}..${sizing.scaler.maxShards})`
     : `shardCount ${sizing.fixedShards}`;
   return { stream, mode, sizing, traffic, effect, shards: settled, sizedBy };
 }
@@ -121,7 +125,7 @@ export function estimate(doc: PlanDocument, usage: Usage, sheet: PriceSheet): Es
     const rule = PRICE_RULES[r.type];
     const where = { part, type: r.type, name: r.name };
     if (!rule) {
-      notPriced.push({ ...where, why: "no price rule for this resource type (infra/plan/cost/resource-prices.ts)" });
+      notPriced.push({ ...where, why: "no price rule for this resource type (tools/cost/resource-prices.ts)" });
       continue;
     }
     if (rule.kind !== "priced") {

@@ -5,9 +5,9 @@
  * names it as not priced. New resources (a tenants table, a lake bucket, Glue tables, an
  * Athena workgroup) are a row each here, or already are.
  */
-import { HOURS_PER_MONTH, PriceKey, RegionPrices } from "../../../runtime/cost/price-table";
-import { FLINK_ORCHESTRATION_KPUS } from "../../../runtime/cost/shape-cost";
-import { BYTES_PER_GB, StreamLoad } from "../../../runtime/cost/stream-traffic";
+import { HOURS_PER_MONTH, PriceKey, RegionPrices } from "../../runtime/cost/price-table";
+import { FLINK_ORCHESTRATION_KPUS } from "../../runtime/cost/shape-cost";
+import { BYTES_PER_GB, StreamLoad } from "../../runtime/cost/stream-traffic";
 import { PlannedResource, PlanView } from "./plan-view";
 import { HABITS, Usage } from "./usage";
 

@@ -3,7 +3,7 @@
  * pipeline it belongs to (the folder name of its component: stream, ingest, ...), and the
  * few cross-references pricing needs (a service's task definition, a function's schedule).
  */
-import { PlanDocument } from "../render";
+import { PlanDocument } from "../../infra/plan/render";
 
 export type PlannedResource = PlanDocument["resources"][number];
 

@@ -4,8 +4,8 @@
  * the pipeline's own habits (how often workers renew leases, how much a log group takes),
  * printed with every estimate so a reader can judge them.
  */
-import { integer } from "../../../runtime/common/parsers";
-import { Parser } from "../../../runtime/common/setting";
+import { integer } from "../../runtime/common/parsers";
+import { Parser } from "../../runtime/common/setting";
 
 export interface Usage {
   /** User records per second into ingest, steady over the month. */
