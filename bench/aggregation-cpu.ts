@@ -13,7 +13,7 @@
 import { performance } from "node:perf_hooks";
 import { Pending, ShardBuffers } from "../runtime/ingest/shard-buffers";
 import { UserRecord } from "../runtime/stream/aggregation";
-import { MAX_HASH_KEY, routingKey } from "../runtime/stream/hash-key";
+import { MAX_HASH_KEY } from "../runtime/stream/hash-key";
 import { recordBytes } from "../runtime/stream/limits";
 import { ShardMap } from "../runtime/stream/shard-map";
 import { parseArgs } from "./lib/args";
@@ -73,14 +73,13 @@ function ours(records: UserRecord[], map: ShardMap, maxSize: number): Round {
   const buffers = new ShardBuffers({ aggregation: true, aggregationMaxSize: maxSize });
   let aggregates = 0;
   let bytes = 0;
-  const count = (entries: { bytes: number }[]) => {
+  const count = (entries: readonly { bytes: number }[]) => {
     for (const e of entries) {
       aggregates++;
       bytes += e.bytes;
     }
   };
   for (const record of records) {
-    const hashKey = routingKey(record);
     const p: Pending = {
       record,
       bytes: recordBytes(record.partitionKey, record.data),
@@ -90,7 +89,7 @@ function ours(records: UserRecord[], map: ShardMap, maxSize: number): Round {
       settled: false,
       onFailed,
     };
-    count(buffers.add(p, map.shardFor(hashKey)!.shardId));
+    count(buffers.add(p, map.shardForRecord(record)!.shardId));
   }
   count(buffers.sealAll());
   return { ms: performance.now() - start, aggregates, bytes };

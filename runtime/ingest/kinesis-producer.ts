@@ -257,7 +257,7 @@ export class KinesisProducer {
   private route(p: Pending): void {
     // Computed again on each routing rather than kept: a pending record holds no more than it must,
     // which keeps large aggregates' records cheap to hold (CPU per record: bench/aggregation-cpu.ts).
-    const shard = this.shardMap?.shardFor(routingKey(p.record));
+    const shard = this.shardMap?.shardForRecord(p.record);
     if (!shard) {
       this.unrouted.push(p);
       void this.refreshShardMap().catch(() => this.retryUnroutedLater());

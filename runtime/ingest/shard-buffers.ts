@@ -47,19 +47,22 @@ interface OpenAggregate {
   records: Pending[];
 }
 
+/** What `add` returns when it sealed nothing (most records): one shared empty list, no garbage. */
+const NOTHING_SEALED: readonly Entry[] = Object.freeze([]);
+
 export class ShardBuffers {
   private readonly buffers = new Map<string, OpenAggregate>();
 
   constructor(private readonly options: { aggregation: boolean; aggregationMaxSize: number }) {}
 
   /** Adds a record bound for `shardId`; returns the entries this sealed (none, one or two). */
-  add(p: Pending, shardId: string): Entry[] {
+  add(p: Pending, shardId: string): readonly Entry[] {
     if (!this.options.aggregation) return [plainEntry(p, shardId)];
-    const sealed: Entry[] = [];
+    let sealed: Entry[] | undefined;
     const max = this.options.aggregationMaxSize;
     let buffer = this.buffers.get(shardId);
     if (buffer && !buffer.builder.tryAdd(p.record, max)) {
-      sealed.push(this.seal(shardId, buffer));
+      sealed = [this.seal(shardId, buffer)];
       buffer = undefined;
     }
     if (!buffer) {
@@ -69,8 +72,8 @@ export class ShardBuffers {
     }
     buffer.records.push(p);
     // A record too large to share an aggregate goes out alone (and plain), as in the KPL.
-    if (buffer.builder.size > this.options.aggregationMaxSize) sealed.push(this.seal(shardId, buffer));
-    return sealed;
+    if (buffer.builder.size > this.options.aggregationMaxSize) (sealed ??= []).push(this.seal(shardId, buffer));
+    return sealed ?? NOTHING_SEALED;
   }
 
   /** Seals every open aggregate. */

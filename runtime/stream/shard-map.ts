@@ -5,7 +5,10 @@
  * sub-records that do not).
  */
 import { Shard } from "@aws-sdk/client-kinesis";
-import { compareWords, RoutingKey, wordsOf } from "./routing-key";
+import { compareWordArrays, compareWords, RoutingKey, routingWordsInto, wordsOf } from "./routing-key";
+
+/** The words of the record being routed: one at a time, synchronously, so one scratch array. */
+const SCRATCH = new Uint32Array(4);
 
 export interface ShardRange {
   shardId: string;
@@ -50,6 +53,23 @@ export class ShardMap {
       if (hashKey < s.start) hi = mid - 1;
       else if (hashKey > s.end) lo = mid + 1;
       else return s;
+    }
+    return undefined;
+  }
+
+  /**
+   * The shard `record` goes to, by its partition key's MD5 (or explicit hash key): the
+   * producer's per-record routing, which allocates nothing for a short ASCII key.
+   */
+  shardForRecord(record: { partitionKey: string; explicitHashKey?: string }): ShardRange | undefined {
+    routingWordsInto(record, SCRATCH);
+    let lo = 0;
+    let hi = this.shards.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareWordArrays(SCRATCH, this.starts[mid]) < 0) hi = mid - 1;
+      else if (compareWordArrays(SCRATCH, this.ends[mid]) > 0) lo = mid + 1;
+      else return this.shards[mid];
     }
     return undefined;
   }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { Pending, ShardBuffers, Entry } from "../../../runtime/ingest/shard-buffers";
-import { routingKey, routingKeyOf } from "../../../runtime/stream/hash-key";
+import { routingKeyOf } from "../../../runtime/stream/hash-key";
 import { recordBytes } from "../../../runtime/stream/limits";
 import { ShardMap } from "../../../runtime/stream/shard-map";
 import { UserRecord } from "../../../runtime/stream/aggregation";
@@ -66,8 +66,8 @@ function run(map: ShardMap, maxSize: number, records: UserRecord[]): Entry[] {
   const buffers = new ShardBuffers({ aggregation: true, aggregationMaxSize: maxSize });
   const entries: Entry[] = [];
   for (const record of records) {
-    // As the producer routes: by the record's RoutingKey (its words; the BigInt when asked for).
-    const hashKey = routingKey(record);
+    // As the producer routes: by the record's routing words (the BigInt only when asked for).
+    const shard = map.shardForRecord(record)!;
     const p: Pending = {
       record,
       bytes: recordBytes(record.partitionKey, record.data),
@@ -77,7 +77,7 @@ function run(map: ShardMap, maxSize: number, records: UserRecord[]): Entry[] {
       settled: false,
       onFailed: () => undefined,
     };
-    entries.push(...buffers.add(p, map.shardFor(hashKey)!.shardId));
+    entries.push(...buffers.add(p, shard.shardId));
   }
   return [...entries, ...buffers.sealAll()];
 }

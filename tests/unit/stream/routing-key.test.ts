@@ -57,3 +57,24 @@ describe("routing key", () => {
     }
   });
 });
+
+describe("routing a record by its words (the producer's per-record path)", () => {
+  it("finds the shard the BigInt routing finds, for partition keys and explicit hash keys", () => {
+    const map = new ShardMap([
+      { shardId: "a", start: 0n, end: 123456789012345678901234567890123456n },
+      { shardId: "b", start: 123456789012345678901234567890123457n, end: (1n << 127n) - 1n },
+      { shardId: "c", start: 1n << 127n, end: (1n << 128n) - 1n },
+    ]);
+    const records = [
+      ...Array.from({ length: 2000 }, () => ({ partitionKey: randomUUID() })),
+      { partitionKey: "é non-ASCII" },
+      { partitionKey: "long ".repeat(20) },
+      { partitionKey: "x", explicitHashKey: "123456789012345678901234567890123456" },
+      { partitionKey: "x", explicitHashKey: "123456789012345678901234567890123457" },
+      { partitionKey: "x", explicitHashKey: String(1n << 127n) },
+    ];
+    for (const r of records) {
+      expect(map.shardForRecord(r)?.shardId, JSON.stringify(r)).to.equal(map.shardFor(routingKeyOf(r))?.shardId);
+    }
+  });
+});
