@@ -24,6 +24,7 @@ import {
 import { FLINK_LIMITS } from "../hotspots/flink-limits";
 import { dnsName, hostedZoneId } from "../ingest/dns-name";
 import { FLINK_SCALING_DEFAULTS, FLINK_SCALING_RANGES } from "../../runtime/scaling/flink-policy";
+import { SHARD_SCALING_DEFAULTS, TARGET_USAGE_RANGE } from "../../runtime/scaling/shard-policy";
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "../common/fargate";
 import { ANALYTICS_MAX_TAGS } from "../common/stack-defaults";
 import { ACCESS_LOG_LIMITS } from "../ingest/elb-log-delivery";
@@ -360,6 +361,13 @@ export const CONFIG_KEYS = {
     optional: true,
     purpose: `Most shards the scaler goes up to: ${STREAM_LIMITS.minShardCount}..${STREAM_LIMITS.maxShardCount}, at least the shard count (default ${DEFAULT_MAX_SHARDS_FACTOR} times it; mind the account's shard quota).`,
     ...integer(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount),
+  } satisfies ConfigKey<number>,
+  shardScalerTargetUsage: {
+    name: "shardScalerTargetUsage",
+    type: "integer",
+    default: Math.round(SHARD_SCALING_DEFAULTS.targetUsage * 100),
+    purpose: `The usage factor, in percent, that the shard scaler resizes the stream to when usage crosses ${SHARD_SCALING_DEFAULTS.scaleUpAt * 100}% or ${SHARD_SCALING_DEFAULTS.scaleDownBelow * 100}% (${TARGET_USAGE_RANGE.min * 100}..${TARGET_USAGE_RANGE.max * 100}; at most double or half per change). Lower: more headroom, more shards.`,
+    ...integer(TARGET_USAGE_RANGE.min * 100, TARGET_USAGE_RANGE.max * 100),
   } satisfies ConfigKey<number>,
   shardScalerDryRun: {
     name: "shardScalerDryRun",

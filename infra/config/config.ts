@@ -145,6 +145,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const minShards = read(CONFIG_KEYS.minShards);
   const maxShards = read(CONFIG_KEYS.maxShards);
   const shardScalerDryRun = read(CONFIG_KEYS.shardScalerDryRun);
+  const shardScalerTargetUsage = read(CONFIG_KEYS.shardScalerTargetUsage);
   const scalerReservedConcurrency = read(CONFIG_KEYS.scalerReservedConcurrency) === true;
   const scaled = mode === "PROVISIONED" && shardScaler === true;
   const baseShards = shardCount ?? DEFAULT_PROVISIONED_SHARDS;
@@ -223,6 +224,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
           ? {
               minShards: required(minShards),
               maxShards: scaleLimit,
+              targetUsagePercent: required(shardScalerTargetUsage),
               dryRun: required(shardScalerDryRun),
               reservedConcurrency: scalerReservedConcurrency,
             }

@@ -3,11 +3,9 @@
  * same mocks as the tests, with the config of Pulumi.<stack>.yaml, and prints every
  * resource it would create. Like `cdk synth`: reviewable without AWS or the Pulumi CLI.
  */
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { planDocument, renderText } from "./render";
-import { runProgram } from "./run";
-import { readStackConfigFile } from "./stack-config";
+import { planStack } from "./plan-stack";
+import { renderText } from "./render";
 
 const USAGE = "usage: npm run plan -- [--stack <name>] [--json]";
 
@@ -25,28 +23,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const root = resolve(__dirname, "..", "..");
-  const stack = readStackConfigFile(root, values.stack!);
-  const program = resolve(root, "index.ts");
-  const { mocks, outputs } = await runProgram(
-    () => {
-      delete require.cache[program];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return { ...require(program) } as Record<string, unknown>;
-    },
-    {
-      project: stack.project,
-      stack: stack.stack,
-      region: stack.region,
-      config: stack.config,
-      secretKeys: stack.secretKeys,
-    },
-  );
-  const doc = await planDocument(
-    { project: stack.project, stack: stack.stack, region: stack.region },
-    mocks.resources,
-    outputs,
-  );
+  const doc = await planStack(values.stack!);
   console.log(values.json ? JSON.stringify(doc, null, 2) : renderText(doc));
 }
 

@@ -95,6 +95,7 @@ export class ShardScaler extends pulumi.ComponentResource {
       STREAM_NAME: args.stream.name,
       MIN_SHARDS: args.minShards,
       MAX_SHARDS: args.maxShards,
+      TARGET_USAGE_PERCENT: args.targetUsagePercent,
       DRY_RUN: args.dryRun,
       HISTORY_TABLE: this.history.name,
       SCALE_UP_ALARM: this.scaleUp.name,

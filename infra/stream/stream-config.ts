@@ -5,6 +5,8 @@ import { StreamMode } from "../../runtime/stream/limits";
 export interface ShardScalerConfig {
   minShards: number;
   maxShards: number;
+  /** The usage factor a change aims for, in percent (`shardScalerTargetUsage`). */
+  targetUsagePercent: number;
   dryRun: boolean;
   /** One concurrent execution reserved for the function (`scalerReservedConcurrency`). */
   reservedConcurrency: boolean;

@@ -7,7 +7,7 @@
  * (BackpressureError) instead of being queued.
  */
 import { UserRecord } from "../stream/aggregation";
-import { routingKeyOf } from "../stream/hash-key";
+import { routingKey } from "../stream/hash-key";
 import { recordBytes } from "../stream/limits";
 import { ShardMap } from "../stream/shard-map";
 import { backoffDelay } from "./backoff";
@@ -211,7 +211,6 @@ export class KinesisProducer {
     const acceptedAt = this.now();
     const p: Pending = {
       record,
-      hashKey: routingKeyOf(record),
       bytes,
       acceptedAt,
       deadline: acceptedAt + this.options.recordTtlMs,
@@ -256,7 +255,9 @@ export class KinesisProducer {
 
   /** Puts a record into the aggregate of the shard it maps to, or parks it until the map covers it. */
   private route(p: Pending): void {
-    const shard = this.shardMap?.shardFor(p.hashKey);
+    // Computed again on each routing rather than kept: a pending record holds no more than it must,
+    // which keeps large aggregates' records cheap to hold (CPU per record: bench/aggregation-cpu.ts).
+    const shard = this.shardMap?.shardForRecord(p.record);
     if (!shard) {
       this.unrouted.push(p);
       void this.refreshShardMap().catch(() => this.retryUnroutedLater());
@@ -389,7 +390,7 @@ export class KinesisProducer {
       return;
     }
     entry.records.forEach((p, i) => {
-      if (this.shardMap!.holds(result.shardId, p.hashKey)) {
+      if (this.shardMap!.holds(result.shardId, routingKey(p.record))) {
         this.acknowledge(p, result.shardId, result.sequenceNumber, i);
       } else {
         this.counters.wrongShard++;

@@ -5,13 +5,12 @@
  */
 import { AggregateBuilder, UserRecord } from "../stream/aggregation";
 import { recordBytes } from "../stream/limits";
+import { routingKey } from "../stream/hash-key";
 import { PutEntry } from "./kinesis-port";
 
 /** An accepted user record, until it is stored (onStored) or given up on (onFailed). */
 export interface Pending {
   record: UserRecord;
-  /** Where Kinesis routes it: the explicit hash key or the MD5 of the partition key. */
-  hashKey: bigint;
   /** Data plus partition key: what counts against the 1 MiB record limit. */
   bytes: number;
   acceptedAt: number;
@@ -48,19 +47,22 @@ interface OpenAggregate {
   records: Pending[];
 }
 
+/** What `add` returns when it sealed nothing (most records): one shared empty list, no garbage. */
+const NOTHING_SEALED: readonly Entry[] = Object.freeze([]);
+
 export class ShardBuffers {
   private readonly buffers = new Map<string, OpenAggregate>();
 
   constructor(private readonly options: { aggregation: boolean; aggregationMaxSize: number }) {}
 
   /** Adds a record bound for `shardId`; returns the entries this sealed (none, one or two). */
-  add(p: Pending, shardId: string): Entry[] {
+  add(p: Pending, shardId: string): readonly Entry[] {
     if (!this.options.aggregation) return [plainEntry(p, shardId)];
-    const sealed: Entry[] = [];
+    let sealed: Entry[] | undefined;
     const max = this.options.aggregationMaxSize;
     let buffer = this.buffers.get(shardId);
     if (buffer && !buffer.builder.tryAdd(p.record, max)) {
-      sealed.push(this.seal(shardId, buffer));
+      sealed = [this.seal(shardId, buffer)];
       buffer = undefined;
     }
     if (!buffer) {
@@ -70,8 +72,8 @@ export class ShardBuffers {
     }
     buffer.records.push(p);
     // A record too large to share an aggregate goes out alone (and plain), as in the KPL.
-    if (buffer.builder.size > this.options.aggregationMaxSize) sealed.push(this.seal(shardId, buffer));
-    return sealed;
+    if (buffer.builder.size > this.options.aggregationMaxSize) (sealed ??= []).push(this.seal(shardId, buffer));
+    return sealed ?? NOTHING_SEALED;
   }
 
   /** Seals every open aggregate. */
@@ -88,7 +90,7 @@ export class ShardBuffers {
       shardId,
       records: buffer.records,
       // The first sub-record's hash key pins the aggregate to the shard all of them map to.
-      put: { partitionKey: first.record.partitionKey, explicitHashKey: first.hashKey.toString(), data },
+      put: { partitionKey: first.record.partitionKey, explicitHashKey: routingKey(first.record).toString(), data },
       bytes: recordBytes(first.record.partitionKey, data),
     };
   }

@@ -6,10 +6,13 @@
  * Usage factor (how full the shards are, by the busier of bytes and records):
  *   max(IncomingBytes / (1 MiB x 60 x periodMinutes x shards),
  *       IncomingRecords / (1000 x 60 x periodMinutes x shards))
- * with missing data as zero. At or above `scaleUpAt` the stream doubles; below
- * `scaleDownBelow` it halves, unless consumers lag (their iterator age, in minutes, is
- * above `maxLagMinutesToScaleDown`: fewer shards would slow them further). Bounded by
- * min/max shards and by what UpdateShardCount allows.
+ * with missing data as zero. At or above `scaleUpAt` the stream grows, below
+ * `scaleDownBelow` it shrinks (unless consumers lag: their iterator age, in minutes, above
+ * `maxLagMinutesToScaleDown`, as fewer shards would slow them further). How far: to the
+ * count that brings the usage factor to `targetUsage` (rightSizedShards), or, with
+ * `stepping` "double-halve" (the reference's rule, kept to compare against), always
+ * double or halve. Bounded by min/max shards, the account's free shards and what
+ * UpdateShardCount allows per call.
  */
 import { STREAM_LIMITS, StreamMode, UPDATE_SHARD_COUNT_LIMITS } from "../stream/limits";
 
@@ -27,6 +30,10 @@ export interface ShardScalingConfig {
   periodMinutes: number;
   scaleUpAt: number;
   scaleDownBelow: number;
+  /** The usage factor a change aims for; strictly between scaleDownBelow and scaleUpAt. */
+  targetUsage: number;
+  /** "to-target": the count that brings usage to targetUsage; "double-halve": the reference's fixed steps. */
+  stepping: ShardStepping;
   maxLagMinutesToScaleDown: number;
   /** After any change: a scale-up waits this long (resharding must settle first) ... */
   scaleUpCooldownMinutes: number;
@@ -38,10 +45,28 @@ export interface ShardScalingConfig {
   budgetWindowMinutes: number;
 }
 
+export const SHARD_STEPPINGS = ["to-target", "double-halve"] as const;
+export type ShardStepping = (typeof SHARD_STEPPINGS)[number];
+
+/**
+ * The target usage's allowed range: a change must land inside the band it was decided
+ * from, or the next period would undo it. Above 0.25 and below 0.75 (the thresholds);
+ * 0.3..0.7 keeps a rounded-up count off the band's edges.
+ */
+export const TARGET_USAGE_RANGE = { min: 0.3, max: 0.7 } as const;
+
 export const SHARD_SCALING_DEFAULTS: Omit<ShardScalingConfig, "minShards" | "maxShards"> = {
   periodMinutes: 5,
   scaleUpAt: 0.75,
   scaleDownBelow: 0.25,
+  /**
+   * 0.6: a resized stream can grow by a quarter (to 0.75) before it asks for more, and by
+   * two thirds before it throttles, which covers the next period plus a reshard (about 8
+   * minutes) on the simulator's traces; a scale-down to 0.6 must lose more than half its
+   * load again before it shrinks further. (npm run simulate:scaling compares 0.5..0.7.)
+   */
+  targetUsage: 0.5,
+  stepping: "to-target",
   maxLagMinutesToScaleDown: 1,
   scaleUpCooldownMinutes: 5,
   scaleDownCooldownMinutes: 30,
@@ -57,6 +82,11 @@ export interface StreamState {
   /** Times (epoch ms) of this stream's UpdateShardCount calls, at least the last 24 hours'. */
   updates: readonly number[];
   now: number;
+  /**
+   * Shards the account may still open in this region (DescribeLimits' ShardLimit minus
+   * OpenShardCount); undefined when unknown. A scale-up past it fails with LimitExceeded.
+   */
+  accountShardsFree?: number;
 }
 
 /**
@@ -69,6 +99,7 @@ export type ShardHold =
   | "not-active"
   | "in-band"
   | "at-max"
+  | "account-limit"
   | "budget"
   | "up-cooldown"
   | "at-min"
@@ -101,6 +132,23 @@ export function usageFactor(metrics: ShardMetrics, shards: number, periodMinutes
   return Math.max(bytes, records);
 }
 
+/**
+ * The shard count that brings the period's usage to `targetUsage`, before the bounds: the
+ * same traffic over more (or fewer) shards. A usage of 1 or more means full shards: what
+ * the stream refused does not show in IncomingBytes or IncomingRecords, so the demand is
+ * unknown and a scale-up takes the largest step allowed.
+ */
+export function rightSizedShards(from: number, usage: number, config: ShardScalingConfig): number {
+  if (config.stepping === "double-halve") {
+    return usage >= config.scaleUpAt
+      ? from * UPDATE_SHARD_COUNT_LIMITS.maxScaleUpFactor
+      : Math.ceil(from / UPDATE_SHARD_COUNT_LIMITS.maxScaleDownFactor);
+  }
+  if (usage >= 1) return from * UPDATE_SHARD_COUNT_LIMITS.maxScaleUpFactor;
+  // The rounding guard keeps 4 shards at 0.9 on 6, not 7 (4 x 0.9 / 0.6 = 6.000000000000001).
+  return Math.max(1, Math.ceil((from * usage) / config.targetUsage - 1e-9));
+}
+
 export function decideShardScaling(
   metrics: ShardMetrics,
   stream: StreamState,
@@ -131,21 +179,34 @@ export function decideShardScaling(
   const cooldown = (code: "up-cooldown" | "down-cooldown", limit: number) =>
     hold(code, `usage ${pct(usage)} but the last change was ${minutes(sinceLast)} ago (cooldown ${limit} min)`);
 
+  const wanted = rightSizedShards(from, usage, config);
+  const aim = config.stepping === "to-target" ? ` (to ${pct(config.targetUsage)}: ${wanted} shards)` : "";
   if (usage >= config.scaleUpAt) {
+    const accountMax = from + (stream.accountShardsFree ?? Infinity);
     const to = Math.min(
+      wanted,
       from * UPDATE_SHARD_COUNT_LIMITS.maxScaleUpFactor,
       config.maxShards,
       STREAM_LIMITS.maxShardCount,
+      accountMax,
     );
+    if (to <= from && accountMax <= from) {
+      return hold("account-limit", `usage ${pct(usage)} but the account has no shards free in this region`);
+    }
     if (to <= from) return hold("at-max", `usage ${pct(usage)} but already at maxShards ${config.maxShards}`);
     if (used >= budget) {
       return hold("budget", `usage ${pct(usage)} but ${used} of ${budget} UpdateShardCount calls used in ${window}`);
     }
     if (sinceLast < config.scaleUpCooldownMinutes) return cooldown("up-cooldown", config.scaleUpCooldownMinutes);
-    return change("scale-up", to, `usage ${pct(usage)} >= ${pct(config.scaleUpAt)}`);
+    return change("scale-up", to, `usage ${pct(usage)} >= ${pct(config.scaleUpAt)}${aim}`);
   }
   if (usage < config.scaleDownBelow) {
-    const to = Math.max(Math.ceil(from / UPDATE_SHARD_COUNT_LIMITS.maxScaleDownFactor), config.minShards);
+    const to = Math.max(
+      wanted,
+      Math.ceil(from / UPDATE_SHARD_COUNT_LIMITS.maxScaleDownFactor),
+      config.minShards,
+      STREAM_LIMITS.minShardCount,
+    );
     if (to >= from) return hold("at-min", `usage ${pct(usage)}, already at minShards ${config.minShards}`);
     const lag = iteratorAgeMinutes(metrics.iteratorAgeMaxMs ?? 0);
     if (lag > config.maxLagMinutesToScaleDown) {
@@ -161,7 +222,7 @@ export function decideShardScaling(
       );
     }
     if (sinceLast < config.scaleDownCooldownMinutes) return cooldown("down-cooldown", config.scaleDownCooldownMinutes);
-    return change("scale-down", to, `usage ${pct(usage)} < ${pct(config.scaleDownBelow)}`);
+    return change("scale-down", to, `usage ${pct(usage)} < ${pct(config.scaleDownBelow)}${aim}`);
   }
   return hold("in-band", `usage ${pct(usage)} within ${pct(config.scaleDownBelow)}..${pct(config.scaleUpAt)}`);
 }

@@ -6,7 +6,12 @@
  * metric).
  */
 import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeStreamSummaryCommand, KinesisClient, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
+import {
+  DescribeLimitsCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  UpdateShardCountCommand,
+} from "@aws-sdk/client-kinesis";
 import { StreamMode } from "../stream/limits";
 import { emfCount, LineSink } from "../observability/emf";
 import { KINESIS_STREAM_METRICS, StreamMetric } from "../observability/metrics/kinesis";
@@ -41,8 +46,17 @@ export interface ShardScalerAwsOptions {
 export function streamScalingPort(
   kinesis: KinesisClient,
   streamName: string,
-): Pick<ShardScalerPort, "describeStream" | "updateShardCount"> {
+): Pick<ShardScalerPort, "describeStream" | "accountShardsFree" | "updateShardCount"> {
   return {
+    // The account's shard quota and its open shards in the region: UpdateShardCount fails past
+    // the quota. One call a run (DescribeLimits allows one a second per account):
+    // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeLimits.html
+    async accountShardsFree() {
+      const limits = await kinesis.send(new DescribeLimitsCommand({}));
+      if (limits.ShardLimit === undefined || limits.OpenShardCount === undefined) return undefined;
+      return Math.max(0, limits.ShardLimit - limits.OpenShardCount);
+    },
+
     async describeStream() {
       const { StreamDescriptionSummary: s } = await kinesis.send(
         new DescribeStreamSummaryCommand({ StreamName: streamName }),

@@ -9,6 +9,7 @@ import { integer, matching, switchValue } from "../common/env";
 import { STREAM_VARIABLES } from "../common/service-variables";
 import { SHARD_SCALER_METRICS } from "../observability/metrics/pipeline";
 import { STREAM_LIMITS } from "../stream/limits";
+import { SHARD_SCALING_DEFAULTS, TARGET_USAGE_RANGE } from "./shard-policy";
 
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
 
@@ -22,6 +23,11 @@ export const SHARD_SCALER_VARIABLES = {
   AWS_REGION: setByPlatform(STREAM_VARIABLES.AWS_REGION, "Lambda"),
   MIN_SHARDS: { ...integer(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount), purpose: "fewest shards" },
   MAX_SHARDS: { ...integer(STREAM_LIMITS.minShardCount, STREAM_LIMITS.maxShardCount), purpose: "most shards" },
+  TARGET_USAGE_PERCENT: {
+    ...integer(TARGET_USAGE_RANGE.min * 100, TARGET_USAGE_RANGE.max * 100),
+    default: String(Math.round(SHARD_SCALING_DEFAULTS.targetUsage * 100)),
+    purpose: "the usage factor, in percent, a resize aims for (shardScalerTargetUsage)",
+  },
   DRY_RUN: { ...switchValue, default: "false", purpose: "true: decide and log, change nothing" },
   HISTORY_TABLE: {
     // DynamoDB's table name rule: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
@@ -53,6 +59,8 @@ export const SHARD_SCALER = defineContract({
     { action: "cloudwatch:PutMetricAlarm", on: "alarms" },
     // The period's stream metrics, and the workers' lag (a Metrics Insights query): one call.
     { action: "cloudwatch:GetMetricData", on: "*" },
+    // The account's shard quota and open shards, which bound a scale-up (no resource type: "*").
+    { action: "kinesis:DescribeLimits", on: "*" },
   ],
   // The open shards at each run, and a failed change (with the reason as a property).
   metrics: [emits(SHARD_SCALER_METRICS, { StreamName: "STREAM_NAME" })],

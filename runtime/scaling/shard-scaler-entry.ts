@@ -22,7 +22,12 @@ let scaler: { run: () => Promise<ShardScalerOutcome>; stream: string } | undefin
 
 function setUp(): NonNullable<typeof scaler> {
   const s = readShardScalerSettings(process.env);
-  const config = { ...SHARD_SCALING_DEFAULTS, minShards: s.MIN_SHARDS, maxShards: s.MAX_SHARDS };
+  const config = {
+    ...SHARD_SCALING_DEFAULTS,
+    minShards: s.MIN_SHARDS,
+    maxShards: s.MAX_SHARDS,
+    targetUsage: s.TARGET_USAGE_PERCENT / 100,
+  };
   const port = shardScalerAws({
     streamName: s.STREAM_NAME,
     // HTTP/1.1: the scaler never subscribes to a shard, the one call that needs HTTP/2.

@@ -22,6 +22,8 @@ import {
 
 export interface ShardScalerPort {
   describeStream(): Promise<Pick<StreamState, "mode" | "status" | "openShards">>;
+  /** Shards the account may still open in the region (its shard quota minus its open shards). */
+  accountShardsFree(): Promise<number | undefined>;
   /** Sums of the last complete period ending at or before `end`, and the iterator age max. */
   periodMetrics(end: Date, periodMinutes: number): Promise<ShardMetrics>;
   /** This scaler's UpdateShardCount calls and the version a claim must match. */
@@ -40,12 +42,17 @@ export async function runShardScaler(
   config: ShardScalingConfig,
   options: { now: number; dryRun: boolean },
 ): Promise<ShardScalerOutcome> {
-  const [stream, metrics, history] = await Promise.all([
+  const [stream, metrics, history, accountShardsFree] = await Promise.all([
     port.describeStream(),
     port.periodMetrics(new Date(options.now), config.periodMinutes),
     port.history(),
+    port.accountShardsFree(),
   ]);
-  const decision = decideShardScaling(metrics, { ...stream, updates: history.updates, now: options.now }, config);
+  const decision = decideShardScaling(
+    metrics,
+    { ...stream, updates: history.updates, now: options.now, accountShardsFree },
+    config,
+  );
   const outcome = await applyOrReport(decision, options.dryRun, port, async (change) => {
     // The claim comes first and stays, even if the call then fails: a call whose outcome is
     // unknown (a timeout) may have been made, so it counts against the budget and starts

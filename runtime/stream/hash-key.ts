@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecord.html
  */
 import { hash } from "node:crypto";
+import { RoutingKey } from "./routing-key";
 
 export const MAX_HASH_KEY = (1n << 128n) - 1n;
 
@@ -16,6 +17,13 @@ export function hashKeyOf(partitionKey: string): bigint {
 /** The hash key a record routes by: its explicit hash key, or the MD5 of its partition key. */
 export function routingKeyOf(record: { partitionKey: string; explicitHashKey?: string }): bigint {
   return record.explicitHashKey !== undefined ? BigInt(record.explicitHashKey) : hashKeyOf(record.partitionKey);
+}
+
+/** The same, as the producer routes by it: words to compare, the BigInt only when asked for. */
+export function routingKey(record: { partitionKey: string; explicitHashKey?: string }): RoutingKey {
+  return record.explicitHashKey !== undefined
+    ? RoutingKey.fromBigInt(BigInt(record.explicitHashKey))
+    : RoutingKey.ofPartitionKey(record.partitionKey);
 }
 
 /** True when `text` is a decimal hash key Kinesis accepts as ExplicitHashKey: 0..2^128-1. */

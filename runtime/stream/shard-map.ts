@@ -5,6 +5,10 @@
  * sub-records that do not).
  */
 import { Shard } from "@aws-sdk/client-kinesis";
+import { compareWordArrays, compareWords, RoutingKey, routingWordsInto, wordsOf } from "./routing-key";
+
+/** The words of the record being routed: one at a time, synchronously, so one scratch array. */
+const SCRATCH = new Uint32Array(4);
 
 export interface ShardRange {
   shardId: string;
@@ -15,9 +19,14 @@ export interface ShardRange {
 export class ShardMap {
   /** Open shards sorted by the start of their range. */
   readonly shards: readonly ShardRange[];
+  /** The same ranges as 32-bit words, for routing by a RoutingKey without BigInt arithmetic. */
+  private readonly starts: number[][];
+  private readonly ends: number[][];
 
   constructor(shards: ShardRange[]) {
     this.shards = [...shards].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    this.starts = this.shards.map((s) => wordsOf(s.start));
+    this.ends = this.shards.map((s) => wordsOf(s.end));
   }
 
   /** The open shards from a ListShards answer (a closed shard has an ending sequence number). */
@@ -34,7 +43,8 @@ export class ShardMap {
   }
 
   /** The shard whose range holds `hashKey`, or undefined while the map has a gap (resharding). */
-  shardFor(hashKey: bigint): ShardRange | undefined {
+  shardFor(hashKey: bigint | RoutingKey): ShardRange | undefined {
+    if (typeof hashKey !== "bigint") return this.shardForKey(hashKey);
     let lo = 0;
     let hi = this.shards.length - 1;
     while (lo <= hi) {
@@ -47,8 +57,37 @@ export class ShardMap {
     return undefined;
   }
 
+  /**
+   * The shard `record` goes to, by its partition key's MD5 (or explicit hash key): the
+   * producer's per-record routing, which allocates nothing for a short ASCII key.
+   */
+  shardForRecord(record: { partitionKey: string; explicitHashKey?: string }): ShardRange | undefined {
+    routingWordsInto(record, SCRATCH);
+    let lo = 0;
+    let hi = this.shards.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareWordArrays(SCRATCH, this.starts[mid]) < 0) hi = mid - 1;
+      else if (compareWordArrays(SCRATCH, this.ends[mid]) > 0) lo = mid + 1;
+      else return this.shards[mid];
+    }
+    return undefined;
+  }
+
+  private shardForKey(key: RoutingKey): ShardRange | undefined {
+    let lo = 0;
+    let hi = this.shards.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareWords(key, this.starts[mid]) < 0) hi = mid - 1;
+      else if (compareWords(key, this.ends[mid]) > 0) lo = mid + 1;
+      else return this.shards[mid];
+    }
+    return undefined;
+  }
+
   /** True when `shardId` is open in this map and its range holds `hashKey`. */
-  holds(shardId: string, hashKey: bigint): boolean {
+  holds(shardId: string, hashKey: bigint | RoutingKey): boolean {
     const s = this.shardFor(hashKey);
     return s !== undefined && s.shardId === shardId;
   }

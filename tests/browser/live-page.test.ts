@@ -81,6 +81,14 @@ describe("the live page of npm start, in headless Chromium", function () {
       90_000,
     );
 
+    // The cost panel prices the running shape from the price table.
+    await until(
+      page,
+      "the cost panel's hourly figure",
+      '/^\\$\\d+\\.\\d\\d an hour/.test(document.getElementById("cost-summary")?.textContent ?? "") && document.querySelectorAll("#cost tbody tr").length >= 4',
+      15_000,
+    );
+
     // A refused request shows among the rejects (the ingest API's EMF, read off its stdout).
     const refused = await fetch(String(stackFile!.ingestUrl), {
       method: "POST",

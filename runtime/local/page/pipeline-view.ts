@@ -18,6 +18,7 @@ import {
 } from "../../observability/metrics/pipeline";
 import { WindowView } from "../../hotspots/recent-windows";
 import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
+import { LocalCost, localCostPerHour } from "../../cost/local-as-aws";
 
 /** Points kept per series: ten minutes of one writer's 2-second reports, five of two. */
 export const SERIES_POINTS = 300;
@@ -75,6 +76,8 @@ export interface PageSnapshot {
   rejects: { schema: number; other: number; byReason: Record<string, number>; deadLetters: number };
   replay: { running: boolean; speedup?: number };
   burst: { running: boolean; until?: number; recordsSent: number };
+  /** What this shape and these rates would cost per hour on AWS; unset until the shard count is known. */
+  cost?: LocalCost;
 }
 
 export interface HotSpotWindow {
@@ -234,7 +237,23 @@ export class PipelineView {
       rejects: { schema, other: all - schema, byReason: { ...this.rejectsByReason }, deadLetters: this.deadLetters },
       replay: this.replay,
       burst: this.burst,
+      cost: this.costAt(now),
     };
+  }
+
+  /** The current shape (shards, the ingest process, running workers) and the latest fresh rates, priced. */
+  private costAt(now: number): LocalCost | undefined {
+    if (this.shards === undefined) return undefined;
+    const ingest =
+      this.ingest !== undefined && now - this.ingest.at <= 2 * this.setup.metricsIntervalMs ? this.ingest : undefined;
+    return localCostPerHour({
+      shards: this.shards,
+      ingestTasks: 1,
+      processingWorkers: this.workers.filter((w) => w.running).length,
+      userRecordsPerSecond: ingest?.user ?? 0,
+      kinesisRecordsPerSecond: ingest?.kinesis ?? 0,
+      capacityScale: this.setup.capacityScale,
+    });
   }
 
   /**

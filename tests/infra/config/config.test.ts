@@ -21,7 +21,7 @@ describe("stack config", () => {
         retentionHours: 24,
         kmsKeyArn: undefined,
         // The scaler is on, between 1 and four times the shard count.
-        scaler: { minShards: 1, maxShards: 16, dryRun: false, reservedConcurrency: false },
+        scaler: { minShards: 1, maxShards: 16, targetUsagePercent: 50, dryRun: false, reservedConcurrency: false },
       });
       expect(result.ok && result.config.tags).to.deep.equal({});
     });
@@ -61,7 +61,7 @@ describe("stack config", () => {
         retentionHours: 24,
         kmsKeyArn: undefined,
         // The scaler is on, between 1 and four times the shard count.
-        scaler: { minShards: 1, maxShards: 16, dryRun: false, reservedConcurrency: false },
+        scaler: { minShards: 1, maxShards: 16, targetUsagePercent: 50, dryRun: false, reservedConcurrency: false },
       });
     });
   });
@@ -397,20 +397,31 @@ describe("stack config", () => {
       expect(scalerOf({ shardCount: "2" })).to.deep.equal({
         minShards: 1,
         maxShards: 8,
+        targetUsagePercent: 50,
         dryRun: false,
         reservedConcurrency: false,
       });
       expect(scalerOf({ shardCount: "5000" })).to.deep.equal({
         minShards: 1,
         maxShards: 10000,
+        targetUsagePercent: 50,
         dryRun: false,
         reservedConcurrency: false,
       });
     });
-    it("takes the bounds and dry-run as set", () => {
-      expect(scalerOf({ shardCount: "8", minShards: "2", maxShards: "64", shardScalerDryRun: "true" })).to.deep.equal({
+    it("takes the bounds, the target usage and dry-run as set", () => {
+      expect(
+        scalerOf({
+          shardCount: "8",
+          minShards: "2",
+          maxShards: "64",
+          shardScalerTargetUsage: "60",
+          shardScalerDryRun: "true",
+        }),
+      ).to.deep.equal({
         minShards: 2,
         maxShards: 64,
+        targetUsagePercent: 60,
         dryRun: true,
         reservedConcurrency: false,
       });
@@ -419,6 +430,13 @@ describe("stack config", () => {
       const result = validate({ scalerReservedConcurrency: "true" });
       expect(result.ok && result.config.stream.scaler?.reservedConcurrency).to.equal(true);
       expect(result.ok && result.config.analytics?.flink.scaler?.reservedConcurrency).to.equal(true);
+    });
+    it("refuses a target usage outside 30..70 percent, naming the value and the range", () => {
+      const problems = scalerOf({ shardScalerTargetUsage: "80" });
+      expect(problems).to.be.an("array");
+      expect((problems as string[]).join("\n")).to.equal(
+        "shardScalerTargetUsage must be an integer from 30 to 70, got 80",
+      );
     });
     it("is off when asked, and for on-demand streams (AWS sizes those)", () => {
       expect(scalerOf({ shardScaler: "false" })).to.equal(undefined);

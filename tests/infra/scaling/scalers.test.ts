@@ -67,6 +67,7 @@ describe("ShardScaler", () => {
       AWS_REGION: "us-east-1",
       MIN_SHARDS: 1,
       MAX_SHARDS: 8,
+      TARGET_USAGE_PERCENT: 50,
       DRY_RUN: false,
       HISTORY_TABLE: run.recorded.one("aws:dynamodb/table:Table", "shard-scaler-history").state.name,
       SCALE_UP_ALARM: run.recorded.one(ALARM, "shard-scaler-up").state.name,
@@ -96,7 +97,7 @@ describe("ShardScaler", () => {
     });
   });
 
-  it("its role: the stream's state, UpdateShardCount (on *: it has no resource type), its history's item, GetMetricData, its two alarms, its logs; nothing else", () => {
+  it("its role: the stream's state, UpdateShardCount and DescribeLimits (on *: they have no resource type), its history's item, GetMetricData, its two alarms, its logs; nothing else", () => {
     const stream = run.recorded.one("aws:kinesis/stream:Stream", "stream");
     const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", "shard-scaler");
     expect(roleStatements(run.recorded, "shard-scaler")).to.have.deep.members([
@@ -111,7 +112,7 @@ describe("ShardScaler", () => {
         Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
         Resource: [run.recorded.one("aws:dynamodb/table:Table", "shard-scaler-history").state.arn],
       },
-      { Sid: "Metrics", Action: ["cloudwatch:GetMetricData"], Resource: ["*"] },
+      { Sid: "Metrics", Action: ["cloudwatch:GetMetricData", "kinesis:DescribeLimits"], Resource: ["*"] },
       {
         Sid: "Alarms",
         Action: ["cloudwatch:PutMetricAlarm"],
@@ -130,18 +131,24 @@ describe("ShardScaler", () => {
     expect(unpackedBytes(assets)).to.be.below(20 * 1024 * 1024);
   });
 
-  it("dry-run and bounds from config; no scaler when it is off or the stream is on-demand", async () => {
+  it("dry-run, bounds and target usage from config; no scaler when it is off or the stream is on-demand", async () => {
     const configured = await runPipeline({
       shardCount: "4",
       minShards: "2",
       maxShards: "12",
+      shardScalerTargetUsage: "60",
       shardScalerDryRun: "true",
     });
     const settings = settingsOf(
       SHARD_SCALER,
       functionEnvironment(configured.recorded.one("aws:lambda/function:Function", "shard-scaler")),
     );
-    expect([settings.MIN_SHARDS, settings.MAX_SHARDS, settings.DRY_RUN]).to.deep.equal([2, 12, true]);
+    expect([settings.MIN_SHARDS, settings.MAX_SHARDS, settings.TARGET_USAGE_PERCENT, settings.DRY_RUN]).to.deep.equal([
+      2,
+      12,
+      60,
+      true,
+    ]);
     const without: Record<string, string>[] = [{ shardScaler: "false" }, { streamMode: "ON_DEMAND" }];
     for (const values of without) {
       const { recorded } = await runPipeline(values);

@@ -83,7 +83,8 @@ describe("local shard scaler against kinesis-local", function () {
       [2, 1],
       [1, 2],
     ]);
-    expect(body.events[1].reason).to.match(/^usage \d+\.\d% >= 75.0%$/);
+    // Full shards (over 100%): the largest step, whatever the target's count.
+    expect(body.events[1].reason).to.match(/^usage \d+\.\d% >= 75.0% \(to 50.0%: \d+ shards\)$/);
     expect(lines.some((l) => l.startsWith("shard scaler: scale-up 1 -> 2"))).to.equal(true);
     expect((await fetch(scaler.url.replace("/scaling-events", "/nope"))).status).to.equal(404);
   });

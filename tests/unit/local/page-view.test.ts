@@ -156,3 +156,47 @@ describe("PipelineView (what the live page shows)", () => {
     expect(h).to.include({ events: 500, late: 3 });
   });
 });
+
+describe("PipelineView: what the local shape would cost on AWS", () => {
+  it("prices the open shards, the ingest process, the running workers and the Flink job at 10x the local rates", () => {
+    const view = new PipelineView(SETUP);
+    expect(view.snapshot(1000).cost).to.equal(undefined);
+    view.shardCount(500, 2);
+    view.processingWorkers([
+      { name: "worker-1", workerId: "w1", running: true },
+      { name: "worker-2", workerId: "w2", running: true },
+      { name: "worker-3", workerId: "w3", running: false },
+    ]);
+    // 260 user records in 6 Kinesis records over a 2 s interval: 130/s and 3/s locally, 1,300/s and 30/s on AWS.
+    view.metrics(ingest(1000, 260, 6, 3));
+    const cost = view.snapshot(2000).cost!;
+    // By hand, us-east-1: 2 shards x $0.015 = $0.03; 1,300 x 216 B = 280,800 B/s in 30
+    // aggregates/s of 9,360 B (one PUT payload unit each): 108,000 units an hour x
+    // $0.014 / 1M = $0.001512; 3 tasks of 0.5 vCPU and 1 GB: 3 x (0.5 x $0.04048 +
+    // $0.004445) = $0.074055; the Flink job: (1 KPU + 1 orchestration) x $0.11 = $0.22.
+    expect(cost.usdPerHour).to.be.closeTo(0.03 + 0.001512 + 0.074055 + 0.22, 1e-9);
+    expect(cost.provisionedStreamUsdPerHour).to.be.closeTo(0.03 + 0.001512, 1e-9);
+    // On-demand: $0.04 + 30 x 10 KB (9,360 B rounded up) x 3,600 s at $0.08/GB + 2 readers x 280,800 B x 3,600 s at $0.04/GB.
+    const gb = 1024 ** 3;
+    expect(cost.onDemandStreamUsdPerHour).to.be.closeTo(
+      0.04 + ((30 * 10_240 * 3600) / gb) * 0.08 + ((2 * 280_800 * 3600) / gb) * 0.04,
+      1e-9,
+    );
+    expect(cost.lines.map((l) => l.what)).to.deep.equal([
+      "stream: 2 shards",
+      "stream: PUT payload units",
+      "ingest: 1 task of 0.5 vCPU, 1 GB",
+      "processing: 2 tasks of 0.5 vCPU, 1 GB",
+      "hot spots: 1 KPU (+1 orchestration)",
+    ]);
+    expect(cost).to.include({ region: "us-east-1", capacityScale: 10 });
+  });
+
+  it("counts no traffic once ingest has been silent for two intervals", () => {
+    const view = new PipelineView(SETUP);
+    view.shardCount(0, 1);
+    view.metrics(ingest(1000, 260, 6, 3));
+    const cost = view.snapshot(6000).cost!;
+    expect(cost.provisionedStreamUsdPerHour).to.be.closeTo(0.015, 1e-12);
+  });
+});

@@ -4,6 +4,7 @@
  * minutes since the last change; in a replay the usage), and said again when the code changes.
  */
 import {
+  DescribeLimitsCommand,
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -23,6 +24,8 @@ function kinesisStandIn() {
     [ListShardsCommand, () => ({ Shards: [{ ShardId: "shardId-000000000000" }] })],
     [GetShardIteratorCommand, () => ({ ShardIterator: "iterator" })],
     [GetRecordsCommand, () => ({ Records: [], NextShardIterator: "iterator" })],
+    // kinesis-local's answer: its default shard quota, the stream's shards open.
+    [DescribeLimitsCommand, () => ({ ShardLimit: 50, OpenShardCount: 2 })],
     [
       DescribeStreamSummaryCommand,
       () => ({

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { DescribeLimitsCommand, KinesisClient } from "@aws-sdk/client-kinesis";
 import { processingLagQuery } from "../../../runtime/observability/metrics/pipeline";
-import { shardScalerAws } from "../../../runtime/scaling/shard-scaler-aws";
+import { shardScalerAws, streamScalingPort } from "../../../runtime/scaling/shard-scaler-aws";
 import { SHARD_SCALING_DEFAULTS, ShardMetrics, usageFactor } from "../../../runtime/scaling/shard-policy";
 import { runShardScaler, ShardScalerPort } from "../../../runtime/scaling/shard-scaler";
 import { MemoryShardHistory } from "../../../runtime/scaling/shard-history";
@@ -89,6 +89,8 @@ function fakePort(
     failUpdate: Error;
     /** Another run claims between this run's read and its claim. */
     claimedMeanwhile: boolean;
+    /** Shards the account may still open (DescribeLimits); unset: unknown. */
+    accountShardsFree: number;
   }> = {},
 ) {
   const calls: string[] = [];
@@ -100,6 +102,7 @@ function fakePort(
       openShards: overrides.shards ?? 4,
     }),
     periodMetrics: async () => overrides.metrics ?? {},
+    accountShardsFree: async () => overrides.accountShardsFree,
     history: () => history.read(),
     claimUpdate: async (seen, updates) => {
       if (overrides.claimedMeanwhile) history.state = { updates: [NOW - 60_000], version: history.state.version + 1 };
@@ -126,6 +129,20 @@ describe("shard scaler: a run", () => {
     expect(calls).to.deep.equal(["claim at version 3: won", "update 8", "alarms 8"]);
     // The call older than 24 h leaves the history; the claim moved the version on.
     expect(history.state).to.deep.equal({ updates: [NOW - 2 * HOUR, NOW], version: 4 });
+  });
+
+  it("the account's free shards bound a scale-up: 4 shards with 2 free in the account go to 6, not 8", async () => {
+    const { port, calls } = fakePort({ metrics: busy, accountShardsFree: 2 });
+    const outcome = await runShardScaler(port, config, { now: NOW, dryRun: false });
+    expect(outcome.decision).to.deep.include({ action: "scale-up", from: 4, to: 6 });
+    expect(calls).to.deep.equal(["claim at version 3: won", "update 6", "alarms 6"]);
+  });
+
+  it("no free shard in the account: no call, and why", async () => {
+    const { port, calls } = fakePort({ metrics: busy, accountShardsFree: 0 });
+    const outcome = await runShardScaler(port, config, { now: NOW, dryRun: false });
+    expect(outcome.decision).to.deep.include({ action: "none", code: "account-limit" });
+    expect(calls).to.deep.equal([]);
   });
 
   it("dry-run decides and changes nothing, not even the history", async () => {
@@ -245,5 +262,27 @@ describe("shard scaler on AWS: the period's metrics", () => {
     expect(queries[0].MetricDataQueries?.find((q) => q.Id === "age")?.MetricStat?.Metric?.MetricName).to.equal(
       "GetRecords.IteratorAgeMilliseconds",
     );
+  });
+});
+
+describe("shard scaler on AWS: the account's free shards", () => {
+  const kinesisAnswering = (answer: Record<string, number>) =>
+    ({
+      send: async (command: unknown) => {
+        if (!(command instanceof DescribeLimitsCommand)) throw new Error("only DescribeLimits");
+        return answer;
+      },
+    }) as unknown as KinesisClient;
+
+  it("is the shard quota minus the open shards, from DescribeLimits", async () => {
+    const port = streamScalingPort(kinesisAnswering({ ShardLimit: 500, OpenShardCount: 497 }), "trips");
+    expect(await port.accountShardsFree()).to.equal(3);
+  });
+
+  it("is 0 past the quota, and unknown when the answer lacks either figure", async () => {
+    expect(
+      await streamScalingPort(kinesisAnswering({ ShardLimit: 10, OpenShardCount: 12 }), "t").accountShardsFree(),
+    ).to.equal(0);
+    expect(await streamScalingPort(kinesisAnswering({ ShardLimit: 10 }), "t").accountShardsFree()).to.equal(undefined);
   });
 });

@@ -108,9 +108,20 @@ describe("scaling chart", () => {
     expect(svg).to.match(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]* role="img" aria-labelledby="t d">/);
     expect(svg).to.contain('<title id="t">step &lt;test&gt;</title>');
     expect(svg).to.match(
-      /<desc id="d">[^<]*3 shard changes; 12 minutes over capacity; 46.0 shard-hours over 4.0 hours.<\/desc>/,
+      /<desc id="d">[^<]*3 shard changes; 12 minutes over capacity; 35.3 shard-hours over 4.0 hours.<\/desc>/,
     );
     expect(svg.match(/<polyline /g)).to.have.length(3);
     expect(svg).to.not.match(/https?:\/\/(?!www.w3.org\/2000\/svg)/);
+  });
+
+  it("with a baseline: its shards as a fourth, dashed line, named in the legend and the description", () => {
+    const load = trace("step").recordsPerSecond;
+    const result = simulate(load, options());
+    const doubling = simulate(load, options({ shards: { ...options().shards, stepping: "double-halve" } }));
+    const svg = chartSvg("step", result, { label: "doubling policy", result: doubling });
+    expect(svg.match(/<polyline /g)).to.have.length(4);
+    expect(svg).to.contain('stroke-dasharray="2 2"');
+    expect(svg).to.contain(">doubling policy shards</text>");
+    expect(svg).to.match(/doubling policy: 3 shard changes; 12 minutes over capacity; 46.0 shard-hours.<\/desc>/);
   });
 });

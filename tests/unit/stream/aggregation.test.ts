@@ -125,3 +125,55 @@ describe("KPL aggregation format", () => {
     expect(() => deaggregate({ partitionKey: "k", data })).to.throw(AggregationError);
   });
 });
+
+describe("KPL aggregation format: the direct encoder writes protobufjs's bytes", () => {
+  // The reference: the AggregatedRecord message encoded by protobufjs itself.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const protobuf = require("protobufjs") as typeof import("protobufjs");
+  const type = protobuf
+    .parse(
+      `syntax = "proto2";
+      message AggregatedRecord { repeated string partition_key_table = 1; repeated string explicit_hash_key_table = 2; repeated Record records = 3; }
+      message Tag { required string key = 1; optional string value = 2; }
+      message Record { required uint64 partition_key_index = 1; optional uint64 explicit_hash_key_index = 2; required bytes data = 3; repeated Tag tags = 4; }`,
+    )
+    .root.lookupType("AggregatedRecord");
+  function reference(input: UserRecord[]): Buffer {
+    const pks: string[] = [];
+    const ehks: string[] = [];
+    const index = (table: string[], key: string) => (table.includes(key) ? table.indexOf(key) : table.push(key) - 1);
+    const recs = input.map((r) => ({
+      partitionKeyIndex: index(pks, r.partitionKey),
+      ...(r.explicitHashKey !== undefined ? { explicitHashKeyIndex: index(ehks, r.explicitHashKey) } : {}),
+      data: r.data,
+    }));
+    const body = Buffer.from(
+      type.encode(type.fromObject({ partitionKeyTable: pks, explicitHashKeyTable: ehks, records: recs })).finish(),
+    );
+    return Buffer.concat([KPL_MAGIC, body, createHash("md5").update(body).digest()]);
+  }
+
+  it("for ASCII, non-ASCII, long and lone-surrogate keys, repeated keys and explicit hash keys", () => {
+    const keys = [
+      "plain",
+      "é€ short",
+      "é€ long ".repeat(8),
+      "\ud800 lone, short",
+      `\udc00 lone, long ${"x".repeat(50)}`,
+      "k".repeat(200),
+      "plain",
+    ];
+    const input: UserRecord[] = keys.map((partitionKey, i) => ({
+      partitionKey,
+      ...(i % 2 ? { explicitHashKey: String(BigInt(i) << 100n) } : {}),
+      data: randomBytes(i * 70),
+    }));
+    // Enough records for 2-byte indexes and lengths.
+    for (let i = 0; i < 300; i++) input.push({ partitionKey: `p${i % 150}`, data: randomBytes(i) });
+    const ours = aggregate(input);
+    expect(ours.equals(reference(input))).to.equal(true);
+    expect(deaggregate({ partitionKey: "outer", data: ours }).map((r) => r.data)).to.deep.equal(
+      input.map((r) => r.data),
+    );
+  });
+});

@@ -290,6 +290,23 @@
     $("dead-letters").textContent = number.format(s.rejects.deadLetters);
   }
 
+  const dollars = (usd) => `$${usd < 0.01 && usd > 0 ? usd.toFixed(4) : usd.toFixed(2)}`;
+  function showCost(s) {
+    const c = s.cost;
+    if (!c) return;
+    $("cost-summary").textContent =
+      `${dollars(c.usdPerHour)} an hour (${dollars(c.usdPerHour * 730)} a month) for ${s.stream.shards} shard(s), ` +
+      `the tasks and the Flink job. The stream alone: ${dollars(c.provisionedStreamUsdPerHour)} an hour provisioned, ` +
+      `${dollars(c.onDemandStreamUsdPerHour)} on-demand.`;
+    rows(
+      $("cost").querySelector("tbody"),
+      c.lines.map((l) => [l.what, dollars(l.usdPerHour)]),
+    );
+    $("cost-note").textContent =
+      `${c.region} prices checked ${c.pricesChecked} (runtime/cost/price-table.ts); ` +
+      `each local record counts ${c.capacityScale} times, as the local scaler counts it.`;
+  }
+
   let latest;
   function show(s) {
     latest = s;
@@ -298,6 +315,7 @@
     showConsumers(s);
     showHotspots(s);
     showControls(s);
+    showCost(s);
     // The status region changes only when the connection does; the time is not announced.
     if ($("connection").textContent !== "Live.") $("connection").textContent = "Live.";
     $("updated").textContent = `Updated ${time(s.at)}.`;

@@ -1,0 +1,225 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { priceSheet } from "../../../runtime/cost/price-table";
+import { estimate, Estimate } from "../../../tools/cost/estimate";
+import { DEFAULT_USAGE, readUsage, UsageError } from "../../../tools/cost/usage";
+import { planDocument, PlanDocument } from "../../../infra/plan/render";
+import { runPipeline } from "../../harness/pulumi";
+
+const ROOT = join(__dirname, "..", "..", "..");
+const run = promisify(execFile);
+const sheet = priceSheet("us-east-1");
+
+/** A known stack: 2 shards with the shard scaler (1..8), no analytics, no flow logs. */
+async function knownStack(): Promise<PlanDocument> {
+  const { recorded, outputs } = await runPipeline({ shardCount: "2", analytics: "false", flowLogs: "false" });
+  return planDocument(
+    { project: "kinesis-pipeline", stack: "known", region: "us-east-1" },
+    recorded.resources,
+    outputs,
+  );
+}
+
+describe("npm run cost: the monthly estimate", function () {
+  this.timeout(60_000);
+  let doc: PlanDocument;
+  let e: Estimate;
+  before(async () => {
+    doc = await knownStack();
+    // 1,000 records/s of 200 B with 16-character keys, 100 records a request, 1 GB a month a log group.
+    e = estimate(doc, DEFAULT_USAGE, sheet);
+  });
+
+  it("holds the known stack and traffic to the figure computed by hand", () => {
+    const MONTH_S = 730 * 3600; // 2,628,000 s
+    const GIB = 1024 ** 3;
+    // Aggregation. A 200 B record with a 16 B key takes 2+1+2+200 = 205 B as a Record, 208 B
+    // with its tag and length in the aggregate, 18 B in the key table: 226 B; 227 B from the
+    // 128th on (2-byte index). 20 B of magic and MD5: 20 + 128 x 226 + 98 x 227 = 51,194 B
+    // holds 226 records. The scaler's floor is 1 shard: 1,000 records/s make 100 records
+    // every 100 ms, 10 aggregates/s of 100 x 51,194 / 226 = 22,652.2 B, + 16 B key.
+    const aggregate = (100 * 51_194) / 226;
+    const streamBytesPerSecond = 10 * (aggregate + 16); // 226,682 B/s
+    // Shards: usage of one shard 226,682 / 1,048,576 = 0.216; at a 50% target: 1 shard.
+    const streamGb = (streamBytesPerSecond * MONTH_S) / GIB; // 554.8 GB a month
+    const stream = 730 * 0.015 + ((10 * MONTH_S) / 1e6) * 0.014; // one PUT unit an aggregate
+    const fanOut = 730 * 0.015 + streamGb * 0.013; // one consumer on one shard
+    // NAT: one gateway; ingest's writes and processing's reads of the stream through it.
+    const network = 730 * 0.045 + 2 * streamGb * 0.045 + 730 * 0.005; // + the NAT's public IPv4
+    // ALB: 1,000 x (200 + 120) B/s = 1.152 GB/h = 1.152 LCU (requests: 10/s, 0.01 LCU).
+    const alb = 730 * 0.0225 + 1.152 * 730 * 0.008 + 2 * 730 * 0.005;
+    // Fargate: ingest and processing, 2 tasks each of 0.5 vCPU and 1 GB, all month.
+    const fargate = 2 * (730 * 0.04048 + 1460 * 0.004445);
+    // The ALB's access logs: 10 requests/s x 500 B / 5 (gzip), a month kept.
+    const accessLogs = ((1000 * MONTH_S) / GIB) * 0.023;
+    // Log groups (ingest, processing, shard-scaler, schemas-setup): 1 GB in, 1 GB kept each.
+    const logs = 4 * (0.5 + 0.03);
+    // Leases: 1 shard x 1.1 writes/s; 2 workers x 0.1 scans/s x 1 shard.
+    const leases = ((1.1 * MONTH_S) / 1e6) * 0.625 + ((0.2 * MONTH_S) / 1e6) * 0.125;
+    // The scaler: 12 runs/h (rate(5 minutes)): 8,760 runs of 1 s at 256 MB, a history read
+    // each, 10 writes a day at most.
+    const scaler =
+      0.00876 * 0.2 + 8760 * 0.25 * 0.0000166667 + 0.00876 * 0.125 + ((10 / 86_400) * MONTH_S * 0.625) / 1e6;
+    // Keys: the stream's (4 tasks x 12 data keys an hour) and the topics'; the image in ECR.
+    const keys = 1 + ((4 * 12 * 730) / 10_000) * 0.03 + 1 + ((12 * 730) / 10_000) * 0.03;
+    const ecr = 0.3 * 0.1;
+    // Alarms: 3 of one metric (operations), 2 of two (the scaler's usage math); the dashboard; 2 topics.
+    const observability = 3 * 0.1 + 2 * 2 * 0.1 + 3 + 2 * 0.001 * 0.5;
+    const byHand =
+      stream + fanOut + network + alb + fargate + accessLogs + logs + leases + scaler + keys + ecr + observability;
+    expect(byHand).to.be.closeTo(228.4, 0.005);
+    expect(e.totalUsd).to.be.closeTo(byHand, 1e-6);
+  });
+
+  it("names the three biggest items and prices every resource of the plan", () => {
+    expect(e.biggest.map((b) => [b.part, b.name, b.what])).to.deep.equal([
+      ["network", "network", "data processed"],
+      ["network", "network", "1 NAT gateway"],
+      ["ingest", "ingest", "2 x 0.5 vCPU"],
+    ]);
+    expect(e.notPriced).to.deep.equal([]);
+    expect(e.parts.map((p) => p.part)).to.include.members(["stream", "ingest", "processing", "network", "scaling"]);
+  });
+
+  it("shows aggregation's effect: 1,000 records/s become 10 aggregates/s, 1,000 PUT units/s become 10", () => {
+    const a = e.stream.aggregation;
+    expect(a.without).to.deep.include({ kinesisRecordsPerSecond: 1000, putPayloadUnitsPerSecond: 1000 });
+    expect(a.with).to.deep.include({ kinesisRecordsPerSecond: 10, putPayloadUnitsPerSecond: 10 });
+    expect([a.shardsWithout, a.shardsWith]).to.deep.equal([1, 1]);
+  });
+
+  it("compares the scaled provisioned stream with on-demand: both monthly figures and where they meet", () => {
+    const m = e.stream.modes;
+    expect(m.provisioned.shards).to.equal(1);
+    expect(m.provisioned.monthlyUsd).to.be.closeTo(10.95 + 26.28 * 0.014, 1e-6);
+    expect(m.onDemand.monthlyUsd).to.be.greaterThan(29.2);
+    expect(m.cheaperAtZero).to.equal("provisioned");
+    expect(m.breakEvenRecordsPerSecond).to.deep.equal([]);
+  });
+
+  it("names a resource type it does not know instead of taking it as free", () => {
+    const withUnknown: PlanDocument = {
+      ...doc,
+      resources: [
+        ...doc.resources,
+        { ...doc.resources[0], type: "aws:memorydb/cluster:Cluster", name: "cache", urn: "urn:cache", parentUrn: null },
+      ],
+    };
+    const unknown = estimate(withUnknown, DEFAULT_USAGE, sheet);
+    expect(unknown.notPriced).to.deep.equal([
+      {
+        part: "common",
+        type: "aws:memorydb/cluster:Cluster",
+        name: "cache",
+        why: "no price rule for this resource type (tools/cost/resource-prices.ts)",
+      },
+    ]);
+    expect(unknown.totalUsd).to.equal(e.totalUsd);
+  });
+
+  it("names a price the region lacks (an OpenSearch instance type) instead of counting it as 0", () => {
+    const domain = {
+      ...doc.resources[0],
+      type: "aws:opensearch/domain:Domain",
+      name: "search",
+      urn: "urn:search",
+      parentUrn: null,
+      inputs: {
+        clusterConfig: { instanceCount: 2, instanceType: "r7g.large.search" },
+        ebsOptions: { ebsEnabled: false },
+      },
+    };
+    const unknown = estimate({ ...doc, resources: [...doc.resources, domain] }, DEFAULT_USAGE, sheet);
+    expect(unknown.notPriced.map((n) => n.why)).to.deep.equal([
+      '2 x r7g.large.search: no "opensearch:r7g.large.search" price for us-east-1',
+    ]);
+  });
+
+  it("names a provisioned-capacity table, which it does not price", () => {
+    const table = {
+      ...doc.resources[0],
+      type: "aws:dynamodb/table:Table",
+      name: "counts",
+      urn: "urn:counts",
+      parentUrn: null,
+      inputs: { billingMode: "PROVISIONED" },
+    };
+    const unknown = estimate({ ...doc, resources: [...doc.resources, table] }, DEFAULT_USAGE, sheet);
+    expect(unknown.notPriced).to.deep.equal([
+      {
+        part: "common",
+        type: "aws:dynamodb/table:Table",
+        name: "counts",
+        why: "billing mode PROVISIONED: only on-demand (PAY_PER_REQUEST) tables are priced",
+      },
+    ]);
+  });
+
+  it("prices the resources other parts are adding: a tenants table, a lake bucket, Glue tables, an Athena workgroup", () => {
+    const base = doc.resources[0];
+    const lake = {
+      ...base,
+      type: "kinesis-pipeline:lake:DataLake",
+      name: "lake",
+      urn: "urn:lake",
+      parentUrn: null,
+      inputs: {},
+    };
+    const added = [
+      {
+        type: "aws:dynamodb/table:Table",
+        name: "tenants",
+        parentUrn: null,
+        inputs: { billingMode: "PAY_PER_REQUEST" },
+      },
+      { type: "aws:s3/bucket:Bucket", name: "lake", parentUrn: "urn:lake", inputs: {} },
+      { type: "aws:glue/catalogTable:CatalogTable", name: "records", parentUrn: "urn:lake", inputs: {} },
+      { type: "aws:athena/workgroup:Workgroup", name: "lake", parentUrn: "urn:lake", inputs: {} },
+    ].map((r, i) => ({ ...base, ...r, urn: `urn:added-${i}` }));
+    const usage = { ...DEFAULT_USAGE, tenants: 10 };
+    const more = estimate({ ...doc, resources: [...doc.resources, lake, ...added] }, usage, sheet);
+    expect(more.notPriced).to.deep.equal([]);
+    const line = (name: string, what: string) => more.items.find((i) => i.name === name && i.what === what)!;
+    // Tenants: 10 tenants x 2 ingest tasks, a read a minute: 20/60 per second x 2,628,000 s.
+    expect(line("tenants", "read request units").quantity).to.be.closeTo((20 / 60) * 2.628, 1e-9);
+    // Lake: 200 kB/s of records, a quarter stored as Parquet; a file per tenant a minute.
+    expect(line("lake", "storage (the first month's data)").quantity).to.be.closeTo(
+      (200_000 * 2_628_000 * 0.25) / 1024 ** 3,
+      1e-9,
+    );
+    expect(line("lake", "PUT requests").quantity).to.be.closeTo((10 * 60 * 730) / 1000, 1e-9);
+    // Athena: 10 GB a day, 30.4 days, in TB.
+    expect(line("lake", "data scanned").monthlyUsd).to.be.closeTo(((10 * 730) / 24 / 1024) * 5, 1e-9);
+    expect(more.free.find((f) => f.name === "records")?.why).to.match(/Data Catalog's free first million/);
+    expect(more.items.filter((i) => i.name === "lake").every((i) => i.part === "lake")).to.equal(true);
+  });
+
+  it("reads the traffic flags, naming every bad one", () => {
+    expect(readUsage({ "records-per-second": "5000", tenants: "3" })).to.deep.include({
+      recordsPerSecond: 5000,
+      tenants: 3,
+    });
+    expect(() => readUsage({ "records-per-second": "lots", "record-bytes": "0" })).to.throw(
+      UsageError,
+      /--records-per-second must be an integer from 0 to 10000000, got "lots"\n--record-bytes must be an integer from 1 to 1048576, got "0"/,
+    );
+  });
+
+  it("npm run cost -- --stack dev: the Infracost-style table, the total, the biggest items and the comparisons", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "tools/cost/main.ts", "--stack", "dev", "--records-per-second", "2000"],
+      { cwd: ROOT, timeout: 60_000 },
+    );
+    expect(stdout).to.match(/^Project: kinesis-pipeline\/dev \(us-east-1; prices checked \d{4}-\d{2}-\d{2}/);
+    expect(stdout).to.match(/ Name +Monthly Qty +Unit +Monthly Cost/);
+    expect(stdout).to.match(/ OVERALL TOTAL +\$\d+\.\d\d\n/);
+    expect(stdout).to.match(/The three biggest items: 1\. .*; 2\. .*; 3\. /);
+    expect(stdout).to.contain("--records-per-second 2000");
+    expect(stdout).to.match(/without: 2,000 Kinesis records\/s, 2,000 PUT payload units\/s/);
+    expect(stdout).to.match(/provisioned: \$\d+\.\d\d a month/);
+    expect(stdout).to.match(/on-demand: +\$\d+\.\d\d a month/);
+  });
+});

@@ -1,0 +1,479 @@
+/**
+ * How each resource type of the plan is priced: one row per type. A row either prices the
+ * resource (lines of quantity x a price of the price table, a month's worth) or says why
+ * it costs nothing by itself. A type without a row is never taken as free: the estimate
+ * names it as not priced. New resources (a tenants table, a lake bucket, Glue tables, an
+ * Athena workgroup) are a row each here, or already are.
+ */
+import { HOURS_PER_MONTH, PriceKey, RegionPrices } from "../../runtime/cost/price-table";
+import { FLINK_ORCHESTRATION_KPUS } from "../../runtime/cost/shape-cost";
+import { BYTES_PER_GB, StreamLoad } from "../../runtime/cost/stream-traffic";
+import { PlannedResource, PlanView } from "./plan-view";
+import { HABITS, Usage } from "./usage";
+
+const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+
+/** A priced line before the estimate adds the resource, its part and the dollars. */
+export interface PricedLine {
+  what: string;
+  /** In the price's unit (millions of requests for "1M requests"). */
+  quantity: number;
+  price: PriceKey;
+  /** What the quantity rests on beyond the plan's inputs, when anything. */
+  assumption?: string;
+}
+
+/** A part of a resource the table cannot price (a provisioned-capacity table): named, never taken as 0. */
+export interface UnpricedLine {
+  notPriced: string;
+}
+
+/** What pricing reads besides the resource itself. */
+export interface PricingContext {
+  view: PlanView;
+  prices: RegionPrices;
+  usage: Usage;
+  /** The pipeline's stream as the traffic loads it (aggregated), and its shards this month. */
+  stream: { load: StreamLoad; shards: number; sizedBy: string };
+  /** Kinesis records of the plain traffic per second, and its bytes (ingest's HTTP side). */
+  userBytesPerSecond: number;
+  /** Fargate tasks of the ingest service (for per-task requests). */
+  ingestTasks: number;
+  /** Writers and readers of the stream: ingest tasks, processing workers, the Flink job. */
+  streamClients: number;
+}
+
+export type PriceRule =
+  | { kind: "priced"; lines: (r: PlannedResource, ctx: PricingContext) => (PricedLine | UnpricedLine)[] }
+  | { kind: "free"; why: string }
+  /** Priced where its cost shows: another resource's lines already hold it. */
+  | { kind: "elsewhere"; why: string };
+
+const free = (why: string): PriceRule => ({ kind: "free", why });
+const elsewhere = (why: string): PriceRule => ({ kind: "elsewhere", why });
+const priced = (lines: (r: PlannedResource, ctx: PricingContext) => (PricedLine | UnpricedLine)[]): PriceRule => ({
+  kind: "priced",
+  lines,
+});
+
+const inputs = PlanView.inputs;
+const gb = (bytesPerSecond: number) => (bytesPerSecond * SECONDS_PER_MONTH) / BYTES_PER_GB;
+const millions = (perSecond: number) => (perSecond * SECONDS_PER_MONTH) / 1e6;
+
+/** The pipeline's stream carries the traffic; any other (the hot-spot results) its own small load. */
+function isTrafficStream(r: PlannedResource, ctx: PricingContext): boolean {
+  return ctx.view.part(r) === "stream";
+}
+
+function streamLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
+  const i = inputs(r);
+  const traffic = isTrafficStream(r, ctx);
+  const recordsPerSecond = traffic ? ctx.stream.load.kinesisRecordsPerSecond : HABITS.resultsRecordsPerSecond;
+  const bytesPerSecond = traffic
+    ? ctx.stream.load.bytesPerSecond
+    : HABITS.resultsRecordsPerSecond * HABITS.resultsRecordBytes;
+  const why = traffic
+    ? "the traffic flags, aggregated as ingest does"
+    : `hot-spot results: about ${HABITS.resultsRecordsPerSecond} documents/s of ${HABITS.resultsRecordBytes} B`;
+  const retention = Number(i.retentionPeriod ?? 24);
+  if (i.streamModeDetails?.streamMode === "ON_DEMAND") {
+    const billedIn = traffic ? ctx.stream.load.onDemandBilledBytesPerSecond : recordsPerSecond * 1024;
+    const readers = traffic ? readersOf(ctx) : 1;
+    return [
+      { what: "on-demand stream-hours", quantity: HOURS_PER_MONTH, price: "kinesisOnDemandStreamHour" },
+      {
+        what: "data in (records rounded up to 1 KB)",
+        quantity: gb(billedIn),
+        price: "kinesisOnDemandGbIn",
+        assumption: why,
+      },
+      {
+        what: `data out (${readers} reader${readers === 1 ? "" : "s"})`,
+        quantity: gb(bytesPerSecond * readers),
+        price: "kinesisOnDemandGbOut",
+        assumption: why,
+      },
+    ];
+  }
+  const shards = traffic ? ctx.stream.shards : Number(i.shardCount ?? 1);
+  const lines: PricedLine[] = [
+    {
+      what: "shard-hours",
+      quantity: shards * HOURS_PER_MONTH,
+      price: "kinesisShardHour",
+      assumption: traffic ? ctx.stream.sizedBy : undefined,
+    },
+    {
+      what: "PUT payload units",
+      quantity: traffic
+        ? millions(ctx.stream.load.putPayloadUnitsPerSecond)
+        : millions(recordsPerSecond * Math.ceil(HABITS.resultsRecordBytes / (25 * 1024))),
+      price: "kinesisPutPayloadUnits",
+      assumption: why,
+    },
+  ];
+  if (retention > 24) {
+    lines.push({
+      what: `extended retention (${retention} h)`,
+      quantity: shards * HOURS_PER_MONTH,
+      price: "kinesisExtendedRetentionShardHour",
+    });
+  }
+  return lines;
+}
+
+/** Who reads the whole pipeline stream: processing, and the hot-spot job when there is one. */
+function readersOf(ctx: PricingContext): number {
+  return 1 + (ctx.view.ofType("aws:kinesisanalyticsv2/application:Application").length > 0 ? 1 : 0);
+}
+
+function fargateLines(r: PlannedResource, ctx: PricingContext): (PricedLine | UnpricedLine)[] {
+  const def = ctx.view.taskDefinitionOf(r);
+  if (!def) return [{ notPriced: "its task definition is not in the plan: no size to price" }];
+  const tasks = Number(inputs(r).desiredCount ?? 1);
+  const vcpu = Number(inputs(def).cpu) / 1024;
+  const memoryGb = Number(inputs(def).memory) / 1024;
+  const why = "the desired count, all month (its autoscaling floor)";
+  return [
+    {
+      what: `${tasks} x ${vcpu} vCPU`,
+      quantity: tasks * vcpu * HOURS_PER_MONTH,
+      price: "fargateVcpuHour",
+      assumption: why,
+    },
+    {
+      what: `${tasks} x ${memoryGb} GB`,
+      quantity: tasks * memoryGb * HOURS_PER_MONTH,
+      price: "fargateGbHour",
+      assumption: why,
+    },
+  ];
+}
+
+function natLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
+  const strategy = String(inputs(r).natGateways?.strategy ?? "None");
+  const zones = Number(inputs(r).numberOfAvailabilityZones ?? 2);
+  const gateways = strategy === "Single" ? 1 : strategy === "OnePerAz" || strategy === "HighlyAvailable" ? zones : 0;
+  if (gateways === 0) return [];
+  // Without VPC endpoints every call of the private tasks goes through NAT: ingest's writes
+  // and processing's reads of the stream (both directions count).
+  const bytes = 2 * ctx.stream.load.bytesPerSecond;
+  return [
+    {
+      what: `${gateways} NAT gateway${gateways === 1 ? "" : "s"}`,
+      quantity: gateways * HOURS_PER_MONTH,
+      price: "natGatewayHour",
+    },
+    {
+      what: "data processed",
+      quantity: gb(bytes),
+      price: "natGatewayGb",
+      assumption: "ingest's writes and processing's reads of the stream go through NAT (no VPC endpoints)",
+    },
+  ];
+}
+
+function albLines(_r: PlannedResource, ctx: PricingContext): PricedLine[] {
+  // LCUs: the largest of new connections (25/s), active connections (3,000/min), processed
+  // bytes (1 GB/h) and rule evaluations (1,000/s) (ELB pricing page). A client that keeps
+  // its connection open makes processed bytes the largest for this traffic.
+  const httpBytesPerSecond = ctx.usage.recordsPerSecond * (ctx.usage.recordBytes + HABITS.httpBytesPerRecord);
+  const requestsPerSecond = ctx.usage.recordsPerSecond / ctx.usage.recordsPerRequest;
+  const lcus = Math.max((httpBytesPerSecond * 3600) / 1e9, requestsPerSecond / 1000);
+  const zones = 2;
+  return [
+    { what: "load balancer-hours", quantity: HOURS_PER_MONTH, price: "albHour" },
+    {
+      what: "LCU-hours",
+      quantity: lcus * HOURS_PER_MONTH,
+      price: "albLcuHour",
+      assumption: `${HABITS.httpBytesPerRecord} B of HTTP framing a record, ${ctx.usage.recordsPerRequest} records a request, kept-alive connections`,
+    },
+    { what: `public IPv4 addresses (${zones} zones)`, quantity: zones * HOURS_PER_MONTH, price: "publicIpv4Hour" },
+  ];
+}
+
+function lambdaLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
+  const memoryGb = Number(inputs(r).memorySize ?? 128) / 1024;
+  const scheduled = ctx.view.scheduledRunsPerHour(r) * HOURS_PER_MONTH;
+  // A function fed by a stream (the search indexer) runs about once a second per shard while data flows.
+  const mappings = ctx.view
+    .ofType("aws:lambda/eventSourceMapping:EventSourceMapping")
+    .filter((m) => String(inputs(m).functionName ?? "").includes(`:function:${r.name}-`)).length;
+  const runs = scheduled + mappings * SECONDS_PER_MONTH;
+  if (runs === 0) return [];
+  const why =
+    mappings > 0
+      ? "a run a second per stream mapping, about a second each"
+      : `its schedule, about ${HABITS.lambdaSecondsPerRun} s a run`;
+  return [
+    { what: "requests", quantity: runs / 1e6, price: "lambdaRequests", assumption: why },
+    {
+      what: "compute",
+      quantity: runs * HABITS.lambdaSecondsPerRun * memoryGb,
+      price: "lambdaGbSecond",
+      assumption: why,
+    },
+  ];
+}
+
+function tableLines(r: PlannedResource, ctx: PricingContext): (PricedLine | UnpricedLine)[] {
+  if (inputs(r).billingMode !== "PAY_PER_REQUEST") {
+    return [
+      {
+        notPriced: `billing mode ${String(inputs(r).billingMode)}: only on-demand (PAY_PER_REQUEST) tables are priced`,
+      },
+    ];
+  }
+  const part = ctx.view.part(r);
+  let reads: number;
+  let writes = 0;
+  let why: string;
+  if (part === "processing") {
+    const workers = ctx.view
+      .ofType("aws:ecs/service:Service")
+      .filter((s) => ctx.view.part(s) === "processing")
+      .reduce((n, s) => n + Number(inputs(s).desiredCount ?? 1), 0);
+    writes = ctx.stream.shards * HABITS.leaseWritesPerShardPerSecond;
+    reads = workers * HABITS.leaseReadsPerWorkerPerSecond * ctx.stream.shards;
+    why = "leases: a renewal every 10 s and a checkpoint a second per shard, a table scan every 10 s per worker";
+  } else if (part === "scaling") {
+    reads = HABITS.scalerRunsPerHour / 3600;
+    writes = 10 / 86_400;
+    why = "the scaler's history: a read a run, at most 10 writes a day";
+  } else {
+    // A tenants table (ingest's API keys): each ingest task reads each tenant's key once a minute.
+    reads = (ctx.usage.tenants * ctx.ingestTasks * HABITS.tenantReadsPerTaskPerMinute) / 60;
+    why = `tenants: each ingest task reads each of ${ctx.usage.tenants} tenant${ctx.usage.tenants === 1 ? "" : "s"} once a minute (cached)`;
+  }
+  return [
+    { what: "read request units", quantity: millions(reads), price: "dynamodbReads", assumption: why },
+    { what: "write request units", quantity: millions(writes), price: "dynamodbWrites", assumption: why },
+  ];
+}
+
+function searchDomainLines(r: PlannedResource): PricedLine[] {
+  const cluster = inputs(r).clusterConfig ?? {};
+  const count = Number(cluster.instanceCount ?? 1);
+  const type = String(cluster.instanceType);
+  const ebs = inputs(r).ebsOptions ?? {};
+  const lines: PricedLine[] = [
+    { what: `${count} x ${type}`, quantity: count * HOURS_PER_MONTH, price: `opensearch:${type}` as PriceKey },
+  ];
+  if (ebs.ebsEnabled) {
+    const volume = Number(ebs.volumeSize ?? 10);
+    if (ebs.volumeType !== "gp3") {
+      return [
+        ...lines,
+        {
+          what: `${count} x ${volume} GB ${ebs.volumeType}`,
+          quantity: count * volume,
+          price: `opensearch:${ebs.volumeType}` as PriceKey,
+        },
+      ];
+    }
+    lines.push({ what: `${count} x ${volume} GB gp3`, quantity: count * volume, price: "opensearchGp3GbMonth" });
+  }
+  return lines;
+}
+
+function flinkLines(r: PlannedResource): PricedLine[] {
+  const p = inputs(r).applicationConfiguration?.flinkApplicationConfiguration?.parallelismConfiguration ?? {};
+  const kpus = Math.ceil(Number(p.parallelism ?? 1) / Number(p.parallelismPerKpu ?? 1));
+  return [
+    {
+      what: `${kpus} KPU${kpus === 1 ? "" : "s"} + ${FLINK_ORCHESTRATION_KPUS} orchestration`,
+      quantity: (kpus + FLINK_ORCHESTRATION_KPUS) * HOURS_PER_MONTH,
+      price: "flinkKpuHour",
+      assumption: "the configured parallelism all month (its scaler's floor)",
+    },
+    { what: "running application storage", quantity: kpus * HABITS.flinkStorageGbPerKpu, price: "flinkStorageGbMonth" },
+  ];
+}
+
+function alarmLines(r: PlannedResource): PricedLine[] {
+  const queries = (inputs(r).metricQueries ?? []) as { metric?: unknown }[];
+  const metrics = queries.length > 0 ? queries.filter((q) => q.metric).length || 1 : 1;
+  return [
+    { what: `${metrics} metric${metrics === 1 ? "" : "s"}`, quantity: metrics, price: "cloudwatchAlarmMetricMonth" },
+  ];
+}
+
+function logGroupLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
+  const retentionMonths = Math.min(Number(inputs(r).retentionInDays ?? 30), 3653) / 30;
+  const ingested = ctx.usage.logGbPerGroupMonth;
+  const why = `${ingested} GB a month (--log-gb-per-group)`;
+  return [
+    { what: "ingestion", quantity: ingested, price: "cloudwatchLogsIngestGb", assumption: why },
+    {
+      what: "storage",
+      quantity: ingested * Math.min(1, retentionMonths),
+      price: "cloudwatchLogsStorageGbMonth",
+      assumption: why,
+    },
+  ];
+}
+
+function bucketLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
+  const part = ctx.view.part(r);
+  if (part === "lake") {
+    const stored = gb(ctx.userBytesPerSecond) * HABITS.lakeCompression;
+    const puts = ctx.usage.tenants * HABITS.lakeFilesPerTenantPerMinute * 60 * HOURS_PER_MONTH;
+    return [
+      {
+        what: "storage (the first month's data)",
+        quantity: stored,
+        price: "s3StandardGbMonth",
+        assumption: `Parquet at ${HABITS.lakeCompression} of the records' bytes`,
+      },
+      {
+        what: "PUT requests",
+        quantity: puts / 1000,
+        price: "s3PutRequests",
+        assumption: `a file per tenant and minute (${ctx.usage.tenants} tenant${ctx.usage.tenants === 1 ? "" : "s"})`,
+      },
+    ];
+  }
+  if (part === "ingest") {
+    // The load balancer's access logs: a line of about 500 B a request, compressed 5x.
+    const requests = ctx.usage.recordsPerSecond / ctx.usage.recordsPerRequest;
+    return [
+      {
+        what: "access logs (a month kept)",
+        quantity: gb((requests * 500) / 5),
+        price: "s3StandardGbMonth",
+        assumption: "a 500 B log line a request, gzip 5x",
+      },
+    ];
+  }
+  return [
+    { what: "storage (code and small objects)", quantity: 0.1, price: "s3StandardGbMonth", assumption: "about 100 MB" },
+  ];
+}
+
+/** Every resource type a plan of this program holds (or will: the lake's, the tenants'). */
+export const PRICE_RULES: Record<string, PriceRule> = {
+  "aws:kinesis/stream:Stream": priced(streamLines),
+  "aws:kinesis/streamConsumer:StreamConsumer": priced((_r, ctx) => [
+    {
+      what: "consumer-shard-hours",
+      quantity: ctx.stream.shards * HOURS_PER_MONTH,
+      price: "kinesisFanOutConsumerShardHour",
+    },
+    {
+      what: "data read",
+      quantity: gb(ctx.stream.load.bytesPerSecond),
+      price: "kinesisFanOutGb",
+      assumption: "reads the whole stream",
+    },
+  ]),
+  "aws:ecs/service:Service": priced(fargateLines),
+  "aws:ecs/taskDefinition:TaskDefinition": elsewhere(
+    "billed as its tasks run: the services' lines (a one-off task such as the replay: not counted)",
+  ),
+  "aws:ecs/cluster:Cluster": free("ECS clusters cost nothing; their tasks do"),
+  "awsx:ec2:Vpc": priced(natLines),
+  "aws:ec2/eip:Eip": priced(() => [
+    { what: "public IPv4 address", quantity: HOURS_PER_MONTH, price: "publicIpv4Hour" },
+  ]),
+  "aws:ec2/flowLog:FlowLog": elsewhere("its records are priced as its log group's ingestion"),
+  "aws:ec2/securityGroup:SecurityGroup": free("security groups cost nothing"),
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": free("security group rules cost nothing"),
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": free("security group rules cost nothing"),
+  "awsx:lb:ApplicationLoadBalancer": priced(albLines),
+  "awsx:ecr:Image": priced(() => [
+    {
+      what: "image storage",
+      quantity: HABITS.imageGb,
+      price: "ecrStorageGbMonth",
+      assumption: `one image of about ${HABITS.imageGb} GB`,
+    },
+  ]),
+  "aws:ecr/repository:Repository": elsewhere("its storage is the image's line"),
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": free("lifecycle policies cost nothing (they keep storage down)"),
+  "aws:lambda/function:Function": priced(lambdaLines),
+  "aws:lambda/permission:Permission": free("permissions cost nothing"),
+  "aws:lambda/eventSourceMapping:EventSourceMapping": elsewhere("its runs are its function's requests"),
+  "aws:lambda/invocation:Invocation": free("one run a deploy: a fraction of a cent"),
+  "aws:dynamodb/table:Table": priced(tableLines),
+  "aws:kinesisanalyticsv2/application:Application": priced(flinkLines),
+  "aws:opensearch/domain:Domain": priced(searchDomainLines),
+  "aws:opensearch/domainPolicy:DomainPolicy": free("access policies cost nothing"),
+  "aws:kms/key:Key": priced((r, ctx) => {
+    const clients = ctx.view.part(r) === "stream" ? ctx.streamClients : 1;
+    return [
+      { what: "key", quantity: 1, price: "kmsKeyMonth" },
+      {
+        what: "requests",
+        quantity: (clients * HABITS.kmsRequestsPerClientPerHour * HOURS_PER_MONTH) / 10_000,
+        price: "kmsRequests",
+        assumption: "a data key every 5 minutes per writer and reader",
+      },
+    ];
+  }),
+  "aws:kms/alias:Alias": free("aliases cost nothing"),
+  "aws:cloudwatch/metricAlarm:MetricAlarm": priced(alarmLines),
+  "aws:cloudwatch/dashboard:Dashboard": priced(() => [
+    { what: "dashboard", quantity: 1, price: "cloudwatchDashboardMonth" },
+  ]),
+  "aws:cloudwatch/logGroup:LogGroup": priced(logGroupLines),
+  "aws:cloudwatch/logStream:LogStream": elsewhere("its events are its group's ingestion"),
+  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": free("resource policies cost nothing"),
+  "aws:cloudwatch/eventRule:EventRule": free("scheduled rules cost nothing; the runs are the function's requests"),
+  "aws:cloudwatch/eventTarget:EventTarget": free("targets cost nothing"),
+  "aws:secretsmanager/secret:Secret": priced(() => [{ what: "secret", quantity: 1, price: "secretMonth" }]),
+  "aws:secretsmanager/secretVersion:SecretVersion": elsewhere("billed per secret"),
+  "aws:sns/topic:Topic": priced(() => [
+    {
+      what: "publishes",
+      quantity: 0.001,
+      price: "snsRequests",
+      assumption: "alarm notifications: about a thousand a month",
+    },
+  ]),
+  "aws:sns/topicPolicy:TopicPolicy": free("topic policies cost nothing"),
+  "aws:sns/topicSubscription:TopicSubscription": free("deliveries to Lambda and e-mail: within the topic's lines"),
+  "aws:sqs/queue:Queue": priced(() => [
+    { what: "requests", quantity: 0.001, price: "sqsRequests", assumption: "a dead-letter queue: rarely written" },
+  ]),
+  "aws:s3/bucket:Bucket": priced(bucketLines),
+  "aws:s3/bucketV2:BucketV2": priced(bucketLines),
+  "aws:s3/bucketObjectv2:BucketObjectv2": elsewhere("its bytes are its bucket's storage"),
+  "aws:s3/bucketPolicy:BucketPolicy": free("bucket settings cost nothing"),
+  "aws:s3/bucketVersioning:BucketVersioning": free("bucket settings cost nothing"),
+  "aws:s3/bucketVersioningV2:BucketVersioningV2": free("bucket settings cost nothing"),
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": free("bucket settings cost nothing"),
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": free("bucket settings cost nothing"),
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+    free("bucket settings cost nothing"),
+  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2":
+    free("bucket settings cost nothing"),
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": free("bucket settings cost nothing"),
+  "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": free("bucket settings cost nothing"),
+  "aws:glue/registry:Registry": free("the Glue Schema Registry costs nothing (Glue pricing page)"),
+  "aws:glue/schema:Schema": free("the Glue Schema Registry costs nothing (Glue pricing page)"),
+  "aws:glue/catalogDatabase:CatalogDatabase": free("within the Data Catalog's free first million objects"),
+  "aws:glue/catalogTable:CatalogTable": free(
+    "within the Data Catalog's free first million objects (partitions count as objects)",
+  ),
+  "aws:athena/workgroup:Workgroup": priced((_r, ctx) => [
+    {
+      what: "data scanned",
+      quantity: (ctx.usage.athenaScanGbPerDay * DAYS_PER_MONTH) / 1024,
+      price: "athenaTbScanned",
+      assumption: `${ctx.usage.athenaScanGbPerDay} GB scanned a day (--athena-scan-gb-per-day)`,
+    },
+  ]),
+  "aws:iam/role:Role": free("IAM costs nothing"),
+  "aws:iam/rolePolicy:RolePolicy": free("IAM costs nothing"),
+  "aws:iam/policy:Policy": free("IAM costs nothing"),
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": free("IAM costs nothing"),
+  "aws:appautoscaling/target:Target": free("Application Auto Scaling costs nothing; the tasks it adds do"),
+  "aws:appautoscaling/policy:Policy": free("Application Auto Scaling costs nothing; its alarms are AWS-managed"),
+};
+
+/** Our own components and the stack: groupings whose children carry the cost. */
+export function isGrouping(type: string): boolean {
+  return type.startsWith("kinesis-pipeline:") || type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
+}
