@@ -20,6 +20,7 @@ import { Observability } from "./observability/observability";
 import { ServiceImage } from "./common/service-image";
 import { StreamStorage } from "./stream/stream-storage";
 import { applyStackDefaults } from "./common/stack-defaults";
+import { Lake } from "./lake/lake";
 
 export interface Pipeline {
   stream: StreamStorage;
@@ -27,6 +28,8 @@ export interface Pipeline {
   ingest: IngestService;
   processing: ProcessingService;
   schemas: SchemaRegistry;
+  /** Unset when the lake is off. */
+  lake?: Lake;
   /** Unset when analytics is off. */
   search?: SearchDomain;
   flink?: HotspotJob;
@@ -47,6 +50,10 @@ export interface PipelineOutputs {
   ingestLoadBalancerDnsName: pulumi.Output<string>;
   schemaRegistryArn: pulumi.Output<string>;
   schemaArns: Record<string, pulumi.Output<string>>;
+  /** The lake's bucket, its Glue database and the Athena workgroup to query it in (unset when the lake is off). */
+  lakeBucket?: pulumi.Output<string>;
+  lakeDatabase?: pulumi.Output<string>;
+  lakeWorkgroup?: pulumi.Output<string>;
   /** OpenSearch Dashboards, where the hot-spot map is (unset when analytics is off). */
   dashboardsUrl?: pulumi.Output<string>;
   /** The secret holding the Dashboards login, the domain's master user (unset when analytics is off). */
@@ -97,6 +104,23 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     { network, cluster, image, stream, schemas, processing: config.processing, services: config.services },
     { dependsOn: [schemas.ready] },
   );
+  // The lake reads the stream as its own consumer application, beside processing.
+  const lake = config.lake
+    ? new Lake(
+        "lake",
+        {
+          network,
+          cluster,
+          image,
+          stream,
+          schemas,
+          lake: config.lake,
+          services: config.services,
+          streamRetentionHours: config.stream.retentionHours,
+        },
+        { dependsOn: [schemas.ready] },
+      )
+    : undefined;
   const hotspots = config.analytics
     ? analytics(config.analytics, { stream, ingest, network, cluster, image }, topicKey)
     : undefined;
@@ -114,7 +138,7 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     alertEmail: config.alertEmail,
     topicKey,
   });
-  return { stream, network, ingest, processing, schemas, scaler, observability, ...hotspots };
+  return { stream, network, ingest, processing, schemas, lake, scaler, observability, ...hotspots };
 }
 
 /**
@@ -163,6 +187,9 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     ingestLoadBalancerDnsName: p.ingest.loadBalancerDnsName,
     schemaRegistryArn: p.schemas.arn,
     schemaArns: p.schemas.schemaArns(),
+    lakeBucket: p.lake?.bucket.bucket.bucket,
+    lakeDatabase: p.lake?.database.name,
+    lakeWorkgroup: p.lake?.workgroup.name,
     dashboardsUrl: p.search?.dashboardsUrl,
     searchMasterUserSecretArn: p.search?.masterUserSecret.arn,
     flinkApplicationName: p.flink?.application.name,

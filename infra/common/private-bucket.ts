@@ -4,7 +4,9 @@
  * - public access blocked in all four ways (Security Hub S3.8);
  * - object ownership enforced: ACLs are off and the bucket owns every object, whoever
  *   writes it (Security Hub S3.12; https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html);
- * - encrypted at rest with S3-managed keys (SSE-S3, the one option ELB log delivery takes);
+ * - encrypted at rest with S3-managed keys (SSE-S3, the one option ELB log delivery takes),
+ *   or with a KMS key of the stack where the owner gives one (SSE-KMS with an S3 Bucket Key,
+ *   which cuts the requests S3 makes to KMS: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html);
  * - a bucket policy that refuses every request not made over TLS (Security Hub S3.5;
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html),
  *   plus what the owner adds (e.g. the load balancer's log delivery).
@@ -39,6 +41,8 @@ export interface PrivateBucketArgs {
   forceDestroy: boolean;
   /** Statements the bucket policy holds besides TLS-only, given the bucket's ARN. */
   statements?: (bucketArn: pulumi.Output<string>) => BucketStatement[];
+  /** Encrypt objects with this KMS key instead of S3-managed keys. */
+  kmsKeyArn?: pulumi.Input<string>;
 }
 
 export interface PrivateBucket {
@@ -69,7 +73,17 @@ export function privateBucket(name: string, args: PrivateBucketArgs, owner: pulu
   );
   new aws.s3.BucketServerSideEncryptionConfiguration(
     name,
-    { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+    {
+      bucket: bucket.id,
+      rules: [
+        args.kmsKeyArn === undefined
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+          : {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+              bucketKeyEnabled: true,
+            },
+      ],
+    },
     parent,
   );
   const policy = new aws.s3.BucketPolicy(

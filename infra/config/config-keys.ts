@@ -30,6 +30,10 @@ import { ANALYTICS_MAX_TAGS } from "../common/stack-defaults";
 import { ACCESS_LOG_LIMITS } from "../ingest/elb-log-delivery";
 import { shippedSchemas } from "../../runtime/schemas/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../../runtime/schemas/compatibility-mode";
+import { LAKE_DEFAULTS, LAKE_LIMITS } from "../../runtime/lake/contract";
+import { SEGMENTS_PER_TASK_MEMORY, STANDARD_IA_MIN_DAYS } from "../lake/lake-rules";
+
+const MIB = 1024 * 1024;
 
 /**
  * A stack config key: a setting (runtime/common/setting.ts, the kit environment variables
@@ -276,7 +280,7 @@ export const CONFIG_KEYS = {
     type: "boolean",
     default: true,
     purpose:
-      "true: DynamoDB refuses to delete the processing lease table (its checkpoints), so pulumi destroy stops there until you set it false and run pulumi up. false: destroy deletes it (dev stacks).",
+      "true: DynamoDB refuses to delete the processing and lake lease tables (their checkpoints), so pulumi destroy stops there until you set it false and run pulumi up. false: destroy deletes it (dev stacks).",
     ...switchValue,
   } satisfies ConfigKey<boolean>,
   lambdaBatchSize: {
@@ -553,6 +557,87 @@ export const CONFIG_KEYS = {
       "true (dev stacks): pulumi destroy empties the Flink code bucket, every version of it, and deletes it. false: destroy stops at a bucket that holds code versions.",
     ...switchValue,
   } satisfies ConfigKey<boolean>,
+  lake: {
+    name: "lake",
+    type: "boolean",
+    default: true,
+    purpose:
+      "true: the lake writer on Fargate stores every record of the stream once in S3 as Parquet (by tenant, date and hour), with Glue tables and an Athena workgroup to query it. false: no lake.",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
+  lakeRetrieval: {
+    name: "lakeRetrieval",
+    type: "string",
+    default: "fanout",
+    purpose:
+      "How the lake workers read: fanout (their own enhanced fan-out consumer, 2 MiB/s per shard) or polling (GetRecords, sharing the shard's 2 MiB/s and 5 calls/s with other pollers).",
+    ...oneOf("fanout", "polling"),
+  } satisfies ConfigKey<"fanout" | "polling">,
+  lakeRollMegabytes: {
+    name: "lakeRollMegabytes",
+    type: "integer",
+    default: LAKE_DEFAULTS.rollBytes / MIB,
+    purpose: `Cut a shard's lake segment once its records hold this many MiB, ${LAKE_LIMITS.rollBytes.min / MIB}..${LAKE_LIMITS.rollBytes.max / MIB}: larger objects suit Athena, and a worker holds one open segment per shard.`,
+    ...integer(LAKE_LIMITS.rollBytes.min / MIB, LAKE_LIMITS.rollBytes.max / MIB),
+  } satisfies ConfigKey<number>,
+  lakeRollSeconds: {
+    name: "lakeRollSeconds",
+    type: "integer",
+    default: LAKE_DEFAULTS.rollSeconds,
+    purpose: `Cut a shard's lake segment once its first record is this many seconds old, ${LAKE_LIMITS.rollSeconds.min}..${LAKE_LIMITS.rollSeconds.max}: the longest a record waits to be queryable under light load.`,
+    ...integer(LAKE_LIMITS.rollSeconds.min, LAKE_LIMITS.rollSeconds.max),
+  } satisfies ConfigKey<number>,
+  lakeInfrequentAccessDays: {
+    name: "lakeInfrequentAccessDays",
+    type: "integer",
+    default: 0,
+    purpose: `Days after which lake objects move to S3 Standard-IA (at least ${STANDARD_IA_MIN_DAYS}); 0: never.`,
+    ...integer(0, 36_500),
+  } satisfies ConfigKey<number>,
+  lakeRetentionDays: {
+    name: "lakeRetentionDays",
+    type: "integer",
+    default: 0,
+    purpose:
+      "Days after which lake objects are deleted, longer than the stream's retention (a segment's claim must outlive its records); 0: kept for ever.",
+    ...integer(0, 36_500),
+  } satisfies ConfigKey<number>,
+  lakeForceDestroy: {
+    name: "lakeForceDestroy",
+    type: "boolean",
+    default: false,
+    purpose:
+      "true (dev stacks): pulumi destroy empties the lake bucket and deletes it. false: destroy stops at a lake bucket that holds objects.",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
+  lakeCpu: {
+    name: "lakeCpu",
+    type: "integer",
+    default: 512,
+    purpose: `CPU units of a lake task (${FARGATE_CPUS.join(", ")}); must fit lakeMemory.`,
+    ...oneOfIntegers(FARGATE_CPUS),
+  } satisfies ConfigKey<number>,
+  lakeMemory: {
+    name: "lakeMemory",
+    type: "integer",
+    default: 2048,
+    purpose: `Memory of a lake task in MiB, a size Fargate allows with lakeCpu, at least ${SEGMENTS_PER_TASK_MEMORY} x lakeRollMegabytes.`,
+    ...integer(512, 122880),
+  } satisfies ConfigKey<number>,
+  lakeMinTasks: {
+    name: "lakeMinTasks",
+    type: "integer",
+    default: 2,
+    purpose: "Fewest lake workers: 1..100. Two keep the lake filling while one restarts.",
+    ...integer(1, 100),
+  } satisfies ConfigKey<number>,
+  lakeMaxTasks: {
+    name: "lakeMaxTasks",
+    type: "integer",
+    default: 4,
+    purpose: "Most lake workers: 1..100, at least lakeMinTasks. Workers beyond the shard count hold no lease.",
+    ...integer(1, 100),
+  } satisfies ConfigKey<number>,
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

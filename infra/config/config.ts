@@ -30,6 +30,8 @@ import { ProcessingConfig } from "../processing/processing-config";
 import { SchemaConfig } from "../schemas/schema-config";
 import { SearchConfig } from "../search/search-config";
 import { StreamConfig } from "../stream/stream-config";
+import { LakeConfig } from "../lake/lake-config";
+import { lakeProblems } from "../lake/lake-rules";
 
 export interface AnalyticsConfig {
   search: SearchConfig;
@@ -49,6 +51,8 @@ export interface PipelineConfig {
   network: NetworkConfig;
   services: ServicesConfig;
   ingest: IngestConfig;
+  /** Unset when the `lake` key is false. */
+  lake?: LakeConfig;
   tags: Record<string, string>;
   /** How long every log group of the stack keeps its events (infra/common/stack-defaults.ts). */
   logRetentionDays: number;
@@ -177,6 +181,21 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     outPeriods: read(CONFIG_KEYS.flinkScaleOutPeriods),
   };
 
+  const lake = read(CONFIG_KEYS.lake);
+  const lakeKeys = {
+    retrieval: read(CONFIG_KEYS.lakeRetrieval),
+    rollMegabytes: read(CONFIG_KEYS.lakeRollMegabytes),
+    rollSeconds: read(CONFIG_KEYS.lakeRollSeconds),
+    // 0 is "never" for both: the lifecycle has no such rule.
+    infrequentAccessDays: read(CONFIG_KEYS.lakeInfrequentAccessDays) || undefined,
+    retentionDays: read(CONFIG_KEYS.lakeRetentionDays) || undefined,
+    forceDestroy: read(CONFIG_KEYS.lakeForceDestroy),
+    cpu: read(CONFIG_KEYS.lakeCpu),
+    memory: read(CONFIG_KEYS.lakeMemory),
+    minTasks: read(CONFIG_KEYS.lakeMinTasks),
+    maxTasks: read(CONFIG_KEYS.lakeMaxTasks),
+  };
+
   // The rules between keys, each beside the part it concerns, in one list with the rest.
   const set = (key: ConfigKeyName): string | undefined => (raw[key] === "" ? undefined : raw[key]);
   problems.push(
@@ -206,6 +225,15 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     }),
     ...flinkScalerProblems({ analytics, ...flink }),
     ...stackTagProblems({ tags, analytics }),
+    ...(lake
+      ? pipelineServiceProblems("lake", {
+          cpu: lakeKeys.cpu,
+          memory: lakeKeys.memory,
+          minTasks: lakeKeys.minTasks,
+          maxTasks: lakeKeys.maxTasks,
+        })
+      : []),
+    ...lakeProblems({ lake, ...lakeKeys, streamRetentionHours: retentionHours }),
   );
   const job = problems.length === 0 ? jobConfig({ windowMinutes, geohashPrecision, minTrips }) : undefined;
 
@@ -298,6 +326,21 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
                 : undefined,
             },
             job: required(job),
+          }
+        : undefined,
+      lake: lake
+        ? {
+            retrieval: required(lakeKeys.retrieval),
+            rollBytes: required(lakeKeys.rollMegabytes) * 1024 * 1024,
+            rollSeconds: required(lakeKeys.rollSeconds),
+            infrequentAccessDays: lakeKeys.infrequentAccessDays,
+            retentionDays: lakeKeys.retentionDays,
+            forceDestroy: required(lakeKeys.forceDestroy),
+            leaseDeletionProtection: required(leaseDeletionProtection),
+            cpu: required(lakeKeys.cpu),
+            memory: required(lakeKeys.memory),
+            minTasks: required(lakeKeys.minTasks),
+            maxTasks: required(lakeKeys.maxTasks),
           }
         : undefined,
       alertEmail,

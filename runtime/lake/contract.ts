@@ -21,6 +21,14 @@ export const LAKE_DEFAULTS = {
   ageCheckMs: 1_000,
 } as const;
 
+/** What a segment's roll settings may be: the stack's config (infra/lake) and the worker check the same bounds. */
+export const LAKE_LIMITS = {
+  /** At least 1 MiB: smaller objects make Athena open a file per few rows. */
+  rollBytes: { min: 1024 * 1024, max: 512 * 1024 * 1024 },
+  /** At most an hour: a record reaches the lake within one hour partition of its arrival. */
+  rollSeconds: { min: 1, max: 3600 },
+} as const;
+
 // What the lake worker leaves out of the processing workers' settings: it is its own processor,
 // checkpoints only at stored segments, retries a batch for ever and always starts at the
 // shard's start (EXACTLY-ONCE.md says why each).
@@ -46,12 +54,12 @@ export const LAKE_VARIABLES = {
     purpose: "S3 endpoint for the local S3 server; unset means AWS",
   },
   LAKE_ROLL_BYTES: {
-    ...integer(1024 * 1024, 512 * 1024 * 1024),
+    ...integer(LAKE_LIMITS.rollBytes.min, LAKE_LIMITS.rollBytes.max),
     default: String(LAKE_DEFAULTS.rollBytes),
     purpose: "cut a shard's segment once its records hold this many bytes",
   },
   LAKE_ROLL_SECONDS: {
-    ...integer(1, 3600),
+    ...integer(LAKE_LIMITS.rollSeconds.min, LAKE_LIMITS.rollSeconds.max),
     default: String(LAKE_DEFAULTS.rollSeconds),
     purpose: "cut a shard's segment once its first record is this old",
   },

@@ -1,0 +1,168 @@
+/**
+ * The lake's tables as the Glue Data Catalog holds them: one per schema the stack ships, the
+ * generic table, and the dead letters; each with the columns the lake writer stores
+ * (runtime/lake/lake-tables.ts) and partition projection over the objects' path
+ * (runtime/lake/object-keys.ts), so a new tenant, date or hour is queryable the moment its
+ * first object lands: no crawler, no MSCK REPAIR, no partition in the catalog.
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html
+ *
+ * Pure: the Lake component turns each into an aws.glue.CatalogTable.
+ */
+import { glueType } from "../../runtime/lake/columns";
+import {
+  DEAD_LETTER_TABLE,
+  GENERIC_TABLE,
+  GENERIC_TABLE_COLUMNS,
+  PARTITION_COLUMNS,
+  schemaTableColumns,
+  schemaTableName,
+  tableColumnsAcrossVersions,
+} from "../../runtime/lake/lake-tables";
+import { DEAD_LETTERS_PREFIX, tablePrefix } from "../../runtime/lake/object-keys";
+
+/**
+ * Parquet through Hive's SerDe, as Athena's own CREATE TABLE ... STORED AS PARQUET records it:
+ * https://docs.aws.amazon.com/athena/latest/ug/parquet-serde.html
+ */
+export const PARQUET_STORAGE = {
+  inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+  outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+  serDeInfo: { serializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" },
+} as const;
+
+/**
+ * JSON lines through the OpenX JSON SerDe, its `mapping.` parameters naming the writer's
+ * camelCase keys: https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html
+ */
+export const JSON_LINES_STORAGE = {
+  inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+  outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+  serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
+} as const;
+
+/** The dead letters' fields (runtime/lake/lake-rows.ts LakeDeadLetter) as columns. */
+export const DEAD_LETTER_COLUMNS: readonly { name: string; key: string; type: string }[] = [
+  { name: "shard_id", key: "shardId", type: "string" },
+  { name: "sequence_number", key: "sequenceNumber", type: "string" },
+  { name: "sub_sequence_number", key: "subSequenceNumber", type: "bigint" },
+  { name: "partition_key", key: "partitionKey", type: "string" },
+  { name: "arrival_time", key: "arrivalTime", type: "string" },
+  { name: "reason", key: "reason", type: "string" },
+  { name: "data", key: "data", type: "string" },
+];
+
+/**
+ * The first day the date projection covers: no lake object is older than the lake (this
+ * program's lake shipped in 2026). Athena enumerates the range only as far as the query's
+ * date condition allows, so an early start costs nothing.
+ */
+export const DATE_RANGE_START = "2026-01-01";
+
+/**
+ * Partition projection over `tenant=<t>/date=<d>/hour=<h>/`:
+ * - tenant is `injected`: tenants are created while the stack runs, without a deploy,
+ *   and may be many, so no list of them can live in the table; a query names its tenants
+ *   (`WHERE tenant = 'acme'` or `IN (...)`), which is also how one tenant's analyst reads
+ *   only that tenant's objects.
+ *   https://docs.aws.amazon.com/athena/latest/ug/partition-projection-dynamic-id-partitioning.html
+ * - date is a `date` projection (yyyy-MM-dd, up to NOW), hour an `integer` one 0..23 with two
+ *   digits, as timePartitionOf writes them (UTC).
+ *   https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html
+ */
+export function projectionParameters(location: string): Record<string, string> {
+  return {
+    "projection.enabled": "true",
+    "projection.tenant.type": "injected",
+    "projection.date.type": "date",
+    "projection.date.format": "yyyy-MM-dd",
+    "projection.date.range": `${DATE_RANGE_START},NOW`,
+    "projection.date.interval": "1",
+    "projection.date.interval.unit": "DAYS",
+    "projection.hour.type": "integer",
+    "projection.hour.range": "0,23",
+    "projection.hour.digits": "2",
+    "storage.location.template": `${location}tenant=\${tenant}/date=\${date}/hour=\${hour}/`,
+  };
+}
+
+export interface GlueColumn {
+  name: string;
+  type: string;
+}
+
+/** A table of the lake, as aws.glue.CatalogTable takes it (less the database). */
+export interface LakeTableDefinition {
+  name: string;
+  description: string;
+  /** Where its objects are, ending in "/". */
+  location: string;
+  columns: GlueColumn[];
+  partitionKeys: GlueColumn[];
+  format: "parquet" | "json-lines";
+  parameters: Record<string, string>;
+  /** SerDe parameters (JSON lines: the key of each column). */
+  serdeParameters?: Record<string, string>;
+}
+
+const partitionKeys = (): GlueColumn[] => PARTITION_COLUMNS.map((p) => ({ name: p.name, type: p.glue }));
+
+function parquetTable(name: string, description: string, bucket: string, columns: GlueColumn[]): LakeTableDefinition {
+  const location = `s3://${bucket}/${tablePrefix(name)}`;
+  return {
+    name,
+    description,
+    location,
+    columns,
+    partitionKeys: partitionKeys(),
+    format: "parquet",
+    parameters: { classification: "parquet", EXTERNAL: "TRUE", ...projectionParameters(location) },
+  };
+}
+
+/** A schema the stack ships: its name and its definitions, oldest first (one per version). */
+export interface LakeSchema {
+  name: string;
+  definitions: readonly string[];
+}
+
+/**
+ * Every table of the lake in `bucket`: one per schema (its columns across its versions, so
+ * objects of every version read; a column older objects lack reads as NULL), the generic
+ * table, and the dead letters.
+ */
+export function lakeTables(bucket: string, schemas: readonly LakeSchema[]): LakeTableDefinition[] {
+  const names = new Map<string, string>();
+  const schemaTables = schemas.map((schema) => {
+    const table = schemaTableName(schema.name);
+    const other = names.get(table);
+    if (other !== undefined) {
+      throw new Error(`schemas ${other} and ${schema.name} both make the lake table ${table}: rename one`);
+    }
+    names.set(table, schema.name);
+    const columns = tableColumnsAcrossVersions(schema.definitions.map((d) => schemaTableColumns(d)));
+    return parquetTable(
+      table,
+      `Records written with schema ${schema.name}, one row each, by tenant, date and hour of arrival`,
+      bucket,
+      columns.map((c) => ({ name: c.name, type: glueType(c.type) })),
+    );
+  });
+  const generic = parquetTable(
+    GENERIC_TABLE,
+    "Records written without a schema: their data as JSON text, by tenant, date and hour of arrival",
+    bucket,
+    GENERIC_TABLE_COLUMNS.map((c) => ({ name: c.name, type: glueType(c.type) })),
+  );
+  const deadLocation = `s3://${bucket}/${DEAD_LETTERS_PREFIX}`;
+  const deadLetters: LakeTableDefinition = {
+    name: DEAD_LETTER_TABLE,
+    description: "Records the lake could not store as rows, with the reason and their bytes (base64)",
+    location: deadLocation,
+    columns: DEAD_LETTER_COLUMNS.map(({ name, type }) => ({ name, type })),
+    partitionKeys: partitionKeys(),
+    format: "json-lines",
+    parameters: { classification: "json", EXTERNAL: "TRUE", ...projectionParameters(deadLocation) },
+    serdeParameters: Object.fromEntries(DEAD_LETTER_COLUMNS.map((c) => [`mapping.${c.name}`, c.key])),
+  };
+  return [...schemaTables, generic, deadLetters];
+}

@@ -1,0 +1,112 @@
+/**
+ * The lake's storage: its KMS key, the lake bucket (private, TLS-only, SSE-KMS with a bucket
+ * key: infra/common/private-bucket.ts) with the lifecycle the config asks for, and the grant
+ * a writer needs on its prefixes and on the key.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { grant } from "../common/grants";
+import { KEY_DELETION_WINDOW_DAYS } from "../common/key-deletion";
+import { PrivateBucket, privateBucket } from "../common/private-bucket";
+
+/**
+ * What S3 asks of KMS, with the caller's permissions, for an object encrypted with the
+ * bucket's key: a data key to write it, Decrypt to read it (and to write one with a bucket
+ * key, which S3 decrypts to derive object keys).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#aws-managed-customer-managed-keys
+ */
+export const S3_KEY_ACTIONS: Readonly<Record<string, string>> = {
+  "kms:GenerateDataKey":
+    "S3 asks KMS for a data key with the writer's permissions to encrypt each object (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html)",
+  "kms:Decrypt":
+    "S3 decrypts the bucket key / data key with the caller's permissions to read an object and for conditional writes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html)",
+};
+
+export interface LakeLifecycle {
+  /** Days after which objects move to Standard-IA; unset: never. */
+  infrequentAccessDays?: number;
+  /** Days after which objects are deleted; unset: kept. */
+  retentionDays?: number;
+}
+
+/** The bucket's lifecycle rules, one rule over every object (tables, dead letters and claims age together). */
+export function lifecycleRules(l: LakeLifecycle): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+  if (l.infrequentAccessDays === undefined && l.retentionDays === undefined) return [];
+  return [
+    {
+      id: "lake-objects",
+      status: "Enabled",
+      filter: {},
+      ...(l.infrequentAccessDays !== undefined
+        ? { transitions: [{ days: l.infrequentAccessDays, storageClass: "STANDARD_IA" }] }
+        : {}),
+      ...(l.retentionDays !== undefined ? { expiration: { days: l.retentionDays } } : {}),
+    },
+  ];
+}
+
+/** A KMS key of the lake: the lake bucket's objects and Athena's query results. */
+export function lakeKey(name: string, parent: pulumi.Resource): aws.kms.Key {
+  const key = new aws.kms.Key(
+    name,
+    {
+      description: `Encrypts the data lake of ${pulumi.getProject()}/${pulumi.getStack()}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+    },
+    { parent },
+  );
+  new aws.kms.Alias(
+    name,
+    { name: `alias/${pulumi.getProject()}/${pulumi.getStack()}/${name}`, targetKeyId: key.keyId },
+    { parent },
+  );
+  return key;
+}
+
+/** A private bucket encrypted with `key`, with lifecycle rules when there are any. */
+export function encryptedBucket(
+  name: string,
+  args: { key: aws.kms.Key; forceDestroy: boolean; lifecycle: LakeLifecycle },
+  parent: pulumi.Resource,
+): PrivateBucket {
+  const made = privateBucket(name, { forceDestroy: args.forceDestroy, kmsKeyArn: args.key.arn }, parent);
+  const rules = lifecycleRules(args.lifecycle);
+  if (rules.length > 0) {
+    new aws.s3.BucketLifecycleConfiguration(name, { bucket: made.bucket.id, rules }, { parent });
+  }
+  return made;
+}
+
+/**
+ * Lets `role` make `actions` (its contract's calls on the lake's objects) on the objects under
+ * `prefixes`, and use the key the way S3 does for them: only through S3 in this region.
+ */
+export function grantLakeObjects(
+  name: string,
+  role: aws.iam.Role,
+  args: { bucket: aws.s3.Bucket; key: aws.kms.Key; prefixes: readonly string[]; actions: readonly string[] },
+  parent: pulumi.Resource,
+): aws.iam.RolePolicy {
+  const region = aws.getRegionOutput({}, { parent }).region;
+  return grant(
+    name,
+    role,
+    [
+      {
+        sid: "LakeObjects",
+        actions: args.actions,
+        resources: args.prefixes.map((p) => pulumi.interpolate`${args.bucket.arn}/${p}*`),
+      },
+      {
+        sid: "LakeKey",
+        actions: Object.keys(S3_KEY_ACTIONS),
+        resources: [args.key.arn],
+        // The key serves the role only for requests S3 makes for it.
+        condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`s3.${region}.amazonaws.com` } },
+        usedBy: S3_KEY_ACTIONS,
+      },
+    ],
+    parent,
+  );
+}
