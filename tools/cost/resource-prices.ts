@@ -317,7 +317,8 @@ function logGroupLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
 
 function bucketLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
   const part = ctx.view.part(r);
-  if (part === "lake") {
+  // The lake's other bucket holds Athena's query results for a week: small objects.
+  if (part === "lake" && !r.name.endsWith("-query-results")) {
     const stored = gb(ctx.userBytesPerSecond) * HABITS.lakeCompression;
     const puts = ctx.usage.tenants * HABITS.lakeFilesPerTenantPerMinute * 60 * HOURS_PER_MONTH;
     return [
@@ -457,6 +458,7 @@ export const PRICE_RULES: Record<string, PriceRule> = {
   "aws:glue/catalogTable:CatalogTable": free(
     "within the Data Catalog's free first million objects (partitions count as objects)",
   ),
+  "aws:athena/namedQuery:NamedQuery": free("saved queries cost nothing: Athena prices the data a query scans"),
   "aws:athena/workgroup:Workgroup": priced((_r, ctx) => [
     {
       what: "data scanned",

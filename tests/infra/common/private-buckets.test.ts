@@ -16,13 +16,13 @@ describe("private buckets", () => {
     run = await runPipeline();
   });
 
-  it("the plan's buckets: the Flink code and the ingest access logs", () => {
+  it("the plan's buckets: the Flink code, the ingest access logs, the lake and its query results", () => {
     expect(
       run.recorded
         .all(BUCKET)
         .map((b) => b.name)
         .sort(),
-    ).to.deep.equal(["analytics-code", "ingest-access-logs"]);
+    ).to.deep.equal(["analytics-code", "ingest-access-logs", "lake", "lake-query-results"]);
   });
 
   it("every bucket blocks public access in all four ways and enforces bucket-owner object ownership (no ACLs)", () => {
@@ -47,17 +47,24 @@ describe("private buckets", () => {
     }
   });
 
-  it("every bucket is encrypted with S3-managed keys (the one option ELB log delivery takes)", () => {
+  it("every bucket is encrypted: the lake's with its KMS key and a bucket key, the others with S3-managed keys (the one option ELB log delivery takes)", () => {
+    const lakeKey = run.recorded.one("aws:kms/key:Key", "lake-key").state.arn;
     for (const bucket of run.recorded.all(BUCKET)) {
       const sse = settingOf(
         run.recorded,
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
         bucket,
       );
+      const expected = bucket.name.startsWith("lake")
+        ? {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: lakeKey },
+            bucketKeyEnabled: true,
+          }
+        : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } };
       expect(
         sse.map((s) => s.inputs.rules),
         bucket.name,
-      ).to.deep.equal([[{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]]);
+      ).to.deep.equal([[expected]]);
     }
   });
 

@@ -102,6 +102,8 @@ describe("stack defaults: tags and log retention on every resource", function ()
     expect(types.sort()).to.deep.equal(
       [
         "aws:appautoscaling/policy:Policy",
+        "aws:athena/namedQuery:NamedQuery",
+        "aws:glue/catalogTable:CatalogTable",
         "aws:cloudwatch/dashboard:Dashboard",
         "aws:cloudwatch/eventTarget:EventTarget",
         "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
@@ -166,7 +168,7 @@ describe("stack defaults: applied in one place", () => {
       );
     // The one place the pipeline hands them over.
     expect(offenders).to.deep.equal([
-      "infra/pipeline.ts:72: applyStackDefaults({ tags: config.tags, logRetentionDays: config.logRetentionDays });",
+      "infra/pipeline.ts:79: applyStackDefaults({ tags: config.tags, logRetentionDays: config.logRetentionDays });",
     ]);
   });
 });

@@ -12,9 +12,14 @@ const ROOT = join(__dirname, "..", "..", "..");
 const run = promisify(execFile);
 const sheet = priceSheet("us-east-1");
 
-/** A known stack: 2 shards with the shard scaler (1..8), no analytics, no flow logs. */
+/** A known stack: 2 shards with the shard scaler (1..8), no analytics, no flow logs, no lake. */
 async function knownStack(): Promise<PlanDocument> {
-  const { recorded, outputs } = await runPipeline({ shardCount: "2", analytics: "false", flowLogs: "false" });
+  const { recorded, outputs } = await runPipeline({
+    shardCount: "2",
+    analytics: "false",
+    flowLogs: "false",
+    lake: "false",
+  });
   return planDocument(
     { project: "kinesis-pipeline", stack: "known", region: "us-east-1" },
     recorded.resources,

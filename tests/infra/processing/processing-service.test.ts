@@ -15,7 +15,7 @@ describe("ProcessingService", () => {
     });
 
     it("registers a stream consumer on the stream", () => {
-      const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer");
+      const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer", "processing");
       expect(consumer.inputs.streamArn).to.equal(run.outputs.streamArn);
       expect(consumer.inputs.name).to.equal("kinesis-pipeline-test-processing");
     });
@@ -32,7 +32,7 @@ describe("ProcessingService", () => {
     });
 
     it("gives the task role exactly: fan-out on the consumer, the shard map, KMS decrypt, the lease table's item actions, schema versions", () => {
-      const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer");
+      const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer", "processing");
       const table = run.recorded.one("aws:dynamodb/table:Table", "processing-leases");
       expect(roleStatements(run.recorded, "processing-task")).to.have.deep.members([
         { Sid: "FanOut", Action: ["kinesis:SubscribeToShard"], Resource: [consumer.state.arn] },
@@ -76,7 +76,7 @@ describe("ProcessingService", () => {
         AWS_REGION: "us-east-1",
         APPLICATION_NAME: run.recorded.one("aws:dynamodb/table:Table", "processing-leases").state.name,
         RETRIEVAL_MODE: "fanout",
-        CONSUMER_ARN: run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer").state.arn,
+        CONSUMER_ARN: run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer", "processing").state.arn,
         INITIAL_POSITION: "TRIM_HORIZON",
         FAILOVER_MS: CONSUMER_DEFAULTS.failoverMs,
         CHECKPOINT_INTERVAL_MS: CONSUMER_DEFAULTS.checkpointIntervalMs,
@@ -109,7 +109,8 @@ describe("ProcessingService", () => {
       processingMinTasks: "1",
       processingMaxTasks: "3",
     });
-    expect(recorded.all("aws:kinesis/streamConsumer:StreamConsumer")).to.have.lengthOf(0);
+    // The lake's workers have their own consumer (infra/lake); processing registers none.
+    expect(recorded.all("aws:kinesis/streamConsumer:StreamConsumer").map((c) => c.name)).to.deep.equal(["lake"]);
     expect(roleStatements(recorded, "processing-task").map((s) => s.Sid)).to.have.members([
       "StreamRead",
       "StreamKeyRead",
@@ -148,9 +149,14 @@ describe("ProcessingService", () => {
     });
 
     it("runs no processing workers and no lease table", () => {
-      expect(run.recorded.all("aws:ecs/service:Service").map((s) => s.name)).to.deep.equal(["ingest"]);
-      // The only table is the shard scaler's history.
-      expect(run.recorded.all("aws:dynamodb/table:Table").map((t) => t.name)).to.deep.equal(["shard-scaler-history"]);
+      expect(run.recorded.all("aws:ecs/service:Service").map((s) => s.name)).to.deep.equal(["ingest", "lake"]);
+      // The other tables are the shard scaler's history and the lake workers' leases.
+      expect(
+        run.recorded
+          .all("aws:dynamodb/table:Table")
+          .map((t) => t.name)
+          .sort(),
+      ).to.deep.equal(["lake-leases", "shard-scaler-history"]);
     });
 
     it("maps the stream to the function with partial batch failures, bisect, limits and an SQS on-failure destination", () => {

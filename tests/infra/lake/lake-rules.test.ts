@@ -1,0 +1,82 @@
+/**
+ * The lake's config rules, by table: each refused combination is named by validateConfig
+ * with its fix, and what is allowed passes.
+ */
+import { expect } from "chai";
+import { validateConfig } from "../../../infra/config/config";
+import { lakeProblems } from "../../../infra/lake/lake-rules";
+import { TEST_CLIENT_CIDR } from "../../harness/pulumi";
+
+const problems = (raw: Record<string, string>): string[] => {
+  const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...raw });
+  return result.ok ? [] : result.problems;
+};
+
+describe("lake config rules", () => {
+  const refused: [string, Record<string, string>, RegExp][] = [
+    [
+      "memory below 8 segments",
+      { lakeRollMegabytes: "512", lakeMemory: "2048" },
+      /^lakeMemory must be at least 8 x lakeRollMegabytes \(4096\), got 2048: .*raise lakeMemory/,
+    ],
+    [
+      "Standard-IA sooner than S3 allows",
+      { lakeInfrequentAccessDays: "7" },
+      /^lakeInfrequentAccessDays must be at least 30 .*got 7/,
+    ],
+    [
+      "deleted before moving to Standard-IA",
+      { lakeInfrequentAccessDays: "60", lakeRetentionDays: "60" },
+      /^lakeRetentionDays must be at least lakeInfrequentAccessDays \+ 1 \(61\), got 60/,
+    ],
+    [
+      "claims expiring while the stream still holds their records",
+      { retentionHours: "168", lakeRetentionDays: "7" },
+      /^lakeRetentionDays must be at least the stream's retention in days \+ 1 \(8\), got 7: a segment's claim/,
+    ],
+    ["a lake task size Fargate does not run", { lakeCpu: "256", lakeMemory: "4096" }, /^lakeMemory must suit lakeCpu/],
+    [
+      "fewer max than min tasks",
+      { lakeMinTasks: "3", lakeMaxTasks: "2" },
+      /^lakeMaxTasks must be at least lakeMinTasks/,
+    ],
+    ["a roll size beyond the worker's bound", { lakeRollMegabytes: "1024" }, /^lakeRollMegabytes/],
+    ["a roll time beyond an hour", { lakeRollSeconds: "3601" }, /^lakeRollSeconds/],
+  ];
+  for (const [what, raw, expected] of refused) {
+    it(`refuses ${what}`, () => {
+      const found = problems(raw);
+      expect(found, JSON.stringify(found)).to.have.lengthOf(1);
+      expect(found[0]).to.match(expected);
+    });
+  }
+
+  it("accepts the defaults, a lifecycle that outlives the stream, and any of it with the lake off", () => {
+    expect(problems({})).to.deep.equal([]);
+    expect(
+      problems({ lakeInfrequentAccessDays: "30", lakeRetentionDays: "400", retentionHours: "8760" }),
+    ).to.deep.equal([]);
+    expect(problems({ lake: "false", lakeRollMegabytes: "512", lakeMemory: "1024" })).to.deep.equal([]);
+  });
+
+  it("turns the config into the lake's settings: MiB to bytes, 0 days to no rule", () => {
+    const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, lakeRollMegabytes: "32" });
+    if (!result.ok) throw new Error(result.problems.join("\n"));
+    expect(result.config.lake).to.deep.include({
+      retrieval: "fanout",
+      rollBytes: 32 * 1024 * 1024,
+      rollSeconds: 300,
+      infrequentAccessDays: undefined,
+      retentionDays: undefined,
+      forceDestroy: false,
+      leaseDeletionProtection: true,
+    });
+    const off = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, lake: "false" });
+    expect(off.ok && off.config.lake).to.equal(undefined);
+  });
+
+  it("the rule function alone says nothing of a lake that is off", () => {
+    expect(lakeProblems({ lake: false, rollMegabytes: 512, memory: 512 })).to.deep.equal([]);
+    expect(lakeProblems({ lake: true, rollMegabytes: 512, memory: 512 })).to.have.lengthOf(1);
+  });
+});

@@ -1,0 +1,153 @@
+import { expect } from "chai";
+import { LAKE_PREFIXES } from "../../../runtime/lake/contract";
+import { BYTES_SCANNED_CUTOFF, QUERY_RESULTS_DAYS } from "../../../infra/lake/lake";
+import { roleStatements, runPipeline } from "../../harness/pulumi";
+import { taskEnvironment } from "../common/part-settings";
+
+const BUCKET = "aws:s3/bucket:Bucket";
+const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+
+describe("Lake", () => {
+  describe("the defaults (on, fan-out, no lifecycle)", () => {
+    let run: Awaited<ReturnType<typeof runPipeline>>;
+    before(async () => {
+      run = await runPipeline();
+    });
+
+    it("gives the workers their own consumer and lease table, beside processing's", () => {
+      expect(run.recorded.all("aws:kinesis/streamConsumer:StreamConsumer").map((c) => c.name)).to.have.members([
+        "processing",
+        "lake",
+      ]);
+      const table = run.recorded.one("aws:dynamodb/table:Table", "lake-leases");
+      expect(table.inputs).to.deep.include({ billingMode: "PAY_PER_REQUEST", deletionProtectionEnabled: true });
+    });
+
+    it("hands the worker the bucket, its lease table, its consumer and the roll settings; it never creates the table", () => {
+      const env = taskEnvironment(run.recorded, "lake");
+      expect(env).to.deep.include({
+        LAKE_BUCKET: run.recorded.one(BUCKET, "lake").state.bucket,
+        APPLICATION_NAME: run.recorded.one("aws:dynamodb/table:Table", "lake-leases").state.name,
+        CONSUMER_ARN: run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer", "lake").state.arn,
+        RETRIEVAL_MODE: "fanout",
+        CREATE_LEASE_TABLE: "false",
+        LAKE_ROLL_BYTES: String(64 * 1024 * 1024),
+        LAKE_ROLL_SECONDS: "300",
+      });
+    });
+
+    it("grants exactly: fan-out, the shard map and key, the lease items, schema versions, the lake's prefixes and its key through S3", () => {
+      const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer", "lake");
+      const table = run.recorded.one("aws:dynamodb/table:Table", "lake-leases");
+      const bucket = run.recorded.one(BUCKET, "lake").state.arn;
+      const key = run.recorded.one("aws:kms/key:Key", "lake-key").state.arn;
+      expect(roleStatements(run.recorded, "lake-task")).to.have.deep.members([
+        { Sid: "FanOut", Action: ["kinesis:SubscribeToShard"], Resource: [consumer.state.arn] },
+        { Sid: "StreamFanOut", Action: ["kinesis:ListShards"], Resource: [run.outputs.streamArn] },
+        {
+          Sid: "StreamKeyFanOut",
+          Action: ["kms:Decrypt"],
+          Resource: [run.outputs.streamKeyArn],
+          Condition: { StringEquals: { "kms:EncryptionContext:aws:kinesis:arn": run.outputs.streamArn } },
+        },
+        {
+          Sid: "Leases",
+          Action: ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          Resource: [table.state.arn],
+        },
+        { Sid: "SchemaRead", Action: ["glue:GetSchemaVersion"], Resource: ["*"] },
+        {
+          Sid: "LakeObjects",
+          Action: ["s3:PutObject", "s3:GetObject"],
+          Resource: LAKE_PREFIXES.map((p) => `${bucket}/${p}*`),
+        },
+        {
+          Sid: "LakeKey",
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+          Resource: [key],
+          Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+        },
+      ]);
+    });
+
+    it("declares one table per shipped schema, the generic table and the dead letters, projected over tenant, date and hour", () => {
+      const tables = run.recorded.all("aws:glue/catalogTable:CatalogTable");
+      expect(tables.map((t) => t.inputs.name).sort()).to.deep.equal([
+        "dead_letters",
+        "records",
+        "taxi_trip",
+        "weather_report",
+      ]);
+      const bucket = run.recorded.one(BUCKET, "lake").state.bucket;
+      const database = run.recorded.one("aws:glue/catalogDatabase:CatalogDatabase", "lake").inputs.name;
+      for (const t of tables) {
+        expect(t.inputs.databaseName, t.name).to.equal(database);
+        expect(t.inputs.parameters["projection.tenant.type"], t.name).to.equal("injected");
+        expect(t.inputs.parameters["projection.hour.range"], t.name).to.equal("0,23");
+      }
+      const records = tables.find((t) => t.inputs.name === "records")!;
+      expect(records.inputs.parameters["storage.location.template"]).to.equal(
+        `s3://${bucket}/tables/records/tenant=\${tenant}/date=\${date}/hour=\${hour}/`,
+      );
+      expect(records.inputs.storageDescriptor.serDeInfo.serializationLibrary).to.equal(
+        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+      );
+    });
+
+    it("queries in a workgroup that enforces its KMS-encrypted results bucket and a scan cut-off", () => {
+      const wg = run.recorded.one("aws:athena/workgroup:Workgroup", "lake");
+      const results = run.recorded.one(BUCKET, "lake-query-results").state.bucket;
+      const key = run.recorded.one("aws:kms/key:Key", "lake-key").state.arn;
+      expect(wg.inputs.configuration).to.deep.include({
+        enforceWorkgroupConfiguration: true,
+        bytesScannedCutoffPerQuery: BYTES_SCANNED_CUTOFF,
+        resultConfiguration: {
+          outputLocation: `s3://${results}/`,
+          encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: key },
+        },
+      });
+      const named = run.recorded.all("aws:athena/namedQuery:NamedQuery");
+      expect(named.map((q) => q.inputs.name)).to.include("lake-first-query");
+      for (const q of named) expect(q.inputs.query, q.name).to.match(/WHERE tenant = '/);
+    });
+
+    it("keeps the lake's objects with no lifecycle by default, and query results a week", () => {
+      const lake = run.recorded.one(BUCKET, "lake");
+      const results = run.recorded.one(BUCKET, "lake-query-results");
+      const lifecycles = run.recorded.all(LIFECYCLE);
+      expect(lifecycles.filter((l) => l.inputs.bucket === lake.state.id)).to.deep.equal([]);
+      expect(
+        lifecycles.filter((l) => l.inputs.bucket === results.state.id).map((l) => l.inputs.rules[0].expiration),
+      ).to.deep.equal([{ days: QUERY_RESULTS_DAYS }]);
+      expect(lake.inputs.forceDestroy).to.equal(false);
+    });
+  });
+
+  it("moves and deletes the lake's objects as lakeInfrequentAccessDays and lakeRetentionDays say", async () => {
+    const { recorded } = await runPipeline({ lakeInfrequentAccessDays: "30", lakeRetentionDays: "400" });
+    const lake = recorded.one(BUCKET, "lake");
+    const rules = recorded.all(LIFECYCLE).filter((l) => l.inputs.bucket === lake.state.id);
+    expect(rules.map((l) => l.inputs.rules)).to.deep.equal([
+      [
+        {
+          id: "lake-objects",
+          status: "Enabled",
+          filter: {},
+          transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
+          expiration: { days: 400 },
+        },
+      ],
+    ]);
+  });
+
+  it("polling: no lake consumer, the stream's polling reads", async () => {
+    const { recorded } = await runPipeline({ lakeRetrieval: "polling", analytics: "false" });
+    expect(recorded.all("aws:kinesis/streamConsumer:StreamConsumer").map((c) => c.name)).to.deep.equal(["processing"]);
+    expect(roleStatements(recorded, "lake-task").map((s) => s.Sid)).to.include.members(["StreamRead", "StreamKeyRead"]);
+  });
+
+  it("off: no lake resource at all", async () => {
+    const { recorded } = await runPipeline({ lake: "false", analytics: "false" });
+    expect(recorded.resources.filter((r) => r.name.startsWith("lake"))).to.deep.equal([]);
+  });
+});
