@@ -17,9 +17,11 @@ export class BridgeError extends Error {}
 
 /**
  * Fields the trace records that name no resource of the plan: an id the service handed out
- * (a schema version's), which IAM does not scope to (iam-requests.ts). They pass as they are.
+ * (a schema version's), which IAM does not scope to (iam-requests.ts), and an S3 object's key,
+ * which the part makes itself (the lake's object-keys.ts) the same way here and on AWS, inside
+ * a bucket that is bridged like any name. They pass as they are.
  */
-const UNBRIDGED_FIELDS = new Set(["SchemaVersionId"]);
+const UNBRIDGED_FIELDS = new Set(["SchemaVersionId", "Key"]);
 
 type Names = Record<string, string | string[]>;
 

@@ -81,6 +81,15 @@ describe("IAM check: from a recorded name to the plan's", () => {
   it("a schema version id passes as it is: IAM does not scope to it", () => {
     expect(bridgeNames({ SchemaVersionId: "0a0b" }, recorded, plan)).to.deep.equal([{ SchemaVersionId: "0a0b" }]);
   });
+  it("an S3 object's key passes as it is and its bucket is bridged: the part makes its keys the same way on AWS", () => {
+    expect(
+      bridgeNames(
+        { Bucket: "lake-local", Key: "tables/records/tenant=acme/x.parquet" },
+        { LAKE_BUCKET: "lake-local" },
+        { LAKE_BUCKET: "lake-6f021f0" },
+      ),
+    ).to.deep.equal([{ Bucket: "lake-6f021f0", Key: "tables/records/tenant=acme/x.parquet" }]);
+  });
   it("a name from a list setting (the schemas of a setup event) stands for the call on each of the plan's", () => {
     const event = { "event.registryName": "test-registry", "event.schemas[].name": ["trip", "weather"] };
     const stack = {
@@ -328,6 +337,15 @@ describe("IAM check: the IAM requests of a call", () => {
         via: "Kinesis uses the stream's key for the call",
         behalf: true,
       },
+    ]);
+  });
+  it("PutObject and GetObject: the object's ARN, bucket and key", () => {
+    const names = { Bucket: "lake-b", Key: "segments/shardId-1/5.json" };
+    expect(iamRequests("S3", "PutObject", planned(names))).to.deep.equal([
+      { action: "s3:PutObject", resource: "arn:aws:s3:::lake-b/segments/shardId-1/5.json" },
+    ]);
+    expect(iamRequests("S3", "GetObject", planned(names))).to.deep.equal([
+      { action: "s3:GetObject", resource: "arn:aws:s3:::lake-b/segments/shardId-1/5.json" },
     ]);
   });
   it("GetSchemaVersion by schema: the registry and the schema; by version id: *", () => {

@@ -192,6 +192,18 @@ const onDomainPath =
     ];
   };
 
+/**
+ * An object's ARN is arn:aws:s3:::<bucket>/<key> (SAR resource type "object"); PutObject and
+ * GetObject need s3:PutObject and s3:GetObject on it, a conditional write (If-None-Match)
+ * nothing more. The KMS requests S3 makes for an SSE-KMS bucket are granted with a `usedBy`
+ * (infra/lake/lake-storage.ts): the check does not ask them here.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+ */
+const onObject =
+  (action: string): Mapping =>
+  (p) => [{ action, resource: `arn:aws:s3:::${name(p, "Bucket")}/${name(p, "Key")}` }];
+
 /** By the SDK's service id (the client's config.serviceId), then the operation. */
 export const IAM_REQUESTS: Record<string, Record<string, Mapping>> = {
   Kinesis: {
@@ -238,6 +250,10 @@ export const IAM_REQUESTS: Record<string, Record<string, Mapping>> = {
   "Kinesis Analytics V2": {
     DescribeApplication: onApplication("kinesisanalytics:DescribeApplication"),
     UpdateApplication: onApplication("kinesisanalytics:UpdateApplication"),
+  },
+  S3: {
+    PutObject: onObject("s3:PutObject"),
+    GetObject: onObject("s3:GetObject"),
   },
   es: {
     GET: onDomainPath("es:ESHttpGet"),

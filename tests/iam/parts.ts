@@ -28,6 +28,7 @@ const SERVICE_OF_PREFIX: Readonly<Record<string, string>> = {
   secretsmanager: "Secrets Manager",
   es: "es",
   kms: "KMS",
+  s3: "S3",
 };
 
 export function serviceOf(action: string): string {
