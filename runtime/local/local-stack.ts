@@ -25,6 +25,8 @@ import {
 } from "./processing-children";
 import { createDynamoDbClient } from "../common/aws/dynamodb-client";
 import { LeaseTable } from "../processing/leases/lease-table";
+import { LOCAL_LAKE_APPLICATION, localLakeDirectory, startLake } from "./lake-child";
+import { LocalS3 } from "./s3-server";
 import { Burst } from "./page/burst";
 import { PageFeed } from "./page/page-feed";
 import { startPageServer } from "./page/page-server";
@@ -62,6 +64,8 @@ type Ending = { kind: "stop requested" } | { kind: "child died"; child: GuardedC
  */
 export class LocalStack implements StackControls {
   private readonly children: { child: GuardedChild; layer: Layer }[] = [];
+  /** The local S3 server of the lake: in this process, stopped once the lake worker is. */
+  private localS3?: LocalS3;
   /** Children stopped on purpose (from the page): their exit does not end the stack. */
   private readonly released = new WeakSet<GuardedChild>();
   private replay?: { child: ReplayChild; speedup: number; startedAt: number; resumedAtMs: number };
@@ -168,6 +172,16 @@ export class LocalStack implements StackControls {
       this.workers.set(w.name, { ...processingWorkerNames(i + 1), n: i + 1, child: w });
     });
 
+    log.info("Starting the lake writer and its local S3 server...");
+    const lake = await startLake({
+      ...this.processingOptions,
+      stateDir: config.stateDir,
+      shardCount: stream.shardCount,
+      signal,
+    });
+    this.localS3 = lake.s3;
+    this.adopt(lake.worker, "service");
+
     log.info("Starting the hot-spot worker...");
     const hotspotsOptions: HotspotsChildOptions = {
       port: config.hotspotsPort,
@@ -267,6 +281,10 @@ export class LocalStack implements StackControls {
       [
         "Processing",
         `${workers.length} workers (pids ${workers.map((w) => w.pid).join(", ")}), leases in ${LOCAL_APPLICATION}`,
+      ],
+      [
+        "Lake",
+        `${lake.s3.endpoint} (local S3, objects in ${localLakeDirectory(config.stateDir)}); writer pid ${lake.worker.pid}, leases in ${LOCAL_LAKE_APPLICATION}; npm run lake:query -- "<SQL>"`,
       ],
       ["Hot spots", `${hotspots.url}  (pid ${hotspots.pid}; leases in ${LOCAL_HOTSPOTS_APPLICATION})`],
       [
@@ -444,6 +462,8 @@ export class LocalStack implements StackControls {
     // control under way (a restart, a re-pace) ends alongside them, not before them: it starts
     // nothing once `stopping` is set, and the stop signal aborts a start it had begun.
     await stopInOrder(this.children, this.controlling);
+    // After the lake worker, which stores its open segments into it on the way out.
+    await this.localS3?.stop();
     if (this.wroteStackFile) await removeStackFile(this.options.config.stateDir);
   }
 

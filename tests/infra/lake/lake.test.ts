@@ -7,6 +7,13 @@ import { taskEnvironment } from "../common/part-settings";
 const BUCKET = "aws:s3/bucket:Bucket";
 const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
 
+/** A catalog table's inputs, as the plan records them. */
+interface TableInputs {
+  parameters: Record<string, string>;
+  storageDescriptor: { serDeInfo: { serializationLibrary: string } };
+}
+const tableInputs = (t: { inputs: Record<string, unknown> }) => t.inputs as unknown as TableInputs;
+
 describe("Lake", () => {
   describe("the defaults (on, fan-out, no lifecycle)", () => {
     let run: Awaited<ReturnType<typeof runPipeline>>;
@@ -82,14 +89,14 @@ describe("Lake", () => {
       const database = run.recorded.one("aws:glue/catalogDatabase:CatalogDatabase", "lake").inputs.name;
       for (const t of tables) {
         expect(t.inputs.databaseName, t.name).to.equal(database);
-        expect(t.inputs.parameters["projection.tenant.type"], t.name).to.equal("injected");
-        expect(t.inputs.parameters["projection.hour.range"], t.name).to.equal("0,23");
+        expect(tableInputs(t).parameters["projection.tenant.type"], t.name).to.equal("injected");
+        expect(tableInputs(t).parameters["projection.hour.range"], t.name).to.equal("0,23");
       }
       const records = tables.find((t) => t.inputs.name === "records")!;
-      expect(records.inputs.parameters["storage.location.template"]).to.equal(
+      expect(tableInputs(records).parameters["storage.location.template"]).to.equal(
         `s3://${bucket}/tables/records/tenant=\${tenant}/date=\${date}/hour=\${hour}/`,
       );
-      expect(records.inputs.storageDescriptor.serDeInfo.serializationLibrary).to.equal(
+      expect(tableInputs(records).storageDescriptor.serDeInfo.serializationLibrary).to.equal(
         "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
       );
     });
@@ -117,7 +124,7 @@ describe("Lake", () => {
       const lifecycles = run.recorded.all(LIFECYCLE);
       expect(lifecycles.filter((l) => l.inputs.bucket === lake.state.id)).to.deep.equal([]);
       expect(
-        lifecycles.filter((l) => l.inputs.bucket === results.state.id).map((l) => l.inputs.rules[0].expiration),
+        lifecycles.filter((l) => l.inputs.bucket === results.state.id).map((l) => (l.inputs.rules as { expiration: unknown }[])[0].expiration),
       ).to.deep.equal([{ days: QUERY_RESULTS_DAYS }]);
       expect(lake.inputs.forceDestroy).to.equal(false);
     });
