@@ -11,6 +11,8 @@ import { createKinesisClient } from "../../../runtime/common/aws/kinesis-client"
 import { LOCAL_VARIABLES } from "../../../runtime/local/local-env";
 import { LocalStackFile, readStackFile, stackFilePath } from "../../../runtime/common/stack-file";
 import { REPO_ROOT } from "../../harness/built";
+import { localLakeDirectory } from "../../../runtime/local/lake-child";
+import { queryLake } from "../../../runtime/local/lake-query";
 import { Answer, IngestClient } from "../../harness/ingest-client";
 import { locationOf, readStream } from "../../harness/stream-contents";
 import { isRunning, killIfRunning, waitUntilGone } from "../../harness/process-checks";
@@ -20,7 +22,7 @@ import { freePortsEnv, StackProcess } from "../../harness/stack-process";
 const START_TIMEOUT_MS = 40_000;
 
 describe("npm start (the local stack)", function () {
-  this.timeout(60_000);
+  this.timeout(90_000);
   let stack: StackProcess | undefined;
   let stateDir: string;
   let env: Record<string, string>;
@@ -73,13 +75,14 @@ describe("npm start (the local stack)", function () {
       shardCount: 2,
       stackPid: stack!.child.pid,
     });
-    expect(file.pids).to.have.keys("kinesis", "dynamodb", "ingest", "processing-1", "processing-2", "hotspots");
+    expect(file.pids).to.have.keys("kinesis", "dynamodb", "ingest", "processing-1", "processing-2", "lake", "hotspots");
     expect(file.processedFile).to.equal(path.join(stateDir, "processed.jsonl"));
     expect(stack!.stdout)
       .to.include(file.kinesisEndpoint)
       .and.include(file.dynamodbEndpoint)
       .and.include(`Ingest API         ${file.ingestUrl}  (pid ${file.pids.ingest}`)
       .and.include(`Hot spots          ${file.hotspotsUrl}  (pid ${file.pids.hotspots}`)
+      .and.include(`writer pid ${file.pids.lake}, leases in kinesis-pipeline-local-lake`)
       .and.include(`Shard scaler       ${file.scalingEventsUrl}  (2..8 shards, every 30 s, traffic counted 10x)`)
       .and.include(stackFilePath(stateDir));
     // The local shard scaler answers with its bounds and (none yet) events.
@@ -154,6 +157,29 @@ describe("npm start (the local stack)", function () {
         skippedBy: { notATrip: 8, time: 1, position: 0, future: 0 },
       });
 
+      // The lake writer stores every record once: the JSON one as a row of the generic table,
+      // the eight that are not JSON as dead letters; none has a tenant prefix.
+      const lake = await stack!.waitFor(
+        "every record in the local lake",
+        async () => {
+          const { rows } = await queryLake(
+            localLakeDirectory(stateDir),
+            "SELECT partition_key, tenant, 'row' AS kind FROM records UNION ALL " +
+              "SELECT partition_key, tenant, reason FROM dead_letters ORDER BY partition_key",
+          ).catch(() => ({ rows: [] as unknown[][] }));
+          return rows.length >= 9 ? rows : undefined;
+        },
+        30_000,
+      );
+      expect(lake).to.deep.equal([
+        ...["a", "b", "c", "d", "e", "f", "g", "h"].map((k) => [
+          k,
+          "untenanted",
+          "data is not JSON and names no schema",
+        ]),
+        ["i", "untenanted", "row"],
+      ]);
+
       // SIGINT while a record is accepted but still buffered (the service waits up to 100 ms
       // to aggregate): the stack stops the ingest service with a signal it drains on, so the
       // request is answered 200. (That it stops before the emulators is in stop-order.test.ts:
@@ -171,7 +197,7 @@ describe("npm start (the local stack)", function () {
     const exit = await stack!.exitWithin(10_000);
     expect(exit, stack!.output()).to.deep.equal({ code: 0, signal: null });
     expect(await readStackFile(stateDir), "stack file left behind").to.equal(undefined);
-    for (const name of ["ingest", "processing-1", "processing-2", "hotspots", "kinesis", "dynamodb"]) {
+    for (const name of ["ingest", "processing-1", "processing-2", "lake", "hotspots", "kinesis", "dynamodb"]) {
       expect(isRunning(file.pids[name]!), `${name} still running`).to.equal(false);
     }
   });
