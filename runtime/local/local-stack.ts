@@ -27,6 +27,7 @@ import { createDynamoDbClient } from "../common/aws/dynamodb-client";
 import { LeaseTable } from "../processing/leases/lease-table";
 import { LOCAL_LAKE_APPLICATION, localLakeDirectory, startLake } from "./lake-child";
 import { LocalS3 } from "./s3-server";
+import { lakeSummary } from "./lake-summary";
 import { Burst } from "./page/burst";
 import { PageFeed } from "./page/page-feed";
 import { startPageServer } from "./page/page-server";
@@ -227,6 +228,7 @@ export class LocalStack implements StackControls {
       streamName: stream.streamName,
       leases: new LeaseTable(dynamo, LOCAL_APPLICATION),
       hotspotsUrl: hotspots.url,
+      lake: (now) => lakeSummary(localLakeDirectory(config.stateDir), now),
       scalingEvents: () => scaler.snapshot().events,
       controls: this,
       burst,

@@ -13,6 +13,7 @@ import { GuardedChild } from "../guarded-child";
 import { Burst } from "./burst";
 import { PipelineView } from "./pipeline-view";
 import { showControls, StackControls } from "./stack-controls";
+import { LakeSummary } from "../lake-summary";
 
 export interface FeedSources {
   view: PipelineView;
@@ -20,6 +21,8 @@ export interface FeedSources {
   streamName: string;
   leases: LeaseTable;
   hotspotsUrl: string;
+  /** Reads the local lake (lake-summary.ts); unset: no lake panel. */
+  lake?: (now: number) => Promise<LakeSummary>;
   scalingEvents: () => LocalScalingEvent[];
   controls: StackControls;
   burst: Burst;
@@ -80,6 +83,9 @@ export class PageFeed {
         const response = await fetch(this.sources.hotspotsUrl, { signal: AbortSignal.timeout(this.sources.pollMs) });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         view.hotspotWindows((await response.json()) as HotspotsView);
+      }),
+      this.read("the local lake", async () => {
+        if (this.sources.lake) view.lake(await this.sources.lake(now));
       }),
     ]);
   }

@@ -17,6 +17,7 @@ import {
   SHARD_DIMENSION,
 } from "../../observability/metrics/pipeline";
 import { WindowView } from "../../hotspots/recent-windows";
+import { LakeSummary } from "../lake-summary";
 import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
 import { LocalCost, localCostPerHour } from "../../cost/local-as-aws";
 
@@ -73,6 +74,8 @@ export interface PageSnapshot {
   consumers: { leases: LeaseRow[]; workers: WorkerRow[] };
   /** The latest closed windows that have hot spots, newest first, each with its spots, busiest first. */
   hotspots: { windows: HotSpotWindow[]; events: number; late: number };
+  /** The local lake: objects and rows per tenant, the newest object's age (lake-summary.ts). */
+  lake?: LakeSummary;
   rejects: { schema: number; other: number; byReason: Record<string, number>; deadLetters: number };
   replay: { running: boolean; speedup?: number };
   burst: { running: boolean; until?: number; recordsSent: number };
@@ -116,6 +119,7 @@ export class PipelineView {
   private leases: { shardId: string; owner?: string; finished: boolean }[] = [];
   private workers: Omit<WorkerRow, "leases">[] = [];
   private hotspots: PageSnapshot["hotspots"] = { windows: [], events: 0, late: 0 };
+  private lakeReading?: LakeSummary;
   private readonly rejectsByReason: Record<string, number> = {};
   private deadLetters = 0;
   private replay: PageSnapshot["replay"] = { running: false };
@@ -179,6 +183,11 @@ export class PipelineView {
     this.workers = workers;
   }
 
+  /** The local lake, as lake-summary.ts reads it. */
+  lake(summary: LakeSummary): void {
+    this.lakeReading = summary;
+  }
+
   /** GET /hotspots (newest first): the latest PAGE_WINDOWS windows that have hot spots. */
   hotspotWindows(view: { windows: WindowView[]; stats: { events: number; late: number } }): void {
     this.hotspots = {
@@ -234,6 +243,7 @@ export class PipelineView {
         })),
       },
       hotspots: this.hotspots,
+      lake: this.lakeReading,
       rejects: { schema, other: all - schema, byReason: { ...this.rejectsByReason }, deadLetters: this.deadLetters },
       replay: this.replay,
       burst: this.burst,

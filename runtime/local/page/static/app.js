@@ -307,6 +307,19 @@
       `each local record counts ${c.capacityScale} times, as the local scaler counts it.`;
   }
 
+  function showLake(s) {
+    const l = s.lake;
+    if (!l) return;
+    rows(
+      $("lake").querySelector("tbody"),
+      l.tenants.map((t) => [t.tenant, number.format(t.objects), number.format(t.rows), number.format(t.deadLetters)]),
+    );
+    $("lake-summary").textContent =
+      l.newestObjectAgeMs === undefined
+        ? "No lake object yet."
+        : `Newest object written ${number.format(Math.round(l.newestObjectAgeMs / 1000))} s ago.`;
+  }
+
   let latest;
   function show(s) {
     latest = s;
@@ -314,6 +327,7 @@
     showShards(s);
     showConsumers(s);
     showHotspots(s);
+    showLake(s);
     showControls(s);
     showCost(s);
     // The status region changes only when the connection does; the time is not announced.
