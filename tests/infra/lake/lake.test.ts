@@ -124,7 +124,9 @@ describe("Lake", () => {
       const lifecycles = run.recorded.all(LIFECYCLE);
       expect(lifecycles.filter((l) => l.inputs.bucket === lake.state.id)).to.deep.equal([]);
       expect(
-        lifecycles.filter((l) => l.inputs.bucket === results.state.id).map((l) => (l.inputs.rules as { expiration: unknown }[])[0].expiration),
+        lifecycles
+          .filter((l) => l.inputs.bucket === results.state.id)
+          .map((l) => (l.inputs.rules as { expiration: unknown }[])[0].expiration),
       ).to.deep.equal([{ days: QUERY_RESULTS_DAYS }]);
       expect(lake.inputs.forceDestroy).to.equal(false);
     });
