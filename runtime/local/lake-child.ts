@@ -100,7 +100,7 @@ export async function startLake(options: LocalLakeOptions): Promise<LocalLake> {
     await worker.stop();
     await s3.stop();
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(withLastOutput(worker, message));
+    throw new Error(withLastOutput(worker, message), { cause: error });
   } finally {
     dynamo.destroy();
   }
