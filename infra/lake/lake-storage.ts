@@ -22,6 +22,17 @@ export const S3_KEY_ACTIONS: Readonly<Record<string, string>> = {
     "S3 decrypts the bucket key / data key with the caller's permissions to read an object and for conditional writes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html)",
 };
 
+/**
+ * S3 answers GetObject of a missing key with 404 only to a caller allowed s3:ListBucket on the
+ * bucket, and with 403 otherwise; the lake writer reads a segment's claim before it exists
+ * (segment-claims.ts) and takes 404 for "not claimed", so it needs the listing permission.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Permissions)
+ */
+export const MISSING_OBJECT_ACTIONS: Readonly<Record<string, string>> = {
+  "s3:ListBucket":
+    "S3 checks it to answer GetObject of a missing claim with 404 rather than 403 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)",
+};
+
 export interface LakeLifecycle {
   /** Days after which objects move to Standard-IA; unset: never. */
   infrequentAccessDays?: number;
@@ -97,6 +108,12 @@ export function grantLakeObjects(
         sid: "LakeObjects",
         actions: args.actions,
         resources: args.prefixes.map((p) => pulumi.interpolate`${args.bucket.arn}/${p}*`),
+      },
+      {
+        sid: "LakeMissingObjects",
+        actions: Object.keys(MISSING_OBJECT_ACTIONS),
+        resources: [args.bucket.arn],
+        usedBy: MISSING_OBJECT_ACTIONS,
       },
       {
         sid: "LakeKey",

@@ -43,7 +43,7 @@ describe("Lake", () => {
       });
     });
 
-    it("grants exactly: fan-out, the shard map and key, the lease items, schema versions, the lake's prefixes and its key through S3", () => {
+    it("grants exactly: fan-out, the shard map and key, the lease items, schema versions, the lake's prefixes, listing (404 for a missing claim) and its key through S3", () => {
       const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer", "lake");
       const table = run.recorded.one("aws:dynamodb/table:Table", "lake-leases");
       const bucket = run.recorded.one(BUCKET, "lake").state.arn;
@@ -68,6 +68,8 @@ describe("Lake", () => {
           Action: ["s3:PutObject", "s3:GetObject"],
           Resource: LAKE_PREFIXES.map((p) => `${bucket}/${p}*`),
         },
+        // GetObject of a claim not yet written must answer 404, not 403.
+        { Sid: "LakeMissingObjects", Action: ["s3:ListBucket"], Resource: [bucket] },
         {
           Sid: "LakeKey",
           Action: ["kms:GenerateDataKey", "kms:Decrypt"],
