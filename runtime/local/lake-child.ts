@@ -19,8 +19,12 @@ import { LocalS3, startLocalS3 } from "./s3-server";
 
 /** The lake workers' consumer application: the name of their lease table. */
 export const LOCAL_LAKE_APPLICATION = "kinesis-pipeline-local-lake";
-/** The local lake bucket (an S3 bucket name). */
-export const LOCAL_LAKE_BUCKET = "kinesis-pipeline-local-lake";
+/**
+ * The local lake bucket (an S3 bucket name). Not the application's name: the IAM check tells
+ * which resource a recorded name is by the setting that holds it (tests/iam/bridge.ts), so
+ * LAKE_BUCKET and APPLICATION_NAME must differ.
+ */
+export const LOCAL_LAKE_BUCKET = "kinesis-pipeline-local-lake-objects";
 /**
  * Locally a segment is cut after 10 s (on AWS 300 s): rows show in `npm run lake:query` and
  * on the page while one watches.
