@@ -15,6 +15,7 @@ import { Pending, ShardBuffers } from "../runtime/ingest/shard-buffers";
 import { UserRecord } from "../runtime/stream/aggregation";
 import { MAX_HASH_KEY } from "../runtime/stream/hash-key";
 import { recordBytes } from "../runtime/stream/limits";
+import { routingWordsInto } from "../runtime/stream/routing-key";
 import { ShardMap } from "../runtime/stream/shard-map";
 import { parseArgs } from "./lib/args";
 import { runMain } from "./lib/cleanup";
@@ -69,6 +70,7 @@ const onFailed = () => undefined;
 
 /** What the producer does per record: its pending entry, its shard, its shard's aggregate. */
 function ours(records: UserRecord[], map: ShardMap, maxSize: number): Round {
+  const words = new Uint32Array(4);
   const start = performance.now();
   const buffers = new ShardBuffers({ aggregation: true, aggregationMaxSize: maxSize });
   let aggregates = 0;
@@ -89,7 +91,8 @@ function ours(records: UserRecord[], map: ShardMap, maxSize: number): Round {
       settled: false,
       onFailed,
     };
-    count(buffers.add(p, map.shardForRecord(record)!.shardId));
+    routingWordsInto(record, words);
+    count(buffers.add(p, map.shardForWords(words)!.shardId, words));
   }
   count(buffers.sealAll());
   return { ms: performance.now() - start, aggregates, bytes };

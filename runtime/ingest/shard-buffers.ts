@@ -55,20 +55,24 @@ export class ShardBuffers {
 
   constructor(private readonly options: { aggregation: boolean; aggregationMaxSize: number }) {}
 
-  /** Adds a record bound for `shardId`; returns the entries this sealed (none, one or two). */
-  add(p: Pending, shardId: string): readonly Entry[] {
+  /**
+   * Adds a record bound for `shardId`; returns the entries this sealed (none, one or two).
+   * `routingWords`: the record's routing key words, when routing computed them (they save
+   * the aggregate its own MD5 of the partition key: AggregateBuilder.tryAdd).
+   */
+  add(p: Pending, shardId: string, routingWords?: Uint32Array): readonly Entry[] {
     if (!this.options.aggregation) return [plainEntry(p, shardId)];
     let sealed: Entry[] | undefined;
     const max = this.options.aggregationMaxSize;
     let buffer = this.buffers.get(shardId);
-    if (buffer && !buffer.builder.tryAdd(p.record, max)) {
+    if (buffer && !buffer.builder.tryAdd(p.record, max, routingWords)) {
       sealed = [this.seal(shardId, buffer)];
       buffer = undefined;
     }
     if (!buffer) {
       buffer = { builder: new AggregateBuilder(), records: [] };
       this.buffers.set(shardId, buffer);
-      buffer.builder.tryAdd(p.record, max);
+      buffer.builder.tryAdd(p.record, max, routingWords);
     }
     buffer.records.push(p);
     // A record too large to share an aggregate goes out alone (and plain), as in the KPL.

@@ -9,9 +9,14 @@
 import { createHash, hash } from "node:crypto";
 import * as protobuf from "protobufjs";
 import { GrowingBuffer } from "./growing-buffer";
+import { PartitionKeyIndex } from "./partition-key-index";
+import { partitionKeyWordsInto } from "./routing-key";
 
 export const KPL_MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
 const MD5_BYTES = 16;
+
+/** A partition key's MD5 when the caller did not pass it: one record at a time, so one array. */
+const KEY_MD5 = new Uint32Array(4);
 
 const SCHEMA = protobuf.parse(`
   syntax = "proto2";
@@ -96,7 +101,7 @@ function fieldSize(length: number): number {
  * comes gives the same bytes.
  */
 export class AggregateBuilder {
-  private readonly partitionKeys = new Map<string, number>();
+  private readonly partitionKeys = new PartitionKeyIndex();
   private readonly hashKeys = new Map<string, number>();
   /** The AggregatedRecord's three repeated fields, each encoded as it grows. */
   private readonly partitionKeyTable = new GrowingBuffer();
@@ -122,14 +127,20 @@ export class AggregateBuilder {
   /**
    * Adds `record` unless that would take the aggregate past `maxSize` (an empty aggregate
    * takes any record: one too large to share goes out alone). False when it did not fit.
+   *
+   * `routingWords`: the record's routing key as four words (routingWordsInto), when the
+   * caller has them from routing the record, as the producer does: for a record without an
+   * explicit hash key they are its partition key's MD5, by which the key table finds the
+   * key. Else the MD5 is computed here.
    */
-  tryAdd(record: UserRecord, maxSize: number): boolean {
+  tryAdd(record: UserRecord, maxSize: number, routingWords?: Uint32Array): boolean {
     // The growth, inline: a new key's table entry, then the Record message with its tag and length.
     const pk = record.partitionKey;
-    let pkIndex = this.partitionKeys.get(pk);
+    const pkHash = partitionKeyHash(record, routingWords);
+    let pkIndex = this.partitionKeys.indexOf(pk, pkHash);
     let pkBytes = -1;
     let bytes = 0;
-    if (pkIndex === undefined) {
+    if (pkIndex < 0) {
       pkIndex = this.partitionKeys.size;
       pkBytes = Buffer.byteLength(pk);
       bytes += fieldSize(pkBytes);
@@ -151,7 +162,7 @@ export class AggregateBuilder {
     const message = fieldSize(inner);
     if (this.recordCount > 0 && this.size + bytes + message > maxSize) return false;
     if (pkBytes >= 0) {
-      this.partitionKeys.set(pk, pkIndex);
+      this.partitionKeys.add(pk, pkHash);
       appendString(this.partitionKeyTable, FIELD.partitionKeyTable, pk, pkBytes);
     }
     if (ehkBytes >= 0) {
@@ -205,8 +216,8 @@ export class AggregateBuilder {
   /** Bytes `record` would add to the aggregate as it is now. */
   private growth(record: UserRecord): number {
     let bytes = 0;
-    let pkIndex = this.partitionKeys.get(record.partitionKey);
-    if (pkIndex === undefined) {
+    let pkIndex = this.partitionKeys.indexOf(record.partitionKey, partitionKeyHash(record));
+    if (pkIndex < 0) {
       pkIndex = this.partitionKeys.size;
       bytes += fieldSize(Buffer.byteLength(record.partitionKey));
     }
@@ -221,6 +232,13 @@ export class AggregateBuilder {
     }
     return bytes + fieldSize(inner);
   }
+}
+
+/** The key table's hash of `record`'s partition key, from its routing words when they are its MD5. */
+function partitionKeyHash(record: UserRecord, routingWords?: Uint32Array): number {
+  if (routingWords !== undefined && record.explicitHashKey === undefined) return PartitionKeyIndex.hashOf(routingWords);
+  partitionKeyWordsInto(record.partitionKey, KEY_MD5);
+  return PartitionKeyIndex.hashOf(KEY_MD5);
 }
 
 /** A protobuf varint at `at`; returns the offset after it. */
