@@ -102,7 +102,7 @@ function fieldSize(length: number): number {
  */
 export class AggregateBuilder {
   private readonly partitionKeys = new PartitionKeyIndex();
-  private readonly hashKeys = new Map<string, number>();
+  private hashKeys = new Map<string, number>();
   /** The AggregatedRecord's three repeated fields, each encoded as it grows. */
   private readonly partitionKeyTable = new GrowingBuffer();
   private readonly hashKeyTable = new GrowingBuffer();
@@ -187,6 +187,16 @@ export class AggregateBuilder {
     records.length = at + data.length;
     this.recordCount++;
     return true;
+  }
+
+  /** Empties the aggregate, keeping its buffers and key table for the next one. */
+  reset(): void {
+    this.partitionKeys.clear();
+    if (this.hashKeys.size > 0) this.hashKeys = new Map();
+    this.partitionKeyTable.length = 0;
+    this.hashKeyTable.length = 0;
+    this.records.length = 0;
+    this.recordCount = 0;
   }
 
   add(record: UserRecord): void {

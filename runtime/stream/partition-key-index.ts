@@ -50,6 +50,12 @@ export class PartitionKeyIndex {
     }
   }
 
+  /** Forgets every key, keeping the table's size for the next aggregate. */
+  clear(): void {
+    this.slots.fill(0);
+    this.keys.length = 0;
+  }
+
   /** Adds `key`, which the table does not hold (indexOf said -1); returns its index. */
   add(key: string, hash: number): number {
     if ((this.keys.length + 1) * 2 > this.slots.length) this.grow();
