@@ -51,8 +51,8 @@ interface OpenAggregate {
  * Emptied builders kept for the next aggregates: a builder's buffers and key table grow to
  * an aggregate's size, and growing them again for every aggregate costs more than the
  * records' own encoding at 51,200 B. Bounded, so an idle producer of a stream with many
- * shards does not hold a full aggregate's memory for each (at most this many times the
- * aggregate size).
+ * shards does not hold an aggregate's memory for each: at most this many builders, none
+ * that held a record too large to share (each buffer at most twice the aggregate size).
  */
 export const SPARE_BUILDERS = 16;
 
@@ -104,7 +104,7 @@ export class ShardBuffers {
     this.buffers.delete(shardId);
     const data = buffer.records.length === 1 ? undefined : buffer.builder.encode();
     // encode copied the aggregate out: its builder can take the next one.
-    if (this.spare.length < SPARE_BUILDERS) {
+    if (this.spare.length < SPARE_BUILDERS && buffer.builder.size <= this.options.aggregationMaxSize) {
       buffer.builder.reset();
       this.spare.push(buffer.builder);
     }

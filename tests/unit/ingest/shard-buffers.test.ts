@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { Pending, SPARE_BUILDERS, ShardBuffers } from "../../../runtime/ingest/shard-buffers";
 import { recordBytes } from "../../../runtime/stream/limits";
 
-function pending(partitionKey: string): Pending {
-  const record = { partitionKey, data: Buffer.from(`data of ${partitionKey}`) };
+function pending(partitionKey: string, data = Buffer.from(`data of ${partitionKey}`)): Pending {
+  const record = { partitionKey, data };
   return {
     record,
     bytes: recordBytes(record.partitionKey, record.data),
@@ -29,5 +29,12 @@ describe("ShardBuffers: builders kept for the next aggregates", () => {
     const [next] = buffers.sealAll();
     expect(next.records.map((p) => p.record.partitionKey)).to.deep.equal(["c", "d"]);
     expect(buffers.spareBuilders).to.equal(SPARE_BUILDERS);
+  });
+
+  it("does not keep a builder that held a record too large to share an aggregate", () => {
+    const buffers = new ShardBuffers({ aggregation: true, aggregationMaxSize: 51_200 });
+    const [alone] = buffers.add(pending("big", Buffer.alloc(300_000)), "shardId-0");
+    expect(alone.records).to.have.length(1);
+    expect(buffers.spareBuilders).to.equal(0);
   });
 });
