@@ -15,21 +15,11 @@ import { Pending, ShardBuffers } from "../runtime/ingest/shard-buffers";
 import { UserRecord } from "../runtime/stream/aggregation";
 import { recordBytes } from "../runtime/stream/limits";
 import { evenShardRanges, ShardMap } from "../runtime/stream/shard-map";
+import { kplOracle as awslabs } from "../tests/harness/kpl-oracle";
 import { parseArgs } from "./lib/args";
 import { runMain } from "./lib/cleanup";
 import { userRecords } from "./lib/records";
 import { atLeast, median, note, output, table, verdict } from "./lib/report";
-
-// awslabs' aggregator (its typings pull in aws-sdk v2: loaded untyped).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const awslabs = require("aws-kinesis-agg") as {
-  aggregate(
-    records: { partitionKey: string; data: Buffer }[],
-    onEncoded: (encoded: { partitionKey: string; data: Buffer }, done: () => void) => void,
-    afterAll: () => void,
-    onError: (err: Error) => void,
-  ): void;
-};
 
 const TARGET_RATIO = 1.0;
 
