@@ -7,18 +7,7 @@ import { routingWordsInto } from "../../../runtime/stream/routing-key";
 import { ShardMap } from "../../../runtime/stream/shard-map";
 import { UserRecord } from "../../../runtime/stream/aggregation";
 
-// awslabs' de-aggregator, the independent reader of the bytes (its typings pull in aws-sdk v2).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const oracle = require("aws-kinesis-agg") as {
-  deaggregateSync(
-    record: { data: string; partitionKey: string; sequenceNumber: string },
-    checksums: boolean,
-    done: (
-      err: Error | null,
-      records?: { partitionKey: string; explicitPartitionKey?: string; data: string }[],
-    ) => void,
-  ): void;
-};
+import { kplOracle as oracle } from "../../harness/kpl-oracle";
 
 /**
  * Golden aggregates: what the shard-aware path (route each record by its hash key, one

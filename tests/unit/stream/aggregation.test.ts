@@ -10,25 +10,7 @@ import {
   UserRecord,
 } from "../../../runtime/stream/aggregation";
 
-// awslabs' own Node module for the KPL format: an independent oracle for our codec. Its
-// typings pull in aws-sdk v2, so it is loaded untyped.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const oracle = require("aws-kinesis-agg") as {
-  deaggregateSync(
-    record: { data: string; partitionKey: string; sequenceNumber: string },
-    checksums: boolean,
-    done: (
-      err: Error | null,
-      records?: { partitionKey: string; explicitPartitionKey?: string; data: string }[],
-    ) => void,
-  ): void;
-  aggregate(
-    records: { partitionKey: string; data: Buffer; explicitHashKey?: string }[],
-    onEncoded: (encoded: { partitionKey: string; data: Buffer }, done: () => void) => void,
-    afterAll: () => void,
-    onError: (err: Error) => void,
-  ): void;
-};
+import { kplOracle as oracle } from "../../harness/kpl-oracle";
 
 /** A deterministic pseudo-random source so a failure is reproducible. */
 function records(n: number, seed = 1): UserRecord[] {
