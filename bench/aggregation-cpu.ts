@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import { Pending, ShardBuffers } from "../runtime/ingest/shard-buffers";
 import { UserRecord } from "../runtime/stream/aggregation";
 import { recordBytes } from "../runtime/stream/limits";
+import { routingWordsInto } from "../runtime/stream/routing-key";
 import { evenShardRanges, ShardMap } from "../runtime/stream/shard-map";
 import { kplOracle as awslabs } from "../tests/harness/kpl-oracle";
 import { parseArgs } from "./lib/args";
@@ -46,6 +47,7 @@ const onFailed = () => undefined;
 
 /** What the producer does per record: its pending entry, its shard, its shard's aggregate. */
 function ours(records: UserRecord[], map: ShardMap, maxSize: number): Round {
+  const words = new Uint32Array(4);
   const start = performance.now();
   const buffers = new ShardBuffers({ aggregation: true, aggregationMaxSize: maxSize });
   let aggregates = 0;
@@ -66,7 +68,8 @@ function ours(records: UserRecord[], map: ShardMap, maxSize: number): Round {
       settled: false,
       onFailed,
     };
-    count(buffers.add(p, map.shardForRecord(record)!.shardId));
+    routingWordsInto(record, words);
+    count(buffers.add(p, map.shardForWords(words)!.shardId, words));
   }
   count(buffers.sealAll());
   return { ms: performance.now() - start, aggregates, bytes };

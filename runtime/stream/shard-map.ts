@@ -78,12 +78,17 @@ export class ShardMap {
    */
   shardForRecord(record: { partitionKey: string; explicitHashKey?: string }): ShardRange | undefined {
     routingWordsInto(record, SCRATCH);
+    return this.shardForWords(SCRATCH);
+  }
+
+  /** The shard of a record whose routing key's words (routingWordsInto) are `words`. */
+  shardForWords(words: ArrayLike<number>): ShardRange | undefined {
     let lo = 0;
     let hi = this.shards.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (compareWordArrays(SCRATCH, this.starts[mid]) < 0) hi = mid - 1;
-      else if (compareWordArrays(SCRATCH, this.ends[mid]) > 0) lo = mid + 1;
+      if (compareWordArrays(words, this.starts[mid]) < 0) hi = mid - 1;
+      else if (compareWordArrays(words, this.ends[mid]) > 0) lo = mid + 1;
       else return this.shards[mid];
     }
     return undefined;

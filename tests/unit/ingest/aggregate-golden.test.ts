@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { Pending, ShardBuffers, Entry } from "../../../runtime/ingest/shard-buffers";
 import { routingKeyOf } from "../../../runtime/stream/hash-key";
 import { recordBytes } from "../../../runtime/stream/limits";
+import { routingWordsInto } from "../../../runtime/stream/routing-key";
 import { ShardMap } from "../../../runtime/stream/shard-map";
 import { UserRecord } from "../../../runtime/stream/aggregation";
 
@@ -54,9 +55,12 @@ const UNEVEN_3 = new ShardMap([
 function run(map: ShardMap, maxSize: number, records: UserRecord[]): Entry[] {
   const buffers = new ShardBuffers({ aggregation: true, aggregationMaxSize: maxSize });
   const entries: Entry[] = [];
+  const words = new Uint32Array(4);
   for (const record of records) {
-    // As the producer routes: by the record's routing words (the BigInt only when asked for).
-    const shard = map.shardForRecord(record)!;
+    // As the producer routes: by the record's routing words (the BigInt only when asked for),
+    // which the aggregate's key table reuses.
+    routingWordsInto(record, words);
+    const shard = map.shardForWords(words)!;
     const p: Pending = {
       record,
       bytes: recordBytes(record.partitionKey, record.data),
@@ -66,7 +70,7 @@ function run(map: ShardMap, maxSize: number, records: UserRecord[]): Entry[] {
       settled: false,
       onFailed: () => undefined,
     };
-    entries.push(...buffers.add(p, shard.shardId));
+    entries.push(...buffers.add(p, shard.shardId, words));
   }
   return [...entries, ...buffers.sealAll()];
 }

@@ -46,6 +46,17 @@ describe("KPL aggregation format", () => {
     expect(builder.encode().length).to.equal(builder.size);
   });
 
+  it("encodes after a reset exactly as a new builder does", () => {
+    const builder = new AggregateBuilder();
+    for (const r of records(400, 11)) builder.add(r);
+    builder.encode();
+    builder.reset();
+    const next = records(300, 13);
+    for (const r of next) builder.add(r);
+    expect(builder.count).to.equal(next.length);
+    expect(builder.encode().equals(aggregate(next))).to.equal(true);
+  });
+
   it("is read by awslabs' aws-kinesis-agg, checksum verified", () => {
     const input = records(120, 3);
     const data = aggregate(input);
