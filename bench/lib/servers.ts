@@ -23,6 +23,8 @@ function serviceEnv(ackMode: AckMode, port: number): Record<string, string> {
     LOG_LEVEL: "warn",
     // One EMF document, at shutdown: no periodic output competing for the CPU mid-run.
     METRICS_INTERVAL_MS: "3600000",
+    // Without tenants unless a bench turns them on (bench/tenants-overhead.ts compares both).
+    INGEST_AUTH: "none",
   };
 }
 
