@@ -18,6 +18,7 @@ import { refusal } from "../../runtime/common/setting";
 import { streamStorageProblems } from "../stream/stream-storage-rules";
 import { shardScalerProblems } from "../scaling/shard-scaler-rules";
 import { ingestDomainProblems } from "../ingest/ingest-domain-rules";
+import { ingestAuthProblems } from "../ingest/ingest-auth-rules";
 import { pipelineServiceProblems } from "../common/pipeline-service-rules";
 import { searchDomainProblems } from "../search/search-domain-rules";
 import { hotspotJobProblems } from "../hotspots/hotspot-job-rules";
@@ -70,9 +71,24 @@ export interface IngestDomainConfig {
   certificateArn?: string;
 }
 
+/** Tenants at ingest (ingestAuth apiKeys): their table and their limits (docs/tenants.md). */
+export interface TenantsConfig {
+  /** A tenant's records/s and bytes/s per ingest task, unless the table sets its own. */
+  recordsPerSecond: number;
+  bytesPerSecond: number;
+  /** Tenants with a Tenant metric dimension of their own. */
+  metricsFor: string[];
+  /** The tenants table refuses deletion. */
+  deletionProtection: boolean;
+}
+
 export interface IngestConfig {
   /** A shipped schema that ingest enforces. */
   schema?: string;
+  /** Set with ingestAuth apiKeys: every request needs a tenant's key. Unset: ingestAuth none. */
+  tenants?: TenantsConfig;
+  /** With tenants and no domain: plain HTTP accepted on purpose (ingestAllowPlainHttp). */
+  allowPlainHttp: boolean;
   allowedCidrs: string[];
   /** Set: HTTPS under this name. Unset: HTTP at the load balancer's own name. */
   domain?: IngestDomainConfig;
@@ -226,6 +242,12 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const minTasks = read(CONFIG_KEYS.ingestMinTasks);
   const maxTasks = read(CONFIG_KEYS.ingestMaxTasks);
   const accessLogDays = read(CONFIG_KEYS.ingestAccessLogDays);
+  const ingestAuth = read(CONFIG_KEYS.ingestAuth);
+  const allowPlainHttp = read(CONFIG_KEYS.ingestAllowPlainHttp);
+  const tenantRecordsPerSecond = read(CONFIG_KEYS.tenantRecordsPerSecond);
+  const tenantBytesPerSecond = read(CONFIG_KEYS.tenantBytesPerSecond);
+  const tenantMetrics = read(CONFIG_KEYS.tenantMetrics);
+  const tenantsDeletionProtection = read(CONFIG_KEYS.tenantsDeletionProtection);
   const scaleOutCooldownSeconds = read(CONFIG_KEYS.scaleOutCooldownSeconds);
   const scaleInCooldownSeconds = read(CONFIG_KEYS.scaleInCooldownSeconds);
   const logRetentionDays = read(CONFIG_KEYS.logRetentionDays);
@@ -295,6 +317,11 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       },
       { name: ingestDomainName, hostedZoneId: ingestHostedZoneId },
     ),
+    ...ingestAuthProblems({
+      ingestAuth,
+      https: set("ingestDomainName") !== undefined,
+      ingestAllowPlainHttp: allowPlainHttp,
+    }),
     ...pipelineServiceProblems("ingest", { cpu, memory, minTasks, maxTasks }),
     ...pipelineServiceProblems("processing", {
       cpu: processingCpu,
@@ -342,6 +369,16 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       },
       ingest: {
         schema: ingestSchema,
+        tenants:
+          ingestAuth === "apiKeys"
+            ? {
+                recordsPerSecond: required(tenantRecordsPerSecond),
+                bytesPerSecond: required(tenantBytesPerSecond),
+                metricsFor: required(tenantMetrics),
+                deletionProtection: required(tenantsDeletionProtection),
+              }
+            : undefined,
+        allowPlainHttp: required(allowPlainHttp),
         allowedCidrs: required(allowedCidrs),
         domain:
           ingestDomainName === undefined

@@ -22,6 +22,8 @@ export interface IngestChildOptions {
   streamName: string;
   /** A schema to enforce, from the local registry file. */
   schema?: { name: string; registryFile: string };
+  /** Tenants' keys required (INGEST_AUTH=apiKeys), checked against this table; unset: none. */
+  tenants?: { table: string; dynamodbEndpoint: string; cacheTtlMs: number };
   /** Aborting (Ctrl-C during start) stops the half-started service and throws. */
   signal?: AbortSignal;
   readyTimeoutMs?: number;
@@ -53,6 +55,14 @@ export async function startIngest(options: IngestChildOptions): Promise<IngestCh
         ...(options.schema
           ? { SCHEMA_NAME: options.schema.name, SCHEMA_REGISTRY_FILE: options.schema.registryFile }
           : {}),
+        ...(options.tenants
+          ? {
+              INGEST_AUTH: "apiKeys",
+              TENANTS_TABLE: options.tenants.table,
+              DYNAMODB_ENDPOINT: options.tenants.dynamodbEndpoint,
+              AUTH_CACHE_TTL_MS: options.tenants.cacheTtlMs,
+            }
+          : { INGEST_AUTH: "none" }),
       }).variables,
     },
     stopGraceMs: STOP_GRACE_MS,
