@@ -77,7 +77,7 @@ export interface PipelineOutputs {
 
 export function definePipeline(config: PipelineConfig): Pipeline {
   // The stack's tags and log retention reach every resource from here (stack-defaults.ts).
-  applyStackDefaults({ tags: config.tags, logRetentionDays: config.services.logRetentionDays });
+  applyStackDefaults({ tags: config.tags, logRetentionDays: config.logRetentionDays });
   const stream = new StreamStorage("stream", config.stream);
   const schemas = new SchemaRegistry("schemas", config.schemas);
   // One key encrypts every SNS topic of the stack.

@@ -1,36 +1,37 @@
 /**
- * `node -r ts-node/register/transpile-only tools/metrics-doc.ts`: rewrites the table of
- * docs/metrics.md from the metric catalogue (runtime/observability/metrics/catalogue.ts),
- * between its two markers, formatted as Prettier formats it.
+ * The table of docs/metrics.md, from the metric catalogue
+ * (runtime/observability/metrics/catalogue.ts): `npm run docs` writes it between its two
+ * markers.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { format, resolveConfig } from "prettier";
 import { REPO_ROOT } from "../runtime/common/repo-root";
-import { catalogueTable } from "../runtime/observability/metrics/catalogue";
+import { METRIC_CATALOGUE } from "../runtime/observability/metrics/catalogue";
+import { DocSection } from "./doc-section";
+import { markdownTable } from "./markdown-table";
 
 export const METRICS_DOC = path.join(REPO_ROOT, "docs", "metrics.md");
-export const TABLE_START = "<!-- catalogue table: tools/metrics-doc.ts writes it -->";
+export const TABLE_START = "<!-- catalogue table: npm run docs writes it -->";
 export const TABLE_END = "<!-- end of the catalogue table -->";
 
-/** The page with its table replaced by the catalogue's. */
-export function withCatalogueTable(page: string): string {
-  const start = page.indexOf(TABLE_START);
-  const end = page.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`docs/metrics.md needs the markers ${TABLE_START} and ${TABLE_END}`);
-  return `${page.slice(0, start + TABLE_START.length)}\n\n${catalogueTable()}\n\n${page.slice(end)}`;
+/** The catalogue as a Markdown table: each metric with how it is published and read, and its source. */
+export function catalogueTable(): string {
+  return markdownTable(
+    ["metric", "namespace", "dimensions", "statistic", "period (s)", "unit", "defined by"],
+    METRIC_CATALOGUE.map((m) => [
+      `\`${m.name}\``,
+      `\`${m.namespace}\``,
+      m.dimensions.join(", "),
+      m.statistic,
+      String(m.period),
+      m.unit ?? "",
+      m.reference.startsWith("https://") ? `[AWS](${m.reference})` : `\`${m.reference}\``,
+    ]),
+  );
 }
 
-async function main(): Promise<void> {
-  const page = withCatalogueTable(readFileSync(METRICS_DOC, "utf8"));
-  const options = (await resolveConfig(METRICS_DOC)) ?? {};
-  writeFileSync(METRICS_DOC, await format(page, { ...options, filepath: METRICS_DOC }));
-  console.log(`wrote ${path.relative(process.cwd(), METRICS_DOC)}`);
-}
-
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exitCode = 1;
-  });
-}
+export const METRICS_SECTION: DocSection = {
+  page: "docs/metrics.md",
+  start: TABLE_START,
+  end: TABLE_END,
+  body: catalogueTable,
+};

@@ -5,6 +5,7 @@
  * exactly as the container runs it, with lib/bench-processor.js as PROCESSOR_MODULE), the
  * producer (lib/producer-child.mjs) and the bare reader (lib/bare-reader.mjs).
  */
+import { contractEnvironment } from "../../runtime/common/contract";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -70,16 +71,19 @@ export class ConsumerStack {
       name: `worker ${workerId}`,
       script: compiledEntrypoint(PROCESSING),
       env: {
-        STREAM_NAME: stream.streamName,
-        AWS_REGION: LOCAL_REGION,
-        APPLICATION_NAME: applicationName,
-        WORKER_ID: workerId,
-        KINESIS_ENDPOINT: this.emulators.kinesis.endpoint,
-        DYNAMODB_ENDPOINT: this.emulators.dynamodb.endpoint,
-        PROCESSOR_MODULE: BENCH_PROCESSOR,
-        // One EMF document, at shutdown: no periodic output competing for the CPU mid-run.
-        METRICS_INTERVAL_MS: "3600000",
-        LOG_LEVEL: "warn",
+        ...contractEnvironment(PROCESSING, {
+          STREAM_NAME: stream.streamName,
+          AWS_REGION: LOCAL_REGION,
+          APPLICATION_NAME: applicationName,
+          WORKER_ID: workerId,
+          KINESIS_ENDPOINT: this.emulators.kinesis.endpoint,
+          DYNAMODB_ENDPOINT: this.emulators.dynamodb.endpoint,
+          PROCESSOR_MODULE: BENCH_PROCESSOR,
+          // One EMF document, at shutdown: no periodic output competing for the CPU mid-run.
+          METRICS_INTERVAL_MS: 3_600_000,
+          LOG_LEVEL: "warn",
+        }).variables,
+        // The worker's own settings under test, and BENCH_* for the bench processor.
         ...settings,
       },
     });

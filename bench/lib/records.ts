@@ -1,5 +1,5 @@
 /**
- * The workload of the issue: user records of a fixed size (100 B by default) under random
+ * The benchmarks' workload: user records of a fixed size (100 B by default) under random
  * partition keys, which spread them evenly over the shards, as the ingest API does for a
  * record sent without a key.
  */

@@ -9,23 +9,26 @@ import path from "node:path";
 import { freePort } from "../../runtime/local/ports";
 import { entrypointFile } from "../../runtime/common/contract-entry";
 import { INGEST } from "../../runtime/ingest/contract";
+import { contractEnvironment } from "../../runtime/common/contract";
 import { ServerChild, startServerChild } from "./children";
 
 export type AckMode = "buffered" | "durable";
 
-function serviceEnv(ackMode: AckMode, port: number): Record<string, string> {
-  return {
-    STREAM_NAME: "bench",
+/** The service's environment, built from its contract as the stack builds the container's. */
+function serviceEnv(ackMode: AckMode, port: number, kinesis?: { endpoint: string; streamName: string }) {
+  return contractEnvironment(INGEST, {
+    STREAM_NAME: kinesis?.streamName ?? "bench",
     AWS_REGION: "us-east-1",
-    PORT: String(port),
+    KINESIS_ENDPOINT: kinesis?.endpoint,
+    PORT: port,
     HOST: "127.0.0.1",
     ACK_MODE: ackMode,
     LOG_LEVEL: "warn",
     // One EMF document, at shutdown: no periodic output competing for the CPU mid-run.
-    METRICS_INTERVAL_MS: "3600000",
+    METRICS_INTERVAL_MS: 3_600_000,
     // Without tenants unless a bench turns them on (bench/tenants-overhead.ts compares both).
     INGEST_AUTH: "none",
-  };
+  }).variables;
 }
 
 export async function startBare(kind: "http" | "fastify"): Promise<ServerChild> {
@@ -72,7 +75,7 @@ export async function startRealService(
     name: `ingest (${ackMode}), real service process`,
     script: path.resolve(__dirname, "..", "..", entrypointFile(INGEST)),
     port,
-    env: { ...serviceEnv(ackMode, port), KINESIS_ENDPOINT: kinesisEndpoint, STREAM_NAME: streamName },
+    env: serviceEnv(ackMode, port, { endpoint: kinesisEndpoint, streamName }),
     readyPath: "/healthcheck",
   });
 }

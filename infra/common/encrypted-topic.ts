@@ -24,7 +24,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { KEY_DELETION_WINDOW_DAYS } from "../stream/stream-storage";
+import { KEY_DELETION_WINDOW_DAYS } from "./key-deletion";
 
 /** What an AWS service needs of the key to publish to a topic it encrypts (the page above). */
 export const TOPIC_KEY_PUBLISH_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"] as const;

@@ -9,7 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ServicesConfig } from "../config/config";
+import { ServicesConfig } from "./services-config";
 import { pipelineServiceProblems } from "./pipeline-service-rules";
 import { FargateTaskArgs, fargateTask } from "./fargate-task";
 

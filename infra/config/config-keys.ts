@@ -1,7 +1,8 @@
 /**
  * Every config key the program reads: its type, default, description and what values it
- * allows. This table is the source of truth: `Pulumi.yaml` declares the same keys (a test
- * holds them equal) and the README's config reference is checked against `Pulumi.yaml`.
+ * allows. This table is the source of truth: `npm run config:declare` writes from it the
+ * declarations of `Pulumi.yaml` and the config reference of docs/config.md (a test holds the
+ * three equal).
  */
 import { STREAM_LIMITS, STREAM_MODES, StreamMode } from "../../runtime/stream/limits";
 import { acmCertificateArn, cidrList, clientCidr, emailAddress, jarSource, kmsKeyArn, tags } from "./config-parsers";

@@ -4,8 +4,7 @@
  * everything in one round instead of one key per `pulumi preview`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { STREAM_LIMITS, StreamMode } from "../../runtime/stream/limits";
-import { Compatibility } from "../../runtime/schemas/compatibility-mode";
+import { STREAM_LIMITS } from "../../runtime/stream/limits";
 import {
   CONFIG_KEYS,
   ConfigKey,
@@ -24,136 +23,14 @@ import { searchDomainProblems } from "../search/search-domain-rules";
 import { hotspotJobProblems } from "../hotspots/hotspot-job-rules";
 import { flinkScalerProblems } from "../scaling/flink-scaler-rules";
 import { stackTagProblems } from "../common/stack-defaults";
-
-/** The shard scaler of a PROVISIONED stream (created with `shardCount` shards). */
-export interface ShardScalerConfig {
-  minShards: number;
-  maxShards: number;
-  dryRun: boolean;
-  /** One concurrent execution reserved for the function (`scalerReservedConcurrency`). */
-  reservedConcurrency: boolean;
-}
-
-export interface StreamConfig {
-  mode: StreamMode;
-  /** Set for PROVISIONED streams only. */
-  shardCount?: number;
-  retentionHours: number;
-  /** An existing key to encrypt with; unset means the stack creates one. */
-  kmsKeyArn?: string;
-  /** Set when the scaler sizes the stream (PROVISIONED with `shardScaler` true). */
-  scaler?: ShardScalerConfig;
-}
-
-export interface NetworkConfig {
-  /** 1: one NAT gateway shared by both zones; 2: one per zone. */
-  natGateways: number;
-  /** VPC flow logs to CloudWatch Logs. */
-  flowLogs: boolean;
-}
-
-/** What every Fargate service of the pipeline shares. */
-export interface ServicesConfig {
-  scaleOutCooldownSeconds: number;
-  scaleInCooldownSeconds: number;
-  logRetentionDays: number;
-}
-
-/**
- * The name ingest serves HTTPS under. No certificate can cover the load balancer's own
- * name, so HTTPS always comes with a name of the user's (infra/ingest/dns-name.ts).
- */
-export interface IngestDomainConfig {
-  name: string;
-  /** Its Route 53 hosted zone: the stack creates the alias record (and a certificate, unless one is given). */
-  hostedZoneId?: string;
-  /** An existing certificate that covers the name; unset: the stack requests one in the zone. */
-  certificateArn?: string;
-}
-
-/** Tenants at ingest (ingestAuth apiKeys): their table and their limits (docs/tenants.md). */
-export interface TenantsConfig {
-  /** A tenant's records/s and bytes/s per ingest task, unless the table sets its own. */
-  recordsPerSecond: number;
-  bytesPerSecond: number;
-  /** Tenants with a Tenant metric dimension of their own. */
-  metricsFor: string[];
-  /** The tenants table refuses deletion. */
-  deletionProtection: boolean;
-}
-
-export interface IngestConfig {
-  /** A shipped schema that ingest enforces. */
-  schema?: string;
-  /** Set with ingestAuth apiKeys: every request needs a tenant's key. Unset: ingestAuth none. */
-  tenants?: TenantsConfig;
-  /** With tenants and no domain: plain HTTP accepted on purpose (ingestAllowPlainHttp). */
-  allowPlainHttp: boolean;
-  allowedCidrs: string[];
-  /** Set: HTTPS under this name. Unset: HTTP at the load balancer's own name. */
-  domain?: IngestDomainConfig;
-  ackMode: "durable" | "buffered";
-  cpu: number;
-  memory: number;
-  minTasks: number;
-  maxTasks: number;
-  /** Days the load balancer's access logs are kept. */
-  accessLogDays: number;
-}
-
-export interface ProcessingConfig {
-  mode: "fargate" | "lambda";
-  retrieval: "fanout" | "polling";
-  initialPosition: "TRIM_HORIZON" | "LATEST";
-  cpu: number;
-  memory: number;
-  minTasks: number;
-  maxTasks: number;
-  /** The lease table refuses deletion (fargate mode). */
-  leaseDeletionProtection: boolean;
-  lambda: {
-    batchSize: number;
-    batchingWindowSeconds: number;
-    maxRetryAttempts: number;
-    maxRecordAgeSeconds: number;
-    parallelizationFactor: number;
-  };
-}
-
-export interface SchemaConfig {
-  compatibility: Compatibility;
-  autoRegistration: boolean;
-}
-
-/** The OpenSearch domain the hot-spot results land in, and who may open its Dashboards. */
-export interface SearchConfig {
-  clientCidr: string;
-  engineVersion: string;
-  instanceType: string;
-  instanceCount: number;
-  volumeGb: number;
-}
-
-/** The hot-spot job on Managed Service for Apache Flink. */
-export interface FlinkConfig {
-  parallelism: number;
-  parallelismPerKpu: number;
-  autoScaling: boolean;
-  /** Set when the Flink scaler sizes the application (`flinkScaler` true). */
-  scaler?: {
-    minParallelism: number;
-    maxParallelism: number;
-    behindMs: number;
-    outPeriods: number;
-    dryRun: boolean;
-    reservedConcurrency: boolean;
-  };
-  initialPosition: "TRIM_HORIZON" | "LATEST";
-  /** Dev stacks: destroy empties the code bucket. */
-  bucketForceDestroy: boolean;
-  /** Where the connector JAR comes from at deploy (an https URL or a local path); unset: Maven Central. */
-  connectorJar?: string;
-}
+import { ServicesConfig } from "../common/services-config";
+import { FlinkConfig } from "../hotspots/hotspot-config";
+import { IngestConfig } from "../ingest/ingest-config";
+import { NetworkConfig } from "../network/network-config";
+import { ProcessingConfig } from "../processing/processing-config";
+import { SchemaConfig } from "../schemas/schema-config";
+import { SearchConfig } from "../search/search-config";
+import { StreamConfig } from "../stream/stream-config";
 
 export interface AnalyticsConfig {
   search: SearchConfig;
@@ -174,6 +51,8 @@ export interface PipelineConfig {
   services: ServicesConfig;
   ingest: IngestConfig;
   tags: Record<string, string>;
+  /** How long every log group of the stack keeps its events (infra/common/stack-defaults.ts). */
+  logRetentionDays: number;
 }
 
 export type ConfigResult = { ok: true; config: PipelineConfig } | { ok: false; problems: string[] };
@@ -365,7 +244,6 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       services: {
         scaleOutCooldownSeconds: required(scaleOutCooldownSeconds),
         scaleInCooldownSeconds: required(scaleInCooldownSeconds),
-        logRetentionDays: required(logRetentionDays),
       },
       ingest: {
         schema: ingestSchema,
@@ -444,6 +322,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
         : undefined,
       alertEmail,
       tags: required(tags),
+      logRetentionDays: required(logRetentionDays),
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Managed Service for Apache Flink facts the analytics config is checked against, with
- * where each comes from: one place for the config keys, the component and the README.
+ * where each comes from: one place for the config keys and the component.
  * https://docs.aws.amazon.com/managed-flink/latest/java/limits.html
  * https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_ParallelismConfiguration.html
  */

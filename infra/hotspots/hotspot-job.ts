@@ -26,7 +26,7 @@ import {
   RUN_OPTIONS_GROUP,
 } from "../../runtime/hotspots/job-contract";
 import { JobConfig } from "../../runtime/hotspots/job-config";
-import { FlinkConfig } from "../config/config";
+import { FlinkConfig } from "./hotspot-config";
 import { CHECKPOINT_INTERVAL_MS, MIN_PAUSE_BETWEEN_CHECKPOINTS_MS } from "./flink-limits";
 import { grant } from "../common/grants";
 import { partEnvironment } from "../common/part-environment";

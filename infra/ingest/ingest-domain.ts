@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IngestDomainConfig } from "../config/config";
+import { IngestDomainConfig } from "./ingest-config";
 import { ingestDomainProblems } from "./ingest-domain-rules";
 
 /** Short, as in the provider's own example: a corrected record is seen within a minute. */

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkConfig } from "../config/config";
+import { NetworkConfig } from "./network-config";
 import { vpcFlowLog } from "./flow-log";
 
 export const AVAILABILITY_ZONES = 2;

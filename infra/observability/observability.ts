@@ -23,7 +23,7 @@ import { dashboardBody } from "./dashboard-body";
 import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
 import { StreamStorage } from "../stream/stream-storage";
 
-/** A minute behind, as the issue and the Flink scaler measure it. */
+/** A minute behind: the lag at which processing or the Flink job is late enough to alert (the Flink scaler's default too). */
 export const BEHIND_ALERT_MS = 60_000;
 
 export interface ObservabilityArgs {

@@ -1,7 +1,8 @@
 /**
  * `npm run config:declare`: writes the `config:` section of Pulumi.yaml from
  * infra/config/config-keys.ts, the one source of the keys (tests/infra/config/config-declarations.test.ts
- * fails when the two differ). Everything above `config:` in Pulumi.yaml is kept.
+ * fails when the two differ). Everything above `config:` in Pulumi.yaml is kept. The script
+ * then runs `npm run docs`, which writes the config reference of docs/config.md.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";

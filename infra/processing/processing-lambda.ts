@@ -11,7 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceActions } from "../../runtime/common/contract";
 import { PROCESSING_LAMBDA } from "../../runtime/processing/lambda-contract";
-import { ProcessingConfig } from "../config/config";
+import { ProcessingConfig } from "./processing-config";
 import { partEnvironment } from "../common/part-environment";
 import { runtimeFunction } from "../common/runtime-function";
 import { streamTrigger } from "./stream-trigger";

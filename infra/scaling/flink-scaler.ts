@@ -17,19 +17,12 @@ import { alarmMetric, alarmQueryMetric } from "../../runtime/observability/metri
 import { FLINK_SCALER } from "../../runtime/scaling/flink-scaler-contract";
 import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
 import { partEnvironment } from "../common/part-environment";
+import { FlinkScalerConfig } from "../hotspots/hotspot-config";
 import { scalerFunction } from "./scaler-function";
 
-export interface FlinkScalerArgs {
+/** The scaler's settings from the stack config, and what it scales. */
+export interface FlinkScalerArgs extends FlinkScalerConfig {
   application: aws.kinesisanalyticsv2.Application;
-  minParallelism: number;
-  maxParallelism: number;
-  /** Scale out when millisBehindLatest stays above this ... */
-  behindMs: number;
-  /** ... for this many 1-minute periods. */
-  outPeriods: number;
-  dryRun: boolean;
-  /** Reserve one concurrent execution for the function (scalerReservedConcurrency). */
-  reservedConcurrency: boolean;
   /** Encrypts the scaler's topic. */
   topicKey: TopicKey;
 }

@@ -16,6 +16,7 @@ import { alarmConditions, MetricQuery, usageMetricQueries } from "../../runtime/
 import { admitAlarms, encryptedTopic, TopicKey } from "../common/encrypted-topic";
 import { partEnvironment } from "../common/part-environment";
 import { scalerFunction } from "./scaler-function";
+import { ShardScalerConfig } from "../stream/stream-config";
 import { StreamStorage } from "../stream/stream-storage";
 
 /**
@@ -28,15 +29,11 @@ import { StreamStorage } from "../stream/stream-storage";
  */
 export const UNSCOPED_STREAM_ACTIONS: readonly string[] = ["kinesis:UpdateShardCount"];
 
-export interface ShardScalerArgs {
+/** The scaler's settings from the stack config, and what it scales. */
+export interface ShardScalerArgs extends ShardScalerConfig {
   stream: StreamStorage;
   /** The stream's shard count at creation: what the alarms' math starts with. */
   initialShards: number;
-  minShards: number;
-  maxShards: number;
-  dryRun: boolean;
-  /** Reserve one concurrent execution for the function (scalerReservedConcurrency). */
-  reservedConcurrency: boolean;
   /** Encrypts the scaler's topic. */
   topicKey: TopicKey;
 }

@@ -14,7 +14,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { withAlias } from "../common/aliases";
 import path from "node:path";
-import { SchemaConfig } from "../config/config";
+import { SchemaConfig } from "./schema-config";
 import { grant, Statement } from "../common/grants";
 import { partEnvironment } from "../common/part-environment";
 import { runtimeFunction } from "../common/runtime-function";

@@ -11,7 +11,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SearchConfig } from "../config/config";
+import { SearchConfig } from "./search-config";
 import { grant } from "../common/grants";
 import { partEnvironment } from "../common/part-environment";
 import { runtimeFunction } from "../common/runtime-function";
@@ -252,7 +252,7 @@ export class SearchDomain extends pulumi.ComponentResource {
       { parent: this, ignoreChanges: ["secretString"] },
     );
     const stored = version.secretString.apply((text) => JSON.parse(text ?? "{}") as MasterUser);
-    // The name is no secret (the README prints it); the password stays one.
+    // The name is no secret (docs/search.md prints it); the password stays one.
     return { username: pulumi.unsecret(stored.username), password: pulumi.secret(stored.password) };
   }
 

@@ -1,6 +1,6 @@
 /**
  * The OpenSearch Service facts the search domain's config is checked against, with where
- * each comes from. One place: the config keys, the component and the README quote these.
+ * each comes from. One place: the config keys and the component read these.
  */
 
 /**
@@ -63,6 +63,6 @@ export const WIDEST_CLIENT_CIDR_PREFIX = 16;
  * https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_MasterUserOptions.html),
  * at least one of each class (upper, lower, digit, punctuation: what the console asks of a
  * master password), without the characters a shell or a URL would read specially, so the
- * README's `curl -u` and a copy from the console work as they are.
+ * `curl -u` of docs/search.md and a copy from the console work as they are.
  */
 export const MASTER_PASSWORD = { length: 32, excludeCharacters: "\"'`$\\/@:" } as const;

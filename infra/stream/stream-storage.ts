@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { kinesisMetric, KinesisMetricScope, SHARD_LEVEL_METRICS } from "../../runtime/observability/metrics/kinesis";
 import { Statistic } from "../../runtime/observability/metrics/metric";
 import { alarmMetric } from "../../runtime/observability/metrics/reads";
-import { StreamConfig } from "../config/config";
+import { StreamConfig } from "./stream-config";
+import { KEY_DELETION_WINDOW_DAYS } from "../common/key-deletion";
 import { grant, Statement, UsedBy } from "../common/grants";
 import { streamStorageProblems } from "./stream-storage-rules";
 
@@ -28,9 +29,6 @@ const KEY_ACTION_OF: Record<string, string> = {
 const KEY_USED_BY =
   "Kinesis, with the caller's permissions, for the stream calls beside it: " +
   "https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html";
-
-/** Deletion waits this long so a destroyed stack's key can still be recovered. */
-export const KEY_DELETION_WINDOW_DAYS = 30;
 
 export interface MetricOptions extends KinesisMetricScope {
   /** Default: the catalogue's statistic for this metric (runtime/observability/metrics/kinesis.ts). */

@@ -12,7 +12,7 @@ export const STREAM_VARIABLES = {
   },
   AWS_REGION: {
     ...matching(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1"),
-    purpose: "region of the stream (Fargate sets it)",
+    purpose: "the AWS region its clients call (ECS on Fargate and Lambda set it)",
   },
   KINESIS_ENDPOINT: {
     ...httpUrl,

@@ -203,13 +203,16 @@ export const INGEST = defineContract({
   metrics: [
     // Counters of one interval, and refused request records by reason (the API's error code).
     emits(PRODUCER_METRICS, INGEST_DIMENSIONS),
-    emits(INGEST_REJECT_METRICS, { ...INGEST_DIMENSIONS, [REASON_DIMENSION]: "the refusal's HTTP status" }),
+    emits(INGEST_REJECT_METRICS, {
+      ...INGEST_DIMENSIONS,
+      [REASON_DIMENSION]: "the refusal's error code in the API's answer (schema_violation, not_written, ...)",
+    }),
     // Per tenant: the named ones (TENANT_METRICS_FOR), the rest as one "others" series.
     emits(TENANT_METRICS, { ...INGEST_DIMENSIONS, [TENANT_DIMENSION]: "a tenant of TENANT_METRICS_FOR, or others" }),
     emits(TENANT_REJECT_METRICS, {
       ...INGEST_DIMENSIONS,
       [TENANT_DIMENSION]: "a tenant of TENANT_METRICS_FOR, or others",
-      [REASON_DIMENSION]: "the refusal's error code",
+      [REASON_DIMENSION]: "the refusal's error code in the API's answer (rate_limited, tenant_disabled, ...)",
     }),
   ],
 });

@@ -7,9 +7,9 @@ import { Layout } from "./layouts";
 import { readTrip, TlcRow, TripFields, TripParseError } from "./trip-event";
 
 /**
- * New York City's bounding box, as the replay issue gives it: about the extent of the five
- * boroughs (NYC Department of City Planning borough boundaries, NYC Open Data), to two
- * decimals. Every pickup of both shipped samples lies inside (data/README.md).
+ * New York City's bounding box: about the extent of the five boroughs (NYC Department of
+ * City Planning borough boundaries, NYC Open Data), to two decimals. Every pickup of both
+ * shipped samples lies inside (data/README.md).
  */
 export const NYC_BOUNDS = {
   minLongitude: -74.26,

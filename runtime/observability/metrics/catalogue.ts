@@ -41,23 +41,3 @@ export const METRIC_CATALOGUE: readonly MetricDefinition[] = [
   ...Object.values(SHARD_SCALER_METRICS),
   ...Object.values(FLINK_SCALER_METRICS),
 ];
-
-/** The catalogue as a Markdown table (docs/metrics.md holds it; a test keeps the two equal). */
-export function catalogueTable(): string {
-  const rows = METRIC_CATALOGUE.map((m) =>
-    [
-      `\`${m.name}\``,
-      `\`${m.namespace}\``,
-      m.dimensions.join(", "),
-      m.statistic,
-      String(m.period),
-      m.unit ?? "",
-      m.reference.startsWith("https://") ? `[AWS](${m.reference})` : `\`${m.reference}\``,
-    ].join(" | "),
-  );
-  return [
-    "| metric | namespace | dimensions | statistic | period (s) | unit | defined by |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${r} |`),
-  ].join("\n");
-}

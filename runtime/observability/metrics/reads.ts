@@ -41,13 +41,9 @@ export function alarmQueryMetric<M extends MetricDefinition, T extends Dimension
   dimensions: T,
   period = metric.period,
 ) {
-  return {
-    namespace: metric.namespace,
-    metricName: metric.name,
-    dimensions: Object.fromEntries(dimensionEntries<T[keyof T]>(metric, dimensions as Record<string, T[keyof T]>)),
-    period,
-    stat: metric.statistic,
-  };
+  // The same metric as alarmMetric's; a query names its statistic `stat`.
+  const { statistic, ...rest } = alarmMetric(metric, dimensions, period);
+  return { ...rest, stat: statistic };
 }
 
 /** CloudWatch's MetricStat, as GetMetricData and PutMetricAlarm take it. */

@@ -166,7 +166,7 @@ describe("stack defaults: applied in one place", () => {
       );
     // The one place the pipeline hands them over.
     expect(offenders).to.deep.equal([
-      "infra/pipeline.ts:80: applyStackDefaults({ tags: config.tags, logRetentionDays: config.services.logRetentionDays });",
+      "infra/pipeline.ts:80: applyStackDefaults({ tags: config.tags, logRetentionDays: config.logRetentionDays });",
     ]);
   });
 });

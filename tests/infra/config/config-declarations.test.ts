@@ -1,7 +1,7 @@
 /**
  * The config keys live in three places a user reads: infra/config/config-keys.ts (what the
- * program enforces), Pulumi.yaml (what the Pulumi CLI enforces and shows) and the README's
- * config reference. These tests keep the three equal.
+ * program enforces), Pulumi.yaml (what the Pulumi CLI enforces and shows) and the config
+ * reference of docs/config.md. These tests keep the three equal.
  */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
@@ -10,6 +10,8 @@ import { CONFIG_KEYS, ConfigKey, pulumiDeclarations } from "../../../infra/confi
 import { TEST_CLIENT_CIDR, TEST_PLAIN_HTTP } from "../../harness/pulumi";
 import { validateConfig } from "../../../infra/config/config";
 import { asConfigString, readProjectFile } from "../../../infra/plan/stack-config";
+import { CONFIG_SECTION } from "../../../tools/config-doc";
+import { sectionText } from "../../../tools/doc-section";
 
 const ROOT = join(__dirname, "..", "..", "..");
 
@@ -20,11 +22,9 @@ interface Row {
   description: string;
 }
 
-/** The rows of the README table under "## Config reference". */
-function readmeRows(): Row[] {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.split(/^## Config reference$/m)[1]?.split(/^## /m)[0];
-  if (!section) throw new Error('README.md has no "## Config reference" section');
+/** The rows of the config reference in docs/config.md. */
+function referenceRows(): Row[] {
+  const section = sectionText(CONFIG_SECTION, readFileSync(join(ROOT, CONFIG_SECTION.page), "utf8"));
   const strip = (cell: string) => cell.trim().replace(/^`(.*)`$/, "$1");
   return section
     .split("\n")
@@ -38,7 +38,7 @@ function readmeRows(): Row[] {
     });
 }
 
-/** How the README shows a default: the value, or "(unset)" for an empty string. */
+/** How the reference shows a default: the value, or "(unset)" for an empty string. */
 function shownDefault(value: unknown): string {
   if (Array.isArray(value)) return JSON.stringify(value);
   return value === "" ? "(unset)" : String(value);
@@ -83,8 +83,8 @@ describe("config declarations", () => {
     expect(switches.map((k) => k.name)).to.include.members(["analytics", "flowLogs", "leaseDeletionProtection"]);
   });
 
-  it("the README's config reference lists every key of Pulumi.yaml with its type and default", () => {
-    const rows = readmeRows();
+  it("the config reference of docs/config.md lists every key of Pulumi.yaml with its type and default", () => {
+    const rows = referenceRows();
     expect(rows.map((r) => r.key)).to.deep.equal(Object.keys(project.config));
     for (const row of rows) {
       const declared = project.config[row.key];
@@ -93,7 +93,7 @@ describe("config declarations", () => {
         type: declared.type,
         default: shownDefault(declared.default),
       });
-      expect(row.description.length, `README description of ${row.key}`).to.be.greaterThan(20);
+      expect(row.description.length, `docs/config.md description of ${row.key}`).to.be.greaterThan(20);
     }
   });
 });

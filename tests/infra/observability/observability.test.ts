@@ -20,7 +20,7 @@ describe("dashboard body", () => {
   const body = dashboardBody(names);
   const titles = body.widgets.map((w) => w.properties.title);
 
-  it("answers each question of the issue with a widget", () => {
+  it("has a widget for each thing an operator watches: services, aggregation, capacity, usage, lag, throttling, Flink, OpenSearch", () => {
     expect(titles).to.deep.equal([
       "Services: CPU %",
       "Services: running tasks",

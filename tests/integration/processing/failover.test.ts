@@ -124,7 +124,7 @@ describe("processing workers: failover after kill -9", function () {
     // Not before the leases could have expired: the victim renewed at most one renewal period
     // before the kill, and a peer waits more than FAILOVER_MS from when it saw that renewal.
     expect(first, "taken before the leases expired").to.be.at.least(FAILOVER_MS - RENEW_MS);
-    // The bound: within the failover time plus one renewal period. A peer sees the
+    // The lease protocol's bound (LEASES.md): within the failover time plus one renewal period. A peer sees the
     // victim's last renewal at most one take cycle late and takes the lease at most one take
     // cycle after it expires (2 x FAILOVER_MS/6); a peer that loses the race for a lease takes
     // a spare one in the same cycle.

@@ -296,7 +296,7 @@ describe("hot spots on the stream: poison records", () => {
     ["Infinity as a string", plain({ ...good, dropoffLongitude: "Infinity" }), "position"],
     ["an object where a number is expected", plain({ ...good, pickupLongitude: { degrees: -73.9855 } }), "position"],
     ["an empty object", plain({}), "time"],
-    ["the README's ingest example", plain({ hello: "stream" }), "time"],
+    ["the ingest example of docs/local.md", plain({ hello: "stream" }), "time"],
     ["a JSON array", plain([good]), "notATrip"],
     ["a JSON number", plain(42), "notATrip"],
     ["JSON null", plain(null), "notATrip"],

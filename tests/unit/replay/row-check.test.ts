@@ -121,7 +121,7 @@ describe("replay row check", () => {
     );
   });
 
-  it("uses the NYC box of the issue", () => {
+  it("uses New York City's bounding box: the five boroughs' extent, to two decimals", () => {
     expect(NYC_BOUNDS).to.deep.equal({
       minLongitude: -74.26,
       maxLongitude: -73.7,

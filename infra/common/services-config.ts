@@ -1,0 +1,5 @@
+/** What every Fargate service of the pipeline shares. */
+export interface ServicesConfig {
+  scaleOutCooldownSeconds: number;
+  scaleInCooldownSeconds: number;
+}
