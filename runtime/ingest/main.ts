@@ -22,42 +22,7 @@ import path from "node:path";
 import { REPO_ROOT } from "../common/repo-root";
 import { openSchemaSource } from "../schemas/open-schema-source";
 import { IngestSchema } from "./ingest-schema";
-import { IngestSettings } from "./settings";
-import { createDynamoDbClient } from "../common/aws/dynamodb-client";
-import { TenantTable } from "../tenants/tenant-table";
-import { LookupCache } from "../tenants/lookup-cache";
-import { KeyResolution } from "../tenants/key-resolution";
-import { AuthFailureThrottle } from "./auth-failures";
-import { TenantAuth } from "./tenant-auth";
-import { TenantRateLimits } from "./tenant-rate-limits";
-import { TenantUsage } from "./tenant-usage";
-
-/** Authentication, limits and per-tenant metrics, with INGEST_AUTH=apiKeys. */
-function tenantsOf(settings: IngestSettings, log: pino.Logger) {
-  const t = settings.tenants;
-  if (t === undefined) return undefined;
-  const table = new TenantTable(
-    createDynamoDbClient({ region: settings.region, endpoint: t.dynamoDbEndpoint }),
-    t.table,
-    settings.region,
-  );
-  return {
-    auth: new TenantAuth({
-      reader: table,
-      cache: new LookupCache<KeyResolution>({ ttlMs: t.cacheTtlMs, maxEntries: t.cacheMaxEntries }),
-      failures: new AuthFailureThrottle({
-        burst: t.failureBurst,
-        perSecond: t.failuresPerSecond,
-        maxAddresses: t.failureAddresses,
-      }),
-      // The error only: the request's key is not part of it.
-      onLookupError: (error) => log.error({ err: (error as Error).message, table: t.table }, "tenant lookup failed"),
-    }),
-    limits: new TenantRateLimits({ recordsPerSecond: t.recordsPerSecond, bytesPerSecond: t.bytesPerSecond }),
-    usage: new TenantUsage(stdoutSink, log, settings.streamName, t.metricsFor),
-    clientAddress: t.clientAddress,
-  };
-}
+import { ingestTenants } from "./ingest-tenants";
 
 async function main(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
@@ -78,7 +43,7 @@ async function main(): Promise<void> {
   });
   const producer = new KinesisProducer(kinesisPort(client, settings.streamName), settings.producer);
   await producer.start();
-  const tenants = tenantsOf(settings, log);
+  const tenants = ingestTenants(settings, log, stdoutSink);
   const metrics = new IngestMetrics(producer, stdoutSink, settings.streamName, tenants?.usage);
   metrics.start(settings.metricsIntervalMs);
   let schema: IngestSchema | undefined;

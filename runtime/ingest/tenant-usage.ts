@@ -31,6 +31,35 @@ interface Counts {
 /** The message of the per-tenant log line, as queries filter on it. */
 export const TENANT_USAGE_MESSAGE = "tenant usage";
 
+/** One tenant's counts of one interval, as its usage log line holds them. */
+export interface TenantUsageLine {
+  /** Epoch ms the line was written at. */
+  at: number;
+  tenant: string;
+  records: number;
+  bytes: number;
+  rejects: Record<string, number>;
+}
+
+/** A usage line read back (the live page reads ingest's stdout); undefined for any other line. */
+export function readTenantUsageLine(line: string): TenantUsageLine | undefined {
+  if (!line.startsWith("{") || !line.includes(`"msg":"${TENANT_USAGE_MESSAGE}"`)) return undefined;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const { time, tenant, records, bytes, rejects } = parsed;
+  if (typeof tenant !== "string" || typeof records !== "number" || typeof bytes !== "number") return undefined;
+  const counts = Object.fromEntries(
+    Object.entries(typeof rejects === "object" && rejects !== null ? rejects : {}).filter(
+      (e): e is [string, number] => typeof e[1] === "number",
+    ),
+  );
+  return { at: typeof time === "number" ? time : Date.now(), tenant, records, bytes, rejects: counts };
+}
+
 export class TenantUsage {
   private counts = new Map<string, Counts>();
   private readonly named: ReadonlySet<string>;

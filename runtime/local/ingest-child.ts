@@ -49,7 +49,8 @@ export async function startIngest(options: IngestChildOptions): Promise<IngestCh
         KINESIS_ENDPOINT: options.kinesisEndpoint,
         PORT: options.port,
         HOST: "127.0.0.1",
-        LOG_LEVEL: "warn",
+        // info with tenants: their usage lines, one per tenant per interval, feed the page's tenants panel.
+        LOG_LEVEL: options.tenants ? "info" : "warn",
         // Often enough for the live page's charts (the default is a minute, as on AWS).
         METRICS_INTERVAL_MS: LOCAL_METRICS_INTERVAL_MS,
         ...(options.schema
