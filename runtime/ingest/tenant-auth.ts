@@ -78,7 +78,12 @@ export interface TenantAuthOptions {
 }
 
 export class TenantAuth {
-  constructor(private readonly options: TenantAuthOptions) {}
+  /** A key's answer read from the table (once per key per TTL, through the cache). */
+  private readonly load: (hash: string) => Promise<KeyResolution>;
+
+  constructor(private readonly options: TenantAuthOptions) {
+    this.load = (hash) => resolveKey(options.reader, hash);
+  }
 
   private refused(address: string, kind: "missing" | "malformed" | "unknown"): AuthOutcome {
     this.options.failures.failed(address);
@@ -112,24 +117,23 @@ export class TenantAuth {
     const presented = bearerKey(header);
     if (presented.kind !== "key") return this.refused(address, presented.kind);
     const hash = apiKeyHash(presented.key);
-    const kept = this.options.cache.peek(hash);
+    // A key in use is read again before it expires, in the background (lookup-cache.ts).
+    const kept = this.options.cache.peek(hash, this.load);
     if (kept !== undefined) return this.answer(kept, address);
-    return this.options.cache
-      .get(hash, (h) => resolveKey(this.options.reader, h))
-      .then(
-        (resolution) => this.answer(resolution, address),
-        (error: unknown): AuthOutcome => {
-          this.options.onLookupError?.(error);
-          return {
-            ok: false,
-            error: {
-              status: 503,
-              error: "auth_unavailable",
-              message: "the API key could not be checked just now: retry later",
-            },
-            retryAfterSeconds: 1,
-          };
-        },
-      );
+    return this.options.cache.get(hash, this.load).then(
+      (resolution) => this.answer(resolution, address),
+      (error: unknown): AuthOutcome => {
+        this.options.onLookupError?.(error);
+        return {
+          ok: false,
+          error: {
+            status: 503,
+            error: "auth_unavailable",
+            message: "the API key could not be checked just now: retry later",
+          },
+          retryAfterSeconds: 1,
+        };
+      },
+    );
   }
 }

@@ -14,7 +14,7 @@ describe("the key lookup cache", () => {
     const load = async (k: string) => `${k}:${++loads}`;
     expect(await cache.get("a", load)).to.equal("a:1");
     c.advance(999);
-    expect(await cache.get("a", load)).to.equal("a:1");
+    // Asked without a loader: no refresh ahead (that is the next test), the answer as kept.
     expect(cache.peek("a")).to.equal("a:1");
     c.advance(1);
     expect(cache.peek("a")).to.equal(undefined);
@@ -48,5 +48,49 @@ describe("the key lookup cache", () => {
     const failing = new LookupCache<string>({ ttlMs: 60_000, maxEntries: 10 });
     await failing.get("k", async () => Promise.reject(new Error("down"))).catch(() => undefined);
     expect(await failing.get("k", async () => "up")).to.equal("up");
+  });
+
+  it("reads a key in use again in the last fifth of its TTL, in the background: no answer older than the TTL, no wait", async () => {
+    const c = clock();
+    const cache = new LookupCache<string>({ ttlMs: 1000, maxEntries: 10, now: () => c.now });
+    let version = 1;
+    let loads = 0;
+    let release: (() => void) | undefined;
+    const load = (k: string) => {
+      loads++;
+      const v = `${k}:${version}`;
+      return new Promise<string>((resolve) => (release = () => resolve(v)));
+    };
+    const first = cache.get("k", load);
+    release!();
+    expect(await first).to.equal("k:1");
+    c.advance(799);
+    expect(cache.peek("k", load)).to.equal("k:1");
+    expect(loads).to.equal(1); // not yet in the refresh window
+    version = 2; // the table changes (a revocation)
+    c.advance(1);
+    // In the window: the kept answer now, one read started, however many hits meanwhile.
+    expect(cache.peek("k", load)).to.equal("k:1");
+    expect(cache.peek("k", load)).to.equal("k:1");
+    expect(loads).to.equal(2);
+    release!();
+    await new Promise((r) => setImmediate(r));
+    expect(cache.peek("k", load)).to.equal("k:2");
+    // The refreshed answer is kept a whole TTL from its read.
+    c.advance(999);
+    expect(cache.peek("k")).to.equal("k:2");
+  });
+
+  it("a refresh that fails keeps the entry to its expiry, then the next ask reads again", async () => {
+    const c = clock();
+    const cache = new LookupCache<string>({ ttlMs: 1000, maxEntries: 10, now: () => c.now });
+    await cache.get("k", async () => "v1");
+    c.advance(900);
+    expect(cache.peek("k", () => Promise.reject(new Error("down")))).to.equal("v1");
+    await new Promise((r) => setImmediate(r));
+    expect(cache.peek("k")).to.equal("v1");
+    c.advance(100);
+    expect(cache.peek("k")).to.equal(undefined);
+    expect(await cache.get("k", async () => "v2")).to.equal("v2");
   });
 });
