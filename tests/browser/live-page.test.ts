@@ -89,6 +89,12 @@ describe("the live page of npm start, in headless Chromium", function () {
       body: "{",
     });
     expect(refused.status).to.equal(400);
+    // No key reaches the page: not the demo tenant's (the burst's), not the replay's.
+    const shown = await page.content();
+    for (const key of [stackFile!.demoApiKey, stackFile!.replayApiKey]) {
+      expect(String(key)).to.match(/^kp_test_/);
+      expect(shown).to.not.contain(String(key).slice("kp_test_".length));
+    }
     // The tenants panel: the replay writes as its own tenant, and demo's refusal is counted as its own.
     await until(
       page,
