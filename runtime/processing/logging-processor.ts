@@ -25,6 +25,7 @@ export function processedLine(record: ConsumerRecord, workerId: string): string 
     shardId: record.shardId,
     sequenceNumber: record.sequenceNumber,
     ...(record.subSequenceNumber !== undefined ? { subSequenceNumber: record.subSequenceNumber } : {}),
+    tenant: record.tenant,
     partitionKey: record.partitionKey,
     data: record.data.toString("utf8"),
     ...(record.schema ? { schema: `${record.schema.schemaName}@${record.schema.versionNumber}` } : {}),
@@ -43,6 +44,7 @@ const loggingProcessor: ProcessorModule = (context) => (shardId) => {
           {
             sequenceNumber: r.sequenceNumber,
             subSequenceNumber: r.subSequenceNumber,
+            tenant: r.tenant,
             partitionKey: r.partitionKey,
             bytes: r.data.length,
           },

@@ -8,6 +8,13 @@ import { Checkpoint } from "./leases/lease";
 /** A user record as a processor sees it: de-aggregated, with its place in the shard. */
 export interface ConsumerRecord {
   shardId: string;
+  /**
+   * The tenant that wrote it, from the credential ingest authenticated (its partition key's
+   * prefix: runtime/stream/tenant-key.ts); UNTENANTED ("untenanted") for a record written
+   * before tenants existed. Clients cannot forge it.
+   */
+  tenant: string;
+  /** As stored: the tenant's prefix, then the key the client sent (clientKeyOf gives that back). */
   partitionKey: string;
   explicitHashKey?: string;
   data: Buffer;

@@ -16,6 +16,8 @@ export interface ProcessedRecord extends KeyedData {
   shardId: string;
   sequenceNumber: string;
   subSequenceNumber?: number;
+  /** The tenant the worker read from the record (runtime/stream/tenant-key.ts). */
+  tenant: string;
   partitionKey: string;
   workerId: string;
 }

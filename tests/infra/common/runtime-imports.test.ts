@@ -15,6 +15,10 @@ const PURE_RUNTIME_MODULES: Readonly<Record<string, string>> = {
   "runtime/common/setting.ts": "the settings kit's sentences for a refused value, which the config's rules use",
   "runtime/common/repo-root.ts": "where the repository (or image) root is: the Lambda archives' and the image's",
   "runtime/stream/limits.ts": "Kinesis limits the stream's config is checked against",
+  "runtime/stream/tenant-key.ts": "what a tenant id is, which the stack's tenantMetrics key is checked against",
+  "runtime/tenants/defaults.ts":
+    "ingest's authentication modes and the tenants' default limits, which the config takes",
+  "runtime/tenants/tenant-items.ts": "the tenants table's key, which the stack creates the table with",
   "runtime/hotspots/job-config.ts": "the hot-spot job's settings and their limits, which the stack's config sets",
   "runtime/scaling/shard-policy.ts": "the shard policy's defaults, which the scaler's alarms and the dashboard use",
   "runtime/scaling/flink-policy.ts": "the Flink policy's defaults and ranges, which its alarms and config use",

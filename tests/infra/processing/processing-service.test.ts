@@ -149,8 +149,11 @@ describe("ProcessingService", () => {
 
     it("runs no processing workers and no lease table", () => {
       expect(run.recorded.all("aws:ecs/service:Service").map((s) => s.name)).to.deep.equal(["ingest"]);
-      // The only table is the shard scaler's history.
-      expect(run.recorded.all("aws:dynamodb/table:Table").map((t) => t.name)).to.deep.equal(["shard-scaler-history"]);
+      // The only tables are the shard scaler's history and ingest's tenants.
+      expect(run.recorded.all("aws:dynamodb/table:Table").map((t) => t.name)).to.have.members([
+        "shard-scaler-history",
+        "ingest-tenants",
+      ]);
     });
 
     it("maps the stream to the function with partial batch failures, bisect, limits and an SQS on-failure destination", () => {

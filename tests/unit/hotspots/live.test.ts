@@ -215,7 +215,9 @@ describe("hot spots on the stream: the closed windows kept", () => {
 describe("hot spots on the stream: records through the live job", () => {
   const record = (data: string, decoded?: unknown): ConsumerRecord => ({
     shardId: "shardId-000000000000",
-    partitionKey: "k",
+    // A tenant's record, as ingest writes it: the job reads its data and nothing of its key.
+    tenant: "acme",
+    partitionKey: "acme|k",
     sequenceNumber: "1",
     data: Buffer.from(data),
     ...(decoded !== undefined
@@ -257,7 +259,9 @@ describe("hot spots on the stream: poison records", () => {
   const plain = (value: unknown): ConsumerRecord => raw(Buffer.from(JSON.stringify(value)));
   const raw = (data: Buffer): ConsumerRecord => ({
     shardId: "shardId-000000000000",
-    partitionKey: "k",
+    // A tenant's record, as ingest writes it: the job reads its data and nothing of its key.
+    tenant: "acme",
+    partitionKey: "acme|k",
     sequenceNumber: "1",
     data,
   });

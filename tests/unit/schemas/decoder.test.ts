@@ -13,7 +13,15 @@ const WEATHER = readFileSync(path.join(__dirname, "..", "..", "..", "schemas", "
 const REPORT = { location: { city: "Seattle", state: "WA" }, temperature: 12, timestamp: 1700000000 };
 
 function record(data: Buffer, sequenceNumber = "100", subSequenceNumber?: number): ConsumerRecord {
-  return { shardId: "shardId-000000000001", partitionKey: "k", data, sequenceNumber, subSequenceNumber };
+  // A tenant's record: decoding reads its data only, and keeps its tenant.
+  return {
+    shardId: "shardId-000000000001",
+    tenant: "acme",
+    partitionKey: "acme|k",
+    data,
+    sequenceNumber,
+    subSequenceNumber,
+  };
 }
 
 describe("SchemaDecoder (consumers)", () => {

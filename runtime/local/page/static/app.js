@@ -307,6 +307,26 @@
       `each local record counts ${c.capacityScale} times, as the local scaler counts it.`;
   }
 
+  function showTenants(s) {
+    const rate = (n) => number.format(Math.round(n));
+    const cells = s.tenants.top.map((t) => [
+      t.tenant,
+      rate(t.recordsPerSecond),
+      rate(t.rejectsPerSecond),
+      number.format(t.rejects),
+    ]);
+    const rest = s.tenants.rest;
+    if (rest.tenants > 0) {
+      cells.push([
+        `${number.format(rest.tenants)} other tenant${rest.tenants === 1 ? "" : "s"}`,
+        rate(rest.recordsPerSecond),
+        rate(rest.rejectsPerSecond),
+        number.format(rest.rejects),
+      ]);
+    }
+    rows($("tenants").querySelector("tbody"), cells);
+  }
+
   let latest;
   function show(s) {
     latest = s;
@@ -316,6 +336,7 @@
     showHotspots(s);
     showControls(s);
     showCost(s);
+    showTenants(s);
     // The status region changes only when the connection does; the time is not announced.
     if ($("connection").textContent !== "Live.") $("connection").textContent = "Live.";
     $("updated").textContent = `Updated ${time(s.at)}.`;
