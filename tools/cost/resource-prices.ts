@@ -11,6 +11,8 @@ import { BillLine, onDemandBill, provisionedBill } from "../../runtime/cost/stre
 import { BYTES_PER_GB, StreamLoad, streamLoad } from "../../runtime/cost/stream-traffic";
 import { PlannedResource, PlanView } from "./plan-view";
 import { HABITS, Usage } from "./usage";
+import { TENANT_DEFAULTS } from "../../runtime/tenants/defaults";
+import { REFRESH_AHEAD } from "../../runtime/tenants/lookup-cache";
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
@@ -221,9 +223,9 @@ function tableLines(r: PlannedResource, ctx: PricingContext): (PricedLine | Unpr
     writes = 10 / 86_400;
     why = "the scaler's history: a read a run, at most 10 writes a day";
   } else {
-    // A tenants table (ingest's API keys): each ingest task reads each tenant's key once a minute.
-    reads = (ctx.usage.tenants * ctx.ingestTasks * HABITS.tenantReadsPerTaskPerMinute) / 60;
-    why = `tenants: each ingest task reads each of ${ctx.usage.tenants} tenant${ctx.usage.tenants === 1 ? "" : "s"} once a minute (cached)`;
+    // A tenants table (ingest's API keys): each ingest task refreshes each tenant's key in use.
+    reads = ctx.usage.tenants * ctx.ingestTasks * HABITS.tenantReadsPerKeyPerTaskPerSecond;
+    why = `tenants: each ingest task reads each of ${ctx.usage.tenants} tenant${ctx.usage.tenants === 1 ? "" : "s"}' key and tenant items every ${((TENANT_DEFAULTS.cacheTtlMs / 1000) * (1 - REFRESH_AHEAD)).toFixed(0)} s (its cache's refresh)`;
   }
   return [
     { what: "read request units", quantity: millions(reads), price: "dynamodbReads", assumption: why },
