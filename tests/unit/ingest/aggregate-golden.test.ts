@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { Pending, ShardBuffers, Entry } from "../../../runtime/ingest/shard-buffers";
+import { ShardBuffers, Entry } from "../../../runtime/ingest/shard-buffers";
 import { routingKeyOf } from "../../../runtime/stream/hash-key";
-import { recordBytes } from "../../../runtime/stream/limits";
 import { routingWordsInto } from "../../../runtime/stream/routing-key";
 import { ShardMap } from "../../../runtime/stream/shard-map";
 import { UserRecord } from "../../../runtime/stream/aggregation";
 
 import { kplOracle as oracle } from "../../harness/kpl-oracle";
+import { pendingRecord } from "../../harness/pending-records";
 
 /**
  * Golden aggregates: what the shard-aware path (route each record by its hash key, one
@@ -61,15 +61,7 @@ function run(map: ShardMap, maxSize: number, records: UserRecord[]): Entry[] {
     // which the aggregate's key table reuses.
     routingWordsInto(record, words);
     const shard = map.shardForWords(words)!;
-    const p: Pending = {
-      record,
-      bytes: recordBytes(record.partitionKey, record.data),
-      acceptedAt: 0,
-      deadline: 0,
-      retries: 0,
-      settled: false,
-      onFailed: () => undefined,
-    };
+    const p = pendingRecord(record);
     entries.push(...buffers.add(p, shard.shardId, words));
   }
   return [...entries, ...buffers.sealAll()];

@@ -1,18 +1,9 @@
 import { expect } from "chai";
 import { Pending, SPARE_BUILDERS, ShardBuffers } from "../../../runtime/ingest/shard-buffers";
-import { recordBytes } from "../../../runtime/stream/limits";
+import { pendingRecord } from "../../harness/pending-records";
 
 function pending(partitionKey: string, data = Buffer.from(`data of ${partitionKey}`)): Pending {
-  const record = { partitionKey, data };
-  return {
-    record,
-    bytes: recordBytes(record.partitionKey, record.data),
-    acceptedAt: 0,
-    deadline: 0,
-    retries: 0,
-    settled: false,
-    onFailed: () => undefined,
-  };
+  return pendingRecord({ partitionKey, data });
 }
 
 describe("ShardBuffers: builders kept for the next aggregates", () => {
