@@ -12,6 +12,7 @@
  */
 import { Logger } from "pino";
 import { LineSink, metricsDocument } from "../observability/emf";
+import { putPerDimension } from "../observability/interval-report";
 import {
   PIPELINE_SERVICES,
   REASON_DIMENSION,
@@ -122,11 +123,8 @@ export class TenantUsage {
         .put(TENANT_METRICS.TenantRecords, c.records)
         .put(TENANT_METRICS.TenantBytes, c.bytes)
         .flush();
-      for (const [reason, n] of Object.entries(c.rejects)) {
-        await metricsDocument(this.sink, { ...dims, [REASON_DIMENSION]: reason })
-          .put(TENANT_REJECT_METRICS.TenantRejects, n)
-          .flush();
-      }
+      const rejects = new Map(Object.entries(c.rejects));
+      await putPerDimension(this.sink, dims, REASON_DIMENSION, rejects, TENANT_REJECT_METRICS.TenantRejects);
     }
   }
 }
