@@ -8,7 +8,7 @@
 import { HOURS_PER_MONTH, RegionPrices } from "./price-table";
 import { onDemandBill, priceBill, provisionedBill } from "./stream-bill";
 import { aggregationEffect, StreamLoad, Traffic } from "./stream-traffic";
-import { STREAM_LIMITS } from "../stream/limits";
+import { loadInShards, shardsAtUsage } from "../stream/shard-sizing";
 
 export interface ProvisionedSizing {
   /** The scaler's bounds and the usage it resizes to; without them the stream has `fixedShards`. */
@@ -18,13 +18,8 @@ export interface ProvisionedSizing {
 
 /** The shards a right-sizing scaler settles on for a steady load: usage at its target, within bounds. */
 export function scaledShards(load: StreamLoad, scaler: NonNullable<ProvisionedSizing["scaler"]>): number {
-  const target = scaler.targetUsage;
-  const usageOfOneShard = Math.max(
-    load.kinesisRecordsPerSecond / STREAM_LIMITS.shardIngestRecordsPerSecond,
-    load.bytesPerSecond / STREAM_LIMITS.shardIngestBytesPerSecond,
-  );
-  const wanted = Math.ceil(usageOfOneShard / target - 1e-9);
-  return Math.min(scaler.maxShards, Math.max(scaler.minShards, wanted, 1));
+  const wanted = shardsAtUsage(loadInShards(load.kinesisRecordsPerSecond, load.bytesPerSecond), scaler.targetUsage);
+  return Math.min(scaler.maxShards, Math.max(scaler.minShards, wanted));
 }
 
 export function provisionedShards(load: StreamLoad, sizing: ProvisionedSizing): number {

@@ -10,7 +10,7 @@
  */
 import { KPL_DEFAULTS } from "../ingest/defaults";
 import { AggregateBuilder } from "../stream/aggregation";
-import { STREAM_LIMITS } from "../stream/limits";
+import { loadInShards } from "../stream/shard-sizing";
 
 /**
  * A PUT payload unit: each record's payload (its data blob) is billed in 25 KB chunks
@@ -62,15 +62,7 @@ export function streamLoad(recordsPerSecond: number, dataBytes: number, keyBytes
     bytesPerSecond,
     putPayloadUnitsPerSecond: recordsPerSecond * units(dataBytes),
     onDemandBilledBytesPerSecond: recordsPerSecond * billed(dataBytes + keyBytes),
-    fullShards: Math.max(
-      1,
-      Math.ceil(
-        Math.max(
-          recordsPerSecond / STREAM_LIMITS.shardIngestRecordsPerSecond,
-          bytesPerSecond / STREAM_LIMITS.shardIngestBytesPerSecond,
-        ) - 1e-9,
-      ),
-    ),
+    fullShards: Math.max(1, Math.ceil(loadInShards(recordsPerSecond, bytesPerSecond) - 1e-9)),
   };
 }
 

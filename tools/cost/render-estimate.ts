@@ -6,7 +6,7 @@
  */
 import { PRICE_PAGES } from "../../runtime/cost/price-table";
 import { StreamLoad } from "../../runtime/cost/stream-traffic";
-import { STREAM_LIMITS } from "../../runtime/stream/limits";
+import { loadInShards } from "../../runtime/stream/shard-sizing";
 import { Estimate } from "./estimate";
 import { USAGE_FLAGS } from "./usage";
 
@@ -18,10 +18,7 @@ const lpad = (text: string, width: number) => (text.length >= width ? text : " "
 
 /** The fewest shards that carry `load`, and how full the busier of their two write limits is. */
 function filled(load: StreamLoad, shards: number): string {
-  const usage = Math.max(
-    load.kinesisRecordsPerSecond / STREAM_LIMITS.shardIngestRecordsPerSecond,
-    load.bytesPerSecond / STREAM_LIMITS.shardIngestBytesPerSecond,
-  );
+  const usage = loadInShards(load.kinesisRecordsPerSecond, load.bytesPerSecond);
   return `at least ${shards} shard(s), ${Math.round((100 * usage) / shards)}% used`;
 }
 
