@@ -13,24 +13,14 @@
 import { performance } from "node:perf_hooks";
 import { Pending, ShardBuffers } from "../runtime/ingest/shard-buffers";
 import { UserRecord } from "../runtime/stream/aggregation";
-import { MAX_HASH_KEY } from "../runtime/stream/hash-key";
 import { recordBytes } from "../runtime/stream/limits";
-import { ShardMap } from "../runtime/stream/shard-map";
+import { routingWordsInto } from "../runtime/stream/routing-key";
+import { evenShardRanges, ShardMap } from "../runtime/stream/shard-map";
+import { kplOracle as awslabs } from "../tests/harness/kpl-oracle";
 import { parseArgs } from "./lib/args";
 import { runMain } from "./lib/cleanup";
 import { userRecords } from "./lib/records";
 import { atLeast, median, note, output, table, verdict } from "./lib/report";
-
-// awslabs' aggregator (its typings pull in aws-sdk v2: loaded untyped).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const awslabs = require("aws-kinesis-agg") as {
-  aggregate(
-    records: { partitionKey: string; data: Buffer }[],
-    onEncoded: (encoded: { partitionKey: string; data: Buffer }, done: () => void) => void,
-    afterAll: () => void,
-    onError: (err: Error) => void,
-  ): void;
-};
 
 const TARGET_RATIO = 1.0;
 
@@ -40,18 +30,6 @@ const { json, flags } = parseArgs("usage: npm run bench:aggregation-cpu [-- --js
   shards: { default: 4, help: "shards of the stream (even hash key ranges)" },
   rounds: { default: 5, help: "timed rounds per contender (median reported)" },
 });
-
-/** A stream of `n` shards splitting the hash key space evenly, as CreateStream does. */
-function evenShards(n: number): ShardMap {
-  const width = (MAX_HASH_KEY + 1n) / BigInt(n);
-  return new ShardMap(
-    Array.from({ length: n }, (_, i) => ({
-      shardId: `shardId-${String(i).padStart(12, "0")}`,
-      start: BigInt(i) * width,
-      end: i === n - 1 ? MAX_HASH_KEY : BigInt(i + 1) * width - 1n,
-    })),
-  );
-}
 
 interface Round {
   ms: number;
@@ -69,6 +47,7 @@ const onFailed = () => undefined;
 
 /** What the producer does per record: its pending entry, its shard, its shard's aggregate. */
 function ours(records: UserRecord[], map: ShardMap, maxSize: number): Round {
+  const words = new Uint32Array(4);
   const start = performance.now();
   const buffers = new ShardBuffers({ aggregation: true, aggregationMaxSize: maxSize });
   let aggregates = 0;
@@ -89,7 +68,8 @@ function ours(records: UserRecord[], map: ShardMap, maxSize: number): Round {
       settled: false,
       onFailed,
     };
-    count(buffers.add(p, map.shardForRecord(record)!.shardId));
+    routingWordsInto(record, words);
+    count(buffers.add(p, map.shardForWords(words)!.shardId, words));
   }
   count(buffers.sealAll());
   return { ms: performance.now() - start, aggregates, bytes };
@@ -116,7 +96,7 @@ function theirs(records: UserRecord[]): Promise<Round> {
 
 async function main(): Promise<void> {
   const records = userRecords(flags.records, flags.bytes);
-  const map = evenShards(flags.shards);
+  const map = new ShardMap(evenShardRanges(flags.shards));
   const contenders: [string, () => Promise<Round> | Round][] = [
     ["awslabs aws-kinesis-agg (no shards, 1 MiB)", () => theirs(records)],
     ["ours, shard-aware, 1 MiB", () => ours(records, map, 1024 * 1024)],

@@ -62,6 +62,14 @@ export interface PipelineOutputs {
   flinkApplicationName?: pulumi.Output<string>;
   /** The command that starts the taxi replay on Fargate. */
   replayCommand?: pulumi.Output<string>;
+  /** With tenants: the secret to put the replay tenant's key in before starting the replay. */
+  replayApiKeySecretArn?: pulumi.Output<string>;
+  /**
+   * With tenants (ingestAuth apiKeys): the tenants table, and the stack's region, which
+   * `pulumi stack output --json | npm run tenants -- ... --stack-outputs -` reads.
+   */
+  tenantsTable?: pulumi.Output<string>;
+  region: pulumi.Output<string>;
   /**
    * The topic the shard scaler's alarms notify and that wakes its function: subscribe to
    * see its alarms fire (its decisions, scheduled runs included, are in the function's log).
@@ -173,6 +181,7 @@ function analytics(
     ...parts,
     ingestUrl: parts.ingest.url,
     ingestHttps: parts.ingest.https,
+    ingestAuth: parts.ingest.tenantsTable !== undefined,
   });
   return { search, flink, flinkScaler, replay };
 }
@@ -194,6 +203,9 @@ export function pipelineOutputs(p: Pipeline): PipelineOutputs {
     searchMasterUserSecretArn: p.search?.masterUserSecret.arn,
     flinkApplicationName: p.flink?.application.name,
     replayCommand: p.replay?.runCommand,
+    replayApiKeySecretArn: p.replay?.apiKeySecret?.arn,
+    tenantsTable: p.ingest.tenantsTable?.name,
+    region: aws.getRegionOutput().region,
     scalingTopicArn: p.scaler?.topic.arn,
     flinkScalingTopicArn: p.flinkScaler?.topic.arn,
     cloudwatchDashboardUrl: p.observability.dashboardUrl,

@@ -18,6 +18,7 @@ import { ingestApi } from "../../dist/runtime/ingest/ingest-api.js";
 import { KinesisProducer } from "../../dist/runtime/ingest/kinesis-producer.js";
 import { IngestMetrics } from "../../dist/runtime/ingest/metrics.js";
 import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
+import { ingestTenants } from "../../dist/runtime/ingest/ingest-tenants.js";
 import { LatencyKinesis } from "./latency-kinesis.mjs";
 
 const settings = readIngestSettings(process.env);
@@ -27,9 +28,18 @@ const log = pino({ level: settings.logLevel, base: { service: "ingest-bench" } }
 const producer = new KinesisProducer(kinesis, settings.producer);
 await producer.start();
 if (process.env.BENCH_PRODUCER === "stub") producer.putDetached = () => undefined;
-const metrics = new IngestMetrics(producer, stdoutSink, settings.streamName);
+// With INGEST_AUTH=apiKeys (bench/tenants-overhead.ts), tenants exactly as main.js builds them.
+const tenants = ingestTenants(settings, log, stdoutSink);
+const metrics = new IngestMetrics(producer, stdoutSink, settings.streamName, tenants?.usage);
 metrics.start(settings.metricsIntervalMs);
-const app = ingestApi({ producer, metrics, log, ackMode: settings.ackMode, maxBodyBytes: settings.maxBodyBytes });
+const app = ingestApi({
+  producer,
+  metrics,
+  log,
+  ackMode: settings.ackMode,
+  maxBodyBytes: settings.maxBodyBytes,
+  tenants,
+});
 await app.listen({ port: settings.port, host: settings.host });
 
 // As main.js does on SIGTERM: stop taking requests, write everything, print the last metrics.

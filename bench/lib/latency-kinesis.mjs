@@ -11,8 +11,8 @@
  * Plain JavaScript over the compiled runtime (dist/), like the service it stands in for.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { MAX_HASH_KEY, routingKeyOf } from "../../dist/runtime/stream/hash-key.js";
-import { ShardMap } from "../../dist/runtime/stream/shard-map.js";
+import { routingKeyOf } from "../../dist/runtime/stream/hash-key.js";
+import { evenShardRanges, ShardMap } from "../../dist/runtime/stream/shard-map.js";
 
 export class LatencyKinesis {
   #map;
@@ -21,15 +21,7 @@ export class LatencyKinesis {
   #sequence = 0;
 
   constructor(shards, minMs, maxMs) {
-    // Even hash key ranges, as CreateStream makes them.
-    const width = (MAX_HASH_KEY + 1n) / BigInt(shards);
-    this.#map = new ShardMap(
-      Array.from({ length: shards }, (_, i) => ({
-        shardId: `shardId-${String(i).padStart(12, "0")}`,
-        start: width * BigInt(i),
-        end: i === shards - 1 ? MAX_HASH_KEY : width * BigInt(i + 1) - 1n,
-      })),
-    );
+    this.#map = new ShardMap(evenShardRanges(shards));
     this.#minMs = minMs;
     this.#maxMs = maxMs;
   }

@@ -7,6 +7,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { URL } from "node:url";
 import autocannon from "autocannon";
 
 process.on("disconnect", () => process.exit(0));
@@ -20,6 +21,17 @@ process.on("message", async ({ type, options: o }) => {
     headers: { "content-type": "application/json" },
     body: o.body,
     timeout: 30,
+    // One request per key, each connection cycling through them all: every tenant writes.
+    ...(o.authorizations
+      ? {
+          requests: o.authorizations.map((authorization) => ({
+            method: "POST",
+            path: new URL(o.url).pathname,
+            headers: { "content-type": "application/json", authorization },
+            body: o.body,
+          })),
+        }
+      : {}),
   };
   if (o.warmupS > 0) {
     await autocannon({ ...request, duration: o.warmupS });

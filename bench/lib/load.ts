@@ -24,6 +24,8 @@ export interface LoadOptions {
   /** Pause between the warm-up and the measured run, for the server to finish what was in flight. */
   settleMs: number;
   body: string;
+  /** Authorization headers to send, one request each, in turn on every connection; unset: none. */
+  authorizations?: string[];
 }
 
 export interface LoadResult {

@@ -31,6 +31,8 @@ export interface Workload {
   durationS: number;
   /** Before each server's first round only. */
   warmupS: number;
+  /** Authorization headers, sent in turn (tenants' keys); unset: none. */
+  authorizations?: string[];
 }
 
 export interface Run {
@@ -71,6 +73,7 @@ export async function rotation(contenders: Contender[], w: Workload): Promise<Ru
         warmupS: round === 0 ? w.warmupS : 0,
         settleMs: SETTLE_MS,
         body: w.body,
+        authorizations: w.authorizations,
       };
       results[i].push(await load(options, { server: c.server.cpuSeconds, ...c.cpu }));
     }

@@ -15,7 +15,20 @@ import { ServerChild, startServerChild } from "./children";
 export type AckMode = "buffered" | "durable";
 
 /** The service's environment, built from its contract as the stack builds the container's. */
-function serviceEnv(ackMode: AckMode, port: number, kinesis?: { endpoint: string; streamName: string }) {
+/** Keys on: the tenants table to authenticate against (in the DynamoDB emulator). */
+export interface BenchTenants {
+  table: string;
+  dynamodbEndpoint: string;
+  /** AUTH_CACHE_TTL_MS; unset: the service's default. */
+  cacheTtlMs?: number;
+}
+
+function serviceEnv(
+  ackMode: AckMode,
+  port: number,
+  kinesis?: { endpoint: string; streamName: string },
+  tenants?: BenchTenants,
+) {
   return contractEnvironment(INGEST, {
     STREAM_NAME: kinesis?.streamName ?? "bench",
     AWS_REGION: "us-east-1",
@@ -26,6 +39,18 @@ function serviceEnv(ackMode: AckMode, port: number, kinesis?: { endpoint: string
     LOG_LEVEL: "warn",
     // One EMF document, at shutdown: no periodic output competing for the CPU mid-run.
     METRICS_INTERVAL_MS: 3_600_000,
+    // Without tenants unless a bench turns them on (bench/tenants-overhead.ts compares both).
+    ...(tenants
+      ? {
+          INGEST_AUTH: "apiKeys",
+          TENANTS_TABLE: tenants.table,
+          DYNAMODB_ENDPOINT: tenants.dynamodbEndpoint,
+          AUTH_CACHE_TTL_MS: tenants.cacheTtlMs,
+          // Limits far above any rate here: their buckets are run on every request, never refuse.
+          TENANT_RECORDS_PER_SECOND: 10_000_000,
+          TENANT_BYTES_PER_SECOND: 10 * 1024 ** 3,
+        }
+      : { INGEST_AUTH: "none" }),
   }).variables;
 }
 
@@ -46,14 +71,15 @@ export async function startInMemoryService(
   shards: number,
   latencyMs: [number, number],
   producer: "real" | "stub" = "real",
+  tenants?: BenchTenants,
 ): Promise<ServerChild> {
   const port = await freePort();
   return startServerChild({
-    name: `ingest (${ackMode}${producer === "stub" ? ", producer stubbed" : ""}), in-memory Kinesis`,
+    name: `ingest (${ackMode}${producer === "stub" ? ", producer stubbed" : ""}${tenants ? ", keys on" : ""}), in-memory Kinesis`,
     script: path.join(__dirname, "ingest-server.mjs"),
     port,
     env: {
-      ...serviceEnv(ackMode, port),
+      ...serviceEnv(ackMode, port, undefined, tenants),
       BENCH_SHARDS: String(shards),
       BENCH_PUT_LATENCY_MS: latencyMs.join("-"),
       BENCH_PRODUCER: producer,

@@ -62,7 +62,23 @@ export interface FargateTaskArgs {
   memory: number;
   /** The port the container listens on, when something sends it traffic. */
   containerPort?: number;
+  /**
+   * Variables of the part's contract whose value is a Secrets Manager secret's (variable to
+   * secret ARN): the ECS agent reads it at start with the execution role and sets the
+   * variable; it never appears in the task definition.
+   */
+  secrets?: Record<string, pulumi.Input<string>>;
 }
+
+/**
+ * What the ECS agent calls to inject a Secrets Manager secret as a variable (the secret in
+ * the account's default key needs no kms:Decrypt grant):
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+ */
+export const SECRET_READ_ACTIONS = ["secretsmanager:GetSecretValue"] as const;
+const SECRETS_USED_BY =
+  "the ECS agent, which injects secrets as variables with the execution role: " +
+  "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html";
 
 export interface FargateTask {
   taskRole: aws.iam.Role;
@@ -85,6 +101,26 @@ export function fargateTask(name: string, args: FargateTaskArgs, owner: pulumi.R
   args.image.grantPull(executionRole, name);
 
   const contract = args.environment.contract;
+  const secrets = Object.entries(args.secrets ?? {});
+  for (const [variable] of secrets) {
+    if (contract.variables[variable] === undefined)
+      throw new Error(`${variable} is not a variable ${contract.part} reads`);
+  }
+  if (secrets.length > 0) {
+    grant(
+      `${name}-secrets`,
+      executionRole,
+      [
+        {
+          sid: "Secrets",
+          actions: SECRET_READ_ACTIONS,
+          resources: secrets.map(([, arn]) => arn),
+          usedBy: SECRETS_USED_BY,
+        },
+      ],
+      owner,
+    );
+  }
   const healthCheck =
     contract.entry.kind === "command" && contract.entry.healthCheck ? healthCheckCommand(contract) : undefined;
   const container = {
@@ -93,6 +129,7 @@ export function fargateTask(name: string, args: FargateTaskArgs, owner: pulumi.R
     essential: true,
     command: [...serviceCommand(contract), ...(args.commandArgs ?? [])],
     environment: Object.entries(args.environment.variables).map(([k, v]) => ({ name: k, value: v })),
+    ...(secrets.length > 0 ? { secrets: secrets.map(([name, valueFrom]) => ({ name, valueFrom })) } : {}),
     portMappings: args.containerPort ? [{ containerPort: args.containerPort, protocol: "tcp" }] : [],
     logConfiguration: {
       logDriver: "awslogs",

@@ -32,6 +32,8 @@ import { shippedSchemas } from "../../runtime/schemas/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../../runtime/schemas/compatibility-mode";
 import { LAKE_DEFAULTS, LAKE_LIMITS } from "../../runtime/lake/contract";
 import { SEGMENTS_PER_TASK_MEMORY, STANDARD_IA_MIN_DAYS } from "../lake/lake-rules";
+import { INGEST_AUTH_MODES, IngestAuthMode, TENANT_DEFAULTS } from "../../runtime/tenants/defaults";
+import { tenantIdList } from "./config-parsers";
 
 const MIB = 1024 * 1024;
 
@@ -201,6 +203,54 @@ export const CONFIG_KEYS = {
     purpose: `Days the ingest load balancer's access logs stay in their S3 bucket before they expire: ${ACCESS_LOG_LIMITS.minDays}..${ACCESS_LOG_LIMITS.maxDays}.`,
     ...integer(ACCESS_LOG_LIMITS.minDays, ACCESS_LOG_LIMITS.maxDays),
   } satisfies ConfigKey<number>,
+  ingestAuth: {
+    name: "ingestAuth",
+    type: "string",
+    default: TENANT_DEFAULTS.ingestAuth,
+    purpose:
+      "apiKeys: every request to the ingest API needs a tenant's API key (Authorization: Bearer), its records carry that tenant, and each tenant is limited (npm run tenants; docs/tenants.md). none: anyone who reaches the load balancer writes, as the tenant anonymous.",
+    ...oneOf(...INGEST_AUTH_MODES),
+  } satisfies ConfigKey<IngestAuthMode>,
+  ingestAllowPlainHttp: {
+    name: "ingestAllowPlainHttp",
+    type: "boolean",
+    default: false,
+    purpose:
+      "true: with ingestAuth apiKeys and no ingestDomainName, accept API keys over plain HTTP (they cross the network readable: a dev stack only). false: with ingestAuth apiKeys, ingest is HTTPS only, under ingestDomainName (port 80 refuses with 403).",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
+  tenantRecordsPerSecond: {
+    name: "tenantRecordsPerSecond",
+    type: "integer",
+    default: TENANT_DEFAULTS.recordsPerSecond,
+    purpose:
+      "A tenant's records/s per ingest task unless the tenants table sets its own (npm run tenants -- set-limits): the stack admits up to this times the running ingest tasks. 1..10000000.",
+    ...integer(1, 10_000_000),
+  } satisfies ConfigKey<number>,
+  tenantBytesPerSecond: {
+    name: "tenantBytesPerSecond",
+    type: "integer",
+    default: TENANT_DEFAULTS.bytesPerSecond,
+    purpose:
+      "A tenant's bytes/s (data and stored partition keys) per ingest task unless the tenants table sets its own. 1024..10737418240.",
+    ...integer(1024, 10 * 1024 ** 3),
+  } satisfies ConfigKey<number>,
+  tenantMetrics: {
+    name: "tenantMetrics",
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    purpose: `Tenants whose ingest metrics carry their own Tenant dimension (at most ${TENANT_DEFAULTS.maxNamedTenants}); every other tenant is counted as "others", and all of them are in the usage log lines (CloudWatch bills each dimension value as a metric).`,
+    ...tenantIdList(TENANT_DEFAULTS.maxNamedTenants),
+  } satisfies ConfigKey<string[]>,
+  tenantsDeletionProtection: {
+    name: "tenantsDeletionProtection",
+    type: "boolean",
+    default: true,
+    purpose:
+      "true: DynamoDB refuses to delete the tenants table (every tenant and key hash), so pulumi destroy stops there until you set it false and run pulumi up. false: destroy deletes it (dev stacks).",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
   scaleOutCooldownSeconds: {
     name: "scaleOutCooldownSeconds",
     type: "integer",

@@ -3,6 +3,7 @@
  * (runtime/common/parsers.ts, setting.ts): each reads a value as Pulumi hands it over (a
  * string; lists and objects as JSON) and says what it allows.
  */
+import { isTenantId, TENANT_ID_ALLOWED } from "../../runtime/stream/tenant-key";
 import { arn, ipv4Cidr, isIpv4Cidr, matching, parseJson } from "../../runtime/common/parsers";
 import { Parser } from "../../runtime/common/setting";
 
@@ -98,3 +99,21 @@ export const jarSource: Parser<string> = {
 
 /** An e-mail address SNS can subscribe. */
 export const emailAddress = matching(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address such as ops@example.com");
+
+/** A JSON array of tenant ids, at most `max`, each once (runtime/stream/tenant-key.ts). */
+export function tenantIdList(max: number): Parser<string[]> {
+  return {
+    allowed: `a JSON array of at most ${max} distinct tenant ids (${TENANT_ID_ALLOWED}), e.g. '["acme"]'`,
+    parse(text: string) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+      if (!Array.isArray(value) || value.length > max) return undefined;
+      if (!value.every((v) => typeof v === "string" && isTenantId(v))) return undefined;
+      return new Set(value).size === value.length ? (value as string[]) : undefined;
+    },
+  };
+}

@@ -17,6 +17,7 @@ import { refusal } from "../../runtime/common/setting";
 import { streamStorageProblems } from "../stream/stream-storage-rules";
 import { shardScalerProblems } from "../scaling/shard-scaler-rules";
 import { ingestDomainProblems } from "../ingest/ingest-domain-rules";
+import { ingestAuthProblems } from "../ingest/ingest-auth-rules";
 import { pipelineServiceProblems } from "../common/pipeline-service-rules";
 import { searchDomainProblems } from "../search/search-domain-rules";
 import { hotspotJobProblems } from "../hotspots/hotspot-job-rules";
@@ -124,6 +125,12 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
   const minTasks = read(CONFIG_KEYS.ingestMinTasks);
   const maxTasks = read(CONFIG_KEYS.ingestMaxTasks);
   const accessLogDays = read(CONFIG_KEYS.ingestAccessLogDays);
+  const ingestAuth = read(CONFIG_KEYS.ingestAuth);
+  const allowPlainHttp = read(CONFIG_KEYS.ingestAllowPlainHttp);
+  const tenantRecordsPerSecond = read(CONFIG_KEYS.tenantRecordsPerSecond);
+  const tenantBytesPerSecond = read(CONFIG_KEYS.tenantBytesPerSecond);
+  const tenantMetrics = read(CONFIG_KEYS.tenantMetrics);
+  const tenantsDeletionProtection = read(CONFIG_KEYS.tenantsDeletionProtection);
   const scaleOutCooldownSeconds = read(CONFIG_KEYS.scaleOutCooldownSeconds);
   const scaleInCooldownSeconds = read(CONFIG_KEYS.scaleInCooldownSeconds);
   const logRetentionDays = read(CONFIG_KEYS.logRetentionDays);
@@ -209,6 +216,11 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       },
       { name: ingestDomainName, hostedZoneId: ingestHostedZoneId },
     ),
+    ...ingestAuthProblems({
+      ingestAuth,
+      https: set("ingestDomainName") !== undefined,
+      ingestAllowPlainHttp: allowPlainHttp,
+    }),
     ...pipelineServiceProblems("ingest", { cpu, memory, minTasks, maxTasks }),
     ...pipelineServiceProblems("processing", {
       cpu: processingCpu,
@@ -265,6 +277,16 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
       },
       ingest: {
         schema: ingestSchema,
+        tenants:
+          ingestAuth === "apiKeys"
+            ? {
+                recordsPerSecond: required(tenantRecordsPerSecond),
+                bytesPerSecond: required(tenantBytesPerSecond),
+                metricsFor: required(tenantMetrics),
+                deletionProtection: required(tenantsDeletionProtection),
+              }
+            : undefined,
+        allowPlainHttp: required(allowPlainHttp),
         allowedCidrs: required(allowedCidrs),
         domain:
           ingestDomainName === undefined

@@ -2,7 +2,8 @@
  * Ingest: the pipeline's front door. An internet-facing Application Load Balancer in the
  * public subnets sends `POST /` and `POST /batch` to Fargate tasks in the private subnets,
  * which aggregate records the way the KPL does and write them to the stream
- * (runtime/ingest/). Tasks can put records to the stream and nothing else.
+ * (runtime/ingest/). Tasks can put records to the stream and, with tenants (ingestAuth
+ * apiKeys), read the tenants table this component owns; nothing else.
  */
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
@@ -20,6 +21,22 @@ import { SchemaRegistry } from "../schemas/schema-registry";
 import { ServiceImage } from "../common/service-image";
 import { StreamStorage } from "../stream/stream-storage";
 import { taskSecurityGroup } from "../network/task-security-group";
+import { grantReadTenants, tenantsTable } from "./tenants-table";
+
+/**
+ * Port 80 with keys on and HTTPS: a refusal, not a redirect. A redirect would keep a
+ * misconfigured client working while every first request still sends its key in clear
+ * text; a 403 makes it fix its URL. ALB fixed responses: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#fixed-response-actions
+ */
+export const PLAIN_HTTP_REFUSAL = {
+  statusCode: "403",
+  contentType: "application/json",
+  messageBody: JSON.stringify({
+    error: "https_required",
+    message:
+      "this ingest API takes API keys over HTTPS only: send to https:// (your key may have crossed the network readable: rotate it)",
+  }),
+} as const;
 
 /** TLS 1.2 and 1.3 only: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -47,6 +64,8 @@ export class IngestService extends pulumi.ComponentResource {
   readonly https: boolean;
   /** Set when ingest has a domain name (and so HTTPS). */
   readonly domain?: IngestDomain;
+  /** Set with tenants (ingestAuth apiKeys): the table of tenants and key hashes. */
+  readonly tenantsTable?: aws.dynamodb.Table;
   readonly service: PipelineService;
   readonly loadBalancerSecurityGroup: aws.ec2.SecurityGroup;
   readonly taskSecurityGroup: aws.ec2.SecurityGroup;
@@ -69,7 +88,7 @@ export class IngestService extends pulumi.ComponentResource {
       {
         vpcId: args.network.vpcId,
         description: "ingest tasks: load balancer in, AWS APIs out",
-        apis: "Kinesis, ECR and CloudWatch Logs",
+        apis: args.ingest.tenants ? "Kinesis, DynamoDB, ECR and CloudWatch Logs" : "Kinesis, ECR and CloudWatch Logs",
       },
       this,
     );
@@ -135,6 +154,9 @@ export class IngestService extends pulumi.ComponentResource {
         securityGroups: [this.loadBalancerSecurityGroup.id],
         defaultSecurityGroup: { skip: true },
         dropInvalidHeaderFields: true,
+        // The client's address is appended as X-Forwarded-For's last entry, which is all
+        // ingest trusts (runtime/ingest/client-address.ts). `append` is the default; pinned.
+        xffHeaderProcessingMode: "append",
         accessLogs: accessLogs.settings,
         defaultTargetGroup: {
           vpcId: args.network.vpcId,
@@ -159,9 +181,9 @@ export class IngestService extends pulumi.ComponentResource {
               {
                 port: 80,
                 protocol: "HTTP",
-                defaultActions: [
-                  { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } },
-                ],
+                defaultActions: args.ingest.tenants
+                  ? [{ type: "fixed-response", fixedResponse: PLAIN_HTTP_REFUSAL }]
+                  : [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }],
               },
             ]
           : [{ port: 80, protocol: "HTTP" }],
@@ -169,6 +191,10 @@ export class IngestService extends pulumi.ComponentResource {
       { parent: this, dependsOn: accessLogs.ready },
     );
 
+    const tenants = args.ingest.tenants;
+    this.tenantsTable = tenants
+      ? tenantsTable(`${name}-tenants`, { deletionProtection: tenants.deletionProtection }, this)
+      : undefined;
     const environment = partEnvironment(INGEST, {
       STREAM_NAME: args.stream.name,
       AWS_REGION: aws.getRegionOutput({}, parent).region,
@@ -177,6 +203,17 @@ export class IngestService extends pulumi.ComponentResource {
       // EMF to stdout: the awslogs driver ships it and CloudWatch extracts the metrics.
       METRICS_INTERVAL_MS: 60_000,
       LOG_LEVEL: "info",
+      ...(tenants
+        ? {
+            INGEST_AUTH: "apiKeys",
+            TENANTS_TABLE: this.tenantsTable!.name,
+            // Behind the load balancer: only its X-Forwarded-For entry names the client.
+            CLIENT_ADDRESS: "load-balancer",
+            TENANT_RECORDS_PER_SECOND: tenants.recordsPerSecond,
+            TENANT_BYTES_PER_SECOND: tenants.bytesPerSecond,
+            TENANT_METRICS_FOR: tenants.metricsFor.length > 0 ? tenants.metricsFor.join(",") : undefined,
+          }
+        : { INGEST_AUTH: "none" }),
       ...(args.ingest.schema
         ? {
             SCHEMA_NAME: args.ingest.schema,
@@ -207,6 +244,9 @@ export class IngestService extends pulumi.ComponentResource {
     args.stream.grantWrite(this.service.taskRole, name, actionsOn(INGEST, "stream", env));
     const schemaActions = serviceActions(INGEST, env, "glue");
     if (schemaActions.length > 0) args.schemas.grantProduce(this.service.taskRole, name, schemaActions);
+    if (this.tenantsTable) {
+      grantReadTenants(this.tenantsTable, this.service.taskRole, name, this, actionsOn(INGEST, "tenantsTable", env));
+    }
 
     domain?.pointAt({
       dnsName: alb.loadBalancer.dnsName,
@@ -216,6 +256,10 @@ export class IngestService extends pulumi.ComponentResource {
     this.domain = domain;
     this.loadBalancerDnsName = alb.loadBalancer.dnsName;
     this.url = domain ? pulumi.output(domain.url) : pulumi.interpolate`http://${alb.loadBalancer.dnsName}`;
-    this.registerOutputs({ url: this.url, loadBalancerDnsName: this.loadBalancerDnsName });
+    this.registerOutputs({
+      url: this.url,
+      loadBalancerDnsName: this.loadBalancerDnsName,
+      tenantsTable: this.tenantsTable?.name,
+    });
   }
 }

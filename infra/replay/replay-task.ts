@@ -24,12 +24,20 @@ export interface ReplayTaskArgs {
   ingestUrl: pulumi.Input<string>;
   /** Whether ingest is HTTPS only: then the replay needs no way out on port 80. */
   ingestHttps: boolean;
+  /** Whether ingest wants a tenant's key: then the replay sends its tenant's, from a secret. */
+  ingestAuth: boolean;
 }
 
 export class ReplayTask extends pulumi.ComponentResource {
   readonly taskDefinition: aws.ecs.TaskDefinition;
   /** `aws ecs run-task ...` that starts one replay in the stack's private subnets. */
   readonly runCommand: pulumi.Output<string>;
+  /**
+   * With tenants: the secret the replay reads its tenant's API key from (INGEST_API_KEY). The
+   * stack creates it empty: put the key of `npm run tenants -- create taxi-replay` in it
+   * (docs/tenants.md) before starting the replay.
+   */
+  readonly apiKeySecret?: aws.secretsmanager.Secret;
 
   constructor(name: string, args: ReplayTaskArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:replay:ReplayTask", name, {}, withAlias(opts, "kinesis-pipeline:analytics:ReplayTask"));
@@ -64,6 +72,13 @@ export class ReplayTask extends pulumi.ComponentResource {
         parent,
       );
     }
+    this.apiKeySecret = args.ingestAuth
+      ? new aws.secretsmanager.Secret(
+          `${name}-api-key`,
+          { description: "the taxi replay tenant's ingest API key (npm run tenants -- create taxi-replay)" },
+          parent,
+        )
+      : undefined;
     ({ taskDefinition: this.taskDefinition } = fargateTask(
       name,
       {
@@ -78,11 +93,16 @@ export class ReplayTask extends pulumi.ComponentResource {
         }),
         cpu: REPLAY_CPU,
         memory: REPLAY_MEMORY,
+        secrets: this.apiKeySecret ? { INGEST_API_KEY: this.apiKeySecret.arn } : undefined,
       },
       this,
     ));
     const subnets = pulumi.output(args.network.privateSubnetIds).apply((ids) => ids.join(","));
     this.runCommand = pulumi.interpolate`aws ecs run-task --cluster ${args.cluster.name} --launch-type FARGATE --task-definition ${this.taskDefinition.family} --network-configuration "awsvpcConfiguration={subnets=[${subnets}],securityGroups=[${tasks.id}],assignPublicIp=DISABLED}"`;
-    this.registerOutputs({ taskDefinition: this.taskDefinition.family, runCommand: this.runCommand });
+    this.registerOutputs({
+      taskDefinition: this.taskDefinition.family,
+      runCommand: this.runCommand,
+      apiKeySecret: this.apiKeySecret?.arn,
+    });
   }
 }

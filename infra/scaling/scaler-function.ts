@@ -55,7 +55,7 @@ export const SCALER_TIMEOUT_SECONDS = 60;
 
 /**
  * A scaler's function: the runtime module, exactly `statements` plus what its contract calls
- * on no resource (reading metrics: GetMetricData has no resource-level permission, "*"),
+ * on no resource (GetMetricData and the account's DescribeLimits have no resource type, "*"),
  * woken by `topic` and the schedule. Runs may overlap: each scaler makes its change conditional on
  * the state it decided from (runtime/scaling/CONCURRENT-RUNS.md). `reservedConcurrency`
  * (scalerReservedConcurrency) also limits it to one run at a time, which Lambda refuses on
@@ -82,7 +82,7 @@ export function scalerFunction(
     owner,
   );
   const unscoped = actionsOn(args.environment.contract, "*", args.environment.variables);
-  grant(name, fn.role, [...args.statements, { sid: "Metrics", actions: unscoped, resources: ["*"] }], owner);
+  grant(name, fn.role, [...args.statements, { sid: "NoResourceType", actions: unscoped, resources: ["*"] }], owner);
   subscribeFunction(name, args.topic, fn.function, owner);
   scheduleFunction(name, fn.function, owner);
   return fn.function;

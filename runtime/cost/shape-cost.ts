@@ -4,7 +4,8 @@
  * AWS) and the scaling simulator (shards and KPUs over a trace, against on-demand).
  */
 import { RegionPrices } from "./price-table";
-import { BYTES_PER_GB, PUT_PAYLOAD_UNIT_BYTES } from "./stream-traffic";
+import { BillLine, onDemandBill, priceBill, provisionedBill } from "./stream-bill";
+import { StreamLoad, streamLoad } from "./stream-traffic";
 
 export interface PipelineShape {
   shards: number;
@@ -34,14 +35,14 @@ function total(lines: HourlyLine[]): HourlyCost {
   return { lines, usdPerHour: lines.reduce((s, l) => s + l.usdPerHour, 0) };
 }
 
-/** PUT payload units per hour of `kinesisRecordsPerSecond` records averaging `bytesPerSecond / rate` bytes. */
-function putUnitsPerHour(shape: Pick<PipelineShape, "kinesisRecordsPerSecond" | "bytesPerSecond">): number {
-  if (shape.kinesisRecordsPerSecond <= 0) return 0;
-  const perRecord = Math.max(
-    1,
-    Math.ceil(shape.bytesPerSecond / shape.kinesisRecordsPerSecond / PUT_PAYLOAD_UNIT_BYTES),
-  );
-  return shape.kinesisRecordsPerSecond * perRecord * 3600;
+/** The stream's load from the rates measured on it: Kinesis records of their average size. */
+function measuredLoad(rates: { kinesisRecordsPerSecond: number; bytesPerSecond: number }): StreamLoad {
+  const r = rates.kinesisRecordsPerSecond;
+  return streamLoad(r, r > 0 ? rates.bytesPerSecond / r : 0, 0);
+}
+
+function hourly(lines: BillLine[], prices: RegionPrices): HourlyCost {
+  return total(priceBill(lines, 1, prices).lines.map((l) => ({ what: l.what, usdPerHour: l.usd })));
 }
 
 /** The hourly cost of a provisioned stream: its shards and the PUT payload units of its rate. */
@@ -49,13 +50,10 @@ export function provisionedStreamHourly(
   shape: Pick<PipelineShape, "shards" | "kinesisRecordsPerSecond" | "bytesPerSecond">,
   prices: RegionPrices,
 ): HourlyCost {
-  return total([
-    { what: `${shape.shards} shards`, usdPerHour: shape.shards * prices.kinesisShardHour.usd },
-    {
-      what: "PUT payload units",
-      usdPerHour: (putUnitsPerHour(shape) / 1e6) * prices.kinesisPutPayloadUnits.usd,
-    },
-  ]);
+  const cost = hourly(provisionedBill(measuredLoad(shape), shape.shards), prices);
+  // The page names the shards it prices.
+  cost.lines[0] = { ...cost.lines[0], what: `${shape.shards} shards` };
+  return cost;
 }
 
 /** The same traffic on an on-demand stream: the stream-hour, GB in (records rounded up to 1 KB), GB out per reader. */
@@ -63,14 +61,7 @@ export function onDemandStreamHourly(
   rates: { kinesisRecordsPerSecond: number; bytesPerSecond: number; readers: number },
   prices: RegionPrices,
 ): HourlyCost {
-  const perRecord = rates.kinesisRecordsPerSecond > 0 ? rates.bytesPerSecond / rates.kinesisRecordsPerSecond : 0;
-  const billedIn = rates.kinesisRecordsPerSecond * Math.ceil(perRecord / 1024) * 1024 * 3600;
-  const out = rates.readers * rates.bytesPerSecond * 3600;
-  return total([
-    { what: "on-demand stream", usdPerHour: prices.kinesisOnDemandStreamHour.usd },
-    { what: "data in", usdPerHour: (billedIn / BYTES_PER_GB) * prices.kinesisOnDemandGbIn.usd },
-    { what: "data out", usdPerHour: (out / BYTES_PER_GB) * prices.kinesisOnDemandGbOut.usd },
-  ]);
+  return hourly(onDemandBill(measuredLoad(rates), rates.readers), prices);
 }
 
 export function flinkHourly(kpus: number, prices: RegionPrices): number {

@@ -6,9 +6,9 @@
  * both modes and are left out of the comparison.
  */
 import { HOURS_PER_MONTH, RegionPrices } from "./price-table";
-import { aggregationEffect, BYTES_PER_GB, StreamLoad, Traffic } from "./stream-traffic";
-
-const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+import { onDemandBill, priceBill, provisionedBill } from "./stream-bill";
+import { aggregationEffect, StreamLoad, Traffic } from "./stream-traffic";
+import { loadInShards, shardsAtUsage } from "../stream/shard-sizing";
 
 export interface ProvisionedSizing {
   /** The scaler's bounds and the usage it resizes to; without them the stream has `fixedShards`. */
@@ -18,10 +18,8 @@ export interface ProvisionedSizing {
 
 /** The shards a right-sizing scaler settles on for a steady load: usage at its target, within bounds. */
 export function scaledShards(load: StreamLoad, scaler: NonNullable<ProvisionedSizing["scaler"]>): number {
-  const target = scaler.targetUsage;
-  const usageOfOneShard = Math.max(load.kinesisRecordsPerSecond / 1000, load.bytesPerSecond / (1024 * 1024));
-  const wanted = Math.ceil(usageOfOneShard / target - 1e-9);
-  return Math.min(scaler.maxShards, Math.max(scaler.minShards, wanted, 1));
+  const wanted = shardsAtUsage(loadInShards(load.kinesisRecordsPerSecond, load.bytesPerSecond), scaler.targetUsage);
+  return Math.min(scaler.maxShards, Math.max(scaler.minShards, wanted));
 }
 
 export function provisionedShards(load: StreamLoad, sizing: ProvisionedSizing): number {
@@ -36,49 +34,13 @@ export interface ModeCost {
 }
 
 export function provisionedMonthly(load: StreamLoad, shards: number, prices: RegionPrices): ModeCost {
-  const shardHours = shards * HOURS_PER_MONTH;
-  const putUnitsMillions = (load.putPayloadUnitsPerSecond * SECONDS_PER_MONTH) / 1e6;
-  const lines = [
-    {
-      what: "shard-hours",
-      quantity: shardHours,
-      unit: prices.kinesisShardHour.unit,
-      usd: shardHours * prices.kinesisShardHour.usd,
-    },
-    {
-      what: "PUT payload units",
-      quantity: putUnitsMillions,
-      unit: prices.kinesisPutPayloadUnits.unit,
-      usd: putUnitsMillions * prices.kinesisPutPayloadUnits.usd,
-    },
-  ];
-  return { monthlyUsd: lines.reduce((s, l) => s + l.usd, 0), lines };
+  const bill = priceBill(provisionedBill(load, shards), HOURS_PER_MONTH, prices);
+  return { monthlyUsd: bill.usd, lines: bill.lines };
 }
 
 export function onDemandMonthly(load: StreamLoad, readers: number, prices: RegionPrices): ModeCost {
-  const gbIn = (load.onDemandBilledBytesPerSecond * SECONDS_PER_MONTH) / BYTES_PER_GB;
-  const gbOut = (readers * load.bytesPerSecond * SECONDS_PER_MONTH) / BYTES_PER_GB;
-  const lines = [
-    {
-      what: "stream-hours",
-      quantity: HOURS_PER_MONTH,
-      unit: prices.kinesisOnDemandStreamHour.unit,
-      usd: HOURS_PER_MONTH * prices.kinesisOnDemandStreamHour.usd,
-    },
-    {
-      what: "data in",
-      quantity: gbIn,
-      unit: prices.kinesisOnDemandGbIn.unit,
-      usd: gbIn * prices.kinesisOnDemandGbIn.usd,
-    },
-    {
-      what: "data out",
-      quantity: gbOut,
-      unit: prices.kinesisOnDemandGbOut.unit,
-      usd: gbOut * prices.kinesisOnDemandGbOut.usd,
-    },
-  ];
-  return { monthlyUsd: lines.reduce((s, l) => s + l.usd, 0), lines };
+  const bill = priceBill(onDemandBill(load, readers), HOURS_PER_MONTH, prices);
+  return { monthlyUsd: bill.usd, lines: bill.lines };
 }
 
 export interface ModeComparison {

@@ -10,7 +10,7 @@
  */
 import { KPL_DEFAULTS } from "../ingest/defaults";
 import { AggregateBuilder } from "../stream/aggregation";
-import { STREAM_LIMITS } from "../stream/limits";
+import { loadInShards } from "../stream/shard-sizing";
 
 /**
  * A PUT payload unit: each record's payload (its data blob) is billed in 25 KB chunks
@@ -54,7 +54,7 @@ const units = (bytes: number) => Math.max(1, Math.ceil(bytes / PUT_PAYLOAD_UNIT_
 const billed = (bytes: number) => Math.ceil(bytes / ON_DEMAND_BILLING_ROUND_BYTES) * ON_DEMAND_BILLING_ROUND_BYTES;
 
 /** The load of `recordsPerSecond` Kinesis records of `dataBytes` data and a `keyBytes` partition key. */
-function load(recordsPerSecond: number, dataBytes: number, keyBytes: number): StreamLoad {
+export function streamLoad(recordsPerSecond: number, dataBytes: number, keyBytes: number): StreamLoad {
   // The partition key counts towards the shard's 1 MiB/s (service quotas page), not the payload units.
   const bytesPerSecond = recordsPerSecond * (dataBytes + keyBytes);
   return {
@@ -62,15 +62,7 @@ function load(recordsPerSecond: number, dataBytes: number, keyBytes: number): St
     bytesPerSecond,
     putPayloadUnitsPerSecond: recordsPerSecond * units(dataBytes),
     onDemandBilledBytesPerSecond: recordsPerSecond * billed(dataBytes + keyBytes),
-    fullShards: Math.max(
-      1,
-      Math.ceil(
-        Math.max(
-          recordsPerSecond / STREAM_LIMITS.shardIngestRecordsPerSecond,
-          bytesPerSecond / STREAM_LIMITS.shardIngestBytesPerSecond,
-        ) - 1e-9,
-      ),
-    ),
+    fullShards: Math.max(1, Math.ceil(loadInShards(recordsPerSecond, bytesPerSecond) - 1e-9)),
   };
 }
 
@@ -102,7 +94,7 @@ export function aggregationEffect(
   options: { maxSize?: number; maxBufferedMs?: number } = {},
 ): AggregationEffect {
   const maxBufferedMs = options.maxBufferedMs ?? KPL_DEFAULTS.recordMaxBufferedTimeMs;
-  const without = load(traffic.recordsPerSecond, traffic.recordBytes, traffic.partitionKeyBytes);
+  const without = streamLoad(traffic.recordsPerSecond, traffic.recordBytes, traffic.partitionKeyBytes);
   const fill = aggregateFill(traffic, options.maxSize);
   const perShardPerFlush = (traffic.recordsPerSecond / Math.max(1, shards)) * (maxBufferedMs / 1000);
   const recordsPerAggregate = Math.max(1, Math.min(fill.records, perShardPerFlush));
@@ -110,6 +102,6 @@ export function aggregationEffect(
   // Bytes grow with the records in it; a full aggregate's size scaled down to a partial one.
   const aggregateBytes = (fill.bytes * recordsPerAggregate) / fill.records;
   // An aggregate's partition key is one of its records' (same length).
-  const aggregated = load(aggregatesPerSecond, aggregateBytes, traffic.partitionKeyBytes);
+  const aggregated = streamLoad(aggregatesPerSecond, aggregateBytes, traffic.partitionKeyBytes);
   return { without, with: aggregated, recordsPerAggregate, aggregateBytes };
 }

@@ -5,7 +5,7 @@
  * format.
  */
 import { defineContract, emits } from "../common/contract";
-import { integer, matching, oneOf, switchValue } from "../common/env";
+import { httpUrl, integer, matching, oneOf, switchValue } from "../common/env";
 import { REPORTING_VARIABLES, SCHEMA_REGISTRY_VARIABLES, STREAM_VARIABLES } from "../common/service-variables";
 import {
   INGEST_REJECT_METRICS,
@@ -13,8 +13,14 @@ import {
   PRODUCER_METRICS,
   REASON_DIMENSION,
   SERVICE_DIMENSION,
+  TENANT_DIMENSION,
+  TENANT_METRICS,
+  TENANT_REJECT_METRICS,
 } from "../observability/metrics/pipeline";
 import { STREAM_LIMITS } from "../stream/limits";
+import { MAX_TENANT_ID_LENGTH, TENANT_ID_PATTERN } from "../stream/tenant-key";
+import { INGEST_AUTH_MODES, TENANT_DEFAULTS } from "../tenants/defaults";
+import { TENANTS_TABLE_KEY } from "../tenants/tenant-items";
 import { INGEST_DEFAULTS, KPL_DEFAULTS } from "./defaults";
 
 const MiB = 1024 * 1024;
@@ -90,6 +96,68 @@ export const INGEST_VARIABLES = {
   },
   ...SCHEMA_REGISTRY_VARIABLES,
   ...REPORTING_VARIABLES,
+  INGEST_AUTH: {
+    ...oneOf(...INGEST_AUTH_MODES),
+    default: TENANT_DEFAULTS.ingestAuth,
+    purpose:
+      "apiKeys: every POST needs a tenant's key (Authorization: Bearer); none: anyone writes, as the anonymous tenant",
+  },
+  TENANTS_TABLE: {
+    ...matching(/^[a-zA-Z0-9_.-]{3,255}$/, "a DynamoDB table name"),
+    default: "" as const,
+    purpose: "the tenants table (API key hashes, tenants, limits); required with INGEST_AUTH=apiKeys",
+  },
+  DYNAMODB_ENDPOINT: {
+    ...httpUrl,
+    default: "" as const,
+    purpose: "DynamoDB endpoint for local emulators; unset means AWS",
+  },
+  AUTH_CACHE_TTL_MS: {
+    ...integer(100, 300_000),
+    default: String(TENANT_DEFAULTS.cacheTtlMs),
+    purpose: "how long a key lookup is kept: a revoked key or disabled tenant is refused within it",
+  },
+  AUTH_CACHE_MAX_ENTRIES: {
+    ...integer(10, 1_000_000),
+    default: String(TENANT_DEFAULTS.cacheMaxEntries),
+    purpose: "key lookups kept (the least recently used go first)",
+  },
+  AUTH_FAILURE_BURST: {
+    ...integer(1, 1000),
+    default: String(TENANT_DEFAULTS.authFailureBurst),
+    purpose: "failed authentications a client address may make at once before 429",
+  },
+  AUTH_FAILURES_PER_SECOND: {
+    ...integer(1, 1000),
+    default: String(TENANT_DEFAULTS.authFailuresPerSecond),
+    purpose: "failed authentications a client address regains per second",
+  },
+  CLIENT_ADDRESS: {
+    ...oneOf("socket", "load-balancer"),
+    default: "socket",
+    purpose:
+      "where a client's address is read: the connection, or the last X-Forwarded-For entry (the load balancer's)",
+  },
+  TENANT_RECORDS_PER_SECOND: {
+    ...integer(1, 10_000_000),
+    default: String(TENANT_DEFAULTS.recordsPerSecond),
+    purpose: "a tenant's records/s on this task, unless the tenants table sets its own",
+  },
+  TENANT_BYTES_PER_SECOND: {
+    ...integer(1024, 10 * 1024 ** 3),
+    default: String(TENANT_DEFAULTS.bytesPerSecond),
+    purpose: "a tenant's bytes/s (data and stored keys) on this task, unless the tenants table sets its own",
+  },
+  TENANT_METRICS_FOR: {
+    ...matching(
+      new RegExp(
+        `^(${TENANT_ID_PATTERN.source.slice(1, -1)})(,(${TENANT_ID_PATTERN.source.slice(1, -1)})){0,${TENANT_DEFAULTS.maxNamedTenants - 1}}$`,
+      ),
+      `a comma-separated list of at most ${TENANT_DEFAULTS.maxNamedTenants} tenant ids (each at most ${MAX_TENANT_ID_LENGTH} characters)`,
+    ),
+    default: "" as const,
+    purpose: 'tenants with a Tenant metric dimension of their own; the others are counted together as "others"',
+  },
 };
 
 /** The dimensions of every report: its program, and the stream it writes. */
@@ -109,9 +177,13 @@ export const INGEST = defineContract({
     stream: { named: ["STREAM_NAME"] },
     /** The schema it enforces, in the registry: both name it. */
     schema: { named: ["SCHEMA_REGISTRY_NAME", "SCHEMA_NAME"] },
+    /** The tenants table: read only, a key's item and its tenant's item. */
+    tenantsTable: { named: ["TENANTS_TABLE"], key: TENANTS_TABLE_KEY },
   },
   calls: [
     { action: "kinesis:PutRecords", on: "stream" },
+    // Authentication: a key's item by its hash, then its tenant's item (cached for AUTH_CACHE_TTL_MS).
+    { action: "dynamodb:GetItem", on: "tenantsTable", when: { INGEST_AUTH: "apiKeys" } },
     // Aggregates are built per shard, from the shard map.
     { action: "kinesis:ListShards", on: "stream" },
     // The schema's latest version at start; a version by its id while a registration settles.
@@ -134,6 +206,13 @@ export const INGEST = defineContract({
     emits(INGEST_REJECT_METRICS, {
       ...INGEST_DIMENSIONS,
       [REASON_DIMENSION]: "the refusal's error code in the API's answer (schema_violation, not_written, ...)",
+    }),
+    // Per tenant: the named ones (TENANT_METRICS_FOR), the rest as one "others" series.
+    emits(TENANT_METRICS, { ...INGEST_DIMENSIONS, [TENANT_DIMENSION]: "a tenant of TENANT_METRICS_FOR, or others" }),
+    emits(TENANT_REJECT_METRICS, {
+      ...INGEST_DIMENSIONS,
+      [TENANT_DIMENSION]: "a tenant of TENANT_METRICS_FOR, or others",
+      [REASON_DIMENSION]: "the refusal's error code in the API's answer (rate_limited, tenant_disabled, ...)",
     }),
   ],
 });

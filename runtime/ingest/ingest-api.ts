@@ -3,16 +3,28 @@
  * ack mode a request is answered once its records are stored in Kinesis; in `buffered`
  * mode at once with 202 (faster, but a record can still fail after the client was told
  * it was accepted: it is then logged and counted, never silently dropped).
+ *
+ * With tenants (`auth` set), every POST is authenticated before its body is read
+ * (tenant-auth.ts), its records are written under the caller's tenant, and each tenant's
+ * records/s and bytes/s are limited (tenant-rate-limits.ts). Without, every record is
+ * written as the anonymous tenant.
  */
-import Fastify, { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Logger } from "pino";
 import { UserRecord } from "../stream/aggregation";
+import { recordBytes } from "../stream/limits";
+import { ANONYMOUS_TENANT } from "../stream/tenant-key";
+import { TenantLimits } from "../tenants/tenant-items";
+import { ClientAddressSource, clientAddress } from "./client-address";
 import { BackpressureError, ProducerClosedError, RecordExpiredError, RecordRefusedError } from "./errors";
 import { ApiError, parseBatch, parseRecord } from "./ingest-request";
 import { IngestSchema } from "./ingest-schema";
 import { KinesisProducer } from "./kinesis-producer";
 import { IngestMetrics } from "./metrics";
 import { Ack } from "./shard-buffers";
+import { AuthOutcome, TenantAuth } from "./tenant-auth";
+import { TenantRateLimits } from "./tenant-rate-limits";
+import { TenantUsage } from "./tenant-usage";
 
 export type AckMode = "durable" | "buffered";
 
@@ -24,6 +36,33 @@ export interface IngestApiOptions {
   maxBodyBytes: number;
   /** When set, every record's data must be valid under it, and is stored in its wire format. */
   schema?: IngestSchema;
+  /** When set, every POST needs a tenant's API key (ingestAuth apiKeys). */
+  tenants?: {
+    auth: TenantAuth;
+    limits: TenantRateLimits;
+    usage: TenantUsage;
+    /** Where a client's address is read, for throttling failed authentications. */
+    clientAddress: ClientAddressSource;
+  };
+}
+
+/** The caller of a request, once authenticated: its tenant and that tenant's own limits. */
+interface Caller {
+  tenant: string;
+  limits: TenantLimits;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+/** Every record of a request, as stored: its bytes against the tenant's bytes/s. */
+function bytesOf(records: readonly UserRecord[]): number {
+  let bytes = 0;
+  for (const r of records) bytes += recordBytes(r.partitionKey, r.data);
+  return bytes;
 }
 
 /** Seconds a client should wait before retrying a 503. */
@@ -54,10 +93,77 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
     }
   });
 
-  const refuse = (reply: FastifyReply, e: ApiError, records = 1) => {
+  const tenants = options.tenants;
+  const refuse = (reply: FastifyReply, e: ApiError, records = 1, retryAfterSeconds = RETRY_AFTER_SECONDS) => {
     metrics.reject(e.error, records);
-    if (e.status === 503) reply.header("Retry-After", String(RETRY_AFTER_SECONDS));
+    const caller = reply.request.caller;
+    if (caller) tenants?.usage.rejected(caller.tenant, e.error, records);
+    if (e.status === 503 || e.status === 429) reply.header("Retry-After", String(retryAfterSeconds));
     return reply.code(e.status).send(withoutStatus(e));
+  };
+
+  /** The tenant a request writes as: its caller's, or the anonymous tenant without tenants. */
+  const tenantOf = (request: FastifyRequest) => request.caller?.tenant ?? ANONYMOUS_TENANT;
+
+  /**
+   * Admits a request's records under its tenant's limits, whole (counted), or answers 429
+   * with Retry-After (nothing of it stored). Without tenants: always admitted.
+   */
+  const overLimit = (request: FastifyRequest, reply: FastifyReply, records: readonly UserRecord[]) => {
+    const caller = request.caller;
+    if (!tenants || !caller) return undefined;
+    const bytes = bytesOf(records);
+    const admission = tenants.limits.take(caller.tenant, caller.limits, records.length, bytes);
+    if (admission.admitted) {
+      tenants.usage.accepted(caller.tenant, records.length, bytes);
+      return undefined;
+    }
+    const limit = tenants.limits.limitsOf(caller.limits);
+    const rate =
+      admission.limit === "records" ? `${limit.recordsPerSecond} records/s` : `${limit.bytesPerSecond} bytes/s`;
+    return refuse(
+      reply,
+      {
+        status: 429,
+        error: "rate_limited",
+        message: `tenant ${caller.tenant} is over its limit of ${rate} on this ingest task: nothing of this request was stored; retry after Retry-After seconds`,
+      },
+      records.length,
+      Math.ceil(admission.retryAfterMs / 1000),
+    );
+  };
+
+  if (tenants) {
+    app.decorateRequest("caller", null);
+  }
+
+  /** Answers a refused authentication; the key itself is never echoed, logged or counted. */
+  const unauthenticated = (reply: FastifyReply, outcome: Extract<AuthOutcome, { ok: false }>) => {
+    if (outcome.challenge) reply.header("WWW-Authenticate", outcome.challenge);
+    return refuse(reply, outcome.error, 1, outcome.retryAfterSeconds);
+  };
+
+  /**
+   * Before the body is read: who is calling. A refused request costs no parsing. A callback
+   * hook, not an async one: a cached key is answered in the same turn of the event loop, so
+   * the hot path allocates no promise and waits for no microtask.
+   */
+  const authenticate = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    if (!tenants || closing) return done();
+    const address = clientAddress(
+      tenants.clientAddress,
+      request.socket.remoteAddress,
+      request.headers["x-forwarded-for"],
+    );
+    const admit = (outcome: AuthOutcome) => {
+      // An early answer from a callback hook: send, and do not call done.
+      if (!outcome.ok) return void unauthenticated(reply, outcome);
+      request.caller = { tenant: outcome.tenant, limits: outcome.limits };
+      done();
+    };
+    const outcome = tenants.auth.authenticate(request.headers.authorization, address);
+    if (outcome instanceof Promise) outcome.then(admit, (error: Error) => done(error));
+    else admit(outcome);
   };
 
   /** The producer's refusals and failures as HTTP answers; anything else is a bug (500). */
@@ -93,10 +199,11 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
   const shuttingDown = (reply: FastifyReply) => refuse(reply, failure(new ProducerClosedError()));
 
   // The routes check `closing` themselves: a hook would run on every request of the hot path.
-  app.post("/", async (request, reply) => {
+  app.post("/", { onRequest: authenticate }, async (request, reply) => {
     if (closing) return shuttingDown(reply);
-    const parsed = parseRecord(request.body, "", options.schema);
+    const parsed = parseRecord(request.body, tenantOf(request), "", options.schema);
     if (!parsed.ok) return refuse(reply, parsed.error);
+    if (overLimit(request, reply, [parsed.value])) return reply;
     if (ackMode === "buffered") {
       try {
         producer.putDetached(parsed.value, lostAfter202);
@@ -118,15 +225,16 @@ export function ingestApi(options: IngestApiOptions): FastifyInstance {
     }
   });
 
-  app.post("/batch", async (request, reply) => {
+  app.post("/batch", { onRequest: authenticate }, async (request, reply) => {
     if (closing) return shuttingDown(reply);
-    const parsed = parseBatch(request.body, options.schema);
+    const parsed = parseBatch(request.body, tenantOf(request), options.schema);
     if (!parsed.ok) {
       const count = Array.isArray((request.body as { records?: unknown })?.records)
         ? (request.body as { records: unknown[] }).records.length
         : 1;
       return refuse(reply, parsed.error, count);
     }
+    if (overLimit(request, reply, parsed.value)) return reply;
     let acks: Promise<Ack>[];
     try {
       acks = accept(parsed.value);

@@ -2,12 +2,15 @@
  * What the ingest API accepts, as pure functions: `{"data": <string|object>,
  * "partitionKey"?: <string>}` for `POST /` (the reference architecture's contract) and
  * `{"records": [...]}` for `POST /batch`. Every refusal names the field, the problem and
- * what is allowed.
+ * what is allowed. Each record is stored under its tenant's partition key
+ * (runtime/stream/tenant-key.ts): the tenant comes from the caller's credential, never from
+ * the body, and a client's key is only ever the part after the tenant's prefix.
  */
 import { randomUUID } from "node:crypto";
 import { UserRecord } from "../stream/aggregation";
 import { recordBytes, STREAM_LIMITS } from "../stream/limits";
 import { Violation } from "../schemas/json-validation";
+import { MAX_CLIENT_KEY_LENGTH, tenantPartitionKey } from "../stream/tenant-key";
 import { IngestSchema } from "./ingest-schema";
 
 export interface ApiError {
@@ -26,7 +29,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 const RECORD_FIELDS = ["data", "partitionKey"];
 const DATA_ALLOWED = "a string or a JSON object";
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const KEY_ALLOWED = `a string of 1 to ${STREAM_LIMITS.maxPartitionKeyLength} characters`;
+// The stored key is the tenant's prefix and the client's key, within Kinesis's 256 characters.
+const KEY_ALLOWED = `a string of 1 to ${MAX_CLIENT_KEY_LENGTH} characters`;
 
 /** "a number", "an array", "null": what a client sent, in words. */
 export function kindOf(value: unknown): string {
@@ -50,8 +54,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** One record of a request; `at` prefixes field names inside a batch ("records[3]."). */
-export function parseRecord(body: unknown, at = "", schema?: IngestSchema): Parsed<UserRecord> {
+/**
+ * One record of a request, written as `tenant`'s; `at` prefixes field names inside a batch
+ * ("records[3].").
+ */
+export function parseRecord(body: unknown, tenant: string, at = "", schema?: IngestSchema): Parsed<UserRecord> {
   if (!isPlainObject(body)) {
     return invalid(
       at ? at.slice(0, -1) : "body",
@@ -81,7 +88,7 @@ export function parseRecord(body: unknown, at = "", schema?: IngestSchema): Pars
     // Kinesis counts UTF-16 code units, not characters: kinesis-local refuses a key of 129
     // emoji (258 units) with InvalidArgumentException, which fails the whole PutRecords call.
     const length = partitionKey.length;
-    if (length < 1 || length > STREAM_LIMITS.maxPartitionKeyLength) {
+    if (length < 1 || length > MAX_CLIENT_KEY_LENGTH) {
       const characters = [...partitionKey].length;
       const size =
         characters === length
@@ -95,7 +102,7 @@ export function parseRecord(body: unknown, at = "", schema?: IngestSchema): Pars
     }
   }
   // No key: a random one spreads records evenly over the shards, as the reference producer does.
-  const key = (partitionKey as string | undefined) ?? randomUUID();
+  const key = tenantPartitionKey(tenant, (partitionKey as string | undefined) ?? randomUUID());
   let text: string;
   try {
     text = typeof data === "string" ? data : JSON.stringify(data);
@@ -125,7 +132,7 @@ export function parseRecord(body: unknown, at = "", schema?: IngestSchema): Pars
   if (size > STREAM_LIMITS.maxRecordBytes) {
     return invalid(
       `${at}data`,
-      `and partitionKey are ${size} bytes together`,
+      `and partitionKey are ${size} bytes together (with the tenant's prefix of the stored key)`,
       `at most ${STREAM_LIMITS.maxRecordBytes} bytes (the Kinesis record limit)`,
       413,
       "record_too_large",
@@ -134,8 +141,8 @@ export function parseRecord(body: unknown, at = "", schema?: IngestSchema): Pars
   return { ok: true, value: { partitionKey: key, data: bytes } };
 }
 
-/** A `/batch` request: 1 to 500 records, all valid, or the first problem found. */
-export function parseBatch(body: unknown, schema?: IngestSchema): Parsed<UserRecord[]> {
+/** A `/batch` request: 1 to 500 records, all valid, or the first problem found; all written as `tenant`'s. */
+export function parseBatch(body: unknown, tenant: string, schema?: IngestSchema): Parsed<UserRecord[]> {
   const allowed = `{"records": [...]} with 1 to ${STREAM_LIMITS.maxRecordsPerPutRecords} records`;
   if (!isPlainObject(body)) return invalid("body", `must be a JSON object, got ${kindOf(body)}`, allowed);
   const unknown = Object.keys(body).find((k) => k !== "records");
@@ -148,7 +155,7 @@ export function parseBatch(body: unknown, schema?: IngestSchema): Parsed<UserRec
   }
   const parsed: UserRecord[] = [];
   for (let i = 0; i < records.length; i++) {
-    const one = parseRecord(records[i], `records[${i}].`, schema);
+    const one = parseRecord(records[i], tenant, `records[${i}].`, schema);
     if (!one.ok) return one;
     parsed.push(one.value);
   }

@@ -8,8 +8,9 @@
  */
 import { UserRecord } from "../stream/aggregation";
 import { routingKey } from "../stream/hash-key";
+import { routingWordsInto } from "../stream/routing-key";
 import { recordBytes } from "../stream/limits";
-import { ShardMap } from "../stream/shard-map";
+import { ShardMap, ShardRange } from "../stream/shard-map";
 import { backoffDelay } from "./backoff";
 import { BackpressureError, ProducerClosedError, RecordExpiredError, RecordRefusedError } from "./errors";
 import { KinesisPort, PutResult } from "./kinesis-port";
@@ -98,6 +99,8 @@ export class KinesisProducer {
   private refreshTimer?: NodeJS.Timeout;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  /** The routing words of the record being routed (one at a time, synchronously). */
+  private readonly routingWords = new Uint32Array(4);
 
   constructor(
     private readonly port: KinesisPort,
@@ -257,13 +260,17 @@ export class KinesisProducer {
   private route(p: Pending): void {
     // Computed again on each routing rather than kept: a pending record holds no more than it must,
     // which keeps large aggregates' records cheap to hold (CPU per record: bench/aggregation-cpu.ts).
-    const shard = this.shardMap?.shardForRecord(p.record);
+    let shard: ShardRange | undefined;
+    if (this.shardMap) {
+      routingWordsInto(p.record, this.routingWords);
+      shard = this.shardMap.shardForWords(this.routingWords);
+    }
     if (!shard) {
       this.unrouted.push(p);
       void this.refreshShardMap().catch(() => this.retryUnroutedLater());
       return;
     }
-    for (const entry of this.buffers.add(p, shard.shardId)) this.enqueue(entry);
+    for (const entry of this.buffers.add(p, shard.shardId, this.routingWords)) this.enqueue(entry);
     this.scheduleFlush();
   }
 

@@ -22,6 +22,7 @@ import path from "node:path";
 import { REPO_ROOT } from "../common/repo-root";
 import { openSchemaSource } from "../schemas/open-schema-source";
 import { IngestSchema } from "./ingest-schema";
+import { ingestTenants } from "./ingest-tenants";
 
 async function main(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
   });
   const producer = new KinesisProducer(kinesisPort(client, settings.streamName), settings.producer);
   await producer.start();
-  const metrics = new IngestMetrics(producer, stdoutSink, settings.streamName);
+  const tenants = ingestTenants(settings, log, stdoutSink);
+  const metrics = new IngestMetrics(producer, stdoutSink, settings.streamName, tenants?.usage);
   metrics.start(settings.metricsIntervalMs);
   let schema: IngestSchema | undefined;
   if (settings.schema) {
@@ -61,9 +63,18 @@ async function main(): Promise<void> {
     ackMode: settings.ackMode,
     maxBodyBytes: settings.maxBodyBytes,
     schema,
+    tenants,
   });
   const address = await app.listen({ port: settings.port, host: settings.host });
-  log.info({ address, ackMode: settings.ackMode, aggregation: settings.producer.aggregation }, "ingest listening");
+  log.info(
+    {
+      address,
+      ackMode: settings.ackMode,
+      aggregation: settings.producer.aggregation,
+      auth: tenants ? `apiKeys (table ${settings.tenants!.table})` : "none",
+    },
+    "ingest listening",
+  );
 
   onStopSignal(async (signal) => {
     log.info({ signal, pending: producer.pending }, "draining: no new requests, writing everything accepted");

@@ -13,6 +13,7 @@ import {
   SERVICE_DIMENSION,
 } from "../observability/metrics/pipeline";
 import { KinesisProducer } from "./kinesis-producer";
+import { TenantUsage } from "./tenant-usage";
 
 const M = PRODUCER_METRICS;
 
@@ -23,6 +24,8 @@ export class IngestMetrics extends IntervalReport {
     private readonly producer: KinesisProducer,
     private readonly sink: LineSink,
     private readonly streamName: string,
+    /** With tenants: their counts, reported in the same interval. */
+    private readonly tenants?: TenantUsage,
   ) {
     super();
   }
@@ -50,5 +53,6 @@ export class IngestMetrics extends IntervalReport {
     const rejects = this.rejects;
     this.rejects = new Map();
     await putPerDimension(this.sink, dims, REASON_DIMENSION, rejects, INGEST_REJECT_METRICS.Rejects);
+    await this.tenants?.report();
   }
 }

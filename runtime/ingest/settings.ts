@@ -9,6 +9,8 @@ import { INGEST_DEFAULTS, KPL_DEFAULTS } from "./defaults";
 import { INGEST_VARIABLES } from "./contract";
 import { ProducerOptions } from "./kinesis-producer";
 import { AckMode } from "./ingest-api";
+import { ClientAddressSource } from "./client-address";
+import { TENANT_DEFAULTS } from "../tenants/defaults";
 
 export type IngestEnv = EnvValues<typeof INGEST_VARIABLES>;
 
@@ -29,11 +31,29 @@ export interface IngestSettings {
     compression: Compression;
     autoRegister: boolean;
   };
+  /** Set with INGEST_AUTH=apiKeys: every POST needs a tenant's key. */
+  tenants?: {
+    table: string;
+    dynamoDbEndpoint?: string;
+    cacheTtlMs: number;
+    cacheMaxEntries: number;
+    failureBurst: number;
+    failuresPerSecond: number;
+    failureAddresses: number;
+    clientAddress: ClientAddressSource;
+    recordsPerSecond: number;
+    bytesPerSecond: number;
+    metricsFor: string[];
+  };
 }
 
 /** Reads and checks every variable; throws one SettingsError listing all that are wrong. */
 export function readIngestSettings(env: Readonly<Record<string, string | undefined>>): IngestSettings {
-  const v = readEnv(INGEST_VARIABLES, env);
+  const v = readEnv(INGEST_VARIABLES, env, (values) =>
+    values.INGEST_AUTH === "apiKeys" && !values.TENANTS_TABLE
+      ? ["INGEST_AUTH=apiKeys needs TENANTS_TABLE (the tenants table's name); INGEST_AUTH=none turns keys off"]
+      : [],
+  );
   if (v.SCHEMA_NAME && !v.SCHEMA_REGISTRY_NAME === !v.SCHEMA_REGISTRY_FILE) {
     throw new SettingsError(
       `SCHEMA_NAME=${JSON.stringify(v.SCHEMA_NAME)} needs exactly one of SCHEMA_REGISTRY_NAME (Glue) or SCHEMA_REGISTRY_FILE (local)`,
@@ -59,6 +79,22 @@ export function readIngestSettings(env: Readonly<Record<string, string | undefin
           autoRegister: v.SCHEMA_AUTO_REGISTER,
         }
       : undefined,
+    tenants:
+      v.INGEST_AUTH === "apiKeys"
+        ? {
+            table: v.TENANTS_TABLE!,
+            dynamoDbEndpoint: v.DYNAMODB_ENDPOINT || undefined,
+            cacheTtlMs: v.AUTH_CACHE_TTL_MS,
+            cacheMaxEntries: v.AUTH_CACHE_MAX_ENTRIES,
+            failureBurst: v.AUTH_FAILURE_BURST,
+            failuresPerSecond: v.AUTH_FAILURES_PER_SECOND,
+            failureAddresses: TENANT_DEFAULTS.authFailureAddresses,
+            clientAddress: v.CLIENT_ADDRESS,
+            recordsPerSecond: v.TENANT_RECORDS_PER_SECOND,
+            bytesPerSecond: v.TENANT_BYTES_PER_SECOND,
+            metricsFor: v.TENANT_METRICS_FOR ? v.TENANT_METRICS_FOR.split(",") : [],
+          }
+        : undefined,
     producer: {
       aggregation: v.AGGREGATION,
       aggregationMaxSize: v.AGGREGATION_MAX_BYTES,

@@ -47,33 +47,52 @@ interface OpenAggregate {
   records: Pending[];
 }
 
+/**
+ * Emptied builders kept for the next aggregates: a builder's buffers and key table grow to
+ * an aggregate's size, and growing them again for every aggregate costs more than the
+ * records' own encoding at 51,200 B. Bounded, so an idle producer of a stream with many
+ * shards does not hold an aggregate's memory for each: at most this many builders, none
+ * that held a record too large to share (each buffer at most twice the aggregate size).
+ */
+export const SPARE_BUILDERS = 16;
+
 /** What `add` returns when it sealed nothing (most records): one shared empty list, no garbage. */
 const NOTHING_SEALED: readonly Entry[] = Object.freeze([]);
 
 export class ShardBuffers {
   private readonly buffers = new Map<string, OpenAggregate>();
+  private readonly spare: AggregateBuilder[] = [];
 
   constructor(private readonly options: { aggregation: boolean; aggregationMaxSize: number }) {}
 
-  /** Adds a record bound for `shardId`; returns the entries this sealed (none, one or two). */
-  add(p: Pending, shardId: string): readonly Entry[] {
+  /**
+   * Adds a record bound for `shardId`; returns the entries this sealed (none, one or two).
+   * `routingWords`: the record's routing key words, when routing computed them (they save
+   * the aggregate its own MD5 of the partition key: AggregateBuilder.tryAdd).
+   */
+  add(p: Pending, shardId: string, routingWords?: Uint32Array): readonly Entry[] {
     if (!this.options.aggregation) return [plainEntry(p, shardId)];
     let sealed: Entry[] | undefined;
     const max = this.options.aggregationMaxSize;
     let buffer = this.buffers.get(shardId);
-    if (buffer && !buffer.builder.tryAdd(p.record, max)) {
+    if (buffer && !buffer.builder.tryAdd(p.record, max, routingWords)) {
       sealed = [this.seal(shardId, buffer)];
       buffer = undefined;
     }
     if (!buffer) {
-      buffer = { builder: new AggregateBuilder(), records: [] };
+      buffer = { builder: this.spare.pop() ?? new AggregateBuilder(), records: [] };
       this.buffers.set(shardId, buffer);
-      buffer.builder.tryAdd(p.record, max);
+      buffer.builder.tryAdd(p.record, max, routingWords);
     }
     buffer.records.push(p);
     // A record too large to share an aggregate goes out alone (and plain), as in the KPL.
     if (buffer.builder.size > this.options.aggregationMaxSize) (sealed ??= []).push(this.seal(shardId, buffer));
     return sealed ?? NOTHING_SEALED;
+  }
+
+  /** Emptied builders held for the next aggregates (at most SPARE_BUILDERS). */
+  get spareBuilders(): number {
+    return this.spare.length;
   }
 
   /** Seals every open aggregate. */
@@ -83,9 +102,14 @@ export class ShardBuffers {
 
   private seal(shardId: string, buffer: OpenAggregate): Entry {
     this.buffers.delete(shardId);
-    if (buffer.records.length === 1) return plainEntry(buffer.records[0], shardId);
+    const data = buffer.records.length === 1 ? undefined : buffer.builder.encode();
+    // encode copied the aggregate out: its builder can take the next one.
+    if (this.spare.length < SPARE_BUILDERS && buffer.builder.size <= this.options.aggregationMaxSize) {
+      buffer.builder.reset();
+      this.spare.push(buffer.builder);
+    }
+    if (!data) return plainEntry(buffer.records[0], shardId);
     const first = buffer.records[0];
-    const data = buffer.builder.encode();
     return {
       shardId,
       records: buffer.records,

@@ -22,6 +22,8 @@ export interface IngestChildOptions {
   streamName: string;
   /** A schema to enforce, from the local registry file. */
   schema?: { name: string; registryFile: string };
+  /** Tenants' keys required (INGEST_AUTH=apiKeys), checked against this table; unset: none. */
+  tenants?: { table: string; dynamodbEndpoint: string; cacheTtlMs: number };
   /** Aborting (Ctrl-C during start) stops the half-started service and throws. */
   signal?: AbortSignal;
   readyTimeoutMs?: number;
@@ -47,12 +49,21 @@ export async function startIngest(options: IngestChildOptions): Promise<IngestCh
         KINESIS_ENDPOINT: options.kinesisEndpoint,
         PORT: options.port,
         HOST: "127.0.0.1",
-        LOG_LEVEL: "warn",
+        // info with tenants: their usage lines, one per tenant per interval, feed the page's tenants panel.
+        LOG_LEVEL: options.tenants ? "info" : "warn",
         // Often enough for the live page's charts (the default is a minute, as on AWS).
         METRICS_INTERVAL_MS: LOCAL_METRICS_INTERVAL_MS,
         ...(options.schema
           ? { SCHEMA_NAME: options.schema.name, SCHEMA_REGISTRY_FILE: options.schema.registryFile }
           : {}),
+        ...(options.tenants
+          ? {
+              INGEST_AUTH: "apiKeys",
+              TENANTS_TABLE: options.tenants.table,
+              DYNAMODB_ENDPOINT: options.tenants.dynamodbEndpoint,
+              AUTH_CACHE_TTL_MS: options.tenants.cacheTtlMs,
+            }
+          : { INGEST_AUTH: "none" }),
       }).variables,
     },
     stopGraceMs: STOP_GRACE_MS,

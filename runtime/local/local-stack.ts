@@ -14,6 +14,9 @@ import {
   startHotspots,
 } from "./hotspots-child";
 import { startIngest } from "./ingest-child";
+import { DEMO_TENANT, LOCAL_AUTH_CACHE_TTL_MS, REPLAY_TENANT, setUpLocalTenants } from "./local-tenants";
+import { LOCAL_TENANTS_TABLE_ENTRY } from "../tenants/cli-target";
+import { LOCAL_REPLAY_KEY_ENTRY } from "../replay/replay-target";
 import { LOCAL_REPLAY_FILE } from "../replay/contract";
 import { ReplayChild, startReplay, stoppedAtMs } from "./replay-child";
 import {
@@ -75,6 +78,8 @@ export class LocalStack implements StackControls {
   private hotspots?: { child: GuardedChild; options: HotspotsChildOptions };
   /** The local ingest API: the replay posts to it, as the replay task does on AWS. */
   private ingestUrl?: string;
+  /** The replay tenant's key: the replay writes as its own tenant, as on AWS. */
+  private replayKey?: string;
   private readonly workers = new Map<string, { workerId: string; n: number; child?: GuardedChild }>();
   private processingOptions?: Omit<ProcessingOptions, "shardCount" | "signal" | "readyTimeoutMs">;
   private page?: {
@@ -144,12 +149,18 @@ export class LocalStack implements StackControls {
     const registry = new LocalSchemaRegistry({ file: schemaRegistryFile });
     for (const s of shippedSchemas()) registry.register(s.name, s.definition);
 
+    // Tenants first: ingest wants a key on every request, the replay and the page's burst too.
+    const tenantsClient = createDynamoDbClient({ region: LOCAL_REGION, endpoint: dynamodb.endpoint });
+    const tenants = await setUpLocalTenants(tenantsClient, LOCAL_REGION).finally(() => tenantsClient.destroy());
+    this.replayKey = tenants.replayKey;
+
     log.info("Starting the ingest service...");
     const ingest = await startIngest({
       port: config.ingestPort,
       kinesisEndpoint: kinesis.endpoint,
       streamName: stream.streamName,
       schema: config.ingestSchema ? { name: config.ingestSchema, registryFile: schemaRegistryFile } : undefined,
+      tenants: { table: tenants.table, dynamodbEndpoint: dynamodb.endpoint, cacheTtlMs: LOCAL_AUTH_CACHE_TTL_MS },
       signal,
     });
     this.adopt(ingest, "service");
@@ -219,7 +230,7 @@ export class LocalStack implements StackControls {
       metricsIntervalMs: LOCAL_METRICS_INTERVAL_MS,
     });
     const dynamo = createDynamoDbClient({ region: LOCAL_REGION, endpoint: dynamodb.endpoint, maxAttempts: 1 });
-    const burst = new Burst(ingest.url);
+    const burst = new Burst(ingest.url, tenants.demoKey);
     const scaler = this.scaler;
     const feed = new PageFeed({
       view,
@@ -251,6 +262,10 @@ export class LocalStack implements StackControls {
       deadLetterFile,
       schemaRegistryFile,
       leaseTable: LOCAL_APPLICATION,
+      [LOCAL_TENANTS_TABLE_ENTRY]: tenants.table,
+      // Local test keys (kp_test_), in the git-ignored state directory: what tools and tests send with.
+      demoApiKey: tenants.demoKey,
+      [LOCAL_REPLAY_KEY_ENTRY]: tenants.replayKey,
       hotspotsUrl: hotspots.url,
       scalingEventsUrl: this.scaler.url,
       pageUrl: pageServer.url,
@@ -279,7 +294,13 @@ export class LocalStack implements StackControls {
       ["DynamoDB endpoint", `${dynamodb.endpoint}  (pid ${dynamodb.pid})`],
       ["Region", LOCAL_REGION],
       ["Stream", `${stream.streamName} (${stream.shardCount} shard${stream.shardCount === 1 ? "" : "s"})`],
-      ["Ingest API", `${ingest.url}  (pid ${ingest.pid}; POST / {"data": ...})`],
+      ["Ingest API", `${ingest.url}  (pid ${ingest.pid}; POST / {"data": ...} with a tenant's key)`],
+      ["Tenants", `${DEMO_TENANT}, ${REPLAY_TENANT} in ${tenants.table}  (npm run tenants -- list --local)`],
+      ["Demo API key", `${tenants.demoKey}  (a local test key of tenant ${DEMO_TENANT})`],
+      [
+        "Try it",
+        `curl -sS -X POST ${ingest.url}/ -H "Authorization: Bearer ${tenants.demoKey}" -H "Content-Type: application/json" -d '{"data": {"hello": "stream"}}'`,
+      ],
       [
         "Processing",
         `${workers.length} workers (pids ${workers.map((w) => w.pid).join(", ")}), leases in ${LOCAL_APPLICATION}`,
@@ -390,7 +411,7 @@ export class LocalStack implements StackControls {
     const { config, stopSignal: signal } = this.options;
     const resumedAtMs = this.replayPositionMs;
     const ingestUrl = this.ingestUrl!;
-    const child = await startReplay({ ingestUrl, speedup, resumeAtMs: resumedAtMs, signal });
+    const child = await startReplay({ ingestUrl, apiKey: this.replayKey, speedup, resumeAtMs: resumedAtMs, signal });
     // The stack began to stop while it started: its writers may be stopped already.
     if (this.stopping) {
       await child.stop();

@@ -23,6 +23,8 @@ const STOP_GRACE_MS = 5_000;
 export async function startReplay(options: {
   /** The local ingest API it posts to. */
   ingestUrl: string;
+  /** Its tenant's key, when the ingest API wants one. */
+  apiKey?: string;
   speedup: number;
   /** Event time into the replay to go on from (a re-paced replay): see --resume-at. */
   resumeAtMs?: number;
@@ -44,7 +46,10 @@ export async function startReplay(options: {
     // stack file (LOCAL_STATE_DIR is for --target local).
     env: {
       PATH: process.env.PATH,
-      ...contractEnvironment(REPLAY, { METRICS_INTERVAL_MS: LOCAL_METRICS_INTERVAL_MS }).variables,
+      ...contractEnvironment(REPLAY, {
+        METRICS_INTERVAL_MS: LOCAL_METRICS_INTERVAL_MS,
+        INGEST_API_KEY: options.apiKey,
+      }).variables,
     },
     stopGraceMs: STOP_GRACE_MS,
     ipc: true,

@@ -17,7 +17,12 @@ export type LineSink = (line: string) => void;
 
 export const stdoutSink: LineSink = (line) => process.stdout.write(`${line}\n`);
 
-const UNITS: Record<MetricUnit, Unit> = { Count: Unit.Count, Milliseconds: Unit.Milliseconds, None: Unit.None };
+const UNITS: Record<MetricUnit, Unit> = {
+  Count: Unit.Count,
+  Milliseconds: Unit.Milliseconds,
+  Bytes: Unit.Bytes,
+  None: Unit.None,
+};
 
 /** A metrics logger that writes EMF documents to `sink` with these dimensions. */
 export function emfLogger(sink: LineSink, dimensions: Record<string, string>): MetricsLogger {

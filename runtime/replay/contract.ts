@@ -32,6 +32,12 @@ export const REPLAY_VARIABLES = {
     default: "" as const,
     purpose: "with --target local, where the local stack's stack.json is; empty: <repo>/.local",
   },
+  INGEST_API_KEY: {
+    ...matching(/^\S+$/, "an API key"),
+    default: "" as const,
+    purpose:
+      "the replay tenant's API key, sent as Authorization: Bearer (on AWS an ECS secret from Secrets Manager); empty with --target local: the local stack's",
+  },
 };
 
 export const REPLAY = defineContract({

@@ -1,8 +1,9 @@
 /**
  * Trips through the ingest API: POST /batch of up to 500 records on keep-alive connections,
  * a bounded number of requests in flight. The API enforces whatever it enforces; its
- * refusals are counted by their error code (e.g. 422 schema_violation), a 503 is retried
- * after its Retry-After a bounded number of times.
+ * refusals are counted by their error code (e.g. 422 schema_violation), a 503 or 429 (its
+ * tenant over its limit) is retried after its Retry-After a bounded number of times. With an
+ * API key, every POST carries it as `Authorization: Bearer`: the replay writes as its tenant.
  */
 import http from "node:http";
 import https from "node:https";
@@ -25,7 +26,8 @@ interface Answer {
   retryAfterS: number;
 }
 
-export async function openHttpSink(ingestUrl: URL): Promise<TripSink> {
+export async function openHttpSink(ingestUrl: URL, apiKey?: string): Promise<TripSink> {
+  const authorization: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
   const module = ingestUrl.protocol === "https:" ? https : http;
   const agent = new module.Agent({ keepAlive: true, maxSockets: MAX_REQUESTS_IN_FLIGHT });
   const request = (method: string, path: string, body?: string, timeoutMs = REQUEST_TIMEOUT_MS) =>
@@ -37,7 +39,13 @@ export async function openHttpSink(ingestUrl: URL): Promise<TripSink> {
           agent,
           timeout: timeoutMs,
           headers:
-            body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+            body === undefined
+              ? {}
+              : {
+                  ...authorization,
+                  "content-type": "application/json",
+                  "content-length": Buffer.byteLength(body),
+                },
         },
         (response) => {
           let text = "";
@@ -105,7 +113,7 @@ class HttpSink implements TripSink {
         this.stored += chunk.length;
         return;
       }
-      if (answer.status === 503 && attempt < MAX_ATTEMPTS) {
+      if ((answer.status === 503 || answer.status === 429) && attempt < MAX_ATTEMPTS) {
         await sleep(Math.min(answer.retryAfterS, 5) * 1_000);
         continue;
       }

@@ -17,7 +17,7 @@ import { startProgress } from "./progress";
 import { parseReplayArgs, REPLAY_USAGE, wantsReplayHelp } from "./replay-args";
 import { runReplayLoop } from "./replay-loop";
 import { ReplayMetrics } from "./replay-metrics";
-import { ingestUrlOf } from "./replay-target";
+import { ingestUrlOf, replayApiKeyOf } from "./replay-target";
 import { SkipTally } from "./skip-tally";
 import { ReplaySummary, summaryLine } from "./summary";
 import { readTripFile } from "./trip-file";
@@ -41,7 +41,11 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  const sink = await openHttpSink(await ingestUrlOf(args.target, { LOCAL_STATE_DIR: settings.LOCAL_STATE_DIR }));
+  const targetEnv = { LOCAL_STATE_DIR: settings.LOCAL_STATE_DIR };
+  const sink = await openHttpSink(
+    await ingestUrlOf(args.target, targetEnv),
+    await replayApiKeyOf(args.target, settings.INGEST_API_KEY, targetEnv),
+  );
   const what = `${file.trips.length} of ${file.rows} rows of ${args.file} (${file.layout.name} layout) to ${sink.description}, speedup ${args.speedup}${args.loop ? ", looping" : ""}`;
   console.log(`replay: ${what}; skipped ${file.skipped.total} rows (${file.skipped.describe()})`);
   await tellParent({ type: "started", what: `replay of ${what}` });

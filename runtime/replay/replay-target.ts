@@ -29,3 +29,23 @@ export async function ingestUrlOf(target: ReplayTarget, env: NodeJS.ProcessEnv =
   }
   return withRoutesBelow(url);
 }
+
+/** The stack file's entry holding the local replay tenant's key (the local stack writes it). */
+export const LOCAL_REPLAY_KEY_ENTRY = "replayApiKey";
+
+/**
+ * The API key the replay sends with: INGEST_API_KEY (on AWS, the replay tenant's key from
+ * Secrets Manager, as an ECS secret), else with `--target local` the local stack's replay
+ * tenant's; none when neither is there (an ingest API with ingestAuth none).
+ */
+export async function replayApiKeyOf(
+  target: ReplayTarget,
+  apiKey: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  if (apiKey) return apiKey;
+  if (target.kind !== "local") return undefined;
+  const stack = await readStackFile(resolveStateDir(env.LOCAL_STATE_DIR)).catch(() => undefined);
+  const key = stack?.[LOCAL_REPLAY_KEY_ENTRY];
+  return typeof key === "string" ? key : undefined;
+}

@@ -15,6 +15,7 @@
  * UpdateShardCount allows per call.
  */
 import { STREAM_LIMITS, StreamMode, UPDATE_SHARD_COUNT_LIMITS } from "../stream/limits";
+import { loadInShards, shardsAtUsage } from "../stream/shard-sizing";
 
 export interface ShardMetrics {
   /** Sums over the period; undefined when CloudWatch has no data point (an idle stream). */
@@ -126,10 +127,8 @@ export function iteratorAgeMinutes(ms: number): number {
 }
 
 export function usageFactor(metrics: ShardMetrics, shards: number, periodMinutes: number): number {
-  const seconds = 60 * periodMinutes * shards;
-  const bytes = (metrics.incomingBytes ?? 0) / (STREAM_LIMITS.shardIngestBytesPerSecond * seconds);
-  const records = (metrics.incomingRecords ?? 0) / (STREAM_LIMITS.shardIngestRecordsPerSecond * seconds);
-  return Math.max(bytes, records);
+  const seconds = 60 * periodMinutes;
+  return loadInShards((metrics.incomingRecords ?? 0) / seconds, (metrics.incomingBytes ?? 0) / seconds) / shards;
 }
 
 /**
@@ -145,8 +144,7 @@ export function rightSizedShards(from: number, usage: number, config: ShardScali
       : Math.ceil(from / UPDATE_SHARD_COUNT_LIMITS.maxScaleDownFactor);
   }
   if (usage >= 1) return from * UPDATE_SHARD_COUNT_LIMITS.maxScaleUpFactor;
-  // The rounding guard keeps 4 shards at 0.9 on 6, not 7 (4 x 0.9 / 0.6 = 6.000000000000001).
-  return Math.max(1, Math.ceil((from * usage) / config.targetUsage - 1e-9));
+  return shardsAtUsage(from * usage, config.targetUsage);
 }
 
 export function decideShardScaling(

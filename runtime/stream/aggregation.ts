@@ -8,9 +8,15 @@
  */
 import { createHash, hash } from "node:crypto";
 import * as protobuf from "protobufjs";
+import { GrowingBuffer } from "./growing-buffer";
+import { PartitionKeyIndex } from "./partition-key-index";
+import { partitionKeyWordsInto } from "./routing-key";
 
 export const KPL_MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
 const MD5_BYTES = 16;
+
+/** A partition key's MD5 when the caller did not pass it: one record at a time, so one array. */
+const KEY_MD5 = new Uint32Array(4);
 
 const SCHEMA = protobuf.parse(`
   syntax = "proto2";
@@ -83,22 +89,25 @@ function fieldSize(length: number): number {
  * Packs user records into one aggregate and knows its exact size before adding each
  * record, so an aggregate never grows past the limit the caller enforces.
  *
- * It runs for every record ingest accepts, so it keeps what encoding needs as it goes (each
- * record's key indexes and encoded size, each key's byte length) and writes the aggregate
- * straight into one buffer of its known size: the bytes are those protobufjs's writer
- * produced (tests/unit/ingest/aggregate-golden.test.ts holds them), at a fraction of the work.
+ * It runs for every record ingest accepts, so it encodes each record as it adds it: a new
+ * key's entry onto the end of its key table, the Record message onto the end of the
+ * records, each in a growing buffer, while the record's bytes are fresh in the cache. An
+ * open aggregate so holds bytes, not a list of the records (a 1 MiB one is ~7,000 of them,
+ * which would otherwise survive young-generation collections until it is sealed), and
+ * `encode` only joins the three parts and appends the MD5. The bytes are those protobufjs's
+ * writer produced (tests/unit/ingest/aggregate-golden.test.ts holds them): it writes the
+ * fields in field order, the partition key table, then the explicit hash key table, then
+ * the records, and a key's index is its place in its table, so appending each part as it
+ * comes gives the same bytes.
  */
 export class AggregateBuilder {
-  private readonly partitionKeys = new Map<string, number>();
-  private readonly partitionKeyBytes: number[] = [];
-  private readonly hashKeys = new Map<string, number>();
-  private readonly hashKeyBytes: number[] = [];
-  private readonly records: UserRecord[] = [];
-  /** Per record: its partition key's index, its explicit hash key's (-1: none), its Record message's size. */
-  private readonly pkIndexes: number[] = [];
-  private readonly ehkIndexes: number[] = [];
-  private readonly innerSizes: number[] = [];
-  private bodyBytes = 0;
+  private readonly partitionKeys = new PartitionKeyIndex();
+  private hashKeys = new Map<string, number>();
+  /** The AggregatedRecord's three repeated fields, each encoded as it grows. */
+  private readonly partitionKeyTable = new GrowingBuffer();
+  private readonly hashKeyTable = new GrowingBuffer();
+  private readonly records = new GrowingBuffer();
+  private recordCount = 0;
 
   /** Size of the Kinesis record data this aggregate encodes to (magic + protobuf + MD5). */
   get size(): number {
@@ -107,7 +116,7 @@ export class AggregateBuilder {
 
   /** User records in the aggregate. */
   get count(): number {
-    return this.records.length;
+    return this.recordCount;
   }
 
   /** Size the aggregate would have with `record` added. */
@@ -118,19 +127,26 @@ export class AggregateBuilder {
   /**
    * Adds `record` unless that would take the aggregate past `maxSize` (an empty aggregate
    * takes any record: one too large to share goes out alone). False when it did not fit.
+   *
+   * `routingWords`: the record's routing key as four words (routingWordsInto), when the
+   * caller has them from routing the record, as the producer does: for a record without an
+   * explicit hash key they are its partition key's MD5, by which the key table finds the
+   * key. Else the MD5 is computed here.
    */
-  tryAdd(record: UserRecord, maxSize: number): boolean {
+  tryAdd(record: UserRecord, maxSize: number, routingWords?: Uint32Array): boolean {
     // The growth, inline: a new key's table entry, then the Record message with its tag and length.
     const pk = record.partitionKey;
-    let pkIndex = this.partitionKeys.get(pk);
+    const pkHash = partitionKeyHash(record, routingWords);
+    let pkIndex = this.partitionKeys.indexOf(pk, pkHash);
     let pkBytes = -1;
     let bytes = 0;
-    if (pkIndex === undefined) {
+    if (pkIndex < 0) {
       pkIndex = this.partitionKeys.size;
       pkBytes = Buffer.byteLength(pk);
       bytes += fieldSize(pkBytes);
     }
-    let inner = 1 + varintSize(pkIndex) + fieldSize(record.data.length);
+    const data = record.data;
+    let inner = 1 + varintSize(pkIndex) + fieldSize(data.length);
     let ehkIndex = -1;
     let ehkBytes = -1;
     const ehk = record.explicitHashKey;
@@ -143,22 +159,44 @@ export class AggregateBuilder {
       } else ehkIndex = known;
       inner += 1 + varintSize(ehkIndex);
     }
-    bytes += fieldSize(inner);
-    if (this.records.length > 0 && this.size + bytes > maxSize) return false;
+    const message = fieldSize(inner);
+    if (this.recordCount > 0 && this.size + bytes + message > maxSize) return false;
     if (pkBytes >= 0) {
-      this.partitionKeys.set(pk, pkIndex);
-      this.partitionKeyBytes.push(pkBytes);
+      this.partitionKeys.add(pk, pkHash);
+      appendString(this.partitionKeyTable, FIELD.partitionKeyTable, pk, pkBytes);
     }
     if (ehkBytes >= 0) {
       this.hashKeys.set(ehk!, ehkIndex);
-      this.hashKeyBytes.push(ehkBytes);
+      appendString(this.hashKeyTable, FIELD.explicitHashKeyTable, ehk!, ehkBytes);
     }
-    this.records.push(record);
-    this.pkIndexes.push(pkIndex);
-    this.ehkIndexes.push(ehkIndex);
-    this.innerSizes.push(inner);
-    this.bodyBytes += bytes;
+    const records = this.records;
+    records.reserve(message);
+    const out = records.bytes;
+    let at = records.length;
+    out[at++] = FIELD.records;
+    at = writeVarint(out, at, inner);
+    out[at++] = FIELD.partitionKeyIndex;
+    at = writeVarint(out, at, pkIndex);
+    if (ehkIndex >= 0) {
+      out[at++] = FIELD.explicitHashKeyIndex;
+      at = writeVarint(out, at, ehkIndex);
+    }
+    out[at++] = FIELD.data;
+    at = writeVarint(out, at, data.length);
+    out.set(data, at);
+    records.length = at + data.length;
+    this.recordCount++;
     return true;
+  }
+
+  /** Empties the aggregate, keeping its buffers and key table for the next one. */
+  reset(): void {
+    this.partitionKeys.clear();
+    if (this.hashKeys.size > 0) this.hashKeys = new Map();
+    this.partitionKeyTable.length = 0;
+    this.hashKeyTable.length = 0;
+    this.records.length = 0;
+    this.recordCount = 0;
   }
 
   add(record: UserRecord): void {
@@ -172,41 +210,24 @@ export class AggregateBuilder {
   encode(): Buffer {
     const out = Buffer.allocUnsafe(this.size);
     KPL_MAGIC.copy(out, 0);
-    let at = KPL_MAGIC.length;
-    let i = 0;
-    for (const key of this.partitionKeys.keys())
-      at = writeString(out, at, FIELD.partitionKeyTable, key, this.partitionKeyBytes[i++]);
-    i = 0;
-    for (const key of this.hashKeys.keys())
-      at = writeString(out, at, FIELD.explicitHashKeyTable, key, this.hashKeyBytes[i++]);
-    const records = this.records;
-    for (let r = 0; r < records.length; r++) {
-      const data = records[r].data;
-      out[at++] = FIELD.records;
-      at = writeVarint(out, at, this.innerSizes[r]);
-      out[at++] = FIELD.partitionKeyIndex;
-      at = writeVarint(out, at, this.pkIndexes[r]);
-      if (this.ehkIndexes[r] >= 0) {
-        out[at++] = FIELD.explicitHashKeyIndex;
-        at = writeVarint(out, at, this.ehkIndexes[r]);
-      }
-      out[at++] = FIELD.data;
-      at = writeVarint(out, at, data.length);
-      out.set(data, at);
-      at += data.length;
-    }
-    if (at !== out.length - MD5_BYTES)
-      throw new Error(`aggregate encoded to ${at + MD5_BYTES} bytes, ${out.length} expected`);
+    let at = this.partitionKeyTable.copyTo(out, KPL_MAGIC.length);
+    at = this.hashKeyTable.copyTo(out, at);
+    at = this.records.copyTo(out, at);
     const digest = hash("md5", out.subarray(KPL_MAGIC.length, at), "buffer");
     digest.copy(out, at);
     return out;
   }
 
+  /** The protobuf's bytes so far: the three repeated fields. */
+  private get bodyBytes(): number {
+    return this.partitionKeyTable.length + this.hashKeyTable.length + this.records.length;
+  }
+
   /** Bytes `record` would add to the aggregate as it is now. */
   private growth(record: UserRecord): number {
     let bytes = 0;
-    let pkIndex = this.partitionKeys.get(record.partitionKey);
-    if (pkIndex === undefined) {
+    let pkIndex = this.partitionKeys.indexOf(record.partitionKey, partitionKeyHash(record));
+    if (pkIndex < 0) {
       pkIndex = this.partitionKeys.size;
       bytes += fieldSize(Buffer.byteLength(record.partitionKey));
     }
@@ -223,6 +244,13 @@ export class AggregateBuilder {
   }
 }
 
+/** The key table's hash of `record`'s partition key, from its routing words when they are its MD5. */
+function partitionKeyHash(record: UserRecord, routingWords?: Uint32Array): number {
+  if (routingWords !== undefined && record.explicitHashKey === undefined) return PartitionKeyIndex.hashOf(routingWords);
+  partitionKeyWordsInto(record.partitionKey, KEY_MD5);
+  return PartitionKeyIndex.hashOf(KEY_MD5);
+}
+
 /** A protobuf varint at `at`; returns the offset after it. */
 function writeVarint(out: Buffer, at: number, n: number): number {
   while (n >= 0x80) {
@@ -234,17 +262,26 @@ function writeVarint(out: Buffer, at: number, n: number): number {
 }
 
 /**
- * A length-delimited string field, in the UTF-8 protobufjs writes: for an ASCII string (as
- * many bytes as characters) every encoder writes the same bytes, so the fastest one; else
- * protobufjs's own rule: its JS encoder under 40 characters (which keeps a lone surrogate's
- * 3 bytes), Node's from 40 on (which writes U+FFFD).
+ * A length-delimited string field appended to `table`, in the UTF-8 protobufjs writes: for
+ * an ASCII string (as many bytes as characters) every encoder writes the same bytes, so the
+ * fastest one; else protobufjs's own rule: its JS encoder under 40 characters (which keeps a
+ * lone surrogate's 3 bytes), Node's from 40 on (which writes U+FFFD).
  */
-function writeString(out: Buffer, at: number, tag: number, text: string, bytes: number): number {
+function appendString(table: GrowingBuffer, tag: number, text: string, bytes: number): void {
+  table.reserve(fieldSize(bytes));
+  const out = table.bytes;
+  let at = table.length;
   out[at++] = tag;
   at = writeVarint(out, at, bytes);
-  if (bytes === text.length) return at + out.write(text, at, bytes, "latin1");
-  const written = text.length < 40 ? protobuf.util.utf8.write(text, out, at) : out.write(text, at, bytes, "utf8");
-  return at + written;
+  const written =
+    bytes === text.length
+      ? out.write(text, at, bytes, "latin1")
+      : text.length < 40
+        ? protobuf.util.utf8.write(text, out, at)
+        : out.write(text, at, bytes, "utf8");
+  // The size was counted with Buffer.byteLength: an encoder that disagreed would corrupt the aggregate.
+  if (written !== bytes) throw new Error(`key encoded to ${written} bytes, ${bytes} counted`);
+  table.length = at + bytes;
 }
 
 /** Encodes user records as one aggregate (see AggregateBuilder to stay within a size). */

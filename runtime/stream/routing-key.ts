@@ -61,7 +61,8 @@ export function routingWordsInto(record: { partitionKey: string; explicitHashKey
   for (let i = 0; i < 4; i++) out[i] = words[i];
 }
 
-function partitionKeyWordsInto(partitionKey: string, out: Uint32Array): void {
+/** The MD5 of `partitionKey`'s UTF-8 bytes, as four big-endian words, into `out`. */
+export function partitionKeyWordsInto(partitionKey: string, out: Uint32Array): void {
   if (md5OfShortAsciiInto(partitionKey, out)) return;
   const hex = hash("md5", partitionKey, "hex");
   for (let i = 0; i < 4; i++) out[i] = parseInt(hex.slice(8 * i, 8 * i + 8), 16);

@@ -5,6 +5,7 @@
  * sub-records that do not).
  */
 import { Shard } from "@aws-sdk/client-kinesis";
+import { MAX_HASH_KEY } from "./hash-key";
 import { compareWordArrays, compareWords, RoutingKey, routingWordsInto, wordsOf } from "./routing-key";
 
 /** The words of the record being routed: one at a time, synchronously, so one scratch array. */
@@ -14,6 +15,20 @@ export interface ShardRange {
   shardId: string;
   start: bigint;
   end: bigint;
+}
+
+/**
+ * `n` shards splitting the hash key space evenly, as CreateStream makes them, named as
+ * Kinesis names shards (shardId-000000000000, ...): the shape of a new stream, for the
+ * benchmarks' and the tests' stand-ins.
+ */
+export function evenShardRanges(n: number, prefix = "shardId-"): ShardRange[] {
+  const width = (MAX_HASH_KEY + 1n) / BigInt(n);
+  return Array.from({ length: n }, (_, i) => ({
+    shardId: `${prefix}${String(i).padStart(12, "0")}`,
+    start: width * BigInt(i),
+    end: i === n - 1 ? MAX_HASH_KEY : width * BigInt(i + 1) - 1n,
+  }));
 }
 
 export class ShardMap {
@@ -63,12 +78,17 @@ export class ShardMap {
    */
   shardForRecord(record: { partitionKey: string; explicitHashKey?: string }): ShardRange | undefined {
     routingWordsInto(record, SCRATCH);
+    return this.shardForWords(SCRATCH);
+  }
+
+  /** The shard of a record whose routing key's words (routingWordsInto) are `words`. */
+  shardForWords(words: ArrayLike<number>): ShardRange | undefined {
     let lo = 0;
     let hi = this.shards.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (compareWordArrays(SCRATCH, this.starts[mid]) < 0) hi = mid - 1;
-      else if (compareWordArrays(SCRATCH, this.ends[mid]) > 0) lo = mid + 1;
+      if (compareWordArrays(words, this.starts[mid]) < 0) hi = mid - 1;
+      else if (compareWordArrays(words, this.ends[mid]) > 0) lo = mid + 1;
       else return this.shards[mid];
     }
     return undefined;

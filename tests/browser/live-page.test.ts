@@ -89,13 +89,28 @@ describe("the live page of npm start, in headless Chromium", function () {
       15_000,
     );
 
-    // A refused request shows among the rejects (the ingest API's EMF, read off its stdout).
+    // A refused request shows among the rejects (the ingest API's EMF, read off its stdout):
+    // sent with the demo tenant's key, so it is refused for its body, not for want of a key.
     const refused = await fetch(String(stackFile!.ingestUrl), {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${String(stackFile!.demoApiKey)}` },
       body: "{",
     });
     expect(refused.status).to.equal(400);
+    // No key reaches the page: not the demo tenant's (the burst's), not the replay's.
+    const shown = await page.content();
+    for (const key of [stackFile!.demoApiKey, stackFile!.replayApiKey]) {
+      expect(String(key)).to.match(/^kp_test_/);
+      expect(shown).to.not.contain(String(key).slice("kp_test_".length));
+    }
+    // The tenants panel: the replay writes as its own tenant, and demo's refusal is counted as its own.
+    await until(
+      page,
+      "the replay's tenant sending, and demo's refusal, in the tenants panel",
+      `[...document.querySelectorAll("#tenants tbody tr")].some((tr) => tr.cells[0].textContent === "taxi-replay" && Number(tr.cells[1].textContent.replace(/,/g, "")) > 0) &&
+       [...document.querySelectorAll("#tenants tbody tr")].some((tr) => tr.cells[0].textContent === "demo" && tr.cells[3].textContent === "1")`,
+      15_000,
+    );
     await until(
       page,
       "the refused request among the rejects",

@@ -5,18 +5,9 @@
  * be made stale on purpose, as after a real reshard.
  */
 import { UserRecord, deaggregate } from "../../runtime/stream/aggregation";
-import { MAX_HASH_KEY, routingKeyOf } from "../../runtime/stream/hash-key";
-import { ShardMap, ShardRange } from "../../runtime/stream/shard-map";
+import { routingKeyOf } from "../../runtime/stream/hash-key";
+import { evenShardRanges, ShardMap } from "../../runtime/stream/shard-map";
 import { KinesisPort, PutEntry, PutResult } from "../../runtime/ingest/kinesis-port";
-
-export function evenRanges(n: number, prefix = "shardId-"): ShardRange[] {
-  const width = (MAX_HASH_KEY + 1n) / BigInt(n);
-  return Array.from({ length: n }, (_, i) => ({
-    shardId: `${prefix}${String(i).padStart(12, "0")}`,
-    start: width * BigInt(i),
-    end: i === n - 1 ? MAX_HASH_KEY : width * BigInt(i + 1) - 1n,
-  }));
-}
 
 export interface Stored {
   shardId: string;
@@ -42,13 +33,13 @@ export class FakeKinesis implements KinesisPort {
   private sequence = 0;
 
   constructor(shardCount: number) {
-    this.shards = new ShardMap(evenRanges(shardCount));
+    this.shards = new ShardMap(evenShardRanges(shardCount));
     this.listed = this.shards;
   }
 
   /** Reshards now; ListShards keeps answering the old map until `publish()`. */
   reshard(shardCount: number, prefix: string): void {
-    this.shards = new ShardMap(evenRanges(shardCount, prefix));
+    this.shards = new ShardMap(evenShardRanges(shardCount, prefix));
   }
 
   publish(): void {

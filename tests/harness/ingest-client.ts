@@ -19,11 +19,14 @@ export interface IngestClientOptions {
   keepAlive?: boolean;
   /** Per request; the service answers within its record TTL (30 s by default). */
   timeoutMs?: number;
+  /** A tenant's API key, sent with every POST as Authorization: Bearer. */
+  apiKey?: string;
 }
 
 export class IngestClient {
   private readonly agent: http.Agent;
   private readonly timeoutMs: number;
+  private readonly authorization: http.OutgoingHttpHeaders;
 
   constructor(
     readonly baseUrl: string,
@@ -31,12 +34,13 @@ export class IngestClient {
   ) {
     this.agent = new http.Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets ?? 32 });
     this.timeoutMs = options.timeoutMs ?? 40_000;
+    this.authorization = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
   }
 
   /** POSTs `body`: a value is sent as JSON, a string or Buffer as it is. */
   post(path: string, body: unknown, contentType = "application/json"): Promise<Answer> {
     const payload = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-    return this.request("POST", path, { "content-type": contentType }, payload);
+    return this.request("POST", path, { ...this.authorization, "content-type": contentType }, payload);
   }
 
   get(path: string): Promise<Answer> {

@@ -39,6 +39,8 @@ export class IngestProcess extends ServiceProcess {
       PORT: String(port),
       LOG_LEVEL: "warn",
       METRICS_INTERVAL_MS: "60000",
+      // Tests of tenants turn keys on (INGEST_AUTH=apiKeys with TENANTS_TABLE); the others write anonymously.
+      INGEST_AUTH: "none",
       ...settings,
     };
     const ingest = new IngestProcess({ script: builtEntrypoint("ingest"), env }, port);

@@ -3,6 +3,7 @@
  * stream. Every record's data is unique, so a stored copy names the record it came from;
  * a record without a partition key gets a random one from the service.
  */
+import { clientKeyOf } from "../../runtime/stream/tenant-key";
 import { expect } from "chai";
 
 import { Answer, IngestClient, inParallel } from "./ingest-client";
@@ -104,10 +105,10 @@ export function findCopies(
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The stored key is the posted one, or a random UUID when none was posted. */
+/** Stored under the key posted (or a random one), after the tenant's prefix ingest adds. */
 function sameKey(p: Posted, record: StoredRecord): boolean {
-  return p.body.partitionKey === undefined
-    ? UUID.test(record.partitionKey)
-    : record.partitionKey === p.body.partitionKey;
+  const clientKey = clientKeyOf(record.partitionKey);
+  return p.body.partitionKey === undefined ? UUID.test(clientKey) : clientKey === p.body.partitionKey;
 }
 
 /**

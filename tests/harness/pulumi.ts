@@ -49,13 +49,20 @@ export async function run<T>(program: () => T, opts: RunOptions = {}) {
 export const TEST_CLIENT_CIDR = "203.0.113.7/32";
 
 /**
+ * What a stack without a domain of its own must say to take API keys over plain HTTP
+ * (ingestAuth apiKeys is the default): as the dev example does.
+ */
+export const TEST_PLAIN_HTTP = { ingestAllowPlainHttp: "true" } as const;
+
+/**
  * Runs the real pipeline with this stack config, as `pulumi up` would. The required
- * searchClientCidr is filled in unless the test sets it (or sets analytics off).
+ * searchClientCidr is filled in unless the test sets it (or sets analytics off), and plain
+ * HTTP accepted unless the test says otherwise.
  */
 export async function runPipeline(values: Record<string, string> = {}, opts: RunOptions = {}) {
   return run(() => pipelineOutputs(definePipeline(readStackConfig())), {
     ...opts,
-    config: stackConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...values }, opts.config),
+    config: stackConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, ...values }, opts.config),
   });
 }
 

@@ -181,7 +181,11 @@ describe("IAM check: a part's modes, from its contract's calls", () => {
       CREATE_LEASE_TABLE: { default: "true", decides: ["DynamoDB"] },
     });
     // SCHEMA_NAME and SCHEMA_REGISTRY_NAME only need to be set: they name what the calls act on.
-    expect(modesOf(INGEST)).to.deep.equal({ SCHEMA_AUTO_REGISTER: { default: "false", decides: ["Glue"] } });
+    expect(modesOf(INGEST)).to.deep.equal({
+      SCHEMA_AUTO_REGISTER: { default: "false", decides: ["Glue"] },
+      // Keys on: the tenants table's GetItem.
+      INGEST_AUTH: { default: "apiKeys", decides: ["DynamoDB"] },
+    });
   });
 });
 

@@ -127,7 +127,10 @@ const onSchema =
 const onAlarm =
   (action: string): Mapping =>
   (p) => [{ action, resource: `arn:aws:cloudwatch:${p.region}:${p.account}:alarm:${name(p, "AlarmName")}` }];
-/** GetMetricData (and Glue's CheckSchemaVersionValidity) has no resource type in the SAR: it is granted on "*". */
+/**
+ * Actions the SAR gives no resource type (GetMetricData, Kinesis's account-wide DescribeLimits,
+ * Glue's CheckSchemaVersionValidity): granted on "*".
+ */
 const onNothing =
   (action: string): Mapping =>
   () => [{ action, resource: "*" }];
@@ -215,6 +218,7 @@ export const IAM_REQUESTS: Record<string, Record<string, Mapping>> = {
     DescribeStream: onStream("kinesis:DescribeStream"),
     DescribeStreamSummary: onStream("kinesis:DescribeStreamSummary"),
     UpdateShardCount: onStream("kinesis:UpdateShardCount"),
+    DescribeLimits: onNothing("kinesis:DescribeLimits"),
     ListTagsForStream: onStream("kinesis:ListTagsForStream"),
     AddTagsToStream: onStream("kinesis:AddTagsToStream"),
     SubscribeToShard: onConsumer("kinesis:SubscribeToShard", "kms:Decrypt"),

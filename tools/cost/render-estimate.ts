@@ -5,6 +5,8 @@
  * of aggregation, and the stream's capacity modes side by side.
  */
 import { PRICE_PAGES } from "../../runtime/cost/price-table";
+import { StreamLoad } from "../../runtime/cost/stream-traffic";
+import { loadInShards } from "../../runtime/stream/shard-sizing";
 import { Estimate } from "./estimate";
 import { USAGE_FLAGS } from "./usage";
 
@@ -13,6 +15,12 @@ const qty = (x: number) =>
   x === 0 ? "0" : x >= 100 ? Math.round(x).toLocaleString("en-US") : x >= 1 ? x.toFixed(1) : x.toPrecision(2);
 const pad = (text: string, width: number) => (text.length >= width ? text : text + " ".repeat(width - text.length));
 const lpad = (text: string, width: number) => (text.length >= width ? text : " ".repeat(width - text.length) + text);
+
+/** The fewest shards that carry `load`, and how full the busier of their two write limits is. */
+function filled(load: StreamLoad, shards: number): string {
+  const usage = loadInShards(load.kinesisRecordsPerSecond, load.bytesPerSecond);
+  return `at least ${shards} shard(s), ${Math.round((100 * usage) / shards)}% used`;
+}
 
 export function renderEstimate(e: Estimate): string {
   const out: string[] = [];
@@ -56,8 +64,8 @@ export function renderEstimate(e: Estimate): string {
     ...[...new Set(e.items.map((i) => i.assumption).filter((x): x is string => !!x))].map((x) => `  ${x}`),
     "",
     `Aggregation (ingest packs records per shard, at most 51,200 B, sent within 100 ms), for ${e.usage.recordsPerSecond.toLocaleString("en-US")} records/s of ${e.usage.recordBytes} B:`,
-    `  without: ${qty(a.without.kinesisRecordsPerSecond)} Kinesis records/s, ${qty(a.without.putPayloadUnitsPerSecond)} PUT payload units/s, ${a.shardsWithout} shard(s) at 100% usage`,
-    `  with:    ${qty(a.with.kinesisRecordsPerSecond)} Kinesis records/s (${qty(a.recordsPerAggregate)} records of ${qty(a.aggregateBytes)} B each), ${qty(a.with.putPayloadUnitsPerSecond)} PUT payload units/s, ${a.shardsWith} shard(s) at 100% usage`,
+    `  without: ${qty(a.without.kinesisRecordsPerSecond)} Kinesis records/s, ${qty(a.without.putPayloadUnitsPerSecond)} PUT payload units/s, ${filled(a.without, a.shardsWithout)}`,
+    `  with:    ${qty(a.with.kinesisRecordsPerSecond)} Kinesis records/s (${qty(a.recordsPerAggregate)} records of ${qty(a.aggregateBytes)} B each), ${qty(a.with.putPayloadUnitsPerSecond)} PUT payload units/s, ${filled(a.with, a.shardsWith)}`,
   );
   const m = e.stream.modes;
   const breakEven =

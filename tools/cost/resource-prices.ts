@@ -7,9 +7,12 @@
  */
 import { HOURS_PER_MONTH, PriceKey, RegionPrices } from "../../runtime/cost/price-table";
 import { FLINK_ORCHESTRATION_KPUS } from "../../runtime/cost/shape-cost";
-import { BYTES_PER_GB, StreamLoad } from "../../runtime/cost/stream-traffic";
+import { BillLine, onDemandBill, provisionedBill } from "../../runtime/cost/stream-bill";
+import { BYTES_PER_GB, StreamLoad, streamLoad } from "../../runtime/cost/stream-traffic";
 import { PlannedResource, PlanView } from "./plan-view";
 import { HABITS, Usage } from "./usage";
+import { TENANT_DEFAULTS } from "../../runtime/tenants/defaults";
+import { REFRESH_AHEAD } from "../../runtime/tenants/lookup-cache";
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
@@ -69,50 +72,27 @@ function isTrafficStream(r: PlannedResource, ctx: PricingContext): boolean {
 function streamLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
   const i = inputs(r);
   const traffic = isTrafficStream(r, ctx);
-  const recordsPerSecond = traffic ? ctx.stream.load.kinesisRecordsPerSecond : HABITS.resultsRecordsPerSecond;
-  const bytesPerSecond = traffic
-    ? ctx.stream.load.bytesPerSecond
-    : HABITS.resultsRecordsPerSecond * HABITS.resultsRecordBytes;
+  const load = traffic ? ctx.stream.load : streamLoad(HABITS.resultsRecordsPerSecond, HABITS.resultsRecordBytes, 0);
   const why = traffic
     ? "the traffic flags, aggregated as ingest does"
     : `hot-spot results: about ${HABITS.resultsRecordsPerSecond} documents/s of ${HABITS.resultsRecordBytes} B`;
   const retention = Number(i.retentionPeriod ?? 24);
+  const month = (bill: BillLine[], assumption: (line: BillLine) => string | undefined): PricedLine[] =>
+    bill.map((l) => ({
+      what: l.what,
+      quantity: l.perHour * HOURS_PER_MONTH,
+      price: l.price,
+      assumption: assumption(l),
+    }));
   if (i.streamModeDetails?.streamMode === "ON_DEMAND") {
-    const billedIn = traffic ? ctx.stream.load.onDemandBilledBytesPerSecond : recordsPerSecond * 1024;
-    const readers = traffic ? readersOf(ctx) : 1;
-    return [
-      { what: "on-demand stream-hours", quantity: HOURS_PER_MONTH, price: "kinesisOnDemandStreamHour" },
-      {
-        what: "data in (records rounded up to 1 KB)",
-        quantity: gb(billedIn),
-        price: "kinesisOnDemandGbIn",
-        assumption: why,
-      },
-      {
-        what: `data out (${readers} reader${readers === 1 ? "" : "s"})`,
-        quantity: gb(bytesPerSecond * readers),
-        price: "kinesisOnDemandGbOut",
-        assumption: why,
-      },
-    ];
+    return month(onDemandBill(load, traffic ? readersOf(ctx) : 1), (l) =>
+      l.price === "kinesisOnDemandStreamHour" ? undefined : why,
+    );
   }
   const shards = traffic ? ctx.stream.shards : Number(i.shardCount ?? 1);
-  const lines: PricedLine[] = [
-    {
-      what: "shard-hours",
-      quantity: shards * HOURS_PER_MONTH,
-      price: "kinesisShardHour",
-      assumption: traffic ? ctx.stream.sizedBy : undefined,
-    },
-    {
-      what: "PUT payload units",
-      quantity: traffic
-        ? millions(ctx.stream.load.putPayloadUnitsPerSecond)
-        : millions(recordsPerSecond * Math.ceil(HABITS.resultsRecordBytes / (25 * 1024))),
-      price: "kinesisPutPayloadUnits",
-      assumption: why,
-    },
-  ];
+  const lines = month(provisionedBill(load, shards), (l) =>
+    l.price === "kinesisShardHour" ? (traffic ? ctx.stream.sizedBy : undefined) : why,
+  );
   if (retention > 24) {
     lines.push({
       what: `extended retention (${retention} h)`,
@@ -243,9 +223,9 @@ function tableLines(r: PlannedResource, ctx: PricingContext): (PricedLine | Unpr
     writes = 10 / 86_400;
     why = "the scaler's history: a read a run, at most 10 writes a day";
   } else {
-    // A tenants table (ingest's API keys): each ingest task reads each tenant's key once a minute.
-    reads = (ctx.usage.tenants * ctx.ingestTasks * HABITS.tenantReadsPerTaskPerMinute) / 60;
-    why = `tenants: each ingest task reads each of ${ctx.usage.tenants} tenant${ctx.usage.tenants === 1 ? "" : "s"} once a minute (cached)`;
+    // A tenants table (ingest's API keys): each ingest task refreshes each tenant's key in use.
+    reads = ctx.usage.tenants * ctx.ingestTasks * HABITS.tenantReadsPerKeyPerTaskPerSecond;
+    why = `tenants: each ingest task reads each of ${ctx.usage.tenants} tenant${ctx.usage.tenants === 1 ? "" : "s"}' key and tenant items every ${((TENANT_DEFAULTS.cacheTtlMs / 1000) * (1 - REFRESH_AHEAD)).toFixed(0)} s (its cache's refresh)`;
   }
   return [
     { what: "read request units", quantity: millions(reads), price: "dynamodbReads", assumption: why },

@@ -5,6 +5,8 @@
  * printed with every estimate so a reader can judge them.
  */
 import { integer } from "../../runtime/common/parsers";
+import { TENANT_DEFAULTS } from "../../runtime/tenants/defaults";
+import { REFRESH_AHEAD } from "../../runtime/tenants/lookup-cache";
 import { Parser } from "../../runtime/common/setting";
 
 export interface Usage {
@@ -93,8 +95,12 @@ export const HABITS = {
   leaseReadsPerWorkerPerSecond: 0.1,
   /** The scaler's history: one consistent read a run, a conditional write a change (a few a day). */
   scalerRunsPerHour: 12,
-  /** Tenants table: ingest caches each API key for a minute; one read per tenant and task a minute. */
-  tenantReadsPerTaskPerMinute: 1,
+  /**
+   * Tenants table: each ingest task keeps a key in use for AUTH_CACHE_TTL_MS and reads it again
+   * REFRESH_AHEAD before it expires, two strongly consistent GetItems (the key's item, then its
+   * tenant's), 1 read request unit each (runtime/tenants/lookup-cache.ts, tenant-table.ts).
+   */
+  tenantReadsPerKeyPerTaskPerSecond: 2 / ((TENANT_DEFAULTS.cacheTtlMs / 1000) * (1 - REFRESH_AHEAD)),
   /** Parquet over JSON for the lake (columnar, compressed): what S3 stores of each GB in. */
   lakeCompression: 0.25,
   /** The lake writer's files: one per tenant and minute. */

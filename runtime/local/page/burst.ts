@@ -25,7 +25,11 @@ export class Burst {
   private abort?: AbortController;
   private done?: Promise<void>;
 
-  constructor(private readonly ingestUrl: string) {}
+  constructor(
+    private readonly ingestUrl: string,
+    /** A tenant's key (the demo tenant's): the burst writes as that tenant. */
+    private readonly apiKey?: string,
+  ) {}
 
   get current(): BurstState {
     return { ...this.state };
@@ -62,13 +66,16 @@ export class Burst {
       try {
         const response = await fetch(`${this.ingestUrl}/batch`, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: {
+            "content-type": "application/json",
+            ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+          },
           body: JSON.stringify({ records }),
           signal,
         });
         await response.arrayBuffer();
         if (response.ok) this.state.recordsSent += records.length;
-        // 503: the ingest API pushes back; wait as long as it asks rather than hammer it.
+        // 503 or 429 (its tenant over its limit): the ingest API pushes back; wait as long as it asks.
         else await pause(Number(response.headers.get("retry-after") ?? 1) * 1000, signal);
       } catch {
         await pause(1000, signal);

@@ -8,6 +8,7 @@ import { DescribeStreamSummaryCommand, KinesisClient } from "@aws-sdk/client-kin
 import { LeaseTable } from "../../processing/leases/lease-table";
 import { HotspotsView } from "../../hotspots/live-hotspots";
 import { readEmf } from "../../observability/emf-reading";
+import { readTenantUsageLine } from "../../ingest/tenant-usage";
 import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
 import { GuardedChild } from "../guarded-child";
 import { Burst } from "./burst";
@@ -37,11 +38,16 @@ export class PageFeed {
 
   constructor(private readonly sources: FeedSources) {}
 
-  /** Reads `child`'s EMF lines into the view from now on (a restarted worker is watched anew). */
+  /**
+   * Reads `child`'s EMF lines, and ingest's tenant usage lines, into the view from now on (a
+   * restarted worker is watched anew).
+   */
   watch(child: GuardedChild): void {
     child.onStdoutLine((line) => {
       const doc = readEmf(line);
-      if (doc) this.sources.view.metrics(doc);
+      if (doc) return this.sources.view.metrics(doc);
+      const usage = readTenantUsageLine(line);
+      if (usage) this.sources.view.tenantUsage(usage);
     });
   }
 

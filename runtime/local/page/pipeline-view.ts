@@ -18,6 +18,7 @@ import {
 } from "../../observability/metrics/pipeline";
 import { WindowView } from "../../hotspots/recent-windows";
 import { LakeSummary } from "../lake-summary";
+import { TenantUsageLine } from "../../ingest/tenant-usage";
 import { LocalScalingEvent } from "../../scaling/local-shard-scaler";
 import { LocalCost, localCostPerHour } from "../../cost/local-as-aws";
 
@@ -30,6 +31,8 @@ export const SERIES_POINTS = 300;
 const LAG_FRESH_INTERVALS = 2.5;
 /** The latest windows with hot spots the page offers, newest first (a day at the default 6 h). */
 export const PAGE_WINDOWS = 4;
+/** Tenants the page names, the busiest; the others are summed as one row. */
+export const PAGE_TOP_TENANTS = 5;
 /** Reject reasons that are the schema's (the ingest API answers them with 422). */
 const SCHEMA_REJECTS = new Set(["schema_violation"]);
 
@@ -66,6 +69,14 @@ export interface WorkerRow {
   leases: number;
 }
 
+/** A tenant's latest rates (per second, over its last report) and its refused records so far. */
+export interface TenantRow {
+  tenant: string;
+  recordsPerSecond: number;
+  rejectsPerSecond: number;
+  rejects: number;
+}
+
 export interface PageSnapshot {
   at: number;
   stream: { name: string; shards?: number; minShards: number; maxShards: number; capacityScale: number };
@@ -81,6 +92,8 @@ export interface PageSnapshot {
   burst: { running: boolean; until?: number; recordsSent: number };
   /** What this shape and these rates would cost per hour on AWS; unset until the shard count is known. */
   cost?: LocalCost;
+  /** The busiest tenants by records/s, and every other tenant summed (`tenants` of them). */
+  tenants: { top: TenantRow[]; rest: TenantRow & { tenants: number } };
 }
 
 export interface HotSpotWindow {
@@ -129,6 +142,8 @@ export class PipelineView {
   private ingest?: { at: number; user: number; kinesis: number; calls: number };
   /** The replay's latest rate of user records the ingest API accepted from it. */
   private replayRate?: { at: number; user: number };
+  /** Each tenant's latest report and its refused records so far. */
+  private readonly tenants = new Map<string, { at: number; records: number; rejected: number; rejects: number }>();
 
   constructor(private readonly setup: ViewSetup) {}
 
@@ -163,6 +178,13 @@ export class PipelineView {
     } else if (service === PIPELINE_SERVICES.processing && deadLetters !== undefined) {
       this.deadLetters += deadLetters;
     }
+  }
+
+  /** A tenant's usage line from ingest's stdout: its counts over one interval. */
+  tenantUsage(u: TenantUsageLine): void {
+    const rejected = Object.values(u.rejects).reduce((n, c) => n + c, 0);
+    const before = this.tenants.get(u.tenant)?.rejects ?? 0;
+    this.tenants.set(u.tenant, { at: u.at, records: u.records, rejected, rejects: before + rejected });
   }
 
   /** The stream's open shard count, read now. */
@@ -248,6 +270,38 @@ export class PipelineView {
       replay: this.replay,
       burst: this.burst,
       cost: this.costAt(now),
+      tenants: this.tenantRows(now),
+    };
+  }
+
+  /**
+   * The busiest PAGE_TOP_TENANTS tenants and the rest. A tenant reports only in intervals it
+   * sent in, so a report older than two intervals is a rate of zero.
+   */
+  private tenantRows(now: number): PageSnapshot["tenants"] {
+    const perSecond = (n: number) => (n * 1000) / this.setup.metricsIntervalMs;
+    const rows: TenantRow[] = [...this.tenants].map(([tenant, t]) => {
+      const fresh = now - t.at <= 2 * this.setup.metricsIntervalMs;
+      return {
+        tenant,
+        recordsPerSecond: fresh ? perSecond(t.records) : 0,
+        rejectsPerSecond: fresh ? perSecond(t.rejected) : 0,
+        rejects: t.rejects,
+      };
+    });
+    rows.sort(
+      (a, b) => b.recordsPerSecond - a.recordsPerSecond || b.rejects - a.rejects || a.tenant.localeCompare(b.tenant),
+    );
+    const rest = rows.slice(PAGE_TOP_TENANTS);
+    return {
+      top: rows.slice(0, PAGE_TOP_TENANTS),
+      rest: {
+        tenant: "others",
+        tenants: rest.length,
+        recordsPerSecond: rest.reduce((n, r) => n + r.recordsPerSecond, 0),
+        rejectsPerSecond: rest.reduce((n, r) => n + r.rejectsPerSecond, 0),
+        rejects: rest.reduce((n, r) => n + r.rejects, 0),
+      },
     };
   }
 

@@ -21,6 +21,8 @@ import {
   PRODUCER_METRICS,
   REPLAY_METRICS,
   SHARD_SCALER_METRICS,
+  TENANT_METRICS,
+  TENANT_REJECT_METRICS,
 } from "./pipeline";
 
 export const METRIC_CATALOGUE: readonly MetricDefinition[] = [
@@ -35,6 +37,8 @@ export const METRIC_CATALOGUE: readonly MetricDefinition[] = [
   ...Object.values(SEARCH_CLUSTER_STATUS_METRICS),
   ...Object.values(PRODUCER_METRICS),
   ...Object.values(INGEST_REJECT_METRICS),
+  ...Object.values(TENANT_METRICS),
+  ...Object.values(TENANT_REJECT_METRICS),
   ...Object.values(REPLAY_METRICS),
   ...Object.values(PROCESSING_METRICS),
   ...Object.values(PROCESSING_LAG_METRICS),

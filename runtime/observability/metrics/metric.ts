@@ -9,7 +9,7 @@
 export type Statistic = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount";
 
 /** The units our EMF documents carry (values of aws-embedded-metrics' Unit). */
-export type MetricUnit = "Count" | "Milliseconds" | "None";
+export type MetricUnit = "Count" | "Milliseconds" | "Bytes" | "None";
 
 export interface MetricDefinition<D extends string = string> {
   readonly namespace: string;

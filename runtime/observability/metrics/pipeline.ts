@@ -18,6 +18,7 @@ export type PipelineService = (typeof PIPELINE_SERVICES)[keyof typeof PIPELINE_S
 export const SERVICE_DIMENSION = "Service";
 export const REASON_DIMENSION = "Reason";
 export const SHARD_DIMENSION = "ShardId";
+export const TENANT_DIMENSION = "Tenant";
 
 /** Our documents' default interval is a minute (the local page's is shorter): a data point a minute. */
 const PERIOD = 60;
@@ -72,6 +73,40 @@ export const INGEST_REJECT_METRICS = emfFamily(
   },
   { Rejects: "Sum" },
 );
+
+/**
+ * Ingest's counts per tenant (runtime/ingest/tenant-usage.ts): records and bytes accepted,
+ * and refused records by reason. CloudWatch bills every distinct set of dimension values as
+ * one custom metric ($0.30 a month each for the first 10,000, us-east-1,
+ * https://aws.amazon.com/cloudwatch/pricing/), so only the tenants the stack names get a
+ * Tenant value of their own; every other tenant is counted under TENANT_OTHERS, and all of
+ * them are in the per-tenant usage log lines (Logs Insights: docs/tenants.md).
+ */
+export const TENANT_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: [SERVICE_DIMENSION, "StreamName", TENANT_DIMENSION],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/ingest/tenant-usage.ts",
+  },
+  { TenantRecords: "Sum", TenantBytes: { statistic: "Sum", unit: "Bytes" } },
+);
+
+/** Refused records per tenant and reason (rate_limited, tenant_disabled, the API's other codes). */
+export const TENANT_REJECT_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: [SERVICE_DIMENSION, "StreamName", TENANT_DIMENSION, REASON_DIMENSION],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/ingest/tenant-usage.ts",
+  },
+  { TenantRejects: "Sum" },
+);
+
+/** The Tenant dimension's value for every tenant the stack does not name. */
+export const TENANT_OTHERS = "others";
 
 /** The processing workers' counters, one document per interval (runtime/processing/metrics.ts). */
 export const PROCESSING_METRICS = emfFamily(

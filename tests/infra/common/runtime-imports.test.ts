@@ -15,6 +15,11 @@ const PURE_RUNTIME_MODULES: Readonly<Record<string, string>> = {
   "runtime/common/setting.ts": "the settings kit's sentences for a refused value, which the config's rules use",
   "runtime/common/repo-root.ts": "where the repository (or image) root is: the Lambda archives' and the image's",
   "runtime/stream/limits.ts": "Kinesis limits the stream's config is checked against",
+  "runtime/stream/tenant-key.ts":
+    "what a tenant id is: the stack's tenantMetrics key, the lake's partitions and example queries",
+  "runtime/tenants/defaults.ts":
+    "ingest's authentication modes and the tenants' default limits, which the config takes",
+  "runtime/tenants/tenant-items.ts": "the tenants table's key, which the stack creates the table with",
   "runtime/hotspots/job-config.ts": "the hot-spot job's settings and their limits, which the stack's config sets",
   "runtime/scaling/shard-policy.ts": "the shard policy's defaults, which the scaler's alarms and the dashboard use",
   "runtime/scaling/flink-policy.ts": "the Flink policy's defaults and ranges, which its alarms and config use",
@@ -25,7 +30,6 @@ const PURE_RUNTIME_MODULES: Readonly<Record<string, string>> = {
   "runtime/lake/columns.ts": "JSON Schema to the lake's column types and Glue's, which the Glue tables declare",
   "runtime/lake/lake-tables.ts": "the lake's tables and their columns, which the Glue catalog declares",
   "runtime/lake/object-keys.ts": "where the lake's objects are, which the tables' locations and grants name",
-  "runtime/stream/tenant-key.ts": "what a tenant id is, which the lake's partitions and example queries use",
   "runtime/search/search-roles.ts": "the OpenSearch roles the stack maps IAM roles to",
   "runtime/observability/metrics/metric.ts": "what the metric catalogue says of a metric",
   "runtime/observability/metrics/kinesis.ts": "the catalogue's Kinesis metrics, which alarms and the dashboard read",

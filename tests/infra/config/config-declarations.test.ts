@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_KEYS, ConfigKey, pulumiDeclarations } from "../../../infra/config/config-keys";
-import { TEST_CLIENT_CIDR } from "../../harness/pulumi";
+import { TEST_CLIENT_CIDR, TEST_PLAIN_HTTP } from "../../harness/pulumi";
 import { validateConfig } from "../../../infra/config/config";
 import { asConfigString, readProjectFile } from "../../../infra/plan/stack-config";
 import { CONFIG_SECTION } from "../../../tools/config-doc";
@@ -57,9 +57,16 @@ describe("config declarations", () => {
       Object.entries(project.config).map(([k, d]) => [k, asConfigString(d.default ?? "")]),
     );
     // The one key without a usable default: the user's own address (it has its own test).
-    const result = validateConfig({ ...defaults, searchClientCidr: TEST_CLIENT_CIDR });
+    const result = validateConfig({ ...defaults, searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP });
     expect(result.ok ? [] : result.problems).to.deep.equal([]);
-    expect(validateConfig(defaults).ok, "searchClientCidr is required while analytics is on").to.equal(false);
+    expect(
+      validateConfig({ ...defaults, ...TEST_PLAIN_HTTP }).ok,
+      "searchClientCidr is required while analytics is on",
+    ).to.equal(false);
+    // Keys on by default, so HTTPS or an explicit yes to plain HTTP is required too.
+    const plain = validateConfig({ ...defaults, searchClientCidr: TEST_CLIENT_CIDR });
+    expect(plain.ok ? [] : plain.problems).to.have.lengthOf(1);
+    expect(plain.ok ? "" : plain.problems[0]).to.match(/^ingestAuth apiKeys sends a tenant's API key/);
   });
 
   it("a switch is a Pulumi boolean: no key takes on/off or yes/no in place of true and false", () => {

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { validateConfig } from "../../../infra/config/config";
-import { runPipeline, TEST_CLIENT_CIDR } from "../../harness/pulumi";
+import { runPipeline, TEST_CLIENT_CIDR, TEST_PLAIN_HTTP } from "../../harness/pulumi";
 
 /** Every stack with analytics on needs a client CIDR: the tables below vary the other keys. */
-const validate = (raw: Record<string, string>) => validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...raw });
+const validate = (raw: Record<string, string>) =>
+  validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, ...raw });
 
 const ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
@@ -26,11 +27,14 @@ describe("stack config", () => {
       expect(result.ok && result.config.tags).to.deep.equal({});
     });
 
-    it("gives one NAT gateway, an open HTTP ingest of 2..10 half-vCPU tasks, and 30-day logs", () => {
+    it("gives one NAT gateway, an open HTTP ingest of 2..10 half-vCPU tasks with tenants' keys, and 30-day logs", () => {
       const result = validate({});
       expect(result.ok && result.config.network).to.deep.equal({ natGateways: 1, flowLogs: true });
       expect(result.ok && result.config.ingest).to.deep.equal({
         schema: undefined,
+        tenants: { recordsPerSecond: 1000, bytesPerSecond: 1024 * 1024, metricsFor: [], deletionProtection: true },
+        // What validate() says for every test here, as the dev example does.
+        allowPlainHttp: true,
         allowedCidrs: ["0.0.0.0/0"],
         domain: undefined,
         ackMode: "durable",
@@ -236,6 +240,17 @@ describe("stack config", () => {
         "ingestHostedZoneId must be a Route 53 hosted zone id",
       ],
       [{ ingestAckMode: "fast" }, "ingestAckMode must be one of durable, buffered, got fast"],
+      [{ ingestAuth: "keys" }, "ingestAuth must be one of apiKeys, none, got keys"],
+      [{ ingestAllowPlainHttp: "false" }, "ingestAuth apiKeys sends a tenant's API key with every request"],
+      [{ tenantRecordsPerSecond: "0" }, "tenantRecordsPerSecond must be an integer from 1 to 10000000, got 0"],
+      [{ tenantBytesPerSecond: "100" }, "tenantBytesPerSecond must be an integer from 1024 to 10737418240, got 100"],
+      [{ tenantMetrics: '["Acme"]' }, "tenantMetrics must be a JSON array of at most 20 distinct tenant ids"],
+      [{ tenantMetrics: '["a","a"]' }, "tenantMetrics must be a JSON array of at most 20 distinct tenant ids"],
+      [
+        { tenantMetrics: JSON.stringify(Array.from({ length: 21 }, (_, i) => `t${i}`)) },
+        "tenantMetrics must be a JSON array of at most 20",
+      ],
+      [{ tenantsDeletionProtection: "off" }, "tenantsDeletionProtection must be true or false"],
       [{ ingestCpu: "300" }, "ingestCpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384, got 300"],
       [
         { ingestCpu: "256", ingestMemory: "4096" },
@@ -326,6 +341,33 @@ describe("stack config", () => {
         expect(result.problems[0]).to.contain(message);
       });
     }
+  });
+
+  describe("tenants at ingest", () => {
+    it("apiKeys by default: the table's limits and metrics from the config, plain HTTP only when said so", () => {
+      const result = validate({ tenantMetrics: '["acme"]', tenantRecordsPerSecond: "50" });
+      expect(result.ok && result.config.ingest).to.deep.include({
+        tenants: { recordsPerSecond: 50, bytesPerSecond: 1024 * 1024, metricsFor: ["acme"], deletionProtection: true },
+        allowPlainHttp: true,
+      });
+    });
+
+    it("HTTPS needs no say-so; none turns tenants off and needs none either", () => {
+      const cases: Record<string, string>[] = [
+        {
+          ingestAllowPlainHttp: "false",
+          ingestDomainName: "ingest.example.com",
+          ingestHostedZoneId: "Z0123456789ABCDEFGHIJ",
+        },
+        { ingestAllowPlainHttp: "false", ingestAuth: "none" },
+      ];
+      for (const raw of cases) {
+        const result = validate(raw);
+        expect(result.ok ? [] : result.problems, JSON.stringify(raw)).to.deep.equal([]);
+      }
+      const none = validate({ ingestAuth: "none" });
+      expect(none.ok && none.config.ingest.tenants).to.equal(undefined);
+    });
   });
 
   describe("ingest domain", () => {
@@ -475,7 +517,7 @@ describe("stack config", () => {
     });
 
     it("needs searchClientCidr while true, and says how to find it or set analytics false", () => {
-      const result = validateConfig({});
+      const result = validateConfig({ ...TEST_PLAIN_HTTP });
       expect(result.ok).to.equal(false);
       expect(!result.ok && result.problems).to.deep.equal([
         "searchClientCidr must be set when analytics is true: the IPv4 CIDR whose browsers may open OpenSearch Dashboards, " +
@@ -485,7 +527,7 @@ describe("stack config", () => {
     });
 
     it("false: no CIDR needed and no analytics config", () => {
-      const result = validateConfig({ analytics: "false" });
+      const result = validateConfig({ analytics: "false", ...TEST_PLAIN_HTTP });
       expect(result.ok).to.equal(true);
       expect(result.ok && result.config.analytics).to.equal(undefined);
     });

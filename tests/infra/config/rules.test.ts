@@ -10,7 +10,7 @@ import { validateConfig } from "../../../infra/config/config";
 import { PipelineService, PipelineServiceArgs } from "../../../infra/common/pipeline-service";
 import { IngestDomain } from "../../../infra/ingest/ingest-domain";
 import { StreamStorage } from "../../../infra/stream/stream-storage";
-import { run, TEST_CLIENT_CIDR } from "../../harness/pulumi";
+import { run, TEST_CLIENT_CIDR, TEST_PLAIN_HTTP } from "../../harness/pulumi";
 
 const ROOT = join(__dirname, "..", "..", "..");
 
@@ -23,7 +23,7 @@ function sources(dir: string): string[] {
 
 /** The one problem validateConfig finds in `raw` (with analytics' required CIDR filled in). */
 function problemOf(raw: Record<string, string>): string {
-  const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...raw });
+  const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, ...raw });
   if (result.ok) throw new Error(`validateConfig accepted ${JSON.stringify(raw)}`);
   expect(result.problems).to.have.lengthOf(1);
   return result.problems[0];
@@ -80,6 +80,7 @@ describe("rules between config keys", () => {
       ["Memory must suit", "infra/common/pipeline-service-rules.ts"],
       ["needs ingestDomainName", "infra/ingest/ingest-domain-rules.ts"],
       ["needs a certificate for HTTPS", "infra/ingest/ingest-domain-rules.ts"],
+      ["sends a tenant's API key with every request", "infra/ingest/ingest-auth-rules.ts"],
       ["must be set when analytics is true", "infra/search/search-domain-rules.ts"],
       ["must be 1 or an even number", "infra/search/search-domain-rules.ts"],
       ["must be unset while analytics is true", "infra/hotspots/hotspot-job-rules.ts"],

@@ -7,7 +7,7 @@ import {
   logDeliveryPrincipal,
 } from "../../../infra/ingest/elb-log-delivery";
 import { MOCK_ACCOUNT } from "../../../infra/plan/mocks";
-import { runPipeline, TEST_CLIENT_CIDR } from "../../harness/pulumi";
+import { runPipeline, TEST_CLIENT_CIDR, TEST_PLAIN_HTTP } from "../../harness/pulumi";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 const ALB = "awsx:lb:ApplicationLoadBalancer";
@@ -78,15 +78,24 @@ describe("ingest access logs", () => {
     const { lifecycle } = await accessLogs({ ingestAccessLogDays: "7" });
     expect(lifecycle.inputs.rules).to.have.nested.property("[0].expiration.days", 7);
     for (const bad of ["0", "3651", "ninety"]) {
-      const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ingestAccessLogDays: bad });
+      const result = validateConfig({
+        searchClientCidr: TEST_CLIENT_CIDR,
+        ...TEST_PLAIN_HTTP,
+        ingestAccessLogDays: bad,
+      });
       expect(result.ok ? [] : result.problems).to.deep.equal([
         `ingestAccessLogDays must be an integer from 1 to 3650, got ${bad}`,
       ]);
     }
   });
 
-  it("with TLS, no listener serves plain HTTP: every HTTP listener redirects to HTTPS on 443", async () => {
-    const { alb } = await accessLogs({ certificateArn: CERT, ingestDomainName: "ingest.example.com" });
+  it("with TLS and without tenants, no listener serves plain HTTP: every HTTP listener redirects to HTTPS on 443", async () => {
+    // With tenants (the default) port 80 refuses instead: ingest-service.test.ts.
+    const { alb } = await accessLogs({
+      certificateArn: CERT,
+      ingestDomainName: "ingest.example.com",
+      ingestAuth: "none",
+    });
     const listeners = alb.inputs.listeners as { protocol: string; defaultActions?: unknown[] }[];
     const http = listeners.filter((l) => l.protocol === "HTTP");
     expect(http).to.have.length.greaterThan(0);

@@ -29,6 +29,54 @@ function containerOf(recorded: Recorded) {
   return { td, container };
 }
 
+describe("IngestService: the tenants table", () => {
+  it("is encrypted, point-in-time recoverable, on-demand, keyed by id, protected from deletion unless configured", async () => {
+    const on = (await runPipeline()).recorded.one("aws:dynamodb/table:Table", "ingest-tenants");
+    expect(on.inputs).to.deep.include({
+      hashKey: "id",
+      attributes: [{ name: "id", type: "S" }],
+      billingMode: "PAY_PER_REQUEST",
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: true,
+    });
+    const dev = (await runPipeline({ tenantsDeletionProtection: "false" })).recorded;
+    expect(dev.one("aws:dynamodb/table:Table", "ingest-tenants").inputs.deletionProtectionEnabled).to.equal(false);
+  });
+
+  it("is output with the region for the tenants CLI; ingestAuth none: no table, no grant, no secret", async () => {
+    const { recorded, outputs } = await runPipeline({ tenantMetrics: '["acme","beta"]' });
+    expect(outputs.tenantsTable).to.equal(recorded.one("aws:dynamodb/table:Table", "ingest-tenants").state.name);
+    expect(outputs.region).to.equal("us-east-1");
+    expect(taskEnvironment(recorded, "ingest").TENANT_METRICS_FOR).to.equal("acme,beta");
+    const none = await runPipeline({ ingestAuth: "none" });
+    expect(none.recorded.all("aws:dynamodb/table:Table").map((t) => t.name)).to.not.include("ingest-tenants");
+    expect(none.recorded.all(ROLE_POLICY).map((p) => p.name)).to.not.include("ingest-tenants");
+    expect(none.outputs.tenantsTable).to.equal(undefined);
+    expect(none.outputs.replayApiKeySecretArn).to.equal(undefined);
+    expect(taskEnvironment(none.recorded, "ingest").INGEST_AUTH).to.equal("none");
+  });
+
+  it("the replay task gets its tenant's key from a secret only its execution role may read", async () => {
+    const { recorded, outputs } = await runPipeline();
+    const secret = recorded.one("aws:secretsmanager/secret:Secret", "replay-api-key");
+    expect(outputs.replayApiKeySecretArn).to.equal(secret.state.arn);
+    const td = recorded.one("aws:ecs/taskDefinition:TaskDefinition", "replay");
+    const [container] = JSON.parse(td.inputs.containerDefinitions as string);
+    expect(container.secrets).to.deep.equal([{ name: "INGEST_API_KEY", valueFrom: secret.state.arn }]);
+    expect(JSON.stringify(container.environment)).to.not.contain("INGEST_API_KEY");
+    const execution = recorded.one("aws:iam/role:Role", "replay-execution");
+    const secrets = recorded
+      .all(ROLE_POLICY)
+      .filter((p) => p.inputs.role === execution.state.name)
+      .flatMap(statementsOf)
+      .filter((s) => s.Sid === "Secrets");
+    expect(secrets.map((s) => [s.Action, s.Resource])).to.deep.equal([
+      [["secretsmanager:GetSecretValue"], [secret.state.arn]],
+    ]);
+  });
+});
+
 describe("IngestService", () => {
   describe("with default config", () => {
     let run: Awaited<ReturnType<typeof runPipeline>>;
@@ -36,11 +84,15 @@ describe("IngestService", () => {
       run = await runPipeline();
     });
 
-    it("gives the task role exactly stream.grantWrite, nothing else (no schema: no registry)", () => {
+    it("gives the task role exactly stream.grantWrite and reading the tenants table, nothing else (no schema: no registry)", () => {
       const taskRole = run.recorded.one("aws:iam/role:Role", "ingest-task");
       const policies = run.recorded.all(ROLE_POLICY).filter((p) => p.inputs.role === taskRole.state.name);
-      expect(policies.map((p) => p.name)).to.have.members(["stream-write-ingest"]);
-      const [write, key] = statementsOf(policies[0]);
+      expect(policies.map((p) => p.name)).to.have.members(["stream-write-ingest", "ingest-tenants"]);
+      const table = run.recorded.one("aws:dynamodb/table:Table", "ingest-tenants");
+      expect(statementsOf(policies.find((p) => p.name === "ingest-tenants")!)).to.deep.equal([
+        { Sid: "TenantsRead", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: [table.state.arn] },
+      ]);
+      const [write, key] = statementsOf(policies.find((p) => p.name === "stream-write-ingest")!);
       expect(write.Action).to.deep.equal(["kinesis:PutRecords", "kinesis:ListShards"]);
       expect(write.Resource).to.deep.equal([run.outputs.streamArn]);
       expect(key.Action).to.deep.equal(["kms:GenerateDataKey"]);
@@ -194,6 +246,13 @@ describe("IngestService", () => {
         METRICS_INTERVAL_MS: 60_000,
         LOG_LEVEL: "info",
         SCHEMA_NAME: undefined,
+        // Tenants by default: their table, the client's address from the load balancer's entry.
+        INGEST_AUTH: "apiKeys",
+        TENANTS_TABLE: run.outputs.tenantsTable,
+        CLIENT_ADDRESS: "load-balancer",
+        TENANT_RECORDS_PER_SECOND: 1000,
+        TENANT_BYTES_PER_SECOND: 1024 * 1024,
+        TENANT_METRICS_FOR: undefined,
       });
       expect(container.portMappings).to.deep.equal([{ containerPort: 8080, protocol: "tcp" }]);
       expect(container.healthCheck.command).to.deep.equal(["CMD", ...healthCheckCommand(INGEST)]);
@@ -235,8 +294,35 @@ describe("IngestService", () => {
     });
   });
 
-  it("with a domain and a certificate: HTTPS on 443 with TLS 1.2+, port 80 redirecting, both open to the CIDRs", async () => {
+  it("with tenants and a domain: HTTPS only, port 80 refusing with 403 (a redirect would keep keys crossing in clear text)", async () => {
+    const { recorded } = await runPipeline({
+      ingestDomainName: DOMAIN,
+      certificateArn: CERT,
+      ingestAllowPlainHttp: "false",
+    });
+    const alb = recorded.one("awsx:lb:ApplicationLoadBalancer");
+    const [https, http] = alb.inputs.listeners as { port: number; protocol: string; defaultActions?: unknown[] }[];
+    expect([https.port, https.protocol, https.defaultActions]).to.deep.equal([443, "HTTPS", undefined]);
+    expect(http.defaultActions).to.deep.equal([
+      {
+        type: "fixed-response",
+        fixedResponse: {
+          statusCode: "403",
+          contentType: "application/json",
+          messageBody: JSON.stringify({
+            error: "https_required",
+            message:
+              "this ingest API takes API keys over HTTPS only: send to https:// (your key may have crossed the network readable: rotate it)",
+          }),
+        },
+      },
+    ]);
+    expect(alb.inputs.xffHeaderProcessingMode).to.equal("append");
+  });
+
+  it("without tenants (ingestAuth none), with a domain and a certificate: HTTPS on 443 with TLS 1.2+, port 80 redirecting, both open to the CIDRs", async () => {
     const { recorded, outputs } = await runPipeline({
+      ingestAuth: "none",
       ingestDomainName: DOMAIN,
       certificateArn: CERT,
       ingestAllowedCidrs: '["203.0.113.0/24","198.51.100.0/24"]',

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { validateConfig } from "../../../infra/config/config";
 import { MOCK_ACCOUNT } from "../../../infra/plan/mocks";
-import { roleStatements, runPipeline, TEST_CLIENT_CIDR } from "../../harness/pulumi";
+import { roleStatements, runPipeline, TEST_CLIENT_CIDR, TEST_PLAIN_HTTP } from "../../harness/pulumi";
 
 const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
 
@@ -73,7 +73,7 @@ describe("VPC flow logs", () => {
   });
 
   it("flowLogs takes true or false only, naming the key, what is allowed and the value meant", () => {
-    const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, flowLogs: "off" });
+    const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, flowLogs: "off" });
     expect(result.ok ? [] : result.problems).to.deep.equal([
       "flowLogs must be true or false (for off, write false), got off",
     ]);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { readStackConfig, validateConfig } from "../../../infra/config/config";
 import { definePipeline } from "../../../infra/pipeline";
 import { readStackConfigFile } from "../../../infra/plan/stack-config";
-import { run as runProgram, runPipeline, TEST_CLIENT_CIDR } from "../../harness/pulumi";
+import { run as runProgram, runPipeline, TEST_CLIENT_CIDR, TEST_PLAIN_HTTP } from "../../harness/pulumi";
 
 const TABLE = "aws:dynamodb/table:Table";
 const ROOT = join(__dirname, "..", "..", "..");
@@ -29,7 +29,11 @@ describe("lease table deletion protection", () => {
   });
 
   it("takes true or false only, naming the key and what is allowed", () => {
-    const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, leaseDeletionProtection: "yes" });
+    const result = validateConfig({
+      searchClientCidr: TEST_CLIENT_CIDR,
+      ...TEST_PLAIN_HTTP,
+      leaseDeletionProtection: "yes",
+    });
     expect(result.ok ? [] : result.problems).to.deep.equal([
       "leaseDeletionProtection must be true or false (for yes, write true), got yes",
     ]);

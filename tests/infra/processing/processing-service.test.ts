@@ -150,13 +150,12 @@ describe("ProcessingService", () => {
 
     it("runs no processing workers and no lease table", () => {
       expect(run.recorded.all("aws:ecs/service:Service").map((s) => s.name)).to.deep.equal(["ingest", "lake"]);
-      // The other tables are the shard scaler's history and the lake workers' leases.
-      expect(
-        run.recorded
-          .all("aws:dynamodb/table:Table")
-          .map((t) => t.name)
-          .sort(),
-      ).to.deep.equal(["lake-leases", "shard-scaler-history"]);
+      // The tables are the shard scaler's history, ingest's tenants and the lake workers' leases.
+      expect(run.recorded.all("aws:dynamodb/table:Table").map((t) => t.name)).to.have.members([
+        "shard-scaler-history",
+        "ingest-tenants",
+        "lake-leases",
+      ]);
     });
 
     it("maps the stream to the function with partial batch failures, bisect, limits and an SQS on-failure destination", () => {

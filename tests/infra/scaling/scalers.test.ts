@@ -112,7 +112,7 @@ describe("ShardScaler", () => {
         Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
         Resource: [run.recorded.one("aws:dynamodb/table:Table", "shard-scaler-history").state.arn],
       },
-      { Sid: "Metrics", Action: ["cloudwatch:GetMetricData", "kinesis:DescribeLimits"], Resource: ["*"] },
+      { Sid: "NoResourceType", Action: ["cloudwatch:GetMetricData", "kinesis:DescribeLimits"], Resource: ["*"] },
       {
         Sid: "Alarms",
         Action: ["cloudwatch:PutMetricAlarm"],
@@ -215,7 +215,7 @@ describe("FlinkScaler", () => {
         Action: ["kinesisanalytics:DescribeApplication", "kinesisanalytics:UpdateApplication"],
         Resource: [app.state.arn],
       },
-      { Sid: "Metrics", Action: ["cloudwatch:GetMetricData"], Resource: ["*"] },
+      { Sid: "NoResourceType", Action: ["cloudwatch:GetMetricData"], Resource: ["*"] },
       { Sid: "Logs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroup.state.arn}:*`] },
     ]);
     expect(run.recorded.one("aws:sns/topicSubscription:TopicSubscription", "flink-scaler").inputs).to.include({

@@ -8,7 +8,14 @@ import { RESULTS_WRITER_ROLE, SEARCH_ROLES, SETUP_ROLE } from "../../../runtime/
 import { archiveEntries, expectArchiveContents, invokeArchive, unpackedBytes } from "../../harness/lambda-archive";
 import { lambdaRuntimeModules } from "../../harness/lambda-runtime";
 import { basicAuthorization, sigV4Authorization, startOpenSearchStandIn } from "../../harness/opensearch-stand-in";
-import { Recorded, roleStatements, runPipeline, stackConfig, TEST_CLIENT_CIDR } from "../../harness/pulumi";
+import {
+  Recorded,
+  roleStatements,
+  runPipeline,
+  stackConfig,
+  TEST_CLIENT_CIDR,
+  TEST_PLAIN_HTTP,
+} from "../../harness/pulumi";
 import { SEARCH_SETUP } from "../../../runtime/search/setup-contract";
 import { functionEnvironment, settingsOf } from "../common/part-settings";
 import { startSecretsManagerStandIn } from "../../harness/secrets-manager-stand-in";
@@ -58,7 +65,7 @@ describe("SearchDomain", () => {
       const program = () => pipelineOutputs(definePipeline(readStackConfig()));
       const { mocks, outputs } = await runProgram(program, {
         project: "kinesis-pipeline",
-        config: stackConfig({ searchClientCidr: TEST_CLIENT_CIDR }),
+        config: stackConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP }),
       });
       run = { recorded: new Recorded(mocks.resources), outputs };
       calls = mocks.calls;
@@ -96,7 +103,7 @@ describe("SearchDomain", () => {
       expect(generator[0].inputs).to.deep.include({ passwordLength: 32, requireEachIncludedType: true });
       expect(generator[0].inputs.excludeCharacters).to.equal("\"'`$\\/@:");
       const version = run.recorded.one(SECRET_VERSION);
-      const secret = run.recorded.one(SECRET);
+      const secret = run.recorded.one(SECRET, "search-master-user");
       expect(version.inputs.secretId).to.equal(secret.state.id);
       // A later deploy generates another value: the secret keeps the first, the domain follows it.
       expect(version.ignoreChanges).to.deep.equal(["secretString"]);
@@ -185,7 +192,7 @@ describe("SearchDomain", () => {
     it("gives the setup function's role exactly PUT/POST on the domain's paths, its secret and its own log group", () => {
       const domain = run.recorded.one(DOMAIN);
       const logGroup = run.recorded.one("aws:cloudwatch/logGroup:LogGroup", SETUP);
-      const secret = run.recorded.one(SECRET);
+      const secret = run.recorded.one(SECRET, "search-master-user");
       const statements = roleStatements(run.recorded, SETUP);
       expect(statements).to.have.deep.members([
         { Sid: "SearchHttp", Action: ["es:ESHttpPut", "es:ESHttpPost"], Resource: [`${domain.state.arn}/*`] },
@@ -224,13 +231,13 @@ describe("SearchDomain", () => {
       const domain = run.recorded.one(DOMAIN);
       expect(run.outputs.dashboardsUrl).to.equal(`https://${domain.state.dashboardEndpoint}`);
       expect(run.outputs.dashboardsUrl).to.match(/^https:\/\/\S+\/_dashboards$/);
-      expect(run.outputs.searchMasterUserSecretArn).to.equal(run.recorded.one(SECRET).state.arn);
+      expect(run.outputs.searchMasterUserSecretArn).to.equal(run.recorded.one(SECRET, "search-master-user").state.arn);
     });
 
     it("ships the setup code and only opensearch-js, and it secures and sets up a domain from what it holds", async () => {
       const fn = setupFunction(run.recorded);
       const domain = run.recorded.one(DOMAIN);
-      const secret = run.recorded.one(SECRET);
+      const secret = run.recorded.one(SECRET, "search-master-user");
       expect(fn.inputs).to.include({ runtime: "nodejs22.x", handler: "__index.handler", timeout: 180 });
       // As the function reads it: its contract's variables, through the runtime's reader (Lambda sets the region).
       expect(settingsOf(SEARCH_SETUP, functionEnvironment(fn))).to.deep.equal({
@@ -337,7 +344,7 @@ describe("SearchDomain", () => {
 
   describe("config", () => {
     const problems = (raw: Record<string, string>) => {
-      const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...raw });
+      const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, ...raw });
       return result.ok ? [] : result.problems;
     };
 

@@ -90,7 +90,10 @@ describe("npm start (the local stack)", function () {
     expect(scaling).to.deep.include({ minShards: 2, maxShards: 8, periodSeconds: 30, capacityScale: 10, events: [] });
 
     const kinesis = createKinesisClient({ region: file.region, endpoint: file.kinesisEndpoint, http: "1.1" });
-    const ingest = new IngestClient(file.ingestUrl as string, { maxSockets: 2 });
+    // Ingest wants a tenant's key: the demo tenant's, which the stack printed and wrote to its file.
+    expect(file.demoApiKey).to.match(/^kp_test_/);
+    expect(stack!.stdout).to.include(`Authorization: Bearer ${file.demoApiKey as string}`);
+    const ingest = new IngestClient(file.ingestUrl as string, { maxSockets: 2, apiKey: file.demoApiKey as string });
     const hotspots = new IngestClient(file.hotspotsUrl as string, { keepAlive: false });
     try {
       const sent = ["a", "b", "c", "d", "e", "f", "g", "h"].map((key) => ({ key, data: `event for ${key}` }));
@@ -106,11 +109,12 @@ describe("npm start (the local stack)", function () {
 
       const contents = await readStream(kinesis, file.streamName);
       const received = contents.records.map((r) => ({ key: r.partitionKey, data: r.data.toString() }));
-      expect(received.sort((x, y) => x.key.localeCompare(y.key))).to.deep.equal([
-        ...sent.slice(0, 8),
-        { key: "i", data: '{"via":"ingest"}' },
-      ]);
-      const viaIngest = contents.records.find((r) => r.partitionKey === "i")!;
+      // Through ingest, the record carries its tenant: the demo tenant's prefix on the key.
+      const byKey = (x: { key: string }, y: { key: string }) => x.key.localeCompare(y.key);
+      expect(received.sort(byKey)).to.deep.equal(
+        [...sent.slice(0, 8), { key: "demo|i", data: '{"via":"ingest"}' }].sort(byKey),
+      );
+      const viaIngest = contents.records.find((r) => r.partitionKey === "demo|i")!;
       expect(locationOf(viaIngest), "where the ingest API said it stored the record").to.equal(locationOf(posted.body));
 
       // The two processing workers share the shards and process every record, at least once
@@ -121,23 +125,24 @@ describe("npm start (the local stack)", function () {
           const lines = (await readFile(file.processedFile as string, "utf8").catch(() => ""))
             .split("\n")
             .filter((l) => l !== "")
-            .map((l) => JSON.parse(l) as { partitionKey: string; data: string; workerId: string });
+            .map((l) => JSON.parse(l) as { tenant: string; partitionKey: string; data: string; workerId: string });
           return new Set(lines.map((l) => l.partitionKey)).size >= 9 ? lines : undefined;
         },
         30_000,
       );
-      expect([...new Set(processed.map((r) => r.partitionKey))].sort()).to.deep.equal([
-        "a",
-        "b",
-        "c",
-        "d",
-        "e",
-        "f",
-        "g",
-        "h",
-        "i",
+      // The workers see each record's tenant: demo through ingest, none for those put directly.
+      expect([...new Set(processed.map((r) => `${r.tenant} ${r.partitionKey}`))].sort()).to.deep.equal([
+        "demo demo|i",
+        "untenanted a",
+        "untenanted b",
+        "untenanted c",
+        "untenanted d",
+        "untenanted e",
+        "untenanted f",
+        "untenanted g",
+        "untenanted h",
       ]);
-      expect(processed.find((r) => r.partitionKey === "i")!.data).to.equal('{"via":"ingest"}');
+      expect(processed.find((r) => r.partitionKey === "demo|i")!.data).to.equal('{"via":"ingest"}');
 
       // The hot-spot worker reads every shard as well, on leases of its own: nine records, no trip among them.
       const stats = await stack!.waitFor(
@@ -266,7 +271,7 @@ describe("npm start (the local stack)", function () {
   it("with LOCAL_INGEST_SCHEMA, ingest refuses invalid data with 422 and workers decode the schema's records", async () => {
     const file = await startStack({ LOCAL_INGEST_SCHEMA: "weather-report" });
     expect(stack!.stdout).to.include("ingest enforces weather-report");
-    const ingest = new IngestClient(file.ingestUrl as string, { maxSockets: 2 });
+    const ingest = new IngestClient(file.ingestUrl as string, { maxSockets: 2, apiKey: file.demoApiKey as string });
     try {
       const refused = await ingest.post("/", { data: { location: { city: 1 } } });
       expect(refused.status).to.equal(422);
@@ -281,7 +286,7 @@ describe("npm start (the local stack)", function () {
             .split("\n")
             .filter((l) => l !== "")
             .map((l) => JSON.parse(l) as { partitionKey: string; data: string; schema?: string })
-            .find((l) => l.partitionKey === "w"),
+            .find((l) => l.partitionKey === "demo|w"),
         30_000,
       );
       expect(line.schema).to.equal("weather-report@1");

@@ -14,6 +14,7 @@ import { REPO_ROOT } from "../../../runtime/common/repo-root";
 import { ALL_CONTRACTS, CONTRACTS } from "../../../runtime/contracts";
 import { APPLICATION_SOURCES } from "../../../runtime/hotspots/job-contract";
 import { INGEST } from "../../../runtime/ingest/contract";
+import { TenantUsage } from "../../../runtime/ingest/tenant-usage";
 import { IngestMetrics } from "../../../runtime/ingest/metrics";
 import { KinesisProducer } from "../../../runtime/ingest/kinesis-producer";
 import { readEmf } from "../../../runtime/observability/emf-reading";
@@ -149,8 +150,12 @@ describe("the metrics a contract lists are the ones its part emits", () => {
       }),
       pending: { records: 0, bytes: 0 },
     } as unknown as KinesisProducer;
-    const metrics = new IngestMetrics(producer, (line) => lines.push(line), "trips");
+    // With tenants: their counts and refusals too (a dimension for named tenants, "others" for the rest).
+    const usage = new TenantUsage((line) => lines.push(line), pino({ level: "silent" }), "trips", ["acme"]);
+    const metrics = new IngestMetrics(producer, (line) => lines.push(line), "trips", usage);
     metrics.reject("429");
+    usage.accepted("acme", 3, 300);
+    usage.rejected("beta", "rate_limited", 1);
     await metrics.report();
     expect(emitted(lines)).to.deep.equal(declared(INGEST));
     expect(readEmf(lines[0])!.dimensions).to.include({ Service: INGEST.metrics[0].dimensions.Service });

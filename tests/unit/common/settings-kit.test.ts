@@ -136,7 +136,7 @@ describe("settings kit", () => {
     });
 
     it("are the same for a stack config key and an environment variable", () => {
-      const config = validateConfig({ analytics: "false", retentionHours: "23" });
+      const config = validateConfig({ analytics: "false", ingestAllowPlainHttp: "true", retentionHours: "23" });
       let env: unknown;
       try {
         readEnv({ RETENTION_HOURS: { ...integer(24, 8760), purpose: "how long" } }, { RETENTION_HOURS: "23" });

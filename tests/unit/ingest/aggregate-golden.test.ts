@@ -1,23 +1,13 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { Pending, ShardBuffers, Entry } from "../../../runtime/ingest/shard-buffers";
+import { ShardBuffers, Entry } from "../../../runtime/ingest/shard-buffers";
 import { routingKeyOf } from "../../../runtime/stream/hash-key";
-import { recordBytes } from "../../../runtime/stream/limits";
+import { routingWordsInto } from "../../../runtime/stream/routing-key";
 import { ShardMap } from "../../../runtime/stream/shard-map";
 import { UserRecord } from "../../../runtime/stream/aggregation";
 
-// awslabs' de-aggregator, the independent reader of the bytes (its typings pull in aws-sdk v2).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const oracle = require("aws-kinesis-agg") as {
-  deaggregateSync(
-    record: { data: string; partitionKey: string; sequenceNumber: string },
-    checksums: boolean,
-    done: (
-      err: Error | null,
-      records?: { partitionKey: string; explicitPartitionKey?: string; data: string }[],
-    ) => void,
-  ): void;
-};
+import { kplOracle as oracle } from "../../harness/kpl-oracle";
+import { pendingRecord } from "../../harness/pending-records";
 
 /**
  * Golden aggregates: what the shard-aware path (route each record by its hash key, one
@@ -65,19 +55,14 @@ const UNEVEN_3 = new ShardMap([
 function run(map: ShardMap, maxSize: number, records: UserRecord[]): Entry[] {
   const buffers = new ShardBuffers({ aggregation: true, aggregationMaxSize: maxSize });
   const entries: Entry[] = [];
+  const words = new Uint32Array(4);
   for (const record of records) {
-    // As the producer routes: by the record's routing words (the BigInt only when asked for).
-    const shard = map.shardForRecord(record)!;
-    const p: Pending = {
-      record,
-      bytes: recordBytes(record.partitionKey, record.data),
-      acceptedAt: 0,
-      deadline: 0,
-      retries: 0,
-      settled: false,
-      onFailed: () => undefined,
-    };
-    entries.push(...buffers.add(p, shard.shardId));
+    // As the producer routes: by the record's routing words (the BigInt only when asked for),
+    // which the aggregate's key table reuses.
+    routingWordsInto(record, words);
+    const shard = map.shardForWords(words)!;
+    const p = pendingRecord(record);
+    entries.push(...buffers.add(p, shard.shardId, words));
   }
   return [...entries, ...buffers.sealAll()];
 }

@@ -10,7 +10,11 @@ import { KPL_DEFAULTS, INGEST_DEFAULTS } from "../../../runtime/ingest/defaults"
 import { AckMode, ingestApi } from "../../../runtime/ingest/ingest-api";
 import { KinesisProducer, ProducerOptions } from "../../../runtime/ingest/kinesis-producer";
 import { IngestMetrics } from "../../../runtime/ingest/metrics";
+import { ANONYMOUS_TENANT, clientKeyOf, tenantOf } from "../../../runtime/stream/tenant-key";
 import { FakeKinesis } from "../../harness/fake-kinesis";
+
+/** The stored key's prefix without tenants: every record is the anonymous tenant's. */
+const ANONYMOUS_PREFIX = `${ANONYMOUS_TENANT}|`;
 
 const OPTIONS: ProducerOptions = {
   aggregation: true,
@@ -70,7 +74,7 @@ describe("ingest API", () => {
     const ack = res.json();
     expect(ack).to.have.keys("shardId", "sequenceNumber");
     const [stored] = s.kinesis.userRecords();
-    expect(stored).to.deep.include({ partitionKey: "taxi-7", shardId: ack.shardId });
+    expect(stored).to.deep.include({ partitionKey: `${ANONYMOUS_PREFIX}taxi-7`, shardId: ack.shardId });
     expect(stored.data.toString()).to.equal('{"trip":1}');
   });
 
@@ -79,7 +83,8 @@ describe("ingest API", () => {
     await post(s.app, "/", { data: "héllo" });
     const [a, b] = s.kinesis.userRecords();
     expect(a.data.toString("utf8")).to.equal("héllo");
-    expect(a.partitionKey).to.match(/^[0-9a-f-]{36}$/);
+    expect(tenantOf(a.partitionKey)).to.equal(ANONYMOUS_TENANT);
+    expect(clientKeyOf(a.partitionKey)).to.match(/^[0-9a-f-]{36}$/);
     expect(a.partitionKey).to.not.equal(b.partitionKey);
   });
 
@@ -91,7 +96,7 @@ describe("ingest API", () => {
     const stored = s.kinesis.userRecords();
     expect(stored.map((r) => r.data.toString()).sort()).to.deep.equal(records.map((r) => r.data).sort());
     for (const [i, ack] of res.json().records.entries()) {
-      expect(stored.find((r) => r.partitionKey === `k${i}`)!.shardId).to.equal(ack.shardId);
+      expect(stored.find((r) => clientKeyOf(r.partitionKey) === `k${i}`)!.shardId).to.equal(ack.shardId);
     }
   });
 
@@ -135,7 +140,15 @@ describe("ingest API", () => {
         body: { data: "x", partitionKey: "" },
         status: 400,
         error: "invalid_field",
-        message: /^partitionKey must not be empty \(allowed: a string of 1 to 256 characters\)$/,
+        // 256 characters in Kinesis, less the longest tenant's prefix (runtime/stream/tenant-key.ts).
+        message: /^partitionKey must not be empty \(allowed: a string of 1 to 223 characters\)$/,
+      },
+      {
+        name: "a 224-character key (room for the tenant's prefix)",
+        body: { data: "x", partitionKey: "k".repeat(224) },
+        status: 400,
+        error: "invalid_field",
+        message: /must not be 224 characters long \(allowed: a string of 1 to 223 characters\)/,
       },
       {
         name: "a 257-character key",
@@ -273,11 +286,13 @@ describe("ingest API", () => {
     it("a record over the 1 MiB Kinesis limit (data plus key): 413", async () => {
       const big = await setup("durable", {}, 4 * MiB);
       try {
-        const res = await post(big.app, "/", { data: "x".repeat(MiB - 3), partitionKey: "abcd" });
+        // The stored key is the tenant's prefix and the client's key: both count.
+        const key = ANONYMOUS_PREFIX.length + 4;
+        const res = await post(big.app, "/", { data: "x".repeat(MiB - key + 1), partitionKey: "abcd" });
         expect(res.statusCode).to.equal(413);
         expect(res.json()).to.include({ error: "record_too_large", field: "data" });
         expect(res.json().message).to.contain("1048577 bytes together");
-        const fits = await post(big.app, "/", { data: "x".repeat(MiB - 4), partitionKey: "abcd" });
+        const fits = await post(big.app, "/", { data: "x".repeat(MiB - key), partitionKey: "abcd" });
         expect(fits.statusCode).to.equal(200);
       } finally {
         await big.app.close();

@@ -3,7 +3,8 @@ import { envHelp, readEnv, SettingsError, integer } from "../../../runtime/commo
 import { INGEST_VARIABLES } from "../../../runtime/ingest/contract";
 import { readIngestSettings } from "../../../runtime/ingest/settings";
 
-const REQUIRED = { STREAM_NAME: "orders", AWS_REGION: "eu-west-1" };
+// Keys are on by default (INGEST_AUTH=apiKeys), so the tenants table is required too.
+const REQUIRED = { STREAM_NAME: "orders", AWS_REGION: "eu-west-1", TENANTS_TABLE: "tenants" };
 
 function problemOf(env: Record<string, string>): string {
   try {
@@ -101,10 +102,47 @@ describe("ingest settings", () => {
     ).to.contain("exactly one");
   });
 
+  it("authenticates tenants by default, with the stack's defaults for the cache, the throttle and the limits", () => {
+    expect(readIngestSettings(REQUIRED).tenants).to.deep.equal({
+      table: "tenants",
+      dynamoDbEndpoint: undefined,
+      cacheTtlMs: 30_000,
+      cacheMaxEntries: 10_000,
+      failureBurst: 10,
+      failuresPerSecond: 1,
+      failureAddresses: 10_000,
+      clientAddress: "socket",
+      recordsPerSecond: 1000,
+      bytesPerSecond: 1024 * 1024,
+      metricsFor: [],
+    });
+  });
+
+  it("INGEST_AUTH=none turns keys off, and needs no table", () => {
+    expect(
+      readIngestSettings({ STREAM_NAME: "orders", AWS_REGION: "eu-west-1", INGEST_AUTH: "none" }).tenants,
+    ).to.equal(undefined);
+  });
+
+  const tenantProblems: [Record<string, string>, string][] = [
+    [{ TENANTS_TABLE: "" }, "INGEST_AUTH=apiKeys needs TENANTS_TABLE"],
+    [{ INGEST_AUTH: "keys" }, "INGEST_AUTH must be one of apiKeys, none, got keys"],
+    [{ TENANT_METRICS_FOR: "acme,Beta" }, "TENANT_METRICS_FOR must be a comma-separated list of at most 20 tenant ids"],
+    [{ TENANT_METRICS_FOR: "acme,,beta" }, "TENANT_METRICS_FOR must be a comma-separated list"],
+    [{ CLIENT_ADDRESS: "first" }, "CLIENT_ADDRESS must be one of socket, load-balancer, got first"],
+    [{ AUTH_CACHE_TTL_MS: "0" }, "AUTH_CACHE_TTL_MS must be an integer from 100 to 300000, got 0"],
+  ];
+  for (const [env, problem] of tenantProblems) {
+    it(`refuses ${JSON.stringify(env)}: ${problem}`, () =>
+      expect(problemOf({ ...REQUIRED, ...env })).to.contain(problem));
+  }
+
   it("lists every bad variable in one error", () => {
     const message = problemOf({ PORT: "x", ACK_MODE: "y" });
-    expect(message.split("\n")).to.have.lengthOf(5); // the heading and four problems
-    for (const name of ["STREAM_NAME", "AWS_REGION", "PORT", "ACK_MODE"]) expect(message).to.contain(name);
+    expect(message.split("\n")).to.have.lengthOf(6); // the heading and five problems
+    for (const name of ["STREAM_NAME", "AWS_REGION", "PORT", "ACK_MODE", "TENANTS_TABLE"]) {
+      expect(message).to.contain(name);
+    }
   });
 
   it("--help lists every variable with its default and what is allowed", () => {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { UsageError } from "../../../runtime/common/usage-error";
-import { ingestUrlOf } from "../../../runtime/replay/replay-target";
+import { ingestUrlOf, replayApiKeyOf } from "../../../runtime/replay/replay-target";
 
 describe("the replay's target", () => {
   let stateDir: string;
@@ -61,4 +61,14 @@ describe("the replay's target", () => {
       );
     });
   }
+
+  it("its API key: INGEST_API_KEY when set; with local, the stack's replay tenant's; with a URL and none, no key", async () => {
+    await writeStack({ kinesisEndpoint: "http://127.0.0.1:4568", replayApiKey: "kp_test_local" });
+    const url = { kind: "ingest" as const, url: new URL("http://ingest.example/") };
+    expect(await replayApiKeyOf({ kind: "local" }, "kp_live_given", env())).to.equal("kp_live_given");
+    expect(await replayApiKeyOf({ kind: "local" }, undefined, env())).to.equal("kp_test_local");
+    expect(await replayApiKeyOf(url, undefined, env())).to.equal(undefined);
+    await fs.rm(path.join(stateDir, "stack.json"));
+    expect(await replayApiKeyOf({ kind: "local" }, undefined, env())).to.equal(undefined);
+  });
 });

@@ -10,25 +10,7 @@ import {
   UserRecord,
 } from "../../../runtime/stream/aggregation";
 
-// awslabs' own Node module for the KPL format: an independent oracle for our codec. Its
-// typings pull in aws-sdk v2, so it is loaded untyped.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const oracle = require("aws-kinesis-agg") as {
-  deaggregateSync(
-    record: { data: string; partitionKey: string; sequenceNumber: string },
-    checksums: boolean,
-    done: (
-      err: Error | null,
-      records?: { partitionKey: string; explicitPartitionKey?: string; data: string }[],
-    ) => void,
-  ): void;
-  aggregate(
-    records: { partitionKey: string; data: Buffer; explicitHashKey?: string }[],
-    onEncoded: (encoded: { partitionKey: string; data: Buffer }, done: () => void) => void,
-    afterAll: () => void,
-    onError: (err: Error) => void,
-  ): void;
-};
+import { kplOracle as oracle } from "../../harness/kpl-oracle";
 
 /** A deterministic pseudo-random source so a failure is reproducible. */
 function records(n: number, seed = 1): UserRecord[] {
@@ -62,6 +44,17 @@ describe("KPL aggregation format", () => {
       expect(builder.size).to.equal(predicted);
     }
     expect(builder.encode().length).to.equal(builder.size);
+  });
+
+  it("encodes after a reset exactly as a new builder does", () => {
+    const builder = new AggregateBuilder();
+    for (const r of records(400, 11)) builder.add(r);
+    builder.encode();
+    builder.reset();
+    const next = records(300, 13);
+    for (const r of next) builder.add(r);
+    expect(builder.count).to.equal(next.length);
+    expect(builder.encode().equals(aggregate(next))).to.equal(true);
   });
 
   it("is read by awslabs' aws-kinesis-agg, checksum verified", () => {

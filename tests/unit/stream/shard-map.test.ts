@@ -1,17 +1,10 @@
 import { expect } from "chai";
 import { hashKeyOf, isHashKey, MAX_HASH_KEY, routingKeyOf } from "../../../runtime/stream/hash-key";
-import { ShardMap } from "../../../runtime/stream/shard-map";
+import { evenShardRanges, ShardMap } from "../../../runtime/stream/shard-map";
 
-/** N shards splitting the hash key space evenly, as CreateStream does. */
-function evenShards(n: number, prefix = "shardId-00000000000"): ShardMap {
-  const width = (MAX_HASH_KEY + 1n) / BigInt(n);
-  return new ShardMap(
-    Array.from({ length: n }, (_, i) => ({
-      shardId: `${prefix}${i}`,
-      start: width * BigInt(i),
-      end: i === n - 1 ? MAX_HASH_KEY : width * BigInt(i + 1) - 1n,
-    })).reverse(),
-  );
+/** N shards splitting the hash key space evenly, given out of order: the map sorts them. */
+function evenShards(n: number): ShardMap {
+  return new ShardMap(evenShardRanges(n).reverse());
 }
 
 describe("hash keys", () => {

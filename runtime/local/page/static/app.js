@@ -320,6 +320,26 @@
         : `Newest object written ${number.format(Math.round(l.newestObjectAgeMs / 1000))} s ago.`;
   }
 
+  function showTenants(s) {
+    const rate = (n) => number.format(Math.round(n));
+    const cells = s.tenants.top.map((t) => [
+      t.tenant,
+      rate(t.recordsPerSecond),
+      rate(t.rejectsPerSecond),
+      number.format(t.rejects),
+    ]);
+    const rest = s.tenants.rest;
+    if (rest.tenants > 0) {
+      cells.push([
+        `${number.format(rest.tenants)} other tenant${rest.tenants === 1 ? "" : "s"}`,
+        rate(rest.recordsPerSecond),
+        rate(rest.rejectsPerSecond),
+        number.format(rest.rejects),
+      ]);
+    }
+    rows($("tenants").querySelector("tbody"), cells);
+  }
+
   let latest;
   function show(s) {
     latest = s;
@@ -330,6 +350,7 @@
     showLake(s);
     showControls(s);
     showCost(s);
+    showTenants(s);
     // The status region changes only when the connection does; the time is not announced.
     if ($("connection").textContent !== "Live.") $("connection").textContent = "Live.";
     $("updated").textContent = `Updated ${time(s.at)}.`;
