@@ -29,6 +29,7 @@ export const PRICE_PAGES = {
   athena: "https://aws.amazon.com/athena/pricing/",
   glue: "https://aws.amazon.com/glue/pricing/",
   ecr: "https://aws.amazon.com/ecr/pricing/",
+  firehose: "https://aws.amazon.com/firehose/pricing/",
 } as const;
 export type PricePage = keyof typeof PRICE_PAGES;
 
@@ -127,6 +128,18 @@ function usEast1() {
     /** The Data Catalog's first million objects and requests a month are free. */
     glueCatalogObjectsMonth: price(0.00001, "object-month beyond the first million", "glue"),
     ecrStorageGbMonth: price(0.1, "GB-month", "ecr"),
+    /**
+     * Firehose, only to compare the lake writer with (runtime/cost/firehose-bill.ts): the stack
+     * creates no delivery stream. Ingestion (Direct PUT or a Kinesis stream as the source) and
+     * format conversion bill each record rounded up to 5 KB; the first 500 TB a month is this
+     * tier. AWS's pricing page (its German edition, found with the search tool) confirms how
+     * each is billed; the figures are AWS's list prices as known in 2026-12, not confirmed by
+     * a quoting page here.
+     */
+    firehoseIngestGb: price(0.029, "GB ingested (records rounded up to 5 KB)", "firehose"),
+    firehoseFormatConversionGb: price(0.018, "GB converted (records rounded up to 5 KB)", "firehose"),
+    firehoseDynamicPartitioningGb: price(0.02, "GB delivered by dynamic partitioning", "firehose"),
+    firehoseDynamicPartitioningObjects: price(0.005, "1K objects delivered by dynamic partitioning", "firehose"),
   };
 }
 

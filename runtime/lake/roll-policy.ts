@@ -26,3 +26,15 @@ export function rollDecision(segment: OpenSegmentState, settings: RollSettings, 
   if (now - segment.openedAt >= settings.maxAgeMs) return "age";
   return "keep";
 }
+
+/**
+ * Segments a shard cuts per hour under a steady load of `bytesPerSecond` (its records' data):
+ * by size when the roll size fills before the roll time, else by age. Each segment writes one
+ * claim and one object per table, tenant and hour in it (EXACTLY-ONCE.md), so this is what
+ * the lake's PUT requests and object sizes follow (`npm run cost`, bench/).
+ */
+export function segmentsPerHour(bytesPerSecond: number, settings: RollSettings): number {
+  if (bytesPerSecond <= 0) return 0;
+  const secondsToFill = settings.maxBytes / bytesPerSecond;
+  return 3600 / Math.min(secondsToFill, settings.maxAgeMs / 1000);
+}

@@ -13,6 +13,8 @@ import { PlanDocument } from "../../infra/plan/render";
 import { isGrouping, PRICE_RULES, PricingContext } from "./resource-prices";
 import { PlannedResource, PlanView } from "./plan-view";
 import { HABITS, Usage } from "./usage";
+import { lakeTraffic } from "./lake-traffic";
+import { LakeAgainstFirehose, lakeAgainstFirehose } from "./lake-vs-firehose";
 
 export interface CostItem {
   part: string;
@@ -58,6 +60,8 @@ export interface Estimate {
     aggregation: AggregationEffect & { shardsWithout: number; shardsWith: number };
     modes: ModeComparison;
   };
+  /** The lake writer against Firehose for the same records, when the plan has the lake. */
+  lake?: LakeAgainstFirehose;
 }
 
 /** The pipeline's stream (part "stream"), its sizing, and the load the traffic puts on it. */
@@ -105,6 +109,8 @@ export function estimate(doc: PlanDocument, usage: Usage, sheet: PriceSheet): Es
   const tasksOf = (part: string) =>
     services.filter((r) => view.part(r) === part).reduce((n, r) => n + Number(PlanView.inputs(r).desiredCount ?? 1), 0);
   const hasFlink = view.ofType("aws:kinesisanalyticsv2/application:Application").length > 0;
+  const lake = lakeTraffic(view, usage, s.shards);
+  const fargateReaders = ["processing", "lake"].filter((part) => tasksOf(part) > 0).length;
   const ctx: PricingContext = {
     view,
     prices: sheet.prices,
@@ -112,7 +118,9 @@ export function estimate(doc: PlanDocument, usage: Usage, sheet: PriceSheet): Es
     stream: { load: s.effect.with, shards: s.shards, sizedBy: s.sizedBy },
     userBytesPerSecond: usage.recordsPerSecond * usage.recordBytes,
     ingestTasks: tasksOf("ingest"),
-    streamClients: tasksOf("ingest") + tasksOf("processing") + (hasFlink ? 1 : 0),
+    streamClients: tasksOf("ingest") + tasksOf("processing") + tasksOf("lake") + (hasFlink ? 1 : 0),
+    fargateReaders,
+    lake,
   };
 
   const items: CostItem[] = [];
@@ -170,7 +178,8 @@ export function estimate(doc: PlanDocument, usage: Usage, sheet: PriceSheet): Es
         a.what.localeCompare(b.what),
     )
     .slice(0, 3);
-  const readers = 1 + (hasFlink ? 1 : 0);
+  // Processing (service or Lambda), the Flink job and the lake each read the whole stream.
+  const readers = 1 + (hasFlink ? 1 : 0) + (lake ? 1 : 0);
   const shardsOf = (load: { fullShards: number }) => load.fullShards;
   return {
     project: doc.project,
@@ -198,6 +207,7 @@ export function estimate(doc: PlanDocument, usage: Usage, sheet: PriceSheet): Es
         sheet.prices,
       ),
     },
+    lake: lake ? lakeAgainstFirehose(items, lake, s.effect.with, usage, sheet) : undefined,
   };
 }
 

@@ -53,6 +53,16 @@ export class PlanView {
     );
   }
 
+  /** The environment of an ECS service's (first) container, as its task definition sets it. */
+  containerEnvironment(service: PlannedResource): Record<string, string> {
+    const def = this.taskDefinitionOf(service);
+    const raw = def ? PlanView.inputs(def).containerDefinitions : undefined;
+    const containers = (typeof raw === "string" ? JSON.parse(raw) : (raw ?? [])) as {
+      environment?: { name: string; value: string }[];
+    }[];
+    return Object.fromEntries((containers[0]?.environment ?? []).map((e) => [e.name, e.value]));
+  }
+
   /** Environment variables of a function. */
   static environment(fn: PlannedResource): Record<string, string> {
     return (PlanView.inputs(fn).environment?.variables ?? {}) as Record<string, string>;

@@ -2,7 +2,8 @@
  * An estimate as a reader sees it, in the shape Infracost users know: per part, each
  * resource with its lines (monthly quantity, unit, monthly cost), the overall total, then
  * the three biggest items, what was not priced, the traffic and habits assumed, the effect
- * of aggregation, and the stream's capacity modes side by side.
+ * of aggregation, the stream's capacity modes side by side, and the lake writer against
+ * Firehose.
  */
 import { PRICE_PAGES } from "../../runtime/cost/price-table";
 import { StreamLoad } from "../../runtime/cost/stream-traffic";
@@ -78,8 +79,24 @@ export function renderEstimate(e: Estimate): string {
     `  provisioned: ${usd(m.provisioned.monthlyUsd)} a month (${m.provisioned.shards} shard(s); ${m.provisioned.lines.map((l) => `${l.what} ${usd(l.usd)}`).join(", ")})`,
     `  on-demand:   ${usd(m.onDemand.monthlyUsd)} a month (${m.onDemand.lines.map((l) => `${l.what} ${usd(l.usd)}`).join(", ")})`,
     `  ${breakEven}. Fan-out and retention cost alike in both modes and are left out.`,
+    ...renderLakeAgainstFirehose(e),
     "",
     `Prices: runtime/cost/price-table.ts (${e.region}, checked ${e.pricesChecked}) from ${[...new Set(e.items.map((i) => PRICE_PAGES[i.price.page]))].length} AWS pricing pages; on-demand list prices, free tiers not subtracted.`,
   );
   return out.join("\n");
+}
+
+function renderLakeAgainstFirehose(e: Estimate): string[] {
+  const l = e.lake;
+  if (!l) return [];
+  const bill = (b: { usd: number; lines: { what: string; usd: number }[] }) =>
+    `${usd(b.usd)} a month (${b.lines.map((x) => `${x.what} ${usd(x.usd)}`).join(", ")})`;
+  return [
+    "",
+    `The lake writer against Firehose (${PRICE_PAGES.firehose}), delivering the same records as Parquet by tenant and hour; storage and Athena cost alike and are left out:`,
+    `  lake writer:            ${bill({ usd: l.writer.usd, lines: l.writer.lines })}`,
+    `  Firehose, aggregated:   ${bill(l.firehose)}`,
+    `  Firehose, one record per user record: ${bill(l.firehoseUnaggregated)}`,
+    `  Firehose buffers ${l.bufferSeconds} s per tenant and hour; not counted on its side: a Lambda transform to read the tenant from the partition key, and duplicate objects from its at-least-once delivery (docs/lake.md).`,
+  ];
 }

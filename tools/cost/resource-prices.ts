@@ -13,6 +13,7 @@ import { PlannedResource, PlanView } from "./plan-view";
 import { HABITS, Usage } from "./usage";
 import { TENANT_DEFAULTS } from "../../runtime/tenants/defaults";
 import { REFRESH_AHEAD } from "../../runtime/tenants/lookup-cache";
+import { LakeTraffic } from "./lake-traffic";
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
@@ -43,8 +44,12 @@ export interface PricingContext {
   userBytesPerSecond: number;
   /** Fargate tasks of the ingest service (for per-task requests). */
   ingestTasks: number;
-  /** Writers and readers of the stream: ingest tasks, processing workers, the Flink job. */
+  /** Writers and readers of the stream: ingest tasks, processing and lake workers, the Flink job. */
   streamClients: number;
+  /** Consumer applications on Fargate (processing, lake): each reads the whole stream through NAT. */
+  fargateReaders: number;
+  /** The lake writer's segments and objects, when the plan has the lake. */
+  lake?: LakeTraffic;
 }
 
 export type PriceRule =
@@ -137,8 +142,8 @@ function natLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
   const gateways = strategy === "Single" ? 1 : strategy === "OnePerAz" || strategy === "HighlyAvailable" ? zones : 0;
   if (gateways === 0) return [];
   // Without VPC endpoints every call of the private tasks goes through NAT: ingest's writes
-  // and processing's reads of the stream (both directions count).
-  const bytes = 2 * ctx.stream.load.bytesPerSecond;
+  // and each Fargate consumer application's reads of the stream (processing, lake).
+  const bytes = (1 + ctx.fargateReaders) * ctx.stream.load.bytesPerSecond;
   return [
     {
       what: `${gateways} NAT gateway${gateways === 1 ? "" : "s"}`,
@@ -149,7 +154,7 @@ function natLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
       what: "data processed",
       quantity: gb(bytes),
       price: "natGatewayGb",
-      assumption: "ingest's writes and processing's reads of the stream go through NAT (no VPC endpoints)",
+      assumption: `ingest's writes and ${ctx.fargateReaders} Fargate reader${ctx.fargateReaders === 1 ? "" : "s"}' reads of the stream go through NAT (no VPC endpoints)`,
     },
   ];
 }
@@ -210,14 +215,21 @@ function tableLines(r: PlannedResource, ctx: PricingContext): (PricedLine | Unpr
   let reads: number;
   let writes = 0;
   let why: string;
-  if (part === "processing") {
+  if (part === "processing" || part === "lake") {
     const workers = ctx.view
       .ofType("aws:ecs/service:Service")
-      .filter((s) => ctx.view.part(s) === "processing")
+      .filter((s) => ctx.view.part(s) === part)
       .reduce((n, s) => n + Number(inputs(s).desiredCount ?? 1), 0);
-    writes = ctx.stream.shards * HABITS.leaseWritesPerShardPerSecond;
+    const lake = part === "lake" && ctx.lake;
+    // The lake checkpoints once a segment, not once a second.
+    const checkpointsPerShardPerSecond = lake
+      ? ctx.lake!.segmentsPerHour / Math.max(1, ctx.stream.shards) / 3600
+      : HABITS.checkpointsPerShardPerSecond;
+    writes = ctx.stream.shards * (HABITS.renewalsPerShardPerSecond + checkpointsPerShardPerSecond);
     reads = workers * HABITS.leaseReadsPerWorkerPerSecond * ctx.stream.shards;
-    why = "leases: a renewal every 10 s and a checkpoint a second per shard, a table scan every 10 s per worker";
+    why = lake
+      ? "leases: a renewal every 10 s per shard, a checkpoint a segment, a table scan every 10 s per worker"
+      : "leases: a renewal every 10 s and a checkpoint a second per shard, a table scan every 10 s per worker";
   } else if (part === "scaling") {
     reads = HABITS.scalerRunsPerHour / 3600;
     writes = 10 / 86_400;
@@ -300,21 +312,24 @@ function bucketLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
   // The lake's other bucket holds Athena's query results for a week: small objects.
   if (part === "lake" && !r.name.endsWith("-query-results")) {
     const stored = gb(ctx.userBytesPerSecond) * HABITS.lakeCompression;
-    const puts = ctx.usage.tenants * HABITS.lakeFilesPerTenantPerMinute * 60 * HOURS_PER_MONTH;
-    return [
+    const lake = ctx.lake;
+    const lines: PricedLine[] = [
       {
         what: "storage (the first month's data)",
         quantity: stored,
         price: "s3StandardGbMonth",
         assumption: `Parquet at ${HABITS.lakeCompression} of the records' bytes`,
       },
-      {
-        what: "PUT requests",
-        quantity: puts / 1000,
-        price: "s3PutRequests",
-        assumption: `a file per tenant and minute (${ctx.usage.tenants} tenant${ctx.usage.tenants === 1 ? "" : "s"})`,
-      },
     ];
+    if (lake) {
+      lines.push({
+        what: "PUT requests",
+        quantity: (lake.putsPerHour * HOURS_PER_MONTH) / 1000,
+        price: "s3PutRequests",
+        assumption: `${lake.segmentsPerHour.toFixed(1)} segments an hour (${lake.rollBytes / 2 ** 20} MiB or ${lake.rollSeconds} s), a claim and an object per tenant each`,
+      });
+    }
+    return lines;
   }
   if (part === "ingest") {
     // The load balancer's access logs: a line of about 500 B a request, compressed 5x.

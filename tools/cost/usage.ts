@@ -89,8 +89,10 @@ export const DEFAULT_USAGE: Usage = Object.fromEntries(USAGE_FLAGS.map((f) => [f
 export const HABITS = {
   /** HTTP framing of a record on the way in ({"data": ...} JSON plus headers, amortized). */
   httpBytesPerRecord: 120,
-  /** Processing renews each lease it holds about every 10 s and checkpoints each shard about once a second. */
-  leaseWritesPerShardPerSecond: 1.1,
+  /** A consumer application renews each lease it holds about every 10 s. */
+  renewalsPerShardPerSecond: 0.1,
+  /** Processing checkpoints each shard about once a second (the lake once a segment). */
+  checkpointsPerShardPerSecond: 1,
   /** Lease table scans by each worker, about every 10 s (the table holds a row per shard). */
   leaseReadsPerWorkerPerSecond: 0.1,
   /** The scaler's history: one consistent read a run, a conditional write a change (a few a day). */
@@ -103,8 +105,6 @@ export const HABITS = {
   tenantReadsPerKeyPerTaskPerSecond: 2 / ((TENANT_DEFAULTS.cacheTtlMs / 1000) * (1 - REFRESH_AHEAD)),
   /** Parquet over JSON for the lake (columnar, compressed): what S3 stores of each GB in. */
   lakeCompression: 0.25,
-  /** The lake writer's files: one per tenant and minute. */
-  lakeFilesPerTenantPerMinute: 1,
   /** Hot-spot results: a few documents a second into the results stream. */
   resultsRecordsPerSecond: 5,
   resultsRecordBytes: 300,

@@ -205,16 +205,71 @@ describe("npm run cost: the monthly estimate", function () {
     // Tenants: 10 tenants x 2 ingest tasks, 2 reads every 24 s (the cache's refresh): 20 x 2/24
     // per second x 2,628,000 s, in millions.
     expect(line("tenants", "read request units").quantity).to.be.closeTo(20 * (2 / 24) * 2.628, 1e-9);
-    // Lake: 200 kB/s of records, a quarter stored as Parquet; a file per tenant a minute.
+    // Lake: 200 kB/s of records, a quarter stored as Parquet. Without lake workers in the
+    // plan nothing writes objects: no PUT requests (a real lake's are held below).
     expect(line("lake", "storage (the first month's data)").quantity).to.be.closeTo(
       (200_000 * 2_628_000 * 0.25) / 1024 ** 3,
       1e-9,
     );
-    expect(line("lake", "PUT requests").quantity).to.be.closeTo((10 * 60 * 730) / 1000, 1e-9);
+    expect(line("lake", "PUT requests")).to.equal(undefined);
     // Athena: 10 GB a day, 30.4 days, in TB.
     expect(line("lake", "data scanned").monthlyUsd).to.be.closeTo(((10 * 730) / 24 / 1024) * 5, 1e-9);
     expect(more.free.find((f) => f.name === "records")?.why).to.match(/Data Catalog's free first million/);
     expect(more.items.filter((i) => i.name === "lake").every((i) => i.part === "lake")).to.equal(true);
+  });
+
+  it("a stack with the lake: its objects, its leases, its reads through NAT and Firehose beside it, by hand", async () => {
+    const { recorded, outputs } = await runPipeline({
+      shardCount: "2",
+      analytics: "false",
+      flowLogs: "false",
+    });
+    const lakeDoc = await planDocument(
+      { project: "kinesis-pipeline", stack: "lake", region: "us-east-1" },
+      recorded.resources,
+      outputs,
+    );
+    const l = estimate(lakeDoc, { ...DEFAULT_USAGE, tenants: 3 }, sheet);
+    const MONTH_S = 2_628_000;
+    const line = (name: string, what: string) => l.items.find((i) => i.name === name && i.what === what)!;
+    // One shard takes 200,000 B/s of records: 64 MiB fills in 335.5 s, so the 300 s roll cuts
+    // 12 segments an hour, each with every one of the 3 tenants: 3 objects and a claim.
+    expect(line("lake", "PUT requests").quantity).to.be.closeTo((12 * 4 * 730) / 1000, 1e-9);
+    // Leases: a renewal every 10 s and a checkpoint a segment (12 an hour) on the one shard.
+    expect(line("lake-leases", "write request units").quantity).to.be.closeTo(
+      ((0.1 + 12 / 3600) * MONTH_S) / 1e6,
+      1e-9,
+    );
+    // NAT: ingest's writes, processing's and the lake's reads.
+    const streamGb = (10 * ((100 * 51_194) / 226 + 16) * MONTH_S) / 1024 ** 3;
+    expect(line("network", "data processed").quantity).to.be.closeTo(3 * streamGb, 1e-9);
+    // Firehose reads the aggregates (22,668 B: 5 steps of 5 KB), 10 a second; delivers 200 kB/s;
+    // 3 tenants' partitions flushed every 300 s.
+    const billedGb = (10 * 5 * 5120 * MONTH_S) / 1024 ** 3;
+    const deliveredGb = (200_000 * MONTH_S) / 1024 ** 3;
+    const objects = (3 * 12 * 730) / 1000;
+    expect(l.lake!.firehose.usd).to.be.closeTo(
+      billedGb * (0.029 + 0.018) + deliveredGb * 0.02 + objects * (0.005 + 0.005),
+      1e-9,
+    );
+    // Unaggregated, each 200 B record is billed as 5 KB: 25.6 times its bytes.
+    const unaggregatedGb = (1000 * 5120 * MONTH_S) / 1024 ** 3;
+    expect(l.lake!.firehoseUnaggregated.usd).to.be.closeTo(
+      unaggregatedGb * (0.029 + 0.018) + deliveredGb * 0.02 + objects * (0.005 + 0.005),
+      1e-9,
+    );
+    // The writer's side: its workers, fan-out, leases, logs, PUTs and its share of NAT.
+    const writer = l.items
+      .filter((i) => i.part === "lake" && !["aws:kms/key:Key", "aws:athena/workgroup:Workgroup"].includes(i.type))
+      .filter((i) => !(i.type === "aws:s3/bucket:Bucket" && i.what !== "PUT requests"))
+      .reduce((s, i) => s + i.monthlyUsd, 0);
+    expect(l.lake!.writer.usd).to.be.closeTo(writer + streamGb * 0.045, 1e-9);
+    expect(l.lake!.writer.lines.map((x) => x.what)).to.include.members([
+      "workers 2 x 0.5 vCPU",
+      "fan-out consumer-shard-hours",
+      "NAT data of its reads",
+      "objects PUT requests",
+    ]);
   });
 
   it("reads the traffic flags, naming every bad one", () => {
