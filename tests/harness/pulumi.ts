@@ -59,11 +59,31 @@ export const TEST_PLAIN_HTTP = { ingestAllowPlainHttp: "true" } as const;
  * searchClientCidr is filled in unless the test sets it (or sets analytics off), and plain
  * HTTP accepted unless the test says otherwise.
  */
-export async function runPipeline(values: Record<string, string> = {}, opts: RunOptions = {}) {
-  return run(() => pipelineOutputs(definePipeline(readStackConfig())), {
-    ...opts,
-    config: stackConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, ...values }, opts.config),
-  });
+export function runPipeline(values: Record<string, string> = {}, opts: RunOptions = {}) {
+  const config = stackConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, ...values }, opts.config);
+  const key = JSON.stringify({ ...opts, config: Object.entries(config).sort() });
+  let planned = PLANNED.get(key);
+  if (!planned) {
+    planned = run(() => pipelineOutputs(definePipeline(readStackConfig())), { ...opts, config }).then((result) => {
+      result.recorded.resources.forEach(deepFreeze);
+      return result;
+    });
+    PLANNED.set(key, planned);
+  }
+  return planned;
+}
+
+/**
+ * The pipeline's plans by config: the program is deterministic under the mocks, and a dozen
+ * test files plan the same stacks, so each config is planned once per test run. The
+ * resources are frozen, so a test that changed a shared plan would fail where it wrote.
+ */
+const PLANNED = new Map<string, ReturnType<typeof run<ReturnType<typeof pipelineOutputs>>>>();
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }
 
 /** A policy document's statements, from a RolePolicy's recorded `policy` input. */
