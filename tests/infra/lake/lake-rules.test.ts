@@ -5,10 +5,10 @@
 import { expect } from "chai";
 import { validateConfig } from "../../../infra/config/config";
 import { lakeProblems } from "../../../infra/lake/lake-rules";
-import { TEST_CLIENT_CIDR } from "../../harness/pulumi";
+import { TEST_CLIENT_CIDR, TEST_PLAIN_HTTP } from "../../harness/pulumi";
 
 const problems = (raw: Record<string, string>): string[] => {
-  const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...raw });
+  const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, ...raw });
   return result.ok ? [] : result.problems;
 };
 
@@ -60,7 +60,7 @@ describe("lake config rules", () => {
   });
 
   it("turns the config into the lake's settings: MiB to bytes, 0 days to no rule", () => {
-    const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, lakeRollMegabytes: "32" });
+    const result = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, lakeRollMegabytes: "32" });
     if (!result.ok) throw new Error(result.problems.join("\n"));
     expect(result.config.lake).to.deep.include({
       retrieval: "fanout",
@@ -71,7 +71,7 @@ describe("lake config rules", () => {
       forceDestroy: false,
       leaseDeletionProtection: true,
     });
-    const off = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, lake: "false" });
+    const off = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, lake: "false" });
     expect(off.ok && off.config.lake).to.equal(undefined);
   });
 
