@@ -78,7 +78,7 @@ export function whyNothingRecorded(contract: AnyContract): string | undefined {
 /** Stack configs (unqualified keys) whose roles, together, are every role the program makes. */
 export const CHECKED_STACKS: { name: string; config: Record<string, string> }[] = [
   {
-    name: "the dev defaults (fan-out workers, both scalers, analytics with the Flink job and its scaler, flow logs)",
+    name: "the dev defaults (fan-out workers, the lake on its own fan-out consumer, both scalers, analytics with the Flink job and its scaler, flow logs)",
     config: {},
   },
   {
@@ -103,5 +103,10 @@ export const CHECKED_STACKS: { name: string; config: Record<string, string> }[] 
   {
     name: "analytics with the Flink scaler, both scalers with reserved concurrency",
     config: { scalerReservedConcurrency: "true" },
+  },
+  {
+    // The lake's polling grants (GetRecords, GetShardIterator on the stream); analytics adds nothing here.
+    name: "the lake workers polling",
+    config: { lakeRetrieval: "polling", analytics: "false" },
   },
 ];
