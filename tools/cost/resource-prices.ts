@@ -108,9 +108,11 @@ function streamLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
   return lines;
 }
 
-/** Who reads the whole pipeline stream: processing, and the hot-spot job when there is one. */
+/** Who reads the whole pipeline stream: processing, the hot-spot job and the lake when there are. */
 function readersOf(ctx: PricingContext): number {
-  return 1 + (ctx.view.ofType("aws:kinesisanalyticsv2/application:Application").length > 0 ? 1 : 0);
+  return (
+    1 + (ctx.view.ofType("aws:kinesisanalyticsv2/application:Application").length > 0 ? 1 : 0) + (ctx.lake ? 1 : 0)
+  );
 }
 
 function fargateLines(r: PlannedResource, ctx: PricingContext): (PricedLine | UnpricedLine)[] {

@@ -240,6 +240,8 @@ describe("npm run cost: the monthly estimate", function () {
       ((0.1 + 12 / 3600) * MONTH_S) / 1e6,
       1e-9,
     );
+    // On-demand would bill data out to each reader: processing and the lake.
+    expect(l.stream.modes.onDemand.lines.map((x) => x.what)).to.include("data out (2 readers)");
     // NAT: ingest's writes, processing's and the lake's reads.
     const streamGb = (10 * ((100 * 51_194) / 226 + 16) * MONTH_S) / 1024 ** 3;
     expect(line("network", "data processed").quantity).to.be.closeTo(3 * streamGb, 1e-9);
