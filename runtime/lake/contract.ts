@@ -3,8 +3,16 @@
  * and in the local stack) under their own application name and lease table, writing every
  * record of the stream to the lake bucket as Parquet (EXACTLY-ONCE.md).
  */
-import { defineContract } from "../common/contract";
+import { defineContract, emits } from "../common/contract";
 import { httpUrl, integer, matching } from "../common/env";
+import {
+  LAKE_METRICS,
+  PIPELINE_SERVICES,
+  PROCESSING_LAG_METRICS,
+  PROCESSING_METRICS,
+  SERVICE_DIMENSION,
+  SHARD_DIMENSION,
+} from "../observability/metrics/pipeline";
 import { CONSUMER_VARIABLES } from "../processing/service-contract";
 import { LEASE_KEY } from "../processing/leases/lease";
 import { DEAD_LETTERS_PREFIX, SEGMENTS_PREFIX, TABLES_PREFIX } from "./object-keys";
@@ -65,6 +73,9 @@ export const LAKE_VARIABLES = {
   },
 };
 
+/** The lake workers' documents: their program (never processing's series), and the stream they read. */
+const LAKE_DIMENSIONS = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.lake, StreamName: "STREAM_NAME" } as const;
+
 export const LAKE = defineContract({
   part: "lake",
   purpose: "the lake writer on Fargate: every record once in S3 as Parquet, by tenant, date and hour",
@@ -92,7 +103,12 @@ export const LAKE = defineContract({
     { action: "s3:PutObject", on: "lakeObjects" },
     { action: "s3:GetObject", on: "lakeObjects" },
   ],
-  metrics: [],
+  metrics: [
+    // The coordinator's counters and lag, as the processing workers publish them, under Service=lake.
+    emits(PROCESSING_METRICS, LAKE_DIMENSIONS),
+    emits(PROCESSING_LAG_METRICS, { ...LAKE_DIMENSIONS, [SHARD_DIMENSION]: "the shard" }),
+    emits(LAKE_METRICS, LAKE_DIMENSIONS),
+  ],
 });
 
 /** The prefixes the lake writer writes under, for the bucket's grants and lifecycle. */

@@ -173,7 +173,7 @@ describe("the metrics a contract lists are the ones its part emits", () => {
 
   it("processing: each interval's counters, and the lag per shard", async () => {
     const lines: string[] = [];
-    const metrics = new ConsumerMetrics((line) => lines.push(line), "trips", pino({ level: "silent" }));
+    const metrics = new ConsumerMetrics((line) => lines.push(line), "processing", "trips", pino({ level: "silent" }));
     metrics.processed("shardId-0", 1, 1);
     metrics.behind("shardId-0", 5);
     await metrics.report();
