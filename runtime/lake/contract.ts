@@ -29,6 +29,25 @@ export const LAKE_DEFAULTS = {
   ageCheckMs: 1_000,
 } as const;
 
+/**
+ * Reading a shard up to a record and writing a segment's claim and objects (at most
+ * LAKE_LIMITS.rollBytes of Parquet, a few PUTs) take seconds: a minute bounds them.
+ */
+const READ_AND_STORE_MS = 60_000;
+
+/**
+ * The most a record read by the lake may wait before it is stored, when the lake works: the
+ * bound over which LakeOldestUnstoredAge says rows are not reaching the lake. A record waits
+ * in its segment at most the roll time (counted from the segment's opening) and one age
+ * check. When its worker dies before claiming the segment, the lease moves within the
+ * failover time and one renewal period, a third of it (processing/leases/LEASES.md); the next
+ * owner reads the record again, opens the segment afresh and may hold it one more roll time.
+ * A minute more covers the reads and the writes.
+ */
+export function unstoredAgeBoundMs(rollSeconds: number, failoverMs: number): number {
+  return 2 * rollSeconds * 1000 + Math.ceil((failoverMs * 4) / 3) + LAKE_DEFAULTS.ageCheckMs + READ_AND_STORE_MS;
+}
+
 /** What a segment's roll settings may be: the stack's config (infra/lake) and the worker check the same bounds. */
 export const LAKE_LIMITS = {
   /** At least 1 MiB: smaller objects make Athena open a file per few rows. */
