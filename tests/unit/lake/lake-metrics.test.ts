@@ -7,7 +7,13 @@ import { expect } from "chai";
 import { LakeMetrics, oldestUnstoredAge, writeKind } from "../../../runtime/lake/lake-metrics";
 import { MemoryLakeStore } from "../../../runtime/lake/lake-store";
 import { lakeWriterFactory, LakeWriterOptions, ShardLakeWriter } from "../../../runtime/lake/lake-writer";
-import { claimKey, deadLetterObjectKey, tableObjectKey, timePartitionOf } from "../../../runtime/lake/object-keys";
+import {
+  claimKey,
+  deadLetterObjectKey,
+  SEGMENTS_PREFIX,
+  tableObjectKey,
+  timePartitionOf,
+} from "../../../runtime/lake/object-keys";
 import { LAKE_METRICS } from "../../../runtime/observability/metrics/pipeline";
 import { readEmf } from "../../../runtime/observability/emf-reading";
 import { sequenceCheckpoint } from "../../../runtime/processing/leases/lease";
@@ -109,8 +115,8 @@ describe("lake metrics", () => {
     }
     await w.writer.shardEnded({ checkpointer: { checkpoint: async () => undefined } });
     const doc = await w.report();
-    const claims = [...bucket.objects.keys()].filter((k) => k.startsWith("segments/"));
-    const objects = [...bucket.objects.entries()].filter(([k]) => !k.startsWith("segments/"));
+    const claims = [...bucket.objects.keys()].filter((k) => k.startsWith(SEGMENTS_PREFIX));
+    const objects = [...bucket.objects.entries()].filter(([k]) => !k.startsWith(SEGMENTS_PREFIX));
     expect(claims).to.have.length(5);
     expect(doc).to.deep.include({
       [M.LakeSegmentsClaimed.name]: claims.length,
