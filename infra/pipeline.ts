@@ -143,6 +143,7 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     processingFunction: processing.lambda?.function.name,
     flinkApplication: hotspots?.flink.application.name,
     searchDomain: hotspots?.search.domain.domainName,
+    lake: lake && { service: lake.service.service.name, unstoredAgeBoundMs: lake.unstoredAgeBoundMs },
     alertEmail: config.alertEmail,
     topicKey,
   });

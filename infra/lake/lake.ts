@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { actionsOn, serviceActions } from "../../runtime/common/contract";
 import { CONSUMER_DEFAULTS } from "../../runtime/processing/service-contract";
-import { LAKE, LAKE_PREFIXES } from "../../runtime/lake/contract";
+import { LAKE, LAKE_PREFIXES, unstoredAgeBoundMs } from "../../runtime/lake/contract";
 import { shippedSchemas } from "../../runtime/schemas/shipped-schemas";
 import { partEnvironment } from "../common/part-environment";
 import { PipelineService } from "../common/pipeline-service";
@@ -73,6 +73,8 @@ export class Lake extends pulumi.ComponentResource {
   readonly leaseTable: aws.dynamodb.Table;
   readonly service: PipelineService;
   readonly role: aws.iam.Role;
+  /** Past this age (ms) the oldest record the workers read and have not stored says rows are late (the alarm's bound). */
+  readonly unstoredAgeBoundMs: number;
 
   constructor(name: string, args: LakeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kinesis-pipeline:lake:Lake", name, {}, opts);
@@ -153,6 +155,8 @@ export class Lake extends pulumi.ComponentResource {
     const fanout = c.retrieval === "fanout";
     if (fanout) this.consumer = new FanOutConsumer(name, args.stream, parent);
     this.leaseTable = leaseTable(`${name}-leases`, { deletionProtection: c.leaseDeletionProtection }, this);
+    const failoverMs = CONSUMER_DEFAULTS.failoverMs;
+    this.unstoredAgeBoundMs = unstoredAgeBoundMs(c.rollSeconds, failoverMs);
     const tasks = taskSecurityGroup(
       `${name}-tasks`,
       {
@@ -168,7 +172,7 @@ export class Lake extends pulumi.ComponentResource {
       APPLICATION_NAME: this.leaseTable.name,
       RETRIEVAL_MODE: c.retrieval,
       ...(this.consumer ? { CONSUMER_ARN: this.consumer.arn } : {}),
-      FAILOVER_MS: CONSUMER_DEFAULTS.failoverMs,
+      FAILOVER_MS: failoverMs,
       // The stack owns the table; the task role may not create or describe it.
       CREATE_LEASE_TABLE: false,
       SCHEMA_REGISTRY_NAME: args.schemas.name,

@@ -1,7 +1,8 @@
 /**
  * The pipeline's CloudWatch dashboard, as a pure function of the names it watches: one
  * row per question an operator asks (is ingest keeping up, how full are the shards, are
- * consumers and the Flink job behind, is anything throttled, is OpenSearch healthy).
+ * consumers and the Flink job behind, is anything throttled, are rows reaching the lake, is
+ * OpenSearch healthy).
  * Widgets follow the dashboard body structure:
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
@@ -15,6 +16,8 @@ import {
   SERVICE_CPU_METRIC,
 } from "../../runtime/observability/metrics/aws-services";
 import {
+  consumerLagQuery,
+  LAKE_METRICS,
   PIPELINE_SERVICES,
   PROCESSING_LAG_METRICS,
   processingLagQuery,
@@ -37,6 +40,8 @@ export interface DashboardNames {
   processingFunction?: string;
   flinkApplication?: string;
   searchDomain?: string;
+  /** Set when the lake is on: its workers' ECS service, and the alarm's bound on the oldest unstored record's age (ms). */
+  lake?: { service: string; unstoredAgeBoundMs: number };
   /** A PROVISIONED stream's configured shard count (the capacity line until the scaler reports one); unset on ON_DEMAND, which has no fixed capacity. */
   shards?: number;
 }
@@ -47,7 +52,16 @@ export interface Widget {
   type: "metric";
   width: number;
   height: number;
-  properties: { title: string; region: string; view: "timeSeries"; stat: string; period: number; metrics: Metric[] };
+  properties: {
+    title: string;
+    region: string;
+    view: "timeSeries";
+    stat: string;
+    period: number;
+    metrics: Metric[];
+    /** Lines across the graph at a value (an alarm's threshold). */
+    annotations?: { horizontal: { label: string; value: number }[] };
+  };
 }
 
 /** Every widget draws per minute, the finest its AWS metrics have (the catalogue's periods are the alarms' and reads'). */
@@ -65,7 +79,11 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
   const kinesis = (metric: StreamMetric, id: string): Metric =>
     dashboardLine(metric, stream, { id, stat: metric.statistic });
   const K = KINESIS_STREAM_METRICS;
-  const services = [n.ingestService, ...(n.processingService ? [n.processingService] : [])];
+  const services = [
+    n.ingestService,
+    ...(n.processingService ? [n.processingService] : []),
+    ...(n.lake ? [n.lake.service] : []),
+  ];
   const openShards = SHARD_SCALER_METRICS.OpenShards;
   const shards = dashboardLine(openShards, stream, { id: "reported", stat: openShards.statistic, visible: false });
   // The shard count: the scaler's report, or the configured count where it has none.
@@ -170,6 +188,45 @@ export function dashboardBody(n: DashboardNames): { widgets: Widget[] } {
       K.WriteProvisionedThroughputExceeded.statistic,
     ),
   ];
+  if (n.lake) {
+    const lake = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.lake, StreamName: n.streamName };
+    const L = LAKE_METRICS;
+    const counts = (metrics: (typeof L)[keyof typeof L][]) => metrics.map((m) => dashboardLine(m, lake));
+    const age = widget(
+      `Lake: oldest unstored record's age (${L.LakeOldestUnstoredAge.name}, ms)`,
+      [dashboardLine(L.LakeOldestUnstoredAge, lake, { label: "ms since it reached the stream" })],
+      L.LakeOldestUnstoredAge.statistic,
+    );
+    // What the lake-rows-late alarm acts on, and where.
+    age.properties.annotations = { horizontal: [{ label: "rows late", value: n.lake.unstoredAgeBoundMs }] };
+    widgets.push(
+      widget(
+        "Lake: rows, dead letters and objects stored (per minute)",
+        counts([L.LakeRowsStored, L.LakeDeadLetters, L.LakeObjectsStored]),
+        L.LakeRowsStored.statistic,
+      ),
+      age,
+      // Records read twice and stored once: a zombie's or a killed worker's segments, met again.
+      widget(
+        "Lake: re-reads stored once (claims lost, objects already there)",
+        counts([L.LakeClaimsLost, L.LakeObjectsAlreadyStored, L.LakeSegmentsStored]),
+        L.LakeClaimsLost.statistic,
+      ),
+      widget(
+        `Lake: consumer lag by shard (${PROCESSING_LAG_METRICS.MillisBehindLatest.name})`,
+        [
+          [
+            {
+              expression: consumerLagQuery(PIPELINE_SERVICES.lake, n.streamName, true),
+              id: "lakeLag",
+              label: "ms behind",
+            },
+          ],
+        ],
+        PROCESSING_LAG_METRICS.MillisBehindLatest.statistic,
+      ),
+    );
+  }
   if (n.flinkApplication) {
     const application = { Application: n.flinkApplication };
     const flink = (metric: FlinkMetric): Metric => dashboardLine(metric, application, { stat: metric.statistic });

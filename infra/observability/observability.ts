@@ -2,8 +2,9 @@
  * What an operator watches: alarms to an alerts topic (with an optional e-mail
  * subscription) and the pipeline's dashboard (dashboard-body.ts). Alarms: the Flink job
  * more than a minute behind, processing more than a minute behind (the workers' lag, or in
- * Lambda mode the function's iterator age), sustained write throttling, and scaler
- * failures; every metric from the catalogue (runtime/observability/metrics/). The scalers'
+ * Lambda mode the function's iterator age), sustained write throttling, scaler failures,
+ * and, with the lake, rows not reaching it; every metric from the catalogue
+ * (runtime/observability/metrics/). The scalers'
  * own alarms wake the scalers; these wake people.
  */
 import * as aws from "@pulumi/aws";
@@ -13,8 +14,11 @@ import { FLINK_METRICS } from "../../runtime/observability/metrics/flink";
 import { KINESIS_STREAM_METRICS } from "../../runtime/observability/metrics/kinesis";
 import {
   FLINK_SCALER_METRICS,
+  LAKE_METRICS,
+  PIPELINE_SERVICES,
   PROCESSING_LAG_METRICS,
   processingLagQuery,
+  SERVICE_DIMENSION,
   SHARD_SCALER_METRICS,
 } from "../../runtime/observability/metrics/pipeline";
 import { EmfMetric } from "../../runtime/observability/metrics/metric";
@@ -40,6 +44,8 @@ export interface ObservabilityArgs {
   processingFunction?: pulumi.Input<string>;
   flinkApplication?: pulumi.Input<string>;
   searchDomain?: pulumi.Input<string>;
+  /** Set when the lake is on: its workers' service, and the oldest unstored record's age (ms) past which rows are late. */
+  lake?: { service: pulumi.Input<string>; unstoredAgeBoundMs: number };
   alertEmail?: string;
   /** Encrypts the alerts topic. */
   topicKey: TopicKey;
@@ -147,6 +153,28 @@ export class Observability extends pulumi.ComponentResource {
         );
     }
 
+    if (args.lake) {
+      const bound = args.lake.unstoredAgeBoundMs;
+      alarm(
+        "lake-rows-late",
+        `Rows are not reaching the lake: a record read over ${Math.round(bound / 1000)} s ago is not stored, or no lake worker reports`,
+        {
+          ...alarmMetric(LAKE_METRICS.LakeOldestUnstoredAge, {
+            [SERVICE_DIMENSION]: PIPELINE_SERVICES.lake,
+            StreamName: args.stream.name,
+          }),
+          threshold: bound,
+          // Every worker reports each minute, 0 when all it read is stored: a lake that no worker
+          // reports for is storing nothing (lakeMinTasks is at least 1). Missing data:
+          // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data
+          treatMissingData: "breaching",
+          // Three minutes in a row: a report that drifts into the next minute is not an outage.
+          evaluationPeriods: 3,
+          datapointsToAlarm: 3,
+        },
+      );
+    }
+
     admitAlarms(`${name}-alerts`, this.alerts, alarms, this);
 
     const region = aws.getRegionOutput({}, parent).region;
@@ -162,12 +190,11 @@ export class Observability extends pulumi.ComponentResource {
             args.clusterName,
             args.stream.name,
             args.ingestService,
-            // One element for both processing names: pulumi.all types at most eight.
+            // One element for both processing names, one for the lake's: pulumi.all types at most eight.
             pulumi.all([args.processingService, args.processingFunction]),
-            args.flinkApplication,
-            args.searchDomain,
+            pulumi.all([args.flinkApplication, args.searchDomain, args.lake?.service]),
           ])
-          .apply(([r, a, cluster, stream, ingest, [processing, processingFunction], flink, search]) =>
+          .apply(([r, a, cluster, stream, ingest, [processing, processingFunction], [flink, search, lakeService]]) =>
             JSON.stringify(
               dashboardBody({
                 region: r,
@@ -179,6 +206,10 @@ export class Observability extends pulumi.ComponentResource {
                 processingFunction,
                 flinkApplication: flink,
                 searchDomain: search,
+                lake:
+                  args.lake && lakeService
+                    ? { service: lakeService, unstoredAgeBoundMs: args.lake.unstoredAgeBoundMs }
+                    : undefined,
                 shards: args.shards,
               }),
             ),

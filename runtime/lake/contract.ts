@@ -3,8 +3,16 @@
  * and in the local stack) under their own application name and lease table, writing every
  * record of the stream to the lake bucket as Parquet (EXACTLY-ONCE.md).
  */
-import { defineContract } from "../common/contract";
+import { defineContract, emits } from "../common/contract";
 import { httpUrl, integer, matching } from "../common/env";
+import {
+  LAKE_METRICS,
+  PIPELINE_SERVICES,
+  PROCESSING_LAG_METRICS,
+  PROCESSING_METRICS,
+  SERVICE_DIMENSION,
+  SHARD_DIMENSION,
+} from "../observability/metrics/pipeline";
 import { CONSUMER_VARIABLES } from "../processing/service-contract";
 import { LEASE_KEY } from "../processing/leases/lease";
 import { DEAD_LETTERS_PREFIX, SEGMENTS_PREFIX, TABLES_PREFIX } from "./object-keys";
@@ -20,6 +28,25 @@ export const LAKE_DEFAULTS = {
   rollSeconds: 300,
   ageCheckMs: 1_000,
 } as const;
+
+/**
+ * Reading a shard up to a record and writing a segment's claim and objects (at most
+ * LAKE_LIMITS.rollBytes of Parquet, a few PUTs) take seconds: a minute bounds them.
+ */
+const READ_AND_STORE_MS = 60_000;
+
+/**
+ * The most a record read by the lake may wait before it is stored, when the lake works: the
+ * bound over which LakeOldestUnstoredAge says rows are not reaching the lake. A record waits
+ * in its segment at most the roll time (counted from the segment's opening) and one age
+ * check. When its worker dies before claiming the segment, the lease moves within the
+ * failover time and one renewal period, a third of it (processing/leases/LEASES.md); the next
+ * owner reads the record again, opens the segment afresh and may hold it one more roll time.
+ * A minute more covers the reads and the writes.
+ */
+export function unstoredAgeBoundMs(rollSeconds: number, failoverMs: number): number {
+  return 2 * rollSeconds * 1000 + Math.ceil((failoverMs * 4) / 3) + LAKE_DEFAULTS.ageCheckMs + READ_AND_STORE_MS;
+}
 
 /** What a segment's roll settings may be: the stack's config (infra/lake) and the worker check the same bounds. */
 export const LAKE_LIMITS = {
@@ -65,6 +92,9 @@ export const LAKE_VARIABLES = {
   },
 };
 
+/** The lake workers' documents: their program (never processing's series), and the stream they read. */
+const LAKE_DIMENSIONS = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.lake, StreamName: "STREAM_NAME" } as const;
+
 export const LAKE = defineContract({
   part: "lake",
   purpose: "the lake writer on Fargate: every record once in S3 as Parquet, by tenant, date and hour",
@@ -92,7 +122,12 @@ export const LAKE = defineContract({
     { action: "s3:PutObject", on: "lakeObjects" },
     { action: "s3:GetObject", on: "lakeObjects" },
   ],
-  metrics: [],
+  metrics: [
+    // The coordinator's counters and lag, as the processing workers publish them, under Service=lake.
+    emits(PROCESSING_METRICS, LAKE_DIMENSIONS),
+    emits(PROCESSING_LAG_METRICS, { ...LAKE_DIMENSIONS, [SHARD_DIMENSION]: "the shard" }),
+    emits(LAKE_METRICS, LAKE_DIMENSIONS),
+  ],
 });
 
 /** The prefixes the lake writer writes under, for the bucket's grants and lifecycle. */

@@ -33,6 +33,8 @@ interface ItemPlace {
   position: Position;
   tenant: string;
   time: TimePartition;
+  /** When its record reached the stream (the writer's oldest unstored record, for the metrics). */
+  arrival: Date;
   /** Bytes of data it holds in the writer's buffer (for the roll by size). */
   bytes: number;
 }
@@ -62,6 +64,7 @@ export async function lakeItemOf(record: ConsumerRecord, schemas: SchemaLookup):
     position: positionOf(record),
     tenant: record.tenant,
     time: timePartitionOf(arrival),
+    arrival,
     bytes: record.data.length,
   };
   const base: Row = {

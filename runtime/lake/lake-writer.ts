@@ -32,6 +32,8 @@ export interface LakeWriterOptions {
   /** How often an open segment's age is looked at (the roll by age between batches). */
   ageCheckMs: number;
   onSegment?(written: SegmentWritten): void;
+  /** When the shard's oldest record read and not yet stored reached the stream; undefined once all are stored. */
+  onUnstored?(shardId: string, arrival: Date | undefined): void;
   log?(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown>): void;
 }
 
@@ -81,6 +83,9 @@ export class ShardLakeWriter implements RecordProcessor {
       const fresh = input.records.filter(
         (r) => this.lastBuffered === undefined || comparePosition(positionOf(r), this.lastBuffered) > 0,
       );
+      // Before decoding: a batch retried for ever (an unknown schema version) counts as unstored.
+      const oldest = fresh[0]?.approximateArrivalTimestamp;
+      if (!this.open && oldest) this.options.onUnstored?.(this.shardId, oldest);
       // Every record is decided before any is buffered: an unknown schema version fails the
       // whole batch, which is then handed again from its start.
       const items: LakeItem[] = [];
@@ -93,6 +98,7 @@ export class ShardLakeWriter implements RecordProcessor {
   leaseLost(): void {
     this.stop();
     this.open = undefined;
+    this.reportUnstored();
   }
 
   async shardEnded(input: { checkpointer: { checkpoint(): Promise<void> } }): Promise<void> {
@@ -225,6 +231,12 @@ export class ShardLakeWriter implements RecordProcessor {
     this.open = undefined;
     this.options.onSegment?.({ shardId: this.shardId, first: segment.first, last, written, existing });
     for (const item of rest) await this.add(item);
+    this.reportUnstored();
+  }
+
+  /** Tells the metrics when the open segment's first record reached the stream (none open: nothing unstored). */
+  private reportUnstored(): void {
+    this.options.onUnstored?.(this.shardId, this.open?.items[0].arrival);
   }
 }
 

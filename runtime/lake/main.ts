@@ -11,14 +11,18 @@ import { createKinesisClient } from "../common/aws/kinesis-client";
 import { createS3Client } from "../common/aws/s3-client";
 import { envHelp } from "../common/env";
 import { onStopSignal, runService } from "../common/service-lifecycle";
-import { Coordinator, CoordinatorEvents } from "../processing/coordinator";
+import { stdoutSink } from "../observability/emf";
+import { PIPELINE_SERVICES } from "../observability/metrics/pipeline";
+import { Coordinator } from "../processing/coordinator";
 import { DeadLetters } from "../processing/dead-letters";
 import { LeaseTable } from "../processing/leases/lease-table";
+import { ConsumerMetrics } from "../processing/metrics";
 import { FanoutReader } from "../processing/retrieval/fanout-reader";
 import { PollingReader } from "../processing/retrieval/polling-reader";
 import { CONSUMER_DEFAULTS } from "../processing/service-contract";
 import { openSchemaSource } from "../schemas/open-schema-source";
 import { LAKE } from "./contract";
+import { LakeMetrics } from "./lake-metrics";
 import { SchemaLookup, withColumns } from "./lake-rows";
 import { lakeWriterFactory } from "./lake-writer";
 import { S3LakeStore } from "./s3-lake-store";
@@ -53,17 +57,11 @@ async function main(): Promise<void> {
   };
   // Corrupt aggregates never reach a processor: logged here.
   const deadLetters = new DeadLetters((fields, msg) => log.error(fields, msg));
-  // The processing workers' metrics carry Service=processing: the lake's own are not in the
-  // catalogue yet, so its coordinator logs and publishes nothing rather than mixing into them.
-  const events: CoordinatorEvents = {
-    log: (level, msg, fields) => log[level](fields, msg),
-    processed: () => undefined,
-    behind: () => undefined,
-    skipped: (shardId, records) => log.error({ shardId, records }, "records skipped"),
-    checkpointFailed: (shardId) => log.warn({ shardId }, "checkpoint failed"),
-    leasesHeld: () => undefined,
-    leaseTaken: () => undefined,
-  };
+  // The coordinator's counters under Service=lake (never in processing's series), and the lake's own.
+  const consumerMetrics = new ConsumerMetrics(stdoutSink, PIPELINE_SERVICES.lake, s.streamName, log, deadLetters);
+  const lakeMetrics = new LakeMetrics(stdoutSink, s.streamName);
+  consumerMetrics.start(s.metricsIntervalMs);
+  lakeMetrics.start(s.metricsIntervalMs);
   const retrieval = s.retrieval;
   const coordinator = new Coordinator(
     kinesis,
@@ -73,11 +71,12 @@ async function main(): Promise<void> {
         ? new FanoutReader(kinesis, retrieval.consumerArn, shardId, start)
         : new PollingReader(kinesis, s.streamName, shardId, start, { idleMs: s.pollIdleMs, maxRecords: s.maxRecords }),
     lakeWriterFactory({
-      store: new S3LakeStore(s3, settings.bucket),
+      store: lakeMetrics.counting(new S3LakeStore(s3, settings.bucket)),
       schemas,
       roll: settings.roll,
       ageCheckMs: LAKE_AGE_CHECK_MS,
-      onSegment: (w) =>
+      onSegment: (w) => {
+        lakeMetrics.segmentStored(w);
         log.info(
           {
             shardId: w.shardId,
@@ -86,7 +85,9 @@ async function main(): Promise<void> {
             rows: w.written.reduce((n, o) => n + o.rows, 0),
           },
           "segment stored",
-        ),
+        );
+      },
+      onUnstored: (shardId, arrival) => lakeMetrics.unstored(shardId, arrival),
       log: (level, msg, fields) => log[level](fields, msg),
     }),
     {
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
       retryBaseMs: 200,
       retryMaxMs: 10_000,
     },
-    events,
+    consumerMetrics,
     { deadLetters },
   );
   const started = coordinator.start();
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
     await started.catch(() => undefined);
     log.info({ signal, shards: coordinator.heldShards() }, "shutting down: storing open segments, releasing leases");
     await coordinator.shutdown(CONSUMER_DEFAULTS.drainTimeoutMs);
+    // The last counts, of the segments stored at shutdown.
+    await Promise.all([consumerMetrics.stop(), lakeMetrics.stop()]);
     kinesis.destroy();
     dynamo.destroy();
     s3.destroy();

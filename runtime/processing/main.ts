@@ -11,6 +11,7 @@ import { createKinesisClient } from "../common/aws/kinesis-client";
 import { envHelp, SettingsError } from "../common/env";
 import { onStopSignal, runService } from "../common/service-lifecycle";
 import { stdoutSink } from "../observability/emf";
+import { PIPELINE_SERVICES } from "../observability/metrics/pipeline";
 import { Coordinator } from "./coordinator";
 import { LeaseTable } from "./leases/lease-table";
 import loggingProcessor, { ProcessorModule } from "./logging-processor";
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   const table = new LeaseTable(dynamo, s.applicationName);
   if (s.createLeaseTable) await table.ensureExists();
   const deadLetters = new DeadLetters((fields, msg) => log.error(fields, msg), s.deadLetterFile);
-  const metrics = new ConsumerMetrics(stdoutSink, s.streamName, log, deadLetters);
+  const metrics = new ConsumerMetrics(stdoutSink, PIPELINE_SERVICES.processing, s.streamName, log, deadLetters);
   metrics.start(s.metricsIntervalMs);
   const retrieval = s.retrieval;
   const coordinator = new Coordinator(

@@ -1,13 +1,14 @@
 /**
- * The processing service's metrics and logs: the coordinator's and shard consumers' events
- * become counters, written as one Embedded Metric Format document per interval, and
- * MillisBehindLatest as the maximum per shard.
+ * A consumer application's metrics and logs (the processing service's, the lake writer's):
+ * the coordinator's and shard consumers' events become counters, written as one Embedded
+ * Metric Format document per interval, and MillisBehindLatest as the maximum per shard. The
+ * Service dimension is the application's, so the two never add up into one series.
  */
 import { Logger } from "pino";
 import { LineSink, metricsDocument } from "../observability/emf";
 import { IntervalReport, putPerDimension } from "../observability/interval-report";
 import {
-  PIPELINE_SERVICES,
+  ConsumerApplication,
   PROCESSING_LAG_METRICS,
   PROCESSING_METRICS,
   SERVICE_DIMENSION,
@@ -31,6 +32,7 @@ export class ConsumerMetrics extends IntervalReport implements CoordinatorEvents
 
   constructor(
     private readonly sink: LineSink,
+    private readonly application: ConsumerApplication,
     private readonly streamName: string,
     private readonly logger: Logger,
     private readonly deadLetters?: DeadLetters,
@@ -70,7 +72,7 @@ export class ConsumerMetrics extends IntervalReport implements CoordinatorEvents
   }
 
   async report(): Promise<void> {
-    const dims = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.processing, StreamName: this.streamName };
+    const dims = { [SERVICE_DIMENSION]: this.application, StreamName: this.streamName };
     await metricsDocument(this.sink, dims)
       .put(M.RecordsProcessed, this.recordsProcessed)
       .put(M.ProcessingTimeAverage, this.batches ? this.processingMs / this.batches : 0)

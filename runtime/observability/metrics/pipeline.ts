@@ -1,7 +1,7 @@
 /**
  * The metrics the pipeline writes itself, as Embedded Metric Format lines on stdout (the
  * awslogs driver or Lambda ships them, CloudWatch Logs extracts them): ingest's producer,
- * the processing workers, and the two scalers. EMF:
+ * the processing and lake workers, and the two scalers. EMF:
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
 import { emfFamily } from "./metric";
@@ -11,8 +11,20 @@ import { insightsQuery } from "./reads";
 export const METRICS_NAMESPACE = "KinesisPipeline";
 
 /** Which of our programs wrote a document: the Service dimension's values. */
-export const PIPELINE_SERVICES = { ingest: "ingest", replay: "replay", processing: "processing" } as const;
+export const PIPELINE_SERVICES = {
+  ingest: "ingest",
+  replay: "replay",
+  processing: "processing",
+  lake: "lake",
+} as const;
 export type PipelineService = (typeof PIPELINE_SERVICES)[keyof typeof PIPELINE_SERVICES];
+
+/**
+ * The consumer applications that run the lease coordinator (runtime/processing/coordinator.ts):
+ * each publishes the coordinator's counters under its own Service value, so the lake's reads
+ * never add to processing's (both read every record of the stream).
+ */
+export type ConsumerApplication = typeof PIPELINE_SERVICES.processing | typeof PIPELINE_SERVICES.lake;
 
 /** The dimensions a reader of our documents looks at (the local page). */
 export const SERVICE_DIMENSION = "Service";
@@ -108,7 +120,10 @@ export const TENANT_REJECT_METRICS = emfFamily(
 /** The Tenant dimension's value for every tenant the stack does not name. */
 export const TENANT_OTHERS = "others";
 
-/** The processing workers' counters, one document per interval (runtime/processing/metrics.ts). */
+/**
+ * The coordinator's counters, one document per interval (runtime/processing/metrics.ts), from
+ * each consumer application that runs it: Service is processing or lake.
+ */
 export const PROCESSING_METRICS = emfFamily(
   {
     namespace: METRICS_NAMESPACE,
@@ -146,15 +161,53 @@ export const PROCESSING_LAG_METRICS = emfFamily(
 );
 
 /**
- * The workers' lag as a Metrics Insights query (their series are per shard): the maximum
- * over all shards, or one series per shard. What the consumer-lag alarm and the dashboard read.
+ * The lake writer's counters (runtime/lake/lake-metrics.ts), one document per interval per
+ * worker: the segments it claimed and stored, the objects, rows, dead letters and bytes it
+ * stored, and the conditional writes S3 refused with 412 because the key was taken: a claim
+ * another writer made first, an object another writer stored (proof that records were read
+ * again, and stored once: runtime/lake/EXACTLY-ONCE.md). Rows stored summed over the
+ * workers are the rows in the lake.
  */
-export function processingLagQuery(streamName: string, byShard: boolean): string {
+export const LAKE_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: [SERVICE_DIMENSION, "StreamName"],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/lake/lake-metrics.ts",
+  },
+  {
+    LakeSegmentsClaimed: "Sum",
+    LakeClaimsLost: "Sum",
+    LakeSegmentsStored: "Sum",
+    LakeObjectsStored: "Sum",
+    LakeObjectsAlreadyStored: "Sum",
+    LakeRowsStored: "Sum",
+    LakeDeadLetters: "Sum",
+    LakeBytesStored: { statistic: "Sum", unit: "Bytes" },
+    /**
+     * How long ago the oldest record a worker has read but not yet stored reached the stream
+     * (0: none), at each report; the largest over the workers is how late the lake is.
+     */
+    LakeOldestUnstoredAge: { statistic: "Maximum", unit: "Milliseconds" },
+  },
+);
+
+/**
+ * A consumer application's lag as a Metrics Insights query (its series are per shard): the
+ * maximum over all shards, or one series per shard.
+ */
+export function consumerLagQuery(application: ConsumerApplication, streamName: string, byShard: boolean): string {
   return insightsQuery(
     PROCESSING_LAG_METRICS.MillisBehindLatest,
-    { [SERVICE_DIMENSION]: PIPELINE_SERVICES.processing, StreamName: streamName },
+    { [SERVICE_DIMENSION]: application, StreamName: streamName },
     byShard ? SHARD_DIMENSION : undefined,
   );
+}
+
+/** The processing workers' lag: what the consumer-lag alarm and the dashboard read. */
+export function processingLagQuery(streamName: string, byShard: boolean): string {
+  return consumerLagQuery(PIPELINE_SERVICES.processing, streamName, byShard);
 }
 
 /**

@@ -1,11 +1,13 @@
 import { expect } from "chai";
-import { LAKE_PREFIXES } from "../../../runtime/lake/contract";
+import { LAKE_DEFAULTS, LAKE_PREFIXES, unstoredAgeBoundMs } from "../../../runtime/lake/contract";
 import { BYTES_SCANNED_CUTOFF, QUERY_RESULTS_DAYS } from "../../../infra/lake/lake";
 import { roleStatements, runPipeline } from "../../harness/pulumi";
 import { taskEnvironment } from "../common/part-settings";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 
 /** A catalog table's inputs, as the plan records them. */
 interface TableInputs {
@@ -120,6 +122,47 @@ describe("Lake", () => {
       for (const q of named) expect(q.inputs.query, q.name).to.match(/WHERE tenant = '/);
     });
 
+    it("alarms when rows are not reaching the lake: the oldest unstored record over twice the roll time and a failover, or no worker reporting", () => {
+      const alarm = run.recorded.one(ALARM, "operations-lake-rows-late").inputs;
+      const topic = run.recorded.one("aws:sns/topic:Topic", "operations-alerts").state.arn;
+      // 2 x 300 s of roll, the lease's move (10 s failover and a third), one age check, a minute to read and store.
+      const bound = 2 * 300_000 + 13_334 + 1_000 + 60_000;
+      expect(unstoredAgeBoundMs(LAKE_DEFAULTS.rollSeconds, 10_000)).to.equal(bound);
+      expect(alarm).to.deep.include({
+        namespace: "KinesisPipeline",
+        metricName: "LakeOldestUnstoredAge",
+        dimensions: { Service: "lake", StreamName: run.outputs.streamName },
+        statistic: "Maximum",
+        period: 60,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: bound,
+        treatMissingData: "breaching",
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        alarmActions: [topic],
+      });
+    });
+
+    it("puts the lake on the dashboard: its service's CPU and tasks, rows stored, the unstored age against the alarm's bound, re-reads, lag", () => {
+      const body = JSON.parse(run.recorded.one(DASHBOARD).inputs.dashboardBody as string) as {
+        widgets: { properties: { title: string; metrics: unknown[]; annotations?: unknown } }[];
+      };
+      const service = run.recorded.one("aws:ecs/service:Service", "lake").state.name as string;
+      for (const title of ["Services: CPU %", "Services: running tasks"]) {
+        const widget = body.widgets.find((w) => w.properties.title === title)!;
+        expect(JSON.stringify(widget.properties.metrics), title).to.contain(`"ServiceName","${service}"`);
+      }
+      const age = body.widgets.find((w) => w.properties.title.startsWith("Lake: oldest unstored"))!;
+      expect(age.properties.annotations).to.deep.equal({
+        horizontal: [
+          { label: "rows late", value: run.recorded.one(ALARM, "operations-lake-rows-late").inputs.threshold },
+        ],
+      });
+      expect(JSON.stringify(body)).to.contain(
+        `"KinesisPipeline","LakeRowsStored","Service","lake","StreamName","${run.outputs.streamName}"`,
+      );
+    });
+
     it("keeps the lake's objects with no lifecycle by default, and query results a week", () => {
       const lake = run.recorded.one(BUCKET, "lake");
       const results = run.recorded.one(BUCKET, "lake-query-results");
@@ -151,6 +194,13 @@ describe("Lake", () => {
     ]);
   });
 
+  it("a shorter roll time makes a tighter bound for the rows-late alarm", async () => {
+    const { recorded } = await runPipeline({ lakeRollSeconds: "60", analytics: "false" });
+    expect(recorded.one(ALARM, "operations-lake-rows-late").inputs.threshold).to.equal(
+      2 * 60_000 + 13_334 + 1_000 + 60_000,
+    );
+  });
+
   it("polling: no lake consumer, the stream's polling reads", async () => {
     const { recorded } = await runPipeline({ lakeRetrieval: "polling", analytics: "false" });
     expect(recorded.all("aws:kinesis/streamConsumer:StreamConsumer").map((c) => c.name)).to.deep.equal(["processing"]);
@@ -160,5 +210,8 @@ describe("Lake", () => {
   it("off: no lake resource at all", async () => {
     const { recorded } = await runPipeline({ lake: "false", analytics: "false" });
     expect(recorded.resources.filter((r) => r.name.startsWith("lake"))).to.deep.equal([]);
+    // Nor its alarm or dashboard lines: no worker would ever report.
+    expect(recorded.all(ALARM).map((a) => a.name)).to.not.include("operations-lake-rows-late");
+    expect(recorded.one(DASHBOARD).inputs.dashboardBody as string).to.not.match(/Lake/);
   });
 });

@@ -102,19 +102,73 @@ describe("dashboard body", () => {
   });
 });
 
+describe("dashboard body with the lake", () => {
+  const lake = { service: "lake-svc", unstoredAgeBoundMs: 674_334 };
+  const body = dashboardBody({ ...names, lake });
+  const titles = body.widgets.map((w) => w.properties.title);
+  const widget = (title: string) => body.widgets.find((w) => w.properties.title.startsWith(title))!.properties;
+
+  it("adds the lake's rows: what it stores, how late its oldest unstored record is, re-reads, its lag; after the stream's, before Flink's", () => {
+    expect(titles.slice(8, 12)).to.deep.equal([
+      "Lake: rows, dead letters and objects stored (per minute)",
+      "Lake: oldest unstored record's age (LakeOldestUnstoredAge, ms)",
+      "Lake: re-reads stored once (claims lost, objects already there)",
+      "Lake: consumer lag by shard (MillisBehindLatest)",
+    ]);
+    expect(titles.slice(0, 8)).to.deep.equal(
+      dashboardBody(names)
+        .widgets.slice(0, 8)
+        .map((w) => w.properties.title),
+    );
+    expect(titles[12]).to.equal("Flink: millisBehindLatest");
+  });
+
+  it("draws the lake's series under Service=lake, the oldest unstored age's maximum against the alarm's bound", () => {
+    const stored = widget("Lake: rows").metrics;
+    expect(stored.map((m) => m.slice(0, 6))).to.deep.equal(
+      ["LakeRowsStored", "LakeDeadLetters", "LakeObjectsStored"].map((n) => [
+        "KinesisPipeline",
+        n,
+        "Service",
+        "lake",
+        "StreamName",
+        "trips",
+      ]),
+    );
+    expect(widget("Lake: rows").stat).to.equal("Sum");
+    const age = widget("Lake: oldest unstored");
+    expect(age.stat).to.equal("Maximum");
+    expect(age.annotations).to.deep.equal({ horizontal: [{ label: "rows late", value: 674_334 }] });
+    expect((widget("Lake: consumer lag").metrics[0][0] as { expression: string }).expression).to.equal(
+      "SELECT MAX(MillisBehindLatest) FROM KinesisPipeline WHERE Service = 'lake' AND StreamName = 'trips' GROUP BY ShardId",
+    );
+  });
+
+  it("shows the lake workers' CPU and tasks beside the other services", () => {
+    for (const title of ["Services: CPU %", "Services: running tasks"]) {
+      expect(JSON.stringify(widget(title).metrics)).to.contain('"ServiceName","lake-svc"');
+    }
+  });
+
+  it("without the lake: no lake widget, no lake service", () => {
+    expect(JSON.stringify(dashboardBody(names))).to.not.match(/Lake|lake-svc/);
+  });
+});
+
 describe("Observability", () => {
   let run: Awaited<ReturnType<typeof runPipeline>>;
   before(async () => {
     run = await runPipeline({ alertEmail: "ops@example.com" });
   });
 
-  it("alarms to the alerts topic: consumer lag, write throttling, Flink behind, both scalers' failures", () => {
+  it("alarms to the alerts topic: consumer lag, write throttling, Flink behind, both scalers' failures, rows late to the lake", () => {
     const topic = run.recorded.one("aws:sns/topic:Topic", "operations-alerts");
     const alarms = run.recorded.all(ALARM).filter((a) => a.name.startsWith("operations-"));
     expect(alarms.map((a) => a.name).sort()).to.deep.equal([
       "operations-consumer-lag",
       "operations-flink-behind",
       "operations-flink-scaler-failures",
+      "operations-lake-rows-late",
       "operations-shard-scaler-failures",
       "operations-write-throttling",
     ]);

@@ -17,6 +17,8 @@ import { INGEST } from "../../../runtime/ingest/contract";
 import { TenantUsage } from "../../../runtime/ingest/tenant-usage";
 import { IngestMetrics } from "../../../runtime/ingest/metrics";
 import { KinesisProducer } from "../../../runtime/ingest/kinesis-producer";
+import { LAKE } from "../../../runtime/lake/contract";
+import { LakeMetrics } from "../../../runtime/lake/lake-metrics";
 import { readEmf } from "../../../runtime/observability/emf-reading";
 import { METRIC_CATALOGUE } from "../../../runtime/observability/metrics/catalogue";
 import { SHARD_SCALER_METRICS } from "../../../runtime/observability/metrics/pipeline";
@@ -126,11 +128,14 @@ function emitted(lines: readonly string[]): Record<string, string[]> {
   return byDimensions;
 }
 
-/** The contract's metrics the same way. */
+/** The contract's metrics the same way (sets published with the same dimensions together). */
 function declared(contract: AnyContract): Record<string, string[]> {
-  return Object.fromEntries(
-    contract.metrics.map((m) => [Object.keys(m.dimensions).sort().join(","), m.metrics.map((d) => d.name).sort()]),
-  );
+  const byDimensions: Record<string, string[]> = {};
+  for (const m of contract.metrics) {
+    const key = Object.keys(m.dimensions).sort().join(",");
+    byDimensions[key] = [...(byDimensions[key] ?? []), ...m.metrics.map((d) => d.name)].sort();
+  }
+  return byDimensions;
 }
 
 describe("the metrics a contract lists are the ones its part emits", () => {
@@ -173,11 +178,24 @@ describe("the metrics a contract lists are the ones its part emits", () => {
 
   it("processing: each interval's counters, and the lag per shard", async () => {
     const lines: string[] = [];
-    const metrics = new ConsumerMetrics((line) => lines.push(line), "trips", pino({ level: "silent" }));
+    const metrics = new ConsumerMetrics((line) => lines.push(line), "processing", "trips", pino({ level: "silent" }));
     metrics.processed("shardId-0", 1, 1);
     metrics.behind("shardId-0", 5);
     await metrics.report();
     expect(emitted(lines)).to.deep.equal(declared(PROCESSING));
     expect(readEmf(lines[0])!.dimensions).to.include({ Service: PROCESSING.metrics[0].dimensions.Service });
+  });
+
+  it("lake: the coordinator's counters and lag under its own Service, and the lake writer's", async () => {
+    const lines: string[] = [];
+    const service = LAKE.metrics[0].dimensions.Service;
+    const consumer = new ConsumerMetrics((line) => lines.push(line), "lake", "trips", pino({ level: "silent" }));
+    consumer.processed("shardId-0", 1, 1);
+    consumer.behind("shardId-0", 5);
+    await consumer.report();
+    await new LakeMetrics((line) => lines.push(line), "trips").report();
+    expect(emitted(lines)).to.deep.equal(declared(LAKE));
+    expect(service).to.not.equal(PROCESSING.metrics[0].dimensions.Service);
+    for (const line of lines) expect(readEmf(line)!.dimensions).to.include({ Service: service });
   });
 });

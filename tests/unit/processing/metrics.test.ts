@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import pino from "pino";
+import { ConsumerApplication } from "../../../runtime/observability/metrics/pipeline";
 import { ConsumerMetrics } from "../../../runtime/processing/metrics";
 
-function setup() {
+function setup(application: ConsumerApplication = "processing") {
   const lines: string[] = [];
-  const metrics = new ConsumerMetrics((line) => lines.push(line), "trips", pino({ level: "silent" }));
+  const metrics = new ConsumerMetrics((line) => lines.push(line), application, "trips", pino({ level: "silent" }));
   const documents = () => lines.map((line) => JSON.parse(line));
   return { metrics, documents, lines };
 }
@@ -44,5 +45,22 @@ describe("processing metrics", () => {
     metrics.processed("shardId-0", 3, 1);
     await metrics.stop();
     expect(documents().map((d) => d.RecordsProcessed)).to.deep.equal([3]);
+  });
+
+  it("files every document under the consumer application that runs the coordinator: the lake's never in processing's series", async () => {
+    const documents = await Promise.all(
+      (["processing", "lake"] as const).map(async (application) => {
+        const { metrics, documents } = setup(application);
+        metrics.processed("shardId-0", 4, 2);
+        metrics.leaseTaken("shardId-0", true);
+        metrics.behind("shardId-0", 9);
+        await metrics.report();
+        return documents();
+      }),
+    );
+    const services = documents.map((docs) => [...new Set(docs.map((d) => `${d.Service} ${d.StreamName}`))]);
+    expect(services).to.deep.equal([["processing trips"], ["lake trips"]]);
+    // The same counters in both: processing's names and dimensions are unchanged.
+    expect(Object.keys(documents[1][0]).sort()).to.deep.equal(Object.keys(documents[0][0]).sort());
   });
 });
