@@ -12,7 +12,6 @@ import { createS3Client } from "../common/aws/s3-client";
 import { envHelp } from "../common/env";
 import { onStopSignal, runService } from "../common/service-lifecycle";
 import { Coordinator, CoordinatorEvents } from "../processing/coordinator";
-import { DeadLetters } from "../processing/dead-letters";
 import { LeaseTable } from "../processing/leases/lease-table";
 import { FanoutReader } from "../processing/retrieval/fanout-reader";
 import { PollingReader } from "../processing/retrieval/polling-reader";
@@ -51,8 +50,6 @@ async function main(): Promise<void> {
     columns.set(id, withCols);
     return withCols;
   };
-  // Corrupt aggregates never reach a processor: logged here.
-  const deadLetters = new DeadLetters((fields, msg) => log.error(fields, msg));
   // The processing workers' metrics carry Service=processing: the lake's own are not in the
   // catalogue yet, so its coordinator logs and publishes nothing rather than mixing into them.
   const events: CoordinatorEvents = {
@@ -100,7 +97,9 @@ async function main(): Promise<void> {
       retryMaxMs: 10_000,
     },
     events,
-    { deadLetters },
+    // A corrupt aggregate is one of the shard's records to the lake: a dead letter in its
+    // segment, stored before the checkpoint passes it (EXACTLY-ONCE.md), never only logged.
+    { corruptAggregates: "hand-on" },
   );
   const started = coordinator.start();
   onStopSignal(async (signal) => {
