@@ -17,7 +17,7 @@ import { FanoutReader } from "../processing/retrieval/fanout-reader";
 import { PollingReader } from "../processing/retrieval/polling-reader";
 import { CONSUMER_DEFAULTS } from "../processing/service-contract";
 import { openSchemaSource } from "../schemas/open-schema-source";
-import { LAKE } from "./contract";
+import { LAKE, LAKE_DEFAULTS } from "./contract";
 import { SchemaLookup, withColumns } from "./lake-rows";
 import { lakeWriterFactory } from "./lake-writer";
 import { S3LakeStore } from "./s3-lake-store";
@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   const s3 = createS3Client({ region: s.region, endpoint: settings.s3Endpoint });
   const table = new LeaseTable(dynamo, s.applicationName);
   if (s.createLeaseTable) await table.ensureExists();
-  const source = s.schemaRegistry ? openSchemaSource(s.schemaRegistry, s.region) : undefined;
+  const source = s.schemaRegistry
+    ? openSchemaSource(s.schemaRegistry, s.region, LAKE_DEFAULTS.schemaMissTtlMs)
+    : undefined;
   const columns = new Map<string, ReturnType<typeof withColumns>>();
   const schemas: SchemaLookup = async (id) => {
     const hit = columns.get(id);
