@@ -27,6 +27,14 @@ export const LAKE_DEFAULTS = {
   /** Under light load rows reach the lake within this long (Firehose's default buffer interval is 300 s too). */
   rollSeconds: 300,
   ageCheckMs: 1_000,
+  /**
+   * How long an unknown schema version id is answered "unknown" without asking the registry
+   * again. The lake retries the batch rather than dead-lettering it (EXACTLY-ONCE.md), with
+   * its own backoff per shard, so the registry's 30 s (SCHEMA_MISS_TTL_MS, sized for a worker
+   * that would ask once per record) would hold a shard half a minute past a version's
+   * registration; a second still makes every shard waiting on one id share one lookup.
+   */
+  schemaMissTtlMs: 1_000,
 } as const;
 
 /**

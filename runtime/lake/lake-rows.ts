@@ -1,6 +1,7 @@
 /**
  * What one record becomes in the lake: a row of its schema's table, a row of the generic
- * table (no schema), or a dead letter with its reason. Decided by the record's bytes and the
+ * table (no schema), or a dead letter with its reason (a corrupt KPL aggregate is one, whole:
+ * the consumer hands it on as one record). Decided by the record's bytes and the
  * schema version it names alone, so every read of the record decides the same
  * (EXACTLY-ONCE.md); a version the registry does not know is the one exception, and it is
  * not decided at all (UnknownSchemaVersionError: the batch is retried).
@@ -45,6 +46,9 @@ export type LakeItem = ItemPlace &
     | { kind: "dead"; letter: LakeDeadLetter }
   );
 
+/** How a dead letter's reason starts for a Kinesis record with the KPL magic that cannot be unpacked. */
+export const CORRUPT_AGGREGATE_REASON = "corrupt KPL aggregate";
+
 export class UnknownSchemaVersionError extends Error {}
 
 /** A value that does not fit its column: the record is a dead letter with this reason. */
@@ -87,6 +91,9 @@ export async function lakeItemOf(record: ConsumerRecord, schemas: SchemaLookup):
       data: record.data.toString("base64"),
     },
   });
+  // Corrupt for good: the same bytes fail the same check on every read, so one dead letter
+  // where it stands keeps the shard going and loses nothing.
+  if (record.corruptAggregate !== undefined) return dead(`${CORRUPT_AGGREGATE_REASON}: ${record.corruptAggregate}`);
   let decoded;
   try {
     decoded = decode(record.data);

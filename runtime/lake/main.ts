@@ -21,7 +21,7 @@ import { FanoutReader } from "../processing/retrieval/fanout-reader";
 import { PollingReader } from "../processing/retrieval/polling-reader";
 import { CONSUMER_DEFAULTS } from "../processing/service-contract";
 import { openSchemaSource } from "../schemas/open-schema-source";
-import { LAKE } from "./contract";
+import { LAKE, LAKE_DEFAULTS } from "./contract";
 import { LakeMetrics } from "./lake-metrics";
 import { SchemaLookup, withColumns } from "./lake-rows";
 import { lakeWriterFactory } from "./lake-writer";
@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   const s3 = createS3Client({ region: s.region, endpoint: settings.s3Endpoint });
   const table = new LeaseTable(dynamo, s.applicationName);
   if (s.createLeaseTable) await table.ensureExists();
-  const source = s.schemaRegistry ? openSchemaSource(s.schemaRegistry, s.region) : undefined;
+  const source = s.schemaRegistry
+    ? openSchemaSource(s.schemaRegistry, s.region, LAKE_DEFAULTS.schemaMissTtlMs)
+    : undefined;
   const columns = new Map<string, ReturnType<typeof withColumns>>();
   const schemas: SchemaLookup = async (id) => {
     const hit = columns.get(id);
@@ -55,7 +57,8 @@ async function main(): Promise<void> {
     columns.set(id, withCols);
     return withCols;
   };
-  // Corrupt aggregates never reach a processor: logged here.
+  // What the intake cannot hand on is logged and counted here; for the lake that is nothing:
+  // corrupt aggregates are handed on as records (below) and become dead letters of their segment.
   const deadLetters = new DeadLetters((fields, msg) => log.error(fields, msg));
   // The coordinator's counters under Service=lake (never in processing's series), and the lake's own.
   const consumerMetrics = new ConsumerMetrics(stdoutSink, PIPELINE_SERVICES.lake, s.streamName, log, deadLetters);
@@ -101,7 +104,9 @@ async function main(): Promise<void> {
       retryMaxMs: 10_000,
     },
     consumerMetrics,
-    { deadLetters },
+    // A corrupt aggregate is one of the shard's records to the lake: a dead letter in its
+    // segment, stored before the checkpoint passes it (EXACTLY-ONCE.md), never only logged.
+    { deadLetters, corruptAggregates: "hand-on" },
   );
   const started = coordinator.start();
   onStopSignal(async (signal) => {

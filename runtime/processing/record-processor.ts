@@ -22,6 +22,13 @@ export interface ConsumerRecord {
   /** Set for a sub-record of a KPL aggregate: its index in the aggregate. */
   subSequenceNumber?: number;
   approximateArrivalTimestamp?: Date;
+  /**
+   * Set, instead of de-aggregating, on a Kinesis record that has the KPL magic but whose MD5
+   * or protobuf does not check out: why (AggregationError's message). `data` is then the
+   * Kinesis record's bytes, whole, and there is no sub-sequence number. Only processors that
+   * ask for such records get them (RecordIntake.corruptAggregates); others never see one.
+   */
+  corruptAggregate?: string;
   /** For a record written in the schema registry's wire format: the schema version it names. */
   schema?: { schemaName: string; versionNumber: number; schemaVersionId: string };
   /** For such a record: its data, parsed (data then holds the JSON payload without the header). */

@@ -5,7 +5,7 @@
  * shuts down (shutdownRequested, then the lease is released for a peer to take at once).
  */
 import { AggregationError } from "../stream/aggregation";
-import { consumerRecordsOf } from "./consumer-records";
+import { consumerRecordsOf, CorruptAggregates } from "./consumer-records";
 import { backoffDelay } from "../ingest/backoff";
 import { HeldLease, LeaseLostError } from "./leases/held-lease";
 import { Checkpoint, isCheckpointed, SHARD_END, sequenceCheckpoint } from "./leases/lease";
@@ -34,6 +34,12 @@ export interface RecordIntake {
   decoder?: SchemaDecoder;
   /** Where corrupt aggregates go; without it they are logged and counted as skipped. */
   deadLetters?: DeadLetters;
+  /**
+   * "hand-on": a corrupt aggregate goes to the processor instead, as one record with
+   * `corruptAggregate` set (consumer-records.ts), in its place among the others, so a
+   * processor that stores every record before it checkpoints (the lake) keeps it too.
+   */
+  corruptAggregates?: CorruptAggregates;
 }
 
 export type ShardEnding = "shard-ended" | "lease-lost" | "shutdown";
@@ -103,7 +109,7 @@ export class ShardConsumer {
     for (const r of batch) {
       let users: ConsumerRecord[];
       try {
-        users = consumerRecordsOf(this.shardId, r);
+        users = consumerRecordsOf(this.shardId, r, this.intake.corruptAggregates);
       } catch (e) {
         if (!(e instanceof AggregationError)) throw e;
         // Corrupt, not plain: to the dead letters with its bytes (logged, counted there, kept

@@ -31,7 +31,7 @@ export const SCHEMA_MISS_TTL_MS = 30_000;
 /**
  * Versions never change once registered, so a version looked up by id is kept; both caches
  * are bounded (oldest out first) so a stream of unknown ids cannot grow them without end.
- * Misses are kept for SCHEMA_MISS_TTL_MS only: a version registered later must be found.
+ * Misses are kept for SCHEMA_MISS_TTL_MS (or the reader's own) only: a version registered later must be found.
  */
 export class CachedSchemaSource implements SchemaSource {
   private readonly cache = new Map<string, SchemaVersionInfo>();
@@ -42,6 +42,8 @@ export class CachedSchemaSource implements SchemaSource {
     private readonly source: SchemaSource,
     private readonly maxEntries = 256,
     private readonly now: () => number = Date.now,
+    /** A reader that spaces its own lookups (the lake's retried batch) may ask sooner. */
+    private readonly missTtlMs = SCHEMA_MISS_TTL_MS,
   ) {}
 
   latest(schemaName: string): Promise<SchemaVersionInfo> {
@@ -52,7 +54,7 @@ export class CachedSchemaSource implements SchemaSource {
     const hit = this.cache.get(schemaVersionId);
     if (hit) return hit;
     const missedAt = this.misses.get(schemaVersionId);
-    if (missedAt !== undefined && this.now() - missedAt < SCHEMA_MISS_TTL_MS) return undefined;
+    if (missedAt !== undefined && this.now() - missedAt < this.missTtlMs) return undefined;
     const found = await this.source.byId(schemaVersionId);
     this.misses.delete(schemaVersionId);
     if (found) return this.keep(found);

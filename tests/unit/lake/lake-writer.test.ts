@@ -11,6 +11,8 @@ import { ConsumerRecord } from "../../../runtime/processing/record-processor";
 import { LakeStore, MemoryLakeStore, PutOutcome } from "../../../runtime/lake/lake-store";
 import { ShardLakeWriter } from "../../../runtime/lake/lake-writer";
 import { positionOf, positionText } from "../../../runtime/lake/position";
+import { consumerRecordsOf } from "../../../runtime/processing/consumer-records";
+import { KPL_MAGIC } from "../../../runtime/stream/aggregation";
 
 const SHARD = "shardId-000000000007";
 const TENANTS = ["acme", "beta", "untenanted"];
@@ -133,6 +135,52 @@ async function expectExactlyOnce(store: MemoryLakeStore, records: ConsumerRecord
   expect({ missing, duplicated, rows: seen.size }).to.deep.equal({ missing: 0, duplicated: 0, rows: records.length });
 }
 
+/**
+ * The records with, after the Kinesis record that holds each index in `at`, one Kinesis record
+ * that has the KPL magic but a bad MD5, as the consumer hands it to a processor that asked
+ * for corrupt aggregates.
+ */
+function withCorruptAggregates(records: ConsumerRecord[], at: number[]): ConsumerRecord[] {
+  const out: ConsumerRecord[] = [];
+  records.forEach((original, i) => {
+    // Sequence numbers times ten leave room for one record between two.
+    const r = { ...original, sequenceNumber: `${original.sequenceNumber}0` };
+    out.push(r);
+    // After the Kinesis record's last sub-record: between two Kinesis records.
+    const lastOfItsRecord = records[i + 1]?.sequenceNumber !== original.sequenceNumber;
+    if (!lastOfItsRecord || !at.some((a) => records[a].sequenceNumber === original.sequenceNumber)) return;
+    const sequenceNumber = `${original.sequenceNumber}5`;
+    out.push(
+      ...consumerRecordsOf(
+        SHARD,
+        {
+          sequenceNumber,
+          partitionKey: r.partitionKey,
+          data: Buffer.concat([KPL_MAGIC, Buffer.from(`not an aggregate ${i}, and no MD5`)]),
+          approximateArrivalTimestamp: r.approximateArrivalTimestamp,
+        },
+        "hand-on",
+      ),
+    );
+  });
+  return out;
+}
+
+/** Every dead letter in the bucket's dead-letter objects. */
+function deadLettersIn(
+  store: MemoryLakeStore,
+): { sequenceNumber: string; subSequenceNumber: number; reason: string }[] {
+  return [...store.objects]
+    .filter(([key]) => key.startsWith("dead-letters/"))
+    .flatMap(([, body]) =>
+      Buffer.from(body)
+        .toString("utf8")
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as { sequenceNumber: string; subSequenceNumber: number; reason: string }),
+    );
+}
+
 const endShard = (w: ShardLakeWriter, lease: Lease) =>
   w.shardEnded({ checkpointer: { checkpoint: async () => void (lease.checkpoint = { kind: "SHARD_END" }) } });
 
@@ -184,6 +232,33 @@ describe("lake writer: exactly once", () => {
       await endShard(owner, lease);
       zombie.leaseLost();
       await expectExactlyOnce(bucket, records);
+    });
+  }
+
+  for (const killAfterPuts of [0, 2, 6]) {
+    it(`corrupt aggregates are one dead letter each, across a worker killed after ${killAfterPuts} writes`, async () => {
+      const records = withCorruptAggregates(shardRecords(80, 11 + killAfterPuts), [3, 40, 79]);
+      const bucket = new MemoryLakeStore();
+      const lease = new Lease();
+      const first = writer(new DyingStore(bucket, killAfterPuts), 300);
+      await feed(first, records, 9, lease.checkpointer({ lost: false })).catch(() => undefined);
+      first.leaseLost();
+      const next = writer(bucket, 700);
+      await feed(next, lease.after(records), 12, lease.checkpointer({ lost: false }));
+      await endShard(next, lease);
+      const letters = deadLettersIn(bucket);
+      const corrupt = records.filter((r) => r.corruptAggregate !== undefined);
+      expect(letters.map((l) => `${l.sequenceNumber}-${l.subSequenceNumber} ${l.reason}`).sort()).to.deep.equal(
+        corrupt
+          .map((r) => `${r.sequenceNumber}-0 corrupt KPL aggregate: aggregated record has a bad MD5 checksum`)
+          .sort(),
+      );
+      await expectExactlyOnce(
+        bucket,
+        records.filter((r) => r.corruptAggregate === undefined),
+      );
+      // Not a stuck shard: the children may start.
+      expect(lease.checkpoint.kind).to.equal("SHARD_END");
     });
   }
 
