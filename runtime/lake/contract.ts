@@ -15,15 +15,24 @@ import {
 } from "../observability/metrics/pipeline";
 import { CONSUMER_VARIABLES } from "../processing/service-contract";
 import { LEASE_KEY } from "../processing/leases/lease";
+import { STREAM_LIMITS } from "../stream/limits";
 import { DEAD_LETTERS_PREFIX, SEGMENTS_PREFIX, TABLES_PREFIX } from "./object-keys";
 
 export const LAKE_DEFAULTS = {
   /**
    * 64 MiB of record data per segment: at a shard's full 1 MB/s a segment is cut about once a
    * minute, and its Parquet objects (compressed, split by tenant and hour) stay in the tens
-   * of MB that Athena reads well; memory per held shard is about this much.
+   * of MB that Athena reads well; what a worker buffers for all its shards together is
+   * bounded by its memory budget (LAKE_BUFFER_BYTES), not by this times its leases.
    */
   rollBytes: 64 * 1024 * 1024,
+  /**
+   * The memory budget is this fraction of the memory a worker may use (the task's memory on
+   * AWS, V8's heap limit when LAKE_BUFFER_BYTES is unset): the budget counts record data,
+   * while the rows decoded from it take more (JS strings and objects), and the Parquet encoder
+   * copies a segment being stored; the rest is the runtime's own.
+   */
+  bufferShareOfMemory: 0.25,
   /** Under light load rows reach the lake within this long (Firehose's default buffer interval is 300 s too). */
   rollSeconds: 300,
   ageCheckMs: 1_000,
@@ -56,12 +65,22 @@ export function unstoredAgeBoundMs(rollSeconds: number, failoverMs: number): num
   return 2 * rollSeconds * 1000 + Math.ceil((failoverMs * 4) / 3) + LAKE_DEFAULTS.ageCheckMs + READ_AND_STORE_MS;
 }
 
+/** The memory budget of a worker that may use `memoryBytes` (LAKE_DEFAULTS.bufferShareOfMemory of it). */
+export function lakeBufferBytes(memoryBytes: number): number {
+  return Math.max(LAKE_LIMITS.bufferBytes.min, Math.floor(memoryBytes * LAKE_DEFAULTS.bufferShareOfMemory));
+}
+
 /** What a segment's roll settings may be: the stack's config (infra/lake) and the worker check the same bounds. */
 export const LAKE_LIMITS = {
   /** At least 1 MiB: smaller objects make Athena open a file per few rows. */
   rollBytes: { min: 1024 * 1024, max: 512 * 1024 * 1024 },
   /** At most an hour: a record reaches the lake within one hour partition of its arrival. */
   rollSeconds: { min: 1, max: 3600 },
+  /**
+   * At least one record of the largest size Kinesis takes (STREAM_LIMITS.maxRecordBytes), so
+   * an empty budget always admits the next record; at most 1 TiB.
+   */
+  bufferBytes: { min: STREAM_LIMITS.maxRecordBytes, max: 2 ** 40 },
 } as const;
 
 // What the lake worker leaves out of the processing workers' settings: it is its own processor,
@@ -97,6 +116,12 @@ export const LAKE_VARIABLES = {
     ...integer(LAKE_LIMITS.rollSeconds.min, LAKE_LIMITS.rollSeconds.max),
     default: String(LAKE_DEFAULTS.rollSeconds),
     purpose: "cut a shard's segment once its first record is this old",
+  },
+  LAKE_BUFFER_BYTES: {
+    ...integer(LAKE_LIMITS.bufferBytes.min, LAKE_LIMITS.bufferBytes.max),
+    default: "" as const,
+    purpose:
+      "the most record data all of a worker's open segments hold together; the largest is cut early to stay within it (unset: a quarter of V8's heap limit)",
   },
 };
 

@@ -1,7 +1,7 @@
 /**
  * The lake writer: a record processor (one per shard lease) on the processing runtime. It
  * buffers a shard's records as one open segment, cuts the segment by size or age (or at the
- * shard's end, or on shutdown), claims it, writes one object per table, schema version,
+ * shard's end, on shutdown, or early when the worker's memory budget needs room), claims it, writes one object per table, schema version,
  * tenant and hour in it, and only then checkpoints at the segment's last record. Why this
  * puts every record in the lake once: EXACTLY-ONCE.md.
  */
@@ -14,6 +14,8 @@ import { comparePosition, Position, positionOf } from "./position";
 import { rollDecision, RollSettings } from "./roll-policy";
 import { SegmentClaims } from "./segment-claims";
 import { Column } from "./columns";
+import { BudgetHolder, MemoryBudget } from "./memory-budget";
+import { BufferedSegment } from "./memory-cut";
 
 /** What one stored segment added to the lake (for the logs, the metrics and the page). */
 export interface SegmentWritten {
@@ -31,6 +33,11 @@ export interface LakeWriterOptions {
   roll: RollSettings;
   /** How often an open segment's age is looked at (the roll by age between batches). */
   ageCheckMs: number;
+  /**
+   * The worker's memory budget, one shared by the writers of all its shards (main.ts); without
+   * one, only each segment's roll size bounds what a shard buffers.
+   */
+  budget?: MemoryBudget;
   onSegment?(written: SegmentWritten): void;
   /** When the shard's oldest record read and not yet stored reached the stream; undefined once all are stored. */
   onUnstored?(shardId: string, arrival: Date | undefined): void;
@@ -46,8 +53,15 @@ interface OpenSegment {
   openedAt: number;
 }
 
-export class ShardLakeWriter implements RecordProcessor {
+export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
   private open?: OpenSegment;
+  /** A cut or a store of the open segment is in flight: its bytes are about to be freed. */
+  private storing = false;
+  /** Another shard's writer asked for the open segment to be cut (the memory budget). */
+  private memoryCutRequested = false;
+  failedMemoryCuts = 0;
+  /** Another worker holds the lease: nothing more is buffered. */
+  private lost = false;
   /** The last record buffered: a retried batch hands the same records again. */
   private lastBuffered?: Position;
   private checkpointer?: Checkpointer;
@@ -58,10 +72,33 @@ export class ShardLakeWriter implements RecordProcessor {
   private readonly claims: SegmentClaims;
 
   constructor(
-    private readonly shardId: string,
+    readonly shardId: string,
     private readonly options: LakeWriterOptions,
   ) {
     this.claims = new SegmentClaims(options.store);
+    options.budget?.join(this);
+  }
+
+  buffered(): BufferedSegment | undefined {
+    const open = this.open;
+    if (!open) return undefined;
+    const state = this.storing ? "storing" : open.claimedLast ? "claimed" : "open";
+    return { shardId: this.shardId, bytes: open.bytes, state };
+  }
+
+  requestMemoryCut(): void {
+    if (this.memoryCutRequested) return;
+    this.memoryCutRequested = true;
+    this.options.budget?.changed();
+    // On this shard's own turn, unless a batch of its own serves it first (makeRoom).
+    void this.serially(() => this.cutForMemory()).catch((e) => {
+      this.failedMemoryCuts++;
+      this.options.budget?.changed();
+      this.options.log?.("warn", "cutting a segment for the memory budget failed; the shard that asked retries", {
+        shardId: this.shardId,
+        err: String(e),
+      });
+    });
   }
 
   initialize(): void {
@@ -95,10 +132,19 @@ export class ShardLakeWriter implements RecordProcessor {
     });
   }
 
-  leaseLost(): void {
+  /**
+   * A cut in flight (an age check's, one for the memory budget) finishes first: its objects are
+   * the segment's whoever stores them, and its checkpoint is refused. Only then is the open
+   * segment dropped, so the cut never finds its segment gone.
+   */
+  async leaseLost(): Promise<void> {
+    this.lost = true;
     this.stop();
-    this.open = undefined;
-    this.reportUnstored();
+    await this.serially(async () => {
+      this.open = undefined;
+      this.options.budget?.leave(this);
+      this.reportUnstored();
+    });
   }
 
   async shardEnded(input: { checkpointer: { checkpoint(): Promise<void> } }): Promise<void> {
@@ -130,12 +176,18 @@ export class ShardLakeWriter implements RecordProcessor {
   }
 
   private async add(item: LakeItem): Promise<void> {
+    if (this.lost) return;
+    await this.options.budget?.makeRoom(this, item.bytes, {
+      requested: () => this.memoryCutRequested,
+      cut: () => this.cutForMemory(),
+    });
     if (!this.open) {
       const name = { shardId: this.shardId, first: item.position };
       this.open = { name, claimedLast: await this.claims.read(name), items: [], bytes: 0, openedAt: Date.now() };
     }
     this.open.items.push(item);
     this.open.bytes += item.bytes;
+    this.options.budget?.noteHeld();
     this.lastBuffered = item.position;
     if (this.open.claimedLast && comparePosition(item.position, this.open.claimedLast) >= 0) await this.store();
   }
@@ -174,16 +226,37 @@ export class ShardLakeWriter implements RecordProcessor {
     }
   }
 
+  /** Cuts the open segment early, for the memory budget, when its end is still this writer's to choose. */
+  private async cutForMemory(): Promise<void> {
+    this.memoryCutRequested = false;
+    if (this.lost || !this.open || this.open.claimedLast || this.storing) return;
+    await this.cut();
+  }
+
   /** Claims the open segment up to its last record and stores what the standing claim covers. */
   private async cut(): Promise<void> {
     const open = this.open!;
     if (open.claimedLast) throw new Error(`segment ${JSON.stringify(open.name)} is claimed beyond the records read`);
     const last = open.items[open.items.length - 1].position;
-    const standing = await this.claims.claim(open.name, last);
-    open.claimedLast = standing;
-    // Another writer cut it later: read on to its end. Earlier: store its segment (the rest
-    // of what was read opens the next one).
-    if (comparePosition(standing, last) <= 0) await this.store();
+    const rest = await this.whileStoring(async () => {
+      const standing = await this.claims.claim(open.name, last);
+      open.claimedLast = standing;
+      // Another writer cut it later: read on to its end. Earlier: store its segment (the rest
+      // of what was read opens the next one).
+      return comparePosition(standing, last) <= 0 ? this.storeObjects(open) : undefined;
+    });
+    if (rest) await this.reopen(rest);
+  }
+
+  /** Marks the open segment as being stored (its bytes about to be freed); waiting writers look again after. */
+  private async whileStoring<T>(task: () => Promise<T>): Promise<T> {
+    this.storing = true;
+    try {
+      return await task();
+    } finally {
+      this.storing = false;
+      this.options.budget?.changed();
+    }
   }
 
   /**
@@ -193,6 +266,17 @@ export class ShardLakeWriter implements RecordProcessor {
    */
   private async store(): Promise<void> {
     const open = this.open!;
+    await this.reopen(await this.whileStoring(() => this.storeObjects(open)));
+  }
+
+  /** After a stored segment: what was read beyond its end opens the next one. */
+  private async reopen(rest: LakeItem[]): Promise<void> {
+    for (const item of rest) await this.add(item);
+    this.reportUnstored();
+  }
+
+  /** The segment's objects, its checkpoint; returns the records read beyond its end. */
+  private async storeObjects(open: OpenSegment): Promise<LakeItem[]> {
     const last = open.claimedLast!;
     const segment = open.name;
     const inside = open.items.filter((i) => comparePosition(i.position, last) <= 0);
@@ -230,8 +314,7 @@ export class ShardLakeWriter implements RecordProcessor {
     await this.checkpointer!.checkpointAt(last);
     this.open = undefined;
     this.options.onSegment?.({ shardId: this.shardId, first: segment.first, last, written, existing });
-    for (const item of rest) await this.add(item);
-    this.reportUnstored();
+    return rest;
   }
 
   /** Tells the metrics when the open segment's first record reached the stream (none open: nothing unstored). */

@@ -25,6 +25,7 @@ import { LAKE, LAKE_DEFAULTS } from "./contract";
 import { LakeMetrics } from "./lake-metrics";
 import { SchemaLookup, withColumns } from "./lake-rows";
 import { lakeWriterFactory } from "./lake-writer";
+import { MemoryBudget } from "./memory-budget";
 import { S3LakeStore } from "./s3-lake-store";
 import { LAKE_AGE_CHECK_MS, readLakeSettings } from "./settings";
 
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
   consumerMetrics.start(s.metricsIntervalMs);
   lakeMetrics.start(s.metricsIntervalMs);
   const retrieval = s.retrieval;
+  // One budget for every shard this worker leases, however many it takes over.
+  const budget = new MemoryBudget(settings.bufferBytes);
   const coordinator = new Coordinator(
     kinesis,
     table,
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
       store: lakeMetrics.counting(new S3LakeStore(s3, settings.bucket)),
       schemas,
       roll: settings.roll,
+      budget,
       ageCheckMs: LAKE_AGE_CHECK_MS,
       onSegment: (w) => {
         lakeMetrics.segmentStored(w);
@@ -122,7 +126,10 @@ async function main(): Promise<void> {
     process.exit(0);
   });
   await started;
-  log.info({ retrieval: retrieval.mode, failoverMs: s.failoverMs }, "lake worker started");
+  log.info(
+    { retrieval: retrieval.mode, failoverMs: s.failoverMs, bufferBytes: settings.bufferBytes },
+    "lake worker started",
+  );
 }
 
 runService("lake", main);

@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto";
 import { readEnv, SettingsError } from "../common/env";
 import { TRIM_HORIZON } from "../processing/leases/lease";
 import { ConsumerSettings } from "../processing/settings";
-import { LAKE_DEFAULTS, LAKE_VARIABLES } from "./contract";
+import { getHeapStatistics } from "node:v8";
+import { LAKE_DEFAULTS, LAKE_VARIABLES, lakeBufferBytes } from "./contract";
 import { RollSettings } from "./roll-policy";
 
 export interface LakeSettings {
@@ -15,6 +16,8 @@ export interface LakeSettings {
   bucket: string;
   s3Endpoint?: string;
   roll: RollSettings;
+  /** What all of the worker's open segments may hold together (memory-budget.ts). */
+  bufferBytes: number;
 }
 
 export function readLakeSettings(env: Readonly<Record<string, string | undefined>>): LakeSettings {
@@ -58,6 +61,8 @@ export function readLakeSettings(env: Readonly<Record<string, string | undefined
     bucket: v.LAKE_BUCKET,
     s3Endpoint: v.S3_ENDPOINT,
     roll: { maxBytes: v.LAKE_ROLL_BYTES, maxAgeMs: v.LAKE_ROLL_SECONDS * 1000 },
+    // The stack sets it from the task's memory; elsewhere the heap the rows live on bounds it.
+    bufferBytes: v.LAKE_BUFFER_BYTES ?? lakeBufferBytes(getHeapStatistics().heap_size_limit),
   };
 }
 

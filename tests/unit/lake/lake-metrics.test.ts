@@ -187,7 +187,7 @@ describe("lake metrics", () => {
     expect(failed).to.equal(true);
     clock.now = ARRIVED + 20_000 + 90_000;
     expect((await retried.report())[M.LakeOldestUnstoredAge.name]).to.equal(90_000);
-    retried.writer.leaseLost();
+    await retried.writer.leaseLost();
     expect((await retried.report())[M.LakeOldestUnstoredAge.name]).to.equal(0);
   });
 });
