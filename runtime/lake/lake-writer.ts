@@ -176,20 +176,44 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
   }
 
   private async add(item: LakeItem): Promise<void> {
-    if (this.lost) return;
-    await this.options.budget?.makeRoom(this, item.bytes, {
-      requested: () => this.memoryCutRequested,
-      cut: () => this.cutForMemory(),
-    });
-    if (!this.open) {
-      const name = { shardId: this.shardId, first: item.position };
-      this.open = { name, claimedLast: await this.claims.read(name), items: [], bytes: 0, openedAt: Date.now() };
+    for (;;) {
+      if (this.lost) return;
+      if (!this.open) {
+        const name = { shardId: this.shardId, first: item.position };
+        this.open = { name, claimedLast: await this.claims.read(name), items: [], bytes: 0, openedAt: Date.now() };
+      }
+      const budget = this.options.budget;
+      if (!budget) {
+        this.take(item);
+        break;
+      }
+      try {
+        const taken = await budget.makeRoom(this, item.bytes, {
+          requested: () => this.memoryCutRequested,
+          cut: () => this.cutForMemory(),
+          // In the same turn as the budget's yes: no other shard's record comes in between.
+          take: () => this.take(item),
+        });
+        if (taken) break;
+      } catch (e) {
+        // A segment opened for this record and never given it is no segment.
+        if (this.open?.items.length === 0) this.open = undefined;
+        throw e;
+      }
+      // Its own segment was cut for room: open the next one and ask again.
     }
-    this.open.items.push(item);
-    this.open.bytes += item.bytes;
-    this.options.budget?.noteHeld();
+    if (this.open?.claimedLast && comparePosition(item.position, this.open.claimedLast) >= 0) await this.store();
+  }
+
+  /** Buffers the record in the open segment; false when there is none (it was just cut). */
+  private take(item: LakeItem): boolean {
+    const open = this.open;
+    if (!open || this.lost) return false;
+    open.items.push(item);
+    open.bytes += item.bytes;
     this.lastBuffered = item.position;
-    if (this.open.claimedLast && comparePosition(item.position, this.open.claimedLast) >= 0) await this.store();
+    this.options.budget?.noteHeld();
+    return true;
   }
 
   /** After a batch: store a segment whose claimed end was reached (a retry), or cut one that is due. */
@@ -229,7 +253,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
   /** Cuts the open segment early, for the memory budget, when its end is still this writer's to choose. */
   private async cutForMemory(): Promise<void> {
     this.memoryCutRequested = false;
-    if (this.lost || !this.open || this.open.claimedLast || this.storing) return;
+    if (this.lost || !this.open || this.open.items.length === 0 || this.open.claimedLast || this.storing) return;
     await this.cut();
   }
 

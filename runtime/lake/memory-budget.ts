@@ -73,8 +73,9 @@ export class MemoryBudget {
   }
 
   /**
-   * Makes room for `bytes` of `self`'s next record: cuts `self`'s own segment with `cutOwn`
-   * when it is the one to cut (or another writer asked for it), asks the writer that holds the
+   * Makes room for `bytes` of `self`'s next record and has it taken (`take`, in the same turn,
+   * so no other record is admitted in between; false when `self` has no open segment to take
+   * it, having just cut its own): cuts `self`'s own segment (`ownCut.cut`) when it is the one to cut (or another writer asked for it), asks the writer that holds the
    * chosen one otherwise, and waits for the bytes to be freed. Throws when a cut it asked for
    * failed, so the record's batch is retried (with the coordinator's backoff) rather than
    * asking again at once.
@@ -82,15 +83,15 @@ export class MemoryBudget {
   async makeRoom(
     self: BudgetHolder,
     bytes: number,
-    ownCut: { requested(): boolean; cut(): Promise<void> },
-  ): Promise<void> {
+    ownCut: { requested(): boolean; cut(): Promise<void>; take(): boolean },
+  ): Promise<boolean> {
     for (;;) {
       if (ownCut.requested()) {
         await ownCut.cut();
         continue;
       }
       const decision = memoryDecision(this.segments(), bytes, this.budgetBytes);
-      if (decision.kind === "admit") return;
+      if (decision.kind === "admit") return ownCut.take();
       if (decision.kind === "cut" && decision.shardId === self.shardId) {
         await ownCut.cut();
         continue;
