@@ -12,7 +12,7 @@ import { SchemaWireError } from "../schemas/schema-wire-error";
 import { decode } from "../schemas/wire-format";
 import { Column, ColumnType } from "./columns";
 import { GENERIC_TABLE, GENERIC_TABLE_COLUMNS, schemaTableColumns, schemaTableName } from "./lake-tables";
-import { TimePartition, timePartitionOf } from "./object-keys";
+import { MIXED_TENANTS, TimePartition, timePartitionOf } from "./object-keys";
 import { Position, positionOf } from "./position";
 
 export type CellValue =
@@ -66,7 +66,8 @@ export async function lakeItemOf(record: ConsumerRecord, schemas: SchemaLookup):
   const arrival = record.approximateArrivalTimestamp ?? NO_ARRIVAL;
   const place: ItemPlace = {
     position: positionOf(record),
-    tenant: record.tenant,
+    // A corrupt aggregate's bytes may hold several tenants' records: no one tenant's partition.
+    tenant: record.corruptAggregate !== undefined ? MIXED_TENANTS : record.tenant,
     time: timePartitionOf(arrival),
     arrival,
     bytes: record.data.length,

@@ -65,7 +65,7 @@ describe("lake writer: a lease lost during a cut", () => {
     // The age check cuts the segment and waits on its claim.
     await store.claimWaiting;
     lost = true;
-    const leaseLost = w.leaseLost({ shardId: SHARD });
+    const leaseLost = w.leaseLost();
     store.open();
     await leaseLost;
 
