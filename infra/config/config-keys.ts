@@ -31,7 +31,7 @@ import { ACCESS_LOG_LIMITS } from "../ingest/elb-log-delivery";
 import { shippedSchemas } from "../../runtime/schemas/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../../runtime/schemas/compatibility-mode";
 import { LAKE_DEFAULTS, LAKE_LIMITS } from "../../runtime/lake/contract";
-import { SEGMENTS_PER_TASK_MEMORY, STANDARD_IA_MIN_DAYS } from "../lake/lake-rules";
+import { STANDARD_IA_MIN_DAYS, TASK_MEMORY_PER_ROLL_MEMORY } from "../lake/lake-rules";
 import { INGEST_AUTH_MODES, IngestAuthMode, TENANT_DEFAULTS } from "../../runtime/tenants/defaults";
 import { tenantIdList } from "./config-parsers";
 
@@ -627,7 +627,7 @@ export const CONFIG_KEYS = {
     name: "lakeRollMegabytes",
     type: "integer",
     default: LAKE_DEFAULTS.rollBytes / MIB,
-    purpose: `Cut a shard's lake segment once its records hold this many MiB, ${LAKE_LIMITS.rollBytes.min / MIB}..${LAKE_LIMITS.rollBytes.max / MIB}: larger objects suit Athena, and a worker holds one open segment per shard.`,
+    purpose: `Cut a shard's lake segment once its records hold this many MiB, ${LAKE_LIMITS.rollBytes.min / MIB}..${LAKE_LIMITS.rollBytes.max / MIB}: larger objects suit Athena; a worker's open segments together stay within a quarter of lakeMemory.`,
     ...integer(LAKE_LIMITS.rollBytes.min / MIB, LAKE_LIMITS.rollBytes.max / MIB),
   } satisfies ConfigKey<number>,
   lakeRollSeconds: {
@@ -671,7 +671,7 @@ export const CONFIG_KEYS = {
     name: "lakeMemory",
     type: "integer",
     default: 2048,
-    purpose: `Memory of a lake task in MiB, a size Fargate allows with lakeCpu, at least ${SEGMENTS_PER_TASK_MEMORY} x lakeRollMegabytes.`,
+    purpose: `Memory of a lake task in MiB, a size Fargate allows with lakeCpu, at least ${TASK_MEMORY_PER_ROLL_MEMORY} x lakeRollMegabytes. A quarter of it is the worker's memory budget for the segments of all its shards (LAKE_BUFFER_BYTES): past it the largest is cut early.`,
     ...integer(512, 122880),
   } satisfies ConfigKey<number>,
   lakeMinTasks: {

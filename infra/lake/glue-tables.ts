@@ -63,7 +63,9 @@ export const DATE_RANGE_START = "2026-01-01";
  * - tenant is `injected`: tenants are created while the stack runs, without a deploy,
  *   and may be many, so no list of them can live in the table; a query names its tenants
  *   (`WHERE tenant = 'acme'` or `IN (...)`), which is also how one tenant's analyst reads
- *   only that tenant's objects.
+ *   only that tenant's objects. An injected value is whatever the query names, so the
+ *   partition of corrupt KPL aggregates' dead letters, `_mixed` (MIXED_TENANTS, which no
+ *   tenant id can be), reads like a tenant's: `WHERE tenant = '_mixed'`.
  *   https://docs.aws.amazon.com/athena/latest/ug/partition-projection-dynamic-id-partitioning.html
  * - date is a `date` projection (yyyy-MM-dd, up to NOW), hour an `integer` one 0..23 with two
  *   digits, as timePartitionOf writes them (UTC).

@@ -3,6 +3,7 @@
  * lists them with every other problem, and the Lake component refuses what breaks them.
  */
 import { outOfBound } from "../../runtime/common/setting";
+import { LAKE_DEFAULTS, lakeBufferBytes } from "../../runtime/lake/contract";
 
 /**
  * S3 moves an object to Standard-IA no sooner than 30 days after it was created:
@@ -10,12 +11,20 @@ import { outOfBound } from "../../runtime/common/setting";
  */
 export const STANDARD_IA_MIN_DAYS = 30;
 
+const MIB = 1024 * 1024;
+
 /**
- * A worker holds one open segment per shard it leases and encodes a closed one beside it;
- * memory for 4 shards' segments twice over keeps a task that takes over a few leases from
- * running out (the Parquet encoder's copy is the second).
+ * A lake task's memory in MiB for each MiB of a segment's roll size: its memory budget
+ * (LAKE_BUFFER_BYTES, lakeBufferBytes of the task's memory) must hold one full segment, or
+ * every segment is cut for memory before it reaches the roll size and the roll size says
+ * nothing. However many leases a worker takes over, the budget bounds what it buffers.
  */
-export const SEGMENTS_PER_TASK_MEMORY = 8;
+export const TASK_MEMORY_PER_ROLL_MEMORY = 1 / LAKE_DEFAULTS.bufferShareOfMemory;
+
+/** The memory budget the stack gives a lake task of `memoryMiB` (its LAKE_BUFFER_BYTES). */
+export function taskBufferBytes(memoryMiB: number): number {
+  return lakeBufferBytes(memoryMiB * MIB);
+}
 
 export interface LakeRuleInputs {
   lake?: boolean;
@@ -31,11 +40,11 @@ export function lakeProblems(c: LakeRuleInputs): string[] {
   if (c.lake === false) return [];
   const problems: string[] = [];
   if (c.rollMegabytes !== undefined && c.memory !== undefined) {
-    const needed = c.rollMegabytes * SEGMENTS_PER_TASK_MEMORY;
-    if (c.memory < needed) {
+    if (taskBufferBytes(c.memory) < c.rollMegabytes * MIB) {
+      const needed = Math.ceil(c.rollMegabytes * TASK_MEMORY_PER_ROLL_MEMORY);
       problems.push(
-        `${outOfBound("lakeMemory", "at least", `${SEGMENTS_PER_TASK_MEMORY} x lakeRollMegabytes`, needed, c.memory)}: ` +
-          "a worker holds a segment per leased shard; raise lakeMemory or lower lakeRollMegabytes",
+        `${outOfBound("lakeMemory", "at least", `${TASK_MEMORY_PER_ROLL_MEMORY} x lakeRollMegabytes`, needed, c.memory)}: ` +
+          `a worker buffers at most ${LAKE_DEFAULTS.bufferShareOfMemory * 100}% of its memory for all its shards, and that must hold one full segment; raise lakeMemory or lower lakeRollMegabytes`,
       );
     }
   }

@@ -24,7 +24,7 @@ import { SchemaRegistry } from "../schemas/schema-registry";
 import { StreamStorage } from "../stream/stream-storage";
 import { lakeTables, LakeTableDefinition, JSON_LINES_STORAGE, PARQUET_STORAGE } from "./glue-tables";
 import { LakeConfig } from "./lake-config";
-import { lakeProblems } from "./lake-rules";
+import { lakeProblems, taskBufferBytes } from "./lake-rules";
 import { encryptedBucket, grantLakeObjects, lakeKey } from "./lake-storage";
 import { namedQueries } from "./named-queries";
 
@@ -181,6 +181,8 @@ export class Lake extends pulumi.ComponentResource {
       LAKE_BUCKET: this.bucket.bucket.bucket,
       LAKE_ROLL_BYTES: c.rollBytes,
       LAKE_ROLL_SECONDS: c.rollSeconds,
+      // The task's memory, not V8's default heap limit, is what the budget must fit.
+      LAKE_BUFFER_BYTES: taskBufferBytes(c.memory),
     });
     this.service = new PipelineService(
       name,

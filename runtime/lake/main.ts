@@ -21,7 +21,8 @@ import { FanoutReader } from "../processing/retrieval/fanout-reader";
 import { PollingReader } from "../processing/retrieval/polling-reader";
 import { CONSUMER_DEFAULTS } from "../processing/service-contract";
 import { openSchemaSource } from "../schemas/open-schema-source";
-import { LAKE, LAKE_DEFAULTS } from "./contract";
+import { getHeapStatistics } from "node:v8";
+import { LAKE, LAKE_DEFAULTS, lakeBufferBytes } from "./contract";
 import { LakeMetrics } from "./lake-metrics";
 import { SchemaLookup, withColumns } from "./lake-rows";
 import { lakeWriterFactory } from "./lake-writer";
@@ -69,6 +70,14 @@ async function main(): Promise<void> {
   const retrieval = s.retrieval;
   // One budget for every shard this worker leases, however many it takes over.
   const budget = new MemoryBudget(settings.bufferBytes);
+  const heapBound = lakeBufferBytes(getHeapStatistics().heap_size_limit);
+  if (settings.bufferBytes > heapBound) {
+    // The rows decoded from the buffered records live on V8's heap, which may be smaller than the task.
+    log.warn(
+      { bufferBytes: settings.bufferBytes, heapLimit: getHeapStatistics().heap_size_limit },
+      `LAKE_BUFFER_BYTES is more than ${LAKE_DEFAULTS.bufferShareOfMemory * 100}% of V8's heap limit: raise that with --max-old-space-size`,
+    );
+  }
   const coordinator = new Coordinator(
     kinesis,
     table,

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { validateConfig } from "../../../infra/config/config";
-import { lakeProblems } from "../../../infra/lake/lake-rules";
+import { lakeProblems, taskBufferBytes } from "../../../infra/lake/lake-rules";
 import { TEST_CLIENT_CIDR, TEST_PLAIN_HTTP } from "../../harness/pulumi";
 
 const problems = (raw: Record<string, string>): string[] => {
@@ -15,9 +15,9 @@ const problems = (raw: Record<string, string>): string[] => {
 describe("lake config rules", () => {
   const refused: [string, Record<string, string>, RegExp][] = [
     [
-      "memory below 8 segments",
-      { lakeRollMegabytes: "512", lakeMemory: "2048" },
-      /^lakeMemory must be at least 8 x lakeRollMegabytes \(4096\), got 2048: .*raise lakeMemory/,
+      "a memory budget (a quarter of the task) smaller than one segment",
+      { lakeRollMegabytes: "512", lakeMemory: "1024" },
+      /^lakeMemory must be at least 4 x lakeRollMegabytes \(2048\), got 1024: a worker buffers at most 25% of its memory .*one full segment; raise lakeMemory/,
     ],
     [
       "Standard-IA sooner than S3 allows",
@@ -57,6 +57,8 @@ describe("lake config rules", () => {
       problems({ lakeInfrequentAccessDays: "30", lakeRetentionDays: "400", retentionHours: "8760" }),
     ).to.deep.equal([]);
     expect(problems({ lake: "false", lakeRollMegabytes: "512", lakeMemory: "1024" })).to.deep.equal([]);
+    // A budget of exactly one segment: a quarter of 2048 MiB holds one 512 MiB segment.
+    expect(problems({ lakeRollMegabytes: "512", lakeMemory: "2048" })).to.deep.equal([]);
   });
 
   it("turns the config into the lake's settings: MiB to bytes, 0 days to no rule", () => {
@@ -78,5 +80,14 @@ describe("lake config rules", () => {
   it("the rule function alone says nothing of a lake that is off", () => {
     expect(lakeProblems({ lake: false, rollMegabytes: 512, memory: 512 })).to.deep.equal([]);
     expect(lakeProblems({ lake: true, rollMegabytes: 512, memory: 512 })).to.have.lengthOf(1);
+  });
+
+  it("the stack's memory budget for a task is a quarter of its memory, in bytes", () => {
+    const table: [number, number][] = [
+      [512, 128 * 2 ** 20],
+      [2048, 512 * 2 ** 20],
+      [122880, 30720 * 2 ** 20],
+    ];
+    for (const [memoryMiB, bytes] of table) expect(taskBufferBytes(memoryMiB), String(memoryMiB)).to.equal(bytes);
   });
 });

@@ -32,7 +32,7 @@ describe("Lake", () => {
       expect(table.inputs).to.deep.include({ billingMode: "PAY_PER_REQUEST", deletionProtectionEnabled: true });
     });
 
-    it("hands the worker the bucket, its lease table, its consumer and the roll settings; it never creates the table", () => {
+    it("hands the worker the bucket, its lease table, its consumer, the roll settings and its memory budget; it never creates the table", () => {
       const env = taskEnvironment(run.recorded, "lake");
       expect(env).to.deep.include({
         LAKE_BUCKET: run.recorded.one(BUCKET, "lake").state.bucket,
@@ -42,6 +42,8 @@ describe("Lake", () => {
         CREATE_LEASE_TABLE: "false",
         LAKE_ROLL_BYTES: String(64 * 1024 * 1024),
         LAKE_ROLL_SECONDS: "300",
+        // A quarter of the task's 2048 MiB, for the segments of all the shards it leases.
+        LAKE_BUFFER_BYTES: String(512 * 1024 * 1024),
       });
     });
 
