@@ -5,7 +5,7 @@
  * (EXACTLY-ONCE.md): this decision need not be the same on two workers.
  */
 export interface RollSettings {
-  /** Cut once the segment's records hold this many bytes of data (memory per shard is about this). */
+  /** Cut once the segment's records hold this many bytes of data (the worker's memory budget may cut sooner). */
   maxBytes: number;
   /** Cut once the segment's first record was buffered this long ago. */
   maxAgeMs: number;

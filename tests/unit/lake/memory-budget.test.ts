@@ -145,7 +145,9 @@ describe("lake memory budget: all of a worker's shards together", () => {
     store.failing.add(shardId(1));
     let error: unknown;
     await small.processRecords({ records: records(shardId(2), 4, 200), checkpointer }).catch((e) => (error = e));
-    expect(String(error)).to.match(/cutting shard shardId-000000000001's segment to stay within .* memory budget failed/);
+    expect(String(error)).to.match(
+      /cutting shard shardId-000000000001's segment to stay within .* memory budget failed/,
+    );
     store.failing.clear();
     // The retry: the big shard's segment is cut this time and the batch fits.
     await small.processRecords({ records: records(shardId(2), 4, 200), checkpointer });

@@ -18,7 +18,12 @@ describe("lake: the tenant partition of each record", () => {
   const cases: [string, string, Buffer, string][] = [
     ["a tenant's JSON record: its row under its tenant", "acme|k1", Buffer.from('{"n":1}'), "acme"],
     ["a record from before tenants: untenanted", "k1", Buffer.from('{"n":1}'), "untenanted"],
-    ["a tenant's record that is not JSON: its dead letter under its tenant", "beta|k2", Buffer.from("not json"), "beta"],
+    [
+      "a tenant's record that is not JSON: its dead letter under its tenant",
+      "beta|k2",
+      Buffer.from("not json"),
+      "beta",
+    ],
     ["a corrupt aggregate with a tenant's key: under the mixed partition", "gamma|first", corrupt, MIXED_TENANTS],
     ["a corrupt aggregate with an untenanted key: under the mixed partition", "first", corrupt, MIXED_TENANTS],
   ];
