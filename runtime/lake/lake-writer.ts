@@ -1,9 +1,10 @@
 /**
  * The lake writer: a record processor (one per shard lease) on the processing runtime. It
  * buffers a shard's records as one open segment, cuts the segment by size or age (or at the
- * shard's end, on shutdown, or early when the worker's memory budget needs room), claims it, writes one object per table, schema version,
- * tenant and hour in it, and only then checkpoints at the segment's last record. Why this
- * puts every record in the lake once: EXACTLY-ONCE.md.
+ * shard's end, on shutdown, or early when the worker's memory budget needs room), claims
+ * it, writes one object per table, schema version, tenant and hour in it, and only then
+ * checkpoints at the segment's last record. Why this puts every record in the lake once:
+ * EXACTLY-ONCE.md.
  */
 import { Checkpointer, ConsumerRecord, RecordProcessor, RecordProcessorFactory } from "../processing/record-processor";
 import { LakeItem, lakeItemOf, Row, SchemaLookup } from "./lake-rows";
@@ -261,6 +262,11 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
   private async cut(): Promise<void> {
     const open = this.open!;
     if (open.claimedLast) throw new Error(`segment ${JSON.stringify(open.name)} is claimed beyond the records read`);
+    // Opened for a record that never came in (its batch failed while waiting for room): nothing to cut.
+    if (open.items.length === 0) {
+      this.open = undefined;
+      return;
+    }
     const last = open.items[open.items.length - 1].position;
     const rest = await this.whileStoring(async () => {
       const standing = await this.claims.claim(open.name, last);

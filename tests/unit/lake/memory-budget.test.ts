@@ -153,4 +153,21 @@ describe("lake memory budget: all of a worker's shards together", () => {
     await small.processRecords({ records: records(shardId(2), 4, 200), checkpointer });
     expect(budget.peakBytes).to.be.at.most(2_000);
   });
+
+  it("a batch that failed waiting for room leaves no empty segment behind: shutdown completes", async () => {
+    const store = new SlowStore();
+    const budget = new MemoryBudget(2_000);
+    const big = writer(shardId(1), store, budget);
+    const small = writer(shardId(2), store, budget);
+    await big.processRecords({ records: records(shardId(1), 10, 200), checkpointer });
+    store.failing.add(shardId(1));
+    // Its first record opens a segment and then waits for room that never comes.
+    const failed = await small.processRecords({ records: records(shardId(2), 1, 200), checkpointer }).then(
+      () => false,
+      () => true,
+    );
+    expect(failed).to.equal(true);
+    await small.shutdownRequested({ checkpointer });
+    expect(budget.segments().map((s) => s.shardId)).to.deep.equal([shardId(1)]);
+  });
 });
