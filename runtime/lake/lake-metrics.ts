@@ -39,7 +39,17 @@ export class LakeMetrics extends IntervalReport {
   }
 
   private static zero() {
-    return { claimed: 0, claimsLost: 0, segments: 0, objects: 0, alreadyStored: 0, rows: 0, deadLetters: 0, bytes: 0 };
+    return {
+      claimed: 0,
+      claimsLost: 0,
+      segments: 0,
+      cutForMemory: 0,
+      objects: 0,
+      alreadyStored: 0,
+      rows: 0,
+      deadLetters: 0,
+      bytes: 0,
+    };
   }
 
   /** The bucket as the writer uses it, each conditional write counted by its outcome. */
@@ -67,6 +77,7 @@ export class LakeMetrics extends IntervalReport {
   /** A segment stored and checkpointed: its rows and dead letters (those of the objects this worker wrote). */
   segmentStored(segment: SegmentWritten): void {
     this.counts.segments++;
+    if (segment.cause === "memory") this.counts.cutForMemory++;
     for (const object of segment.written) {
       if (object.key.startsWith(DEAD_LETTERS_PREFIX)) this.counts.deadLetters += object.rows;
       else this.counts.rows += object.rows;
@@ -86,6 +97,7 @@ export class LakeMetrics extends IntervalReport {
       .put(M.LakeSegmentsClaimed, c.claimed)
       .put(M.LakeClaimsLost, c.claimsLost)
       .put(M.LakeSegmentsStored, c.segments)
+      .put(M.LakeSegmentsCutForMemory, c.cutForMemory)
       .put(M.LakeObjectsStored, c.objects)
       .put(M.LakeObjectsAlreadyStored, c.alreadyStored)
       .put(M.LakeRowsStored, c.rows)

@@ -18,11 +18,19 @@ import { Column } from "./columns";
 import { BudgetHolder, MemoryBudget } from "./memory-budget";
 import { BufferedSegment } from "./memory-cut";
 
+/**
+ * Why a segment ends where it does: this writer cut it by size or age (roll-policy.ts), for
+ * the worker's memory budget (memory-cut.ts), at the shard's end or on shutdown; or a claim
+ * that was standing already ended it (another writer's cut, or this lease's earlier owner's).
+ */
+export type SegmentCause = "size" | "age" | "memory" | "shard-end" | "shutdown" | "claim";
+
 /** What one stored segment added to the lake (for the logs, the metrics and the page). */
 export interface SegmentWritten {
   shardId: string;
   first: Position;
   last: Position;
+  cause: SegmentCause;
   /** Objects this writer stored, and those another writer had stored already. */
   written: { key: string; tenant: string; rows: number; bytes: number }[];
   existing: number;
@@ -49,6 +57,8 @@ interface OpenSegment {
   name: SegmentName;
   /** Where it ends, once a claim says so (ours or another writer's). */
   claimedLast?: Position;
+  /** Why this writer cut it, when the standing claim ends where this writer cut. */
+  cutFor?: SegmentCause;
   items: LakeItem[];
   bytes: number;
   openedAt: number;
@@ -150,7 +160,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
 
   async shardEnded(input: { checkpointer: { checkpoint(): Promise<void> } }): Promise<void> {
     await this.serially(async () => {
-      while (this.open) await this.cut();
+      while (this.open) await this.cut("shard-end");
       this.stop();
       await input.checkpointer.checkpoint();
     });
@@ -161,7 +171,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
       this.checkpointer = input.checkpointer;
       this.stop();
       // A segment whose claim ends beyond what was read is left to the lease's next owner.
-      while (this.open && !this.open.claimedLast) await this.cut();
+      while (this.open && !this.open.claimedLast) await this.cut("shutdown");
     });
   }
 
@@ -226,15 +236,12 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
       if (comparePosition(last, open.claimedLast) >= 0) await this.store();
       return;
     }
-    if (
-      rollDecision(
-        { records: open.items.length, bytes: open.bytes, openedAt: open.openedAt },
-        this.options.roll,
-        Date.now(),
-      ) !== "keep"
-    ) {
-      await this.cut();
-    }
+    const decision = rollDecision(
+      { records: open.items.length, bytes: open.bytes, openedAt: open.openedAt },
+      this.options.roll,
+      Date.now(),
+    );
+    if (decision !== "keep") await this.cut(decision);
   }
 
   private async cutIfDue(): Promise<void> {
@@ -247,7 +254,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
         Date.now(),
       ) === "age"
     ) {
-      await this.cut();
+      await this.cut("age");
     }
   }
 
@@ -255,11 +262,11 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
   private async cutForMemory(): Promise<void> {
     this.memoryCutRequested = false;
     if (this.lost || !this.open || this.open.items.length === 0 || this.open.claimedLast || this.storing) return;
-    await this.cut();
+    await this.cut("memory");
   }
 
   /** Claims the open segment up to its last record and stores what the standing claim covers. */
-  private async cut(): Promise<void> {
+  private async cut(cause: SegmentCause): Promise<void> {
     const open = this.open!;
     if (open.claimedLast) throw new Error(`segment ${JSON.stringify(open.name)} is claimed beyond the records read`);
     // Opened for a record that never came in (its batch failed while waiting for room): nothing to cut.
@@ -271,6 +278,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
     const rest = await this.whileStoring(async () => {
       const standing = await this.claims.claim(open.name, last);
       open.claimedLast = standing;
+      if (comparePosition(standing, last) === 0) open.cutFor = cause;
       // Another writer cut it later: read on to its end. Earlier: store its segment (the rest
       // of what was read opens the next one).
       return comparePosition(standing, last) <= 0 ? this.storeObjects(open) : undefined;
@@ -343,7 +351,8 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
     }
     await this.checkpointer!.checkpointAt(last);
     this.open = undefined;
-    this.options.onSegment?.({ shardId: this.shardId, first: segment.first, last, written, existing });
+    const cause = open.cutFor ?? "claim";
+    this.options.onSegment?.({ shardId: this.shardId, first: segment.first, last, cause, written, existing });
     return rest;
   }
 

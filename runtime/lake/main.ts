@@ -96,6 +96,7 @@ async function main(): Promise<void> {
         log.info(
           {
             shardId: w.shardId,
+            cause: w.cause,
             objects: w.written.length,
             existing: w.existing,
             rows: w.written.reduce((n, o) => n + o.rows, 0),

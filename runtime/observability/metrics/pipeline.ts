@@ -180,6 +180,11 @@ export const LAKE_METRICS = emfFamily(
     LakeSegmentsClaimed: "Sum",
     LakeClaimsLost: "Sum",
     LakeSegmentsStored: "Sum",
+    /**
+     * Segments a worker cut before their roll size or time to stay within its memory budget
+     * (LAKE_BUFFER_BYTES): a steady rate means smaller objects, and a task that wants more memory.
+     */
+    LakeSegmentsCutForMemory: "Sum",
     LakeObjectsStored: "Sum",
     LakeObjectsAlreadyStored: "Sum",
     LakeRowsStored: "Sum",

@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { LakeMetrics, oldestUnstoredAge, writeKind } from "../../../runtime/lake/lake-metrics";
+import { MemoryBudget } from "../../../runtime/lake/memory-budget";
 import { MemoryLakeStore } from "../../../runtime/lake/lake-store";
 import { lakeWriterFactory, LakeWriterOptions, ShardLakeWriter } from "../../../runtime/lake/lake-writer";
 import {
@@ -41,7 +42,7 @@ function records(count: number, deadEvery = 0, from = 0): ConsumerRecord[] {
 }
 
 /** A lake worker's metrics and a writer for SHARD wired as main.ts wires them, the clock at `now`. */
-function worker(bucket: MemoryLakeStore, maxBytes: number, clock = { now: ARRIVED }) {
+function worker(bucket: MemoryLakeStore, maxBytes: number, clock = { now: ARRIVED }, budget?: MemoryBudget) {
   const lines: string[] = [];
   const metrics = new LakeMetrics(
     (line) => lines.push(line),
@@ -53,6 +54,7 @@ function worker(bucket: MemoryLakeStore, maxBytes: number, clock = { now: ARRIVE
     schemas: async () => undefined,
     roll: { maxBytes, maxAgeMs: 3_600_000 },
     ageCheckMs: 3_600_000,
+    budget,
     onSegment: (w) => metrics.segmentStored(w),
     onUnstored: (shardId, arrival) => metrics.unstored(shardId, arrival),
   };
@@ -121,6 +123,7 @@ describe("lake metrics", () => {
     expect(doc).to.deep.include({
       [M.LakeSegmentsClaimed.name]: claims.length,
       [M.LakeSegmentsStored.name]: claims.length,
+      [M.LakeSegmentsCutForMemory.name]: 0,
       [M.LakeClaimsLost.name]: 0,
       [M.LakeObjectsStored.name]: objects.length,
       [M.LakeObjectsAlreadyStored.name]: 0,
@@ -133,6 +136,22 @@ describe("lake metrics", () => {
     // The next interval starts from zero.
     const next = await w.report();
     expect(Object.values(M).map((m) => next[m.name])).to.deep.equal(Object.values(M).map(() => 0));
+  });
+
+  it("counts the segments cut early for the worker's memory budget apart from the others", async () => {
+    const bucket = new MemoryLakeStore();
+    const input = records(40);
+    const budgetBytes = 100;
+    const w = worker(bucket, 1_000_000, { now: ARRIVED }, new MemoryBudget(budgetBytes));
+    w.writer.initialize();
+    await w.writer.processRecords({ records: input, checkpointer: w.checkpointer });
+    await w.writer.shardEnded({ checkpointer: { checkpoint: async () => undefined } });
+    const doc = await w.report();
+    const segments = doc[M.LakeSegmentsStored.name];
+    const bytes = input.reduce((n, r) => n + r.data.length, 0);
+    expect(segments).to.be.at.least(Math.ceil(bytes / budgetBytes));
+    // All but the last, which the shard's end cut.
+    expect(doc[M.LakeSegmentsCutForMemory.name]).to.equal(segments - 1);
   });
 
   it("a lease's zombie and its new owner read the same records: the later claim is lost, its objects are already there, the rows once over both", async () => {
