@@ -163,6 +163,8 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
       while (this.open) await this.cut("shard-end");
       this.stop();
       await input.checkpointer.checkpoint();
+      // The shard is done: its writer holds nothing from now on.
+      this.options.budget?.leave(this);
     });
   }
 
@@ -172,6 +174,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
       this.stop();
       // A segment whose claim ends beyond what was read is left to the lease's next owner.
       while (this.open && !this.open.claimedLast) await this.cut("shutdown");
+      this.options.budget?.leave(this);
     });
   }
 

@@ -17,7 +17,7 @@ export interface BudgetHolder {
    * again before that cut is a no-op (and wakes no one).
    */
   requestMemoryCut(): void;
-  /** How many requested cuts failed so far (S3 refused, the lease was lost). */
+  /** How many requested cuts failed so far (S3 refused a write, the checkpoint was refused). */
   readonly failedMemoryCuts: number;
 }
 
@@ -49,6 +49,11 @@ export class MemoryBudget {
       if (s) out.push(s);
     }
     return out;
+  }
+
+  /** How many shards' writers share the budget now. */
+  holderCount(): number {
+    return this.holders.size;
   }
 
   heldBytes(): number {

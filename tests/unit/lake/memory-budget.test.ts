@@ -121,6 +121,8 @@ describe("lake memory budget: all of a worker's shards together", () => {
       const duplicated = [...seen.values()].filter((n) => n > 1).length;
       expect({ missing, duplicated, rows: seen.size }).to.deep.equal({ missing: 0, duplicated: 0, rows: total });
       expect(budget.heldBytes()).to.equal(0);
+      // Ended shards leave the budget: a worker that sees many reshards keeps no writer of theirs.
+      expect(budget.holderCount()).to.equal(0);
     });
   }
 
