@@ -73,6 +73,8 @@ interface WorkloadResult {
 interface SegmentResult {
   workload: LakeWorkloadName;
   records: number;
+  /** Rows of the first segment, and its record data (rows x the workload's mean record). */
+  rows: number;
   dataBytes: number;
   segments: number;
   cpuMs: number;
@@ -130,8 +132,10 @@ async function throughput(child: BenchChild, dir: string, workload: LakeWorkload
 async function segmentRun(child: BenchChild, dir: string, workload: LakeWorkloadName): Promise<SegmentResult> {
   const file = path.join(dir, `${workload}.jsonl`);
   const rollBytes = flags["segment-mib"] * MIB;
-  // Enough records for one cut by size and a little more (the rest is the next segment).
-  const records = Math.ceil((rollBytes * 1.05) / meanTextBytes(file));
+  // A cut comes after the GetRecords batch that reaches the roll size (up to 10 MiB more):
+  // records for that and a next segment.
+  const mean = meanTextBytes(file);
+  const records = Math.ceil((rollBytes + 12 * MIB) / mean);
   note(`${workload}: one shard, ${fmt(records)} records, roll at ${flags["segment-mib"]} MiB...`);
   const answer = await ask(
     child,
@@ -142,7 +146,8 @@ async function segmentRun(child: BenchChild, dir: string, workload: LakeWorkload
   return {
     workload,
     records,
-    dataBytes: Number(answer.dataBytes),
+    rows: Number(answer.firstRows),
+    dataBytes: Number(answer.firstRows) * mean,
     segments: Number(answer.segments),
     cpuMs: Number(answer.cpuMs),
     objects: answer.objects as LakeObject[],
@@ -159,7 +164,16 @@ function throughputTable(results: WorkloadResult[], figures: { figure: string; t
     const lakeUs = 1e6 / r.lakeRate;
     // What one shard can take in steady state (1 MiB/s of records), and how many such shards one core writes.
     const shardRows = STREAM_LIMITS.shardIngestBytesPerSecond / r.bytesPerRecord;
-    rows.push([r.label, fmt(r.bytesPerRecord), r.readRate, r.lakeRate, readUs, lakeUs, x(r.ratio), r.lakeRate / shardRows]);
+    rows.push([
+      r.label,
+      fmt(r.bytesPerRecord),
+      r.readRate,
+      r.lakeRate,
+      readUs,
+      lakeUs,
+      x(r.ratio),
+      r.lakeRate / shardRows,
+    ]);
     const target = atLeast(r.ratio, TARGET_RATIO, "x");
     figures.push({
       figure: `${r.workload}: lake rows/s per core / bare read rate`,
@@ -197,8 +211,7 @@ function segmentTable(results: SegmentResult[], figures: { figure: string; text:
     const s = objectSizes(r.objects);
     rows.push([
       LAKE_WORKLOADS[r.workload].label,
-      mib(r.dataBytes),
-      s.segments,
+      `${fmt(r.rows)} rows, ${mib(r.dataBytes)}`,
       s.objectsPerSegment,
       mib(s.meanBytes),
       `${mib(s.minBytes)} - ${mib(s.maxBytes)}`,
@@ -219,9 +232,8 @@ function segmentTable(results: SegmentResult[], figures: { figure: string; text:
       `row groups of up to ${fmt(ROW_GROUP_ROWS)} rows; the first segment cut`,
     [
       "workload",
-      "record data",
-      "segments",
-      "objects/segment",
+      "first segment",
+      "objects",
       "MiB/object",
       "range",
       "rows/object",

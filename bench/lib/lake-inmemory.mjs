@@ -52,7 +52,10 @@ function userRecords(file, count) {
   const base = lines.map((l) => JSON.parse(l));
   return Array.from({ length: count }, (_, i) => {
     const r = base[i % base.length];
-    return { partitionKey: i < base.length ? r.partitionKey : `${r.partitionKey.split("|")[0]}|${randomUUID()}`, data: Buffer.from(r.text) };
+    return {
+      partitionKey: i < base.length ? r.partitionKey : `${r.partitionKey.split("|")[0]}|${randomUUID()}`,
+      data: Buffer.from(r.text),
+    };
   });
 }
 
@@ -79,7 +82,11 @@ async function kinesisRecords(records, shards) {
       return results;
     },
   };
-  const { producer: options } = readIngestSettings({ STREAM_NAME: "bench", AWS_REGION: "us-east-1", INGEST_AUTH: "none" });
+  const { producer: options } = readIngestSettings({
+    STREAM_NAME: "bench",
+    AWS_REGION: "us-east-1",
+    INGEST_AUTH: "none",
+  });
   const producer = new KinesisProducer(port, { ...options, pendingLimitRecords: Math.max(records.length, 1) });
   await producer.start();
   const acks = records.map((r) => producer.put(r));
@@ -195,8 +202,10 @@ async function consumeAll(shards, processor) {
 }
 
 async function prepare(file, records, shards) {
-  const byShard = await kinesisRecords(userRecords(file, records), shards);
-  const dataBytes = byShard.reduce((n, [, list]) => n + list.reduce((m, r) => m + r.data.length, 0), 0);
+  const users = userRecords(file, records);
+  // What the roll by size counts: the user records' data.
+  const dataBytes = users.reduce((n, r) => n + r.data.length, 0);
+  const byShard = await kinesisRecords(users, shards);
   return {
     shards: byShard.map(([shardId, list]) => ({ shardId, batches: getRecordsBatches(list) })),
     kinesisRecords: byShard.reduce((n, [, list]) => n + list.length, 0),
@@ -255,18 +264,24 @@ async function go({ file, records, shards, rounds, rollBytes, rollSeconds }) {
   };
 }
 
-/** One shard, records enough for a segment cut by size: the objects of that segment (the first). */
+/**
+ * One shard, records enough for a segment cut by size and more: the objects of the first
+ * segment (the later one is what was left when the shard ended).
+ */
 async function segment({ file, records, rollBytes, rollSeconds }) {
   const prepared = await prepare(file, records, 1);
   const processor = lakeProcessor({ maxBytes: rollBytes, maxAgeMs: rollSeconds * 1000 });
   const cpu0 = cpuMicros();
   await consumeAll(prepared.shards, processor);
   const cpuMs = (cpuMicros() - cpu0) / 1000;
-  const objects = objectFigures(processor.store, processor.segments);
+  if (processor.segments.length < 2) throw new Error(`no cut by size: one segment of ${records} records`);
+  const [first] = processor.segments;
+  const objects = objectFigures(processor.store, [first]);
   return {
     type: "segment",
-    dataBytes: prepared.dataBytes,
+    records,
     segments: processor.segments.length,
+    firstRows: objects.reduce((n, o) => n + o.rows, 0),
     cpuMs,
     objects,
   };
