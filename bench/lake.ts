@@ -4,7 +4,7 @@
  * makes under steady load with the roll settings' defaults.
  *
  *  1. Throughput, per workload (lib/lake-workload.ts: 100 B and 1 KB JSON records of NYC taxi
- *     trips, 4 tenants): the same KPL aggregates, in GetRecords-sized batches, through the
+ *     trips to the generic table, and a trip with its schema to a typed table; 4 tenants): the same KPL aggregates, in GetRecords-sized batches, through the
  *     compiled ShardConsumer with a processor that only checkpoints ("read") and with the lake
  *     writer ("lake"), taking turns in one plain-node child. CPU from process.cpuUsage, so
  *     "per core" holds on a shared machine; the ratio is the median of the per-round ratios.
@@ -46,6 +46,14 @@ const { json, flags } = parseArgs("usage: npm run bench:lake [-- --json]", {
 /** The trips the records are made of: the 2015 sample's first 5,000 rows, as the replay reads them. */
 const TRIP_FILE = path.join(REPO_ROOT, "data", "nyc-taxi", "yellow_tripdata_2015-01_head.csv");
 const TARGET_RATIO = 0.9;
+/** The typed workload's schema, as the registry would hold its first version. */
+const TAXI_SCHEMA = {
+  schemaName: "taxi-trip",
+  versionNumber: 1,
+  schemaVersionId: "7a1e0000-0000-4000-8000-00000000a001",
+  definition: readFileSync(path.join(REPO_ROOT, "schemas", "taxi-trip.json"), "utf8"),
+};
+const schemaOf = (w: LakeWorkloadName) => (LAKE_WORKLOADS[w].typed ? TAXI_SCHEMA : undefined);
 const MIB = 1024 * 1024;
 
 interface Run {
@@ -78,6 +86,8 @@ interface SegmentResult {
   dataBytes: number;
   segments: number;
   cpuMs: number;
+  /** Live heap and buffers the writer held when it stored the first segment. */
+  heldBytes: number;
   objects: LakeObject[];
 }
 
@@ -107,6 +117,7 @@ async function throughput(child: BenchChild, dir: string, workload: LakeWorkload
       rounds: flags.rounds,
       rollBytes: LAKE_DEFAULTS.rollBytes,
       rollSeconds: LAKE_DEFAULTS.rollSeconds,
+      schema: schemaOf(workload),
     },
     "results",
     600_000,
@@ -139,7 +150,7 @@ async function segmentRun(child: BenchChild, dir: string, workload: LakeWorkload
   note(`${workload}: one shard, ${fmt(records)} records, roll at ${flags["segment-mib"]} MiB...`);
   const answer = await ask(
     child,
-    { type: "segment", file, records, rollBytes, rollSeconds: LAKE_DEFAULTS.rollSeconds },
+    { type: "segment", file, records, rollBytes, rollSeconds: LAKE_DEFAULTS.rollSeconds, schema: schemaOf(workload) },
     "segment",
     900_000,
   );
@@ -150,6 +161,7 @@ async function segmentRun(child: BenchChild, dir: string, workload: LakeWorkload
     dataBytes: Number(answer.firstRows) * mean,
     segments: Number(answer.segments),
     cpuMs: Number(answer.cpuMs),
+    heldBytes: Number(answer.heldBytes),
     objects: answer.objects as LakeObject[],
   };
 }
@@ -220,6 +232,7 @@ function segmentTable(results: SegmentResult[], figures: { figure: string; text:
       s.meanRowsPerRowGroup,
       x(r.dataBytes / s.totalBytes),
       fmt((r.cpuMs * 1000) / r.records),
+      mib(r.heldBytes),
     ]);
     figures.push({
       figure: `${r.workload}: objects of a ${flags["segment-mib"]} MiB segment`,
@@ -229,7 +242,8 @@ function segmentTable(results: SegmentResult[], figures: { figure: string; text:
   return table(
     `objects under steady load: one shard until the writer cuts by size (${flags["segment-mib"]} MiB of record data; ` +
       `${LAKE_DEFAULTS.rollSeconds} s roll time not reached), ${flags.tenants} tenants, one hour; ` +
-      `row groups of up to ${fmt(ROW_GROUP_ROWS)} rows; the first segment cut`,
+      `row groups of up to ${fmt(ROW_GROUP_ROWS)} rows; the first segment cut; held: live heap and buffers ` +
+      "when the segment was stored, over those before",
     [
       "workload",
       "first segment",
@@ -241,6 +255,7 @@ function segmentTable(results: SegmentResult[], figures: { figure: string; text:
       "rows/row group",
       "data / Parquet",
       "us/row",
+      "held at the cut",
     ],
     rows,
   );

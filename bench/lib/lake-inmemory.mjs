@@ -31,6 +31,8 @@ import { KinesisProducer } from "../../dist/runtime/ingest/kinesis-producer.js";
 import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
 import { lakeWriterFactory } from "../../dist/runtime/lake/lake-writer.js";
 import { MemoryLakeStore } from "../../dist/runtime/lake/lake-store.js";
+import { withColumns } from "../../dist/runtime/lake/lake-rows.js";
+import { encode } from "../../dist/runtime/schemas/wire-format.js";
 import { LatencyKinesis } from "./latency-kinesis.mjs";
 
 /** GetRecords returns at most 10,000 records and 10 MiB a call (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html). */
@@ -46,15 +48,25 @@ const cpuMicros = () => {
   return user + system;
 };
 
-/** The workload's user records (JSON lines of {partitionKey, text}), cycled up to `count`. */
-function userRecords(file, count) {
+/**
+ * The workload's user records (JSON lines of {partitionKey, text}), cycled up to `count`;
+ * with a schema, each in the registry's wire format naming it (uncompressed).
+ */
+function userRecords(file, count, schema) {
   const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
-  const base = lines.map((l) => JSON.parse(l));
+  const base = lines.map((l) => {
+    const r = JSON.parse(l);
+    const text = Buffer.from(r.text);
+    return {
+      partitionKey: r.partitionKey,
+      data: schema ? encode(text, schema.schemaVersionId, { compression: "none" }) : text,
+    };
+  });
   return Array.from({ length: count }, (_, i) => {
     const r = base[i % base.length];
     return {
       partitionKey: i < base.length ? r.partitionKey : `${r.partitionKey.split("|")[0]}|${randomUUID()}`,
-      data: Buffer.from(r.text),
+      data: r.data,
     };
   });
 }
@@ -87,7 +99,12 @@ async function kinesisRecords(records, shards) {
     AWS_REGION: "us-east-1",
     INGEST_AUTH: "none",
   });
-  const producer = new KinesisProducer(port, { ...options, pendingLimitRecords: Math.max(records.length, 1) });
+  const producer = new KinesisProducer(port, {
+    ...options,
+    // Every record is put before the first flush: room for all of them.
+    pendingLimitRecords: Math.max(records.length, 1),
+    pendingLimitBytes: Number.MAX_SAFE_INTEGER,
+  });
   await producer.start();
   const acks = records.map((r) => producer.put(r));
   await producer.flush();
@@ -158,17 +175,25 @@ function readProcessor() {
   };
 }
 
-function lakeProcessor(roll) {
+/**
+ * The lake writer over an in-memory store, knowing the workload's schema if it has one (as
+ * the worker's cache does after its first lookup); `onCut` is told each time a segment was
+ * stored.
+ */
+function lakeProcessor(roll, schema, onCut) {
   const store = new MemoryLakeStore();
   const segments = [];
+  const version = schema ? withColumns(schema) : undefined;
   const factory = lakeWriterFactory({
     store,
-    // The workload has no schema header: every record is a row of the generic table.
-    schemas: async () => undefined,
+    schemas: async (id) => (id === version?.schemaVersionId ? version : undefined),
     roll,
     // The run ends at each shard's end (which cuts its segment): no age check meanwhile.
     ageCheckMs: 3_600_000,
-    onSegment: (s) => segments.push(s),
+    onSegment: (s) => {
+      segments.push(s);
+      onCut?.();
+    },
     log: (level, msg, fields) => {
       throw new Error(`lake writer logged ${level}: ${msg} ${JSON.stringify(fields)}`);
     },
@@ -201,8 +226,8 @@ async function consumeAll(shards, processor) {
   if (endings.some((e) => e !== "shard-ended")) throw new Error(`consumers ended ${endings.join(", ")}`);
 }
 
-async function prepare(file, records, shards) {
-  const users = userRecords(file, records);
+async function prepare(file, records, shards, schema) {
+  const users = userRecords(file, records, schema);
   // What the roll by size counts: the user records' data.
   const dataBytes = users.reduce((n, r) => n + r.data.length, 0);
   const byShard = await kinesisRecords(users, shards);
@@ -231,8 +256,8 @@ function objectFigures(store, segments) {
   );
 }
 
-async function go({ file, records, shards, rounds, rollBytes, rollSeconds }) {
-  const prepared = await prepare(file, records, shards);
+async function go({ file, records, shards, rounds, rollBytes, rollSeconds, schema }) {
+  const prepared = await prepare(file, records, shards, schema);
   const roll = { maxBytes: rollBytes, maxAgeMs: rollSeconds * 1000 };
   const runs = { read: [], lake: [] };
   const cold = {};
@@ -241,7 +266,7 @@ async function go({ file, records, shards, rounds, rollBytes, rollSeconds }) {
     const order = round % 2 ? ["lake", "read"] : ["read", "lake"];
     for (const variant of order) {
       globalThis.gc?.();
-      const processor = variant === "read" ? readProcessor() : lakeProcessor(roll);
+      const processor = variant === "read" ? readProcessor() : lakeProcessor(roll, schema);
       const wall0 = performance.now();
       const cpu0 = cpuMicros();
       await consumeAll(prepared.shards, processor);
@@ -268,9 +293,23 @@ async function go({ file, records, shards, rounds, rollBytes, rollSeconds }) {
  * One shard, records enough for a segment cut by size and more: the objects of the first
  * segment (the later one is what was left when the shard ended).
  */
-async function segment({ file, records, rollBytes, rollSeconds }) {
-  const prepared = await prepare(file, records, 1);
-  const processor = lakeProcessor({ maxBytes: rollBytes, maxAgeMs: rollSeconds * 1000 });
+async function segment({ file, records, rollBytes, rollSeconds, schema }) {
+  const prepared = await prepare(file, records, 1, schema);
+  // Memory the writer holds for a segment: live heap and buffers when the first segment's
+  // objects are stored (its rows still held), over those before; each after a collection
+  // (the parent starts this process with --expose-gc).
+  const held = () => {
+    globalThis.gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const before = held();
+  let atCut;
+  const processor = lakeProcessor(
+    { maxBytes: rollBytes, maxAgeMs: rollSeconds * 1000 },
+    schema,
+    () => (atCut ??= held()),
+  );
   const cpu0 = cpuMicros();
   await consumeAll(prepared.shards, processor);
   const cpuMs = (cpuMicros() - cpu0) / 1000;
@@ -282,6 +321,7 @@ async function segment({ file, records, rollBytes, rollSeconds }) {
     records,
     segments: processor.segments.length,
     firstRows: objects.reduce((n, o) => n + o.rows, 0),
+    heldBytes: atCut - before,
     cpuMs,
     objects,
   };

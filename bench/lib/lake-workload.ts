@@ -5,20 +5,23 @@
  *
  *  - "100 B": a meter ping, a few fields of one trip (vendor, time, place, fare);
  *  - "1 KB": three trips of the taxi-trip schema's shape in one record (one trip is about a
- *    third of a kilobyte).
+ *    third of a kilobyte);
+ *  - "taxi": one trip, in the schema registry's wire format naming schemas/taxi-trip.json,
+ *    so it becomes a typed row of the taxi_trip table (one column per property).
  *
- * Each record goes to the generic table (no schema header: the data as JSON text), and
- * carries one of `tenants` tenants in its partition key, as ingest writes it.
+ * The first two go to the generic table (no schema header: the data as JSON text). Every
+ * record carries one of `tenants` tenants in its partition key, as ingest writes it.
  */
 import { randomUUID } from "node:crypto";
 import { TaxiTrip } from "../../runtime/replay/trip-event";
 import { TENANT_SEPARATOR } from "../../runtime/stream/tenant-key";
 
-export type LakeWorkloadName = "100B" | "1KB";
+export type LakeWorkloadName = "100B" | "1KB" | "taxi";
 
-export const LAKE_WORKLOADS: Record<LakeWorkloadName, { label: string; tripsPerRecord: number }> = {
-  "100B": { label: "100 B meter ping (generic table)", tripsPerRecord: 1 },
-  "1KB": { label: "1 KB: three taxi trips (generic table)", tripsPerRecord: 3 },
+export const LAKE_WORKLOADS: Record<LakeWorkloadName, { label: string; tripsPerRecord: number; typed: boolean }> = {
+  "100B": { label: "100 B meter ping (generic table)", tripsPerRecord: 1, typed: false },
+  "1KB": { label: "1 KB: three taxi trips (generic table)", tripsPerRecord: 3, typed: false },
+  taxi: { label: "taxi trip with its schema (taxi_trip table)", tripsPerRecord: 1, typed: true },
 };
 
 /** A small event from a trip: what a meter would send while the trip runs. */
@@ -38,6 +41,7 @@ export function lakeRecordText(workload: LakeWorkloadName, trips: readonly TaxiT
   const n = LAKE_WORKLOADS[workload].tripsPerRecord;
   const at = (k: number) => trips[(index * n + k) % trips.length];
   if (workload === "100B") return JSON.stringify(meterPing(at(0)));
+  if (workload === "taxi") return JSON.stringify(at(0));
   return JSON.stringify({ trips: Array.from({ length: n }, (_, k) => at(k)) });
 }
 

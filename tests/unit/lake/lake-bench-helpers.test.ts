@@ -34,6 +34,8 @@ describe("lake benchmark workload", () => {
     // Record 1 takes trips 3, 4 and (round robin) 1.
     expect(JSON.parse(large)).to.deep.equal({ trips: [TRIPS[3], TRIPS[0], TRIPS[1]] });
     expect(Buffer.byteLength(large)).to.be.within(900, 1200);
+    // The typed workload: one whole trip, the taxi-trip schema's shape.
+    expect(JSON.parse(lakeRecordText("taxi", TRIPS, 2))).to.deep.equal(TRIPS[2]);
   });
 
   it("tenants take turns, and each record's partition key carries its tenant as ingest writes it", () => {
