@@ -118,10 +118,21 @@ function readersOf(ctx: PricingContext): number {
 function fargateLines(r: PlannedResource, ctx: PricingContext): (PricedLine | UnpricedLine)[] {
   const def = ctx.view.taskDefinitionOf(r);
   if (!def) return [{ notPriced: "its task definition is not in the plan: no size to price" }];
-  const tasks = Number(inputs(r).desiredCount ?? 1);
+  const floor = Number(inputs(r).desiredCount ?? 1);
   const vcpu = Number(inputs(def).cpu) / 1024;
   const memoryGb = Number(inputs(def).memory) / 1024;
-  const why = "the desired count, all month (its autoscaling floor)";
+  let tasks = floor;
+  let why = "the desired count, all month (its autoscaling floor)";
+  if (ctx.view.part(r) === "lake") {
+    // The lake writer's CPU grows with the rows it writes (bench:lake), so at volume it runs
+    // more tasks than its floor, each kept at most LAKE_TASK_CPU_USAGE busy.
+    const vcpuNeeded = (ctx.usage.recordsPerSecond * HABITS.lakeCpuMicrosecondsPerRow) / 1e6;
+    const needed = Math.ceil(vcpuNeeded / (vcpu * HABITS.lakeTaskCpuUsage));
+    if (needed > floor) {
+      tasks = needed;
+      why = `the lake's ${HABITS.lakeCpuMicrosecondsPerRow} µs of CPU a row (bench:lake) at ${Math.round(HABITS.lakeTaskCpuUsage * 100)}% of each task`;
+    }
+  }
   return [
     {
       what: `${tasks} x ${vcpu} vCPU`,
