@@ -11,9 +11,17 @@ import { INGEST } from "../../runtime/ingest/contract";
 import { LAKE } from "../../runtime/lake/contract";
 import { PROCESSING } from "../../runtime/processing/service-contract";
 import { REPLAY } from "../../runtime/replay/contract";
+import { MISSING_OBJECT_ACTIONS } from "../lake/lake-storage";
 
 /** The parts whose Fargate tasks run in the private subnets, and so reach AWS through these endpoints. */
 export const VPC_PARTS: readonly AnyContract[] = [INGEST, PROCESSING, LAKE, REPLAY];
+
+/**
+ * S3 actions no part calls but S3 checks for a call: without s3:ListBucket a GetObject of a
+ * missing claim is refused (403) instead of not found (404), and the endpoint's policy takes
+ * part in that check as the role's does.
+ */
+export const S3_CHECKED_ACTIONS: readonly string[] = Object.keys(MISSING_OBJECT_ACTIONS);
 
 /** Every action of one AWS service ("kinesis") that the VPC's parts declare, in any configuration, each once, sorted. */
 export function vpcActions(service: string, parts: readonly AnyContract[] = VPC_PARTS): string[] {
@@ -64,13 +72,17 @@ export function ecrLayerBucketArn(region: string): string {
  * bucket the tasks read (no other bucket of another account is reached: the task roles
  * grant S3 on the lake bucket only).
  */
-export function s3EndpointPolicy(args: { region: string; account: string; parts?: readonly AnyContract[] }): EndpointPolicy {
+export function s3EndpointPolicy(args: {
+  region: string;
+  account: string;
+  parts?: readonly AnyContract[];
+}): EndpointPolicy {
   return {
     Version: "2012-10-17",
     Statement: [
       allow({
         Sid: "PipelineBuckets",
-        Action: vpcActions("s3", args.parts),
+        Action: [...new Set([...vpcActions("s3", args.parts), ...S3_CHECKED_ACTIONS])].sort(),
         Resource: ["arn:aws:s3:::*"],
         Condition: { StringEquals: { "aws:ResourceAccount": args.account } },
       }),

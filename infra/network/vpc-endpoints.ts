@@ -83,9 +83,7 @@ export function vpcEndpoints(name: string, args: VpcEndpointsArgs, owner: pulumi
       privateDnsEnabled: true,
       subnetIds: args.privateSubnetIds,
       securityGroupIds: [streamSecurityGroup.id],
-      policy: pulumi
-        .output(args.streamArn)
-        .apply((streamArn) => JSON.stringify(streamEndpointPolicy({ streamArn }))),
+      policy: pulumi.output(args.streamArn).apply((streamArn) => JSON.stringify(streamEndpointPolicy({ streamArn }))),
     },
     parent,
   );

@@ -14,7 +14,10 @@ export interface EndpointBreakEven {
   breakEvenGbPerMonth: number;
 }
 
-export function endpointBreakEven(zones: number, prices: RegionPrices = PRICE_TABLE["us-east-1"].prices): EndpointBreakEven {
+export function endpointBreakEven(
+  zones: number,
+  prices: RegionPrices = PRICE_TABLE["us-east-1"].prices,
+): EndpointBreakEven {
   const fixedUsdPerMonth = zones * HOURS_PER_MONTH * prices.vpcEndpointAzHour.usd;
   const savedUsdPerGb = prices.natGatewayGb.usd - prices.vpcEndpointGb.usd;
   return { fixedUsdPerMonth, savedUsdPerGb, breakEvenGbPerMonth: fixedUsdPerMonth / savedUsdPerGb };

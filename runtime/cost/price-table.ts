@@ -93,7 +93,12 @@ function usEast1() {
       "privatelink",
       "https://awsnegotiations.com/privatelink-cost-analysis.html",
     ),
-    vpcEndpointGb: price(0.01, "GB processed", "privatelink", "https://awsnegotiations.com/privatelink-cost-analysis.html"),
+    vpcEndpointGb: price(
+      0.01,
+      "GB processed",
+      "privatelink",
+      "https://awsnegotiations.com/privatelink-cost-analysis.html",
+    ),
     publicIpv4Hour: price(
       0.005,
       "public IPv4 address-hour",
