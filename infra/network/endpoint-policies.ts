@@ -11,7 +11,7 @@ import { INGEST } from "../../runtime/ingest/contract";
 import { LAKE } from "../../runtime/lake/contract";
 import { PROCESSING } from "../../runtime/processing/service-contract";
 import { REPLAY } from "../../runtime/replay/contract";
-import { MISSING_OBJECT_ACTIONS } from "../lake/lake-storage";
+import { MISSING_OBJECT_ACTIONS } from "../common/s3-missing-objects";
 
 /** The parts whose Fargate tasks run in the private subnets, and so reach AWS through these endpoints. */
 export const VPC_PARTS: readonly AnyContract[] = [INGEST, PROCESSING, LAKE, REPLAY];
