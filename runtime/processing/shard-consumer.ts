@@ -6,7 +6,7 @@
  */
 import { AggregationError } from "../stream/aggregation";
 import { consumerRecordsOf, CorruptAggregates } from "./consumer-records";
-import { belongsToShard, ShardHashRange } from "./shard-range";
+import { keptByShard, ShardHashRange } from "./shard-range";
 import { backoffDelay } from "../ingest/backoff";
 import { HeldLease, LeaseLostError } from "./leases/held-lease";
 import { Checkpoint, isCheckpointed, SHARD_END, sequenceCheckpoint } from "./leases/lease";
@@ -41,7 +41,7 @@ export interface RecordIntake {
    * processor that stores every record before it checkpoints (the lake) keeps it too.
    */
   corruptAggregates?: CorruptAggregates;
-  /** The shard's hash key range: user records of aggregates outside it are dropped (shard-range.ts). */
+  /** The shard's hash key range: an aggregate with a record outside it is dropped whole (shard-range.ts). */
   hashKeyRange?: ShardHashRange;
 }
 
@@ -137,17 +137,15 @@ export class ShardConsumer {
         }
         continue;
       }
-      for (const u of users) {
-        if (!belongsToShard(u, this.intake.hashKeyRange)) {
-          misplaced++;
-          continue;
-        }
+      const kept = keptByShard(users, this.intake.hashKeyRange);
+      misplaced += users.length - kept.length;
+      for (const u of kept) {
         if (!isCheckpointed(start, r.sequenceNumber, u.subSequenceNumber ?? 0)) out.push(u);
       }
     }
     if (misplaced > 0) {
-      // Copies a producer with a stale shard map left here; each was put again on its own shard.
-      this.events.log("info", "dropped records outside the shard's hash key range", {
+      // Aggregates a producer with a stale shard map left here; their records were put again.
+      this.events.log("info", "dropped aggregates with records outside the shard's hash key range", {
         shardId: this.shardId,
         records: misplaced,
       });

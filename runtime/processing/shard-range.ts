@@ -1,14 +1,13 @@
 /**
- * Which user records of an aggregate belong to the shard it was read from. A producer whose
- * shard map is stale (ingest just after a reshard, the KPL likewise) can put an aggregate on a
- * shard that no longer owns some of its records' hash keys. Ingest then acknowledges the
- * records the shard owns and puts the others again, on their own shards
- * (runtime/ingest/kinesis-producer.ts), so the copies left behind are read twice: once here,
- * once where they belong. The KCL drops records outside the shard's hash key range when it
- * de-aggregates (AggregatorUtil.deaggregate in awslabs/amazon-kinesis-client); so do we, one
- * record at a time, so the ones the shard owns are kept.
+ * Which records of a Kinesis record a shard's reader keeps. A producer whose shard map is
+ * stale (ingest just after a reshard, the KPL likewise) can put an aggregate on a shard that
+ * does not own all of its records' hash keys. The KCL discards such an aggregate whole, every
+ * record of it (AggregatorUtil.deaggregate in awslabs/amazon-kinesis-client), and ingest,
+ * seeing its aggregate land there, sends every record of it again under a fresh map
+ * (runtime/ingest/kinesis-producer.ts, settleWrongShard): so keeping any of it would read those
+ * records twice. We discard it whole too.
  *
- * A shard's range never changes (ListShards' HashKeyRange), so every reader of the shard drops
+ * A shard's range never changes (ListShards' HashKeyRange), so every reader of the shard keeps
  * the same records: the lake's segments stay the same on every read (EXACTLY-ONCE.md).
  */
 import { routingKeyOf } from "../stream/hash-key";
@@ -20,14 +19,16 @@ export interface ShardHashRange {
 }
 
 /**
- * False only for a user record of an aggregate whose hash key is outside the shard's range.
- * A record that was not aggregated went where Kinesis routed it, and a corrupt aggregate
- * (no records of its own to route) is kept whole.
+ * The user records of one Kinesis record that its shard keeps: all of them, or none when it is
+ * an aggregate with a record outside the range. A record that was not aggregated went where
+ * Kinesis routed it, and a corrupt aggregate (no records of its own to route) is kept whole.
  */
-export function belongsToShard(record: ConsumerRecord, range: ShardHashRange | undefined): boolean {
-  if (range === undefined || record.subSequenceNumber === undefined || record.corruptAggregate !== undefined) {
-    return true;
+export function keptByShard(users: ConsumerRecord[], range: ShardHashRange | undefined): ConsumerRecord[] {
+  if (range === undefined) return users;
+  for (const u of users) {
+    if (u.subSequenceNumber === undefined || u.corruptAggregate !== undefined) continue;
+    const key = routingKeyOf(u);
+    if (key < range.start || key > range.end) return [];
   }
-  const key = routingKeyOf(record);
-  return key >= range.start && key <= range.end;
+  return users;
 }
