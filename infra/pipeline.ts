@@ -98,7 +98,7 @@ export function definePipeline(config: PipelineConfig): Pipeline {
         topicKey,
       })
     : undefined;
-  const network = new Network("network", config.network);
+  const network = new Network("network", { ...config.network, streamArn: stream.arn });
   const cluster = new aws.ecs.Cluster("cluster", { settings: [{ name: "containerInsights", value: "enabled" }] });
   const image = new ServiceImage("services");
   // Both roll only once the registry's latest versions hold the schema files.

@@ -28,6 +28,13 @@ import { SHARD_SCALING_DEFAULTS, TARGET_USAGE_RANGE } from "../../runtime/scalin
 import { FARGATE_CPUS, LOG_RETENTION_DAYS } from "../common/fargate";
 import { ANALYTICS_MAX_TAGS } from "../common/stack-defaults";
 import { ACCESS_LOG_LIMITS } from "../ingest/elb-log-delivery";
+import { AVAILABILITY_ZONES } from "../network/zones";
+import { endpointBreakEven } from "../../runtime/cost/endpoint-break-even";
+import { HOURS_PER_MONTH, PRICE_TABLE } from "../../runtime/cost/price-table";
+
+const PRICES = PRICE_TABLE["us-east-1"].prices;
+/** What the Kinesis endpoint costs and where it pays off (us-east-1 prices). */
+const STREAM_ENDPOINT = endpointBreakEven(AVAILABILITY_ZONES, PRICES);
 import { shippedSchemas } from "../../runtime/schemas/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../../runtime/schemas/compatibility-mode";
 import { LAKE_DEFAULTS, LAKE_LIMITS } from "../../runtime/lake/contract";
@@ -122,6 +129,13 @@ export const CONFIG_KEYS = {
     default: true,
     purpose:
       "true: the VPC's flow logs (every accepted and rejected connection) go to a CloudWatch Logs group kept logRetentionDays. false: no flow logs (they cost CloudWatch Logs ingestion).",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
+  streamVpcEndpoint: {
+    name: "streamVpcEndpoint",
+    type: "boolean",
+    default: true,
+    purpose: `true: an interface VPC endpoint for Kinesis Data Streams in the private subnets, so ingest's writes and the Fargate readers' reads skip NAT. It costs $${STREAM_ENDPOINT.fixedUsdPerMonth.toFixed(2)} a month (${AVAILABILITY_ZONES} zones at $${PRICES.vpcEndpointAzHour.usd} an hour) + $${PRICES.vpcEndpointGb.usd}/GB, against NAT's $${PRICES.natGatewayGb.usd}/GB (AWS PrivateLink and VPC pricing): it pays off above ${Math.round(STREAM_ENDPOINT.breakEvenGbPerMonth)} GB a month of stream traffic written and read (about ${Math.round((STREAM_ENDPOINT.breakEvenGbPerMonth * 1024 ** 3) / (HOURS_PER_MONTH * 3600) / 1000)} kB/s). false: the stream's traffic goes through NAT. The S3 and DynamoDB gateway endpoints are always there (free).`,
     ...switchValue,
   } satisfies ConfigKey<boolean>,
   ingestAllowedCidrs: {

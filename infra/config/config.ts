@@ -115,6 +115,7 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
 
   const natGateways = read(CONFIG_KEYS.natGateways);
   const flowLogs = read(CONFIG_KEYS.flowLogs);
+  const streamVpcEndpoint = read(CONFIG_KEYS.streamVpcEndpoint);
   const allowedCidrs = read(CONFIG_KEYS.ingestAllowedCidrs);
   const certificateArn = read(CONFIG_KEYS.certificateArn);
   const ingestDomainName = read(CONFIG_KEYS.ingestDomainName);
@@ -270,7 +271,11 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
             }
           : undefined,
       },
-      network: { natGateways: required(natGateways), flowLogs: required(flowLogs) },
+      network: {
+        natGateways: required(natGateways),
+        flowLogs: required(flowLogs),
+        streamVpcEndpoint: required(streamVpcEndpoint),
+      },
       services: {
         scaleOutCooldownSeconds: required(scaleOutCooldownSeconds),
         scaleInCooldownSeconds: required(scaleInCooldownSeconds),

@@ -86,7 +86,7 @@ export class IngestService extends pulumi.ComponentResource {
     this.taskSecurityGroup = taskSecurityGroup(
       `${name}-tasks`,
       {
-        vpcId: args.network.vpcId,
+        network: args.network,
         description: "ingest tasks: load balancer in, AWS APIs out",
         apis: args.ingest.tenants ? "Kinesis, DynamoDB, ECR and CloudWatch Logs" : "Kinesis, ECR and CloudWatch Logs",
       },

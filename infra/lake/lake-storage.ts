@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { grant } from "../common/grants";
 import { KEY_DELETION_WINDOW_DAYS } from "../common/key-deletion";
 import { PrivateBucket, privateBucket } from "../common/private-bucket";
+import { MISSING_OBJECT_ACTIONS } from "../common/s3-missing-objects";
 
 /**
  * What S3 asks of KMS, with the caller's permissions, for an object encrypted with the
@@ -22,16 +23,8 @@ export const S3_KEY_ACTIONS: Readonly<Record<string, string>> = {
     "S3 decrypts the bucket key / data key with the caller's permissions to read an object and for conditional writes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html)",
 };
 
-/**
- * S3 answers GetObject of a missing key with 404 only to a caller allowed s3:ListBucket on the
- * bucket, and with 403 otherwise; the lake writer reads a segment's claim before it exists
- * (segment-claims.ts) and takes 404 for "not claimed", so it needs the listing permission.
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Permissions)
- */
-export const MISSING_OBJECT_ACTIONS: Readonly<Record<string, string>> = {
-  "s3:ListBucket":
-    "S3 checks it to answer GetObject of a missing claim with 404 rather than 403 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)",
-};
+// What S3 checks to answer a missing claim with 404: also admitted by the VPC's S3 endpoint.
+export { MISSING_OBJECT_ACTIONS };
 
 export interface LakeLifecycle {
   /** Days after which objects move to Standard-IA; unset: never. */

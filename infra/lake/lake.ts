@@ -160,7 +160,7 @@ export class Lake extends pulumi.ComponentResource {
     const tasks = taskSecurityGroup(
       `${name}-tasks`,
       {
-        vpcId: args.network.vpcId,
+        network: args.network,
         description: "lake workers: nothing in, AWS APIs out",
         apis: "Kinesis, DynamoDB, S3, KMS, ECR and CloudWatch Logs",
       },

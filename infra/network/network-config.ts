@@ -5,4 +5,6 @@ export interface NetworkConfig {
   natGateways: number;
   /** VPC flow logs to CloudWatch Logs. */
   flowLogs: boolean;
+  /** An interface endpoint for Kinesis Data Streams, so the stream's traffic skips NAT. */
+  streamVpcEndpoint: boolean;
 }

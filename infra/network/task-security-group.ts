@@ -1,16 +1,23 @@
 /**
  * The security group of a service's Fargate tasks in the private subnets: out, HTTPS to
- * the AWS APIs they call (through the NAT gateways, hence any address) and nothing else;
- * in, nothing until the owner adds it (ingest lets its load balancer in). The taxi replay's
- * group is its own: it also goes out on HTTP, to an ingest API without a certificate.
+ * the AWS APIs they call (through the VPC's endpoints or the NAT gateways, hence any
+ * address) and nothing else; in, nothing until the owner adds it (ingest lets its load
+ * balancer in). The network's interface endpoints admit the group. The taxi replay's group
+ * is its own: it also goes out on HTTP, to an ingest API without a certificate, and calls
+ * no API that an interface endpoint serves.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { HTTPS } from "./vpc-endpoints";
 
-const HTTPS = 443;
+/** What a task group needs of the network: its VPC, and admission to its interface endpoints. */
+export interface TaskNetwork {
+  vpcId: pulumi.Input<string>;
+  admitToEndpoints(name: string, groupId: pulumi.Input<string>, owner: pulumi.Resource): void;
+}
 
 export interface TaskSecurityGroupArgs {
-  vpcId: pulumi.Input<string>;
+  network: TaskNetwork;
   /** The group's own description (EC2 replaces a group whose description changes). */
   description: string;
   /** The AWS APIs the tasks call, for the egress rule's description. */
@@ -24,7 +31,7 @@ export function taskSecurityGroup(
 ): aws.ec2.SecurityGroup {
   const group = new aws.ec2.SecurityGroup(
     name,
-    { vpcId: args.vpcId, description: args.description },
+    { vpcId: args.network.vpcId, description: args.description },
     { parent: owner },
   );
   new aws.vpc.SecurityGroupEgressRule(
@@ -39,5 +46,6 @@ export function taskSecurityGroup(
     },
     { parent: owner },
   );
+  args.network.admitToEndpoints(name, group.id, owner);
   return group;
 }

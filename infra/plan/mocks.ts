@@ -121,6 +121,7 @@ export const OUTPUT_RULES: Record<string, OutputRule> = {
     revision: 1,
   }),
   "aws:ec2/securityGroup:SecurityGroup": (name) => ({ id: `sg-${stableId(name).slice(0, 17)}` }),
+  "aws:ec2/vpcEndpoint:VpcEndpoint": (name) => ({ id: `vpce-${stableId(name).slice(0, 17)}` }),
   "aws:ec2/eip:Eip": (name) => {
     // A documentation address (RFC 5737, 198.51.100.0/24), stable per resource.
     const id = stableId("eip", name);
@@ -230,6 +231,12 @@ const CALL_RULES: Record<string, (inputs: Record<string, any>, region: string) =
     const length = Number(inputs.passwordLength ?? 32);
     return { ...inputs, id: "plan", randomPassword: "Plan-Mock-Passw0rd".padEnd(length, "x").slice(0, length) };
   },
+  // awsx gives each private subnet its own route table: one per subnet, named after it.
+  "aws:ec2/getRouteTable:getRouteTable": (inputs) => ({
+    ...inputs,
+    id: `rtb-${stableId("route-table", String(inputs.subnetId)).slice(0, 17)}`,
+    routeTableId: `rtb-${stableId("route-table", String(inputs.subnetId)).slice(0, 17)}`,
+  }),
   "aws:index/getAvailabilityZones:getAvailabilityZones": (_i, region) => ({
     names: [`${region}a`, `${region}b`, `${region}c`],
     zoneIds: ["use1-az1", "use1-az2", "use1-az3"],

@@ -69,7 +69,7 @@ export class ProcessingService extends pulumi.ComponentResource {
     const tasks = taskSecurityGroup(
       `${name}-tasks`,
       {
-        vpcId: args.network.vpcId,
+        network: args.network,
         description: "processing workers: nothing in, AWS APIs out",
         apis: "Kinesis, DynamoDB, ECR and CloudWatch Logs",
       },

@@ -15,6 +15,7 @@ export const PRICE_PAGES = {
   kinesis: "https://aws.amazon.com/kinesis/data-streams/pricing/",
   fargate: "https://aws.amazon.com/fargate/pricing/",
   vpc: "https://aws.amazon.com/vpc/pricing/",
+  privatelink: "https://aws.amazon.com/privatelink/pricing/",
   elb: "https://aws.amazon.com/elasticloadbalancing/pricing/",
   lambda: "https://aws.amazon.com/lambda/pricing/",
   dynamodb: "https://aws.amazon.com/dynamodb/pricing/on-demand/",
@@ -81,6 +82,23 @@ function usEast1() {
     fargateGbHour: price(0.004445, "GB-hour", "fargate", "https://www.vantage.sh/blog/fargate-pricing"),
     natGatewayHour: price(0.045, "NAT gateway-hour", "vpc", "https://basavytix.com/blog/aws-nat-gateway-pricing"),
     natGatewayGb: price(0.045, "GB processed", "vpc", "https://basavytix.com/blog/aws-nat-gateway-pricing"),
+    /**
+     * An interface VPC endpoint, per Availability Zone it has an interface in, and the data it
+     * processes (the first PB a month in the region; gateway endpoints for S3 and DynamoDB
+     * cost nothing). AWS's page states how each is billed; the figures are quoted there.
+     */
+    vpcEndpointAzHour: price(
+      0.01,
+      "endpoint AZ-hour",
+      "privatelink",
+      "https://awsnegotiations.com/privatelink-cost-analysis.html",
+    ),
+    vpcEndpointGb: price(
+      0.01,
+      "GB processed",
+      "privatelink",
+      "https://awsnegotiations.com/privatelink-cost-analysis.html",
+    ),
     publicIpv4Hour: price(
       0.005,
       "public IPv4 address-hour",

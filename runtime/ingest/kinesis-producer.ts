@@ -385,9 +385,11 @@ export class KinesisProducer {
 
   /**
    * The stream was resharded since the map was read: the aggregate landed on another shard
-   * than planned. Sub-records whose hash key that shard holds are stored where KCL 2.x
-   * readers expect them; the others are sent again under a fresh map (the misplaced copies
-   * stay in the stream, where KCL 2.x skips them and our consumer may see them twice).
+   * than planned. If that shard holds every sub-record's hash key, the aggregate is where a
+   * reader expects it: all are acknowledged there. Otherwise readers discard the whole
+   * aggregate (KCL 2.x's AggregatorUtil.deaggregate drops every record of an aggregate with one
+   * out of its shard's range, and so does our consumer, runtime/processing/shard-range.ts), so
+   * none of it is stored: every sub-record is sent again under a fresh map.
    */
   private async settleWrongShard(entry: Entry, result: { shardId: string; sequenceNumber: string }): Promise<void> {
     try {
@@ -396,14 +398,12 @@ export class KinesisProducer {
       this.retry(entry.records, "ShardMapRefreshFailed");
       return;
     }
-    entry.records.forEach((p, i) => {
-      if (this.shardMap!.holds(result.shardId, routingKey(p.record))) {
-        this.acknowledge(p, result.shardId, result.sequenceNumber, i);
-      } else {
-        this.counters.wrongShard++;
-        this.retry([p], "WrongShard");
-      }
-    });
+    if (entry.records.every((p) => this.shardMap!.holds(result.shardId, routingKey(p.record)))) {
+      entry.records.forEach((p, i) => this.acknowledge(p, result.shardId, result.sequenceNumber, i));
+      return;
+    }
+    this.counters.wrongShard += entry.records.length;
+    this.retry(entry.records, "WrongShard");
   }
 
   /** The Ack object is built only for a record someone waits for (not a detached one). */

@@ -16,7 +16,7 @@ import { rollDecision, RollSettings } from "./roll-policy";
 import { SegmentClaims } from "./segment-claims";
 import { Column } from "./columns";
 import { BudgetHolder, MemoryBudget } from "./memory-budget";
-import { BufferedSegment } from "./memory-cut";
+import { BufferedSegment, heldBytesOf } from "./memory-cut";
 
 /**
  * Why a segment ends where it does: this writer cut it by size or age (roll-policy.ts), for
@@ -60,7 +60,10 @@ interface OpenSegment {
   /** Why this writer cut it, when the standing claim ends where this writer cut. */
   cutFor?: SegmentCause;
   items: LakeItem[];
+  /** Record data: what the roll size counts. */
   bytes: number;
+  /** What its items hold in memory: what the worker's budget counts (heldBytesOf). */
+  heldBytes: number;
   openedAt: number;
 }
 
@@ -94,7 +97,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
     const open = this.open;
     if (!open) return undefined;
     const state = this.storing ? "storing" : open.claimedLast ? "claimed" : "open";
-    return { shardId: this.shardId, bytes: open.bytes, state };
+    return { shardId: this.shardId, bytes: open.heldBytes, state };
   }
 
   requestMemoryCut(): void {
@@ -194,7 +197,14 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
       if (this.lost) return;
       if (!this.open) {
         const name = { shardId: this.shardId, first: item.position };
-        this.open = { name, claimedLast: await this.claims.read(name), items: [], bytes: 0, openedAt: Date.now() };
+        this.open = {
+          name,
+          claimedLast: await this.claims.read(name),
+          items: [],
+          bytes: 0,
+          heldBytes: 0,
+          openedAt: Date.now(),
+        };
       }
       const budget = this.options.budget;
       if (!budget) {
@@ -202,7 +212,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
         break;
       }
       try {
-        const taken = await budget.makeRoom(this, item.bytes, {
+        const taken = await budget.makeRoom(this, heldBytesOf(item), {
           requested: () => this.memoryCutRequested,
           cut: () => this.cutForMemory(),
           // In the same turn as the budget's yes: no other shard's record comes in between.
@@ -225,6 +235,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
     if (!open || this.lost) return false;
     open.items.push(item);
     open.bytes += item.bytes;
+    open.heldBytes += heldBytesOf(item);
     this.lastBuffered = item.position;
     this.options.budget?.noteHeld();
     return true;

@@ -8,7 +8,7 @@
 import * as arrow from "apache-arrow";
 import { Compression, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from "parquet-wasm/node";
 import { Column, ColumnType } from "./columns";
-import { Row } from "./lake-rows";
+import { CellValue, Row } from "./lake-rows";
 
 /** Rows per row group: above any object's rows at the default roll size, so one group per object. */
 export const ROW_GROUP_ROWS = 1_000_000;
@@ -43,14 +43,88 @@ export function arrowSchema(columns: readonly Column[]): arrow.Schema {
 }
 
 export function parquetObject(columns: readonly Column[], rows: readonly Row[]): Uint8Array {
-  const type = new arrow.Struct(arrowFields(columns));
-  const builder = arrow.makeBuilder({ type, nullValues: [null, undefined] });
-  for (const row of rows) builder.append(row as never);
-  const data = builder.finish().flush();
-  const table = new arrow.Table(new arrow.RecordBatch(arrowSchema(columns), data));
+  const schema = arrowSchema(columns);
+  const children = columns.map((c, i) => columnData(schema.fields[i].type, c, rows));
+  const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: rows.length, nullCount: 0, children });
+  const table = new arrow.Table(new arrow.RecordBatch(schema, data));
   const properties = new WriterPropertiesBuilder()
     .setCompression(Compression.SNAPPY)
     .setMaxRowGroupSize(ROW_GROUP_ROWS)
     .build();
   return writeParquet(WasmTable.fromIPCStream(arrow.tableToIPC(table, "stream")), properties);
+}
+
+/**
+ * One column's Arrow data. Flat columns (every column of the generic table, and most of a
+ * schema's) are laid out directly into their buffers: Arrow's row builders cost several
+ * times more per value, and the lake writer spends most of its CPU here. Lists and structs
+ * go through Arrow's builder. Either way the same values, so the same Parquet bytes
+ * (tests/unit/lake/parquet-object-golden.test.ts).
+ */
+function columnData(type: arrow.DataType, column: Column, rows: readonly Row[]): arrow.Data {
+  const name = column.name;
+  switch (column.type.kind) {
+    case "string":
+    case "json":
+      return utf8Data(type as arrow.Utf8, rows, name);
+    case "double":
+      return fixedData(type, rows, name, new Float64Array(rows.length), (v) => v as number);
+    case "bigint":
+      return fixedData(type, rows, name, new BigInt64Array(rows.length), (v) => v as bigint);
+    case "timestamp":
+      return fixedData(type, rows, name, new BigInt64Array(rows.length), (v) => BigInt((v as Date).getTime()));
+    case "boolean":
+      return boolData(type as arrow.Bool, rows, name);
+    default: {
+      const builder = arrow.makeBuilder({ type, nullValues: [null, undefined] });
+      for (const row of rows) builder.append(row[name] as never);
+      return builder.finish().flush();
+    }
+  }
+}
+
+/** Validity bits (1: a value) when some cell is null or missing, as Arrow lays them out (LSB first). */
+function validity(rows: readonly Row[], name: string): { nullCount: number; nullBitmap?: Uint8Array } {
+  let nullCount = 0;
+  for (const row of rows) if (row[name] == null) nullCount++;
+  if (nullCount === 0) return { nullCount };
+  const nullBitmap = new Uint8Array((rows.length + 7) >> 3);
+  for (let i = 0; i < rows.length; i++) if (rows[i][name] != null) nullBitmap[i >> 3] |= 1 << (i & 7);
+  return { nullCount, nullBitmap };
+}
+
+function utf8Data(type: arrow.Utf8, rows: readonly Row[], name: string): arrow.Data {
+  const valueOffsets = new Int32Array(rows.length + 1);
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i][name];
+    if (v != null) bytes += Buffer.byteLength(v as string, "utf8");
+    valueOffsets[i + 1] = bytes;
+  }
+  const data = Buffer.allocUnsafeSlow(bytes);
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i][name];
+    if (v != null) data.write(v as string, valueOffsets[i], "utf8");
+  }
+  return arrow.makeData({ type, length: rows.length, ...validity(rows, name), valueOffsets, data });
+}
+
+function fixedData<T extends Float64Array | BigInt64Array>(
+  type: arrow.DataType,
+  rows: readonly Row[],
+  name: string,
+  data: T,
+  value: (cell: CellValue) => T[number],
+): arrow.Data {
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i][name];
+    if (v != null) data[i] = value(v);
+  }
+  return arrow.makeData({ type, length: rows.length, ...validity(rows, name), data } as never);
+}
+
+function boolData(type: arrow.Bool, rows: readonly Row[], name: string): arrow.Data {
+  const data = new Uint8Array((rows.length + 7) >> 3);
+  for (let i = 0; i < rows.length; i++) if (rows[i][name] === true) data[i >> 3] |= 1 << (i & 7);
+  return arrow.makeData({ type, length: rows.length, ...validity(rows, name), data });
 }

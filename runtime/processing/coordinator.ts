@@ -14,6 +14,7 @@ import { observe, planTakes, Sighting } from "./leases/lease-taker";
 import { RecordProcessorFactory } from "./record-processor";
 import { ShardReader } from "./retrieval/shard-reader";
 import { RecordIntake, ShardConsumer, ShardConsumerEvents, ShardConsumerOptions } from "./shard-consumer";
+import { ShardHashRange } from "./shard-range";
 
 export interface CoordinatorOptions extends ShardConsumerOptions {
   workerId: string;
@@ -36,6 +37,8 @@ export class Coordinator {
   private sightings = new Map<string, Sighting>();
   private readonly held = new Map<string, HeldLease>();
   private readonly consumers = new Map<string, ShardConsumer>();
+  /** Hash key ranges of the listed shards (ListShards), by shard id. */
+  private readonly hashRanges = new Map<string, ShardHashRange>();
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
   /** Lease scans (take, sync), one at a time: both read the table and change what is held. */
@@ -119,6 +122,7 @@ export class Coordinator {
   /** Creates a lease for every shard that has none: roots at the initial position, children at their start. */
   private async syncShards(): Promise<void> {
     const shards = await listAllShards(this.kinesis, this.options.streamName);
+    this.rememberRanges(shards);
     const known = new Set((await this.table.list()).map((l) => l.leaseKey));
     const listed = new Set(shards.map((s) => s.ShardId!));
     for (const shard of shards) {
@@ -134,6 +138,16 @@ export class Coordinator {
         parentShardIds: parents,
         ownerSwitchesSinceCheckpoint: 0,
       });
+    }
+  }
+
+  /** Each listed shard's hash key range (it never changes), for its consumer's intake. */
+  private rememberRanges(shards: Awaited<ReturnType<typeof listAllShards>>): void {
+    for (const shard of shards) {
+      const range = shard.HashKeyRange;
+      if (shard.ShardId && range?.StartingHashKey && range.EndingHashKey) {
+        this.hashRanges.set(shard.ShardId, { start: BigInt(range.StartingHashKey), end: BigInt(range.EndingHashKey) });
+      }
     }
   }
 
@@ -172,6 +186,11 @@ export class Coordinator {
       if (await this.takeOne(lease, false)) wanted--;
     }
     if (plan.steal) await this.takeOne(plan.steal, true);
+    // A lease a peer created after this worker last listed the shards (a reshard's children):
+    // list them again, so no consumer starts without its shard's range.
+    if ([...this.held.keys()].some((shardId) => !this.hashRanges.has(shardId))) {
+      this.rememberRanges(await listAllShards(this.kinesis, this.options.streamName));
+    }
     // The first read serves: taking a lease changes its owner, never a parent's checkpoint.
     this.startReadyConsumers(leases);
     this.events.leasesHeld(this.held.size);
@@ -210,7 +229,7 @@ export class Coordinator {
         this.processors(shardId),
         this.options,
         this.events,
-        this.intake,
+        { ...this.intake, hashKeyRange: this.hashRanges.get(shardId) },
       );
       this.consumers.set(shardId, consumer);
       void consumer.done.then(

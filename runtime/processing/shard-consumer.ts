@@ -6,6 +6,7 @@
  */
 import { AggregationError } from "../stream/aggregation";
 import { consumerRecordsOf, CorruptAggregates } from "./consumer-records";
+import { keptByShard, ShardHashRange } from "./shard-range";
 import { backoffDelay } from "../ingest/backoff";
 import { HeldLease, LeaseLostError } from "./leases/held-lease";
 import { Checkpoint, isCheckpointed, SHARD_END, sequenceCheckpoint } from "./leases/lease";
@@ -40,6 +41,8 @@ export interface RecordIntake {
    * processor that stores every record before it checkpoints (the lake) keeps it too.
    */
   corruptAggregates?: CorruptAggregates;
+  /** The shard's hash key range: an aggregate with a record outside it is dropped whole (shard-range.ts). */
+  hashKeyRange?: ShardHashRange;
 }
 
 export type ShardEnding = "shard-ended" | "lease-lost" | "shutdown";
@@ -106,6 +109,7 @@ export class ShardConsumer {
   /** De-aggregates, and drops what the checkpoint says was processed (a restart mid-aggregate). */
   private async userRecords(batch: StreamRecord[], start: Checkpoint): Promise<ConsumerRecord[]> {
     const out: ConsumerRecord[] = [];
+    let misplaced = 0;
     for (const r of batch) {
       let users: ConsumerRecord[];
       try {
@@ -133,9 +137,18 @@ export class ShardConsumer {
         }
         continue;
       }
-      for (const u of users) {
+      const kept = keptByShard(users, this.intake.hashKeyRange);
+      misplaced += users.length - kept.length;
+      for (const u of kept) {
         if (!isCheckpointed(start, r.sequenceNumber, u.subSequenceNumber ?? 0)) out.push(u);
       }
+    }
+    if (misplaced > 0) {
+      // Aggregates a producer with a stale shard map left here; their records were put again.
+      this.events.log("info", "dropped aggregates with records outside the shard's hash key range", {
+        shardId: this.shardId,
+        records: misplaced,
+      });
     }
     return out;
   }

@@ -10,7 +10,7 @@ import { SHARD_SCALING_DEFAULTS } from "../../runtime/scaling/shard-policy";
 import { compareModes, ModeComparison, ProvisionedSizing, provisionedShards } from "../../runtime/cost/stream-modes";
 import { AggregationEffect, aggregationEffect } from "../../runtime/cost/stream-traffic";
 import { PlanDocument } from "../../infra/plan/render";
-import { isGrouping, PRICE_RULES, PricingContext } from "./resource-prices";
+import { isGrouping, isStreamEndpoint, PRICE_RULES, PricingContext } from "./resource-prices";
 import { PlannedResource, PlanView } from "./plan-view";
 import { HABITS, Usage } from "./usage";
 import { lakeTraffic } from "./lake-traffic";
@@ -120,6 +120,7 @@ export function estimate(doc: PlanDocument, usage: Usage, sheet: PriceSheet): Es
     ingestTasks: tasksOf("ingest"),
     streamClients: tasksOf("ingest") + tasksOf("processing") + tasksOf("lake") + (hasFlink ? 1 : 0),
     fargateReaders,
+    streamEndpoint: view.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").some(isStreamEndpoint),
     lake,
   };
 
@@ -143,6 +144,10 @@ export function estimate(doc: PlanDocument, usage: Usage, sheet: PriceSheet): Es
     for (const line of rule.lines(r, ctx)) {
       if ("notPriced" in line) {
         notPriced.push({ ...where, why: line.notPriced });
+        continue;
+      }
+      if ("free" in line) {
+        free.push({ ...where, why: line.free });
         continue;
       }
       const price = prices[line.price];
@@ -207,7 +212,7 @@ export function estimate(doc: PlanDocument, usage: Usage, sheet: PriceSheet): Es
         sheet.prices,
       ),
     },
-    lake: lake ? lakeAgainstFirehose(items, lake, s.effect.with, usage, sheet) : undefined,
+    lake: lake ? lakeAgainstFirehose(items, lake, s.effect.with, usage, sheet, ctx.streamEndpoint) : undefined,
   };
 }
 

@@ -44,6 +44,8 @@ export function lakeAgainstFirehose(
   load: StreamLoad,
   usage: Usage,
   sheet: PriceSheet,
+  /** The VPC has a Kinesis interface endpoint: the workers' reads go through it, not NAT. */
+  streamEndpoint: boolean,
 ): LakeAgainstFirehose {
   const lines = items
     .filter(
@@ -52,10 +54,14 @@ export function lakeAgainstFirehose(
         (WRITER_TYPES[i.type] !== undefined || (i.type.startsWith("aws:s3/bucket") && i.price.key === "s3PutRequests")),
     )
     .map((i) => ({ what: `${WRITER_TYPES[i.type] ?? "objects"} ${i.what}`, usd: i.monthlyUsd }));
-  // The lake workers' reads of the stream through NAT (the VPC's line counts every reader).
-  if (items.some((i) => i.price.key === "natGatewayGb")) {
-    const gb = (load.bytesPerSecond * 3600 * HOURS_PER_MONTH) / 1024 ** 3;
-    lines.push({ what: "NAT data of its reads", usd: gb * sheet.prices.natGatewayGb.usd });
+  // The lake workers' reads of the stream leave the VPC through the Kinesis endpoint when
+  // there is one, else through NAT (the VPC's lines count every reader); their Parquet PUTs
+  // go through the S3 gateway endpoint, free.
+  const readGb = (load.bytesPerSecond * 3600 * HOURS_PER_MONTH) / 1024 ** 3;
+  if (streamEndpoint) {
+    lines.push({ what: "Kinesis endpoint data of its reads", usd: readGb * sheet.prices.vpcEndpointGb.usd });
+  } else if (items.some((i) => i.price.key === "natGatewayGb")) {
+    lines.push({ what: "NAT data of its reads", usd: readGb * sheet.prices.natGatewayGb.usd });
   }
   const bufferSeconds = Math.min(900, Math.max(60, lake.rollSeconds));
   const delivered = usage.recordsPerSecond * usage.recordBytes;

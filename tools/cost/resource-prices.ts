@@ -33,6 +33,11 @@ export interface UnpricedLine {
   notPriced: string;
 }
 
+/** A resource of a priced type that costs nothing in this form (a gateway VPC endpoint), with why. */
+export interface FreeLine {
+  free: string;
+}
+
 /** What pricing reads besides the resource itself. */
 export interface PricingContext {
   view: PlanView;
@@ -46,21 +51,25 @@ export interface PricingContext {
   ingestTasks: number;
   /** Writers and readers of the stream: ingest tasks, processing and lake workers, the Flink job. */
   streamClients: number;
-  /** Consumer applications on Fargate (processing, lake): each reads the whole stream through NAT. */
+  /** Consumer applications on Fargate (processing, lake): each reads the whole stream from the VPC. */
   fargateReaders: number;
+  /** Whether the VPC has a Kinesis interface endpoint: the stream's traffic goes through it, not NAT. */
+  streamEndpoint: boolean;
   /** The lake writer's segments and objects, when the plan has the lake. */
   lake?: LakeTraffic;
 }
 
 export type PriceRule =
-  | { kind: "priced"; lines: (r: PlannedResource, ctx: PricingContext) => (PricedLine | UnpricedLine)[] }
+  | { kind: "priced"; lines: (r: PlannedResource, ctx: PricingContext) => (PricedLine | UnpricedLine | FreeLine)[] }
   | { kind: "free"; why: string }
   /** Priced where its cost shows: another resource's lines already hold it. */
   | { kind: "elsewhere"; why: string };
 
 const free = (why: string): PriceRule => ({ kind: "free", why });
 const elsewhere = (why: string): PriceRule => ({ kind: "elsewhere", why });
-const priced = (lines: (r: PlannedResource, ctx: PricingContext) => (PricedLine | UnpricedLine)[]): PriceRule => ({
+const priced = (
+  lines: (r: PlannedResource, ctx: PricingContext) => (PricedLine | UnpricedLine | FreeLine)[],
+): PriceRule => ({
   kind: "priced",
   lines,
 });
@@ -118,10 +127,21 @@ function readersOf(ctx: PricingContext): number {
 function fargateLines(r: PlannedResource, ctx: PricingContext): (PricedLine | UnpricedLine)[] {
   const def = ctx.view.taskDefinitionOf(r);
   if (!def) return [{ notPriced: "its task definition is not in the plan: no size to price" }];
-  const tasks = Number(inputs(r).desiredCount ?? 1);
+  const floor = Number(inputs(r).desiredCount ?? 1);
   const vcpu = Number(inputs(def).cpu) / 1024;
   const memoryGb = Number(inputs(def).memory) / 1024;
-  const why = "the desired count, all month (its autoscaling floor)";
+  let tasks = floor;
+  let why = "the desired count, all month (its autoscaling floor)";
+  if (ctx.view.part(r) === "lake") {
+    // The lake writer's CPU grows with the rows it writes (bench:lake), so at volume it runs
+    // more tasks than its floor, each kept at most LAKE_TASK_CPU_USAGE busy.
+    const vcpuNeeded = (ctx.usage.recordsPerSecond * HABITS.lakeCpuMicrosecondsPerRow) / 1e6;
+    const needed = Math.ceil(vcpuNeeded / (vcpu * HABITS.lakeTaskCpuUsage));
+    if (needed > floor) {
+      tasks = needed;
+      why = `the lake's ${HABITS.lakeCpuMicrosecondsPerRow} µs of CPU a row (bench:lake) at ${Math.round(HABITS.lakeTaskCpuUsage * 100)}% of each task`;
+    }
+  }
   return [
     {
       what: `${tasks} x ${vcpu} vCPU`,
@@ -138,14 +158,31 @@ function fargateLines(r: PlannedResource, ctx: PricingContext): (PricedLine | Un
   ];
 }
 
+/** Is this plan resource the VPC's Kinesis Data Streams interface endpoint? */
+export function isStreamEndpoint(r: PlannedResource): boolean {
+  const i = inputs(r);
+  return (
+    r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" &&
+    i.vpcEndpointType === "Interface" &&
+    String(i.serviceName ?? "").endsWith(".kinesis-streams")
+  );
+}
+
+/** The stream's bytes the VPC's tasks move: ingest's writes and each Fargate consumer application's reads. */
+function vpcStreamBytesPerSecond(ctx: PricingContext): number {
+  return (1 + ctx.fargateReaders) * ctx.stream.load.bytesPerSecond;
+}
+
 function natLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
   const strategy = String(inputs(r).natGateways?.strategy ?? "None");
   const zones = Number(inputs(r).numberOfAvailabilityZones ?? 2);
   const gateways = strategy === "Single" ? 1 : strategy === "OnePerAz" || strategy === "HighlyAvailable" ? zones : 0;
   if (gateways === 0) return [];
-  // Without VPC endpoints every call of the private tasks goes through NAT: ingest's writes
-  // and each Fargate consumer application's reads of the stream (processing, lake).
-  const bytes = (1 + ctx.fargateReaders) * ctx.stream.load.bytesPerSecond;
+  // Only what still crosses NAT: the stream's traffic when the VPC has no Kinesis endpoint.
+  // S3 (the lake's objects, image layers) and DynamoDB (leases, tenants) go through free
+  // gateway endpoints; the tasks' other calls (CloudWatch Logs, ECR, KMS, Glue) are small
+  // and not counted.
+  const readers = `${ctx.fargateReaders} Fargate reader${ctx.fargateReaders === 1 ? "" : "s"}`;
   return [
     {
       what: `${gateways} NAT gateway${gateways === 1 ? "" : "s"}`,
@@ -154,11 +191,40 @@ function natLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
     },
     {
       what: "data processed",
-      quantity: gb(bytes),
+      quantity: ctx.streamEndpoint ? 0 : gb(vpcStreamBytesPerSecond(ctx)),
       price: "natGatewayGb",
-      assumption: `ingest's writes and ${ctx.fargateReaders} Fargate reader${ctx.fargateReaders === 1 ? "" : "s"}' reads of the stream go through NAT (no VPC endpoints)`,
+      assumption: ctx.streamEndpoint
+        ? "the stream's traffic goes through the Kinesis endpoint, S3 and DynamoDB through gateway endpoints; Logs, ECR, KMS and Glue calls not counted"
+        : `ingest's writes and ${readers}' reads of the stream go through NAT (no Kinesis endpoint); S3 and DynamoDB through gateway endpoints`,
     },
   ];
+}
+
+function vpcEndpointLines(r: PlannedResource, ctx: PricingContext): (PricedLine | UnpricedLine | FreeLine)[] {
+  const i = inputs(r);
+  if (i.vpcEndpointType !== "Interface") {
+    return [{ free: "gateway endpoints (S3, DynamoDB) cost nothing (AWS PrivateLink pricing)" }];
+  }
+  const zones = ((i.subnetIds ?? []) as unknown[]).length;
+  const lines: (PricedLine | UnpricedLine | FreeLine)[] = [
+    {
+      what: `${zones} AZ${zones === 1 ? "" : "s"}`,
+      quantity: zones * HOURS_PER_MONTH,
+      price: "vpcEndpointAzHour",
+    },
+  ];
+  if (isStreamEndpoint(r)) {
+    const readers = `${ctx.fargateReaders} Fargate reader${ctx.fargateReaders === 1 ? "" : "s"}`;
+    lines.push({
+      what: "data processed",
+      quantity: gb(vpcStreamBytesPerSecond(ctx)),
+      price: "vpcEndpointGb",
+      assumption: `ingest's writes and ${readers}' reads of the stream`,
+    });
+  } else {
+    lines.push({ notPriced: `data through ${String(i.serviceName)}: no traffic model for it` });
+  }
+  return lines;
 }
 
 function albLines(_r: PlannedResource, ctx: PricingContext): PricedLine[] {
@@ -372,6 +438,7 @@ export const PRICE_RULES: Record<string, PriceRule> = {
   ),
   "aws:ecs/cluster:Cluster": free("ECS clusters cost nothing; their tasks do"),
   "awsx:ec2:Vpc": priced(natLines),
+  "aws:ec2/vpcEndpoint:VpcEndpoint": priced(vpcEndpointLines),
   "aws:ec2/eip:Eip": priced(() => [
     { what: "public IPv4 address", quantity: HOURS_PER_MONTH, price: "publicIpv4Hour" },
   ]),

@@ -103,6 +103,13 @@ export const HABITS = {
    * tenant's), 1 read request unit each (runtime/tenants/lookup-cache.ts, tenant-table.ts).
    */
   tenantReadsPerKeyPerTaskPerSecond: 2 / ((TENANT_DEFAULTS.cacheTtlMs / 1000) * (1 - REFRESH_AHEAD)),
+  /**
+   * The lake writer's CPU per row: bench:lake measured 10 to 20 µs (100 B to 1 KB records and
+   * typed rows, in memory); 20 covers the S3 client's share too, which the bench leaves out.
+   */
+  lakeCpuMicrosecondsPerRow: 20,
+  /** How busy a lake task may run: headroom for a shard taken over and the segment cut's burst. */
+  lakeTaskCpuUsage: 0.7,
   /** Parquet over JSON for the lake (columnar, compressed): what S3 stores of each GB in. */
   lakeCompression: 0.25,
   /** Hot-spot results: a few documents a second into the results stream. */

@@ -30,6 +30,9 @@ const PURE_RUNTIME_MODULES: Readonly<Record<string, string>> = {
   "runtime/lake/columns.ts": "JSON Schema to the lake's column types and Glue's, which the Glue tables declare",
   "runtime/lake/lake-tables.ts": "the lake's tables and their columns, which the Glue catalog declares",
   "runtime/lake/object-keys.ts": "where the lake's objects are, which the tables' locations and grants name",
+  "runtime/cost/price-table.ts": "the prices the config reference quotes (what the Kinesis endpoint costs)",
+  "runtime/cost/endpoint-break-even.ts":
+    "where the Kinesis endpoint pays off against NAT, which the config reference says",
   "runtime/search/search-roles.ts": "the OpenSearch roles the stack maps IAM roles to",
   "runtime/observability/metrics/metric.ts": "what the metric catalogue says of a metric",
   "runtime/observability/metrics/kinesis.ts": "the catalogue's Kinesis metrics, which alarms and the dashboard read",

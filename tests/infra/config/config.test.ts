@@ -27,9 +27,13 @@ describe("stack config", () => {
       expect(result.ok && result.config.tags).to.deep.equal({});
     });
 
-    it("gives one NAT gateway, an open HTTP ingest of 2..10 half-vCPU tasks with tenants' keys, and 30-day logs", () => {
+    it("gives one NAT gateway and a Kinesis endpoint, an open HTTP ingest of 2..10 half-vCPU tasks with tenants' keys, and 30-day logs", () => {
       const result = validate({});
-      expect(result.ok && result.config.network).to.deep.equal({ natGateways: 1, flowLogs: true });
+      expect(result.ok && result.config.network).to.deep.equal({
+        natGateways: 1,
+        flowLogs: true,
+        streamVpcEndpoint: true,
+      });
       expect(result.ok && result.config.ingest).to.deep.equal({
         schema: undefined,
         tenants: { recordsPerSecond: 1000, bytesPerSecond: 1024 * 1024, metricsFor: [], deletionProtection: true },

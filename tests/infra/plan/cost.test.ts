@@ -51,8 +51,11 @@ describe("npm run cost: the monthly estimate", function () {
     const streamGb = (streamBytesPerSecond * MONTH_S) / GIB; // 554.8 GB a month
     const stream = 730 * 0.015 + ((10 * MONTH_S) / 1e6) * 0.014; // one PUT unit an aggregate
     const fanOut = 730 * 0.015 + streamGb * 0.013; // one consumer on one shard
-    // NAT: one gateway; ingest's writes and processing's reads of the stream through it.
-    const network = 730 * 0.045 + 2 * streamGb * 0.045 + 730 * 0.005; // + the NAT's public IPv4
+    // NAT: one gateway, and its public IPv4. Nothing of the stream crosses it: ingest's writes
+    // and processing's reads go through the Kinesis interface endpoint (streamVpcEndpoint's
+    // default), in 2 zones at $0.01 an AZ-hour, $0.01/GB; S3 and DynamoDB through free gateways.
+    const network = 730 * 0.045 + 0 * 0.045 + 730 * 0.005;
+    const streamEndpoint = 2 * 730 * 0.01 + 2 * streamGb * 0.01;
     // ALB: 1,000 x (200 + 120) B/s = 1.152 GB/h = 1.152 LCU (requests: 10/s, 0.01 LCU).
     const alb = 730 * 0.0225 + 1.152 * 730 * 0.008 + 2 * 730 * 0.005;
     // Fargate: ingest and processing, 2 tasks each of 0.5 vCPU and 1 GB, all month.
@@ -79,6 +82,7 @@ describe("npm run cost: the monthly estimate", function () {
       stream +
       fanOut +
       network +
+      streamEndpoint +
       alb +
       fargate +
       accessLogs +
@@ -89,15 +93,16 @@ describe("npm run cost: the monthly estimate", function () {
       ecr +
       observability +
       tenants;
-    expect(byHand).to.be.closeTo(228.45, 0.005);
+    expect(byHand).to.be.closeTo(204.21, 0.005);
     expect(e.totalUsd).to.be.closeTo(byHand, 1e-6);
   });
 
   it("names the three biggest items and prices every resource of the plan", () => {
+    // The stream's bytes go through the Kinesis endpoint: NAT's data is no longer an item of note.
     expect(e.biggest.map((b) => [b.part, b.name, b.what])).to.deep.equal([
-      ["network", "network", "data processed"],
       ["network", "network", "1 NAT gateway"],
       ["ingest", "ingest", "2 x 0.5 vCPU"],
+      ["processing", "processing", "2 x 0.5 vCPU"],
     ]);
     expect(e.notPriced).to.deep.equal([]);
     expect(e.parts.map((p) => p.part)).to.include.members(["stream", "ingest", "processing", "network", "scaling"]);
@@ -218,7 +223,7 @@ describe("npm run cost: the monthly estimate", function () {
     expect(more.items.filter((i) => i.name === "lake").every((i) => i.part === "lake")).to.equal(true);
   });
 
-  it("a stack with the lake: its objects, its leases, its reads through NAT and Firehose beside it, by hand", async () => {
+  it("a stack with the lake: its objects, its leases, its reads through the Kinesis endpoint and Firehose beside it, by hand", async () => {
     const { recorded, outputs } = await runPipeline({
       shardCount: "2",
       analytics: "false",
@@ -240,11 +245,26 @@ describe("npm run cost: the monthly estimate", function () {
       ((0.1 + 12 / 3600) * MONTH_S) / 1e6,
       1e-9,
     );
+    // The lake's floor of 2 tasks writes 1,000 rows/s; 100,000 rows/s at 20 µs a row is
+    // 2 vCPU, 6 tasks of 0.5 vCPU kept at 70%.
+    expect(line("lake", "2 x 0.5 vCPU").quantity).to.equal(730);
+    const busy = estimate(lakeDoc, { ...DEFAULT_USAGE, recordsPerSecond: 100_000 }, sheet);
+    expect(busy.items.find((i) => i.name === "lake" && i.what === "6 x 0.5 vCPU")?.quantity).to.equal(6 * 0.5 * 730);
     // On-demand would bill data out to each reader: processing and the lake.
     expect(l.stream.modes.onDemand.lines.map((x) => x.what)).to.include("data out (2 readers)");
-    // NAT: ingest's writes, processing's and the lake's reads.
+    // The Kinesis endpoint carries ingest's writes, processing's and the lake's reads; nothing
+    // of them crosses NAT. The lake's PUTs go through the S3 gateway endpoint, free.
     const streamGb = (10 * ((100 * 51_194) / 226 + 16) * MONTH_S) / 1024 ** 3;
-    expect(line("network", "data processed").quantity).to.be.closeTo(3 * streamGb, 1e-9);
+    const nat = l.items.find((i) => i.price.key === "natGatewayGb")!;
+    const endpoint = l.items.find((i) => i.price.key === "vpcEndpointGb")!;
+    expect(nat.quantity).to.equal(0);
+    expect(endpoint.name).to.equal("network-endpoint-kinesis");
+    expect(endpoint.quantity).to.be.closeTo(3 * streamGb, 1e-9);
+    expect(l.items.find((i) => i.price.key === "vpcEndpointAzHour")!.quantity).to.equal(2 * 730);
+    expect(l.free.filter((f) => f.type === "aws:ec2/vpcEndpoint:VpcEndpoint").map((f) => f.name)).to.have.members([
+      "network-endpoint-s3",
+      "network-endpoint-dynamodb",
+    ]);
     // Firehose reads the aggregates (22,668 B: 5 steps of 5 KB), 10 a second; delivers 200 kB/s;
     // 3 tenants' partitions flushed every 300 s.
     const billedGb = (10 * 5 * 5120 * MONTH_S) / 1024 ** 3;
@@ -260,18 +280,54 @@ describe("npm run cost: the monthly estimate", function () {
       unaggregatedGb * (0.029 + 0.018) + deliveredGb * 0.02 + objects * (0.005 + 0.005),
       1e-9,
     );
-    // The writer's side: its workers, fan-out, leases, logs, PUTs and its share of NAT.
+    // The writer's side: its workers, fan-out, leases, logs, PUTs and its reads through the endpoint.
     const writer = l.items
       .filter((i) => i.part === "lake" && !["aws:kms/key:Key", "aws:athena/workgroup:Workgroup"].includes(i.type))
       .filter((i) => !(i.type === "aws:s3/bucket:Bucket" && i.what !== "PUT requests"))
       .reduce((s, i) => s + i.monthlyUsd, 0);
-    expect(l.lake!.writer.usd).to.be.closeTo(writer + streamGb * 0.045, 1e-9);
+    expect(l.lake!.writer.usd).to.be.closeTo(writer + streamGb * 0.01, 1e-9);
     expect(l.lake!.writer.lines.map((x) => x.what)).to.include.members([
       "workers 2 x 0.5 vCPU",
       "fan-out consumer-shard-hours",
-      "NAT data of its reads",
+      "Kinesis endpoint data of its reads",
       "objects PUT requests",
     ]);
+  });
+
+  it("streamVpcEndpoint false: the stream's traffic and the lake's reads cross NAT at $0.045/GB, by hand", async () => {
+    const { recorded, outputs } = await runPipeline({
+      shardCount: "2",
+      analytics: "false",
+      flowLogs: "false",
+      streamVpcEndpoint: "false",
+    });
+    const natDoc = await planDocument(
+      { project: "kinesis-pipeline", stack: "nat", region: "us-east-1" },
+      recorded.resources,
+      outputs,
+    );
+    const n = estimate(natDoc, { ...DEFAULT_USAGE, tenants: 3 }, sheet);
+    const streamGb = (10 * ((100 * 51_194) / 226 + 16) * 2_628_000) / 1024 ** 3;
+    // Ingest's writes, processing's and the lake's reads, through the one NAT gateway.
+    expect(n.items.find((i) => i.price.key === "natGatewayGb")!.quantity).to.be.closeTo(3 * streamGb, 1e-9);
+    expect(n.items.filter((i) => i.price.key.startsWith("vpcEndpoint"))).to.deep.equal([]);
+    const reads = n.lake!.writer.lines.find((x) => x.what === "NAT data of its reads")!;
+    expect(reads.usd).to.be.closeTo(streamGb * 0.045, 1e-9);
+    expect(n.lake!.writer.lines.map((x) => x.what)).to.not.include("Kinesis endpoint data of its reads");
+    // Against the same stack with the endpoint: NAT's $0.045/GB instead of the endpoint's $0.01 on
+    // 3 x 554.8 GB, less the endpoint's 2 zones x 730 h x $0.01: $43.65 a month more.
+    const withEndpoint = await runPipeline({ shardCount: "2", analytics: "false", flowLogs: "false" });
+    const w = estimate(
+      await planDocument(
+        { project: "kinesis-pipeline", stack: "lake", region: "us-east-1" },
+        withEndpoint.recorded.resources,
+        withEndpoint.outputs,
+      ),
+      { ...DEFAULT_USAGE, tenants: 3 },
+      sheet,
+    );
+    expect(n.totalUsd - w.totalUsd).to.be.closeTo(3 * streamGb * (0.045 - 0.01) - 2 * 730 * 0.01, 1e-9);
+    expect(n.totalUsd - w.totalUsd).to.be.closeTo(43.65, 0.005);
   });
 
   it("reads the traffic flags, naming every bad one", () => {

@@ -1,12 +1,15 @@
 /**
- * The lake end to end: records of several tenants written to a local stream (acknowledged by
- * PutRecords), lake workers started as the container starts them, one killed with kill -9
- * mid-segment, a reshard 2 -> 4, another stopped with SIGTERM, and a fresh worker to finish:
- * the rows in the local S3 server, read with an independent Parquet reader (hyparquet), are
- * the records, per tenant, by content: 0 missing, 0 duplicated; corrupt KPL aggregates among
- * them are one dead letter each. Then a lease taken from a live worker that was paused (a
- * zombie that wakes and writes), and records naming a schema version the registry learns
- * only later (the shard waits, then they are rows).
+ * The lake end to end: records posted through the ingest service by three tenants, each
+ * with its own API key, in durable mode (a 200 means stored in the stream), while lake
+ * workers run as the container starts them: one killed with kill -9 mid-segment, a reshard
+ * 2 -> 4, another stopped with SIGTERM, and a fresh worker to finish. The rows in the local
+ * S3 server, read with an independent Parquet reader (hyparquet), are the acknowledged
+ * records, per tenant (the tenant ingest wrote into the partition key, as the lake
+ * partitions by it), by content: 0 missing, 0 duplicated. Corrupt KPL aggregates, which
+ * ingest never writes, are put straight to the stream among them: one dead letter each.
+ * Then a lease taken from a live worker that was paused (a zombie that wakes and writes),
+ * and records naming a schema version the registry learns only later (the shard waits,
+ * then they are rows).
  */
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,7 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { KinesisClient, PutRecordsCommand, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
+import { KinesisClient, ListShardsCommand, PutRecordsCommand, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { parquetReadObjects } from "hyparquet";
 import { createKinesisClient } from "../../../runtime/common/aws/kinesis-client";
@@ -26,10 +29,17 @@ import { S3LakeStore } from "../../../runtime/lake/s3-lake-store";
 import { createDynamoDbClient } from "../../../runtime/common/aws/dynamodb-client";
 import { LeaseTable } from "../../../runtime/processing/leases/lease-table";
 import { CORRUPT_AGGREGATE_REASON } from "../../../runtime/lake/lake-rows";
+import { MIXED_TENANTS } from "../../../runtime/lake/object-keys";
 import { schemaTableName } from "../../../runtime/lake/lake-tables";
 import { KPL_MAGIC } from "../../../runtime/stream/aggregation";
+import { hashKeyOf } from "../../../runtime/stream/hash-key";
 import { LocalSchemaRegistry } from "../../../runtime/schemas/local-registry";
 import { encode } from "../../../runtime/schemas/wire-format";
+import { createTenantsTable } from "../../../runtime/local/local-tenants";
+import { TenantAdmin } from "../../../runtime/tenants/tenant-admin";
+import { TenantTable } from "../../../runtime/tenants/tenant-table";
+import { IngestClient, inParallel } from "../../harness/ingest-client";
+import { IngestProcess } from "../../harness/ingest-process";
 import { LakeProcess } from "../../harness/lake-process";
 import { eventually } from "../../harness/eventually";
 import { describeLeases, waitForLeases } from "../../harness/lease-views";
@@ -38,6 +48,8 @@ const BUCKET = "lake-test";
 /** The second test's own bucket: its counts must not see the first one's objects. */
 const ZOMBIE_BUCKET = "lake-test-zombie";
 const TENANTS = ["acme", "beta", "gamma"];
+/** Records per POST /batch of the main run. */
+const POSTED_BATCH = 25;
 
 describe("lake: exactly once across a kill, a reshard and a SIGTERM", function () {
   this.timeout(240_000);
@@ -48,6 +60,9 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
   let s3client: S3Client;
   let dynamo: DynamoDBClient;
   const workers: { kill(): void }[] = [];
+  /** One ingest service for the file: the main run posts through it. */
+  let ingest: IngestProcess | undefined;
+  const ingestClients: IngestClient[] = [];
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "lake-test-"));
@@ -60,6 +75,9 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
 
   after(async () => {
     workers.forEach((w) => w.kill());
+    ingestClients.forEach((c) => c.close());
+    ingest?.kill();
+    await ingest?.exitWithin(5_000).catch(() => undefined);
     await s3?.stop().catch(() => undefined);
     await emulators?.kinesis.stop().catch(() => undefined);
     await emulators?.dynamodb.stop().catch(() => undefined);
@@ -69,31 +87,66 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("every acknowledged record is one row of its tenant", async () => {
+  it("every record a tenant posted and ingest acknowledged is one row of that tenant", async function () {
     const streamName = `lake-${randomUUID().slice(0, 8)}`;
-    await createLocalStream(kinesis, streamName, 2);
-    const sent = new Map<string, string>(); // data -> tenant
+    const tenantsTable = `${streamName}-tenants`;
+    await Promise.all([createLocalStream(kinesis, streamName, 2), createTenantsTable(dynamo, tenantsTable)]);
+    const parents = (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards!.map(
+      (shard) => shard.ShardId!,
+    );
+    const admin = new TenantAdmin(new TenantTable(dynamo, tenantsTable, LOCAL_REGION), "test");
+    const clients = new Map<string, IngestClient>();
+    const startIngest = async () => {
+      const keys = Promise.all(TENANTS.map(async (tenant) => (await admin.create(tenant)).key));
+      ingest = await IngestProcess.start({
+        STREAM_NAME: streamName,
+        KINESIS_ENDPOINT: emulators.kinesis.endpoint,
+        // A 200 only once every record of the request is stored in the stream.
+        ACK_MODE: "durable",
+        INGEST_AUTH: "apiKeys",
+        TENANTS_TABLE: tenantsTable,
+        DYNAMODB_ENDPOINT: emulators.dynamodb.endpoint,
+        RECORD_MAX_BUFFERED_MS: "20",
+      });
+      for (const [i, apiKey] of (await keys).entries()) {
+        const client = new IngestClient(ingest.url, { apiKey, maxSockets: 2 });
+        ingestClients.push(client);
+        clients.set(TENANTS[i], client);
+      }
+    };
+    /** Data (as stored) -> the tenant whose key posted it: records of requests answered 200. */
+    const sent = new Map<string, string>();
+    /** The same for requests answered otherwise: nothing said they are stored, nor that they are not. */
+    const unacknowledged = new Map<string, string>();
+    const notOk: string[] = [];
+    const ackedShards = new Set<string>();
     let n = 0;
     const put = async (count: number) => {
-      for (let i = 0; i < count; i += 50) {
-        const entries = Array.from({ length: Math.min(50, count - i) }, () => {
-          const tenant = TENANTS[n % TENANTS.length];
-          const data = JSON.stringify({ n: n++, tenant });
-          return { tenant, data };
-        });
-        const out = await kinesis.send(
-          new PutRecordsCommand({
-            StreamName: streamName,
-            Records: entries.map((e) => ({
-              PartitionKey: `${e.tenant}|key-${e.data.length}-${n}`,
-              Data: Buffer.from(e.data),
-            })),
-          }),
-        );
-        out.Records!.forEach((r, j) => {
-          if (r.SequenceNumber) sent.set(entries[j].data, entries[j].tenant);
-        });
+      const requests: { tenant: string; records: { data: Record<string, unknown>; partitionKey?: string }[] }[] = [];
+      for (let i = 0; i < count; i++) {
+        const tenant = TENANTS[n % TENANTS.length];
+        const other = TENANTS[(n + 1) % TENANTS.length];
+        // No key (ingest picks one), a device's key, or a key shaped like another tenant's prefix:
+        // the tenant on the record is the API key's whatever the client sends.
+        const kind = Math.floor(n / TENANTS.length) % 3;
+        const partitionKey = kind === 0 ? undefined : kind === 1 ? `device-${n % 11}` : `${other}|${n}`;
+        const record = { data: { n: n++, from: tenant }, ...(partitionKey ? { partitionKey } : {}) };
+        const open = requests.find((r) => r.tenant === tenant && r.records.length < POSTED_BATCH);
+        if (open) open.records.push(record);
+        else requests.push({ tenant, records: [record] });
       }
+      await inParallel(requests, TENANTS.length * 2, async ({ tenant, records }) => {
+        // A request that got no answer is not acknowledged either.
+        const answer = await clients
+          .get(tenant)!
+          .post("/batch", { records })
+          .catch((e: Error) => ({ status: 0, body: e.message }));
+        const into = answer.status === 200 ? sent : unacknowledged;
+        records.forEach((r) => into.set(JSON.stringify(r.data), tenant));
+        if (answer.status === 200) {
+          for (const location of answer.body.records as { shardId: string }[]) ackedShards.add(location.shardId);
+        } else notOk.push(`${answer.status} ${JSON.stringify(answer.body)}`);
+      });
     };
     const start = (id: string) => {
       const w = LakeProcess.start({
@@ -115,6 +168,7 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
     };
     const a = start("a");
     const b = start("b");
+    await startIngest();
     await put(300);
     // The magic and no valid aggregate behind it, read again by a's successor after the kill.
     const corrupt = new Map<string, string>(); // sequence number -> tenant
@@ -146,7 +200,7 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
 
     const rows = async () => {
       const store = new S3LakeStore(s3client, BUCKET);
-      const got: { data: string; tenant: string }[] = [];
+      const got: LakeRow[] = [];
       let token: string | undefined;
       do {
         const page = await s3client.send(
@@ -156,8 +210,9 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
           const body = (await store.get(o.Key!))!;
           const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
           const tenant = /tenant=([^/]+)/.exec(o.Key!)![1];
-          for (const r of (await parquetReadObjects({ file, columns: ["data"] })) as { data: string }[])
-            got.push({ data: r.data, tenant });
+          const columns = ["data", "partition_key", "shard_id"];
+          for (const r of (await parquetReadObjects({ file, columns })) as Omit<LakeRow, "tenant">[])
+            got.push({ ...r, tenant });
         }
         token = page.NextContinuationToken;
       } while (token);
@@ -166,27 +221,67 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
     const deadLetters = () => deadLettersIn(s3client, BUCKET);
     const deadline = Date.now() + 120_000;
     let got = await rows();
-    while (got.length < sent.size && Date.now() < deadline) {
+    const anyMissing = () => {
+      const stored = new Set(got.map((r) => r.data));
+      return [...sent.keys()].some((data) => !stored.has(data));
+    };
+    while (anyMissing() && Date.now() < deadline) {
       await sleep(1000);
       got = await rows();
     }
     const letters = await deadLetters();
     await c.stop("SIGTERM");
-    // Each corrupt aggregate once, under its own key's tenant, with why.
-    expect(letters.map((l) => [l.sequenceNumber, l.tenant, l.reason.split(":")[0]]).sort()).to.deep.equal(
-      [...corrupt].map(([seq, tenant]) => [seq, tenant, CORRUPT_AGGREGATE_REASON]).sort(),
+    await ingest!.stop("SIGTERM");
+    const shards = new Map(
+      (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards!.map((shard) => [
+        shard.ShardId!,
+        shard.HashKeyRange!,
+      ]),
     );
-    const counts = new Map<string, number>();
-    for (const r of got) counts.set(r.data, (counts.get(r.data) ?? 0) + 1);
-    const missing = [...sent.keys()].filter((d) => !counts.has(d)).length;
-    const duplicated = [...counts.values()].filter((c) => c > 1).length;
-    const wrongTenant = got.filter((r) => sent.get(r.data) !== r.tenant).length;
-    expect({ missing, duplicated, wrongTenant, rows: got.length }).to.deep.equal({
-      missing: 0,
-      duplicated: 0,
-      wrongTenant: 0,
-      rows: sent.size,
-    });
+    /** Read from a shard whose hash key range does not hold its key: a copy a reshard left behind. */
+    const misplaced = (row: LakeRow) => {
+      const range = shards.get(row.shard_id)!;
+      const hashKey = hashKeyOf(row.partition_key);
+      return hashKey < BigInt(range.StartingHashKey!) || hashKey > BigInt(range.EndingHashKey!);
+    };
+    // Each corrupt aggregate once, with why, under no one tenant's partition (its bytes may hold
+    // several tenants' records).
+    expect(letters.map((l) => [l.sequenceNumber, l.tenant, l.reason.split(":")[0]]).sort()).to.deep.equal(
+      [...corrupt].map(([seq]) => [seq, MIXED_TENANTS, CORRUPT_AGGREGATE_REASON]).sort(),
+    );
+    // Posted across the reshard: some records were stored on the children.
+    const children = [...ackedShards].filter((shard) => !parents.includes(shard));
+    expect(children.length, `shards of acknowledged records: ${[...ackedShards].join(", ")}`).to.be.above(0);
+    // Per tenant: its rows are its acknowledged records, each once. A record of a request not
+    // answered 200 may be a row (ingest may have stored it), but of its own tenant and once.
+    const byTenant = (tenant: string) => {
+      const acked = [...sent].filter(([, t]) => t === tenant).map(([data]) => data);
+      const ownRows = got.filter((r) => r.tenant === tenant);
+      const own = ownRows.map((r) => r.data);
+      const counts = new Map<string, number>();
+      for (const data of own) counts.set(data, (counts.get(data) ?? 0) + 1);
+      return {
+        acknowledged: acked.length,
+        rows: own.filter((data) => sent.has(data)).length,
+        missing: acked.filter((data) => !counts.has(data)).length,
+        duplicated: [...counts.values()].filter((count) => count > 1).length,
+        misplaced: ownRows.filter(misplaced).length,
+        notItsOwn: own.filter((data) => (sent.get(data) ?? unacknowledged.get(data)) !== tenant).length,
+      };
+    };
+    const expected = (tenant: string) => {
+      const acknowledged = [...sent.values()].filter((t) => t === tenant).length;
+      return { acknowledged, rows: acknowledged, missing: 0, duplicated: 0, misplaced: 0, notItsOwn: 0 };
+    };
+    expect(
+      Object.fromEntries(TENANTS.map((t) => [t, byTenant(t)])),
+      `requests not answered 200: ${notOk.join("; ") || "none"}; ingest's wrong-shard resends: ${ingest!.metricTotal("WrongShardResends")}`,
+    ).to.deep.equal(Object.fromEntries(TENANTS.map((t) => [t, expected(t)])));
+    expect(
+      got.filter((r) => !TENANTS.includes(r.tenant)),
+      "rows of no posting tenant",
+    ).to.deep.equal([]);
+    this.test!.title += ` (${sent.size} acknowledged, ${unacknowledged.size} not)`;
   });
 
   it("a lease taken from a live worker that was paused, and a schema version the registry learns late", async () => {
@@ -328,6 +423,14 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
 const ORDER_SCHEMA = { type: "object", properties: { orderId: { type: "string" }, total: { type: "number" } } };
 /** The id the registry gives the order schema's first version once it is registered, mid-test. */
 const LATE_VERSION_ID = "0f1e2d3c-4b5a-4968-8776-655443322110";
+
+/** A row of the generic table, with the tenant of the object that holds it. */
+interface LakeRow {
+  data: string;
+  partition_key: string;
+  shard_id: string;
+  tenant: string;
+}
 
 /** Lines a lake worker logged since `from` (its stdout's length then) with this message. */
 function logged(worker: LakeProcess, msg: string | RegExp, from: number): Record<string, unknown>[] {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { UserRecord } from "../../../runtime/stream/aggregation";
+import { deaggregate, UserRecord } from "../../../runtime/stream/aggregation";
 import { routingKeyOf } from "../../../runtime/stream/hash-key";
 import { KPL_DEFAULTS, INGEST_DEFAULTS } from "../../../runtime/ingest/defaults";
 import {
@@ -183,7 +183,7 @@ describe("KinesisProducer", () => {
     await p2.close(10);
   });
 
-  it("after a reshard, acknowledges each sub-record only where its shard holds it, and resends the rest", async () => {
+  it("after a reshard, acknowledges an aggregate only where its shard holds every record of it, and resends all of one it does not", async () => {
     const kinesis = new FakeKinesis(1);
     const producer = await started(kinesis);
     kinesis.reshard(4, "child-");
@@ -194,6 +194,19 @@ describe("KinesisProducer", () => {
     clearTimeout(catchUp);
     expectStoredWhereAcked(kinesis, records, acks);
     expect(producer.stats.wrongShard).to.be.greaterThan(0);
+    // Readers (the KCL, our consumers) discard an aggregate with a record outside its shard:
+    // no record may be acknowledged inside one.
+    const discarded = new Set(
+      kinesis.stored
+        .filter((s) =>
+          deaggregate({ ...s.entry, data: Buffer.from(s.entry.data) }).some(
+            (u) => kinesis.shards.shardFor(routingKeyOf(u))?.shardId !== s.shardId,
+          ),
+        )
+        .map((s) => s.sequenceNumber),
+    );
+    expect(discarded.size, "aggregates that landed on a shard holding only part of them").to.be.greaterThan(0);
+    expect(acks.filter((a) => discarded.has(a.sequenceNumber))).to.deep.equal([]);
   });
 
   it("refreshes the shard map when Kinesis reports an unknown shard and ListShards catches up", async () => {

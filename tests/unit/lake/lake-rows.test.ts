@@ -3,6 +3,7 @@ import { parquetReadObjects } from "hyparquet";
 import { ConsumerRecord } from "../../../runtime/processing/record-processor";
 import { glueType } from "../../../runtime/lake/columns";
 import {
+  hourPartitionOf,
   lakeItemOf,
   LakeItem,
   SchemaLookup,
@@ -10,6 +11,7 @@ import {
   withColumns,
 } from "../../../runtime/lake/lake-rows";
 import { tableColumnsAcrossVersions } from "../../../runtime/lake/lake-tables";
+import { timePartitionOf } from "../../../runtime/lake/object-keys";
 import { parquetObject } from "../../../runtime/lake/parquet-object";
 import { encode } from "../../../runtime/schemas/wire-format";
 
@@ -128,5 +130,26 @@ describe("lake rows", () => {
     let error: unknown;
     await lakeItemOf(unknown, lookup).catch((e) => (error = e));
     expect(error).to.be.instanceOf(UnknownSchemaVersionError);
+  });
+
+  it("the time partition of each record is its arrival's UTC date and hour, across hours and days, in any order", async () => {
+    const arrivals = [
+      "2026-12-07T01:59:59.999Z",
+      "2026-12-07T02:00:00.000Z",
+      "2026-12-07T01:30:00.000Z",
+      "2026-12-07T23:59:59.999Z",
+      "2026-12-08T00:00:00.000Z",
+      "2026-12-07T02:00:00.001Z",
+      "1969-12-31T23:59:59.999Z",
+      "1970-01-01T00:00:00.000Z",
+    ].map((t) => new Date(t));
+    for (const arrival of arrivals) {
+      const item = await lakeItemOf(record(Buffer.from("{}"), { approximateArrivalTimestamp: arrival }), lookup);
+      expect(item.time, arrival.toISOString()).to.deep.equal(timePartitionOf(arrival));
+      expect(hourPartitionOf(arrival)).to.deep.equal({
+        date: arrival.toISOString().slice(0, 10),
+        hour: arrival.toISOString().slice(11, 13),
+      });
+    }
   });
 });

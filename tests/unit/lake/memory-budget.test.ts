@@ -10,6 +10,7 @@ import { ConsumerRecord } from "../../../runtime/processing/record-processor";
 import { LakeStore, MemoryLakeStore, PutOutcome } from "../../../runtime/lake/lake-store";
 import { ShardLakeWriter, SegmentWritten } from "../../../runtime/lake/lake-writer";
 import { MemoryBudget } from "../../../runtime/lake/memory-budget";
+import { heldBytesOf } from "../../../runtime/lake/memory-cut";
 
 /** A bucket that answers on a later turn of the event loop, as S3 does: other shards go on meanwhile. */
 class SlowStore implements LakeStore {
@@ -83,12 +84,16 @@ async function rowsIn(store: MemoryLakeStore): Promise<Map<string, number>> {
 }
 
 describe("lake memory budget: all of a worker's shards together", () => {
+  // Budgets in records: a record counts its data and its row's objects (heldBytesOf).
   const cases = [
-    { shards: 16, perShard: 60, size: 100, batch: 7, budgetBytes: 3_000 },
-    { shards: 8, perShard: 80, size: 300, batch: 13, budgetBytes: 2_500 },
+    { shards: 16, perShard: 60, size: 100, batch: 7, budgetRecords: 30 },
+    { shards: 8, perShard: 80, size: 300, batch: 13, budgetRecords: 8.3 },
     // The budget holds barely one shard's batch: segments are cut nearly record by record.
-    { shards: 5, perShard: 30, size: 400, batch: 3, budgetBytes: 900 },
-  ];
+    { shards: 5, perShard: 30, size: 400, batch: 3, budgetRecords: 2.25 },
+  ].map((c) => {
+    const held = heldBytesOf({ bytes: c.size });
+    return { ...c, held, budgetBytes: Math.floor(c.budgetRecords * held) };
+  });
   for (const c of cases) {
     it(`${c.shards} shards of ${c.size} B records under ${c.budgetBytes} B: never more buffered, every record once`, async () => {
       const bucket = new MemoryLakeStore();
@@ -111,7 +116,7 @@ describe("lake memory budget: all of a worker's shards together", () => {
       await Promise.all(writers.map((w) => w.shardEnded({ checkpointer })));
 
       const total = c.shards * c.perShard;
-      expect(heldBeforeEnd, "the budget was in use").to.be.greaterThan(c.budgetBytes - c.size);
+      expect(heldBeforeEnd, "the budget was in use").to.be.greaterThan(c.budgetBytes - c.held);
       expect(budget.peakBytes, "buffered bytes at their peak").to.be.at.most(c.budgetBytes);
       // The roll size and time never cut: every segment was cut for memory or at its shard's end.
       expect(causes.filter((cause) => cause !== "memory" && cause !== "shard-end")).to.deep.equal([]);
@@ -128,15 +133,16 @@ describe("lake memory budget: all of a worker's shards together", () => {
 
   it("one shard alone at the budget cuts its own segment, and the record opens the next", async () => {
     const bucket = new MemoryLakeStore();
-    const budget = new MemoryBudget(1_000);
+    const held = heldBytesOf({ bytes: 200 });
+    const budget = new MemoryBudget(5 * held);
     const stored: SegmentWritten[] = [];
     const w = writer(shardId(1), bucket, budget, (s) => stored.push(s));
     const rs = records(shardId(1), 12, 200);
     await w.processRecords({ records: rs, checkpointer });
-    expect(budget.peakBytes).to.be.at.most(1_000);
-    // 200-byte records, 1,000 bytes: five fill the budget exactly, the sixth cuts them.
+    expect(budget.peakBytes).to.be.at.most(5 * held);
+    // 200-byte records, room for five: five fill the budget exactly, the sixth cuts them.
     expect(stored.map((s) => s.written.reduce((n, o) => n + o.rows, 0))).to.deep.equal([5, 5]);
-    expect(budget.heldBytes()).to.equal(2 * 200);
+    expect(budget.heldBytes()).to.equal(2 * held);
   });
 
   it("a cut asked of another shard that fails fails the asking shard's batch, to be retried", async () => {

@@ -1,6 +1,12 @@
 /** Which open segment a lake worker cuts to stay within its memory budget, by table. */
 import { expect } from "chai";
-import { BufferedSegment, MemoryDecision, memoryDecision } from "../../../runtime/lake/memory-cut";
+import {
+  BufferedSegment,
+  HELD_BYTES_PER_ROW,
+  heldBytesOf,
+  MemoryDecision,
+  memoryDecision,
+} from "../../../runtime/lake/memory-cut";
 
 const seg = (shardId: string, bytes: number, state: BufferedSegment["state"] = "open"): BufferedSegment => ({
   shardId,
@@ -57,4 +63,19 @@ describe("lake memory budget: which segment to cut", () => {
   for (const [name, segments, incoming, want] of cases) {
     it(name, () => expect(memoryDecision(segments, incoming, budget)).to.deep.equal(want));
   }
+});
+
+describe("what a buffered record counts against the budget", () => {
+  const cases: [number, number][] = [
+    [0, HELD_BYTES_PER_ROW],
+    [100, 100 + HELD_BYTES_PER_ROW],
+    [1024, 1024 + HELD_BYTES_PER_ROW],
+  ];
+  for (const [bytes, held] of cases) {
+    it(`${bytes} B of data hold ${held} B with the row's objects`, () => expect(heldBytesOf({ bytes })).to.equal(held));
+  }
+  it("a 64 MiB segment of 100 B records counts about what bench:lake measured it to hold (about 400 MiB)", () => {
+    const rows = (64 * 2 ** 20) / 100;
+    expect((rows * heldBytesOf({ bytes: 100 })) / 2 ** 20).to.be.within(380, 420);
+  });
 });

@@ -1,0 +1,338 @@
+/**
+ * The lake writer's CPU per row, without S3 or an emulator: the compiled ShardConsumer, as
+ * the lake worker's coordinator builds it (no schema decoder, the corrupt-aggregate dead
+ * letters), over batches prepared beforehand (the real KinesisProducer's KPL aggregates of
+ * the workload, captured in memory), with lease writes answered at once. Two processors take
+ * turns over the same batches, in one process, every shard at once, as in a worker:
+ *
+ *  - "read": a processor that does nothing but checkpoint after every batch: the consumer's
+ *    bare read rate (de-aggregation, the consumer loop, checkpoints), the baseline;
+ *  - "lake": the lake writer (lake-writer.ts) with the in-memory LakeStore: rows, segments,
+ *    claims, Parquet objects (parquet-object.ts), checkpoints at each segment's end.
+ *
+ * Rounds alternate the order (read, lake; lake, read; ...), each on a collected heap when
+ * run with --expose-gc; the first round is cold and reported apart.
+ *
+ * Run as a child by bench/lake.ts: {type: "go", file, shards, rounds, rollBytes, rollSeconds,
+ * records} answers {type: "results", ...}; {type: "segment", file, records, rollBytes,
+ * rollSeconds} runs one shard until the writer cuts a segment by size and answers
+ * {type: "segment", objects: [...]} with each object's rows, bytes and row groups.
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Buffer } from "node:buffer";
+import { performance } from "node:perf_hooks";
+import { parquetMetadata } from "hyparquet";
+import { HeldLease } from "../../dist/runtime/processing/leases/held-lease.js";
+import { TRIM_HORIZON } from "../../dist/runtime/processing/leases/lease.js";
+import { ShardConsumer } from "../../dist/runtime/processing/shard-consumer.js";
+import { DeadLetters } from "../../dist/runtime/processing/dead-letters.js";
+import { KinesisProducer } from "../../dist/runtime/ingest/kinesis-producer.js";
+import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
+import { lakeWriterFactory } from "../../dist/runtime/lake/lake-writer.js";
+import { MemoryLakeStore } from "../../dist/runtime/lake/lake-store.js";
+import { withColumns } from "../../dist/runtime/lake/lake-rows.js";
+import { encode } from "../../dist/runtime/schemas/wire-format.js";
+import { LatencyKinesis } from "./latency-kinesis.mjs";
+
+/** GetRecords returns at most 10,000 records and 10 MiB a call (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html). */
+const GET_RECORDS_MAX_RECORDS = 10_000;
+const GET_RECORDS_MAX_BYTES = 10 * 1024 * 1024;
+/** What real sequence numbers look like: 56 decimal digits. */
+const SEQUENCE_PREFIX = "49654321098765432109876543210987654321098765";
+/** Every record arrives within one hour (steady load inside one time partition). */
+const ARRIVAL_BASE_MS = Date.UTC(2026, 11, 7, 12, 0, 0);
+
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/**
+ * The workload's user records (JSON lines of {partitionKey, text}), cycled up to `count`;
+ * with a schema, each in the registry's wire format naming it (uncompressed).
+ */
+function userRecords(file, count, schema) {
+  const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
+  const base = lines.map((l) => {
+    const r = JSON.parse(l);
+    const text = Buffer.from(r.text);
+    return {
+      partitionKey: r.partitionKey,
+      data: schema ? encode(text, schema.schemaVersionId, { compression: "none" }) : text,
+    };
+  });
+  return Array.from({ length: count }, (_, i) => {
+    const r = base[i % base.length];
+    return {
+      partitionKey: i < base.length ? r.partitionKey : `${r.partitionKey.split("|")[0]}|${randomUUID()}`,
+      data: r.data,
+    };
+  });
+}
+
+/** The records through the real producer (its default aggregates); the Kinesis records per shard, in order. */
+async function kinesisRecords(records, shards) {
+  const latency = new LatencyKinesis(shards, 0, 0);
+  const byShard = new Map();
+  let sequence = 0;
+  const port = {
+    shardMap: () => latency.shardMap(),
+    async putRecords(entries) {
+      const results = await latency.putRecords(entries);
+      entries.forEach((e, i) => {
+        const list = byShard.get(results[i].shardId) ?? [];
+        sequence++;
+        list.push({
+          partitionKey: e.partitionKey,
+          data: e.data,
+          sequenceNumber: SEQUENCE_PREFIX + String(sequence).padStart(12, "0"),
+          approximateArrivalTimestamp: new Date(ARRIVAL_BASE_MS + sequence),
+        });
+        byShard.set(results[i].shardId, list);
+      });
+      return results;
+    },
+  };
+  const { producer: options } = readIngestSettings({
+    STREAM_NAME: "bench",
+    AWS_REGION: "us-east-1",
+    INGEST_AUTH: "none",
+  });
+  const producer = new KinesisProducer(port, {
+    ...options,
+    // Every record is put before the first flush: room for all of them.
+    pendingLimitRecords: Math.max(records.length, 1),
+    pendingLimitBytes: Number.MAX_SAFE_INTEGER,
+  });
+  await producer.start();
+  const acks = records.map((r) => producer.put(r));
+  await producer.flush();
+  await Promise.all(acks);
+  await producer.close(1000);
+  return [...byShard.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** A shard's records as GetRecords would hand them: at most 10,000 records and 10 MiB a batch. */
+function getRecordsBatches(list) {
+  const batches = [];
+  let batch = [];
+  let bytes = 0;
+  for (const r of list) {
+    const size = r.data.length + r.partitionKey.length;
+    if (batch.length && (batch.length >= GET_RECORDS_MAX_RECORDS || bytes + size > GET_RECORDS_MAX_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(r);
+    bytes += size;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}
+
+/** A reader over prepared batches; the last one says the shard ended (the consumer then finishes). */
+function fakeReader(batches) {
+  let next = 0;
+  return {
+    read: async () => ({ records: batches[next] ?? [], millisBehindLatest: 0, shardEnded: ++next >= batches.length }),
+    close: () => undefined,
+  };
+}
+
+/** A lease table that answers every write at once, as if DynamoDB took no time. */
+const instantTable = {
+  renew: async (l) => ({ ...l, counter: l.counter + 1 }),
+  checkpoint: async (l, checkpoint) => ({ ...l, counter: l.counter + 1, checkpoint, ownerSwitchesSinceCheckpoint: 0 }),
+  release: async () => true,
+};
+
+const events = {
+  log: (level, msg, fields) => {
+    throw new Error(`shard consumer logged ${level}: ${msg} ${JSON.stringify(fields)}`);
+  },
+  processed: () => undefined,
+  behind: () => undefined,
+  skipped: () => undefined,
+  checkpointFailed: () => undefined,
+};
+
+function readProcessor() {
+  let rows = 0;
+  return {
+    rows: () => rows,
+    factory: () => ({
+      initialize: () => undefined,
+      processRecords: async ({ records, checkpointer }) => {
+        rows += records.length;
+        await checkpointer.checkpoint();
+      },
+      leaseLost: () => undefined,
+      shardEnded: ({ checkpointer }) => checkpointer.checkpoint(),
+      shutdownRequested: ({ checkpointer }) => checkpointer.checkpoint(),
+    }),
+  };
+}
+
+/**
+ * The lake writer over an in-memory store, knowing the workload's schema if it has one (as
+ * the worker's cache does after its first lookup); `onCut` is told each time a segment was
+ * stored.
+ */
+function lakeProcessor(roll, schema, onCut) {
+  const store = new MemoryLakeStore();
+  const segments = [];
+  const version = schema ? withColumns(schema) : undefined;
+  const factory = lakeWriterFactory({
+    store,
+    schemas: async (id) => (id === version?.schemaVersionId ? version : undefined),
+    roll,
+    // The run ends at each shard's end (which cuts its segment): no age check meanwhile.
+    ageCheckMs: 3_600_000,
+    onSegment: (s) => {
+      segments.push(s);
+      onCut?.();
+    },
+    log: (level, msg, fields) => {
+      throw new Error(`lake writer logged ${level}: ${msg} ${JSON.stringify(fields)}`);
+    },
+  });
+  return {
+    store,
+    segments,
+    rows: () => segments.reduce((n, s) => n + s.written.reduce((m, o) => m + o.rows, 0), 0),
+    factory,
+  };
+}
+
+async function consumeAll(shards, processor) {
+  const consumers = shards.map(({ shardId, batches }) => {
+    const lease = new HeldLease(instantTable, {
+      leaseKey: shardId,
+      owner: "w",
+      counter: 1,
+      checkpoint: TRIM_HORIZON,
+      parentShardIds: [],
+      ownerSwitchesSinceCheckpoint: 0,
+    });
+    const options = { processorMaxAttempts: 1, retryBaseMs: 1, retryMaxMs: 1 };
+    const deadLetters = new DeadLetters(() => {
+      throw new Error("a record of the workload went to the dead letters");
+    });
+    return new ShardConsumer(lease, fakeReader(batches), processor.factory(shardId), options, events, { deadLetters });
+  });
+  const endings = await Promise.all(consumers.map((c) => c.done));
+  if (endings.some((e) => e !== "shard-ended")) throw new Error(`consumers ended ${endings.join(", ")}`);
+}
+
+async function prepare(file, records, shards, schema) {
+  const users = userRecords(file, records, schema);
+  // What the roll by size counts: the user records' data.
+  const dataBytes = users.reduce((n, r) => n + r.data.length, 0);
+  const byShard = await kinesisRecords(users, shards);
+  return {
+    shards: byShard.map(([shardId, list]) => ({ shardId, batches: getRecordsBatches(list) })),
+    kinesisRecords: byShard.reduce((n, [, list]) => n + list.length, 0),
+    batches: byShard.reduce((n, [, list]) => n + getRecordsBatches(list).length, 0),
+    dataBytes,
+  };
+}
+
+function objectFigures(store, segments) {
+  return segments.flatMap((s) =>
+    s.written.map((o) => {
+      const body = store.objects.get(o.key);
+      const meta = parquetMetadata(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+      return {
+        key: o.key,
+        tenant: o.tenant,
+        rows: o.rows,
+        bytes: o.bytes,
+        segment: `${s.shardId}/${s.first.sequenceNumber}`,
+        rowGroups: meta.row_groups.map((g) => Number(g.num_rows)),
+      };
+    }),
+  );
+}
+
+async function go({ file, records, shards, rounds, rollBytes, rollSeconds, schema }) {
+  const prepared = await prepare(file, records, shards, schema);
+  const roll = { maxBytes: rollBytes, maxAgeMs: rollSeconds * 1000 };
+  const runs = { read: [], lake: [] };
+  const cold = {};
+  let last;
+  for (let round = 0; round <= rounds; round++) {
+    const order = round % 2 ? ["lake", "read"] : ["read", "lake"];
+    for (const variant of order) {
+      globalThis.gc?.();
+      const processor = variant === "read" ? readProcessor() : lakeProcessor(roll, schema);
+      const wall0 = performance.now();
+      const cpu0 = cpuMicros();
+      await consumeAll(prepared.shards, processor);
+      const cpuMs = (cpuMicros() - cpu0) / 1000;
+      const wallMs = performance.now() - wall0;
+      if (processor.rows() !== records) throw new Error(`${variant}: ${processor.rows()} rows of ${records} records`);
+      if (round === 0) cold[variant] = { cpuMs, wallMs };
+      else runs[variant].push({ cpuMs, wallMs });
+      if (variant === "lake") last = processor;
+    }
+  }
+  return {
+    type: "results",
+    kinesisRecords: prepared.kinesisRecords,
+    batches: prepared.batches,
+    dataBytes: prepared.dataBytes,
+    runs,
+    cold,
+    objects: objectFigures(last.store, last.segments),
+  };
+}
+
+/**
+ * One shard, records enough for a segment cut by size and more: the objects of the first
+ * segment (the later one is what was left when the shard ended).
+ */
+async function segment({ file, records, rollBytes, rollSeconds, schema }) {
+  const prepared = await prepare(file, records, 1, schema);
+  // Memory the writer holds for a segment: live heap and buffers when the first segment's
+  // objects are stored (its rows still held), over those before; each after a collection
+  // (the parent starts this process with --expose-gc).
+  const held = () => {
+    globalThis.gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const before = held();
+  let atCut;
+  const processor = lakeProcessor(
+    { maxBytes: rollBytes, maxAgeMs: rollSeconds * 1000 },
+    schema,
+    () => (atCut ??= held()),
+  );
+  const cpu0 = cpuMicros();
+  await consumeAll(prepared.shards, processor);
+  const cpuMs = (cpuMicros() - cpu0) / 1000;
+  if (processor.segments.length < 2) throw new Error(`no cut by size: one segment of ${records} records`);
+  const [first] = processor.segments;
+  const objects = objectFigures(processor.store, [first]);
+  return {
+    type: "segment",
+    records,
+    segments: processor.segments.length,
+    firstRows: objects.reduce((n, o) => n + o.rows, 0),
+    heldBytes: atCut - before,
+    cpuMs,
+    objects,
+  };
+}
+
+process.on("message", (message) => {
+  const task = message.type === "go" ? go : message.type === "segment" ? segment : undefined;
+  if (!task) return;
+  task(message).then(
+    (result) => process.send(result),
+    (error) => process.send({ type: "error", error: String(error?.stack ?? error) }),
+  );
+});
+process.send({ type: "ready" });
