@@ -25,7 +25,14 @@ import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
 const TICK_MS = 5;
 const { BENCH_KINESIS_ENDPOINT: endpoint, BENCH_STREAM: streamName } = process.env;
 const client = createKinesisClient({ region: "us-east-1", endpoint, http: "1.1", maxAttempts: 1 });
-const { producer: options } = readIngestSettings({ STREAM_NAME: streamName, AWS_REGION: "us-east-1" });
+// The producer's options do not depend on API keys; INGEST_AUTH=none only because its
+// default, apiKeys, would need a tenants table (TENANTS_TABLE): keys are checked by the HTTP
+// service in front of the producer, which this child leaves out.
+const { producer: options } = readIngestSettings({
+  STREAM_NAME: streamName,
+  AWS_REGION: "us-east-1",
+  INGEST_AUTH: "none",
+});
 let nextId = 0;
 let stopRequested = false;
 
