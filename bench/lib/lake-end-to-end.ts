@@ -22,7 +22,9 @@
  * MiB per shard never reaches: the worker would wait out the roll time before its last row.
  * So after the backlog is written the stream is resharded (4 -> 8), which ends the shards it
  * is on, and each shard's end cuts its segment at once, as the in-memory run's shards do. The
- * children (empty) are read too, as the worker would. Rows per object are then one shard's
+ * bare reader reads only the shards that hold the records: the worker reads their (empty)
+ * children only once their parents have ended, as KCL does, while the bare reader would read
+ * them all along, and its empty calls would slow the emulator serving the others. Rows per object are then one shard's
  * rows of a tenant: fewer and smaller objects than under steady load (the objects run says
  * what those are).
  *
@@ -32,7 +34,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DescribeStreamSummaryCommand, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
+import { DescribeStreamSummaryCommand, ListShardsCommand, UpdateShardCountCommand } from "@aws-sdk/client-kinesis";
 import { parquetMetadata } from "hyparquet";
 import { contractEnvironment } from "../../runtime/common/contract";
 import { REPO_ROOT } from "../../runtime/common/repo-root";
@@ -282,6 +284,9 @@ export async function lakeEndToEnd(options: {
       await producer.stop();
     }
     if (written.userRecords !== options.records) throw new Error(`wrote ${written.userRecords} of ${options.records}`);
+    // The shards holding the records, before the reshard adds their (empty) children.
+    const { Shards } = await stack.kinesis.send(new ListShardsCommand({ StreamName: stream.streamName }));
+    const recordShards = (Shards ?? []).map((s) => s.ShardId!);
     await endShards(stack, stream);
     const rounds: EndToEndRound[] = [];
     for (let i = 0; i < options.rounds; i++) {
@@ -291,7 +296,7 @@ export async function lakeEndToEnd(options: {
         note(
           `  end to end, round ${i + 1} of ${options.rounds}: ${side === "bare" ? "bare reader" : "lake worker"}...`,
         );
-        if (side === "bare") bare = await bareRun(stack, stream, written, MAX_RECORDS);
+        if (side === "bare") bare = await bareRun(stack, stream, written, MAX_RECORDS, recordShards);
         else lake = await lakeRun(stack, stream, s3, buckets[i], options.records);
       }
       rounds.push({ bare: bare!, lake: lake!, ratio: lake!.rowsPerSecond / bare!.recordsPerSecond });
