@@ -7,7 +7,9 @@
  * no processor, no leases, no checkpoints. So the worker's time over this one is what the
  * worker adds on top of reading.
  *
- * Run as a child by bench/consumer.ts (IPC): it waits for {type: "go", ...} and answers
+ * Run as a child by bench/consumer.ts and bench/lake.ts (IPC): it waits for {type: "go",
+ * endpoint, streamName, expected, maxRecords, shardIds?} (shardIds: only those shards, else
+ * every shard the stream lists) and answers
  * {type: "done", t0, t1, cpu0, cpu1, records, calls}; t0 is taken right before the first
  * GetShardIterator (as the worker's bench processor reports right before its first read),
  * t1 when the last expected record was counted. Plain node over the compiled runtime.
@@ -23,9 +25,9 @@ const cpuMicros = () => {
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function read({ endpoint, streamName, expected, maxRecords }) {
+async function read({ endpoint, streamName, expected, maxRecords, shardIds }) {
   const client = createKinesisClient({ region: "us-east-1", endpoint, http: "1.1" });
-  const shards = await listAllShards(client, streamName);
+  const shards = (await listAllShards(client, streamName)).filter((s) => !shardIds || shardIds.includes(s.ShardId));
   let records = 0;
   let calls = 0;
   let t1 = 0;

@@ -60,7 +60,14 @@ export async function writeBacklog(
   }
 }
 
-export async function bareRun(stack: ConsumerStack, stream: LocalStream, written: Written, maxRecords: number) {
+/** `shardIds`: only these shards (the lake's end-to-end run: the ended ones holding the records, not their empty children). */
+export async function bareRun(
+  stack: ConsumerStack,
+  stream: LocalStream,
+  written: Written,
+  maxRecords: number,
+  shardIds?: string[],
+) {
   const bare = await stack.startBareReader();
   try {
     const emulator0 = cpuSecondsOf(stack.emulators.kinesis.pid);
@@ -72,6 +79,7 @@ export async function bareRun(stack: ConsumerStack, stream: LocalStream, written
         streamName: stream.streamName,
         expected: written.kinesisRecords,
         maxRecords,
+        shardIds,
       },
       "done",
       120_000,

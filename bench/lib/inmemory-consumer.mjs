@@ -84,7 +84,13 @@ async function kinesisRecords(count, bytes, shards) {
       return results;
     },
   };
-  const { producer: options } = readIngestSettings({ STREAM_NAME: "bench", AWS_REGION: "us-east-1" });
+  // The producer's options do not depend on API keys; INGEST_AUTH=none only because its
+  // default, apiKeys, would need a tenants table (TENANTS_TABLE) this run has no use for.
+  const { producer: options } = readIngestSettings({
+    STREAM_NAME: "bench",
+    AWS_REGION: "us-east-1",
+    INGEST_AUTH: "none",
+  });
   const producer = new KinesisProducer(port, { ...options, pendingLimitRecords: Math.max(count, 1) });
   await producer.start();
   const pad = "x".repeat(bytes);

@@ -10,11 +10,14 @@
  *
  *  - {type: "bulk", count, bytes}: writes `count` records as fast as the producer takes
  *    them, flushed at the end; answers {type: "written", userRecords, kinesisRecords, ...}.
+ *  - {type: "file", file}: the same with the records of a JSON-lines file of
+ *    {partitionKey, text} (the lake benchmark's workload, lib/lake-workload.ts), in order.
  *  - {type: "paced", rate, durationS, bytes}: `rate` records a second on a fixed schedule
  *    until `durationS` has passed or {type: "stop"} comes; then waits for every
  *    acknowledgement and answers {type: "acks", acks: [[id, putAtMs, ackAtMs], ...]}.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { Buffer } from "node:buffer";
 import { clearInterval, setInterval } from "node:timers";
 import { createKinesisClient } from "../../dist/runtime/common/aws/kinesis-client.js";
@@ -25,7 +28,14 @@ import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
 const TICK_MS = 5;
 const { BENCH_KINESIS_ENDPOINT: endpoint, BENCH_STREAM: streamName } = process.env;
 const client = createKinesisClient({ region: "us-east-1", endpoint, http: "1.1", maxAttempts: 1 });
-const { producer: options } = readIngestSettings({ STREAM_NAME: streamName, AWS_REGION: "us-east-1" });
+// The producer's options do not depend on API keys; INGEST_AUTH=none only because its
+// default, apiKeys, would need a tenants table (TENANTS_TABLE): keys are checked by the HTTP
+// service in front of the producer, which this child leaves out.
+const { producer: options } = readIngestSettings({
+  STREAM_NAME: streamName,
+  AWS_REGION: "us-east-1",
+  INGEST_AUTH: "none",
+});
 let nextId = 0;
 let stopRequested = false;
 
@@ -35,7 +45,8 @@ function record(bytes, t) {
   return { partitionKey: randomUUID(), data: Buffer.from(data) };
 }
 
-async function bulk({ count, bytes }) {
+/** Puts `records` as fast as the producer takes them, flushed at the end; what reached Kinesis. */
+async function putAll(records) {
   // Counts what reaches Kinesis: the bytes per user record as stored (aggregation framing included).
   const port = kinesisPort(client, streamName);
   let storedBytes = 0;
@@ -49,11 +60,14 @@ async function bulk({ count, bytes }) {
   // The pending limit is about memory under load, not about aggregation: raised to fit.
   const producer = new KinesisProducer(metered, {
     ...options,
-    pendingLimitRecords: Math.max(options.pendingLimitRecords, count),
+    pendingLimitRecords: Math.max(options.pendingLimitRecords, records.length),
+    pendingLimitBytes: Math.max(
+      options.pendingLimitBytes,
+      records.reduce((n, r) => n + r.data.length + Buffer.byteLength(r.partitionKey), 0),
+    ),
   });
   await producer.start();
   const started = Date.now();
-  const records = Array.from({ length: count }, () => record(bytes, started));
   const acks = records.map((r) => producer.put(r));
   await producer.flush();
   await Promise.all(acks);
@@ -61,12 +75,28 @@ async function bulk({ count, bytes }) {
   await producer.close(1000);
   return {
     type: "written",
-    userRecords: count,
+    userRecords: records.length,
     kinesisRecords: stats.kinesisRecordsPut,
     putRecordsCalls: stats.putRecordsCalls,
     storedBytes,
     ms: Date.now() - started,
   };
+}
+
+function bulk({ count, bytes }) {
+  const t = Date.now();
+  return putAll(Array.from({ length: count }, () => record(bytes, t)));
+}
+
+function fromFile({ file }) {
+  const records = readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const { partitionKey, text } = JSON.parse(line);
+      return { partitionKey, data: Buffer.from(text) };
+    });
+  return putAll(records);
 }
 
 async function paced({ rate, durationS, bytes }) {
@@ -111,7 +141,7 @@ process.on("message", (message) => {
     stopRequested = true;
     return;
   }
-  const run = message.type === "bulk" ? bulk : message.type === "paced" ? paced : undefined;
+  const run = { bulk, file: fromFile, paced }[message.type];
   if (!run) return;
   run(message).then(
     (result) => process.send(result),

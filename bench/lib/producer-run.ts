@@ -17,7 +17,9 @@ export interface ProducerRun extends PortCounts {
 
 /** What the deployed service runs with: the settings read from an environment with no overrides. */
 export function serviceProducerOptions(records: number): ProducerOptions {
-  const { producer } = readIngestSettings({ STREAM_NAME: "bench", AWS_REGION: "us-east-1" });
+  // The producer's options do not depend on API keys; INGEST_AUTH=none only because its
+  // default, apiKeys, would need a tenants table (TENANTS_TABLE) this run has no use for.
+  const { producer } = readIngestSettings({ STREAM_NAME: "bench", AWS_REGION: "us-east-1", INGEST_AUTH: "none" });
   // Larger runs than the pending limit would be refused (503 in the service); the limit is
   // about memory under load, not about aggregation, so it is raised to fit the run.
   return { ...producer, pendingLimitRecords: Math.max(producer.pendingLimitRecords, records) };
