@@ -245,11 +245,11 @@ describe("npm run cost: the monthly estimate", function () {
       ((0.1 + 12 / 3600) * MONTH_S) / 1e6,
       1e-9,
     );
-    // The lake's floor of 2 tasks writes 1,000 rows/s; 100,000 rows/s at 20 µs a row is
-    // 2 vCPU, 6 tasks of 0.5 vCPU kept at 70%.
+    // The lake's floor of 2 tasks writes 1,000 rows/s; 100,000 rows/s at 45 µs a row is
+    // 4.5 vCPU, 13 tasks of 0.5 vCPU kept at 70% (12.9).
     expect(line("lake", "2 x 0.5 vCPU").quantity).to.equal(730);
     const busy = estimate(lakeDoc, { ...DEFAULT_USAGE, recordsPerSecond: 100_000 }, sheet);
-    expect(busy.items.find((i) => i.name === "lake" && i.what === "6 x 0.5 vCPU")?.quantity).to.equal(6 * 0.5 * 730);
+    expect(busy.items.find((i) => i.name === "lake" && i.what === "13 x 0.5 vCPU")?.quantity).to.equal(13 * 0.5 * 730);
     // On-demand would bill data out to each reader: processing and the lake.
     expect(l.stream.modes.onDemand.lines.map((x) => x.what)).to.include("data out (2 readers)");
     // The Kinesis endpoint carries ingest's writes, processing's and the lake's reads; nothing
