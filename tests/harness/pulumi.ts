@@ -6,6 +6,14 @@ import { readStackConfig } from "../../infra/config/config";
 import { definePipeline, pipelineOutputs } from "../../infra/pipeline";
 import { PlannedResource } from "../../infra/plan/mocks";
 import { runProgram, RunOptions } from "../../infra/plan/run";
+import { grantsByPolicy, Statement } from "../../infra/common/grants";
+
+/** A plan of the pipeline, with the statements of each grant it made, by policy name. */
+export interface PlannedPipeline {
+  recorded: Recorded;
+  outputs: Awaited<ReturnType<typeof run<ReturnType<typeof pipelineOutputs>>>>["outputs"];
+  grants: ReadonlyMap<string, readonly Statement[]>;
+}
 
 export const PROJECT = "kinesis-pipeline";
 
@@ -59,14 +67,17 @@ export const TEST_PLAIN_HTTP = { ingestAllowPlainHttp: "true" } as const;
  * searchClientCidr is filled in unless the test sets it (or sets analytics off), and plain
  * HTTP accepted unless the test says otherwise.
  */
-export function runPipeline(values: Record<string, string> = {}, opts: RunOptions = {}) {
+export function runPipeline(values: Record<string, string> = {}, opts: RunOptions = {}): Promise<PlannedPipeline> {
   const config = stackConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, ...values }, opts.config);
   const key = JSON.stringify({ ...opts, config: Object.entries(config).sort() });
   let planned = PLANNED.get(key);
   if (!planned) {
+    // The grants made by this run (grantsByPolicy is the process's record of them): a plan
+    // served again later carries its own, whatever ran in between.
+    grantsByPolicy.clear();
     planned = run(() => pipelineOutputs(definePipeline(readStackConfig())), { ...opts, config }).then((result) => {
       result.recorded.resources.forEach(deepFreeze);
-      return result;
+      return { ...result, grants: new Map(grantsByPolicy) as ReadonlyMap<string, readonly Statement[]> };
     });
     PLANNED.set(key, planned);
   }
@@ -78,7 +89,7 @@ export function runPipeline(values: Record<string, string> = {}, opts: RunOption
  * test files plan the same stacks, so each config is planned once per test run. The
  * resources are frozen, so a test that changed a shared plan would fail where it wrote.
  */
-const PLANNED = new Map<string, ReturnType<typeof run<ReturnType<typeof pipelineOutputs>>>>();
+const PLANNED = new Map<string, ReturnType<typeof runPipeline>>();
 
 function deepFreeze(value: unknown): void {
   if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;

@@ -5,7 +5,7 @@
  * application of a runtime part, found by its contract's entry point, with the environment
  * the plan gives it), and the plan's streams' keys and search domains.
  */
-import { grantsByPolicy, Statement } from "../../infra/common/grants";
+import { Statement } from "../../infra/common/grants";
 import { MOCK_ACCOUNT } from "../../infra/plan/mocks";
 import { eventSetting, PartName, PartSetting } from "../../runtime/common/aws/call-trace";
 import { ALL_CONTRACTS } from "../../runtime/contracts";
@@ -55,9 +55,8 @@ export const PLAN_REGION = "us-east-1";
 
 /** Runs the pipeline under the plan mocks with `config` and reads what the check needs. */
 export async function planStack(stack: string, config: Record<string, string>): Promise<PlanView> {
-  grantsByPolicy.clear();
-  const { recorded } = await runPipeline(config, { region: PLAN_REGION });
-  return viewPlan(stack, recorded, new Map(grantsByPolicy));
+  const { recorded, grants } = await runPipeline(config, { region: PLAN_REGION });
+  return viewPlan(stack, recorded, new Map(grants));
 }
 
 const str = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));

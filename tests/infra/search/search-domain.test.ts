@@ -59,7 +59,7 @@ function accessPolicy(recorded: Recorded): { Statement: Statement[] } {
 
 describe("SearchDomain", () => {
   describe("defaults (analytics on)", () => {
-    let run: Awaited<ReturnType<typeof runPipeline>>;
+    let run: Pick<Awaited<ReturnType<typeof runPipeline>>, "recorded" | "outputs">;
     let calls: { token: string; inputs: Record<string, unknown> }[];
     before(async () => {
       const program = () => pipelineOutputs(definePipeline(readStackConfig()));
