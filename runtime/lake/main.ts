@@ -6,20 +6,14 @@
  */
 import pino from "pino";
 import { identifyPart } from "../common/aws/call-trace";
-import { createDynamoDbClient } from "../common/aws/dynamodb-client";
-import { createKinesisClient } from "../common/aws/kinesis-client";
 import { createS3Client } from "../common/aws/s3-client";
 import { envHelp } from "../common/env";
-import { onStopSignal, runService } from "../common/service-lifecycle";
+import { runService } from "../common/service-lifecycle";
 import { stdoutSink } from "../observability/emf";
 import { PIPELINE_SERVICES } from "../observability/metrics/pipeline";
-import { Coordinator } from "../processing/coordinator";
 import { DeadLetters } from "../processing/dead-letters";
-import { LeaseTable } from "../processing/leases/lease-table";
+import { connectConsumer, startConsumerApplication } from "../processing/consumer-application";
 import { ConsumerMetrics } from "../processing/metrics";
-import { FanoutReader } from "../processing/retrieval/fanout-reader";
-import { PollingReader } from "../processing/retrieval/polling-reader";
-import { CONSUMER_DEFAULTS } from "../processing/service-contract";
 import { openSchemaSource } from "../schemas/open-schema-source";
 import { getHeapStatistics } from "node:v8";
 import { LAKE, LAKE_DEFAULTS, lakeBufferBytes } from "./contract";
@@ -41,11 +35,8 @@ async function main(): Promise<void> {
   const settings = readLakeSettings(process.env);
   const s = settings.consumer;
   const log = pino({ level: s.logLevel, base: { service: "lake", stream: s.streamName, worker: s.workerId } });
-  const kinesis = createKinesisClient({ region: s.region, endpoint: s.kinesisEndpoint, http: s.kinesisHttp });
-  const dynamo = createDynamoDbClient({ region: s.region, endpoint: s.dynamodbEndpoint });
+  const connection = await connectConsumer(s);
   const s3 = createS3Client({ region: s.region, endpoint: settings.s3Endpoint });
-  const table = new LeaseTable(dynamo, s.applicationName);
-  if (s.createLeaseTable) await table.ensureExists();
   const source = s.schemaRegistry
     ? openSchemaSource(s.schemaRegistry, s.region, LAKE_DEFAULTS.schemaMissTtlMs)
     : undefined;
@@ -67,7 +58,6 @@ async function main(): Promise<void> {
   const lakeMetrics = new LakeMetrics(stdoutSink, s.streamName);
   consumerMetrics.start(s.metricsIntervalMs);
   lakeMetrics.start(s.metricsIntervalMs);
-  const retrieval = s.retrieval;
   // One budget for every shard this worker leases, however many it takes over.
   const budget = new MemoryBudget(settings.bufferBytes);
   const heapBound = lakeBufferBytes(getHeapStatistics().heap_size_limit);
@@ -78,14 +68,8 @@ async function main(): Promise<void> {
       `LAKE_BUFFER_BYTES is more than ${LAKE_DEFAULTS.bufferShareOfMemory * 100}% of V8's heap limit: raise that with --max-old-space-size`,
     );
   }
-  const coordinator = new Coordinator(
-    kinesis,
-    table,
-    (shardId, start) =>
-      retrieval.mode === "fanout"
-        ? new FanoutReader(kinesis, retrieval.consumerArn, shardId, start)
-        : new PollingReader(kinesis, s.streamName, shardId, start, { idleMs: s.pollIdleMs, maxRecords: s.maxRecords }),
-    lakeWriterFactory({
+  await startConsumerApplication(s, log, connection, {
+    processors: lakeWriterFactory({
       store: lakeMetrics.counting(new S3LakeStore(s3, settings.bucket)),
       schemas,
       roll: settings.roll,
@@ -107,37 +91,19 @@ async function main(): Promise<void> {
       onUnstored: (shardId, arrival) => lakeMetrics.unstored(shardId, arrival),
       log: (level, msg, fields) => log[level](fields, msg),
     }),
-    {
-      workerId: s.workerId,
-      streamName: s.streamName,
-      failoverMs: s.failoverMs,
-      initialPosition: s.initialPosition,
-      shardSyncIntervalMs: s.shardSyncIntervalMs,
-      processorMaxAttempts: s.processorMaxAttempts,
-      retryBaseMs: 200,
-      retryMaxMs: 10_000,
-    },
-    consumerMetrics,
+    metrics: consumerMetrics,
     // A corrupt aggregate is one of the shard's records to the lake: a dead letter in its
     // segment, stored before the checkpoint passes it (EXACTLY-ONCE.md), never only logged.
-    { deadLetters, corruptAggregates: "hand-on" },
-  );
-  const started = coordinator.start();
-  onStopSignal(async (signal) => {
-    await started.catch(() => undefined);
-    log.info({ signal, shards: coordinator.heldShards() }, "shutting down: storing open segments, releasing leases");
-    await coordinator.shutdown(CONSUMER_DEFAULTS.drainTimeoutMs);
-    // The last counts, of the segments stored at shutdown.
-    await Promise.all([consumerMetrics.stop(), lakeMetrics.stop()]);
-    kinesis.destroy();
-    dynamo.destroy();
-    s3.destroy();
-    log.info("stopped");
-    process.exit(0);
+    intake: { deadLetters, corruptAggregates: "hand-on" },
+    drainMessage: "shutting down: storing open segments, releasing leases",
+    afterDrain: async () => {
+      // The last counts, of the segments stored at shutdown.
+      await Promise.all([consumerMetrics.stop(), lakeMetrics.stop()]);
+      s3.destroy();
+    },
   });
-  await started;
   log.info(
-    { retrieval: retrieval.mode, failoverMs: s.failoverMs, bufferBytes: settings.bufferBytes },
+    { retrieval: s.retrieval.mode, failoverMs: s.failoverMs, bufferBytes: settings.bufferBytes },
     "lake worker started",
   );
 }

@@ -6,19 +6,14 @@
 import path from "node:path";
 import pino from "pino";
 import { identifyPart } from "../common/aws/call-trace";
-import { createDynamoDbClient } from "../common/aws/dynamodb-client";
-import { createKinesisClient } from "../common/aws/kinesis-client";
 import { envHelp, SettingsError } from "../common/env";
-import { onStopSignal, runService } from "../common/service-lifecycle";
+import { runService } from "../common/service-lifecycle";
 import { stdoutSink } from "../observability/emf";
 import { PIPELINE_SERVICES } from "../observability/metrics/pipeline";
-import { Coordinator } from "./coordinator";
-import { LeaseTable } from "./leases/lease-table";
 import loggingProcessor, { ProcessorModule } from "./logging-processor";
 import { ConsumerMetrics } from "./metrics";
-import { FanoutReader } from "./retrieval/fanout-reader";
-import { PollingReader } from "./retrieval/polling-reader";
-import { CONSUMER_DEFAULTS, PROCESSING } from "./service-contract";
+import { connectConsumer, startConsumerApplication } from "./consumer-application";
+import { PROCESSING } from "./service-contract";
 import { readConsumerSettings } from "./settings";
 import { DeadLetters } from "./dead-letters";
 import { SchemaDecoder } from "./schema-decoder";
@@ -55,58 +50,24 @@ async function main(): Promise<void> {
     processedFile: s.processedFile,
     checkpointIntervalMs: s.checkpointIntervalMs,
   });
-  const kinesis = createKinesisClient({ region: s.region, endpoint: s.kinesisEndpoint, http: s.kinesisHttp });
-  const dynamo = createDynamoDbClient({ region: s.region, endpoint: s.dynamodbEndpoint });
-  const table = new LeaseTable(dynamo, s.applicationName);
-  if (s.createLeaseTable) await table.ensureExists();
+  const connection = await connectConsumer(s);
   const deadLetters = new DeadLetters((fields, msg) => log.error(fields, msg), s.deadLetterFile);
   const metrics = new ConsumerMetrics(stdoutSink, PIPELINE_SERVICES.processing, s.streamName, log, deadLetters);
   metrics.start(s.metricsIntervalMs);
-  const retrieval = s.retrieval;
-  const coordinator = new Coordinator(
-    kinesis,
-    table,
-    (shardId, start) =>
-      retrieval.mode === "fanout"
-        ? new FanoutReader(kinesis, retrieval.consumerArn, shardId, start)
-        : new PollingReader(kinesis, s.streamName, shardId, start, { idleMs: s.pollIdleMs, maxRecords: s.maxRecords }),
+  await startConsumerApplication(s, log, connection, {
     processors,
-    {
-      workerId: s.workerId,
-      streamName: s.streamName,
-      failoverMs: s.failoverMs,
-      initialPosition: s.initialPosition,
-      shardSyncIntervalMs: s.shardSyncIntervalMs,
-      processorMaxAttempts: s.processorMaxAttempts,
-      retryBaseMs: 200,
-      retryMaxMs: 10_000,
-    },
     metrics,
-    {
+    intake: {
       decoder: new SchemaDecoder(
         deadLetters,
         s.schemaRegistry ? openSchemaSource(s.schemaRegistry, s.region) : undefined,
       ),
       deadLetters,
     },
-  );
-  // Handlers first: a SIGTERM while starting must still release what was taken.
-  const started = coordinator.start();
-  onStopSignal(async (signal) => {
-    await started.catch(() => undefined);
-    log.info(
-      { signal, shards: coordinator.heldShards() },
-      "shutting down: finishing batches, checkpointing, releasing leases",
-    );
-    await coordinator.shutdown(CONSUMER_DEFAULTS.drainTimeoutMs);
-    await metrics.stop();
-    kinesis.destroy();
-    dynamo.destroy();
-    log.info("stopped");
-    process.exit(0);
+    drainMessage: "shutting down: finishing batches, checkpointing, releasing leases",
+    afterDrain: () => metrics.stop(),
   });
-  await started;
-  log.info({ retrieval: retrieval.mode, failoverMs: s.failoverMs }, "worker started");
+  log.info({ retrieval: s.retrieval.mode, failoverMs: s.failoverMs }, "worker started");
 }
 
 runService("processing", main);

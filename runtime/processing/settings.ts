@@ -37,8 +37,47 @@ export interface ConsumerSettings {
   deadLetterFile?: string;
 }
 
+/**
+ * What a consumer application decides for itself rather than reading from the shared
+ * variables: the processing workers read these from their environment, the lake fixes them.
+ */
+type ProcessingChoice =
+  | "initialPosition"
+  | "checkpointIntervalMs"
+  | "processorMaxAttempts"
+  | "processorModule"
+  | "processedFile"
+  | "deadLetterFile";
+export type ProcessingChoices = Pick<ConsumerSettings, ProcessingChoice>;
+
+/** The variables every consumer application of the stream reads alike (the lake's contract leaves out the rest). */
+export type ApplicationEnv = Omit<
+  ConsumerEnv,
+  | "INITIAL_POSITION"
+  | "CHECKPOINT_INTERVAL_MS"
+  | "PROCESSOR_MAX_ATTEMPTS"
+  | "PROCESSOR_MODULE"
+  | "PROCESSED_FILE"
+  | "DEAD_LETTER_FILE"
+>;
+
 export function readConsumerSettings(env: Readonly<Record<string, string | undefined>>): ConsumerSettings {
   const v = readEnv(CONSUMER_VARIABLES, env);
+  return consumerApplicationSettings(v, {
+    initialPosition: v.INITIAL_POSITION === "LATEST" ? LATEST : TRIM_HORIZON,
+    checkpointIntervalMs: v.CHECKPOINT_INTERVAL_MS,
+    processorMaxAttempts: v.PROCESSOR_MAX_ATTEMPTS,
+    processorModule: v.PROCESSOR_MODULE,
+    processedFile: v.PROCESSED_FILE,
+    deadLetterFile: v.DEAD_LETTER_FILE,
+  });
+}
+
+/**
+ * A consumer application's settings from the variables every application reads alike
+ * (already parsed by its contract's readEnv) and its own processing choices.
+ */
+export function consumerApplicationSettings(v: ApplicationEnv, own: ProcessingChoices): ConsumerSettings {
   if (v.SCHEMA_REGISTRY_NAME && v.SCHEMA_REGISTRY_FILE) {
     throw new SettingsError("set at most one of SCHEMA_REGISTRY_NAME (Glue) and SCHEMA_REGISTRY_FILE (local)");
   }
@@ -53,15 +92,10 @@ export function readConsumerSettings(env: Readonly<Record<string, string | undef
     applicationName: v.APPLICATION_NAME,
     workerId: v.WORKER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
     retrieval: v.RETRIEVAL_MODE === "fanout" ? { mode: "fanout", consumerArn: v.CONSUMER_ARN! } : { mode: "polling" },
-    initialPosition: v.INITIAL_POSITION === "LATEST" ? LATEST : TRIM_HORIZON,
     failoverMs: v.FAILOVER_MS,
-    checkpointIntervalMs: v.CHECKPOINT_INTERVAL_MS,
     shardSyncIntervalMs: v.SHARD_SYNC_INTERVAL_MS,
     pollIdleMs: v.POLL_IDLE_MS,
     maxRecords: v.MAX_RECORDS,
-    processorMaxAttempts: v.PROCESSOR_MAX_ATTEMPTS,
-    processorModule: v.PROCESSOR_MODULE,
-    processedFile: v.PROCESSED_FILE,
     kinesisEndpoint: v.KINESIS_ENDPOINT,
     dynamodbEndpoint: v.DYNAMODB_ENDPOINT,
     kinesisHttp: v.KINESIS_HTTP === "auto" ? (v.KINESIS_ENDPOINT ? "1.1" : "2") : v.KINESIS_HTTP,
@@ -73,6 +107,6 @@ export function readConsumerSettings(env: Readonly<Record<string, string | undef
       : v.SCHEMA_REGISTRY_FILE
         ? { kind: "file", file: v.SCHEMA_REGISTRY_FILE }
         : undefined,
-    deadLetterFile: v.DEAD_LETTER_FILE,
+    ...own,
   };
 }
