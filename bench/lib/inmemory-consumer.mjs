@@ -38,6 +38,7 @@ import { ShardConsumer } from "../../dist/runtime/processing/shard-consumer.js";
 import { KinesisProducer } from "../../dist/runtime/ingest/kinesis-producer.js";
 import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
 import { LatencyKinesis } from "./latency-kinesis.mjs";
+import { countingProcessor, fakeReader, instantTable, strictEvents } from "./inmemory-shard.mjs";
 
 /**
  * What main.ts hands every ShardConsumer besides the processor, when the build has it: the
@@ -105,60 +106,13 @@ async function kinesisRecords(count, bytes, shards) {
   return [...byShard.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** A reader over prepared batches; the last one says the shard ended (the consumer then finishes). */
-function fakeReader(batches) {
-  let next = 0;
-  return {
-    read: async () => ({
-      records: batches[next] ?? [],
-      millisBehindLatest: 0,
-      shardEnded: ++next >= batches.length,
-    }),
-    close: () => undefined,
-  };
-}
-
-/** A lease table that answers every write at once, as if DynamoDB took no time. */
-const instantTable = {
-  renew: async (l) => ({ ...l, counter: l.counter + 1 }),
-  checkpoint: async (l, checkpoint) => ({ ...l, counter: l.counter + 1, checkpoint, ownerSwitchesSinceCheckpoint: 0 }),
-  release: async () => true,
-};
-
-const events = {
-  log: (level, msg, fields) => {
-    throw new Error(`shard consumer logged ${level}: ${msg} ${JSON.stringify(fields)}`);
-  },
-  processed: () => undefined,
-  behind: () => undefined,
-  skipped: () => undefined,
-  checkpointFailed: () => undefined,
-};
-
-function countingProcessor() {
-  let users = 0;
-  return {
-    users: () => users,
-    factory: () => ({
-      initialize: () => undefined,
-      processRecords: async ({ records, checkpointer }) => {
-        users += records.length;
-        await checkpointer.checkpoint();
-      },
-      leaseLost: () => undefined,
-      shardEnded: ({ checkpointer }) => checkpointer.checkpoint(),
-      shutdownRequested: ({ checkpointer }) => checkpointer.checkpoint(),
-    }),
-  };
-}
-
 function loggingProcessor(level, processedFile) {
   const log = pino(
     { level, base: { service: "processing", stream: "bench", worker: "w" } },
     pino.destination({ dest: "/dev/null", sync: true }),
   );
   const factory = loggingProcessors.default({ workerId: "w", log, processedFile, checkpointIntervalMs: 0 });
-  return { users: () => NaN, factory };
+  return { records: () => NaN, factory };
 }
 
 async function consumeAll(shards, variant) {
@@ -182,12 +136,12 @@ async function consumeAll(shards, variant) {
     });
     const options = { processorMaxAttempts: 1, retryBaseMs: 1, retryMaxMs: 1 };
     const decoder = variant === "count-no-decoder" ? undefined : workerDecoder();
-    return new ShardConsumer(lease, fakeReader(batches), processor.factory(shardId), options, events, decoder);
+    return new ShardConsumer(lease, fakeReader(batches), processor.factory(shardId), options, strictEvents, decoder);
   });
   const endings = await Promise.all(consumers.map((c) => c.done));
   if (endings.some((e) => e !== "shard-ended")) throw new Error(`consumers ended ${endings.join(", ")}`);
   rmSync(file, { force: true });
-  return processor.users();
+  return processor.records();
 }
 
 function deaggregateAll(shards) {

@@ -34,6 +34,7 @@ import { MemoryLakeStore } from "../../dist/runtime/lake/lake-store.js";
 import { withColumns } from "../../dist/runtime/lake/lake-rows.js";
 import { encode } from "../../dist/runtime/schemas/wire-format.js";
 import { LatencyKinesis } from "./latency-kinesis.mjs";
+import { countingProcessor, fakeReader, instantTable, strictEvents } from "./inmemory-shard.mjs";
 
 /** GetRecords returns at most 10,000 records and 10 MiB a call (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html). */
 const GET_RECORDS_MAX_RECORDS = 10_000;
@@ -132,49 +133,6 @@ function getRecordsBatches(list) {
   return batches;
 }
 
-/** A reader over prepared batches; the last one says the shard ended (the consumer then finishes). */
-function fakeReader(batches) {
-  let next = 0;
-  return {
-    read: async () => ({ records: batches[next] ?? [], millisBehindLatest: 0, shardEnded: ++next >= batches.length }),
-    close: () => undefined,
-  };
-}
-
-/** A lease table that answers every write at once, as if DynamoDB took no time. */
-const instantTable = {
-  renew: async (l) => ({ ...l, counter: l.counter + 1 }),
-  checkpoint: async (l, checkpoint) => ({ ...l, counter: l.counter + 1, checkpoint, ownerSwitchesSinceCheckpoint: 0 }),
-  release: async () => true,
-};
-
-const events = {
-  log: (level, msg, fields) => {
-    throw new Error(`shard consumer logged ${level}: ${msg} ${JSON.stringify(fields)}`);
-  },
-  processed: () => undefined,
-  behind: () => undefined,
-  skipped: () => undefined,
-  checkpointFailed: () => undefined,
-};
-
-function readProcessor() {
-  let rows = 0;
-  return {
-    rows: () => rows,
-    factory: () => ({
-      initialize: () => undefined,
-      processRecords: async ({ records, checkpointer }) => {
-        rows += records.length;
-        await checkpointer.checkpoint();
-      },
-      leaseLost: () => undefined,
-      shardEnded: ({ checkpointer }) => checkpointer.checkpoint(),
-      shutdownRequested: ({ checkpointer }) => checkpointer.checkpoint(),
-    }),
-  };
-}
-
 /**
  * The lake writer over an in-memory store, knowing the workload's schema if it has one (as
  * the worker's cache does after its first lookup); `onCut` is told each time a segment was
@@ -201,7 +159,7 @@ function lakeProcessor(roll, schema, onCut) {
   return {
     store,
     segments,
-    rows: () => segments.reduce((n, s) => n + s.written.reduce((m, o) => m + o.rows, 0), 0),
+    records: () => segments.reduce((n, s) => n + s.written.reduce((m, o) => m + o.rows, 0), 0),
     factory,
   };
 }
@@ -220,7 +178,9 @@ async function consumeAll(shards, processor) {
     const deadLetters = new DeadLetters(() => {
       throw new Error("a record of the workload went to the dead letters");
     });
-    return new ShardConsumer(lease, fakeReader(batches), processor.factory(shardId), options, events, { deadLetters });
+    return new ShardConsumer(lease, fakeReader(batches), processor.factory(shardId), options, strictEvents, {
+      deadLetters,
+    });
   });
   const endings = await Promise.all(consumers.map((c) => c.done));
   if (endings.some((e) => e !== "shard-ended")) throw new Error(`consumers ended ${endings.join(", ")}`);
@@ -266,13 +226,14 @@ async function go({ file, records, shards, rounds, rollBytes, rollSeconds, schem
     const order = round % 2 ? ["lake", "read"] : ["read", "lake"];
     for (const variant of order) {
       globalThis.gc?.();
-      const processor = variant === "read" ? readProcessor() : lakeProcessor(roll, schema);
+      const processor = variant === "read" ? countingProcessor() : lakeProcessor(roll, schema);
       const wall0 = performance.now();
       const cpu0 = cpuMicros();
       await consumeAll(prepared.shards, processor);
       const cpuMs = (cpuMicros() - cpu0) / 1000;
       const wallMs = performance.now() - wall0;
-      if (processor.rows() !== records) throw new Error(`${variant}: ${processor.rows()} rows of ${records} records`);
+      if (processor.records() !== records)
+        throw new Error(`${variant}: ${processor.records()} rows of ${records} records`);
       if (round === 0) cold[variant] = { cpuMs, wallMs };
       else runs[variant].push({ cpuMs, wallMs });
       if (variant === "lake") last = processor;
