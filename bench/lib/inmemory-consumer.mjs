@@ -35,10 +35,14 @@ import { HeldLease } from "../../dist/runtime/processing/leases/held-lease.js";
 import { sequenceCheckpoint, TRIM_HORIZON } from "../../dist/runtime/processing/leases/lease.js";
 import loggingProcessors from "../../dist/runtime/processing/logging-processor.js";
 import { ShardConsumer } from "../../dist/runtime/processing/shard-consumer.js";
-import { KinesisProducer } from "../../dist/runtime/ingest/kinesis-producer.js";
-import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
-import { LatencyKinesis } from "./latency-kinesis.mjs";
-import { countingProcessor, fakeReader, instantTable, strictEvents } from "./inmemory-shard.mjs";
+import {
+  capturedKinesisRecords,
+  countingProcessor,
+  cpuMicros,
+  fakeReader,
+  instantTable,
+  strictEvents,
+} from "./inmemory-shard.mjs";
 
 /**
  * What main.ts hands every ShardConsumer besides the processor, when the build has it: the
@@ -55,55 +59,14 @@ function workerDecoder() {
 }
 export const HAS_DECODER = decoderModule !== undefined;
 
-/** What real sequence numbers look like: 56 decimal digits. */
-const SEQUENCE_PREFIX = "49654321098765432109876543210987654321098765";
-
-const cpuMicros = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
-
-/** The workload through the real producer; the Kinesis records per shard, in order. */
-async function kinesisRecords(count, bytes, shards) {
-  const latency = new LatencyKinesis(shards, 0, 0);
-  const byShard = new Map();
-  let sequence = 0;
-  const port = {
-    shardMap: () => latency.shardMap(),
-    async putRecords(entries) {
-      const results = await latency.putRecords(entries);
-      entries.forEach((e, i) => {
-        const list = byShard.get(results[i].shardId) ?? [];
-        list.push({
-          partitionKey: e.partitionKey,
-          data: e.data,
-          sequenceNumber: SEQUENCE_PREFIX + String(++sequence).padStart(12, "0"),
-          approximateArrivalTimestamp: new Date(),
-        });
-        byShard.set(results[i].shardId, list);
-      });
-      return results;
-    },
-  };
-  // The producer's options do not depend on API keys; INGEST_AUTH=none only because its
-  // default, apiKeys, would need a tenants table (TENANTS_TABLE) this run has no use for.
-  const { producer: options } = readIngestSettings({
-    STREAM_NAME: "bench",
-    AWS_REGION: "us-east-1",
-    INGEST_AUTH: "none",
-  });
-  const producer = new KinesisProducer(port, { ...options, pendingLimitRecords: Math.max(count, 1) });
-  await producer.start();
+/** The workload: `count` JSON records of `bytes` each, under random keys. */
+function workload(count, bytes) {
   const pad = "x".repeat(bytes);
-  const acks = Array.from({ length: count }, (_, id) => {
+  return Array.from({ length: count }, (_, id) => {
     const head = JSON.stringify({ id, t: 0, pad: "" });
     const data = Buffer.from(head.replace('"pad":""', `"pad":"${pad.slice(0, Math.max(0, bytes - head.length))}"`));
-    return producer.put({ partitionKey: randomUUID(), data });
+    return { partitionKey: randomUUID(), data };
   });
-  await producer.flush();
-  await Promise.all(acks);
-  await producer.close(1000);
-  return [...byShard.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
 function loggingProcessor(level, processedFile) {
@@ -153,7 +116,7 @@ function deaggregateAll(shards) {
 async function run({ records, bytes, shards, maxRecords, rounds, variants: asked }) {
   // Without a decoder in the build, "no decoder" is what every variant is already.
   const variants = asked.filter((v) => v !== "count-no-decoder" || HAS_DECODER);
-  const byShard = await kinesisRecords(records, bytes, shards);
+  const byShard = await capturedKinesisRecords(workload(records, bytes), shards);
   const prepared = byShard.map(([shardId, list]) => {
     const batches = [];
     for (let i = 0; i < list.length; i += maxRecords) batches.push(list.slice(i, i + maxRecords));

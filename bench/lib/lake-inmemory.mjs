@@ -27,28 +27,22 @@ import { HeldLease } from "../../dist/runtime/processing/leases/held-lease.js";
 import { TRIM_HORIZON } from "../../dist/runtime/processing/leases/lease.js";
 import { ShardConsumer } from "../../dist/runtime/processing/shard-consumer.js";
 import { DeadLetters } from "../../dist/runtime/processing/dead-letters.js";
-import { KinesisProducer } from "../../dist/runtime/ingest/kinesis-producer.js";
-import { readIngestSettings } from "../../dist/runtime/ingest/settings.js";
 import { lakeWriterFactory } from "../../dist/runtime/lake/lake-writer.js";
 import { MemoryLakeStore } from "../../dist/runtime/lake/lake-store.js";
 import { withColumns } from "../../dist/runtime/lake/lake-rows.js";
 import { encode } from "../../dist/runtime/schemas/wire-format.js";
-import { LatencyKinesis } from "./latency-kinesis.mjs";
-import { countingProcessor, fakeReader, instantTable, strictEvents } from "./inmemory-shard.mjs";
+import {
+  capturedKinesisRecords,
+  countingProcessor,
+  cpuMicros,
+  fakeReader,
+  instantTable,
+  strictEvents,
+} from "./inmemory-shard.mjs";
 
 /** GetRecords returns at most 10,000 records and 10 MiB a call (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html). */
 const GET_RECORDS_MAX_RECORDS = 10_000;
 const GET_RECORDS_MAX_BYTES = 10 * 1024 * 1024;
-/** What real sequence numbers look like: 56 decimal digits. */
-const SEQUENCE_PREFIX = "49654321098765432109876543210987654321098765";
-/** Every record arrives within one hour (steady load inside one time partition). */
-const ARRIVAL_BASE_MS = Date.UTC(2026, 11, 7, 12, 0, 0);
-
-const cpuMicros = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
-
 /**
  * The workload's user records (JSON lines of {partitionKey, text}), cycled up to `count`;
  * with a schema, each in the registry's wire format naming it (uncompressed).
@@ -70,48 +64,6 @@ function userRecords(file, count, schema) {
       data: r.data,
     };
   });
-}
-
-/** The records through the real producer (its default aggregates); the Kinesis records per shard, in order. */
-async function kinesisRecords(records, shards) {
-  const latency = new LatencyKinesis(shards, 0, 0);
-  const byShard = new Map();
-  let sequence = 0;
-  const port = {
-    shardMap: () => latency.shardMap(),
-    async putRecords(entries) {
-      const results = await latency.putRecords(entries);
-      entries.forEach((e, i) => {
-        const list = byShard.get(results[i].shardId) ?? [];
-        sequence++;
-        list.push({
-          partitionKey: e.partitionKey,
-          data: e.data,
-          sequenceNumber: SEQUENCE_PREFIX + String(sequence).padStart(12, "0"),
-          approximateArrivalTimestamp: new Date(ARRIVAL_BASE_MS + sequence),
-        });
-        byShard.set(results[i].shardId, list);
-      });
-      return results;
-    },
-  };
-  const { producer: options } = readIngestSettings({
-    STREAM_NAME: "bench",
-    AWS_REGION: "us-east-1",
-    INGEST_AUTH: "none",
-  });
-  const producer = new KinesisProducer(port, {
-    ...options,
-    // Every record is put before the first flush: room for all of them.
-    pendingLimitRecords: Math.max(records.length, 1),
-    pendingLimitBytes: Number.MAX_SAFE_INTEGER,
-  });
-  await producer.start();
-  const acks = records.map((r) => producer.put(r));
-  await producer.flush();
-  await Promise.all(acks);
-  await producer.close(1000);
-  return [...byShard.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
 /** A shard's records as GetRecords would hand them: at most 10,000 records and 10 MiB a batch. */
@@ -190,7 +142,7 @@ async function prepare(file, records, shards, schema) {
   const users = userRecords(file, records, schema);
   // What the roll by size counts: the user records' data.
   const dataBytes = users.reduce((n, r) => n + r.data.length, 0);
-  const byShard = await kinesisRecords(users, shards);
+  const byShard = await capturedKinesisRecords(users, shards);
   return {
     shards: byShard.map(([shardId, list]) => ({ shardId, batches: getRecordsBatches(list) })),
     kinesisRecords: byShard.reduce((n, [, list]) => n + list.length, 0),
