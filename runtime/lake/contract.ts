@@ -5,16 +5,13 @@
  */
 import { defineContract, emits } from "../common/contract";
 import { httpUrl, integer, matching } from "../common/env";
+import { LAKE_METRICS, PIPELINE_SERVICES, SERVICE_DIMENSION } from "../observability/metrics/pipeline";
 import {
-  LAKE_METRICS,
-  PIPELINE_SERVICES,
-  PROCESSING_LAG_METRICS,
-  PROCESSING_METRICS,
-  SERVICE_DIMENSION,
-  SHARD_DIMENSION,
-} from "../observability/metrics/pipeline";
-import { CONSUMER_VARIABLES } from "../processing/service-contract";
-import { LEASE_KEY } from "../processing/leases/lease";
+  CONSUMER_APPLICATION_CALLS,
+  CONSUMER_APPLICATION_RESOURCES,
+  CONSUMER_VARIABLES,
+  consumerApplicationMetrics,
+} from "../processing/service-contract";
 import { STREAM_LIMITS } from "../stream/limits";
 import { DEAD_LETTERS_PREFIX, SEGMENTS_PREFIX, TABLES_PREFIX } from "./object-keys";
 
@@ -134,31 +131,19 @@ export const LAKE = defineContract({
   entry: { kind: "command", script: "dist/runtime/lake/main.js" },
   variables: LAKE_VARIABLES,
   resources: {
-    stream: { named: ["STREAM_NAME"] },
-    consumer: { named: ["CONSUMER_ARN"] },
-    leaseTable: { named: ["APPLICATION_NAME"], key: LEASE_KEY },
+    ...CONSUMER_APPLICATION_RESOURCES,
     /** The objects of the lake: table objects, dead letters, claims (object-keys.ts). */
     lakeObjects: { named: ["LAKE_BUCKET"] },
   },
   calls: [
-    { action: "kinesis:GetRecords", on: "stream", when: { RETRIEVAL_MODE: "polling" } },
-    { action: "kinesis:GetShardIterator", on: "stream", when: { RETRIEVAL_MODE: "polling" } },
-    { action: "kinesis:ListShards", on: "stream" },
-    { action: "kinesis:SubscribeToShard", on: "consumer", when: { RETRIEVAL_MODE: "fanout" } },
-    { action: "dynamodb:Scan", on: "leaseTable" },
-    { action: "dynamodb:PutItem", on: "leaseTable" },
-    { action: "dynamodb:UpdateItem", on: "leaseTable" },
-    { action: "dynamodb:CreateTable", on: "leaseTable", when: { CREATE_LEASE_TABLE: "true" } },
-    { action: "dynamodb:DescribeTable", on: "leaseTable", when: { CREATE_LEASE_TABLE: "true" } },
-    { action: "glue:GetSchemaVersion", on: "*", when: { SCHEMA_REGISTRY_NAME: true } },
+    ...CONSUMER_APPLICATION_CALLS,
     // Conditional PutObject (If-None-Match) needs s3:PutObject only; claims are read back.
     { action: "s3:PutObject", on: "lakeObjects" },
     { action: "s3:GetObject", on: "lakeObjects" },
   ],
   metrics: [
     // The coordinator's counters and lag, as the processing workers publish them, under Service=lake.
-    emits(PROCESSING_METRICS, LAKE_DIMENSIONS),
-    emits(PROCESSING_LAG_METRICS, { ...LAKE_DIMENSIONS, [SHARD_DIMENSION]: "the shard" }),
+    ...consumerApplicationMetrics(LAKE_DIMENSIONS),
     emits(LAKE_METRICS, LAKE_DIMENSIONS),
   ],
 });

@@ -119,6 +119,42 @@ export const CONSUMER_VARIABLES = {
   ...REPORTING_VARIABLES,
 };
 
+/**
+ * What any KCL-style consumer application (the processing workers, the lake writer) acts on
+ * and calls: the coordinator, its readers and its lease table (consumer-application.ts).
+ */
+export const CONSUMER_APPLICATION_RESOURCES = {
+  stream: { named: ["STREAM_NAME"] },
+  /** The registered stream consumer it reads through in fanout mode. */
+  consumer: { named: ["CONSUMER_ARN"] },
+  /** The consumer group's lease table, named after the application. */
+  leaseTable: { named: ["APPLICATION_NAME"], key: LEASE_KEY },
+} as const;
+
+export const CONSUMER_APPLICATION_CALLS = [
+  { action: "kinesis:GetRecords", on: "stream", when: { RETRIEVAL_MODE: "polling" } },
+  { action: "kinesis:GetShardIterator", on: "stream", when: { RETRIEVAL_MODE: "polling" } },
+  // The shard map, in either mode: leases follow the shards.
+  { action: "kinesis:ListShards", on: "stream" },
+  { action: "kinesis:SubscribeToShard", on: "consumer", when: { RETRIEVAL_MODE: "fanout" } },
+  { action: "dynamodb:Scan", on: "leaseTable" },
+  { action: "dynamodb:PutItem", on: "leaseTable" },
+  { action: "dynamodb:UpdateItem", on: "leaseTable" },
+  // Locally the worker makes its table; on AWS the stack does, and the role may not.
+  { action: "dynamodb:CreateTable", on: "leaseTable", when: { CREATE_LEASE_TABLE: "true" } },
+  { action: "dynamodb:DescribeTable", on: "leaseTable", when: { CREATE_LEASE_TABLE: "true" } },
+  // Records written with a schema header are decoded with the version their header names.
+  { action: "glue:GetSchemaVersion", on: "*", when: { SCHEMA_REGISTRY_NAME: true } },
+] as const;
+
+/** The coordinator's counters and per-shard lag, under the application's own dimensions. */
+export function consumerApplicationMetrics(dimensions: { [SERVICE_DIMENSION]: string; StreamName: "STREAM_NAME" }) {
+  return [
+    emits(PROCESSING_METRICS, dimensions),
+    emits(PROCESSING_LAG_METRICS, { ...dimensions, [SHARD_DIMENSION]: "the shard" }),
+  ];
+}
+
 /** The workers' documents: their program, and the stream they read. */
 const PROCESSING_DIMENSIONS = { [SERVICE_DIMENSION]: PIPELINE_SERVICES.processing, StreamName: "STREAM_NAME" } as const;
 
@@ -127,30 +163,7 @@ export const PROCESSING = defineContract({
   purpose: "the processing workers on Fargate: KCL-style leases, polling or enhanced fan-out",
   entry: { kind: "command", script: "dist/runtime/processing/main.js" },
   variables: CONSUMER_VARIABLES,
-  resources: {
-    stream: { named: ["STREAM_NAME"] },
-    /** The registered stream consumer it reads through in fanout mode. */
-    consumer: { named: ["CONSUMER_ARN"] },
-    /** The consumer group's lease table, named after the application. */
-    leaseTable: { named: ["APPLICATION_NAME"], key: LEASE_KEY },
-  },
-  calls: [
-    { action: "kinesis:GetRecords", on: "stream", when: { RETRIEVAL_MODE: "polling" } },
-    { action: "kinesis:GetShardIterator", on: "stream", when: { RETRIEVAL_MODE: "polling" } },
-    // The shard map, in either mode: leases follow the shards.
-    { action: "kinesis:ListShards", on: "stream" },
-    { action: "kinesis:SubscribeToShard", on: "consumer", when: { RETRIEVAL_MODE: "fanout" } },
-    { action: "dynamodb:Scan", on: "leaseTable" },
-    { action: "dynamodb:PutItem", on: "leaseTable" },
-    { action: "dynamodb:UpdateItem", on: "leaseTable" },
-    // Locally the worker makes its table; on AWS the stack does, and the role may not.
-    { action: "dynamodb:CreateTable", on: "leaseTable", when: { CREATE_LEASE_TABLE: "true" } },
-    { action: "dynamodb:DescribeTable", on: "leaseTable", when: { CREATE_LEASE_TABLE: "true" } },
-    // Records written with a schema header are decoded with the version their header names.
-    { action: "glue:GetSchemaVersion", on: "*", when: { SCHEMA_REGISTRY_NAME: true } },
-  ],
-  metrics: [
-    emits(PROCESSING_METRICS, PROCESSING_DIMENSIONS),
-    emits(PROCESSING_LAG_METRICS, { ...PROCESSING_DIMENSIONS, [SHARD_DIMENSION]: "the shard" }),
-  ],
+  resources: CONSUMER_APPLICATION_RESOURCES,
+  calls: CONSUMER_APPLICATION_CALLS,
+  metrics: consumerApplicationMetrics(PROCESSING_DIMENSIONS),
 });
