@@ -12,7 +12,7 @@ import { SchemaWireError } from "../schemas/schema-wire-error";
 import { decode } from "../schemas/wire-format";
 import { Column, ColumnType } from "./columns";
 import { GENERIC_TABLE, GENERIC_TABLE_COLUMNS, schemaTableColumns, schemaTableName } from "./lake-tables";
-import { MIXED_TENANTS, TimePartition, timePartitionOf } from "./object-keys";
+import { TimePartition, timePartitionOf } from "./object-keys";
 import { Position, positionOf } from "./position";
 
 export type CellValue =
@@ -141,8 +141,7 @@ export async function lakeItemOf(record: ConsumerRecord, schemas: SchemaLookup):
 function deadItem(record: ConsumerRecord, arrival: Date, reason: string): LakeItem {
   return {
     position: positionOf(record),
-    // A corrupt aggregate's bytes may hold several tenants' records: no one tenant's partition.
-    tenant: record.corruptAggregate !== undefined ? MIXED_TENANTS : record.tenant,
+    tenant: record.tenant,
     time: hourPartitionOf(arrival),
     arrival,
     bytes: record.data.length,

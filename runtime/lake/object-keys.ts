@@ -4,7 +4,7 @@
  * re-read names the same object: EXACTLY-ONCE.md), the dead letters, and the segments'
  * claims. Athena's partition projection and the local query engine read the same layout.
  */
-import { isTenantId, TENANT_ID_ALLOWED } from "../stream/tenant-key";
+import { isTenantId, MIXED_TENANTS, TENANT_ID_ALLOWED } from "../stream/tenant-key";
 import { Position, positionText } from "./position";
 
 /** The prefix of each table's objects: `tables/<table>/`. */
@@ -26,16 +26,6 @@ export function timePartitionOf(arrival: Date): TimePartition {
   const iso = arrival.toISOString();
   return { date: iso.slice(0, 10), hour: iso.slice(11, 13) };
 }
-
-/**
- * The tenant partition of a corrupt KPL aggregate's dead letter. Ingest packs the records of
- * several tenants into one aggregate per shard, and an aggregate that cannot be unpacked
- * cannot tell whose records its bytes hold: filed under the tenant of its own partition key,
- * it would show the other tenants' records to that tenant once tenants read their own
- * prefixes. A tenant id starts with a letter or digit (TENANT_ID_PATTERN), so no tenant can
- * ever be this one.
- */
-export const MIXED_TENANTS = "_mixed";
 
 /** `tenant=<t>/date=<d>/hour=<h>/`: a tenant id (or MIXED_TENANTS) is already a safe path segment (tenant-key.ts). */
 export function partitionPath(tenant: string, time: TimePartition): string {

@@ -5,7 +5,7 @@
  * mapping's batch), each with its tenant.
  */
 import { AggregationError, deaggregate, isAggregate } from "../stream/aggregation";
-import { tenantOf } from "../stream/tenant-key";
+import { MIXED_TENANTS, tenantOf } from "../stream/tenant-key";
 import { ConsumerRecord } from "./record-processor";
 
 export interface KinesisRecordIn {
@@ -38,12 +38,12 @@ export function consumerRecordsOf(
     users = deaggregate(record);
   } catch (e) {
     if (corrupt === "throw" || !(e instanceof AggregationError)) throw e;
-    // Its own records cannot be read: it is the tenant of its own key (ingest writes an
-    // aggregate under its first record's key), at sub-sequence 0 like any one record.
+    // Its own records cannot be read, nor whose they are: no one tenant's (MIXED_TENANTS), at
+    // sub-sequence 0 like any one record.
     return [
       {
         shardId,
-        tenant: tenantOf(record.partitionKey),
+        tenant: MIXED_TENANTS,
         partitionKey: record.partitionKey,
         ...(record.explicitHashKey !== undefined ? { explicitHashKey: record.explicitHashKey } : {}),
         data: Buffer.from(record.data.buffer, record.data.byteOffset, record.data.length),

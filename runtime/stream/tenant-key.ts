@@ -38,6 +38,15 @@ export const TENANT_SEPARATOR = "|";
  * No tenant can be created with this id (RESERVED_TENANT_IDS).
  */
 export const UNTENANTED = "untenanted";
+/**
+ * The tenant of a corrupt KPL aggregate a consumer hands on whole (consumer-records.ts). Ingest packs the records of
+ * several tenants into one aggregate per shard, and an aggregate that cannot be unpacked
+ * cannot tell whose records its bytes hold: read as the tenant of its own partition key, it
+ * would show the other tenants' records to that tenant (in the lake, once tenants read their
+ * own prefixes). A tenant id starts with a letter or digit (TENANT_ID_PATTERN), so no tenant can
+ * ever be this one.
+ */
+export const MIXED_TENANTS = "_mixed";
 /** The tenant ingest writes when the stack turns authentication off (ingestAuth none). */
 export const ANONYMOUS_TENANT = "anonymous";
 /** Ids the pipeline gives a meaning of its own: no tenant may be created with them. */

@@ -29,7 +29,7 @@ import { S3LakeStore } from "../../../runtime/lake/s3-lake-store";
 import { createDynamoDbClient } from "../../../runtime/common/aws/dynamodb-client";
 import { LeaseTable } from "../../../runtime/processing/leases/lease-table";
 import { CORRUPT_AGGREGATE_REASON } from "../../../runtime/lake/lake-rows";
-import { MIXED_TENANTS } from "../../../runtime/lake/object-keys";
+import { MIXED_TENANTS } from "../../../runtime/stream/tenant-key";
 import { schemaTableName } from "../../../runtime/lake/lake-tables";
 import { KPL_MAGIC } from "../../../runtime/stream/aggregation";
 import { hashKeyOf } from "../../../runtime/stream/hash-key";

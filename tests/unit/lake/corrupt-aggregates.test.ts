@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { consumerRecordsOf, KinesisRecordIn } from "../../../runtime/processing/consumer-records";
 import { CORRUPT_AGGREGATE_REASON, lakeItemOf, LakeItem, SchemaLookup } from "../../../runtime/lake/lake-rows";
 import { aggregate, KPL_MAGIC } from "../../../runtime/stream/aggregation";
-import { MIXED_TENANTS } from "../../../runtime/lake/object-keys";
+import { MIXED_TENANTS } from "../../../runtime/stream/tenant-key";
 
 const SHARD = "shardId-000000000003";
 const ARRIVAL = new Date("2026-12-07T22:59:59.999Z");
