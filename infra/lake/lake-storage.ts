@@ -23,9 +23,6 @@ export const S3_KEY_ACTIONS: Readonly<Record<string, string>> = {
     "S3 decrypts the bucket key / data key with the caller's permissions to read an object and for conditional writes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html)",
 };
 
-// What S3 checks to answer a missing claim with 404: also admitted by the VPC's S3 endpoint.
-export { MISSING_OBJECT_ACTIONS };
-
 export interface LakeLifecycle {
   /** Days after which objects move to Standard-IA; unset: never. */
   infrequentAccessDays?: number;

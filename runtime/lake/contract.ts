@@ -25,9 +25,9 @@ export const LAKE_DEFAULTS = {
   rollBytes: 64 * 1024 * 1024,
   /**
    * The memory budget is this fraction of the memory a worker may use (the task's memory on
-   * AWS, V8's heap limit when LAKE_BUFFER_BYTES is unset): the budget counts record data,
-   * while the rows decoded from it take more (JS strings and objects), and the Parquet encoder
-   * copies a segment being stored; the rest is the runtime's own.
+   * AWS, V8's heap limit when LAKE_BUFFER_BYTES is unset): the budget counts each row's data
+   * and its JS objects (memory-cut.ts heldBytesOf); the Parquet encoder copies a segment being
+   * stored, and the rest is the runtime's own.
    */
   bufferShareOfMemory: 0.25,
   /** Under light load rows reach the lake within this long (Firehose's default buffer interval is 300 s too). */
@@ -118,7 +118,7 @@ export const LAKE_VARIABLES = {
     ...integer(LAKE_LIMITS.bufferBytes.min, LAKE_LIMITS.bufferBytes.max),
     default: "" as const,
     purpose:
-      "the most record data all of a worker's open segments hold together; the largest is cut early to stay within it (unset: a quarter of V8's heap limit)",
+      "the most all of a worker's open segments hold together (each row's data and 512 B for its objects); the largest is cut early to stay within it (unset: a quarter of V8's heap limit)",
   },
 };
 
