@@ -50,12 +50,13 @@ import {
  */
 const decoderModule = await import("../../dist/runtime/processing/schema-decoder.js").catch(() => undefined);
 const deadLettersModule = await import("../../dist/runtime/processing/dead-letters.js").catch(() => undefined);
-function workerDecoder() {
-  if (!decoderModule || !deadLettersModule) return undefined;
+function workerIntake() {
+  if (!decoderModule || !deadLettersModule) return {};
   const deadLetters = new deadLettersModule.DeadLetters(() => {
     throw new Error("a record of the workload went to the dead letters");
   });
-  return new decoderModule.SchemaDecoder(deadLetters, undefined);
+  // The intake main.ts hands each ShardConsumer (its sixth argument, a RecordIntake).
+  return { decoder: new decoderModule.SchemaDecoder(deadLetters, undefined), deadLetters };
 }
 export const HAS_DECODER = decoderModule !== undefined;
 
@@ -98,8 +99,8 @@ async function consumeAll(shards, variant) {
       ownerSwitchesSinceCheckpoint: 0,
     });
     const options = { processorMaxAttempts: 1, retryBaseMs: 1, retryMaxMs: 1 };
-    const decoder = variant === "count-no-decoder" ? undefined : workerDecoder();
-    return new ShardConsumer(lease, fakeReader(batches), processor.factory(shardId), options, strictEvents, decoder);
+    const intake = variant === "count-no-decoder" ? {} : workerIntake();
+    return new ShardConsumer(lease, fakeReader(batches), processor.factory(shardId), options, strictEvents, intake);
   });
   const endings = await Promise.all(consumers.map((c) => c.done));
   if (endings.some((e) => e !== "shard-ended")) throw new Error(`consumers ended ${endings.join(", ")}`);
