@@ -3,6 +3,7 @@
  * registered. Used by `npm run plan` and by every infra test.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { grantsByPolicy, Statement } from "../common/grants";
 import { OutputRule, PlanMocks } from "./mocks";
 
 // Internal to @pulumi/pulumi but exported: resolves once every registration has finished.
@@ -28,6 +29,8 @@ export interface ProgramRun<T> {
   mocks: PlanMocks;
   /** What the program returned, with every Output resolved. */
   outputs: Awaited<T>;
+  /** The statements of each grant this run made, by policy name (grants.ts records them). */
+  grants: ReadonlyMap<string, readonly Statement[]>;
 }
 
 /** Resolves every Output inside a plain value (objects and arrays, not resources). */
@@ -49,6 +52,8 @@ export async function runProgram<T>(program: () => T, opts: RunOptions = {}): Pr
   const stack = opts.stack ?? "test";
   const region = opts.region ?? opts.config?.["aws:region"] ?? "us-east-1";
   pulumi.runtime.setAllConfig({ "aws:region": region, ...opts.config }, opts.secretKeys ?? []);
+  // The process's record of grants is this run's alone.
+  grantsByPolicy.clear();
   const mocks = new PlanMocks(region, opts.outputRules);
   await pulumi.runtime.setMocks(mocks, project, stack, false);
   mocks.recordOptions(settings.getMonitor());
@@ -62,5 +67,5 @@ export async function runProgram<T>(program: () => T, opts: RunOptions = {}): Pr
   });
   const outputs = (await unwrap(returned)) as Awaited<T>;
   await settings.waitForRPCs();
-  return { mocks, outputs };
+  return { mocks, outputs, grants: new Map(grantsByPolicy) };
 }
