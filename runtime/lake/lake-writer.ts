@@ -237,7 +237,6 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
     open.bytes += item.bytes;
     open.heldBytes += heldBytesOf(item);
     this.lastBuffered = item.position;
-    this.options.budget?.noteHeld();
     return true;
   }
 

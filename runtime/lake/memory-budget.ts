@@ -60,11 +60,6 @@ export class MemoryBudget {
     return this.segments().reduce((n, s) => n + s.bytes, 0);
   }
 
-  /** After a writer buffered a record. */
-  noteHeld(): void {
-    this.peakBytes = Math.max(this.peakBytes, this.heldBytes());
-  }
-
   /** After bytes were freed, a cut was requested or one failed: waiting writers look again. */
   changed(): void {
     const wake = this.wake;
@@ -95,8 +90,14 @@ export class MemoryBudget {
         await ownCut.cut();
         continue;
       }
-      const decision = memoryDecision(this.segments(), bytes, this.budgetBytes);
-      if (decision.kind === "admit") return ownCut.take();
+      const segments = this.segments();
+      const decision = memoryDecision(segments, bytes, this.budgetBytes);
+      if (decision.kind === "admit") {
+        // What the segments hold once it is taken, from the one look at them per record.
+        if (!ownCut.take()) return false;
+        this.peakBytes = Math.max(this.peakBytes, segments.reduce((n, s) => n + s.bytes, 0) + bytes);
+        return true;
+      }
       if (decision.kind === "cut" && decision.shardId === self.shardId) {
         await ownCut.cut();
         continue;
