@@ -14,7 +14,7 @@ import { observe, planTakes, Sighting } from "./leases/lease-taker";
 import { RecordProcessorFactory } from "./record-processor";
 import { ShardReader } from "./retrieval/shard-reader";
 import { RecordIntake, ShardConsumer, ShardConsumerEvents, ShardConsumerOptions } from "./shard-consumer";
-import { ShardHashRange } from "./shard-range";
+import { ShardWordRange, wordRange } from "./shard-range";
 
 export interface CoordinatorOptions extends ShardConsumerOptions {
   workerId: string;
@@ -38,7 +38,7 @@ export class Coordinator {
   private readonly held = new Map<string, HeldLease>();
   private readonly consumers = new Map<string, ShardConsumer>();
   /** Hash key ranges of the listed shards (ListShards), by shard id. */
-  private readonly hashRanges = new Map<string, ShardHashRange>();
+  private readonly hashRanges = new Map<string, ShardWordRange>();
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
   /** Lease scans (take, sync), one at a time: both read the table and change what is held. */
@@ -146,7 +146,10 @@ export class Coordinator {
     for (const shard of shards) {
       const range = shard.HashKeyRange;
       if (shard.ShardId && range?.StartingHashKey && range.EndingHashKey) {
-        this.hashRanges.set(shard.ShardId, { start: BigInt(range.StartingHashKey), end: BigInt(range.EndingHashKey) });
+        this.hashRanges.set(
+          shard.ShardId,
+          wordRange({ start: BigInt(range.StartingHashKey), end: BigInt(range.EndingHashKey) }),
+        );
       }
     }
   }

@@ -6,7 +6,7 @@
  */
 import { AggregationError } from "../stream/aggregation";
 import { consumerRecordsOf, CorruptAggregates } from "./consumer-records";
-import { keptByShard, ShardHashRange } from "./shard-range";
+import { keptByShard, ShardWordRange } from "./shard-range";
 import { backoffDelay } from "../ingest/backoff";
 import { HeldLease, LeaseLostError } from "./leases/held-lease";
 import { Checkpoint, isCheckpointed, SHARD_END, sequenceCheckpoint } from "./leases/lease";
@@ -42,7 +42,7 @@ export interface RecordIntake {
    */
   corruptAggregates?: CorruptAggregates;
   /** The shard's hash key range: an aggregate with a record outside it is dropped whole (shard-range.ts). */
-  hashKeyRange?: ShardHashRange;
+  hashKeyRange?: ShardWordRange;
 }
 
 export type ShardEnding = "shard-ended" | "lease-lost" | "shutdown";

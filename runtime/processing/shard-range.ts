@@ -10,25 +10,39 @@
  * A shard's range never changes (ListShards' HashKeyRange), so every reader of the shard keeps
  * the same records: the lake's segments stay the same on every read (EXACTLY-ONCE.md).
  */
-import { routingKeyOf } from "../stream/hash-key";
+import { compareWordArrays, routingWordsInto, wordsOf } from "../stream/routing-key";
 import { ConsumerRecord } from "./record-processor";
 
+/** A shard's hash key range, as ListShards gives it, with its ends as routing words. */
 export interface ShardHashRange {
   start: bigint;
   end: bigint;
 }
+
+/** The range's ends as the words routing compares (routing-key.ts), made once per shard. */
+export interface ShardWordRange {
+  startWords: readonly number[];
+  endWords: readonly number[];
+}
+
+export function wordRange(range: ShardHashRange): ShardWordRange {
+  return { startWords: wordsOf(range.start), endWords: wordsOf(range.end) };
+}
+
+/** One record's routing words at a time: the check allocates nothing for short ASCII keys. */
+const SCRATCH = new Uint32Array(4);
 
 /**
  * The user records of one Kinesis record that its shard keeps: all of them, or none when it is
  * an aggregate with a record outside the range. A record that was not aggregated went where
  * Kinesis routed it, and a corrupt aggregate (no records of its own to route) is kept whole.
  */
-export function keptByShard(users: ConsumerRecord[], range: ShardHashRange | undefined): ConsumerRecord[] {
+export function keptByShard(users: ConsumerRecord[], range: ShardWordRange | undefined): ConsumerRecord[] {
   if (range === undefined) return users;
   for (const u of users) {
     if (u.subSequenceNumber === undefined || u.corruptAggregate !== undefined) continue;
-    const key = routingKeyOf(u);
-    if (key < range.start || key > range.end) return [];
+    routingWordsInto(u, SCRATCH);
+    if (compareWordArrays(SCRATCH, range.startWords) < 0 || compareWordArrays(SCRATCH, range.endWords) > 0) return [];
   }
   return users;
 }

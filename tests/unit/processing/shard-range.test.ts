@@ -2,15 +2,16 @@ import { expect } from "chai";
 import { aggregate } from "../../../runtime/stream/aggregation";
 import { hashKeyOf, MAX_HASH_KEY } from "../../../runtime/stream/hash-key";
 import { consumerRecordsOf } from "../../../runtime/processing/consumer-records";
-import { keptByShard } from "../../../runtime/processing/shard-range";
+import { keptByShard, wordRange } from "../../../runtime/processing/shard-range";
 import { ConsumerRecord } from "../../../runtime/processing/record-processor";
 
 /** The lower half of the key space: a child shard after a split. */
-const LOWER = { start: 0n, end: MAX_HASH_KEY / 2n };
+const LOWER = wordRange({ start: 0n, end: MAX_HASH_KEY / 2n });
+const LOWER_END = MAX_HASH_KEY / 2n;
 /** Keys on either side of the split. */
 const keys = Array.from({ length: 40 }, (_, i) => `tenant|device-${i}`);
-const inLower = keys.filter((k) => hashKeyOf(k) <= LOWER.end);
-const inUpper = keys.filter((k) => hashKeyOf(k) > LOWER.end);
+const inLower = keys.filter((k) => hashKeyOf(k) <= LOWER_END);
+const inUpper = keys.filter((k) => hashKeyOf(k) > LOWER_END);
 const SHARD = "shardId-000000000002";
 const SEQUENCE = "49590338271490256608559692538361571095921575989136588898";
 
