@@ -13,6 +13,15 @@ export const TABLES_PREFIX = "tables/";
 export const DEAD_LETTERS_PREFIX = "dead-letters/";
 /** One claim per segment: where it ends (segment-claims.ts). */
 export const SEGMENTS_PREFIX = "segments/";
+/** Each shard's progress: before which arrival time every record of it is stored (progress.ts). */
+export const PROGRESS_PREFIX = "progress/";
+/**
+ * Closed hours' rows, merged into Athena-sized objects (compaction/): the same tables and
+ * partitions as under TABLES_PREFIX, `compacted/<table>/tenant=<t>/date=<d>/hour=<h>/`.
+ */
+export const COMPACTED_PREFIX = "compacted/";
+/** The compactor's state: the one object that says which hours are read from COMPACTED_PREFIX. */
+export const COMPACTION_PREFIX = "compaction/";
 
 /** The time partition of a record: UTC date and hour of its arrival at the stream. */
 export interface TimePartition {
@@ -78,7 +87,49 @@ export function claimKey(segment: SegmentName): string {
   return `${SEGMENTS_PREFIX}${shardSegment(segment.shardId)}/${positionText(segment.first)}.json`;
 }
 
+/** A shard's progress object: `progress/<shardId>.json`. */
+export function progressKey(shardId: string): string {
+  return `${PROGRESS_PREFIX}${shardSegment(shardId)}.json`;
+}
+
+/**
+ * One part of a closed hour's compacted rows of one table, tenant and schema version:
+ * `part-<k>-of-<n>`, numbered by the compaction plan, which is a function of the hour's
+ * segment objects alone (they no longer change once the hour is closed), so a compactor that
+ * runs again names the same parts.
+ */
+export function compactedObjectKey(
+  table: string,
+  tenant: string,
+  time: TimePartition,
+  part: { index: number; of: number },
+  version?: number,
+): string {
+  if (!Number.isInteger(part.index) || !Number.isInteger(part.of) || part.index < 0 || part.index >= part.of) {
+    throw new Error(`a compacted part is index 0..of-1 of of >= 1, got ${JSON.stringify(part)}`);
+  }
+  const suffix = version === undefined ? "" : `-v${version}`;
+  return `${COMPACTED_PREFIX}${table}/${partitionPath(tenant, time)}part-${part.index}-of-${part.of}${suffix}.parquet`;
+}
+
+/**
+ * The compaction state, alone under its own prefix so that a Glue table (and the local
+ * query's view) reads exactly this one object: hours before its `compacted_before` are read
+ * from COMPACTED_PREFIX, the others from TABLES_PREFIX.
+ */
+export const COMPACTION_STATE_KEY = `${COMPACTION_PREFIX}state/state.json`;
+
+/** An hour as the compaction state and the views compare it: `YYYY-MM-DD HH` (UTC), which sorts as time does. */
+export function hourKey(time: TimePartition): string {
+  return `${time.date} ${time.hour}`;
+}
+
 /** The table prefix Glue and DuckDB read: `tables/<table>/`. */
 export function tablePrefix(table: string): string {
   return `${TABLES_PREFIX}${table}/`;
+}
+
+/** The compacted table prefix: `compacted/<table>/`. */
+export function compactedTablePrefix(table: string): string {
+  return `${COMPACTED_PREFIX}${table}/`;
 }

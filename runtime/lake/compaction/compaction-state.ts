@@ -1,0 +1,56 @@
+/**
+ * The compaction state (COMPACTION_STATE_KEY): one JSON line, the only row of the Glue table
+ * the lake's views join (lake-views.ts). Hours before `compacted_before` are read from the
+ * compacted objects, the others from the segments' objects; the compactor moves it forward
+ * only once every part of the hour is stored, with one PUT, which S3 applies whole
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/Welcome.html#ConsistencyModel), so
+ * a query reads one value of it and each hour from one side. `tagged_before`: the hours
+ * whose segment objects were tagged for expiry (after the move, never before).
+ */
+import { hourKey, timePartitionOf } from "../object-keys";
+
+/** The Glue column (and the JSON key) the views compare hours against. */
+export const COMPACTED_BEFORE_COLUMN = "compacted_before";
+
+export interface CompactionState {
+  /** `YYYY-MM-DD HH`: hours before it are read from the compacted objects. */
+  compacted_before: string;
+  /** `YYYY-MM-DD HH`: hours before it have had their segment objects tagged for expiry. */
+  tagged_before: string;
+}
+
+const HOUR_KEY = /^\d{4}-\d{2}-\d{2} \d{2}$/;
+
+export class CompactionStateError extends Error {}
+
+export function compactionStateBody(state: CompactionState): string {
+  return `${JSON.stringify({ compacted_before: state.compacted_before, tagged_before: state.tagged_before })}\n`;
+}
+
+export function parseCompactionState(text: string): CompactionState {
+  let v: Partial<CompactionState> | null;
+  try {
+    v = JSON.parse(text) as Partial<CompactionState> | null;
+  } catch {
+    throw new CompactionStateError(`the compaction state is one JSON line, got ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  if (
+    typeof v !== "object" ||
+    v === null ||
+    typeof v.compacted_before !== "string" ||
+    !HOUR_KEY.test(v.compacted_before) ||
+    typeof v.tagged_before !== "string" ||
+    !HOUR_KEY.test(v.tagged_before) ||
+    v.tagged_before > v.compacted_before
+  ) {
+    throw new CompactionStateError(
+      `the compaction state is {compacted_before, tagged_before} as "YYYY-MM-DD HH", tagged_before not after compacted_before; got ${JSON.stringify(text.slice(0, 200))}`,
+    );
+  }
+  return { compacted_before: v.compacted_before, tagged_before: v.tagged_before };
+}
+
+/** The hour key of a time (the hour it falls in). */
+export function hourKeyOf(time: Date): string {
+  return hourKey(timePartitionOf(time));
+}
