@@ -8,6 +8,7 @@ import { AnyContract, PartName } from "./common/contract";
 import { HOTSPOT_JOB } from "./hotspots/job-contract";
 import { HOTSPOT_PROCESSOR } from "./hotspots/processor-contract";
 import { INGEST } from "./ingest/contract";
+import { LAKE_COMPACTOR } from "./lake/compaction/compactor-contract";
 import { LAKE } from "./lake/contract";
 import { LOCAL } from "./local/contract";
 import { PROCESSING_LAMBDA } from "./processing/lambda-contract";
@@ -32,6 +33,7 @@ export const CONTRACTS: { readonly [P in PartName]: AnyContract } = {
   hotspotJob: HOTSPOT_JOB,
   hotspotProcessor: HOTSPOT_PROCESSOR,
   lake: LAKE,
+  lakeCompactorLambda: LAKE_COMPACTOR,
   local: LOCAL,
 };
 

@@ -18,6 +18,7 @@ export const PART_PAGES: { readonly [P in PartName]: { page: string; contract: s
   hotspotJob: { page: "docs/hotspots.md", contract: "runtime/hotspots/job-contract.ts" },
   hotspotProcessor: { page: "docs/hotspots.md", contract: "runtime/hotspots/processor-contract.ts" },
   lake: { page: "docs/lake.md", contract: "runtime/lake/contract.ts" },
+  lakeCompactorLambda: { page: "docs/lake.md", contract: "runtime/lake/compaction/compactor-contract.ts" },
   local: { page: "docs/local.md", contract: "runtime/local/contract.ts" },
 };
 

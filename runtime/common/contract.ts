@@ -31,6 +31,7 @@ export type PartName =
   | "hotspotJob"
   | "hotspotProcessor"
   | "lake"
+  | "lakeCompactorLambda"
   | "local";
 
 /** How a part starts. Paths are relative to the repository (or image) root, after `npm run build`. */

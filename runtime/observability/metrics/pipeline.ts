@@ -198,6 +198,30 @@ export const LAKE_METRICS = emfFamily(
   },
 );
 
+/** The lake compactor's runs (runtime/lake/compaction/): how far behind the hours are, and what it merged. */
+export const LAKE_COMPACTOR_METRICS = emfFamily(
+  {
+    namespace: METRICS_NAMESPACE,
+    dimensions: ["StreamName"],
+    period: PERIOD,
+    unit: "Count",
+    reference: "runtime/lake/compaction/compactor.ts",
+  },
+  {
+    /**
+     * Hours between the first hour still read from the segments' objects and the current one,
+     * at the end of each run: 1 to 2 when the compactor keeps up (an hour closes once every
+     * shard's progress is past it, plus the slack); more when a shard's writer is behind or down.
+     */
+    LakeHoursNotCompacted: "Maximum",
+    LakeCompactedParts: "Sum",
+    LakeCompactedRows: "Sum",
+    LakeCompactedBytes: { statistic: "Sum", unit: "Bytes" },
+    /** Segment objects tagged for expiry once their hour is read from its compacted parts. */
+    LakeSegmentObjectsRetired: "Sum",
+  },
+);
+
 /**
  * A consumer application's lag as a Metrics Insights query (its series are per shard): the
  * maximum over all shards, or one series per shard.
