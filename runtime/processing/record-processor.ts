@@ -55,6 +55,14 @@ export interface RecordProcessor {
     millisBehindLatest?: number;
     checkpointer: Checkpointer;
   }): Promise<void> | void;
+  /**
+   * Optional: a read at the shard's tip (MillisBehindLatest 0) returned nothing to process,
+   * so every record the shard held when the read began was handed over before it. `readAt`
+   * is when this worker began that read (before the call, so never later than the tip it
+   * saw). Not called for a batch with records, one behind the tip, or the shard's last read.
+   * The lake writer publishes its shard's progress here (lake/progress-rule.ts).
+   */
+  caughtUp?(input: { shardId: string; readAt: Date }): Promise<void> | void;
   /** Another worker holds the lease now: stop, do not checkpoint (it would fail anyway). */
   leaseLost(input: { shardId: string }): Promise<void> | void;
   /** Every record of the shard was processed: checkpoint so the children can start. */

@@ -82,6 +82,8 @@ export class ShardConsumer {
     await this.processor.initialize({ shardId: this.shardId, checkpoint: start });
     while (!this.stopRequested && !this.lease.lost) {
       let batch;
+      // Before the call: a read that finds the tip saw every record that arrived before this.
+      const readAt = new Date();
       try {
         batch = await this.reader.read();
       } catch (e) {
@@ -95,6 +97,7 @@ export class ShardConsumer {
       const { decoder } = this.intake;
       const records = decoder && users.length > 0 ? await decoder.decode(users) : users;
       if (records.length > 0) await this.process(records, batch.millisBehindLatest);
+      else if (batch.millisBehindLatest === 0 && !batch.shardEnded) await this.caughtUp(readAt);
       if (batch.shardEnded && !this.lease.lost) return this.endShard();
     }
     if (this.lease.lost) {
@@ -193,6 +196,19 @@ export class ShardConsumer {
           return;
         }
       }
+    }
+  }
+
+  /** Tells a processor that asks for it that a read at the tip had nothing for it; a failure is only logged. */
+  private async caughtUp(readAt: Date): Promise<void> {
+    if (!this.processor.caughtUp || this.lease.lost || this.stopRequested) return;
+    try {
+      await this.processor.caughtUp({ shardId: this.shardId, readAt });
+    } catch (e) {
+      this.events.log("warn", "the processor's caughtUp failed; the next read at the tip calls it again", {
+        shardId: this.shardId,
+        err: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 
