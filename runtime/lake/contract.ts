@@ -13,7 +13,7 @@ import {
   consumerApplicationMetrics,
 } from "../processing/service-contract";
 import { STREAM_LIMITS } from "../stream/limits";
-import { DEAD_LETTERS_PREFIX, SEGMENTS_PREFIX, TABLES_PREFIX } from "./object-keys";
+import { DEAD_LETTERS_PREFIX, PROGRESS_PREFIX, SEGMENTS_PREFIX, TABLES_PREFIX } from "./object-keys";
 
 export const LAKE_DEFAULTS = {
   /**
@@ -33,6 +33,19 @@ export const LAKE_DEFAULTS = {
   /** Under light load rows reach the lake within this long (Firehose's default buffer interval is 300 s too). */
   rollSeconds: 300,
   ageCheckMs: 1_000,
+  /**
+   * A writer publishes its shard's progress (progress/<shardId>.json) at most this often while
+   * the shard is read (at once when it ends): one PUT a minute per shard costs about 43,800
+   * PUTs a month, and the compactor, which waits on the slowest shard with minutes of slack
+   * and runs every COMPACTION_DEFAULTS.scheduleMinutes, needs no fresher view.
+   */
+  progressIntervalMs: 60_000,
+  /**
+   * Tries of the progress write at a shard's end, 200 ms apart and more: the last progress of
+   * an ended shard is written by no one else (its lease is done), and the compactor waits on
+   * it until the closed shard leaves ListShards.
+   */
+  progressEndAttempts: 5,
   /**
    * How long an unknown schema version id is answered "unknown" without asking the registry
    * again. The lake retries the batch rather than dead-lettering it (EXACTLY-ONCE.md), with
@@ -132,12 +145,13 @@ export const LAKE = defineContract({
   variables: LAKE_VARIABLES,
   resources: {
     ...CONSUMER_APPLICATION_RESOURCES,
-    /** The objects of the lake: table objects, dead letters, claims (object-keys.ts). */
+    /** The objects of the lake: table objects, dead letters, claims, shard progress (object-keys.ts). */
     lakeObjects: { named: ["LAKE_BUCKET"] },
   },
   calls: [
     ...CONSUMER_APPLICATION_CALLS,
-    // Conditional PutObject (If-None-Match) needs s3:PutObject only; claims are read back.
+    // Conditional PutObject (If-None-Match) and the progress objects' plain PUT need
+    // s3:PutObject only; claims are read back.
     { action: "s3:PutObject", on: "lakeObjects" },
     { action: "s3:GetObject", on: "lakeObjects" },
   ],
@@ -149,4 +163,4 @@ export const LAKE = defineContract({
 });
 
 /** The prefixes the lake writer writes under, for the bucket's grants and lifecycle. */
-export const LAKE_PREFIXES = [TABLES_PREFIX, DEAD_LETTERS_PREFIX, SEGMENTS_PREFIX] as const;
+export const LAKE_PREFIXES = [TABLES_PREFIX, DEAD_LETTERS_PREFIX, SEGMENTS_PREFIX, PROGRESS_PREFIX] as const;

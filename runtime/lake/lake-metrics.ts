@@ -70,6 +70,8 @@ export class LakeMetrics extends IntervalReport {
         }
         return outcome;
       },
+      // A shard's progress: not an object of the lake's tables, not counted.
+      put: (key, body, contentType) => store.put(key, body, contentType),
       get: (key) => store.get(key),
     };
   }

@@ -4,12 +4,13 @@
  * shard's end, on shutdown, or early when the worker's memory budget needs room), claims
  * it, writes one object per table, schema version, tenant and hour in it, and only then
  * checkpoints at the segment's last record. Why this puts every record in the lake once:
- * EXACTLY-ONCE.md.
+ * EXACTLY-ONCE.md. After stored segments and reads at the tip it publishes the shard's
+ * progress (progress-rule.ts) for the compactor.
  */
 import { Checkpointer, ConsumerRecord, RecordProcessor, RecordProcessorFactory } from "../processing/record-processor";
 import { LakeItem, lakeItemOf, Row, SchemaLookup } from "./lake-rows";
 import { LakeStore } from "./lake-store";
-import { deadLetterObjectKey, SegmentName, tableObjectKey } from "./object-keys";
+import { deadLetterObjectKey, progressKey, SegmentName, tableObjectKey } from "./object-keys";
 import { parquetObject } from "./parquet-object";
 import { comparePosition, Position, positionOf } from "./position";
 import { rollDecision, RollSettings } from "./roll-policy";
@@ -17,6 +18,9 @@ import { SegmentClaims } from "./segment-claims";
 import { Column } from "./columns";
 import { BudgetHolder, MemoryBudget } from "./memory-budget";
 import { BufferedSegment, heldBytesOf } from "./memory-cut";
+import { progressBody } from "./progress";
+import { ProgressEvent, progressToPublish, PublishedProgress, storedBeforeAfter } from "./progress-rule";
+import { LAKE_DEFAULTS } from "./contract";
 
 /**
  * Why a segment ends where it does: this writer cut it by size or age (roll-policy.ts), for
@@ -50,6 +54,10 @@ export interface LakeWriterOptions {
   onSegment?(written: SegmentWritten): void;
   /** When the shard's oldest record read and not yet stored reached the stream; undefined once all are stored. */
   onUnstored?(shardId: string, arrival: Date | undefined): void;
+  /** The shard's progress is published at most this often (LAKE_DEFAULTS.progressIntervalMs unless set). */
+  progressIntervalMs?: number;
+  /** The writer's clock (tests set it). */
+  now?(): number;
   log?(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown>): void;
 }
 
@@ -84,6 +92,10 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly claims: SegmentClaims;
+  /** The shard's progress: W as known (progress-rule.ts), what was published, whether the shard ended. */
+  private storedBefore?: number;
+  private published?: PublishedProgress;
+  private ended = false;
 
   constructor(
     readonly shardId: string,
@@ -118,7 +130,11 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
   initialize(): void {
     this.timer = setInterval(() => {
       if (this.stopped) return;
-      void this.serially(() => this.cutIfDue()).catch((e) =>
+      void this.serially(async () => {
+        await this.cutIfDue();
+        // A W learnt within the last interval is published once the interval has passed.
+        await this.publishProgress();
+      }).catch((e) =>
         this.options.log?.("warn", "cutting an aged segment failed; next check retries", {
           shardId: this.shardId,
           err: String(e),
@@ -146,6 +162,15 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
     });
   }
 
+  /** A read at the tip had nothing to process: with no segment open, everything read before `readAt` is stored. */
+  caughtUp(input: { readAt: Date }): Promise<void> {
+    return this.serially(async () => {
+      if (this.lost || this.stopped) return;
+      this.learn({ kind: "caught-up", readAt: input.readAt.getTime(), segmentOpen: this.open !== undefined });
+      await this.publishProgress();
+    });
+  }
+
   /**
    * A cut in flight (an age check's, one for the memory budget) finishes first: its objects are
    * the segment's whoever stores them, and its checkpoint is refused. Only then is the open
@@ -168,6 +193,8 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
       await input.checkpointer.checkpoint();
       // The shard is done: its writer holds nothing from now on.
       this.options.budget?.leave(this);
+      this.ended = true;
+      await this.publishEnd();
     });
   }
 
@@ -178,6 +205,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
       // A segment whose claim ends beyond what was read is left to the lease's next owner.
       while (this.open && !this.open.claimedLast) await this.cut("shutdown");
       this.options.budget?.leave(this);
+      await this.publishProgress();
     });
   }
 
@@ -324,6 +352,7 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
   private async reopen(rest: LakeItem[]): Promise<void> {
     for (const item of rest) await this.add(item);
     this.reportUnstored();
+    await this.publishProgress();
   }
 
   /** The segment's objects, its checkpoint; returns the records read beyond its end. */
@@ -364,9 +393,64 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
     }
     await this.checkpointer!.checkpointAt(last);
     this.open = undefined;
+    // Stored and checkpointed: every record before the first one read beyond it is in the lake.
+    if (inside.length > 0) {
+      this.learn({
+        kind: "segment-stored",
+        lastArrival: inside[inside.length - 1].arrival.getTime(),
+        nextArrival: rest[0]?.arrival.getTime(),
+      });
+    }
     const cause = open.cutFor ?? "claim";
     this.options.onSegment?.({ shardId: this.shardId, first: segment.first, last, cause, written, existing });
     return rest;
+  }
+
+  private learn(event: ProgressEvent): void {
+    this.storedBefore = storedBeforeAfter(this.storedBefore, event);
+  }
+
+  /**
+   * Writes the shard's progress when progressToPublish says so. A failed write is logged and
+   * tried again at the next stored segment, read at the tip or age check: the object it would
+   * have replaced says less, and stays true.
+   */
+  private async publishProgress(): Promise<boolean> {
+    const now = (this.options.now ?? Date.now)();
+    const progress = progressToPublish(
+      {
+        shardId: this.shardId,
+        known: this.storedBefore,
+        shardEnded: this.ended,
+        leaseLost: this.lost,
+        published: this.published,
+      },
+      now,
+      this.options.progressIntervalMs ?? LAKE_DEFAULTS.progressIntervalMs,
+    );
+    if (!progress) return true;
+    try {
+      await this.options.store.put(progressKey(this.shardId), Buffer.from(progressBody(progress)), "application/json");
+    } catch (e) {
+      this.options.log?.("warn", "publishing the shard's progress failed; it is tried again", {
+        shardId: this.shardId,
+        err: String(e),
+      });
+      return false;
+    }
+    this.published = { storedBefore: this.storedBefore, shardEnded: progress.shardEnded, at: now };
+    return true;
+  }
+
+  /** The shard's last progress (ended): nobody writes it after this lease, so a failed write is tried again. */
+  private async publishEnd(): Promise<void> {
+    for (let attempt = 1; attempt <= LAKE_DEFAULTS.progressEndAttempts; attempt++) {
+      if (await this.publishProgress()) return;
+      if (attempt < LAKE_DEFAULTS.progressEndAttempts) await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+    this.options.log?.("error", "the ended shard's progress is not published; the compactor waits on it", {
+      shardId: this.shardId,
+    });
   }
 
   /** Tells the metrics when the open segment's first record reached the stream (none open: nothing unstored). */

@@ -2,7 +2,8 @@
  * The lake's bucket through S3: PutObject with `If-None-Match: *` (S3 answers 412
  * PreconditionFailed when the key exists, and 409 ConditionalRequestConflict while another
  * conditional write of the key is in flight, to be retried:
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html), GetObject.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html), a plain
+ * PutObject (the last write of a key wins), GetObject.
  * Objects are encrypted by the bucket's default KMS key (infra/lake).
  */
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
@@ -41,6 +42,10 @@ export class S3LakeStore implements LakeStore {
         await new Promise((r) => setTimeout(r, CONFLICT_BACKOFF_MS * attempt));
       }
     }
+  }
+
+  async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
 
   async get(key: string): Promise<Buffer | undefined> {

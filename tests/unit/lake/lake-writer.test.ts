@@ -77,6 +77,10 @@ class DyingStore implements LakeStore {
     if (++this.puts > this.limit) return Promise.reject(new Error("killed"));
     return this.inner.putIfAbsent(key, body);
   }
+  put(key: string, body: Uint8Array): Promise<void> {
+    if (this.puts > this.limit) return Promise.reject(new Error("killed"));
+    return this.inner.put(key, body);
+  }
   get(key: string) {
     return this.inner.get(key);
   }

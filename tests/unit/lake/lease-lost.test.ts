@@ -25,6 +25,9 @@ class GatedClaims implements LakeStore {
     }
     return this.inner.putIfAbsent(key, body);
   }
+  put(key: string, body: Uint8Array): Promise<void> {
+    return this.inner.put(key, body);
+  }
   get(key: string) {
     return this.inner.get(key);
   }

@@ -21,6 +21,10 @@ class SlowStore implements LakeStore {
     if ([...this.failing].some((shard) => key.includes(shard))) throw new Error(`S3 refused ${key}`);
     return this.inner.putIfAbsent(key, body);
   }
+  async put(key: string, body: Uint8Array): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    return this.inner.put(key, body);
+  }
   async get(key: string): Promise<Buffer | undefined> {
     await new Promise((r) => setImmediate(r));
     return this.inner.get(key);
