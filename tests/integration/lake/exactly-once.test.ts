@@ -7,6 +7,8 @@
  * records, per tenant (the tenant ingest wrote into the partition key, as the lake
  * partitions by it), by content: 0 missing, 0 duplicated. Corrupt KPL aggregates, which
  * ingest never writes, are put straight to the stream among them: one dead letter each.
+ * Every shard's progress object, read at several moments, vouches only for stored records,
+ * and at the end each shard has one (ended for the resharded parents).
  * Then a lease taken from a live worker that was paused (a zombie that wakes and writes),
  * and records naming a schema version the registry learns only later (the shard waits,
  * then they are rows).
@@ -26,6 +28,8 @@ import { LOCAL_REGION, LocalEmulators, startEmulators } from "../../../runtime/l
 import { LocalS3, startLocalS3 } from "../../../runtime/local/s3-server";
 import { createLocalStream } from "../../../runtime/local/stream-setup";
 import { S3LakeStore } from "../../../runtime/lake/s3-lake-store";
+import { PROGRESS_PREFIX, progressKey } from "../../../runtime/lake/object-keys";
+import { parseProgress, ShardProgress } from "../../../runtime/lake/progress";
 import { createDynamoDbClient } from "../../../runtime/common/aws/dynamodb-client";
 import { LeaseTable } from "../../../runtime/processing/leases/lease-table";
 import { CORRUPT_AGGREGATE_REASON } from "../../../runtime/lake/lake-rows";
@@ -120,6 +124,8 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
     const unacknowledged = new Map<string, string>();
     const notOk: string[] = [];
     const ackedShards = new Set<string>();
+    /** Data -> its shard and when ingest acknowledged it: it reached the stream no later. */
+    const ackedAt = new Map<string, { shardId: string; at: number }>();
     let n = 0;
     const put = async (count: number) => {
       const requests: { tenant: string; records: { data: Record<string, unknown>; partitionKey?: string }[] }[] = [];
@@ -144,7 +150,11 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
         const into = answer.status === 200 ? sent : unacknowledged;
         records.forEach((r) => into.set(JSON.stringify(r.data), tenant));
         if (answer.status === 200) {
-          for (const location of answer.body.records as { shardId: string }[]) ackedShards.add(location.shardId);
+          const at = Date.now();
+          (answer.body.records as { shardId: string }[]).forEach((location, i) => {
+            ackedShards.add(location.shardId);
+            ackedAt.set(JSON.stringify(records[i].data), { shardId: location.shardId, at });
+          });
         } else notOk.push(`${answer.status} ${JSON.stringify(answer.body)}`);
       });
     };
@@ -165,6 +175,36 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
       });
       workers.push(w);
       return w;
+    };
+    /** The data of every row in the bucket. */
+    const storedData = async () => {
+      const store = new S3LakeStore(s3client, BUCKET);
+      const out = new Set<string>();
+      for (const key of await keysUnder(s3client, BUCKET, "tables/records/")) {
+        const body = (await store.get(key))!;
+        const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+        for (const r of (await parquetReadObjects({ file, columns: ["data"] })) as { data: string }[]) out.add(r.data);
+      }
+      return out;
+    };
+    /**
+     * Each shard's progress says nothing false: read first, then the rows; every record
+     * acknowledged before a shard's storedBefore (so it arrived before it) is a row. Returns
+     * how many records a progress object vouched for.
+     */
+    let vouched = 0;
+    const checkProgress = async () => {
+      const progress = await progressIn(s3client, BUCKET);
+      const stored = await storedData();
+      const unstored: string[] = [];
+      for (const [data, { shardId, at }] of ackedAt) {
+        const p = progress.get(shardId);
+        if (!p || !(p.shardEnded || (p.storedBefore !== null && at < Date.parse(p.storedBefore)))) continue;
+        vouched++;
+        if (!stored.has(data)) unstored.push(`${data} on ${shardId} acknowledged at ${new Date(at).toISOString()}`);
+      }
+      expect(unstored, JSON.stringify([...progress.values()])).to.deep.equal([]);
+      return progress;
     };
     const a = start("a");
     const b = start("b");
@@ -187,16 +227,20 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
       corrupt.set(out.Records![0].SequenceNumber!, tenant);
     }
     await sleep(2500);
+    await checkProgress();
     await a.killHard();
     await put(300);
+    await checkProgress();
     await kinesis.send(
       new UpdateShardCountCommand({ StreamName: streamName, TargetShardCount: 4, ScalingType: "UNIFORM_SCALING" }),
     );
     await put(300);
     await sleep(2000);
+    await checkProgress();
     await b.stop("SIGTERM");
     const c = start("c");
     await put(300);
+    await checkProgress();
 
     const rows = async () => {
       const store = new S3LakeStore(s3client, BUCKET);
@@ -230,6 +274,25 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
       got = await rows();
     }
     const letters = await deadLetters();
+    // Every shard, the parents read to their end and the children read to the tip, has its
+    // progress: ended for a parent, a time for a child (c published its first at once).
+    const listed = (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards!.map(
+      (sh) => sh.ShardId!,
+    );
+    let progress = await checkProgress();
+    const published = () =>
+      listed.every(
+        (id) => progress.get(id)?.shardEnded === parents.includes(id) && progress.get(id)?.storedBefore !== null,
+      );
+    for (const until = Date.now() + 30_000; !published() && Date.now() < until;) {
+      await sleep(500);
+      progress = await checkProgress();
+    }
+    expect(
+      listed.map((id) => [id, progress.get(id)?.shardEnded, progress.get(id)?.storedBefore !== null]),
+      JSON.stringify([...progress.values()]),
+    ).to.deep.equal(listed.map((id) => [id, parents.includes(id), true]));
+    expect(vouched, "records some progress object vouched for").to.be.above(0);
     await c.stop("SIGTERM");
     await ingest!.stop("SIGTERM");
     const shards = new Map(
@@ -281,7 +344,7 @@ describe("lake: exactly once across a kill, a reshard and a SIGTERM", function (
       got.filter((r) => !TENANTS.includes(r.tenant)),
       "rows of no posting tenant",
     ).to.deep.equal([]);
-    this.test!.title += ` (${sent.size} acknowledged, ${unacknowledged.size} not)`;
+    this.test!.title += ` (${sent.size} acknowledged, ${unacknowledged.size} not; ${vouched} vouched for by progress)`;
   });
 
   it("a lease taken from a live worker that was paused, and a schema version the registry learns late", async () => {
@@ -473,6 +536,18 @@ async function rowsIn(
     for (const row of (await parquetReadObjects({ file })) as Record<string, unknown>[]) {
       out.push({ id: `${String(row.sequence_number)}-${String(row.sub_sequence_number)}`, table, row });
     }
+  }
+  return out;
+}
+
+/** Every shard progress object in the bucket, by shard. */
+async function progressIn(s3client: S3Client, bucket: string): Promise<Map<string, ShardProgress>> {
+  const store = new S3LakeStore(s3client, bucket);
+  const out = new Map<string, ShardProgress>();
+  for (const key of await keysUnder(s3client, bucket, PROGRESS_PREFIX)) {
+    const p = parseProgress((await store.get(key))!.toString("utf8"));
+    expect(key).to.equal(progressKey(p.shardId));
+    out.set(p.shardId, p);
   }
   return out;
 }
