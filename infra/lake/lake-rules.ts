@@ -65,12 +65,17 @@ export function lakeProblems(c: LakeRuleInputs): string[] {
   }
   if (c.retentionDays !== undefined && c.streamRetentionHours !== undefined) {
     // A segment's claim must outlive every record of the segment in the stream: a worker that
-    // re-reads a segment whose claim has expired would write it again (EXACTLY-ONCE.md).
+    // re-reads a segment whose claim has expired would write it again (EXACTLY-ONCE.md). The
+    // same bound keeps a closed shard's last progress (written once, after the shard closed)
+    // until ListShards no longer lists the shard, which is once its records have expired
+    // (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_ListShards.html: "does not
+    // list expired shards"); an open shard's progress is rewritten while its writer moves on.
     const streamDays = Math.ceil(c.streamRetentionHours / 24);
     if (c.retentionDays <= streamDays) {
       problems.push(
         `${outOfBound("lakeRetentionDays", "at least", "the stream's retention in days + 1", streamDays + 1, c.retentionDays)}: ` +
-          "a segment's claim must outlive its records in the stream, or a re-read writes them twice",
+          "a segment's claim must outlive its records in the stream, or a re-read writes them twice " +
+          "(and a closed shard's progress must outlive the shard, or the compactor waits on it)",
       );
     }
   }

@@ -30,7 +30,13 @@ export interface LakeLifecycle {
   retentionDays?: number;
 }
 
-/** The bucket's lifecycle rules, one rule over every object (tables, dead letters and claims age together). */
+/**
+ * The bucket's lifecycle rules, one rule over every object (tables, dead letters, claims and
+ * shard progress age together). A shard's progress object expires lakeRetentionDays after its
+ * last write (each write is a new object): an open shard's writer rewrites it as it moves on,
+ * and a closed shard's, written at its end, outlives the shard's listing (lake-rules.ts). An
+ * expired one only makes the compactor wait (no progress: nothing is closed), never merge early.
+ */
 export function lifecycleRules(l: LakeLifecycle): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
   if (l.infrequentAccessDays === undefined && l.retentionDays === undefined) return [];
   return [

@@ -34,6 +34,11 @@ describe("lake config rules", () => {
       { retentionHours: "168", lakeRetentionDays: "7" },
       /^lakeRetentionDays must be at least the stream's retention in days \+ 1 \(8\), got 7: a segment's claim/,
     ],
+    [
+      "a closed shard's progress expiring while ListShards may still list the shard",
+      { retentionHours: "48", lakeRetentionDays: "2" },
+      /^lakeRetentionDays must be at least the stream's retention in days \+ 1 \(3\), got 2: .*\(and a closed shard's progress must outlive the shard, or the compactor waits on it\)$/,
+    ],
     ["a lake task size Fargate does not run", { lakeCpu: "256", lakeMemory: "4096" }, /^lakeMemory must suit lakeCpu/],
     [
       "fewer max than min tasks",

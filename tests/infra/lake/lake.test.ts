@@ -165,6 +165,18 @@ describe("Lake", () => {
       );
     });
 
+    it("lets the workers PUT each shard's progress (progress/<shardId>.json) and nothing else outside the lake's prefixes", () => {
+      const bucket = run.recorded.one(BUCKET, "lake").state.arn;
+      const objects = roleStatements(run.recorded, "lake-task").find((st) => st.Sid === "LakeObjects")!;
+      expect(objects.Action).to.include("s3:PutObject");
+      expect(objects.Resource).to.have.members([
+        `${bucket}/tables/*`,
+        `${bucket}/dead-letters/*`,
+        `${bucket}/segments/*`,
+        `${bucket}/progress/*`,
+      ]);
+    });
+
     it("keeps the lake's objects with no lifecycle by default, and query results a week", () => {
       const lake = run.recorded.one(BUCKET, "lake");
       const results = run.recorded.one(BUCKET, "lake-query-results");
