@@ -8,9 +8,12 @@
  *  - "read": a processor that does nothing but checkpoint after every batch: the consumer's
  *    bare read rate (de-aggregation, the consumer loop, checkpoints), the baseline;
  *  - "lake": the lake writer (lake-writer.ts) with the in-memory LakeStore: rows, segments,
- *    claims, Parquet objects (parquet-object.ts), checkpoints at each segment's end.
+ *    claims, Parquet objects (parquet-object.ts), checkpoints at each segment's end;
+ *  - "parse": the bare read plus the one step no writer of JSON rows can skip: the record's
+ *    schema header read and its JSON parsed (JSON.parse, as lake-rows.ts does), nothing
+ *    stored. Its rate bounds what any such writer keeps of the read rate.
  *
- * Rounds alternate the order (read, lake; lake, read; ...), each on a collected heap when
+ * Rounds rotate the order (read, lake, parse; lake, parse, read; ...), each on a collected heap when
  * run with --expose-gc; the first round is cold and reported apart.
  *
  * Run as a child by bench/lake.ts: {type: "go", file, shards, rounds, rollBytes, rollSeconds,
@@ -30,7 +33,7 @@ import { DeadLetters } from "../../dist/runtime/processing/dead-letters.js";
 import { lakeWriterFactory } from "../../dist/runtime/lake/lake-writer.js";
 import { MemoryLakeStore } from "../../dist/runtime/lake/lake-store.js";
 import { withColumns } from "../../dist/runtime/lake/lake-rows.js";
-import { encode } from "../../dist/runtime/schemas/wire-format.js";
+import { decode, encode } from "../../dist/runtime/schemas/wire-format.js";
 import {
   capturedKinesisRecords,
   countingProcessor,
@@ -116,6 +119,32 @@ function lakeProcessor(roll, schema, onCut) {
   };
 }
 
+/** The bare read plus each record's JSON parsed (its payload, when it names a schema). */
+function parsingProcessor() {
+  let records = 0;
+  let keys = 0;
+  return {
+    records: () => records,
+    factory: () => ({
+      initialize: () => undefined,
+      processRecords: async ({ records: batch, checkpointer }) => {
+        for (const r of batch) {
+          const d = decode(r.data);
+          const value = JSON.parse((d.kind === "plain" ? r.data : d.payload).toString("utf8"));
+          // Used, so the parse is not optimized away.
+          if (value !== null && typeof value === "object") keys++;
+        }
+        records += batch.length;
+        if (keys < 0) throw new Error("unreachable");
+        await checkpointer.checkpoint();
+      },
+      leaseLost: () => undefined,
+      shardEnded: ({ checkpointer }) => checkpointer.checkpoint(),
+      shutdownRequested: ({ checkpointer }) => checkpointer.checkpoint(),
+    }),
+  };
+}
+
 async function consumeAll(shards, processor) {
   const consumers = shards.map(({ shardId, batches }) => {
     const lease = new HeldLease(instantTable, {
@@ -171,14 +200,20 @@ function objectFigures(store, segments) {
 async function go({ file, records, shards, rounds, rollBytes, rollSeconds, schema }) {
   const prepared = await prepare(file, records, shards, schema);
   const roll = { maxBytes: rollBytes, maxAgeMs: rollSeconds * 1000 };
-  const runs = { read: [], lake: [] };
+  const runs = { read: [], lake: [], parse: [] };
   const cold = {};
   let last;
   for (let round = 0; round <= rounds; round++) {
-    const order = round % 2 ? ["lake", "read"] : ["read", "lake"];
+    const variants = ["read", "lake", "parse"];
+    const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     for (const variant of order) {
       globalThis.gc?.();
-      const processor = variant === "read" ? countingProcessor() : lakeProcessor(roll, schema);
+      const processor =
+        variant === "read"
+          ? countingProcessor()
+          : variant === "parse"
+            ? parsingProcessor()
+            : lakeProcessor(roll, schema);
       const wall0 = performance.now();
       const cpu0 = cpuMicros();
       await consumeAll(prepared.shards, processor);
