@@ -14,8 +14,8 @@ export type ProgressEvent =
    */
   | { kind: "segment-stored"; lastArrival: number; nextArrival?: number }
   /**
-   * A read at the tip had nothing to process (MillisBehindLatest 0), begun at `readAt`;
-   * `segmentOpen`: the writer still buffers records read before it.
+   * A read at the tip had nothing to process (MillisBehindLatest 0), fetched at or after
+   * `readAt` (FetchedBatch.fetchedAt); `segmentOpen`: the writer still buffers records read before it.
    */
   | { kind: "caught-up"; readAt: number; segmentOpen: boolean };
 

@@ -57,9 +57,10 @@ export interface RecordProcessor {
   }): Promise<void> | void;
   /**
    * Optional: a read at the shard's tip (MillisBehindLatest 0) returned nothing to process,
-   * so every record the shard held when the read began was handed over before it. `readAt`
-   * is when this worker began that read (before the call, so never later than the tip it
-   * saw). Not called for a batch with records, one behind the tip, or the shard's last read.
+   * so every record that arrived before `readAt` was handed over before it. `readAt` is the
+   * time the reader vouches for (FetchedBatch.fetchedAt: before its GetRecords call, or a
+   * fan-out subscription's start for its first event); without one, no call. Not called for
+   * a batch with records, one behind the tip, or the shard's last read.
    * The lake writer publishes its shard's progress here (lake/progress-rule.ts).
    */
   caughtUp?(input: { shardId: string; readAt: Date }): Promise<void> | void;

@@ -17,6 +17,8 @@ export class FanoutReader implements ShardReader {
   /** Sequence number after which the next subscription starts. */
   private continuation?: string;
   private lastSubscribeAt = 0;
+  /** When the current subscription was asked for, until its first event is handed on. */
+  private subscribedAt?: Date;
   private closed = false;
 
   constructor(
@@ -60,7 +62,13 @@ export class FanoutReader implements ShardReader {
       // No continuation means the shard is closed and fully read (its children are listed).
       const shardEnded = !event.ContinuationSequenceNumber;
       if (shardEnded) this.close();
-      return { records, millisBehindLatest: event.MillisBehindLatest, shardEnded };
+      // Only a subscription's first event is known to be no older than a time of ours (the
+      // SubscribeToShard call: Kinesis makes it after that). Later events may have waited in
+      // the connection while the consumer was busy (for minutes, behind a batch retried for
+      // ever), so they vouch for no time; an idle shard gets a fresh subscription every 5 minutes.
+      const fetchedAt = this.subscribedAt;
+      this.subscribedAt = undefined;
+      return { records, millisBehindLatest: event.MillisBehindLatest, shardEnded, fetchedAt };
     }
     return { records: [], shardEnded: false };
   }
@@ -69,6 +77,7 @@ export class FanoutReader implements ShardReader {
     const wait = this.lastSubscribeAt + MIN_SUBSCRIBE_INTERVAL_MS - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     this.lastSubscribeAt = Date.now();
+    this.subscribedAt = new Date(this.lastSubscribeAt);
     const position = startingPosition(this.start, this.continuation);
     this.abort = new AbortController();
     const out = await this.client.send(

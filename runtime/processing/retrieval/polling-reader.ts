@@ -49,6 +49,8 @@ export class PollingReader implements ShardReader {
     });
     await this.fetcher.ensureIterator();
     this.lastCallAt = Date.now();
+    // Before the call: the page it returns reflects the shard at this time or later.
+    const fetchedAt = new Date(this.lastCallAt);
     let page;
     try {
       page = await this.fetcher.fetch();
@@ -69,7 +71,7 @@ export class PollingReader implements ShardReader {
     // is common, and waiting POLL_IDLE_MS after it would add that to the latency.
     this.emptyReads = records.length === 0 && (page.millisBehindLatest ?? 0) === 0 ? this.emptyReads + 1 : 0;
     this.idle = this.emptyReads >= 2;
-    return { records, millisBehindLatest: page.millisBehindLatest, shardEnded: page.shardEnded };
+    return { records, millisBehindLatest: page.millisBehindLatest, shardEnded: page.shardEnded, fetchedAt };
   }
 
   /** Waits until the next call is allowed: 200 ms after the last, or the idle wait. */

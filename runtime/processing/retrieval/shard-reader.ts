@@ -20,6 +20,13 @@ export interface FetchedBatch {
   millisBehindLatest?: number;
   /** The shard is closed and every record of it has been delivered. */
   shardEnded: boolean;
+  /**
+   * A time the reader vouches for: the batch was fetched from the stream at or after it, so
+   * with MillisBehindLatest 0 every record that arrived before it was in this batch or an
+   * earlier one. Unset when the reader cannot tell (an event that may have waited in a
+   * fan-out connection while the consumer was busy).
+   */
+  fetchedAt?: Date;
 }
 
 export interface ShardReader {
