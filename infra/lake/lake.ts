@@ -22,7 +22,14 @@ import { FanOutConsumer } from "../processing/fan-out-consumer";
 import { grantLeaseTable, leaseTable } from "../processing/lease-table";
 import { SchemaRegistry } from "../schemas/schema-registry";
 import { StreamStorage } from "../stream/stream-storage";
-import { lakeTables, LakeTableDefinition, JSON_LINES_STORAGE, PARQUET_STORAGE } from "./glue-tables";
+import {
+  lakeTables,
+  LakeTableDefinition,
+  JSON_LINES_STORAGE,
+  lakeViews,
+  LakeViewDefinition,
+  PARQUET_STORAGE,
+} from "./glue-tables";
 import { LakeConfig } from "./lake-config";
 import { lakeProblems, taskBufferBytes } from "./lake-rules";
 import { encryptedBucket, grantLakeObjects, lakeKey } from "./lake-storage";
@@ -67,7 +74,10 @@ export class Lake extends pulumi.ComponentResource {
   readonly bucket: PrivateBucket;
   readonly resultsBucket: PrivateBucket;
   readonly database: aws.glue.CatalogDatabase;
+  /** The raw tables: each view's segments and compacted parts, the compaction state, the dead letters. */
   readonly tables: aws.glue.CatalogTable[];
+  /** The views users query under the lake's table names (records, one per schema). */
+  readonly views: aws.glue.CatalogTable[];
   readonly workgroup: aws.athena.Workgroup;
   readonly consumer?: FanOutConsumer;
   readonly leaseTable: aws.dynamodb.Table;
@@ -98,10 +108,11 @@ export class Lake extends pulumi.ComponentResource {
       this,
     );
 
+    const database = databaseName(pulumi.getProject(), pulumi.getStack());
     this.database = new aws.glue.CatalogDatabase(
       name,
       {
-        name: databaseName(pulumi.getProject(), pulumi.getStack()),
+        name: database,
         description: "The pipeline's data lake: one table per schema, the generic table, the dead letters",
       },
       parent,
@@ -116,6 +127,10 @@ export class Lake extends pulumi.ComponentResource {
         definitions.apply((d) => d[i]),
         this,
       ),
+    );
+    // A view names its raw tables, which must exist when Athena first reads it.
+    this.views = lakeViews(database, schemas).map((view) =>
+      catalogView(`${name}-${view.name}`, this.database, view, { parent: this, dependsOn: this.tables }),
     );
 
     this.workgroup = new aws.athena.Workgroup(
@@ -260,5 +275,31 @@ function catalogTable(
       })),
     },
     { parent },
+  );
+}
+
+/** A view of the lake in the catalog, as Athena stores one (glue-tables.ts lakeViews). */
+function catalogView(
+  name: string,
+  database: aws.glue.CatalogDatabase,
+  view: LakeViewDefinition,
+  opts: pulumi.CustomResourceOptions,
+): aws.glue.CatalogTable {
+  return new aws.glue.CatalogTable(
+    name,
+    {
+      databaseName: database.name,
+      name: view.name,
+      description: view.description,
+      tableType: "VIRTUAL_VIEW",
+      parameters: view.parameters,
+      viewOriginalText: view.viewOriginalText,
+      viewExpandedText: view.viewExpandedText,
+      storageDescriptor: {
+        columns: view.columns,
+        serDeInfo: { name: "-", serializationLibrary: "-" },
+      },
+    },
+    opts,
   );
 }

@@ -83,28 +83,48 @@ describe("Lake", () => {
       ]);
     });
 
-    it("declares one table per shipped schema, the generic table and the dead letters, projected over tenant, date and hour", () => {
-      const tables = run.recorded.all("aws:glue/catalogTable:CatalogTable");
+    it("declares for each shipped schema and the generic table a view over its segments and compacted tables, the state and the dead letters", () => {
+      const all = run.recorded.all("aws:glue/catalogTable:CatalogTable");
+      const tables = all.filter((t) => t.inputs.tableType === "EXTERNAL_TABLE");
+      const views = all.filter((t) => t.inputs.tableType === "VIRTUAL_VIEW");
       expect(tables.map((t) => t.inputs.name).sort()).to.deep.equal([
         "dead_letters",
-        "records",
-        "taxi_trip",
-        "weather_report",
+        "lake_compaction",
+        "records_compacted",
+        "records_segments",
+        "taxi_trip_compacted",
+        "taxi_trip_segments",
+        "weather_report_compacted",
+        "weather_report_segments",
       ]);
+      expect(views.map((t) => t.inputs.name).sort()).to.deep.equal(["records", "taxi_trip", "weather_report"]);
+      expect(all).to.have.length(tables.length + views.length);
       const bucket = run.recorded.one(BUCKET, "lake").state.bucket;
       const database = run.recorded.one("aws:glue/catalogDatabase:CatalogDatabase", "lake").inputs.name;
-      for (const t of tables) {
-        expect(t.inputs.databaseName, t.name).to.equal(database);
+      for (const t of all) expect(t.inputs.databaseName, t.name).to.equal(database);
+      for (const t of tables.filter((t) => t.inputs.name !== "lake_compaction")) {
         expect(tableInputs(t).parameters["projection.tenant.type"], t.name).to.equal("injected");
         expect(tableInputs(t).parameters["projection.hour.range"], t.name).to.equal("0,23");
       }
-      const records = tables.find((t) => t.inputs.name === "records")!;
-      expect(tableInputs(records).parameters["storage.location.template"]).to.equal(
+      const byName = (n: string) => all.find((t) => t.inputs.name === n)!;
+      expect(tableInputs(byName("records_segments")).parameters["storage.location.template"]).to.equal(
         `s3://${bucket}/tables/records/tenant=\${tenant}/date=\${date}/hour=\${hour}/`,
       );
-      expect(tableInputs(records).storageDescriptor.serDeInfo.serializationLibrary).to.equal(
+      expect(tableInputs(byName("records_compacted")).parameters["storage.location.template"]).to.equal(
+        `s3://${bucket}/compacted/records/tenant=\${tenant}/date=\${date}/hour=\${hour}/`,
+      );
+      expect(tableInputs(byName("records_segments")).storageDescriptor.serDeInfo.serializationLibrary).to.equal(
         "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
       );
+      expect((byName("lake_compaction").inputs.storageDescriptor as { location: string }).location).to.equal(
+        `s3://${bucket}/compaction/state/`,
+      );
+      const records = byName("records");
+      expect(records.inputs.parameters).to.deep.include({ presto_view: "true" });
+      const text = String(records.inputs.viewOriginalText);
+      const view = JSON.parse(Buffer.from(/Presto View: (\S+) \*\//.exec(text)![1], "base64").toString("utf8"));
+      expect(view).to.deep.include({ catalog: "awsdatacatalog", schema: database });
+      expect(view.originalSql).to.contain(`"${database}"."records_segments"`);
     });
 
     it("queries in a workgroup that enforces its KMS-encrypted results bucket and a scan cut-off", () => {

@@ -27,8 +27,7 @@ describe("lake views: the SQL", () => {
     ["no data column", [], /at least one data column/],
   ];
   for (const [what, columns, message] of refused) {
-    it(`refuses ${what}`, () =>
-      expect(() => lakeViewSql({ database: "d", view: "v", columns })).to.throw(message));
+    it(`refuses ${what}`, () => expect(() => lakeViewSql({ database: "d", view: "v", columns })).to.throw(message));
   }
 
   it("quotes a name with a double quote by doubling it", () =>
