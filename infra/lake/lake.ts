@@ -30,6 +30,7 @@ import {
   LakeViewDefinition,
   PARQUET_STORAGE,
 } from "./glue-tables";
+import { LakeCompactor } from "./lake-compactor";
 import { LakeConfig } from "./lake-config";
 import { lakeProblems, taskBufferBytes } from "./lake-rules";
 import { encryptedBucket, grantLakeObjects, lakeKey } from "./lake-storage";
@@ -83,6 +84,8 @@ export class Lake extends pulumi.ComponentResource {
   readonly leaseTable: aws.dynamodb.Table;
   readonly service: PipelineService;
   readonly role: aws.iam.Role;
+  /** Merges closed hours into large parts (unset when lakeCompaction is false). */
+  readonly compactor?: LakeCompactor;
   /** Past this age (ms) the oldest record the workers read and have not stored says rows are late (the alarm's bound). */
   readonly unstoredAgeBoundMs: number;
 
@@ -95,12 +98,27 @@ export class Lake extends pulumi.ComponentResource {
       infrequentAccessDays: c.infrequentAccessDays,
       retentionDays: c.retentionDays,
       streamRetentionHours: args.streamRetentionHours,
+      compaction: c.compaction !== undefined,
+      compactedPartMiB: c.compaction && c.compaction.partBytes / (1024 * 1024),
+      compactorMemory: c.compaction?.memory,
     });
     if (problems.length > 0) throw new Error(problems.join("\n"));
     const parent = { parent: this };
 
     this.key = lakeKey(`${name}-key`, this);
-    this.bucket = encryptedBucket(name, { key: this.key, forceDestroy: c.forceDestroy, lifecycle: c }, this);
+    this.bucket = encryptedBucket(
+      name,
+      {
+        key: this.key,
+        forceDestroy: c.forceDestroy,
+        lifecycle: {
+          infrequentAccessDays: c.infrequentAccessDays,
+          retentionDays: c.retentionDays,
+          compaction: c.compaction !== undefined,
+        },
+      },
+      this,
+    );
     // Query results are disposable: destroy may empty their bucket.
     this.resultsBucket = encryptedBucket(
       `${name}-query-results`,
@@ -235,6 +253,14 @@ export class Lake extends pulumi.ComponentResource {
       },
       this,
     );
+    if (c.compaction) {
+      this.compactor = new LakeCompactor(
+        `${name}-compactor`,
+        { ...c.compaction, stream: args.stream, bucket: this.bucket, key: this.key },
+        // Its parts are written only once the bucket refuses plain HTTP, as the workers'.
+        { parent: this, dependsOn: [this.bucket.policy] },
+      );
+    }
     this.registerOutputs({
       bucket: this.bucket.bucket.bucket,
       database: this.database.name,

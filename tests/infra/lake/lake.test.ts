@@ -185,11 +185,15 @@ describe("Lake", () => {
       );
     });
 
-    it("keeps the lake's objects with no lifecycle by default, and query results a week", () => {
+    it("keeps the lake's objects by default (only merged segment objects expire), and query results a week", () => {
       const lake = run.recorded.one(BUCKET, "lake");
       const results = run.recorded.one(BUCKET, "lake-query-results");
       const lifecycles = run.recorded.all(LIFECYCLE);
-      expect(lifecycles.filter((l) => l.inputs.bucket === lake.state.id)).to.deep.equal([]);
+      expect(
+        lifecycles
+          .filter((l) => l.inputs.bucket === lake.state.id)
+          .flatMap((l) => (l.inputs.rules as { id: string }[]).map((r) => r.id)),
+      ).to.deep.equal(["lake-compacted-segments"]);
       expect(
         lifecycles
           .filter((l) => l.inputs.bucket === results.state.id)
@@ -203,17 +207,19 @@ describe("Lake", () => {
     const { recorded } = await runPipeline({ lakeInfrequentAccessDays: "30", lakeRetentionDays: "400" });
     const lake = recorded.one(BUCKET, "lake");
     const rules = recorded.all(LIFECYCLE).filter((l) => l.inputs.bucket === lake.state.id);
-    expect(rules.map((l) => l.inputs.rules)).to.deep.equal([
+    expect(rules.map((l) => (l.inputs.rules as { id: string }[]).filter((r) => r.id === "lake-objects"))).to.deep.equal(
       [
-        {
-          id: "lake-objects",
-          status: "Enabled",
-          filter: {},
-          transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
-          expiration: { days: 400 },
-        },
+        [
+          {
+            id: "lake-objects",
+            status: "Enabled",
+            filter: {},
+            transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
+            expiration: { days: 400 },
+          },
+        ],
       ],
-    ]);
+    );
   });
 
   it("a shorter roll time makes a tighter bound for the rows-late alarm", async () => {
