@@ -38,7 +38,13 @@ const STREAM_ENDPOINT = endpointBreakEven(AVAILABILITY_ZONES, PRICES);
 import { shippedSchemas } from "../../runtime/schemas/shipped-schemas";
 import { Compatibility, COMPATIBILITY_MODES } from "../../runtime/schemas/compatibility-mode";
 import { LAKE_DEFAULTS, LAKE_LIMITS } from "../../runtime/lake/contract";
-import { STANDARD_IA_MIN_DAYS, TASK_MEMORY_PER_ROLL_MEMORY } from "../lake/lake-rules";
+import {
+  COMPACTOR_MEMORY_PER_PART_MEMORY,
+  LAMBDA_MEMORY_LIMITS,
+  STANDARD_IA_MIN_DAYS,
+  TASK_MEMORY_PER_ROLL_MEMORY,
+} from "../lake/lake-rules";
+import { COMPACTION_DEFAULTS, COMPACTION_LIMITS } from "../../runtime/lake/compaction/compactor-contract";
 import { INGEST_AUTH_MODES, IngestAuthMode, TENANT_DEFAULTS } from "../../runtime/tenants/defaults";
 import { tenantIdList } from "./config-parsers";
 
@@ -702,6 +708,35 @@ export const CONFIG_KEYS = {
     purpose: "Most lake workers: 1..100, at least lakeMinTasks. Workers beyond the shard count hold no lease.",
     ...integer(1, 100),
   } satisfies ConfigKey<number>,
+  lakeCompaction: {
+    name: "lakeCompaction",
+    type: "boolean",
+    default: true,
+    purpose: `true: a Lambda merges each closed hour of the lake into parts of up to lakeCompactedPartMiB every ${COMPACTION_DEFAULTS.scheduleMinutes} minutes (Athena reads few large objects faster and cheaper), and the merged hour's segment objects expire a day later. Queries see every row once either way. false: the hours stay as the writer stored them.`,
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
+  lakeCompactedPartMiB: {
+    name: "lakeCompactedPartMiB",
+    type: "integer",
+    default: COMPACTION_DEFAULTS.partBytes / MIB,
+    purpose: `The most a compacted part of the lake holds, in MiB of Parquet, ${COMPACTION_LIMITS.partBytes.min / MIB}..${COMPACTION_LIMITS.partBytes.max / MIB}: an hour's objects of one table, tenant and schema version are split evenly into parts no larger. lakeCompactorMemory must be at least ${COMPACTOR_MEMORY_PER_PART_MEMORY} x this.`,
+    ...integer(COMPACTION_LIMITS.partBytes.min / MIB, COMPACTION_LIMITS.partBytes.max / MIB),
+  } satisfies ConfigKey<number>,
+  lakeCompactorMemory: {
+    name: "lakeCompactorMemory",
+    type: "integer",
+    default: 3072,
+    purpose: `Memory of the lake compactor's Lambda in MiB, ${LAMBDA_MEMORY_LIMITS.min}..${LAMBDA_MEMORY_LIMITS.max} (CPU grows with it), at least ${COMPACTOR_MEMORY_PER_PART_MEMORY} x lakeCompactedPartMiB: a part's inputs, their rows and the part itself are in memory at once.`,
+    ...integer(LAMBDA_MEMORY_LIMITS.min, LAMBDA_MEMORY_LIMITS.max),
+  } satisfies ConfigKey<number>,
+  lakeCompactorReservedConcurrency: {
+    name: "lakeCompactorReservedConcurrency",
+    type: "boolean",
+    default: false,
+    purpose:
+      "true: the lake compactor reserves one concurrent execution, so its runs never overlap (they are safe to overlap without it: each part is written only if absent and the state moves only on the ETag it was read with). Lambda refuses a reservation that leaves under 100 unreserved executions in the account: accounts with a concurrency quota of 100 or less (new ones) fail the deploy with true. false: no reservation.",
+    ...switchValue,
+  } satisfies ConfigKey<boolean>,
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

@@ -202,6 +202,10 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
     memory: read(CONFIG_KEYS.lakeMemory),
     minTasks: read(CONFIG_KEYS.lakeMinTasks),
     maxTasks: read(CONFIG_KEYS.lakeMaxTasks),
+    compaction: read(CONFIG_KEYS.lakeCompaction),
+    compactedPartMiB: read(CONFIG_KEYS.lakeCompactedPartMiB),
+    compactorMemory: read(CONFIG_KEYS.lakeCompactorMemory),
+    compactorReservedConcurrency: read(CONFIG_KEYS.lakeCompactorReservedConcurrency),
   };
 
   // The rules between keys, each beside the part it concerns, in one list with the rest.
@@ -368,6 +372,13 @@ export function validateConfig(raw: Record<string, string | undefined>): ConfigR
             memory: required(lakeKeys.memory),
             minTasks: required(lakeKeys.minTasks),
             maxTasks: required(lakeKeys.maxTasks),
+            compaction: lakeKeys.compaction
+              ? {
+                  partBytes: required(lakeKeys.compactedPartMiB) * 1024 * 1024,
+                  memory: required(lakeKeys.compactorMemory),
+                  reservedConcurrency: required(lakeKeys.compactorReservedConcurrency),
+                }
+              : undefined,
           }
         : undefined,
       alertEmail,

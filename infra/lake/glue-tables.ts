@@ -1,14 +1,24 @@
 /**
- * The lake's tables as the Glue Data Catalog holds them: one per schema the stack ships, the
- * generic table, and the dead letters; each with the columns the lake writer stores
- * (runtime/lake/lake-tables.ts) and partition projection over the objects' path
+ * The lake's tables as the Glue Data Catalog holds them. Users query one view per schema the
+ * stack ships and one for the generic table (runtime/lake/lake-views.ts), each over two raw
+ * tables: `<name>_segments` (the writer's objects) and `<name>_compacted` (the compactor's
+ * parts), and the compaction state's table that says which hours each side answers. The dead
+ * letters are one raw table (never compacted). Raw tables have the columns the lake writer
+ * stores (runtime/lake/lake-tables.ts) and partition projection over the objects' path
  * (runtime/lake/object-keys.ts), so a new tenant, date or hour is queryable the moment its
  * first object lands: no crawler, no MSCK REPAIR, no partition in the catalog.
  * https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html
  *
  * Pure: the Lake component turns each into an aws.glue.CatalogTable.
  */
-import { glueType } from "../../runtime/lake/columns";
+import { Column, glueType, prestoType } from "../../runtime/lake/columns";
+import {
+  COMPACTION_STATE_COLUMNS,
+  COMPACTION_STATE_TABLE,
+  compactedTable,
+  lakeViewSql,
+  segmentsTable,
+} from "../../runtime/lake/lake-views";
 import {
   DEAD_LETTER_TABLE,
   GENERIC_TABLE,
@@ -18,7 +28,12 @@ import {
   schemaTableName,
   tableColumnsAcrossVersions,
 } from "../../runtime/lake/lake-tables";
-import { DEAD_LETTERS_PREFIX, tablePrefix } from "../../runtime/lake/object-keys";
+import {
+  COMPACTION_STATE_KEY,
+  compactedTablePrefix,
+  DEAD_LETTERS_PREFIX,
+  tablePrefix,
+} from "../../runtime/lake/object-keys";
 
 /**
  * Parquet through Hive's SerDe, as Athena's own CREATE TABLE ... STORED AS PARQUET records it:
@@ -108,8 +123,7 @@ export interface LakeTableDefinition {
 
 const partitionKeys = (): GlueColumn[] => PARTITION_COLUMNS.map((p) => ({ name: p.name, type: p.glue }));
 
-function parquetTable(name: string, description: string, bucket: string, columns: GlueColumn[]): LakeTableDefinition {
-  const location = `s3://${bucket}/${tablePrefix(name)}`;
+function parquetTable(name: string, description: string, location: string, columns: GlueColumn[]): LakeTableDefinition {
   return {
     name,
     description,
@@ -127,12 +141,15 @@ export interface LakeSchema {
   definitions: readonly string[];
 }
 
-/**
- * Every table of the lake in `bucket`: one per schema (its columns across its versions, so
- * objects of every version read; a column older objects lack reads as NULL), the generic
- * table, and the dead letters.
- */
-export function lakeTables(bucket: string, schemas: readonly LakeSchema[]): LakeTableDefinition[] {
+/** A table users query (a view over its segments and compacted tables): its name, what it holds, its columns. */
+interface ViewShape {
+  name: string;
+  holds: string;
+  columns: readonly Column[];
+}
+
+/** The views' shapes: one per schema (its columns across its versions), and the generic table. */
+function viewShapes(schemas: readonly LakeSchema[]): ViewShape[] {
   const names = new Map<string, string>();
   const schemaTables = schemas.map((schema) => {
     const table = schemaTableName(schema.name);
@@ -141,20 +158,61 @@ export function lakeTables(bucket: string, schemas: readonly LakeSchema[]): Lake
       throw new Error(`schemas ${other} and ${schema.name} both make the lake table ${table}: rename one`);
     }
     names.set(table, schema.name);
-    const columns = tableColumnsAcrossVersions(schema.definitions.map((d) => schemaTableColumns(d)));
-    return parquetTable(
-      table,
-      `Records written with schema ${schema.name}, one row each, by tenant, date and hour of arrival`,
-      bucket,
-      columns.map((c) => ({ name: c.name, type: glueType(c.type) })),
-    );
+    return {
+      name: table,
+      holds: `Records written with schema ${schema.name}, one row each, by tenant, date and hour of arrival`,
+      columns: tableColumnsAcrossVersions(schema.definitions.map((d) => schemaTableColumns(d))),
+    };
   });
-  const generic = parquetTable(
-    GENERIC_TABLE,
-    "Records written without a schema: their data as JSON text, by tenant, date and hour of arrival",
-    bucket,
-    GENERIC_TABLE_COLUMNS.map((c) => ({ name: c.name, type: glueType(c.type) })),
-  );
+  const generic = {
+    name: GENERIC_TABLE,
+    holds: "Records written without a schema: their data as JSON text, by tenant, date and hour of arrival",
+    columns: GENERIC_TABLE_COLUMNS,
+  };
+  return [...schemaTables, generic];
+}
+
+/** The compaction state's columns (runtime/lake/compaction/compaction-state.ts): hour keys as text. */
+export const COMPACTION_STATE_GLUE_COLUMNS: readonly GlueColumn[] = COMPACTION_STATE_COLUMNS.map((name) => ({
+  name,
+  type: "string",
+}));
+
+/**
+ * Every raw table of the lake in `bucket`: for each view (one per schema, with its columns
+ * across its versions, so objects of every version read; a column older objects lack reads
+ * as NULL, and the generic table) its segments' and its compacted parts' tables; the
+ * compaction state; and the dead letters.
+ */
+export function lakeTables(bucket: string, schemas: readonly LakeSchema[]): LakeTableDefinition[] {
+  const raw = viewShapes(schemas).flatMap((v) => {
+    const columns = v.columns.map((c) => ({ name: c.name, type: glueType(c.type) }));
+    return [
+      parquetTable(
+        segmentsTable(v.name),
+        `${v.holds}: the writer's objects (query ${v.name}, which reads each hour from here or the compacted parts)`,
+        `s3://${bucket}/${tablePrefix(v.name)}`,
+        columns,
+      ),
+      parquetTable(
+        compactedTable(v.name),
+        `${v.holds}: closed hours merged into large parts (query ${v.name}, which reads each hour from here or the segments)`,
+        `s3://${bucket}/${compactedTablePrefix(v.name)}`,
+        columns,
+      ),
+    ];
+  });
+  const stateFolder = COMPACTION_STATE_KEY.slice(0, COMPACTION_STATE_KEY.lastIndexOf("/") + 1);
+  const state: LakeTableDefinition = {
+    name: COMPACTION_STATE_TABLE,
+    description: "The lake compactor's state, one row: hours before compacted_before are read from the compacted parts",
+    location: `s3://${bucket}/${stateFolder}`,
+    columns: [...COMPACTION_STATE_GLUE_COLUMNS],
+    partitionKeys: [],
+    format: "json-lines",
+    parameters: { classification: "json", EXTERNAL: "TRUE" },
+    serdeParameters: {},
+  };
   const deadLocation = `s3://${bucket}/${DEAD_LETTERS_PREFIX}`;
   const deadLetters: LakeTableDefinition = {
     name: DEAD_LETTER_TABLE,
@@ -166,5 +224,67 @@ export function lakeTables(bucket: string, schemas: readonly LakeSchema[]): Lake
     parameters: { classification: "json", EXTERNAL: "TRUE", ...projectionParameters(deadLocation) },
     serdeParameters: Object.fromEntries(DEAD_LETTER_COLUMNS.map((c) => [`mapping.${c.name}`, c.key])),
   };
-  return [...schemaTables, generic, deadLetters];
+  return [...raw, state, deadLetters];
+}
+
+/** The catalog that Athena's views name for the Glue Data Catalog. */
+export const ATHENA_CATALOG = "awsdatacatalog";
+
+/** A view as the Glue Data Catalog holds one Athena made (a VIRTUAL_VIEW), less the database. */
+export interface LakeViewDefinition {
+  name: string;
+  description: string;
+  /** Hive types, as Glue lists a view's columns (its data columns, then tenant, date, hour). */
+  columns: GlueColumn[];
+  /** `/* Presto View: <base64 of the view's JSON> *\/`: what Athena reads the view from. */
+  viewOriginalText: string;
+  viewExpandedText: string;
+  parameters: Record<string, string>;
+}
+
+/**
+ * The view JSON Athena stores for CREATE VIEW: the SQL, the catalog and database it runs in,
+ * and its columns with Trino type names, base64 inside a comment, with presto_view=true (which
+ * Athena engine version 3 needs to read it as its own view, not a Hive view). As Athena writes
+ * it: https://docs.aws.amazon.com/athena/latest/ug/views.html (views in the Glue Data Catalog);
+ * the same encoding Trino's Hive connector decodes (trino-hive ViewReaderUtil, "/* Presto View: ").
+ */
+export function prestoViewText(args: {
+  database: string;
+  sql: string;
+  columns: { name: string; type: string }[];
+}): string {
+  const view = { originalSql: args.sql, catalog: ATHENA_CATALOG, schema: args.database, columns: args.columns };
+  return `/* Presto View: ${Buffer.from(JSON.stringify(view), "utf8").toString("base64")} */`;
+}
+
+/** The views users query under the lake's table names, in `database`. */
+export function lakeViews(database: string, schemas: readonly LakeSchema[]): LakeViewDefinition[] {
+  return viewShapes(schemas).map((v) => {
+    // Partition values are text (the projection's path segments).
+    const partitions = PARTITION_COLUMNS.map((p) => ({
+      name: p.name,
+      hive: p.glue,
+      presto: prestoType({ kind: "string" }),
+    }));
+    const sql = lakeViewSql({ database, view: v.name, columns: v.columns.map((c) => c.name) });
+    return {
+      name: v.name,
+      description: `${v.holds}; each closed hour from its compacted parts once the compactor has merged it, otherwise from the writer's objects`,
+      columns: [
+        ...v.columns.map((c) => ({ name: c.name, type: glueType(c.type) })),
+        ...partitions.map((p) => ({ name: p.name, type: p.hive })),
+      ],
+      viewOriginalText: prestoViewText({
+        database,
+        sql,
+        columns: [
+          ...v.columns.map((c) => ({ name: c.name, type: prestoType(c.type) })),
+          ...partitions.map((p) => ({ name: p.name, type: p.presto })),
+        ],
+      }),
+      viewExpandedText: "/* Presto View */",
+      parameters: { presto_view: "true", comment: "Presto View" },
+    };
+  });
 }

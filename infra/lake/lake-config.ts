@@ -19,4 +19,16 @@ export interface LakeConfig {
   memory: number;
   minTasks: number;
   maxTasks: number;
+  /** The compactor (lakeCompaction); unset: closed hours stay as the writer stored them. */
+  compaction?: LakeCompactionConfig;
+}
+
+/** The lake compactor's settings from the stack config. */
+export interface LakeCompactionConfig {
+  /** The most Parquet bytes a compacted part holds (lakeCompactedPartMiB). */
+  partBytes: number;
+  /** The Lambda's memory in MiB (lakeCompactorMemory). */
+  memory: number;
+  /** One concurrent execution reserved (lakeCompactorReservedConcurrency). */
+  reservedConcurrency: boolean;
 }

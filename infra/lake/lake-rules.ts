@@ -26,6 +26,19 @@ export function taskBufferBytes(memoryMiB: number): number {
   return lakeBufferBytes(memoryMiB * MIB);
 }
 
+/**
+ * What Lambda allows a function's memory to be, in MiB:
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (MemorySize).
+ */
+export const LAMBDA_MEMORY_LIMITS = { min: 128, max: 10_240 } as const;
+
+/**
+ * The compactor's memory in MiB for each MiB of a part: a part's Parquet inputs, their rows
+ * and the part it writes are held at once (parts are bounded by their inputs' bytes). A
+ * floor, not a measurement of real hours (tests cannot run the Lambda on AWS here).
+ */
+export const COMPACTOR_MEMORY_PER_PART_MEMORY = 4;
+
 export interface LakeRuleInputs {
   lake?: boolean;
   rollMegabytes?: number;
@@ -34,6 +47,9 @@ export interface LakeRuleInputs {
   retentionDays?: number;
   /** The stream's retention: a segment can be read again, and its claim is needed, this long. */
   streamRetentionHours?: number;
+  compaction?: boolean;
+  compactedPartMiB?: number;
+  compactorMemory?: number;
 }
 
 export function lakeProblems(c: LakeRuleInputs): string[] {
@@ -45,6 +61,15 @@ export function lakeProblems(c: LakeRuleInputs): string[] {
       problems.push(
         `${outOfBound("lakeMemory", "at least", `${TASK_MEMORY_PER_ROLL_MEMORY} x lakeRollMegabytes`, needed, c.memory)}: ` +
           `a worker buffers at most ${LAKE_DEFAULTS.bufferShareOfMemory * 100}% of its memory for all its shards, and that must hold one full segment; raise lakeMemory or lower lakeRollMegabytes`,
+      );
+    }
+  }
+  if (c.compaction !== false && c.compactedPartMiB !== undefined && c.compactorMemory !== undefined) {
+    const needed = c.compactedPartMiB * COMPACTOR_MEMORY_PER_PART_MEMORY;
+    if (c.compactorMemory < needed) {
+      problems.push(
+        `${outOfBound("lakeCompactorMemory", "at least", `${COMPACTOR_MEMORY_PER_PART_MEMORY} x lakeCompactedPartMiB`, needed, c.compactorMemory)}: ` +
+          "the compactor holds a part's inputs, their rows and the part at once; raise lakeCompactorMemory or lower lakeCompactedPartMiB",
       );
     }
   }

@@ -5,10 +5,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { grant } from "../common/grants";
+import { grant, Statement } from "../common/grants";
 import { KEY_DELETION_WINDOW_DAYS } from "../common/key-deletion";
 import { PrivateBucket, privateBucket } from "../common/private-bucket";
 import { MISSING_OBJECT_ACTIONS } from "../common/s3-missing-objects";
+import { COMPACTED_SEGMENT_TAG } from "../../runtime/lake/compaction/expiry-tag";
+import { TABLES_PREFIX } from "../../runtime/lake/object-keys";
 
 /**
  * What S3 asks of KMS, with the caller's permissions, for an object encrypted with the
@@ -28,18 +30,46 @@ export interface LakeLifecycle {
   infrequentAccessDays?: number;
   /** Days after which objects are deleted; unset: kept. */
   retentionDays?: number;
+  /** The compactor tags merged hours' segment objects, which then expire (compactedSegmentsRule). */
+  compaction?: boolean;
 }
 
 /**
- * The bucket's lifecycle rules, one rule over every object (tables, dead letters, claims and
- * shard progress age together). A shard's progress object expires lakeRetentionDays after its
- * last write (each write is a new object): an open shard's writer rewrites it as it moves on,
- * and a closed shard's, written at its end, outlives the shard's listing (lake-rules.ts). An
- * expired one only makes the compactor wait (no progress: nothing is closed), never merge early.
+ * A segment object tagged as merged is deleted once this many days have passed since it was
+ * written (S3 counts from creation and rounds to the next midnight UTC:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html). It is
+ * tagged after the compaction state moved past its hour, so only queries that started before
+ * the move still read it, and Athena cancels a query after at most 240 minutes
+ * (https://docs.aws.amazon.com/athena/latest/ug/service-limits.html, DML query timeout).
+ * An object written more than a day before it is tagged (a compactor catching up on old
+ * hours) may go at the next lifecycle pass, which can fall inside such a query.
+ */
+export const COMPACTED_SEGMENT_EXPIRY_DAYS = 1;
+
+/** The rule that deletes segment objects the compactor tagged as merged (only under tables/). */
+export function compactedSegmentsRule(): aws.types.input.s3.BucketLifecycleConfigurationRule {
+  return {
+    id: "lake-compacted-segments",
+    status: "Enabled",
+    filter: { and: { prefix: TABLES_PREFIX, tags: { [COMPACTED_SEGMENT_TAG.key]: COMPACTED_SEGMENT_TAG.value } } },
+    expiration: { days: COMPACTED_SEGMENT_EXPIRY_DAYS },
+  };
+}
+
+/**
+ * The bucket's lifecycle rules: one rule over every object (tables, compacted parts, the
+ * compaction state, dead letters, claims and shard progress age together), and with
+ * compaction, the expiry of merged segment objects. A shard's progress object expires
+ * lakeRetentionDays after its last write (each write is a new object): an open shard's writer
+ * rewrites it as it moves on, and a closed shard's, written at its end, outlives the shard's
+ * listing (lake-rules.ts). An expired one only makes the compactor wait (no progress: nothing
+ * is closed), never merge early.
  */
 export function lifecycleRules(l: LakeLifecycle): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
-  if (l.infrequentAccessDays === undefined && l.retentionDays === undefined) return [];
+  const compacted = l.compaction === true ? [compactedSegmentsRule()] : [];
+  if (l.infrequentAccessDays === undefined && l.retentionDays === undefined) return compacted;
   return [
+    ...compacted,
     {
       id: "lake-objects",
       status: "Enabled",
@@ -111,15 +141,20 @@ export function grantLakeObjects(
         resources: [args.bucket.arn],
         usedBy: MISSING_OBJECT_ACTIONS,
       },
-      {
-        sid: "LakeKey",
-        actions: Object.keys(S3_KEY_ACTIONS),
-        resources: [args.key.arn],
-        // The key serves the role only for requests S3 makes for it.
-        condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`s3.${region}.amazonaws.com` } },
-        usedBy: S3_KEY_ACTIONS,
-      },
+      lakeKeyThroughS3(args.key, region),
     ],
     parent,
   );
+}
+
+/** The lake key's use the way S3 makes it for the role's reads and writes, and only through S3 in this region. */
+export function lakeKeyThroughS3(key: aws.kms.Key, region: pulumi.Input<string>): Statement {
+  return {
+    sid: "LakeKey",
+    actions: Object.keys(S3_KEY_ACTIONS),
+    resources: [key.arn],
+    // The key serves the role only for requests S3 makes for it.
+    condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`s3.${region}.amazonaws.com` } },
+    usedBy: S3_KEY_ACTIONS,
+  };
 }

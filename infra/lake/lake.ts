@@ -22,7 +22,15 @@ import { FanOutConsumer } from "../processing/fan-out-consumer";
 import { grantLeaseTable, leaseTable } from "../processing/lease-table";
 import { SchemaRegistry } from "../schemas/schema-registry";
 import { StreamStorage } from "../stream/stream-storage";
-import { lakeTables, LakeTableDefinition, JSON_LINES_STORAGE, PARQUET_STORAGE } from "./glue-tables";
+import {
+  lakeTables,
+  LakeTableDefinition,
+  JSON_LINES_STORAGE,
+  lakeViews,
+  LakeViewDefinition,
+  PARQUET_STORAGE,
+} from "./glue-tables";
+import { LakeCompactor } from "./lake-compactor";
 import { LakeConfig } from "./lake-config";
 import { lakeProblems, taskBufferBytes } from "./lake-rules";
 import { encryptedBucket, grantLakeObjects, lakeKey } from "./lake-storage";
@@ -67,12 +75,17 @@ export class Lake extends pulumi.ComponentResource {
   readonly bucket: PrivateBucket;
   readonly resultsBucket: PrivateBucket;
   readonly database: aws.glue.CatalogDatabase;
+  /** The raw tables: each view's segments and compacted parts, the compaction state, the dead letters. */
   readonly tables: aws.glue.CatalogTable[];
+  /** The views users query under the lake's table names (records, one per schema). */
+  readonly views: aws.glue.CatalogTable[];
   readonly workgroup: aws.athena.Workgroup;
   readonly consumer?: FanOutConsumer;
   readonly leaseTable: aws.dynamodb.Table;
   readonly service: PipelineService;
   readonly role: aws.iam.Role;
+  /** Merges closed hours into large parts (unset when lakeCompaction is false). */
+  readonly compactor?: LakeCompactor;
   /** Past this age (ms) the oldest record the workers read and have not stored says rows are late (the alarm's bound). */
   readonly unstoredAgeBoundMs: number;
 
@@ -85,12 +98,27 @@ export class Lake extends pulumi.ComponentResource {
       infrequentAccessDays: c.infrequentAccessDays,
       retentionDays: c.retentionDays,
       streamRetentionHours: args.streamRetentionHours,
+      compaction: c.compaction !== undefined,
+      compactedPartMiB: c.compaction && c.compaction.partBytes / (1024 * 1024),
+      compactorMemory: c.compaction?.memory,
     });
     if (problems.length > 0) throw new Error(problems.join("\n"));
     const parent = { parent: this };
 
     this.key = lakeKey(`${name}-key`, this);
-    this.bucket = encryptedBucket(name, { key: this.key, forceDestroy: c.forceDestroy, lifecycle: c }, this);
+    this.bucket = encryptedBucket(
+      name,
+      {
+        key: this.key,
+        forceDestroy: c.forceDestroy,
+        lifecycle: {
+          infrequentAccessDays: c.infrequentAccessDays,
+          retentionDays: c.retentionDays,
+          compaction: c.compaction !== undefined,
+        },
+      },
+      this,
+    );
     // Query results are disposable: destroy may empty their bucket.
     this.resultsBucket = encryptedBucket(
       `${name}-query-results`,
@@ -98,10 +126,11 @@ export class Lake extends pulumi.ComponentResource {
       this,
     );
 
+    const database = databaseName(pulumi.getProject(), pulumi.getStack());
     this.database = new aws.glue.CatalogDatabase(
       name,
       {
-        name: databaseName(pulumi.getProject(), pulumi.getStack()),
+        name: database,
         description: "The pipeline's data lake: one table per schema, the generic table, the dead letters",
       },
       parent,
@@ -116,6 +145,10 @@ export class Lake extends pulumi.ComponentResource {
         definitions.apply((d) => d[i]),
         this,
       ),
+    );
+    // A view names its raw tables, which must exist when Athena first reads it.
+    this.views = lakeViews(database, schemas).map((view) =>
+      catalogView(`${name}-${view.name}`, this.database, view, { parent: this, dependsOn: this.tables }),
     );
 
     this.workgroup = new aws.athena.Workgroup(
@@ -220,6 +253,14 @@ export class Lake extends pulumi.ComponentResource {
       },
       this,
     );
+    if (c.compaction) {
+      this.compactor = new LakeCompactor(
+        `${name}-compactor`,
+        { ...c.compaction, stream: args.stream, bucket: this.bucket, key: this.key },
+        // Its parts are written only once the bucket refuses plain HTTP, as the workers'.
+        { parent: this, dependsOn: [this.bucket.policy] },
+      );
+    }
     this.registerOutputs({
       bucket: this.bucket.bucket.bucket,
       database: this.database.name,
@@ -260,5 +301,31 @@ function catalogTable(
       })),
     },
     { parent },
+  );
+}
+
+/** A view of the lake in the catalog, as Athena stores one (glue-tables.ts lakeViews). */
+function catalogView(
+  name: string,
+  database: aws.glue.CatalogDatabase,
+  view: LakeViewDefinition,
+  opts: pulumi.CustomResourceOptions,
+): aws.glue.CatalogTable {
+  return new aws.glue.CatalogTable(
+    name,
+    {
+      databaseName: database.name,
+      name: view.name,
+      description: view.description,
+      tableType: "VIRTUAL_VIEW",
+      parameters: view.parameters,
+      viewOriginalText: view.viewOriginalText,
+      viewExpandedText: view.viewExpandedText,
+      storageDescriptor: {
+        columns: view.columns,
+        serDeInfo: { name: "-", serializationLibrary: "-" },
+      },
+    },
+    opts,
   );
 }

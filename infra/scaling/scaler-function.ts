@@ -32,8 +32,13 @@ export function subscribeFunction(
 /** Every 5 minutes, the shard policy's period. */
 export const SCALER_SCHEDULE = "rate(5 minutes)";
 
-export function scheduleFunction(name: string, fn: aws.lambda.Function, owner: pulumi.Resource) {
-  const rule = new aws.cloudwatch.EventRule(name, { scheduleExpression: SCALER_SCHEDULE }, { parent: owner });
+export function scheduleFunction(
+  name: string,
+  fn: aws.lambda.Function,
+  owner: pulumi.Resource,
+  scheduleExpression: string = SCALER_SCHEDULE,
+) {
+  const rule = new aws.cloudwatch.EventRule(name, { scheduleExpression }, { parent: owner });
   new aws.lambda.Permission(
     `${name}-schedule`,
     { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn },

@@ -124,3 +124,28 @@ export function glueType(type: ColumnType): string {
       return `struct<${type.fields.map((f) => `${f.name}:${glueType(f.type)}`).join(",")}>`;
   }
 }
+
+/**
+ * The column type as a view's definition names it (Trino's type names, which Athena's views
+ * store: https://docs.aws.amazon.com/athena/latest/ug/data-types.html, the DML column).
+ * Athena engine version 3 reads a Parquet timestamp with millisecond precision, which Trino
+ * names timestamp(3) (https://docs.aws.amazon.com/athena/latest/ug/engine-versions-reference-0003.html,
+ * "Timestamp changes"); the writer stores milliseconds too (parquet-object.ts).
+ */
+export function prestoType(type: ColumnType): string {
+  switch (type.kind) {
+    case "string":
+    case "json":
+      return "varchar";
+    case "bigint":
+    case "double":
+    case "boolean":
+      return type.kind;
+    case "timestamp":
+      return "timestamp(3)";
+    case "array":
+      return `array(${prestoType(type.items)})`;
+    case "struct":
+      return `row(${type.fields.map((f) => `${f.name} ${prestoType(f.type)}`).join(", ")})`;
+  }
+}

@@ -1,14 +1,26 @@
 /**
  * `npm run lake:query -- "<SQL>"`: SQL over the local lake with DuckDB (embedded, from npm),
- * under the table names Athena has (infra/lake/glue-tables.ts): one view per table directory
- * of the lake, its partitions read from the objects' paths as Athena's projection reads them
- * (tenant, date and hour as text). The local S3 server keeps each object as a file named
- * `<key>._S3rver_object`, which the views read directly.
+ * under the table names Athena has (infra/lake/glue-tables.ts): for each table directory of
+ * the lake, its raw tables `<name>_segments` (tables/) and `<name>_compacted` (compacted/; an
+ * empty stand-in with the same columns until the compactor has written a part) and the view
+ * users query under `<name>`, built by the same SQL builder as Athena's (lake-views.ts) over
+ * `lake_compaction` (the state object, or an empty stand-in); and the dead letters. Partitions
+ * are read from the objects' paths as Athena's projection reads them (tenant, date and hour as
+ * text). The local S3 server keeps each object as a file named `<key>._S3rver_object`, which
+ * the views read directly.
  */
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { DEAD_LETTERS_PREFIX, TABLES_PREFIX } from "../lake/object-keys";
-import { DEAD_LETTER_TABLE } from "../lake/lake-tables";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { COMPACTED_PREFIX, COMPACTION_STATE_KEY, DEAD_LETTERS_PREFIX, TABLES_PREFIX } from "../lake/object-keys";
+import { DEAD_LETTER_TABLE, PARTITION_COLUMNS } from "../lake/lake-tables";
+import {
+  COMPACTION_STATE_COLUMNS,
+  COMPACTION_STATE_TABLE,
+  compactedTable,
+  lakeViewSql,
+  segmentsTable,
+} from "../lake/lake-views";
 import { localLakeDirectory } from "./lake-child";
 import { resolveStateDir } from "../common/stack-file";
 
@@ -23,25 +35,93 @@ const DEAD_LETTER_SELECT =
   "shardId AS shard_id, sequenceNumber AS sequence_number, subSequenceNumber AS sub_sequence_number, " +
   "partitionKey AS partition_key, arrivalTime AS arrival_time, reason, data, tenant, date, hour";
 
+/** The schema DuckDB creates views in: what the lake views name as their database. */
+const LOCAL_SCHEMA = "main";
+
 const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/** The views over the lake in `lakeDir`: one per table directory that holds an object, and the dead letters. */
-export function lakeViews(lakeDir: string): string[] {
-  const views: string[] = [];
-  const tablesDir = path.join(lakeDir, TABLES_PREFIX);
-  if (existsSync(tablesDir)) {
-    for (const table of readdirSync(tablesDir).sort()) {
-      const glob = path.join(tablesDir, table, "**", `*.parquet${S3RVER_OBJECT_SUFFIX}`);
-      views.push(
-        `CREATE OR REPLACE VIEW ${ident(table)} AS SELECT * FROM read_parquet(${sqlText(glob)}, ${HIVE}, union_by_name = true)`,
+const tableNamesUnder = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
+
+/** The tables users query in `lakeDir` (a view per table directory of either side, then the dead letters), and the raw ones. */
+export function localTableNames(lakeDir: string): { views: string[]; raw: string[] } {
+  const views = [
+    ...new Set([
+      ...tableNamesUnder(path.join(lakeDir, TABLES_PREFIX)),
+      ...tableNamesUnder(path.join(lakeDir, COMPACTED_PREFIX)),
+    ]),
+  ].sort();
+  const dead = existsSync(path.join(lakeDir, DEAD_LETTERS_PREFIX)) ? [DEAD_LETTER_TABLE] : [];
+  const raw =
+    views.length > 0 ? [...views.flatMap((v) => [segmentsTable(v), compactedTable(v)]), COMPACTION_STATE_TABLE] : [];
+  return { views: [...views, ...dead], raw };
+}
+
+const parquetSource = (dir: string) =>
+  `read_parquet(${sqlText(path.join(dir, "**", `*.parquet${S3RVER_OBJECT_SUFFIX}`))}, ${HIVE}, union_by_name = true)`;
+
+const hasObjects = (dir: string): boolean =>
+  existsSync(dir) &&
+  readdirSync(dir, { recursive: true, encoding: "utf8" }).some((f) => f.endsWith(`.parquet${S3RVER_OBJECT_SUFFIX}`));
+
+async function columnsOf(connection: DuckDBConnection, table: string): Promise<{ name: string; type: string }[]> {
+  const reader = await connection.runAndReadAll(`DESCRIBE ${ident(table)}`);
+  return reader.getRowsJson().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+}
+
+/**
+ * Creates every table of the lake in `lakeDir` on `connection` under Athena's names: for each
+ * view its two sides with the same columns (a column only one side's objects have reads as
+ * NULL on the other, as Athena reads a column an object lacks), the state, the view; then the
+ * dead letters. Returns the names users query.
+ */
+export async function createLakeTables(connection: DuckDBConnection, lakeDir: string): Promise<string[]> {
+  const { views } = localTableNames(lakeDir);
+  const partitions = new Set<string>(PARTITION_COLUMNS.map((p) => p.name));
+  const statePath = path.join(lakeDir, `${COMPACTION_STATE_KEY}${S3RVER_OBJECT_SUFFIX}`);
+  const stateColumns = COMPACTION_STATE_COLUMNS.map((c) => `${c}: 'VARCHAR'`).join(", ");
+  await connection.run(
+    existsSync(statePath)
+      ? `CREATE OR REPLACE VIEW ${ident(COMPACTION_STATE_TABLE)} AS SELECT * FROM read_json(${sqlText(statePath)}, format = 'newline_delimited', columns = {${stateColumns}})`
+      : `CREATE OR REPLACE VIEW ${ident(COMPACTION_STATE_TABLE)} AS SELECT ${COMPACTION_STATE_COLUMNS.map((c) => `CAST(NULL AS VARCHAR) AS ${ident(c)}`).join(", ")} WHERE false`,
+  );
+  for (const view of views.filter((v) => v !== DEAD_LETTER_TABLE)) {
+    const sides = [
+      { table: segmentsTable(view), dir: path.join(lakeDir, TABLES_PREFIX, view) },
+      { table: compactedTable(view), dir: path.join(lakeDir, COMPACTED_PREFIX, view) },
+    ];
+    const present = sides.filter((s) => hasObjects(s.dir));
+    if (present.length === 0) continue;
+    for (const side of present) {
+      await connection.run(`CREATE OR REPLACE VIEW ${ident(side.table)} AS SELECT * FROM ${parquetSource(side.dir)}`);
+    }
+    // Every column either side has, in the order the first side lists them.
+    const described = await Promise.all(present.map((s) => columnsOf(connection, s.table)));
+    const all = new Map<string, string>();
+    for (const columns of described) for (const c of columns) if (!all.has(c.name)) all.set(c.name, c.type);
+    for (const [i, side] of present.entries()) {
+      const missing = [...all].filter(([name]) => !described[i].some((c) => c.name === name));
+      if (missing.length === 0) continue;
+      const nulls = missing.map(([name, type]) => `CAST(NULL AS ${type}) AS ${ident(name)}`).join(", ");
+      await connection.run(
+        `CREATE OR REPLACE VIEW ${ident(side.table)} AS SELECT *, ${nulls} FROM ${parquetSource(side.dir)}`,
       );
     }
+    // A side without objects: an empty stand-in with the other's columns.
+    for (const side of sides.filter((s) => !present.includes(s))) {
+      await connection.run(
+        `CREATE OR REPLACE VIEW ${ident(side.table)} AS SELECT * FROM ${ident(present[0].table)} WHERE false`,
+      );
+    }
+    const columns = [...all.keys()].filter((c) => !partitions.has(c));
+    await connection.run(
+      `CREATE OR REPLACE VIEW ${ident(view)} AS ${lakeViewSql({ database: LOCAL_SCHEMA, view, columns })}`,
+    );
   }
   const deadDir = path.join(lakeDir, DEAD_LETTERS_PREFIX);
   if (existsSync(deadDir)) {
     const glob = path.join(deadDir, "**", `*.jsonl${S3RVER_OBJECT_SUFFIX}`);
-    views.push(
+    await connection.run(
       `CREATE OR REPLACE VIEW ${ident(DEAD_LETTER_TABLE)} AS SELECT ${DEAD_LETTER_SELECT} FROM read_json_auto(${sqlText(glob)}, format = 'newline_delimited', ${HIVE})`,
     );
   }
@@ -54,7 +134,7 @@ export async function queryLake(lakeDir: string, sql: string): Promise<{ columns
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
-    for (const view of lakeViews(lakeDir)) await connection.run(view);
+    await createLakeTables(connection, lakeDir);
     const reader = await connection.runAndReadAll(sql);
     return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
   } finally {
@@ -73,12 +153,10 @@ async function main(): Promise<void> {
         "",
         `Queries the local lake (${lakeDir}) with DuckDB under Athena's table names, e.g.`,
         `  npm run lake:query -- "SELECT tenant, count(*) FROM records GROUP BY tenant"`,
-        "Tables: " +
-          (lakeViews(lakeDir).length
-            ? lakeViews(lakeDir)
-                .map((v) => v.split(" ")[4])
-                .join(", ")
-            : "none yet"),
+        "Tables: " + (localTableNames(lakeDir).views.join(", ") || "none yet"),
+        ...(localTableNames(lakeDir).raw.length > 0
+          ? [`Raw tables under the views: ${localTableNames(lakeDir).raw.join(", ")}`]
+          : []),
       ].join("\n"),
     );
     return;

@@ -352,6 +352,19 @@ describe("IAM check: the IAM requests of a call", () => {
       { action: "s3:GetObject", resource: "arn:aws:s3:::lake-b/segments/shardId-1/5.json" },
     ]);
   });
+  it("HeadObject is GetObject and PutObjectTagging its own action on the object; ListObjectsV2 is ListBucket on the bucket", () => {
+    const names = { Bucket: "lake-b", Key: "tables/records/tenant=acme/date=2026-12-07/hour=05/x.parquet" };
+    const object = `arn:aws:s3:::lake-b/${names.Key}`;
+    expect(iamRequests("S3", "HeadObject", planned(names))).to.deep.equal([
+      { action: "s3:GetObject", resource: object },
+    ]);
+    expect(iamRequests("S3", "PutObjectTagging", planned(names))).to.deep.equal([
+      { action: "s3:PutObjectTagging", resource: object },
+    ]);
+    expect(iamRequests("S3", "ListObjectsV2", planned({ Bucket: "lake-b" }))).to.deep.equal([
+      { action: "s3:ListBucket", resource: "arn:aws:s3:::lake-b" },
+    ]);
+  });
   it("GetSchemaVersion by schema: the registry and the schema; by version id: *", () => {
     const bySchema = planned({ "SchemaId.RegistryName": "pipeline", "SchemaId.SchemaName": "taxi-trip" });
     expect(iamRequests("Glue", "GetSchemaVersion", bySchema).map((r) => r.resource)).to.deep.equal([REGISTRY, SCHEMA]);

@@ -207,6 +207,15 @@ const onObject =
   (action: string): Mapping =>
   (p) => [{ action, resource: `arn:aws:s3:::${name(p, "Bucket")}/${name(p, "Key")}` }];
 
+/**
+ * Listing a bucket's keys (ListObjectsV2) is s3:ListBucket on the bucket (SAR resource type
+ * "bucket"), whatever the prefix; HeadObject is authorized as s3:GetObject on the object
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html, Permissions).
+ */
+const onBucket =
+  (action: string): Mapping =>
+  (p) => [{ action, resource: `arn:aws:s3:::${name(p, "Bucket")}` }];
+
 /** By the SDK's service id (the client's config.serviceId), then the operation. */
 export const IAM_REQUESTS: Record<string, Record<string, Mapping>> = {
   Kinesis: {
@@ -258,6 +267,9 @@ export const IAM_REQUESTS: Record<string, Record<string, Mapping>> = {
   S3: {
     PutObject: onObject("s3:PutObject"),
     GetObject: onObject("s3:GetObject"),
+    HeadObject: onObject("s3:GetObject"),
+    PutObjectTagging: onObject("s3:PutObjectTagging"),
+    ListObjectsV2: onBucket("s3:ListBucket"),
   },
   es: {
     GET: onDomainPath("es:ESHttpGet"),

@@ -36,6 +36,8 @@ const WRITER_TYPES: Readonly<Record<string, string>> = {
   "aws:kinesis/streamConsumer:StreamConsumer": "fan-out",
   "aws:dynamodb/table:Table": "leases",
   "aws:cloudwatch/logGroup:LogGroup": "logs",
+  // The compactor merges the writer's small objects; Firehose's buffers make large ones itself.
+  "aws:lambda/function:Function": "compactor",
 };
 
 export function lakeAgainstFirehose(

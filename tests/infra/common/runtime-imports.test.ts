@@ -30,6 +30,8 @@ const PURE_RUNTIME_MODULES: Readonly<Record<string, string>> = {
   "runtime/lake/columns.ts": "JSON Schema to the lake's column types and Glue's, which the Glue tables declare",
   "runtime/lake/lake-tables.ts": "the lake's tables and their columns, which the Glue catalog declares",
   "runtime/lake/object-keys.ts": "where the lake's objects are, which the tables' locations and grants name",
+  "runtime/lake/lake-views.ts": "the SQL of the lake's views, which the Glue catalog stores and the local query runs",
+  "runtime/lake/compaction/expiry-tag.ts": "the tag of merged segment objects, which the bucket's lifecycle expires",
   "runtime/cost/price-table.ts": "the prices the config reference quotes (what the Kinesis endpoint costs)",
   "runtime/cost/endpoint-break-even.ts":
     "where the Kinesis endpoint pays off against NAT, which the config reference says",

@@ -168,6 +168,8 @@ describe("stack defaults: applied in one place", () => {
       );
     // The one place the pipeline hands them over (the file, not a line number, so edits elsewhere in it do not break this).
     expect(offenders).to.deep.equal([
+      // A lifecycle rule that selects objects by their S3 object tags: no resource's tags.
+      "infra/lake/lake-storage.ts: filter: { and: { prefix: TABLES_PREFIX, tags: { [COMPACTED_SEGMENT_TAG.key]: COMPACTED_SEGMENT_TAG.value } } },",
       "infra/pipeline.ts: applyStackDefaults({ tags: config.tags, logRetentionDays: config.logRetentionDays });",
     ]);
   });

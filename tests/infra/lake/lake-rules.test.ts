@@ -47,6 +47,13 @@ describe("lake config rules", () => {
     ],
     ["a roll size beyond the worker's bound", { lakeRollMegabytes: "1024" }, /^lakeRollMegabytes/],
     ["a roll time beyond an hour", { lakeRollSeconds: "3601" }, /^lakeRollSeconds/],
+    [
+      "a compactor without room for a part's inputs, rows and output",
+      { lakeCompactedPartMiB: "512", lakeCompactorMemory: "2047" },
+      /^lakeCompactorMemory must be at least 4 x lakeCompactedPartMiB \(2048\), got 2047: .*raise lakeCompactorMemory or lower lakeCompactedPartMiB/,
+    ],
+    ["a part smaller than Athena reads well", { lakeCompactedPartMiB: "8" }, /^lakeCompactedPartMiB.*16.*1024.*8/],
+    ["a compactor memory Lambda does not allow", { lakeCompactorMemory: "10241" }, /^lakeCompactorMemory.*128.*10240/],
   ];
   for (const [what, raw, expected] of refused) {
     it(`refuses ${what}`, () => {
@@ -64,6 +71,11 @@ describe("lake config rules", () => {
     expect(problems({ lake: "false", lakeRollMegabytes: "512", lakeMemory: "1024" })).to.deep.equal([]);
     // A budget of exactly one segment: a quarter of 2048 MiB holds one 512 MiB segment.
     expect(problems({ lakeRollMegabytes: "512", lakeMemory: "2048" })).to.deep.equal([]);
+    expect(problems({ lakeCompactedPartMiB: "512", lakeCompactorMemory: "2048" })).to.deep.equal([]);
+    // Without the compactor its memory says nothing.
+    expect(
+      problems({ lakeCompaction: "false", lakeCompactedPartMiB: "512", lakeCompactorMemory: "1024" }),
+    ).to.deep.equal([]);
   });
 
   it("turns the config into the lake's settings: MiB to bytes, 0 days to no rule", () => {
@@ -77,6 +89,7 @@ describe("lake config rules", () => {
       retentionDays: undefined,
       forceDestroy: false,
       leaseDeletionProtection: true,
+      compaction: { partBytes: 256 * 1024 * 1024, memory: 3072, reservedConcurrency: false },
     });
     const off = validateConfig({ searchClientCidr: TEST_CLIENT_CIDR, ...TEST_PLAIN_HTTP, lake: "false" });
     expect(off.ok && off.config.lake).to.equal(undefined);

@@ -83,28 +83,48 @@ describe("Lake", () => {
       ]);
     });
 
-    it("declares one table per shipped schema, the generic table and the dead letters, projected over tenant, date and hour", () => {
-      const tables = run.recorded.all("aws:glue/catalogTable:CatalogTable");
+    it("declares for each shipped schema and the generic table a view over its segments and compacted tables, the state and the dead letters", () => {
+      const all = run.recorded.all("aws:glue/catalogTable:CatalogTable");
+      const tables = all.filter((t) => t.inputs.tableType === "EXTERNAL_TABLE");
+      const views = all.filter((t) => t.inputs.tableType === "VIRTUAL_VIEW");
       expect(tables.map((t) => t.inputs.name).sort()).to.deep.equal([
         "dead_letters",
-        "records",
-        "taxi_trip",
-        "weather_report",
+        "lake_compaction",
+        "records_compacted",
+        "records_segments",
+        "taxi_trip_compacted",
+        "taxi_trip_segments",
+        "weather_report_compacted",
+        "weather_report_segments",
       ]);
+      expect(views.map((t) => t.inputs.name).sort()).to.deep.equal(["records", "taxi_trip", "weather_report"]);
+      expect(all).to.have.length(tables.length + views.length);
       const bucket = run.recorded.one(BUCKET, "lake").state.bucket;
       const database = run.recorded.one("aws:glue/catalogDatabase:CatalogDatabase", "lake").inputs.name;
-      for (const t of tables) {
-        expect(t.inputs.databaseName, t.name).to.equal(database);
+      for (const t of all) expect(t.inputs.databaseName, t.name).to.equal(database);
+      for (const t of tables.filter((t) => t.inputs.name !== "lake_compaction")) {
         expect(tableInputs(t).parameters["projection.tenant.type"], t.name).to.equal("injected");
         expect(tableInputs(t).parameters["projection.hour.range"], t.name).to.equal("0,23");
       }
-      const records = tables.find((t) => t.inputs.name === "records")!;
-      expect(tableInputs(records).parameters["storage.location.template"]).to.equal(
+      const byName = (n: string) => all.find((t) => t.inputs.name === n)!;
+      expect(tableInputs(byName("records_segments")).parameters["storage.location.template"]).to.equal(
         `s3://${bucket}/tables/records/tenant=\${tenant}/date=\${date}/hour=\${hour}/`,
       );
-      expect(tableInputs(records).storageDescriptor.serDeInfo.serializationLibrary).to.equal(
+      expect(tableInputs(byName("records_compacted")).parameters["storage.location.template"]).to.equal(
+        `s3://${bucket}/compacted/records/tenant=\${tenant}/date=\${date}/hour=\${hour}/`,
+      );
+      expect(tableInputs(byName("records_segments")).storageDescriptor.serDeInfo.serializationLibrary).to.equal(
         "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
       );
+      expect((byName("lake_compaction").inputs.storageDescriptor as { location: string }).location).to.equal(
+        `s3://${bucket}/compaction/state/`,
+      );
+      const records = byName("records");
+      expect(records.inputs.parameters).to.deep.include({ presto_view: "true" });
+      const text = String(records.inputs.viewOriginalText);
+      const view = JSON.parse(Buffer.from(/Presto View: (\S+) \*\//.exec(text)![1], "base64").toString("utf8"));
+      expect(view).to.deep.include({ catalog: "awsdatacatalog", schema: database });
+      expect(view.originalSql).to.contain(`"${database}"."records_segments"`);
     });
 
     it("queries in a workgroup that enforces its KMS-encrypted results bucket and a scan cut-off", () => {
@@ -177,11 +197,15 @@ describe("Lake", () => {
       ]);
     });
 
-    it("keeps the lake's objects with no lifecycle by default, and query results a week", () => {
+    it("keeps the lake's objects by default (only merged segment objects expire), and query results a week", () => {
       const lake = run.recorded.one(BUCKET, "lake");
       const results = run.recorded.one(BUCKET, "lake-query-results");
       const lifecycles = run.recorded.all(LIFECYCLE);
-      expect(lifecycles.filter((l) => l.inputs.bucket === lake.state.id)).to.deep.equal([]);
+      expect(
+        lifecycles
+          .filter((l) => l.inputs.bucket === lake.state.id)
+          .flatMap((l) => (l.inputs.rules as { id: string }[]).map((r) => r.id)),
+      ).to.deep.equal(["lake-compacted-segments"]);
       expect(
         lifecycles
           .filter((l) => l.inputs.bucket === results.state.id)
@@ -195,17 +219,19 @@ describe("Lake", () => {
     const { recorded } = await runPipeline({ lakeInfrequentAccessDays: "30", lakeRetentionDays: "400" });
     const lake = recorded.one(BUCKET, "lake");
     const rules = recorded.all(LIFECYCLE).filter((l) => l.inputs.bucket === lake.state.id);
-    expect(rules.map((l) => l.inputs.rules)).to.deep.equal([
+    expect(rules.map((l) => (l.inputs.rules as { id: string }[]).filter((r) => r.id === "lake-objects"))).to.deep.equal(
       [
-        {
-          id: "lake-objects",
-          status: "Enabled",
-          filter: {},
-          transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
-          expiration: { days: 400 },
-        },
+        [
+          {
+            id: "lake-objects",
+            status: "Enabled",
+            filter: {},
+            transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
+            expiration: { days: 400 },
+          },
+        ],
       ],
-    ]);
+    );
   });
 
   it("a shorter roll time makes a tighter bound for the rows-late alarm", async () => {

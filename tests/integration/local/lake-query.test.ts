@@ -10,12 +10,19 @@ import path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { createS3Client } from "../../../runtime/common/aws/s3-client";
 import { GENERIC_TABLE_COLUMNS } from "../../../runtime/lake/lake-tables";
-import { deadLetterObjectKey, tableObjectKey, timePartitionOf } from "../../../runtime/lake/object-keys";
+import { compactionStateBody } from "../../../runtime/lake/compaction/compaction-state";
+import {
+  COMPACTION_STATE_KEY,
+  compactedObjectKey,
+  deadLetterObjectKey,
+  tableObjectKey,
+  timePartitionOf,
+} from "../../../runtime/lake/object-keys";
 import { parquetObject } from "../../../runtime/lake/parquet-object";
 import { S3LakeStore } from "../../../runtime/lake/s3-lake-store";
 import { LOCAL_REGION } from "../../../runtime/local/emulators";
 import { LOCAL_LAKE_BUCKET, localLakeDirectory, localS3Directory } from "../../../runtime/local/lake-child";
-import { lakeViews, queryLake } from "../../../runtime/local/lake-query";
+import { localTableNames, queryLake } from "../../../runtime/local/lake-query";
 import { LocalS3, startLocalS3 } from "../../../runtime/local/s3-server";
 
 describe("lake:query over the local lake", function () {
@@ -72,11 +79,11 @@ describe("lake:query over the local lake", function () {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it("names a view per table the lake holds, as Athena does", () => {
-    expect(lakeViews(localLakeDirectory(stateDir)).map((v) => v.split(" ")[4])).to.deep.equal([
-      '"records"',
-      '"dead_letters"',
-    ]);
+  it("names a view per table the lake holds, and the raw tables under it, as Athena does", () => {
+    expect(localTableNames(localLakeDirectory(stateDir))).to.deep.equal({
+      views: ["records", "dead_letters"],
+      raw: ["records_segments", "records_compacted", "lake_compaction"],
+    });
   });
 
   it("counts rows per tenant, with tenant, date and hour from the path as text", async () => {
@@ -100,5 +107,36 @@ describe("lake:query over the local lake", function () {
     ]);
     const dead = await queryLake(dir, "SELECT tenant, sequence_number, reason FROM dead_letters");
     expect(dead.rows).to.deep.equal([["acme", "4", "not JSON"]]);
+  });
+
+  it("reads an hour from its compacted parts once the compaction state is past it, never from both sides", async () => {
+    const dir = localLakeDirectory(stateDir);
+    const store = new S3LakeStore(client, LOCAL_LAKE_BUCKET);
+    const time = timePartitionOf(new Date("2026-12-07T05:30:00Z"));
+    // The compactor's part of acme's hour: the same rows, marked so the test can tell the side.
+    const part = [row("acme", "1", "compacted"), row("acme", "2", "compacted")];
+    const key = compactedObjectKey("records", "acme", time, { index: 0, of: 1 });
+    await store.putIfAbsent(key, parquetObject(GENERIC_TABLE_COLUMNS, part), "application/vnd.apache.parquet");
+    const read = () =>
+      queryLake(dir, "SELECT tenant, sequence_number, data FROM records ORDER BY tenant, sequence_number");
+    // The part alone changes nothing: the state has not moved past the hour.
+    expect((await read()).rows).to.deep.equal([
+      ["acme", "1", '{"a":1}'],
+      ["acme", "2", '{"a":2}'],
+      ["globex", "3", '{"b":3}'],
+    ]);
+    await store.putIfAbsent(
+      COMPACTION_STATE_KEY,
+      Buffer.from(compactionStateBody({ compacted_before: "2026-12-07 06", tagged_before: "2026-12-07 05" })),
+      "application/x-ndjson",
+    );
+    // The hour now comes from the compacted side only: acme's part; globex has none (the compactor
+    // writes every tenant's parts before it moves the state), so none of its rows of that hour.
+    expect((await read()).rows).to.deep.equal([
+      ["acme", "1", "compacted"],
+      ["acme", "2", "compacted"],
+    ]);
+    const raw = await queryLake(dir, "SELECT count(*) FROM records_segments");
+    expect(raw.rows).to.deep.equal([["3"]]);
   });
 });
