@@ -46,7 +46,15 @@ export function parquetObject(columns: readonly Column[], rows: readonly Row[]):
   const schema = arrowSchema(columns);
   const children = columns.map((c, i) => columnData(schema.fields[i].type, c, rows));
   const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: rows.length, nullCount: 0, children });
-  const table = new arrow.Table(new arrow.RecordBatch(schema, data));
+  return parquetOfArrow(new arrow.Table(new arrow.RecordBatch(schema, data)));
+}
+
+/**
+ * An Arrow table as a lake object's Parquet bytes: Snappy, row groups of ROW_GROUP_ROWS. The
+ * writer's objects and the compactor's merged parts (compaction/parquet-merge.ts) both come
+ * from here, so Athena reads one encoding.
+ */
+export function parquetOfArrow(table: arrow.Table): Uint8Array {
   const properties = new WriterPropertiesBuilder()
     .setCompression(Compression.SNAPPY)
     .setMaxRowGroupSize(ROW_GROUP_ROWS)
