@@ -71,13 +71,46 @@ export function evenCuts(sizes: readonly number[], n: number): number[] {
   return starts;
 }
 
-/** The parts of one hour, from the listing of its segment objects (any order, any tables and tenants). */
-export function planParts(objects: readonly ListedObject[], partBytes: number): PartPlan[] {
+/** The parts of one table, tenant and version in an hour: what a part count is kept per. */
+export function partGroup(name: { table: string; tenant: string; version?: number }): string {
+  return `${name.table}/tenant=${name.tenant}/${name.version === undefined ? "-" : `v${name.version}`}`;
+}
+
+const COMPACTED_PART =
+  /^compacted\/([^/]+)\/tenant=([^/]+)\/date=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/part-(\d+)-of-(\d+)(?:-v(\d+))?\.parquet$/;
+
+/** A compacted part's group and part count, from its key (object-keys.ts compactedObjectKey). */
+export function compactedPartName(key: string): { group: string; index: number; of: number } {
+  const m = COMPACTED_PART.exec(key);
+  if (!m) {
+    throw new Error(
+      `a compacted part is compacted/<table>/tenant=<t>/date=<YYYY-MM-DD>/hour=<HH>/part-<k>-of-<n>[-v<version>].parquet, got ${JSON.stringify(key)}`,
+    );
+  }
+  const [, table, tenant, index, of, version] = m;
+  return {
+    group: partGroup({ table, tenant, ...(version === undefined ? {} : { version: Number(version) }) }),
+    index: Number(index),
+    of: Number(of),
+  };
+}
+
+/**
+ * The parts of one hour, from the listing of its segment objects (any order, any tables and
+ * tenants). `counts` fixes a group's part count (by partGroup): the count of parts an earlier
+ * run stored under another part size, whose plan is then made again (the cuts depend on the
+ * listing and the count alone).
+ */
+export function planParts(
+  objects: readonly ListedObject[],
+  partBytes: number,
+  counts: ReadonlyMap<string, number> = new Map(),
+): PartPlan[] {
   if (!Number.isInteger(partBytes) || partBytes < 1) throw new Error(`a part holds at least 1 byte, got ${partBytes}`);
   const groups = new Map<string, { name: SegmentObjectName; objects: ListedObject[] }>();
   for (const object of [...objects].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
     const name = segmentObjectName(object.key);
-    const id = `${name.table}/${name.tenant}/${name.time.date}/${name.time.hour}/${name.version ?? ""}`;
+    const id = `${partGroup(name)}/${name.time.date}/${name.time.hour}`;
     let group = groups.get(id);
     if (!group) groups.set(id, (group = { name, objects: [] }));
     group.objects.push(object);
@@ -86,7 +119,7 @@ export function planParts(objects: readonly ListedObject[], partBytes: number): 
   for (const { name, objects: group } of groups.values()) {
     const sizes = group.map((o) => o.size);
     const total = sizes.reduce((a, b) => a + b, 0);
-    const n = Math.min(group.length, Math.max(1, Math.ceil(total / partBytes)));
+    const n = counts.get(partGroup(name)) ?? Math.min(group.length, Math.max(1, Math.ceil(total / partBytes)));
     const starts = [...evenCuts(sizes, n), group.length];
     for (let index = 0; index < n; index++) {
       const run = group.slice(starts[index], starts[index + 1]);

@@ -1,5 +1,12 @@
 import { expect } from "chai";
-import { evenCuts, ListedObject, planParts, segmentObjectName } from "../../../runtime/lake/compaction/part-plan";
+import {
+  compactedPartName,
+  evenCuts,
+  ListedObject,
+  partGroup,
+  planParts,
+  segmentObjectName,
+} from "../../../runtime/lake/compaction/part-plan";
 
 const HOUR = "date=2026-12-07/hour=09";
 const obj = (table: string, tenant: string, stem: string, size: number, version?: number): ListedObject => ({
@@ -99,4 +106,33 @@ describe("lake compaction: the part plan of an hour", () => {
   });
 
   it("an empty hour has no parts", () => expect(planParts([], MIB)).to.deep.equal([]));
+});
+
+describe("lake compaction: parts stored under another part size", () => {
+  const MIB = 1024 * 1024;
+  const listing = Array.from({ length: 10 }, (_, i) => obj("records", "acme", seg(i), MIB));
+
+  it("a fixed part count makes that plan again: the same cuts as a part size that gives it", () => {
+    const fixed = planParts(listing, 256 * MIB, new Map([[partGroup({ table: "records", tenant: "acme" }), 3]]));
+    expect(fixed).to.deep.equal(planParts(listing, 4 * MIB));
+    expect(fixed.map((p) => p.key.split("/").pop())).to.deep.equal([
+      "part-0-of-3.parquet",
+      "part-1-of-3.parquet",
+      "part-2-of-3.parquet",
+    ]);
+  });
+
+  it("a count fixed for another group changes nothing", () => {
+    const other = new Map([[partGroup({ table: "records", tenant: "acme", version: 1 }), 3]]);
+    expect(planParts(listing, 256 * MIB, other)).to.deep.equal(planParts(listing, 256 * MIB));
+  });
+
+  it("reads a part's group and count from its key", () => {
+    expect(compactedPartName(`compacted/order/tenant=acme/${HOUR}/part-2-of-5-v3.parquet`)).to.deep.equal({
+      group: partGroup({ table: "order", tenant: "acme", version: 3 }),
+      index: 2,
+      of: 5,
+    });
+    expect(() => compactedPartName(`compacted/order/tenant=acme/${HOUR}/other.parquet`)).to.throw(/part-<k>-of-<n>/);
+  });
 });

@@ -1,0 +1,268 @@
+/**
+ * One run of the lake compactor: finds the closed hours (closed-hours.ts), merges each one's
+ * segment objects into the parts its plan names (part-plan.ts, parquet-merge.ts), moves the
+ * compaction state past the hour with a write conditional on the version it read, and once
+ * hours are read from their parts, tags their segment objects for expiry. Every step can be
+ * cut short (the Lambda's time, a crash) and done again by the next run with the same
+ * result; two runs at once never move the state backward. Why readers see every row once
+ * throughout: COMPACTION.md.
+ */
+import { PutOutcome } from "../lake-store";
+import { COMPACTION_STATE_KEY, compactedTablePrefix, hourKey, progressKey, TABLES_PREFIX } from "../object-keys";
+import { parseProgress, ShardProgress } from "../progress";
+import { addHours, closedBefore, firstHourToCompact, floorHour, hourStart, hoursToCompact } from "./closed-hours";
+import { CompactionState, compactionStateBody, parseCompactionState } from "./compaction-state";
+import { COMPACTED_TAG, CompactionStore } from "./compaction-store";
+import { compactedPartName, ListedObject, PartPlan, planParts, segmentObjectName } from "./part-plan";
+import { mergeParquet } from "./parquet-merge";
+
+const HOUR_MS = 3_600_000;
+const PARQUET = "application/vnd.apache.parquet";
+
+/**
+ * The most hours one run walks (a run's time budget ends it sooner under load; after a long
+ * stop the next runs go on where it ended): two days of a backlog per run at most.
+ */
+export const MAX_HOURS_PER_RUN = 48;
+
+export interface CompactorSettings {
+  /** The most bytes a part holds (COMPACTED_PART_BYTES). */
+  partBytes: number;
+  /** How far every shard's progress must be past an hour's end (COMPACTION_SLACK_SECONDS). */
+  slackMs: number;
+}
+
+export interface CompactorPorts {
+  store: CompactionStore;
+  /** Every shard of the stream, open or closed (ListShards). */
+  shardIds(): Promise<string[]>;
+  now(): number;
+  /** Whether there is time to start another part or hour (the Lambda's remaining time, less a margin). */
+  hasTime(): boolean;
+  /** Called once a part is stored (or found stored), for the logs. */
+  onPart?(part: PartPlan, outcome: PutOutcome | "found", rows: number, bytes: number): void;
+}
+
+/** Why a run ended. */
+export type RunEnd =
+  /** Some shard has no progress yet: no hour is known closed. */
+  | "nothing-closed"
+  /** No state and no segment object: nothing to compact. */
+  | "empty-lake"
+  /** Every closed hour is compacted and tagged. */
+  | "done"
+  /** Out of time: the next run goes on where this one ended. */
+  | "time"
+  /** Another run replaced the state first: this one stops, that one goes on. */
+  | "state-moved";
+
+export interface RunOutcome {
+  end: RunEnd;
+  closedBefore?: string;
+  /** The state as this run left it (or found it), when there is one. */
+  state?: CompactionState;
+  /** Hours whose state move this run made. */
+  hoursCompacted: string[];
+  partsWritten: number;
+  /** Parts an earlier (or overlapping) run had stored already. */
+  partsFound: number;
+  rows: number;
+  bytes: number;
+  /** Segment objects tagged for expiry. */
+  objectsRetired: number;
+  /** Hours from compacted_before to the current hour (LakeHoursNotCompacted); undefined without a state. */
+  hoursNotCompacted?: number;
+}
+
+/** The run's view of the state: its value and the version it read (undefined: none yet). */
+interface HeldState {
+  state: CompactionState;
+  etag: string | undefined;
+}
+
+export async function runCompactor(ports: CompactorPorts, settings: CompactorSettings): Promise<RunOutcome> {
+  const { store } = ports;
+  const outcome: RunOutcome = {
+    end: "done",
+    hoursCompacted: [],
+    partsWritten: 0,
+    partsFound: 0,
+    rows: 0,
+    bytes: 0,
+    objectsRetired: 0,
+  };
+  const finish = (end: RunEnd, held?: HeldState): RunOutcome => {
+    outcome.end = end;
+    // Only a state that is stored: a first run that stopped before its first move leaves none.
+    if (held?.etag !== undefined) outcome.state = held.state;
+    if (outcome.state) {
+      outcome.hoursNotCompacted = Math.max(
+        0,
+        (floorHour(ports.now()) - hourStart(outcome.state.compacted_before)) / HOUR_MS,
+      );
+    }
+    return outcome;
+  };
+
+  // The state first, then the progress, then the listings: what the progress promised stored
+  // is in the listings that follow it (S3 lists what was written before: strong consistency).
+  const stored = await store.getVersioned(COMPACTION_STATE_KEY);
+  let held: HeldState | undefined = stored && {
+    state: parseCompactionState(stored.body.toString("utf8")),
+    etag: stored.etag,
+  };
+  const shardIds = await ports.shardIds();
+  const closed = closedBefore(shardIds, await readProgress(store, shardIds), settings.slackMs, ports.now());
+  outcome.closedBefore = closed;
+  if (closed === undefined) return finish("nothing-closed", held);
+  if (!held) {
+    const start = firstHourToCompact(await earliestObjectHour(store), closed);
+    if (start === undefined) return finish("empty-lake");
+    held = { state: { compacted_before: start, tagged_before: start }, etag: undefined };
+  }
+
+  for (const hour of hoursToCompact(held.state.compacted_before, closed, MAX_HOURS_PER_RUN)) {
+    if (!ports.hasTime()) return finish("time", held);
+    const done = await compactHour(ports, settings, hour, outcome);
+    if (!done) return finish("time", held);
+    const next = { ...held.state, compacted_before: addHours(hour, 1) };
+    const moved = await replaceState(store, held, next);
+    if (!moved) return finish("state-moved", held);
+    held = moved;
+    outcome.hoursCompacted.push(hour);
+  }
+
+  // Only hours already read from their parts: a query that read their segment objects before
+  // the move has the lifecycle's day to finish.
+  for (const hour of hoursToCompact(held.state.tagged_before, held.state.compacted_before, MAX_HOURS_PER_RUN)) {
+    if (!ports.hasTime()) return finish("time", held);
+    for (const object of await hourSegmentObjects(store, hour)) {
+      await store.tag(object.key, COMPACTED_TAG);
+      outcome.objectsRetired++;
+    }
+    const moved = await replaceState(store, held, { ...held.state, tagged_before: addHours(hour, 1) });
+    if (!moved) return finish("state-moved", held);
+    held = moved;
+  }
+  return finish("done", held);
+}
+
+/** Each shard's progress object, where there is one (a shard without one holds every hour open). */
+async function readProgress(store: CompactionStore, shardIds: string[]): Promise<Map<string, ShardProgress>> {
+  const progress = new Map<string, ShardProgress>();
+  for (const shardId of shardIds) {
+    const body = await store.get(progressKey(shardId));
+    if (body !== undefined) progress.set(shardId, parseProgress(body.toString("utf8")));
+  }
+  return progress;
+}
+
+async function replaceState(
+  store: CompactionStore,
+  held: HeldState,
+  next: CompactionState,
+): Promise<HeldState | undefined> {
+  const body = Buffer.from(compactionStateBody(next));
+  const put = await store.replaceIf(COMPACTION_STATE_KEY, body, "application/json", held.etag);
+  return put.outcome === "written" ? { state: next, etag: put.etag } : undefined;
+}
+
+/** The hour's `tables/<t>/tenant=<x>/date=<d>/hour=<h>/` prefixes, one per table and tenant with objects then. */
+async function hourSegmentObjects(store: CompactionStore, hour: string): Promise<ListedObject[]> {
+  const [date, hh] = hour.split(" ");
+  const objects: ListedObject[] = [];
+  for (const table of await store.listPrefixes(TABLES_PREFIX)) {
+    for (const tenant of await store.listPrefixes(table)) {
+      objects.push(...(await store.listObjects(`${tenant}date=${date}/hour=${hh}/`)));
+    }
+  }
+  return objects;
+}
+
+/** The earliest hour any segment object is in, by listing dates then hours (both sort as time). */
+async function earliestObjectHour(store: CompactionStore): Promise<string | undefined> {
+  let earliest: string | undefined;
+  for (const table of await store.listPrefixes(TABLES_PREFIX)) {
+    for (const tenant of await store.listPrefixes(table)) {
+      const date = (await store.listPrefixes(tenant))[0];
+      const hour = date && (await store.listPrefixes(date))[0];
+      const m = hour ? /date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/$/.exec(hour) : null;
+      if (!m) continue;
+      const key = hourKey({ date: m[1], hour: m[2] });
+      if (earliest === undefined || key < earliest) earliest = key;
+    }
+  }
+  return earliest;
+}
+
+/**
+ * The parts already stored for the hour's tables and tenants (key -> size), and the part
+ * count of each group they belong to. Two counts in one group (the part size changed while
+ * two runs overlapped on a half-stored hour) would make rows twice: that stops the run.
+ */
+async function storedParts(
+  store: CompactionStore,
+  objects: ListedObject[],
+): Promise<{ sizes: Map<string, number>; counts: Map<string, number> }> {
+  const sizes = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const prefixes = new Set(
+    objects.map((o) => {
+      const n = segmentObjectName(o.key);
+      return `${compactedTablePrefix(n.table)}tenant=${n.tenant}/date=${n.time.date}/hour=${n.time.hour}/`;
+    }),
+  );
+  for (const prefix of prefixes) {
+    for (const object of await store.listObjects(prefix)) {
+      const part = compactedPartName(object.key);
+      const count = counts.get(part.group);
+      if (count !== undefined && count !== part.of) {
+        throw new Error(
+          `the parts of ${prefix} (${part.group}) come from plans of ${count} and ${part.of} parts; delete the parts of one plan and run again`,
+        );
+      }
+      counts.set(part.group, part.of);
+      sizes.set(object.key, object.size);
+    }
+  }
+  return { sizes, counts };
+}
+
+/** Stores every part of the hour that is not stored yet; false when the time ran out first. */
+async function compactHour(
+  ports: CompactorPorts,
+  settings: CompactorSettings,
+  hour: string,
+  outcome: RunOutcome,
+): Promise<boolean> {
+  const { store } = ports;
+  const objects = await hourSegmentObjects(store, hour);
+  const stored = await storedParts(store, objects);
+  for (const part of planParts(objects, settings.partBytes, stored.counts)) {
+    const size = stored.sizes.get(part.key);
+    if (size !== undefined) {
+      outcome.partsFound++;
+      ports.onPart?.(part, "found", 0, size);
+      continue;
+    }
+    if (!ports.hasTime()) return false;
+    const inputs: Buffer[] = [];
+    for (const key of part.inputs) {
+      const body = await store.get(key);
+      // A closed hour's objects stay until the hour is read from its parts and a day passes.
+      if (body === undefined) throw new Error(`segment object ${key} of closed hour ${hour} was listed but is gone`);
+      inputs.push(body);
+    }
+    const merged = mergeParquet(inputs, part.inputs);
+    const put = await store.putIfAbsent(part.key, merged.body, PARQUET);
+    if (put === "written") {
+      outcome.partsWritten++;
+      outcome.rows += merged.rows;
+      outcome.bytes += merged.body.length;
+    } else {
+      outcome.partsFound++;
+    }
+    ports.onPart?.(part, put, merged.rows, merged.body.length);
+  }
+  return true;
+}
