@@ -8,12 +8,12 @@
  * throughout: COMPACTION.md.
  */
 import { PutOutcome } from "../lake-store";
-import { COMPACTION_STATE_KEY, compactedTablePrefix, hourKey, progressKey, TABLES_PREFIX } from "../object-keys";
+import { COMPACTION_STATE_KEY, compactionPlanKey, hourKey, progressKey, TABLES_PREFIX } from "../object-keys";
 import { parseProgress, ShardProgress } from "../progress";
 import { addHours, closedBefore, firstHourToCompact, floorHour, hourStart, hoursToCompact } from "./closed-hours";
 import { CompactionState, compactionStateBody, parseCompactionState } from "./compaction-state";
 import { COMPACTED_TAG, CompactionStore } from "./compaction-store";
-import { compactedPartName, ListedObject, PartPlan, planParts, segmentObjectName } from "./part-plan";
+import { ListedObject, PartPlan, partCounts, partCountsBody, parsePartCounts, planParts } from "./part-plan";
 import { mergeParquet } from "./parquet-merge";
 
 const HOUR_MS = 3_600_000;
@@ -111,8 +111,10 @@ export async function runCompactor(ports: CompactorPorts, settings: CompactorSet
     state: parseCompactionState(stored.body.toString("utf8")),
     etag: stored.etag,
   };
+  // The time first: a shard made after it (a reshard under way) only has records after it.
+  const now = ports.now();
   const shardIds = await ports.shardIds();
-  const closed = closedBefore(shardIds, await readProgress(store, shardIds), settings.slackMs, ports.now());
+  const closed = closedBefore(shardIds, await readProgress(store, shardIds), settings.slackMs, now);
   outcome.closedBefore = closed;
   if (closed === undefined) return finish("nothing-closed", held);
   if (!held) {
@@ -196,36 +198,44 @@ async function earliestObjectHour(store: CompactionStore): Promise<string | unde
 }
 
 /**
- * The parts already stored for the hour's tables and tenants (key -> size), and the part
- * count of each group they belong to. Two counts in one group (the part size changed while
- * two runs overlapped on a half-stored hour) would make rows twice: that stops the run.
+ * The hour's part counts: those of its plan object when a run stored one, else this run's,
+ * stored with If-None-Match (of two runs that plan the hour at once, both follow the first).
+ * Pinned so that runs with different part sizes (a changed setting while an old run goes on)
+ * still store the parts of one plan.
  */
-async function storedParts(
+async function pinnedCounts(
   store: CompactionStore,
+  hour: string,
   objects: ListedObject[],
-): Promise<{ sizes: Map<string, number>; counts: Map<string, number> }> {
+  partBytes: number,
+): Promise<Map<string, number>> {
+  const [date, hh] = hour.split(" ");
+  const key = compactionPlanKey({ date, hour: hh });
+  const stored = await store.get(key);
+  if (stored !== undefined) return parsePartCounts(stored.toString("utf8"));
+  const counts = partCounts(planParts(objects, partBytes));
+  if ((await store.putIfAbsent(key, Buffer.from(partCountsBody(counts)), "application/json")) === "written") {
+    return counts;
+  }
+  return parsePartCounts((await store.get(key))!.toString("utf8"));
+}
+
+/** The parts already stored for the planned tables and tenants of the hour (key -> size); one the plan does not name is an error. */
+async function storedParts(store: CompactionStore, plans: PartPlan[]): Promise<Map<string, number>> {
+  const planned = new Set(plans.map((p) => p.key));
   const sizes = new Map<string, number>();
-  const counts = new Map<string, number>();
-  const prefixes = new Set(
-    objects.map((o) => {
-      const n = segmentObjectName(o.key);
-      return `${compactedTablePrefix(n.table)}tenant=${n.tenant}/date=${n.time.date}/hour=${n.time.hour}/`;
-    }),
-  );
+  const prefixes = new Set(plans.map((p) => p.key.slice(0, p.key.lastIndexOf("/") + 1)));
   for (const prefix of prefixes) {
     for (const object of await store.listObjects(prefix)) {
-      const part = compactedPartName(object.key);
-      const count = counts.get(part.group);
-      if (count !== undefined && count !== part.of) {
+      if (!planned.has(object.key)) {
         throw new Error(
-          `the parts of ${prefix} (${part.group}) come from plans of ${count} and ${part.of} parts; delete the parts of one plan and run again`,
+          `${object.key} is no part of its hour's plan (${[...planned].filter((k) => k.startsWith(prefix)).join(", ")}): rows would be read twice; delete it and run again`,
         );
       }
-      counts.set(part.group, part.of);
       sizes.set(object.key, object.size);
     }
   }
-  return { sizes, counts };
+  return sizes;
 }
 
 /** Stores every part of the hour that is not stored yet; false when the time ran out first. */
@@ -237,9 +247,11 @@ async function compactHour(
 ): Promise<boolean> {
   const { store } = ports;
   const objects = await hourSegmentObjects(store, hour);
-  const stored = await storedParts(store, objects);
-  for (const part of planParts(objects, settings.partBytes, stored.counts)) {
-    const size = stored.sizes.get(part.key);
+  if (objects.length === 0) return true;
+  const plans = planParts(objects, settings.partBytes, await pinnedCounts(store, hour, objects, settings.partBytes));
+  const stored = await storedParts(store, plans);
+  for (const part of plans) {
+    const size = stored.get(part.key);
     if (size !== undefined) {
       outcome.partsFound++;
       ports.onPart?.(part, "found", 0, size);

@@ -76,30 +76,11 @@ export function partGroup(name: { table: string; tenant: string; version?: numbe
   return `${name.table}/tenant=${name.tenant}/${name.version === undefined ? "-" : `v${name.version}`}`;
 }
 
-const COMPACTED_PART =
-  /^compacted\/([^/]+)\/tenant=([^/]+)\/date=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/part-(\d+)-of-(\d+)(?:-v(\d+))?\.parquet$/;
-
-/** A compacted part's group and part count, from its key (object-keys.ts compactedObjectKey). */
-export function compactedPartName(key: string): { group: string; index: number; of: number } {
-  const m = COMPACTED_PART.exec(key);
-  if (!m) {
-    throw new Error(
-      `a compacted part is compacted/<table>/tenant=<t>/date=<YYYY-MM-DD>/hour=<HH>/part-<k>-of-<n>[-v<version>].parquet, got ${JSON.stringify(key)}`,
-    );
-  }
-  const [, table, tenant, index, of, version] = m;
-  return {
-    group: partGroup({ table, tenant, ...(version === undefined ? {} : { version: Number(version) }) }),
-    index: Number(index),
-    of: Number(of),
-  };
-}
-
 /**
  * The parts of one hour, from the listing of its segment objects (any order, any tables and
- * tenants). `counts` fixes a group's part count (by partGroup): the count of parts an earlier
- * run stored under another part size, whose plan is then made again (the cuts depend on the
- * listing and the count alone).
+ * tenants). `counts` fixes a group's part count (by partGroup): the counts pinned by the
+ * hour's plan object, which the first run to plan the hour stored; the cuts depend on the
+ * listing and the count alone, so every run makes that plan whatever its own part size.
  */
 export function planParts(
   objects: readonly ListedObject[],
@@ -134,4 +115,32 @@ export function planParts(
     }
   }
   return plans;
+}
+
+/** The part count of each group of a plan (by partGroup), as the hour's plan object keeps them. */
+export function partCounts(plans: readonly PartPlan[]): Map<string, number> {
+  return new Map(plans.map((p) => [partGroup(p), p.of]));
+}
+
+export function partCountsBody(counts: ReadonlyMap<string, number>): string {
+  return `${JSON.stringify({ parts: Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1))) })}\n`;
+}
+
+/** A plan object's body, checked: a malformed one is an error, never a guess. */
+export function parsePartCounts(text: string): Map<string, number> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parts = (value as { parts?: unknown } | undefined)?.parts;
+  const entries = typeof parts === "object" && parts !== null && !Array.isArray(parts) ? Object.entries(parts) : [];
+  // A plan is stored only for an hour with objects: at least one group.
+  if (entries.length === 0 || !entries.every(([, n]) => Number.isInteger(n) && (n as number) >= 1)) {
+    throw new Error(
+      `a compaction plan is {"parts": {<group>: <count> >= 1}}, got ${JSON.stringify(text.slice(0, 200))}`,
+    );
+  }
+  return new Map(entries as [string, number][]);
 }

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import {
-  compactedPartName,
   evenCuts,
   ListedObject,
+  partCounts,
+  partCountsBody,
+  parsePartCounts,
   partGroup,
   planParts,
   segmentObjectName,
@@ -108,7 +110,7 @@ describe("lake compaction: the part plan of an hour", () => {
   it("an empty hour has no parts", () => expect(planParts([], MIB)).to.deep.equal([]));
 });
 
-describe("lake compaction: parts stored under another part size", () => {
+describe("lake compaction: an hour's plan, pinned", () => {
   const MIB = 1024 * 1024;
   const listing = Array.from({ length: 10 }, (_, i) => obj("records", "acme", seg(i), MIB));
 
@@ -127,12 +129,16 @@ describe("lake compaction: parts stored under another part size", () => {
     expect(planParts(listing, 256 * MIB, other)).to.deep.equal(planParts(listing, 256 * MIB));
   });
 
-  it("reads a part's group and count from its key", () => {
-    expect(compactedPartName(`compacted/order/tenant=acme/${HOUR}/part-2-of-5-v3.parquet`)).to.deep.equal({
-      group: partGroup({ table: "order", tenant: "acme", version: 3 }),
-      index: 2,
-      of: 5,
-    });
-    expect(() => compactedPartName(`compacted/order/tenant=acme/${HOUR}/other.parquet`)).to.throw(/part-<k>-of-<n>/);
+  it("the plan object keeps each group's count, and reads back as it was", () => {
+    const plans = planParts([...listing, obj("order", "beta", seg(1), MIB, 2)], 4 * MIB);
+    const body = partCountsBody(partCounts(plans));
+    expect(JSON.parse(body)).to.deep.equal({ parts: { "order/tenant=beta/v2": 1, "records/tenant=acme/-": 3 } });
+    expect(parsePartCounts(body)).to.deep.equal(partCounts(plans));
   });
+
+  for (const bad of ["", "{}", '{"parts": {"a": 0}}', '{"parts": {"a": 1.5}}', '{"parts": []}', "null"]) {
+    it(`refuses the plan object ${JSON.stringify(bad)}`, () => {
+      expect(() => parsePartCounts(bad)).to.throw(/a compaction plan is/);
+    });
+  }
 });

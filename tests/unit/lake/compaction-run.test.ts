@@ -182,6 +182,18 @@ describe("lake compactor: a whole run", () => {
   });
 });
 
+describe("lake compactor: what it refuses", () => {
+  it("an object under an hour's compacted prefix that its plan does not name stops the run before the move", async () => {
+    const store = await lake();
+    const stray = "compacted/records/tenant=acme/date=2026-12-07/hour=09/part-0-of-7.parquet";
+    store.put(stray, "x");
+    let error: unknown;
+    await runCompactor(ports(store), SETTINGS).catch((e: unknown) => (error = e));
+    expect(String(error)).to.include(`${stray} is no part of its hour's plan`);
+    expect(store.objects.has(COMPACTION_STATE_KEY)).to.equal(false);
+  });
+});
+
 describe("lake compactor: runs cut short and run again", () => {
   it("a run stopped by its time at any step, then run again, stores the same parts, byte for byte", async () => {
     const whole = await lake();
@@ -267,6 +279,26 @@ describe("lake compactor: two runs at once", () => {
     // compacted_before at each write: the fast run's two moves, then its two tagging moves.
     expect(store.stateWrites).to.deep.equal(["2026-12-07 10", "2026-12-07 11", "2026-12-07 11", "2026-12-07 11"]);
     expect(stateOf(store)).to.deep.equal({ compacted_before: "2026-12-07 11", tagged_before: "2026-12-07 11" });
+    expect(await viewRows(store)).to.deep.equal(await segmentRows(store));
+  });
+
+  it("two runs with different part sizes at once store the parts of one plan", async () => {
+    const store = await gatedLake();
+    let open!: () => void;
+    store.gate = new Promise<void>((r) => (open = r));
+    // The first run plans hour 09 with small parts, then waits before reading its objects.
+    const small = runCompactor(ports(store), SETTINGS);
+    while (store.waiting === 0) await new Promise((r) => setTimeout(r, 5));
+    store.gate = undefined;
+    const large = await runCompactor(ports(store), { ...SETTINGS, partBytes: 1_000_000 });
+    open();
+    await small;
+    const keys = compactedKeys(store);
+    expect(
+      keys.some((k) => /part-1-of-[2-9]/.test(k)),
+      "the first plan's small parts",
+    ).to.equal(true);
+    expect(large.partsWritten).to.be.greaterThan(0);
     expect(await viewRows(store)).to.deep.equal(await segmentRows(store));
   });
 
