@@ -258,6 +258,10 @@ export const IAM_REQUESTS: Record<string, Record<string, Mapping>> = {
   S3: {
     PutObject: onObject("s3:PutObject"),
     GetObject: onObject("s3:GetObject"),
+    // The lake compactor's tags for expiry (runtime/lake/compaction/).
+    PutObjectTagging: onObject("s3:PutObjectTagging"),
+    // A listing is s3:ListBucket on the bucket (SAR resource type "bucket", arn:aws:s3:::<bucket>).
+    ListObjectsV2: (p) => [{ action: "s3:ListBucket", resource: `arn:aws:s3:::${name(p, "Bucket")}` }],
   },
   es: {
     GET: onDomainPath("es:ESHttpGet"),
