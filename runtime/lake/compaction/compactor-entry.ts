@@ -9,7 +9,7 @@ import { createKinesisClient } from "../../common/aws/kinesis-client";
 import { createS3Client } from "../../common/aws/s3-client";
 import { stdoutSink } from "../../observability/emf";
 import { listAllShards } from "../../stream/shard-fetcher";
-import { RunOutcome, runCompactor } from "./compactor";
+import { RunOutcome, runCompactor, UNBOUNDED_RUN_MS } from "./compactor";
 import { LAKE_COMPACTOR } from "./compactor-contract";
 import { emitRunMetrics } from "./compactor-metrics";
 import { compactorSettingsOf, readLakeCompactorSettings } from "./compactor-settings";
@@ -22,8 +22,6 @@ import { S3CompactionStore } from "./s3-compaction-store";
  * only done again by the next run.
  */
 export const RUN_MARGIN_MS = 60_000;
-/** Without an invocation context (run locally): how long a run may take. */
-export const LOCAL_RUN_MS = 5 * 60_000;
 
 /** The part of the Lambda context a run reads. */
 export interface InvocationContext {
@@ -41,7 +39,7 @@ export function lakeCompactor(env: Readonly<Record<string, string | undefined>>)
   return {
     stream: s.STREAM_NAME,
     run: (context) => {
-      const deadline = Date.now() + (context?.getRemainingTimeInMillis() ?? LOCAL_RUN_MS) - RUN_MARGIN_MS;
+      const deadline = Date.now() + (context?.getRemainingTimeInMillis() ?? UNBOUNDED_RUN_MS) - RUN_MARGIN_MS;
       return runCompactor(
         {
           store,

@@ -25,6 +25,9 @@ const PARQUET = "application/vnd.apache.parquet";
  */
 export const MAX_HOURS_PER_RUN = 48;
 
+/** How long a run may go on where no Lambda timeout bounds it (the local stack, a test's handler call). */
+export const UNBOUNDED_RUN_MS = 5 * 60_000;
+
 export interface CompactorSettings {
   /** The most bytes a part holds (COMPACTED_PART_BYTES). */
   partBytes: number;
