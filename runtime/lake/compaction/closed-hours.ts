@@ -7,7 +7,7 @@
  * compactor reads the progress first and lists the hour's objects after: whatever the
  * progress promised stored is then in the listing.
  */
-import { hourKey, timePartitionOf } from "../object-keys";
+import { hourKey, TimePartition, timePartitionOf } from "../object-keys";
 import { ShardProgress } from "../progress";
 
 const HOUR_MS = 3_600_000;
@@ -28,7 +28,12 @@ export function hourStart(key: string): number {
   return time;
 }
 
-/** The hour key of the hour starting `time` after the hour `key`, `count` hours on. */
+/** An hour key as the partition it names (`date=<d>/hour=<h>/` in keys). */
+export function hourPartition(key: string): TimePartition {
+  return timePartitionOf(new Date(hourStart(key)));
+}
+
+/** The hour key `count` hours after the hour `key`. */
 export function addHours(key: string, count: number): string {
   return hourKey(timePartitionOf(new Date(hourStart(key) + count * HOUR_MS)));
 }

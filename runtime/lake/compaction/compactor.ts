@@ -7,17 +7,15 @@
  * result; two runs at once never move the state backward. Why readers see every row once
  * throughout: COMPACTION.md.
  */
-import { PutOutcome } from "../lake-store";
-import { COMPACTION_STATE_KEY, compactionPlanKey, hourKey, progressKey, TABLES_PREFIX } from "../object-keys";
+import { COMPACTION_STATE_KEY, progressKey } from "../object-keys";
 import { parseProgress, ShardProgress } from "../progress";
 import { addHours, closedBefore, firstHourToCompact, floorHour, hourStart, hoursToCompact } from "./closed-hours";
 import { CompactionState, compactionStateBody, parseCompactionState } from "./compaction-state";
 import { COMPACTED_TAG, CompactionStore } from "./compaction-store";
-import { ListedObject, PartPlan, partCounts, partCountsBody, parsePartCounts, planParts } from "./part-plan";
-import { mergeParquet } from "./parquet-merge";
+import { compactHour, PartCounts } from "./hour-parts";
+import { earliestObjectHour, hourSegmentObjects } from "./lake-listing";
 
 const HOUR_MS = 3_600_000;
-const PARQUET = "application/vnd.apache.parquet";
 
 /**
  * The most hours one run walks (a run's time budget ends it sooner under load; after a long
@@ -42,8 +40,6 @@ export interface CompactorPorts {
   now(): number;
   /** Whether there is time to start another part or hour (the Lambda's remaining time, less a margin). */
   hasTime(): boolean;
-  /** Called once a part is stored (or found stored), for the logs. */
-  onPart?(part: PartPlan, outcome: PutOutcome | "found", rows: number, bytes: number): void;
 }
 
 /** Why a run ended. */
@@ -59,18 +55,13 @@ export type RunEnd =
   /** Another run replaced the state first: this one stops, that one goes on. */
   | "state-moved";
 
-export interface RunOutcome {
+export interface RunOutcome extends PartCounts {
   end: RunEnd;
   closedBefore?: string;
   /** The state as this run left it (or found it), when there is one. */
   state?: CompactionState;
   /** Hours whose state move this run made. */
   hoursCompacted: string[];
-  partsWritten: number;
-  /** Parts an earlier (or overlapping) run had stored already. */
-  partsFound: number;
-  rows: number;
-  bytes: number;
   /** Segment objects tagged for expiry. */
   objectsRetired: number;
   /** Hours from compacted_before to the current hour (LakeHoursNotCompacted); undefined without a state. */
@@ -128,7 +119,7 @@ export async function runCompactor(ports: CompactorPorts, settings: CompactorSet
 
   for (const hour of hoursToCompact(held.state.compacted_before, closed, MAX_HOURS_PER_RUN)) {
     if (!ports.hasTime()) return finish("time", held);
-    const done = await compactHour(ports, settings, hour, outcome);
+    const done = await compactHour(store, settings.partBytes, hour, ports.hasTime, outcome);
     if (!done) return finish("time", held);
     const next = { ...held.state, compacted_before: addHours(hour, 1) };
     const moved = await replaceState(store, held, next);
@@ -170,114 +161,4 @@ async function replaceState(
   const body = Buffer.from(compactionStateBody(next));
   const put = await store.replaceIf(COMPACTION_STATE_KEY, body, "application/json", held.etag);
   return put.outcome === "written" ? { state: next, etag: put.etag } : undefined;
-}
-
-/** The hour's `tables/<t>/tenant=<x>/date=<d>/hour=<h>/` prefixes, one per table and tenant with objects then. */
-async function hourSegmentObjects(store: CompactionStore, hour: string): Promise<ListedObject[]> {
-  const [date, hh] = hour.split(" ");
-  const objects: ListedObject[] = [];
-  for (const table of await store.listPrefixes(TABLES_PREFIX)) {
-    for (const tenant of await store.listPrefixes(table)) {
-      objects.push(...(await store.listObjects(`${tenant}date=${date}/hour=${hh}/`)));
-    }
-  }
-  return objects;
-}
-
-/** The earliest hour any segment object is in, by listing dates then hours (both sort as time). */
-async function earliestObjectHour(store: CompactionStore): Promise<string | undefined> {
-  let earliest: string | undefined;
-  for (const table of await store.listPrefixes(TABLES_PREFIX)) {
-    for (const tenant of await store.listPrefixes(table)) {
-      const date = (await store.listPrefixes(tenant))[0];
-      const hour = date && (await store.listPrefixes(date))[0];
-      const m = hour ? /date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/$/.exec(hour) : null;
-      if (!m) continue;
-      const key = hourKey({ date: m[1], hour: m[2] });
-      if (earliest === undefined || key < earliest) earliest = key;
-    }
-  }
-  return earliest;
-}
-
-/**
- * The hour's part counts: those of its plan object when a run stored one, else this run's,
- * stored with If-None-Match (of two runs that plan the hour at once, both follow the first).
- * Pinned so that runs with different part sizes (a changed setting while an old run goes on)
- * still store the parts of one plan.
- */
-async function pinnedCounts(
-  store: CompactionStore,
-  hour: string,
-  objects: ListedObject[],
-  partBytes: number,
-): Promise<Map<string, number>> {
-  const [date, hh] = hour.split(" ");
-  const key = compactionPlanKey({ date, hour: hh });
-  const stored = await store.get(key);
-  if (stored !== undefined) return parsePartCounts(stored.toString("utf8"));
-  const counts = partCounts(planParts(objects, partBytes));
-  if ((await store.putIfAbsent(key, Buffer.from(partCountsBody(counts)), "application/json")) === "written") {
-    return counts;
-  }
-  return parsePartCounts((await store.get(key))!.toString("utf8"));
-}
-
-/** The parts already stored for the planned tables and tenants of the hour (key -> size); one the plan does not name is an error. */
-async function storedParts(store: CompactionStore, plans: PartPlan[]): Promise<Map<string, number>> {
-  const planned = new Set(plans.map((p) => p.key));
-  const sizes = new Map<string, number>();
-  const prefixes = new Set(plans.map((p) => p.key.slice(0, p.key.lastIndexOf("/") + 1)));
-  for (const prefix of prefixes) {
-    for (const object of await store.listObjects(prefix)) {
-      if (!planned.has(object.key)) {
-        throw new Error(
-          `${object.key} is no part of its hour's plan (${[...planned].filter((k) => k.startsWith(prefix)).join(", ")}): rows would be read twice; delete it and run again`,
-        );
-      }
-      sizes.set(object.key, object.size);
-    }
-  }
-  return sizes;
-}
-
-/** Stores every part of the hour that is not stored yet; false when the time ran out first. */
-async function compactHour(
-  ports: CompactorPorts,
-  settings: CompactorSettings,
-  hour: string,
-  outcome: RunOutcome,
-): Promise<boolean> {
-  const { store } = ports;
-  const objects = await hourSegmentObjects(store, hour);
-  if (objects.length === 0) return true;
-  const plans = planParts(objects, settings.partBytes, await pinnedCounts(store, hour, objects, settings.partBytes));
-  const stored = await storedParts(store, plans);
-  for (const part of plans) {
-    const size = stored.get(part.key);
-    if (size !== undefined) {
-      outcome.partsFound++;
-      ports.onPart?.(part, "found", 0, size);
-      continue;
-    }
-    if (!ports.hasTime()) return false;
-    const inputs: Buffer[] = [];
-    for (const key of part.inputs) {
-      const body = await store.get(key);
-      // A closed hour's objects stay until the hour is read from its parts and a day passes.
-      if (body === undefined) throw new Error(`segment object ${key} of closed hour ${hour} was listed but is gone`);
-      inputs.push(body);
-    }
-    const merged = mergeParquet(inputs, part.inputs);
-    const put = await store.putIfAbsent(part.key, merged.body, PARQUET);
-    if (put === "written") {
-      outcome.partsWritten++;
-      outcome.rows += merged.rows;
-      outcome.bytes += merged.body.length;
-    } else {
-      outcome.partsFound++;
-    }
-    ports.onPart?.(part, put, merged.rows, merged.body.length);
-  }
-  return true;
 }

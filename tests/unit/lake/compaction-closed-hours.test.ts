@@ -3,6 +3,7 @@ import {
   addHours,
   closedBefore,
   firstHourToCompact,
+  hourPartition,
   hourStart,
   hoursToCompact,
 } from "../../../runtime/lake/compaction/closed-hours";
@@ -89,6 +90,7 @@ describe("lake compaction: the hours a run walks", () => {
   it("hour keys: arithmetic and refusals", () => {
     expect(addHours("2026-12-31 23", 1)).to.equal("2027-01-01 00");
     expect(hourStart("2026-12-07 05")).to.equal(Date.parse("2026-12-07T05:00:00Z"));
+    expect(hourPartition("2026-12-07 05")).to.deep.equal({ date: "2026-12-07", hour: "05" });
     for (const bad of ["2026-12-07", "2026-12-07 24", "2026-02-30 01", "2026-12-07T05"]) {
       expect(() => hourStart(bad), bad).to.throw(/"YYYY-MM-DD HH"/);
     }
