@@ -87,7 +87,7 @@ export async function compactHour(
       if (body === undefined) throw new Error(`segment object ${key} of closed hour ${hour} was listed but is gone`);
       inputs.push(body);
     }
-    const merged = mergeParquet(inputs, part.inputs);
+    const merged = await mergeParquet(inputs, part.inputs);
     if ((await store.putIfAbsent(part.key, merged.body, PARQUET)) === "written") {
       counts.partsWritten++;
       counts.rows += merged.rows;

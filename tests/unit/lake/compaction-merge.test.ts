@@ -90,7 +90,7 @@ describe("lake compaction: merging objects into one part", () => {
       const inputs = [rowsOf(columns, 0, 37), rowsOf(columns, 37, 1), rowsOf(columns, 38, 250)].map((rows) =>
         parquetObject(columns, rows),
       );
-      const merged = mergeParquet(inputs);
+      const merged = await mergeParquet(inputs);
       expect(merged.rows).to.equal(288);
       const want = (await Promise.all(inputs.map(read))).flat();
       expect(await read(merged.body)).to.deep.equal(want);
@@ -105,18 +105,29 @@ describe("lake compaction: merging objects into one part", () => {
 
   it("one input is copied whole", async () => {
     const input = parquetObject(GENERIC_TABLE_COLUMNS, rowsOf(GENERIC_TABLE_COLUMNS, 0, 10));
-    expect(await read(mergeParquet([input]).body)).to.deep.equal(await read(input));
+    expect(await read((await mergeParquet([input])).body)).to.deep.equal(await read(input));
   });
 
-  it("refuses inputs whose columns differ, naming both", () => {
+  /** The error a merge is refused with. */
+  async function refusal(merge: Promise<unknown>): Promise<unknown> {
+    try {
+      await merge;
+    } catch (e) {
+      return e;
+    }
+    throw new Error("the merge was not refused");
+  }
+
+  it("refuses inputs whose columns differ, naming both", async () => {
     const a = parquetObject(GENERIC_TABLE_COLUMNS, rowsOf(GENERIC_TABLE_COLUMNS, 0, 2));
     const taxi = schemaTableColumns(TAXI_SCHEMA);
     const b = parquetObject(taxi, rowsOf(taxi, 0, 2));
-    expect(() => mergeParquet([a, b], ["tables/x/a.parquet", "tables/x/b.parquet"]))
-      .to.throw(PartMergeError)
-      .with.property("message")
-      .that.matches(/tables\/x\/b\.parquet has \(.*\), tables\/x\/a\.parquet has \(arrival_time/);
+    const error = await refusal(mergeParquet([a, b], ["tables/x/a.parquet", "tables/x/b.parquet"]));
+    expect(error).to.be.instanceOf(PartMergeError);
+    expect(String(error)).to.match(/tables\/x\/b\.parquet has \(.*\), tables\/x\/a\.parquet has \(arrival_time/);
   });
 
-  it("refuses no input", () => expect(() => mergeParquet([])).to.throw(/at least one input/));
+  it("refuses no input", async () => {
+    expect(String(await refusal(mergeParquet([])))).to.match(/at least one input/);
+  });
 });
