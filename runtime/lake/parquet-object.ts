@@ -52,11 +52,7 @@ export function parquetObject(columns: readonly Column[], rows: readonly Row[]):
   const schema = arrowSchema(columns);
   const children = columns.map((c, i) => columnData(schema.fields[i].type, c, rows));
   const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: rows.length, nullCount: 0, children });
-  return parquetOfArrow(new arrow.Table(new arrow.RecordBatch(schema, data)));
-}
-
-/** An Arrow table as a lake object's Parquet bytes. */
-export function parquetOfArrow(table: arrow.Table): Uint8Array {
+  const table = new arrow.Table(new arrow.RecordBatch(schema, data));
   return writeParquet(WasmTable.fromIPCStream(arrow.tableToIPC(table, "stream")), lakeWriterProperties());
 }
 
