@@ -37,12 +37,11 @@ export interface LakeLifecycle {
 /**
  * A segment object tagged as merged is deleted once this many days have passed since it was
  * written (S3 counts from creation and rounds to the next midnight UTC:
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html). It is
- * tagged after the compaction state moved past its hour, so only queries that started before
- * the move still read it, and Athena cancels a query after at most 240 minutes
- * (https://docs.aws.amazon.com/athena/latest/ug/service-limits.html, DML query timeout).
- * An object written more than a day before it is tagged (a compactor catching up on old
- * hours) may go at the next lifecycle pass, which can fall inside such a query.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html). The
+ * compactor tags it only 5 hours after the compaction state moved past its hour
+ * (runtime/lake/compaction/retire.ts), longer than any query that read the state before the
+ * move runs (Athena stops a query after at most 240 minutes), so even an object older than a
+ * day, deleted at the next pass, is read by no query any more.
  */
 export const COMPACTED_SEGMENT_EXPIRY_DAYS = 1;
 

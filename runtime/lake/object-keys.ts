@@ -133,3 +133,12 @@ export function tablePrefix(table: string): string {
 export function compactedTablePrefix(table: string): string {
   return `${COMPACTED_PREFIX}${table}/`;
 }
+
+/**
+ * The part counts the first run that planned a closed hour stored for it (compaction/): every
+ * later run follows them, whatever its own part size, so an hour's parts come from one plan.
+ * Beside the state, not under it: the state's Glue table reads compaction/state/ alone.
+ */
+export function compactionPlanKey(time: TimePartition): string {
+  return `${COMPACTION_PREFIX}plans/date=${time.date}/hour=${time.hour}.json`;
+}

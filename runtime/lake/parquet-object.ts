@@ -6,7 +6,13 @@
  * its reads few and large: https://docs.aws.amazon.com/athena/latest/ug/performance-tuning-data-optimization-techniques.html).
  */
 import * as arrow from "apache-arrow";
-import { Compression, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from "parquet-wasm/node";
+import {
+  Compression,
+  Table as WasmTable,
+  writeParquet,
+  WriterProperties,
+  WriterPropertiesBuilder,
+} from "parquet-wasm/node";
 import { Column, ColumnType } from "./columns";
 import { CellValue, Row } from "./lake-rows";
 
@@ -47,11 +53,16 @@ export function parquetObject(columns: readonly Column[], rows: readonly Row[]):
   const children = columns.map((c, i) => columnData(schema.fields[i].type, c, rows));
   const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: rows.length, nullCount: 0, children });
   const table = new arrow.Table(new arrow.RecordBatch(schema, data));
-  const properties = new WriterPropertiesBuilder()
-    .setCompression(Compression.SNAPPY)
-    .setMaxRowGroupSize(ROW_GROUP_ROWS)
-    .build();
-  return writeParquet(WasmTable.fromIPCStream(arrow.tableToIPC(table, "stream")), properties);
+  return writeParquet(WasmTable.fromIPCStream(arrow.tableToIPC(table, "stream")), lakeWriterProperties());
+}
+
+/**
+ * How every lake object is written: Snappy pages, row groups of ROW_GROUP_ROWS. The writer's
+ * objects and the compactor's merged parts (compaction/parquet-merge.ts) both use it, so
+ * Athena reads one encoding. A fresh one each time: parquet-wasm consumes it.
+ */
+export function lakeWriterProperties(): WriterProperties {
+  return new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).setMaxRowGroupSize(ROW_GROUP_ROWS).build();
 }
 
 /**

@@ -2,14 +2,21 @@
  * The lake writer as part of the local stack: the local S3 server (s3-server.ts: s3rver with
  * S3's conditional PutObject) holding the lake bucket in a directory of the state directory,
  * and one lake worker (the lake contract's entry point, as the container runs it) reading the
- * local stream as its own consumer application. `npm run lake:query` reads the same directory.
+ * local stream as its own consumer application, and the lake compactor once a minute
+ * (../lake/compaction/local-compactor.ts) on the same bucket. `npm run lake:query` reads the
+ * same directory.
  */
 import path from "node:path";
 import { createDynamoDbClient } from "../common/aws/dynamodb-client";
+import { createKinesisClient } from "../common/aws/kinesis-client";
+import { createS3Client } from "../common/aws/s3-client";
 import { contractEnvironment } from "../common/contract";
 import { REPO_ROOT } from "../common/repo-root";
 import { compiledEntrypoint } from "../common/services";
+import { LocalCompactor } from "../lake/compaction/local-compactor";
+import { S3CompactionStore } from "../lake/compaction/s3-compaction-store";
 import { LAKE } from "../lake/contract";
+import { listAllShards } from "../stream/shard-fetcher";
 import { LeaseTable } from "../processing/leases/lease-table";
 import { LOCAL_REGION } from "./emulators";
 import { describeExit, GuardedChild, spawnGuarded, withLastOutput } from "./guarded-child";
@@ -49,11 +56,36 @@ export interface LocalLakeOptions extends LocalConsumerTarget {
   shardCount: number;
   signal?: AbortSignal;
   readyTimeoutMs?: number;
+  /** The compactor's lines (a run that merged something, or failed). */
+  log?: (level: "info" | "warn", line: string) => void;
 }
 
 export interface LocalLake {
   s3: LocalS3;
   worker: GuardedChild;
+  /** Stop it before the local S3 server: it reads and writes the bucket. */
+  compactor: { stop(): Promise<void> };
+}
+
+/** The compactor on the local bucket, with its own clients (closed when it stops). */
+function startLocalCompactor(options: LocalLakeOptions, s3Endpoint: string): LocalLake["compactor"] {
+  const kinesis = createKinesisClient({ region: LOCAL_REGION, endpoint: options.kinesisEndpoint, http: "1.1" });
+  const s3 = createS3Client({ region: LOCAL_REGION, endpoint: s3Endpoint });
+  const compactor = LocalCompactor.start({
+    ports: {
+      store: new S3CompactionStore(s3, LOCAL_LAKE_BUCKET),
+      shardIds: async () => (await listAllShards(kinesis, options.streamName)).map((shard) => shard.ShardId!),
+      now: Date.now,
+    },
+    log: options.log ?? (() => undefined),
+  });
+  return {
+    stop: async () => {
+      await compactor.stop();
+      kinesis.destroy();
+      s3.destroy();
+    },
+  };
 }
 
 export async function startLake(options: LocalLakeOptions): Promise<LocalLake> {
@@ -108,5 +140,5 @@ export async function startLake(options: LocalLakeOptions): Promise<LocalLake> {
   } finally {
     dynamo.destroy();
   }
-  return { s3, worker };
+  return { s3, worker, compactor: startLocalCompactor(options, s3.endpoint) };
 }

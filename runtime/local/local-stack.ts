@@ -70,6 +70,8 @@ export class LocalStack implements StackControls {
   private readonly children: { child: GuardedChild; layer: Layer }[] = [];
   /** The local S3 server of the lake: in this process, stopped once the lake worker is. */
   private localS3?: LocalS3;
+  /** The lake compactor, in this process: stopped before the local S3 server. */
+  private lakeCompactor?: { stop(): Promise<void> };
   /** Children stopped on purpose (from the page): their exit does not end the stack. */
   private readonly released = new WeakSet<GuardedChild>();
   private replay?: { child: ReplayChild; speedup: number; startedAt: number; resumedAtMs: number };
@@ -190,8 +192,10 @@ export class LocalStack implements StackControls {
       stateDir: config.stateDir,
       shardCount: stream.shardCount,
       signal,
+      log: (level, line) => (level === "warn" ? log.error(line) : log.info(line)),
     });
     this.localS3 = lake.s3;
+    this.lakeCompactor = lake.compactor;
     this.adopt(lake.worker, "service");
 
     log.info("Starting the hot-spot worker...");
@@ -480,6 +484,7 @@ export class LocalStack implements StackControls {
     }
     // The scaler first: no reshard while the services drain.
     await this.scaler?.stop();
+    await this.lakeCompactor?.stop();
     this.scalerClient?.destroy();
     // Services first, so they can drain into the emulators (about 2 s at worst in all). A
     // control under way (a restart, a re-pace) ends alongside them, not before them: it starts

@@ -268,7 +268,9 @@ export const IAM_REQUESTS: Record<string, Record<string, Mapping>> = {
     PutObject: onObject("s3:PutObject"),
     GetObject: onObject("s3:GetObject"),
     HeadObject: onObject("s3:GetObject"),
+    // The lake compactor's tags for expiry (runtime/lake/compaction/).
     PutObjectTagging: onObject("s3:PutObjectTagging"),
+    // A listing is s3:ListBucket on the bucket (SAR resource type "bucket", arn:aws:s3:::<bucket>).
     ListObjectsV2: onBucket("s3:ListBucket"),
   },
   es: {

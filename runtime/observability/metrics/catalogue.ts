@@ -16,6 +16,7 @@ import { MetricDefinition } from "./metric";
 import {
   FLINK_SCALER_METRICS,
   INGEST_REJECT_METRICS,
+  LAKE_COMPACTOR_METRICS,
   LAKE_METRICS,
   PROCESSING_LAG_METRICS,
   PROCESSING_METRICS,
@@ -44,6 +45,7 @@ export const METRIC_CATALOGUE: readonly MetricDefinition[] = [
   ...Object.values(PROCESSING_METRICS),
   ...Object.values(PROCESSING_LAG_METRICS),
   ...Object.values(LAKE_METRICS),
+  ...Object.values(LAKE_COMPACTOR_METRICS),
   ...Object.values(SHARD_SCALER_METRICS),
   ...Object.values(FLINK_SCALER_METRICS),
 ];
