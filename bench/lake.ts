@@ -37,6 +37,8 @@ import { ask } from "./lib/consumer-stack";
 import { EndToEndResult, lakeEndToEnd } from "./lib/lake-end-to-end";
 import { LAKE_WORKLOADS, LakeWorkloadName, lakeUserRecords } from "./lib/lake-workload";
 import { LakeObject, objectSizes } from "./lib/lake-objects";
+import { ATHENA_OBJECT_BYTES, compactedHour, SteadyLoad } from "./lib/lake-compaction";
+import { COMPACTION_DEFAULTS } from "../runtime/lake/compaction/compactor-contract";
 import { atLeast, Cell, fmt, median, note, output, table, Target, verdict } from "./lib/report";
 
 const { json, flags } = parseArgs("usage: npm run bench:lake [-- --json]", {
@@ -114,6 +116,17 @@ interface SegmentResult {
   /** Live heap and buffers the writer held when it stored the first segment. */
   heldBytes: number;
   objects: LakeObject[];
+  /** Each tenant's objects of every segment, merged as the compactor merges a part. */
+  merges: Merge[];
+}
+
+interface Merge {
+  tenant: string;
+  inputs: number;
+  inputBytes: number;
+  outputBytes: number;
+  rows: number;
+  cpuMs: number;
 }
 
 function workloadFile(dir: string, workload: LakeWorkloadName, count: number): string {
@@ -190,6 +203,7 @@ async function segmentRun(child: BenchChild, dir: string, workload: LakeWorkload
     cpuMs: Number(answer.cpuMs),
     heldBytes: Number(answer.heldBytes),
     objects: answer.objects as LakeObject[],
+    merges: answer.merges as Merge[],
   };
 }
 
@@ -311,6 +325,52 @@ function endToEndTable(results: EndToEnd[], figures: { figure: string; text: str
   );
 }
 
+/** Steady loads a tenant's hour is sized under: a busy stream, a quarter of it, one quiet shard. */
+const STEADY_LOADS: SteadyLoad[] = [
+  { label: "4 shards at 1 MiB/s", shards: 4, bytesPerSecondPerShard: MIB, tenants: 4 },
+  { label: "4 shards at 256 KiB/s", shards: 4, bytesPerSecondPerShard: MIB / 4, tenants: 4 },
+  { label: "1 shard at 64 KiB/s", shards: 1, bytesPerSecondPerShard: MIB / 16, tenants: 4 },
+];
+
+function compactionTable(results: SegmentResult[], figures: { figure: string; text: string; target?: Target }[]) {
+  const rows: Cell[][] = [];
+  const roll = { maxBytes: LAKE_DEFAULTS.rollBytes, maxAgeMs: LAKE_DEFAULTS.rollSeconds * 1000 };
+  for (const r of results) {
+    const sizes = objectSizes(r.objects);
+    const inBytes = r.merges.reduce((n, m) => n + m.inputBytes, 0);
+    const measured = {
+      parquetPerDataByte: sizes.totalBytes / r.dataBytes,
+      mergedPerInputByte: r.merges.reduce((n, m) => n + m.outputBytes, 0) / inBytes,
+    };
+    const cpuPerMiB = r.merges.reduce((n, m) => n + m.cpuMs, 0) / (inBytes / MIB);
+    for (const load of STEADY_LOADS) {
+      const hour = compactedHour(load, roll, measured, COMPACTION_DEFAULTS.partBytes);
+      const smallest = Math.min(...hour.parts);
+      rows.push([
+        LAKE_WORKLOADS[r.workload].label,
+        load.label,
+        `${fmt(hour.objects)} x ${mib(hour.objectBytes)}`,
+        `${hour.parts.length} x ${mib(hour.parts.reduce((a, b) => a + b, 0) / hour.parts.length)}`,
+        x(measured.mergedPerInputByte),
+        fmt(cpuPerMiB),
+      ]);
+      figures.push({
+        figure: `${r.workload}: a tenant-hour at ${load.label}, ${load.tenants} tenants, compacted`,
+        text: `${hour.parts.length} part(s) of ${mib(smallest)} and more, from ${fmt(hour.objects)} objects of ${mib(hour.objectBytes)}`,
+        target: { text: `>= ${fmt(ATHENA_OBJECT_BYTES / 1e6)} MB or one part`, met: hour.athenaSized },
+      });
+    }
+  }
+  return table(
+    `compacted objects under steady load: one tenant's hour (${STEADY_LOADS[0].tenants} tenants; segments of ` +
+      `${LAKE_DEFAULTS.rollBytes / MIB} MiB or ${LAKE_DEFAULTS.rollSeconds} s), its segment objects as the writer made them in the ` +
+      `run above, then parts of at most ${COMPACTION_DEFAULTS.partBytes / MIB} MiB by the compactor's plan; the merge measured on ` +
+      "each tenant's objects of that run (CPU per MiB of input Parquet)",
+    ["workload", "load", "segment objects", "compacted parts", "merged / input", "merge CPU ms/MiB"],
+    rows,
+  );
+}
+
 function segmentTable(results: SegmentResult[], figures: { figure: string; text: string; target?: Target }[]) {
   const rows: Cell[][] = [];
   for (const r of results) {
@@ -397,6 +457,7 @@ async function main(): Promise<void> {
   const tables = [throughputTable(results, figures)];
   if (endToEnd.length) tables.push(endToEndTable(endToEnd, figures));
   if (segments.length) tables.push(segmentTable(segments, figures));
+  if (segments.length) tables.push(compactionTable(segments, figures));
   tables.push(
     table(
       `figures (run took ${fmt((Date.now() - started) / 1000)} s)`,

@@ -19,7 +19,9 @@
  * Run as a child by bench/lake.ts: {type: "go", file, shards, rounds, rollBytes, rollSeconds,
  * records} answers {type: "results", ...}; {type: "segment", file, records, rollBytes,
  * rollSeconds} runs one shard until the writer cuts a segment by size and answers
- * {type: "segment", objects: [...]} with each object's rows, bytes and row groups.
+ * {type: "segment", objects: [...]} with each object's rows, bytes and row groups, and
+ * `merges`: each tenant's objects of every segment merged into one part as the compactor
+ * merges them (compaction/parquet-merge.ts), with its bytes and CPU.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -31,6 +33,7 @@ import { TRIM_HORIZON } from "../../dist/runtime/processing/leases/lease.js";
 import { ShardConsumer } from "../../dist/runtime/processing/shard-consumer.js";
 import { DeadLetters } from "../../dist/runtime/processing/dead-letters.js";
 import { lakeWriterFactory } from "../../dist/runtime/lake/lake-writer.js";
+import { mergeParquet } from "../../dist/runtime/lake/compaction/parquet-merge.js";
 import { MemoryLakeStore } from "../../dist/runtime/lake/lake-store.js";
 import { withColumns } from "../../dist/runtime/lake/lake-rows.js";
 import { decode, encode } from "../../dist/runtime/schemas/wire-format.js";
@@ -264,6 +267,29 @@ async function segment({ file, records, rollBytes, rollSeconds, schema }) {
   if (processor.segments.length < 2) throw new Error(`no cut by size: one segment of ${records} records`);
   const [first] = processor.segments;
   const objects = objectFigures(processor.store, [first]);
+  // The compactor's merge of each tenant's objects (all segments), one tenant at a time.
+  const byTenant = new Map();
+  for (const s of processor.segments) {
+    for (const o of s.written) {
+      if (!byTenant.has(o.tenant)) byTenant.set(o.tenant, []);
+      byTenant.get(o.tenant).push(o.key);
+    }
+  }
+  const merges = [];
+  for (const [tenant, keys] of byTenant) {
+    const inputs = keys.map((k) => processor.store.objects.get(k));
+    const c0 = cpuMicros();
+    const part = await mergeParquet(inputs, keys);
+    const mergeCpuMs = (cpuMicros() - c0) / 1000;
+    merges.push({
+      tenant,
+      inputs: inputs.length,
+      inputBytes: inputs.reduce((n, b) => n + b.length, 0),
+      outputBytes: part.body.length,
+      rows: part.rows,
+      cpuMs: mergeCpuMs,
+    });
+  }
   return {
     type: "segment",
     records,
@@ -272,6 +298,7 @@ async function segment({ file, records, rollBytes, rollSeconds, schema }) {
     heldBytes: atCut - before,
     cpuMs,
     objects,
+    merges,
   };
 }
 

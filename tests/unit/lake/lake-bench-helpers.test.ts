@@ -3,6 +3,7 @@
  * how it sums up the objects a segment made.
  */
 import { expect } from "chai";
+import { ATHENA_OBJECT_BYTES, compactedHour } from "../../../bench/lib/lake-compaction";
 import { LakeObject, objectSizes } from "../../../bench/lib/lake-objects";
 import { lakeRecordText, lakeTenantOf, lakeUserRecords, meterPing } from "../../../bench/lib/lake-workload";
 import { TaxiTrip } from "../../../runtime/replay/trip-event";
@@ -96,5 +97,50 @@ describe("lake benchmark object sizes", () => {
 
   it("says so when there is nothing to size", () => {
     expect(() => objectSizes([])).to.throw(/no objects were written/);
+  });
+});
+
+describe("lake benchmark: a tenant's hour under steady load, compacted", () => {
+  const MIB = 1024 * 1024;
+  const roll = { maxBytes: 64 * MIB, maxAgeMs: 300_000 };
+  const measured = { parquetPerDataByte: 0.2, mergedPerInputByte: 1 };
+
+  it("a busy stream: one object per segment of each shard, cut into even parts of at most the part size", () => {
+    // 4 shards at 1 MiB/s: a 64 MiB segment a shard every 64 s, 56.25 an hour; a quarter of each is the tenant's.
+    const hour = compactedHour(
+      { label: "busy", shards: 4, bytesPerSecondPerShard: MIB, tenants: 4 },
+      roll,
+      measured,
+      256 * MIB,
+    );
+    expect(hour.objects).to.equal(225);
+    expect(hour.objectBytes).to.equal(Math.round(16 * MIB * 0.2));
+    const total = hour.parts.reduce((a, b) => a + b, 0);
+    expect(total).to.be.closeTo(225 * 16 * MIB * 0.2, 225);
+    expect(hour.parts).to.have.length(Math.ceil(total / (256 * MIB)));
+    expect(Math.max(...hour.parts)).to.be.at.most(256 * MIB);
+    expect(hour.athenaSized).to.equal(true);
+  });
+
+  it("a quiet shard: its segments cut by time, the tenant's hour one part however small; a small part beside others is not Athena-sized", () => {
+    const quiet = compactedHour(
+      { label: "quiet", shards: 1, bytesPerSecondPerShard: 64 * 1024, tenants: 4 },
+      roll,
+      measured,
+      256 * MIB,
+    );
+    expect(quiet.objects).to.equal(12);
+    expect(quiet.parts).to.have.length(1);
+    expect(quiet.athenaSized).to.equal(true);
+    // Parts of 16 MiB at most from a busy hour: many small parts, under Athena's 128 MB.
+    const split = compactedHour(
+      { label: "busy", shards: 4, bytesPerSecondPerShard: MIB, tenants: 4 },
+      roll,
+      measured,
+      16 * MIB,
+    );
+    expect(split.parts.length).to.be.greaterThan(1);
+    expect(split.parts.every((b) => b < ATHENA_OBJECT_BYTES)).to.equal(true);
+    expect(split.athenaSized).to.equal(false);
   });
 });
