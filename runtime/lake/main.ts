@@ -21,6 +21,7 @@ import { LakeMetrics } from "./lake-metrics";
 import { SchemaLookup, withColumns } from "./lake-rows";
 import { lakeWriterFactory } from "./lake-writer";
 import { MemoryBudget } from "./memory-budget";
+import { ENDED_SHARDS_INTERVAL_MS, publishEndedShards } from "./ended-shards";
 import { S3LakeStore } from "./s3-lake-store";
 import { LAKE_AGE_CHECK_MS, readLakeSettings } from "./settings";
 
@@ -68,9 +69,10 @@ async function main(): Promise<void> {
       `LAKE_BUFFER_BYTES is more than ${LAKE_DEFAULTS.bufferShareOfMemory * 100}% of V8's heap limit: raise that with --max-old-space-size`,
     );
   }
+  const store = lakeMetrics.counting(new S3LakeStore(s3, settings.bucket));
   await startConsumerApplication(s, log, connection, {
     processors: lakeWriterFactory({
-      store: lakeMetrics.counting(new S3LakeStore(s3, settings.bucket)),
+      store,
       schemas,
       roll: settings.roll,
       budget,
@@ -106,6 +108,16 @@ async function main(): Promise<void> {
     { retrieval: s.retrieval.mode, failoverMs: s.failoverMs, bufferBytes: settings.bufferBytes },
     "lake worker started",
   );
+  // Shards that ended with no ended progress (its write failed, an older one landed over it,
+  // or they ended before progress existed): the compactor would wait on them (ended-shards.ts).
+  const endedShards = () =>
+    connection.table
+      .list()
+      .then((leases) => publishEndedShards(leases, store, new Date()))
+      .then((shards) => shards.length > 0 && log.info({ shards }, "published the progress of ended shards"))
+      .catch((e) => log.warn({ err: String(e) }, "publishing ended shards' progress failed; retried later"));
+  void endedShards();
+  setInterval(() => void endedShards(), ENDED_SHARDS_INTERVAL_MS).unref();
 }
 
 runService("lake", main);
