@@ -143,7 +143,11 @@ export function definePipeline(config: PipelineConfig): Pipeline {
     processingFunction: processing.lambda?.function.name,
     flinkApplication: hotspots?.flink.application.name,
     searchDomain: hotspots?.search.domain.domainName,
-    lake: lake && { service: lake.service.service.name, unstoredAgeBoundMs: lake.unstoredAgeBoundMs },
+    lake: lake && {
+      service: lake.service.service.name,
+      unstoredAgeBoundMs: lake.unstoredAgeBoundMs,
+      compaction: lake.compactor !== undefined,
+    },
     alertEmail: config.alertEmail,
     topicKey,
   });

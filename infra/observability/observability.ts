@@ -14,6 +14,7 @@ import { FLINK_METRICS } from "../../runtime/observability/metrics/flink";
 import { KINESIS_STREAM_METRICS } from "../../runtime/observability/metrics/kinesis";
 import {
   FLINK_SCALER_METRICS,
+  LAKE_COMPACTOR_METRICS,
   LAKE_METRICS,
   PIPELINE_SERVICES,
   PROCESSING_LAG_METRICS,
@@ -30,6 +31,12 @@ import { StreamStorage } from "../stream/stream-storage";
 /** A minute behind: the lag at which processing or the Flink job is late enough to alert (the Flink scaler's default too). */
 export const BEHIND_ALERT_MS = 60_000;
 
+/**
+ * Hours not yet compacted past which the lake's compactor is behind: an hour is merged 10 to
+ * 30 minutes after it ends (the slack, a roll time, the next run), so 1 to 2 while it keeps up.
+ */
+export const LAKE_COMPACTION_BEHIND_HOURS = 3;
+
 export interface ObservabilityArgs {
   clusterName: pulumi.Input<string>;
   stream: Pick<StreamStorage, "name" | "metric">;
@@ -44,8 +51,11 @@ export interface ObservabilityArgs {
   processingFunction?: pulumi.Input<string>;
   flinkApplication?: pulumi.Input<string>;
   searchDomain?: pulumi.Input<string>;
-  /** Set when the lake is on: its workers' service, and the oldest unstored record's age (ms) past which rows are late. */
-  lake?: { service: pulumi.Input<string>; unstoredAgeBoundMs: number };
+  /**
+   * Set when the lake is on: its workers' service, the oldest unstored record's age (ms) past
+   * which rows are late, and whether its compactor runs.
+   */
+  lake?: { service: pulumi.Input<string>; unstoredAgeBoundMs: number; compaction?: boolean };
   alertEmail?: string;
   /** Encrypts the alerts topic. */
   topicKey: TopicKey;
@@ -173,6 +183,19 @@ export class Observability extends pulumi.ComponentResource {
           datapointsToAlarm: 3,
         },
       );
+      if (args.lake.compaction) {
+        alarm(
+          "lake-compaction-behind",
+          `Closed hours are not being compacted: the first hour still read from the segments' objects is over ${LAKE_COMPACTION_BEHIND_HOURS} hours old (a shard's writer behind or down, or compactor runs failing)`,
+          {
+            // One report per run (every 15 minutes): the largest in the hour.
+            ...alarmMetric(LAKE_COMPACTOR_METRICS.LakeHoursNotCompacted, { StreamName: args.stream.name }, 3600),
+            threshold: LAKE_COMPACTION_BEHIND_HOURS,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+          },
+        );
+      }
     }
 
     admitAlarms(`${name}-alerts`, this.alerts, alarms, this);

@@ -35,6 +35,24 @@ describe("Lake compactor", () => {
       });
     });
 
+    it("alarms when closed hours are not compacted: over 3 hours behind at any run in an hour", () => {
+      const alarm = run.recorded.one("aws:cloudwatch/metricAlarm:MetricAlarm", "operations-lake-compaction-behind");
+      expect(alarm.inputs).to.deep.include({
+        namespace: "KinesisPipeline",
+        metricName: "LakeHoursNotCompacted",
+        dimensions: { StreamName: run.outputs.streamName },
+        statistic: "Maximum",
+        period: 3600,
+        threshold: 3,
+        comparisonOperator: "GreaterThanThreshold",
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+      });
+      expect(alarm.inputs.alarmActions).to.deep.equal([
+        run.recorded.one("aws:sns/topic:Topic", "operations-alerts").state.arn,
+      ]);
+    });
+
     it("is woken every 15 minutes by an EventBridge rule that may invoke it", () => {
       expect(compactorSchedule(COMPACTION_DEFAULTS.scheduleMinutes)).to.equal("rate(15 minutes)");
       expect(compactorSchedule(1)).to.equal("rate(1 minute)");
@@ -123,6 +141,9 @@ describe("Lake compactor", () => {
   it("off: no compactor, no expiry rule; the views stay (every hour read from the segments)", async () => {
     const { recorded } = await runPipeline({ lakeCompaction: "false", analytics: "false" });
     expect(recorded.all(FUNCTION).map((f) => f.name)).to.not.include("lake-compactor");
+    expect(recorded.all("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name)).to.not.include(
+      "operations-lake-compaction-behind",
+    );
     expect(recorded.all(RULE).map((r) => r.name)).to.not.include("lake-compactor");
     const lake = recorded.one(BUCKET, "lake");
     expect(recorded.all(LIFECYCLE).filter((l) => l.inputs.bucket === lake.state.id)).to.deep.equal([]);

@@ -161,13 +161,14 @@ describe("Observability", () => {
     run = await runPipeline({ alertEmail: "ops@example.com" });
   });
 
-  it("alarms to the alerts topic: consumer lag, write throttling, Flink behind, both scalers' failures, rows late to the lake", () => {
+  it("alarms to the alerts topic: consumer lag, write throttling, Flink behind, both scalers' failures, rows late to the lake, compaction behind", () => {
     const topic = run.recorded.one("aws:sns/topic:Topic", "operations-alerts");
     const alarms = run.recorded.all(ALARM).filter((a) => a.name.startsWith("operations-"));
     expect(alarms.map((a) => a.name).sort()).to.deep.equal([
       "operations-consumer-lag",
       "operations-flink-behind",
       "operations-flink-scaler-failures",
+      "operations-lake-compaction-behind",
       "operations-lake-rows-late",
       "operations-shard-scaler-failures",
       "operations-write-throttling",
