@@ -53,7 +53,8 @@ export function lakeAgainstFirehose(
     .filter(
       (i) =>
         i.part === "lake" &&
-        (WRITER_TYPES[i.type] !== undefined || (i.type.startsWith("aws:s3/bucket") && i.price.key === "s3PutRequests")),
+        (WRITER_TYPES[i.type] !== undefined ||
+          (i.type.startsWith("aws:s3/bucket") && (i.price.key === "s3PutRequests" || i.price.key === "s3GetRequests"))),
     )
     .map((i) => ({ what: `${WRITER_TYPES[i.type] ?? "objects"} ${i.what}`, usd: i.monthlyUsd }));
   // The lake workers' reads of the stream leave the VPC through the Kinesis endpoint when

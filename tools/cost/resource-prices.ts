@@ -260,13 +260,20 @@ function lambdaLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
     mappings > 0
       ? "a run a second per stream mapping, about a second each"
       : `its schedule, about ${HABITS.lambdaSecondsPerRun} s a run`;
+  // The lake compactor's runs last as long as merging the hour's Parquet takes.
+  const compactor = ctx.view.part(r) === "lake" && r.name.endsWith("-compactor");
+  const mergeSeconds = compactor
+    ? (gb(ctx.userBytesPerSecond) * HABITS.lakeCompression * 1024 * HABITS.lakeMergeMsPerParquetMiB) / 1000
+    : 0;
   return [
     { what: "requests", quantity: runs / 1e6, price: "lambdaRequests", assumption: why },
     {
       what: "compute",
-      quantity: runs * HABITS.lambdaSecondsPerRun * memoryGb,
+      quantity: (runs * HABITS.lambdaSecondsPerRun + mergeSeconds) * memoryGb,
       price: "lambdaGbSecond",
-      assumption: why,
+      assumption: compactor
+        ? `${why}, and ${HABITS.lakeMergeMsPerParquetMiB} ms a MiB of Parquet merged (bench:lake), each hour's once`
+        : why,
     },
   ];
 }
@@ -394,8 +401,24 @@ function bucketLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
         what: "PUT requests",
         quantity: (lake.putsPerHour * HOURS_PER_MONTH) / 1000,
         price: "s3PutRequests",
-        assumption: `${lake.segmentsPerHour.toFixed(1)} segments an hour (${lake.rollBytes / 2 ** 20} MiB or ${lake.rollSeconds} s), a claim and an object per tenant each`,
+        assumption: `${lake.segmentsPerHour.toFixed(1)} segments an hour (${lake.rollBytes / 2 ** 20} MiB or ${lake.rollSeconds} s), a claim and an object per tenant each, each shard's progress once a minute`,
       });
+      if (lake.compaction) {
+        lines.push(
+          {
+            what: "compaction GET requests",
+            quantity: (lake.compaction.getsPerHour * HOURS_PER_MONTH) / 1000,
+            price: "s3GetRequests",
+            assumption: "each segment object read once to merge it, each shard's progress once an hour",
+          },
+          {
+            what: "compaction PUT, tagging and LIST requests",
+            quantity: (lake.compaction.putsPerHour * HOURS_PER_MONTH) / 1000,
+            price: "s3PutRequests",
+            assumption: "each segment object tagged once; a part and a listing per tenant and hour",
+          },
+        );
+      }
     }
     return lines;
   }

@@ -112,6 +112,11 @@ export const HABITS = {
   lakeTaskCpuUsage: 0.7,
   /** Parquet over JSON for the lake (columnar, compressed): what S3 stores of each GB in. */
   lakeCompression: 0.25,
+  /**
+   * The lake compactor's CPU per MiB of Parquet it merges: bench:lake measured 15 to 34 ms
+   * (each tenant's objects of a 64 MiB segment run merged as the compactor merges a part).
+   */
+  lakeMergeMsPerParquetMiB: 35,
   /** Hot-spot results: a few documents a second into the results stream. */
   resultsRecordsPerSecond: 5,
   resultsRecordBytes: 300,

@@ -238,8 +238,21 @@ describe("npm run cost: the monthly estimate", function () {
     const MONTH_S = 2_628_000;
     const line = (name: string, what: string) => l.items.find((i) => i.name === name && i.what === what)!;
     // One shard takes 200,000 B/s of records: 64 MiB fills in 335.5 s, so the 300 s roll cuts
-    // 12 segments an hour, each with every one of the 3 tenants: 3 objects and a claim.
-    expect(line("lake", "PUT requests").quantity).to.be.closeTo((12 * 4 * 730) / 1000, 1e-9);
+    // 12 segments an hour, each with every one of the 3 tenants: 3 objects and a claim; and
+    // the shard's progress once a minute.
+    expect(line("lake", "PUT requests").quantity).to.be.closeTo(((12 * 4 + 60) * 730) / 1000, 1e-9);
+    // The compactor reads each of the 36 objects an hour once, the shard's progress, the state
+    // and the plan; it tags each object once, and writes a part and lists an hour per tenant,
+    // the plan and two state moves.
+    expect(line("lake", "compaction GET requests").quantity).to.be.closeTo(((36 + 1 + 2) * 730) / 1000, 1e-9);
+    expect(line("lake", "compaction PUT, tagging and LIST requests").quantity).to.be.closeTo(
+      ((36 + 2 * 3 + 3) * 730) / 1000,
+      1e-9,
+    );
+    // Its runs: 4 an hour of about a second, and 35 ms a MiB of the month's Parquet (a quarter
+    // of the records' bytes), at 3 GB.
+    const parquetMiB = ((200_000 * MONTH_S) / 1024 ** 3) * 0.25 * 1024;
+    expect(line("lake-compactor", "compute").quantity).to.be.closeTo((4 * 730 + (parquetMiB * 35) / 1000) * 3, 1e-6);
     // Leases: a renewal every 10 s and a checkpoint a segment (12 an hour) on the one shard.
     expect(line("lake-leases", "write request units").quantity).to.be.closeTo(
       ((0.1 + 12 / 3600) * MONTH_S) / 1e6,
@@ -283,7 +296,9 @@ describe("npm run cost: the monthly estimate", function () {
     // The writer's side: its workers, fan-out, leases, logs, PUTs and its reads through the endpoint.
     const writer = l.items
       .filter((i) => i.part === "lake" && !["aws:kms/key:Key", "aws:athena/workgroup:Workgroup"].includes(i.type))
-      .filter((i) => !(i.type === "aws:s3/bucket:Bucket" && i.what !== "PUT requests"))
+      .filter(
+        (i) => !(i.type === "aws:s3/bucket:Bucket" && i.what !== "PUT requests" && !i.what.startsWith("compaction")),
+      )
       .reduce((s, i) => s + i.monthlyUsd, 0);
     expect(l.lake!.writer.usd).to.be.closeTo(writer + streamGb * 0.01, 1e-9);
     expect(l.lake!.writer.lines.map((x) => x.what)).to.include.members([
