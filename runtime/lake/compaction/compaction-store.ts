@@ -36,8 +36,11 @@ export interface CompactionStore {
 
 /** The bucket in memory, for tests: the same answers as S3 gives (sorted listings, ETags per version). */
 export class MemoryCompactionStore implements CompactionStore {
-  readonly objects = new Map<string, { body: Buffer; etag: string; tags: Record<string, string> }>();
+  readonly objects = new Map<string, { body: Buffer; etag: string; tags: Record<string, string>; modified: number }>();
   private versions = 0;
+
+  /** `clock`: when each write happens (S3's LastModified); a test moves it. */
+  constructor(readonly clock: () => number = Date.now) {}
 
   private sortedKeys(prefix: string): string[] {
     return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
@@ -53,7 +56,10 @@ export class MemoryCompactionStore implements CompactionStore {
   }
 
   async listObjects(prefix: string): Promise<ListedObject[]> {
-    return this.sortedKeys(prefix).map((key) => ({ key, size: this.objects.get(key)!.body.length }));
+    return this.sortedKeys(prefix).map((key) => {
+      const o = this.objects.get(key)!;
+      return { key, size: o.body.length, lastModified: o.modified };
+    });
   }
 
   async get(key: string): Promise<Buffer | undefined> {
@@ -71,7 +77,7 @@ export class MemoryCompactionStore implements CompactionStore {
   }
 
   private set(key: string, body: Uint8Array | string): void {
-    this.objects.set(key, { body: Buffer.from(body), etag: `"${++this.versions}"`, tags: {} });
+    this.objects.set(key, { body: Buffer.from(body), etag: `"${++this.versions}"`, tags: {}, modified: this.clock() });
   }
 
   async putIfAbsent(key: string, body: Uint8Array): Promise<PutOutcome> {

@@ -29,11 +29,18 @@ export const COMPACTION_DEFAULTS = {
   closeSlackSeconds: 600,
   /** How often the compactor runs (an EventBridge schedule). */
   scheduleMinutes: 15,
+  /**
+   * How long an hour's last part must have been stored before the hour moves to the compacted
+   * side: more than any query takes between listing the hour's parts and reading the
+   * compaction state, both at its start (COMPACTION.md, section 3).
+   */
+  settleSeconds: 600,
 } as const;
 
 export const COMPACTION_LIMITS = {
   partBytes: { min: 16 * MIB, max: 1024 * MIB },
   closeSlackSeconds: { min: 60, max: 3600 },
+  settleSeconds: { min: 1, max: 3600 },
 } as const;
 
 export const LAKE_COMPACTOR_VARIABLES = {
@@ -46,6 +53,11 @@ export const LAKE_COMPACTOR_VARIABLES = {
     ...integer(COMPACTION_LIMITS.partBytes.min, COMPACTION_LIMITS.partBytes.max),
     default: String(COMPACTION_DEFAULTS.partBytes),
     purpose: "the most Parquet bytes a compacted part holds; an hour's objects are split evenly into parts",
+  },
+  COMPACTION_SETTLE_SECONDS: {
+    ...integer(COMPACTION_LIMITS.settleSeconds.min, COMPACTION_LIMITS.settleSeconds.max),
+    default: String(COMPACTION_DEFAULTS.settleSeconds),
+    purpose: "how long an hour's last part must have been stored before queries read the hour from its parts",
   },
   COMPACTION_SLACK_SECONDS: {
     ...integer(COMPACTION_LIMITS.closeSlackSeconds.min, COMPACTION_LIMITS.closeSlackSeconds.max),

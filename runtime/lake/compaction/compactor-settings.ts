@@ -16,5 +16,9 @@ export function readLakeCompactorSettings(env: Readonly<Record<string, string | 
 
 /** What a run needs of them. */
 export function compactorSettingsOf(s: LakeCompactorSettings): CompactorSettings {
-  return { partBytes: s.COMPACTED_PART_BYTES, slackMs: s.COMPACTION_SLACK_SECONDS * 1000 };
+  return {
+    partBytes: s.COMPACTED_PART_BYTES,
+    slackMs: s.COMPACTION_SLACK_SECONDS * 1000,
+    settleMs: s.COMPACTION_SETTLE_SECONDS * 1000,
+  };
 }

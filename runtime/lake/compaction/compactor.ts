@@ -12,6 +12,7 @@ import { parseProgress, ShardProgress } from "../progress";
 import { addHours, closedBefore, firstHourToCompact, floorHour, hourStart, hoursToCompact } from "./closed-hours";
 import { CompactionState, compactionStateBody, parseCompactionState } from "./compaction-state";
 import { CompactionStore } from "./compaction-store";
+import { COMPACTION_DEFAULTS } from "./compactor-contract";
 import { COMPACTED_SEGMENT_TAG } from "./expiry-tag";
 import { nextHorizon, taggableUntil } from "./retire";
 import { compactHour, PartCounts } from "./hour-parts";
@@ -25,6 +26,9 @@ const HOUR_MS = 3_600_000;
  */
 export const MAX_HOURS_PER_RUN = 48;
 
+/** COMPACTION_DEFAULTS.settleSeconds: an hour moves at a run after the one that stored its parts. */
+export const PART_SETTLE_MS = COMPACTION_DEFAULTS.settleSeconds * 1000;
+
 /** How long a run may go on where no Lambda timeout bounds it (the local stack, a test's handler call). */
 export const UNBOUNDED_RUN_MS = 5 * 60_000;
 
@@ -33,6 +37,8 @@ export interface CompactorSettings {
   partBytes: number;
   /** How far every shard's progress must be past an hour's end (COMPACTION_SLACK_SECONDS). */
   slackMs: number;
+  /** How long an hour's last part must have been stored before the hour moves (PART_SETTLE_MS unless set). */
+  settleMs?: number;
 }
 
 export interface CompactorPorts {
@@ -55,7 +61,9 @@ export type RunEnd =
   /** Out of time: the next run goes on where this one ended. */
   | "time"
   /** Another run replaced the state first: this one stops, that one goes on. */
-  | "state-moved";
+  | "state-moved"
+  /** An hour's parts are stored, not yet PART_SETTLE_MS ago: a later run moves it. */
+  | "settling";
 
 export interface RunOutcome extends PartCounts {
   end: RunEnd;
@@ -119,10 +127,21 @@ export async function runCompactor(ports: CompactorPorts, settings: CompactorSet
     held = { state: { compacted_before: start, tagged_before: start }, etag: undefined };
   }
 
+  // Once an hour cannot move yet (its parts too fresh), the run goes on storing the parts of
+  // the hours after it, and moves none of them: hours move in order, at a later run.
+  let stopped: RunEnd | undefined;
   for (const hour of hoursToCompact(held.state.compacted_before, closed, MAX_HOURS_PER_RUN)) {
     if (!ports.hasTime()) return finish("time", held);
-    const done = await compactHour(store, settings.partBytes, hour, ports.hasTime, outcome);
-    if (!done) return finish("time", held);
+    const parts = await compactHour(store, settings.partBytes, hour, ports.hasTime, outcome, ports.now);
+    if (!parts.done) return finish("time", held);
+    if (stopped) continue;
+    // A query lists an hour's parts before it reads the state (DuckDB expands its globs when it
+    // binds; Athena may enumerate splits first): the hour moves only once its last part has been
+    // stored for PART_SETTLE_MS, so a query that sees the move listed every part.
+    if (parts.newest !== undefined && ports.now() - parts.newest < (settings.settleMs ?? PART_SETTLE_MS)) {
+      stopped = "settling";
+      continue;
+    }
     const next = { ...held.state, compacted_before: addHours(hour, 1) };
     const moved = await replaceState(store, held, next);
     if (!moved) return finish("state-moved", held);
@@ -150,7 +169,7 @@ export async function runCompactor(ports: CompactorPorts, settings: CompactorSet
     if (!moved) return finish("state-moved", held);
     held = moved;
   }
-  return finish("done", held);
+  return finish(stopped ?? "done", held);
 }
 
 /** Each shard's progress object, where there is one (a shard without one holds every hour open). */

@@ -1,14 +1,15 @@
 /**
- * Storing a closed hour's parts: the hour's plan (part-plan.ts) with its part counts pinned by
- * the first run that planned it, the parts already stored skipped, each other part merged
- * from its inputs (parquet-merge.ts) and written only if its key is free. Any run, cut short
- * anywhere, leaves parts that the next run's plan names and keeps. COMPACTION.md, section 2.
+ * Storing a closed hour's parts: the hour's plan (part-plan.ts), pinned whole (each part's key
+ * and inputs) by the first run that planned it, the parts already stored skipped, each other
+ * part merged from its inputs (parquet-merge.ts) and written only if its key is free. Any run,
+ * cut short anywhere, leaves parts that the next run's plan names and keeps. COMPACTION.md,
+ * section 2.
  */
 import { compactionPlanKey } from "../object-keys";
 import { hourPartition } from "./closed-hours";
 import { CompactionStore } from "./compaction-store";
 import { hourSegmentObjects } from "./lake-listing";
-import { ListedObject, PartPlan, partCounts, partCountsBody, parsePartCounts, planParts } from "./part-plan";
+import { parsePlan, PinnedPart, planBody, planParts } from "./part-plan";
 import { mergeParquet } from "./parquet-merge";
 
 const PARQUET = "application/vnd.apache.parquet";
@@ -23,31 +24,26 @@ export interface PartCounts {
 }
 
 /**
- * The hour's part counts: those of its plan object when a run stored one, else this run's,
+ * The hour's plan: its plan object when a run stored one, else this run's from the listing,
  * stored with If-None-Match (of two runs that plan the hour at once, both follow the first).
- * Pinned so that runs with different part sizes (a changed setting while an old run goes on)
- * still store the parts of one plan.
+ * Pinned whole, so runs with different part sizes, or listings that differ (an input expired
+ * between runs), still store the parts of one plan, each from the same inputs.
  */
-async function pinnedCounts(
-  store: CompactionStore,
-  hour: string,
-  objects: ListedObject[],
-  partBytes: number,
-): Promise<Map<string, number>> {
+async function pinnedPlan(store: CompactionStore, hour: string, partBytes: number): Promise<PinnedPart[]> {
   const key = compactionPlanKey(hourPartition(hour));
   const stored = await store.get(key);
-  if (stored !== undefined) return parsePartCounts(stored.toString("utf8"));
-  const counts = partCounts(planParts(objects, partBytes));
-  if ((await store.putIfAbsent(key, Buffer.from(partCountsBody(counts)), "application/json")) === "written") {
-    return counts;
-  }
-  return parsePartCounts((await store.get(key))!.toString("utf8"));
+  if (stored !== undefined) return parsePlan(stored.toString("utf8"));
+  const objects = await hourSegmentObjects(store, hour);
+  if (objects.length === 0) return [];
+  const body = planBody(planParts(objects, partBytes));
+  if ((await store.putIfAbsent(key, Buffer.from(body), "application/json")) === "written") return parsePlan(body);
+  return parsePlan((await store.get(key))!.toString("utf8"));
 }
 
-/** The parts already stored for the planned tables and tenants of the hour (key -> size); one the plan does not name is an error. */
-async function storedParts(store: CompactionStore, plans: PartPlan[]): Promise<Map<string, number>> {
+/** The parts already stored for the planned tables and tenants of the hour (key -> when stored); one the plan does not name is an error. */
+async function storedParts(store: CompactionStore, plans: PinnedPart[]): Promise<Map<string, number>> {
   const planned = new Set(plans.map((p) => p.key));
-  const sizes = new Map<string, number>();
+  const stored = new Map<string, number>();
   const prefixes = new Set(plans.map((p) => p.key.slice(0, p.key.lastIndexOf("/") + 1)));
   for (const prefix of prefixes) {
     for (const object of await store.listObjects(prefix)) {
@@ -56,38 +52,53 @@ async function storedParts(store: CompactionStore, plans: PartPlan[]): Promise<M
           `${object.key} is no part of its hour's plan (${[...planned].filter((k) => k.startsWith(prefix)).join(", ")}): rows would be read twice; delete it and run again`,
         );
       }
-      sizes.set(object.key, object.size);
+      stored.set(object.key, object.lastModified ?? 0);
     }
   }
-  return sizes;
+  return stored;
 }
 
-/** Stores every part of the hour that is not stored yet; false when the time ran out first. */
+/** What storing an hour's parts came to. */
+export type HourParts =
+  /** Every part is stored (or has no input left); `newest`: when the last of them was stored, if any. */
+  | { done: true; newest?: number }
+  /** The run's time ran out first. */
+  | { done: false };
+
+/** Stores every part of the hour that is not stored yet. */
 export async function compactHour(
   store: CompactionStore,
   partBytes: number,
   hour: string,
   hasTime: () => boolean,
   counts: PartCounts,
-): Promise<boolean> {
-  const objects = await hourSegmentObjects(store, hour);
-  if (objects.length === 0) return true;
-  const plans = planParts(objects, partBytes, await pinnedCounts(store, hour, objects, partBytes));
+  now: () => number,
+): Promise<HourParts> {
+  const plans = await pinnedPlan(store, hour, partBytes);
+  if (plans.length === 0) return { done: true };
   const stored = await storedParts(store, plans);
+  let newest: number | undefined;
+  const storedAt = (t: number) => (newest = Math.max(newest ?? t, t));
   for (const part of plans) {
-    if (stored.has(part.key)) {
+    const at = stored.get(part.key);
+    if (at !== undefined) {
       counts.partsFound++;
+      storedAt(at);
       continue;
     }
-    if (!hasTime()) return false;
+    if (!hasTime()) return { done: false };
     const inputs: Buffer[] = [];
+    const present: string[] = [];
     for (const key of part.inputs) {
       const body = await store.get(key);
-      // A closed hour's objects stay until the hour is read from its parts and a day passes.
-      if (body === undefined) throw new Error(`segment object ${key} of closed hour ${hour} was listed but is gone`);
+      // Gone only if the bucket's retention reached the hour first: its rows are gone from
+      // the lake either way, and the other inputs still make this part, the same on every run.
+      if (body === undefined) continue;
       inputs.push(body);
+      present.push(key);
     }
-    const merged = await mergeParquet(inputs, part.inputs);
+    if (inputs.length === 0) continue;
+    const merged = await mergeParquet(inputs, present);
     if ((await store.putIfAbsent(part.key, merged.body, PARQUET)) === "written") {
       counts.partsWritten++;
       counts.rows += merged.rows;
@@ -95,6 +106,7 @@ export async function compactHour(
     } else {
       counts.partsFound++;
     }
+    storedAt(now());
   }
-  return true;
+  return { done: true, newest };
 }

@@ -13,6 +13,9 @@ export const LOCAL_COMPACTION_PERIOD_MS = 60_000;
 export const LOCAL_COMPACTION_SETTINGS: CompactorSettings = {
   partBytes: COMPACTION_DEFAULTS.partBytes,
   slackMs: COMPACTION_LIMITS.closeSlackSeconds.min * 1000,
+  // `npm run lake:query` lists the parts and reads the state within one DuckDB query,
+  // milliseconds apart: a period is settle enough.
+  settleMs: LOCAL_COMPACTION_PERIOD_MS,
 };
 
 export interface LocalCompactorOptions {

@@ -13,6 +13,8 @@ import { compactedObjectKey, TABLES_PREFIX, TimePartition } from "../object-keys
 export interface ListedObject {
   key: string;
   size: number;
+  /** When S3 stored it (ms since the epoch), where the listing says. */
+  lastModified?: number;
 }
 
 /** A segment object's place, from its key. */
@@ -78,15 +80,10 @@ export function partGroup(name: { table: string; tenant: string; version?: numbe
 
 /**
  * The parts of one hour, from the listing of its segment objects (any order, any tables and
- * tenants). `counts` fixes a group's part count (by partGroup): the counts pinned by the
- * hour's plan object, which the first run to plan the hour stored; the cuts depend on the
- * listing and the count alone, so every run makes that plan whatever its own part size.
+ * tenants). The first run to plan an hour pins the result in the hour's plan object
+ * (planBody); later runs follow that, whatever their own part size or listing.
  */
-export function planParts(
-  objects: readonly ListedObject[],
-  partBytes: number,
-  counts: ReadonlyMap<string, number> = new Map(),
-): PartPlan[] {
+export function planParts(objects: readonly ListedObject[], partBytes: number): PartPlan[] {
   if (!Number.isInteger(partBytes) || partBytes < 1) throw new Error(`a part holds at least 1 byte, got ${partBytes}`);
   const groups = new Map<string, { name: SegmentObjectName; objects: ListedObject[] }>();
   for (const object of [...objects].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
@@ -100,7 +97,7 @@ export function planParts(
   for (const { name, objects: group } of groups.values()) {
     const sizes = group.map((o) => o.size);
     const total = sizes.reduce((a, b) => a + b, 0);
-    const n = counts.get(partGroup(name)) ?? Math.min(group.length, Math.max(1, Math.ceil(total / partBytes)));
+    const n = Math.min(group.length, Math.max(1, Math.ceil(total / partBytes)));
     const starts = [...evenCuts(sizes, n), group.length];
     for (let index = 0; index < n; index++) {
       const run = group.slice(starts[index], starts[index + 1]);
@@ -117,17 +114,24 @@ export function planParts(
   return plans;
 }
 
-/** The part count of each group of a plan (by partGroup), as the hour's plan object keeps them. */
-export function partCounts(plans: readonly PartPlan[]): Map<string, number> {
-  return new Map(plans.map((p) => [partGroup(p), p.of]));
+/**
+ * An hour's plan as its plan object keeps it: each part's key and the segment objects it
+ * merges. Pinned whole, not only the part counts: an input that goes away between runs (the
+ * bucket's retention reaching an old hour) must not move the cuts of the parts still to
+ * store, or rows would land in two parts, or none.
+ */
+export interface PinnedPart {
+  key: string;
+  inputs: string[];
 }
 
-export function partCountsBody(counts: ReadonlyMap<string, number>): string {
-  return `${JSON.stringify({ parts: Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1))) })}\n`;
+export function planBody(plans: readonly PartPlan[]): string {
+  const parts = [...plans].sort((a, b) => (a.key < b.key ? -1 : 1)).map((p) => ({ key: p.key, inputs: p.inputs }));
+  return `${JSON.stringify({ parts })}\n`;
 }
 
 /** A plan object's body, checked: a malformed one is an error, never a guess. */
-export function parsePartCounts(text: string): Map<string, number> {
+export function parsePlan(text: string): PinnedPart[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -135,12 +139,23 @@ export function parsePartCounts(text: string): Map<string, number> {
     value = undefined;
   }
   const parts = (value as { parts?: unknown } | undefined)?.parts;
-  const entries = typeof parts === "object" && parts !== null && !Array.isArray(parts) ? Object.entries(parts) : [];
-  // A plan is stored only for an hour with objects: at least one group.
-  if (entries.length === 0 || !entries.every(([, n]) => Number.isInteger(n) && (n as number) >= 1)) {
+  const ok =
+    Array.isArray(parts) &&
+    parts.length > 0 &&
+    parts.every(
+      (p: { key?: unknown; inputs?: unknown }) =>
+        typeof p === "object" &&
+        p !== null &&
+        typeof p.key === "string" &&
+        Array.isArray(p.inputs) &&
+        p.inputs.length > 0 &&
+        p.inputs.every((k) => typeof k === "string"),
+    );
+  // A plan is stored only for an hour with objects: at least one part, each of one input or more.
+  if (!ok) {
     throw new Error(
-      `a compaction plan is {"parts": {<group>: <count> >= 1}}, got ${JSON.stringify(text.slice(0, 200))}`,
+      `a compaction plan is {"parts": [{"key": <part>, "inputs": [<segment object>, ...]}, ...]}, got ${JSON.stringify(text.slice(0, 200))}`,
     );
   }
-  return new Map(entries as [string, number][]);
+  return (parts as PinnedPart[]).map((p) => ({ key: p.key, inputs: [...p.inputs] }));
 }

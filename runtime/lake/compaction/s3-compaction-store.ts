@@ -71,7 +71,14 @@ export class S3CompactionStore implements CompactionStore {
   async listObjects(prefix: string): Promise<ListedObject[]> {
     const out: ListedObject[] = [];
     for await (const page of this.pages(prefix)) {
-      for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 });
+      for (const o of page.Contents ?? []) {
+        if (!o.Key) continue;
+        out.push({
+          key: o.Key,
+          size: o.Size ?? 0,
+          ...(o.LastModified ? { lastModified: o.LastModified.getTime() } : {}),
+        });
+      }
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }

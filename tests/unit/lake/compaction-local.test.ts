@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { MemoryCompactionStore } from "../../../runtime/lake/compaction/compaction-store";
 import { parseCompactionState } from "../../../runtime/lake/compaction/compaction-state";
-import { LocalCompactor } from "../../../runtime/lake/compaction/local-compactor";
+import { LOCAL_COMPACTION_SETTINGS, LocalCompactor } from "../../../runtime/lake/compaction/local-compactor";
 import { COMPACTION_STATE_KEY, progressKey } from "../../../runtime/lake/object-keys";
 import { progressBody } from "../../../runtime/lake/progress";
 import { shardRecords, writeSegments } from "../../harness/lake-segments";
@@ -37,6 +37,8 @@ describe("lake compactor in the local stack", () => {
         now: () => NOW,
       },
       periodMs: 10,
+      // Moves at the run that stores the parts (settling has its own test in compaction-run).
+      settings: { ...LOCAL_COMPACTION_SETTINGS, settleMs: 0 },
       log: (level, line) => lines.push(`${level} ${line}`),
     });
     const deadline = Date.now() + 5_000;

@@ -2,10 +2,9 @@ import { expect } from "chai";
 import {
   evenCuts,
   ListedObject,
-  partCounts,
-  partCountsBody,
-  parsePartCounts,
+  parsePlan,
   partGroup,
+  planBody,
   planParts,
   segmentObjectName,
 } from "../../../runtime/lake/compaction/part-plan";
@@ -114,31 +113,33 @@ describe("lake compaction: an hour's plan, pinned", () => {
   const MIB = 1024 * 1024;
   const listing = Array.from({ length: 10 }, (_, i) => obj("records", "acme", seg(i), MIB));
 
-  it("a fixed part count makes that plan again: the same cuts as a part size that gives it", () => {
-    const fixed = planParts(listing, 256 * MIB, new Map([[partGroup({ table: "records", tenant: "acme" }), 3]]));
-    expect(fixed).to.deep.equal(planParts(listing, 4 * MIB));
-    expect(fixed.map((p) => p.key.split("/").pop())).to.deep.equal([
-      "part-0-of-3.parquet",
-      "part-1-of-3.parquet",
-      "part-2-of-3.parquet",
-    ]);
-  });
-
-  it("a count fixed for another group changes nothing", () => {
-    const other = new Map([[partGroup({ table: "records", tenant: "acme", version: 1 }), 3]]);
-    expect(planParts(listing, 256 * MIB, other)).to.deep.equal(planParts(listing, 256 * MIB));
-  });
-
-  it("the plan object keeps each group's count, and reads back as it was", () => {
+  it("the plan object keeps each part's key and inputs, and reads back as it was", () => {
     const plans = planParts([...listing, obj("order", "beta", seg(1), MIB, 2)], 4 * MIB);
-    const body = partCountsBody(partCounts(plans));
-    expect(JSON.parse(body)).to.deep.equal({ parts: { "order/tenant=beta/v2": 1, "records/tenant=acme/-": 3 } });
-    expect(parsePartCounts(body)).to.deep.equal(partCounts(plans));
+    const body = planBody(plans);
+    const read = parsePlan(body);
+    expect(read).to.have.length(plans.length);
+    for (const p of plans) expect(read.find((r) => r.key === p.key)?.inputs).to.deep.equal(p.inputs);
+    // Every input in exactly one part.
+    const inputs = read.flatMap((r) => r.inputs);
+    expect(new Set(inputs).size).to.equal(inputs.length);
+    expect(inputs.sort()).to.deep.equal(
+      [...listing.map((o) => o.key), obj("order", "beta", seg(1), MIB, 2).key].sort(),
+    );
+    expect(partGroup({ table: "order", tenant: "beta", version: 2 })).to.equal("order/tenant=beta/v2");
   });
 
-  for (const bad of ["", "{}", '{"parts": {"a": 0}}', '{"parts": {"a": 1.5}}', '{"parts": []}', "null"]) {
+  for (const bad of [
+    "",
+    "{}",
+    '{"parts": []}',
+    '{"parts": {"a": 1}}',
+    '{"parts": [{"key": "k", "inputs": []}]}',
+    '{"parts": [{"key": "k"}]}',
+    '{"parts": [{"key": 1, "inputs": ["a"]}]}',
+    "null",
+  ]) {
     it(`refuses the plan object ${JSON.stringify(bad)}`, () => {
-      expect(() => parsePartCounts(bad)).to.throw(/a compaction plan is/);
+      expect(() => parsePlan(bad)).to.throw(/a compaction plan is/);
     });
   }
 });

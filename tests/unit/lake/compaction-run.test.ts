@@ -6,18 +6,26 @@
  * segment objects.
  */
 import { expect } from "chai";
-import { runCompactor, CompactorPorts, RunOutcome } from "../../../runtime/lake/compaction/compactor";
+import { PART_SETTLE_MS, runCompactor, CompactorPorts, RunOutcome } from "../../../runtime/lake/compaction/compactor";
 import { parseCompactionState } from "../../../runtime/lake/compaction/compaction-state";
 import { CompactionStore, MemoryCompactionStore } from "../../../runtime/lake/compaction/compaction-store";
-import { COMPACTED_PREFIX, COMPACTION_STATE_KEY, progressKey, TABLES_PREFIX } from "../../../runtime/lake/object-keys";
+import {
+  COMPACTED_PREFIX,
+  compactionPlanKey,
+  COMPACTION_STATE_KEY,
+  progressKey,
+  TABLES_PREFIX,
+} from "../../../runtime/lake/object-keys";
 import { progressBody } from "../../../runtime/lake/progress";
 import { RETIRE_GRACE_MS } from "../../../runtime/lake/compaction/retire";
+import { parsePlan } from "../../../runtime/lake/compaction/part-plan";
 import { parquetRows, placeOf, shardRecords, writeSegments } from "../../harness/lake-segments";
 
 const SHARDS = ["shardId-000000000000", "shardId-000000000001"];
 const H09 = Date.parse("2026-12-07T09:00:00Z");
 const NOW = Date.parse("2026-12-07T12:30:00Z");
-const SETTINGS = { partBytes: 8_000, slackMs: 600_000 };
+/** Hours move at the run that stores their parts here; settling has its own test. */
+const SETTINGS = { partBytes: 8_000, slackMs: 600_000, settleMs: 0 };
 /** The first run's moves are this old: their hours may be tagged. */
 const AFTER_GRACE = NOW + RETIRE_GRACE_MS;
 /** The state after the first run: hours 09 and 10 moved, none tagged yet, a horizon at 11 from NOW plus the grace. */
@@ -88,6 +96,16 @@ async function segmentRows(store: MemoryCompactionStore): Promise<string[]> {
   for (const [key, o] of store.objects) {
     if (!key.startsWith(TABLES_PREFIX)) continue;
     for (const row of await parquetRows(o.body)) rows.push(JSON.stringify({ table: key.split("/")[1], ...row }));
+  }
+  return rows.sort();
+}
+
+/** The rows of an hour's compacted parts, each part read whole. */
+async function compactedRows(store: MemoryCompactionStore, hour: string): Promise<string[]> {
+  const rows: string[] = [];
+  for (const key of compactedKeys(store).filter((k) => hourOf(k) === hour)) {
+    for (const row of await parquetRows(store.objects.get(key)!.body))
+      rows.push(JSON.stringify({ table: key.split("/")[1], ...row }));
   }
   return rows.sort();
 }
@@ -236,6 +254,25 @@ describe("lake compactor: runs cut short and run again", () => {
     }
   });
 
+  it("an input gone between runs (retention) moves no cut: the parts still to store are those planned, rows once", async () => {
+    const store = await lake();
+    // The first run stores hour 09's first part, then runs out of time.
+    let looks = 0;
+    const first = await runCompactor(ports(store, { hasTime: () => looks++ < 2 }), SETTINGS);
+    expect([first.end, first.partsWritten]).to.deep.equal(["time", 1]);
+    const [stored] = compactedKeys(store);
+    const plan = parsePlan(store.objects.get(compactionPlanKey({ date: "2026-12-07", hour: "09" }))!.body.toString());
+    const done = plan.find((p) => p.key === stored)!;
+    // Its first input expires before the next run (its rows are in the stored part).
+    const rows = await viewRows(store);
+    store.objects.delete(done.inputs[0]);
+    await runCompactor(ports(store), SETTINGS);
+    // Every part holds exactly its planned inputs' rows, and the view reads each row once.
+    expect(await compactedRows(store, "2026-12-07 09")).to.deep.equal(
+      (await Promise.all(rows.map(async (r) => r))).filter((r) => r.includes("T09:")),
+    );
+  });
+
   it("a part size changed while an hour is half stored: the stored plan is finished, rows once", async () => {
     const store = await lake();
     let looks = 0;
@@ -272,6 +309,31 @@ class GatedStore extends MemoryCompactionStore {
     return out;
   }
 }
+
+describe("lake compactor: an hour moves once its parts have settled", () => {
+  it("stores the parts of every closed hour, and moves them a run later, once the last is PART_SETTLE_MS old", async () => {
+    let clock = NOW;
+    const store = new MemoryCompactionStore(() => clock);
+    for (const [key, o] of (await lake()).objects) store.put(key, o.body);
+    const settings = { partBytes: SETTINGS.partBytes, slackMs: SETTINGS.slackMs };
+    const first = await runCompactor(ports(store), settings);
+    expect(first.end).to.equal("settling");
+    expect(first.hoursCompacted).to.deep.equal([]);
+    // Both closed hours' parts are stored in the first run; nothing moved: every hour still
+    // read from the segments.
+    expect(new Set(compactedKeys(store).map(hourOf))).to.deep.equal(new Set(["2026-12-07 09", "2026-12-07 10"]));
+    expect(stateOf(store)?.compacted_before ?? "").to.be.oneOf(["", "2026-12-07 09"]);
+    expect(await viewRows(store)).to.deep.equal(await segmentRows(store));
+    clock = NOW + PART_SETTLE_MS - 1;
+    const early = await runCompactor(ports(store, { now: () => clock }), settings);
+    expect([early.end, early.hoursCompacted.length, early.partsWritten]).to.deep.equal(["settling", 0, 0]);
+    clock = NOW + PART_SETTLE_MS;
+    const settled = await runCompactor(ports(store, { now: () => clock }), settings);
+    expect(settled.hoursCompacted).to.deep.equal(["2026-12-07 09", "2026-12-07 10"]);
+    expect(settled.partsWritten).to.equal(0);
+    expect(await viewRows(store)).to.deep.equal(await segmentRows(store));
+  });
+});
 
 describe("lake compactor: two runs at once", () => {
   async function gatedLake(): Promise<GatedStore> {
