@@ -159,17 +159,8 @@ describe("lake compactor: against the local S3 server", function () {
         Body: compactionStateBody({ ...state, retire_at: new Date(now - 1000).toISOString() }),
       }),
     );
-    const tagging: RunOutcome = await withEnv(
-      {
-        ...STAND_IN_CREDENTIALS,
-        AWS_REGION: LOCAL_REGION,
-        STREAM_NAME: streamName,
-        KINESIS_ENDPOINT: kinesisEmulator.endpoint,
-        LAKE_BUCKET: BUCKET,
-        S3_ENDPOINT: s3.endpoint,
-        COMPACTION_SLACK_SECONDS: "60",
-      },
-      () => entry.handle(undefined, { getRemainingTimeInMillis: () => 600_000 }),
+    const tagging: RunOutcome = await withEnv(env, () =>
+      entry.handle(undefined, { getRemainingTimeInMillis: () => 600_000 }),
     );
     expect(tagging.objectsRetired).to.be.greaterThan(0);
     expect(parseCompactionState((await store.get(COMPACTION_STATE_KEY))!.toString("utf8")).tagged_before).to.equal(
