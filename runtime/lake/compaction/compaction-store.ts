@@ -17,6 +17,8 @@ export interface VersionedObject {
 /** "written" with the new version's ETag, or "conflict": the object is no longer the version expected. */
 export type ReplaceOutcome = { outcome: "written"; etag: string } | { outcome: "conflict" };
 
+export type TagOutcome = "tagged" | "gone";
+
 export interface CompactionStore {
   /** The prefixes one level below `prefix` (each ends in "/"), sorted. */
   listPrefixes(prefix: string): Promise<string[]>;
@@ -30,8 +32,11 @@ export interface CompactionStore {
   putIfAbsent(key: string, body: Uint8Array, contentType: string): Promise<PutOutcome>;
   /** Replaces `key` only if it is still the version `etag` names; `etag` undefined: only if there is none. */
   replaceIf(key: string, body: Uint8Array, contentType: string, etag: string | undefined): Promise<ReplaceOutcome>;
-  /** Sets the object's tags to exactly this one tag. */
-  tag(key: string, tag: { key: string; value: string }): Promise<void>;
+  /**
+   * Sets the object's tags to exactly this one tag: "tagged", or "gone" when there is no such
+   * object any more (the lifecycle or retention removed it: nothing left to expire).
+   */
+  tag(key: string, tag: { key: string; value: string }): Promise<TagOutcome>;
 }
 
 /** The bucket in memory, for tests: the same answers as S3 gives (sorted listings, ETags per version). */
@@ -92,9 +97,10 @@ export class MemoryCompactionStore implements CompactionStore {
     return { outcome: "written", etag: this.objects.get(key)!.etag };
   }
 
-  async tag(key: string, tag: { key: string; value: string }): Promise<void> {
+  async tag(key: string, tag: { key: string; value: string }): Promise<TagOutcome> {
     const o = this.objects.get(key);
-    if (!o) throw new Error(`no object ${key} to tag`);
+    if (!o) return "gone";
     o.tags = { [tag.key]: tag.value };
+    return "tagged";
   }
 }

@@ -29,11 +29,17 @@ export interface PartCounts {
  * Pinned whole, so runs with different part sizes, or listings that differ (an input expired
  * between runs), still store the parts of one plan, each from the same inputs.
  */
-async function pinnedPlan(store: CompactionStore, hour: string, partBytes: number): Promise<PinnedPart[]> {
+async function pinnedPlan(
+  store: CompactionStore,
+  hour: string,
+  partBytes: number,
+  hasTime: () => boolean,
+): Promise<PinnedPart[] | "time"> {
   const key = compactionPlanKey(hourPartition(hour));
   const stored = await store.get(key);
   if (stored !== undefined) return parsePlan(stored.toString("utf8"));
-  const objects = await hourSegmentObjects(store, hour);
+  const objects = await hourSegmentObjects(store, hour, hasTime);
+  if (objects === undefined) return "time";
   if (objects.length === 0) return [];
   const body = planBody(planParts(objects, partBytes));
   if ((await store.putIfAbsent(key, Buffer.from(body), "application/json")) === "written") return parsePlan(body);
@@ -74,7 +80,9 @@ export async function compactHour(
   counts: PartCounts,
   now: () => number,
 ): Promise<HourParts> {
-  const plans = await pinnedPlan(store, hour, partBytes);
+  const plans = await pinnedPlan(store, hour, partBytes, hasTime);
+  // Out of time while listing the hour: nothing planned yet; the next run lists again.
+  if (plans === "time") return { done: false };
   if (plans.length === 0) return { done: true };
   const stored = await storedParts(store, plans);
   let newest: number | undefined;

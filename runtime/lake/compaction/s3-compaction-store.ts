@@ -24,12 +24,20 @@ import {
 } from "@aws-sdk/client-s3";
 import { PutOutcome } from "../lake-store";
 import { S3LakeStore } from "../s3-lake-store";
-import { CompactionStore, ReplaceOutcome, VersionedObject } from "./compaction-store";
+import { CompactionStore, ReplaceOutcome, TagOutcome, VersionedObject } from "./compaction-store";
 import { ListedObject } from "./part-plan";
 
 function status(e: unknown): number | undefined {
   return e instanceof S3ServiceException ? e.$metadata.httpStatusCode : undefined;
 }
+
+/**
+ * S3's answer to a request on a key with no object: 404 with the code NoSuchKey ("The
+ * specified key does not exist": https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+ * PutObjectTagging's own errors (InvalidTag, MalformedXML, OperationAborted, InternalError:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html) all stay errors.
+ */
+const OBJECT_GONE = "NoSuchKey";
 
 /** The answers to a conditional replace that mean "not the version read": another run wrote first. */
 const REPLACE_REFUSED = new Set([404, 409, 412]);
@@ -124,13 +132,20 @@ export class S3CompactionStore implements CompactionStore {
     }
   }
 
-  async tag(key: string, tag: { key: string; value: string }): Promise<void> {
-    await this.s3.send(
-      new PutObjectTaggingCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Tagging: { TagSet: [{ Key: tag.key, Value: tag.value }] },
-      }),
-    );
+  async tag(key: string, tag: { key: string; value: string }): Promise<TagOutcome> {
+    try {
+      await this.s3.send(
+        new PutObjectTaggingCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Tagging: { TagSet: [{ Key: tag.key, Value: tag.value }] },
+        }),
+      );
+      return "tagged";
+    } catch (e) {
+      // 404 NoSuchKey: the object is gone already; 404 NoSuchBucket (or any other) is an error.
+      if (status(e) === 404 && (e as S3ServiceException).name === OBJECT_GONE) return "gone";
+      throw e;
+    }
   }
 }

@@ -6,11 +6,17 @@ import { compactorSettingsOf, readLakeCompactorSettings } from "../../../runtime
 const ENV = { STREAM_NAME: "orders", LAKE_BUCKET: "orders-lake", AWS_REGION: "eu-west-1" };
 
 describe("lake compactor: settings", () => {
-  it("defaults: 256 MiB parts, 10 minutes of slack", () => {
+  it("defaults: 256 MiB parts, 10 minutes of slack, 10 minutes for an hour's parts to settle", () => {
     expect(compactorSettingsOf(readLakeCompactorSettings(ENV))).to.deep.equal({
       partBytes: 256 * 1024 * 1024,
       slackMs: 600_000,
+      settleMs: 600_000,
     });
+  });
+  it("a settle time of 0 is refused: a query could list an hour's parts before the last is stored", () => {
+    expect(() => readLakeCompactorSettings({ ...ENV, COMPACTION_SETTLE_SECONDS: "0" })).to.throw(
+      /COMPACTION_SETTLE_SECONDS.*0/,
+    );
   });
   it("a part size outside its bounds is refused, naming it and what is allowed", () => {
     expect(() => readLakeCompactorSettings({ ...ENV, COMPACTED_PART_BYTES: "1000" })).to.throw(

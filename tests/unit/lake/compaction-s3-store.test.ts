@@ -90,7 +90,8 @@ describe("lake compactor: the S3 adapter", () => {
 
   it("tags an object with exactly the one tag", async () => {
     const { s3, sent } = client(() => ({}));
-    await new S3CompactionStore(s3, "lake").tag("tables/a/y", { key: "lake-compacted", value: "true" });
+    const outcome = await new S3CompactionStore(s3, "lake").tag("tables/a/y", { key: "lake-compacted", value: "true" });
+    expect(outcome).to.equal("tagged");
     expect(sent).to.deep.equal([
       {
         command: "PutObjectTaggingCommand",
@@ -98,4 +99,26 @@ describe("lake compactor: the S3 adapter", () => {
       },
     ]);
   });
+
+  it("a tag answered 404 NoSuchKey finds the object gone already: done, no error", async () => {
+    const gone = new S3ServiceException({ name: "NoSuchKey", $fault: "client", $metadata: { httpStatusCode: 404 } });
+    const store = new S3CompactionStore(client(() => gone).s3, "lake");
+    expect(await store.tag("tables/a/y", { key: "lake-compacted", value: "true" })).to.equal("gone");
+  });
+
+  for (const [name, status] of [
+    ["NoSuchBucket", 404],
+    ["AccessDenied", 403],
+    ["OperationAborted", 409],
+    ["InternalError", 500],
+  ] as const) {
+    it(`a tag answered ${status} ${name} is an error`, async () => {
+      const answer = new S3ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: status } });
+      let error: unknown;
+      await new S3CompactionStore(client(() => answer).s3, "lake")
+        .tag("tables/a/y", { key: "lake-compacted", value: "true" })
+        .catch((e: unknown) => (error = e));
+      expect(error).to.equal(answer);
+    });
+  }
 });
