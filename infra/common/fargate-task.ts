@@ -58,6 +58,8 @@ export interface FargateTaskArgs {
   environment: PartEnvironment;
   /** Arguments after the entry point's script (the replay's options). */
   commandArgs?: pulumi.Input<string>[];
+  /** Node's own options, before the script (the lake's heap limit). */
+  nodeOptions?: string[];
   cpu: number;
   memory: number;
   /** The port the container listens on, when something sends it traffic. */
@@ -127,7 +129,7 @@ export function fargateTask(name: string, args: FargateTaskArgs, owner: pulumi.R
     name,
     image: args.image.imageUri,
     essential: true,
-    command: [...serviceCommand(contract), ...(args.commandArgs ?? [])],
+    command: [...serviceCommand(contract, args.nodeOptions), ...(args.commandArgs ?? [])],
     environment: Object.entries(args.environment.variables).map(([k, v]) => ({ name: k, value: v })),
     ...(secrets.length > 0 ? { secrets: secrets.map(([name, valueFrom]) => ({ name, valueFrom })) } : {}),
     portMappings: args.containerPort ? [{ containerPort: args.containerPort, protocol: "tcp" }] : [],

@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { actionsOn, serviceActions } from "../../runtime/common/contract";
 import { CONSUMER_DEFAULTS } from "../../runtime/processing/service-contract";
-import { LAKE, LAKE_PREFIXES, unstoredAgeBoundMs } from "../../runtime/lake/contract";
+import { LAKE, LAKE_PREFIXES, lakeHeapMiB, unstoredAgeBoundMs } from "../../runtime/lake/contract";
 import { shippedSchemas } from "../../runtime/schemas/shipped-schemas";
 import { partEnvironment } from "../common/part-environment";
 import { PipelineService } from "../common/pipeline-service";
@@ -223,6 +223,8 @@ export class Lake extends pulumi.ComponentResource {
         cluster: args.cluster,
         image: args.image,
         environment,
+        // V8's heap from the task's memory, not Node's own rule: the budget's rows live on it.
+        nodeOptions: [`--max-old-space-size=${lakeHeapMiB(c.memory)}`],
         cpu: c.cpu,
         memory: c.memory,
         minTasks: c.minTasks,

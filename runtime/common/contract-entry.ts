@@ -6,10 +6,24 @@
  */
 import { AnyContract } from "./contract";
 
-/** The command line of a part that runs as a process, as the ECS container definition and the Dockerfile's CMD take it. */
-export function serviceCommand(contract: AnyContract): [string, string] {
+/**
+ * The command line of a part that runs as a process, as the ECS container definition and the
+ * Dockerfile's CMD take it; `nodeOptions` (V8 flags such as `--max-old-space-size`) go before
+ * the script.
+ */
+export function serviceCommand(contract: AnyContract, nodeOptions: readonly string[] = []): string[] {
   if (contract.entry.kind !== "command") throw new Error(`${contract.part} is not a command (${contract.entry.kind})`);
-  return ["node", contract.entry.script];
+  for (const option of nodeOptions) {
+    if (!/^--[a-z][a-z0-9-]*(=\S+)?$/.test(option)) {
+      throw new Error(`${contract.part}: a node option is --name or --name=value, got ${JSON.stringify(option)}`);
+    }
+  }
+  return ["node", ...nodeOptions, contract.entry.script];
+}
+
+/** The script a command line runs: its first argument after node's own options. */
+export function commandScript(command: readonly string[]): string | undefined {
+  return command.slice(1).find((a) => !a.startsWith("--"));
 }
 
 /** The command of a service's container health check (ECS ignores the image's HEALTHCHECK). */

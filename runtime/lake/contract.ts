@@ -30,6 +30,15 @@ export const LAKE_DEFAULTS = {
    * stored, and the rest is the runtime's own.
    */
   bufferShareOfMemory: 0.25,
+  /**
+   * The lake task's V8 heap limit (`--max-old-space-size`), as a share of its memory. Node
+   * sizes its heap from the container's memory by its own rule, which may leave it smaller
+   * than the rows the budget lets a worker hold (each buffered row lives on the heap). Half:
+   * the budget's rows, as much again for the garbage collector's headroom and the encoder's
+   * objects; the other half of the task for what lives outside the heap (record bytes, the
+   * Parquet writer's WebAssembly memory).
+   */
+  heapShareOfMemory: 0.5,
   /** Under light load rows reach the lake within this long (Firehose's default buffer interval is 300 s too). */
   rollSeconds: 300,
   ageCheckMs: 1_000,
@@ -73,6 +82,19 @@ const READ_AND_STORE_MS = 60_000;
  */
 export function unstoredAgeBoundMs(rollSeconds: number, failoverMs: number): number {
   return 2 * rollSeconds * 1000 + Math.ceil((failoverMs * 4) / 3) + LAKE_DEFAULTS.ageCheckMs + READ_AND_STORE_MS;
+}
+
+/** The lake task's `--max-old-space-size` (MiB) for a task of `memoryMiB`. */
+export function lakeHeapMiB(memoryMiB: number): number {
+  return Math.floor(memoryMiB * LAKE_DEFAULTS.heapShareOfMemory);
+}
+
+/**
+ * The most of V8's heap limit a worker's budget may be: the budget's share of the task over
+ * the heap's (half the heap with the defaults), so a task the stack sized holds its budget.
+ */
+export function heapBudgetBound(heapLimitBytes: number): number {
+  return Math.floor((heapLimitBytes * LAKE_DEFAULTS.bufferShareOfMemory) / LAKE_DEFAULTS.heapShareOfMemory);
 }
 
 /** The memory budget of a worker that may use `memoryBytes` (LAKE_DEFAULTS.bufferShareOfMemory of it). */

@@ -16,7 +16,7 @@ import { connectConsumer, startConsumerApplication } from "../processing/consume
 import { ConsumerMetrics } from "../processing/metrics";
 import { openSchemaSource } from "../schemas/open-schema-source";
 import { getHeapStatistics } from "node:v8";
-import { LAKE, LAKE_DEFAULTS, lakeBufferBytes } from "./contract";
+import { heapBudgetBound, LAKE, LAKE_DEFAULTS } from "./contract";
 import { LakeMetrics } from "./lake-metrics";
 import { SchemaLookup, withColumns } from "./lake-rows";
 import { lakeWriterFactory } from "./lake-writer";
@@ -61,12 +61,12 @@ async function main(): Promise<void> {
   lakeMetrics.start(s.metricsIntervalMs);
   // One budget for every shard this worker leases, however many it takes over.
   const budget = new MemoryBudget(settings.bufferBytes);
-  const heapBound = lakeBufferBytes(getHeapStatistics().heap_size_limit);
-  if (settings.bufferBytes > heapBound) {
+  const heapLimit = getHeapStatistics().heap_size_limit;
+  if (settings.bufferBytes > heapBudgetBound(heapLimit)) {
     // The rows decoded from the buffered records live on V8's heap, which may be smaller than the task.
     log.warn(
-      { bufferBytes: settings.bufferBytes, heapLimit: getHeapStatistics().heap_size_limit },
-      `LAKE_BUFFER_BYTES is more than ${LAKE_DEFAULTS.bufferShareOfMemory * 100}% of V8's heap limit: raise that with --max-old-space-size`,
+      { bufferBytes: settings.bufferBytes, heapLimit },
+      `LAKE_BUFFER_BYTES is more than ${heapBudgetBound(100)}% of V8's heap limit: raise that with --max-old-space-size (the stack sets it from lakeMemory)`,
     );
   }
   const store = lakeMetrics.counting(new S3LakeStore(s3, settings.bucket));

@@ -9,6 +9,7 @@ import { Statement } from "../../infra/common/grants";
 import { MOCK_ACCOUNT } from "../../infra/plan/mocks";
 import { eventSetting, PartName, PartSetting } from "../../runtime/common/aws/call-trace";
 import { ALL_CONTRACTS } from "../../runtime/contracts";
+import { commandScript } from "../../runtime/common/contract-entry";
 import { Recorded, runPipeline } from "../harness/pulumi";
 import { defaultKeyPolicy, PolicyDocument } from "./policy-document";
 
@@ -80,7 +81,8 @@ export async function viewPlan(
       command?: string[];
       environment?: { name: string; value: string }[];
     }[];
-    const part = partOf((entry) => entry.kind === "command" && container.command?.[1] === entry.script);
+    const script = commandScript(container.command ?? []);
+    const part = partOf((entry) => entry.kind === "command" && script === entry.script);
     const roleArn = str(task.inputs.taskRoleArn);
     const variables = Object.fromEntries((container.environment ?? []).map((e) => [e.name, e.value]));
     deployables.push({ kind: "task", name: task.name, part, roleArn, env: variables, variables });

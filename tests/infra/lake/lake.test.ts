@@ -47,6 +47,12 @@ describe("Lake", () => {
       });
     });
 
+    it("runs node with a heap of half the task's memory, so the budget's rows fit on it", () => {
+      const task = run.recorded.all("aws:ecs/taskDefinition:TaskDefinition").find((t) => t.name.startsWith("lake"))!;
+      const [container] = JSON.parse(String(task.inputs.containerDefinitions)) as { command: string[] }[];
+      expect(container.command).to.deep.equal(["node", "--max-old-space-size=1024", "dist/runtime/lake/main.js"]);
+    });
+
     it("grants exactly: fan-out, the shard map and key, the lease items, schema versions, the lake's prefixes, listing (404 for a missing claim) and its key through S3", () => {
       const consumer = run.recorded.one("aws:kinesis/streamConsumer:StreamConsumer", "lake");
       const table = run.recorded.one("aws:dynamodb/table:Table", "lake-leases");

@@ -12,6 +12,7 @@ import { AnyContract, emits } from "../../../runtime/common/contract";
 import { EnvVar } from "../../../runtime/common/env";
 import { REPO_ROOT } from "../../../runtime/common/repo-root";
 import { ALL_CONTRACTS, CONTRACTS } from "../../../runtime/contracts";
+import { commandScript, serviceCommand } from "../../../runtime/common/contract-entry";
 import { APPLICATION_SOURCES } from "../../../runtime/hotspots/job-contract";
 import { INGEST } from "../../../runtime/ingest/contract";
 import { TenantUsage } from "../../../runtime/ingest/tenant-usage";
@@ -197,5 +198,24 @@ describe("the metrics a contract lists are the ones its part emits", () => {
     expect(emitted(lines)).to.deep.equal(declared(LAKE));
     expect(service).to.not.equal(PROCESSING.metrics[0].dimensions.Service);
     for (const line of lines) expect(readEmf(line)!.dimensions).to.include({ Service: service });
+  });
+});
+
+describe("a part's command line", () => {
+  it("node, its options, then the script; the script found again after the options", () => {
+    expect(serviceCommand(LAKE)).to.deep.equal(["node", "dist/runtime/lake/main.js"]);
+    const withHeap = serviceCommand(LAKE, ["--max-old-space-size=1024"]);
+    expect(withHeap).to.deep.equal(["node", "--max-old-space-size=1024", "dist/runtime/lake/main.js"]);
+    expect(commandScript(withHeap)).to.equal("dist/runtime/lake/main.js");
+    expect(commandScript(["node", "dist/runtime/replay/main.js", "--speed", "60"])).to.equal(
+      "dist/runtime/replay/main.js",
+    );
+  });
+
+  it("refuses what is not a node option, naming it", () => {
+    expect(() => serviceCommand(LAKE, ["max-old-space-size=1024"])).to.throw(
+      /a node option is --name.*max-old-space-size=1024/,
+    );
+    expect(() => serviceCommand(LAKE, ["--heap 1024"])).to.throw(/--heap 1024/);
   });
 });
