@@ -81,24 +81,14 @@ export async function lakeItemOf(record: ConsumerRecord, schemas: SchemaLookup):
   if (decoded.kind === "plain") {
     const text = record.data.toString("utf8");
     if (!isJson(text)) return deadItem(record, arrival, "data is not JSON and names no schema");
-    return {
-      position: positionOf(record),
-      tenant: record.tenant,
-      time: hourPartitionOf(arrival),
-      arrival,
-      bytes: record.data.length,
-      kind: "row",
-      table: GENERIC_TABLE,
-      columns: GENERIC_TABLE_COLUMNS,
-      row: {
-        arrival_time: arrival,
-        partition_key: record.partitionKey,
-        shard_id: record.shardId,
-        sequence_number: record.sequenceNumber,
-        sub_sequence_number: BigInt(record.subSequenceNumber ?? 0),
-        data: text,
-      },
-    };
+    return rowItem(record, arrival, GENERIC_TABLE, undefined, GENERIC_TABLE_COLUMNS, {
+      arrival_time: arrival,
+      partition_key: record.partitionKey,
+      shard_id: record.shardId,
+      sequence_number: record.sequenceNumber,
+      sub_sequence_number: BigInt(record.subSequenceNumber ?? 0),
+      data: text,
+    });
   }
   const version = await schemas(decoded.schemaVersionId);
   if (!version) throw new UnknownSchemaVersionError(`the registry has no schema version ${decoded.schemaVersionId}`);
@@ -124,6 +114,18 @@ export async function lakeItemOf(record: ConsumerRecord, schemas: SchemaLookup):
     }
     throw e;
   }
+  return rowItem(record, arrival, schemaTableName(version.schemaName), version.versionNumber, version.columns, row);
+}
+
+/** A row's item: one object literal, the same shape for every table (built once per record). */
+function rowItem(
+  record: ConsumerRecord,
+  arrival: Date,
+  table: string,
+  version: number | undefined,
+  columns: readonly Column[],
+  row: Row,
+): LakeItem {
   return {
     position: positionOf(record),
     tenant: record.tenant,
@@ -131,9 +133,9 @@ export async function lakeItemOf(record: ConsumerRecord, schemas: SchemaLookup):
     arrival,
     bytes: record.data.length,
     kind: "row",
-    table: schemaTableName(version.schemaName),
-    version: version.versionNumber,
-    columns: version.columns,
+    table,
+    version,
+    columns,
     row,
   };
 }
