@@ -37,6 +37,7 @@ import { mergeParquet } from "../../dist/runtime/lake/compaction/parquet-merge.j
 import { MemoryLakeStore } from "../../dist/runtime/lake/lake-store.js";
 import { withColumns } from "../../dist/runtime/lake/lake-rows.js";
 import { decode, encode } from "../../dist/runtime/schemas/wire-format.js";
+import { STREAM_LIMITS } from "../../dist/runtime/stream/limits.js";
 import {
   capturedKinesisRecords,
   countingProcessor,
@@ -46,9 +47,9 @@ import {
   strictEvents,
 } from "./inmemory-shard.mjs";
 
-/** GetRecords returns at most 10,000 records and 10 MiB a call (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html). */
-const GET_RECORDS_MAX_RECORDS = 10_000;
-const GET_RECORDS_MAX_BYTES = 10 * 1024 * 1024;
+/** What one GetRecords call returns at most (STREAM_LIMITS, from the API reference). */
+const GET_RECORDS_MAX_RECORDS = STREAM_LIMITS.maxRecordsPerGetRecords;
+const GET_RECORDS_MAX_BYTES = STREAM_LIMITS.maxBytesPerGetRecords;
 /**
  * The workload's user records (JSON lines of {partitionKey, text}), cycled up to `count`;
  * with a schema, each in the registry's wire format naming it (uncompressed).

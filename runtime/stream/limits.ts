@@ -27,6 +27,8 @@ export const STREAM_LIMITS = {
   shardGetRecordsCallsPerSecond: 5,
   /** GetRecords' Limit: at most 10,000 records a call (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html). */
   maxRecordsPerGetRecords: 10_000,
+  /** ...and at most 10 MiB a call (the same page). */
+  maxBytesPerGetRecords: 10 * 1024 * 1024,
 } as const;
 
 /** What counts against `maxRecordBytes` and the shards' byte rates: data plus partition key. */
