@@ -38,16 +38,26 @@ export interface Written {
   ms: number;
 }
 
-/** The backlog: `records` user records through the real KinesisProducer. */
-export async function writeBacklog(
+/** The backlog: `records` user records of `bytes` through the real KinesisProducer. */
+export function writeBacklog(
   stack: ConsumerStack,
   stream: LocalStream,
   records: number,
   bytes: number,
 ): Promise<Written> {
+  return produce(stack, stream, { type: "bulk", count: records, bytes }, 120_000);
+}
+
+/** What the producer child writes for `order` (its header says which orders it takes), as it reports it. */
+export async function produce(
+  stack: ConsumerStack,
+  stream: LocalStream,
+  order: Message,
+  timeoutMs: number,
+): Promise<Written> {
   const producer = await stack.startProducer(stream);
   try {
-    const w = await ask(producer, { type: "bulk", count: records, bytes }, "written", 120_000);
+    const w = await ask(producer, order, "written", timeoutMs);
     return {
       userRecords: Number(w.userRecords),
       kinesisRecords: Number(w.kinesisRecords),

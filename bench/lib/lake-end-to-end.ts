@@ -48,8 +48,8 @@ import { pollUntil } from "../../runtime/local/poll-until";
 import { LocalStream } from "../../runtime/local/stream-setup";
 import { onExit } from "./cleanup";
 import { startIpcChild, waitFor } from "./children";
-import { ask, ConsumerStack } from "./consumer-stack";
-import { bareRun, ReadRun, Written } from "./consumer-throughput";
+import { ConsumerStack } from "./consumer-stack";
+import { bareRun, produce, ReadRun, Written } from "./consumer-throughput";
 import { cpuSecondsOf } from "./cpu";
 import { median, note } from "./report";
 
@@ -269,20 +269,7 @@ export async function lakeEndToEnd(options: {
     const s3 = { endpoint: String(ready.endpoint), pid: s3child.pid, directory };
     const stream = await stack.createStream(options.shards);
     note(`  end to end: writing ${options.records} records to kinesis-local through the KinesisProducer...`);
-    const producer = await stack.startProducer(stream);
-    let written: Written;
-    try {
-      const w = await ask(producer, { type: "file", file: options.file }, "written", 300_000);
-      written = {
-        userRecords: Number(w.userRecords),
-        kinesisRecords: Number(w.kinesisRecords),
-        putRecordsCalls: Number(w.putRecordsCalls),
-        storedBytes: Number(w.storedBytes),
-        ms: Number(w.ms),
-      };
-    } finally {
-      await producer.stop();
-    }
+    const written = await produce(stack, stream, { type: "file", file: options.file }, 300_000);
     if (written.userRecords !== options.records) throw new Error(`wrote ${written.userRecords} of ${options.records}`);
     // The shards holding the records, before the reshard adds their (empty) children.
     const { Shards } = await stack.kinesis.send(new ListShardsCommand({ StreamName: stream.streamName }));
