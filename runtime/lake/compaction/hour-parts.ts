@@ -8,11 +8,13 @@
 import { compactionPlanKey } from "../object-keys";
 import { hourPartition } from "./closed-hours";
 import { CompactionStore } from "./compaction-store";
-import { hourSegmentObjects } from "./lake-listing";
+import { boundedCalls } from "./bounded-calls";
+import { hourSegmentObjects, LIST_CONCURRENCY } from "./lake-listing";
 import { parsePlan, PinnedPart, planBody, planParts } from "./part-plan";
 import { mergeParquet } from "./parquet-merge";
 
 const PARQUET = "application/vnd.apache.parquet";
+const always = () => true;
 
 /** What a run stored (the metrics count these). */
 export interface PartCounts {
@@ -46,12 +48,20 @@ async function pinnedPlan(
   return parsePlan((await store.get(key))!.toString("utf8"));
 }
 
-/** The parts already stored for the planned tables and tenants of the hour (key -> when stored); one the plan does not name is an error. */
-async function storedParts(store: CompactionStore, plans: PinnedPart[]): Promise<Map<string, number>> {
+/**
+ * The parts already stored for the planned tables and tenants of the hour (key -> when
+ * stored), listed LIST_CONCURRENCY at a time; one the plan does not name is an error.
+ * Undefined when the run's time ran out first.
+ */
+async function storedParts(
+  store: CompactionStore,
+  plans: PinnedPart[],
+  hasTime: () => boolean,
+): Promise<Map<string, number> | undefined> {
   const planned = new Set(plans.map((p) => p.key));
   const stored = new Map<string, number>();
-  const prefixes = new Set(plans.map((p) => p.key.slice(0, p.key.lastIndexOf("/") + 1)));
-  for (const prefix of prefixes) {
+  const prefixes = [...new Set(plans.map((p) => p.key.slice(0, p.key.lastIndexOf("/") + 1)))];
+  const listed = await boundedCalls(prefixes, LIST_CONCURRENCY, hasTime, async (prefix) => {
     for (const object of await store.listObjects(prefix)) {
       if (!planned.has(object.key)) {
         throw new Error(
@@ -60,8 +70,8 @@ async function storedParts(store: CompactionStore, plans: PinnedPart[]): Promise
       }
       stored.set(object.key, object.lastModified ?? 0);
     }
-  }
-  return stored;
+  });
+  return listed ? stored : undefined;
 }
 
 /** What storing an hour's parts came to. */
@@ -84,7 +94,8 @@ export async function compactHour(
   // Out of time while listing the hour: nothing planned yet; the next run lists again.
   if (plans === "time") return { done: false };
   if (plans.length === 0) return { done: true };
-  const stored = await storedParts(store, plans);
+  const stored = await storedParts(store, plans, hasTime);
+  if (stored === undefined) return { done: false };
   let newest: number | undefined;
   const storedAt = (t: number) => (newest = Math.max(newest ?? t, t));
   for (const part of plans) {
@@ -95,16 +106,15 @@ export async function compactHour(
       continue;
     }
     if (!hasTime()) return { done: false };
-    const inputs: Buffer[] = [];
-    const present: string[] = [];
-    for (const key of part.inputs) {
-      const body = await store.get(key);
-      // Gone only if the bucket's retention reached the hour first: its rows are gone from
-      // the lake either way, and the other inputs still make this part, the same on every run.
-      if (body === undefined) continue;
-      inputs.push(body);
-      present.push(key);
-    }
+    // Read LIST_CONCURRENCY at a time: the merge holds every input at once anyway.
+    const bodies: (Buffer | undefined)[] = [];
+    await boundedCalls(part.inputs, LIST_CONCURRENCY, always, async (key, i) => {
+      bodies[i] = await store.get(key);
+    });
+    // An input is gone only if the bucket's retention reached the hour first: its rows are gone
+    // from the lake either way, and the other inputs still make this part, the same on every run.
+    const present = part.inputs.filter((_, i) => bodies[i] !== undefined);
+    const inputs = bodies.filter((b): b is Buffer => b !== undefined);
     if (inputs.length === 0) continue;
     const merged = await mergeParquet(inputs, present);
     if ((await store.putIfAbsent(part.key, merged.body, PARQUET)) === "written") {
