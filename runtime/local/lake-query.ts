@@ -19,6 +19,7 @@ import {
   COMPACTION_STATE_TABLE,
   compactedTable,
   lakeViewSql,
+  quoted,
   segmentsTable,
 } from "../lake/lake-views";
 import { localLakeDirectory } from "./lake-child";
@@ -39,7 +40,6 @@ const DEAD_LETTER_SELECT =
 const LOCAL_SCHEMA = "main";
 
 const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 const tableNamesUnder = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
 
@@ -65,7 +65,7 @@ const hasObjects = (dir: string): boolean =>
   readdirSync(dir, { recursive: true, encoding: "utf8" }).some((f) => f.endsWith(`.parquet${S3RVER_OBJECT_SUFFIX}`));
 
 async function columnsOf(connection: DuckDBConnection, table: string): Promise<{ name: string; type: string }[]> {
-  const reader = await connection.runAndReadAll(`DESCRIBE ${ident(table)}`);
+  const reader = await connection.runAndReadAll(`DESCRIBE ${quoted(table)}`);
   return reader.getRowsJson().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
 }
 
@@ -82,8 +82,8 @@ export async function createLakeTables(connection: DuckDBConnection, lakeDir: st
   const stateColumns = COMPACTION_STATE_COLUMNS.map((c) => `${c}: 'VARCHAR'`).join(", ");
   await connection.run(
     existsSync(statePath)
-      ? `CREATE OR REPLACE VIEW ${ident(COMPACTION_STATE_TABLE)} AS SELECT * FROM read_json(${sqlText(statePath)}, format = 'newline_delimited', columns = {${stateColumns}})`
-      : `CREATE OR REPLACE VIEW ${ident(COMPACTION_STATE_TABLE)} AS SELECT ${COMPACTION_STATE_COLUMNS.map((c) => `CAST(NULL AS VARCHAR) AS ${ident(c)}`).join(", ")} WHERE false`,
+      ? `CREATE OR REPLACE VIEW ${quoted(COMPACTION_STATE_TABLE)} AS SELECT * FROM read_json(${sqlText(statePath)}, format = 'newline_delimited', columns = {${stateColumns}})`
+      : `CREATE OR REPLACE VIEW ${quoted(COMPACTION_STATE_TABLE)} AS SELECT ${COMPACTION_STATE_COLUMNS.map((c) => `CAST(NULL AS VARCHAR) AS ${quoted(c)}`).join(", ")} WHERE false`,
   );
   for (const view of views.filter((v) => v !== DEAD_LETTER_TABLE)) {
     const sides = [
@@ -93,7 +93,7 @@ export async function createLakeTables(connection: DuckDBConnection, lakeDir: st
     const present = sides.filter((s) => hasObjects(s.dir));
     if (present.length === 0) continue;
     for (const side of present) {
-      await connection.run(`CREATE OR REPLACE VIEW ${ident(side.table)} AS SELECT * FROM ${parquetSource(side.dir)}`);
+      await connection.run(`CREATE OR REPLACE VIEW ${quoted(side.table)} AS SELECT * FROM ${parquetSource(side.dir)}`);
     }
     // Every column either side has, in the order the first side lists them.
     const described = await Promise.all(present.map((s) => columnsOf(connection, s.table)));
@@ -102,27 +102,27 @@ export async function createLakeTables(connection: DuckDBConnection, lakeDir: st
     for (const [i, side] of present.entries()) {
       const missing = [...all].filter(([name]) => !described[i].some((c) => c.name === name));
       if (missing.length === 0) continue;
-      const nulls = missing.map(([name, type]) => `CAST(NULL AS ${type}) AS ${ident(name)}`).join(", ");
+      const nulls = missing.map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoted(name)}`).join(", ");
       await connection.run(
-        `CREATE OR REPLACE VIEW ${ident(side.table)} AS SELECT *, ${nulls} FROM ${parquetSource(side.dir)}`,
+        `CREATE OR REPLACE VIEW ${quoted(side.table)} AS SELECT *, ${nulls} FROM ${parquetSource(side.dir)}`,
       );
     }
     // A side without objects: an empty stand-in with the other's columns.
     for (const side of sides.filter((s) => !present.includes(s))) {
       await connection.run(
-        `CREATE OR REPLACE VIEW ${ident(side.table)} AS SELECT * FROM ${ident(present[0].table)} WHERE false`,
+        `CREATE OR REPLACE VIEW ${quoted(side.table)} AS SELECT * FROM ${quoted(present[0].table)} WHERE false`,
       );
     }
     const columns = [...all.keys()].filter((c) => !partitions.has(c));
     await connection.run(
-      `CREATE OR REPLACE VIEW ${ident(view)} AS ${lakeViewSql({ database: LOCAL_SCHEMA, view, columns })}`,
+      `CREATE OR REPLACE VIEW ${quoted(view)} AS ${lakeViewSql({ database: LOCAL_SCHEMA, view, columns })}`,
     );
   }
   const deadDir = path.join(lakeDir, DEAD_LETTERS_PREFIX);
   if (existsSync(deadDir)) {
     const glob = path.join(deadDir, "**", `*.jsonl${S3RVER_OBJECT_SUFFIX}`);
     await connection.run(
-      `CREATE OR REPLACE VIEW ${ident(DEAD_LETTER_TABLE)} AS SELECT ${DEAD_LETTER_SELECT} FROM read_json_auto(${sqlText(glob)}, format = 'newline_delimited', ${HIVE})`,
+      `CREATE OR REPLACE VIEW ${quoted(DEAD_LETTER_TABLE)} AS SELECT ${DEAD_LETTER_SELECT} FROM read_json_auto(${sqlText(glob)}, format = 'newline_delimited', ${HIVE})`,
     );
   }
   return views;
