@@ -20,7 +20,9 @@ describe("aggregation benchmarks' producer options", () => {
   });
 
   it("raise the pending limit to the run's records, never lower it", () => {
-    const service = serviceProducerOptions(1).pendingLimitRecords;
+    // The service's own limit, read as the service reads it, not through the function under test.
+    const service = readIngestSettings({ STREAM_NAME: "s", AWS_REGION: "us-east-1", INGEST_AUTH: "none" }).producer
+      .pendingLimitRecords;
     expect(serviceProducerOptions(service * 3).pendingLimitRecords).to.equal(service * 3);
     expect(serviceProducerOptions(1).pendingLimitRecords).to.equal(service);
   });
