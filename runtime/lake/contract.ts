@@ -50,9 +50,9 @@ export const LAKE_DEFAULTS = {
    */
   progressIntervalMs: 60_000,
   /**
-   * Tries of the progress write at a shard's end, 200 ms apart and more: the last progress of
-   * an ended shard is written by no one else (its lease is done), and the compactor waits on
-   * it until the closed shard leaves ListShards.
+   * Tries of the progress write at a shard's end, 200 ms apart and more, so the compactor
+   * learns of the end at once; should they all fail, the workers' sweep of ended leases
+   * (ended-shards.ts) writes it within ENDED_SHARDS_INTERVAL_MS.
    */
   progressEndAttempts: 5,
   /**
