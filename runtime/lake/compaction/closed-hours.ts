@@ -10,7 +10,12 @@
 import { hourKey, TimePartition, timePartitionOf } from "../object-keys";
 import { ShardProgress } from "../progress";
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
+
+/** The hour key of a time in ms (the hour it falls in). */
+export function hourKeyOf(time: number): string {
+  return hourKey(timePartitionOf(new Date(time)));
+}
 const HOUR_KEY = /^(\d{4}-\d{2}-\d{2}) (\d{2})$/;
 
 /** The start of the hour `time` falls in. */
@@ -22,7 +27,7 @@ export function floorHour(time: number): number {
 export function hourStart(key: string): number {
   const m = HOUR_KEY.exec(key);
   const time = m ? Date.parse(`${m[1]}T${m[2]}:00:00Z`) : NaN;
-  if (Number.isNaN(time) || hourKey(timePartitionOf(new Date(time))) !== key) {
+  if (Number.isNaN(time) || hourKeyOf(time) !== key) {
     throw new Error(`an hour is "YYYY-MM-DD HH" (UTC), got ${JSON.stringify(key)}`);
   }
   return time;
@@ -35,7 +40,7 @@ export function hourPartition(key: string): TimePartition {
 
 /** The hour key `count` hours after the hour `key`. */
 export function addHours(key: string, count: number): string {
-  return hourKey(timePartitionOf(new Date(hourStart(key) + count * HOUR_MS)));
+  return hourKeyOf(hourStart(key) + count * HOUR_MS);
 }
 
 /**
@@ -60,7 +65,7 @@ export function closedBefore(
     if (p.storedBefore === null) return undefined;
     storedBefore = Math.min(storedBefore, Date.parse(p.storedBefore));
   }
-  return hourKey(timePartitionOf(new Date(floorHour(storedBefore - slackMs))));
+  return hourKeyOf(floorHour(storedBefore - slackMs));
 }
 
 /**

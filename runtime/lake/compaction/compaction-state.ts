@@ -8,7 +8,6 @@
  * whose segment objects were tagged for expiry (after the move, never before);
  * `retire_before` and `retire_at`: the hours that may be tagged, and from when (retire.ts).
  */
-import { hourKey, timePartitionOf } from "../object-keys";
 
 /** The Glue column (and the JSON key) the views compare hours against. */
 export const COMPACTED_BEFORE_COLUMN = "compacted_before";
@@ -76,9 +75,4 @@ export function parseCompactionState(text: string): CompactionState {
     state.retire_at = v.retire_at;
   }
   return state;
-}
-
-/** The hour key of a time (the hour it falls in). */
-export function hourKeyOf(time: Date): string {
-  return hourKey(timePartitionOf(time));
 }

@@ -9,7 +9,15 @@
  */
 import { COMPACTION_STATE_KEY, progressKey } from "../object-keys";
 import { parseProgress, ShardProgress } from "../progress";
-import { addHours, closedBefore, firstHourToCompact, floorHour, hourStart, hoursToCompact } from "./closed-hours";
+import {
+  addHours,
+  closedBefore,
+  HOUR_MS,
+  firstHourToCompact,
+  floorHour,
+  hourStart,
+  hoursToCompact,
+} from "./closed-hours";
 import { CompactionState, compactionStateBody, parseCompactionState } from "./compaction-state";
 import { CompactionStore } from "./compaction-store";
 import { COMPACTION_DEFAULTS } from "./compactor-contract";
@@ -18,8 +26,6 @@ import { nextHorizon, taggableUntil } from "./retire";
 import { compactHour, PartCounts } from "./hour-parts";
 import { earliestObjectHour, hourSegmentObjects } from "./lake-listing";
 import { boundedCalls } from "./bounded-calls";
-
-const HOUR_MS = 3_600_000;
 
 /**
  * The most hours one run walks (a run's time budget ends it sooner under load; after a long
