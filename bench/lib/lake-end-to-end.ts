@@ -46,6 +46,7 @@ import { GuardedChild, spawnGuarded, withLastOutput } from "../../runtime/local/
 import { S3RVER_OBJECT_SUFFIX } from "../../runtime/local/lake-query";
 import { pollUntil } from "../../runtime/local/poll-until";
 import { LocalStream } from "../../runtime/local/stream-setup";
+import { CONSUMER_DEFAULTS } from "../../runtime/processing/service-contract";
 import { onExit } from "./cleanup";
 import { startIpcChild, waitFor } from "./children";
 import { ConsumerStack } from "./consumer-stack";
@@ -54,7 +55,7 @@ import { cpuSecondsOf } from "./cpu";
 import { median, note } from "./report";
 
 /** The worker's GetRecords limit (MAX_RECORDS' default, the most GetRecords returns): the bare reader's too. */
-const MAX_RECORDS = 10_000;
+const MAX_RECORDS = CONSUMER_DEFAULTS.maxRecords;
 /** The lake worker: from its start to its last row, at most (40,000 1 KB records take about half a minute). */
 const LAKE_RUN_TIMEOUT_MS = 300_000;
 /** A worker stores and checkpoints its open segments and releases its leases on SIGTERM. */

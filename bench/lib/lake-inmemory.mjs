@@ -176,10 +176,11 @@ async function prepare(file, records, shards, schema) {
   // What the roll by size counts: the user records' data.
   const dataBytes = users.reduce((n, r) => n + r.data.length, 0);
   const byShard = await capturedKinesisRecords(users, shards);
+  const batched = byShard.map(([shardId, list]) => ({ shardId, batches: getRecordsBatches(list) }));
   return {
-    shards: byShard.map(([shardId, list]) => ({ shardId, batches: getRecordsBatches(list) })),
+    shards: batched,
     kinesisRecords: byShard.reduce((n, [, list]) => n + list.length, 0),
-    batches: byShard.reduce((n, [, list]) => n + getRecordsBatches(list).length, 0),
+    batches: batched.reduce((n, s) => n + s.batches.length, 0),
     dataBytes,
   };
 }
