@@ -6,9 +6,10 @@
  * (runtime/lake/compaction/COMPACTION.md). The lake bucket's requests and the Firehose
  * comparison both read it.
  */
+import { COMPACTION_DEFAULTS } from "../../runtime/lake/compaction/compactor-contract";
 import { LAKE_DEFAULTS } from "../../runtime/lake/contract";
 import { segmentsPerHour } from "../../runtime/lake/roll-policy";
-import { PlanView } from "./plan-view";
+import { PlannedResource, PlanView } from "./plan-view";
 import { Usage } from "./usage";
 
 export interface LakeTraffic {
@@ -25,6 +26,11 @@ export interface LakeTraffic {
 
 /** The writer publishes a shard's progress at most once a minute (LAKE_DEFAULTS.progressIntervalMs). */
 const PROGRESS_PUTS_PER_SHARD_HOUR = 3_600_000 / LAKE_DEFAULTS.progressIntervalMs;
+
+/** The lake's compactor function (infra/lake/lake-compactor.ts names it `<lake>-compactor`). */
+export function isLakeCompactor(view: PlanView, r: PlannedResource): boolean {
+  return view.part(r) === "lake" && r.name.endsWith("-compactor");
+}
 
 /** The lake's traffic, or undefined when the plan has no lake workers. */
 export function lakeTraffic(view: PlanView, usage: Usage, shards: number): LakeTraffic | undefined {
@@ -45,21 +51,22 @@ export function lakeTraffic(view: PlanView, usage: Usage, shards: number): LakeT
   const recordsPerSegment = segments > 0 ? (usage.recordsPerSecond * 3600) / segments : 0;
   const tenantsPerSegment = Math.min(usage.tenants, Math.max(1, Math.floor(recordsPerSegment)));
   const objectsPerHour = segments * tenantsPerSegment;
-  const hasCompactor = view
-    .ofType("aws:lambda/function:Function")
-    .some((f) => view.part(f) === "lake" && f.name.endsWith("-compactor"));
+  const hasCompactor = view.ofType("aws:lambda/function:Function").some((f) => isLakeCompactor(view, f));
+  const runsPerHour = 60 / COMPACTION_DEFAULTS.scheduleMinutes;
   return {
     rollBytes,
     rollSeconds,
     segmentsPerHour: segments,
     objectsPerHour,
     putsPerHour: objectsPerHour + segments + perShard * PROGRESS_PUTS_PER_SHARD_HOUR,
-    // Each segment object read once and tagged once; per tenant and hour a part (or a few),
-    // and a listing of its hour; per hour the plan, two state writes and the progress reads.
+    // Each segment object read once and tagged once. Each run reads the state and every shard's
+    // progress; each hour its plan. Per tenant and hour a part (or a few), and four listings of
+    // the hour (to plan it, its stored parts at the run that stores them and at the one that
+    // moves it, and to tag it); per hour the plan and two state writes (the move, the tagging).
     compaction: hasCompactor
       ? {
-          getsPerHour: objectsPerHour + perShard + 2,
-          putsPerHour: objectsPerHour + 2 * usage.tenants + 3,
+          getsPerHour: objectsPerHour + runsPerHour * (perShard + 1) + 1,
+          putsPerHour: objectsPerHour + 5 * usage.tenants + 3,
         }
       : undefined,
   };

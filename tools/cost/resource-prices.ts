@@ -13,7 +13,7 @@ import { PlannedResource, PlanView } from "./plan-view";
 import { HABITS, Usage } from "./usage";
 import { TENANT_DEFAULTS } from "../../runtime/tenants/defaults";
 import { REFRESH_AHEAD } from "../../runtime/tenants/lookup-cache";
-import { LakeTraffic } from "./lake-traffic";
+import { isLakeCompactor, LakeTraffic } from "./lake-traffic";
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
@@ -261,7 +261,7 @@ function lambdaLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
       ? "a run a second per stream mapping, about a second each"
       : `its schedule, about ${HABITS.lambdaSecondsPerRun} s a run`;
   // The lake compactor's runs last as long as merging the hour's Parquet takes.
-  const compactor = ctx.view.part(r) === "lake" && r.name.endsWith("-compactor");
+  const compactor = isLakeCompactor(ctx.view, r);
   const mergeSeconds = compactor
     ? (gb(ctx.userBytesPerSecond) * HABITS.lakeCompression * 1024 * HABITS.lakeMergeMsPerParquetMiB) / 1000
     : 0;
@@ -409,13 +409,14 @@ function bucketLines(r: PlannedResource, ctx: PricingContext): PricedLine[] {
             what: "compaction GET requests",
             quantity: (lake.compaction.getsPerHour * HOURS_PER_MONTH) / 1000,
             price: "s3GetRequests",
-            assumption: "each segment object read once to merge it, each shard's progress once an hour",
+            assumption:
+              "each segment object read once to merge it; every run reads the state and each shard's progress",
           },
           {
             what: "compaction PUT, tagging and LIST requests",
             quantity: (lake.compaction.putsPerHour * HOURS_PER_MONTH) / 1000,
             price: "s3PutRequests",
-            assumption: "each segment object tagged once; a part and a listing per tenant and hour",
+            assumption: "each segment object tagged once; per tenant and hour a part and four listings",
           },
         );
       }
