@@ -17,7 +17,7 @@ import { rollDecision, RollSettings } from "./roll-policy";
 import { SegmentClaims } from "./segment-claims";
 import { Column } from "./columns";
 import { BudgetHolder, MemoryBudget } from "./memory-budget";
-import { BufferedSegment, heldBytesOf } from "./memory-cut";
+import { BufferedSegment, HELD_BYTES_PER_ROW, heldBytesOf } from "./memory-cut";
 import { progressBody } from "./progress";
 import { ProgressEvent, progressToPublish, PublishedProgress, storedBeforeAfter } from "./progress-rule";
 import { LAKE_DEFAULTS } from "./contract";
@@ -70,8 +70,6 @@ interface OpenSegment {
   items: LakeItem[];
   /** Record data: what the roll size counts. */
   bytes: number;
-  /** What its items hold in memory: what the worker's budget counts (heldBytesOf). */
-  heldBytes: number;
   openedAt: number;
 }
 
@@ -109,7 +107,8 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
     const open = this.open;
     if (!open) return undefined;
     const state = this.storing ? "storing" : open.claimedLast ? "claimed" : "open";
-    return { shardId: this.shardId, bytes: open.heldBytes, state };
+    // What its items hold in memory, as the budget counts each (heldBytesOf): data and a row's objects.
+    return { shardId: this.shardId, bytes: open.bytes + HELD_BYTES_PER_ROW * open.items.length, state };
   }
 
   requestMemoryCut(): void {
@@ -230,7 +229,6 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
           claimedLast: await this.claims.read(name),
           items: [],
           bytes: 0,
-          heldBytes: 0,
           openedAt: Date.now(),
         };
       }
@@ -263,7 +261,6 @@ export class ShardLakeWriter implements RecordProcessor, BudgetHolder {
     if (!open || this.lost) return false;
     open.items.push(item);
     open.bytes += item.bytes;
-    open.heldBytes += heldBytesOf(item);
     this.lastBuffered = item.position;
     return true;
   }
